@@ -1,0 +1,24 @@
+"""normalise: map variant spellings of names and words to one canonical form, and say exactly
+what changed, where and why.
+
+    >>> from normalise import Normaliser, undo
+    >>> n = Normaliser()
+    >>> r = n.normalise("Taleban fighters entered Taliqan.")
+    >>> r.text
+    'Taliban fighters entered Taloqan.'
+    >>> undo(r.text, r.substitutions)
+    'Taleban fighters entered Taliqan.'
+"""
+
+from .errors import InputError, LogError, NormaliseError, TableError
+from .log import Substitution, undo
+from .rewrite import PHONETIC_MODES, Explanation, Normaliser, Result
+from .table import Entry, Problem, Table, bundled_tables, load_table, table_problems
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Entry", "Explanation", "InputError", "LogError", "NormaliseError", "Normaliser",
+    "PHONETIC_MODES", "Problem", "Result", "Substitution", "Table", "TableError", "__version__",
+    "bundled_tables", "load_table", "table_problems", "undo",
+]

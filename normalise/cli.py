@@ -1,0 +1,523 @@
+"""The ``normalise`` command: argument parsing and streams only; every decision is in the library.
+
+Exit statuses: 0 success, 1 ``check`` found problems, 2 usage error, unreadable file or invalid
+table, 130 interrupted, 141 standard output closed early (as for ``cat``), 143 terminated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import difflib
+import json
+import os
+import signal
+import sys
+import tempfile
+from contextlib import ExitStack
+from typing import BinaryIO, Callable, Sequence
+
+from . import __version__
+from .errors import InputError, LogError, NormaliseError, TableError
+from .log import Substitution, dumps, read_log, undo
+from .rewrite import PHONETIC_MODES, Normaliser
+from .stream import Source, make_executor, normalise_source, open_source
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_PIPE, EXIT_TERMINATED = (
+    0, 1, 2, 130, 141, 143)
+
+EXAMPLES = """\
+examples:
+  normalise report.txt                      normalise a file to standard output
+  cat *.txt | normalise --log changes.jsonl  a filter in a pipeline, with an audit log
+  normalise --in-place --backup .orig a.txt  rewrite files in place, keeping a backup
+  normalise --table mine.yaml --table en-US  add your own table and a bundled one
+  normalise --diff report.txt               show what would change
+  normalise undo --log changes.jsonl out.txt rebuild the original text
+  normalise explain Taleqan Taluqan         say what would happen to words, and why
+  normalise check mine.yaml                 validate a table
+  normalise -- undo                         a file named like a command (or ./undo)
+
+commands: undo, explain, check (normalise COMMAND --help)
+exit status: 0 ok, 1 check found problems, 2 usage error, unreadable input or invalid table,
+130 interrupted, 141 output closed early, 143 terminated
+"""
+
+
+class UsageError(Exception):
+    """Bad arguments: exit 2 with a one-line message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, through main's handler
+        raise UsageError(message)
+
+
+def _table_options(parser: argparse.ArgumentParser, phonetic: bool = True) -> None:
+    group = parser.add_argument_group("tables and matching")
+    group.add_argument("--table", "-t", action="append", default=[], metavar="PATH",
+                       help="add a variant table: a YAML file or a bundled name (en-US, en-GB); "
+                            "repeatable, later tables may override earlier entries")
+    group.add_argument("--no-default-table", action="store_true",
+                       help="do not load the bundled default table")
+    if phonetic:
+        group.add_argument("--phonetic", choices=PHONETIC_MODES, default="apply",
+                           help="phonetic matcher for spellings no table lists: off, suggest "
+                                "(log candidates, change nothing) or apply (default)")
+        group.add_argument("--min-score", type=_score, default=None, metavar="X",
+                           help="lowest phonetic score (0-1) that may rewrite a word")
+
+
+def _score(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {text}")
+    return value
+
+
+def _encoding(text: str) -> str:
+    try:
+        return codecs.lookup(text).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding: {text}") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def filter_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="normalise", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES,
+        description="Rewrite variant spellings of names and words to one canonical form, "
+                    "keeping every other byte, and log each substitution.")
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="input files ('-' is standard input; none: standard input)")
+    parser.add_argument("--version", action="version", version=f"normalise {__version__}")
+    out = parser.add_argument_group("output")
+    out.add_argument("-o", "--output", metavar="PATH",
+                     help="write the text to PATH (atomically) instead of standard output")
+    out.add_argument("--in-place", "-i", action="store_true",
+                     help="rewrite each FILE atomically (write beside it, then rename)")
+    out.add_argument("--backup", metavar="SUFFIX",
+                     help="with --in-place, keep the original as FILE+SUFFIX")
+    out.add_argument("--log", metavar="PATH",
+                     help="write the substitution log as JSON Lines to PATH ('-': standard "
+                          "error)")
+    out.add_argument("--diff", action="store_true",
+                     help="print a unified diff instead of the text")
+    out.add_argument("--stats", action="store_true",
+                     help="print a count of substitutions per entry to standard error")
+    out.add_argument("--encoding", type=_encoding, default="utf-8",
+                     help="input encoding; the output uses the same (default utf-8)")
+    run = parser.add_argument_group("running")
+    run.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
+                     help="normalise in N processes (files, or chunks of large inputs)")
+    progress = run.add_mutually_exclusive_group()
+    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
+                          help="show a progress bar on standard error")
+    progress.add_argument("--no-progress", dest="progress", action="store_false",
+                          help="never show a progress bar (default: shown when standard "
+                               "error is a terminal and the input a file)")
+    _table_options(parser)
+    return parser
+
+
+def _normaliser(args, phonetic: str | None = None) -> Normaliser:
+    return Normaliser(args.table, default_table=not args.no_default_table,
+                      phonetic=phonetic or getattr(args, "phonetic", "off"),
+                      min_score=getattr(args, "min_score", None))
+
+
+# ---------------------------------------------------------------- output sinks
+
+
+class AtomicFile:
+    """A file written beside its target and renamed over it only on :meth:`commit`."""
+
+    def __init__(self, path: str, like: str | None = None) -> None:
+        self.path = path
+        directory = os.path.dirname(os.path.abspath(path))
+        fd, self.temp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.",
+                                         suffix=".tmp")
+        self.stream = os.fdopen(fd, "wb")
+        if like is not None:
+            try:
+                os.chmod(self.temp, os.stat(like).st_mode & 0o7777)
+            except OSError:
+                pass
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data)
+
+    def commit(self, backup: str | None = None) -> None:
+        self.stream.close()
+        if backup is not None and os.path.exists(self.path):
+            if os.path.exists(backup):
+                os.unlink(backup)
+            os.link(self.path, backup)
+        os.replace(self.temp, self.path)
+
+    def discard(self) -> None:
+        try:
+            self.stream.close()
+        finally:
+            if os.path.exists(self.temp):
+                os.unlink(self.temp)
+
+
+class LogSink:
+    """JSON Lines to a file (atomically) or to standard error."""
+
+    def __init__(self, path: str, stack: ExitStack) -> None:
+        if path == "-":
+            self.atomic = None
+            self.stream = sys.stderr.buffer
+        else:
+            self.atomic = _atomic(path, stack)
+            self.stream = self.atomic.stream
+
+    def write(self, record: dict) -> None:
+        self.stream.write((dumps(record) + "\n").encode("utf-8", "backslashreplace"))
+
+    def commit(self) -> None:
+        if self.atomic is not None:
+            self.atomic.commit()
+        else:
+            self.stream.flush()
+
+
+def _atomic(path: str, stack: ExitStack, like: str | None = None) -> AtomicFile:
+    try:
+        sink = AtomicFile(path, like)
+    except OSError as err:
+        raise InputError(f"cannot write: {err.strerror}", file=path) from None
+    stack.callback(sink.discard)
+    return sink
+
+
+# ---------------------------------------------------------------- the filter
+
+
+def run_filter(argv: Sequence[str]) -> int:
+    args = filter_parser().parse_args(argv)
+    files = args.files or ["-"]
+    if args.in_place and (args.output or args.diff):
+        raise UsageError("--in-place cannot be combined with --output or --diff")
+    if args.in_place and "-" in files:
+        raise UsageError("--in-place needs files, not standard input")
+    if args.backup and not args.in_place:
+        raise UsageError("--backup goes with --in-place")
+    if files.count("-") > 1:
+        raise UsageError("standard input ('-') can be read only once")
+    for path in files:
+        _check_readable(path)
+    normaliser = _normaliser(args)
+    stdout = sys.stdout.buffer
+    totals: dict[str, int] = {}
+    with ExitStack() as stack:
+        log = LogSink(args.log, stack) if args.log else None
+        text_sink = _atomic(args.output, stack) if args.output else None
+        executor = make_executor(normaliser, args.jobs)
+        if executor is not None:
+            stack.callback(executor.shutdown, cancel_futures=True)
+        for path in files:
+            with ExitStack() as per_file:
+                source = _open(path, per_file)
+                target = None
+                if args.in_place:
+                    target = _atomic(path, per_file, like=path)
+                    write = target.write
+                elif args.diff:
+                    parts: list[bytes] = []
+                    write = parts.append
+                elif text_sink is not None:
+                    write = text_sink.write
+                else:
+                    write = stdout.write
+                before: list[bytes] = []
+                if args.diff:
+                    source = _tee(source, before)
+                progress = _progress(args.progress, source, per_file)
+                stats = normalise_source(
+                    normaliser, source, write, encoding=args.encoding,
+                    log=log.write if log else None, executor=executor,
+                    on_bytes=progress.update if progress else None, flush=stdout.flush)
+                if stats.invalid_at is not None:
+                    _warn(f"{path}: invalid {args.encoding} at byte {stats.invalid_at}; "
+                          "undecodable bytes are passed through unchanged")
+                if args.diff:
+                    _write_diff(stdout, path, b"".join(before), b"".join(parts), args.encoding)
+                if target is not None:
+                    target.commit(path + args.backup if args.backup else None)
+                for entry, count in stats.counts.items():
+                    totals[entry] = totals.get(entry, 0) + count
+        if text_sink is not None:
+            text_sink.commit()
+        if log is not None:
+            log.commit()
+        stdout.flush()
+    if args.stats:
+        _print_stats(totals)
+    return EXIT_OK
+
+
+def _check_readable(path: str) -> None:
+    if path == "-":
+        return
+    if os.path.isdir(path):
+        raise InputError("is a directory", file=path)
+    if not os.path.exists(path):
+        raise InputError("no such file", file=path)
+    if not os.access(path, os.R_OK):
+        raise InputError("permission denied", file=path)
+
+
+def _open(path: str, stack: ExitStack) -> Source:
+    try:
+        source = open_source(path, sys.stdin.buffer)
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", file=path) from None
+    if path != "-":
+        stack.callback(source.stream.close)
+    return source
+
+
+class _Tee:
+    """A read-only stream that keeps a copy of what is read (for --diff)."""
+
+    def __init__(self, stream: BinaryIO, copy: list[bytes]) -> None:
+        self.stream, self.copy = stream, copy
+
+    def read1(self, size: int) -> bytes:
+        read = getattr(self.stream, "read1", self.stream.read)
+        data = read(size)
+        self.copy.append(data)
+        return data
+
+
+def _tee(source: Source, copy: list[bytes]) -> Source:
+    return Source(source.name, _Tee(source.stream, copy), source.size,  # type: ignore[arg-type]
+                  source.interactive)
+
+
+def _write_diff(out: BinaryIO, name: str, before: bytes, after: bytes, encoding: str) -> None:
+    old = before.decode(encoding, "surrogateescape").splitlines(keepends=True)
+    new = after.decode(encoding, "surrogateescape").splitlines(keepends=True)
+    label = "<stdin>" if name == "-" else name
+    for line in difflib.unified_diff(old, new, f"a/{label}", f"b/{label}"):
+        if not line.endswith(("\n", "\r")):
+            line += "\n\\ No newline at end of file\n"
+        out.write(line.encode(encoding, "surrogateescape"))
+
+
+def _progress(wanted: bool | None, source: Source, stack: ExitStack):
+    if wanted is None:
+        wanted = sys.stderr.isatty() and source.size is not None
+    if not wanted:
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(total=source.size, unit="B", unit_scale=True, unit_divisor=1024,
+               desc=source.name, file=sys.stderr, leave=False)
+    stack.callback(bar.close)
+    return bar
+
+
+def _print_stats(totals: dict[str, int]) -> None:
+    if not totals:
+        print("normalise: no substitutions", file=sys.stderr)
+        return
+    width = max(len(e) for e in totals)
+    for entry, count in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"{entry:<{width}}  {count:>8}", file=sys.stderr)
+    print(f"{'total':<{width}}  {sum(totals.values()):>8}", file=sys.stderr)
+
+
+def _warn(message: str) -> None:
+    print(f"normalise: warning: {message}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------- undo
+
+
+def run_undo(argv: Sequence[str]) -> int:
+    parser = _Parser(prog="normalise undo",
+                     description="Rebuild the original text from a normalised text and its log.")
+    parser.add_argument("file", nargs="?", default="-", metavar="FILE",
+                        help="the normalised text ('-' or none: standard input)")
+    parser.add_argument("--log", required=True, metavar="LOG", help="the JSON Lines log")
+    parser.add_argument("--file", dest="select", metavar="NAME",
+                        help="use the records of input NAME (when the log covers several)")
+    parser.add_argument("-o", "--output", metavar="PATH", help="write to PATH atomically")
+    parser.add_argument("--encoding", type=_encoding, default="utf-8")
+    args = parser.parse_args(argv)
+    _check_readable(args.file)
+    _check_readable(args.log)
+    with open(args.log, encoding="utf-8", errors="surrogateescape") as stream:
+        records = list(read_log(stream, args.log))
+    names = list(dict.fromkeys(r.get("file") for r in records))
+    select = args.select
+    if select is None and len(names) > 1:
+        select = args.file if args.file in names else None
+        if select is None:
+            raise UsageError(f"{args.log} covers several files ({', '.join(map(str, names))}); "
+                             "choose one with --file NAME")
+    if select is not None:
+        records = [r for r in records if r.get("file") == select]
+    subs = [Substitution.from_dict(r) for r in records]
+    with ExitStack() as stack:
+        source = _open(args.file, stack)
+        text = source.stream.read().decode(args.encoding, "surrogateescape")
+        try:
+            original = undo(text, subs)
+        except LogError as err:
+            raise LogError(err.message, file=args.log) from None
+        data = original.encode(args.encoding, "surrogateescape")
+        if args.output:
+            sink = _atomic(args.output, stack)
+            sink.write(data)
+            sink.commit()
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- explain
+
+
+def run_explain(argv: Sequence[str]) -> int:
+    parser = _Parser(prog="normalise explain",
+                     description="Say for each word what normalise would do, and why.")
+    parser.add_argument("words", nargs="+", metavar="WORD")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    _table_options(parser)
+    args = parser.parse_args(argv)
+    normaliser = _normaliser(args)
+    for word in args.words:
+        info = normaliser.explain(word)
+        if args.format == "json":
+            print(json.dumps(_explanation_dict(info, normaliser), ensure_ascii=False))
+            continue
+        arrow = f"{info.word} -> {info.result}" if info.result != info.word \
+            else f"{info.word}: unchanged"
+        print(f"{arrow}: {info.reason}")
+        if info.decision is not None:
+            matcher = normaliser._matcher
+            print(f"  threshold {matcher.min_score:.2f}, margin {matcher.margin:.2f}")
+            for cand in info.decision.candidates:
+                print(f"  {cand.score:.3f}  {cand.entry}  (via {cand.form})")
+    return EXIT_OK
+
+
+def _explanation_dict(info, normaliser: Normaliser) -> dict:
+    out = {"word": info.word, "result": info.result, "reason": info.reason,
+           "entry": info.entry.canonical if info.entry else None, "form": info.form}
+    if info.decision is not None:
+        out["rule"] = "phonetic"
+        out["threshold"] = normaliser._matcher.min_score
+        out["margin"] = normaliser._matcher.margin
+        out["candidates"] = [{"entry": c.entry, "form": c.form, "score": round(c.score, 4)}
+                             for c in info.decision.candidates]
+    elif info.entry is not None:
+        out["rule"] = "table"
+    return out
+
+
+# ---------------------------------------------------------------- check
+
+
+def run_check(argv: Sequence[str]) -> int:
+    from .check import check_tables
+
+    parser = _Parser(prog="normalise check",
+                     description="Validate variant tables; report every problem with file and "
+                                 "line. Exit 0 when clean, 1 when anything is found.")
+    parser.add_argument("tables", nargs="*", metavar="TABLE",
+                        help="table files or bundled names (none: the default table)")
+    parser.add_argument("--with-default", action="store_true",
+                        help="check the tables together with the default table, as "
+                             "'normalise --table' would load them")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    args = parser.parse_args(argv)
+    tables = list(args.tables) or ["default"]
+    if args.with_default and "default" not in tables:
+        tables.insert(0, "default")
+    problems = check_tables(tables)
+    for problem in problems:
+        if args.format == "json":
+            print(json.dumps({"file": problem.file, "line": problem.line, "entry": problem.entry,
+                              "kind": problem.kind, "message": problem.message},
+                             ensure_ascii=False))
+        else:
+            print(problem)
+    if args.format == "text":
+        label = ", ".join(tables)
+        print(f"{label}: {len(problems)} problem{'s' * (len(problems) != 1)}"
+              if problems else f"{label}: ok", file=sys.stderr)
+    return EXIT_FINDINGS if problems else EXIT_OK
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the command; returns (and, as a script, exits with) the status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    handlers: dict[str, Callable[[Sequence[str]], int]] = {
+        "undo": run_undo, "explain": run_explain, "check": run_check}
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        if argv and argv[0] in handlers:
+            status = handlers[argv[0]](argv[1:])
+        else:
+            status = run_filter(argv)
+    except UsageError as err:
+        print(f"normalise: {err}", file=sys.stderr)
+        status = EXIT_ERROR
+    except (NormaliseError, TableError, InputError) as err:
+        print(f"normalise: {err}", file=sys.stderr)
+        status = EXIT_ERROR
+    except KeyboardInterrupt:
+        status = EXIT_INTERRUPTED
+    except _Terminated:
+        status = EXIT_TERMINATED
+    except BrokenPipeError:
+        _silence_stdout()
+        status = EXIT_PIPE
+    except OSError as err:
+        name = getattr(err, "filename", None)
+        print(f"normalise: {name + ': ' if name else ''}{err.strerror or err}", file=sys.stderr)
+        status = EXIT_ERROR
+    return status
+
+
+class _Terminated(BaseException):
+    pass
+
+
+def _terminate(signum, frame):
+    raise _Terminated()
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the final flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

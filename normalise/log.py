@@ -1,0 +1,125 @@
+"""The substitution record, its JSON Lines form, and undo.
+
+A record says what was replaced (``original`` at ``start:end`` of the input), with what
+(``replacement`` at ``out_start:out_end`` of the output), by which ``rule``, for which ``entry``,
+and how sure (``score``). Records whose rule is not *applied* (``phonetic-suggest``,
+``phonetic-ambiguous``) note a candidate and leave the text unchanged; their out span is where
+the original stands in the output.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from typing import IO, Iterable, Iterator, Sequence
+
+from .errors import LogError
+
+#: Rules whose records changed the text.
+APPLIED_RULES = frozenset({"table", "phonetic"})
+#: Every rule a record may carry.
+RULES = APPLIED_RULES | {"phonetic-suggest", "phonetic-ambiguous"}
+
+
+@dataclass(frozen=True, slots=True)
+class Substitution:
+    """One substitution (or, for unapplied rules, one recorded candidate)."""
+
+    original: str
+    replacement: str
+    start: int
+    end: int
+    out_start: int
+    out_end: int
+    rule: str
+    entry: str
+    score: float
+    note: str | None = None
+
+    @property
+    def applied(self) -> bool:
+        return self.rule in APPLIED_RULES
+
+    def to_dict(self) -> dict:
+        record = asdict(self)
+        if record["note"] is None:
+            del record["note"]
+        return record
+
+    @classmethod
+    def from_dict(cls, record: dict) -> "Substitution":
+        names = {f.name for f in fields(cls)}
+        try:
+            values = {k: record[k] for k in names if k in record}
+            sub = cls(**values)
+        except TypeError as err:
+            raise LogError(f"record is missing a field: {err}") from None
+        for name in ("start", "end", "out_start", "out_end"):
+            if not isinstance(getattr(sub, name), int) or getattr(sub, name) < 0:
+                raise LogError(f"field '{name}' must be a non-negative integer")
+        if not isinstance(sub.original, str) or not isinstance(sub.replacement, str):
+            raise LogError("fields 'original' and 'replacement' must be strings")
+        if sub.rule not in RULES:
+            raise LogError(f"unknown rule '{sub.rule}'")
+        return sub
+
+
+def dumps(record: dict) -> str:
+    """One JSON line, without the newline. Non-ASCII stays readable; write it with
+    ``errors="backslashreplace"`` so that lone surrogates (undecodable input bytes) become
+    JSON escapes."""
+    return json.dumps(record, ensure_ascii=False)
+
+
+def read_log(stream: IO[str], name: str = "<log>") -> Iterator[dict]:
+    """Parse a JSON Lines log, naming the line of any bad record."""
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise LogError(f"not JSON: {err.msg}", file=name, line=number) from None
+        if not isinstance(record, dict):
+            raise LogError("a record must be a JSON object", file=name, line=number)
+        try:
+            Substitution.from_dict(record)
+        except LogError as err:
+            raise LogError(err.message, file=name, line=number) from None
+        record.setdefault("_line", number)
+        yield record
+
+
+def undo(text: str, substitutions: Iterable[Substitution]) -> str:
+    """Rebuild the input from a normalised text and its substitutions.
+
+    Raises :class:`LogError` when a record does not fit the text (its replacement is not
+    where it says, or records overlap).
+    """
+    pieces: list[str] = []
+    pos = 0
+    for sub in sorted((s for s in substitutions if s.applied), key=lambda s: s.out_start):
+        if sub.out_start < pos:
+            raise LogError(f"records overlap at output offset {sub.out_start}")
+        if text[sub.out_start:sub.out_end] != sub.replacement:
+            raise LogError(f"the text at {sub.out_start}:{sub.out_end} is not "
+                           f"{sub.replacement!r}: the log does not belong to this text")
+        pieces.append(text[pos:sub.out_start])
+        pieces.append(sub.original)
+        pos = sub.out_end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def apply(text: str, substitutions: Sequence[Substitution]) -> str:
+    """Replay applied substitutions on the input: the inverse of :func:`undo`."""
+    pieces: list[str] = []
+    pos = 0
+    for sub in sorted((s for s in substitutions if s.applied), key=lambda s: s.start):
+        if text[sub.start:sub.end] != sub.original:
+            raise LogError(f"the text at {sub.start}:{sub.end} is not {sub.original!r}")
+        pieces.append(text[pos:sub.start])
+        pieces.append(sub.replacement)
+        pos = sub.end
+    pieces.append(text[pos:])
+    return "".join(pieces)

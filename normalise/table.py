@@ -1,0 +1,469 @@
+"""Load and validate variant tables: YAML in, an immutable :class:`Table` out.
+
+Every problem is reported with the file and line it comes from. :func:`table_problems` collects
+all of them (for ``normalise check``); :func:`load_table` raises the first as a :class:`TableError`.
+Several tables load together, in order; a later entry may take over an earlier one only when it
+says ``override: true``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence, Union
+
+import regex
+import yaml
+
+from .errors import TableError
+from .scan import fold_form, match_key
+
+KINDS = ("place", "person", "given-name", "people", "organisation", "term", "spelling",
+         "abbreviation", "other")
+SEPARATORS = ("exact", "flexible")
+ENTRY_FIELDS = ("canonical", "kind", "variants", "separators", "case_sensitive", "override",
+                "notes", "sources")
+TABLE_FIELDS = ("table", "description", "entries")
+#: Most parts a flexible form may have (each gap has three spellings: 3 ** (parts - 1) forms).
+MAX_FLEXIBLE_PARTS = 6
+
+_PART_SEPARATOR = regex.compile(r"[ \-\u2010\u2011]+")
+_WORD = regex.compile(r"[\w\p{M}]")
+
+TableSource = Union[str, "os.PathLike[str]"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One canonical form and the spellings that are rewritten to it."""
+
+    canonical: str
+    variants: tuple[str, ...] = ()
+    kind: str = "other"
+    separators: str = "exact"
+    case_sensitive: bool = False
+    override: bool = False
+    notes: str | None = None
+    sources: tuple[str, ...] = ()
+    file: str | None = field(default=None, compare=False)
+    line: int | None = field(default=None, compare=False)
+    #: line of each form in ``(canonical, *variants)``, for messages
+    form_lines: tuple[int | None, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """The canonical form followed by the variants."""
+        return (self.canonical, *self.variants)
+
+    def where(self, index: int = 0) -> tuple[str | None, int | None]:
+        line = self.form_lines[index] if index < len(self.form_lines) else None
+        return self.file, line if line is not None else self.line
+
+    def spellings(self, form: str) -> list[str]:
+        """Every spelling of ``form`` this entry accepts: itself, and with flexible separators
+        each combination of space, hyphen or nothing between its parts."""
+        if self.separators != "flexible":
+            return [form]
+        parts = _PART_SEPARATOR.split(form)
+        if len(parts) == 1:
+            return [form]
+        joins = itertools.product((" ", "-", ""), repeat=len(parts) - 1)
+        return ["".join(p + j for p, j in zip(parts, (*js, ""))) for js in joins]
+
+
+@dataclass(frozen=True)
+class Table:
+    """An immutable, validated set of entries from one or more table files."""
+
+    entries: tuple[Entry, ...]
+    sources: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def variant_count(self) -> int:
+        return sum(len(e.variants) for e in self.entries)
+
+    def entry(self, canonical: str) -> Entry:
+        for e in self.entries:
+            if e.canonical == canonical:
+                return e
+        raise KeyError(canonical)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a table, where it is, and which entry it concerns."""
+
+    file: str | None
+    line: int | None
+    message: str
+    entry: str | None = None
+    kind: str = "invalid"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}: " if self.line else (f"{self.file}: " if self.file else "")
+        return where + self.message
+
+
+# --------------------------------------------------------------------------- locating tables
+
+
+def bundled_tables() -> dict[str, Path]:
+    """Names of the tables shipped with the package, and their files."""
+    data = resources.files("normalise") / "data"
+    found = {"default": Path(str(data / "variants.yaml"))}
+    tables = data / "tables"
+    if tables.is_dir():
+        for item in sorted(tables.iterdir(), key=lambda p: p.name):
+            if item.name.endswith(".yaml"):
+                found[item.name[: -len(".yaml")]] = Path(str(item))
+    return found
+
+
+def resolve(source: TableSource) -> Path:
+    """A path for a table named by path or by bundled name (``default``, ``en-US``, ...)."""
+    text = os.fspath(source)
+    bundled = bundled_tables()
+    if text in bundled and not os.path.exists(text):
+        return bundled[text]
+    return Path(text)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Only composes nodes: values and their lines are read from the node tree."""
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _parse(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
+    problems: list[Problem] = []
+
+    def problem(node_or_line, message, entry=None, kind="invalid"):
+        line = node_or_line if isinstance(node_or_line, int) or node_or_line is None \
+            else _line(node_or_line)
+        problems.append(Problem(name, line, message, entry, kind))
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [], [Problem(name, None, "no such table file (give a path, or one of: "
+                            + ", ".join(bundled_tables()) + ")", kind="unreadable")]
+    except OSError as err:
+        return [], [Problem(name, None, f"cannot read table: {err.strerror}", kind="unreadable")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        return [], [Problem(name, line, "table is not valid UTF-8")]
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else None
+        return [], [Problem(name, line, f"YAML syntax error: {err.problem or err.context}")]
+    except yaml.YAMLError as err:
+        return [], [Problem(name, None, f"YAML error: {err}")]
+    if root is None:
+        return [], [Problem(name, 1, "table is empty: expected a mapping with 'entries'")]
+    top = _mapping(root, TABLE_FIELDS, "table", problem)
+    if top is None:
+        return [], problems
+    entries_node = top.get("entries")
+    if entries_node is None:
+        problem(root, "table has no 'entries' list")
+        return [], problems
+    if not isinstance(entries_node, yaml.SequenceNode):
+        problem(entries_node, "'entries' must be a list of entries")
+        return [], problems
+    for key in ("table", "description"):
+        if key in top and _scalar_string(top[key]) is None:
+            problem(top[key], f"'{key}' must be a string")
+    entries = []
+    for node in entries_node.value:
+        entry = _entry(node, name, problem)
+        if entry is not None:
+            entries.append(entry)
+    return entries, problems
+
+
+def _mapping(node, allowed, what, problem) -> dict[str, yaml.Node] | None:
+    if not isinstance(node, yaml.MappingNode):
+        problem(node, f"{what} must be a mapping")
+        return None
+    out: dict[str, yaml.Node] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if key in out:
+            problem(key_node, f"duplicate key '{key}' in {what}")
+            continue
+        if key not in allowed:
+            problem(key_node, f"unknown field '{key}' in {what} (allowed: {', '.join(allowed)})")
+            continue
+        out[key] = value_node
+    return out
+
+
+def _scalar_string(node) -> str | None:
+    """The string of a scalar node that YAML reads as a string (not a number, bool or null)."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    if node.tag != "tag:yaml.org,2002:str":
+        return None
+    return node.value
+
+
+def _scalar_bool(node) -> bool | None:
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+        return node.value.lower() in ("true", "yes", "on", "y")
+    return None
+
+
+def _form(node, what, problem, entry_name=None) -> str | None:
+    value = _scalar_string(node)
+    if value is None:
+        problem(node, f"{what} must be a string (quote it if YAML reads it as a number, "
+                      "a boolean or null)", entry_name)
+        return None
+    if not value.strip():
+        problem(node, f"{what} is empty", entry_name)
+        return None
+    if value != value.strip():
+        problem(node, f"{what} {value!r} has leading or trailing white space", entry_name)
+        return None
+    if not _WORD.search(value):
+        problem(node, f"{what} {value!r} has no letter or digit", entry_name)
+        return None
+    if any(c in value for c in "\n\r"):
+        problem(node, f"{what} {value!r} spans lines", entry_name)
+        return None
+    return value
+
+
+def _entry(node, file, problem) -> Entry | None:
+    fields = _mapping(node, ENTRY_FIELDS, "entry", problem)
+    if fields is None:
+        return None
+    if "canonical" not in fields:
+        problem(node, "entry has no 'canonical' form")
+        return None
+    canonical = _form(fields["canonical"], "canonical form", problem)
+    if canonical is None:
+        return None
+    ok = True
+    kind = "other"
+    if "kind" not in fields:
+        problem(node, f"entry '{canonical}' has no 'kind' (one of: {', '.join(KINDS)})", canonical)
+        ok = False
+    else:
+        kind = _scalar_string(fields["kind"])
+        if kind not in KINDS:
+            problem(fields["kind"], f"kind of '{canonical}' must be one of: {', '.join(KINDS)}",
+                    canonical)
+            ok = False
+    variants: list[str] = []
+    lines = [_line(fields["canonical"])]
+    vnode = fields.get("variants")
+    if vnode is None:
+        problem(node, f"entry '{canonical}' has no 'variants' list", canonical)
+        ok = False
+    elif not isinstance(vnode, yaml.SequenceNode):
+        problem(vnode, f"'variants' of '{canonical}' must be a list", canonical)
+        ok = False
+    else:
+        for item in vnode.value:
+            form = _form(item, f"variant of '{canonical}'", problem, canonical)
+            if form is None:
+                ok = False
+            else:
+                variants.append(form)
+                lines.append(_line(item))
+    separators = "exact"
+    if "separators" in fields:
+        separators = _scalar_string(fields["separators"])
+        if separators not in SEPARATORS:
+            problem(fields["separators"], f"separators of '{canonical}' must be 'exact' or "
+                                          "'flexible'", canonical)
+            ok = False
+    flags = {}
+    for flag in ("case_sensitive", "override"):
+        flags[flag] = False
+        if flag in fields:
+            value = _scalar_bool(fields[flag])
+            if value is None:
+                problem(fields[flag], f"'{flag}' of '{canonical}' must be true or false",
+                        canonical)
+                ok = False
+            else:
+                flags[flag] = value
+    notes = None
+    if "notes" in fields:
+        notes = _scalar_string(fields["notes"])
+        if notes is None:
+            problem(fields["notes"], f"notes of '{canonical}' must be a string", canonical)
+            ok = False
+    sources: list[str] = []
+    if "sources" in fields:
+        snode = fields["sources"]
+        if not isinstance(snode, yaml.SequenceNode) or any(
+                _scalar_string(s) is None for s in snode.value):
+            problem(snode, f"sources of '{canonical}' must be a list of strings", canonical)
+            ok = False
+        else:
+            sources = [s.value for s in snode.value]
+    if not ok:
+        return None
+    entry = Entry(canonical, tuple(variants), kind, separators, flags["case_sensitive"],
+                  flags["override"], notes, tuple(sources), file, _line(node), tuple(lines))
+    if separators == "flexible":
+        for i, form in enumerate(entry.forms):
+            if len(_PART_SEPARATOR.split(form)) > MAX_FLEXIBLE_PARTS:
+                problem(lines[i], f"'{form}' has more than {MAX_FLEXIBLE_PARTS} parts for "
+                                  "flexible separators", canonical)
+                return None
+    return entry
+
+
+# --------------------------------------------------------------------------- merging
+
+
+@dataclass
+class _Claim:
+    entry: Entry
+    form_index: int
+    exact_key: str
+
+
+def merge(tables: Sequence[tuple[str, list[Entry]]]) -> tuple[tuple[Entry, ...], list[Problem]]:
+    """Combine the entries of several tables, in order, and find every conflict.
+
+    Conflicts: a folded form claimed by two entries (a variant of two entries, or a canonical
+    form that is another entry's variant: chains and cycles). Two case-sensitive forms clash
+    only when they are spelled alike to the letter. A later entry with ``override`` replaces an
+    earlier entry with the same canonical form and takes over the forms it claims.
+    """
+    problems: list[Problem] = []
+    merged: list[Entry] = []
+    for _name, entries in tables:
+        for entry in entries:
+            if entry.override:
+                merged = _apply_override(merged, entry)
+        merged.extend(entries)
+    claims: dict[str, list[_Claim]] = {}
+    for entry in merged:
+        own: set[str] = set()
+        for index, form in enumerate(entry.forms):
+            for spelling in entry.spellings(form):
+                exact = match_key(spelling, True)
+                if exact in own:
+                    continue
+                own.add(exact)
+                claim = _Claim(entry, index, exact)
+                same = claims.setdefault(match_key(spelling), [])
+                clash = next((c for c in same if c.entry is not entry and not (
+                    entry.case_sensitive and c.entry.case_sensitive and c.exact_key != exact)),
+                    None)
+                if clash is not None:
+                    problems.append(_conflict(entry, index, spelling, clash))
+                else:
+                    same.append(claim)
+    return tuple(merged), problems
+
+
+def _apply_override(earlier: list[Entry], entry: Entry) -> list[Entry]:
+    taken = {match_key(s) for f in entry.forms for s in entry.spellings(f)}
+    kept = []
+    for old in earlier:
+        if old.canonical == entry.canonical or match_key(old.canonical) in taken:
+            continue  # replaced, or merged into the overriding entry
+        keep = [i for i, v in enumerate(old.variants, start=1)
+                if not any(match_key(s) in taken for s in old.spellings(v))]
+        if len(keep) != len(old.variants):
+            old = Entry(old.canonical, tuple(old.forms[i] for i in keep), old.kind,
+                        old.separators, old.case_sensitive, old.override, old.notes,
+                        old.sources, old.file, old.line,
+                        (old.form_lines[:1] + tuple(old.form_lines[i] for i in keep))
+                        if old.form_lines else ())
+        kept.append(old)
+    return kept
+
+
+def _conflict(entry: Entry, index: int, spelling: str, other: _Claim) -> Problem:
+    file, line = entry.where(index)
+    ofile, oline = other.entry.where(other.form_index)
+    elsewhere = f"{ofile}:{oline}" if ofile != file else f"line {oline}"
+    role = "canonical form" if index == 0 else "variant"
+    orole = "canonical form" if other.form_index == 0 else "variant"
+    if index == 0 and other.form_index != 0:
+        kind = "chain"
+        message = (f"canonical form '{entry.canonical}' is a variant of '{other.entry.canonical}' "
+                   f"({elsewhere}): a chain; make one entry of them")
+    elif index != 0 and other.form_index == 0:
+        kind = "chain"
+        message = (f"variant '{spelling}' of '{entry.canonical}' is the canonical form of another "
+                   f"entry ({elsewhere}): a chain; make one entry of them")
+    else:
+        kind = "conflict"
+        message = (f"{role} '{spelling}' of '{entry.canonical}' is also the {orole} "
+                   f"'{other.entry.forms[other.form_index]}' of '{other.entry.canonical}' "
+                   f"({elsewhere})")
+        if file != ofile:
+            message += "; mark the later entry 'override: true' to take it over"
+    return Problem(file, line, message, entry.canonical, kind)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def table_problems(sources: Iterable[TableSource]) -> tuple[Table | None, list[Problem]]:
+    """Load tables and return every problem found (empty when they are valid)."""
+    parsed = []
+    problems: list[Problem] = []
+    names = []
+    for source in sources:
+        name = os.fspath(source)
+        entries, found = _parse(resolve(source), name)
+        problems.extend(found)
+        parsed.append((name, entries))
+        names.append(name)
+    entries, found = merge(parsed)
+    problems.extend(found)
+    if problems:
+        return None, problems
+    return Table(entries, tuple(names)), []
+
+
+def load_table(*sources: TableSource) -> Table:
+    """Load and merge tables (paths or bundled names); raise :class:`TableError` on a problem."""
+    table, problems = table_problems(sources or ("default",))
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more problems: run 'normalise check')" \
+            if len(problems) > 1 else ""
+        raise TableError(first.message + more, file=first.file, line=first.line)
+    assert table is not None
+    return table
+
+
+def table_from_entries(entries: Iterable[Entry], name: str = "<memory>") -> Table:
+    """Validate entries built in Python (benchmarks, generated tables) into a :class:`Table`."""
+    merged, problems = merge([(name, list(entries))])
+    if problems:
+        first = problems[0]
+        raise TableError(first.message, file=first.file or name, line=first.line)
+    return Table(merged, (name,))
+
+
+def iter_spellings(entry: Entry) -> Iterator[tuple[str, str]]:
+    """Each accepted spelling of an entry with the automaton pattern that finds it."""
+    for form in entry.forms:
+        for spelling in entry.spellings(form):
+            yield spelling, fold_form(spelling)
