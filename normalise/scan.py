@@ -47,8 +47,10 @@ def is_word_char(char: str) -> bool:
 
 @lru_cache(maxsize=None)
 def _fold_char(char: str) -> str:
-    """One character of the haystack: its lower-case base letter, or a space."""
-    if not (char.isalnum() or char == "_"):
+    """One character of the haystack: its lower-case base letter, or a space.
+
+    Apostrophe-like modifier letters (ʼ ʻ ʿ ʾ) count as punctuation, as ' does."""
+    if char in APOSTROPHES or not (char.isalnum() or char == "_"):
         return " "
     base = unicodedata.normalize("NFD", char)[0]
     lower = base.lower()

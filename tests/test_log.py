@@ -1,0 +1,76 @@
+"""The substitution record, its JSON form, and undo."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from normalise import LogError, Substitution, undo
+from normalise.log import apply, dumps, read_log
+
+SUB = Substitution("Taleban", "Taliban", 4, 11, 4, 11, "table", "Taliban", 1.0)
+
+
+def test_record_round_trips_through_json():
+    record = SUB.to_dict()
+    assert "note" not in record
+    assert Substitution.from_dict(record) == SUB
+    noted = Substitution("Taluqan", "Taloqan", 0, 7, 0, 7, "phonetic", "Taloqan", 0.93, "why")
+    assert Substitution.from_dict(noted.to_dict()) == noted
+
+
+def test_undo_and_apply_are_inverse():
+    text = "The Taleban left."
+    out = apply(text, [SUB])
+    assert out == "The Taliban left."
+    assert undo(out, [SUB]) == text
+
+
+def test_unapplied_records_are_ignored_by_undo():
+    suggestion = Substitution("Taluqan", "Taloqan", 0, 7, 0, 7, "phonetic-suggest", "Taloqan",
+                              0.9)
+    assert undo("Taluqan", [suggestion]) == "Taluqan"
+
+
+def test_undo_rejects_a_log_of_another_text():
+    with pytest.raises(LogError, match="does not belong"):
+        undo("The Talibxn left.", [SUB])
+
+
+def test_undo_rejects_overlapping_records():
+    other = Substitution("x", "Taliban", 6, 7, 6, 13, "table", "Taliban", 1.0)
+    with pytest.raises(LogError, match="overlap"):
+        undo("The Taliban left.", [SUB, other])
+
+
+def test_read_log_names_the_bad_line():
+    stream = io.StringIO(dumps(SUB.to_dict()) + "\n\nnot json\n")
+    with pytest.raises(LogError) as info:
+        list(read_log(stream, "x.jsonl"))
+    assert str(info.value).startswith("x.jsonl:3: not JSON")
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"start": -1}, "non-negative"),
+    ({"rule": "guess"}, "unknown rule"),
+    ({"original": 3}, "must be strings"),
+])
+def test_read_log_validates_records(change, message):
+    record = {**SUB.to_dict(), **change}
+    with pytest.raises(LogError, match=message):
+        list(read_log(io.StringIO(dumps(record)), "x.jsonl"))
+
+
+def test_missing_field():
+    record = SUB.to_dict()
+    del record["entry"]
+    with pytest.raises(LogError, match="missing"):
+        Substitution.from_dict(record)
+
+
+def test_lone_surrogates_survive_the_log():
+    sub = Substitution("\udcffTaleban", "Taliban", 0, 8, 0, 7, "table", "Taliban", 1.0)
+    line = dumps(sub.to_dict()).encode("utf-8", "backslashreplace").decode("utf-8")
+    (record,) = read_log(io.StringIO(line))
+    assert record["original"] == "\udcffTaleban"
