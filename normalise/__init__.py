@@ -18,7 +18,21 @@ from .table import Entry, Problem, Table, bundled_tables, load_table, table_prob
 __version__ = "0.1.0"
 
 __all__ = [
-    "Entry", "Explanation", "InputError", "LogError", "NormaliseError", "Normaliser",
-    "PHONETIC_MODES", "Problem", "Result", "Substitution", "Table", "TableError", "__version__",
-    "bundled_tables", "load_table", "table_problems", "undo",
+    "PHONETIC_MODES",
+    "Entry",
+    "Explanation",
+    "InputError",
+    "LogError",
+    "NormaliseError",
+    "Normaliser",
+    "Problem",
+    "Result",
+    "Substitution",
+    "Table",
+    "TableError",
+    "__version__",
+    "bundled_tables",
+    "load_table",
+    "table_problems",
+    "undo",
 ]

@@ -1,13 +1,327 @@
-"""``normalise check``: every problem of a set of tables, with file, line and entry."""
+"""``normalise check``: every problem of a set of tables, with file, line and entry.
+
+First what :func:`~normalise.table.table_problems` finds (syntax, fields, conflicts, chains).
+When the tables load, each finding below is one small function over the merged entries, named
+by the ``kind`` of the :class:`~normalise.table.Problem` it yields:
+
+* ``english-word``: a variant is a common English word, so ordinary prose would be rewritten;
+* ``shadowed``: a form that can never be matched as written (another entry always wins it);
+* ``redundant`` (a note): a variant that matches nothing its entry does not match already;
+* ``unstable``: a form that a first run can create and a second run rewrites again;
+* ``phonetic-conflict``: a form the phonetic matcher would give to another entry;
+* ``casing``: a canonical form whose casing does not fit its kind or its variants.
+"""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 
-from .table import Problem, TableSource, table_problems
+import regex
+
+from .rewrite import PHONETIC_KINDS, Normaliser
+from .scan import Scanner, fold_form, match_key
+from .table import Entry, Problem, TableSource, table_problems
+
+#: How many of wordfreq's most frequent English words count as common.
+COMMON_WORDS = 30_000
+#: Words in that list only as the very name they spell (checked by hand): rewriting them is
+#: the point of their entry. Every addition needs the reason in a comment.
+SAME_NAME = frozenset({
+    "kiev",  # the city (Kyiv)
+    "odessa",  # the city (Odesa)
+    "koran", "qur'an", "quran",  # the book
+    "mohammed", "mohammad", "mohamed",  # the given name
+    "hussain",  # the given name (Hussein)
+    "khaled",  # the given name (Khalid)
+    "syed",  # the given name or title (Sayed)
+    "sheik",  # the title (sheikh)
+})
+#: Kinds that name a place, person or group: their canonical forms are capitalised.
+PROPER_NAME_KINDS = frozenset({"place", "person", "given-name", "people", "organisation"})
+#: Lower-case particles a proper name may start with (al-Qaeda, bin Laden, van Gogh).
+PARTICLES = frozenset({
+    "al", "el", "ul", "ud", "ad", "an", "ar", "as", "ash", "at", "az", "ath", "adh",
+    "bin", "ibn", "bint", "ben", "de", "del", "della", "der", "des", "di", "da", "du", "dos",
+    "das", "van", "von", "la", "le", "ter", "ten",
+})
+#: Kinds of finding that are notes: worth tidying, harmless to the output.
+NOTE_KINDS = frozenset({"redundant"})
+
+_FIRST_WORD = regex.compile(r"^[^\s\-\u2010\u2011]+")
 
 
 def check_tables(sources: Sequence[TableSource]) -> list[Problem]:
-    """Validate tables loaded together, in order; return the problems (empty when clean)."""
-    _table, problems = table_problems(sources)
-    return problems
+    """Validate tables loaded together, in order; return the problems (empty when clean).
+
+    The findings past loading need a table that loads: they ask what the scanner and the
+    phonetic matcher would do with it, which is undefined while two entries claim one form.
+    """
+    table, problems = table_problems(sources)
+    if table is None:
+        return problems
+    entries = table.entries
+    problems = list(wordless(entries))
+    if problems:
+        return problems
+    normaliser = Normaliser(table=table, phonetic="off")
+    for finding in (english_words(entries), shadowed(normaliser), redundant(entries),
+                    unstable(normaliser), phonetic_conflicts(entries), casing(entries)):
+        problems.extend(finding)
+    order = {name: i for i, name in enumerate(table.sources)}
+    return sorted(problems, key=lambda p: (order.get(p.file or "", -1), p.line or 0))
+
+
+def severity(problem: Problem) -> str:
+    """``note`` for findings that cannot change any output, ``error`` otherwise."""
+    return "note" if problem.kind in NOTE_KINDS else "error"
+
+
+def _problem(entry: Entry, index: int, message: str, kind: str) -> Problem:
+    file, line = entry.where(index)
+    return Problem(file, line, message, entry.canonical, kind)
+
+
+def _spellings(entry: Entry) -> Iterator[tuple[int, str, str]]:
+    """(form index, form, spelling) for each spelling the entry matches."""
+    for index, form in enumerate(entry.forms):
+        for spelling in entry.spellings(form):
+            yield index, form, spelling
+
+
+def _named(index: int, form: str, spelling: str) -> str:
+    role = "canonical form" if index == 0 else "variant"
+    if spelling == form:
+        return f"{role} '{form}'"
+    return f"spelling '{spelling}' (flexible separators of the {role} '{form}')"
+
+
+# --------------------------------------------------------------------------- wordless
+
+
+def wordless(entries: Iterable[Entry]) -> Iterator[Problem]:
+    """Forms with no letter or digit once combining marks are set aside: the scanner would
+    find them in punctuation or between two spaces, so nothing else can be checked."""
+    for entry in entries:
+        for index, form, spelling in _spellings(entry):
+            if not fold_form(spelling).strip():
+                yield _problem(entry, index, f"{_named(index, form, spelling)} of "
+                               f"'{entry.canonical}' has no letter or digit besides combining "
+                               "marks", "invalid")
+
+
+# --------------------------------------------------------------------------- english-word
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Match keys of wordfreq's most frequent English words (lower case, marks folded)."""
+    from wordfreq import top_n_list
+
+    return frozenset(match_key(w) for w in top_n_list("en", COMMON_WORDS))
+
+
+def english_words(entries: Iterable[Entry]) -> Iterator[Problem]:
+    """Variants that are common English words: the table would rewrite ordinary prose ("us",
+    "china"). Not for ``spelling`` entries, whose variants are English words by design, nor
+    for case-sensitive forms that are not all lower case (``US`` never touches "us")."""
+    common = common_words()
+    for entry in entries:
+        if entry.kind == "spelling":
+            continue
+        for index, form, spelling in _spellings(entry):
+            if spelling == entry.canonical:
+                continue
+            if entry.case_sensitive and spelling != spelling.lower():
+                continue
+            key = match_key(spelling)
+            if key in common and key not in SAME_NAME:
+                yield _problem(entry, index, f"{_named(index, form, spelling)} of "
+                               f"'{entry.canonical}' is a common English word: ordinary text "
+                               f"with '{key}' would be rewritten (make the entry case_sensitive "
+                               "if only one casing is meant, or drop the variant)",
+                               "english-word")
+
+
+# --------------------------------------------------------------------------- shadowed
+
+
+def shadowed(normaliser: Normaliser) -> Iterator[Problem]:
+    """Forms that never reach their entry. Leftmost-longest cannot hide a form that stands
+    alone, so a form is unreachable exactly when, on its own, it is not one hit of its own
+    entry: another entry wins it, or the scanner cannot find it as written."""
+    for entry in normaliser.table.entries:
+        for index, form, spelling in _spellings(entry):
+            found = normaliser.explain(spelling).entry
+            if found is entry:
+                continue
+            why = ("the scanner never finds it as written" if found is None
+                   else f"it is always read as '{found.canonical}'")
+            yield _problem(entry, index, f"{_named(index, form, spelling)} of "
+                           f"'{entry.canonical}' can never be matched: {why}", "shadowed")
+
+
+# --------------------------------------------------------------------------- redundant
+
+
+def redundant(entries: Iterable[Entry]) -> Iterator[Problem]:
+    """Variants that fold to a key an earlier form of the same entry already matches
+    (differing only in diacritics, casing, apostrophes or a flexible separator): harmless,
+    but they suggest coverage that is not there."""
+    for entry in entries:
+        keys: dict[str, str] = {}
+        for index, form in enumerate(entry.forms):
+            key = match_key(form, entry.case_sensitive)
+            if index and key in keys:
+                yield _problem(entry, index, f"variant '{form}' of '{entry.canonical}' matches "
+                               f"only what '{keys[key]}' matches already (it differs in "
+                               "diacritics, casing, apostrophes or separators)", "redundant")
+            for spelling in entry.spellings(form):
+                keys.setdefault(match_key(spelling, entry.case_sensitive), form)
+
+
+# --------------------------------------------------------------------------- unstable
+
+
+def unstable(normaliser: Normaliser) -> Iterator[Problem]:
+    """Forms that one run of normalise can create and a second run rewrites again, so that
+    normalising twice differs from normalising once. Two ways it happens: a form contains, as
+    whole words, the canonical form of another entry, so a text with a variant or another
+    casing there becomes the form, then its entry ('Dr.' for 'Dr' turns 'Dr..' into 'Dr.',
+    then 'Dr'); or a casing changes the key (capitals of 'Großdorf' are 'GROSSDORF', which
+    another entry may claim). Reported only with a witness text for which two runs differ."""
+    entries = normaliser.table.entries
+    canonicals = _canonical_scanner(entries)
+    cases = [(entry, index, form, spelling, text) for entry in entries
+             for index, form, spelling in _spellings(entry)
+             for text in (*_casings(spelling, entry),
+                          *_with_variant_inside(entries, canonicals, spelling))]
+    # One text, a witness per line: no form spans a line break, so the lines are independent.
+    texts = [text for *_, text in cases]
+    once = normaliser.normalise("\n".join(texts)).text
+    twice = normaliser.normalise(once).text
+    reported = set()
+    for case, first, second in zip(cases, once.split("\n"), twice.split("\n")):
+        entry, index, form, spelling, text = case
+        if first != second and (id(entry), index) not in reported:
+            reported.add((id(entry), index))  # one witness per form is enough
+            yield _problem(entry, index, f"{_named(index, form, spelling)} of "
+                           f"'{entry.canonical}' is not stable: '{text}' becomes '{first}' "
+                           f"and, run again, '{second}'", "unstable")
+
+
+def _casings(spelling: str, entry: Entry) -> list[str]:
+    """The spelling as written and, unless the entry is case-sensitive, in the casings the
+    rewriter treats apart: lower case, capitalised and ALL CAPS."""
+    if entry.case_sensitive:
+        return [spelling]
+    return [spelling, spelling.lower(), spelling[:1].upper() + spelling[1:], spelling.upper()]
+
+
+def _canonical_scanner(entries: Sequence[Entry]) -> Scanner:
+    """A scanner that finds only canonical forms (and their flexible spellings)."""
+    keys: dict[str, int] = {}
+    exact: dict[str, int] = {}
+    patterns = []
+    for target, entry in enumerate(entries):
+        for spelling in entry.spellings(entry.canonical):
+            (exact if entry.case_sensitive else keys)[
+                match_key(spelling, entry.case_sensitive)] = target
+            patterns.append(fold_form(spelling))
+    return Scanner(keys, exact, patterns)
+
+
+def _with_variant_inside(entries: Sequence[Entry], canonicals: Scanner,
+                         spelling: str) -> Iterator[str]:
+    """The spelling with a canonical form it contains replaced by each spelling that is
+    rewritten to it: its variants, and its other casings."""
+    for hit in canonicals.scan(spelling):
+        if (hit.start, hit.end) != (0, len(spelling)):
+            inner = entries[hit.target]
+            for other in (*inner.variants, *_casings(inner.canonical, inner)[1:]):
+                yield spelling[:hit.start] + other + spelling[hit.end:]
+
+
+# --------------------------------------------------------------------------- phonetic-conflict
+
+
+def phonetic_conflicts(entries: Sequence[Entry]) -> Iterator[Problem]:
+    """Forms that the phonetic matcher would give to another entry were they left out of the
+    table: then a spelling the table does not list, close to that form, is read as the other
+    entry. Each form is left out in turn; its own entry keeps its other forms, and the other
+    entry must win by the matcher's threshold and margin. Skipped when the phonetic matcher
+    is not available."""
+    try:
+        from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE, PhoneticMatcher
+    except ImportError:
+        return
+    names = [e for e in entries if e.kind in PHONETIC_KINDS and not e.case_sensitive]
+    chosen = {id(e) for e in names}
+    protected = [f for e in entries if id(e) not in chosen for f in e.forms]
+    matcher = PhoneticMatcher([(e.canonical, e.forms) for e in names], protected=protected,
+                              min_score=DEFAULT_MIN_SCORE, margin=DEFAULT_MARGIN)
+    for entry in names:
+        for index, form in enumerate(entry.forms):
+            others = [c for c in matcher.candidates(form, limit=len(names))
+                      if c.entry != entry.canonical and not c.part]
+            if not others:
+                continue
+            own = max((matcher.similarity(form, f) for f in entry.forms if f != form),
+                      default=0.0)
+            best = others[0]
+            runner = max(own, others[1].score if len(others) > 1 else 0.0)
+            if best.score >= matcher.min_score and best.score - runner >= matcher.margin:
+                role = "canonical form" if index == 0 else "variant"
+                yield _problem(entry, index, f"{role} '{form}' of '{entry.canonical}' sounds "
+                               f"like '{best.entry}' (via '{best.form}', score "
+                               f"{best.score:.2f}; its own entry's other forms score at most "
+                               f"{own:.2f}): left out of the table, it would be read as "
+                               f"'{best.entry}'", "phonetic-conflict")
+
+
+# --------------------------------------------------------------------------- casing
+
+
+def _initial_case(form: str) -> str | None:
+    """'upper' or 'lower' for the first cased letter after any leading particle, or None
+    (no cased letter: another script, or digits only)."""
+    word = _FIRST_WORD.match(form)
+    if word and word.group().lower() in PARTICLES and len(form) > word.end():
+        form = form[word.end():]
+    for char in form:
+        if char.isupper():
+            return "upper"
+        if char.islower():
+            return "lower"
+    return None
+
+
+def casing(entries: Iterable[Entry]) -> Iterator[Problem]:
+    """Canonical forms whose casing would be copied into the text wrongly. A proper name
+    starts with a capital, after any particle (al-Qaeda, bin Laden, van Gogh), unless its
+    first word is cased on purpose (eBay); a canonical form in lower case whose variants are
+    all capitalised, or a name's variant cased unlike its canonical form, shows a slip in one
+    of them."""
+    for entry in entries:
+        head = _initial_case(entry.canonical)
+        word = _FIRST_WORD.match(entry.canonical)
+        word = word.group() if word else ""
+        on_purpose = word[:1].islower() and any(c.isupper() for c in word)  # eBay, iPhone
+        if entry.kind in PROPER_NAME_KINDS and head == "lower" and not on_purpose:
+            yield _problem(entry, 0, f"canonical form '{entry.canonical}' (kind {entry.kind}) "
+                           "starts in lower case: a name starts with a capital, after any "
+                           "particle (al-, bin, van ...)", "casing")
+            continue
+        if entry.case_sensitive or on_purpose:
+            continue  # the casing of each form is deliberate
+        cases = [(i, v, _initial_case(v)) for i, v in enumerate(entry.variants, start=1)]
+        cases = [(i, v, c) for i, v, c in cases if c is not None]
+        if head == "lower" and cases and all(c == "upper" for *_, c in cases):
+            yield _problem(entry, 0, f"canonical form '{entry.canonical}' is in lower case "
+                           "but every variant is capitalised", "casing")
+        elif entry.kind in PROPER_NAME_KINDS and head is not None:
+            for index, variant, case in cases:
+                if case != head:
+                    yield _problem(entry, index, f"variant '{variant}' of "
+                                   f"'{entry.canonical}' starts in {case} case, its canonical "
+                                   f"form in {head} case", "casing")

@@ -14,8 +14,9 @@ import os
 import signal
 import sys
 import tempfile
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from typing import BinaryIO, Callable, Sequence
+from typing import BinaryIO
 
 from . import __version__
 from .errors import InputError, LogError, NormaliseError, TableError
@@ -299,7 +300,7 @@ class _Tee:
         self.stream, self.copy = stream, copy
 
     def read1(self, size: int) -> bytes:
-        read = getattr(self.stream, "read1", self.stream.read)
+        read = getattr(self.stream, "read1", None) or self.stream.read
         data = read(size)
         self.copy.append(data)
         return data
@@ -438,7 +439,7 @@ def _explanation_dict(info, normaliser: Normaliser) -> dict:
 
 
 def run_check(argv: Sequence[str]) -> int:
-    from .check import check_tables
+    from .check import check_tables, severity
 
     parser = _Parser(prog="normalise check",
                      description="Validate variant tables; report every problem with file and "
@@ -455,12 +456,15 @@ def run_check(argv: Sequence[str]) -> int:
         tables.insert(0, "default")
     problems = check_tables(tables)
     for problem in problems:
+        level = severity(problem)
         if args.format == "json":
             print(json.dumps({"file": problem.file, "line": problem.line, "entry": problem.entry,
-                              "kind": problem.kind, "message": problem.message},
-                             ensure_ascii=False))
+                              "kind": problem.kind, "severity": level,
+                              "message": problem.message}, ensure_ascii=False))
         else:
-            print(problem)
+            where = str(problem).removesuffix(problem.message)
+            note = "note: " if level == "note" else ""
+            print(f"{where}{note}{problem.message} [{problem.kind}]")
     if args.format == "text":
         label = ", ".join(tables)
         print(f"{label}: {len(problems)} problem{'s' * (len(problems) != 1)}"

@@ -10,8 +10,9 @@ form, otherwise the canonical form is written as the table spells it.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import regex
 
@@ -98,7 +99,7 @@ class Explanation:
     result: str
     entry: Entry | None = None
     form: str | None = None
-    decision: "Decision | None" = None
+    decision: Decision | None = None
     reason: str = ""
 
 
@@ -137,7 +138,7 @@ class Normaliser:
                 patterns.append(pattern)
         return Scanner(keys, exact, patterns)
 
-    def _build_matcher(self) -> "PhoneticMatcher":
+    def _build_matcher(self) -> PhoneticMatcher:
         from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE, PhoneticMatcher
 
         names = [(e.canonical, e.forms) for e in self.table.entries
@@ -158,14 +159,13 @@ class Normaliser:
         entries = self.table.entries
         events: list[tuple[int, int, str, str, float, str | None, str]] = []
         taken = []
-        for hit in self._scanner.scan(text):
-            entry = entries[hit.target]
-            original = text[hit.start:hit.end]
+        for start, end, target in self._scanner.scan(text):
+            entry = entries[target]
+            original = text[start:end]
             replacement = cased(original, entry.canonical, entry.case_sensitive)
-            taken.append((hit.start, hit.end))
+            taken.append((start, end))
             if replacement != original:
-                events.append((hit.start, hit.end, replacement, "table", 1.0, None,
-                               entry.canonical))
+                events.append((start, end, replacement, "table", 1.0, None, entry.canonical))
         if self._matcher is not None:
             events.extend(self._phonetic_events(text, taken))
             events.sort(key=lambda e: e[0])
@@ -227,8 +227,8 @@ class Normaliser:
     def explain(self, word: str) -> Explanation:
         """Say what would happen to ``word`` and why."""
         hits = self._scanner.scan(word)
-        if hits and hits[0].start == 0 and hits[0].end == len(word):
-            entry = self.table.entries[hits[0].target]
+        if hits and hits[0][0] == 0 and hits[0][1] == len(word):
+            entry = self.table.entries[hits[0][2]]
             form = next((f for f in entry.forms for s in entry.spellings(f)
                          if match_key(s, entry.case_sensitive)
                          == match_key(word, entry.case_sensitive)), entry.canonical)

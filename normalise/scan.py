@@ -15,10 +15,11 @@ Overlapping verified hits are resolved leftmost first, then longest.
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 import ahocorasick_rs
 import regex
@@ -45,7 +46,7 @@ def is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fold_char(char: str) -> str:
     """One character of the haystack: its lower-case base letter, or a space.
 
@@ -61,35 +62,34 @@ def _fold_run(match: regex.Match) -> str:
     return "".join(map(_fold_char, match.group()))
 
 
-def _fold_unmarked(text: str) -> str:
+def _fold_bytes(text: str) -> bytes:
+    """The haystack of a text without combining marks, as UTF-8 bytes."""
     if not text.isascii():
         text = _NON_ASCII.sub(_fold_run, text)
-    return text.encode("utf-8", "surrogatepass").translate(_ASCII_TABLE).decode(
-        "utf-8", "surrogatepass")
+    return text.encode("utf-8", "surrogatepass").translate(_ASCII_TABLE)
 
 
-def fold_haystack(text: str) -> tuple[str, list[int] | None]:
-    """Fold ``text`` for scanning; return the haystack and, if marks were dropped, an offset map.
-
-    The map gives, for each haystack index, the index of the same character in ``text``.
-    """
+def fold_haystack(text: str) -> tuple[bytes, list[int] | None]:
+    """Fold ``text`` for scanning: the haystack as UTF-8 bytes and, if combining marks were
+    dropped, their haystack positions (sorted: the character at haystack index ``h`` is at
+    ``h + bisect_right(dropped, h)`` in ``text``)."""
     if text.isascii() or not _MARKS.search(text):
-        return _fold_unmarked(text), None
-    kept: list[int] = []
+        return _fold_bytes(text), None
+    dropped: list[int] = []
     pieces: list[str] = []
-    pos = 0
+    pos = kept = 0
     for mark in _MARKS.finditer(text):
         pieces.append(text[pos:mark.start()])
-        kept.extend(range(pos, mark.start()))
+        kept += mark.start() - pos
+        dropped.extend([kept] * (mark.end() - mark.start()))
         pos = mark.end()
     pieces.append(text[pos:])
-    kept.extend(range(pos, len(text)))
-    return _fold_unmarked("".join(pieces)), kept
+    return _fold_bytes("".join(pieces)), dropped
 
 
 def fold_form(form: str) -> str:
     """A form folded as the haystack is (what the automaton looks for, without padding)."""
-    return _fold_unmarked(_MARKS.sub("", form))
+    return _fold_bytes(_MARKS.sub("", form)).decode("utf-8", "surrogatepass")
 
 
 @lru_cache(maxsize=65536)
@@ -115,9 +115,8 @@ def match_key(span: str, case_sensitive: bool = False) -> str:
     return key if case_sensitive else key.lower()
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A verified whole-word occurrence of a form: ``text[start:end]`` belongs to ``target``."""
+class Hit(NamedTuple):
+    """A verified whole-word occurrence: ``text[start:end]`` belongs to entry ``target``."""
 
     start: int
     end: int
@@ -142,8 +141,13 @@ class Scanner:
     def _build(patterns: Sequence[str]):
         if not patterns:
             return None
-        padded = [f" {p} " for p in patterns]
-        return ahocorasick_rs.AhoCorasick(padded, matchkind=ahocorasick_rs.MatchKind.Standard)
+        padded = [f" {p} ".encode("utf-8", "surrogatepass") for p in patterns]
+        # A DFA scans fastest; past ~20k patterns its memory grows, and the contiguous NFA
+        # is nearly as fast for a fraction of it.
+        kind = (ahocorasick_rs.Implementation.DFA if len(padded) <= 20_000
+                else ahocorasick_rs.Implementation.ContiguousNFA)
+        return ahocorasick_rs.BytesAhoCorasick(
+            padded, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=kind)
 
     def __getstate__(self):
         return (self.keys, self.exact_keys, self.patterns)
@@ -153,22 +157,27 @@ class Scanner:
         self._automaton = self._build(self.patterns)
 
     def scan(self, text: str) -> list[Hit]:
-        """Verified hits in ``text``, non-overlapping, leftmost then longest."""
+        """Verified hits ``(start, end, target)`` in ``text``, non-overlapping, leftmost
+        then longest."""
         if self._automaton is None or not text:
             return []
-        haystack, kept = fold_haystack(text)
-        raw = self._automaton.find_matches_as_indexes(f" {haystack} ", overlapping=True)
+        haystack, dropped = fold_haystack(text)
+        raw = self._automaton.find_matches_as_indexes(b" " + haystack + b" ", overlapping=True)
         if not raw:
             return []
+        # padded hit [start, end) covers " form "; the form is [start, end - 2) unpadded
+        spans = [(start, end - 2) for _, start, end in raw]
+        if len(haystack) != len(text) - len(dropped or ()):
+            spans = _char_spans(haystack, spans)
         found: list[tuple[int, int, int]] = []
-        for _, start, end in raw:
-            # padded hit [start, end) covers " form "; the form is [start, end - 2) unpadded
-            end -= 2
-            if kept is not None:
-                start, end = kept[start], kept[end - 1] + 1
+        verify = self._verify
+        for start, end in spans:
+            if dropped:
+                start += bisect.bisect_right(dropped, start)
+                end = end - 1 + bisect.bisect_right(dropped, end - 1) + 1
                 while end < len(text) and unicodedata.category(text[end]).startswith("M"):
                     end += 1
-            target = self._verify(text[start:end])
+            target = verify(text[start:end])
             if target is not None:
                 found.append((start, -end, target))
         found.sort()
@@ -186,3 +195,15 @@ class Scanner:
             if target is not None:
                 return target
         return self.keys.get(match_key(span))
+
+
+def _char_spans(haystack: bytes, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Byte offsets of a UTF-8 haystack as character offsets."""
+    points = sorted({p for span in spans for p in span})
+    chars: dict[int, int] = {}
+    byte = char = 0
+    for point in points:
+        char += len(haystack[byte:point].decode("utf-8", "surrogatepass"))
+        byte = point
+        chars[point] = char
+    return [(chars[s], chars[e]) for s, e in spans]

@@ -16,9 +16,10 @@ import re
 import signal
 import stat
 from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import BinaryIO
 
 from .log import Substitution
 from .rewrite import Normaliser
@@ -56,7 +57,7 @@ def read_chunks(source: Source, encoding: str, on_bytes: Callable[[int], None] |
                 chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
     """Decoded text of ``source`` in chunks that end at a line end where possible."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="surrogateescape")
-    read = getattr(source.stream, "read1", source.stream.read)
+    read = getattr(source.stream, "read1", None) or source.stream.read
     pending = ""
     while True:
         block = read(READ_SIZE)
@@ -166,8 +167,9 @@ def make_executor(normaliser: Normaliser, jobs: int) -> Executor | None:
 def normalise_chunks(normaliser: Normaliser, chunks: Iterable[str],
                      executor: Executor | None, window: int = 4):
     """(chunk, output, substitutions) for each chunk, in order; at most ``window`` chunks per
-    worker in flight, so memory stays bounded."""
-    if executor is None:
+    worker in flight, so memory stays bounded. ``window=1`` answers each chunk before the
+    next is read (interactive input)."""
+    if executor is None or window <= 1:
         for chunk in chunks:
             result = normaliser.normalise(chunk)
             yield chunk, result.text, result.substitutions
@@ -196,16 +198,18 @@ def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[by
     if executor is not None:
         chunk_chars = max(chunk_chars, 4 * CHUNK_CHARS)
     chunks = read_chunks(source, encoding, on_bytes, chunk_chars)
+    encoder = codecs.getincrementalencoder(encoding)(errors="surrogateescape")
+    measure = codecs.getincrementalencoder(encoding)(errors="surrogateescape")
     bytes_before = 0  # counted only until the first undecodable byte is found
-    for chunk, out, subs in normalise_chunks(normaliser, chunks, executor):
+    window = 1 if source.interactive else 4
+    for chunk, out, subs in normalise_chunks(normaliser, chunks, executor, window):
         if stats.invalid_at is None:
             bad = first_invalid(chunk)
             if bad is None:
-                bytes_before += len(chunk.encode(encoding, "surrogateescape"))
+                bytes_before += len(measure.encode(chunk))
             else:
-                stats.invalid_at = bytes_before + len(
-                    chunk[:bad].encode(encoding, "surrogateescape"))
-        write(out.encode(encoding, "surrogateescape"))
+                stats.invalid_at = bytes_before + len(measure.encode(chunk[:bad]))
+        write(encoder.encode(out))
         if flush is not None and source.interactive:
             flush()
         for sub in subs:
@@ -217,6 +221,7 @@ def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[by
         else:
             locator.advance(chunk, len(out))
         stats.chars = locator.chars
+    write(encoder.encode("", final=True))
     return stats
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence, Union
+from typing import Union
 
 import regex
 import yaml
@@ -115,7 +116,10 @@ class Problem:
 def bundled_tables() -> dict[str, Path]:
     """Names of the tables shipped with the package, and their files."""
     data = resources.files("normalise") / "data"
-    found = {"default": Path(str(data / "variants.yaml"))}
+    default = Path(str(data / "variants.yaml"))
+    if not default.is_file():  # a source checkout: the table stands at the top of the repo
+        default = Path(__file__).resolve().parents[1] / "variants.yaml"
+    found = {"default": default}
     tables = data / "tables"
     if tables.is_dir():
         for item in sorted(tables.iterdir(), key=lambda p: p.name):

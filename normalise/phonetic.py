@@ -1,0 +1,495 @@
+"""Phonetic matching: map spellings the variant table has never seen to a known entry.
+
+Why: names from Arabic, Persian, Pashto, Urdu and Russian reach English news through several
+romanisation systems, so a table of known variants is never complete. A reader meets Taluqan
+and Talukan where the table knows Taloqan, Taleqan and Taliqan. This module finds the entry
+such a spelling belongs to, and refuses whenever it is not sure: turning an ordinary English
+word or an unrelated name into a table entry is far worse than leaving a variant alone.
+Precision before recall.
+
+How:
+
+* Keys. The letter correspondences that separate romanisation systems (q/k, kh/h/x, gh/g,
+  dj/dzh/zh/j, sch/sh, ou/u, e/i, o/u, ay/ai/ey, ow/aw/au, w/v, doubled letters, -eh/-a
+  endings, the izafe, the al- particles, diacritics ...) are data, in
+  ``data/romanisation.yaml``. A spelling is folded (lower case, special letters spelt out,
+  marks and diacritics removed) and rewritten by those named rules into a *spelling key*:
+  Taloqan, Taluqan and Talukan all become ``talukan``.
+* Index. Every known form of every entry is indexed by its *skeleton* (the key's consonants,
+  with a leading and a final vowel marked) and the skeleton's one-letter deletions (a
+  symmetric-deletion index), and by the metaphone of its key. A token finds its candidates
+  with a dozen dictionary look-ups, never a table scan. Multi-word forms are indexed whole
+  (joined: Lashkargah finds Lashkar Gah) and by their words. A word match is shown as a
+  candidate but never wins: a lone token is never rewritten to a whole multi-word name it
+  only shares a word with (Sharif is not Mazar-e Sharif), and a token whose best match is
+  such a word is left alone.
+* Score, for spelling keys ``a`` and ``b``::
+
+      score = W_JARO_WINKLER * jellyfish.jaro_winkler_similarity(a, b)
+            + W_EDIT * (1 - romanised_distance(a, b) / max(weight(a), weight(b)))
+
+  ``romanised_distance`` is a Damerau-Levenshtein distance whose costs come from the same
+  file: vowel edits are cheap (short vowels are rendered arbitrarily; Uzbek o is Persian a),
+  a word-final vowel less so (it is often a suffix: Kabul is not Qabula), weak letters (h, y,
+  v) cheap to drop, near letters (k/g, s/z, t/d, ch/sh ...) cheap to confuse, any other
+  consonant edit costs 1. ``weight`` counts a consonant 1 and a vowel less. Identical keys
+  score 1; the score is in [0, 1]. Jaro-Winkler adds weight to agreeing beginnings.
+* Decision. A token is rewritten only when it looks like a name (a capital, then lower-case
+  letters, internal apostrophes allowed; all-capital tokens are acronyms or headlines and
+  never rewritten), has at least four letters, is no known form (nor a word of one) of any
+  entry and not protected, is no known name plus a suffix that makes another word of it
+  (Kandahari, Kabulis: the suffixes are in the same file), is not an established English
+  spelling (wordfreq Zipf frequency below ``COMMON_WORD_ZIPF``, about once per hundred
+  million words, and, at the start of a sentence, unknown to wordfreq altogether), and its
+  best candidate is a whole form scoring at least ``min_score`` (plus ``SHORT_PENALTY`` for
+  each letter the token has fewer than ``SHORT_LETTERS``: a short token carries less evidence,
+  and most rare English words the score takes for names are short) that beats the best whole
+  form of every other entry by at least ``margin``. Two entries too close give no winner.
+
+The English gate does most of the work for ordinary words: the score alone would take many
+short English words for names (Host is Khost to it). The score's job is the names the gate
+cannot know.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import jellyfish
+import regex
+import yaml
+
+DEFAULT_MIN_SCORE: float = 0.86
+DEFAULT_MARGIN: float = 0.12
+COMMON_WORD_ZIPF: float = 2.0  # about once per hundred million words of English
+MIN_LETTERS: int = 4
+SHORT_LETTERS: int = 6  # a token with fewer letters carries less evidence:
+SHORT_PENALTY: float = 0.05  # each letter short of SHORT_LETTERS raises its threshold this much
+MAX_CANDIDATES: int = 5
+W_JARO_WINKLER: float = 0.2
+W_EDIT: float = 0.8
+
+ROMANISATION_PATH = Path(__file__).parent / "data" / "romanisation.yaml"
+
+_NAME_LIKE = regex.compile(r"^\p{Lu}\p{Ll}*(?:['’ʼ]\p{Ll}+)*$")
+_POSSESSIVE = re.compile(r"['’ʼ]s$")
+_SEPARATORS = re.compile(r"[\s\-‐‑–]+")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: str  # canonical form of the entry
+    form: str  # the known form (canonical or variant) it matched best
+    score: float  # in [0, 1]
+    part: bool = False  # matched one word of a multi-word form: shown, never a winner
+
+
+@dataclass(frozen=True)
+class Decision:
+    token: str
+    winner: Candidate | None  # None: rewrite nothing
+    candidates: tuple[Candidate, ...]  # best first, one per entry
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    doc: str
+    pattern: re.Pattern[str]
+    replace: str
+    pairs: tuple[tuple[str, str], ...]
+
+    def apply(self, word: str) -> str:
+        return self.pattern.sub(self.replace, word)
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Costs of the romanisation-aware edit distance (``costs`` in the YAML file)."""
+
+    vowels: frozenset[str]
+    vowel_weight: float
+    vowel_substitute: float
+    vowel_indel: float
+    final_vowel_indel: float
+    consonant: float
+    transpose: float
+    weak: dict[str, float]
+    near: dict[tuple[str, str], float]
+    near_names: dict[str, tuple[str, str]]  # rule-style name -> its letter pair
+    near_pairs: dict[str, tuple[tuple[str, str], ...]]
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Costs:
+        near: dict[tuple[str, str], float] = {}
+        for item in data["near"]:
+            a, b = item["letters"]
+            near[a, b] = near[b, a] = float(item["cost"])
+        return cls(
+            vowels=frozenset(data["vowels"]),
+            vowel_weight=float(data["vowel_weight"]),
+            vowel_substitute=float(data["vowel_substitute"]),
+            vowel_indel=float(data["vowel_indel"]),
+            final_vowel_indel=float(data["final_vowel_indel"]),
+            consonant=float(data["consonant"]),
+            transpose=float(data["transpose"]),
+            weak={k: float(v) for k, v in data["weak"].items()},
+            near=near,
+            near_names={i["name"]: tuple(i["letters"]) for i in data["near"]},
+            near_pairs={i["name"]: tuple(tuple(p) for p in i.get("pairs", ())) for i in data["near"]},
+        )
+
+    def substitute(self, a: str, b: str) -> float:
+        if a == b:
+            return 0.0
+        if a in self.vowels and b in self.vowels:
+            return self.vowel_substitute
+        return self.near.get((a, b), self.consonant)
+
+    def indels(self, key: str) -> list[float]:
+        """The cost of dropping each letter of a key."""
+        costs = [self.vowel_indel if c in self.vowels else self.weak.get(c, self.consonant) for c in key]
+        if key and key[-1] in self.vowels:
+            costs[-1] = self.final_vowel_indel
+        return costs
+
+    def weight(self, key: str) -> float:
+        return sum(self.vowel_weight if c in self.vowels else 1.0 for c in key)
+
+    def distance(self, a: str, b: str) -> float:
+        """Damerau-Levenshtein distance (adjacent transpositions) with these costs."""
+        drop_a, drop_b = self.indels(a), self.indels(b)
+        substitute, transpose = self.substitute, self.transpose
+        before: list[float] = []
+        previous = [0.0]
+        for cost in drop_b:
+            previous.append(previous[-1] + cost)
+        for i, ca in enumerate(a):
+            drop = drop_a[i]
+            current = [previous[0] + drop]
+            for j, cb in enumerate(b):
+                best = previous[j] + (0.0 if ca == cb else substitute(ca, cb))
+                best = min(best, previous[j + 1] + drop, current[j] + drop_b[j])
+                if i and j and ca == b[j - 1] and a[i - 1] == cb and ca != cb:
+                    best = min(best, before[j - 1] + transpose)
+                current.append(best)
+            before, previous = previous, current
+        return previous[-1]
+
+    def similarity(self, a: str, b: str) -> float:
+        longest = max(self.weight(a), self.weight(b), 1.0)
+        return max(0.0, 1.0 - self.distance(a, b) / longest)
+
+
+class Romanisation:
+    """The romanisation correspondences of ``romanisation.yaml``, applied to spellings."""
+
+    def __init__(self, data: dict[str, Any]):
+        self.letters: dict[str, str] = dict(data["letters"])
+        self.marks: str = data["marks"]
+        self.rules: tuple[Rule, ...] = tuple(_rule(r) for r in data["rules"])
+        self._subs = tuple((r.pattern.sub, r.replace) for r in self.rules)
+        self.costs = Costs.from_data(data["costs"])
+        self.suffixes: tuple[str, ...] = tuple(sorted(data["suffixes"], key=len, reverse=True))
+        particles = "|".join(sorted(data["particles"], key=len, reverse=True))
+        self._particle = re.compile(rf"^(?:{particles})[\s\-]+(?=[^\W\d_])")
+        izafe = data["joiners"]["izafe"]
+        self._izafe = re.compile(izafe["pattern"])
+        self._izafe_replace: str = izafe["replace"]
+        self._table = str.maketrans({**self.letters, **dict.fromkeys(self.marks, "")})
+        self._drop_vowels = str.maketrans(dict.fromkeys(self.costs.vowels, None))
+
+    @classmethod
+    def load(cls, path: Path = ROMANISATION_PATH) -> Romanisation:
+        with open(path, encoding="utf-8") as f:
+            return cls(yaml.safe_load(f))
+
+    def fold(self, text: str) -> str:
+        """Lower case, special letters spelt out, marks deleted, diacritics removed."""
+        text = text.lower().translate(self._table)
+        decomposed = unicodedata.normalize("NFKD", text)
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+    def words(self, form: str) -> tuple[str, list[str]]:
+        """A form folded into one word (particle dropped, izafe kept as a vowel) and its words."""
+        folded = self._particle.sub("", self.fold(form).strip())
+        joined = _SEPARATORS.sub("", self._izafe.sub(self._izafe_replace, folded))
+        words = [w for w in _SEPARATORS.split(self._izafe.sub(" ", folded)) if w]
+        return joined, words
+
+    def key(self, word: str) -> str:
+        """The spelling key of one folded word: every rule applied in order."""
+        for sub, replace in self._subs:
+            word = sub(replace, word)
+        return word
+
+    def form_key(self, form: str) -> str:
+        """The spelling key of a whole form, as written (multi-word forms joined)."""
+        return self.key(self.words(form)[0])
+
+    def stems(self, token: str) -> list[tuple[str, str]]:
+        """(stem, suffix) for each name-making suffix a token ends with, stem 3+ letters long."""
+        lower = token.lower()
+        return [(token[: -len(s)], s) for s in self.suffixes
+                if lower.endswith(s) and len(token) - len(s) >= 3]
+
+    def skeleton(self, key: str) -> str:
+        """The consonants of a key, with a leading and a final vowel marked (index only)."""
+        if not key:
+            return ""
+        vowels = self.costs.vowels
+        head = "a" if key[0] in vowels else ""
+        tail = key[-1] if key[-1] in vowels else ""
+        return head + key.translate(self._drop_vowels) + tail
+
+    def fired(self, word: str) -> list[str]:
+        """Names of the rules that change a folded word, in order (for tests and explain)."""
+        names = []
+        for rule in self.rules:
+            rewritten = rule.apply(word)
+            if rewritten != word:
+                names.append(rule.name)
+            word = rewritten
+        return names
+
+
+def _rule(data: dict[str, Any]) -> Rule:
+    return Rule(
+        name=data["name"],
+        doc=data["doc"],
+        pattern=re.compile(data["pattern"]),
+        replace=data["replace"],
+        pairs=tuple(tuple(p) for p in data.get("pairs", ())),
+    )
+
+
+@functools.cache
+def default_romanisation() -> Romanisation:
+    return Romanisation.load()
+
+
+@functools.cache
+def _zipf_frequency() -> Any:
+    import wordfreq  # ~0.2 s to import and load the English list: only when a gate needs it
+
+    return wordfreq.zipf_frequency
+
+
+def english_zipf(word: str) -> float:
+    """Zipf frequency of a word in English (wordfreq); 0 for a word it has never seen."""
+    return _zipf_frequency()(word.lower(), "en")
+
+
+def score_keys(a: str, b: str, costs: Costs) -> float:
+    """The score of the module docstring, between two spelling keys."""
+    if a == b:
+        return 1.0
+    return W_JARO_WINKLER * jellyfish.jaro_winkler_similarity(a, b) + W_EDIT * costs.similarity(a, b)
+
+
+def _one_per_entry(ranked: list[Candidate], limit: int) -> list[Candidate]:
+    """The first (best) candidate of each entry, whole forms before words on a tie."""
+    kept: dict[str, Candidate] = {}
+    for candidate in ranked:
+        if len(kept) == limit:
+            break
+        kept.setdefault(candidate.entry, candidate)
+    return list(kept.values())
+
+
+def _deletions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+class _Form(NamedTuple):
+    entry: int
+    form: str
+    key: str
+    part: bool
+
+
+class PhoneticMatcher:
+    """Finds the table entry an unseen spelling belongs to, or refuses (see module docstring)."""
+
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, Sequence[str]]],
+        *,
+        min_score: float = DEFAULT_MIN_SCORE,
+        margin: float = DEFAULT_MARGIN,
+        protected: Iterable[str] = (),
+        common_word_zipf: float = COMMON_WORD_ZIPF,
+    ):
+        self.min_score = min_score
+        self.margin = margin
+        self.common_word_zipf = common_word_zipf
+        self.romanisation = default_romanisation()
+        self._protected = frozenset(protected)
+        self._entries: list[str] = []
+        self._known: dict[str, str] = {}  # exact known form -> its entry
+        self._known_words: dict[str, str] = {}  # exact word of a multi-word form -> its entry
+        self._forms: list[_Form] = []
+        self._index: dict[str, list[int]] = {}
+        self._whole_keys: dict[str, str] = {}  # spelling key of a whole form -> its entry
+        self._cache: dict[tuple[str, bool], Decision] = {}
+        self._build(entries)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_cache": {}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build(self, entries: Iterable[tuple[str, Sequence[str]]]) -> None:
+        ids: dict[str, int] = {}
+        seen: set[tuple[int, str, bool]] = set()
+        keys: dict[str, str] = {}  # folded word -> spelling key, shared by the whole build
+        for canonical, forms in entries:
+            if canonical not in ids:
+                ids[canonical] = len(self._entries)
+                self._entries.append(canonical)
+            entry = ids[canonical]
+            for form in (canonical, *forms):
+                self._known.setdefault(form, canonical)
+                for word, part in self._form_words(form, canonical):
+                    key = keys.get(word)
+                    if key is None:
+                        key = keys[word] = self.romanisation.key(word)
+                    if (entry, key, part) not in seen:
+                        seen.add((entry, key, part))
+                        self._add(_Form(entry, form, key, part))
+                    if not part:
+                        self._whole_keys.setdefault(key, canonical)
+
+    def _form_words(self, form: str, canonical: str) -> list[tuple[str, bool]]:
+        """The folded words a form is indexed by: itself joined, and each word if several."""
+        joined, words = self.romanisation.words(form)
+        if len(words) < 2:
+            return [(joined, False)]
+        for word in _SEPARATORS.split(form):
+            self._known_words.setdefault(word, canonical)
+        return [(joined, False), *((w, True) for w in words if len(w) >= MIN_LETTERS)]
+
+    def _add(self, form: _Form) -> None:
+        number = len(self._forms)
+        self._forms.append(form)
+        index = self._index
+        for key in self._lookup_keys(form.key):
+            bucket = index.get(key)
+            if bucket is None:
+                index[key] = [number]
+            else:
+                bucket.append(number)
+
+    def _lookup_keys(self, key: str) -> set[str]:
+        skeleton = self.romanisation.skeleton(key)
+        return {skeleton, *_deletions(skeleton), "m:" + jellyfish.metaphone(key)}
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def similarity(self, a: str, b: str) -> float:
+        """The score between two spellings (whole forms; multi-word forms are joined)."""
+        key = self.romanisation.form_key
+        return score_keys(key(a), key(b), self.romanisation.costs)
+
+    def candidates(self, token: str, limit: int = MAX_CANDIDATES) -> list[Candidate]:
+        """The best-scoring form of each entry the index finds for a token, best first; no gates."""
+        return _one_per_entry(self._ranked(token), limit)
+
+    def _ranked(self, token: str) -> list[Candidate]:
+        """The best whole form and the best word match of each entry found, best first."""
+        key = self.romanisation.form_key(token)
+        best: dict[tuple[int, bool], Candidate] = {}
+        for number in self._matches(key):
+            form = self._forms[number]
+            score = score_keys(key, form.key, self.romanisation.costs)
+            held = best.get((form.entry, form.part))
+            if held is None or score > held.score:
+                best[form.entry, form.part] = Candidate(
+                    self._entries[form.entry], form.form, score, form.part)
+        return sorted(best.values(), key=lambda c: (-c.score, c.part, c.entry))
+
+    def _matches(self, key: str) -> set[int]:
+        found: set[int] = set()
+        for lookup in self._lookup_keys(key):
+            found.update(self._index.get(lookup, ()))
+        return found
+
+    def decide(self, token: str, *, sentence_initial: bool = False) -> Decision:
+        """Whether to rewrite a token, to what, and why (cached per token and position)."""
+        cache_key = (token, sentence_initial)
+        decision = self._cache.get(cache_key)
+        if decision is None:
+            decision = self._decide(token, sentence_initial)
+            self._cache[cache_key] = decision
+        return decision
+
+    def _decide(self, token: str, sentence_initial: bool) -> Decision:
+        refusal = self._gate(token, sentence_initial)
+        if refusal:
+            return Decision(token, None, (), refusal)
+        ranked = self._ranked(token)
+        winner, reason = self._choose(ranked, self.threshold(token))
+        return Decision(token, winner, tuple(_one_per_entry(ranked, MAX_CANDIDATES)), reason)
+
+    def threshold(self, token: str) -> float:
+        """The score a token's best candidate needs: ``min_score``, more for short tokens."""
+        letters = sum(c.isalpha() for c in token)
+        return self.min_score + SHORT_PENALTY * max(0, SHORT_LETTERS - letters)
+
+    def _gate(self, token: str, sentence_initial: bool) -> str | None:
+        """The reason a token must not be rewritten whatever it matches, or None."""
+        if _POSSESSIVE.search(token):
+            return "possessive: match the name without 's"
+        if not _NAME_LIKE.match(token):
+            return "not name-like"
+        if sum(c.isalpha() for c in token) < MIN_LETTERS:
+            return "too short"
+        if token in self._known:
+            return f"known form of {self._known[token]}"
+        if token in self._protected:
+            return "protected"
+        if token in self._known_words:
+            return f"word of a known form of {self._known_words[token]}"
+        zipf = english_zipf(token)
+        if sentence_initial and zipf > 0:
+            return "sentence-initial English word"
+        if zipf >= self.common_word_zipf:
+            return "common English word"
+        return self._inflection(token)
+
+    def _inflection(self, token: str) -> str | None:
+        """Why a token is a known name plus a suffix that makes another word of it, or None.
+
+        A token that spells a known form itself (Karachi, not Karach + i) is no inflection."""
+        key = self.romanisation.form_key
+        if key(token) in self._whole_keys:
+            return None
+        for stem, suffix in self.romanisation.stems(token):
+            entry = self._whole_keys.get(key(stem))
+            if entry:
+                return f"inflected form of {entry} (+{suffix})"
+        return None
+
+    def _choose(self, ranked: list[Candidate], threshold: float) -> tuple[Candidate | None, str]:
+        if not ranked:
+            return None, "no candidate"
+        best = ranked[0]
+        if best.part:
+            return None, f"matches only a word of {best.entry}"
+        if best.score < threshold:
+            return None, f"below threshold: {best.entry} {best.score:.2f} < {threshold:.2f}"
+        runner = next((c for c in ranked if not c.part and c.entry != best.entry), None)
+        margin = best.score - (runner.score if runner else 0.0)
+        if runner and margin < self.margin:
+            return None, f"ambiguous: {best.entry} {best.score:.2f} vs {runner.entry} {runner.score:.2f}"
+        return best, f"score {best.score:.2f} >= {threshold:.2f} and margin {margin:.2f} >= {self.margin:.2f}"

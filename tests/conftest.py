@@ -1,0 +1,28 @@
+"""Shared test settings.
+
+Hypothesis profiles, chosen with the environment variable HYPOTHESIS_PROFILE:
+
+* ``ci`` (default): a few hundred examples per property at most, so the whole suite stays
+  fast enough to run on every change;
+* ``thorough``: many thousands of examples per property, for a run before a release or after
+  a change to the scanner, the rewriter or a table::
+
+      HYPOTHESIS_PROFILE=thorough pytest tests/test_properties.py
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "thorough", max_examples=5000, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes several seconds (deselect with -m 'not slow')")
