@@ -37,9 +37,10 @@ examples:
   normalise undo --log changes.jsonl out.txt rebuild the original text
   normalise explain Taleqan Taluqan         say what would happen to words, and why
   normalise check mine.yaml                 validate a table
+  normalise suggest --format yaml reports/  propose table entries from a corpus
   normalise -- undo                         a file named like a command (or ./undo)
 
-commands: undo, explain, check (normalise COMMAND --help)
+commands: undo, explain, check, suggest (normalise COMMAND --help)
 exit status: 0 ok, 1 check found problems, 2 usage error, unreadable input or invalid table,
 130 interrupted, 141 output closed early, 143 terminated
 """
@@ -472,6 +473,15 @@ def run_check(argv: Sequence[str]) -> int:
     return EXIT_FINDINGS if problems else EXIT_OK
 
 
+# ---------------------------------------------------------------- suggest
+
+
+def run_suggest(argv: Sequence[str]) -> int:
+    from .suggest import run
+
+    return run(argv)
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -479,7 +489,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the command; returns (and, as a script, exits with) the status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     handlers: dict[str, Callable[[Sequence[str]], int]] = {
-        "undo": run_undo, "explain": run_explain, "check": run_check}
+        "undo": run_undo, "explain": run_explain, "check": run_check,
+        "suggest": run_suggest}
     signal.signal(signal.SIGTERM, _terminate)
     try:
         if argv and argv[0] in handlers:

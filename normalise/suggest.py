@@ -1,0 +1,774 @@
+"""Propose new table entries from a corpus (``normalise suggest``).
+
+Tables are the bottleneck: the corpus itself can say that Taliqan and Taleqan are Taloqan.
+:class:`VariantDiscovery` reads texts chunk by chunk and keeps only counts (of distinct
+name-like tokens and short multi-word names) and a few example contexts per spelling, never
+the texts, so memory stays bounded by the vocabulary of names. :meth:`VariantDiscovery.result`
+then proposes
+
+* **groups**: spellings in no table that are variants of one another (Taliban, Taleban);
+* **extensions**: spellings in no table that belong to an existing entry (Kundoz -> Kunduz).
+
+Discovery and matching agree because both use the phonetic matcher: a spelling is a candidate
+when the matcher's gate lets it through (name-like, four letters or more, no known form, no
+known name plus a suffix, not an English word; at the start of a sentence, unknown to wordfreq
+altogether), and spellings are linked by :meth:`PhoneticMatcher.similarity` with the matcher's
+own thresholds. One exception: a spelling that is a common English word (Taliban is, for
+wordfreq) may *join* a group when it is written capitalised in mid-sentence, but never starts
+one: each group needs at least one spelling that passes the gate. Groups are built by complete
+linkage: every two spellings of a group are similar, so two different names are never chained
+through a third spelling between them (Taliban - Taliqan - Taloqan).
+
+An extension is a spelling whose :meth:`PhoneticMatcher.decide` picks a winner: exactly the
+spellings the matcher would rewrite, proposed for the table so the rewrite no longer depends on
+a score.
+"""
+
+from __future__ import annotations
+
+import bisect
+import fnmatch
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from .errors import InputError
+from .rewrite import _NAME_TOKEN, Normaliser, is_sentence_initial
+from .scan import match_key
+from .stream import CHUNK_CHARS, Source, open_source, read_chunks
+
+DEFAULT_MIN_COUNT = 2
+DEFAULT_MIN_DOCS = 1
+DEFAULT_LIMIT = 50
+DEFAULT_GLOB = "*.txt"
+#: Example contexts kept per spelling and shown per proposal.
+MAX_EXAMPLES = 3
+#: Words of context either side of a spelling in an example.
+CONTEXT_WORDS = 5
+#: Document names remembered per spelling (beyond it only the count of documents is exact;
+#: the documents of a group are then estimated from its spellings' counts).
+MAX_DOC_IDS = 256
+#: A multi-word name is a candidate only when none of its words is this common in English
+#: (wordfreq Zipf frequency): "Lashkar Gah" is, "Afghan Government" is not.
+MULTI_WORD_ZIPF = 3.5
+#: A multi-word name needs a word seen outside multi-word names at most this many times as
+#: often as the name (a word of the name, not a name of its own that stands beside another).
+BOUND_WORD_RATIO = 2
+#: How many similar spellings each spelling is compared with (from the matcher's index).
+NEIGHBOURS = 20
+#: The gate's refusal for a common English word: such a spelling may join a group (see above).
+_COMMON = "common English word"
+
+_SEP = r"[ \u00a0\-\u2010\u2011]"
+_WORD = r"\p{Lu}[\p{Ll}\p{M}]+(?:['\u2019\u02bc]\p{Ll}+)*"
+_PARTICLE = r"(?:al|el|ul|ud|ad|bin|ibn|bint|e|i|ye|yi)"
+_LEADING = r"(?:(?:al|el|an|ar|as|ash|at|az|ad)[\-\u2010\u2011])"
+# Two to four capitalised words joined by a space or hyphen, maybe with a particle between
+# (Mazar-e Sharif, Sar-i-Pul, Lashkar Gah, Osama bin Laden) or before (al-Qaeda Wing).
+_SPAN = regex.compile(
+    rf"(?<![\w\p{{M}}'\u2019\u02bc\-]){_LEADING}?{_WORD}"
+    rf"(?:{_SEP}(?:{_PARTICLE}{_SEP})?{_WORD}){{1,3}}(?![\w\p{{M}}\-\u2010\u2011])")
+_SPAN_WORDS = regex.compile(_WORD)
+_NAME_LIKE = regex.compile(r"^\p{Lu}\p{Ll}*(?:['\u2019\u02bc]\p{Ll}+)*$")
+_CONTEXT_WORD = regex.compile(r"\S+")
+_LINE_END = regex.compile(r"\r\n|\r|\n")
+_SURROGATES = regex.compile("[\udc80-\udcff]")
+_PLAIN_YAML = regex.compile(r"^\p{L}[\p{L}\p{M}'\u2019\u02bc \-]*\p{L}$")
+_YAML_WORDS = frozenset({"yes", "no", "on", "off", "true", "false", "null", "y", "n", "nan",
+                         "inf"})
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Example:
+    """A few words around one occurrence of a spelling."""
+
+    file: str
+    line: int
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.text}"
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """One spelling of a proposal and the evidence for it."""
+
+    form: str
+    count: int
+    docs: int
+    score: float | None = None  # similarity to the proposal's canonical form / entry
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Spellings proposed for one table entry.
+
+    ``existing`` is False for a new entry (``canonical`` is the most frequent spelling) and
+    True for new variants of the table entry ``canonical`` (``spellings`` are all new)."""
+
+    canonical: str
+    kind: str
+    spellings: tuple[Spelling, ...]
+    docs: int
+    examples: tuple[Example, ...]
+    existing: bool = False
+    entry_file: str | None = None
+    entry_line: int | None = None
+    entry_variants: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return sum(s.count for s in self.spellings)
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """The spellings to add as variants (all but the canonical form)."""
+        return tuple(s.form for s in self.spellings if s.form != self.canonical)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "canonical": self.canonical, "kind": self.kind,
+            "existing": self.existing, "variants": list(self.variants),
+            "count": self.count, "docs": self.docs,
+            "spellings": [{"form": s.form, "count": s.count, "docs": s.docs,
+                           **({"score": round(s.score, 4)} if s.score is not None else {})}
+                          for s in self.spellings],
+            "examples": [{"file": e.file, "line": e.line, "text": e.text}
+                         for e in self.examples]}
+        if self.existing:
+            out["entry"] = {"file": self.entry_file, "line": self.entry_line,
+                            "variants": list(self.entry_variants)}
+        return out
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """What :meth:`VariantDiscovery.result` proposes, best evidence first."""
+
+    groups: tuple[Proposal, ...]
+    extensions: tuple[Proposal, ...]
+    documents: int
+    tokens: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"documents": self.documents, "tokens": self.tokens,
+                "groups": [p.to_dict() for p in self.groups],
+                "extensions": [p.to_dict() for p in self.extensions]}
+
+
+# ---------------------------------------------------------------- counting
+
+
+class _Counts:
+    __slots__ = ("count", "doc_ids", "docs", "examples", "last_doc", "mid")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.mid = 0  # occurrences not at the start of a sentence
+        self.docs = 0
+        self.last_doc = -1
+        self.doc_ids: set[int] | None = set()
+        self.examples: list[Example] = []
+
+
+@dataclass
+class _Chunk:
+    name: str
+    doc: int
+    line: int  # line at the start of the chunk
+    ends: list[int] | None = None  # where each line of the chunk ends (built when needed)
+
+    def line_of(self, text: str, pos: int) -> int:
+        if self.ends is None:
+            self.ends = [m.end() for m in _LINE_END.finditer(text)]
+        return self.line + bisect.bisect_right(self.ends, pos)
+
+
+class VariantDiscovery:
+    """Counts candidate spellings in texts, then proposes table entries (module docstring).
+
+    Feed it with :meth:`add_text` (one document) or :meth:`add_source` (a stream, read in
+    chunks), then call :meth:`result`. The tables are those of ``normaliser`` (default: the
+    default table, or ``tables``)."""
+
+    def __init__(self, normaliser: Normaliser | None = None, *, tables: Iterable = (),
+                 default_table: bool = True, min_score: float | None = None) -> None:
+        if normaliser is None:
+            normaliser = Normaliser(tables, default_table=default_table, phonetic="suggest",
+                                    min_score=min_score)
+        self.normaliser = normaliser
+        self.table = normaliser.table
+        self.matcher = normaliser._matcher or Normaliser(
+            table=normaliser.table, phonetic="suggest", min_score=min_score)._matcher
+        self._scanner = normaliser._scanner
+        self._counts: dict[str, _Counts] = {}
+        self._names: list[str] = []
+        self._in_span: dict[str, int] = {}  # word -> occurrences inside multi-word names
+        self.tokens = 0
+
+    @property
+    def documents(self) -> int:
+        return len(self._names)
+
+    # -- reading ------------------------------------------------------------------------
+
+    def add_text(self, text: str, name: str = "<text>") -> None:
+        """Count one document given whole."""
+        self.add_chunks([text], name)
+
+    def add_source(self, source: Source, encoding: str = "utf-8",
+                   on_bytes: Callable[[int], None] | None = None,
+                   chunk_chars: int = CHUNK_CHARS) -> None:
+        """Count one document read from a stream in chunks (bounded memory)."""
+        self.add_chunks(read_chunks(source, encoding, on_bytes, chunk_chars), source.name)
+
+    def add_chunks(self, chunks: Iterable[str], name: str) -> None:
+        """Count one document given as consecutive pieces that end at line ends."""
+        place = _Chunk("<stdin>" if name == "-" else name, len(self._names), 1)
+        self._names.append(place.name)
+        for chunk in chunks:
+            place.ends = None
+            self._count_chunk(chunk, place)
+            place.line += chunk.count("\n") + chunk.count("\r") - chunk.count("\r\n")
+
+    def _count_chunk(self, text: str, place: _Chunk) -> None:
+        hits = self._scanner.scan(text)
+        covered = _Coverage(hits)
+        for match in _NAME_TOKEN.finditer(text):
+            token = match.group()
+            if not _NAME_LIKE.match(token):
+                continue
+            start, end = match.span()
+            if covered.overlaps(start, end):
+                continue
+            self._record(token, text, start, end, place)
+        for match in _SPAN.finditer(text):
+            start, end = match.span()
+            if covered.overlaps(start, end):
+                continue
+            self._record(match.group(), text, start, end, place)
+            for word in _SPAN_WORDS.findall(match.group()):
+                self._in_span[word] = self._in_span.get(word, 0) + 1
+
+    def _record(self, form: str, text: str, start: int, end: int, place: _Chunk) -> None:
+        self.tokens += 1
+        counts = self._counts.get(form)
+        if counts is None:
+            counts = self._counts[form] = _Counts()
+        counts.count += 1
+        if not is_sentence_initial(text, start):
+            counts.mid += 1
+        if counts.last_doc != place.doc:
+            counts.last_doc = place.doc
+            counts.docs += 1
+            if counts.doc_ids is not None:
+                counts.doc_ids.add(place.doc)
+                if len(counts.doc_ids) > MAX_DOC_IDS:
+                    counts.doc_ids = None
+        if len(counts.examples) < MAX_EXAMPLES:
+            line = place.line_of(text, start)
+            if all(e.line != line or e.file != place.name for e in counts.examples):
+                counts.examples.append(Example(place.name, line, _context(text, start, end)))
+
+    # -- proposing ------------------------------------------------------------------------
+
+    def result(self, *, min_count: int = DEFAULT_MIN_COUNT, min_docs: int = DEFAULT_MIN_DOCS,
+               limit: int | None = DEFAULT_LIMIT) -> Suggestions:
+        """Groups of new spellings and new variants of existing entries, best evidence first."""
+        forms = self._merged_forms()
+        anchors: dict[str, float] = {}   # spelling -> 1 (passes the gate) or 0 (common word)
+        extensions: dict[str, list[tuple[str, float]]] = {}
+        for form, counts in forms.items():
+            status = self._status(form, counts)
+            if status is None:
+                continue
+            if status == "anchor" and " " not in form and "-" not in form:
+                decision = self.matcher.decide(form, sentence_initial=counts.mid == 0)
+                if decision.winner is not None:
+                    extensions.setdefault(decision.winner.entry, []).append(
+                        (form, decision.winner.score))
+                    continue
+            anchors[form] = 1.0 if status == "anchor" else 0.0
+        groups = [self._group_proposal(g, forms) for g in self._cluster(anchors)]
+        extended = [self._extension_proposal(e, found, forms) for e, found in extensions.items()]
+        keep = [p for p in groups if p.count >= min_count and p.docs >= min_docs]
+        keep_ext = [p for p in extended if p.count >= min_count and p.docs >= min_docs]
+        rank = lambda p: (-p.docs, -p.count, p.canonical)
+        keep.sort(key=rank)
+        keep_ext.sort(key=rank)
+        if limit is not None:
+            keep, keep_ext = keep[:limit], keep_ext[:limit]
+        return Suggestions(tuple(keep), tuple(keep_ext), self.documents, self.tokens)
+
+    def _merged_forms(self) -> dict[str, _Counts]:
+        """Spellings that differ only in case, diacritics or apostrophe marks counted as one
+        (the most frequent spelling stands for them): the table treats them as one form."""
+        by_key: dict[str, list[tuple[str, _Counts]]] = {}
+        for form, counts in self._counts.items():
+            by_key.setdefault(match_key(form), []).append((form, counts))
+        merged: dict[str, _Counts] = {}
+        for same in by_key.values():
+            if len(same) == 1:
+                merged[same[0][0]] = same[0][1]
+                continue
+            same.sort(key=lambda fc: (-fc[1].count, fc[0]))
+            total = _Counts()
+            ids: set[int] | None = set()
+            for _, counts in same:
+                total.count += counts.count
+                total.mid += counts.mid
+                total.docs = max(total.docs, counts.docs)
+                if ids is not None and counts.doc_ids is not None:
+                    ids |= counts.doc_ids
+                else:
+                    ids = None
+                total.examples.extend(counts.examples)
+            if ids is not None:
+                total.docs = len(ids)
+            total.doc_ids = ids
+            total.examples = total.examples[:MAX_EXAMPLES]
+            merged[same[0][0]] = total
+        return merged
+
+    def _status(self, form: str, counts: _Counts) -> str | None:
+        """'anchor' (passes the matcher's gate), 'member' (a common English word written as a
+        name in mid-sentence: may join a group, never starts one) or None."""
+        if " " in form or "-" in form or "\u00a0" in form:
+            return self._span_status(form, counts)
+        reason = self.matcher._gate(form, counts.mid == 0)
+        if reason is None:
+            return "anchor"
+        if reason == _COMMON and counts.mid:
+            return "member"
+        return None
+
+    def _span_status(self, form: str, counts: _Counts) -> str | None:
+        from .phonetic import english_zipf
+
+        if form in self.matcher._known or form in self.matcher._protected:
+            return None
+        words = _SPAN_WORDS.findall(form)
+        if any(english_zipf(w) >= MULTI_WORD_ZIPF for w in words):
+            return None
+        # Two names side by side ("Kabul Kandahar", a list) are no name: a word of a real
+        # multi-word name rarely stands alone (Lashkar of Lashkar Gah); at least one must not.
+        alone = [self._counts[w].count - self._in_span.get(w, 0) if w in self._counts else 0
+                 for w in words]
+        if all(n > BOUND_WORD_RATIO * counts.count for n in alone):
+            return None
+        if counts.mid == 0 and english_zipf(words[0]) > 0 \
+                and english_zipf(words[0]) >= self.matcher.common_word_zipf:
+            return None  # "Kunduz Herat" at the start of a line: likely a heading
+        return "anchor"
+
+    def _cluster(self, anchors: dict[str, float]) -> list[list[str]]:
+        """Complete-linkage groups of similar spellings, each with at least one anchor."""
+        if len(anchors) < 2:
+            return []
+        from .phonetic import PhoneticMatcher
+
+        names = sorted(anchors)
+        index = PhoneticMatcher([(n, ()) for n in names], protected=(),
+                                min_score=self.matcher.min_score, margin=self.matcher.margin)
+        threshold = self.matcher.threshold
+        linked: dict[tuple[str, str], float] = {}
+        for name in names:
+            for cand in index.candidates(name, limit=NEIGHBOURS):
+                other = cand.entry
+                if other == name or cand.part:
+                    continue
+                pair = (name, other) if name < other else (other, name)
+                if pair in linked:
+                    continue
+                score = index.similarity(name, other)
+                if score >= max(threshold(name), threshold(other)) \
+                        and not self._inflected(name, other):
+                    linked[pair] = score
+        cluster = {n: frozenset([n]) for n in names}
+        for (a, b), _ in sorted(linked.items(), key=lambda kv: (-kv[1], kv[0])):
+            ca, cb = cluster[a], cluster[b]
+            if ca is cb:
+                continue
+            if all(((x, y) if x < y else (y, x)) in linked for x in ca for y in cb):
+                union = ca | cb
+                for n in union:
+                    cluster[n] = union
+        groups = {id(c): c for c in cluster.values() if len(c) > 1}.values()
+        return [sorted(g) for g in groups if any(anchors[n] for n in g)]
+
+    def _inflected(self, a: str, b: str) -> bool:
+        """One spelling is the other plus a suffix that makes another word (Afghan, Afghans),
+        or both are one word with two such suffixes (Afghans, Afghani)."""
+        stems = self.matcher.romanisation.stems
+
+        def bases(form: str) -> set[str]:
+            return {match_key(form), *(match_key(stem) for stem, _ in stems(form))}
+
+        return bool(bases(a) & bases(b))
+
+    def _group_proposal(self, group: list[str], forms: dict[str, _Counts]) -> Proposal:
+        from .check import common_words
+
+        common = common_words()
+        ranked = sorted(group, key=lambda f: (-forms[f].count, -forms[f].docs, f))
+        # A common English word cannot be a variant ('normalise check' refuses it, and
+        # rightly: prose would be rewritten), so when the group has one it is the canonical.
+        english = [f for f in ranked if match_key(f) in common]
+        canonical = english[0] if english else ranked[0]
+        ranked.remove(canonical)
+        ranked.insert(0, canonical)
+        similarity = self.matcher.similarity
+        spellings = tuple(Spelling(f, forms[f].count, forms[f].docs,
+                                   None if f == canonical else similarity(canonical, f))
+                          for f in ranked)
+        return Proposal(canonical, "other", spellings, _docs(forms, ranked),
+                        _examples(forms, ranked))
+
+    def _extension_proposal(self, canonical: str, found: list[tuple[str, float]],
+                            forms: dict[str, _Counts]) -> Proposal:
+        found.sort(key=lambda fs: (-forms[fs[0]].count, fs[0]))
+        entry = next((e for e in self.table.entries if e.canonical == canonical), None)
+        spellings = tuple(Spelling(f, forms[f].count, forms[f].docs, score) for f, score in found)
+        names = [f for f, _ in found]
+        return Proposal(canonical, entry.kind if entry else "other", spellings,
+                        _docs(forms, names), _examples(forms, names), existing=True,
+                        entry_file=entry.file if entry else None,
+                        entry_line=entry.line if entry else None,
+                        entry_variants=entry.variants if entry else ())
+
+
+class _Coverage:
+    """Whether a span overlaps a table hit (hits sorted, non-overlapping)."""
+
+    def __init__(self, hits: Sequence[tuple[int, int, int]]) -> None:
+        self.starts = [h[0] for h in hits]
+        self.ends = [h[1] for h in hits]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        if not self.starts:
+            return False
+        i = bisect.bisect_left(self.ends, start + 1)  # first hit ending after start
+        return i < len(self.starts) and self.starts[i] < end
+
+
+def _docs(forms: dict[str, _Counts], names: Sequence[str]) -> int:
+    ids: set[int] = set()
+    for name in names:
+        doc_ids = forms[name].doc_ids
+        if doc_ids is None:
+            return max(forms[n].docs for n in names)
+        ids |= doc_ids
+    return len(ids)
+
+
+def _examples(forms: dict[str, _Counts], names: Sequence[str]) -> tuple[Example, ...]:
+    """Up to MAX_EXAMPLES contexts: as many spellings and documents as possible."""
+    pool = [(name, example) for depth in range(MAX_EXAMPLES) for name in names
+            for example in forms[name].examples[depth:depth + 1]]
+    chosen: list[tuple[str, Example]] = []
+    tests = (lambda n, e: all(n != m and e.file != f.file for m, f in chosen),
+             lambda n, e: all(e.file != f.file for _, f in chosen),
+             lambda n, e: all(n != m for m, _ in chosen),
+             lambda n, e: True)
+    for fits in tests:
+        for name, example in pool:
+            if len(chosen) < MAX_EXAMPLES and (name, example) not in chosen \
+                    and fits(name, example):
+                chosen.append((name, example))
+    order = {id(e): i for i, (_, e) in enumerate(pool)}
+    return tuple(sorted((e for _, e in chosen), key=lambda e: order[id(e)]))
+
+
+def _context(text: str, start: int, end: int) -> str:
+    """A few words either side of ``text[start:end]`` on one line."""
+    first = max(0, start - 12 * CONTEXT_WORDS)
+    first = max(first, text.rfind("\n", first, start) + 1, text.rfind("\r", first, start) + 1)
+    last = min(len(text), end + 12 * CONTEXT_WORDS)
+    breaks = [b for b in (text.find("\n", end, last), text.find("\r", end, last)) if b >= 0]
+    last = min(breaks, default=last)
+    before = _CONTEXT_WORD.findall(text[first:start])
+    after = _CONTEXT_WORD.findall(text[end:last])
+    if text[max(0, start - 1):start].strip() and before:
+        head = before.pop()  # the word the spelling is glued to ("(Kundoz" or "al-")
+    else:
+        head = ""
+    if text[end:end + 1].strip() and after:
+        tail = after.pop(0)
+    else:
+        tail = ""
+    words = before[-CONTEXT_WORDS:] + [head + text[start:end] + tail] + after[:CONTEXT_WORDS]
+    return _SURROGATES.sub("\ufffd", " ".join(words))
+
+
+def discover(inputs: Iterable[str | tuple[str, str]], *, tables: Iterable = (),
+             default_table: bool = True, min_count: int = DEFAULT_MIN_COUNT,
+             min_docs: int = DEFAULT_MIN_DOCS, limit: int | None = DEFAULT_LIMIT,
+             glob: str = DEFAULT_GLOB, encoding: str = "utf-8",
+             normaliser: Normaliser | None = None) -> Suggestions:
+    """Proposals from files and directories (paths) or ``(name, text)`` pairs; the tables
+    are ``normaliser``'s when given (build it once to run many times)."""
+    discovery = VariantDiscovery(normaliser, tables=tables, default_table=default_table)
+    for item in inputs:
+        if isinstance(item, tuple):
+            discovery.add_text(item[1], item[0])
+            continue
+        for path in expand_paths([item], glob):
+            with open(path, "rb") as stream:
+                discovery.add_source(Source(path, stream), encoding)
+    return discovery.result(min_count=min_count, min_docs=min_docs, limit=limit)
+
+
+def expand_paths(paths: Sequence[str], glob: str = DEFAULT_GLOB) -> list[str]:
+    """Files to read: each file as given, each directory's files matching ``glob``
+    (recursively, in sorted order); ``-`` is standard input. Raises :class:`InputError`."""
+    found: list[str] = []
+    for path in paths:
+        if path == "-":
+            found.append(path)
+            continue
+        if os.path.isdir(path):
+            matched = []
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                matched.extend(os.path.join(root, f) for f in sorted(files)
+                               if fnmatch.fnmatch(f, glob))
+            if not matched:
+                raise InputError(f"no file matching {glob!r} in this directory", file=path)
+            found.extend(matched)
+        elif not os.path.exists(path):
+            raise InputError("no such file", file=path)
+        elif not os.access(path, os.R_OK):
+            raise InputError("permission denied", file=path)
+        else:
+            found.append(path)
+    return found
+
+
+# ---------------------------------------------------------------- output
+
+
+def format_text(suggestions: Suggestions) -> str:
+    """A report for people: each proposal with its counts and a few contexts."""
+    lines = [(f"{suggestions.documents} document{'s' * (suggestions.documents != 1)}, "
+             f"{suggestions.tokens} name-like tokens")]
+    lines.append("")
+    lines.append(f"New entries ({len(suggestions.groups)}): spellings of one name that no "
+                 "table lists")
+    if not suggestions.groups:
+        lines.append("  (none)")
+    for number, proposal in enumerate(suggestions.groups, 1):
+        lines.extend(_text_proposal(number, proposal))
+    lines.append("")
+    lines.append(f"New variants of existing entries ({len(suggestions.extensions)})")
+    if not suggestions.extensions:
+        lines.append("  (none)")
+    for number, proposal in enumerate(suggestions.extensions, 1):
+        lines.extend(_text_proposal(number, proposal))
+    return "\n".join(lines) + "\n"
+
+
+def _text_proposal(number: int, proposal: Proposal) -> list[str]:
+    docs = f"{proposal.docs} document{'s' * (proposal.docs != 1)}"
+    if proposal.existing:
+        where = f", {proposal.entry_file}:{proposal.entry_line}" if proposal.entry_file else ""
+        head = (f"{number:>3}. {proposal.canonical} ({proposal.kind}{where}): add "
+                f"{', '.join(proposal.variants)}  [{proposal.count} occurrences, {docs}]")
+    else:
+        head = (f"{number:>3}. {' / '.join(s.form for s in proposal.spellings)}  "
+                f"[{proposal.count} occurrences, {docs}]")
+    out = [head]
+    width = max(len(s.form) for s in proposal.spellings)
+    for s in proposal.spellings:
+        score = f"  score {s.score:.2f}" if s.score is not None else "  (canonical)"
+        out.append(f"       {s.form:<{width}}  {s.count:>6}  in {s.docs} doc"
+                   f"{'s' * (s.docs != 1)}{score}")
+    for example in proposal.examples:
+        out.append(f"       e.g. {example}")
+    return out
+
+
+def format_json(suggestions: Suggestions) -> str:
+    return json.dumps(suggestions.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def format_yaml(suggestions: Suggestions, *, validate: bool = True) -> str:
+    """A table of the new entries, ready to review and append to a table, with the evidence
+    as comments; new variants of existing entries as comments saying which entry to extend.
+    With ``validate`` the table is checked as ``normalise check`` would, and an entry it
+    finds a problem with is left as a comment with the reason."""
+    rejected: dict[str, str] = {}
+    for _ in range(3):
+        text = _yaml(suggestions, rejected)
+        if not validate:
+            return text
+        problems = _problems(text)
+        fresh = {p.entry: p.message for p in problems if p.entry and p.entry not in rejected}
+        if not fresh:
+            return text
+        rejected.update(fresh)
+    return _yaml(suggestions, rejected)
+
+
+def _problems(text: str):
+    from .check import check_tables
+
+    fd, path = tempfile.mkstemp(suffix=".yaml", prefix="normalise-suggest-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        return check_tables([path])
+    finally:
+        os.unlink(path)
+
+
+def _yaml(suggestions: Suggestions, rejected: dict[str, str]) -> str:
+    out = ["# Proposed by 'normalise suggest': review each entry before adding it to a table.",
+           (f"# Evidence from {suggestions.documents} document"
+           f"{'s' * (suggestions.documents != 1)}; counts are occurrences."),
+           "table: suggestions",
+           "description: Variant spellings found in a corpus by normalise suggest.",
+           "entries:"]
+    entries = 0
+    for proposal in suggestions.groups:
+        out.append("")
+        out.extend(_yaml_evidence(proposal))
+        block = [f"  - canonical: {_yaml_str(proposal.canonical)}",
+                 f"    kind: {proposal.kind}",
+                 f"    variants: [{', '.join(_yaml_str(v) for v in proposal.variants)}]"]
+        if proposal.canonical in rejected:
+            out.append(f"  # not proposed: {_one_line(rejected[proposal.canonical])}")
+            out.extend("  # " + line.strip() for line in block)
+        else:
+            out.extend(block)
+            entries += 1
+    if suggestions.extensions:
+        out.append("")
+        out.append("  # New variants of entries that tables already have: add them to those "
+                   "entries.")
+    for proposal in suggestions.extensions:
+        out.append("")
+        where = f" ({proposal.entry_file}:{proposal.entry_line})" if proposal.entry_file else ""
+        out.append(f"  # extend '{proposal.canonical}', kind {proposal.kind}{where}, "
+                   f"with {', '.join(proposal.variants)}:")
+        out.extend(_yaml_evidence(proposal))
+        out.append(f"  #   - canonical: {_yaml_str(proposal.canonical)}")
+        variants = [*proposal.entry_variants, *proposal.variants]
+        out.append(f"  #     variants: [{', '.join(_yaml_str(v) for v in variants)}]")
+    if not entries:  # an empty table is still a table 'normalise check' accepts
+        out[out.index("entries:")] = "entries: []"
+    return "\n".join(out) + "\n"
+
+
+def _yaml_evidence(proposal: Proposal) -> list[str]:
+    counts = ", ".join(f"{s.form} {s.count}" for s in proposal.spellings)
+    lines = [(f"  # {proposal.count} occurrences in {proposal.docs} document"
+             f"{'s' * (proposal.docs != 1)}: {counts}")]
+    lines.extend(f"  #   {_one_line(str(e))}" for e in proposal.examples)
+    return lines
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _yaml_str(text: str) -> str:
+    """A YAML scalar: plain when safe, else double-quoted (JSON is YAML)."""
+    if _PLAIN_YAML.match(text) and text.lower() not in _YAML_WORDS and ": " not in text \
+            and " #" not in text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+FORMATTERS = {"text": format_text, "yaml": format_yaml, "json": format_json}
+
+
+# ---------------------------------------------------------------- command line
+
+
+def run(argv: Sequence[str]) -> int:
+    """``normalise suggest``: parse arguments, read the inputs, print the proposals."""
+    from . import cli
+
+    parser = cli._Parser(
+        prog="normalise suggest",
+        description="Propose table entries from a corpus: spellings in no table that are "
+                    "variants of one another, and new variants of existing entries.")
+    parser.add_argument("inputs", nargs="*", metavar="PATH",
+                        help="files or directories (read recursively); '-' or none: standard "
+                             "input")
+    parser.add_argument("--glob", default=DEFAULT_GLOB, metavar="PATTERN",
+                        help=f"file names to read in directories (default {DEFAULT_GLOB!r})")
+    parser.add_argument("--format", choices=tuple(FORMATTERS), default="text",
+                        help="text report (default), yaml table or json")
+    parser.add_argument("--min-count", type=cli._positive, default=DEFAULT_MIN_COUNT,
+                        metavar="N", help="fewest occurrences of a proposal (default "
+                                          f"{DEFAULT_MIN_COUNT})")
+    parser.add_argument("--min-docs", type=cli._positive, default=DEFAULT_MIN_DOCS,
+                        metavar="N", help="fewest documents a proposal occurs in (default "
+                                          f"{DEFAULT_MIN_DOCS})")
+    parser.add_argument("--limit", type=cli._positive, default=DEFAULT_LIMIT, metavar="N",
+                        help=f"most proposals of each sort (default {DEFAULT_LIMIT})")
+    parser.add_argument("--encoding", type=cli._encoding, default="utf-8")
+    progress = parser.add_mutually_exclusive_group()
+    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
+                          help="show a progress bar on standard error")
+    progress.add_argument("--no-progress", dest="progress", action="store_false",
+                          help="never show one (default: shown when standard error is a "
+                               "terminal and the input files)")
+    cli._table_options(parser, phonetic=False)
+    args = parser.parse_args(argv)
+    inputs = list(args.inputs) or ["-"]
+    if inputs.count("-") > 1:
+        raise cli.UsageError("standard input ('-') can be read only once")
+    paths = expand_paths(inputs, args.glob)
+    discovery = VariantDiscovery(tables=args.table, default_table=not args.no_default_table)
+    bar = _progress_bar(args.progress, paths)
+    try:
+        for path in paths:
+            try:
+                source = open_source(path, sys.stdin.buffer)
+            except OSError as err:
+                raise InputError(f"cannot read: {err.strerror}", file=path) from None
+            try:
+                discovery.add_source(source, args.encoding,
+                                     bar.update if bar is not None else None)
+            finally:
+                if path != "-":
+                    source.stream.close()
+    finally:
+        if bar is not None:
+            bar.close()
+    suggestions = discovery.result(min_count=args.min_count, min_docs=args.min_docs,
+                                   limit=args.limit)
+    text = FORMATTERS[args.format](suggestions)
+    sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+    sys.stdout.buffer.flush()
+    return 0
+
+
+def _progress_bar(wanted: bool | None, paths: Sequence[str]):
+    sizes = [os.path.getsize(p) for p in paths if p != "-"]
+    if wanted is None:
+        wanted = sys.stderr.isatty() and "-" not in paths and sum(sizes) > (1 << 20)
+    if not wanted:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=sum(sizes) if "-" not in paths else None, unit="B", unit_scale=True,
+                unit_divisor=1024, desc="suggest", file=sys.stderr, leave=False)
+
+
+def iter_proposals(suggestions: Suggestions) -> Iterator[Proposal]:
+    """Every proposal, new entries first."""
+    yield from suggestions.groups
+    yield from suggestions.extensions
