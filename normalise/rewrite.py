@@ -81,8 +81,7 @@ class Result:
 
     def _map(self, pos: int, a0: str, a1: str, b0: str, b1: str, is_start: bool) -> int:
         subs = self._applied
-        ends = [getattr(s, a1) for s in subs]
-        i = bisect.bisect_right(ends, pos)
+        i = bisect.bisect_right(subs, pos, key=lambda s: getattr(s, a1))
         if i < len(subs) and getattr(subs[i], a0) < pos:
             return getattr(subs[i], b0 if is_start else b1)
         if i == 0:
