@@ -20,7 +20,7 @@ from functools import lru_cache
 import regex
 
 from .rewrite import PHONETIC_KINDS, Normaliser
-from .scan import Scanner, fold_form, match_key
+from .scan import APOSTROPHES, fold_form, match_key
 from .table import Entry, Problem, TableSource, table_problems
 
 #: How many of wordfreq's most frequent English words count as common.
@@ -185,20 +185,20 @@ def redundant(entries: Iterable[Entry]) -> Iterator[Problem]:
 
 def unstable(normaliser: Normaliser) -> Iterator[Problem]:
     """Forms that one run of normalise can create and a second run rewrites again, so that
-    normalising twice differs from normalising once. Two ways it happens: a form contains, as
-    whole words, the canonical form of another entry, so a text with a variant or another
-    casing there becomes the form, then its entry ('Dr.' for 'Dr' turns 'Dr..' into 'Dr.',
-    then 'Dr'); or a casing changes the key (capitals of 'Großdorf' are 'GROSSDORF', which
-    another entry may claim). Reported only with a witness text for which two runs differ."""
+    normalising twice differs from normalising once. It happens when a form holds, from one
+    of its words on, the canonical form of an entry (or the start of one): a text with a
+    variant or another casing there becomes the form, then its entry ('Dr.' for 'Dr' turns
+    'Dr..' into 'Dr.', then 'Dr'); or when a casing changes the key (capitals of 'Großdorf'
+    are 'GROSSDORF', which another entry may claim). Reported only with a witness text for
+    which two runs differ."""
     entries = normaliser.table.entries
-    canonicals = _canonical_scanner(entries)
+    starts = _canonical_starts(entries)
     cases = [(entry, index, form, spelling, text) for entry in entries
              for index, form, spelling in _spellings(entry)
-             for text in (*_casings(spelling, entry),
-                          *_with_variant_inside(entries, canonicals, spelling))]
+             for cased in _casings(spelling, entry)
+             for text in (cased, *_overlaps(entries, starts, cased))]
     # One text, a witness per line: no form spans a line break, so the lines are independent.
-    texts = [text for *_, text in cases]
-    once = normaliser.normalise("\n".join(texts)).text
+    once = normaliser.normalise("\n".join(text for *_, text in cases)).text
     twice = normaliser.normalise(once).text
     reported = set()
     for case, first, second in zip(cases, once.split("\n"), twice.split("\n")):
@@ -218,28 +218,39 @@ def _casings(spelling: str, entry: Entry) -> list[str]:
     return [spelling, spelling.lower(), spelling[:1].upper() + spelling[1:], spelling.upper()]
 
 
-def _canonical_scanner(entries: Sequence[Entry]) -> Scanner:
-    """A scanner that finds only canonical forms (and their flexible spellings)."""
-    keys: dict[str, int] = {}
-    exact: dict[str, int] = {}
-    patterns = []
+_WORDS = regex.compile(rf"(?:(?![{APOSTROPHES}])[\w\p{{M}}])+")
+
+
+def _canonical_starts(entries: Sequence[Entry]) -> dict[tuple[bool, str], list]:
+    """(case-sensitive?, key) of each canonical spelling cut after each of its words ->
+    [(entry index, whole?)]: where a canonical form may begin inside another form."""
+    starts: dict[tuple[bool, str], list] = {}
     for target, entry in enumerate(entries):
         for spelling in entry.spellings(entry.canonical):
-            (exact if entry.case_sensitive else keys)[
-                match_key(spelling, entry.case_sensitive)] = target
-            patterns.append(fold_form(spelling))
-    return Scanner(keys, exact, patterns)
+            ends = [m.end() for m in _WORDS.finditer(spelling)]
+            for end in ends:
+                key = match_key(spelling[:end], entry.case_sensitive)
+                whole = end == ends[-1]
+                starts.setdefault((entry.case_sensitive, key), []).append((target, whole))
+    return starts
 
 
-def _with_variant_inside(entries: Sequence[Entry], canonicals: Scanner,
-                         spelling: str) -> Iterator[str]:
-    """The spelling with a canonical form it contains replaced by each spelling that is
-    rewritten to it: its variants, and its other casings."""
-    for hit in canonicals.scan(spelling):
-        if (hit.start, hit.end) != (0, len(spelling)):
-            inner = entries[hit.target]
-            for other in (*inner.variants, *_casings(inner.canonical, inner)[1:]):
-                yield spelling[:hit.start] + other + spelling[hit.end:]
+def _overlaps(entries: Sequence[Entry], starts: dict, spelling: str) -> Iterator[str]:
+    """The spelling with a canonical form that begins at one of its words (and ends inside
+    it, or runs past its end) written instead as a spelling rewritten to that form: one of
+    its variants, or another casing."""
+    words = [m.span() for m in _WORDS.finditer(spelling)]
+    for first, (start, _) in enumerate(words):
+        for _, end in words[first:]:
+            part = spelling[start:end]
+            for target, whole in (*starts.get((False, match_key(part)), ()),
+                                  *starts.get((True, match_key(part, True)), ())):
+                rest = spelling[end:]
+                inside = whole and (start, end) != (0, len(spelling))
+                if inside or (start and end == words[-1][1]):
+                    inner = entries[target]
+                    for other in (*inner.variants, *_casings(inner.canonical, inner)[1:]):
+                        yield spelling[:start] + other + (rest if whole else "")
 
 
 # --------------------------------------------------------------------------- phonetic-conflict

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from .log import Substitution
-from .scan import Scanner, match_key
+from .scan import Scanner, fold_form, match_key
 from .table import Entry, Table, TableSource, iter_spellings, load_table
 
 if TYPE_CHECKING:
@@ -43,6 +43,39 @@ def cased(original: str, canonical: str, case_sensitive: bool = False) -> str:
     if original[:1].isupper() and canonical[:1].islower():
         return canonical[:1].upper() + canonical[1:]
     return canonical
+
+
+#: Most spellings one multi-word form gains from the variants of the names inside it.
+MAX_EMBEDDED_SPELLINGS = 64
+
+
+def _embedded_variants(table: Table, scanner: Scanner) -> dict[str, int]:
+    """Spellings of multi-word forms with a name inside them written as one of its variants
+    (Tehrik-i-Taleban for Tehrik-i-Taliban, Gholam Rabani for Ghulam Rabani).
+
+    Without them one pass would rewrite only the inner name, and the whole form would match
+    only on a second pass: normalising would not be idempotent."""
+    entries = table.entries
+    extra: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        if entry.case_sensitive:
+            continue
+        for spelling, _pattern in iter_spellings(entry):
+            added = 0
+            for start, neg_end, target in scanner.scan_overlapping(spelling):
+                end = -neg_end
+                inner = entries[target]
+                if target == index or inner.case_sensitive or (start, end) == (0, len(spelling)):
+                    continue
+                for form in inner.forms:
+                    for variant in inner.spellings(form):
+                        new = spelling[:start] + variant + spelling[end:]
+                        key = match_key(new)
+                        if key in scanner.keys or new in extra or added >= MAX_EMBEDDED_SPELLINGS:
+                            continue
+                        extra[new] = index
+                        added += 1
+    return extra
 
 
 def is_sentence_initial(text: str, start: int) -> bool:
@@ -135,6 +168,13 @@ class Normaliser:
                 else:
                     keys[match_key(spelling)] = index
                 patterns.append(pattern)
+        scanner = Scanner(keys, exact, patterns)
+        extra = _embedded_variants(table, scanner)
+        if not extra:
+            return scanner
+        for spelling, index in extra.items():
+            keys[match_key(spelling)] = index
+            patterns.append(fold_form(spelling))
         return Scanner(keys, exact, patterns)
 
     def _build_matcher(self) -> PhoneticMatcher:

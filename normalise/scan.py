@@ -158,6 +158,16 @@ class Scanner:
     def scan(self, text: str) -> list[Hit]:
         """Verified hits ``(start, end, target)`` in ``text``, non-overlapping, leftmost
         then longest."""
+        hits: list[Hit] = []
+        taken = 0
+        for start, neg_end, target in sorted(self.scan_overlapping(text)):
+            if start >= taken:
+                hits.append(Hit(start, -neg_end, target))
+                taken = -neg_end
+        return hits
+
+    def scan_overlapping(self, text: str) -> list[tuple[int, int, int]]:
+        """Every verified hit, overlaps included, as ``(start, -end, target)``."""
         if self._automaton is None or not text:
             return []
         haystack, dropped = fold_haystack(text)
@@ -179,14 +189,7 @@ class Scanner:
             target = verify(text[start:end])
             if target is not None:
                 found.append((start, -end, target))
-        found.sort()
-        hits: list[Hit] = []
-        taken = 0
-        for start, neg_end, target in found:
-            if start >= taken:
-                hits.append(Hit(start, -neg_end, target))
-                taken = -neg_end
-        return hits
+        return found
 
     def _verify(self, span: str) -> int | None:
         if self.exact_keys:

@@ -2,7 +2,7 @@
 
 Hypothesis profiles, chosen with the environment variable HYPOTHESIS_PROFILE:
 
-* ``ci`` (default): a few hundred examples per property at most, so the whole suite stays
+* ``ci`` (default): 50 examples per property, so that the whole suite stays
   fast enough to run on every change;
 * ``thorough``: many thousands of examples per property, for a run before a release or after
   a change to the scanner, the rewriter or a table::
@@ -17,7 +17,7 @@ import os
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
-    "ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    "ci", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile(
     "thorough", max_examples=5000, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -71,18 +71,21 @@ def spellings(entry: Entry):
 
 
 def assert_variants_normalise(table: Table, normaliser: Normaliser) -> None:
-    """Every variant, every flexible spelling, in every casing and context, becomes the
-    canonical form in the casing the rules give. One text, a case per line (no form spans a
-    line break), so that large tables stay fast."""
+    """Every variant, every flexible spelling, in every casing and context (as written in each
+    context; other casings alone and with affixes), becomes the canonical form in the casing
+    the rules give. One text, a case per line (no form spans a line break): large tables
+    stay fast."""
     lines, wanted, why = [], [], []
     for entry in table.entries:
         for index, spelling in spellings(entry):
-            for original in casings(spelling, entry):
-                for context in CONTEXTS:
-                    lines.append(context.format(original))
-                    wanted.append(context.format(expected_casing(original, entry)))
-                    why.append(f"{original!r} ({'canonical' if index == 0 else 'variant'} of "
-                               f"{entry.canonical!r})")
+            cases = [(spelling, c) for c in CONTEXTS]
+            cases += [(cased, c) for cased in casings(spelling, entry)[1:]
+                      for c in ("{}", "anti-{}’s")]
+            for original, context in cases:
+                lines.append(context.format(original))
+                wanted.append(context.format(expected_casing(original, entry)))
+                why.append(f"{original!r} ({'canonical' if index == 0 else 'variant'} of "
+                           f"{entry.canonical!r})")
     got = normaliser.normalise("\n".join(lines)).text.split("\n")
     bad = [(w, line, g, e) for w, line, g, e in zip(why, lines, got, wanted) if g != e]
     assert not bad, "\n".join(f"{w}: {line!r} -> {g!r}, expected {e!r}" for w, line, g, e
@@ -395,10 +398,13 @@ def test_idempotent(case):
     assert not again.changed
 
 
-@given(tables_and_texts())
-def test_lossless(case):
+@pytest.mark.parametrize("phonetic", ["off", "apply"])
+@given(case=tables_and_texts())
+def test_lossless(phonetic, case):
+    if phonetic != "off":
+        pytest.importorskip("normalise.phonetic")
     entries, text = case
-    result = generated(entries).normalise(text)
+    result = generated(entries, phonetic).normalise(text)
     assert_lossless(text, result)
 
 
@@ -507,3 +513,28 @@ def test_default_normaliser_survives_pickling(text):
     normaliser = bundled_normaliser("default", "apply")
     assert signature(_pickled_default().normalise(text)) == \
         signature(normaliser.normalise(text))
+
+
+# --------------------------------------------------------------------------- known failures
+
+
+def test_a_name_inside_a_multi_word_form_is_reached_in_one_pass():
+    """Tehrik i Taleban holds a variant of Taliban: the table compiler adds it as a spelling
+    of Tehrik-i-Taliban, so one pass reaches the fixed point."""
+    table = table_from_entries([Entry("Taliban", ("Taleban",), "organisation"),
+                                Entry("Tehrik-i-Taliban", (), "organisation", "flexible")])
+    normaliser = Normaliser(table=table, phonetic="off")
+    once = normaliser.normalise("Tehrik i Taleban").text
+    assert once == "Tehrik-i-Taliban"
+    assert normaliser.normalise(once).text == once
+
+
+@pytest.mark.xfail(strict=True, reason="one pass: two overlapping multi-word forms of "
+                                       "different entries are resolved only on a second run")
+def test_known_failure_overlapping_forms_are_not_idempotent():
+    """Kept visible until the rewriter reaches a fixed point ('normalise check': unstable)."""
+    table = table_from_entries([Entry("Islam Qala", (), "place"),
+                                Entry("Qala-e Naw", ("Qal'a-ye Now",), "place")])
+    normaliser = Normaliser(table=table, phonetic="off")
+    once = normaliser.normalise("islam Qal'a-ye Now").text
+    assert normaliser.normalise(once).text == once
