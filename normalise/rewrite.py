@@ -45,6 +45,7 @@ def cased(original: str, canonical: str, case_sensitive: bool = False) -> str:
     return canonical
 
 
+_MULTI_WORD = regex.compile(r"[\s\-\u2010\u2011]")
 #: Most spellings one multi-word form gains from the variants of the names inside it.
 MAX_EMBEDDED_SPELLINGS = 64
 
@@ -60,7 +61,9 @@ def _embedded_variants(table: Table, scanner: Scanner) -> dict[str, int]:
     for index, entry in enumerate(entries):
         if entry.case_sensitive:
             continue
-        for spelling, _pattern in iter_spellings(entry):
+        for spelling in {s for f in entry.forms for s in entry.spellings(f)}:
+            if not _MULTI_WORD.search(spelling):
+                continue  # a single word holds no other name
             added = 0
             for start, neg_end, target in scanner.scan_overlapping(spelling):
                 end = -neg_end
