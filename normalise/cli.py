@@ -70,6 +70,15 @@ def _table_options(parser: argparse.ArgumentParser, phonetic: bool = True) -> No
                            help="lowest phonetic score (0-1) that may rewrite a word")
 
 
+def _progress_options(group) -> None:
+    progress = group.add_mutually_exclusive_group()
+    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
+                          help="show a progress bar on standard error")
+    progress.add_argument("--no-progress", dest="progress", action="store_false",
+                          help="never show a progress bar (default: shown when standard "
+                               "error is a terminal and the input a file)")
+
+
 def _score(text: str) -> float:
     try:
         value = float(text)
@@ -124,12 +133,7 @@ def filter_parser() -> argparse.ArgumentParser:
     run = parser.add_argument_group("running")
     run.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
                      help="normalise in N processes (files, or chunks of large inputs)")
-    progress = run.add_mutually_exclusive_group()
-    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
-                          help="show a progress bar on standard error")
-    progress.add_argument("--no-progress", dest="progress", action="store_false",
-                          help="never show a progress bar (default: shown when standard "
-                               "error is a terminal and the input a file)")
+    _progress_options(run)
     _table_options(parser)
     return parser
 

@@ -719,12 +719,7 @@ def run(argv: Sequence[str]) -> int:
     parser.add_argument("--limit", type=cli._positive, default=DEFAULT_LIMIT, metavar="N",
                         help=f"most proposals of each sort (default {DEFAULT_LIMIT})")
     parser.add_argument("--encoding", type=cli._encoding, default="utf-8")
-    progress = parser.add_mutually_exclusive_group()
-    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
-                          help="show a progress bar on standard error")
-    progress.add_argument("--no-progress", dest="progress", action="store_false",
-                          help="never show one (default: shown when standard error is a "
-                               "terminal and the input files)")
+    cli._progress_options(parser)
     cli._table_options(parser, phonetic=False)
     args = parser.parse_args(argv)
     inputs = list(args.inputs) or ["-"]
