@@ -419,7 +419,7 @@ def run_explain(argv: Sequence[str]) -> int:
             else f"{info.word}: unchanged"
         print(f"{arrow}: {info.reason}")
         if info.decision is not None:
-            matcher = normaliser._matcher
+            matcher = normaliser.matcher
             print(f"  threshold {matcher.min_score:.2f}, margin {matcher.margin:.2f}")
             for cand in info.decision.candidates:
                 print(f"  {cand.score:.3f}  {cand.entry}  (via {cand.form})")
@@ -431,8 +431,8 @@ def _explanation_dict(info, normaliser: Normaliser) -> dict:
            "entry": info.entry.canonical if info.entry else None, "form": info.form}
     if info.decision is not None:
         out["rule"] = "phonetic"
-        out["threshold"] = normaliser._matcher.min_score
-        out["margin"] = normaliser._matcher.margin
+        out["threshold"] = normaliser.matcher.min_score
+        out["margin"] = normaliser.matcher.margin
         out["candidates"] = [{"entry": c.entry, "form": c.form, "score": round(c.score, 4)}
                              for c in info.decision.candidates]
     elif info.entry is not None:

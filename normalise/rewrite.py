@@ -159,6 +159,11 @@ class Normaliser:
         self._scanner = self._build_scanner(table)
         self._matcher = self._build_matcher() if phonetic != "off" else None
 
+    @property
+    def matcher(self) -> PhoneticMatcher | None:
+        """The phonetic matcher (None when ``phonetic="off"``)."""
+        return self._matcher
+
     @staticmethod
     def _build_scanner(table: Table) -> Scanner:
         keys: dict[str, int] = {}

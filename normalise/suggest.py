@@ -208,8 +208,8 @@ class VariantDiscovery:
                                     min_score=min_score)
         self.normaliser = normaliser
         self.table = normaliser.table
-        self.matcher = normaliser._matcher or Normaliser(
-            table=normaliser.table, phonetic="suggest", min_score=min_score)._matcher
+        self.matcher = normaliser.matcher or Normaliser(
+            table=normaliser.table, phonetic="suggest", min_score=min_score).matcher
         self._scanner = normaliser._scanner
         self._counts: dict[str, _Counts] = {}
         self._names: list[str] = []
