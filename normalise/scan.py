@@ -31,7 +31,8 @@ HYPHENS = "-\u2010\u2011"
 
 _MARKS = regex.compile(r"\p{M}+")
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
-_LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+#: Characters that end a line; a name is never matched across one.
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 
 # ASCII part of the haystack fold as a byte table: letters lower-cased, digits and '_' kept,
 # everything else a space. Bytes >= 0x80 (UTF-8 of non-ASCII characters, already folded) pass.
@@ -108,7 +109,7 @@ def match_key(span: str, case_sensitive: bool = False) -> str:
             char = "'"
         elif char in HYPHENS:
             char = "-"
-        elif char.isspace() and char not in _LINE_BREAKS:
+        elif char.isspace() and char not in LINE_BREAKS:
             char = " "
         out.append(char)
     key = unicodedata.normalize("NFC", "".join(out))

@@ -20,7 +20,7 @@ import regex
 import yaml
 
 from .errors import TableError
-from .scan import fold_form, match_key
+from .scan import LINE_BREAKS, fold_form, match_key
 
 KINDS = ("place", "person", "given-name", "people", "organisation", "term", "spelling",
          "abbreviation", "other")
@@ -32,7 +32,7 @@ TABLE_FIELDS = ("table", "description", "entries")
 MAX_FLEXIBLE_PARTS = 6
 
 _PART_SEPARATOR = regex.compile(r"[ \-\u2010\u2011]+")
-_WORD = regex.compile(r"[\w\p{M}]")
+_WORD = regex.compile(r"[\p{L}\p{N}]")
 
 TableSource = Union[str, "os.PathLike[str]"]
 
@@ -246,7 +246,7 @@ def _form(node, what, problem, entry_name=None) -> str | None:
     if not _WORD.search(value):
         problem(node, f"{what} {value!r} has no letter or digit", entry_name)
         return None
-    if any(c in value for c in "\n\r"):
+    if any(c in value for c in LINE_BREAKS):
         problem(node, f"{what} {value!r} spans lines", entry_name)
         return None
     return value
