@@ -474,6 +474,8 @@ def run_check(argv: Sequence[str]) -> int:
         label = ", ".join(tables)
         print(f"{label}: {len(problems)} problem{'s' * (len(problems) != 1)}"
               if problems else f"{label}: ok", file=sys.stderr)
+    if any(p.kind == "unreadable" for p in problems):
+        return EXIT_ERROR  # a table that cannot be read is an input error, not a finding
     return EXIT_FINDINGS if problems else EXIT_OK
 
 

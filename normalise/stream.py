@@ -50,7 +50,6 @@ class FileStats:
     name: str
     counts: Counter = field(default_factory=Counter)
     invalid_at: int | None = None    # byte offset of the first undecodable byte
-    chars: int = 0
 
 
 def read_chunks(source: Source, encoding: str, on_bytes: Callable[[int], None] | None = None,
@@ -221,7 +220,6 @@ def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[by
                 log(record)
         else:
             locator.advance(chunk, len(out))
-        stats.chars = locator.chars
     write(encoder.encode("", final=True))
     return stats
 
