@@ -7,7 +7,8 @@ by the ``kind`` of the :class:`~normalise.table.Problem` it yields:
 * ``english-word``: a variant is a common English word, so ordinary prose would be rewritten;
 * ``shadowed``: a form that can never be matched as written (another entry always wins it);
 * ``redundant`` (a note): a variant that matches nothing its entry does not match already;
-* ``unstable``: a form that a first run can create and a second run rewrites again;
+* ``unstable``: a form that a first run can create and a second run rewrites again (the
+  rewriter's further passes settle overlaps; what they leave is reported);
 * ``phonetic-conflict``: a form the phonetic matcher would give to another entry;
 * ``casing``: a canonical form whose casing does not fit its kind or its variants.
 """
@@ -185,12 +186,13 @@ def redundant(entries: Iterable[Entry]) -> Iterator[Problem]:
 
 def unstable(normaliser: Normaliser) -> Iterator[Problem]:
     """Forms that one run of normalise can create and a second run rewrites again, so that
-    normalising twice differs from normalising once. It happens when a form holds, from one
-    of its words on, the canonical form of an entry (or the start of one): a text with a
-    variant or another casing there becomes the form, then its entry ('Dr.' for 'Dr' turns
-    'Dr..' into 'Dr.', then 'Dr'); or when a casing changes the key (capitals of 'Großdorf'
-    are 'GROSSDORF', which another entry may claim). Reported only with a witness text for
-    which two runs differ."""
+    normalising twice differs from normalising once. A one-pass rewriter would show it where a
+    form holds, from one of its words on, the canonical form of an entry (or the start of one):
+    a text with a variant or another casing there becomes the form, then its entry. The
+    rewriter runs further passes until such texts settle (see :mod:`normalise.settle`), so
+    what is reported here is what those passes leave: overlaps that chain further than
+    :data:`~normalise.settle.MAX_PASSES`. Reported only with a witness text for which two runs
+    differ."""
     entries = normaliser.table.entries
     starts = _canonical_starts(entries)
     cases = [(entry, index, form, spelling, text) for entry in entries

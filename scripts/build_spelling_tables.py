@@ -47,7 +47,10 @@ How a pair is found
        families (Labour Party), extra pairs (written with ``override: true``, so that they
        take over what the default table may say about US/U.S. when loaded after it). A variant whose capitalised form is in SCOWL's
        name lists (Matt, Tyre, Mold) gets a case-sensitive, lower-case-only entry as well.
-    6. One entry per canonical form (every inflection is its own entry), sorted; each form is
+    6. Pairs whose variant or canonical form is a form of the default table (variants.yaml,
+       which loads first: sheikh/sheik) are left to it; a spelling table that claimed them
+       again would not load together with it. Overrides are kept: they take over.
+    7. One entry per canonical form (every inflection is its own entry), sorted; each form is
        unique after lower-casing, and no canonical form is a variant (no chains).
 
 The output is deterministic: the same word lists and overrides give byte-identical files.
@@ -539,6 +542,28 @@ def build(lists: WordLists, breame_pairs: list[tuple[str, str]], report: list[st
     return tables, stats
 
 
+def default_table_forms() -> set[str]:
+    """Lower-cased forms of the default table (the repository's variants.yaml)."""
+    sys.path.insert(0, str(ROOT))
+    from normalise.table import load_table
+
+    return {form.lower() for entry in load_table(ROOT / "variants.yaml").entries
+            for form in entry.forms}
+
+
+def leave_to_default(pairs: list[Pair], taken: set[str], table: str,
+                     report: list[str]) -> list[Pair]:
+    """Drop the pairs that the default table covers already (overrides stay: they take over)."""
+    kept = []
+    for pair in pairs:
+        if pair.source != "overrides" and (pair.variant.lower() in taken
+                                            or pair.canonical.lower() in taken):
+            report.append(f"{table}: {pair.variant} -> {pair.canonical}: left to the default table")
+            continue
+        kept.append(pair)
+    return kept
+
+
 def entries_of(pairs: list[Pair]) -> list[dict]:
     """One entry per canonical form; a case-sensitive entry holds lower-case-only forms."""
     grouped: dict[tuple[str, bool, str], list[Pair]] = defaultdict(list)
@@ -626,9 +651,10 @@ def main(argv: list[str] | None = None) -> int:
     versions = {"scowl": debian_version("scowl"), "breame": package_version("breame")}
     report: list[str] = []
     tables, stats = build(lists, breame_pairs, report)
+    taken = default_table_forms()
     stale = []
     for table in TABLES:
-        entries = entries_of(tables[table])
+        entries = entries_of(leave_to_default(tables[table], taken, table, report))
         check_entries(table, entries)
         text = render(table, entries, versions)
         path = OUT_DIR / f"{table}.yaml"

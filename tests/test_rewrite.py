@@ -29,6 +29,8 @@ def n() -> Normaliser:
     ("NEIGHBOURHOOD", "neighborhood", "NEIGHBORHOOD"),
     ("Al Qaida", "al-Qaeda", "Al-Qaeda"),
     ("A", "al-Qaeda", "Al-Qaeda"),
+    ("FUSWEG", "Fußweg", "FUßWEG"),  # capitals keep the key: not FUSSWEG
+    ("Straße", "straße", "Straße"),
 ])
 def test_casing_rule(original, canonical, expected):
     assert cased(original, canonical) == expected
