@@ -283,7 +283,8 @@ def phonetic_conflicts(entries: Sequence[Entry]) -> Iterator[Problem]:
                       default=0.0)
             best = others[0]
             runner = max(own, others[1].score if len(others) > 1 else 0.0)
-            if best.score >= matcher.min_score and best.score - runner >= matcher.margin:
+            if (best.score >= matcher.min_score
+                    and best.score - runner >= matcher.margin_needed(best.score)):
                 role = "canonical form" if index == 0 else "variant"
                 yield _problem(entry, index, f"{role} '{form}' of '{entry.canonical}' sounds "
                                f"like '{best.entry}' (via '{best.form}', score "

@@ -17,12 +17,18 @@ How:
   Taloqan, Taluqan and Talukan all become ``talukan``.
 * Index. Every known form of every entry is indexed by its *skeleton* (the key's consonants,
   with a leading and a final vowel marked) and the skeleton's one-letter deletions (a
-  symmetric-deletion index), and by the metaphone of its key. A token finds its candidates
-  with a dozen dictionary look-ups, never a table scan. Multi-word forms are indexed whole
-  (joined: Lashkargah finds Lashkar Gah) and by their words. A word match is shown as a
-  candidate but never wins: a lone token is never rewritten to a whole multi-word name it
-  only shares a word with (Sharif is not Mazar-e Sharif), and a token whose best match is
-  such a word is left alone.
+  symmetric-deletion index), by a *coarse skeleton* (near letters merged: k/g, s/z/sh/ch,
+  t/d, b/p/f; weak letters h, y, v, w dropped) and, when it has four letters or more, its
+  one-letter deletions (a coarse skeleton under three letters is not used), and by the
+  metaphone of its key. The coarse skeleton finds spellings
+  that differ in two near letters (Askabat, Ashgabat) or in a letter and a near letter. A
+  token finds its candidates with a few dozen dictionary look-ups, never a table scan.
+  Multi-word forms are indexed whole (joined: Lashkargah finds Lashkar Gah), by their words,
+  and, when they hold a generic word of place names (``generic`` in the same file: Bandar
+  "port", Shahri "town of", City ...), whole without it (Deylam finds Bandar-e Deylam). A
+  word match is shown as a candidate but never wins: a lone token is never rewritten to a
+  whole multi-word name it only shares a word with (Sharif is not Mazar-e Sharif), and a
+  token whose best match is such a word is left alone.
 * Score, for spelling keys ``a`` and ``b``::
 
       score = W_JARO_WINKLER * jellyfish.jaro_winkler_similarity(a, b)
@@ -44,7 +50,10 @@ How:
   best candidate is a whole form scoring at least ``min_score`` (plus ``SHORT_PENALTY`` for
   each letter the token has fewer than ``SHORT_LETTERS``: a short token carries less evidence,
   and most rare English words the score takes for names are short) that beats the best whole
-  form of every other entry by at least ``margin``. Two entries too close give no winner.
+  form of every other entry by at least ``margin``, or by less when the runner-up is at
+  least ``MARGIN_RATIO`` times as far from the token (distance is 1 - score) and at least
+  ``EXACT_MARGIN`` behind: a token that spells one entry exactly under the rules (Taluqan,
+  Taloqan) beats an entry it only resembles (Talaqan). Two entries too close give no winner.
 
 The English gate does most of the work for ordinary words: the score alone would take many
 short English words for names (Host is Khost to it). The score's job is the names the gate
@@ -67,6 +76,8 @@ import yaml
 
 DEFAULT_MIN_SCORE: float = 0.86
 DEFAULT_MARGIN: float = 0.12
+EXACT_MARGIN: float = 0.08  # the least lead over the runner-up, for a best that is exact
+MARGIN_RATIO: float = 3.0  # a runner-up this many times as far from the token as the best is far enough
 COMMON_WORD_ZIPF: float = 2.0  # about once per hundred million words of English
 MIN_LETTERS: int = 4
 SHORT_LETTERS: int = 6  # a token with fewer letters carries less evidence:
@@ -80,6 +91,7 @@ ROMANISATION_PATH = Path(__file__).parent / "data" / "romanisation.yaml"
 _NAME_LIKE = regex.compile(r"^\p{Lu}\p{Ll}*(?:['’ʼ]\p{Ll}+)*$")
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
 _SEPARATORS = re.compile(r"[\s\-‐‑–]+")
+_REPEATS = re.compile(r"(.)\1+")
 
 
 @dataclass(frozen=True)
@@ -149,9 +161,12 @@ class Costs:
     def substitute(self, a: str, b: str) -> float:
         if a == b:
             return 0.0
+        near = self.near.get((a, b))
+        if near is not None:
+            return near
         if a in self.vowels and b in self.vowels:
             return self.vowel_substitute
-        return self.near.get((a, b), self.consonant)
+        return self.consonant
 
     def indels(self, key: str) -> list[float]:
         """The cost of dropping each letter of a key."""
@@ -197,6 +212,7 @@ class Romanisation:
         self.rules: tuple[Rule, ...] = tuple(_rule(r) for r in data["rules"])
         self._subs = tuple((r.pattern.sub, r.replace) for r in self.rules)
         self.costs = Costs.from_data(data["costs"])
+        self.generic: frozenset[str] = frozenset(data.get("generic", ()))
         self.suffixes: tuple[str, ...] = tuple(sorted(data["suffixes"], key=len, reverse=True))
         particles = "|".join(sorted(data["particles"], key=len, reverse=True))
         self._particle = re.compile(rf"^(?:{particles})[\s\-]+(?=[^\W\d_])")
@@ -205,6 +221,8 @@ class Romanisation:
         self._izafe_replace: str = izafe["replace"]
         self._table = str.maketrans({**self.letters, **dict.fromkeys(self.marks, "")})
         self._drop_vowels = str.maketrans(dict.fromkeys(self.costs.vowels, None))
+        self._coarse = str.maketrans({"h": None, "y": None, "v": None, "w": None, "g": "k", "z": "s",
+                                      "d": "t", "p": "b", "f": "b", "c": "s"})
 
     @classmethod
     def load(cls, path: Path = ROMANISATION_PATH) -> Romanisation:
@@ -223,6 +241,16 @@ class Romanisation:
         joined = _SEPARATORS.sub("", self._izafe.sub(self._izafe_replace, folded))
         words = [w for w in _SEPARATORS.split(self._izafe.sub(" ", folded)) if w]
         return joined, words
+
+    def without_generic(self, form: str) -> tuple[str, str] | None:
+        """A multi-word form without its generic words (Bandar-e Deylam: Deylam), folded and
+        joined, with the words left as written; None if it has no generic word or only those."""
+        kept = [w for w in _SEPARATORS.split(self._izafe.sub(" ", form.strip()))
+                if w and self.fold(w) not in self.generic]
+        if not kept or len(kept) == len(_SEPARATORS.split(self._izafe.sub(" ", form.strip()))):
+            return None
+        rest = " ".join(kept)
+        return self.words(rest)[0], rest
 
     def key(self, word: str) -> str:
         """The spelling key of one folded word: every rule applied in order."""
@@ -248,6 +276,10 @@ class Romanisation:
         head = "a" if key[0] in vowels else ""
         tail = key[-1] if key[-1] in vowels else ""
         return head + key.translate(self._drop_vowels) + tail
+
+    def coarse(self, skeleton: str) -> str:
+        """A skeleton with near letters merged and weak letters dropped (index only)."""
+        return _REPEATS.sub(r"\1", skeleton.translate(self._coarse))
 
     def fired(self, word: str) -> list[str]:
         """Names of the rules that change a folded word, in order (for tests and explain)."""
@@ -308,6 +340,14 @@ def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
 
+def _coarse_keys(coarse: str) -> tuple[str, ...]:
+    """A coarse skeleton and its deletions: none under three letters (they find anything),
+    no deletions under four."""
+    if len(coarse) < 3:
+        return ()
+    return (coarse, *_deletions(coarse)) if len(coarse) >= 4 else (coarse,)
+
+
 class _Form(NamedTuple):
     entry: int
     form: str
@@ -335,6 +375,7 @@ class PhoneticMatcher:
         self._entries: list[str] = []
         self._known: dict[str, str] = {}  # exact known form -> its entry
         self._known_words: dict[str, str] = {}  # exact word of a multi-word form -> its entry
+        self._bare_words: set[str] = set()  # what is left of a multi-word form without generics
         self._forms: list[_Form] = []
         self._index: dict[str, list[int]] = {}
         self._whole_keys: dict[str, str] = {}  # spelling key of a whole form -> its entry
@@ -375,9 +416,14 @@ class PhoneticMatcher:
         joined, words = self.romanisation.words(form)
         if len(words) < 2:
             return [(joined, False)]
+        found = [(joined, False), *((w, True) for w in words if len(w) >= MIN_LETTERS)]
+        bare = self.romanisation.without_generic(form)
+        if bare and bare[0] != joined and len(bare[0]) >= MIN_LETTERS:
+            found.append((bare[0], False))
+            self._bare_words.update(w for w in _SEPARATORS.split(bare[1]) if w)
         for word in _SEPARATORS.split(form):
             self._known_words.setdefault(word, canonical)
-        return [(joined, False), *((w, True) for w in words if len(w) >= MIN_LETTERS)]
+        return found
 
     def _add(self, form: _Form) -> None:
         number = len(self._forms)
@@ -392,7 +438,9 @@ class PhoneticMatcher:
 
     def _lookup_keys(self, key: str) -> set[str]:
         skeleton = self.romanisation.skeleton(key)
-        return {skeleton, *_deletions(skeleton), "m:" + jellyfish.metaphone(key)}
+        coarse = self.romanisation.coarse(skeleton)
+        return {skeleton, *_deletions(skeleton), "m:" + jellyfish.metaphone(key),
+                *("c:" + k for k in _coarse_keys(coarse))}
 
     # -- matching ---------------------------------------------------------------------------
 
@@ -458,7 +506,7 @@ class PhoneticMatcher:
             return f"known form of {self._known[token]}"
         if token in self._protected:
             return "protected"
-        if token in self._known_words:
+        if token in self._known_words and token not in self._bare_words:
             return f"word of a known form of {self._known_words[token]}"
         zipf = english_zipf(token)
         if sentence_initial and zipf > 0:
@@ -490,6 +538,16 @@ class PhoneticMatcher:
             return None, f"below threshold: {best.entry} {best.score:.2f} < {threshold:.2f}"
         runner = next((c for c in ranked if not c.part and c.entry != best.entry), None)
         margin = best.score - (runner.score if runner else 0.0)
-        if runner and margin < self.margin:
+        needed = self.margin_needed(best.score)
+        if runner and margin < needed:
             return None, f"ambiguous: {best.entry} {best.score:.2f} vs {runner.entry} {runner.score:.2f}"
-        return best, f"score {best.score:.2f} >= {threshold:.2f} and margin {margin:.2f} >= {self.margin:.2f}"
+        return best, f"score {best.score:.2f} >= {threshold:.2f} and margin {margin:.2f} >= {needed:.2f}"
+
+    def margin_needed(self, score: float) -> float:
+        """How far a best candidate scoring ``score`` must lead every other entry.
+
+        ``margin``, except that a runner-up at least ``MARGIN_RATIO`` times as far from the
+        token as the best is far enough, and never less than ``EXACT_MARGIN`` ahead: a token
+        that spells an entry exactly under the romanisation rules (score 1) needs only
+        ``EXACT_MARGIN`` over an entry it only resembles."""
+        return min(self.margin, max(EXACT_MARGIN, (MARGIN_RATIO - 1.0) * (1.0 - score)))

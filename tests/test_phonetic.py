@@ -10,6 +10,8 @@ import wordfreq
 from normalise.phonetic import (
     DEFAULT_MARGIN,
     DEFAULT_MIN_SCORE,
+    EXACT_MARGIN,
+    MARGIN_RATIO,
     SHORT_PENALTY,
     Candidate,
     Decision,
@@ -40,8 +42,11 @@ RULE_PAIRS = {
     "tsch_ch": ("Tschitral", "Chitral"),
     "sch_sh": ("Schibirgan", "Shibirgan"),
     "sz_sh": ("Duszanbe", "Dushanbe"),
+    "tsj_ch": ("Tsjimkent", "Chimkent"),
+    "sj_sh": ("Sjiraz", "Shiraz"),
     "dzh_j": ("Dzhalalabad", "Jalalabad"),
     "zh_j": ("Zaranzh", "Zaranj"),
+    "vowel_j": ("Fajzabad", "Fayzabad"),
     "tch_ch": ("Tchitral", "Chitral"),
     "khw_kh": ("Khvansar", "Khansar"),
     "kh_h": ("Khost", "Host"),
@@ -54,12 +59,15 @@ RULE_PAIRS = {
     "aspirate_h": ("Jhelum", "Jelum"),
     "doubled": ("Abbottabad", "Abotabad"),
     "ou_u": ("Koundouz", "Kunduz"),
+    "oe_u": ("Koenduz", "Kunduz"),
     "aw_ow": ("Jowzjan", "Jawzjan"),
     "ay_ai": ("Maimana", "Meymana"),
     "w_v": ("Wardak", "Vardak"),
     "final_a": ("Maimana", "Meymaneh"),
     "iya_ia": ("Oshnaviyeh", "Oshnavie"),
     "glide_y": ("Daraiya", "Darayya"),
+    "final_iy": ("Navoiy", "Navoi"),
+    "abad": ("Yangiobod", "Yangiabad"),
     "e_i": ("Sheberghan", "Shibirghan"),
     "o_u": ("Taloqan", "Taluqan"),
 }
@@ -78,6 +86,7 @@ NEAR_PAIRS = {
     "n_m": ("Dushambe", "Dushanbe"),
     "k_h": ("Karor", "Kharor"),
     "ch_sh": ("Tachkent", "Tashkent"),
+    "g_h": ("Gerat", "Herat"),
 }
 
 
@@ -222,7 +231,7 @@ def test_short_tokens_need_a_higher_score() -> None:
     assert bulkh.reason == f"below threshold: Balkh 0.90 < {DEFAULT_MIN_SCORE + SHORT_PENALTY:.2f}"
 
 
-def test_two_entries_too_close_are_ambiguous() -> None:
+def test_an_exact_spelling_close_to_another_entry_is_ambiguous() -> None:
     close = PhoneticMatcher([("Taloqan", ["Taloqan"]), ("Talaqan", ["Talaqan"])])
     decision = close.decide("Taluqan")
     assert decision.winner is None
@@ -230,11 +239,55 @@ def test_two_entries_too_close_are_ambiguous() -> None:
     assert [c.entry for c in decision.candidates] == ["Taloqan", "Talaqan"]
 
 
+def test_two_entries_too_close_are_ambiguous() -> None:
+    close = PhoneticMatcher([("Kunduz", ["Kunduz"]), ("Kundiz", ["Kundiz"])])
+    decision = close.decide("Kundaz")  # one vowel from each
+    assert decision.winner is None
+    assert decision.reason.startswith("ambiguous: Kund")
+    assert {c.entry for c in decision.candidates} == {"Kunduz", "Kundiz"}
+
+
 def test_margin_decides_between_close_entries() -> None:
-    entries = [("Taloqan", ["Taloqan"]), ("Talaqan", ["Talaqan"])]
-    gap = 1.0 - PhoneticMatcher(entries).candidates("Taluqan")[1].score
-    assert winner(PhoneticMatcher(entries, margin=gap - 0.01), "Taluqan") == "Taloqan"
-    assert winner(PhoneticMatcher(entries, margin=gap + 0.01), "Taluqan") is None
+    entries = [("Sheberghan", ["Sheberghan"]), ("Shabarkan", ["Shabarkan"])]
+    first, second = PhoneticMatcher(entries).candidates("Shibarghan")
+    assert first.entry == "Sheberghan" and first.score < 1.0
+    gap = first.score - second.score
+    assert gap < 0.12 and gap < (MARGIN_RATIO - 1) * (1 - first.score)  # the fixed margin decides
+    assert winner(PhoneticMatcher(entries, margin=gap - 0.01), "Shibarghan") == "Sheberghan"
+    assert winner(PhoneticMatcher(entries, margin=gap + 0.01), "Shibarghan") is None
+
+
+def test_an_exact_spelling_needs_only_the_exact_margin() -> None:
+    """Qonduz spells Kunduz exactly under the rules (q/k, o/u) and Kundus only nearly: a lead
+    below ``margin`` is enough, as the runner-up is many times farther from the token. A lead
+    below ``EXACT_MARGIN`` is not (Taluqan: Taloqan, Talaqan, above)."""
+    entries = [("Kunduz", ["Kunduz"]), ("Kundus", ["Kundus"])]
+    matcher = PhoneticMatcher(entries)
+    decision = matcher.decide("Qonduz")
+    lead = 1.0 - decision.candidates[1].score
+    assert EXACT_MARGIN <= lead < DEFAULT_MARGIN
+    assert decision.winner.entry == "Kunduz"
+    assert decision.reason == f"score 1.00 >= 0.86 and margin {lead:.2f} >= {EXACT_MARGIN:.2f}"
+    assert matcher.margin_needed(1.0) == EXACT_MARGIN
+
+
+def test_margin_needed_shrinks_with_the_distance_of_the_best() -> None:
+    matcher = PhoneticMatcher(AFGHAN)
+    assert matcher.margin_needed(0.86) == DEFAULT_MARGIN
+    assert matcher.margin_needed(0.95) == pytest.approx((MARGIN_RATIO - 1) * 0.05)
+    assert matcher.margin_needed(0.99) == EXACT_MARGIN
+    scores = [0.86, 0.9, 0.94, 0.97, 1.0]
+    needed = [matcher.margin_needed(s) for s in scores]
+    assert needed == sorted(needed, reverse=True)
+    assert PhoneticMatcher(AFGHAN, margin=0.02).margin_needed(0.9) == 0.02  # never above margin
+
+
+def test_same_name_twice_is_ambiguous() -> None:
+    """Two entries whose names are one spelling (two towns called Kashan) give no winner."""
+    twice = PhoneticMatcher([("Kashan", ["Kashan"]), ("Kāshān", ["Kāshān"])])
+    decision = twice.decide("Kachan")
+    assert decision.winner is None
+    assert decision.reason.startswith("ambiguous")
 
 
 def test_defaults_are_sane() -> None:
@@ -323,6 +376,45 @@ def test_a_word_of_a_multi_word_name_never_wins() -> None:
     assert decision.winner is None
     assert decision.reason == "matches only a word of Mazar-e Sharif"
     assert decision.candidates == (Candidate("Mazar-e Sharif", "Mazar-e Sharif", 1.0, part=True),)
+
+
+def test_a_multi_word_name_is_also_known_without_its_generic_word() -> None:
+    """Bandar-e Deylam (port of Deylam) is also Deylam, Urgut Shahri (town of Urgut) Urgut."""
+    generic = PhoneticMatcher([("Bandar-e Deylam", ["Bandar-e Deylam"]), ("Urgut Shahri", ["Urgut Shahri"]),
+                               ("Mazar-e Sharif", ["Mazar-e Sharif"])])
+    assert {"bandar", "shahri", "city"} <= default_romanisation().generic
+    assert winner(generic, "Deilam") == "Bandar-e Deylam"
+    assert winner(generic, "Deylam") == "Bandar-e Deylam"  # a word of the form, but all its name
+    assert winner(generic, "Urgutt") == "Urgut Shahri"
+    assert generic.decide("Bandar").reason == "word of a known form of Bandar-e Deylam"
+    assert generic.decide("Sharif").reason == "word of a known form of Mazar-e Sharif"  # no generic
+    assert winner(generic, "Shariff") is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Çaharmahal", "Chaharmahal"),  # Turkish, Azerbaijani and Turkmen ç
+        ("Ĉimkento", "Chimkento"),  # Esperanto ĉ, ŝ, ĝ (dzh), ĵ (zh)
+        ("Ŝiraz", "Shiraz"),
+        ("Sanandaĝ", "Sanandaj"),
+        ("Ĵaranĝ", "Zharanj"),
+    ],
+)
+def test_special_letters_are_spelt_out(matcher: PhoneticMatcher, a: str, b: str) -> None:
+    assert matcher.similarity(a, b) == 1.0
+
+
+def test_s_cedilla_stays_s() -> None:
+    """GeoNames writes Arabic and Persian sad (an s) as s-cedilla (BGN/PCGN), so s-cedilla is
+    not spelt sh as in Turkish: Şafāshahr is Safashahr, not Shafashahr."""
+    romanisation = default_romanisation()
+    assert romanisation.fold("Şafāshahr") == "safashahr"
+
+
+def test_coarse_index_finds_spellings_two_near_letters_apart() -> None:
+    table = PhoneticMatcher([("Ashgabat", ["Ashgabat"]), ("Kabul", ["Kabul"])])
+    assert [c.entry for c in table.candidates("Askabad")] == ["Ashgabat"]
 
 
 def test_word_matches_do_not_block_a_whole_match() -> None:
