@@ -221,8 +221,8 @@ class Romanisation:
         self._izafe_replace: str = izafe["replace"]
         self._table = str.maketrans({**self.letters, **dict.fromkeys(self.marks, "")})
         self._drop_vowels = str.maketrans(dict.fromkeys(self.costs.vowels, None))
-        self._coarse = str.maketrans({"h": None, "y": None, "v": None, "w": None, "g": "k", "z": "s",
-                                      "d": "t", "p": "b", "f": "b", "c": "s"})
+        coarse = data["coarse"]
+        self._coarse = str.maketrans({**coarse["merge"], **dict.fromkeys(coarse["drop"])})
 
     @classmethod
     def load(cls, path: Path = ROMANISATION_PATH) -> Romanisation:

@@ -20,12 +20,14 @@ another match stands close by.
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import NamedTuple
 
 from .log import Substitution
 
 #: Further passes after the first, at most (a table that still changes after them loops).
 MAX_PASSES = 8
+_by_span = itemgetter(0, 1)
 #: The ``note`` of a record composed from rewrites of several passes begins with this.
 COMPOSED = "composed of: "
 
@@ -163,7 +165,7 @@ def compose(text: str, first: Sequence[Substitution], second: Sequence[Substitut
     # Groups: maximal runs of overlapping first-pass output spans and second-pass spans,
     # both in intermediate coordinates. Neither pass's rewrites overlap each other.
     spans = sorted([(s.out_start, s.out_end, s) for s in first if s.applied] +
-                   [(s.start, s.end, s) for s in later], key=lambda span: span[:2])
+                   [(s.start, s.end, s) for s in later], key=_by_span)
     groups: list[list[tuple[int, int, Substitution]]] = []
     reach = -1
     for span in spans:
