@@ -104,19 +104,29 @@ def match_key(span: str, case_sensitive: bool = False) -> str:
     marks ``-``, other white space (not line breaks) a plain space; and unless
     ``case_sensitive``, letters are lower-cased. Punctuation is kept.
     """
-    out = []
-    for char in unicodedata.normalize("NFD", span):
-        if unicodedata.category(char).startswith("M"):
-            continue
-        if char in APOSTROPHES:
-            char = "'"
-        elif char in HYPHENS:
-            char = "-"
-        elif char.isspace() and char not in LINE_BREAKS:
-            char = " "
-        out.append(char)
-    key = unicodedata.normalize("NFC", "".join(out))
+    if span.isascii():  # no marks, nothing to compose: one C-level translation
+        key = span.translate(_ASCII_KEY)
+    else:
+        key = unicodedata.normalize(
+            "NFC", "".join(map(_key_char, unicodedata.normalize("NFD", span))))
     return key if case_sensitive else key.lower()
+
+
+@cache
+def _key_char(char: str) -> str:
+    """One character of a match key (of a decomposed span): see :func:`match_key`."""
+    if unicodedata.category(char).startswith("M"):
+        return ""
+    if char in APOSTROPHES:
+        return "'"
+    if char in HYPHENS:
+        return "-"
+    if char.isspace() and char not in LINE_BREAKS:
+        return " "
+    return char
+
+
+_ASCII_KEY = {ord(c): _key_char(c) for c in map(chr, range(128)) if _key_char(c) != c}
 
 
 class Hit(NamedTuple):
