@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 from . import __version__
 from .errors import InputError, LogError, NormaliseError, TableError
-from .log import Substitution, dumps, read_log, undo
+from .log import Substitution, read_log, undo
 from .rewrite import PHONETIC_MODES, Normaliser
 from .stream import Source, make_executor, normalise_source, open_source
 
@@ -192,8 +192,9 @@ class LogSink:
             self.atomic = _atomic(path, stack)
             self.stream = self.atomic.stream
 
-    def write(self, record: dict) -> None:
-        self.stream.write((dumps(record) + "\n").encode("utf-8", "backslashreplace"))
+    def write(self, lines: bytes) -> None:
+        """JSON Lines, already encoded (lone surrogates as ``\\udcXX`` escapes)."""
+        self.stream.write(lines)
 
     def commit(self) -> None:
         if self.atomic is not None:

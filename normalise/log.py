@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from json.encoder import encode_basestring
 from typing import IO, NamedTuple
 
 from .errors import LogError
@@ -70,6 +71,49 @@ def dumps(record: dict) -> str:
     ``errors="backslashreplace"`` so that lone surrogates (undecodable input bytes) become
     JSON escapes."""
     return json.dumps(record, ensure_ascii=False)
+
+
+#: The integer fields a log template leaves open, in the order its values are given.
+TEMPLATE_FIELDS = ("line", "column", "start", "end", "out_start", "out_end")
+
+
+def log_template(file: str, subs: Iterable[Substitution]) -> bytes:
+    """JSON Lines for ``subs`` with their :data:`TEMPLATE_FIELDS` left as ``%d``, encoded as
+    :func:`dumps` lines are written (UTF-8, lone surrogates as ``\\udcXX`` escapes).
+
+    Why: a worker process can serialise the records of a chunk before it knows where the chunk
+    stands in its file; ``template % values`` then costs the parent one C-level format, with
+    no dict and no JSON encoding per record."""
+    if _TEMPLATES.get(None) != file or len(_TEMPLATES) > 1 << 16:
+        _TEMPLATES.clear()
+        _TEMPLATES[None] = file
+    get = _TEMPLATES.get
+    lines = []
+    for sub in subs:
+        key = sub[:2] + sub[6:]  # records repeat: far fewer distinct ones than records
+        line = get(key)
+        if line is None:
+            line = _TEMPLATES[key] = _record_template(file, *key)
+        lines.append(line)
+    return "".join(lines).encode("utf-8", "backslashreplace")
+
+
+#: Record templates of one file by (original, replacement, rule, entry, score, note); the
+#: key None holds the file's name.
+_TEMPLATES: dict = {}
+
+
+def _record_template(file: str, original: str, replacement: str, rule: str, entry: str,
+                     score: float, note: str | None) -> str:
+    def quote(value) -> str:
+        return (encode_basestring(value) if isinstance(value, str)
+                else json.dumps(value)).replace("%", "%%")
+
+    return (f'{{"file": {quote(file)}, "line": %d, "column": %d, "original": {quote(original)}, '
+            f'"replacement": {quote(replacement)}, "start": %d, "end": %d, "out_start": %d, '
+            f'"out_end": %d, "rule": {quote(rule)}, "entry": {quote(entry)}, '
+            f'"score": {quote(score)}'
+            + ("" if note is None else f', "note": {quote(note)}') + "}\n")
 
 
 def read_log(stream: IO[str], name: str = "<log>") -> Iterator[dict]:

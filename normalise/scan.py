@@ -1,12 +1,17 @@
 """Find every whole-word occurrence of every table form in one pass over the text.
 
-How: the text is folded, character for character, into a *haystack* in which every word
-character becomes its lower-case base letter (diacritics removed) and every other character a
-space. Each form is folded the same way and padded with a space on both sides, so an
-Aho-Corasick automaton (``ahocorasick_rs``, Rust) reports only hits bounded by non-word
-characters: whole words, whatever the number of forms. Folding keeps positions (one character
-in, one out), so a hit is already a span of the original text; only combining marks, which are
-dropped, need an offset map, and only in the rare chunks that contain them.
+How: the text is folded, character for character, into a *haystack* of one byte per character
+in which every word character becomes its lower-case base letter (diacritics removed) and every
+other character a space. Each form is folded the same way and padded with a space on both
+sides, so an Aho-Corasick automaton (``ahocorasick_rs``, Rust) reports only hits bounded by
+non-word characters: whole words, whatever the number of forms. Folding keeps positions (one
+character in, one byte out), so a hit is already a span of the original text; only combining
+marks, which are dropped, need an offset map, and only in the rare chunks that contain them.
+
+Letters that fold to no ASCII letter (Cyrillic, Arabic, ...) are folded to one of 95 non-ASCII
+bytes by their code point, so the haystack is a lossy projection: a true hit is never missed
+(equal folded forms give equal bytes), and a hit of two letters that share a byte is rejected
+by the verification below. One byte per character means no byte-to-character offset mapping.
 
 A hit is then *verified* on the original span with :func:`match_key`, which keeps punctuation and
 separators, so ``U.S.`` is not ``U S`` and ``Sar-i-Pul`` matches only where the entry allows it.
@@ -29,13 +34,12 @@ APOSTROPHES = "'\u2019\u02bc\u02bb\u02bf\u02be\u2018\u0060\u00b4\u2032"
 #: Characters that join the parts of a hyphenated name.
 HYPHENS = "-\u2010\u2011"
 
-_MARKS = regex.compile(r"\p{M}+")
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
 #: Characters that end a line; a name is never matched across one.
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 
 # ASCII part of the haystack fold as a byte table: letters lower-cased, digits and '_' kept,
-# everything else a space. Bytes >= 0x80 (UTF-8 of non-ASCII characters, already folded) pass.
+# everything else a space. Bytes >= 0x80 (non-ASCII characters, already folded to one byte) pass.
 _ASCII_TABLE = bytes(
     (b + 32 if 65 <= b <= 90 else b) if (chr(b).isalnum() or b == 95) else (32 if b < 128 else b)
     for b in range(256)
@@ -49,48 +53,47 @@ def is_word_char(char: str) -> bool:
 
 @cache
 def _fold_char(char: str) -> str:
-    """One character of the haystack: its lower-case base letter, or a space.
+    """One character of the haystack: its lower-case base letter, a space, or nothing for a
+    combining mark (dropped, so that a decomposed Tāloqān folds as a composed one).
 
     Apostrophe-like modifier letters (ʼ ʻ ʿ ʾ) count as punctuation, as ' does."""
     if char in APOSTROPHES or not (char.isalnum() or char == "_"):
-        return " "
+        return "" if unicodedata.category(char).startswith("M") else " "
     base = unicodedata.normalize("NFD", char)[0]
     lower = base.lower()
-    return lower[0] if lower else base
-
-
-def _fold_run(match: regex.Match) -> str:
-    return "".join(map(_fold_char, match.group()))
-
-
-def _fold_bytes(text: str) -> bytes:
-    """The haystack of a text without combining marks, as UTF-8 bytes."""
-    if not text.isascii():
-        text = _NON_ASCII.sub(_fold_run, text)
-    return text.encode("utf-8", "surrogatepass").translate(_ASCII_TABLE)
+    folded = lower[0] if lower else base
+    if folded > "\x7f":  # one byte of 0xA1-0xFF (no white space among them)
+        folded = chr(0xA1 + ord(folded) % 95)
+    return folded
 
 
 def fold_haystack(text: str) -> tuple[bytes, list[int] | None]:
-    """Fold ``text`` for scanning: the haystack as UTF-8 bytes and, if combining marks were
+    """Fold ``text`` for scanning: the haystack, one byte per character kept, and, if combining marks were
     dropped, their haystack positions (sorted: the character at haystack index ``h`` is at
-    ``h + bisect_right(dropped, h)`` in ``text``)."""
-    if text.isascii() or not _MARKS.search(text):
-        return _fold_bytes(text), None
-    dropped: list[int] = []
-    pieces: list[str] = []
-    pos = kept = 0
-    for mark in _MARKS.finditer(text):
-        pieces.append(text[pos:mark.start()])
-        kept += mark.start() - pos
-        dropped.extend([kept] * (mark.end() - mark.start()))
-        pos = mark.end()
-    pieces.append(text[pos:])
-    return _fold_bytes("".join(pieces)), dropped
+    ``h + bisect_right(dropped, h)`` in ``text``).
+
+    One pass over the non-ASCII runs folds them and finds the marks: every other character
+    folds to exactly one, so a run that comes out shorter held marks."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_TABLE), None
+    marks: list[int] = []
+
+    def fold_run(match: regex.Match) -> str:
+        run = match.group()
+        folded = "".join(map(_fold_char, run))
+        if len(folded) != len(run):
+            marks.extend(match.start() + i for i, char in enumerate(run) if not _fold_char(char))
+        return folded
+
+    haystack = _NON_ASCII.sub(fold_run, text).encode("latin-1")
+    # the k-th mark (from 0) at text index p stands before haystack index p - k
+    dropped = [pos - k for k, pos in enumerate(marks)] if marks else None
+    return haystack.translate(_ASCII_TABLE), dropped
 
 
 def fold_form(form: str) -> str:
     """A form folded as the haystack is (what the automaton looks for, without padding)."""
-    return _fold_bytes(_MARKS.sub("", form)).decode("utf-8", "surrogatepass")
+    return fold_haystack(form)[0].decode("latin-1")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -101,19 +104,29 @@ def match_key(span: str, case_sensitive: bool = False) -> str:
     marks ``-``, other white space (not line breaks) a plain space; and unless
     ``case_sensitive``, letters are lower-cased. Punctuation is kept.
     """
-    out = []
-    for char in unicodedata.normalize("NFD", span):
-        if unicodedata.category(char).startswith("M"):
-            continue
-        if char in APOSTROPHES:
-            char = "'"
-        elif char in HYPHENS:
-            char = "-"
-        elif char.isspace() and char not in LINE_BREAKS:
-            char = " "
-        out.append(char)
-    key = unicodedata.normalize("NFC", "".join(out))
+    if span.isascii():  # no marks, nothing to compose: one C-level translation
+        key = span.translate(_ASCII_KEY)
+    else:
+        key = unicodedata.normalize(
+            "NFC", "".join(map(_key_char, unicodedata.normalize("NFD", span))))
     return key if case_sensitive else key.lower()
+
+
+@cache
+def _key_char(char: str) -> str:
+    """One character of a match key (of a decomposed span): see :func:`match_key`."""
+    if unicodedata.category(char).startswith("M"):
+        return ""
+    if char in APOSTROPHES:
+        return "'"
+    if char in HYPHENS:
+        return "-"
+    if char.isspace() and char not in LINE_BREAKS:
+        return " "
+    return char
+
+
+_ASCII_KEY = {ord(c): _key_char(c) for c in map(chr, range(128)) if _key_char(c) != c}
 
 
 class Hit(NamedTuple):
@@ -142,7 +155,7 @@ class Scanner:
     def _build(patterns: Sequence[str]):
         if not patterns:
             return None
-        padded = [f" {p} ".encode("utf-8", "surrogatepass") for p in patterns]
+        padded = [f" {p} ".encode("latin-1") for p in patterns]
         # The contiguous NFA scans as fast as a DFA here (hits are rare: the padding admits
         # whole words only) for a small fraction of the memory (3 MB against 76 MB at 10k).
         return ahocorasick_rs.BytesAhoCorasick(
@@ -177,9 +190,14 @@ class Scanner:
             return []
         # padded hit [start, end) covers " form "; the form is [start, end - 2) unpadded
         spans = [(start, end - 2) for _, start, end in raw]
-        if len(haystack) != len(text) - len(dropped or ()):
-            spans = _char_spans(haystack, spans)
         found: list[tuple[int, int, int]] = []
+        if not dropped and not self.exact_keys:  # the common case, without a call per hit
+            keys = self.keys
+            for start, end in spans:
+                target = keys.get(match_key(text[start:end]))
+                if target is not None:
+                    found.append((start, -end, target))
+            return found
         verify = self._verify
         for start, end in spans:
             if dropped:
@@ -198,15 +216,3 @@ class Scanner:
             if target is not None:
                 return target
         return self.keys.get(match_key(span))
-
-
-def _char_spans(haystack: bytes, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Byte offsets of a UTF-8 haystack as character offsets."""
-    points = sorted({p for span in spans for p in span})
-    chars: dict[int, int] = {}
-    byte = char = 0
-    for point in points:
-        char += len(haystack[byte:point].decode("utf-8", "surrogatepass"))
-        byte = point
-        chars[point] = char
-    return [(chars[s], chars[e]) for s, e in spans]

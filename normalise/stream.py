@@ -1,11 +1,12 @@
 """Normalise byte streams of any size with bounded memory, keeping every byte outside the
 substitutions.
 
-Input is decoded incrementally with ``surrogateescape`` (so invalid bytes survive as lone
-surrogates and are encoded back unchanged), cut into chunks at line ends (or, in a line longer
-than a chunk, at white space), normalised chunk by chunk, possibly in worker processes, and
-written in order. Each substitution becomes a log record with the file, line and column and
-offsets counted from the start of that file's text.
+Input is cut into chunks at line ends (or, in a line longer than a chunk, at white space) and
+decoded with ``surrogateescape`` (so invalid bytes survive as lone surrogates and are encoded
+back unchanged). UTF-8 is cut as bytes, and each chunk is decoded, normalised, encoded and its
+log records serialised in one call, in a worker process with ``--jobs``: the parent only reads,
+writes, and shifts each record's line, column and offsets from the chunk's start to the file's,
+so that it is not the bottleneck. Other encodings are decoded and encoded in the parent.
 """
 
 from __future__ import annotations
@@ -19,15 +20,17 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from operator import add
+from typing import BinaryIO, NamedTuple
 
-from .log import Substitution
+from .log import Substitution, log_template
 from .rewrite import Normaliser
 
 #: Bytes read at a time from a regular file (a pipe gives what it has, up to this).
 READ_SIZE = 1 << 20
-#: A chunk is cut at the last line end once it holds this many characters (or, with no
-#: line end, at the last white space: a multi-word name across such a cut is not matched).
+#: A chunk is cut at the last line end once it holds this many characters (bytes, for UTF-8),
+#: or, with no line end, at the last white space: a multi-word name across such a cut is not
+#: matched. The same with and without worker processes, so that both give the same log.
 CHUNK_CHARS = 1 << 20
 _BREAKS = ("\n", "\r")
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
@@ -89,8 +92,134 @@ def _cut(text: str, limit: int, eager: bool) -> int:
     return len(text)
 
 
+def read_byte_chunks(source: Source, on_bytes: Callable[[int], None] | None = None,
+                     chunk_bytes: int = CHUNK_CHARS) -> Iterator[bytes]:
+    """The raw bytes of a UTF-8 ``source`` in chunks that end at a line end where possible.
+
+    Why bytes: cutting is a few ``rfind`` calls, and decoding moves to the worker processes.
+    In UTF-8 (invalid bytes included) a line-end byte is never part of another character and
+    the decoder holds nothing after it, so the chunks decode to exactly the text of the whole.
+    """
+    read = getattr(source.stream, "read1", None) or source.stream.read
+    pending = b""
+    while True:
+        block = read(READ_SIZE)
+        if on_bytes is not None and block:
+            on_bytes(len(block))
+        if block:
+            pending = pending + block if pending else block
+        else:
+            break
+        cut = _cut_bytes(pending, chunk_bytes, source.interactive)
+        if cut:
+            yield pending[:cut]
+            pending = pending[cut:]
+    if pending:
+        yield pending
+
+
+_SPACE_BYTES = (b" ", b"\t", b"\v", b"\f", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
+
+
+def _cut_bytes(data: bytes, limit: int, eager: bool) -> int:
+    """Where to end a UTF-8 chunk: after the last line end (never between CR and LF); in a
+    line longer than a chunk, after the last white space, else before a character."""
+    if not eager and len(data) < limit:
+        return 0
+    end = len(data) - 1 if data.endswith(b"\r") else len(data)
+    cut = max(data.rfind(b"\n", 0, end), data.rfind(b"\r", 0, end)) + 1
+    if cut or len(data) < limit:
+        return cut
+    low = max(0, len(data) - 4096)
+    space = max(data.rfind(byte, low) for byte in _SPACE_BYTES)
+    if space >= 0:
+        return space + 1
+    for pos in range(end - 1, max(0, end - 3) - 1, -1):
+        if data[pos] >= 0xC0:  # a lead byte: its character may go on past the end
+            return pos
+    return end
+
+
+class ChunkResult(NamedTuple):
+    """What normalising one chunk gives, all counted from the start of the chunk: cheap to
+    send back from a worker, and cheap for the parent to place in the file."""
+
+    out: bytes | str        # bytes when the chunk came as bytes
+    chars: int              # characters of the input chunk
+    out_chars: int          # characters of the output chunk
+    breaks: int             # line ends in the chunk
+    tail: int               # characters after the last line end; -1 when there is none
+    invalid: int | None     # first undecodable byte: byte offset (bytes) or index (str)
+    counts: dict[str, int]  # applied substitutions per entry
+    log: bytes              # the records as a :func:`log_template` (empty without a log)
+    fields: list[int]       # its TEMPLATE_FIELDS values, line 0-based, columns from the
+                            # chunk start on its first line
+    first_line: int         # records on the chunk's first line (their column needs a base)
+
+
+def normalise_chunk(normaliser: Normaliser, chunk: bytes | str,
+                    log_name: str | None = None) -> ChunkResult:
+    """Normalise one chunk: UTF-8 bytes (decoded here, the output encoded here) or text; with
+    ``log_name``, also serialise its log records."""
+    raw = isinstance(chunk, bytes)
+    text = chunk.decode("utf-8", "surrogateescape") if raw else chunk
+    result = normaliser.normalise(text)
+    counts: dict[str, int] = {}
+    for sub in result.substitutions:
+        if sub.applied:
+            counts[sub.entry] = counts.get(sub.entry, 0) + 1
+    out: bytes | str = result.text
+    invalid = None
+    if raw:
+        try:  # strict encoding fails only on an undecodable byte: no search when there is none
+            out = result.text.encode("utf-8")
+        except UnicodeEncodeError:
+            out = result.text.encode("utf-8", "surrogateescape")
+            invalid = first_invalid(text)
+            if invalid is not None:
+                invalid = len(text[:invalid].encode("utf-8", "surrogateescape"))
+    else:
+        invalid = first_invalid(text)
+    crlf = "\r" in text
+    breaks = _count_breaks(text, 0, len(text)) if crlf else text.count("\n")
+    last = max(text.rfind("\n"), text.rfind("\r"))
+    log, fields, first_line = b"", [], 0
+    if log_name is not None and result.substitutions:
+        log = log_template(log_name, result.substitutions)
+        fields, first_line = _fields(text, result.substitutions, crlf)
+    return ChunkResult(out, len(text), len(result.text), breaks,
+                       len(text) - last - 1 if last >= 0 else -1, invalid, counts, log, fields,
+                       first_line)
+
+
+def _fields(text: str, subs: Iterable[Substitution], crlf: bool) -> tuple[list[int], int]:
+    """TEMPLATE_FIELDS values of ``subs`` within ``text``, and how many are on line 0.
+
+    Only the text since the previous record is searched: linear in the chunk."""
+    fields: list[int] = []
+    add = fields.extend
+    line = pos = line_start = first = 0
+    for sub in subs:
+        start = sub.start
+        if crlf:
+            breaks = _count_breaks(text, pos, start)
+            if breaks:
+                line += breaks
+                line_start = max(text.rfind("\n", pos, start), text.rfind("\r", pos, start)) + 1
+        else:
+            breaks = text.count("\n", pos, start)
+            if breaks:
+                line += breaks
+                line_start = text.rfind("\n", pos, start) + 1
+        if not line:
+            first += 1
+        pos = start
+        add((line, start - line_start, start, sub.end, sub.out_start, sub.out_end))
+    return fields, first
+
+
 class Locator:
-    """Turns chunk offsets into file offsets, 1-based lines and 0-based columns."""
+    """Where the current chunk stands in its file: places a chunk's log records there."""
 
     def __init__(self) -> None:
         self.chars = 0       # characters of the file before the current chunk
@@ -98,32 +227,23 @@ class Locator:
         self.line = 1        # line at the start of the current chunk
         self.column = 0      # column at the start of the current chunk
 
-    def records(self, name: str, chunk: str, out_len: int,
-                subs: Iterable[Substitution]) -> Iterator[dict]:
-        line, pos, line_start = self.line, 0, -self.column
-        for sub in subs:
-            # only the text since the previous record is searched: linear in the chunk
-            line += _count_breaks(chunk, pos, sub.start)
-            last = max(chunk.rfind("\n", pos, sub.start), chunk.rfind("\r", pos, sub.start))
-            if last >= 0:
-                line_start = last + 1
-            pos = sub.start
-            record = {"file": name, "line": line, "column": sub.start - line_start}
-            record.update(sub.to_dict())
-            for key in ("start", "end"):
-                record[key] += self.chars
-            for key in ("out_start", "out_end"):
-                record[key] += self.out_chars
-            yield record
-        self.advance(chunk, out_len)
+    def place(self, result: ChunkResult) -> bytes:
+        """The chunk's log lines with file lines, columns and offsets (C-level adds and one
+        format, whatever the number of records)."""
+        if not result.log:
+            return b""
+        shift = (self.line, 0, self.chars, self.chars, self.out_chars, self.out_chars)
+        values = list(map(add, result.fields, shift * (len(result.fields) // 6)))
+        if self.column:
+            for i in range(1, 6 * result.first_line, 6):
+                values[i] += self.column
+        return result.log % tuple(values)
 
-    def advance(self, chunk: str, out_len: int) -> None:
-        breaks = _count_breaks(chunk, 0, len(chunk))
-        last = max(chunk.rfind("\n"), chunk.rfind("\r"))
-        self.column = len(chunk) - last - 1 if last >= 0 else self.column + len(chunk)
-        self.line += breaks
-        self.chars += len(chunk)
-        self.out_chars += out_len
+    def advance(self, result: ChunkResult) -> None:
+        self.column = result.tail if result.tail >= 0 else self.column + result.chars
+        self.line += result.breaks
+        self.chars += result.chars
+        self.out_chars += result.out_chars
 
 
 def _count_breaks(text: str, start: int, end: int) -> int:
@@ -150,10 +270,9 @@ def _init_worker(normaliser: Normaliser) -> None:
     _WORKER = normaliser
 
 
-def _work(chunk: str):
+def _work(chunk: bytes | str, log_name: str | None) -> ChunkResult:
     assert _WORKER is not None
-    result = _WORKER.normalise(chunk)
-    return result.text, result.substitutions
+    return normalise_chunk(_WORKER, chunk, log_name)
 
 
 def make_executor(normaliser: Normaliser, jobs: int) -> Executor | None:
@@ -164,63 +283,71 @@ def make_executor(normaliser: Normaliser, jobs: int) -> Executor | None:
                                initargs=(normaliser,))
 
 
-def normalise_chunks(normaliser: Normaliser, chunks: Iterable[str],
-                     executor: Executor | None, window: int = 2):
-    """(chunk, output, substitutions) for each chunk, in order; at most ``window`` chunks per
-    worker in flight, so memory stays bounded. ``window=1`` answers each chunk before the
-    next is read (interactive input)."""
+def normalise_chunks(normaliser: Normaliser, chunks: Iterable[bytes | str],
+                     executor: Executor | None, window: int = 2,
+                     log_name: str | None = None) -> Iterator[tuple[bytes | str, ChunkResult]]:
+    """(chunk, result) for each chunk, in order; at most ``window`` chunks per worker in
+    flight, so memory stays bounded. ``window=1`` answers each chunk before the next is read
+    (interactive input)."""
     if executor is None or window <= 1:
         for chunk in chunks:
-            result = normaliser.normalise(chunk)
-            yield chunk, result.text, result.substitutions
+            yield chunk, normalise_chunk(normaliser, chunk, log_name)
         return
     limit = window * getattr(executor, "_max_workers", 2)
     pending: deque = deque()
     for chunk in chunks:
-        pending.append((chunk, executor.submit(_work, chunk)))
+        pending.append((chunk, executor.submit(_work, chunk, log_name)))
         if len(pending) >= limit:
             done_chunk, future = pending.popleft()
-            yield (done_chunk, *future.result())
+            yield done_chunk, future.result()
     while pending:
         done_chunk, future = pending.popleft()
-        yield (done_chunk, *future.result())
+        yield done_chunk, future.result()
 
 
 def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[bytes], None], *,
-                     encoding: str = "utf-8", log: Callable[[dict], None] | None = None,
+                     encoding: str = "utf-8", log: Callable[[bytes], None] | None = None,
                      executor: Executor | None = None,
                      on_bytes: Callable[[int], None] | None = None,
                      flush: Callable[[], None] | None = None,
                      chunk_chars: int = CHUNK_CHARS) -> FileStats:
-    """Normalise one input to ``write``; send each record to ``log``; return the counts."""
+    """Normalise one input to ``write``; send its log records, as JSON Lines bytes, to
+    ``log``; return the counts.
+
+    UTF-8 input is cut into chunks as bytes and each chunk decoded, normalised, encoded and
+    logged in one call (in a worker, with ``executor``), so that the parent only reads,
+    writes and places log records. Other encodings are decoded and encoded here (a stateful
+    codec, UTF-16 say, cannot be cut as bytes)."""
     stats = FileStats(source.name)
     locator = Locator()
-    if executor is not None:
-        chunk_chars = max(chunk_chars, 2 * CHUNK_CHARS)
-    chunks = read_chunks(source, encoding, on_bytes, chunk_chars)
+    raw = codecs.lookup(encoding).name == "utf-8"
+    chunks: Iterable[bytes | str] = (
+        read_byte_chunks(source, on_bytes, chunk_chars) if raw
+        else read_chunks(source, encoding, on_bytes, chunk_chars))
     encoder = codecs.getincrementalencoder(encoding)(errors="surrogateescape")
     measure = codecs.getincrementalencoder(encoding)(errors="surrogateescape")
     bytes_before = 0  # counted only until the first undecodable byte is found
     window = 1 if source.interactive else 2
-    for chunk, out, subs in normalise_chunks(normaliser, chunks, executor, window):
+    log_name = source.name if log is not None else None
+    for chunk, result in normalise_chunks(normaliser, chunks, executor, window, log_name):
         if stats.invalid_at is None:
-            bad = first_invalid(chunk)
-            if bad is None:
+            if raw:
+                if result.invalid is not None:
+                    stats.invalid_at = bytes_before + result.invalid
+                bytes_before += len(chunk)
+            elif result.invalid is None:
                 bytes_before += len(measure.encode(chunk))
             else:
-                stats.invalid_at = bytes_before + len(measure.encode(chunk[:bad]))
-        write(encoder.encode(out))
+                stats.invalid_at = bytes_before + len(measure.encode(chunk[:result.invalid]))
+        write(result.out if raw else encoder.encode(result.out))  # type: ignore[arg-type]
         if flush is not None and source.interactive:
             flush()
-        for sub in subs:
-            if sub.applied:
-                stats.counts[sub.entry] += 1
-        if log is not None and subs:
-            for record in locator.records(source.name, chunk, len(out), subs):
-                log(record)
-        else:
-            locator.advance(chunk, len(out))
-    write(encoder.encode("", final=True))
+        stats.counts.update(result.counts)
+        if log is not None and result.log:
+            log(locator.place(result))
+        locator.advance(result)
+    if not raw:
+        write(encoder.encode("", final=True))
     return stats
 
 

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from normalise import LogError, Substitution, undo
-from normalise.log import apply, dumps, read_log
+from normalise.log import TEMPLATE_FIELDS, apply, dumps, log_template, read_log
 
 SUB = Substitution("Taleban", "Taliban", 4, 11, 4, 11, "table", "Taliban", 1.0)
 
@@ -18,6 +18,28 @@ def test_record_round_trips_through_json():
     assert Substitution.from_dict(record) == SUB
     noted = Substitution("Taluqan", "Taloqan", 0, 7, 0, 7, "phonetic", "Taloqan", 0.93, "why")
     assert Substitution.from_dict(noted.to_dict()) == noted
+
+
+TEMPLATE_SUBS = [
+    SUB,
+    Substitution("Taluqan", "Taloqan", 0, 7, 0, 7, "phonetic", "Taloqan", 0.93, "why: 93% sure"),
+    Substitution("Київ \udcff", "Kyiv", 5, 11, 5, 9, "table", "Kyiv", 1.0),
+    Substitution('a "q" \\ %d %%', "b\u2028\t", 20, 30, 21, 25, "phonetic-ambiguous", "é",
+                 0.5, None),
+]
+
+
+@pytest.mark.parametrize("name", ["big.txt", "-", "caf\u00e9 %s \udce9.txt"])
+def test_log_template_writes_what_dumps_writes(name):
+    values = [3, 9, 12, 40, 41, 47]
+    template = log_template(name, TEMPLATE_SUBS)
+    expected = b"".join(
+        (dumps({"file": name, "line": 3, "column": 9,
+                **s.to_dict(), "start": 12, "end": 40, "out_start": 41, "out_end": 47})
+         + "\n").encode("utf-8", "backslashreplace")
+        for s in TEMPLATE_SUBS)
+    assert template % tuple(values * len(TEMPLATE_SUBS)) == expected
+    assert len(TEMPLATE_FIELDS) == len(values)
 
 
 def test_undo_and_apply_are_inverse():
