@@ -182,12 +182,26 @@ def compose(text: str, first: Sequence[Substitution], second: Sequence[Substitut
     waiting = 0
     later_ids = {id(s) for s in later}
     for group in groups:
+        if len(group) == 1:  # the common case, kept quick: a rewrite of one pass alone
+            u0, u1, sub = group[0]
+            later_one = id(sub) in later_ids
+            while waiting < len(unapplied) and unapplied[waiting].out_start < u1:
+                if unapplied[waiting].out_end <= u0 or not later_one:
+                    out.append(_moved(unapplied[waiting], shift_out))
+                waiting += 1
+            if later_one:  # a second-pass rewrite of text the first left alone
+                out.append(sub._replace(start=u0 + shift_in, end=u1 + shift_in))
+                shift_out += len(sub.replacement) - (u1 - u0)
+            else:                     # a first-pass rewrite the second pass left alone
+                out.append(_moved(sub, shift_out))
+                shift_in += (sub.end - sub.start) - (u1 - u0)
+            continue
         u0, u1 = group[0][0], max(span[1] for span in group)
         members = [span[2] for span in group]
         seconds = [s for s in members if id(s) in later_ids]
         while waiting < len(unapplied) and unapplied[waiting].out_start < u1:
             note = unapplied[waiting]
-            if note.out_end <= u0 or not seconds:
+            if note.out_end <= u0:
                 out.append(_moved(note, shift_out))
             waiting += 1
         in0, out0 = u0 + shift_in, u0 + shift_out
@@ -195,17 +209,13 @@ def compose(text: str, first: Sequence[Substitution], second: Sequence[Substitut
                         for s in members if id(s) not in later_ids)
         shift_out += sum(len(s.replacement) - (s.end - s.start) for s in seconds)
         in1, out1 = u1 + shift_in, u1 + shift_out
-        if not seconds:       # a first-pass rewrite that the second pass left alone
-            out.append(_moved(members[0], out0 - u0))
-        elif len(members) == 1:  # a second-pass rewrite of text the first pass left alone
-            out.append(members[0]._replace(start=in0, end=in1))
-        else:
-            out.append(Substitution(
-                text[in0:in1], final[out0:out1], in0, in1, out0, out1,
-                "phonetic" if any(s.rule == "phonetic" for s in members) else "table",
-                seconds[-1].entry, min(s.score for s in members),
-                COMPOSED + "; ".join(_step(s) for s in members if id(s) not in later_ids)
-                + "; " + "; ".join(_step(s) for s in seconds)))
+        # a second-pass rewrite and the first-pass ones it overlaps: one record
+        out.append(Substitution(
+            text[in0:in1], final[out0:out1], in0, in1, out0, out1,
+            "phonetic" if any(s.rule == "phonetic" for s in members) else "table",
+            seconds[-1].entry, min(s.score for s in members),
+            COMPOSED + "; ".join(_step(s) for s in members if id(s) not in later_ids)
+            + "; " + "; ".join(_step(s) for s in seconds)))
     out.extend(_moved(s, shift_out) for s in unapplied[waiting:])
     return out
 
