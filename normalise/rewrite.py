@@ -466,7 +466,8 @@ class Normaliser:
             start, end = sub.out_start, sub.out_end
             first = bisect.bisect_left(hits, (start - longest,))
             found = bad = False
-            for hit_start, hit_end, target in hits[first:]:
+            for k in range(first, len(hits)):  # not hits[first:]: a copy per rewrite
+                hit_start, hit_end, target = hits[k]
                 if hit_start > end:
                     break
                 if hit_end < start or start <= hit_start and hit_end <= end and \
