@@ -62,6 +62,9 @@ def _table_options(parser: argparse.ArgumentParser, phonetic: bool = True) -> No
                             "repeatable, later tables may override earlier entries")
     group.add_argument("--no-default-table", action="store_true",
                        help="do not load the bundled default table")
+    group.add_argument("--no-cache", action="store_true",
+                       help="build the tables afresh, without reading or writing the cache of "
+                            "built tables ($NORMALISE_CACHE_DIR, default ~/.cache/normalise)")
     if phonetic:
         group.add_argument("--phonetic", choices=PHONETIC_MODES, default="apply",
                            help="phonetic matcher for spellings no table lists: off, suggest "
@@ -139,9 +142,10 @@ def filter_parser() -> argparse.ArgumentParser:
 
 
 def _normaliser(args, phonetic: str | None = None) -> Normaliser:
-    return Normaliser(args.table, default_table=not args.no_default_table,
-                      phonetic=phonetic or getattr(args, "phonetic", "off"),
-                      min_score=getattr(args, "min_score", None))
+    build = Normaliser if args.no_cache else Normaliser.cached
+    return build(args.table, default_table=not args.no_default_table,
+                 phonetic=phonetic or getattr(args, "phonetic", "off"),
+                 min_score=getattr(args, "min_score", None))
 
 
 # ---------------------------------------------------------------- output sinks

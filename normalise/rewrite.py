@@ -10,9 +10,11 @@ form, otherwise the canonical form is written as the table spells it.
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import regex
@@ -20,7 +22,7 @@ import regex
 from .log import Substitution
 from .scan import LINE_BREAKS, Scanner, fold_form, match_key
 from .settle import MAX_PASSES, Chaining, chaining_forms, compose
-from .table import Entry, Table, TableSource, iter_spellings, load_table
+from .table import Entry, Table, TableSource, iter_spellings, load_table, resolve
 
 if TYPE_CHECKING:
     from .phonetic import Decision, PhoneticMatcher
@@ -42,6 +44,8 @@ _WORD_AFTER = regex.compile(r"[\w\p{M}]+")
 _NEAR = 64
 _LINE_START = regex.compile(r"(?r)[\n\r\u2028\u2029]")
 _LINE_END = regex.compile(r"[\n\r\u2028\u2029]")
+#: Up to this many distinct name tokens to look for, one alternation finds them.
+_FEW_TOKENS = 32
 _CLOSERS = frozenset(" \t\"'”’»)]}\u00a0")
 
 
@@ -139,6 +143,11 @@ def _lines_around(text: str, positions: Sequence[int]) -> list[tuple[int, int]]:
     return spans
 
 
+def _acts(decision: Decision) -> bool:
+    """Whether a decision leads to a record: a rewrite, a suggestion or an ambiguity."""
+    return decision.winner is not None or decision.reason.startswith("ambiguous")
+
+
 def is_sentence_initial(text: str, start: int) -> bool:
     """True when only openers (quotes, brackets, spaces) stand between ``start`` and the
     beginning of the text, a line or a sentence."""
@@ -217,6 +226,37 @@ class Normaliser:
         self._scanner, spelled, self._embedded_keys = self._build_scanner(table)
         self._matcher = self._build_matcher() if phonetic != "off" else None
         self._chaining = self._chaining_forms(table, self._scanner, spelled)
+
+    @classmethod
+    def cached(cls, tables: Iterable[TableSource] = (), *, default_table: bool = True,
+               phonetic: str = "apply", min_score: float | None = None,
+               margin: float | None = None, cache_dir: os.PathLike[str] | None = None
+               ) -> Normaliser:
+        """The same as ``Normaliser(...)``, taken from the on-disk cache of built tables when
+        these table files and options were built before (see :mod:`normalise.cache`); the
+        command uses it unless given ``--no-cache``."""
+        from . import cache
+
+        tables = list(tables)
+
+        def build() -> Normaliser:
+            return cls(tables, default_table=default_table, phonetic=phonetic,
+                       min_score=min_score, margin=margin)
+
+        sources = (["default"] if default_table else []) + tables
+        files = [resolve(source) for source in sources]
+
+        def key() -> str:
+            return cache.cache_key(files, (sources, phonetic, min_score, margin))
+
+        try:
+            if not all(path.is_file() for path in files):  # a pipe can be read only once
+                return build()
+            first = key()
+        except OSError:  # an unreadable table: the build says so, file named
+            return build()
+        return cache.load_or_build(first, build, None if cache_dir is None else Path(cache_dir),
+                                   unchanged=lambda: key() == first)
 
     @property
     def matcher(self) -> PhoneticMatcher | None:
@@ -494,12 +534,26 @@ class Normaliser:
             return False
         decision = self._matcher.decide(token.group(),
                                         sentence_initial=is_sentence_initial(text, pos))
-        return decision.winner is not None or decision.reason.startswith("ambiguous")
+        return _acts(decision)
 
     def _phonetic_events(self, text: str, taken: Sequence[tuple[int, int]]):
-        starts = [s for s, _ in taken]
         decide = self._matcher.decide
-        for match in _NAME_TOKEN.finditer(text):
+        # A token the matcher does nothing with mid-sentence is left alone anywhere (at a
+        # sentence start only the gates refuse more), so only the others are looked for,
+        # and in most chunks of running text there are none.
+        active = [token for token in set(_NAME_TOKEN.findall(text))
+                  if _acts(decide(token))]
+        if not active:
+            return
+        if len(active) <= _FEW_TOKENS:
+            alternatives = "|".join(map(regex.escape, sorted(active, key=len, reverse=True)))
+            matches = regex.finditer(rf"(?<![\w\p{{M}}])(?:{alternatives})(?![\w\p{{M}}])",
+                                     text)
+        else:
+            wanted = frozenset(active)
+            matches = (m for m in _NAME_TOKEN.finditer(text) if m.group() in wanted)
+        starts = [s for s, _ in taken]
+        for match in matches:
             start, end = match.span()
             i = bisect.bisect_right(starts, start) - 1
             if i >= 0 and taken[i][1] > start:

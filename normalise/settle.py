@@ -158,7 +158,7 @@ def compose(text: str, first: Sequence[Substitution], second: Sequence[Substitut
     own, with offsets moved by the other pass's changes before them. Unapplied records of the
     first pass that a second-pass rewrite overlaps are dropped (their text is gone), and so
     are the second pass's own (the first pass made them already, or they are of text that a
-    rewrite made)."""
+    rewrite made). Where the second pass put back what the first replaced, no record is left."""
     later = [s for s in second if s.applied]
     if not later:
         return list(first)
@@ -209,6 +209,8 @@ def compose(text: str, first: Sequence[Substitution], second: Sequence[Substitut
                         for s in members if id(s) not in later_ids)
         shift_out += sum(len(s.replacement) - (s.end - s.start) for s in seconds)
         in1, out1 = u1 + shift_in, u1 + shift_out
+        if text[in0:in1] == final[out0:out1]:
+            continue  # the passes undid each other here: no change, no record
         # a second-pass rewrite and the first-pass ones it overlaps: one record
         out.append(Substitution(
             text[in0:in1], final[out0:out1], in0, in1, out0, out1,

@@ -12,7 +12,10 @@ Hypothesis profiles, chosen with the environment variable HYPOTHESIS_PROFILE:
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 from hypothesis import HealthCheck, settings
 
@@ -22,6 +25,11 @@ settings.register_profile(
     "thorough", max_examples=5000, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# The commands the tests run share one cache of built tables, not the user's, removed at exit.
+_CACHE = tempfile.mkdtemp(prefix="normalise-test-cache-")
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+os.environ["NORMALISE_CACHE_DIR"] = _CACHE
 
 
 def pytest_configure(config):
