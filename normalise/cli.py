@@ -336,10 +336,15 @@ def _progress(wanted: bool | None, source: Source, stack: ExitStack):
         wanted = sys.stderr.isatty() and source.size is not None
     if not wanted:
         return None
+    return _bar(source.size, source.name, stack)
+
+
+def _bar(total: int | None, label: str, stack: ExitStack):
+    """A progress bar in bytes on standard error, closed with ``stack``."""
     from tqdm import tqdm
 
-    bar = tqdm(total=source.size, unit="B", unit_scale=True, unit_divisor=1024,
-               desc=source.name, file=sys.stderr, leave=False)
+    bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc=label,
+               file=sys.stderr, leave=False)
     stack.callback(bar.close)
     return bar
 
@@ -488,9 +493,68 @@ def run_check(argv: Sequence[str]) -> int:
 
 
 def run_suggest(argv: Sequence[str]) -> int:
-    from .suggest import run
+    """Read the corpus, print the proposals (the library is imported only for this command)."""
+    from .proposals import FORMATTERS
+    from .suggest import (
+        DEFAULT_GLOB,
+        DEFAULT_LIMIT,
+        DEFAULT_MIN_COUNT,
+        DEFAULT_MIN_DOCS,
+        VariantDiscovery,
+        expand_paths,
+    )
 
-    return run(argv)
+    parser = _Parser(
+        prog="normalise suggest",
+        description="Propose table entries from a corpus: spellings in no table that are "
+                    "variants of one another, and new variants of existing entries.")
+    parser.add_argument("inputs", nargs="*", metavar="PATH",
+                        help="files or directories (read recursively); '-' or none: standard "
+                             "input")
+    parser.add_argument("--glob", default=DEFAULT_GLOB, metavar="PATTERN",
+                        help=f"file names to read in directories (default {DEFAULT_GLOB!r})")
+    parser.add_argument("--format", choices=tuple(FORMATTERS), default="text",
+                        help="text report (default), yaml table or json")
+    parser.add_argument("--min-count", type=_positive, default=DEFAULT_MIN_COUNT,
+                        metavar="N", help="fewest occurrences of a proposal (default "
+                                          f"{DEFAULT_MIN_COUNT})")
+    parser.add_argument("--min-docs", type=_positive, default=DEFAULT_MIN_DOCS,
+                        metavar="N", help="fewest documents a proposal occurs in (default "
+                                          f"{DEFAULT_MIN_DOCS})")
+    parser.add_argument("--limit", type=_positive, default=DEFAULT_LIMIT, metavar="N",
+                        help=f"most proposals of each sort (default {DEFAULT_LIMIT})")
+    parser.add_argument("--encoding", type=_encoding, default="utf-8")
+    _progress_options(parser)
+    _table_options(parser, phonetic=False)
+    args = parser.parse_args(argv)
+    inputs = list(args.inputs) or ["-"]
+    if inputs.count("-") > 1:
+        raise UsageError("standard input ('-') can be read only once")
+    paths = expand_paths(inputs, args.glob)
+    discovery = VariantDiscovery(tables=args.table, default_table=not args.no_default_table)
+    with ExitStack() as stack:
+        bar = _corpus_progress(args.progress, paths, stack)
+        for path in paths:
+            with ExitStack() as per_file:
+                source = _open(path, per_file)
+                discovery.add_source(source, args.encoding,
+                                     bar.update if bar is not None else None)
+    suggestions = discovery.result(min_count=args.min_count, min_docs=args.min_docs,
+                                   limit=args.limit)
+    text = FORMATTERS[args.format](suggestions)
+    sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+    sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+def _corpus_progress(wanted: bool | None, paths: Sequence[str], stack: ExitStack):
+    """One bar for the whole corpus: by default only for files of more than 1 MiB in all."""
+    sizes = [os.path.getsize(p) for p in paths if p != "-"]
+    if wanted is None:
+        wanted = sys.stderr.isatty() and "-" not in paths and sum(sizes) > (1 << 20)
+    if not wanted:
+        return None
+    return _bar(sum(sizes) if "-" not in paths else None, "suggest", stack)
 
 
 # ---------------------------------------------------------------- main

@@ -22,26 +22,43 @@ through a third spelling between them (Taliban - Taliqan - Taloqan).
 An extension is a spelling whose :meth:`PhoneticMatcher.decide` picks a winner: exactly the
 spellings the matcher would rewrite, proposed for the table so the rewrite no longer depends on
 a score.
+
+This module only discovers: the proposals and their formats (text, YAML, JSON) are
+:mod:`normalise.proposals`, the command is :func:`normalise.cli.run_suggest`.
 """
 
 from __future__ import annotations
 
 import bisect
 import fnmatch
-import json
 import os
-import sys
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import regex
 
 from .errors import InputError
+from .proposals import (
+    FORMATTERS,
+    Example,
+    Proposal,
+    Spelling,
+    Suggestions,
+    format_json,
+    format_text,
+    format_yaml,
+)
 from .rewrite import _NAME_TOKEN, Normaliser, is_sentence_initial
 from .scan import match_key
-from .stream import CHUNK_CHARS, Source, open_source, read_chunks
+from .stream import CHUNK_CHARS, Source, read_chunks
+
+# The formats live in .proposals; they are exported here too because
+# ``from normalise.suggest import discover, format_yaml`` is the documented API.
+__all__ = [
+    "DEFAULT_GLOB", "DEFAULT_LIMIT", "DEFAULT_MIN_COUNT", "DEFAULT_MIN_DOCS", "FORMATTERS",
+    "Example", "Proposal", "Spelling", "Suggestions", "VariantDiscovery", "discover",
+    "expand_paths", "format_json", "format_text", "format_yaml",
+]
 
 DEFAULT_MIN_COUNT = 2
 DEFAULT_MIN_DOCS = 1
@@ -79,91 +96,6 @@ _NAME_LIKE = regex.compile(r"^\p{Lu}\p{Ll}*(?:['\u2019\u02bc]\p{Ll}+)*$")
 _CONTEXT_WORD = regex.compile(r"\S+")
 _LINE_END = regex.compile(r"\r\n|\r|\n")
 _SURROGATES = regex.compile("[\udc80-\udcff]")
-_PLAIN_YAML = regex.compile(r"^\p{L}[\p{L}\p{M}'\u2019\u02bc \-]*\p{L}$")
-_YAML_WORDS = frozenset({"yes", "no", "on", "off", "true", "false", "null", "y", "n", "nan",
-                         "inf"})
-
-
-# ---------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class Example:
-    """A few words around one occurrence of a spelling."""
-
-    file: str
-    line: int
-    text: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.text}"
-
-
-@dataclass(frozen=True)
-class Spelling:
-    """One spelling of a proposal and the evidence for it."""
-
-    form: str
-    count: int
-    docs: int
-    score: float | None = None  # similarity to the proposal's canonical form / entry
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """Spellings proposed for one table entry.
-
-    ``existing`` is False for a new entry (``canonical`` is the most frequent spelling) and
-    True for new variants of the table entry ``canonical`` (``spellings`` are all new)."""
-
-    canonical: str
-    kind: str
-    spellings: tuple[Spelling, ...]
-    docs: int
-    examples: tuple[Example, ...]
-    existing: bool = False
-    entry_file: str | None = None
-    entry_line: int | None = None
-    entry_variants: tuple[str, ...] = ()
-
-    @property
-    def count(self) -> int:
-        return sum(s.count for s in self.spellings)
-
-    @property
-    def variants(self) -> tuple[str, ...]:
-        """The spellings to add as variants (all but the canonical form)."""
-        return tuple(s.form for s in self.spellings if s.form != self.canonical)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "canonical": self.canonical, "kind": self.kind,
-            "existing": self.existing, "variants": list(self.variants),
-            "count": self.count, "docs": self.docs,
-            "spellings": [{"form": s.form, "count": s.count, "docs": s.docs,
-                           **({"score": round(s.score, 4)} if s.score is not None else {})}
-                          for s in self.spellings],
-            "examples": [{"file": e.file, "line": e.line, "text": e.text}
-                         for e in self.examples]}
-        if self.existing:
-            out["entry"] = {"file": self.entry_file, "line": self.entry_line,
-                            "variants": list(self.entry_variants)}
-        return out
-
-
-@dataclass(frozen=True)
-class Suggestions:
-    """What :meth:`VariantDiscovery.result` proposes, best evidence first."""
-
-    groups: tuple[Proposal, ...]
-    extensions: tuple[Proposal, ...]
-    documents: int
-    tokens: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"documents": self.documents, "tokens": self.tokens,
-                "groups": [p.to_dict() for p in self.groups],
-                "extensions": [p.to_dict() for p in self.extensions]}
 
 
 # ---------------------------------------------------------------- counting
@@ -552,218 +484,3 @@ def expand_paths(paths: Sequence[str], glob: str = DEFAULT_GLOB) -> list[str]:
         else:
             found.append(path)
     return found
-
-
-# ---------------------------------------------------------------- output
-
-
-def format_text(suggestions: Suggestions) -> str:
-    """A report for people: each proposal with its counts and a few contexts."""
-    lines = [(f"{suggestions.documents} document{'s' * (suggestions.documents != 1)}, "
-             f"{suggestions.tokens} name-like tokens")]
-    lines.append("")
-    lines.append(f"New entries ({len(suggestions.groups)}): spellings of one name that no "
-                 "table lists")
-    if not suggestions.groups:
-        lines.append("  (none)")
-    for number, proposal in enumerate(suggestions.groups, 1):
-        lines.extend(_text_proposal(number, proposal))
-    lines.append("")
-    lines.append(f"New variants of existing entries ({len(suggestions.extensions)})")
-    if not suggestions.extensions:
-        lines.append("  (none)")
-    for number, proposal in enumerate(suggestions.extensions, 1):
-        lines.extend(_text_proposal(number, proposal))
-    return "\n".join(lines) + "\n"
-
-
-def _text_proposal(number: int, proposal: Proposal) -> list[str]:
-    docs = f"{proposal.docs} document{'s' * (proposal.docs != 1)}"
-    if proposal.existing:
-        where = f", {proposal.entry_file}:{proposal.entry_line}" if proposal.entry_file else ""
-        head = (f"{number:>3}. {proposal.canonical} ({proposal.kind}{where}): add "
-                f"{', '.join(proposal.variants)}  [{proposal.count} occurrences, {docs}]")
-    else:
-        head = (f"{number:>3}. {' / '.join(s.form for s in proposal.spellings)}  "
-                f"[{proposal.count} occurrences, {docs}]")
-    out = [head]
-    width = max(len(s.form) for s in proposal.spellings)
-    for s in proposal.spellings:
-        score = f"  score {s.score:.2f}" if s.score is not None else "  (canonical)"
-        out.append(f"       {s.form:<{width}}  {s.count:>6}  in {s.docs} doc"
-                   f"{'s' * (s.docs != 1)}{score}")
-    for example in proposal.examples:
-        out.append(f"       e.g. {example}")
-    return out
-
-
-def format_json(suggestions: Suggestions) -> str:
-    return json.dumps(suggestions.to_dict(), ensure_ascii=False, indent=2) + "\n"
-
-
-def format_yaml(suggestions: Suggestions, *, validate: bool = True) -> str:
-    """A table of the new entries, ready to review and append to a table, with the evidence
-    as comments; new variants of existing entries as comments saying which entry to extend.
-    With ``validate`` the table is checked as ``normalise check`` would, and an entry it
-    finds a problem with is left as a comment with the reason."""
-    rejected: dict[str, str] = {}
-    for _ in range(3):
-        text = _yaml(suggestions, rejected)
-        if not validate:
-            return text
-        problems = _problems(text)
-        fresh = {p.entry: p.message for p in problems if p.entry and p.entry not in rejected}
-        if not fresh:
-            return text
-        rejected.update(fresh)
-    return _yaml(suggestions, rejected)
-
-
-def _problems(text: str):
-    from .check import check_tables
-
-    fd, path = tempfile.mkstemp(suffix=".yaml", prefix="normalise-suggest-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        return check_tables([path])
-    finally:
-        os.unlink(path)
-
-
-def _yaml(suggestions: Suggestions, rejected: dict[str, str]) -> str:
-    out = ["# Proposed by 'normalise suggest': review each entry before adding it to a table.",
-           (f"# Evidence from {suggestions.documents} document"
-           f"{'s' * (suggestions.documents != 1)}; counts are occurrences."),
-           "table: suggestions",
-           "description: Variant spellings found in a corpus by normalise suggest.",
-           "entries:"]
-    entries = 0
-    for proposal in suggestions.groups:
-        out.append("")
-        out.extend(_yaml_evidence(proposal))
-        block = [f"  - canonical: {_yaml_str(proposal.canonical)}",
-                 f"    kind: {proposal.kind}",
-                 f"    variants: [{', '.join(_yaml_str(v) for v in proposal.variants)}]"]
-        if proposal.canonical in rejected:
-            out.append(f"  # not proposed: {_one_line(rejected[proposal.canonical])}")
-            out.extend("  # " + line.strip() for line in block)
-        else:
-            out.extend(block)
-            entries += 1
-    if suggestions.extensions:
-        out.append("")
-        out.append("  # New variants of entries that tables already have: add them to those "
-                   "entries.")
-    for proposal in suggestions.extensions:
-        out.append("")
-        where = f" ({proposal.entry_file}:{proposal.entry_line})" if proposal.entry_file else ""
-        out.append(f"  # extend '{proposal.canonical}', kind {proposal.kind}{where}, "
-                   f"with {', '.join(proposal.variants)}:")
-        out.extend(_yaml_evidence(proposal))
-        out.append(f"  #   - canonical: {_yaml_str(proposal.canonical)}")
-        variants = [*proposal.entry_variants, *proposal.variants]
-        out.append(f"  #     variants: [{', '.join(_yaml_str(v) for v in variants)}]")
-    if not entries:  # an empty table is still a table 'normalise check' accepts
-        out[out.index("entries:")] = "entries: []"
-    return "\n".join(out) + "\n"
-
-
-def _yaml_evidence(proposal: Proposal) -> list[str]:
-    counts = ", ".join(f"{s.form} {s.count}" for s in proposal.spellings)
-    lines = [(f"  # {proposal.count} occurrences in {proposal.docs} document"
-             f"{'s' * (proposal.docs != 1)}: {counts}")]
-    lines.extend(f"  #   {_one_line(str(e))}" for e in proposal.examples)
-    return lines
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _yaml_str(text: str) -> str:
-    """A YAML scalar: plain when safe, else double-quoted (JSON is YAML)."""
-    if _PLAIN_YAML.match(text) and text.lower() not in _YAML_WORDS and ": " not in text \
-            and " #" not in text:
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-FORMATTERS = {"text": format_text, "yaml": format_yaml, "json": format_json}
-
-
-# ---------------------------------------------------------------- command line
-
-
-def run(argv: Sequence[str]) -> int:
-    """``normalise suggest``: parse arguments, read the inputs, print the proposals."""
-    from . import cli
-
-    parser = cli._Parser(
-        prog="normalise suggest",
-        description="Propose table entries from a corpus: spellings in no table that are "
-                    "variants of one another, and new variants of existing entries.")
-    parser.add_argument("inputs", nargs="*", metavar="PATH",
-                        help="files or directories (read recursively); '-' or none: standard "
-                             "input")
-    parser.add_argument("--glob", default=DEFAULT_GLOB, metavar="PATTERN",
-                        help=f"file names to read in directories (default {DEFAULT_GLOB!r})")
-    parser.add_argument("--format", choices=tuple(FORMATTERS), default="text",
-                        help="text report (default), yaml table or json")
-    parser.add_argument("--min-count", type=cli._positive, default=DEFAULT_MIN_COUNT,
-                        metavar="N", help="fewest occurrences of a proposal (default "
-                                          f"{DEFAULT_MIN_COUNT})")
-    parser.add_argument("--min-docs", type=cli._positive, default=DEFAULT_MIN_DOCS,
-                        metavar="N", help="fewest documents a proposal occurs in (default "
-                                          f"{DEFAULT_MIN_DOCS})")
-    parser.add_argument("--limit", type=cli._positive, default=DEFAULT_LIMIT, metavar="N",
-                        help=f"most proposals of each sort (default {DEFAULT_LIMIT})")
-    parser.add_argument("--encoding", type=cli._encoding, default="utf-8")
-    cli._progress_options(parser)
-    cli._table_options(parser, phonetic=False)
-    args = parser.parse_args(argv)
-    inputs = list(args.inputs) or ["-"]
-    if inputs.count("-") > 1:
-        raise cli.UsageError("standard input ('-') can be read only once")
-    paths = expand_paths(inputs, args.glob)
-    discovery = VariantDiscovery(tables=args.table, default_table=not args.no_default_table)
-    bar = _progress_bar(args.progress, paths)
-    try:
-        for path in paths:
-            try:
-                source = open_source(path, sys.stdin.buffer)
-            except OSError as err:
-                raise InputError(f"cannot read: {err.strerror}", file=path) from None
-            try:
-                discovery.add_source(source, args.encoding,
-                                     bar.update if bar is not None else None)
-            finally:
-                if path != "-":
-                    source.stream.close()
-    finally:
-        if bar is not None:
-            bar.close()
-    suggestions = discovery.result(min_count=args.min_count, min_docs=args.min_docs,
-                                   limit=args.limit)
-    text = FORMATTERS[args.format](suggestions)
-    sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
-    sys.stdout.buffer.flush()
-    return 0
-
-
-def _progress_bar(wanted: bool | None, paths: Sequence[str]):
-    sizes = [os.path.getsize(p) for p in paths if p != "-"]
-    if wanted is None:
-        wanted = sys.stderr.isatty() and "-" not in paths and sum(sizes) > (1 << 20)
-    if not wanted:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=sum(sizes) if "-" not in paths else None, unit="B", unit_scale=True,
-                unit_divisor=1024, desc="suggest", file=sys.stderr, leave=False)
-
-
-def iter_proposals(suggestions: Suggestions) -> Iterator[Proposal]:
-    """Every proposal, new entries first."""
-    yield from suggestions.groups
-    yield from suggestions.extensions

@@ -14,18 +14,18 @@ import pytest
 import yaml
 
 from normalise import cli, suggest
-from normalise.rewrite import Normaliser
-from normalise.stream import CHUNK_CHARS, Source
-from normalise.suggest import (
+from normalise.proposals import (
     Proposal,
     Spelling,
     Suggestions,
-    VariantDiscovery,
     _yaml_str,
     format_json,
     format_text,
     format_yaml,
 )
+from normalise.rewrite import Normaliser
+from normalise.stream import CHUNK_CHARS, Source
+from normalise.suggest import VariantDiscovery
 from normalise.table import table_problems
 
 FIXTURES = Path(__file__).parent / "fixtures"
