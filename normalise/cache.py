@@ -61,7 +61,8 @@ def _code_digest() -> bytes:
         except metadata.PackageNotFoundError:
             digest.update(name.encode())
     package = Path(__file__).resolve().parent
-    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".yaml", ".json")):
+    # Code and the romanisation data; a bundled table in use is hashed as a table file.
+    for path in sorted([*package.glob("*.py"), package / "data" / "romanisation.yaml"]):
         digest.update(str(path.relative_to(package)).encode())
         digest.update(path.read_bytes())
     return digest.digest()

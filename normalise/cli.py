@@ -531,7 +531,7 @@ def run_suggest(argv: Sequence[str]) -> int:
     if inputs.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
     paths = expand_paths(inputs, args.glob)
-    discovery = VariantDiscovery(tables=args.table, default_table=not args.no_default_table)
+    discovery = VariantDiscovery(_normaliser(args, phonetic="suggest"))
     with ExitStack() as stack:
         bar = _corpus_progress(args.progress, paths, stack)
         for path in paths:

@@ -89,9 +89,12 @@ def _embedded_variants(table: Table, scanner: Scanner) -> dict[str, int]:
     name included (Aboe Dhabi Emirate for a variant Abu Dhabi Emirate of Abu Dhabi).
 
     Without them one pass would rewrite only the inner name, and the whole form would match
-    only on a second pass: normalising would not be idempotent."""
+    only on a second pass. Only where the inner name is its canonical form: with another
+    variant in place of an inner variant, a pass writes the canonical form there, not the
+    spelling, so the spelling is no step of any chain (and would rewrite wrongly)."""
     entries = table.entries
     extra: dict[str, int] = {}
+    canonical_keys = [frozenset(match_key(s) for s in e.spellings(e.canonical)) for e in entries]
     for index, entry in enumerate(entries):
         if entry.case_sensitive:
             continue
@@ -102,8 +105,9 @@ def _embedded_variants(table: Table, scanner: Scanner) -> dict[str, int]:
             for start, neg_end, target in scanner.scan_overlapping(spelling):
                 end = -neg_end
                 inner = entries[target]
-                if inner.case_sensitive or (start, end) == (0, len(spelling)):
-                    continue
+                if inner.case_sensitive or (start, end) == (0, len(spelling)) or \
+                        match_key(spelling[start:end]) not in canonical_keys[target]:
+                    continue  # only where a pass writes the inner canonical form
                 for form in inner.forms:
                     for variant in inner.spellings(form):
                         new = spelling[:start] + variant + spelling[end:]
