@@ -525,7 +525,7 @@ class PhoneticMatcher:
         refusal = self._gate(token, sentence_initial)
         if refusal:
             return Decision(token, None, (), refusal)
-        threshold = self.threshold(token)
+        threshold = self.required_score(token)
         if threshold > 1.0:
             return Decision(token, None, (), f"English word: needs a score of {threshold:.2f}")
         ranked = self._ranked(token)
@@ -533,12 +533,16 @@ class PhoneticMatcher:
         return Decision(token, winner, tuple(_one_per_entry(ranked, MAX_CANDIDATES)), reason)
 
     def threshold(self, token: str) -> float:
-        """The score a token's best candidate needs: ``min_score``, more for a short token and
-        more for a word English uses (``known_word_penalty`` per Zipf unit), whichever is more."""
+        """The score a token's best candidate needs as a spelling: ``min_score``, more for
+        short tokens."""
         letters = sum(c.isalpha() for c in token)
-        short = SHORT_PENALTY * max(0, SHORT_LETTERS - letters)
+        return self.min_score + SHORT_PENALTY * max(0, SHORT_LETTERS - letters)
+
+    def required_score(self, token: str) -> float:
+        """The score ``decide`` requires: ``threshold``, or, if more, ``min_score`` plus
+        ``known_word_penalty`` per unit of the token's English Zipf frequency (above 1: never)."""
         known = self.known_word_penalty * english_zipf(token) if self.known_word_penalty else 0.0
-        return self.min_score + max(short, known)
+        return max(self.threshold(token), self.min_score + known)
 
     def _gate(self, token: str, sentence_initial: bool) -> str | None:
         """The reason a token must not be rewritten whatever it matches, or None."""

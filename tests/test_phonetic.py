@@ -585,10 +585,12 @@ def test_german_ch_for_kh_is_a_cheap_edit(central_asian: PhoneticMatcher) -> Non
 def test_a_word_english_uses_needs_a_higher_score() -> None:
     table = PhoneticMatcher([("Ghazni", ["Ghazni"])])
     assert english_zipf("Ghasni") == 0
-    assert table.threshold("Ghasni") == DEFAULT_MIN_SCORE
+    assert table.required_score("Ghasni") == table.threshold("Ghasni") == DEFAULT_MIN_SCORE
     zipf = english_zipf("Hominy")
     assert 0 < zipf < table.common_word_zipf
-    assert table.threshold("Hominy") == pytest.approx(DEFAULT_MIN_SCORE + KNOWN_WORD_PENALTY * zipf)
+    assert table.threshold("Hominy") == DEFAULT_MIN_SCORE
+    assert table.required_score("Hominy") == pytest.approx(DEFAULT_MIN_SCORE + KNOWN_WORD_PENALTY * zipf)
+    assert table.required_score("Hominy") > 1.0
 
 
 @pytest.mark.parametrize(("word", "entry"), [("Hominy", "Khomeini"), ("Czechia", "Chechnya"),
