@@ -215,7 +215,7 @@ def main() -> None:
         if (w := matcher.decide(item).winner) and w.entry != city
         and matcher.similarity(item, w.entry) == 1.0
     ]
-    ungated = PhoneticMatcher(entries, common_word_zipf=float("inf"))
+    ungated = PhoneticMatcher(entries, common_word_zipf=float("inf"), known_word_penalty=0.0)
     top_ungated = sorted(w for w in top if ungated.decide(w).winner)
     rare_rewritten = sorted(w for w in rare if matcher.decide(w).winner)
     full = normaliser_rewriter(canonical)

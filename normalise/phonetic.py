@@ -14,7 +14,9 @@ How:
   endings, the izafe, the al- particles, diacritics ...) are data, in
   ``data/romanisation.yaml``. A spelling is folded (lower case, special letters spelt out,
   marks and diacritics removed) and rewritten by those named rules into a *spelling key*:
-  Taloqan, Taluqan and Talukan all become ``talukan``.
+  Taloqan, Taluqan and Talukan become ``talokan``, ``talukan``, ``talukan``, equal once the
+  vowels the file marks as ``same`` (e is i, o is u) are merged; e and o stay in the key
+  only because they are nearer to a (Uzbek Toshkent, Tashkent) than i and u are.
 * Index. Every known form of every entry is indexed by its *skeleton* (the key's consonants,
   with a leading and a final vowel marked) and the skeleton's one-letter deletions (a
   symmetric-deletion index), by a *coarse skeleton* (near letters merged: k/g, s/z/sh/ch,
@@ -49,7 +51,10 @@ How:
   million words, and, at the start of a sentence, unknown to wordfreq altogether), and its
   best candidate is a whole form scoring at least ``min_score`` (plus ``SHORT_PENALTY`` for
   each letter the token has fewer than ``SHORT_LETTERS``: a short token carries less evidence,
-  and most rare English words the score takes for names are short) that beats the best whole
+  and most rare English words the score takes for names are short; or, if more, plus
+  ``KNOWN_WORD_PENALTY`` per unit of the token's Zipf frequency: a word English uses, however
+  rarely, is likelier a word or name of its own than a new spelling of an entry, and from about
+  Zipf 1.87 no score is enough: Hominy is not Khomeini, nor Pharah Farah) that beats the best whole
   form of every other entry by at least ``margin``, or by less when the runner-up is at
   least ``MARGIN_RATIO`` times as far from the token (distance is 1 - score) and at least
   ``EXACT_MARGIN`` behind: a token that spells one entry exactly under the rules (Taluqan,
@@ -82,6 +87,7 @@ COMMON_WORD_ZIPF: float = 2.0  # about once per hundred million words of English
 MIN_LETTERS: int = 4
 SHORT_LETTERS: int = 6  # a token with fewer letters carries less evidence:
 SHORT_PENALTY: float = 0.05  # each letter short of SHORT_LETTERS raises its threshold this much
+KNOWN_WORD_PENALTY: float = 0.075  # per Zipf unit: a word English uses needs min_score + this * Zipf
 MAX_CANDIDATES: int = 5
 W_JARO_WINKLER: float = 0.2
 W_EDIT: float = 0.8
@@ -137,6 +143,11 @@ class Costs:
     near: dict[tuple[str, str], float]
     near_names: dict[str, tuple[str, str]]  # rule-style name -> its letter pair
     near_pairs: dict[str, tuple[tuple[str, str], ...]]
+    same: dict[str, str]  # vowel letter -> the vowel it is scored as (e is i, o is u)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_same", str.maketrans(self.same))
+        object.__setattr__(self, "_substitutes", _Substitutes(self))
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Costs:
@@ -156,9 +167,20 @@ class Costs:
             near=near,
             near_names={i["name"]: tuple(i["letters"]) for i in data["near"]},
             near_pairs={i["name"]: tuple(tuple(p) for p in i.get("pairs", ())) for i in data["near"]},
+            same=dict(data.get("same", {})),
         )
 
+    def plain(self, key: str) -> str:
+        """A key with the vowels of ``same`` merged: keys equal here spell one name."""
+        return key.translate(self._same)  # type: ignore[attr-defined]
+
     def substitute(self, a: str, b: str) -> float:
+        if a == b:
+            return 0.0
+        near = self.near.get((a, b))
+        if near is not None:
+            return near
+        a, b = self.same.get(a, a), self.same.get(b, b)
         if a == b:
             return 0.0
         near = self.near.get((a, b))
@@ -181,7 +203,7 @@ class Costs:
     def distance(self, a: str, b: str) -> float:
         """Damerau-Levenshtein distance (adjacent transpositions) with these costs."""
         drop_a, drop_b = self.indels(a), self.indels(b)
-        substitute, transpose = self.substitute, self.transpose
+        substitute, transpose = self._substitutes.__getitem__, self.transpose  # type: ignore[attr-defined]
         before: list[float] = []
         previous = [0.0]
         for cost in drop_b:
@@ -190,7 +212,7 @@ class Costs:
             drop = drop_a[i]
             current = [previous[0] + drop]
             for j, cb in enumerate(b):
-                best = previous[j] + (0.0 if ca == cb else substitute(ca, cb))
+                best = previous[j] + (0.0 if ca == cb else substitute((ca, cb)))
                 best = min(best, previous[j + 1] + drop, current[j] + drop_b[j])
                 if i and j and ca == b[j - 1] and a[i - 1] == cb and ca != cb:
                     best = min(best, before[j - 1] + transpose)
@@ -201,6 +223,18 @@ class Costs:
     def similarity(self, a: str, b: str) -> float:
         longest = max(self.weight(a), self.weight(b), 1.0)
         return max(0.0, 1.0 - self.distance(a, b) / longest)
+
+
+class _Substitutes(dict[tuple[str, str], float]):
+    """Memoised ``Costs.substitute`` for the edit distance's inner loop."""
+
+    def __init__(self, costs: Costs):
+        super().__init__()
+        self._costs = costs
+
+    def __missing__(self, pair: tuple[str, str]) -> float:
+        cost = self[pair] = self._costs.substitute(*pair)
+        return cost
 
 
 class Romanisation:
@@ -320,10 +354,13 @@ def english_zipf(word: str) -> float:
 
 
 def score_keys(a: str, b: str, costs: Costs) -> float:
-    """The score of the module docstring, between two spelling keys."""
-    if a == b:
+    """The score of the module docstring, between two spelling keys (1 when they are equal
+    once the vowels of ``same`` are merged)."""
+    plain_a, plain_b = costs.plain(a), costs.plain(b)
+    if plain_a == plain_b:
         return 1.0
-    return W_JARO_WINKLER * jellyfish.jaro_winkler_similarity(a, b) + W_EDIT * costs.similarity(a, b)
+    return (W_JARO_WINKLER * jellyfish.jaro_winkler_similarity(plain_a, plain_b)
+            + W_EDIT * costs.similarity(a, b))
 
 
 def _one_per_entry(ranked: list[Candidate], limit: int) -> list[Candidate]:
@@ -366,10 +403,12 @@ class PhoneticMatcher:
         margin: float = DEFAULT_MARGIN,
         protected: Iterable[str] = (),
         common_word_zipf: float = COMMON_WORD_ZIPF,
+        known_word_penalty: float = KNOWN_WORD_PENALTY,
     ):
         self.min_score = min_score
         self.margin = margin
         self.common_word_zipf = common_word_zipf
+        self.known_word_penalty = known_word_penalty
         self.romanisation = default_romanisation()
         self._protected = frozenset(protected)
         self._entries: list[str] = []
@@ -409,7 +448,7 @@ class PhoneticMatcher:
                         seen.add((entry, key, part))
                         self._add(_Form(entry, form, key, part))
                     if not part:
-                        self._whole_keys.setdefault(key, canonical)
+                        self._whole_keys.setdefault(self.romanisation.costs.plain(key), canonical)
 
     def _form_words(self, form: str, canonical: str) -> list[tuple[str, bool]]:
         """The folded words a form is indexed by: itself joined, and each word if several."""
@@ -437,6 +476,7 @@ class PhoneticMatcher:
                 bucket.append(number)
 
     def _lookup_keys(self, key: str) -> set[str]:
+        key = self.romanisation.costs.plain(key)
         skeleton = self.romanisation.skeleton(key)
         coarse = self.romanisation.coarse(skeleton)
         return {skeleton, *_deletions(skeleton), "m:" + jellyfish.metaphone(key),
@@ -485,14 +525,24 @@ class PhoneticMatcher:
         refusal = self._gate(token, sentence_initial)
         if refusal:
             return Decision(token, None, (), refusal)
+        threshold = self.required_score(token)
+        if threshold > 1.0:
+            return Decision(token, None, (), f"English word: needs a score of {threshold:.2f}")
         ranked = self._ranked(token)
-        winner, reason = self._choose(ranked, self.threshold(token))
+        winner, reason = self._choose(ranked, threshold)
         return Decision(token, winner, tuple(_one_per_entry(ranked, MAX_CANDIDATES)), reason)
 
     def threshold(self, token: str) -> float:
-        """The score a token's best candidate needs: ``min_score``, more for short tokens."""
+        """The score a token's best candidate needs as a spelling: ``min_score``, more for
+        short tokens."""
         letters = sum(c.isalpha() for c in token)
         return self.min_score + SHORT_PENALTY * max(0, SHORT_LETTERS - letters)
+
+    def required_score(self, token: str) -> float:
+        """The score ``decide`` requires: ``threshold``, or, if more, ``min_score`` plus
+        ``known_word_penalty`` per unit of the token's English Zipf frequency (above 1: never)."""
+        known = self.known_word_penalty * english_zipf(token) if self.known_word_penalty else 0.0
+        return max(self.threshold(token), self.min_score + known)
 
     def _gate(self, token: str, sentence_initial: bool) -> str | None:
         """The reason a token must not be rewritten whatever it matches, or None."""
@@ -519,11 +569,11 @@ class PhoneticMatcher:
         """Why a token is a known name plus a suffix that makes another word of it, or None.
 
         A token that spells a known form itself (Karachi, not Karach + i) is no inflection."""
-        key = self.romanisation.form_key
-        if key(token) in self._whole_keys:
+        plain, key = self.romanisation.costs.plain, self.romanisation.form_key
+        if plain(key(token)) in self._whole_keys:
             return None
         for stem, suffix in self.romanisation.stems(token):
-            entry = self._whole_keys.get(key(stem))
+            entry = self._whole_keys.get(plain(key(stem)))
             if entry:
                 return f"inflected form of {entry} (+{suffix})"
         return None

@@ -11,12 +11,14 @@ from normalise.phonetic import (
     DEFAULT_MARGIN,
     DEFAULT_MIN_SCORE,
     EXACT_MARGIN,
+    KNOWN_WORD_PENALTY,
     MARGIN_RATIO,
     SHORT_PENALTY,
     Candidate,
     Decision,
     PhoneticMatcher,
     default_romanisation,
+    english_zipf,
 )
 
 AFGHAN = [
@@ -68,8 +70,7 @@ RULE_PAIRS = {
     "glide_y": ("Daraiya", "Darayya"),
     "final_iy": ("Navoiy", "Navoi"),
     "abad": ("Yangiobod", "Yangiabad"),
-    "e_i": ("Sheberghan", "Shibirghan"),
-    "o_u": ("Taloqan", "Taluqan"),
+    "y_i": ("Shyndand", "Shindand"),
 }
 
 # One pair per near-letter cost: spellings that differ only by that pair of letters.
@@ -81,6 +82,8 @@ NEAR_PAIRS = {
     "b_v": ("Awdanan", "Abdanan"),
     "f_p": ("Farsabad", "Parsabad"),
     "j_y": ("Jangiyer", "Yangiyer"),
+    "e_a": ("Yezd", "Yazd"),
+    "o_a": ("Toshkent", "Tashkent"),
     "i_y": ("Bamian", "Bamyan"),
     "u_v": ("Ruandiz", "Rawandiz"),
     "n_m": ("Dushambe", "Dushanbe"),
@@ -200,7 +203,7 @@ def test_unseen_spellings_of_taloqan_map_to_it(matcher: PhoneticMatcher, token: 
         ("Djalalabad", "Jalalabad"),
         ("Jawzjan", "Jowzjan"),
         ("Lashkargah", "Lashkar Gah"),
-        ("Hasakah", "Al-Hasakah"),
+        ("Hasaka", "Al-Hasakah"),  # Hasakah, Zipf 1.9 in English, needs more than a score of 1
     ],
 )
 def test_variants_map_to_their_entry(matcher: PhoneticMatcher, token: str, entry: str) -> None:
@@ -224,7 +227,7 @@ def test_short_tokens_need_a_higher_score() -> None:
     table = PhoneticMatcher([("Balkh", ["Balkh"]), ("Ghazni", ["Ghazni"])])
     assert table.threshold("Ghasni") == DEFAULT_MIN_SCORE
     assert table.threshold("Bulkh") == pytest.approx(DEFAULT_MIN_SCORE + SHORT_PENALTY)
-    assert table.threshold("Balk") == pytest.approx(DEFAULT_MIN_SCORE + 2 * SHORT_PENALTY)
+    assert table.threshold("Balq") == pytest.approx(DEFAULT_MIN_SCORE + 2 * SHORT_PENALTY)
     assert winner(table, "Ghasni") == "Ghazni"  # about 0.88, enough for six letters
     bulkh = table.decide("Bulkh")  # about 0.90, not enough for five
     assert bulkh.winner is None
@@ -249,12 +252,12 @@ def test_two_entries_too_close_are_ambiguous() -> None:
 
 def test_margin_decides_between_close_entries() -> None:
     entries = [("Sheberghan", ["Sheberghan"]), ("Shabarkan", ["Shabarkan"])]
-    first, second = PhoneticMatcher(entries).candidates("Shibarghan")
+    first, second = PhoneticMatcher(entries).candidates("Shabirghan")
     assert first.entry == "Sheberghan" and first.score < 1.0
     gap = first.score - second.score
     assert gap < 0.12 and gap < (MARGIN_RATIO - 1) * (1 - first.score)  # the fixed margin decides
-    assert winner(PhoneticMatcher(entries, margin=gap - 0.01), "Shibarghan") == "Sheberghan"
-    assert winner(PhoneticMatcher(entries, margin=gap + 0.01), "Shibarghan") is None
+    assert winner(PhoneticMatcher(entries, margin=gap - 0.01), "Shabirghan") == "Sheberghan"
+    assert winner(PhoneticMatcher(entries, margin=gap + 0.01), "Shabirghan") is None
 
 
 def test_an_exact_spelling_needs_only_the_exact_margin() -> None:
@@ -360,7 +363,8 @@ def test_a_canonical_form_is_never_mapped_to_another_entry() -> None:
 def test_common_word_gate_protects_what_the_score_alone_would_not() -> None:
     entries = [("Kamra", ["Kamra"])]
     assert PhoneticMatcher(entries).decide("Camera").reason == "common English word"
-    assert winner(PhoneticMatcher(entries, common_word_zipf=float("inf")), "Camera") == "Kamra"
+    ungated = PhoneticMatcher(entries, common_word_zipf=float("inf"), known_word_penalty=0.0)
+    assert winner(ungated, "Camera") == "Kamra"
 
 
 def test_sentence_initial_english_word_is_left_alone(matcher: PhoneticMatcher) -> None:
@@ -372,7 +376,7 @@ def test_sentence_initial_english_word_is_left_alone(matcher: PhoneticMatcher) -
 
 def test_a_word_of_a_multi_word_name_never_wins() -> None:
     parts = PhoneticMatcher([("Mazar-e Sharif", ["Mazar-e Sharif"])])
-    decision = parts.decide("Shariff")
+    decision = parts.decide("Sharyf")
     assert decision.winner is None
     assert decision.reason == "matches only a word of Mazar-e Sharif"
     assert decision.candidates == (Candidate("Mazar-e Sharif", "Mazar-e Sharif", 1.0, part=True),)
@@ -474,7 +478,8 @@ def test_no_frequent_english_word_is_rewritten() -> None:
 def test_the_score_alone_takes_few_frequent_words_for_names() -> None:
     """A guard on the score's leniency: with the common-word gate off, at most a few dozen of
     27,000 frequent words (Host for Khost, Boston for Buston) would still pass."""
-    ungated = PhoneticMatcher([(n, [n]) for n in CENTRAL_ASIAN_CITIES], common_word_zipf=float("inf"))
+    ungated = PhoneticMatcher([(n, [n]) for n in CENTRAL_ASIAN_CITIES], common_word_zipf=float("inf"),
+                              known_word_penalty=0.0)
     words = [w.capitalize() for w in wordfreq.top_n_list("en", 30_000) if w.isalpha() and len(w) >= 4]
     assert sum(1 for w in words if ungated.decide(w).winner) <= 60
 
@@ -516,3 +521,94 @@ CENTRAL_ASIAN_CITIES = (
     "G‘azalkent", "Juma Shahri", "Paxtakor Shahri", "Oýrat", "Gazojak", "Halaç", "Kirguli",
     "Xo‘jaobod", "Sultonobod", "Bo‘ka", "Chubek", "Chiroqchi", "Beshkent", "Ārt Khwājah",
 )
+
+
+# -- correspondences added for Uzbek, Tajik, Polish, Dutch and German spellings -------------
+
+
+@pytest.fixture(scope="module")
+def central_asian() -> PhoneticMatcher:
+    return PhoneticMatcher([(name, [name]) for name in CENTRAL_ASIAN_CITIES])
+
+
+def test_e_and_o_score_as_i_and_u() -> None:
+    """e and o stay apart from i and u in the key but score as them: still identical."""
+    costs = default_romanisation().costs
+    assert costs.substitute("e", "i") == costs.substitute("o", "u") == 0.0
+    assert default_romanisation().form_key("Taloqan") != default_romanisation().form_key("Taluqan")
+    assert PhoneticMatcher(AFGHAN).similarity("Sheberghan", "Shibirghan") == 1.0
+
+
+def test_e_and_o_are_nearer_to_a_than_i_and_u_are() -> None:
+    """Uzbek and Tajik o is Persian a (Toshkent, Tashkent), Kurdish and Turkish e often is."""
+    costs = default_romanisation().costs
+    assert costs.substitute("o", "a") < costs.substitute("u", "a") == costs.vowel_substitute
+    assert costs.substitute("e", "a") < costs.substitute("i", "a") == costs.vowel_substitute
+
+
+@pytest.mark.parametrize(("token", "entry"), [("Kanibadam", "Konibodom"), ("Aktash", "Oqtosh"),
+                                              ("Kasansay", "Kosonsoy")])
+def test_uzbek_o_for_persian_a(central_asian: PhoneticMatcher, token: str, entry: str) -> None:
+    assert winner(central_asian, token) == entry  # below the threshold when o costs as u does
+
+
+@pytest.mark.parametrize(("a", "b"), [("Pandzakent", "Panjakent"), ("Dzamrud", "Jamrud"),
+                                      ("Dzjizak", "Jizak"), ("Zarandz", "Zaranj"),
+                                      ("Nedzsef", "Nejef")])
+def test_polish_dutch_and_hungarian_dz_is_j(matcher: PhoneticMatcher, a: str, b: str) -> None:
+    assert matcher.similarity(a, b) == 1.0
+    assert "dzh_j" in default_romanisation().fired(default_romanisation().fold(a))
+
+
+def test_dz_before_a_consonant_is_left_alone() -> None:
+    romanisation = default_romanisation()
+    assert "dzh_j" not in romanisation.fired("yazdgard")
+    assert romanisation.key("ardzkan") == "ardzkan"
+
+
+@pytest.mark.parametrize(("token", "entry"), [("Pandzakent", "Panjakent"), ("Chudzjand", "Khujand")])
+def test_dz_spellings_find_their_city(central_asian: PhoneticMatcher, token: str, entry: str) -> None:
+    assert winner(central_asian, token) == entry
+
+
+def test_german_ch_for_kh_is_a_cheap_edit(central_asian: PhoneticMatcher) -> None:
+    """German and Polish ch is kh (Aschchabad, Ashkhabad): dropping the c of ch costs less
+    than a vowel does not, but less than most consonants."""
+    costs = default_romanisation().costs
+    assert costs.weak["c"] <= costs.vowel_indel
+    assert winner(central_asian, "Aschchabad") == "Ashgabat"
+
+
+# -- rare English words --------------------------------------------------------------------
+
+
+def test_a_word_english_uses_needs_a_higher_score() -> None:
+    table = PhoneticMatcher([("Ghazni", ["Ghazni"])])
+    assert english_zipf("Ghasni") == 0
+    assert table.required_score("Ghasni") == table.threshold("Ghasni") == DEFAULT_MIN_SCORE
+    zipf = english_zipf("Hominy")
+    assert 0 < zipf < table.common_word_zipf
+    assert table.threshold("Hominy") == DEFAULT_MIN_SCORE
+    assert table.required_score("Hominy") == pytest.approx(DEFAULT_MIN_SCORE + KNOWN_WORD_PENALTY * zipf)
+    assert table.required_score("Hominy") > 1.0
+
+
+@pytest.mark.parametrize(("word", "entry"), [("Hominy", "Khomeini"), ("Czechia", "Chechnya"),
+                                             ("Edessa", "Odesa"), ("Bacilli", "Vasily"),
+                                             ("Pharah", "Farah")])
+def test_rare_english_words_are_not_rewritten_to_names(word: str, entry: str) -> None:
+    """Words below the common-word gate that the score alone takes for a name of the default
+    table (Hominy spells its variant Khomeni exactly under the rules, Pharah spells Farah)."""
+    from normalise import Normaliser
+
+    normaliser = Normaliser()
+    assert entry in {e.canonical for e in normaliser.table.entries}
+    assert word not in {f for e in normaliser.table.entries for f in e.forms}
+    assert 0 < english_zipf(word) < normaliser.matcher.common_word_zipf
+    best = normaliser.matcher.candidates(word)[0]
+    assert best.entry == entry and best.score >= DEFAULT_MIN_SCORE  # the score alone would rewrite
+    assert normaliser.matcher.decide(word).reason.startswith("English word")
+    text = f"They spoke of {word} yesterday."
+    result = normaliser.normalise(text)
+    assert result.text == text
+    assert not [s for s in result.substitutions if s.applied]

@@ -169,14 +169,14 @@ def test_a_kept_point_is_noted():
 
 
 def test_a_rewrite_that_moves_a_sentence_start_is_settled():
-    """'Pharah' (a rare English word, and a spelling of Farah) after 'U.S.' starts a sentence,
+    """'Phara' (a rare English word, and a spelling of Farah) after 'U.S.' starts a sentence,
     and the phonetic matcher leaves sentence-initial English words alone; after 'US' it does
     not, so a second run would rewrite it: the rewriter runs that pass itself."""
     n = normaliser(Entry("US", ("U.S.",), "abbreviation", case_sensitive=True),
                    Entry("Farah", (), "place"), phonetic="apply")
-    assert n.matcher.decide("Pharah", sentence_initial=True).winner is None
-    assert n.matcher.decide("Pharah").winner is not None
-    text = "from the U.S. Pharah said"
+    assert n.matcher.decide("Phara", sentence_initial=True).winner is None
+    assert n.matcher.decide("Phara").winner is not None
+    text = "from the U.S. Phara said"
     result = n.normalise(text)
     assert result.text == "from the US Farah said"
     assert n.normalise(result.text).text == result.text
