@@ -89,7 +89,7 @@ def _cut(text: str, limit: int, eager: bool) -> int:
     for pos in range(len(text) - 1, max(0, len(text) - 4096), -1):
         if text[pos].isspace() and text[pos] != "\r":
             return pos + 1
-    return len(text)
+    return end or len(text)  # a CR at the end waits: an LF may follow it
 
 
 def read_byte_chunks(source: Source, on_bytes: Callable[[int], None] | None = None,

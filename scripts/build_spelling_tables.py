@@ -282,6 +282,9 @@ def rewrites(word: str, rules, depth: int) -> dict[str, tuple[int, int]]:
         for current in frontier:
             weak_so_far = found[current][1]
             for pattern, new, weak in rules:
+                literal = _literal(pattern)
+                if literal is not None and literal not in current:
+                    continue  # cheap: most rules cannot apply to most words
                 for match in _compiled(pattern).finditer(current):
                     candidate = current[:match.start()] + new + current[match.end():]
                     if candidate not in found:
@@ -295,6 +298,17 @@ def rewrites(word: str, rules, depth: int) -> dict[str, tuple[int, int]]:
 @cache
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
+
+
+_LOOKAROUND = re.compile(r"\(\?<?[=!][^()]*(?:\([^()]*\)[^()]*)*\)[?]?|[\^$]")
+
+
+@cache
+def _literal(pattern: str) -> str | None:
+    """The text every match of ``pattern`` consists of, when it is a plain string once
+    lookarounds and anchors are removed (they match no characters); None otherwise."""
+    rest = _LOOKAROUND.sub("", pattern)
+    return rest if rest and re.escape(rest) == rest else None
 
 
 @dataclass
@@ -630,11 +644,12 @@ def render(table: str, entries: list[dict], versions: dict[str, str]) -> str:
         scowl=versions["scowl"], breame=versions["breame"], max_size=MAX_SIZE,
         target="American" if table == "en-US" else "British",
         n_entries=len(entries), n_variants=sum(len(e["variants"]) for e in entries))
-    body = yaml.safe_dump(
+    body = yaml.dump(
         {"table": table,
          "description": f"Spelling convention {table}: rewrites {direction}; generated from "
                         "SCOWL and breame by scripts/build_spelling_tables.py.",
          "entries": entries},
+        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),  # libyaml: the same text, faster
         sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
     return header + body
 

@@ -17,7 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from normalise import Normaliser, Substitution, undo
-from normalise.stream import Source, normalise_source, read_byte_chunks
+from normalise.stream import Source, normalise_source, read_byte_chunks, read_chunks
 
 TABLE = Path(__file__).resolve().parent / "fixtures" / "cli_table.yaml"
 
@@ -68,6 +68,19 @@ def test_byte_chunks_decode_to_the_text_of_the_whole(data, sizes, limit, eager):
     assert decoded == data.decode("utf-8", "surrogateescape")
     for before, after in pairwise(chunks):
         assert not (before.endswith(b"\r") and after.startswith(b"\n"))
+
+
+@given(data=DATA, sizes=st.lists(st.integers(1, 9), max_size=5), limit=st.integers(1, 24),
+       eager=st.booleans())
+@example(data=b"abcdefgh\r\nij", sizes=[9], limit=4, eager=False)
+def test_text_chunks_never_part_cr_from_lf(data, sizes, limit, eager):
+    """The other encodings' path: the same text, cut only where a line may end (a long
+    line without white space is cut anywhere, but never between CR and LF)."""
+    source = Source("x", Trickle(data, sizes), interactive=eager)
+    chunks = list(read_chunks(source, "latin-1", chunk_chars=limit))
+    assert "".join(chunks) == data.decode("latin-1")
+    for before, after in pairwise(chunks):
+        assert not (before.endswith("\r") and after.startswith("\n"))
 
 
 @given(data=DATA, sizes=st.lists(st.integers(1, 9), max_size=5), limit=st.integers(1, 24))
