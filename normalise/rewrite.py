@@ -5,6 +5,10 @@ Table hits come from the scanner (one pass, whole words). Tokens that no table f
 that look like names go to the phonetic matcher, which rewrites only when sure. Casing: an
 ALL-CAPS original stays all caps, a capitalised original capitalises a lower-case canonical
 form, otherwise the canonical form is written as the table spells it.
+
+One pass is not always enough for idempotence; whether another could change anything, and the
+further passes over the lines concerned, are :class:`~normalise.settle.Settling`'s, which
+``normalise`` runs after the first pass.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import bisect
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +25,7 @@ import regex
 
 from .log import Substitution
 from .scan import LINE_BREAKS, Scanner, fold_form, match_key
-from .settle import MAX_PASSES, Chaining, chaining_forms, compose
+from .settle import MAX_PASSES, Chaining, Settling, compose, table_chaining
 from .table import Entry, Table, TableSource, iter_spellings, load_table, resolve
 
 if TYPE_CHECKING:
@@ -36,14 +40,6 @@ PHONETIC_KINDS = frozenset({"place", "person", "given-name", "people", "organisa
 _NAME_TOKEN = regex.compile(r"(?<![\w\p{M}])\p{Lu}[\p{L}\p{M}]{3,}(?![\w\p{M}])")
 _SENTENCE_END = frozenset(".!?:;\n\r\u2028\u2029")
 _OPENERS = frozenset(" \t\"'“‘«([{—–-\u00a0")
-_MARKS = regex.compile(r"\p{M}")
-# The nearest word before or after a position, looked for this far away at most (beyond,
-# the rewrite gets a full look).
-_WORD_BEFORE = regex.compile(r"(?r)[\w\p{M}]+")
-_WORD_AFTER = regex.compile(r"[\w\p{M}]+")
-_NEAR = 64
-_LINE_START = regex.compile(r"(?r)[\n\r\u2028\u2029]")
-_LINE_END = regex.compile(r"[\n\r\u2028\u2029]")
 #: Up to this many distinct name tokens to look for, one alternation finds them.
 _FEW_TOKENS = 32
 _CLOSERS = frozenset(" \t\"'”’»)]}\u00a0")
@@ -134,19 +130,6 @@ def _ends_line(text: str, pos: int) -> bool:
     return pos == len(text) or text[pos] in LINE_BREAKS
 
 
-def _lines_around(text: str, positions: Sequence[int]) -> list[tuple[int, int]]:
-    """The spans of the lines that hold ``positions`` (sorted), each once. Lines end at the
-    breaks that also end a sentence, so that a line reads the same alone."""
-    spans: list[tuple[int, int]] = []
-    for pos in positions:
-        if spans and pos < spans[-1][1]:
-            continue
-        before = _LINE_START.search(text, 0, pos)
-        after = _LINE_END.search(text, pos)
-        spans.append((before.end() if before else 0, after.start() if after else len(text)))
-    return spans
-
-
 def _acts(decision: Decision) -> bool:
     """Whether a decision leads to a record: a rewrite, a suggestion or an ambiguity."""
     return decision.winner is not None or decision.reason.startswith("ambiguous")
@@ -159,6 +142,21 @@ def is_sentence_initial(text: str, start: int) -> bool:
     while pos >= 0 and text[pos] in _OPENERS:
         pos -= 1
     return pos < 0 or text[pos] in _SENTENCE_END
+
+
+def _next_name_changes(matcher: PhoneticMatcher, text: str, sub: Substitution) -> bool:
+    """Whether the name token after a rewrite (only openers between) would now be judged
+    otherwise, the rewrite having changed how the sentence reads there."""
+    if _sentence_tail(sub.original) == _sentence_tail(sub.replacement):
+        return False
+    pos = sub.out_end
+    while pos < len(text) and text[pos] in _OPENERS:
+        pos += 1
+    token = _NAME_TOKEN.match(text, pos)
+    if token is None:
+        return False
+    decision = matcher.decide(token.group(), sentence_initial=is_sentence_initial(text, pos))
+    return _acts(decision)
 
 
 @dataclass(frozen=True)
@@ -227,9 +225,10 @@ class Normaliser:
         self.phonetic = phonetic
         self.min_score = min_score
         self.margin = margin
-        self._scanner, spelled, self._embedded_keys = self._build_scanner(table)
+        self._scanner, spelled, embedded_keys = self._build_scanner(table)
         self._matcher = self._build_matcher() if phonetic != "off" else None
-        self._chaining = self._chaining_forms(table, self._scanner, spelled)
+        self._settling = self._build_settling(
+            table_chaining(table.entries, self._scanner.patterns, spelled), embedded_keys)
 
     @classmethod
     def cached(cls, tables: Iterable[TableSource] = (), *, default_table: bool = True,
@@ -292,15 +291,14 @@ class Normaliser:
             patterns.append(fold_form(spelling))
         return Scanner(keys, exact, patterns), spelled, frozenset(map(match_key, extra))
 
-    @staticmethod
-    def _chaining_forms(table: Table, scanner: Scanner, spelled: set[str]) -> Chaining:
-        """Canonical forms whose rewrites may need another pass (see :mod:`normalise.settle`)."""
-        forms = {}
-        for entry in table.entries:
-            spellings = None if entry.case_sensitive else sorted(
-                {fold_form(s) for f in entry.forms for s in entry.spellings(f)})
-            forms[entry.canonical] = (fold_form(entry.canonical), spellings)
-        return chaining_forms(forms, scanner.patterns, spelled)
+    def _build_settling(self, chaining: Chaining, embedded_keys: frozenset[str]) -> Settling:
+        """The fixed-point check of this normaliser's passes (see :mod:`normalise.settle`):
+        it rewrites table hits as :meth:`_pass` does, and in apply mode also looks at the
+        name token after a rewrite that changes how a sentence reads."""
+        next_name_changes = (partial(_next_name_changes, self._matcher)
+                             if self.phonetic == "apply" else None)
+        return Settling(chaining, self._scanner, self.table.entries, embedded_keys,
+                        self._table_event, next_name_changes)
 
     def _build_matcher(self) -> PhoneticMatcher:
         from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE, PhoneticMatcher
@@ -325,46 +323,19 @@ class Normaliser:
         if not isinstance(text, str):
             raise TypeError(f"normalise() takes a str, not {type(text).__name__}")
         result, taken = self._pass(text)
-        unsettled = self._unsettled(result, taken) if result.changed else []
+        settling = self._settling
+        unsettled = settling.unsettled(result, taken) if result.changed else []
         if not unsettled:
             return result
         records, current = result.substitutions, result.text
         for _ in range(MAX_PASSES):
-            current, again, unsettled = self._pass_lines(current, unsettled)
+            current, again, unsettled = settling.pass_lines(current, unsettled, self._pass)
             if not again:
                 break
             records = compose(text, records, again, current)
             if not unsettled:
                 break
         return Result(current, records)
-
-    def _pass_lines(self, text: str, positions: Sequence[int]
-                    ) -> tuple[str, list[Substitution], list[int]]:
-        """A further pass over the lines that hold ``positions``: the new text, the pass's
-        records in the coordinates of ``text``, and where it may still change. A line is a
-        unit of its own (no form spans a line break, and a sentence starts after one), so
-        passing over it alone gives what a pass over the whole text gives there."""
-        pieces: list[str] = []
-        records: list[Substitution] = []
-        unsettled: list[int] = []
-        pos = shift = 0
-        for low, high in _lines_around(text, positions):
-            result, taken = self._pass(text[low:high])
-            if not result.changed:
-                continue
-            out_low = low + shift
-            records.extend(s._replace(start=s.start + low, end=s.end + low,
-                                      out_start=s.out_start + out_low,
-                                      out_end=s.out_end + out_low)
-                           for s in result.substitutions if s.applied)
-            unsettled.extend(p + out_low for p in self._unsettled(result, taken))
-            pieces += [text[pos:low], result.text]
-            shift += len(result.text) - (high - low)
-            pos = high
-        if not records:
-            return text, [], []
-        pieces.append(text[pos:])
-        return "".join(pieces), records, unsettled
 
     def _pass(self, text: str) -> tuple[Result, list[tuple[int, int]]]:
         """One pass: table hits (leftmost, longest), then name tokens outside them. Returns
@@ -402,143 +373,6 @@ class Normaliser:
         if replacement == original:
             return None
         return (start, end, replacement, "table", 1.0, note, entry.canonical)
-
-    def _unsettled(self, result: Result, taken: Sequence[tuple[int, int]]) -> list[int]:
-        """Where another pass over ``result.text`` could change it (output offsets of the
-        rewrites concerned): cheap, and never empty when it could. Only rewrites to forms
-        that other patterns can overlap get a look at the text around them (those that a
-        longer form holds, only where the table compiler has not spelled it with each
-        variant, or where another table hit stands close), and a rewrite that ends a sentence
-        differently is checked for a name token after it, which the phonetic matcher judges
-        by whether it starts a sentence."""
-        text = result.text
-        chaining = self._chaining
-        found: list[int] = []
-        near: list[Substitution] = []
-        for sub in result.substitutions:
-            if not sub.applied:
-                continue
-            entry = sub.entry
-            if (entry in chaining.crossing or entry in chaining.uncovered or
-                    (entry in chaining.contained and not self._covered(taken, sub))) and \
-                    self._neighbours_fit(text, sub):
-                near.append(sub)
-            elif self.phonetic == "apply" and self._next_name_changes(text, sub):
-                found.append(sub.out_start)
-        if near:
-            disturbed = self._disturbed(text, near)
-            found.extend(sub.out_start for sub, bad in zip(near, disturbed) if bad or (
-                self.phonetic == "apply" and self._next_name_changes(text, sub)))
-            found.sort()
-        return found
-
-    def _neighbours_fit(self, text: str, sub: Substitution) -> bool:
-        """Whether the words right before and after a rewrite (in its line) are ones that a
-        pattern overlapping its form has there: a pattern can match only where they are."""
-        before = self._chaining.before.get(sub.entry, frozenset())
-        after = self._chaining.after.get(sub.entry, frozenset())
-        if "" in before or "" in after:
-            return True
-        start, end = sub.out_start, sub.out_end
-        if before:
-            word = _WORD_BEFORE.search(text, max(0, start - _NEAR), start)
-            if word is None and start > _NEAR or word and \
-                    not _LINE_END.search(text, word.end(), start) and \
-                    fold_form(word.group()).rsplit(" ", 1)[-1] in before:
-                return True
-        if after:
-            word = _WORD_AFTER.search(text, end, end + _NEAR)
-            if word is None and end + _NEAR < len(text) or word and \
-                    not _LINE_END.search(text, end, word.start()) and \
-                    fold_form(word.group()).split(" ", 1)[0] in after:
-                return True
-        return False
-
-    def _covered(self, taken: Sequence[tuple[int, int]], sub: Substitution) -> bool:
-        """Whether a longer form holding the rewritten one would have matched in this pass
-        already: true for a table rewrite of one of the entry's own spellings (the compiler
-        spelled each longer form with it) unless another table hit stands within reach in
-        the input, which may have kept that longer form from matching."""
-        if sub.rule != "table" or sub.note or match_key(sub.original) in self._embedded_keys:
-            return False
-        reach = self._reach(sub.entry)
-        i = bisect.bisect_left(taken, sub.start, key=lambda span: span[0])
-        before = taken[i - 1] if i > 0 else None
-        after = taken[i + 1] if i + 1 < len(taken) else None
-        return not ((before is not None and sub.start - before[1] < reach) or
-                    (after is not None and after[0] - sub.end < reach))
-
-    def _reach(self, canonical: str, marks: bool = True) -> int:
-        """How far from a rewrite to ``canonical`` a pattern overlapping it can reach in a
-        text: its folded length, twice that where combining marks (dropped in folding) may
-        make the text longer."""
-        reach = self._chaining.reach.get(canonical, 0) + 2
-        return 2 * reach if marks else reach
-
-    def _disturbed(self, text: str, subs: Sequence[Substitution]) -> list[bool]:
-        """For each rewrite, False when its span of ``text`` is a table hit that would stay as
-        it is and no other hit overlaps or touches it (hits nested in it lose to it). One scan
-        over the windows around them all, joined by line breaks (which no form spans)."""
-        windows: list[list[int]] = []
-        marks = not text.isascii() and _MARKS.search(text) is not None
-        for sub in subs:
-            reach = self._reach(sub.entry, marks)
-            low = max(0, sub.out_start - reach)
-            high = min(len(text), sub.out_end + reach)
-            while low > 0 and not text[low - 1].isspace() and sub.out_start - low < 2 * reach:
-                low -= 1
-            while high < len(text) and not text[high].isspace() and high - sub.out_end < 2 * reach:
-                high += 1
-            if windows and low <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], high)
-            else:
-                windows.append([low, high])
-        bases, pieces, size = [], [], 0
-        for low, high in windows:
-            bases.append(size)
-            pieces.append(text[low:high])
-            size += high - low + 1
-        hits: list[tuple[int, int, int]] = []
-        for start, neg_end, target in self._scanner.scan_overlapping("\n".join(pieces)):
-            i = bisect.bisect_right(bases, start) - 1
-            shift = windows[i][0] - bases[i]
-            hits.append((start + shift, shift - neg_end, target))
-        hits.sort()
-        longest = max((end - start for start, end, _ in hits), default=0)
-        out = []
-        for sub in subs:
-            start, end = sub.out_start, sub.out_end
-            first = bisect.bisect_left(hits, (start - longest,))
-            found = bad = False
-            for k in range(first, len(hits)):  # not hits[first:]: a copy per rewrite
-                hit_start, hit_end, target = hits[k]
-                if hit_start > end:
-                    break
-                if hit_end < start or start <= hit_start and hit_end <= end and \
-                        (hit_start, hit_end) != (start, end):
-                    continue  # apart, or nested in the rewrite
-                if (hit_start, hit_end) != (start, end) or self._table_event(
-                        text, start, end, self.table.entries[target]) is not None:
-                    bad = True
-                    break
-                found = True
-            out.append(bad or not found)
-        return out
-
-    def _next_name_changes(self, text: str, sub: Substitution) -> bool:
-        """Whether the name token after a rewrite (only openers between) would now be
-        judged otherwise, the rewrite having changed how the sentence reads there."""
-        if _sentence_tail(sub.original) == _sentence_tail(sub.replacement):
-            return False
-        pos = sub.out_end
-        while pos < len(text) and text[pos] in _OPENERS:
-            pos += 1
-        token = _NAME_TOKEN.match(text, pos)
-        if token is None:
-            return False
-        decision = self._matcher.decide(token.group(),
-                                        sentence_initial=is_sentence_initial(text, pos))
-        return _acts(decision)
 
     def _phonetic_events(self, text: str, taken: Sequence[tuple[int, int]]):
         decide = self._matcher.decide
@@ -632,8 +466,8 @@ class Normaliser:
     def __getstate__(self):
         return {"table": self.table, "phonetic": self.phonetic, "min_score": self.min_score,
                 "margin": self.margin, "scanner": self._scanner, "matcher": self._matcher,
-                "chaining": self._chaining,
-                "embedded_keys": self._embedded_keys}
+                "chaining": self._settling.chaining,
+                "embedded_keys": self._settling.embedded_keys}
 
     def __setstate__(self, state) -> None:
         self.table = state["table"]
@@ -642,5 +476,4 @@ class Normaliser:
         self.margin = state["margin"]
         self._scanner = state["scanner"]
         self._matcher = state["matcher"]
-        self._chaining = state["chaining"]
-        self._embedded_keys = state["embedded_keys"]
+        self._settling = self._build_settling(state["chaining"], state["embedded_keys"])

@@ -15,21 +15,51 @@ pattern of the table can overlap other than exactly; only rewrites to those form
 at the text around them, and of those that a longer form holds (Taliban in Tehrik-i-Taliban),
 only where the table compiler has not spelled that form with each variant inside it, or where
 another match stands close by.
+
+The parts: :func:`chaining_forms` (and :func:`table_chaining`, its input from a table) is the
+table-level analysis, done once per table; :class:`Settling` is the check of one normaliser's
+passes (:meth:`Settling.unsettled`) and the further passes over the lines concerned
+(:meth:`Settling.pass_lines`); :func:`compose` joins the records of two passes. The
+rewriter's ``normalise`` runs them, at most :data:`MAX_PASSES` further passes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Mapping, Sequence
+import bisect
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from operator import itemgetter
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+import regex
 
 from .log import Substitution
+from .scan import Scanner, fold_form, match_key
+from .table import Entry
+
+if TYPE_CHECKING:
+    from .rewrite import Result
+
+    #: One pass of the rewriter over a text: its result and the spans of the table hits taken.
+    Pass = Callable[[str], tuple[Result, list[tuple[int, int]]]]
+    #: The rewriter's rewrite of a table hit: an event, or None when the hit changes nothing.
+    TableEvent = Callable[[str, int, int, Entry], object]
+    #: Whether the name token after a rewrite would now be judged otherwise.
+    NameCheck = Callable[[str, Substitution], bool]
 
 #: Further passes after the first, at most (a table that still changes after them loops).
 MAX_PASSES = 8
 _by_span = itemgetter(0, 1)
 #: The ``note`` of a record composed from rewrites of several passes begins with this.
 COMPOSED = "composed of: "
+
+_MARKS = regex.compile(r"\p{M}")
+# The nearest word before or after a position, looked for this far away at most (beyond,
+# the rewrite gets a full look).
+_WORD_BEFORE = regex.compile(r"(?r)[\w\p{M}]+")
+_WORD_AFTER = regex.compile(r"[\w\p{M}]+")
+_NEAR = 64
+_LINE_START = regex.compile(r"(?r)[\n\r\u2028\u2029]")
+_LINE_END = regex.compile(r"[\n\r\u2028\u2029]")
 
 
 def _bounds(folded: str) -> tuple[list[int], list[int]]:
@@ -146,6 +176,203 @@ def _last_word(folded: str) -> str:
 def _first_word(folded: str) -> str:
     words = folded.split()
     return words[0] if words else ""
+
+
+def table_chaining(entries: Sequence[Entry], patterns: Iterable[str],
+                   spelled: Container[str]) -> Chaining:
+    """:func:`chaining_forms` of a table's entries, given the scanner's patterns and those of
+    the table's own spellings."""
+    forms = {}
+    for entry in entries:
+        spellings = None if entry.case_sensitive else sorted(
+            {fold_form(s) for f in entry.forms for s in entry.spellings(f)})
+        forms[entry.canonical] = (fold_form(entry.canonical), spellings)
+    return chaining_forms(forms, patterns, spelled)
+
+
+class Settling:
+    """The fixed-point check of one normaliser: where another pass over a pass's output could
+    change it, and the further passes over just those lines.
+
+    Built once per normaliser from its table analysis (:class:`Chaining`), scanner and entries.
+    It asks the rewriter, not itself, how a table hit is rewritten (``table_event``) and, in
+    phonetic apply mode, whether a rewrite changes how the next name token is judged
+    (``next_name_changes``, None otherwise), so that the two cannot drift apart."""
+
+    def __init__(self, chaining: Chaining, scanner: Scanner, entries: Sequence[Entry],
+                 embedded_keys: frozenset[str], table_event: TableEvent,
+                 next_name_changes: NameCheck | None = None) -> None:
+        self.chaining = chaining
+        #: keys of the spellings the table compiler added (embedded variants)
+        self.embedded_keys = embedded_keys
+        self._scanner = scanner
+        self._entries = entries
+        self._table_event = table_event
+        self._next_name_changes = next_name_changes
+
+    def unsettled(self, result: Result, taken: Sequence[tuple[int, int]]) -> list[int]:
+        """Where another pass over ``result.text`` could change it (output offsets of the
+        rewrites concerned): cheap, and never empty when it could. Only rewrites to forms
+        that other patterns can overlap get a look at the text around them (those that a
+        longer form holds, only where the table compiler has not spelled it with each
+        variant, or where another table hit stands close), and a rewrite that ends a sentence
+        differently is checked for a name token after it, which the phonetic matcher judges
+        by whether it starts a sentence."""
+        text = result.text
+        chaining = self.chaining
+        next_name_changes = self._next_name_changes
+        found: list[int] = []
+        near: list[Substitution] = []
+        for sub in result.substitutions:
+            if not sub.applied:
+                continue
+            entry = sub.entry
+            if (entry in chaining.crossing or entry in chaining.uncovered or
+                    (entry in chaining.contained and not self._covered(taken, sub))) and \
+                    self._neighbours_fit(text, sub):
+                near.append(sub)
+            elif next_name_changes is not None and next_name_changes(text, sub):
+                found.append(sub.out_start)
+        if near:
+            disturbed = self._disturbed(text, near)
+            found.extend(sub.out_start for sub, bad in zip(near, disturbed) if bad or (
+                next_name_changes is not None and next_name_changes(text, sub)))
+            found.sort()
+        return found
+
+    def pass_lines(self, text: str, positions: Sequence[int], run_pass: Pass
+                   ) -> tuple[str, list[Substitution], list[int]]:
+        """A further pass (``run_pass``) over the lines that hold ``positions``: the new text,
+        the pass's records in the coordinates of ``text``, and where it may still change. A
+        line is a unit of its own (no form spans a line break, and a sentence starts after
+        one), so passing over it alone gives what a pass over the whole text gives there."""
+        pieces: list[str] = []
+        records: list[Substitution] = []
+        unsettled: list[int] = []
+        pos = shift = 0
+        for low, high in _lines_around(text, positions):
+            result, taken = run_pass(text[low:high])
+            if not result.changed:
+                continue
+            out_low = low + shift
+            records.extend(s._replace(start=s.start + low, end=s.end + low,
+                                      out_start=s.out_start + out_low,
+                                      out_end=s.out_end + out_low)
+                           for s in result.substitutions if s.applied)
+            unsettled.extend(p + out_low for p in self.unsettled(result, taken))
+            pieces += [text[pos:low], result.text]
+            shift += len(result.text) - (high - low)
+            pos = high
+        if not records:
+            return text, [], []
+        pieces.append(text[pos:])
+        return "".join(pieces), records, unsettled
+
+    def _neighbours_fit(self, text: str, sub: Substitution) -> bool:
+        """Whether the words right before and after a rewrite (in its line) are ones that a
+        pattern overlapping its form has there: a pattern can match only where they are."""
+        before = self.chaining.before.get(sub.entry, frozenset())
+        after = self.chaining.after.get(sub.entry, frozenset())
+        if "" in before or "" in after:
+            return True
+        start, end = sub.out_start, sub.out_end
+        if before:
+            word = _WORD_BEFORE.search(text, max(0, start - _NEAR), start)
+            if word is None and start > _NEAR or word and \
+                    not _LINE_END.search(text, word.end(), start) and \
+                    fold_form(word.group()).rsplit(" ", 1)[-1] in before:
+                return True
+        if after:
+            word = _WORD_AFTER.search(text, end, end + _NEAR)
+            if word is None and end + _NEAR < len(text) or word and \
+                    not _LINE_END.search(text, end, word.start()) and \
+                    fold_form(word.group()).split(" ", 1)[0] in after:
+                return True
+        return False
+
+    def _covered(self, taken: Sequence[tuple[int, int]], sub: Substitution) -> bool:
+        """Whether a longer form holding the rewritten one would have matched in this pass
+        already: true for a table rewrite of one of the entry's own spellings (the compiler
+        spelled each longer form with it) unless another table hit stands within reach in
+        the input, which may have kept that longer form from matching."""
+        if sub.rule != "table" or sub.note or match_key(sub.original) in self.embedded_keys:
+            return False
+        reach = self._reach(sub.entry)
+        i = bisect.bisect_left(taken, sub.start, key=lambda span: span[0])
+        before = taken[i - 1] if i > 0 else None
+        after = taken[i + 1] if i + 1 < len(taken) else None
+        return not ((before is not None and sub.start - before[1] < reach) or
+                    (after is not None and after[0] - sub.end < reach))
+
+    def _reach(self, canonical: str, marks: bool = True) -> int:
+        """How far from a rewrite to ``canonical`` a pattern overlapping it can reach in a
+        text: its folded length, twice that where combining marks (dropped in folding) may
+        make the text longer."""
+        reach = self.chaining.reach.get(canonical, 0) + 2
+        return 2 * reach if marks else reach
+
+    def _disturbed(self, text: str, subs: Sequence[Substitution]) -> list[bool]:
+        """For each rewrite, False when its span of ``text`` is a table hit that would stay as
+        it is and no other hit overlaps or touches it (hits nested in it lose to it). One scan
+        over the windows around them all, joined by line breaks (which no form spans)."""
+        windows: list[list[int]] = []
+        marks = not text.isascii() and _MARKS.search(text) is not None
+        for sub in subs:
+            reach = self._reach(sub.entry, marks)
+            low = max(0, sub.out_start - reach)
+            high = min(len(text), sub.out_end + reach)
+            while low > 0 and not text[low - 1].isspace() and sub.out_start - low < 2 * reach:
+                low -= 1
+            while high < len(text) and not text[high].isspace() and high - sub.out_end < 2 * reach:
+                high += 1
+            if windows and low <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], high)
+            else:
+                windows.append([low, high])
+        bases, pieces, size = [], [], 0
+        for low, high in windows:
+            bases.append(size)
+            pieces.append(text[low:high])
+            size += high - low + 1
+        hits: list[tuple[int, int, int]] = []
+        for start, neg_end, target in self._scanner.scan_overlapping("\n".join(pieces)):
+            i = bisect.bisect_right(bases, start) - 1
+            shift = windows[i][0] - bases[i]
+            hits.append((start + shift, shift - neg_end, target))
+        hits.sort()
+        longest = max((end - start for start, end, _ in hits), default=0)
+        out = []
+        for sub in subs:
+            start, end = sub.out_start, sub.out_end
+            first = bisect.bisect_left(hits, (start - longest,))
+            found = bad = False
+            for k in range(first, len(hits)):  # not hits[first:]: a copy per rewrite
+                hit_start, hit_end, target = hits[k]
+                if hit_start > end:
+                    break
+                if hit_end < start or start <= hit_start and hit_end <= end and \
+                        (hit_start, hit_end) != (start, end):
+                    continue  # apart, or nested in the rewrite
+                if (hit_start, hit_end) != (start, end) or self._table_event(
+                        text, start, end, self._entries[target]) is not None:
+                    bad = True
+                    break
+                found = True
+            out.append(bad or not found)
+        return out
+
+
+def _lines_around(text: str, positions: Sequence[int]) -> list[tuple[int, int]]:
+    """The spans of the lines that hold ``positions`` (sorted), each once. Lines end at the
+    breaks that also end a sentence, so that a line reads the same alone."""
+    spans: list[tuple[int, int]] = []
+    for pos in positions:
+        if spans and pos < spans[-1][1]:
+            continue
+        before = _LINE_START.search(text, 0, pos)
+        after = _LINE_END.search(text, pos)
+        spans.append((before.end() if before else 0, after.start() if after else len(text)))
+    return spans
 
 
 def compose(text: str, first: Sequence[Substitution], second: Sequence[Substitution],
