@@ -62,10 +62,12 @@ def cased(original: str, canonical: str, case_sensitive: bool = False) -> str:
 def _in_capitals(text: str) -> bool:
     """ALL CAPS: two letters or more, and every letter a capital or one without a capital
     that keeps its key (ı, ß), so that what :func:`cased` writes reads as capitals again."""
-    if text.isascii():
-        return text.isupper() and sum(c.isalpha() for c in text) >= 2
-    return (sum(c.isalpha() for c in text) >= 2 and any(c.isupper() for c in text)
-            and all(_capital(c) == c for c in text))
+    if text.isupper():  # every cased letter a capital (in C: the quick answer)
+        return sum(c.isalpha() for c in text) >= 2
+    if text.isascii() or text.islower():
+        return False
+    return (all(_capital(c) == c for c in text) and any(c.isupper() for c in text)
+            and sum(c.isalpha() for c in text) >= 2)
 
 
 @cache

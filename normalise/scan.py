@@ -91,6 +91,7 @@ def fold_haystack(text: str) -> tuple[bytes, list[int] | None]:
     return haystack.translate(_ASCII_TABLE), dropped
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_form(form: str) -> str:
     """A form folded as the haystack is (what the automaton looks for, without padding)."""
     return fold_haystack(form)[0].decode("latin-1")

@@ -35,6 +35,6 @@ def test_every_table_field_is_in_the_readme(field):
     assert f"| `{field}` |" in README
 
 
-@pytest.mark.parametrize("field", [*Substitution._fields, "file", "line", "column", *RULES])
+@pytest.mark.parametrize("field", [*Substitution._fields, "file", "line", "column", *sorted(RULES)])
 def test_every_log_field_and_rule_is_in_the_readme(field):
     assert f"`{field}`" in README
