@@ -89,6 +89,8 @@ SHORT_LETTERS: int = 6  # a token with fewer letters carries less evidence:
 SHORT_PENALTY: float = 0.05  # each letter short of SHORT_LETTERS raises its threshold this much
 KNOWN_WORD_PENALTY: float = 0.075  # per Zipf unit: a word English uses needs min_score + this * Zipf
 MAX_CANDIDATES: int = 5
+#: Decisions kept for tokens seen before (tens of MB at most, whatever the corpus).
+MAX_CACHED_DECISIONS: int = 100_000
 W_JARO_WINKLER: float = 0.2
 W_EDIT: float = 0.8
 
@@ -518,6 +520,8 @@ class PhoneticMatcher:
         decision = self._cache.get(cache_key)
         if decision is None:
             decision = self._decide(token, sentence_initial)
+            if len(self._cache) >= MAX_CACHED_DECISIONS:
+                self._cache.clear()  # bounded memory on any corpus; names that repeat return
             self._cache[cache_key] = decision
         return decision
 

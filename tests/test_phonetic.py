@@ -612,3 +612,14 @@ def test_rare_english_words_are_not_rewritten_to_names(word: str, entry: str) ->
     result = normaliser.normalise(text)
     assert result.text == text
     assert not [s for s in result.substitutions if s.applied]
+
+
+def test_the_decision_cache_stays_bounded(monkeypatch):
+    from normalise import phonetic
+
+    monkeypatch.setattr(phonetic, "MAX_CACHED_DECISIONS", 3)
+    matcher = PhoneticMatcher([("Taloqan", ["Taleqan"])])
+    for token in ("Taluqan", "Talukan", "Kabool", "Heraat", "Mazaar", "Kunduuz"):
+        matcher.decide(token)
+        assert len(matcher._cache) <= 3
+    assert matcher.decide("Taluqan").winner.entry == "Taloqan"
