@@ -9,6 +9,8 @@ by the ``kind`` of the :class:`~normalise.table.Problem` it yields:
 * ``redundant`` (a note): a variant that matches nothing its entry does not match already;
 * ``unstable``: a form that a first run can create and a second run rewrites again (the
   rewriter's further passes settle overlaps; what they leave is reported);
+* ``point-chain``: a variant ending in a full stop whose canonical form, with the point the
+  rewriter keeps at the end of a sentence, is a form of another entry;
 * ``phonetic-conflict``: a form the phonetic matcher would give to another entry;
 * ``casing``: a canonical form whose casing does not fit its kind or its variants.
 """
@@ -67,7 +69,8 @@ def check_tables(sources: Sequence[TableSource]) -> list[Problem]:
         return problems
     normaliser = Normaliser(table=table, phonetic="off")
     for finding in (english_words(entries), shadowed(normaliser), redundant(entries),
-                    unstable(normaliser), phonetic_conflicts(entries), casing(entries)):
+                    unstable(normaliser), point_chains(entries), phonetic_conflicts(entries),
+                    casing(entries)):
         problems.extend(finding)
     order = {name: i for i, name in enumerate(table.sources)}
     return sorted(problems, key=lambda p: (order.get(p.file or "", -1), p.line or 0))
@@ -210,6 +213,30 @@ def unstable(normaliser: Normaliser) -> Iterator[Problem]:
             yield _problem(entry, index, f"{_named(index, form, spelling)} of "
                            f"'{entry.canonical}' is not stable: '{text}' becomes '{first}' "
                            f"and, run again, '{second}'", "unstable")
+
+
+# --------------------------------------------------------------------------- point-chain
+
+
+def point_chains(entries: Sequence[Entry]) -> Iterator[Problem]:
+    """Variants ending in a full stop ("Aaaa Aaaa.") of an entry whose canonical form does
+    not: at the end of a sentence the rewriter keeps the point ("Aaaaa."), and where that is a
+    form of another entry, further passes take the text on to that entry, so the variant
+    never reaches its own."""
+    owner = {match_key(spelling): entry for entry in entries if not entry.case_sensitive
+             for _, _, spelling in _spellings(entry)}
+    for entry in entries:
+        if entry.case_sensitive or entry.canonical.endswith("."):
+            continue
+        other = owner.get(match_key(entry.canonical + "."))
+        if other is None or other is entry:
+            continue
+        for index, variant in enumerate(entry.variants, start=1):
+            if variant.endswith("."):
+                yield _problem(entry, index, f"variant '{variant}' of '{entry.canonical}' "
+                               f"ends a sentence as '{entry.canonical}.', which is a form of "
+                               f"'{other.canonical}': the text goes on to that entry",
+                               "point-chain")
 
 
 def _casings(spelling: str, entry: Entry) -> list[str]:

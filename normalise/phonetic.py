@@ -481,8 +481,11 @@ class PhoneticMatcher:
         key = self.romanisation.costs.plain(key)
         skeleton = self.romanisation.skeleton(key)
         coarse = self.romanisation.coarse(skeleton)
-        return {skeleton, *_deletions(skeleton), "m:" + jellyfish.metaphone(key),
-                *("c:" + k for k in _coarse_keys(coarse))}
+        keys = {skeleton, *_deletions(skeleton), *("c:" + k for k in _coarse_keys(coarse))}
+        metaphone = jellyfish.metaphone(key)
+        if metaphone:  # empty for other scripts: a key that would find every such form
+            keys.add("m:" + metaphone)
+        return keys
 
     # -- matching ---------------------------------------------------------------------------
 
@@ -541,6 +544,12 @@ class PhoneticMatcher:
         short tokens."""
         letters = sum(c.isalpha() for c in token)
         return self.min_score + SHORT_PENALTY * max(0, SHORT_LETTERS - letters)
+
+    def depends_on_position(self, token: str) -> bool:
+        """Whether a token may be decided otherwise at the start of a sentence than within
+        one: an English word that the common-word gate lets through (refused only at a
+        sentence start). Any other token is decided alike wherever it stands."""
+        return 0 < english_zipf(token) < self.common_word_zipf
 
     def required_score(self, token: str) -> float:
         """The score ``decide`` requires: ``threshold``, or, if more, ``min_score`` plus

@@ -377,21 +377,22 @@ class Normaliser:
         return (start, end, replacement, "table", 1.0, note, entry.canonical)
 
     def _phonetic_events(self, text: str, taken: Sequence[tuple[int, int]]):
-        decide = self._matcher.decide
-        # A token the matcher does nothing with mid-sentence is left alone anywhere (at a
-        # sentence start only the gates refuse more), so only the others are looked for,
-        # and in most chunks of running text there are none.
-        active = [token for token in set(_NAME_TOKEN.findall(text))
-                  if _acts(decide(token))]
-        if not active:
+        matcher = self._matcher
+        decide = matcher.decide
+        # Each distinct name token is decided once; only those the matcher acts on are looked
+        # for in the text (in most chunks of running text there are none), and those decided
+        # by where they stand (a rare English word, refused at a sentence start only).
+        wanted = [token for token in set(_NAME_TOKEN.findall(text))
+                  if matcher.depends_on_position(token) or _acts(decide(token))]
+        if not wanted:
             return
-        if len(active) <= _FEW_TOKENS:
-            alternatives = "|".join(map(regex.escape, sorted(active, key=len, reverse=True)))
+        if len(wanted) <= _FEW_TOKENS:
+            alternatives = "|".join(map(regex.escape, sorted(wanted, key=len, reverse=True)))
             matches = regex.finditer(rf"(?<![\w\p{{M}}])(?:{alternatives})(?![\w\p{{M}}])",
                                      text)
         else:
-            wanted = frozenset(active)
-            matches = (m for m in _NAME_TOKEN.finditer(text) if m.group() in wanted)
+            found = frozenset(wanted)
+            matches = (m for m in _NAME_TOKEN.finditer(text) if m.group() in found)
         starts = [s for s, _ in taken]
         for match in matches:
             start, end = match.span()

@@ -130,6 +130,19 @@ def test_english_word(tmp_path):
     assert_reported(path, "english-word", 4, "Herat", "'heart'", process=True)
 
 
+def test_point_chain(tmp_path):
+    """'Qzrx.' ends a sentence as 'Qzr.', which the other entry lists: the text goes on."""
+    path = _write(tmp_path, """entries:
+  - canonical: Qzr
+    kind: abbreviation
+    variants: [Qzrx.]
+  - canonical: Qzrt
+    kind: abbreviation
+    variants: [Qzr.]
+""")
+    assert_reported(path, "point-chain", 4, "Qzr", "'Qzr.', which is a form of 'Qzrt'")
+
+
 def test_english_word_from_flexible_separators(tmp_path):
     path = _write(tmp_path, """entries:
   - canonical: Pen Insula
