@@ -15,6 +15,7 @@ most :data:`MAX_FILES` built tables are kept, the least recently used are remove
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -90,16 +91,20 @@ def load_or_build(key: str, build: Callable[[], T], directory: Path | None = Non
     path = directory / f"{key}{_SUFFIX}"
     try:
         with open(path, "rb") as f:
-            built = pickle.load(f)
-        os.utime(path)  # recently used: kept longest
-        return built
+            return _used(path, pickle.load(f))
     except _UNREADABLE:  # missing, unreadable, truncated, or from an incompatible build
-        built = build()
-    try:
+        pass
+    built = build()
+    with contextlib.suppress(OSError):
         if unchanged():
             _store(directory, path, built)
-    except OSError:
-        pass
+    return built
+
+
+def _used(path: Path, built: T) -> T:
+    """Mark a cached build as recently used (kept longest), where the cache is writable."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
     return built
 
 
@@ -129,7 +134,5 @@ def _prune(directory: Path) -> None:
             continue
     files.sort(reverse=True)
     for _, path in files[MAX_FILES:]:
-        try:
+        with contextlib.suppress(OSError):
             path.unlink()
-        except OSError:
-            pass

@@ -132,6 +132,19 @@ def _ends_line(text: str, pos: int) -> bool:
     return pos == len(text) or text[pos] in LINE_BREAKS
 
 
+def _between(text: str, taken: Sequence[tuple[int, int]]) -> str:
+    """The text outside the spans ``taken``, the pieces joined by line breaks (which no
+    token spans): where the phonetic matcher's tokens can be."""
+    if not taken:
+        return text
+    pieces, pos = [], 0
+    for start, end in taken:
+        pieces.append(text[pos:start])
+        pos = end
+    pieces.append(text[pos:])
+    return "\n".join(pieces)
+
+
 def _acts(decision: Decision) -> bool:
     """Whether a decision leads to a record: a rewrite, a suggestion or an ambiguity."""
     return decision.winner is not None or decision.reason.startswith("ambiguous")
@@ -235,7 +248,7 @@ class Normaliser:
     @classmethod
     def cached(cls, tables: Iterable[TableSource] = (), *, default_table: bool = True,
                phonetic: str = "apply", min_score: float | None = None,
-               margin: float | None = None, cache_dir: os.PathLike[str] | None = None
+               margin: float | None = None, cache_dir: str | os.PathLike[str] | None = None
                ) -> Normaliser:
         """The same as ``Normaliser(...)``, taken from the on-disk cache of built tables when
         these table files and options were built before (see :mod:`normalise.cache`); the
@@ -379,10 +392,11 @@ class Normaliser:
     def _phonetic_events(self, text: str, taken: Sequence[tuple[int, int]]):
         matcher = self._matcher
         decide = matcher.decide
-        # Each distinct name token is decided once; only those the matcher acts on are looked
-        # for in the text (in most chunks of running text there are none), and those decided
-        # by where they stand (a rare English word, refused at a sentence start only).
-        wanted = [token for token in set(_NAME_TOKEN.findall(text))
+        # Each distinct name token outside the table hits is decided once; only those the
+        # matcher acts on are looked for in the text (in most chunks of running text there
+        # are none), and those decided by where they stand (a rare English word, refused at a
+        # sentence start only).
+        wanted = [token for token in set(_NAME_TOKEN.findall(_between(text, taken)))
                   if matcher.depends_on_position(token) or _acts(decide(token))]
         if not wanted:
             return
