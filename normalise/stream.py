@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from operator import add
-from typing import BinaryIO, NamedTuple
+from typing import AnyStr, BinaryIO, NamedTuple
 
 from .log import Substitution, log_template
 from .rewrite import Normaliser
@@ -59,18 +59,27 @@ def read_chunks(source: Source, encoding: str, on_bytes: Callable[[int], None] |
                 chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
     """Decoded text of ``source`` in chunks that end at a line end where possible."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="surrogateescape")
+    return _chunked(source, on_bytes, lambda block: decoder.decode(block, final=not block),
+                    _cut, chunk_chars)
+
+
+def _chunked(source: Source, on_bytes: Callable[[int], None] | None,
+             decode: Callable[[bytes], AnyStr], cut_at: Callable[[AnyStr, int, bool], int],
+             limit: int) -> Iterator[AnyStr]:
+    """What ``decode`` makes of the blocks read from ``source``, cut where ``cut_at`` says
+    (text or bytes alike: both paths read, count and cut the same way)."""
     read = getattr(source.stream, "read1", None) or source.stream.read
-    pending = ""
+    pending = None
     while True:
         block = read(READ_SIZE)
         if on_bytes is not None and block:
             on_bytes(len(block))
-        text = decoder.decode(block, final=not block)
-        if text:
-            pending = pending + text if pending else text
+        piece = decode(block)
+        if piece:
+            pending = pending + piece if pending else piece
         if not block:
             break
-        cut = _cut(pending, chunk_chars, source.interactive)
+        cut = cut_at(pending, limit, source.interactive) if pending else 0
         if cut:
             yield pending[:cut]
             pending = pending[cut:]
@@ -100,22 +109,7 @@ def read_byte_chunks(source: Source, on_bytes: Callable[[int], None] | None = No
     In UTF-8 (invalid bytes included) a line-end byte is never part of another character and
     the decoder holds nothing after it, so the chunks decode to exactly the text of the whole.
     """
-    read = getattr(source.stream, "read1", None) or source.stream.read
-    pending = b""
-    while True:
-        block = read(READ_SIZE)
-        if on_bytes is not None and block:
-            on_bytes(len(block))
-        if block:
-            pending = pending + block if pending else block
-        else:
-            break
-        cut = _cut_bytes(pending, chunk_bytes, source.interactive)
-        if cut:
-            yield pending[:cut]
-            pending = pending[cut:]
-    if pending:
-        yield pending
+    return _chunked(source, on_bytes, lambda block: block, _cut_bytes, chunk_bytes)
 
 
 _SPACE_BYTES = (b" ", b"\t", b"\v", b"\f", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
