@@ -68,8 +68,8 @@ def _fold_char(char: str) -> str:
 
 
 def fold_haystack(text: str) -> tuple[bytes, list[int] | None]:
-    """Fold ``text`` for scanning: the haystack, one byte per character kept, and, if combining marks were
-    dropped, their haystack positions (sorted: the character at haystack index ``h`` is at
+    """Fold ``text`` for scanning: the haystack, one byte per character kept, and, if
+    combining marks were dropped, their haystack positions (sorted: the character at haystack index ``h`` is at
     ``h + bisect_right(dropped, h)`` in ``text``).
 
     One pass over the non-ASCII runs folds them and finds the marks: every other character
