@@ -17,7 +17,7 @@ import bisect
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,11 +45,13 @@ _FEW_TOKENS = 32
 _CLOSERS = frozenset(" \t\"'”’»)]}\u00a0")
 
 
+@lru_cache(maxsize=1 << 16)
 def cased(original: str, canonical: str, case_sensitive: bool = False) -> str:
     """The canonical form in the casing the original calls for.
 
     Capitals never change a form's key: a letter whose capital would (ß: SS) stays as it is,
-    so that the result is still the canonical form and no other entry's."""
+    so that the result is still the canonical form and no other entry's. Cached: the same
+    spellings recur throughout a corpus."""
     if case_sensitive:
         return canonical
     if _in_capitals(original):

@@ -190,30 +190,26 @@ class Scanner:
         if not raw:
             return []
         # padded hit [start, end) covers " form "; the form is [start, end - 2) unpadded
-        spans = [(start, end - 2) for _, start, end in raw]
+        keys, exact_keys = self.keys, self.exact_keys
         found: list[tuple[int, int, int]] = []
-        if not dropped and not self.exact_keys:  # the common case, without a call per hit
-            keys = self.keys
-            for start, end in spans:
-                target = keys.get(match_key(text[start:end]))
+        if not dropped and not exact_keys:  # the common case, without a call per hit
+            for _, start, end in raw:
+                target = keys.get(match_key(text[start:end - 2]))
                 if target is not None:
-                    found.append((start, -end, target))
+                    found.append((start, 2 - end, target))
             return found
-        verify = self._verify
-        for start, end in spans:
-            if dropped:
+        size = len(text)
+        for _, start, end in raw:
+            end -= 2
+            if dropped:  # haystack to text positions; marks after the last letter are kept
                 start += bisect.bisect_right(dropped, start)
-                end = end - 1 + bisect.bisect_right(dropped, end - 1) + 1
-                while end < len(text) and unicodedata.category(text[end]).startswith("M"):
+                end += bisect.bisect_right(dropped, end - 1)
+                while end < size and unicodedata.category(text[end]).startswith("M"):
                     end += 1
-            target = verify(text[start:end])
+            span = text[start:end]
+            target = exact_keys.get(match_key(span, True)) if exact_keys else None
+            if target is None:
+                target = keys.get(match_key(span))
             if target is not None:
                 found.append((start, -end, target))
         return found
-
-    def _verify(self, span: str) -> int | None:
-        if self.exact_keys:
-            target = self.exact_keys.get(match_key(span, True))
-            if target is not None:
-                return target
-        return self.keys.get(match_key(span))

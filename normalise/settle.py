@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import regex
 
 from .log import Substitution
-from .scan import Scanner, fold_form, match_key
+from .scan import Scanner, fold_form, fold_haystack, match_key
 from .table import Entry
 
 if TYPE_CHECKING:
@@ -178,6 +178,52 @@ def _first_word(folded: str) -> str:
     return words[0] if words else ""
 
 
+def _word_before(text: str, start: int) -> str | None:
+    """The folded word that ends nearest before ``start`` on its line, as the scanner sees
+    words ("" when there is none; None when none is within :data:`_NEAR` characters but the
+    text goes on: it may hold one further back).
+
+    Folding the few characters before, in C, is quicker than a regular expression per
+    rewrite; text with combining marks (which folding drops) takes the expression."""
+    low = start - _NEAR if start > _NEAR else 0
+    piece = text[low:start]
+    folded, dropped = fold_haystack(piece)
+    if dropped:
+        word = _WORD_BEFORE.search(text, low, start)
+        if word is None:
+            return None if low else ""
+        if _LINE_END.search(text, word.end(), start):
+            return ""
+        return fold_form(word.group()).rsplit(" ", 1)[-1]
+    head = folded.rstrip(b" ")
+    if not head:
+        return None if low else ""
+    if _LINE_END.search(piece, len(head)):
+        return ""
+    return head.rsplit(b" ", 1)[-1].decode("latin-1")
+
+
+def _word_after(text: str, end: int) -> str | None:
+    """The folded word that begins nearest after ``end`` on its line: see
+    :func:`_word_before`."""
+    high = end + _NEAR
+    piece = text[end:high]
+    folded, dropped = fold_haystack(piece)
+    if dropped:
+        word = _WORD_AFTER.search(text, end, high)
+        if word is None:
+            return None if high < len(text) else ""
+        if _LINE_END.search(text, end, word.start()):
+            return ""
+        return fold_form(word.group()).split(" ", 1)[0]
+    tail = folded.lstrip(b" ")
+    if not tail:
+        return None if high < len(text) else ""
+    if _LINE_END.search(piece, 0, len(piece) - len(tail)):
+        return ""
+    return tail.split(b" ", 1)[0].decode("latin-1")
+
+
 def table_chaining(entries: Sequence[Entry], patterns: Iterable[str],
                    spelled: Container[str]) -> Chaining:
     """:func:`chaining_forms` of a table's entries, given the scanner's patterns and those of
@@ -277,16 +323,12 @@ class Settling:
             return True
         start, end = sub.out_start, sub.out_end
         if before:
-            word = _WORD_BEFORE.search(text, max(0, start - _NEAR), start)
-            if word is None and start > _NEAR or word and \
-                    not _LINE_END.search(text, word.end(), start) and \
-                    fold_form(word.group()).rsplit(" ", 1)[-1] in before:
+            word = _word_before(text, start)
+            if word is None or word in before:
                 return True
         if after:
-            word = _WORD_AFTER.search(text, end, end + _NEAR)
-            if word is None and end + _NEAR < len(text) or word and \
-                    not _LINE_END.search(text, end, word.start()) and \
-                    fold_form(word.group()).split(" ", 1)[0] in after:
+            word = _word_after(text, end)
+            if word is None or word in after:
                 return True
         return False
 
@@ -316,9 +358,12 @@ class Settling:
         it is and no other hit overlaps or touches it (hits nested in it lose to it). One scan
         over the windows around them all, joined by line breaks (which no form spans)."""
         windows: list[list[int]] = []
-        marks = not text.isascii() and _MARKS.search(text) is not None
+        ascii_text = text.isascii()
         for sub in subs:
-            reach = self._reach(sub.entry, marks)
+            reach = self._reach(sub.entry, marks=False)
+            if not ascii_text and _MARKS.search(  # marks near: the text may be longer
+                    text, max(0, sub.out_start - 2 * reach), sub.out_end + 2 * reach):
+                reach *= 2
             low = max(0, sub.out_start - reach)
             high = min(len(text), sub.out_end + reach)
             while low > 0 and not text[low - 1].isspace() and sub.out_start - low < 2 * reach:

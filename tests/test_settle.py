@@ -5,9 +5,12 @@ matcher's sentence starts)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from normalise import Normaliser, Substitution, rewrite, undo
+from normalise import Normaliser, Substitution, rewrite, settle, undo
 from normalise.log import apply
+from normalise.scan import fold_form
 from normalise.settle import COMPOSED, chaining_forms, compose
 from normalise.table import Entry, table_from_entries
 
@@ -193,3 +196,48 @@ def test_one_pass_is_enough_for_ordinary_text():
     assert n.normalise("The Taleban and Tehrik i Taleban.").text == \
         "The Taliban and Tehrik-i-Taliban."
     assert len(calls) == 1
+
+
+# --------------------------------------------------------------------------- neighbour words
+
+
+@pytest.mark.parametrize("text, pos, before, after", [
+    ("Upper Sar i Pul bridge", (6, 15), "upper", "bridge"),
+    ("Upper, \u201cSar i Pul\u201d bridge", (8, 17), "upper", "bridge"),
+    ("Upper\nSar i Pul\r\nbridge", (6, 15), "", ""),             # another line: none
+    ("Sar i Pul", (0, 9), "", ""),                                 # the text's ends
+    ("Zu\u0308rich Sar i Pul Zu\u0308rich", (8, 17), "zurich", "zurich"),  # marks: folded
+    ("Big-Sar i Pul's", (4, 13), "big", "s"),
+    ("x" * 70 + " " * 70 + "Sar i Pul", (140, 149), None, ""),   # none near, text before
+    ("word" + " " * 64 + "Sar", (68, 71), None, ""),
+])
+def test_the_words_next_to_a_rewrite(text, pos, before, after):
+    """The word before and after a span on its line, folded as the scanner folds words: ""
+    when there is none, None when none is near but the text goes on (look further)."""
+    assert settle._word_before(text, pos[0]) == before
+    assert settle._word_after(text, pos[1]) == after
+
+
+@given(st.text(alphabet="ab \n\t.,'-\u00e9\u0301\u2019\u201c", max_size=160),
+       st.integers(0, 160))
+def test_neighbour_words_agree_with_the_word_pattern(text, pos):
+    """The folded-piece reading of the neighbour words equals the word pattern's reading."""
+    pos = min(pos, len(text))
+
+    def reference(word, line_end_between):
+        if word is None:
+            return None
+        if line_end_between:
+            return ""
+        return fold_form(word.group())
+
+    near = settle._NEAR
+    low, high = max(0, pos - near), pos + near
+    word = settle._WORD_BEFORE.search(text, low, pos)
+    expected = ("" if low == 0 else None) if word is None else reference(
+        word, settle._LINE_END.search(text, word.end(), pos))
+    assert settle._word_before(text, pos) == expected
+    word = settle._WORD_AFTER.search(text, pos, high)
+    expected = ("" if high >= len(text) else None) if word is None else reference(
+        word, settle._LINE_END.search(text, pos, word.start()))
+    assert settle._word_after(text, pos) == expected
