@@ -340,7 +340,7 @@ class Settling:
         if sub.rule != "table" or sub.note or match_key(sub.original) in self.embedded_keys:
             return False
         reach = self._reach(sub.entry)
-        i = bisect.bisect_left(taken, sub.start, key=lambda span: span[0])
+        i = bisect.bisect_left(taken, (sub.start,))  # the hit of this rewrite's span
         before = taken[i - 1] if i > 0 else None
         after = taken[i + 1] if i + 1 < len(taken) else None
         return not ((before is not None and sub.start - before[1] < reach) or
