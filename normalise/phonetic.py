@@ -350,8 +350,11 @@ def _zipf_frequency() -> Any:
     return wordfreq.zipf_frequency
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def english_zipf(word: str) -> float:
-    """Zipf frequency of a word in English (wordfreq); 0 for a word it has never seen."""
+    """Zipf frequency of a word in English (wordfreq); 0 for a word it has never seen.
+
+    Cached (bounded): every chunk of a corpus asks again for the same capitalised words."""
     return _zipf_frequency()(word.lower(), "en")
 
 

@@ -164,8 +164,10 @@ def is_sentence_initial(text: str, start: int) -> bool:
 def _next_name_changes(matcher: PhoneticMatcher, text: str, sub: Substitution) -> bool:
     """Whether the name token after a rewrite (only openers between) would now be judged
     otherwise, the rewrite having changed how the sentence reads there."""
-    if _sentence_tail(sub.original) == _sentence_tail(sub.replacement):
-        return False
+    last = sub.original[-1]
+    if last == sub.replacement[-1] and last not in _OPENERS or \
+            _sentence_tail(sub.original) == _sentence_tail(sub.replacement):
+        return False  # both end alike (the common case: a letter), or both read alike
     pos = sub.out_end
     while pos < len(text) and text[pos] in _OPENERS:
         pos += 1
