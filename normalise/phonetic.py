@@ -79,6 +79,8 @@ import jellyfish
 import regex
 import yaml
 
+from .scan import APOSTROPHES
+
 DEFAULT_MIN_SCORE: float = 0.86
 DEFAULT_MARGIN: float = 0.12
 EXACT_MARGIN: float = 0.08  # the least lead over the runner-up, for a best that is exact
@@ -96,7 +98,9 @@ W_EDIT: float = 0.8
 
 ROMANISATION_PATH = Path(__file__).parent / "data" / "romanisation.yaml"
 
-_NAME_LIKE = regex.compile(r"^\p{Lu}\p{Ll}*(?:['’ʼ]\p{Ll}+)*$")
+# Apostrophe-like marks inside a name are those the scanner reads as one (Uzbek oʻ and gʻ in
+# Fargʻona, Xoʻjand; the ʿayn of Kaʿba): each joins two lower-case runs.
+_NAME_LIKE = regex.compile(rf"^\p{{Lu}}\p{{Ll}}*(?:[{regex.escape(APOSTROPHES)}]\p{{Ll}}+)*$")
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
 _SEPARATORS = re.compile(r"[\s\-‐‑–]+")
 _REPEATS = re.compile(r"(.)\1+")

@@ -348,6 +348,20 @@ def test_internal_apostrophe_is_name_like(matcher: PhoneticMatcher) -> None:
     assert matcher.decide("Ta'luqan").winner.entry == "Taloqan"
 
 
+@pytest.mark.parametrize("token, entry", [
+    ("Farg\u02bbona", "Fergana"),   # Uzbek Latin g with the turned comma (ʻ)
+    ("Farg\u2018ona", "Fergana"),   # the same written with a left quote
+    ("Xo\u02bbjand", "Khujand"),    # Uzbek o with ʻ, x for kh
+    ("Lat\u02bfakia", "Latakia"),   # the ʿayn
+])
+def test_every_apostrophe_like_mark_inside_a_name_is_name_like(token, entry) -> None:
+    """The marks the scanner reads as one apostrophe count as one in the name gate too."""
+    names = PhoneticMatcher([("Fergana", ["Fergana"]), ("Khujand", ["Khujand"]),
+                             ("Latakia", ["Latakia"])])
+    assert winner(names, token) == entry
+    assert names.decide(token.replace(token[4], "-")).reason == "not name-like"
+
+
 def test_protected_tokens_are_never_rewritten() -> None:
     guarded = PhoneticMatcher(AFGHAN, protected=["Taluqan"])
     assert guarded.decide("Taluqan").reason == "protected"
@@ -393,6 +407,21 @@ def test_a_multi_word_name_is_also_known_without_its_generic_word() -> None:
     assert generic.decide("Bandar").reason == "word of a known form of Bandar-e Deylam"
     assert generic.decide("Sharif").reason == "word of a known form of Mazar-e Sharif"  # no generic
     assert winner(generic, "Shariff") is None
+
+
+@pytest.mark.parametrize("token, entry, generic", [
+    ("Daska", "Daska Kalan", "Kalan"),                # kalan, "greater"
+    ("Renala", "Renala Khurd", "Khurd"),              # khurd, "lesser"
+    ("Bahauddin", "Mandi Bahauddin", "Mandi"),        # mandi, "market town"
+    ("Yakawlang", "Bāzār-e Yakāwlang", "Bazar"),      # bazar, "market"
+])
+def test_generic_words_of_punjabi_and_persian_place_names(token, entry, generic) -> None:
+    """The name without its generic word is the place; the generic word alone is none."""
+    names = PhoneticMatcher([(e, [e]) for e in
+                             ("Daska Kalan", "Renala Khurd", "Mandi Bahauddin", "Bāzār-e Yakāwlang")])
+    assert generic.lower() in default_romanisation().generic
+    assert winner(names, token) == entry
+    assert names.decide(generic).winner is None
 
 
 @pytest.mark.parametrize(
