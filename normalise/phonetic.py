@@ -101,7 +101,7 @@ ROMANISATION_PATH = Path(__file__).parent / "data" / "romanisation.yaml"
 # Apostrophe-like marks inside a name are those the scanner reads as one (Uzbek oʻ and gʻ in
 # Fargʻona, Xoʻjand; the ʿayn of Kaʿba): each joins two lower-case runs.
 _NAME_LIKE = regex.compile(rf"^\p{{Lu}}\p{{Ll}}*(?:[{regex.escape(APOSTROPHES)}]\p{{Ll}}+)*$")
-_POSSESSIVE = re.compile(r"['’ʼ]s$")
+_POSSESSIVE = re.compile(rf"[{re.escape(APOSTROPHES)}]s$")
 _SEPARATORS = re.compile(r"[\s\-‐‑–]+")
 _REPEATS = re.compile(r"(.)\1+")
 

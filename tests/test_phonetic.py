@@ -311,6 +311,7 @@ def test_defaults_are_sane() -> None:
         ("Taluqan2", "not name-like"),
         ("Talu-qan", "not name-like"),
         ("Taluqan's", "possessive: match the name without 's"),
+        ("Taluqan\u02bbs", "possessive: match the name without 's"),  # any mark read as '
         ("Tal", "too short"),
         ("Taleqan", "known form of Taloqan"),
         ("Kabul", "known form of Kabul"),
