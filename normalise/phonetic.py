@@ -285,9 +285,9 @@ class Romanisation:
     def without_generic(self, form: str) -> tuple[str, str] | None:
         """A multi-word form without its generic words (Bandar-e Deylam: Deylam), folded and
         joined, with the words left as written; None if it has no generic word or only those."""
-        kept = [w for w in _SEPARATORS.split(self._izafe.sub(" ", form.strip()))
-                if w and self.fold(w) not in self.generic]
-        if not kept or len(kept) == len(_SEPARATORS.split(self._izafe.sub(" ", form.strip()))):
+        words = _SEPARATORS.split(self._izafe.sub(" ", form.strip()))
+        kept = [w for w in words if w and self.fold(w) not in self.generic]
+        if not kept or len(kept) == len(words):
             return None
         rest = " ".join(kept)
         return self.words(rest)[0], rest
