@@ -116,10 +116,7 @@ class Problem:
 def bundled_tables() -> dict[str, Path]:
     """Names of the tables shipped with the package, and their files."""
     data = resources.files("normalise") / "data"
-    default = Path(str(data / "variants.yaml"))
-    if not default.is_file():  # a source checkout: the table stands at the top of the repo
-        default = Path(__file__).resolve().parents[1] / "variants.yaml"
-    found = {"default": default}
+    found = {"default": Path(str(data / "variants.yaml"))}
     tables = data / "tables"
     if tables.is_dir():
         for item in sorted(tables.iterdir(), key=lambda p: p.name):

@@ -47,7 +47,7 @@ How a pair is found
        families (Labour Party), extra pairs (written with ``override: true``, so that they
        take over what the default table may say about US/U.S. when loaded after it). A variant whose capitalised form is in SCOWL's
        name lists (Matt, Tyre, Mold) gets a case-sensitive, lower-case-only entry as well.
-    6. Pairs whose variant or canonical form is a form of the default table (variants.yaml,
+    6. Pairs whose variant or canonical form is a form of the default table (normalise/data/variants.yaml,
        which loads first: sheikh/sheik) are left to it; a spelling table that claimed them
        again would not load together with it. Overrides are kept: they take over.
     7. One entry per canonical form (every inflection is its own entry), sorted; each form is
@@ -561,7 +561,7 @@ def default_table_forms() -> set[str]:
     sys.path.insert(0, str(ROOT))
     from normalise.table import load_table
 
-    return {form.lower() for entry in load_table(ROOT / "variants.yaml").entries
+    return {form.lower() for entry in load_table(ROOT / "normalise" / "data" / "variants.yaml").entries
             for form in entry.forms}
 
 

@@ -194,7 +194,7 @@ def test_default_table_loads_from_any_directory(tmp_path, monkeypatch):
     assert table.sources == ("default",)
 
 
-@pytest.mark.parametrize("path", [HERE.parent / "variants.yaml",
+@pytest.mark.parametrize("path", [HERE.parent / "normalise" / "data" / "variants.yaml",
                                   HERE / "fixtures" / "core_table.yaml",
                                   *sorted((HERE.parent / "normalise" / "data" / "tables")
                                           .glob("*.yaml"))],
