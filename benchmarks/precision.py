@@ -78,7 +78,10 @@ RESULTS = ROOT / "benchmarks" / "results" / "precision.md"
 SPLITS = ("dev", "held-out")
 EXAMPLES = 30
 TARGET_BARE, TARGET_BESIDE = 3.0, 10.0  # unrelated names rewritten per 10,000 (issue 15)
-TARGET_RECALL, TARGET_WRONG = 56.8, 1.0  # per cent, in-domain GeoNames items (issue 15)
+TARGET_WRONG = 1.0  # per cent of the in-domain GeoNames items (issue 15)
+# Recall "no lower than today": items rewritten to their own city by main's code of
+# 2026-11-28 (869ac69), bare; 2462 of 4299 (57.3 %) through the full normaliser.
+RECALL_BASELINE = {"dev": 1248, "held-out": 1214}
 
 # -- where the names come from ---------------------------------------------------------------
 
@@ -296,6 +299,7 @@ class Tally:
     names: int = 0
     bare: list[Outcome] = field(default_factory=list)
     beside: list[Outcome] = field(default_factory=list)
+    initial: dict = field(default_factory=lambda: {"bare": 0, "beside": 0})  # names put first
 
     @staticmethod
     def per_10k(count: int, total: int) -> float:
@@ -312,6 +316,7 @@ def measure_unrelated(normaliser: Normaliser, names: Iterable[str], kind: str,
         for where, found in (("bare", tally.bare), ("beside", tally.beside)):
             text = sentence(pick(templates[where], name, 0 if where == "bare" else 1),
                             name, place, person)
+            tally.initial[where] += text.start == 0
             output, rewrites = run(normaliser, text)
             if rewrites:
                 found.append(Outcome(name, text, output, rewrites))
@@ -460,93 +465,146 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def combined(parts: list[Tally]) -> Tally:
+    whole = Tally()
+    for part in parts:
+        whole.names += part.names
+        whole.bare += part.bare
+        whole.beside += part.beside
+        for where in ("bare", "beside"):
+            whole.initial[where] += part.initial[where]
+    return whole
+
+
+def combined_recall(parts: list[Recall]) -> Recall:
+    whole = Recall()
+    for part in parts:
+        whole.items += part.items
+        for where in ("bare", "beside"):
+            whole.right[where] += part.right[where]
+            whole.wrong[where] += part.wrong[where]
+    return whole
+
+
 def render(args, sources, splits, sets, dropped, english, english_dropped, unrelated,
            english_tally, recall, item_count, elapsed) -> str:
     per_10k = Tally.per_10k
+    columns = list(splits)
+    if len(splits) == 2:  # both halves: their sum too, which the targets are about
+        columns.append("all")
+        for source in sets:
+            unrelated[source, "all"] = combined([unrelated[source, s] for s in splits])
+        english_tally["all"] = combined([english_tally[s] for s in splits])
+        recall["all"] = combined_recall([recall[s] for s in splits])
+    every = {c: combined([unrelated[s, c] for s in sets]) for c in columns}
+
+    def row(label: str, cell: Callable[[str], str], target: str = "") -> str:
+        return f"| {label} | {' | '.join(cell(c) for c in columns)} | {target} |"
+
+    def rate(t: Tally, where: str) -> str:
+        return f"{per_10k(len(getattr(t, where)), t.names):.1f}"
+
+    def pct(r: Recall, n: int) -> str:
+        return f"{r.pct(n):.1f} %"
+
+    baseline = (f"ALL ≥ {100 * sum(RECALL_BASELINE.values()) / item_count:.1f} % (today)"
+                if not args.sample else "")
     lines = [
         "# Precision: names that belong to no entry, beside recall on names that do",
         "",
         (f"Code under test: {code_under_test()}. Table under test: {', '.join(sources)} "
-        f"(phonetic `apply`). Command: "
-        f"`{' '.join(['python benchmarks/precision.py', *sys.argv[1:]])}`. Run time "
-        f"{elapsed:.0f} s on one core."),
+         f"(phonetic `apply`). Command: "
+         f"`{' '.join(['python benchmarks/precision.py', *sys.argv[1:]])}`. Run time "
+         f"{elapsed:.0f} s on one core."),
         "",
         "## Summary",
         "",
-        ("Unrelated names rewritten per 10,000 (all sources together), bare (no in-domain name in "
-        "the sentence) and beside an in-domain name; recall and wrong on the in-domain GeoNames "
-        "items, bare and beside another city; English words (top 30,000) rewritten."),
+        ("*Bare*: in a sentence with no in-domain name; *beside*: in a sentence beside a name of "
+         "the table under test (for recall: beside another city of the recall table). Unrelated "
+         "names: rewritten per 10,000 names that belong to no entry. Recall and wrong: in-domain "
+         "GeoNames items rewritten to their own city or to another."),
         "",
-        ("| split | recall bare | recall beside | wrong bare | wrong beside "
-        "| unrelated /10,000 bare | unrelated /10,000 beside | English rewritten bare "
-        "| English rewritten beside |"),
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for split in splits:
-        names = sum(unrelated[s, split].names for s in sets)
-        bare = sum(len(unrelated[s, split].bare) for s in sets)
-        beside = sum(len(unrelated[s, split].beside) for s in sets)
-        r, e = recall[split], english_tally[split]
-        lines.append(
-            f"| {split} | {r.pct(r.right['bare']):.1f} % | {r.pct(r.right['beside']):.1f} % "
-            f"| {r.pct(len(r.wrong['bare'])):.1f} % | {r.pct(len(r.wrong['beside'])):.1f} % "
-            f"| {per_10k(bare, names):.1f} | {per_10k(beside, names):.1f} "
-            f"| {len(e.bare)} of {e.names} | {len(e.beside)} of {e.names} |")
-    lines += [
+        f"| measure | {' | '.join(c.upper() for c in columns)} | target |",
+        f"| --- | {' | '.join('---:' for _ in columns)} | --- |",
+        row("in-domain recall, bare", lambda c: pct(recall[c], recall[c].right["bare"]),
+            baseline),
+        row("in-domain recall, beside", lambda c: pct(recall[c], recall[c].right["beside"]),
+            baseline),
+        row("in-domain wrong, bare", lambda c: pct(recall[c], len(recall[c].wrong["bare"])),
+            f"≤ {TARGET_WRONG} %"),
+        row("in-domain wrong, beside", lambda c: pct(recall[c], len(recall[c].wrong["beside"])),
+            f"≤ {TARGET_WRONG} %"),
+        row("unrelated names rewritten /10,000, bare", lambda c: rate(every[c], "bare"),
+            f"≤ {TARGET_BARE:g}"),
+        row("unrelated names rewritten /10,000, beside", lambda c: rate(every[c], "beside"),
+            f"≤ {TARGET_BESIDE:g}"),
+        *(row(f"of them {source} names, bare / beside", lambda c, s=source: (
+            f"{rate(unrelated[s, c], 'bare')} / {rate(unrelated[s, c], 'beside')}"))
+          for source in sets),
+        row("English words rewritten, bare / beside", lambda c: (
+            f"{len(english_tally[c].bare)} / {len(english_tally[c].beside)} "
+            f"of {english_tally[c].names}"), "0"),
         "",
         "## Unrelated names, per source",
         "",
-        "| source | split | names | rewritten bare | per 10,000 | rewritten beside | per 10,000 |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        ("Names per half; rewritten (count, per 10,000), and of them how many stood first in "
+         "the sentence (names standing first: about half in each)."),
+        "",
+        ("| source | split | names | rewritten bare | per 10,000 | of them first "
+         "| rewritten beside | per 10,000 | of them first |"),
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for source in sets:
-        for split in splits:
-            t = unrelated[source, split]
-            lines.append(f"| {source} | {split} | {t.names} | {len(t.bare)} "
-                         f"| {per_10k(len(t.bare), t.names):.1f} | {len(t.beside)} "
-                         f"| {per_10k(len(t.beside), t.names):.1f} |")
+    for source in [*sets, "English words"]:
+        for split in columns:
+            t = english_tally[split] if source == "English words" else unrelated[source, split]
+            cells = [str(t.names)]
+            for where in ("bare", "beside"):
+                found = getattr(t, where)
+                first = sum(o.sentence.start == 0 for o in found)
+                cells += [str(len(found)), rate(t, where), f"{first} of {t.initial[where]}"]
+            lines.append(f"| {source} | {split} | {' | '.join(cells)} |")
     lines += [
         "",
-        "Names kept per source (before any --sample), and dropped as forms of an entry or "
-        "common English words: " + "; ".join(
+        ("Names kept per source (before any --sample), and dropped as forms of an entry or "
+         "common English words: " + "; ".join(
             f"{s} {len(sets[s])} kept, {dropped[s]} dropped" for s in sets) + ". "
-        f"English words: {len(english)} alphabetic words of the top 30,000 "
-        f"({english_dropped} more dropped as forms of an entry).",
+         f"English words: {len(english)} alphabetic words of the top 30,000 "
+         f"({english_dropped} more dropped as forms of an entry)."),
         "",
         "## Recall on in-domain names",
         "",
-        (f"GeoNames items of {item_count} (phonetic_accuracy.py's set), table of their cities' "
-        "canonical names only."),
+        (f"{item_count} GeoNames items (phonetic_accuracy.py's set); the table holds their "
+         "cities' canonical names only."),
         "",
         "| split | items | right bare | wrong bare | right beside | wrong beside |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for split in splits:
+    for split in columns:
         r = recall[split]
-        lines.append(f"| {split} | {r.items} | {r.right['bare']} ({r.pct(r.right['bare']):.1f} %) "
-                     f"| {len(r.wrong['bare'])} ({r.pct(len(r.wrong['bare'])):.1f} %) "
-                     f"| {r.right['beside']} ({r.pct(r.right['beside']):.1f} %) "
-                     f"| {len(r.wrong['beside'])} ({r.pct(len(r.wrong['beside'])):.1f} %) |")
+        lines.append(f"| {split} | {r.items} | {r.right['bare']} ({pct(r, r.right['bare'])}) "
+                     f"| {len(r.wrong['bare'])} ({pct(r, len(r.wrong['bare']))}) "
+                     f"| {r.right['beside']} ({pct(r, r.right['beside'])}) "
+                     f"| {len(r.wrong['beside'])} ({pct(r, len(r.wrong['beside']))}) |")
     lines += ["", "## Targets (issue 15)", ""]
-    for split in splits:
-        names = sum(unrelated[s, split].names for s in sets)
-        bare = per_10k(sum(len(unrelated[s, split].bare) for s in sets), names)
-        beside = per_10k(sum(len(unrelated[s, split].beside) for s in sets), names)
-        r, e = recall[split], english_tally[split]
-        recall_pct = r.pct(r.right["bare"])
-        wrong_pct = max(r.pct(len(r.wrong["bare"])), r.pct(len(r.wrong["beside"])))
-        lines += [
-            (f"- {split}: unrelated names bare {bare:.1f} per 10,000 (at most {TARGET_BARE:g}): "
-            f"{met(bare <= TARGET_BARE)}; beside {beside:.1f} (at most {TARGET_BESIDE:g}): "
-            f"{met(beside <= TARGET_BESIDE)}; recall bare {recall_pct:.1f} % (at least "
-            f"{TARGET_RECALL} %): {met(recall_pct >= TARGET_RECALL)}; wrong {wrong_pct:.1f} % "
-            f"(at most {TARGET_WRONG} %): {met(wrong_pct <= TARGET_WRONG)}; English words "
-            f"rewritten {len(e.bare) + len(e.beside)} (0): "
-            f"{met(not e.bare and not e.beside)}"),
-        ]
     if args.sample:
-        lines += ["", f"*Sample run* (--sample {args.sample}): not comparable with the targets."]
-    lines += ["", "## Examples (first 30 per set, by hash order)", ""]
+        lines += [f"Not checked: a sample run (--sample {args.sample})."]
+    else:
+        for split in columns:
+            r, e, t = recall[split], english_tally[split], every[split]
+            bare, beside = (per_10k(len(t.bare), t.names), per_10k(len(t.beside), t.names))
+            least = (RECALL_BASELINE[split] if split in RECALL_BASELINE
+                     else sum(RECALL_BASELINE.values()))
+            right = min(r.right.values())
+            wrong = max(r.pct(len(r.wrong["bare"])), r.pct(len(r.wrong["beside"])))  # shown to 0.01
+            lines.append(
+                f"- {split}: unrelated names bare {bare:.1f} per 10,000 (at most "
+                f"{TARGET_BARE:g}): {met(bare <= TARGET_BARE)}; beside {beside:.1f} (at most "
+                f"{TARGET_BESIDE:g}): {met(beside <= TARGET_BESIDE)}; recall {right} items, bare "
+                f"and beside (at least {least}, today's): {met(right >= least)}; wrong "
+                f"{wrong:.2f} % (at most {TARGET_WRONG} %): {met(wrong <= TARGET_WRONG)}; "
+                f"English words rewritten {len(e.bare) + len(e.beside)} (0): "
+                f"{met(not e.bare and not e.beside)}")
+    lines += ["", f"## Examples (first {EXAMPLES} per set, by hash order)", ""]
     for title, outcomes in examples(sets, splits, unrelated, english_tally, recall):
         lines += [f"### {title}", ""]
         if not outcomes:
