@@ -224,6 +224,7 @@ TEMPLATES = {
                    "Troops moved from {place} towards {name} overnight."],
     },
 }
+LABELS = {"geonames": "GeoNames", "faker": "Faker", "kjv": "KJV"}
 KIND_OF_SOURCE = {"geonames": "place", "faker": "person", "kjv": "any"}
 
 
@@ -531,24 +532,22 @@ def render(args, sources, splits, sets, dropped, english, english_dropped, unrel
         "",
         f"| measure | {' | '.join(c.upper() for c in columns)} | target |",
         f"| --- | {' | '.join('---:' for _ in columns)} | --- |",
-        row("in-domain recall, bare", lambda c: pct(recall[c], recall[c].right["bare"]),
-            baseline),
-        row("in-domain recall, beside", lambda c: pct(recall[c], recall[c].right["beside"]),
-            baseline),
-        row("in-domain wrong, bare", lambda c: pct(recall[c], len(recall[c].wrong["bare"])),
-            f"≤ {TARGET_WRONG} %"),
-        row("in-domain wrong, beside", lambda c: pct(recall[c], len(recall[c].wrong["beside"])),
-            f"≤ {TARGET_WRONG} %"),
-        row("unrelated names rewritten /10,000, bare", lambda c: rate(every[c], "bare"),
+        row("in-domain recall, bare / beside", lambda c: (
+            f"{pct(recall[c], recall[c].right['bare'])} / "
+            f"{pct(recall[c], recall[c].right['beside'])}"), baseline),
+        row("in-domain wrong, bare / beside", lambda c: (
+            f"{pct(recall[c], len(recall[c].wrong['bare']))} / "
+            f"{pct(recall[c], len(recall[c].wrong['beside']))}"), f"≤ {TARGET_WRONG} %"),
+        row("unrelated names rewritten per 10,000, bare", lambda c: rate(every[c], "bare"),
             f"≤ {TARGET_BARE:g}"),
-        row("unrelated names rewritten /10,000, beside", lambda c: rate(every[c], "beside"),
+        row("unrelated names rewritten per 10,000, beside", lambda c: rate(every[c], "beside"),
             f"≤ {TARGET_BESIDE:g}"),
-        *(row(f"of them {source} names, bare / beside", lambda c, s=source: (
-            f"{rate(unrelated[s, c], 'bare')} / {rate(unrelated[s, c], 'beside')}"))
-          for source in sets),
+        *(row(f"of them {' / '.join(LABELS[s] for s in sets)} names, {where}",
+              lambda c, w=where: " / ".join(rate(unrelated[s, c], w) for s in sets))
+          for where in ("bare", "beside")),
         row("English words rewritten, bare / beside", lambda c: (
             f"{len(english_tally[c].bare)} / {len(english_tally[c].beside)} "
-            f"of {english_tally[c].names}"), "0"),
+            f"of {english_tally[c].names:,}"), "0"),
         "",
         "## Unrelated names, per source",
         "",
