@@ -225,6 +225,14 @@ TEMPLATES = {
                    "Troops moved from {place} towards {name} overnight."],
     },
 }
+# The issue's own examples, with the spellings its targets say must come out as written.
+ISSUE_EXAMPLES = (
+    ("The scribe Jehudi read the scroll; the queen mother Maacah and her son Shobab listened.",
+     ("Jehudi", "Maacah", "Shobab")),
+    ("Mohamed Salah, Tarik Cohen and Yousef Erakat met Mohammad Hassan.",
+     ("Mohamed Salah", "Tarik", "Yousef")),
+    ("Ali Khamenei (also spelt Khamenehi) spoke.", ("also spelt Khamenehi",)),
+)
 LABELS = {"geonames": "GeoNames", "faker": "Faker", "kjv": "KJV"}
 KIND_OF_SOURCE = {"geonames": "place", "faker": "person", "kjv": "any"}
 
@@ -459,10 +467,11 @@ def main(argv: list[str] | None = None) -> int:
         recall[split] = measure_recall(items, canonical, args.sample, split)
         print(f"english, recall {split}: done at {time.perf_counter() - started:.0f} s",
               file=sys.stderr)
+    issue = [(text, normaliser.normalise(text).text, kept) for text, kept in ISSUE_EXAMPLES]
     elapsed = time.perf_counter() - started
 
     report = render(args, sources, splits, sets, dropped, english, english_dropped, unrelated,
-                    english_tally, recall, len(items), elapsed)
+                    english_tally, recall, len(items), elapsed, issue)
     print(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_name(args.out.name + ".tmp")
@@ -494,7 +503,7 @@ def combined_recall(parts: list[Recall]) -> Recall:
 
 
 def render(args, sources, splits, sets, dropped, english, english_dropped, unrelated,
-           english_tally, recall, item_count, elapsed) -> str:
+           english_tally, recall, item_count, elapsed, issue) -> str:
     per_10k = Tally.per_10k
     columns = list(splits)
     if len(splits) == 2:  # both halves: their sum too, which the targets are about
@@ -609,6 +618,13 @@ def render(args, sources, splits, sets, dropped, english, english_dropped, unrel
                 f"{wrong:.2f} % (at most {TARGET_WRONG} %): {met(wrong <= TARGET_WRONG)}; "
                 f"English words rewritten {len(e.bare) + len(e.beside)} (0): "
                 f"{met(not e.bare and not e.beside)}")
+    spellings = [(form, form in output) for _, output, kept in issue for form in kept]
+    whole = sum(ok for _, ok in spellings)
+    lines += [(f"- the issue's example spellings left as written: {whole} of {len(spellings)}: "
+               f"{met(whole == len(spellings))}"
+               + "".join(f"; {form} {'kept' if ok else 'changed'}" for form, ok in spellings)),
+              *(f"  - {text} -> {'(unchanged)' if text == output else output}"
+                for text, output, _ in issue)]
     lines += ["", f"## Examples (first {EXAMPLES} per set, by hash order)", ""]
     for title, outcomes in examples(sets, splits, unrelated, english_tally, recall):
         lines += [f"### {title}", ""]
