@@ -80,7 +80,7 @@ except ImportError as missing:
 import wordfreq
 import yaml
 
-from normalise import Entry, Normaliser, Substitution, Table, load_table
+from normalise import Entry, NormaliseError, Normaliser, Substitution, Table, load_table
 from normalise.scan import match_key
 from normalise.table import iter_spellings, table_from_entries
 
@@ -489,7 +489,10 @@ def main(argv: list[str] | None = None) -> int:
     sources = ((["default"] if not args.no_default_table else []) + args.tables)
     if not sources:
         parser.error("no table under test: give --tables or leave out --no-default-table")
-    table = load_table(*sources)
+    try:
+        table = load_table(*sources)
+    except NormaliseError as error:
+        raise SystemExit(f"precision.py: {error}") from None
     normaliser = Normaliser(table=table, phonetic="apply")
     neighbours = Neighbours(table)
     keys = entry_keys(table)
