@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
-from .log import Substitution
+from .log import Substitution, apply
 
 if TYPE_CHECKING:
     from .rewrite import Normaliser, Result
@@ -34,13 +34,11 @@ def _init_worker(normaliser: Normaliser) -> None:
     _WORKER = normaliser
 
 
-def _work(texts: list[str]) -> list[tuple[str, list[tuple]]]:
+def _work(texts: list[str]) -> list[list[tuple]]:
+    """The records of each text, as tuples: the parent has the texts and rebuilds the output
+    from them (half the bytes to send back)."""
     assert _WORKER is not None
-    results = []
-    for text in texts:
-        result = _WORKER.normalise(text)
-        results.append((result.text, [tuple(s) for s in result.substitutions]))
-    return results
+    return [list(map(tuple, _WORKER.normalise(text).substitutions)) for text in texts]
 
 
 def normalise_batched(normaliser: Normaliser, texts: Iterable[str], jobs: int,
@@ -60,16 +58,20 @@ def normalise_batched(normaliser: Normaliser, texts: Iterable[str], jobs: int,
                 for text in batch:
                     if not isinstance(text, str):
                         raise TypeError(f"normalise() takes a str, not {type(text).__name__}")
-                pending.append(executor.submit(_work, batch))
+                pending.append((batch, executor.submit(_work, batch)))
                 if len(pending) >= window * jobs:
-                    yield from _results(pending.popleft().result(), Result)
+                    yield from _results(*pending.popleft(), Result)
             while pending:
-                yield from _results(pending.popleft().result(), Result)
+                yield from _results(*pending.popleft(), Result)
         finally:  # a consumer that stops early (or an error) leaves no work running
-            for future in pending:
+            for _, future in pending:
                 future.cancel()
 
 
-def _results(batch: list[tuple[str, list[tuple]]], result_type) -> Iterator[Result]:
-    for text, subs in batch:
-        yield result_type(text, [Substitution(*s) for s in subs])
+def _results(texts: list[str], future, result_type) -> Iterator[Result]:
+    for text, records in zip(texts, future.result()):
+        if not records:
+            yield result_type(text, [])
+            continue
+        subs = [Substitution(*r) for r in records]
+        yield result_type(apply(text, subs), subs)

@@ -106,7 +106,7 @@ def doc_result(doc: Doc) -> Result:
     if records is None:
         return Result(doc.text, [])
     kept = _RESULTS.get(id(records))
-    if kept is not None and kept[0] is records:
+    if kept is not None and kept[0] is records and kept[1].text == doc.text:
         return kept[1]
     result = Result(doc.text, [Substitution.from_dict(r) for r in records])
     _RESULTS[id(records)] = (records, result)
