@@ -30,7 +30,7 @@ import wordfreq
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from normalise import Normaliser  # noqa: E402
+from normalise import Normaliser
 
 DATA = ROOT / "benchmarks" / "data"
 MB = 1_000_000
@@ -153,7 +153,7 @@ def bench_pandas() -> None:
               for i, d in enumerate(docs)]
     series = pd.Series(values, dtype=object, name="body")
     t0 = time.perf_counter()
-    texts, records = npd.normalise(series, n, records=True)
+    _, records = npd.normalise(series, n, records=True)
     elapsed = time.perf_counter() - t0
     print(f"pandas: {len(series):,} texts ({series.isna().sum():,} missing) -> texts and "
           f"{len(records):,} records in {elapsed:.2f} s, load {load():.1f}")

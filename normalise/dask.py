@@ -59,9 +59,11 @@ def _token(normaliser: Normaliser) -> str:
 class Job:
     """One input file and where its output goes."""
 
-    source: str   # the path as the log names it (as the command would)
-    target: str   # the output file
+    source: str   # the path as given, as the log names it (as the command would)
+    target: str   # the output file, as given
     size: int
+    path: str     # absolute paths, for workers (whose working directory is their own)
+    target_path: str
 
 
 def expand(inputs: Sequence[str], out_dir: str, pattern: str = "*.txt") -> list[Job]:
@@ -87,14 +89,14 @@ def expand(inputs: Sequence[str], out_dir: str, pattern: str = "*.txt") -> list[
             raise InputError("no such file", file=item)
         for path, relative in pairs:
             target = os.path.join(out_dir, relative)
-            key = os.path.normcase(os.path.abspath(target))
+            key = os.path.abspath(target)
             if key in seen:
                 raise InputError(f"would be written to {target}, as {seen[key]} is",
                                  file=path)
-            if os.path.abspath(path) == key:
+            if os.path.samefile(path, key) if os.path.exists(key) else False:
                 raise InputError("the output would overwrite the input", file=path)
             seen[key] = path
-            jobs.append(Job(path, target, os.path.getsize(path)))
+            jobs.append(Job(path, target, os.path.getsize(path), os.path.abspath(path), key))
     return jobs
 
 
@@ -119,17 +121,18 @@ def normalise_file(normaliser: Normaliser, job: Job, encoding: str = "utf-8",
     """Normalise one file to its target (written beside it, then renamed into place): the
     log lines (bytes), substitutions per entry, and the byte offset of the first undecodable
     byte (None when there is none)."""
-    os.makedirs(os.path.dirname(os.path.abspath(job.target)), exist_ok=True)
-    directory, name = os.path.split(os.path.abspath(job.target))
+    directory, name = os.path.split(job.target_path)
+    os.makedirs(directory, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
     lines: list[bytes] = []
     try:
-        source = open_source(job.source, sys.stdin.buffer)  # a path: stdin is not read
+        source = open_source(job.path, sys.stdin.buffer)  # a path: stdin is not read
+        source.name = job.source
         with os.fdopen(fd, "wb") as out, source.stream:
             stats: FileStats = _normalise_source(normaliser, source, out.write,
                                                  encoding=encoding,
                                                  log=lines.append if log else None)
-        os.replace(temp, job.target)
+        os.replace(temp, job.target_path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)

@@ -7,13 +7,11 @@ import subprocess
 import sys
 
 import pytest
+import spacy  # in the test extra: CI runs these tests, none skipped
+from spacy.tokens import Doc, DocBin
 
-spacy = pytest.importorskip("spacy")  # in the test extra: runs in CI
-
-from spacy.tokens import Doc, DocBin  # noqa: E402
-
-import normalise.spacy as nspacy  # noqa: E402
-from normalise import Normaliser, Result  # noqa: E402
+import normalise.spacy as nspacy
+from normalise import Normaliser, Result
 
 CONFIG = {"nlp": {"tokenizer": {"@tokenizers": nspacy.TOKENIZER_NAME}}}
 TEXTS = [
