@@ -65,12 +65,26 @@ def dumps(obj: Any) -> bytes:
 
 
 def reduce_normaliser(normaliser: Any) -> tuple:
-    """``__reduce__`` of a :class:`~normalise.Normaliser`: its state as canonical bytes."""
-    return (restore, (type(normaliser), dumps(normaliser.__getstate__())))
+    """``__reduce__`` of a :class:`~normalise.Normaliser`: its state as canonical bytes.
+
+    The pure-Python pickler is an order of magnitude slower than the C one (seconds for the
+    largest tables), so the bytes are kept on the object once made, or once read (a built
+    normaliser does not change), outside its state: sending it to many workers, or writing
+    it to the cache after reading it, costs one pickling at most."""
+    data = normaliser.__dict__.get(_KEPT)
+    if data is None:
+        data = dumps(normaliser.__getstate__())
+        normaliser.__dict__[_KEPT] = data
+    return (restore, (type(normaliser), data))
 
 
 def restore(cls: type, data: bytes) -> Any:
     """The normaliser that :func:`reduce_normaliser` wrote."""
     normaliser = cls.__new__(cls)
     normaliser.__setstate__(pickle.loads(data))
+    normaliser.__dict__[_KEPT] = data
     return normaliser
+
+
+#: The attribute that keeps a normaliser's canonical bytes (never part of its state).
+_KEPT = "_canonical_state"
