@@ -184,7 +184,7 @@ def bench_dask(mb: int) -> None:
         whole = time.perf_counter() - t0
         from distributed import Client, LocalCluster
 
-        with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
+        with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0",
                           silence_logs=40) as cluster, Client(cluster) as client:
             n = Normaliser.cached()
             t0 = time.perf_counter()

@@ -172,7 +172,7 @@ def run_corpus(inputs: Sequence[str], out_dir: str, normaliser: Normaliser, *,
             else:
                 cluster = stack.enter_context(LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=40))
+                    dashboard_address=":0", silence_logs=40))
                 client = stack.enter_context(Client(cluster))
         count = max(1, len(client.scheduler_info(n_workers=-1)["workers"]))
         shared = client.scatter(normaliser, broadcast=True)

@@ -18,9 +18,6 @@ from normalise.cli import main
 from normalise.dask import expand, normalise_bag, normalise_column, run_corpus
 from normalise.errors import InputError
 
-# One cluster for every test here: all of them on one xdist worker.
-pytestmark = pytest.mark.xdist_group("dask")
-
 FILES = {
     "a.txt": "Taleban fighters reached Taliqan.\nThe road to Qunduz was shut.\n",
     "b.txt": "Elders in Mazar-e-Sharif met.\r\nKondooz was quiet; Paris was not.\r\n",
@@ -33,8 +30,10 @@ FILES = {
 
 @pytest.fixture(scope="session")
 def client():
+    """One LocalCluster of two worker processes per test process (pytest-xdist may run these
+    tests in two processes: then each starts its own)."""
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, silence_logs=40) as cluster, \
+                                  dashboard_address=":0", silence_logs=40) as cluster, \
             distributed.Client(cluster) as client:
         yield client
 
