@@ -100,7 +100,7 @@ def load() -> float:
 def bench_pickle() -> None:
     n = Normaliser()
     before = pickle.dumps(n)
-    docs = documents(10_000)
+    docs = documents(12_500)  # about 10 MB
     size = sum(len(d.encode()) for d in docs)
     t0 = time.perf_counter()
     for doc in docs:
