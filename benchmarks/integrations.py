@@ -19,6 +19,7 @@ import filecmp
 import os
 import pickle
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -159,7 +160,22 @@ def bench_pandas() -> None:
           f"{len(records):,} records in {elapsed:.2f} s, load {load():.1f}")
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _process_cpu() -> float:
+    return time.process_time()
+
+
 def bench_dask(mb: int) -> None:
+    """The command in one process against ``normalise dask`` (cluster start included) and
+    ``run_corpus`` on a running LocalCluster of 2 workers. Wall times, and CPU seconds (the
+    command's; the busier worker's): on a shared machine the wall times say how busy it was,
+    the CPU seconds how the work divides."""
+    from distributed import Client, LocalCluster
+
     from normalise.dask import run_corpus
 
     corpus = corpus_dir(mb)
@@ -172,28 +188,33 @@ def bench_dask(mb: int) -> None:
     size = sum(os.path.getsize(f) for f in files) / MB
     cmd = [sys.executable, "-m", "normalise"]
     subprocess.run([*cmd, "explain", "Taleqan"], check=True, capture_output=True)  # warm cache
-    for repeat in range(2):
-        # The CLI in one process: every file through the filter, text and log written.
-        t0 = time.perf_counter()
-        subprocess.run([*cmd, *files, "-o", str(cli_dir / "all.txt"), "--log",
-                        str(cli_dir / "log.jsonl")], check=True)
-        cli = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        subprocess.run([*cmd, "dask", str(corpus), "-O", str(dask_dir), "--log",
-                        str(out / "dask.jsonl"), "--workers", "2", "--no-progress"], check=True)
-        whole = time.perf_counter() - t0
-        from distributed import Client, LocalCluster
-
-        with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0",
-                          silence_logs=40) as cluster, Client(cluster) as client:
-            n = Normaliser.cached()
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0",
+                      silence_logs=40) as cluster, Client(cluster) as client:
+        n = Normaliser.cached()
+        for _ in range(2):
+            cpu0 = _children_cpu()
+            t0 = time.perf_counter()
+            subprocess.run([*cmd, *files, "-o", str(cli_dir / "all.txt"), "--log",
+                            str(cli_dir / "log.jsonl")], check=True)
+            cli = time.perf_counter() - t0
+            cli_cpu = _children_cpu() - cpu0
+            t0 = time.perf_counter()
+            subprocess.run([*cmd, "dask", str(corpus), "-O", str(dask_dir), "--log",
+                            str(out / "dask.jsonl"), "--workers", "2", "--no-progress"],
+                           check=True)
+            whole = time.perf_counter() - t0
+            before = client.run(_process_cpu)
             t0 = time.perf_counter()
             run_corpus([str(corpus)], str(out / "dask2"), n, client=client)
             warm = time.perf_counter() - t0
-        print(f"dask: {size:.0f} MB in {len(files)} files; CLI one process {cli:.2f} s; "
-              f"'normalise dask --workers 2' {whole:.2f} s ({cli / whole:.2f}x, cluster start "
-              f"included); run_corpus on a running 2-worker cluster {warm:.2f} s "
-              f"({cli / warm:.2f}x); load {load():.1f}")
+            after = client.run(_process_cpu)
+            worker_cpu = max(after[w] - before[w] for w in after)
+            print(f"dask: {size:.0f} MB in {len(files)} files, load {load():.1f}\n"
+                  f"  command, one process:            {cli:6.2f} s wall, {cli_cpu:6.2f} s CPU\n"
+                  f"  'normalise dask --workers 2':    {whole:6.2f} s wall ({cli / whole:.2f}x; "
+                  f"cluster start included)\n"
+                  f"  run_corpus, running 2 workers:   {warm:6.2f} s wall ({cli / warm:.2f}x), "
+                  f"busier worker {worker_cpu:.2f} s CPU ({cli_cpu / worker_cpu:.2f}x)")
     joined = b"".join((dask_dir / Path(f).name).read_bytes() for f in files)
     same_text = joined == (cli_dir / "all.txt").read_bytes()
     same_log = filecmp.cmp(out / "dask.jsonl", cli_dir / "log.jsonl", shallow=False)

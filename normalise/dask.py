@@ -24,19 +24,20 @@ import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import dask
-import dask.bag
-import dask.dataframe
-import pandas as pd
 from dask.base import normalize_token
 
-from . import pandas as npd
 from .errors import InputError
 from .rewrite import Normaliser
 from .state import dumps
 from .stream import FileStats, open_source
 from .stream import normalise_source as _normalise_source
+
+if TYPE_CHECKING:  # pandas and dask.dataframe take seconds to import: only where used
+    import dask.bag
+    import dask.dataframe
+    import pandas as pd
 
 #: Inputs grouped into tasks of about this many bytes (a file is never split): big enough
 #: that a task's overhead (milliseconds) is lost in its work, small enough to balance.
@@ -174,7 +175,7 @@ def run_corpus(inputs: Sequence[str], out_dir: str, normaliser: Normaliser, *,
                     n_workers=workers, threads_per_worker=1, processes=True,
                     dashboard_address=":0", silence_logs=40))
                 client = stack.enter_context(Client(cluster))
-        count = max(1, len(client.scheduler_info(n_workers=-1)["workers"]))
+        count = max(1, len(client.nthreads()))
         shared = client.scatter(normaliser, broadcast=True)
         futures = [client.submit(_normalise_files, shared, group, encoding, log, pure=False)
                    for group in tasks(jobs, count)]
@@ -214,10 +215,14 @@ def normalise_bag(bag: dask.bag.Bag, normaliser: Normaliser, *, records: bool = 
 
 
 def _column_texts(series: pd.Series, normaliser: Normaliser) -> pd.Series:
+    from . import pandas as npd
+
     return npd.normalise(series, normaliser)
 
 
 def _column_records(series: pd.Series, normaliser: Normaliser) -> pd.DataFrame:
+    from . import pandas as npd
+
     return npd.normalise(series, normaliser, records=True)[1]
 
 
@@ -226,6 +231,8 @@ def normalise_column(frame: dask.dataframe.DataFrame, column: str, normaliser: N
     """The column's normalised texts as a Dask Series (same index and partitions; missing
     values kept); with ``records=True`` a Dask DataFrame of substitution records whose first
     column holds the row's index label (see :mod:`normalise.pandas`)."""
+    from . import pandas as npd
+
     series = frame[column]
     if not records:
         return series.map_partitions(_column_texts, normaliser, meta=series._meta)
