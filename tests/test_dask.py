@@ -87,8 +87,9 @@ def test_outputs_and_log_are_the_commands(client, corpus, tmp_path, monkeypatch,
 def test_the_command_on_a_scheduler_address(client, corpus, tmp_path):
     address = client.scheduler.address
     run = _cli("dask", "corpus", "-O", "out", "--log", "d.jsonl", "--scheduler", address,
-               "--stats", "--glob", "*.txt", cwd=tmp_path)
+               "--stats", "--glob", "*.txt", "--progress", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
+    assert b"100% Completed" in run.stderr and not run.stdout  # Dask's bar, on stderr
     assert b"corpus/sub/d.txt: invalid utf-8 at byte 9" in run.stderr
     assert b"Taliban" in run.stderr and b"total" in run.stderr
     names = sorted(str(p.relative_to(tmp_path)) for p in corpus.rglob("*.txt"))
