@@ -113,15 +113,20 @@ def bench_pickle() -> None:
 
 
 def bench_batch() -> None:
+    """normalise_many in one process and in two: wall time, and CPU seconds of this process
+    and of the workers (both together; they share the work evenly)."""
     n = Normaliser()
     docs = documents(20_000)
     size = sum(len(d.encode()) for d in docs) / MB
     for jobs in (1, 2):
+        cpu, children = time.process_time(), _children_cpu()
         t0 = time.perf_counter()
         out = list(n.normalise_many(docs, jobs=jobs))
         elapsed = time.perf_counter() - t0
+        cpu, children = time.process_time() - cpu, _children_cpu() - children
         print(f"normalise_many jobs={jobs}: {len(out):,} docs, {size:.1f} MB in {elapsed:.2f} s "
-              f"({size / elapsed:.2f} MB/s), load {load():.1f}")
+              f"({size / elapsed:.2f} MB/s); CPU: this process {cpu:.2f} s, workers "
+              f"{children:.2f} s; load {load():.1f}")
 
 
 def bench_spacy() -> None:
