@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import glob
 import hashlib
+import logging
 import os
 import sys
 import tempfile
@@ -123,16 +124,26 @@ def normalise_file(normaliser: Normaliser, job: Job, encoding: str = "utf-8",
     log lines (bytes), substitutions per entry, and the byte offset of the first undecodable
     byte (None when there is none)."""
     directory, name = os.path.split(job.target_path)
-    os.makedirs(directory, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+    except OSError as err:
+        raise InputError(f"cannot write: {err.strerror}", file=job.target) from None
     lines: list[bytes] = []
     try:
-        source = open_source(job.path, sys.stdin.buffer)  # a path: stdin is not read
+        try:
+            source = open_source(job.path, sys.stdin.buffer)  # a path: stdin is not read
+        except OSError as err:
+            raise InputError(f"cannot read: {err.strerror}", file=job.source) from None
         source.name = job.source
         with os.fdopen(fd, "wb") as out, source.stream:
-            stats: FileStats = _normalise_source(normaliser, source, out.write,
-                                                 encoding=encoding,
-                                                 log=lines.append if log else None)
+            try:
+                stats: FileStats = _normalise_source(normaliser, source, out.write,
+                                                     encoding=encoding,
+                                                     log=lines.append if log else None)
+            except UnicodeError as err:  # a codec that refuses the bytes (UTF-16 with no BOM)
+                raise InputError(f"cannot decode as {encoding}: {err}",
+                                 file=job.source) from None
         os.replace(temp, job.target_path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -173,7 +184,7 @@ def run_corpus(inputs: Sequence[str], out_dir: str, normaliser: Normaliser, *,
             else:
                 cluster = stack.enter_context(LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True,
-                    dashboard_address=":0", silence_logs=40))
+                    dashboard_address=":0", silence_logs=logging.CRITICAL))
                 client = stack.enter_context(Client(cluster))
         count = max(1, len(client.nthreads()))
         shared = client.scatter(normaliser, broadcast=True)

@@ -136,3 +136,18 @@ def test_bag_and_dataframe_column(client):
     log = normalise_column(ddf, "body", n, records=True).compute()
     assert list(log.columns)[:2] == ["doc", "original"]
     assert log["doc"].tolist() == [100, 102, 104, 106, 108, 110]
+
+
+def test_a_file_the_workers_cannot_decode_or_write_is_one_line(client, corpus, tmp_path,
+                                                               monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    address = client.scheduler.address
+    status, _, err = _main(capsys, "dask", "corpus/a.txt", "-O", "out", "--encoding", "utf-16",
+                           "--scheduler", address, "--log", "l.jsonl")
+    assert status == 2
+    assert err == ("normalise: corpus/a.txt: cannot decode as utf-16: UTF-16 stream does not "
+                   "start with BOM\n")
+    assert not (tmp_path / "l.jsonl").exists() and not list((tmp_path / "out").iterdir())
+    (tmp_path / "taken").write_text("a file, not a directory")
+    status, _, err = _main(capsys, "dask", "corpus/a.txt", "-O", "taken", "--scheduler", address)
+    assert status == 2 and err.startswith("normalise: taken/a.txt: cannot write: ")
