@@ -8,13 +8,22 @@ from __future__ import annotations
 import polars as pl
 
 from .log import Substitution
-from .pandas import default_normaliser
 from .rewrite import Normaliser
 
 _SCHEMA = {"row": pl.Int64, "original": pl.String, "replacement": pl.String,
            "start": pl.Int64, "end": pl.Int64, "out_start": pl.Int64, "out_end": pl.Int64,
            "rule": pl.String, "entry": pl.String, "score": pl.Float64, "note": pl.String}
 assert list(_SCHEMA)[1:] == list(Substitution._fields)
+
+_DEFAULT: Normaliser | None = None
+
+
+def default_normaliser() -> Normaliser:
+    """``Normaliser.cached()``, built once per process (pandas need not be installed)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Normaliser.cached()
+    return _DEFAULT
 
 
 def normalise(series: pl.Series, normaliser: Normaliser | None = None, *,
