@@ -38,9 +38,10 @@ examples:
   normalise explain Taleqan Taluqan         say what would happen to words, and why
   normalise check mine.yaml                 validate a table
   normalise suggest --format yaml reports/  propose table entries from a corpus
+  normalise dask corpus/ -O out/ --log l.jsonl  a corpus on a Dask cluster
   normalise -- undo                         a file named like a command (or ./undo)
 
-commands: undo, explain, check, suggest (normalise COMMAND --help)
+commands: undo, explain, check, suggest, dask (normalise COMMAND --help)
 exit status: 0 ok, 1 check found problems, 2 usage error, unreadable input or invalid table,
 130 interrupted, 141 output closed early, 143 terminated
 """
@@ -557,6 +558,16 @@ def _corpus_progress(wanted: bool | None, paths: Sequence[str], stack: ExitStack
     return _bar(sum(sizes) if "-" not in paths else None, "suggest", stack)
 
 
+def run_dask(argv: Sequence[str]) -> int:
+    """``normalise dask``: a corpus on a Dask cluster (:mod:`normalise.dask`)."""
+    try:
+        from .dask import run_dask as run
+    except ImportError as err:
+        raise UsageError(f"'normalise dask' needs the dask extra ({err.name} is missing): "
+                         "pip install 'normalise[dask]'") from None
+    return run(argv)
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -565,7 +576,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     handlers: dict[str, Callable[[Sequence[str]], int]] = {
         "undo": run_undo, "explain": run_explain, "check": run_check,
-        "suggest": run_suggest}
+        "suggest": run_suggest, "dask": run_dask}
     signal.signal(signal.SIGTERM, _terminate)
     try:
         if argv and argv[0] in handlers:

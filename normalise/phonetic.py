@@ -238,6 +238,9 @@ class _Substitutes(dict[tuple[str, str], float]):
         super().__init__()
         self._costs = costs
 
+    def __reduce__(self):
+        return (_Substitutes, (self._costs,))  # a memo: it travels empty, so pickles do not grow
+
     def __missing__(self, pair: tuple[str, str]) -> float:
         cost = self[pair] = self._costs.substitute(*pair)
         return cost

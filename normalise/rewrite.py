@@ -193,6 +193,17 @@ class Result:
     def changed(self) -> bool:
         return bool(self._applied)
 
+    def to_dict(self) -> dict:
+        """Plain data (str, int, float, lists, dicts): for JSON, msgpack (spaCy's
+        ``Doc.user_data``), Arrow columns. :meth:`from_dict` rebuilds an equal Result."""
+        return {"text": self.text, "substitutions": [s.to_dict() for s in self.substitutions]}
+
+    @classmethod
+    def from_dict(cls, record: dict) -> Result:
+        """The Result :meth:`to_dict` gave; raises :class:`~normalise.LogError` on a bad
+        record."""
+        return cls(record["text"], [Substitution.from_dict(s) for s in record["substitutions"]])
+
     def normalised_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the input to the output; a cut substitution is taken whole."""
         return (self._map(start, "start", "end", "out_start", "out_end", True),
@@ -455,8 +466,16 @@ class Normaliser:
         pieces.append(text[pos:])
         return Result("".join(pieces), subs)
 
-    def normalise_many(self, texts: Iterable[str]) -> Iterator[Result]:
-        """Normalise a stream of documents lazily, one result per text."""
+    def normalise_many(self, texts: Iterable[str], *, jobs: int = 1,
+                       batch_size: int | None = None) -> Iterator[Result]:
+        """Normalise a stream of documents lazily, one result per text, in order; with
+        ``jobs`` > 1 in that many worker processes, ``batch_size`` documents at a time (see
+        :mod:`normalise.batch`)."""
+        if jobs > 1:
+            from .batch import BATCH_SIZE, normalise_batched
+
+            yield from normalise_batched(self, texts, jobs, batch_size or BATCH_SIZE)
+            return
         for text in texts:
             yield self.normalise(text)
 
@@ -489,6 +508,13 @@ class Normaliser:
                 "margin": self.margin, "scanner": self._scanner, "matcher": self._matcher,
                 "chaining": self._settling.chaining,
                 "embedded_keys": self._settling.embedded_keys}
+
+    def __reduce__(self):
+        # Canonical bytes (sets in sorted order): the same tables and options pickle alike in
+        # every process, before and after use, so a ``datasets`` fingerprint is stable.
+        from .state import reduce_normaliser
+
+        return reduce_normaliser(self)
 
     def __setstate__(self, state) -> None:
         self.table = state["table"]
