@@ -25,6 +25,7 @@ from typing import AnyStr, BinaryIO, NamedTuple
 
 from .log import Substitution, log_template
 from .rewrite import Normaliser
+from .textcodec import ERRORS, needs_head, read_head, with_byte_order
 
 #: Bytes read at a time from a regular file (a pipe gives what it has, up to this).
 READ_SIZE = 1 << 20
@@ -33,7 +34,7 @@ READ_SIZE = 1 << 20
 #: matched. The same with and without worker processes, so that both give the same log.
 CHUNK_CHARS = 1 << 20
 _BREAKS = ("\n", "\r")
-_UNDECODABLE = re.compile("[\udc80-\udcff]")
+_UNDECODABLE = re.compile("[\udc00-\udcff]")
 
 
 @dataclass
@@ -53,12 +54,16 @@ class FileStats:
     name: str
     counts: Counter = field(default_factory=Counter)
     invalid_at: int | None = None    # byte offset of the first undecodable byte
+    encoding: str = "utf-8"          # the codec used (utf-16 resolved to its byte order)
+    records: int = 0                 # log records written
+    bytes_in: int = 0                # bytes read
+    bytes_out: int = 0               # bytes written
 
 
 def read_chunks(source: Source, encoding: str, on_bytes: Callable[[int], None] | None = None,
                 chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
     """Decoded text of ``source`` in chunks that end at a line end where possible."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="surrogateescape")
+    decoder = codecs.getincrementaldecoder(encoding)(errors=ERRORS)
     return _chunked(source, on_bytes, lambda block: decoder.decode(block, final=not block),
                     _cut, chunk_chars)
 
@@ -314,12 +319,25 @@ def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[by
     codec, UTF-16 say, cannot be cut as bytes)."""
     stats = FileStats(source.name)
     locator = Locator()
-    raw = codecs.lookup(encoding).name == "utf-8"
+    encoding = codecs.lookup(encoding).name
+    if needs_head(encoding):
+        head = read_head(getattr(source.stream, "read1", None) or source.stream.read)
+        encoding = with_byte_order(encoding, head)
+        source = Source(source.name, _Prefixed(head, source.stream), source.size,
+                        source.interactive)
+    stats.encoding = encoding
+    raw = encoding == "utf-8"
+
+    def counted(size: int) -> None:
+        stats.bytes_in += size
+        if on_bytes is not None:
+            on_bytes(size)
+
     chunks: Iterable[bytes | str] = (
-        read_byte_chunks(source, on_bytes, chunk_chars) if raw
-        else read_chunks(source, encoding, on_bytes, chunk_chars))
-    encoder = codecs.getincrementalencoder(encoding)(errors="surrogateescape")
-    measure = codecs.getincrementalencoder(encoding)(errors="surrogateescape")
+        read_byte_chunks(source, counted, chunk_chars) if raw
+        else read_chunks(source, encoding, counted, chunk_chars))
+    encoder = codecs.getincrementalencoder(encoding)(errors=ERRORS)
+    measure = codecs.getincrementalencoder(encoding)(errors=ERRORS)
     bytes_before = 0  # counted only until the first undecodable byte is found
     window = 1 if source.interactive else 2
     log_name = source.name if log is not None else None
@@ -333,16 +351,37 @@ def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[by
                 bytes_before += len(measure.encode(chunk))
             else:
                 stats.invalid_at = bytes_before + len(measure.encode(chunk[:result.invalid]))
-        write(result.out if raw else encoder.encode(result.out))  # type: ignore[arg-type]
+        out = result.out if raw else encoder.encode(result.out)
+        stats.bytes_out += len(out)
+        write(out)  # type: ignore[arg-type]
         if flush is not None and source.interactive:
             flush()
         stats.counts.update(result.counts)
         if log is not None and result.log:
             log(locator.place(result))
+            stats.records += len(result.fields) // 6
         locator.advance(result)
     if not raw:
-        write(encoder.encode("", final=True))
+        tail = encoder.encode("", final=True)
+        stats.bytes_out += len(tail)
+        write(tail)
     return stats
+
+
+class _Prefixed:
+    """A binary stream whose first bytes were already read (to see a byte order mark)."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self.head, self.stream = head, stream
+
+    def read1(self, size: int = -1) -> bytes:
+        if self.head:
+            head, self.head = self.head, b""
+            return head
+        read = getattr(self.stream, "read1", None) or self.stream.read
+        return read(size)
+
+    read = read1
 
 
 def open_source(path: str, stdin: BinaryIO) -> Source:
