@@ -278,7 +278,7 @@ class Normaliser:
         except OSError:  # an unreadable table: the build says so, file named
             return build()
         return cache.load_or_build(first, build, None if cache_dir is None else Path(cache_dir),
-                                   unchanged=lambda: key() == first)
+                                   unchanged=lambda: key() == first, kind=cls)
 
     @property
     def matcher(self) -> PhoneticMatcher | None:
