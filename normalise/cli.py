@@ -20,10 +20,11 @@ from .atomic import AtomicFile, Claims, check_target, stream_identity
 from .diff import StreamDiff, diff_label
 from .errors import InputError, LogError, NormaliseError, TableError
 from .log import read_log_files, summary_line
+from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE
+from .restore import undo_files
 from .rewrite import PHONETIC_MODES, Normaliser
-from .stream import Source, make_executor, normalise_source, open_source
+from .stream import Source, WorkerDied, make_executor, normalise_source, open_source
 from .textcodec import EncodingError, check_encoding
-from .undo import undo_files
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_PIPE, EXIT_TERMINATED = (
     0, 1, 2, 130, 141, 143)
@@ -41,7 +42,7 @@ examples:
   normalise suggest --format yaml reports/  propose table entries from a corpus
   normalise -- undo                         a file named like a command (or ./undo)
 
-commands: undo, explain, check, suggest (normalise COMMAND --help)
+commands: undo, explain, check, suggest, help (normalise help COMMAND)
 exit status: 0 ok, 1 check found problems, 2 usage error, unreadable input or invalid table,
 130 interrupted, 141 output closed early, 143 terminated
 """
@@ -71,7 +72,12 @@ def _table_options(parser: argparse.ArgumentParser, phonetic: bool = True) -> No
                            help="phonetic matcher for spellings no table lists: off, suggest "
                                 "(log candidates, change nothing) or apply (default)")
         group.add_argument("--min-score", type=_score, default=None, metavar="X",
-                           help="lowest phonetic score (0-1) that may rewrite a word")
+                           help="lowest phonetic score (0-1) that may rewrite a word "
+                                f"(default {DEFAULT_MIN_SCORE})")
+        group.add_argument("--margin", type=_score, default=None, metavar="X",
+                           help="how far (0-1) the best entry must beat the next one "
+                                f"(default {DEFAULT_MARGIN}; less when every other entry is "
+                                "far off)")
 
 
 def _progress_options(group) -> None:
@@ -117,7 +123,7 @@ def filter_parser() -> argparse.ArgumentParser:
                     "keeping every other byte, and log each substitution.")
     parser.add_argument("files", nargs="*", metavar="FILE",
                         help="input files ('-' is standard input; none: standard input)")
-    parser.add_argument("--version", action="version", version=f"normalise {__version__}")
+    parser.add_argument("--version", "-V", action="version", version=f"normalise {__version__}")
     out = parser.add_argument_group("output")
     out.add_argument("-o", "--output", metavar="PATH",
                      help="write the text to PATH (atomically) instead of standard output")
@@ -136,7 +142,8 @@ def filter_parser() -> argparse.ArgumentParser:
                      help="input encoding; the output uses the same (default utf-8)")
     run = parser.add_argument_group("running")
     run.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
-                     help="normalise in N processes (files, or chunks of large inputs)")
+                     help="normalise in N processes (chunks of large inputs; at most one "
+                          "per processor)")
     _progress_options(run)
     _table_options(parser)
     return parser
@@ -146,7 +153,8 @@ def _normaliser(args, phonetic: str | None = None) -> Normaliser:
     build = Normaliser if args.no_cache else Normaliser.cached
     return build(args.table, default_table=not args.no_default_table,
                  phonetic=phonetic or getattr(args, "phonetic", "off"),
-                 min_score=getattr(args, "min_score", None))
+                 min_score=getattr(args, "min_score", None),
+                 margin=getattr(args, "margin", None))
 
 
 # ---------------------------------------------------------------- output sinks
@@ -317,6 +325,8 @@ def _check_readable(path: str) -> None:
 
 
 def _open(path: str, stack: ExitStack) -> Source:
+    if path == "-" and sys.stdin is None:
+        raise InputError("closed: nothing to read (name a FILE)", file="standard input")
     try:
         source = open_source(path, sys.stdin.buffer)
     except OSError as err:
@@ -580,6 +590,19 @@ def _corpus_progress(wanted: bool | None, paths: Sequence[str], stack: ExitStack
     return _bar(sum(sizes) if "-" not in paths else None, "suggest", stack)
 
 
+# ---------------------------------------------------------------- help
+
+
+def run_help(argv: Sequence[str]) -> int:
+    """``normalise help [COMMAND]``: the help of the filter or of a command."""
+    commands = {"undo": run_undo, "explain": run_explain, "check": run_check,
+                "suggest": run_suggest}
+    if len(argv) > 1 or (argv and argv[0] not in commands):
+        raise UsageError(f"help: no such command: {' '.join(argv)} "
+                         f"(commands: {', '.join(commands)})")
+    return commands[argv[0]](["--help"]) if argv else run_filter(["--help"])
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -588,7 +611,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     handlers: dict[str, Callable[[Sequence[str]], int]] = {
         "undo": run_undo, "explain": run_explain, "check": run_check,
-        "suggest": run_suggest}
+        "suggest": run_suggest, "help": run_help}
     signal.signal(signal.SIGTERM, _terminate)
     try:
         if argv and argv[0] in handlers:
@@ -599,6 +622,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"normalise: {err}", file=sys.stderr)
         status = EXIT_ERROR
     except (NormaliseError, TableError, InputError) as err:
+        print(f"normalise: {err}", file=sys.stderr)
+        status = EXIT_ERROR
+    except WorkerDied as err:
         print(f"normalise: {err}", file=sys.stderr)
         status = EXIT_ERROR
     except KeyboardInterrupt:

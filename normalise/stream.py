@@ -19,6 +19,7 @@ import stat
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from operator import add
 from typing import AnyStr, BinaryIO, NamedTuple
@@ -262,11 +263,40 @@ def first_invalid(text: str) -> int | None:
 
 _WORKER: Normaliser | None = None
 
+#: The most worker processes ``--jobs`` starts: more only share the same cores.
+def max_jobs() -> int:
+    """The processors this process may run on (``--jobs`` is capped to it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended abruptly (killed, out of memory): the run cannot finish."""
+
 
 def _init_worker(normaliser: Normaliser) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler
+    _die_with_parent()
     _WORKER = normaliser
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies (PR_SET_PDEATHSIG), so a killed
+    parent leaves no worker behind; then make sure the parent did not die already."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return  # not Linux: the pool's own checks stop workers when the parent exits
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _work(chunk: bytes | str, log_name: str | None) -> ChunkResult:
@@ -275,11 +305,21 @@ def _work(chunk: bytes | str, log_name: str | None) -> ChunkResult:
 
 
 def make_executor(normaliser: Normaliser, jobs: int) -> Executor | None:
-    """A pool of ``jobs`` worker processes that each hold a copy of the normaliser."""
+    """A pool of ``jobs`` worker processes (at most :func:`max_jobs`) that each hold a copy
+    of the normaliser."""
+    jobs = min(jobs, max_jobs())
     if jobs <= 1:
         return None
     return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                initargs=(normaliser,))
+
+
+def _result(future) -> ChunkResult:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerDied("a worker process died (killed or out of memory); no output file "
+                         "was written") from None
 
 
 def normalise_chunks(normaliser: Normaliser, chunks: Iterable[bytes | str],
@@ -295,13 +335,18 @@ def normalise_chunks(normaliser: Normaliser, chunks: Iterable[bytes | str],
     limit = window * getattr(executor, "_max_workers", 2)
     pending: deque = deque()
     for chunk in chunks:
-        pending.append((chunk, executor.submit(_work, chunk, log_name)))
+        try:
+            future = executor.submit(_work, chunk, log_name)
+        except BrokenProcessPool:
+            raise WorkerDied("a worker process died (killed or out of memory); no output "
+                             "file was written") from None
+        pending.append((chunk, future))
         if len(pending) >= limit:
             done_chunk, future = pending.popleft()
-            yield done_chunk, future.result()
+            yield done_chunk, _result(future)
     while pending:
         done_chunk, future = pending.popleft()
-        yield done_chunk, future.result()
+        yield done_chunk, _result(future)
 
 
 def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[bytes], None], *,
