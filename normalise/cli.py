@@ -173,7 +173,10 @@ class LogSink:
 
     def write(self, lines: bytes) -> None:
         """JSON Lines, already encoded (lone surrogates as ``\\udcXX`` escapes)."""
-        self.stream.write(lines)
+        if self.atomic is not None:
+            self.atomic.write(lines)
+        else:
+            self.stream.write(lines)
 
     def commit(self) -> None:
         if self.atomic is not None:

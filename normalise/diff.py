@@ -8,7 +8,6 @@ from temporary files, and a hunk that grows large is spooled to disk too.
 
 from __future__ import annotations
 
-import codecs
 import io
 import os
 import tempfile
@@ -17,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from itertools import zip_longest
 
-from .textcodec import ERRORS
+from .textcodec import ERRORS, encode_text
 
 CONTEXT = 3
 _SPOOL = 1 << 20
@@ -43,11 +42,10 @@ class StreamDiff:
         """Write the unified diff (``a/label``, ``b/label``) to ``out``; nothing when the
         texts are equal."""
         old, new = (self._lines(f, encoding) for f in (self.old, self.new))
-        encode = codecs.getencoder(encoding)
         header = [f"--- a/{label}\n", f"+++ b/{label}\n"]
 
         def emit(text: str) -> None:
-            out(encode(text, ERRORS)[0])
+            out(encode_text(text, encoding))
 
         for hunk in _hunks(old, new):
             while header:

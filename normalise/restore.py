@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .errors import LogError
 from .log import LogFile, Substitution, apply, undo
-from .textcodec import ERRORS, with_byte_order
+from .textcodec import ERRORS, encode_text, with_byte_order
 
 
 def undo_files(data: bytes, files: list[LogFile], select: str | None = None,
@@ -82,7 +82,7 @@ def _restore(data: bytes, part: LogFile, encoding: str | None) -> bytes:
         again = apply(original, subs)
     except LogError as err:
         raise LogError(f"{part.name!r}: {err.message}: the log does not fit the text") from None
-    restored = original.encode(codec, ERRORS)
+    restored = encode_text(original, codec)
     if again != text or len(restored) != part.summary["bytes"]:
         raise LogError(f"{part.name!r}: the restored text has {len(restored)} bytes, the input "
                        f"had {part.summary['bytes']}: the log does not fit the text")

@@ -26,7 +26,7 @@ from typing import AnyStr, BinaryIO, NamedTuple
 
 from .log import Substitution, log_template
 from .rewrite import Normaliser
-from .textcodec import ERRORS, needs_head, read_head, with_byte_order
+from .textcodec import ERRORS, encode_text, needs_head, read_head, with_byte_order
 
 #: Bytes read at a time from a regular file (a pipe gives what it has, up to this).
 READ_SIZE = 1 << 20
@@ -381,8 +381,6 @@ def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[by
     chunks: Iterable[bytes | str] = (
         read_byte_chunks(source, counted, chunk_chars) if raw
         else read_chunks(source, encoding, counted, chunk_chars))
-    encoder = codecs.getincrementalencoder(encoding)(errors=ERRORS)
-    measure = codecs.getincrementalencoder(encoding)(errors=ERRORS)
     bytes_before = 0  # counted only until the first undecodable byte is found
     window = 1 if source.interactive else 2
     log_name = source.name if log is not None else None
@@ -393,10 +391,11 @@ def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[by
                     stats.invalid_at = bytes_before + result.invalid
                 bytes_before += len(chunk)
             elif result.invalid is None:
-                bytes_before += len(measure.encode(chunk))
+                bytes_before += len(encode_text(chunk, encoding))
             else:
-                stats.invalid_at = bytes_before + len(measure.encode(chunk[:result.invalid]))
-        out = result.out if raw else encoder.encode(result.out)
+                stats.invalid_at = bytes_before + len(encode_text(chunk[:result.invalid],
+                                                                  encoding))
+        out = result.out if raw else encode_text(result.out, encoding)
         stats.bytes_out += len(out)
         write(out)  # type: ignore[arg-type]
         if flush is not None and source.interactive:
@@ -406,10 +405,6 @@ def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[by
             log(locator.place(result))
             stats.records += len(result.fields) // 6
         locator.advance(result)
-    if not raw:
-        tail = encoder.encode("", final=True)
-        stats.bytes_out += len(tail)
-        write(tail)
     return stats
 
 

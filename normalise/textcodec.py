@@ -15,13 +15,14 @@ multi-byte encodings of East Asian scripts, whose byte sequences need not round-
 
 Undecodable bytes are kept through :data:`ERRORS`, an error handler that, unlike
 ``surrogateescape``, also takes bytes below 0x80 (an odd byte at the end of UTF-16, half of an
-unpaired surrogate): each becomes the lone surrogate U+DC00 + byte and is written back as that
-byte.
+unpaired surrogate): each becomes the lone surrogate U+DC00 + byte, and :func:`encode_text`
+writes it back as that byte.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable
 
 #: The error handler for decoding and encoding that keeps every byte.
@@ -52,6 +53,30 @@ def _keep_bytes(err: UnicodeError) -> tuple[str | bytes, int]:
 
 
 codecs.register_error(ERRORS, _keep_bytes)
+
+
+_ESCAPED = re.compile("[\udc00-\udcff]+")
+
+
+def encode_text(text: str, codec: str) -> bytes:
+    """``text`` in ``codec`` (stateless: a resolved :func:`with_byte_order` codec), each lone
+    surrogate U+DC00 + byte written back as that byte.
+
+    Why not ``text.encode(codec, ERRORS)``: the UTF-16 and UTF-32 encoders take from an error
+    handler only whole code units, and an odd byte is not one."""
+    if codec == "utf-8":
+        return text.encode("utf-8", "surrogateescape")
+    try:
+        return text.encode(codec)
+    except UnicodeEncodeError:
+        pass
+    pieces, pos = [], 0
+    for run in _ESCAPED.finditer(text):
+        pieces.append(text[pos:run.start()].encode(codec))
+        pieces.append(bytes(ord(c) - 0xDC00 for c in run.group()))
+        pos = run.end()
+    pieces.append(text[pos:].encode(codec))
+    return b"".join(pieces)
 
 
 class EncodingError(ValueError):
