@@ -104,7 +104,7 @@ def _cut(text: str, limit: int, eager: bool) -> int:
     for pos in range(len(text) - 1, max(0, len(text) - 4096), -1):
         if text[pos].isspace() and text[pos] != "\r":
             return pos + 1
-    return end or len(text)  # a CR at the end waits: an LF may follow it
+    return end  # a CR at the end waits: an LF may follow it (a lone "\r" waits whole)
 
 
 def read_byte_chunks(source: Source, on_bytes: Callable[[int], None] | None = None,
