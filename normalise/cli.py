@@ -196,9 +196,9 @@ class _Stdout:
 
     NAME = "standard output"
 
-    def __init__(self) -> None:
+    def __init__(self, hint: str = " (use -o PATH)") -> None:
         if sys.stdout is None:
-            raise InputError("closed: nowhere to write the text (use -o PATH)", file=self.NAME)
+            raise InputError(f"closed: nowhere to write{hint}", file=self.NAME)
         self.stream = sys.stdout.buffer
 
     def write(self, data: bytes) -> None:
@@ -578,8 +578,9 @@ def run_suggest(argv: Sequence[str]) -> int:
     suggestions = discovery.result(min_count=args.min_count, min_docs=args.min_docs,
                                    limit=args.limit)
     text = FORMATTERS[args.format](suggestions)
-    sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
-    sys.stdout.buffer.flush()
+    stdout = _Stdout(hint="")
+    stdout.write(text.encode("utf-8", "backslashreplace"))
+    stdout.flush()
     return EXIT_OK
 
 

@@ -238,7 +238,7 @@ def test_a_full_disk_names_the_file(tmp_path, flag):
 
 
 def test_a_full_standard_output_is_named(tmp_path):
-    (tmp_path / "in.txt").write_bytes(b"Taleban\n" * 100_000)
+    (tmp_path / "in.txt").write_bytes(b"Taleban\n" * 5_000)
     with open("/dev/full", "wb") as full:
         proc = run([*BASE, "in.txt"], tmp_path, stdout=full)
     one_line_error(proc, "standard output")
