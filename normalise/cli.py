@@ -1,7 +1,8 @@
 """The ``normalise`` command: argument parsing and streams only; every decision is in the library.
 
-Exit statuses: 0 success, 1 ``check`` found problems, 2 usage error, unreadable file or invalid
-table, 130 interrupted, 141 standard output closed early (as for ``cat``), 143 terminated.
+Exit statuses: 0 success, 1 ``check`` found problems, 2 usage error, unreadable file, invalid
+table, refused or failed output, a log that does not fit, a dead worker process; 130
+interrupted, 141 standard output closed early (as for ``cat``), 143 terminated.
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ examples:
   normalise -- undo                         a file named like a command (or ./undo)
 
 commands: undo, explain, check, suggest, help (normalise help COMMAND)
-exit status: 0 ok, 1 check found problems, 2 usage error, unreadable input or invalid table,
-130 interrupted, 141 output closed early, 143 terminated
+exit status: 0 ok, 1 check found problems, 2 usage error, unreadable input, invalid table,
+refused or failed output, a log that does not fit, a dead worker; 130 interrupted, 141 output
+closed early, 143 terminated
 """
 
 
