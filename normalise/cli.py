@@ -274,7 +274,8 @@ def run_filter(argv: Sequence[str]) -> int:
                     log.write(summary_line(path, stats.records, stats.bytes_in,
                                            stats.bytes_out, stats.encoding))
                 if args.diff:
-                    diff.write(stdout.write, diff_label(path), stats.encoding)
+                    diff.write(text_sink.write if text_sink else stdout.write,
+                               diff_label(path), stats.encoding)
                 if target is not None:
                     target.commit(path + args.backup if args.backup is not None else None)
                 for entry, count in stats.counts.items():

@@ -604,6 +604,13 @@ def test_diff_labels_an_absolute_path_without_a_double_slash(tmp_path):
     assert out.splitlines()[:2] == [f"--- a/{label}", f"+++ b/{label}"]
 
 
+def test_diff_with_output_goes_to_the_output_file(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"Taleban\n")
+    assert ok(run([*BASE, "--diff", "-o", "d.diff", "a.txt"], tmp_path)) == b""
+    assert (tmp_path / "d.diff").read_bytes() == (b"--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\n"
+                                                  b"-Taleban\n+Taliban\n")
+
+
 def test_diff_hunks_match_difflib(tmp_path):
     import difflib
 
