@@ -276,14 +276,14 @@ if how == "table":
                           f"    variants: [{word}]\\n")
     Normaliser(default_table=False).normalise("Kondooz")  # English word lists loaded
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
+    start = time.process_time()
     n = Normaliser([path], default_table=False)
     assert n.normalise(text).text == "Troops left Kunduzz today. Kunduzz\\n"
 else:
     n = Normaliser()
     n.normalise("Kondooz")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
+    start = time.process_time()
     if how == "filter":
         assert n.normalise(text).text == text
     elif how == "explain":
@@ -292,7 +292,7 @@ else:
         d = VariantDiscovery(Normaliser(phonetic="suggest"))
         d.add_source(Source("x", io.BytesIO(text.encode())), "utf-8")
         d.result(min_count=1)
-elapsed = time.perf_counter() - start
+elapsed = time.process_time() - start  # CPU time: other processes on a shared machine do not count
 grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
 print(f"{elapsed:.3f} {grown:.1f}")
 """
@@ -301,7 +301,7 @@ print(f"{elapsed:.3f} {grown:.1f}")
 @pytest.mark.parametrize("how", ["filter", "explain", "suggest", "table"])
 def test_one_100000_letter_token_is_cheap(tmp_path, how):
     """Target: one 100,000-letter token costs under 100 MB and under a second, through the
-    filter, explain, suggest and as a table variant (was 4.3 GB and 18 s at 50,000)."""
+    filter, explain, suggest and as a table variant (CPU time; was 4.3 GB and 18 s at 50,000)."""
     proc = subprocess.run([sys.executable, "-c", LONG_SCRIPT, how, str(tmp_path / "t.yaml")],
                           capture_output=True, env=ENV, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr.decode()
