@@ -167,6 +167,8 @@ class LogSink:
 
     def __init__(self, path: str, stack: ExitStack) -> None:
         if path == "-":
+            if sys.stderr is None:
+                raise InputError("closed: nowhere to write the log", file="standard error")
             self.atomic = None
             self.stream = sys.stderr.buffer
         else:
