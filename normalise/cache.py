@@ -8,17 +8,21 @@ the table files, the options, the package's own code and data, and the versions 
 of the libraries that shape the build. A changed table file is a new key, never a stale hit.
 
 Files live in ``$NORMALISE_CACHE_DIR``, else ``$XDG_CACHE_HOME/normalise``, else
-``~/.cache/normalise`` (a directory only the user can read, as pickles must be trusted). A
-cache that cannot be read or written is skipped silently: the cache only ever saves time. At
-most :data:`MAX_FILES` built tables are kept, the least recently used are removed.
+``~/.cache/normalise``. Pickles run code when loaded, so a file is loaded only when it is
+provably the user's own (see *trust* below); anything else is a miss. A cache that cannot be
+read, written or trusted is skipped silently: the cache only ever saves time. At most
+:data:`MAX_FILES` built tables are kept, the least recently used are removed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import os
 import pickle
+import secrets
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -34,10 +38,6 @@ MAX_FILES = 16
 _SUFFIX = ".pickle"
 #: Libraries whose behaviour is baked into a built normaliser.
 _LIBRARIES = ("jellyfish", "regex", "pyyaml")
-
-#: What unpickling a missing, damaged or incompatible file raises.
-_UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-               IndexError, KeyError, TypeError, ValueError)
 
 T = TypeVar("T")
 
@@ -82,23 +82,114 @@ def cache_key(files: Iterable[Path], options: Any) -> str:
 
 
 def load_or_build(key: str, build: Callable[[], T], directory: Path | None = None, *,
-                  unchanged: Callable[[], bool] = lambda: True) -> T:
+                  unchanged: Callable[[], bool] = lambda: True, kind: type | None = None) -> T:
     """The object cached under ``key``, or ``build()``'s result, which is then cached unless
-    ``unchanged()`` says the inputs of the key changed during the build.
+    ``unchanged()`` says the inputs of the key changed during the build. With ``kind``, a
+    cached object of another type is a miss.
 
     ``build`` raises as it would without a cache (nothing is written then)."""
     directory = cache_dir() if directory is None else directory
     path = directory / f"{key}{_SUFFIX}"
-    try:
-        with open(path, "rb") as f:
-            return _used(path, pickle.load(f))
-    except _UNREADABLE:  # missing, unreadable, truncated, or from an incompatible build
-        pass
+    trusted = _trusted_dir(directory)
+    if trusted:
+        found = _load(directory, path)
+        if found is not None and (kind is None or isinstance(found, kind)):
+            return _used(path, found)
     built = build()
     with contextlib.suppress(OSError):
-        if unchanged():
+        if unchanged() and _make_dir(directory):
             _store(directory, path, built)
     return built
+
+
+# ---------------------------------------------------------------- trust
+#
+# A pickle runs code when loaded, so a cache file is loaded only when it is provably the
+# user's own: the directory is the user's (owner) and nobody else may write in it (mode);
+# the file is a regular file of the user's that nobody else may write; and its payload carries
+# an HMAC-SHA256 made with a secret of 32 random bytes kept in the directory, readable by the
+# user alone. A planted or damaged file fails one of these and is a miss, never loaded.
+
+_MAGIC = b"normalise-cache\0"
+_SECRET = "secret"
+_TAG = 32
+
+
+def _owned(st: os.stat_result, private: bool = False) -> bool:
+    """Owned by the running user, and writable by nobody else (readable by nobody else
+    either, when ``private``)."""
+    others = 0o077 if private else 0o022
+    return st.st_uid == os.geteuid() and not st.st_mode & others
+
+
+def _trusted_dir(directory: Path) -> bool:
+    """A real directory (not a link) of the user's, writable by the user alone."""
+    try:
+        st = os.lstat(directory)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and _owned(st)
+
+
+def _make_dir(directory: Path) -> bool:
+    """Make the directory and any missing parent, each 0700; then whether it is trusted."""
+    missing = []
+    for parent in (directory, *directory.parents):
+        if os.path.lexists(parent):
+            break
+        missing.append(parent)
+    for parent in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(parent, 0o700)
+            os.chmod(parent, 0o700)  # whatever the umask
+    return _trusted_dir(directory)
+
+
+def _read_own(path: Path, private: bool = False) -> bytes | None:
+    """The bytes of a regular file of the user's (see :func:`_owned`), or None. The checks
+    are made on the opened file, so a file swapped in between cannot slip through."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or not _owned(st, private):
+            return None
+        return f.read()
+
+
+def _secret(directory: Path, create: bool = False) -> bytes | None:
+    secret = _read_own(directory / _SECRET, private=True)
+    if secret is not None and len(secret) == _TAG:
+        return secret
+    if secret is not None or not create:
+        return None
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")  # 0600
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(secrets.token_bytes(_TAG))
+        os.link(temp, directory / _SECRET)  # fails when another process made one first
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(temp)
+    return _secret(directory)
+
+
+def _load(directory: Path, path: Path) -> Any:
+    """The object in a cache file that passes every check, else None."""
+    secret = _secret(directory)
+    data = _read_own(path)
+    if secret is None or data is None or not data.startswith(_MAGIC):
+        return None
+    tag, payload = data[len(_MAGIC):len(_MAGIC) + _TAG], data[len(_MAGIC) + _TAG:]
+    if not hmac.compare_digest(tag, hmac.new(secret, payload, hashlib.sha256).digest()):
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - ours but from an incompatible build: a miss
+        return None
 
 
 def _used(path: Path, built: T) -> T:
@@ -109,13 +200,17 @@ def _used(path: Path, built: T) -> T:
 
 
 def _store(directory: Path, path: Path, built: object) -> None:
-    """Write atomically (a reader never sees half a pickle), then keep the newest files."""
+    """Write atomically (a reader never sees half a file), then keep the newest files."""
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")
+        secret = _secret(directory, create=True)
+        if secret is None:
+            return
+        payload = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
+        tag = hmac.new(secret, payload, hashlib.sha256).digest()
+        fd, temp = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")  # 0600
         try:
             with os.fdopen(fd, "wb") as f:
-                pickle.dump(built, f, protocol=pickle.HIGHEST_PROTOCOL)
+                f.write(_MAGIC + tag + payload)
             os.replace(temp, path)
         except BaseException:
             os.unlink(temp)

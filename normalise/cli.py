@@ -1,28 +1,31 @@
 """The ``normalise`` command: argument parsing and streams only; every decision is in the library.
 
-Exit statuses: 0 success, 1 ``check`` found problems, 2 usage error, unreadable file or invalid
-table, 130 interrupted, 141 standard output closed early (as for ``cat``), 143 terminated.
+Exit statuses: 0 success, 1 ``check`` found problems, 2 usage error, unreadable file, invalid
+table, refused or failed output, a log that does not fit, a dead worker process; 130
+interrupted, 141 standard output closed early (as for ``cat``), 143 terminated.
 """
 
 from __future__ import annotations
 
 import argparse
-import codecs
-import difflib
 import json
 import os
 import signal
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from typing import BinaryIO
 
 from . import __version__
+from .atomic import AtomicFile, Claims, check_target, stream_identity
+from .diff import StreamDiff, diff_label
 from .errors import InputError, LogError, NormaliseError, TableError
-from .log import Substitution, read_log, undo
+from .log import read_log_files, summary_line
+from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE
+from .restore import undo_files
 from .rewrite import PHONETIC_MODES, Normaliser
-from .stream import Source, make_executor, normalise_source, open_source
+from .stream import Source, WorkerDied, make_executor, normalise_source, open_source
+from .textcodec import EncodingError, check_encoding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_PIPE, EXIT_TERMINATED = (
     0, 1, 2, 130, 141, 143)
@@ -41,9 +44,10 @@ examples:
   normalise dask corpus/ -O out/ --log l.jsonl  a corpus on a Dask cluster
   normalise -- undo                         a file named like a command (or ./undo)
 
-commands: undo, explain, check, suggest, dask (normalise COMMAND --help)
-exit status: 0 ok, 1 check found problems, 2 usage error, unreadable input or invalid table,
-130 interrupted, 141 output closed early, 143 terminated
+commands: undo, explain, check, suggest, dask, help (normalise help COMMAND)
+exit status: 0 ok, 1 check found problems, 2 usage error, unreadable input, invalid table,
+refused or failed output, a log that does not fit, a dead worker; 130 interrupted, 141 output
+closed early, 143 terminated
 """
 
 
@@ -71,7 +75,12 @@ def _table_options(parser: argparse.ArgumentParser, phonetic: bool = True) -> No
                            help="phonetic matcher for spellings no table lists: off, suggest "
                                 "(log candidates, change nothing) or apply (default)")
         group.add_argument("--min-score", type=_score, default=None, metavar="X",
-                           help="lowest phonetic score (0-1) that may rewrite a word")
+                           help="lowest phonetic score (0-1) that may rewrite a word "
+                                f"(default {DEFAULT_MIN_SCORE})")
+        group.add_argument("--margin", type=_score, default=None, metavar="X",
+                           help="how far (0-1) the best entry must beat the next one "
+                                f"(default {DEFAULT_MARGIN}; less when every other entry is "
+                                "far off)")
 
 
 def _progress_options(group) -> None:
@@ -95,9 +104,9 @@ def _score(text: str) -> float:
 
 def _encoding(text: str) -> str:
     try:
-        return codecs.lookup(text).name
-    except LookupError:
-        raise argparse.ArgumentTypeError(f"unknown encoding: {text}") from None
+        return check_encoding(text)
+    except EncodingError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _positive(text: str) -> int:
@@ -117,7 +126,7 @@ def filter_parser() -> argparse.ArgumentParser:
                     "keeping every other byte, and log each substitution.")
     parser.add_argument("files", nargs="*", metavar="FILE",
                         help="input files ('-' is standard input; none: standard input)")
-    parser.add_argument("--version", action="version", version=f"normalise {__version__}")
+    parser.add_argument("--version", "-V", action="version", version=f"normalise {__version__}")
     out = parser.add_argument_group("output")
     out.add_argument("-o", "--output", metavar="PATH",
                      help="write the text to PATH (atomically) instead of standard output")
@@ -136,7 +145,8 @@ def filter_parser() -> argparse.ArgumentParser:
                      help="input encoding; the output uses the same (default utf-8)")
     run = parser.add_argument_group("running")
     run.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
-                     help="normalise in N processes (files, or chunks of large inputs)")
+                     help="normalise in N processes (chunks of large inputs; at most one "
+                          "per processor)")
     _progress_options(run)
     _table_options(parser)
     return parser
@@ -146,44 +156,11 @@ def _normaliser(args, phonetic: str | None = None) -> Normaliser:
     build = Normaliser if args.no_cache else Normaliser.cached
     return build(args.table, default_table=not args.no_default_table,
                  phonetic=phonetic or getattr(args, "phonetic", "off"),
-                 min_score=getattr(args, "min_score", None))
+                 min_score=getattr(args, "min_score", None),
+                 margin=getattr(args, "margin", None))
 
 
 # ---------------------------------------------------------------- output sinks
-
-
-class AtomicFile:
-    """A file written beside its target and renamed over it only on :meth:`commit`."""
-
-    def __init__(self, path: str, like: str | None = None) -> None:
-        self.path = path
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, self.temp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.",
-                                         suffix=".tmp")
-        self.stream = os.fdopen(fd, "wb")
-        if like is not None:
-            try:
-                os.chmod(self.temp, os.stat(like).st_mode & 0o7777)
-            except OSError:
-                pass
-
-    def write(self, data: bytes) -> None:
-        self.stream.write(data)
-
-    def commit(self, backup: str | None = None) -> None:
-        self.stream.close()
-        if backup is not None and os.path.exists(self.path):
-            if os.path.exists(backup):
-                os.unlink(backup)
-            os.link(self.path, backup)
-        os.replace(self.temp, self.path)
-
-    def discard(self) -> None:
-        try:
-            self.stream.close()
-        finally:
-            if os.path.exists(self.temp):
-                os.unlink(self.temp)
 
 
 class LogSink:
@@ -191,6 +168,8 @@ class LogSink:
 
     def __init__(self, path: str, stack: ExitStack) -> None:
         if path == "-":
+            if sys.stderr is None:
+                raise InputError("closed: nowhere to write the log", file="standard error")
             self.atomic = None
             self.stream = sys.stderr.buffer
         else:
@@ -199,7 +178,10 @@ class LogSink:
 
     def write(self, lines: bytes) -> None:
         """JSON Lines, already encoded (lone surrogates as ``\\udcXX`` escapes)."""
-        self.stream.write(lines)
+        if self.atomic is not None:
+            self.atomic.write(lines)
+        else:
+            self.stream.write(lines)
 
     def commit(self) -> None:
         if self.atomic is not None:
@@ -208,13 +190,35 @@ class LogSink:
             self.stream.flush()
 
 
-def _atomic(path: str, stack: ExitStack, like: str | None = None) -> AtomicFile:
-    try:
-        sink = AtomicFile(path, like)
-    except OSError as err:
-        raise InputError(f"cannot write: {err.strerror}", file=path) from None
+def _atomic(path: str, stack: ExitStack) -> AtomicFile:
+    sink = AtomicFile(path)
     stack.callback(sink.discard)
     return sink
+
+
+class _Stdout:
+    """Standard output for text: a write error names it (a closed pipe stays BrokenPipeError)."""
+
+    NAME = "standard output"
+
+    def __init__(self, hint: str = " (use -o PATH)") -> None:
+        if sys.stdout is None:
+            raise InputError(f"closed: nowhere to write{hint}", file=self.NAME)
+        self.stream = sys.stdout.buffer
+
+    def write(self, data: bytes) -> None:
+        self._guard(self.stream.write, data)
+
+    def flush(self) -> None:
+        self._guard(self.stream.flush)
+
+    def _guard(self, call, *args) -> None:
+        try:
+            call(*args)
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise InputError(f"cannot write: {err.strerror}", file=self.NAME) from None
 
 
 # ---------------------------------------------------------------- the filter
@@ -227,14 +231,16 @@ def run_filter(argv: Sequence[str]) -> int:
         raise UsageError("--in-place cannot be combined with --output or --diff")
     if args.in_place and "-" in files:
         raise UsageError("--in-place needs files, not standard input")
-    if args.backup and not args.in_place:
+    if args.backup is not None and not args.in_place:
         raise UsageError("--backup goes with --in-place")
     if files.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
     for path in files:
         _check_readable(path)
+    to_stdout = not (args.in_place or args.output)
+    stdout = _Stdout() if to_stdout else None
+    _claim_files(args, files, stdout)
     normaliser = _normaliser(args)
-    stdout = sys.stdout.buffer
     totals: dict[str, int] = {}
     with ExitStack() as stack:
         log = LogSink(args.log, stack) if args.log else None
@@ -247,40 +253,73 @@ def run_filter(argv: Sequence[str]) -> int:
                 source = _open(path, per_file)
                 target = None
                 if args.in_place:
-                    target = _atomic(path, per_file, like=path)
+                    target = _atomic(path, per_file)
                     write = target.write
                 elif args.diff:
-                    parts: list[bytes] = []
-                    write = parts.append
+                    diff = StreamDiff(per_file)
+                    write = diff.new.write
                 elif text_sink is not None:
                     write = text_sink.write
                 else:
                     write = stdout.write
-                before: list[bytes] = []
                 if args.diff:
-                    source = _tee(source, before)
+                    source = _tee(source, diff.old)
                 progress = _progress(args.progress, source, per_file)
                 stats = normalise_source(
                     normaliser, source, write, encoding=args.encoding,
                     log=log.write if log else None, executor=executor,
-                    on_bytes=progress.update if progress else None, flush=stdout.flush)
+                    on_bytes=progress.update if progress else None,
+                    flush=stdout.flush if stdout else None)
                 if stats.invalid_at is not None:
                     _warn(f"{path}: invalid {args.encoding} at byte {stats.invalid_at}; "
                           "undecodable bytes are passed through unchanged")
+                if log is not None:
+                    log.write(summary_line(path, stats.records, stats.bytes_in,
+                                           stats.bytes_out, stats.encoding))
                 if args.diff:
-                    _write_diff(stdout, path, b"".join(before), b"".join(parts), args.encoding)
+                    diff.write(text_sink.write if text_sink else stdout.write,
+                               diff_label(path), stats.encoding)
                 if target is not None:
-                    target.commit(path + args.backup if args.backup else None)
+                    target.commit(path + args.backup if args.backup is not None else None)
                 for entry, count in stats.counts.items():
                     totals[entry] = totals.get(entry, 0) + count
         if text_sink is not None:
             text_sink.commit()
         if log is not None:
             log.commit()
-        stdout.flush()
+        if stdout is not None:
+            stdout.flush()
     if args.stats:
         _print_stats(totals)
     return EXIT_OK
+
+
+def _claim_files(args, files: Sequence[str], stdout: _Stdout | None) -> None:
+    """Refuse, before anything is read, an output that is an input or another output, and a
+    target that is not a regular file."""
+    claims = Claims()
+    for path in files:
+        if path == "-":
+            ident = stream_identity(sys.stdin)
+            if ident is not None:
+                claims.input(path, ident)
+        else:
+            if args.in_place:
+                check_target(path)
+            claims.input(path, unique=args.in_place)
+    for path in files if args.in_place and args.backup is not None else ():
+        check_target(path + args.backup)
+        claims.output(path + args.backup, "--backup")
+    if args.output:
+        check_target(args.output)
+        claims.output(args.output, "--output")
+    if args.log and args.log != "-":
+        check_target(args.log)
+        claims.output(args.log, "--log")
+    if stdout is not None:
+        ident = stream_identity(sys.stdout)
+        if ident is not None:
+            claims.output(_Stdout.NAME, "redirected", ident)
 
 
 def _check_readable(path: str) -> None:
@@ -295,6 +334,8 @@ def _check_readable(path: str) -> None:
 
 
 def _open(path: str, stack: ExitStack) -> Source:
+    if path == "-" and sys.stdin is None:
+        raise InputError("closed: nothing to read (name a FILE)", file="standard input")
     try:
         source = open_source(path, sys.stdin.buffer)
     except OSError as err:
@@ -307,29 +348,21 @@ def _open(path: str, stack: ExitStack) -> Source:
 class _Tee:
     """A read-only stream that keeps a copy of what is read (for --diff)."""
 
-    def __init__(self, stream: BinaryIO, copy: list[bytes]) -> None:
+    def __init__(self, stream: BinaryIO, copy: BinaryIO) -> None:
         self.stream, self.copy = stream, copy
 
-    def read1(self, size: int) -> bytes:
+    def read1(self, size: int = -1) -> bytes:
         read = getattr(self.stream, "read1", None) or self.stream.read
         data = read(size)
-        self.copy.append(data)
+        self.copy.write(data)
         return data
 
+    read = read1
 
-def _tee(source: Source, copy: list[bytes]) -> Source:
+
+def _tee(source: Source, copy: BinaryIO) -> Source:
     return Source(source.name, _Tee(source.stream, copy), source.size,  # type: ignore[arg-type]
                   source.interactive)
-
-
-def _write_diff(out: BinaryIO, name: str, before: bytes, after: bytes, encoding: str) -> None:
-    old = before.decode(encoding, "surrogateescape").splitlines(keepends=True)
-    new = after.decode(encoding, "surrogateescape").splitlines(keepends=True)
-    label = "<stdin>" if name == "-" else name
-    for line in difflib.unified_diff(old, new, f"a/{label}", f"b/{label}"):
-        if not line.endswith(("\n", "\r")):
-            line += "\n\\ No newline at end of file\n"
-        out.write(line.encode(encoding, "surrogateescape"))
 
 
 def _progress(wanted: bool | None, source: Source, stack: ExitStack):
@@ -376,37 +409,45 @@ def run_undo(argv: Sequence[str]) -> int:
     parser.add_argument("--file", dest="select", metavar="NAME",
                         help="use the records of input NAME (when the log covers several)")
     parser.add_argument("-o", "--output", metavar="PATH", help="write to PATH atomically")
-    parser.add_argument("--encoding", type=_encoding, default="utf-8")
+    parser.add_argument("--encoding", type=_encoding, default=None,
+                        help="the text's encoding (default: the one the log names)")
     args = parser.parse_args(argv)
     _check_readable(args.file)
     _check_readable(args.log)
-    with open(args.log, encoding="utf-8", errors="surrogateescape") as stream:
-        records = list(read_log(stream, args.log))
-    names = list(dict.fromkeys(r.get("file") for r in records))
-    select = args.select
-    if select is None and len(names) > 1:
-        select = args.file if args.file in names else None
-        if select is None:
-            raise UsageError(f"{args.log} covers several files ({', '.join(map(str, names))}); "
-                             "choose one with --file NAME")
-    if select is not None:
-        records = [r for r in records if r.get("file") == select]
-    subs = [Substitution.from_dict(r) for r in records]
+    claims = Claims()
+    claims.input(args.log)
+    if args.file != "-":
+        claims.input(args.file)
+    elif (ident := stream_identity(sys.stdin)) is not None:
+        claims.input("-", ident)
+    stdout = None
+    if args.output:
+        check_target(args.output)
+        claims.output(args.output, "--output")
+    else:
+        stdout = _Stdout()
+        if (ident := stream_identity(sys.stdout)) is not None:
+            claims.output(_Stdout.NAME, "redirected", ident)
+    try:
+        with open(args.log, encoding="utf-8", errors="surrogateescape") as stream:
+            files = read_log_files(stream, args.log)
+    except UnicodeDecodeError:
+        raise LogError("not UTF-8", file=args.log) from None
     with ExitStack() as stack:
         source = _open(args.file, stack)
-        text = source.stream.read().decode(args.encoding, "surrogateescape")
+        data = source.stream.read()
         try:
-            original = undo(text, subs)
+            original = undo_files(data, files, args.select,
+                                  None if args.file == "-" else args.file, args.encoding)
         except LogError as err:
-            raise LogError(err.message, file=args.log) from None
-        data = original.encode(args.encoding, "surrogateescape")
+            raise LogError(err.message, file=args.log, line=err.line) from None
         if args.output:
             sink = _atomic(args.output, stack)
-            sink.write(data)
+            sink.write(original)
             sink.commit()
         else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
+            stdout.write(original)
+            stdout.flush()
     return EXIT_OK
 
 
@@ -543,8 +584,9 @@ def run_suggest(argv: Sequence[str]) -> int:
     suggestions = discovery.result(min_count=args.min_count, min_docs=args.min_docs,
                                    limit=args.limit)
     text = FORMATTERS[args.format](suggestions)
-    sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
-    sys.stdout.buffer.flush()
+    stdout = _Stdout(hint="")
+    stdout.write(text.encode("utf-8", "backslashreplace"))
+    stdout.flush()
     return EXIT_OK
 
 
@@ -568,25 +610,43 @@ def run_dask(argv: Sequence[str]) -> int:
     return run(argv)
 
 
+# ---------------------------------------------------------------- help
+
+
+def run_help(argv: Sequence[str]) -> int:
+    """``normalise help [COMMAND]``: the help of the filter or of a command."""
+    commands = {name: run for name, run in COMMANDS.items() if name != "help"}
+    if len(argv) > 1 or (argv and argv[0] not in commands):
+        raise UsageError(f"help: no such command: {' '.join(argv)} "
+                         f"(commands: {', '.join(commands)})")
+    return commands[argv[0]](["--help"]) if argv else run_filter(["--help"])
+
+
+#: The sub-commands, by the name that selects them; anything else is the filter's argument.
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
+    "undo": run_undo, "explain": run_explain, "check": run_check,
+    "suggest": run_suggest, "dask": run_dask, "help": run_help}
+
+
 # ---------------------------------------------------------------- main
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the command; returns (and, as a script, exits with) the status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    handlers: dict[str, Callable[[Sequence[str]], int]] = {
-        "undo": run_undo, "explain": run_explain, "check": run_check,
-        "suggest": run_suggest, "dask": run_dask}
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        if argv and argv[0] in handlers:
-            status = handlers[argv[0]](argv[1:])
+        if argv and argv[0] in COMMANDS:
+            status = COMMANDS[argv[0]](argv[1:])
         else:
             status = run_filter(argv)
     except UsageError as err:
         print(f"normalise: {err}", file=sys.stderr)
         status = EXIT_ERROR
     except (NormaliseError, TableError, InputError) as err:
+        print(f"normalise: {err}", file=sys.stderr)
+        status = EXIT_ERROR
+    except WorkerDied as err:
         print(f"normalise: {err}", file=sys.stderr)
         status = EXIT_ERROR
     except KeyboardInterrupt:

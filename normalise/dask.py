@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from dask.base import normalize_token
 
 from .errors import InputError
+from .log import summary_line
 from .rewrite import Normaliser
 from .state import dumps
 from .stream import FileStats, open_source
@@ -144,6 +145,9 @@ def normalise_file(normaliser: Normaliser, job: Job, encoding: str = "utf-8",
             except UnicodeError as err:  # a codec that refuses the bytes (UTF-16 with no BOM)
                 raise InputError(f"cannot decode as {encoding}: {err}",
                                  file=job.source) from None
+        if log:  # the summary line that closes each input's records, as the filter writes it
+            lines.append(summary_line(job.source, stats.records, stats.bytes_in,
+                                      stats.bytes_out, stats.encoding))
         os.replace(temp, job.target_path)
     except BaseException:
         with contextlib.suppress(OSError):

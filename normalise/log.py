@@ -57,12 +57,21 @@ class Substitution(NamedTuple):
         except TypeError as err:
             raise LogError(f"record is missing a field: {err}") from None
         for name in ("start", "end", "out_start", "out_end"):
-            if not isinstance(getattr(sub, name), int) or getattr(sub, name) < 0:
+            value = getattr(sub, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise LogError(f"field '{name}' must be a non-negative integer")
-        if not isinstance(sub.original, str) or not isinstance(sub.replacement, str):
-            raise LogError("fields 'original' and 'replacement' must be strings")
+        for name in ("original", "replacement", "rule", "entry"):
+            if not isinstance(getattr(sub, name), str):
+                raise LogError(f"field '{name}' must be a string")
+        if sub.note is not None and not isinstance(sub.note, str):
+            raise LogError("field 'note' must be a string")
+        if not isinstance(sub.score, (int, float)) or isinstance(sub.score, bool):
+            raise LogError("field 'score' must be a number")
         if sub.rule not in RULES:
             raise LogError(f"unknown rule '{sub.rule}'")
+        if sub.end - sub.start != len(sub.original) or (
+                sub.applied and sub.out_end - sub.out_start != len(sub.replacement)):
+            raise LogError("offsets do not fit the lengths of 'original' and 'replacement'")
         return sub
 
 
@@ -116,8 +125,63 @@ def _record_template(file: str, original: str, replacement: str, rule: str, entr
             + ("" if note is None else f', "note": {quote(note)}') + "}\n")
 
 
+#: The key of the last line a command writes for each input: ``{"summary": {"file": ...,
+#: "records": N, "bytes": B, "out_bytes": M, "encoding": E}}``, so that undo can tell a log cut
+#: short from a whole one and find each file's text in concatenated output.
+SUMMARY = "summary"
+_SUMMARY_FIELDS = {"file": str, "records": int, "bytes": int, "out_bytes": int,
+                   "encoding": str}
+
+
+def summary_line(file: str, records: int, bytes_in: int, bytes_out: int,
+                 encoding: str) -> bytes:
+    """The summary line of one input (see :data:`SUMMARY`), encoded as records are."""
+    record = {SUMMARY: {"file": file, "records": records, "bytes": bytes_in,
+                        "out_bytes": bytes_out, "encoding": encoding}}
+    return (dumps(record) + "\n").encode("utf-8", "backslashreplace")
+
+
+class LogFile(NamedTuple):
+    """The records of one input in a log, and the summary line that closes them (None when
+    the log stops before it)."""
+
+    name: str | None
+    records: list[dict]
+    summary: dict | None
+
+
 def read_log(stream: IO[str], name: str = "<log>") -> Iterator[dict]:
-    """Parse a JSON Lines log, naming the line of any bad record."""
+    """Parse a JSON Lines log, naming the line of any bad record; summary lines are checked
+    and skipped (see :func:`read_log_files`)."""
+    for record in _records(stream, name):
+        if SUMMARY not in record:
+            yield record
+
+
+def read_log_files(stream: IO[str], name: str = "<log>") -> list[LogFile]:
+    """A log as the inputs it covers, in order: each one's records and its summary."""
+    files: list[LogFile] = []
+    current: list[dict] = []
+    for record in _records(stream, name):
+        if SUMMARY in record:
+            summary = record[SUMMARY]
+            names = {r.get("file") for r in current}
+            if names - {summary["file"]}:
+                raise LogError(f"the summary of {summary['file']!r} follows records of "
+                               "another file", file=name, line=record["_line"])
+            files.append(LogFile(summary["file"], current, summary))
+            current = []
+        else:
+            if current and record.get("file") != current[-1].get("file"):
+                files.append(LogFile(current[-1].get("file"), current, None))
+                current = []
+            current.append(record)
+    if current:
+        files.append(LogFile(current[-1].get("file"), current, None))
+    return files
+
+
+def _records(stream: IO[str], name: str) -> Iterator[dict]:
     for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
@@ -125,14 +189,45 @@ def read_log(stream: IO[str], name: str = "<log>") -> Iterator[dict]:
             record = json.loads(line)
         except json.JSONDecodeError as err:
             raise LogError(f"not JSON: {err.msg}", file=name, line=number) from None
+        except (ValueError, RecursionError) as err:  # 5,000 digits; [[[[... 100,000 deep
+            reason = "nested too deeply" if isinstance(err, RecursionError) else str(err)
+            raise LogError(f"not a log record: {reason}", file=name, line=number) from None
         if not isinstance(record, dict):
             raise LogError("a record must be a JSON object", file=name, line=number)
         try:
-            Substitution.from_dict(record)
+            if SUMMARY in record:
+                _check_summary(record)
+            else:
+                Substitution.from_dict(record)
+                _check_place(record)
         except LogError as err:
             raise LogError(err.message, file=name, line=number) from None
         record.setdefault("_line", number)
         yield record
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _check_summary(record: dict) -> None:
+    summary = record[SUMMARY]
+    if len(record) != 1 or not isinstance(summary, dict):
+        raise LogError("a summary line must be {\"summary\": {...}} alone")
+    for key, kind in _SUMMARY_FIELDS.items():
+        value = summary.get(key)
+        if not (_is_int(value) if kind is int else isinstance(value, kind)):
+            raise LogError(f"summary field '{key}' must be "
+                           + ("a non-negative integer" if kind is int else "a string"))
+
+
+def _check_place(record: dict) -> None:
+    """The fields a command adds: ``file`` a string, ``line`` and ``column`` integers."""
+    if "file" in record and not isinstance(record["file"], str):
+        raise LogError("field 'file' must be a string")
+    for key in ("line", "column"):
+        if key in record and not _is_int(record[key]):
+            raise LogError(f"field '{key}' must be a non-negative integer")
 
 
 def undo(text: str, substitutions: Iterable[Substitution]) -> str:

@@ -91,6 +91,9 @@ SHORT_LETTERS: int = 6  # a token with fewer letters carries less evidence:
 SHORT_PENALTY: float = 0.05  # each letter short of SHORT_LETTERS raises its threshold this much
 KNOWN_WORD_PENALTY: float = 0.075  # per Zipf unit: a word English uses needs min_score + this * Zipf
 MAX_CANDIDATES: int = 5
+#: Longer tokens and forms are not looked at: no name is this long, and the index keys of a
+#: token grow with the square of its length (one 100,000-letter word took 4.3 GB).
+MAX_TOKEN_CHARS: int = 64
 #: Decisions kept for tokens seen before (tens of MB at most, whatever the corpus).
 MAX_CACHED_DECISIONS: int = 100_000
 W_JARO_WINKLER: float = 0.2
@@ -477,6 +480,8 @@ class PhoneticMatcher:
         return found
 
     def _add(self, form: _Form) -> None:
+        if len(form.key) > MAX_TOKEN_CHARS:
+            return  # no token that long is looked up
         number = len(self._forms)
         self._forms.append(form)
         index = self._index
@@ -501,6 +506,8 @@ class PhoneticMatcher:
 
     def similarity(self, a: str, b: str) -> float:
         """The score between two spellings (whole forms; multi-word forms are joined)."""
+        if max(len(a), len(b)) > MAX_TOKEN_CHARS:
+            return 0.0
         key = self.romanisation.form_key
         return score_keys(key(a), key(b), self.romanisation.costs)
 
@@ -510,6 +517,8 @@ class PhoneticMatcher:
 
     def _ranked(self, token: str) -> list[Candidate]:
         """The best whole form and the best word match of each entry found, best first."""
+        if len(token) > MAX_TOKEN_CHARS:
+            return []
         key = self.romanisation.form_key(token)
         best: dict[tuple[int, bool], Candidate] = {}
         for number in self._matches(key):
@@ -569,6 +578,8 @@ class PhoneticMatcher:
 
     def _gate(self, token: str, sentence_initial: bool) -> str | None:
         """The reason a token must not be rewritten whatever it matches, or None."""
+        if len(token) > MAX_TOKEN_CHARS:
+            return f"longer than {MAX_TOKEN_CHARS} characters: not a name"
         if _POSSESSIVE.search(token):
             return "possessive: match the name without 's"
         if not _NAME_LIKE.match(token):

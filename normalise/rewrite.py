@@ -26,7 +26,7 @@ import regex
 from .log import Substitution
 from .scan import LINE_BREAKS, Scanner, fold_form, match_key
 from .settle import MAX_PASSES, Chaining, Settling, compose, table_chaining
-from .table import Entry, Table, TableSource, iter_spellings, load_table, resolve
+from .table import Entry, Table, TableSource, as_sources, iter_spellings, load_table, resolve
 
 if TYPE_CHECKING:
     from .phonetic import Decision, PhoneticMatcher
@@ -248,8 +248,11 @@ class Normaliser:
                  margin: float | None = None, table: Table | None = None) -> None:
         if phonetic not in PHONETIC_MODES:
             raise ValueError(f"phonetic must be one of {PHONETIC_MODES}, not {phonetic!r}")
+        for name, value in (("min_score", min_score), ("margin", margin)):
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, not {value!r}")
         if table is None:
-            sources = (["default"] if default_table else []) + list(tables)
+            sources = (["default"] if default_table else []) + as_sources(tables)
             table = load_table(*sources) if sources else Table((), ())
         self.table = table
         self.phonetic = phonetic
@@ -270,7 +273,7 @@ class Normaliser:
         command uses it unless given ``--no-cache``."""
         from . import cache
 
-        tables = list(tables)
+        tables = as_sources(tables)
 
         def build() -> Normaliser:
             return cls(tables, default_table=default_table, phonetic=phonetic,
@@ -289,7 +292,7 @@ class Normaliser:
         except OSError:  # an unreadable table: the build says so, file named
             return build()
         return cache.load_or_build(first, build, None if cache_dir is None else Path(cache_dir),
-                                   unchanged=lambda: key() == first)
+                                   unchanged=lambda: key() == first, kind=cls)
 
     @property
     def matcher(self) -> PhoneticMatcher | None:

@@ -19,12 +19,14 @@ import stat
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from operator import add
 from typing import AnyStr, BinaryIO, NamedTuple
 
 from .log import Substitution, log_template
 from .rewrite import Normaliser
+from .textcodec import ERRORS, encode_text, needs_head, read_head, with_byte_order
 
 #: Bytes read at a time from a regular file (a pipe gives what it has, up to this).
 READ_SIZE = 1 << 20
@@ -33,7 +35,7 @@ READ_SIZE = 1 << 20
 #: matched. The same with and without worker processes, so that both give the same log.
 CHUNK_CHARS = 1 << 20
 _BREAKS = ("\n", "\r")
-_UNDECODABLE = re.compile("[\udc80-\udcff]")
+_UNDECODABLE = re.compile("[\udc00-\udcff]")
 
 
 @dataclass
@@ -53,12 +55,16 @@ class FileStats:
     name: str
     counts: Counter = field(default_factory=Counter)
     invalid_at: int | None = None    # byte offset of the first undecodable byte
+    encoding: str = "utf-8"          # the codec used (utf-16 resolved to its byte order)
+    records: int = 0                 # log records written
+    bytes_in: int = 0                # bytes read
+    bytes_out: int = 0               # bytes written
 
 
 def read_chunks(source: Source, encoding: str, on_bytes: Callable[[int], None] | None = None,
                 chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
     """Decoded text of ``source`` in chunks that end at a line end where possible."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="surrogateescape")
+    decoder = codecs.getincrementaldecoder(encoding)(errors=ERRORS)
     return _chunked(source, on_bytes, lambda block: decoder.decode(block, final=not block),
                     _cut, chunk_chars)
 
@@ -98,7 +104,7 @@ def _cut(text: str, limit: int, eager: bool) -> int:
     for pos in range(len(text) - 1, max(0, len(text) - 4096), -1):
         if text[pos].isspace() and text[pos] != "\r":
             return pos + 1
-    return end or len(text)  # a CR at the end waits: an LF may follow it
+    return end  # a CR at the end waits: an LF may follow it (a lone "\r" waits whole)
 
 
 def read_byte_chunks(source: Source, on_bytes: Callable[[int], None] | None = None,
@@ -257,11 +263,40 @@ def first_invalid(text: str) -> int | None:
 
 _WORKER: Normaliser | None = None
 
+#: The most worker processes ``--jobs`` starts: more only share the same cores.
+def max_jobs() -> int:
+    """The processors this process may run on (``--jobs`` is capped to it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended abruptly (killed, out of memory): the run cannot finish."""
+
 
 def _init_worker(normaliser: Normaliser) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler
+    _die_with_parent()
     _WORKER = normaliser
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies (PR_SET_PDEATHSIG), so a killed
+    parent leaves no worker behind; then make sure the parent did not die already."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return  # not Linux: the pool's own checks stop workers when the parent exits
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _work(chunk: bytes | str, log_name: str | None) -> ChunkResult:
@@ -270,11 +305,21 @@ def _work(chunk: bytes | str, log_name: str | None) -> ChunkResult:
 
 
 def make_executor(normaliser: Normaliser, jobs: int) -> Executor | None:
-    """A pool of ``jobs`` worker processes that each hold a copy of the normaliser."""
+    """A pool of ``jobs`` worker processes (at most :func:`max_jobs`) that each hold a copy
+    of the normaliser."""
+    jobs = min(jobs, max_jobs())
     if jobs <= 1:
         return None
     return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                initargs=(normaliser,))
+
+
+def _result(future) -> ChunkResult:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerDied("a worker process died (killed or out of memory); no output file "
+                         "was written") from None
 
 
 def normalise_chunks(normaliser: Normaliser, chunks: Iterable[bytes | str],
@@ -290,13 +335,18 @@ def normalise_chunks(normaliser: Normaliser, chunks: Iterable[bytes | str],
     limit = window * getattr(executor, "_max_workers", 2)
     pending: deque = deque()
     for chunk in chunks:
-        pending.append((chunk, executor.submit(_work, chunk, log_name)))
+        try:
+            future = executor.submit(_work, chunk, log_name)
+        except BrokenProcessPool:
+            raise WorkerDied("a worker process died (killed or out of memory); no output "
+                             "file was written") from None
+        pending.append((chunk, future))
         if len(pending) >= limit:
             done_chunk, future = pending.popleft()
-            yield done_chunk, future.result()
+            yield done_chunk, _result(future)
     while pending:
         done_chunk, future = pending.popleft()
-        yield done_chunk, future.result()
+        yield done_chunk, _result(future)
 
 
 def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[bytes], None], *,
@@ -314,12 +364,23 @@ def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[by
     codec, UTF-16 say, cannot be cut as bytes)."""
     stats = FileStats(source.name)
     locator = Locator()
-    raw = codecs.lookup(encoding).name == "utf-8"
+    encoding = codecs.lookup(encoding).name
+    if needs_head(encoding):
+        head = read_head(getattr(source.stream, "read1", None) or source.stream.read)
+        encoding = with_byte_order(encoding, head)
+        source = Source(source.name, _Prefixed(head, source.stream), source.size,
+                        source.interactive)
+    stats.encoding = encoding
+    raw = encoding == "utf-8"
+
+    def counted(size: int) -> None:
+        stats.bytes_in += size
+        if on_bytes is not None:
+            on_bytes(size)
+
     chunks: Iterable[bytes | str] = (
-        read_byte_chunks(source, on_bytes, chunk_chars) if raw
-        else read_chunks(source, encoding, on_bytes, chunk_chars))
-    encoder = codecs.getincrementalencoder(encoding)(errors="surrogateescape")
-    measure = codecs.getincrementalencoder(encoding)(errors="surrogateescape")
+        read_byte_chunks(source, counted, chunk_chars) if raw
+        else read_chunks(source, encoding, counted, chunk_chars))
     bytes_before = 0  # counted only until the first undecodable byte is found
     window = 1 if source.interactive else 2
     log_name = source.name if log is not None else None
@@ -330,19 +391,37 @@ def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[by
                     stats.invalid_at = bytes_before + result.invalid
                 bytes_before += len(chunk)
             elif result.invalid is None:
-                bytes_before += len(measure.encode(chunk))
+                bytes_before += len(encode_text(chunk, encoding))
             else:
-                stats.invalid_at = bytes_before + len(measure.encode(chunk[:result.invalid]))
-        write(result.out if raw else encoder.encode(result.out))  # type: ignore[arg-type]
+                stats.invalid_at = bytes_before + len(encode_text(chunk[:result.invalid],
+                                                                  encoding))
+        out = result.out if raw else encode_text(result.out, encoding)
+        stats.bytes_out += len(out)
+        write(out)  # type: ignore[arg-type]
         if flush is not None and source.interactive:
             flush()
         stats.counts.update(result.counts)
         if log is not None and result.log:
             log(locator.place(result))
+            stats.records += len(result.fields) // 6
         locator.advance(result)
-    if not raw:
-        write(encoder.encode("", final=True))
     return stats
+
+
+class _Prefixed:
+    """A binary stream whose first bytes were already read (to see a byte order mark)."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self.head, self.stream = head, stream
+
+    def read1(self, size: int = -1) -> bytes:
+        if self.head:
+            head, self.head = self.head, b""
+            return head
+        read = getattr(self.stream, "read1", None) or self.stream.read
+        return read(size)
+
+    read = read1
 
 
 def open_source(path: str, stdin: BinaryIO) -> Source:

@@ -352,14 +352,19 @@ class VariantDiscovery:
         from .check import common_words
 
         common = common_words()
-        ranked = sorted(group, key=lambda f: (-forms[f].count, -forms[f].docs, f))
+        similarity = self.matcher.similarity
+        # Ties (as many occurrences and documents) go to the spelling nearest all the others:
+        # the largest sum of similarities, then the fewest letter edits to the others in all
+        # (Kunduz among Konduz and Qunduz), then the first in alphabetical order.
+        central = {f: (-round(sum(similarity(f, g) for g in group if g != f), 6),
+                       sum(_edits(f, g) for g in group if g != f)) for f in group}
+        ranked = sorted(group, key=lambda f: (-forms[f].count, -forms[f].docs, central[f], f))
         # A common English word cannot be a variant ('normalise check' refuses it, and
         # rightly: prose would be rewritten), so when the group has one it is the canonical.
         english = [f for f in ranked if match_key(f) in common]
         canonical = english[0] if english else ranked[0]
         ranked.remove(canonical)
         ranked.insert(0, canonical)
-        similarity = self.matcher.similarity
         spellings = tuple(Spelling(f, forms[f].count, forms[f].docs,
                                    None if f == canonical else similarity(canonical, f))
                           for f in ranked)
@@ -391,6 +396,13 @@ class _Coverage:
             return False
         i = bisect.bisect_left(self.ends, start + 1)  # first hit ending after start
         return i < len(self.starts) and self.starts[i] < end
+
+
+def _edits(a: str, b: str) -> int:
+    """Letter edits between two spellings, case aside (the tie-break of canonical forms)."""
+    import jellyfish
+
+    return jellyfish.damerau_levenshtein_distance(a.casefold(), b.casefold())
 
 
 def _docs(forms: dict[str, _Counts], names: Sequence[str]) -> int:

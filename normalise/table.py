@@ -126,12 +126,24 @@ def bundled_tables() -> dict[str, Path]:
 
 
 def resolve(source: TableSource) -> Path:
-    """A path for a table named by path or by bundled name (``default``, ``en-US``, ...)."""
+    """A path for a table named by path or by bundled name (``default``, ``en-US``, ...).
+
+    A bundled name always means the bundled table, even when a file of that name is in the
+    working directory (name that file ``./en-US``): what a command does must not depend on
+    where it is run."""
     text = os.fspath(source)
     bundled = bundled_tables()
-    if text in bundled and not os.path.exists(text):
+    if isinstance(source, str) and text in bundled:
         return bundled[text]
     return Path(text)
+
+
+def as_sources(tables: TableSource | Iterable[TableSource]) -> list[TableSource]:
+    """A list of table sources: one path or name (``"en-US"``) is a list of one, not of its
+    characters."""
+    if isinstance(tables, (str, os.PathLike)):
+        return [tables]
+    return list(tables)
 
 
 # --------------------------------------------------------------------------- parsing

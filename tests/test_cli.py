@@ -99,7 +99,8 @@ def rewrite(text: str) -> str:
 def records(log: bytes | str) -> list[dict]:
     if isinstance(log, bytes):
         log = log.decode("utf-8")
-    return [json.loads(line) for line in log.splitlines() if line.strip()]
+    lines = [json.loads(line) for line in log.splitlines() if line.strip()]
+    return [r for r in lines if "summary" not in r]  # each input's last line: its summary
 
 
 def expected_positions(text: str, starts: list[int]) -> list[tuple[int, int]]:

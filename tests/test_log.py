@@ -76,7 +76,7 @@ def test_read_log_names_the_bad_line():
 @pytest.mark.parametrize("change, message", [
     ({"start": -1}, "non-negative"),
     ({"rule": "guess"}, "unknown rule"),
-    ({"original": 3}, "must be strings"),
+    ({"original": 3}, "must be a string"),
 ])
 def test_read_log_validates_records(change, message):
     record = {**SUB.to_dict(), **change}

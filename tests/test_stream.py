@@ -73,6 +73,7 @@ def test_byte_chunks_decode_to_the_text_of_the_whole(data, sizes, limit, eager):
 @given(data=DATA, sizes=st.lists(st.integers(1, 9), max_size=5), limit=st.integers(1, 24),
        eager=st.booleans())
 @example(data=b"abcdefgh\r\nij", sizes=[9], limit=4, eager=False)
+@example(data=b"\r\n", sizes=[1], limit=1, eager=False)
 def test_text_chunks_never_part_cr_from_lf(data, sizes, limit, eager):
     """The other encodings' path: the same text, cut only where a line may end (a long
     line without white space is cut anywhere, but never between CR and LF)."""
