@@ -112,7 +112,7 @@ OPEN_KINDS = frozenset({"place", "person", "organisation"})
 #: Letters that no romanisation of the table's languages writes (Czech, Slovak, Hungarian,
 #: Baltic, Nordic, Polish, Romance orthographies): a token holding one is a name of another
 #: language (Říčany, Kőbánya, Torunė, Sibbå), never a new spelling of an entry.
-FOREIGN_LETTERS = frozenset("èëņőűřďťľĺŕůěąęųåøæðþñõœ")
+FOREIGN_LETTERS = frozenset("óèëņőűřďťľĺŕůěąęųåøæðþñõœ")
 
 
 #: The matcher for rare English words, asked only with evidence: tokens up to this Zipf

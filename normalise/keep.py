@@ -42,6 +42,20 @@ _CUE = regex.compile(
     rf"|\({_SP}*or(?={_SP}))"
     rf"(?:{_SP}|[:,])*(?=\S)",
     regex.IGNORECASE)
+#: A cue that ends right before a position (an opening quote may stand between).
+_CUE_BEFORE = regex.compile(_CUE.pattern.removesuffix(r"(?=\S)") + r"[\"“‘'«]?\Z",
+                            regex.IGNORECASE)
+#: How far before a word its cue is looked for.
+_CUE_REACH = 48
+
+
+def is_mentioned(text: str, start: int) -> bool:
+    """Whether the word at ``start`` follows a cue that makes it a spelling mentioned as a
+    spelling (``also spelt X``, ``(or X``, ...). Only the few characters before it are read,
+    so asking this of each table hit and candidate costs next to nothing."""
+    return _CUE_BEFORE.search(text, max(0, start - _CUE_REACH), start) is not None
+
+
 #: What a cue points at: a quoted phrase on one line, or one word (hyphens and apostrophes in).
 _MENTIONED = regex.compile(
     r"""["“‘'«]([^"”’'»\n\r]{1,80})["”’'»]
@@ -118,16 +132,13 @@ class KeepList:
         return [(start, end) for start, end, _ in self._scanner.scan(text)]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """Kept forms and cued mentions, sorted and merged where they overlap."""
-        return merge_spans(self.kept(text) + mention_spans(text))
+        """Kept forms (cued mentions are asked of each hit: :func:`is_mentioned`)."""
+        return self.kept(text)
 
 
 def mention_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of words a cue marks as spellings (``also spelt X``, ``(or X``, ...)."""
-    if "spel" not in text and "writ" not in text and "known" not in text and \
-            "ak" not in text and "(" not in text and "transl" not in text and \
-            "roman" not in text and "render" not in text:
-        return []  # the common case: no cue can match
+    """Spans of words a cue marks as spellings (``also spelt X``, ``(or X``, ...) in a whole
+    text (the rewriter asks :func:`is_mentioned` of each hit instead)."""
     spans = []
     for cue in _CUE.finditer(text):
         target = _MENTIONED.match(text, cue.end())

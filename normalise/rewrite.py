@@ -39,7 +39,7 @@ from .evidence import (
     paragraph_window,
     rare_word_matcher,
 )
-from .keep import KeepList, check_form, merge_spans, or_spelling, overlaps
+from .keep import KeepList, check_form, is_mentioned, merge_spans, or_spelling, overlaps
 from .log import Substitution
 from .scan import LINE_BREAKS, Scanner, fold_form, match_key
 from .settle import MAX_PASSES, Chaining, Settling, compose, table_chaining
@@ -439,6 +439,10 @@ class Normaliser:
                     trace.append((start, end, "mention"))
                 continue  # "Taliqan or Taleqan": a spelling mentioned as a spelling
             previous = (end, target)
+            if is_mentioned(text, start):
+                if trace is not None:
+                    trace.append((start, end, "kept"))
+                continue  # "also spelt Khamenehi": a spelling mentioned as a spelling
             if entry.kind == "given-name" and self.given_names == "alone" and \
                     self._in_full_name(text, start, end):
                 if trace is not None:
@@ -622,7 +626,8 @@ class Normaliser:
         needs evidence, as every candidate does."""
         decision = self._matcher.decide(token, sentence_initial=sentence_initial)
         if decision.winner is None and self._rare is not None and \
-                decision.reason.startswith(("common English word", "English word: needs")):
+                decision.reason.startswith(("common English word", "English word: needs")) \
+                and self._rare.required_score(token) <= 1.0:
             rare = self._rare.decide(token, sentence_initial=sentence_initial)
             if rare.winner is not None:
                 return rare, True
@@ -654,6 +659,8 @@ class Normaliser:
             i = bisect.bisect_right(starts, start) - 1
             if i >= 0 and taken[i][1] > start:
                 continue  # inside a table hit
+            if is_mentioned(text, start):
+                continue  # a spelling mentioned as a spelling: left as written
             decision, rare = decide(match.group(), is_sentence_initial(text, start))
             if decision.winner is not None:
                 winner = decision.winner
@@ -741,6 +748,8 @@ class Normaliser:
                                    f": {base.reason})", sub.held)
             return Explanation(word, word, base.entry, base.form, base.decision, base.reason)
         held = next((held for start, end, held in trace if start <= pos < end), None)
+        if held is None and base.result != word and is_mentioned(text, pos):
+            held = "kept"
         if held is not None:
             return Explanation(word, word, base.entry, base.form, base.decision,
                                HELD_REASONS[held] if base.result == word

@@ -14,7 +14,7 @@ import pytest
 from normalise import Normaliser, TableError, load_table, undo
 from normalise.check import check_tables
 from normalise.cli import main
-from normalise.keep import mention_spans, read_keep_file
+from normalise.keep import is_mentioned, mention_spans, read_keep_file
 
 TABLE = textwrap.dedent("""\
     table: keep-test
@@ -114,6 +114,18 @@ def test_a_or_x_is_a_mention_only_when_both_spell_one_entry(table_path):
     assert n.normalise("Qunduz or Taleqan").text == "Kunduz or Taloqan"
     once = n.normalise("Taliqan or Taleqan").text
     assert n.normalise(once).text == once
+
+
+@pytest.mark.parametrize("text, word, mentioned", [
+    ("also spelt Khamenehi", "Khamenehi", True),
+    ('spelled "Taleqan" by some', "Taleqan", True),
+    ("Taloqan (or Taleqan)", "Taleqan", True),
+    ("romanised\nTaleqan", "Taleqan", False),      # a cue never reaches across lines
+    ("the spell Taleqan", "Taleqan", False),
+    ("(organisation) Taleqan", "Taleqan", False),
+])
+def test_is_mentioned_reads_the_cue_before_a_word(text, word, mentioned):
+    assert is_mentioned(text, text.index(word)) is mentioned
 
 
 def test_mention_spans_find_the_word_after_the_cue():
