@@ -36,6 +36,8 @@ examples:
   normalise --diff report.txt               show what would change
   normalise undo --log changes.jsonl out.txt rebuild the original text
   normalise explain Taleqan Taluqan         say what would happen to words, and why
+  normalise explain Kondooz --context "Kondooz and Kabul"   ... in a context
+  normalise --keep "Mohamed Salah" a.txt    a form that is never rewritten
   normalise check mine.yaml                 validate a table
   normalise suggest --format yaml reports/  propose table entries from a corpus
   normalise -- undo                         a file named like a command (or ./undo)

@@ -1,8 +1,11 @@
 """Decide and apply: the :class:`Normaliser` rewrites table hits and phonetic matches and builds
 a :class:`Result` that records every substitution.
 
-Table hits come from the scanner (one pass, whole words). Tokens that no table form covers and
-that look like names go to the phonetic matcher, which rewrites only when sure. Casing: an
+Table hits come from the scanner (one pass, whole words); a kept form or a spelling mentioned
+as a spelling (:mod:`normalise.keep`) is left as written, and so is a given name inside a full
+name. Tokens that no table form covers and that look like names go to the phonetic matcher,
+which proposes only when sure; a proposal is applied only with evidence and in the right
+context (:mod:`normalise.evidence`), else it is logged as held. Casing: an
 ALL-CAPS original stays all caps, a capitalised original capitalises a lower-case canonical
 form, otherwise the canonical form is written as the table spells it.
 
