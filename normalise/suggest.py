@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import bisect
 import fnmatch
+import math
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -81,6 +83,31 @@ BOUND_WORD_RATIO = 2
 NEIGHBOURS = 20
 #: The gate's refusal for a common English word: such a spelling may join a group (see above).
 _COMMON = "common English word"
+#: A spelling whose lower-case form occurs in the corpus at least this share of its own count
+#: is an ordinary word written with a capital (There, Make, Gather), not a name.
+ORDINARY_SHARE = 0.5
+#: Distinct lower-case words counted (beyond it, words seen once are forgotten).
+LOWER_WORDS = 1 << 20
+#: A sentence with more candidate names than this is a list too long to pair up.
+SENTENCE_NAMES = 40
+#: Pairs of names seen in one sentence kept (beyond it no new pair is recorded).
+MAX_PAIRS = 4_000_000
+#: Neighbouring names remembered per spelling.
+MAX_NEIGHBOURS = 200
+#: Two spellings of one name stand among the same other names: the cosine of their
+#: neighbour counts (names in the same sentences) must be at least this.
+MIN_CONTEXT = 0.15
+#: Two spellings that both occur in more than this many of the same documents are two names
+#: (a writer keeps to one spelling), when the corpus has at least SHARED_DOCS_CORPUS documents.
+SHARED_DOCS = 1
+SHARED_DOCS_CORPUS = 4
+#: English derivational endings: two spellings that differ only by them are one name in two
+#: words (Canaanites, Canaanitish), left to the inflection rules rather than grouped.
+ENGLISH_ENDINGS = ("itish", "itess", "ites", "ite", "ish", "ess", "eans", "ean", "ians",
+                   "ian", "ans", "an", "es", "s", "i")
+#: Endings that make an inflection only of the other spelling itself (Chaldea, Chaldean), not
+#: of a shared stem (Taban, Tabaan are not Taba + n, Taba + an).
+DIRECT_ENDINGS = ("ns", "n")
 
 _SEP = r"[ \u00a0\-\u2010\u2011]"
 _WORD = r"\p{Lu}[\p{Ll}\p{M}]+(?:['\u2019\u02bc]\p{Ll}+)*"
@@ -96,6 +123,10 @@ _NAME_LIKE = regex.compile(r"^\p{Lu}\p{Ll}*(?:['\u2019\u02bc]\p{Ll}+)*$")
 _CONTEXT_WORD = regex.compile(r"\S+")
 _LINE_END = regex.compile(r"\r\n|\r|\n")
 _SURROGATES = regex.compile("[\udc80-\udcff]")
+_LOWER_WORD = regex.compile(r"(?<![\w\p{M}])\p{Ll}[\p{Ll}\p{M}]{3,}(?![\w\p{M}])")
+# Where a sentence ends: a full stop, question or exclamation mark before white space, quotes
+# or brackets, or a line end (a list of names stays within one sentence).
+_SENTENCE_BREAK = regex.compile(r"[.!?](?=[\s\"'\u201d\u2019)\]]|$)|\r\n|\r|\n")
 
 
 # ---------------------------------------------------------------- counting
@@ -146,6 +177,10 @@ class VariantDiscovery:
         self._counts: dict[str, _Counts] = {}
         self._names: list[str] = []
         self._in_span: dict[str, int] = {}  # word -> occurrences inside multi-word names
+        self._lower: Counter[str] = Counter()  # lower-case words (is a spelling ordinary?)
+        self._together: dict[tuple[str, str], int] = {}  # match keys seen in one sentence
+        self._neighbours: dict[str, dict[str, int]] = {}  # match key -> names beside it
+        self._name_keys: set[str] = set()  # keys of the candidate names (set by result())
         self.tokens = 0
 
     @property
@@ -176,6 +211,11 @@ class VariantDiscovery:
     def _count_chunk(self, text: str, place: _Chunk) -> None:
         hits = self._scanner.scan(text)
         covered = _Coverage(hits)
+        self._lower.update(_LOWER_WORD.findall(text))
+        if len(self._lower) > LOWER_WORDS:
+            self._lower = Counter({w: n for w, n in self._lower.items() if n > 1})
+        breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+        sentences: dict[int, set[str]] = {}
         for match in _NAME_TOKEN.finditer(text):
             token = match.group()
             if not _NAME_LIKE.match(token):
@@ -184,6 +224,11 @@ class VariantDiscovery:
             if covered.overlaps(start, end):
                 continue
             self._record(token, text, start, end, place)
+            sentences.setdefault(bisect.bisect_right(breaks, start), set()).add(
+                match_key(token))
+        for names in sentences.values():
+            if 1 < len(names) <= SENTENCE_NAMES:
+                self._pair(sorted(names))
         for match in _SPAN.finditer(text):
             start, end = match.span()
             if covered.overlaps(start, end):
@@ -191,6 +236,21 @@ class VariantDiscovery:
             self._record(match.group(), text, start, end, place)
             for word in _SPAN_WORDS.findall(match.group()):
                 self._in_span[word] = self._in_span.get(word, 0) + 1
+
+    def _pair(self, names: list[str]) -> None:
+        """Remember which names stand in one sentence: two such names are two names."""
+        together = self._together
+        for i, a in enumerate(names):
+            near = self._neighbours.setdefault(a, {})
+            for b in names[i + 1:]:
+                pair = (a, b)
+                if pair in together:
+                    together[pair] += 1
+                elif len(together) < MAX_PAIRS:
+                    together[pair] = 1
+            for b in names:
+                if b != a and (b in near or len(near) < MAX_NEIGHBOURS):
+                    near[b] = near.get(b, 0) + 1
 
     def _record(self, form: str, text: str, start: int, end: int, place: _Chunk) -> None:
         self.tokens += 1
@@ -231,7 +291,8 @@ class VariantDiscovery:
                         (form, decision.winner.score))
                     continue
             anchors[form] = 1.0 if status == "anchor" else 0.0
-        groups = [self._group_proposal(g, forms) for g in self._cluster(anchors)]
+        self._name_keys = {match_key(f) for f in anchors}
+        groups = [self._group_proposal(g, forms) for g in self._cluster(anchors, forms)]
         extended = [self._extension_proposal(e, found, forms) for e, found in extensions.items()]
         keep = [p for p in groups if p.count >= min_count and p.docs >= min_docs]
         keep_ext = [p for p in extended if p.count >= min_count and p.docs >= min_docs]
@@ -277,12 +338,49 @@ class VariantDiscovery:
         name in mid-sentence: may join a group, never starts one) or None."""
         if " " in form or "-" in form or "\u00a0" in form:
             return self._span_status(form, counts)
+        if self._ordinary(form, counts):
+            return None
         reason = self.matcher._gate(form, counts.mid == 0)
         if reason is None:
             return "anchor"
         if reason == _COMMON and counts.mid:
             return "member"
         return None
+
+    def _ordinary(self, form: str, counts: _Counts) -> bool:
+        """The corpus writes the word in lower case too: an English word (There, Make) that
+        starts a sentence or follows a colon, not a name."""
+        return self._lower.get(form.lower(), 0) >= ORDINARY_SHARE * counts.count
+
+    def _one_name(self, a: str, b: str, forms: dict[str, _Counts]) -> bool:
+        """What the texts say of two similar spellings: two names when they stand in one
+        sentence ('Eleazar, and Eliezer') or share several documents; one name only when
+        they stand among the same other names (Nebuchadnezzar, Nebuchadrezzar: Babylon,
+        Jerusalem, Zedekiah)."""
+        ka, kb = match_key(a), match_key(b)
+        if self._together.get((ka, kb) if ka < kb else (kb, ka)):
+            return False
+        ids_a, ids_b = forms[a].doc_ids, forms[b].doc_ids
+        if self.documents >= SHARED_DOCS_CORPUS and ids_a is not None and ids_b is not None \
+                and len(ids_a & ids_b) > SHARED_DOCS:
+            return False
+        near_a, near_b = self._near(ka, kb), self._near(kb, ka)
+        if not (near_a and near_b):
+            return True  # no other name beside one of them: the texts cannot tell
+        return _cosine(near_a, near_b) >= MIN_CONTEXT
+
+    def _near(self, key: str, other: str) -> dict[str, int]:
+        """The candidate names counted beside a spelling (capitalised English words such as
+        sentence-initial People or Monday are no evidence), the other spelling left out."""
+        names = self._name_keys
+        return {k: n for k, n in self._neighbours.get(key, {}).items()
+                if k != other and k in names}
+
+    def context_similarity(self, a: str, b: str) -> float:
+        """Cosine of the candidate names that stand in the same sentences as each spelling
+        (0 when either has none); meaningful after :meth:`result`."""
+        ka, kb = match_key(a), match_key(b)
+        return _cosine(self._near(ka, kb), self._near(kb, ka))
 
     def _span_status(self, form: str, counts: _Counts) -> str | None:
         from .phonetic import english_zipf
@@ -303,7 +401,8 @@ class VariantDiscovery:
             return None  # "Kunduz Herat" at the start of a line: likely a heading
         return "anchor"
 
-    def _cluster(self, anchors: dict[str, float]) -> list[list[str]]:
+    def _cluster(self, anchors: dict[str, float],
+                 forms: dict[str, _Counts]) -> list[list[str]]:
         """Complete-linkage groups of similar spellings, each with at least one anchor."""
         if len(anchors) < 2:
             return []
@@ -324,7 +423,8 @@ class VariantDiscovery:
                     continue
                 score = index.similarity(name, other)
                 if score >= max(threshold(name), threshold(other)) \
-                        and not self._inflected(name, other):
+                        and not self._inflected(name, other) \
+                        and self._one_name(name, other, forms):
                     linked[pair] = score
         cluster = {n: frozenset([n]) for n in names}
         for (a, b), _ in sorted(linked.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -343,10 +443,17 @@ class VariantDiscovery:
         or both are one word with two such suffixes (Afghans, Afghani)."""
         stems = self.matcher.romanisation.stems
 
-        def bases(form: str) -> set[str]:
-            return {match_key(form), *(match_key(stem) for stem, _ in stems(form))}
+        def bases(form: str, endings: tuple[str, ...]) -> set[str]:
+            lower = form.lower()
+            english = {match_key(form[:-len(e)]) for e in endings
+                       if lower.endswith(e) and len(form) - len(e) >= 3}
+            return {*english, *(match_key(stem) for stem, _ in stems(form))}
 
-        return bool(bases(a) & bases(b))
+        ka, kb = match_key(a), match_key(b)
+        if ka in bases(b, ENGLISH_ENDINGS + DIRECT_ENDINGS) \
+                or kb in bases(a, ENGLISH_ENDINGS + DIRECT_ENDINGS):
+            return True  # Chaldea, Chaldean
+        return bool(bases(a, ENGLISH_ENDINGS) & bases(b, ENGLISH_ENDINGS))
 
     def _group_proposal(self, group: list[str], forms: dict[str, _Counts]) -> Proposal:
         from .check import common_words
@@ -391,6 +498,15 @@ class _Coverage:
             return False
         i = bisect.bisect_left(self.ends, start + 1)  # first hit ending after start
         return i < len(self.starts) and self.starts[i] < end
+
+
+def _cosine(a: dict[str, int], b: dict[str, int]) -> float:
+    shared = a.keys() & b.keys()
+    if not shared:
+        return 0.0
+    dot = sum(a[k] * b[k] for k in shared)
+    return dot / (math.sqrt(sum(v * v for v in a.values()))
+                  * math.sqrt(sum(v * v for v in b.values())))
 
 
 def _docs(forms: dict[str, _Counts], names: Sequence[str]) -> int:
