@@ -12,7 +12,9 @@ by the ``kind`` of the :class:`~normalise.table.Problem` it yields:
 * ``point-chain``: a variant ending in a full stop whose canonical form, with the point the
   rewriter keeps at the end of a sentence, is a form of another entry;
 * ``phonetic-conflict``: a form the phonetic matcher would give to another entry;
-* ``casing``: a canonical form whose casing does not fit its kind or its variants.
+* ``casing``: a canonical form whose casing does not fit its kind or its variants;
+* ``unused-keep`` (a note): a kept form (``keep:``) that no table form and no phonetic
+  candidate would ever touch, so keeping it changes nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import regex
 
 from .rewrite import PHONETIC_KINDS, Normaliser
 from .scan import APOSTROPHES, fold_form, match_key
-from .table import Entry, Problem, TableSource, table_problems
+from .table import Entry, Problem, Table, TableSource, table_problems
 
 #: How many of wordfreq's most frequent English words count as common.
 COMMON_WORDS = 30_000
@@ -49,7 +51,7 @@ PARTICLES = frozenset({
     "das", "van", "von", "la", "le", "ter", "ten",
 })
 #: Kinds of finding that are notes: worth tidying, harmless to the output.
-NOTE_KINDS = frozenset({"redundant"})
+NOTE_KINDS = frozenset({"redundant", "unused-keep"})
 
 _FIRST_WORD = regex.compile(r"^[^\s\-\u2010\u2011]+")
 
@@ -70,7 +72,7 @@ def check_tables(sources: Sequence[TableSource]) -> list[Problem]:
     normaliser = Normaliser(table=table, phonetic="off")
     for finding in (english_words(entries), shadowed(normaliser), redundant(entries),
                     unstable(normaliser), point_chains(entries), phonetic_conflicts(entries),
-                    casing(entries)):
+                    casing(entries), unused_keep(table, normaliser)):
         problems.extend(finding)
     order = {name: i for i, name in enumerate(table.sources)}
     return sorted(problems, key=lambda p: (order.get(p.file or "", -1), p.line or 0))
@@ -366,3 +368,35 @@ def casing(entries: Iterable[Entry]) -> Iterator[Problem]:
                     yield _problem(entry, index, f"variant '{variant}' of "
                                    f"'{entry.canonical}' starts in {case} case, its canonical "
                                    f"form in {head} case", "casing")
+
+
+# --------------------------------------------------------------------------- keep
+
+
+def unused_keep(table: Table, normaliser: Normaliser) -> Iterator[Problem]:
+    """Kept forms that nothing would rewrite: no table form matches in them and no word of
+    them has a phonetic candidate that would win (or tie) wherever it stood."""
+    if not table.keep:
+        return
+    matcher = None
+    try:
+        from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE, PhoneticMatcher
+    except ImportError:
+        pass
+    else:
+        names = [(e.canonical, e.forms) for e in table.entries
+                 if e.kind in PHONETIC_KINDS and not e.case_sensitive]
+        protected = [f for e in table.entries
+                     if e.kind not in PHONETIC_KINDS or e.case_sensitive for f in e.forms]
+        matcher = PhoneticMatcher(names, protected=protected, min_score=DEFAULT_MIN_SCORE,
+                                  margin=DEFAULT_MARGIN)
+    for kept in table.keep:
+        if normaliser._scanner.scan_overlapping(kept.form):
+            continue
+        if matcher is not None and any(
+                (d := matcher.decide(w)).winner is not None or d.reason.startswith("ambiguous")
+                for w in regex.findall(r"[\p{L}\p{M}'’ʼʻ]+", kept.form)):
+            continue
+        yield Problem(kept.file, kept.line, f"kept form '{kept.form}' is touched by no table "
+                      "form and no phonetic candidate: keeping it changes nothing", None,
+                      "unused-keep")

@@ -71,6 +71,12 @@ def _table_options(parser: argparse.ArgumentParser, phonetic: bool = True) -> No
                                 "(log candidates, change nothing) or apply (default)")
         group.add_argument("--min-score", type=_score, default=None, metavar="X",
                            help="lowest phonetic score (0-1) that may rewrite a word")
+        group.add_argument("--keep", action="append", default=[], metavar="WORD",
+                           help="a form never rewritten (by a table or the phonetic matcher); "
+                                "repeatable")
+        group.add_argument("--keep-file", action="append", default=[], metavar="PATH",
+                           help="a file of forms never rewritten, one per line ('#' starts a "
+                                "comment line); repeatable")
 
 
 def _progress_options(group) -> None:
@@ -142,10 +148,16 @@ def filter_parser() -> argparse.ArgumentParser:
 
 
 def _normaliser(args, phonetic: str | None = None) -> Normaliser:
+    from .keep import keep_sources
+
     build = Normaliser if args.no_cache else Normaliser.cached
-    return build(args.table, default_table=not args.no_default_table,
-                 phonetic=phonetic or getattr(args, "phonetic", "off"),
-                 min_score=getattr(args, "min_score", None))
+    keep = keep_sources(getattr(args, "keep", []), getattr(args, "keep_file", []))
+    try:
+        return build(args.table, default_table=not args.no_default_table,
+                     phonetic=phonetic or getattr(args, "phonetic", "off"),
+                     min_score=getattr(args, "min_score", None), keep=keep)
+    except ValueError as err:  # a --keep word with no letter
+        raise UsageError(f"--keep: {err}") from None
 
 
 # ---------------------------------------------------------------- output sinks

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from .keep import KeepList, check_form, merge_spans, or_spelling, overlaps
 from .log import Substitution
 from .scan import LINE_BREAKS, Scanner, fold_form, match_key
 from .settle import MAX_PASSES, Chaining, Settling, compose, table_chaining
@@ -234,9 +235,13 @@ class Normaliser:
 
     def __init__(self, tables: Iterable[TableSource] = (), *, default_table: bool = True,
                  phonetic: str = "apply", min_score: float | None = None,
-                 margin: float | None = None, table: Table | None = None) -> None:
+                 margin: float | None = None, table: Table | None = None,
+                 keep: Iterable[str] = ()) -> None:
         if phonetic not in PHONETIC_MODES:
             raise ValueError(f"phonetic must be one of {PHONETIC_MODES}, not {phonetic!r}")
+        if isinstance(keep, str):
+            raise TypeError("keep takes an iterable of forms, not one string")
+        keep = tuple(map(check_form, keep))
         if table is None:
             sources = (["default"] if default_table else []) + list(tables)
             table = load_table(*sources) if sources else Table((), ())
@@ -244,6 +249,8 @@ class Normaliser:
         self.phonetic = phonetic
         self.min_score = min_score
         self.margin = margin
+        self.keep = keep
+        self._keep = KeepList([k.form for k in table.keep] + list(keep))
         self._scanner, spelled, embedded_keys = self._build_scanner(table)
         self._matcher = self._build_matcher() if phonetic != "off" else None
         self._settling = self._build_settling(
@@ -252,24 +259,25 @@ class Normaliser:
     @classmethod
     def cached(cls, tables: Iterable[TableSource] = (), *, default_table: bool = True,
                phonetic: str = "apply", min_score: float | None = None,
-               margin: float | None = None, cache_dir: str | os.PathLike[str] | None = None
-               ) -> Normaliser:
+               margin: float | None = None, cache_dir: str | os.PathLike[str] | None = None,
+               keep: Iterable[str] = ()) -> Normaliser:
         """The same as ``Normaliser(...)``, taken from the on-disk cache of built tables when
         these table files and options were built before (see :mod:`normalise.cache`); the
         command uses it unless given ``--no-cache``."""
         from . import cache
 
         tables = list(tables)
+        keep = list(keep)
 
         def build() -> Normaliser:
             return cls(tables, default_table=default_table, phonetic=phonetic,
-                       min_score=min_score, margin=margin)
+                       min_score=min_score, margin=margin, keep=keep)
 
         sources = (["default"] if default_table else []) + tables
         files = [resolve(source) for source in sources]
 
         def key() -> str:
-            return cache.cache_key(files, (sources, phonetic, min_score, margin))
+            return cache.cache_key(files, (sources, phonetic, min_score, margin, keep))
 
         try:
             if not all(path.is_file() for path in files):  # a pipe can be read only once
@@ -362,11 +370,22 @@ class Normaliser:
         entries = self.table.entries
         events: list[tuple[int, int, str, str, float, str | None, str]] = []
         taken = []
+        kept = self._keep.spans(text)
+        previous = None
         for start, end, target in self._scanner.scan(text):
+            if kept and overlaps(kept, start, end):
+                continue  # a kept form, or a spelling mentioned as such, wins
             taken.append((start, end))
+            if previous is not None and previous[1] == target and \
+                    or_spelling(text, previous[0], start):
+                previous = (end, target)
+                continue  # "Taliqan or Taleqan": a spelling mentioned as a spelling
+            previous = (end, target)
             event = self._table_event(text, start, end, entries[target])
             if event is not None:
                 events.append(event)
+        if kept:
+            taken = merge_spans(taken + kept)
         if self._matcher is not None:
             events.extend(self._phonetic_events(text, taken))
             events.sort(key=lambda e: e[0])
@@ -464,6 +483,8 @@ class Normaliser:
 
     def explain(self, word: str) -> Explanation:
         """Say what would happen to ``word`` and why."""
+        if any(span == (0, len(word)) for span in self._keep.kept(word)):
+            return Explanation(word, word, reason="kept form: never rewritten")
         hits = self._scanner.scan(word)
         if hits and hits[0][0] == 0 and hits[0][1] == len(word):
             entry = self.table.entries[hits[0][2]]
@@ -486,7 +507,8 @@ class Normaliser:
 
     def __getstate__(self):
         return {"table": self.table, "phonetic": self.phonetic, "min_score": self.min_score,
-                "margin": self.margin, "scanner": self._scanner, "matcher": self._matcher,
+                "margin": self.margin, "keep": self.keep, "keeping": self._keep,
+                "scanner": self._scanner, "matcher": self._matcher,
                 "chaining": self._settling.chaining,
                 "embedded_keys": self._settling.embedded_keys}
 
@@ -495,6 +517,8 @@ class Normaliser:
         self.phonetic = state["phonetic"]
         self.min_score = state["min_score"]
         self.margin = state["margin"]
+        self.keep = state["keep"]
+        self._keep = state["keeping"]
         self._scanner = state["scanner"]
         self._matcher = state["matcher"]
         self._settling = self._build_settling(state["chaining"], state["embedded_keys"])

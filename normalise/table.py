@@ -20,6 +20,7 @@ import regex
 import yaml
 
 from .errors import TableError
+from .keep import KeptForm
 from .scan import LINE_BREAKS, fold_form, match_key
 
 KINDS = ("place", "person", "given-name", "people", "organisation", "term", "spelling",
@@ -27,7 +28,7 @@ KINDS = ("place", "person", "given-name", "people", "organisation", "term", "spe
 SEPARATORS = ("exact", "flexible")
 ENTRY_FIELDS = ("canonical", "kind", "variants", "separators", "case_sensitive", "override",
                 "notes", "sources")
-TABLE_FIELDS = ("table", "description", "entries")
+TABLE_FIELDS = ("table", "description", "entries", "keep")
 #: Most parts a flexible form may have (each gap has three spellings: 3 ** (parts - 1) forms).
 MAX_FLEXIBLE_PARTS = 6
 
@@ -81,6 +82,8 @@ class Table:
 
     entries: tuple[Entry, ...]
     sources: tuple[str, ...] = ()
+    #: forms never rewritten (the tables' ``keep:`` lists), in load order
+    keep: tuple[KeptForm, ...] = ()
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -145,7 +148,9 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _parse(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
+def _parse(path: Path, name: str, keep: list[KeptForm] | None = None
+           ) -> tuple[list[Entry], list[Problem]]:
+    """The entries of one table file and its problems; its ``keep:`` forms go to ``keep``."""
     problems: list[Problem] = []
 
     def problem(node_or_line, message, entry=None, kind="invalid"):
@@ -179,6 +184,9 @@ def _parse(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
     if top is None:
         return [], problems
     entries_node = top.get("entries")
+    if entries_node is None and "keep" in top:  # a table of kept forms only
+        _keep(top["keep"], name, problem, keep)
+        return [], problems
     if entries_node is None:
         problem(root, "table has no 'entries' list")
         return [], problems
@@ -188,12 +196,25 @@ def _parse(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
     for key in ("table", "description"):
         if key in top and _scalar_string(top[key]) is None:
             problem(top[key], f"'{key}' must be a string")
+    if "keep" in top:
+        _keep(top["keep"], name, problem, keep)
     entries = []
     for node in entries_node.value:
         entry = _entry(node, name, problem)
         if entry is not None:
             entries.append(entry)
     return entries, problems
+
+
+def _keep(node, name: str, problem, keep: list[KeptForm] | None) -> None:
+    """The top-level ``keep:`` list: forms never rewritten, each checked as a table form."""
+    if not isinstance(node, yaml.SequenceNode):
+        problem(node, "'keep' must be a list of forms")
+        return
+    for item in node.value:
+        form = _form(item, "kept form", problem)
+        if form is not None and keep is not None:
+            keep.append(KeptForm(form, name, _line(item)))
 
 
 def _mapping(node, allowed, what, problem) -> dict[str, yaml.Node] | None:
@@ -429,9 +450,10 @@ def table_problems(sources: Iterable[TableSource]) -> tuple[Table | None, list[P
     parsed = []
     problems: list[Problem] = []
     names = []
+    keep: list[KeptForm] = []
     for source in sources:
         name = os.fspath(source)
-        entries, found = _parse(resolve(source), name)
+        entries, found = _parse(resolve(source), name, keep)
         problems.extend(found)
         parsed.append((name, entries))
         names.append(name)
@@ -439,7 +461,7 @@ def table_problems(sources: Iterable[TableSource]) -> tuple[Table | None, list[P
     problems.extend(found)
     if problems:
         return None, problems
-    return Table(entries, tuple(names)), []
+    return Table(entries, tuple(names), tuple(keep)), []
 
 
 def load_table(*sources: TableSource) -> Table:

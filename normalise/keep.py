@@ -1,0 +1,174 @@
+"""The exception lexicon: forms that are never rewritten, and spellings mentioned as spellings.
+
+Why: a table rewrites every occurrence of its forms and the phonetic matcher every spelling
+close enough to one, but some words in a text must stay as they are whatever they resemble: a
+person's own spelling (Mohamed Salah), a place of another region that a table form happens to
+spell (Modene), a spelling quoted as a spelling ("also spelt Khamenehi"). A kept form wins
+over every table form and every phonetic candidate: text inside it is neither rewritten nor
+looked at by the matcher.
+
+Kept forms come from the top-level ``keep:`` list of a table, from ``--keep WORD`` and
+``--keep-file PATH`` on the command line, and from ``Normaliser(keep=...)``. They are folded
+and matched as table forms are (whole words, case and diacritics ignored, any white space but a
+line break for a space).
+
+A spelling mentioned as a spelling is found by its cue: ``also spelt X``, ``spelled X``,
+``written X``, ``transliterated as X``, ``known as X``, ``a.k.a. X``, ``(or X``; and ``A or X``
+where A and X are spellings of one entry (``Taliqan or Taleqan``). X is the word after the cue
+(a quoted phrase is taken whole); it is left as written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+import regex
+
+from .errors import InputError
+from .scan import LINE_BREAKS, Scanner, fold_form, match_key
+
+_WORD = regex.compile(r"[\p{L}\p{N}]")
+
+#: Words after which the next word (or quoted phrase) is a spelling, not a use of the name.
+_CUE = regex.compile(
+    r"""(?:
+        \b(?:also\s+|sometimes\s+|often\s+|variously\s+|formerly\s+|once\s+|wrongly\s+)?
+          (?:spelt|spelled|written|transliterated|romani[sz]ed|rendered)
+          (?:\s+as)?(?:\s+in\s+English)?
+      | \b(?:also\s+|better\s+|locally\s+)?known\s+as
+      | \ba\.k\.a\.|\baka\b
+      | \(\s*or
+    )[\s:,]*(?=\S)""",
+    regex.IGNORECASE | regex.VERBOSE)
+#: What a cue points at: a quoted phrase on one line, or one word (hyphens and apostrophes in).
+_MENTIONED = regex.compile(
+    r"""["“‘'«]([^"”’'»\n\r]{1,80})["”’'»]
+      | ([\p{L}\p{M}\p{N}]+(?:['’ʼʻ\-][\p{L}\p{M}\p{N}]+)*)""",
+    regex.VERBOSE)
+#: What stands between A and X in ``A or X`` (the caller checks both spell one entry).
+_OR_BETWEEN = regex.compile(r"[\"”’']?(?:[ \t]*,)?[ \t]+or[ \t]+[\"“‘']?")
+
+
+class KeptForm(NamedTuple):
+    """A form of a ``keep:`` list, and where it was read."""
+
+    form: str
+    file: str | None = None
+    line: int | None = None
+
+
+def read_keep_file(path: str) -> list[str]:
+    """Kept forms, one per line (UTF-8; blank lines and lines starting with ``#`` skipped).
+
+    Raises :class:`InputError` naming the file (and the line) for an unreadable file or a
+    line with no letter or digit."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except OSError as err:
+        raise InputError(f"cannot read keep file: {err.strerror}", file=path) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise InputError("keep file is not valid UTF-8", file=path, line=line) from None
+    forms = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        form = line.strip()
+        if not form or form.startswith("#"):
+            continue
+        if not _WORD.search(form):
+            raise InputError(f"kept form {form!r} has no letter or digit", file=path,
+                             line=number)
+        forms.append(form)
+    return forms
+
+
+def check_form(form: object) -> str:
+    """A kept form given in Python, checked as a table form is; TypeError or ValueError otherwise."""
+    if not isinstance(form, str):
+        raise TypeError(f"a kept form must be a string, not {type(form).__name__}")
+    stripped = form.strip()
+    if not _WORD.search(stripped):
+        raise ValueError(f"kept form {form!r} has no letter or digit")
+    if any(c in stripped for c in LINE_BREAKS):
+        raise ValueError(f"kept form {form!r} spans lines")
+    return stripped
+
+
+class KeepList:
+    """Finds the spans of a text that are never rewritten: kept forms and spellings
+    mentioned as spellings. Picklable (the scanner rebuilds its automaton)."""
+
+    def __init__(self, forms: Iterable[str]) -> None:
+        self.forms = tuple(dict.fromkeys(forms))
+        keys = {match_key(form): i for i, form in enumerate(self.forms)}
+        self._scanner = Scanner(keys, {}, [fold_form(form) for form in self.forms]) \
+            if self.forms else None
+
+    def __bool__(self) -> bool:
+        return bool(self.forms)
+
+    def kept(self, text: str) -> list[tuple[int, int]]:
+        """Spans of kept forms in ``text``: whole words, leftmost then longest."""
+        if self._scanner is None:
+            return []
+        return [(start, end) for start, end, _ in self._scanner.scan(text)]
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Kept forms and cued mentions, sorted and merged where they overlap."""
+        return merge_spans(self.kept(text) + mention_spans(text))
+
+
+def mention_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of words a cue marks as spellings (``also spelt X``, ``(or X``, ...)."""
+    if "spel" not in text and "writ" not in text and "known" not in text and \
+            "ak" not in text and "(" not in text and "transl" not in text and \
+            "roman" not in text and "render" not in text:
+        return []  # the common case: no cue can match
+    spans = []
+    for cue in _CUE.finditer(text):
+        target = _MENTIONED.match(text, cue.end())
+        if target is None:
+            continue
+        group = 1 if target.group(1) is not None else 2
+        spans.append(target.span(group))
+    return spans
+
+
+def or_spelling(text: str, end: int, start: int) -> bool:
+    """Whether ``text[end:start]`` is the " or " of ``A or X`` (A ends at ``end``, X starts at
+    ``start``); the caller has found both to be spellings of one entry."""
+    return start - end < 12 and _OR_BETWEEN.fullmatch(text, end, start) is not None
+
+
+def merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans, overlapping ones joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps any of the sorted, disjoint ``spans``."""
+    import bisect
+
+    i = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    if i >= 0 and spans[i][1] > start:
+        return True
+    return i + 1 < len(spans) and spans[i + 1][0] < end
+
+
+def keep_sources(words: Sequence[str], files: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """The kept forms of ``--keep`` words and ``--keep-file`` files, in order."""
+    forms = list(words)
+    for path in files:
+        forms.extend(read_keep_file(os.fspath(path)))
+    return forms
