@@ -38,9 +38,11 @@ examples:
   normalise explain Taleqan Taluqan         say what would happen to words, and why
   normalise check mine.yaml                 validate a table
   normalise suggest --format yaml reports/  propose table entries from a corpus
+  normalise review reports/ -o mine.yaml    decide on proposals in a browser
+  normalise report changes.jsonl -o r.html  a static HTML report of a run's log
   normalise -- undo                         a file named like a command (or ./undo)
 
-commands: undo, explain, check, suggest (normalise COMMAND --help)
+commands: undo, explain, check, suggest, review, report (normalise COMMAND --help)
 exit status: 0 ok, 1 check found problems, 2 usage error, unreadable input or invalid table,
 130 interrupted, 141 output closed early, 143 terminated
 """
@@ -577,7 +579,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     handlers: dict[str, Callable[[Sequence[str]], int]] = {
         "undo": run_undo, "explain": run_explain, "check": run_check,
-        "suggest": run_suggest}
+        "suggest": run_suggest, "review": _run_review, "report": _run_report}
     signal.signal(signal.SIGTERM, _terminate)
     try:
         if argv and argv[0] in handlers:
@@ -602,6 +604,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"normalise: {name + ': ' if name else ''}{err.strerror or err}", file=sys.stderr)
         status = EXIT_ERROR
     return status
+
+
+def _run_review(argv: Sequence[str]) -> int:
+    from .review import run_review
+
+    return run_review(argv)
+
+
+def _run_report(argv: Sequence[str]) -> int:
+    from .report import run_report
+
+    return run_report(argv)
 
 
 class _Terminated(BaseException):
