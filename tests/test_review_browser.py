@@ -15,13 +15,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from selenium.webdriver.support.ui import WebDriverWait
 
 from normalise import Normaliser
 from normalise.check import check_tables
 from normalise.review import ReviewServer, build_session
-
-selenium = pytest.importorskip("selenium")  # the test extra installs it
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 REPORTS = sorted(SEEDS.glob("[0-9]*.txt")) if SEEDS.is_dir() else []
@@ -55,6 +53,7 @@ def driver():
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must download nothing
     profile = tempfile.mkdtemp(prefix="normalise-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM

@@ -234,7 +234,10 @@ class Session:
         self.base_entries: list[dict[str, Any]] = []
         self.base_keep: list[str] = []
         self.name = "review"
+        self._problems: set[tuple[str, str]] = set()  # findings the file already had
         self._read_table()
+        if os.path.exists(table_path):
+            self._problems = self._check(self.render())
         self.items: list[Item] = []
         self._by_id: dict[str, Item] = {}
         for item in items:
@@ -313,11 +316,41 @@ class Session:
                  for d in decisions.values()]
         return "\n".join(head) + "\n" + body
 
+    def _check(self, text: str) -> set[tuple[str, str]]:
+        """The findings of ``normalise check`` on a table file with this text."""
+        fd, temp = tempfile.mkstemp(suffix=".yaml", prefix="normalise-review-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            return {(p.message, p.kind) for p in self._findings(temp)}
+        finally:
+            os.unlink(temp)
+
+    def _findings(self, path: str) -> list:
+        """What ``normalise check`` finds in the table file ``path`` (every finding on its
+        own), what loading it after the session's other tables finds (conflicts), and kept
+        forms that nothing in all of them would touch. The other tables' own findings are
+        theirs, and checking the default table whole takes seconds, so they are not run."""
+        from ..check import check_tables, unused_keep
+        from ..rewrite import Normaliser
+        from ..table import table_problems
+
+        others = (["default"] if self.default_table else []) + self.tables
+        mine = lambda p: p.file is None or os.path.abspath(p.file) == path
+        if not others:
+            return [p for p in check_tables([path]) if mine(p)]
+        table, problems = table_problems([*others, path])
+        if table is None:
+            return [p for p in problems if mine(p)]
+        found = [p for p in check_tables([path]) if mine(p) and p.kind != "unused-keep"]
+        if table.keep:
+            found.extend(p for p in unused_keep(table, Normaliser(table=table, phonetic="off"))
+                         if mine(p))
+        return found
+
     def _write(self, decisions: dict[str, dict[str, Any]]) -> None:
         """Write the table atomically, or raise ReviewError (file untouched) when the result
         would not pass ``normalise check`` with the session's tables."""
-        from ..check import check_tables
-
         text = self.render(decisions)
         path = os.path.abspath(self.table_path)
         directory = os.path.dirname(path)
@@ -328,9 +361,9 @@ class Session:
                 stream.write(text)
                 stream.flush()
                 os.fsync(stream.fileno())
-            sources = (["default"] if self.default_table else []) + self.tables + [temp]
-            problems = [p for p in check_tables(sources)
-                        if p.file is None or os.path.abspath(p.file) == temp]
+            found = self._findings(temp)
+            # What the file held before (a hand-written entry) is not this decision's fault.
+            problems = [p for p in found if (p.message, p.kind) not in self._problems]
             if problems:
                 raise ReviewError("; ".join(f"{p.message} [{p.kind}]" for p in problems[:3]))
             if os.path.exists(path):
@@ -338,6 +371,7 @@ class Session:
             else:
                 os.chmod(temp, 0o644)
             os.replace(temp, path)
+            self._problems = {(p.message, p.kind) for p in found}
         finally:
             if os.path.exists(temp):
                 os.unlink(temp)
