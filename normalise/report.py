@@ -227,8 +227,8 @@ def write_report(paths: Iterable[str], output: str, threshold: float) -> Summary
     return summary
 
 
-def run_report(argv: Sequence[str]) -> int:
-    """The ``normalise report`` command."""
+def report_parser():
+    """The arguments of ``normalise report``."""
     from . import cli
     from .phonetic import DEFAULT_MIN_SCORE
 
@@ -241,7 +241,14 @@ def run_report(argv: Sequence[str]) -> int:
     parser.add_argument("--min-score", type=cli._score, default=DEFAULT_MIN_SCORE,
                         metavar="X", help="the threshold to mark on the score chart "
                                           f"(default {DEFAULT_MIN_SCORE})")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def run_report(argv: Sequence[str]) -> int:
+    """The ``normalise report`` command."""
+    from . import cli
+
+    args = report_parser().parse_args(argv)
     summary = write_report(args.logs, args.output, args.min_score)
     print(f"normalise report: {summary.records:,} records -> {args.output}",
           file=sys.stderr)

@@ -108,6 +108,8 @@ ENGLISH_ENDINGS = ("itish", "itess", "ites", "ite", "ish", "ess", "eans", "ean",
 #: Endings that make an inflection only of the other spelling itself (Chaldea, Chaldean), not
 #: of a shared stem (Taban, Tabaan are not Taba + n, Taba + an).
 DIRECT_ENDINGS = ("ns", "n")
+#: Plural endings of Hebrew names in English texts (Baalim, Anakim, Cherubim).
+HEBREW_ENDINGS = ("im",)
 
 _SEP = r"[ \u00a0\-\u2010\u2011]"
 _WORD = r"\p{Lu}[\p{Ll}\p{M}]+(?:['\u2019\u02bc]\p{Ll}+)*"
@@ -280,9 +282,10 @@ class VariantDiscovery:
         forms = self._merged_forms()
         anchors: dict[str, float] = {}   # spelling -> 1 (passes the gate) or 0 (common word)
         extensions: dict[str, list[tuple[str, float]]] = {}
+        bare = {match_key(f) for f in forms if " " not in f and "-" not in f}
         for form, counts in forms.items():
             status = self._status(form, counts)
-            if status is None:
+            if status is None or self._derived(form, bare):
                 continue
             if status == "anchor" and " " not in form and "-" not in form:
                 decision = self.matcher.decide(form, sentence_initial=counts.mid == 0)
@@ -351,6 +354,19 @@ class VariantDiscovery:
         """The corpus writes the word in lower case too: an English word (There, Make) that
         starts a sentence or follows a colon, not a name."""
         return self._lower.get(form.lower(), 0) >= ORDINARY_SHARE * counts.count
+
+    def _derived(self, form: str, bare: set[str]) -> bool:
+        """A word made of another name of the corpus or the tables and an ending (Baalim of
+        Baal, Israelites of Israel, Median of Media): left to the inflection rules, it
+        neither starts nor joins a group."""
+        lower = form.lower()
+        for ending in (*ENGLISH_ENDINGS, *DIRECT_ENDINGS, *HEBREW_ENDINGS):
+            if lower.endswith(ending) and len(form) - len(ending) >= 3:
+                stem = form[:-len(ending)]
+                key = match_key(stem)
+                if key in bare or stem in self.matcher._known:
+                    return True
+        return False
 
     def _one_name(self, a: str, b: str, forms: dict[str, _Counts]) -> bool:
         """What the texts say of two similar spellings: two names when they stand in one

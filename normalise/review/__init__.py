@@ -72,8 +72,8 @@ def _has_content(path: str) -> bool:
     return bool(isinstance(data, dict) and (data.get("entries") or data.get("keep")))
 
 
-def run_review(argv: Sequence[str]) -> int:
-    """The ``normalise review`` command."""
+def review_parser():
+    """The arguments of ``normalise review``."""
     from .. import cli
 
     parser = cli._Parser(
@@ -104,7 +104,14 @@ def run_review(argv: Sequence[str]) -> int:
                         help=f"most proposals of each sort (default {REVIEW_LIMIT})")
     parser.add_argument("--encoding", type=cli._encoding, default="utf-8")
     cli._table_options(parser, phonetic=False)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def run_review(argv: Sequence[str]) -> int:
+    """The ``normalise review`` command."""
+    from .. import cli
+
+    args = review_parser().parse_args(argv)
     if not args.inputs and not args.log:
         raise cli.UsageError("give a corpus (PATH ...) or a log (--log LOG), or both")
     if not 0 <= args.port <= 65535:
