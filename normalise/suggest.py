@@ -103,8 +103,8 @@ SHARED_DOCS = 1
 SHARED_DOCS_CORPUS = 4
 #: English derivational endings: two spellings that differ only by them are one name in two
 #: words (Canaanites, Canaanitish), left to the inflection rules rather than grouped.
-ENGLISH_ENDINGS = ("itish", "itess", "ites", "ite", "ish", "ess", "eans", "ean", "ians",
-                   "ian", "ans", "an", "es", "s", "i")
+ENGLISH_ENDINGS = ("itish", "itess", "ites", "ite", "ism", "ists", "ist", "ish", "ess", "eans",
+                   "ean", "ians", "ian", "ans", "an", "es", "s", "i")
 #: Endings that make an inflection only of the other spelling itself (Chaldea, Chaldean), not
 #: of a shared stem (Taban, Tabaan are not Taba + n, Taba + an).
 DIRECT_ENDINGS = ("ns", "n")
@@ -125,6 +125,13 @@ _NAME_LIKE = regex.compile(r"^\p{Lu}\p{Ll}*(?:['\u2019\u02bc]\p{Ll}+)*$")
 _CONTEXT_WORD = regex.compile(r"\S+")
 _LINE_END = regex.compile(r"\r\n|\r|\n")
 _SURROGATES = regex.compile("[\udc80-\udcff]")
+# Between a name and another spelling of it given as a gloss: "Molech, or Moloch", "Zerubbabel
+# (Gr. Zorobabel)", "Nazarite (Nazirite)", "Taliqan, also spelt Taleqan".
+_GLOSS_WORD = (r"(?:or|also|alias|i\.\s?e\.|that\s+is|called|Gr\.|Greek|Heb\.|Hebrew|Aram\."
+               r"|Lat\.|spelt|spelled|written|as|more|better|properly|accurately|correctly"
+               r"|usually|commonly|sometimes|often)\s*[,:]?\s*")
+_GLOSS = regex.compile(rf"\s*,?\s*(?:[(\[]\s*(?:{_GLOSS_WORD})*|(?:{_GLOSS_WORD})+)",
+                       regex.IGNORECASE)
 _LOWER_WORD = regex.compile(r"(?<![\w\p{M}])\p{Ll}[\p{Ll}\p{M}]{3,}(?![\w\p{M}])")
 # Where a sentence ends: a full stop, question or exclamation mark before white space, quotes
 # or brackets, or a line end (a list of names stays within one sentence).
@@ -181,6 +188,7 @@ class VariantDiscovery:
         self._in_span: dict[str, int] = {}  # word -> occurrences inside multi-word names
         self._lower: Counter[str] = Counter()  # lower-case words (is a spelling ordinary?)
         self._together: dict[tuple[str, str], int] = {}  # match keys seen in one sentence
+        self._glossed: dict[tuple[str, str], int] = {}  # one glosses the other: "A (or B)"
         self._neighbours: dict[str, dict[str, int]] = {}  # match key -> names beside it
         self._name_keys: set[str] = set()  # keys of the candidate names (set by result())
         self.tokens = 0
@@ -218,6 +226,8 @@ class VariantDiscovery:
             self._lower = Counter({w: n for w, n in self._lower.items() if n > 1})
         breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
         sentences: dict[int, set[str]] = {}
+        glossed: set[tuple[str, str]] = set()
+        last: tuple[int, int, str] | None = None  # sentence, end, key of the name before
         for match in _NAME_TOKEN.finditer(text):
             token = match.group()
             if not _NAME_LIKE.match(token):
@@ -225,12 +235,20 @@ class VariantDiscovery:
             start, end = match.span()
             if covered.overlaps(start, end):
                 continue
+            if last is not None and _GLOSS.fullmatch(text, last[1], end):
+                continue  # "Zerubbabel Called Zorobabel": a gloss word, capitalised
             self._record(token, text, start, end, place)
-            sentences.setdefault(bisect.bisect_right(breaks, start), set()).add(
-                match_key(token))
+            sentence, key = bisect.bisect_right(breaks, start), match_key(token)
+            sentences.setdefault(sentence, set()).add(key)
+            if last is not None and last[0] == sentence and last[2] != key \
+                    and _GLOSS.fullmatch(text, last[1], start):
+                pair = (last[2], key) if last[2] < key else (key, last[2])
+                glossed.add(pair)
+                self._glossed[pair] = self._glossed.get(pair, 0) + 1
+            last = (sentence, end, key)
         for names in sentences.values():
             if 1 < len(names) <= SENTENCE_NAMES:
-                self._pair(sorted(names))
+                self._pair(sorted(names), glossed)
         for match in _SPAN.finditer(text):
             start, end = match.span()
             if covered.overlaps(start, end):
@@ -239,13 +257,16 @@ class VariantDiscovery:
             for word in _SPAN_WORDS.findall(match.group()):
                 self._in_span[word] = self._in_span.get(word, 0) + 1
 
-    def _pair(self, names: list[str]) -> None:
-        """Remember which names stand in one sentence: two such names are two names."""
+    def _pair(self, names: list[str], glossed: set[tuple[str, str]]) -> None:
+        """Remember which names stand in one sentence: two such names are two names, unless
+        one glosses the other ('Molech, or Moloch')."""
         together = self._together
         for i, a in enumerate(names):
             near = self._neighbours.setdefault(a, {})
             for b in names[i + 1:]:
                 pair = (a, b)
+                if pair in glossed:
+                    continue
                 if pair in together:
                     together[pair] += 1
                 elif len(together) < MAX_PAIRS:
@@ -374,7 +395,10 @@ class VariantDiscovery:
         they stand among the same other names (Nebuchadnezzar, Nebuchadrezzar: Babylon,
         Jerusalem, Zedekiah)."""
         ka, kb = match_key(a), match_key(b)
-        if self._together.get((ka, kb) if ka < kb else (kb, ka)):
+        pair = (ka, kb) if ka < kb else (kb, ka)
+        if self._glossed.get(pair) and not self._together.get(pair):
+            return True  # the texts give one as a spelling of the other
+        if self._together.get(pair):
             return False
         ids_a, ids_b = forms[a].doc_ids, forms[b].doc_ids
         if self.documents >= SHARED_DOCS_CORPUS and ids_a is not None and ids_b is not None \

@@ -66,3 +66,19 @@ def test_derived_words_are_left_to_the_inflection_rules():
     d = _discovery("The Merikhelites came.\n" * 2, "A Merikhelitish custom.\n" * 2,
                    "To Chaldea they went.\n" * 2, "A Chaldean spoke.\n" * 2)
     assert _groups(d) == []
+
+
+def test_a_spelling_given_as_a_gloss_is_the_same_name():
+    # Within one sentence, but one glosses the other: not two names.
+    for gloss in ("Zorbakhan, or Zurbakhan,", "Zorbakhan (also spelt Zurbakhan)",
+                  "Zorbakhan Called Zurbakhan"):
+        d = _discovery(f"Traders reached {gloss} at dawn.\n", "In Zorbakhan. In Zurbakhan.\n")
+        assert _groups(d) == [{"Zorbakhan", "Zurbakhan"}], gloss
+    d = _discovery("Traders reached Zorbakhan and Zurbakhan at dawn.\n",
+                   "In Zorbakhan. In Zurbakhan.\n")
+    assert _groups(d) == []
+
+
+def test_derived_words_in_ism_and_ist():
+    d = _discovery("The Merikhelites came.\n" * 2, "Merikhelism spread.\n" * 2)
+    assert _groups(d) == []
