@@ -101,6 +101,9 @@ MIN_CONTEXT = 0.15
 #: (a writer keeps to one spelling), when the corpus has at least SHARED_DOCS_CORPUS documents.
 SHARED_DOCS = 1
 SHARED_DOCS_CORPUS = 4
+#: ... and more than this many times as many as chance would give them (a spelling found in
+#: nearly every document shares documents with every other one: Thomas, Thomos).
+SHARED_OVER_CHANCE = 2.0
 #: English derivational endings: two spellings that differ only by them are one name in two
 #: words (Canaanites, Canaanitish), left to the inflection rules rather than grouped.
 ENGLISH_ENDINGS = ("itish", "itess", "ites", "ite", "ism", "ists", "ist", "ish", "ess", "eans",
@@ -132,6 +135,7 @@ _GLOSS_WORD = (r"(?:or|also|alias|i\.\s?e\.|that\s+is|called|Gr\.|Greek|Heb\.|He
                r"|usually|commonly|sometimes|often)\s*[,:]?\s*")
 _GLOSS = regex.compile(rf"\s*,?\s*(?:[(\[]\s*(?:{_GLOSS_WORD})*|(?:{_GLOSS_WORD})+)",
                        regex.IGNORECASE)
+_POSSESSIVE = regex.compile(r"['\u2019\u02bc]s$")
 _LOWER_WORD = regex.compile(r"(?<![\w\p{M}])\p{Ll}[\p{Ll}\p{M}]{3,}(?![\w\p{M}])")
 # Where a sentence ends: a full stop, question or exclamation mark before white space, quotes
 # or brackets, or a line end (a list of names stays within one sentence).
@@ -360,6 +364,8 @@ class VariantDiscovery:
     def _status(self, form: str, counts: _Counts) -> str | None:
         """'anchor' (passes the matcher's gate), 'member' (a common English word written as a
         name in mid-sentence: may join a group, never starts one) or None."""
+        if _POSSESSIVE.search(form):
+            return None  # Obed-Edom's: the name with 's, left to the affix rules
         if " " in form or "-" in form or "\u00a0" in form:
             return self._span_status(form, counts)
         if self._ordinary(form, counts):
@@ -401,9 +407,11 @@ class VariantDiscovery:
         if self._together.get(pair):
             return False
         ids_a, ids_b = forms[a].doc_ids, forms[b].doc_ids
-        if self.documents >= SHARED_DOCS_CORPUS and ids_a is not None and ids_b is not None \
-                and len(ids_a & ids_b) > SHARED_DOCS:
-            return False
+        if self.documents >= SHARED_DOCS_CORPUS and ids_a is not None and ids_b is not None:
+            shared = len(ids_a & ids_b)
+            chance = len(ids_a) * len(ids_b) / self.documents
+            if shared > SHARED_DOCS and shared > SHARED_OVER_CHANCE * chance:
+                return False
         near_a, near_b = self._near(ka, kb), self._near(kb, ka)
         if not (near_a and near_b):
             return True  # no other name beside one of them: the texts cannot tell

@@ -82,3 +82,8 @@ def test_a_spelling_given_as_a_gloss_is_the_same_name():
 def test_derived_words_in_ism_and_ist():
     d = _discovery("The Merikhelites came.\n" * 2, "Merikhelism spread.\n" * 2)
     assert _groups(d) == []
+
+
+def test_a_possessive_is_no_spelling_of_its_own():
+    d = _discovery("The house of Obed-Edom stood.\n" * 2, "In Obed-Edom\u2019s house.\n" * 2)
+    assert _groups(d) == []
