@@ -85,5 +85,7 @@ def test_derived_words_in_ism_and_ist():
 
 
 def test_a_possessive_is_no_spelling_of_its_own():
-    d = _discovery("The house of Obed-Edom stood.\n" * 2, "In Obed-Edom\u2019s house.\n" * 2)
+    d = _discovery("The ark stayed with Obed-Edom the Gittite.\nThe ark blessed Obed-Edom.\n",
+                   "The Lord blessed Obed-Edom\u2019s house.\n"
+                   "They brought the ark from Obed-Edom\u2019s house.\n")
     assert _groups(d) == []
