@@ -23,12 +23,12 @@ from normalise.review import ReviewServer, build_session
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 TEXTS = [
-    "Elders of Zorbakhan met the governor of Qalbora on Monday to ask for a new well.\n"
-    "Traders from Merikhel sold wheat in Dostabad before the road closed.\n",
-    "Fighting was reported near Zurbakhan, close to Qalbora, late on Tuesday.\n"
-    "Merikhil and Dostabad were quiet, officials said.\n",
-    "In Zorbakhan the market reopened. Merikhel sent flour to Dostabad.\n"
-    "Refugees reached Kondooz and Taleqan by night.\n",
+    ("Elders of Zorbakhan met the governor of Qalbora on Monday to ask for a new well.\n"
+    "Traders from Merikhel sold wheat in Dostabad before the road closed.\n"),
+    ("Fighting was reported near Zurbakhan, close to Qalbora, late on Tuesday.\n"
+    "Merikhil and Dostabad were quiet, officials said.\n"),
+    ("In Zorbakhan the market reopened. Merikhel sent flour to Dostabad.\n"
+    "Refugees reached Kondooz and Taleqan by night.\n"),
     "Aid reached Merikhil and then Dostabad. Convoys left Qunduz for Taliqan.\n",
 ]
 
