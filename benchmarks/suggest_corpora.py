@@ -6,7 +6,8 @@
 
 DIR/kjv (King James Bible, one file per book), DIR/mhcc (Matthew Henry's Concise Commentary),
 DIR/scofield (Scofield Reference Notes, 1917), DIR/tdavid (Spurgeon's Treasury of David, one
-file per psalm) and DIR/web (World English Bible). SWORD modules are read with ``diatheke``;
+file per psalm), DIR/web (World English Bible: diatheke stops after Psalms) and DIR/web2 (its
+Proverbs to the deuterocanonical books, read from Proverbs on). SWORD modules are read with ``diatheke``;
 markup is removed and a commentary's text, repeated for each verse it covers, is kept once.
 Then, for each: ``normalise suggest --no-default-table --limit 50 DIR/NAME``.
 """
@@ -24,7 +25,8 @@ _SECTION = re.compile(r"(?=Verses? \d+(?:-\d+)? )|(?=Chapter \d+ Chapter Outline
 SWORD = {"mhcc": ("MHCC", "Genesis 1:1-Revelation 22:21", False),
          "scofield": ("Scofield", "Genesis 1:1-Revelation 22:21", False),
          "tdavid": ("TDavid", "Psalms 1:1-150:6", True),
-         "web": ("engWEB2015eb", "Genesis 1:1-Revelation 22:21", False)}
+         "web": ("engWEB2015eb", "Genesis 1:1-Revelation 22:21", False),
+         "web2": ("engWEB2015eb", "Proverbs 1:1-Revelation 22:21", False)}
 
 
 def kjv(folder: Path) -> None:

@@ -320,12 +320,14 @@ class VariantDiscovery:
                     continue
             anchors[form] = 1.0 if status == "anchor" else 0.0
         self._name_keys = {match_key(f) for f in anchors}
-        groups = [self._group_proposal(g, forms) for g in self._cluster(anchors, forms)]
+        clusters = self._cluster(anchors, forms)
+        groups = [self._group_proposal(g, forms) for g in clusters]
+        support = {p.canonical: self._support(g) for p, g in zip(groups, clusters)}
         extended = [self._extension_proposal(e, found, forms) for e, found in extensions.items()]
         keep = [p for p in groups if p.count >= min_count and p.docs >= min_docs]
         keep_ext = [p for p in extended if p.count >= min_count and p.docs >= min_docs]
         rank = lambda p: (-p.docs, -p.count, p.canonical)
-        keep.sort(key=rank)
+        keep.sort(key=lambda p: (-support[p.canonical], *rank(p)))
         keep_ext.sort(key=rank)
         if limit is not None:
             keep, keep_ext = keep[:limit], keep_ext[:limit]
@@ -381,6 +383,20 @@ class VariantDiscovery:
         """The corpus writes the word in lower case too: an English word (There, Make) that
         starts a sentence or follows a colon, not a name."""
         return self._lower.get(form.lower(), 0) >= ORDINARY_SHARE * counts.count
+
+    def _support(self, group: Sequence[str]) -> int:
+        """How far the texts, beyond similarity, say a group is one name: 1 when one
+        spelling glosses another or two share their neighbouring names, else 0 (one of them
+        stands alone: only the spelling speaks). Groups the texts support are ranked first."""
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                ka, kb = match_key(a), match_key(b)
+                if self._glossed.get((ka, kb) if ka < kb else (kb, ka)):
+                    return 1
+                near_a, near_b = self._near(ka, kb), self._near(kb, ka)
+                if near_a and near_b and _cosine(near_a, near_b) >= MIN_CONTEXT:
+                    return 1
+        return 0
 
     def _derived(self, form: str, bare: set[str]) -> bool:
         """A word made of another name of the corpus or the tables and an ending (Baalim of
