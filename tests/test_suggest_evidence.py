@@ -89,3 +89,11 @@ def test_a_possessive_is_no_spelling_of_its_own():
                    "The Lord blessed Obed-Edom\u2019s house.\n"
                    "They brought the ark from Obed-Edom\u2019s house.\n")
     assert _groups(d) == []
+
+
+def test_groups_the_texts_support_come_first():
+    # Merikhel/Merikhil share their neighbours; Zorbakhan/Zurbakhan are in more documents but
+    # stand alone, so only their spelling speaks for them.
+    d = _discovery("In Zorbakhan.\n", "In Zurbakhan.\n", "In Zorbakhan.\n",
+                   "Merikhel is near Qalbora.\n", "Merikhil is near Qalbora.\n")
+    assert [p.canonical for p in d.result(min_count=1).groups] == ["Merikhel", "Zorbakhan"]
