@@ -256,3 +256,21 @@ def test_writes_need_the_token_header(server, tmp_path):
                             json.dumps({"id": "nothing", "action": "accept"}),
                             {"X-Review-Token": server.token})
     assert status == 409 and "no item" in json.loads(data)["error"]
+
+
+def test_new_variants_of_an_entry_of_this_table_join_it(tmp_path, corpus):
+    session = _session(tmp_path, corpus)
+    session.decide(_item(session, "Zorbakhan").id, "accept")
+    out = tmp_path / "out.yaml"
+    text = tmp_path / "run.txt"
+    text.write_text("Refugees reached Zorbakhen by night.\n", encoding="utf-8")
+    log = tmp_path / "run.jsonl"
+    assert cli.main(["--no-default-table", "-t", str(out), "--log", str(log), "-o",
+                     str(tmp_path / "run.out"), str(text)]) == 0
+    again = build_session(str(out), logs=[str(log)], default_table=False, cache=False)
+    (item,) = [i for i in again.items if i.source == "log"]
+    again.decide(item.id, "accept")
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert data["entries"] == [{"canonical": "Zorbakhan", "kind": "other",
+                                "variants": ["Zurbakhan", "Zorbakhen"]}]
+    assert check_tables([str(out)]) == []

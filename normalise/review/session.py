@@ -294,6 +294,19 @@ class Session:
         keep = list(self.base_keep)
         for decision in decisions.values():
             if decision["action"] == "accept" and decision.get("write", True):
+                same = next((i for i, e in enumerate(entries) if isinstance(e, dict)
+                             and e.get("canonical") == decision["canonical"]), None)
+                if same is not None:
+                    # An entry this file already has (an earlier review's, or written by
+                    # hand) takes the new variants; one entry per canonical form.
+                    merged = dict(entries[same])
+                    known = {match_key(decision["canonical"])}
+                    known.update(match_key(v) for v in merged.get("variants") or ())
+                    merged["variants"] = [*(merged.get("variants") or ()),
+                                          *(v for v in decision["variants"]
+                                            if match_key(v) not in known)]
+                    entries[same] = merged
+                    continue
                 entry: dict[str, Any] = {"canonical": decision["canonical"],
                                          "kind": decision.get("kind", "other"),
                                          "variants": decision["variants"]}
