@@ -76,6 +76,10 @@ def _table_options(parser: argparse.ArgumentParser, phonetic: bool = True) -> No
         group.add_argument("--keep", action="append", default=[], metavar="WORD",
                            help="a form never rewritten (by a table or the phonetic matcher); "
                                 "repeatable")
+        group.add_argument("--given-names", choices=("alone", "always"), default="alone",
+                           help="given names (kind given-name): rewritten only standing alone, "
+                                "not inside a full name (alone, default), or everywhere "
+                                "(always, for search-style folding)")
         group.add_argument("--keep-file", action="append", default=[], metavar="PATH",
                            help="a file of forms never rewritten, one per line ('#' starts a "
                                 "comment line); repeatable")
@@ -157,7 +161,8 @@ def _normaliser(args, phonetic: str | None = None) -> Normaliser:
     try:
         return build(args.table, default_table=not args.no_default_table,
                      phonetic=phonetic or getattr(args, "phonetic", "off"),
-                     min_score=getattr(args, "min_score", None), keep=keep)
+                     min_score=getattr(args, "min_score", None), keep=keep,
+                     given_names=getattr(args, "given_names", "alone"))
     except ValueError as err:  # a --keep word with no letter
         raise UsageError(f"--keep: {err}") from None
 
@@ -431,11 +436,17 @@ def run_explain(argv: Sequence[str]) -> int:
                      description="Say for each word what normalise would do, and why.")
     parser.add_argument("words", nargs="+", metavar="WORD")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--context", metavar="TEXT",
+                        help="explain each WORD at its first occurrence in TEXT, as the filter "
+                             "decides it there (default: the word standing alone)")
     _table_options(parser)
     args = parser.parse_args(argv)
     normaliser = _normaliser(args)
     for word in args.words:
-        info = normaliser.explain(word)
+        try:
+            info = normaliser.explain(word, args.context)
+        except ValueError as err:
+            raise UsageError(f"--context: {err}") from None
         if args.format == "json":
             print(json.dumps(_explanation_dict(info, normaliser), ensure_ascii=False))
             continue
@@ -452,7 +463,8 @@ def run_explain(argv: Sequence[str]) -> int:
 
 def _explanation_dict(info, normaliser: Normaliser) -> dict:
     out = {"word": info.word, "result": info.result, "reason": info.reason,
-           "entry": info.entry.canonical if info.entry else None, "form": info.form}
+           "entry": info.entry.canonical if info.entry else None, "form": info.form,
+           "held": info.held}
     if info.decision is not None:
         out["rule"] = "phonetic"
         out["threshold"] = normaliser.matcher.min_score

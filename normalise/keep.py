@@ -32,16 +32,16 @@ from .scan import LINE_BREAKS, Scanner, fold_form, match_key
 _WORD = regex.compile(r"[\p{L}\p{N}]")
 
 #: Words after which the next word (or quoted phrase) is a spelling, not a use of the name.
+_SP = r"[\t\x20\xa0]"  # a space within a line (a cue never reaches across lines)
 _CUE = regex.compile(
-    r"""(?:
-        \b(?:also\s+|sometimes\s+|often\s+|variously\s+|formerly\s+|once\s+|wrongly\s+)?
-          (?:spelt|spelled|written|transliterated|romani[sz]ed|rendered)
-          (?:\s+as)?(?:\s+in\s+English)?
-      | \b(?:also\s+|better\s+|locally\s+)?known\s+as
-      | \ba\.k\.a\.|\baka\b
-      | \(\s*or
-    )[\s:,]*(?=\S)""",
-    regex.IGNORECASE | regex.VERBOSE)
+    rf"(?:\b(?:(?:also|sometimes|often|variously|formerly|once|wrongly){_SP}+)?"
+    rf"(?:spelt|spelled|written|transliterated|romani[sz]ed|rendered)"
+    rf"(?:{_SP}+as)?(?:{_SP}+in{_SP}+English)?"
+    rf"|\b(?:(?:also|better|locally){_SP}+)?known{_SP}+as"
+    rf"|\ba\.k\.a\.|\baka\b"
+    rf"|\({_SP}*or(?={_SP}))"
+    rf"(?:{_SP}|[:,])*(?=\S)",
+    regex.IGNORECASE)
 #: What a cue points at: a quoted phrase on one line, or one word (hyphens and apostrophes in).
 _MENTIONED = regex.compile(
     r"""["“‘'«]([^"”’'»\n\r]{1,80})["”’'»]

@@ -37,6 +37,9 @@ class Substitution(NamedTuple):
     entry: str
     score: float
     note: str | None = None
+    #: why a phonetic candidate was not applied (``phonetic-suggest`` only): ``no-evidence``,
+    #: ``name-part`` or ``proper-name-to-term``; None otherwise
+    held: str | None = None
 
     @property
     def applied(self) -> bool:
@@ -46,6 +49,8 @@ class Substitution(NamedTuple):
         record = self._asdict()
         if record["note"] is None:
             del record["note"]
+        if record["held"] is None:
+            del record["held"]
         return record
 
     @classmethod
@@ -98,13 +103,13 @@ def log_template(file: str, subs: Iterable[Substitution]) -> bytes:
     return "".join(lines).encode("utf-8", "backslashreplace")
 
 
-#: Record templates of one file by (original, replacement, rule, entry, score, note); the
+#: Record templates of one file by (original, replacement, rule, entry, score, note, held); the
 #: key None holds the file's name.
 _TEMPLATES: dict = {}
 
 
 def _record_template(file: str, original: str, replacement: str, rule: str, entry: str,
-                     score: float, note: str | None) -> str:
+                     score: float, note: str | None, held: str | None = None) -> str:
     def quote(value) -> str:
         return (encode_basestring(value) if isinstance(value, str)
                 else json.dumps(value)).replace("%", "%%")
@@ -113,7 +118,8 @@ def _record_template(file: str, original: str, replacement: str, rule: str, entr
             f'"replacement": {quote(replacement)}, "start": %d, "end": %d, "out_start": %d, '
             f'"out_end": %d, "rule": {quote(rule)}, "entry": {quote(entry)}, '
             f'"score": {quote(score)}'
-            + ("" if note is None else f', "note": {quote(note)}') + "}\n")
+            + ("" if note is None else f', "note": {quote(note)}')
+            + ("" if held is None else f', "held": {quote(held)}') + "}\n")
 
 
 def read_log(stream: IO[str], name: str = "<log>") -> Iterator[dict]:

@@ -23,6 +23,22 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from .evidence import (
+    EVIDENCE_KINDS,
+    EVIDENCE_WINDOW,
+    GIVEN_NAME_POLICIES,
+    HELD_REASONS,
+    OPEN_KINDS,
+    RARE_WORD_NOTE,
+    SHORT_NAME_CONSONANTS,
+    SHORT_NAME_SCORE,
+    any_within,
+    foreign_letter,
+    is_common_term,
+    name_neighbour,
+    paragraph_window,
+    rare_word_matcher,
+)
 from .keep import KeepList, check_form, merge_spans, or_spelling, overlaps
 from .log import Substitution
 from .scan import LINE_BREAKS, Scanner, fold_form, match_key
@@ -225,6 +241,22 @@ class Explanation:
     form: str | None = None
     decision: Decision | None = None
     reason: str = ""
+    #: why a rewrite the table or the matcher would make is held back here (None: it is not)
+    held: str | None = None
+
+
+@dataclass
+class _Candidate:
+    """A phonetic winner in a pass, before evidence and context are weighed."""
+
+    start: int
+    end: int
+    original: str
+    replacement: str
+    score: float
+    reason: str
+    entry: str
+    held: str | None = None
 
 
 class Normaliser:
@@ -236,9 +268,12 @@ class Normaliser:
     def __init__(self, tables: Iterable[TableSource] = (), *, default_table: bool = True,
                  phonetic: str = "apply", min_score: float | None = None,
                  margin: float | None = None, table: Table | None = None,
-                 keep: Iterable[str] = ()) -> None:
+                 keep: Iterable[str] = (), given_names: str = "alone") -> None:
         if phonetic not in PHONETIC_MODES:
             raise ValueError(f"phonetic must be one of {PHONETIC_MODES}, not {phonetic!r}")
+        if given_names not in GIVEN_NAME_POLICIES:
+            raise ValueError(f"given_names must be one of {GIVEN_NAME_POLICIES}, "
+                             f"not {given_names!r}")
         if isinstance(keep, str):
             raise TypeError("keep takes an iterable of forms, not one string")
         keep = tuple(map(check_form, keep))
@@ -250,9 +285,13 @@ class Normaliser:
         self.min_score = min_score
         self.margin = margin
         self.keep = keep
+        self.given_names = given_names
         self._keep = KeepList([k.form for k in table.keep] + list(keep))
+        self._kinds = {e.canonical: e.kind for e in table.entries}
+        self._consonant_counts: dict[str, int] = {}
         self._scanner, spelled, embedded_keys = self._build_scanner(table)
         self._matcher = self._build_matcher() if phonetic != "off" else None
+        self._rare = rare_word_matcher(self._matcher)
         self._settling = self._build_settling(
             table_chaining(table.entries, self._scanner.patterns, spelled), embedded_keys)
 
@@ -260,7 +299,7 @@ class Normaliser:
     def cached(cls, tables: Iterable[TableSource] = (), *, default_table: bool = True,
                phonetic: str = "apply", min_score: float | None = None,
                margin: float | None = None, cache_dir: str | os.PathLike[str] | None = None,
-               keep: Iterable[str] = ()) -> Normaliser:
+               keep: Iterable[str] = (), given_names: str = "alone") -> Normaliser:
         """The same as ``Normaliser(...)``, taken from the on-disk cache of built tables when
         these table files and options were built before (see :mod:`normalise.cache`); the
         command uses it unless given ``--no-cache``."""
@@ -271,13 +310,15 @@ class Normaliser:
 
         def build() -> Normaliser:
             return cls(tables, default_table=default_table, phonetic=phonetic,
-                       min_score=min_score, margin=margin, keep=keep)
+                       min_score=min_score, margin=margin, keep=keep,
+                       given_names=given_names)
 
         sources = (["default"] if default_table else []) + tables
         files = [resolve(source) for source in sources]
 
         def key() -> str:
-            return cache.cache_key(files, (sources, phonetic, min_score, margin, keep))
+            return cache.cache_key(files, (sources, phonetic, min_score, margin, keep,
+                                           given_names))
 
         try:
             if not all(path.is_file() for path in files):  # a pipe can be read only once
@@ -341,15 +382,21 @@ class Normaliser:
 
     # ------------------------------------------------------------------ normalising
 
-    def normalise(self, text: str) -> Result:
+    def normalise(self, text: str, *, before: str = "", after: str = "",
+                  evidence: bool = False) -> Result:
         """Normalise one text; the result records every substitution.
+
+        ``before`` and ``after`` are the text around it (a stream's neighbouring chunks):
+        only read for evidence, never rewritten. ``evidence=True`` says the text is known to
+        be about the table's world (another document of the same stream had a table hit), so
+        every phonetic candidate has evidence.
 
         Idempotent: where a rewrite makes a new match (overlapping forms of two entries),
         further passes run until nothing changes, and their records are composed with the
         first pass's (see :mod:`normalise.settle`)."""
         if not isinstance(text, str):
             raise TypeError(f"normalise() takes a str, not {type(text).__name__}")
-        result, taken = self._pass(text)
+        result, taken = self._pass(text, before, after, evidence)
         settling = self._settling
         unsettled = settling.unsettled(result, taken) if result.changed else []
         if not unsettled:
@@ -364,32 +411,54 @@ class Normaliser:
                 break
         return Result(current, records)
 
-    def _pass(self, text: str) -> tuple[Result, list[tuple[int, int]]]:
+    def _pass(self, text: str, before: str = "", after: str = "", evidence: bool = False,
+              trace: list[tuple[int, int, str]] | None = None
+              ) -> tuple[Result, list[tuple[int, int]]]:
         """One pass: table hits (leftmost, longest), then name tokens outside them. Returns
-        the result and the spans of the table hits taken."""
+        the result and the spans of the table hits taken. ``trace``, when given, receives
+        why a table hit at a position was left alone (for :meth:`explain`)."""
         entries = self.table.entries
-        events: list[tuple[int, int, str, str, float, str | None, str]] = []
+        events: list[tuple] = []
         taken = []
         kept = self._keep.spans(text)
+        if trace is not None:
+            for start, end in kept:
+                trace.append((start, end, "kept"))
         previous = None
+        hits: list[tuple[int, int, Entry]] = []  # table hits, for evidence and names
         for start, end, target in self._scanner.scan(text):
             if kept and overlaps(kept, start, end):
                 continue  # a kept form, or a spelling mentioned as such, wins
             taken.append((start, end))
+            entry = entries[target]
+            hits.append((start, end, entry))
             if previous is not None and previous[1] == target and \
                     or_spelling(text, previous[0], start):
                 previous = (end, target)
+                if trace is not None:
+                    trace.append((start, end, "mention"))
                 continue  # "Taliqan or Taleqan": a spelling mentioned as a spelling
             previous = (end, target)
-            event = self._table_event(text, start, end, entries[target])
+            if entry.kind == "given-name" and self.given_names == "alone" and \
+                    self._in_full_name(text, start, end):
+                if trace is not None:
+                    trace.append((start, end, "full-name"))
+                continue
+            event = self._table_event(text, start, end, entry)
             if event is not None:
                 events.append(event)
         if kept:
             taken = merge_spans(taken + kept)
         if self._matcher is not None:
-            events.extend(self._phonetic_events(text, taken))
+            events.extend(self._phonetic_events(text, taken, hits, before, after, evidence))
             events.sort(key=lambda e: e[0])
         return self._apply(text, events), taken
+
+    def _in_full_name(self, text: str, start: int, end: int) -> bool:
+        """Whether a name at ``[start, end)`` stands beside another name word."""
+        from .phonetic import english_zipf
+
+        return name_neighbour(text, start, end, english_zipf, is_sentence_initial) is not None
 
     @staticmethod
     def _table_event(text: str, start: int, end: int, entry: Entry):
@@ -412,15 +481,164 @@ class Normaliser:
             return None
         return (start, end, replacement, "table", 1.0, note, entry.canonical)
 
-    def _phonetic_events(self, text: str, taken: Sequence[tuple[int, int]]):
+    def _phonetic_events(self, text: str, taken: Sequence[tuple[int, int]],
+                         hits: Sequence[tuple[int, int, Entry]] = (), before: str = "",
+                         after: str = "", evidence: bool = False):
+        """Phonetic events: each winner is weighed in its context (:meth:`_weigh`)."""
+        candidates: list[_Candidate] = []
+        for event in self._phonetic_winners(text, taken):
+            if isinstance(event, _Candidate):
+                candidates.append(event)
+            else:
+                yield event
+        if not candidates:
+            return
+        yield from self._weigh(text, candidates, hits, before, after, evidence)
+
+    def _weigh(self, text: str, candidates: list[_Candidate],
+               hits: Sequence[tuple[int, int, Entry]], before: str, after: str,
+               evidence: bool):
+        """Apply a candidate only with evidence and in the right context; hold the others
+        as ``phonetic-suggest`` records that say why (see :mod:`normalise.evidence`)."""
+        from .phonetic import english_zipf
+
+        kinds = self._kinds
+        always = self.given_names == "always"
+        for cand in candidates:
+            kind = kinds.get(cand.entry, "other")
+            if is_common_term(cand.entry, kind):
+                cand.held = "proper-name-to-term"
+            elif foreign_letter(cand.original):
+                cand.held = "foreign-letters"
+            elif kind == "given-name" and not always:
+                cand.held = "given-name"
+            elif not (kind == "given-name" and always) and \
+                    name_neighbour(text, cand.start, cand.end, english_zipf,
+                                   is_sentence_initial) is not None and \
+                    not self._known_name_beside(text, cand, hits, kind):
+                cand.held = "name-part"
+        pending = [c for c in candidates if c.held is None]
+        if pending and not evidence:
+            self._evidence(text, pending, hits, before, after)
+        for cand in pending:
+            if cand.held is None and cand.score < SHORT_NAME_SCORE and \
+                    self._consonants(cand.entry) <= SHORT_NAME_CONSONANTS:
+                cand.held = "short-name"
+            elif cand.held is None and kinds.get(cand.entry) not in OPEN_KINDS and \
+                    not (kinds.get(cand.entry) == "given-name" and always) and \
+                    not self._own_entry_near(text, cand, hits):
+                cand.held = "own-entry"
+        for cand in candidates:
+            if self.phonetic == "apply" and cand.held is None:
+                yield (cand.start, cand.end, cand.replacement, "phonetic", cand.score,
+                       cand.reason, cand.entry, None)
+            else:
+                note = cand.reason if cand.held is None else \
+                    f"{cand.reason}; held: {HELD_REASONS[cand.held]}"
+                yield (cand.start, cand.end, cand.replacement, "phonetic-suggest", cand.score,
+                       note, cand.entry, cand.held)
+
+    def _consonants(self, canonical: str) -> int:
+        """Consonants in the romanisation skeleton of an entry's canonical form (cached)."""
+        count = self._consonant_counts.get(canonical)
+        if count is None:
+            romanisation = self._matcher.romanisation
+            skeleton = romanisation.skeleton(
+                romanisation.costs.plain(romanisation.form_key(canonical)))
+            vowels = romanisation.costs.vowels
+            count = sum(1 for c in skeleton if c.isalpha() and c not in vowels)
+            if len(self._consonant_counts) < 1 << 16:
+                self._consonant_counts[canonical] = count
+        return count
+
+    @staticmethod
+    def _own_entry_near(text: str, cand: _Candidate,
+                        hits: Sequence[tuple[int, int, Entry]]) -> bool:
+        """Whether a table hit of the candidate's own entry stands within its evidence
+        window (this text only)."""
+        low, high = paragraph_window(text, cand.start, cand.end)
+        return any(entry.canonical == cand.entry and low <= start and end <= high
+                   for start, end, entry in hits)
+
+    @staticmethod
+    def _known_name_beside(text: str, cand: _Candidate,
+                           hits: Sequence[tuple[int, int, Entry]], kind: str) -> bool:
+        """A surname beside a given name or person the table knows (Hamid Karzay): the
+        candidate of a person entry next to such a table hit is not a word of an unknown
+        name."""
+        if kind != "person":
+            return False
+        for start, end, entry in hits:
+            if entry.kind in ("given-name", "person") and (
+                    0 < cand.start - end <= 1 or 0 < start - cand.end <= 1):
+                return True
+        return False
+
+    def _evidence(self, text: str, pending: list[_Candidate],
+                  hits: Sequence[tuple[int, int, Entry]], before: str, after: str) -> None:
+        """Mark ``held = "no-evidence"`` on the candidates with no evidence near them.
+
+        Evidence: table hits of :data:`EVIDENCE_KINDS` in the text and in its context
+        (``before``, ``after``), and candidates applied on evidence, to a fixed point."""
+        window = EVIDENCE_WINDOW
+        spans = [(s, e) for s, e, entry in hits if entry.kind in EVIDENCE_KINDS]
+        shift = 0
+        if before or after:
+            before = before[-window:]
+            after = after[:window]
+            shift = len(before)
+            for context, offset in ((before, 0), (after, shift + len(text))):
+                for s, e, target in self._scanner.scan(context):
+                    if self.table.entries[target].kind in EVIDENCE_KINDS:
+                        spans.append((s + offset - shift, e + offset - shift))
+            spans.sort()
+            whole = before + text + after
+        else:
+            whole = text
+        kinds = self._kinds
+        waiting = list(pending)
+        while waiting:
+            starts = [s + shift for s, _ in spans]
+            ends = [e + shift for _, e in spans]
+            found = []
+            for cand in waiting:
+                low, high = paragraph_window(whole, cand.start + shift, cand.end + shift, window)
+                if any_within(starts, ends, low, high):
+                    found.append(cand)
+            if not found:
+                break
+            for cand in found:
+                waiting.remove(cand)
+                if kinds.get(cand.entry) in EVIDENCE_KINDS:
+                    spans.append((cand.start, cand.end))
+            spans.sort()
+        for cand in waiting:
+            cand.held = "no-evidence"
+
+    def _decide(self, token: str, sentence_initial: bool = False) -> tuple[Decision, bool]:
+        """The matcher's decision on a token, and whether it came from the matcher for rare
+        English words (see :data:`~normalise.evidence.RARE_WORD_ZIPF`): a token the English
+        gates refuse gets a second look with those gates loosened; a winner then still
+        needs evidence, as every candidate does."""
+        decision = self._matcher.decide(token, sentence_initial=sentence_initial)
+        if decision.winner is None and self._rare is not None and \
+                decision.reason.startswith(("common English word", "English word: needs")):
+            rare = self._rare.decide(token, sentence_initial=sentence_initial)
+            if rare.winner is not None:
+                return rare, True
+        return decision, False
+
+    def _phonetic_winners(self, text: str, taken: Sequence[tuple[int, int]]):
+        """A :class:`_Candidate` for each winner of the matcher outside ``taken``, and the
+        events of ambiguous tokens."""
         matcher = self._matcher
-        decide = matcher.decide
+        decide = self._decide
         # Each distinct name token outside the table hits is decided once; only those the
         # matcher acts on are looked for in the text (in most chunks of running text there
         # are none), and those decided by where they stand (a rare English word, refused at a
         # sentence start only).
         wanted = [token for token in set(_NAME_TOKEN.findall(_between(text, taken)))
-                  if matcher.depends_on_position(token) or _acts(decide(token))]
+                  if matcher.depends_on_position(token) or _acts(decide(token)[0])]
         if not wanted:
             return
         if len(wanted) <= _FEW_TOKENS:
@@ -436,18 +654,18 @@ class Normaliser:
             i = bisect.bisect_right(starts, start) - 1
             if i >= 0 and taken[i][1] > start:
                 continue  # inside a table hit
-            decision = decide(match.group(), sentence_initial=is_sentence_initial(text, start))
+            decision, rare = decide(match.group(), is_sentence_initial(text, start))
             if decision.winner is not None:
                 winner = decision.winner
-                rule = "phonetic" if self.phonetic == "apply" else "phonetic-suggest"
                 replacement = cased(match.group(), winner.entry)
                 if replacement != match.group():
-                    yield (start, end, replacement, rule, winner.score, decision.reason,
-                           winner.entry)
+                    yield _Candidate(start, end, match.group(), replacement, winner.score,
+                                     (RARE_WORD_NOTE if rare else "") + decision.reason,
+                                     winner.entry)
             elif decision.reason.startswith("ambiguous") and decision.candidates:
                 best = decision.candidates[0]
                 yield (start, end, cased(match.group(), best.entry), "phonetic-ambiguous",
-                       best.score, decision.reason, best.entry)
+                       best.score, decision.reason, best.entry, None)
 
     @staticmethod
     def _apply(text: str, events) -> Result:
@@ -455,7 +673,7 @@ class Normaliser:
         subs: list[Substitution] = []
         pos = 0
         out = 0
-        for start, end, replacement, rule, score, note, entry in events:
+        for start, end, replacement, rule, score, note, entry, *held in events:
             pieces.append(text[pos:start])
             out += start - pos
             original = text[start:end]
@@ -466,7 +684,7 @@ class Normaliser:
                 pieces.append(original)
                 out_end = out + len(original)
             subs.append(Substitution(original, replacement, start, end, out, out_end, rule,
-                                     entry, round(score, 4), note))
+                                     entry, round(score, 4), note, held[0] if held else None))
             out = out_end
             pos = end
         if not subs:
@@ -474,17 +692,63 @@ class Normaliser:
         pieces.append(text[pos:])
         return Result("".join(pieces), subs)
 
-    def normalise_many(self, texts: Iterable[str]) -> Iterator[Result]:
-        """Normalise a stream of documents lazily, one result per text."""
+    def normalise_many(self, texts: Iterable[str], *, evidence_documents: int = 0
+                       ) -> Iterator[Result]:
+        """Normalise a stream of documents lazily, one result per text.
+
+        ``evidence_documents=N``: a table hit of a name (place, person, people, organisation)
+        in any of the N documents before a document is evidence for every phonetic candidate
+        in it (a corpus about the table's world); 0 (default): each document on its own."""
+        if evidence_documents < 0:
+            raise ValueError("evidence_documents must be 0 or more")
+        since = evidence_documents + 1  # documents since the last one with evidence
         for text in texts:
-            yield self.normalise(text)
+            result = self.normalise(text, evidence=since <= evidence_documents)
+            since = 1 if evidence_documents and self.has_evidence(result.text) else since + 1
+            yield result
+
+    def has_evidence(self, text: str) -> bool:
+        """Whether ``text`` holds a table hit of a name kind that counts as evidence."""
+        entries = self.table.entries
+        return any(entries[target].kind in EVIDENCE_KINDS
+                   for _, _, target in self._scanner.scan(text))
 
     # ------------------------------------------------------------------ explaining
 
-    def explain(self, word: str) -> Explanation:
-        """Say what would happen to ``word`` and why."""
-        if any(span == (0, len(word)) for span in self._keep.kept(word)):
-            return Explanation(word, word, reason="kept form: never rewritten")
+    def explain(self, word: str, context: str | None = None) -> Explanation:
+        """Say what would happen to ``word`` and why: standing alone (as the whole text), or
+        at its first occurrence in ``context``, as :meth:`normalise` would decide there.
+
+        Raises ValueError when ``word`` does not occur in ``context`` as a whole word."""
+        text = word if context is None else context
+        found = regex.search(rf"(?<![\w\p{{M}}]){regex.escape(word)}(?![\w\p{{M}}])", text) or \
+            regex.search(rf"(?<![\w\p{{M}}])(?i:{regex.escape(word)})(?![\w\p{{M}}])", text)
+        if found is None:
+            raise ValueError(f"'{word}' does not occur in the context as a word")
+        pos, word = found.start(), found.group()
+        base = self._explain_word(word, is_sentence_initial(text, pos))
+        trace: list[tuple[int, int, str]] = []
+        result, _ = self._pass(text, trace=trace)
+        sub = next((s for s in result.substitutions if s.start <= pos < s.end), None)
+        if sub is not None:
+            if sub.applied:
+                return Explanation(word, sub.replacement, base.entry, base.form, base.decision,
+                                   base.reason if sub.rule == "table" or not sub.note
+                                   else sub.note.split("; held: ")[0])
+            if sub.held is not None:
+                return Explanation(word, word, base.entry, base.form, base.decision,
+                                   f"held: {HELD_REASONS[sub.held]} (else -> {sub.replacement}"
+                                   f": {base.reason})", sub.held)
+            return Explanation(word, word, base.entry, base.form, base.decision, base.reason)
+        held = next((held for start, end, held in trace if start <= pos < end), None)
+        if held is not None:
+            return Explanation(word, word, base.entry, base.form, base.decision,
+                               HELD_REASONS[held] if base.result == word
+                               else f"held: {HELD_REASONS[held]} (else -> {base.result})", held)
+        return base
+
+    def _explain_word(self, word: str, sentence_initial: bool) -> Explanation:
+        """What the table or the matcher makes of ``word`` itself, before its context."""
         hits = self._scanner.scan(word)
         if hits and hits[0][0] == 0 and hits[0][1] == len(word):
             entry = self.table.entries[hits[0][2]]
@@ -499,7 +763,7 @@ class Normaliser:
                                f"{why} ({entry.kind}, {entry.file}:{entry.line})")
         if self._matcher is None:
             return Explanation(word, word, reason="not in the table; phonetic matcher is off")
-        decision = self._matcher.decide(word)
+        decision = self._matcher.decide(word, sentence_initial=sentence_initial)
         result = cased(word, decision.winner.entry) if decision.winner else word
         return Explanation(word, result, None, None, decision, decision.reason)
 
@@ -508,6 +772,7 @@ class Normaliser:
     def __getstate__(self):
         return {"table": self.table, "phonetic": self.phonetic, "min_score": self.min_score,
                 "margin": self.margin, "keep": self.keep, "keeping": self._keep,
+                "given_names": self.given_names, "kinds": self._kinds,
                 "scanner": self._scanner, "matcher": self._matcher,
                 "chaining": self._settling.chaining,
                 "embedded_keys": self._settling.embedded_keys}
@@ -519,6 +784,10 @@ class Normaliser:
         self.margin = state["margin"]
         self.keep = state["keep"]
         self._keep = state["keeping"]
+        self.given_names = state["given_names"]
+        self._kinds = state["kinds"]
+        self._consonant_counts = {}
         self._scanner = state["scanner"]
         self._matcher = state["matcher"]
+        self._rare = rare_word_matcher(self._matcher)
         self._settling = self._build_settling(state["chaining"], state["embedded_keys"])

@@ -497,9 +497,7 @@ def compose(text: str, first: Sequence[Substitution], second: Sequence[Substitut
 def _moved(sub: Substitution, shift: int) -> Substitution:
     if not shift:
         return sub
-    original, replacement, start, end, out_start, out_end, rule, entry, score, note = sub
-    return Substitution(original, replacement, start, end, out_start + shift, out_end + shift,
-                        rule, entry, score, note)
+    return sub._replace(out_start=sub.out_start + shift, out_end=sub.out_end + shift)
 
 
 def _step(sub: Substitution) -> str:

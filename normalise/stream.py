@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from operator import add
 from typing import AnyStr, BinaryIO, NamedTuple
 
+from .evidence import EVIDENCE_WINDOW
 from .log import Substitution, log_template
 from .rewrite import Normaliser
 
@@ -98,7 +99,7 @@ def _cut(text: str, limit: int, eager: bool) -> int:
     for pos in range(len(text) - 1, max(0, len(text) - 4096), -1):
         if text[pos].isspace() and text[pos] != "\r":
             return pos + 1
-    return end or len(text)  # a CR at the end waits: an LF may follow it
+    return end  # a CR at the end (the whole text, then) waits: an LF may follow it
 
 
 def read_byte_chunks(source: Source, on_bytes: Callable[[int], None] | None = None,
@@ -152,12 +153,18 @@ class ChunkResult(NamedTuple):
 
 
 def normalise_chunk(normaliser: Normaliser, chunk: bytes | str,
-                    log_name: str | None = None) -> ChunkResult:
+                    log_name: str | None = None, before: bytes | str = "",
+                    after: bytes | str = "") -> ChunkResult:
     """Normalise one chunk: UTF-8 bytes (decoded here, the output encoded here) or text; with
-    ``log_name``, also serialise its log records."""
+    ``log_name``, also serialise its log records. ``before`` and ``after`` are the ends of the
+    neighbouring chunks, read only as evidence for the phonetic matcher."""
     raw = isinstance(chunk, bytes)
     text = chunk.decode("utf-8", "surrogateescape") if raw else chunk
-    result = normaliser.normalise(text)
+    if isinstance(before, bytes):
+        before = before.decode("utf-8", "surrogateescape")
+    if isinstance(after, bytes):
+        after = after.decode("utf-8", "surrogateescape")
+    result = normaliser.normalise(text, before=before, after=after)
     counts: dict[str, int] = {}
     for sub in result.substitutions:
         if sub.applied:
@@ -264,9 +271,10 @@ def _init_worker(normaliser: Normaliser) -> None:
     _WORKER = normaliser
 
 
-def _work(chunk: bytes | str, log_name: str | None) -> ChunkResult:
+def _work(chunk: bytes | str, log_name: str | None, before: bytes | str = "",
+          after: bytes | str = "") -> ChunkResult:
     assert _WORKER is not None
-    return normalise_chunk(_WORKER, chunk, log_name)
+    return normalise_chunk(_WORKER, chunk, log_name, before, after)
 
 
 def make_executor(normaliser: Normaliser, jobs: int) -> Executor | None:
@@ -277,20 +285,64 @@ def make_executor(normaliser: Normaliser, jobs: int) -> Executor | None:
                                initargs=(normaliser,))
 
 
+def with_context(chunks: Iterable[AnyStr], look_ahead: bool = True
+                 ) -> Iterator[tuple[AnyStr, AnyStr, AnyStr]]:
+    """(chunk, before, after) for each chunk: the :data:`CONTEXT` characters (bytes, four per
+    character, for UTF-8 chunks) before and after it, the evidence the phonetic matcher may
+    read across a cut. A chunk waits until that much of what follows has been read; without
+    ``look_ahead`` (interactive input, answered before more arrives) ``after`` is empty.
+    Memory: at most one chunk and :data:`CONTEXT` characters more than without."""
+    tail = None  # the end of what has been yielded
+    waiting: deque = deque()
+    ahead = 0  # length of the chunks waiting, all but the first
+    for chunk in chunks:
+        size = CONTEXT * (4 if isinstance(chunk, bytes) else 1)
+        if tail is None:
+            tail = chunk[:0]
+        if not look_ahead:
+            yield chunk, tail, chunk[:0]
+            tail = (tail + chunk)[-size:]
+            continue
+        waiting.append(chunk)
+        if len(waiting) > 1:
+            ahead += len(chunk)
+        while len(waiting) > 1 and ahead >= size:
+            first = waiting.popleft()
+            after = waiting[0][:size]
+            i = 1
+            while len(after) < size and i < len(waiting):
+                after += waiting[i][:size - len(after)]
+                i += 1
+            yield first, tail, after
+            tail = (tail + first)[-size:]
+            ahead -= len(waiting[0])
+    while waiting:
+        first = waiting.popleft()
+        size = CONTEXT * (4 if isinstance(first, bytes) else 1)
+        after = first[:0].join(waiting)[:size]
+        yield first, tail if tail is not None else first[:0], after
+        tail = ((tail if tail is not None else first[:0]) + first)[-size:]
+
+
+#: Characters of each neighbouring chunk read as evidence (the evidence window).
+CONTEXT = EVIDENCE_WINDOW
+
+
 def normalise_chunks(normaliser: Normaliser, chunks: Iterable[bytes | str],
                      executor: Executor | None, window: int = 2,
                      log_name: str | None = None) -> Iterator[tuple[bytes | str, ChunkResult]]:
     """(chunk, result) for each chunk, in order; at most ``window`` chunks per worker in
     flight, so memory stays bounded. ``window=1`` answers each chunk before the next is read
-    (interactive input)."""
+    (interactive input): then only the chunk before is read for evidence, not the next."""
+    contexts = with_context(chunks, look_ahead=window > 1)  # type: ignore[type-var]
     if executor is None or window <= 1:
-        for chunk in chunks:
-            yield chunk, normalise_chunk(normaliser, chunk, log_name)
+        for chunk, before, after in contexts:
+            yield chunk, normalise_chunk(normaliser, chunk, log_name, before, after)
         return
     limit = window * getattr(executor, "_max_workers", 2)
     pending: deque = deque()
-    for chunk in chunks:
-        pending.append((chunk, executor.submit(_work, chunk, log_name)))
+    for chunk, before, after in contexts:
+        pending.append((chunk, executor.submit(_work, chunk, log_name, before, after)))
         if len(pending) >= limit:
             done_chunk, future = pending.popleft()
             yield done_chunk, future.result()

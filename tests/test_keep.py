@@ -55,8 +55,8 @@ def test_keep_list_is_read_with_file_and_line(table_path):
 
 def test_a_kept_form_wins_over_a_table_form_inside_it(table_path):
     n = Normaliser([table_path], default_table=False, phonetic="off")
-    result = n.normalise("Mohamed Salah scored; Mohamed Ali boxed in Taleqan.")
-    assert result.text == "Mohamed Salah scored; Muhammad Ali boxed in Taloqan."
+    result = n.normalise("Mohamed Salah scored; Mohamed boxed in Taleqan.")
+    assert result.text == "Mohamed Salah scored; Muhammad boxed in Taloqan."
 
 
 def test_a_kept_form_wins_over_the_phonetic_matcher(table_path):

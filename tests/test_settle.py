@@ -179,9 +179,9 @@ def test_a_rewrite_that_moves_a_sentence_start_is_settled():
                    Entry("Farah", (), "place"), phonetic="apply")
     assert n.matcher.decide("Phara", sentence_initial=True).winner is None
     assert n.matcher.decide("Phara").winner is not None
-    text = "from the U.S. Phara said"
+    text = "In Farah, from the U.S. Phara said"  # Farah: evidence for the candidate
     result = n.normalise(text)
-    assert result.text == "from the US Farah said"
+    assert result.text == "In Farah, from the US Farah said"
     assert n.normalise(result.text).text == result.text
     assert undo(result.text, result.substitutions) == text
 
@@ -192,7 +192,7 @@ def test_one_pass_is_enough_for_ordinary_text():
                    Entry("Tehrik-i-Taliban", (), "organisation", "flexible"))
     calls = []
     original = n._pass
-    n._pass = lambda text: calls.append(text) or original(text)
+    n._pass = lambda text, *args: calls.append(text) or original(text, *args)
     assert n.normalise("The Taleban and Tehrik i Taleban.").text == \
         "The Taliban and Tehrik-i-Taliban."
     assert len(calls) == 1

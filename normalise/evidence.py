@@ -1,0 +1,215 @@
+"""Evidence before a phonetic rewrite, and the places where a name is not one on its own.
+
+Why: a phonetic candidate that scores well is not yet a variant. Of place names from regions no
+table covers, about 0.3 % score like a variant of some entry (Modene and Medina, Helmond and
+Helmand), and neither the score nor its margin separates them from true variants. What does is
+the text around the token:
+
+* **Evidence.** A candidate is applied only when a name the table knows stands near it: a
+  table hit (rewritten or already canonical) of an entry of kind place, person, people or
+  organisation, in the same paragraph (no blank line between) and at most
+  :data:`EVIDENCE_WINDOW` characters away. Given names and terms do not count: they occur in
+  any text (Mohamed, imam). A phonetic rewrite applied on such evidence counts as evidence in
+  turn (a second run would see its canonical form as a table hit, so the first must too, for
+  idempotence). Without evidence the candidate is logged as ``phonetic-suggest`` with
+  ``held: no-evidence``.
+* **A word of a longer name** is not a name on its own: a candidate with a capitalised name word
+  right beside it (Johor *Baharu*, *Tarik* Cohen) is held (``held: name-part``), unless that
+  word is a title (President, Mullah), a generic word of names (Province, City), a day or a
+  month, or a common English word opening the sentence.
+* **The right kind of target.** A capitalised token inside a sentence is a proper name: it is
+  never mapped to an entry whose canonical form is a lower-case common term (jihadi, mullah)
+  (``held: proper-name-to-term``).
+* **People's own spellings.** A given name (kind ``given-name``) inside a full name is that
+  person's spelling and is left alone (Mohamed Salah); standing alone it is normalised (the
+  Prophet Mohammed). ``Normaliser(given_names="always")`` (``--given-names always``) rewrites
+  given names everywhere, for search-style folding.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+import regex
+
+#: Kinds of entry whose table hits are evidence that a text is about the table's world.
+EVIDENCE_KINDS = frozenset({"place", "person", "people", "organisation"})
+#: Kinds that name something: a capitalised token may be mapped to them mid-sentence.
+PROPER_NAME_KINDS = frozenset({"place", "person", "given-name", "people", "organisation"})
+#: The farthest (in characters) a table hit may stand from a candidate to be its evidence.
+EVIDENCE_WINDOW = 1000
+#: A name whose skeleton has this few consonants (Mecca, Hilla, Daraa) is matched by many
+#: names of other languages; a candidate for it needs at least :data:`SHORT_NAME_SCORE`.
+SHORT_NAME_CONSONANTS = 2
+SHORT_NAME_SCORE = 0.95
+#: The policies for given names inside full names.
+GIVEN_NAME_POLICIES = ("alone", "always")
+
+#: Why a phonetic candidate was held back (the ``held`` field of its ``phonetic-suggest``
+#: record), and what the note says.
+HELD_REASONS = {
+    "no-evidence": f"no place, person, people or organisation of the table within "
+                   f"{EVIDENCE_WINDOW} characters in its paragraph",
+    "name-part": "a word of a longer name (a capitalised name word beside it)",
+    "proper-name-to-term": "a capitalised word is a proper name, not the lower-case common "
+                           "term",
+    "given-name": "a given name is its bearer's own spelling: only the table's listed "
+                  "spellings are rewritten (--given-names always: every spelling)",
+    "own-entry": "a term or people's name needs its own entry nearby as evidence",
+    "short-name": f"a name of at most {SHORT_NAME_CONSONANTS} consonants needs a score of "
+                  f"{SHORT_NAME_SCORE}",
+    "foreign-letters": "a letter no romanisation of the table's languages writes: a name "
+                       "of another language",
+    # table hits left as written (explain only: no record is logged for them)
+    "kept": "a kept form, or a spelling mentioned as a spelling: never rewritten",
+    "mention": "a spelling mentioned as a spelling ('A or X', both forms of one entry)",
+    "full-name": "a given name inside a full name: that person's own spelling",
+}
+
+_PARAGRAPH_BREAK = regex.compile(r"(?:\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])[ \t]*"
+                                 r"(?:\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])|\u2029")
+#: A word right before a position (one space or hyphen between) or right after one.
+_WORD_BEFORE = regex.compile(r"([\p{L}\p{M}'’ʼʻ.]+)[ \-\u00a0]$")
+_WORD_AFTER = regex.compile(r"[ \-\u00a0]([\p{L}\p{M}'’ʼʻ]+)")
+#: Particles that continue a personal name (Mohammed bin Salman, Ali al-Sistani).
+NAME_PARTICLES = frozenset({
+    "bin", "ibn", "bint", "ben", "al", "el", "ul", "ud", "ad", "ar", "as", "ash", "at", "az",
+    "abu", "abd", "abdul", "van", "von", "de", "da", "di", "del", "der", "dos", "das", "le",
+    "la"})
+#: Capitalised words beside a name that do not make a longer name of it: titles, generic
+#: words of names, days and months.
+NOT_NAME_WORDS = frozenset("""
+    mr mr. mrs mrs. ms ms. dr dr. prof prof. sir lord lady dame saint st st. mx
+    president vice prime minister ministers secretary general gen gen. colonel col col.
+    captain capt capt. major lieutenant lt lt. sergeant sgt commander admiral marshal
+    governor senator judge justice chief deputy ambassador envoy mayor spokesman spokeswoman
+    king queen prince princess crown emir amir sultan shah sheikh sheik shaikh imam mullah
+    mulla maulvi mawlawi maulana mufti ayatollah hojatoleslam grand hajji haji hajj sayyid
+    sayed syed seyed prophet caliph pope bishop archbishop father brother sister uncle aunt
+    mother son daughter wife husband commander-in-chief warlord kandahari
+    province provinces city town village district districts county region state states
+    river valley mountains mountain mount lake sea gulf bay island islands desert plain
+    airport airfield base camp road street highway bridge dam pass gate square market
+    bazaar mosque shrine university college school hospital prison palace fort castle
+    tower park border front movement party army brigade division corps council committee
+    ministry government republic kingdom emirate emirates caliphate network group union
+    north south east west northern southern eastern western central upper lower greater
+    new old
+    monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december
+    the a an and or but of in on at to for from with by as into near after before during
+    said says told""".split())  # noqa: SIM905 - a word list reads better as text
+
+_CAPITAL = regex.compile(r"\p{Lu}")
+#: A word opening a sentence at least this frequent in English (Yesterday, Meanwhile) is read
+#: as a word, not as part of a name (Foster, Reyes, Nova are names there).
+OPENING_WORD_ZIPF = 4.4
+#: Kinds whose entries a phonetic candidate may reach on the evidence of any name nearby;
+#: the others (term, people, other) need their own entry nearby (they are words, and spellings
+#: of them are as often words of other languages: Schio is not Shia).
+OPEN_KINDS = frozenset({"place", "person", "organisation"})
+#: Letters that no romanisation of the table's languages writes (Czech, Slovak, Hungarian,
+#: Baltic, Nordic, Polish, Romance orthographies): a token holding one is a name of another
+#: language (Říčany, Kőbánya, Torunė, Sibbå), never a new spelling of an entry.
+FOREIGN_LETTERS = frozenset("èëņőűřďťľĺŕůěąęųåøæðþñõœ")
+
+
+#: The matcher for rare English words, asked only with evidence: tokens up to this Zipf
+#: frequency (the 30,000 most frequent English words are all above 2.97) and ...
+RARE_WORD_ZIPF = 2.9
+#: ... this much more score per Zipf unit (no score is enough from Zipf 2.8).
+RARE_WORD_PENALTY = 0.05
+RARE_WORD_NOTE = "rare English word (needs evidence): "
+
+
+def rare_word_matcher(matcher):
+    """A view of ``matcher`` with the English gates loosened for rare words (sharing its
+    index), or None without a matcher: Teheran, Hasakah, Bamiyan are words English uses, and
+    names the table knows; beside other names of the table they are those names."""
+    if matcher is None:
+        return None
+    import copy
+
+    rare = copy.copy(matcher)
+    rare._cache = {}
+    rare.common_word_zipf = RARE_WORD_ZIPF
+    rare.known_word_penalty = RARE_WORD_PENALTY
+    return rare
+
+
+def foreign_letter(token: str) -> str | None:
+    """The first letter of ``token`` in :data:`FOREIGN_LETTERS`, or None."""
+    for char in token.lower():
+        if char in FOREIGN_LETTERS:
+            return char
+    return None
+
+
+def paragraph_window(text: str, start: int, end: int, window: int = EVIDENCE_WINDOW
+                     ) -> tuple[int, int]:
+    """The span around ``[start, end)`` where evidence counts: ``window`` characters either
+    side, cut at the nearest paragraph break (a blank line) on each side."""
+    low, high = max(0, start - window), min(len(text), end + window)
+    breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text, low, start)]
+    if breaks:
+        low = breaks[-1]
+    after = _PARAGRAPH_BREAK.search(text, end, high)
+    if after is not None:
+        high = after.start()
+    return low, high
+
+
+def any_within(starts: Sequence[int], ends: Sequence[int], low: int, high: int) -> bool:
+    """Whether any span (sorted by start; ``ends`` alongside) lies within ``[low, high)``."""
+    i = bisect.bisect_left(starts, low)
+    while i < len(starts) and starts[i] < high:
+        if ends[i] <= high:
+            return True
+        i += 1
+    return False
+
+
+def _is_name_word(word: str, sentence_start: bool, english_zipf, caps: bool = False) -> bool:
+    """A word that makes a longer name with its neighbour: capitalised (or a name particle),
+    and none of :data:`NOT_NAME_WORDS`, nor a common English word opening the sentence."""
+    lower = word.lower()
+    if lower in NAME_PARTICLES:
+        return True
+    if word.isupper() and len(word) > 1 and not caps:
+        return False  # an acronym (US, NATO) beside a name in lower case: no longer name
+    if not _CAPITAL.match(word) or lower in NOT_NAME_WORDS or lower.rstrip(".") in NOT_NAME_WORDS:
+        return False
+    if "'" in word or "’" in word:
+        lower = regex.sub(r"['’]s$", "", lower)
+        if lower in NOT_NAME_WORDS:
+            return False
+    return not (sentence_start and english_zipf(word) >= OPENING_WORD_ZIPF)
+
+
+def name_neighbour(text: str, start: int, end: int, english_zipf,
+                   sentence_initial) -> str | None:
+    """The name word right beside ``text[start:end]`` that makes it part of a longer name
+    (one space or hyphen between, same line), or None."""
+    caps = text[start:end].isupper()
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if before is not None and not before.group(1).endswith("."):
+        word = before.group(1)
+        if word.lower() in NAME_PARTICLES or _is_name_word(
+                word, sentence_initial(text, before.start(1)), english_zipf, caps):
+            return word
+    after = _WORD_AFTER.match(text, end)
+    if after is not None:
+        word = after.group(1)
+        if _is_name_word(word, False, english_zipf, caps):
+            return word
+        low = word.lower()
+        if any(low.startswith(p + "-") for p in ("al", "el", "ul", "ad", "ar", "as", "ash",
+                                                  "at", "az", "ad-", "bin", "ibn")):
+            return word
+    return None
+
+
+def is_common_term(canonical: str, kind: str) -> bool:
+    """An entry whose canonical form is a lower-case common term (jihadi, mullah, burqa)."""
+    return kind not in PROPER_NAME_KINDS and canonical[:1].islower()
