@@ -124,12 +124,15 @@ def test_review_of_own_texts_by_keyboard_and_clicks(driver, tmp_path):
         # Keyboard: select the Zorbakhan group, change its canonical form, accept with Enter.
         for _ in range(zor):
             _press(driver, "j")
+        from selenium.webdriver.support.select import Select
+
+        Select(items[zor].find_element("css selector", "select.kind")).select_by_value("place")
         _press(driver, "c")
         box = items[zor].find_element("css selector", "input.canonical")
         box.clear()
         box.send_keys("Zurbakhan\n")
         data = _wait_table(out, lambda d: d and d.get("entries"))
-        assert data["entries"] == [{"canonical": "Zurbakhan", "kind": "other",
+        assert data["entries"] == [{"canonical": "Zurbakhan", "kind": "place",
                                     "variants": ["Zorbakhan"]}]
         # The other group: tick Merikhil (key 2 ticks the second spelling) and split it off.
         items = _wait_items(driver, 1)
@@ -166,9 +169,10 @@ def test_review_of_own_texts_by_keyboard_and_clicks(driver, tmp_path):
     assert [i for i in again.items if i.id not in again.decisions] == []
     assert {d["action"] for d in again.decisions.values()} == {"accept", "reject", "split"}
 
-    # The records of a run: the phonetic matcher read Zorbakhen as Zurbakhan; the person
-    # keeps it as written (key w), and the next run leaves it alone.
-    text = "Refugees reached Zorbakhen by night.\n"
+    # The records of a run: the phonetic matcher read Zorbakhen as Zurbakhan (a place entry
+    # named nearby is its evidence); the person keeps it as written (key w), and the next run
+    # leaves it alone.
+    text = "Refugees left Zurbakhan and reached Zorbakhen by night.\n"
     (tmp_path / "run.txt").write_text(text, encoding="utf-8")
     log = tmp_path / "run.jsonl"
     Normaliser([str(out)], default_table=False)  # the table loads
