@@ -44,9 +44,11 @@ examples:
   normalise check mine.yaml                 validate a table
   normalise suggest --format yaml reports/  propose table entries from a corpus
   normalise dask corpus/ -O out/ --log l.jsonl  a corpus on a Dask cluster
+  normalise review reports/ -o mine.yaml    decide on proposals in a browser
+  normalise report changes.jsonl -o r.html  a static HTML report of a run's log
   normalise -- undo                         a file named like a command (or ./undo)
 
-commands: undo, explain, check, suggest, dask, help (normalise help COMMAND)
+commands: undo, explain, check, suggest, dask, review, report, help (normalise help COMMAND)
 exit status: 0 ok, 1 check found problems, 2 usage error, unreadable input, invalid table,
 refused or failed output, a log that does not fit, a dead worker; 130 interrupted, 141 output
 closed early, 143 terminated
@@ -636,6 +638,21 @@ def run_dask(argv: Sequence[str]) -> int:
     return run(argv)
 
 
+def run_review(argv: Sequence[str]) -> int:
+    """``normalise review``: proposals and run records decided in a browser
+    (:mod:`normalise.review`)."""
+    from .review import run_review as run
+
+    return run(argv)
+
+
+def run_report(argv: Sequence[str]) -> int:
+    """``normalise report``: a static HTML report of a run's log (:mod:`normalise.report`)."""
+    from .report import run_report as run
+
+    return run(argv)
+
+
 # ---------------------------------------------------------------- help
 
 
@@ -651,7 +668,8 @@ def run_help(argv: Sequence[str]) -> int:
 #: The sub-commands, by the name that selects them; anything else is the filter's argument.
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "undo": run_undo, "explain": run_explain, "check": run_check,
-    "suggest": run_suggest, "dask": run_dask, "help": run_help}
+    "suggest": run_suggest, "dask": run_dask, "review": run_review, "report": run_report,
+    "help": run_help}
 
 
 # ---------------------------------------------------------------- main

@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import bisect
 import fnmatch
+import math
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -81,6 +83,36 @@ BOUND_WORD_RATIO = 2
 NEIGHBOURS = 20
 #: The gate's refusal for a common English word: such a spelling may join a group (see above).
 _COMMON = "common English word"
+#: A spelling whose lower-case form occurs in the corpus at least this share of its own count
+#: is an ordinary word written with a capital (There, Make, Gather), not a name.
+ORDINARY_SHARE = 0.5
+#: Distinct lower-case words counted (beyond it, words seen once are forgotten).
+LOWER_WORDS = 1 << 20
+#: A sentence with more candidate names than this is a list too long to pair up.
+SENTENCE_NAMES = 40
+#: Pairs of names seen in one sentence kept (beyond it no new pair is recorded).
+MAX_PAIRS = 4_000_000
+#: Neighbouring names remembered per spelling.
+MAX_NEIGHBOURS = 200
+#: Two spellings of one name stand among the same other names: the cosine of their
+#: neighbour counts (names in the same sentences) must be at least this.
+MIN_CONTEXT = 0.15
+#: Two spellings that both occur in more than this many of the same documents are two names
+#: (a writer keeps to one spelling), when the corpus has at least SHARED_DOCS_CORPUS documents.
+SHARED_DOCS = 1
+SHARED_DOCS_CORPUS = 4
+#: ... and more than this many times as many as chance would give them (a spelling found in
+#: nearly every document shares documents with every other one: Thomas, Thomos).
+SHARED_OVER_CHANCE = 2.0
+#: English derivational endings: two spellings that differ only by them are one name in two
+#: words (Canaanites, Canaanitish), left to the inflection rules rather than grouped.
+ENGLISH_ENDINGS = ("itish", "itess", "ites", "ite", "ism", "ists", "ist", "ish", "ess", "eans",
+                   "ean", "ians", "ian", "ans", "an", "es", "s", "i")
+#: Endings that make an inflection only of the other spelling itself (Chaldea, Chaldean), not
+#: of a shared stem (Taban, Tabaan are not Taba + n, Taba + an).
+DIRECT_ENDINGS = ("ns", "n")
+#: Plural endings of Hebrew names in English texts (Baalim, Anakim, Cherubim).
+HEBREW_ENDINGS = ("im",)
 
 _SEP = r"[ \u00a0\-\u2010\u2011]"
 _WORD = r"\p{Lu}[\p{Ll}\p{M}]+(?:['\u2019\u02bc]\p{Ll}+)*"
@@ -96,6 +128,18 @@ _NAME_LIKE = regex.compile(r"^\p{Lu}\p{Ll}*(?:['\u2019\u02bc]\p{Ll}+)*$")
 _CONTEXT_WORD = regex.compile(r"\S+")
 _LINE_END = regex.compile(r"\r\n|\r|\n")
 _SURROGATES = regex.compile("[\udc80-\udcff]")
+# Between a name and another spelling of it given as a gloss: "Molech, or Moloch", "Zerubbabel
+# (Gr. Zorobabel)", "Nazarite (Nazirite)", "Taliqan, also spelt Taleqan".
+_GLOSS_WORD = (r"(?:or|also|alias|i\.\s?e\.|that\s+is|called|Gr\.|Greek|Heb\.|Hebrew|Aram\."
+               r"|Lat\.|spelt|spelled|written|as|more|better|properly|accurately|correctly"
+               r"|usually|commonly|sometimes|often)\s*[,:]?\s*")
+_GLOSS = regex.compile(rf"\s*,?\s*(?:[(\[]\s*(?:{_GLOSS_WORD})*|(?:{_GLOSS_WORD})+)",
+                       regex.IGNORECASE)
+_POSSESSIVE = regex.compile(r"['\u2019\u02bc]s$")
+_LOWER_WORD = regex.compile(r"(?<![\w\p{M}])\p{Ll}[\p{Ll}\p{M}]{3,}(?![\w\p{M}])")
+# Where a sentence ends: a full stop, question or exclamation mark before white space, quotes
+# or brackets, or a line end (a list of names stays within one sentence).
+_SENTENCE_BREAK = regex.compile(r"[.!?](?=[\s\"'\u201d\u2019)\]]|$)|\r\n|\r|\n")
 
 
 # ---------------------------------------------------------------- counting
@@ -146,6 +190,11 @@ class VariantDiscovery:
         self._counts: dict[str, _Counts] = {}
         self._names: list[str] = []
         self._in_span: dict[str, int] = {}  # word -> occurrences inside multi-word names
+        self._lower: Counter[str] = Counter()  # lower-case words (is a spelling ordinary?)
+        self._together: dict[tuple[str, str], int] = {}  # match keys seen in one sentence
+        self._glossed: dict[tuple[str, str], int] = {}  # one glosses the other: "A (or B)"
+        self._neighbours: dict[str, dict[str, int]] = {}  # match key -> names beside it
+        self._name_keys: set[str] = set()  # keys of the candidate names (set by result())
         self.tokens = 0
 
     @property
@@ -176,6 +225,13 @@ class VariantDiscovery:
     def _count_chunk(self, text: str, place: _Chunk) -> None:
         hits = self._scanner.scan(text)
         covered = _Coverage(hits)
+        self._lower.update(_LOWER_WORD.findall(text))
+        if len(self._lower) > LOWER_WORDS:
+            self._lower = Counter({w: n for w, n in self._lower.items() if n > 1})
+        breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+        sentences: dict[int, set[str]] = {}
+        glossed: set[tuple[str, str]] = set()
+        last: tuple[int, int, str] | None = None  # sentence, end, key of the name before
         for match in _NAME_TOKEN.finditer(text):
             token = match.group()
             if not _NAME_LIKE.match(token):
@@ -183,7 +239,20 @@ class VariantDiscovery:
             start, end = match.span()
             if covered.overlaps(start, end):
                 continue
+            if last is not None and _GLOSS.fullmatch(text, last[1], end):
+                continue  # "Zerubbabel Called Zorobabel": a gloss word, capitalised
             self._record(token, text, start, end, place)
+            sentence, key = bisect.bisect_right(breaks, start), match_key(token)
+            sentences.setdefault(sentence, set()).add(key)
+            if last is not None and last[0] == sentence and last[2] != key \
+                    and _GLOSS.fullmatch(text, last[1], start):
+                pair = (last[2], key) if last[2] < key else (key, last[2])
+                glossed.add(pair)
+                self._glossed[pair] = self._glossed.get(pair, 0) + 1
+            last = (sentence, end, key)
+        for names in sentences.values():
+            if 1 < len(names) <= SENTENCE_NAMES:
+                self._pair(sorted(names), glossed)
         for match in _SPAN.finditer(text):
             start, end = match.span()
             if covered.overlaps(start, end):
@@ -191,6 +260,24 @@ class VariantDiscovery:
             self._record(match.group(), text, start, end, place)
             for word in _SPAN_WORDS.findall(match.group()):
                 self._in_span[word] = self._in_span.get(word, 0) + 1
+
+    def _pair(self, names: list[str], glossed: set[tuple[str, str]]) -> None:
+        """Remember which names stand in one sentence: two such names are two names, unless
+        one glosses the other ('Molech, or Moloch')."""
+        together = self._together
+        for i, a in enumerate(names):
+            near = self._neighbours.setdefault(a, {})
+            for b in names[i + 1:]:
+                pair = (a, b)
+                if pair in glossed:
+                    continue
+                if pair in together:
+                    together[pair] += 1
+                elif len(together) < MAX_PAIRS:
+                    together[pair] = 1
+            for b in names:
+                if b != a and (b in near or len(near) < MAX_NEIGHBOURS):
+                    near[b] = near.get(b, 0) + 1
 
     def _record(self, form: str, text: str, start: int, end: int, place: _Chunk) -> None:
         self.tokens += 1
@@ -220,9 +307,10 @@ class VariantDiscovery:
         forms = self._merged_forms()
         anchors: dict[str, float] = {}   # spelling -> 1 (passes the gate) or 0 (common word)
         extensions: dict[str, list[tuple[str, float]]] = {}
+        bare = {match_key(f) for f in forms if " " not in f and "-" not in f}
         for form, counts in forms.items():
             status = self._status(form, counts)
-            if status is None:
+            if status is None or self._derived(form, bare):
                 continue
             if status == "anchor" and " " not in form and "-" not in form:
                 decision = self.matcher.decide(form, sentence_initial=counts.mid == 0)
@@ -231,12 +319,15 @@ class VariantDiscovery:
                         (form, decision.winner.score))
                     continue
             anchors[form] = 1.0 if status == "anchor" else 0.0
-        groups = [self._group_proposal(g, forms) for g in self._cluster(anchors)]
+        self._name_keys = {match_key(f) for f in anchors}
+        clusters = self._cluster(anchors, forms)
+        groups = [self._group_proposal(g, forms) for g in clusters]
+        support = {p.canonical: self._support(g) for p, g in zip(groups, clusters)}
         extended = [self._extension_proposal(e, found, forms) for e, found in extensions.items()]
         keep = [p for p in groups if p.count >= min_count and p.docs >= min_docs]
         keep_ext = [p for p in extended if p.count >= min_count and p.docs >= min_docs]
         rank = lambda p: (-p.docs, -p.count, p.canonical)
-        keep.sort(key=rank)
+        keep.sort(key=lambda p: (-support[p.canonical], *rank(p)))
         keep_ext.sort(key=rank)
         if limit is not None:
             keep, keep_ext = keep[:limit], keep_ext[:limit]
@@ -275,14 +366,85 @@ class VariantDiscovery:
     def _status(self, form: str, counts: _Counts) -> str | None:
         """'anchor' (passes the matcher's gate), 'member' (a common English word written as a
         name in mid-sentence: may join a group, never starts one) or None."""
+        if _POSSESSIVE.search(form):
+            return None  # Obed-Edom's: the name with 's, left to the affix rules
         if " " in form or "-" in form or "\u00a0" in form:
             return self._span_status(form, counts)
+        if self._ordinary(form, counts):
+            return None
         reason = self.matcher._gate(form, counts.mid == 0)
         if reason is None:
             return "anchor"
         if reason == _COMMON and counts.mid:
             return "member"
         return None
+
+    def _ordinary(self, form: str, counts: _Counts) -> bool:
+        """The corpus writes the word in lower case too: an English word (There, Make) that
+        starts a sentence or follows a colon, not a name."""
+        return self._lower.get(form.lower(), 0) >= ORDINARY_SHARE * counts.count
+
+    def _support(self, group: Sequence[str]) -> int:
+        """How far the texts, beyond similarity, say a group is one name: 1 when one
+        spelling glosses another or two share their neighbouring names, else 0 (one of them
+        stands alone: only the spelling speaks). Groups the texts support are ranked first."""
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                ka, kb = match_key(a), match_key(b)
+                if self._glossed.get((ka, kb) if ka < kb else (kb, ka)):
+                    return 1
+                near_a, near_b = self._near(ka, kb), self._near(kb, ka)
+                if near_a and near_b and _cosine(near_a, near_b) >= MIN_CONTEXT:
+                    return 1
+        return 0
+
+    def _derived(self, form: str, bare: set[str]) -> bool:
+        """A word made of another name of the corpus or the tables and an ending (Baalim of
+        Baal, Israelites of Israel, Median of Media): left to the inflection rules, it
+        neither starts nor joins a group."""
+        lower = form.lower()
+        for ending in (*ENGLISH_ENDINGS, *DIRECT_ENDINGS, *HEBREW_ENDINGS):
+            if lower.endswith(ending) and len(form) - len(ending) >= 3:
+                stem = form[:-len(ending)]
+                key = match_key(stem)
+                if key in bare or stem in self.matcher._known:
+                    return True
+        return False
+
+    def _one_name(self, a: str, b: str, forms: dict[str, _Counts]) -> bool:
+        """What the texts say of two similar spellings: two names when they stand in one
+        sentence ('Eleazar, and Eliezer') or share several documents; one name only when
+        they stand among the same other names (Nebuchadnezzar, Nebuchadrezzar: Babylon,
+        Jerusalem, Zedekiah)."""
+        ka, kb = match_key(a), match_key(b)
+        pair = (ka, kb) if ka < kb else (kb, ka)
+        if self._glossed.get(pair) and not self._together.get(pair):
+            return True  # the texts give one as a spelling of the other
+        if self._together.get(pair):
+            return False
+        ids_a, ids_b = forms[a].doc_ids, forms[b].doc_ids
+        if self.documents >= SHARED_DOCS_CORPUS and ids_a is not None and ids_b is not None:
+            shared = len(ids_a & ids_b)
+            chance = len(ids_a) * len(ids_b) / self.documents
+            if shared > SHARED_DOCS and shared > SHARED_OVER_CHANCE * chance:
+                return False
+        near_a, near_b = self._near(ka, kb), self._near(kb, ka)
+        if not (near_a and near_b):
+            return True  # no other name beside one of them: the texts cannot tell
+        return _cosine(near_a, near_b) >= MIN_CONTEXT
+
+    def _near(self, key: str, other: str) -> dict[str, int]:
+        """The candidate names counted beside a spelling (capitalised English words such as
+        sentence-initial People or Monday are no evidence), the other spelling left out."""
+        names = self._name_keys
+        return {k: n for k, n in self._neighbours.get(key, {}).items()
+                if k != other and k in names}
+
+    def context_similarity(self, a: str, b: str) -> float:
+        """Cosine of the candidate names that stand in the same sentences as each spelling
+        (0 when either has none); meaningful after :meth:`result`."""
+        ka, kb = match_key(a), match_key(b)
+        return _cosine(self._near(ka, kb), self._near(kb, ka))
 
     def _span_status(self, form: str, counts: _Counts) -> str | None:
         from .phonetic import english_zipf
@@ -303,7 +465,8 @@ class VariantDiscovery:
             return None  # "Kunduz Herat" at the start of a line: likely a heading
         return "anchor"
 
-    def _cluster(self, anchors: dict[str, float]) -> list[list[str]]:
+    def _cluster(self, anchors: dict[str, float],
+                 forms: dict[str, _Counts]) -> list[list[str]]:
         """Complete-linkage groups of similar spellings, each with at least one anchor."""
         if len(anchors) < 2:
             return []
@@ -324,7 +487,8 @@ class VariantDiscovery:
                     continue
                 score = index.similarity(name, other)
                 if score >= max(threshold(name), threshold(other)) \
-                        and not self._inflected(name, other):
+                        and not self._inflected(name, other) \
+                        and self._one_name(name, other, forms):
                     linked[pair] = score
         cluster = {n: frozenset([n]) for n in names}
         for (a, b), _ in sorted(linked.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -343,10 +507,17 @@ class VariantDiscovery:
         or both are one word with two such suffixes (Afghans, Afghani)."""
         stems = self.matcher.romanisation.stems
 
-        def bases(form: str) -> set[str]:
-            return {match_key(form), *(match_key(stem) for stem, _ in stems(form))}
+        def bases(form: str, endings: tuple[str, ...]) -> set[str]:
+            lower = form.lower()
+            english = {match_key(form[:-len(e)]) for e in endings
+                       if lower.endswith(e) and len(form) - len(e) >= 3}
+            return {*english, *(match_key(stem) for stem, _ in stems(form))}
 
-        return bool(bases(a) & bases(b))
+        ka, kb = match_key(a), match_key(b)
+        if ka in bases(b, ENGLISH_ENDINGS + DIRECT_ENDINGS) \
+                or kb in bases(a, ENGLISH_ENDINGS + DIRECT_ENDINGS):
+            return True  # Chaldea, Chaldean
+        return bool(bases(a, ENGLISH_ENDINGS) & bases(b, ENGLISH_ENDINGS))
 
     def _group_proposal(self, group: list[str], forms: dict[str, _Counts]) -> Proposal:
         from .check import common_words
@@ -403,6 +574,15 @@ def _edits(a: str, b: str) -> int:
     import jellyfish
 
     return jellyfish.damerau_levenshtein_distance(a.casefold(), b.casefold())
+
+
+def _cosine(a: dict[str, int], b: dict[str, int]) -> float:
+    shared = a.keys() & b.keys()
+    if not shared:
+        return 0.0
+    dot = sum(a[k] * b[k] for k in shared)
+    return dot / (math.sqrt(sum(v * v for v in a.values()))
+                  * math.sqrt(sum(v * v for v in b.values())))
 
 
 def _docs(forms: dict[str, _Counts], names: Sequence[str]) -> int:

@@ -220,9 +220,9 @@ def test_inflected_forms_are_not_variants():
 
 def test_ranked_by_documents_then_occurrences():
     discovery = _no_table()
-    discovery.add_text("In Merikhel and Merikhil. In Zorbakhan and Zurbakhan.\n", "a")
+    discovery.add_text("In Merikhel. Then Merikhil. In Zorbakhan. Then Zurbakhan.\n", "a")
     discovery.add_text("In Merikhel again. " * 3 + "\n", "b")
-    discovery.add_text("In Gulbahar and Golbahar. " * 9 + "\n", "c")
+    discovery.add_text("In Gulbahar. Then Golbahar. " * 9 + "\n", "c")
     result = discovery.result(min_count=1)
     assert [p.canonical for p in result.groups] == ["Merikhel", "Golbahar", "Zorbakhan"]
     assert [p.docs for p in result.groups] == [2, 1, 1]
@@ -344,7 +344,7 @@ def test_stdin_larger_than_a_chunk():
 
 def test_undecodable_bytes_are_read(capsys, tmp_path):
     path = tmp_path / "bad.txt"
-    path.write_bytes(b"\xff\xfe In Zorbakhan \xff and Zurbakhan.\n")
+    path.write_bytes(b"\xff\xfe In Zorbakhan \xff. And Zurbakhan.\n")
     status, out, err = _run(capsys, "--format", "json", str(path))
     assert status == 0, err
     assert json.loads(out)["groups"][0]["canonical"] in ("Zorbakhan", "Zurbakhan")
@@ -353,8 +353,8 @@ def test_undecodable_bytes_are_read(capsys, tmp_path):
 def test_directory_recursion_and_glob(capsys, tmp_path):
     sub = tmp_path / "a" / "b"
     sub.mkdir(parents=True)
-    (sub / "one.txt").write_text("In Zorbakhan and Zurbakhan.\n", encoding="utf-8")
-    (tmp_path / "skip.md").write_text("In Merikhel and Merikhil.\n", encoding="utf-8")
+    (sub / "one.txt").write_text("In Zorbakhan. In Zurbakhan.\n", encoding="utf-8")
+    (tmp_path / "skip.md").write_text("In Merikhel. In Merikhil.\n", encoding="utf-8")
     status, out, _ = _run(capsys, "--format", "json", str(tmp_path))
     assert status == 0
     assert [g["canonical"] for g in json.loads(out)["groups"]] == ["Zorbakhan"]
