@@ -10,10 +10,12 @@ import polars as pl
 from .log import Substitution
 from .rewrite import Normaliser
 
-_SCHEMA = {"row": pl.Int64, "original": pl.String, "replacement": pl.String,
-           "start": pl.Int64, "end": pl.Int64, "out_start": pl.Int64, "out_end": pl.Int64,
-           "rule": pl.String, "entry": pl.String, "score": pl.Float64, "note": pl.String}
-assert list(_SCHEMA)[1:] == list(Substitution._fields)
+#: Polars types of the record fields that are not strings; every other field is a string, so a
+#: field added to :class:`Substitution` becomes a column without a change here.
+_NUMBERS = {"start": pl.Int64, "end": pl.Int64, "out_start": pl.Int64, "out_end": pl.Int64,
+            "score": pl.Float64}
+_SCHEMA = {"row": pl.Int64, **{name: _NUMBERS.get(name, pl.String)
+                                for name in Substitution._fields}}
 
 _DEFAULT: Normaliser | None = None
 

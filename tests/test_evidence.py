@@ -12,6 +12,7 @@ import pytest
 from normalise import Entry, Normaliser, undo
 from normalise.cli import main
 from normalise.evidence import EVIDENCE_WINDOW
+from normalise.log import read_log
 from normalise.stream import Source, normalise_source
 from normalise.table import table_from_entries
 
@@ -180,6 +181,6 @@ def test_held_is_a_log_field(tmp_path, capsys):
     source = tmp_path / "in.txt"
     source.write_text("Kondooz fell.\n", encoding="utf-8")
     assert main(["--no-cache", str(source), "--log", str(tmp_path / "log.jsonl")]) == 0
-    [record] = [json.loads(line) for line in
-                (tmp_path / "log.jsonl").read_text(encoding="utf-8").splitlines()]
+    with open(tmp_path / "log.jsonl", encoding="utf-8") as log:
+        [record] = list(read_log(log))
     assert record["held"] == "no-evidence" and record["rule"] == "phonetic-suggest"
