@@ -28,7 +28,6 @@ import gc
 import os
 import pstats
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,6 +61,7 @@ STAGES = {
     ("rewrite", "changed"): "settling check",
     ("rewrite", "normalise"): "settling check",
 }
+NAMEDTUPLES = "NamedTuple construction (Hit, Substitution), with the collections it triggers"
 _BUILTIN_STAGE = {"find_matches_as_indexes": "Aho-Corasick scan"}
 
 
@@ -69,6 +69,8 @@ def stage_of(func: tuple[str, int, str]) -> str | None:
     path, _, name = func
     if path == "~":  # a builtin: by its own name, else its caller's stage
         return next((s for k, s in _BUILTIN_STAGE.items() if k in name), None)
+    if path == "<string>":  # the generated __new__ of a NamedTuple (Hit, Substitution)
+        return NAMEDTUPLES
     stem = Path(path).stem
     if stem == "settle":
         return "settling check"
@@ -98,8 +100,20 @@ def cprofile_stages(normaliser: Normaliser, chunks: list[str]) -> tuple[dict, fl
     return stages, stats.total_tt, top
 
 
-def best(work: Callable[[], object], repeat: int) -> float:
-    return min(bench.timed(work) for _ in range(repeat))
+#: Passes over the text per timed sample: a sample of a few tenths of a second is less at
+#: the mercy of the other processes of a shared machine than one of a few hundredths.
+INNER = 3
+
+
+def interleaved(works: list[tuple[str, Callable[[], object]]], repeat: int
+                ) -> list[tuple[str, float]]:
+    """Seconds per pass of each work, the best of ``repeat`` rounds; every round times every
+    work in turn, so that all of them see the same spells of load."""
+    samples: dict[str, list[float]] = {name: [] for name, _ in works}
+    for _ in range(repeat):
+        for name, work in works:
+            samples[name].append(bench.timed(lambda w=work: [w() for _ in range(INNER)]) / INNER)
+    return [(name, min(samples[name])) for name, _ in works]
 
 
 def direct_stages(normaliser: Normaliser, chunks: list[str], repeat: int
@@ -160,14 +174,7 @@ def direct_stages(normaliser: Normaliser, chunks: list[str], repeat: int
         for _ in normaliser.normalise_many(chunks):
             pass
 
-    def with_gc() -> float:
-        """As a user runs it: the collector on (``bench.timed`` turns it off)."""
-        gc.collect()
-        t0 = time.perf_counter()
-        whole()
-        return time.perf_counter() - t0
-
-    return [(name, best(work, repeat)) for name, work in (
+    return interleaved([
         ("fold", fold), ("fold + Aho-Corasick", fold_ac),
         ("+ verification (scan_overlapping)", verified), ("+ overlap resolution (scan)", resolved),
         ("casing alone (cased per hit)", casing_only),
@@ -175,8 +182,37 @@ def direct_stages(normaliser: Normaliser, chunks: list[str], repeat: int
         ("records and output join alone (_apply)", apply_only),
         ("settling check alone (unsettled)", settle_only),
         ("one pass (_pass: scan, events, records, join)", passes),
-        ("normalise_many (the pass and the settling check)", whole))] + [
-        ("normalise_many with the garbage collector on", min(with_gc() for _ in range(repeat)))]
+        ("normalise_many (the pass and the settling check)", whole)], repeat)
+
+
+def gc_stages(normaliser: Normaliser, chunks: list[str], repeat: int
+              ) -> list[tuple[str, float]]:
+    """The whole run with the collector off, on, and on after ``gc.freeze()``, interleaved,
+    before anything else is kept in memory (a user's process holds the table and the text)."""
+
+    def whole():
+        for _ in normaliser.normalise_many(chunks):
+            pass
+
+    def with_gc() -> None:
+        """As a user runs it: the collector on (``bench.timed`` turns it off)."""
+        gc.enable()
+        try:
+            whole()
+        finally:
+            gc.disable()
+
+    def frozen() -> None:
+        """The collector on, after ``gc.freeze()``: the long-lived objects (the table, the
+        text) moved out of its reach, as a process could do once its table is built."""
+        gc.freeze()
+        try:
+            with_gc()
+        finally:
+            gc.unfreeze()
+
+    return interleaved([("collector off", whole), ("collector on", with_gc),
+                        ("collector on, after gc.freeze()", frozen)], repeat)
 
 
 def peers(t: bench.BenchTable, chunks: list[str]) -> dict[str, float]:
@@ -212,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--variants", type=int, default=bench.HEADLINE,
                         choices=bench.TABLE_SIZES)
-    parser.add_argument("--repeat", type=int, default=3, help="best of N for direct timings")
+    parser.add_argument("--repeat", type=int, default=9, help="best of N for direct timings")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=bench.RESULTS / "profile-dense.md")
     args = parser.parse_args(argv)
@@ -232,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = sum(c.count("\n") for c in chunks)
 
     load0 = os.getloadavg()[0]
+    collector = dict(gc_stages(normaliser, chunks, args.repeat))
     direct = direct_stages(normaliser, chunks, args.repeat)
     load1 = os.getloadavg()[0]
     prof, prof_total, top = cprofile_stages(normaliser, chunks)
@@ -256,8 +293,6 @@ def main(argv: list[str] | None = None) -> int:
         ("settling check and the rest of normalise_many (whole run - one pass)",
          total - timing["one pass (_pass: scan, events, records, join)"]),
         ("  settling check alone (unsettled)", timing["settling check alone (unsettled)"]),
-        ("garbage collection (collector on - off; the benchmark runs with it off)",
-         timing["normalise_many with the garbage collector on"] - total),
     ]
     md = ["# Profile of the table-only path on the dense workload", "",
           f"Machine: {bench.machine()}.  ",
@@ -272,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
            f"hits ({hits / mb:,.0f} per MB, canonical forms included), {subs:,} substitutions "
            f"({subs / mb:,.0f} per MB)."), "",
           "## Stages, timed directly", "",
-          (f"Each stage run on its own over all chunks, best of {args.repeat}, no profiler; the "
+          (f"Each stage run on its own over all chunks ({INNER} passes a sample, best of {args.repeat} interleaved rounds), no profiler; the "
            "scan stages are cumulative, so each row is a difference of two timings. "
            f"Whole run: {total:.3f} s = {mb / total:.1f} MB/s."), "",
           "| stage | seconds | share | µs per hit |", "|---|---:|---:|---:|"]
@@ -280,6 +315,15 @@ def main(argv: list[str] | None = None) -> int:
         md.append(f"| {name} | {secs:.3f} | {secs / total:.0%} | {secs / hits * 1e6:.2f} |")
     md += ["", "Raw timings (cumulative for the scan):", "", "| run | seconds |", "|---|---:|"]
     md += [f"| {name} | {secs:.3f} |" for name, secs in direct]
+    off = collector["collector off"]
+    md += ["", "## The garbage collector", "",
+           ("Every figure above, and every figure of `bench.py`, is taken with the collector off "
+            "(it would charge one method for another's garbage). A user's process runs with it "
+            "on; measured before anything but the table and the text is held, best of "
+            f"{args.repeat} interleaved rounds:"), "",
+           "| whole run | seconds | MB/s | over collector off |", "|---|---:|---:|---:|"]
+    md += [f"| {name} | {secs:.3f} | {mb / secs:.1f} | {secs / off - 1:+.0%} |"
+           for name, secs in collector.items()]
     md += ["", "## cProfile: self time by stage", "",
            (f"Profiled total {prof_total:.3f} s (the profiler inflates every Python call; "
             "builtins are charged to the stage of their caller)."), "",
