@@ -38,9 +38,11 @@ examples:
   normalise explain Taleqan Taluqan         say what would happen to words, and why
   normalise check mine.yaml                 validate a table
   normalise suggest --format yaml reports/  propose table entries from a corpus
+  normalise import geonames --countries AF   a table of Afghan places from GeoNames
+  normalise export --format solr -o syn.txt  the tables as a search engine's synonym file
   normalise -- undo                         a file named like a command (or ./undo)
 
-commands: undo, explain, check, suggest (normalise COMMAND --help)
+commands: undo, explain, check, suggest, import, export (normalise COMMAND --help)
 exit status: 0 ok, 1 check found problems, 2 usage error, unreadable input or invalid table,
 130 interrupted, 141 output closed early, 143 terminated
 """
@@ -565,7 +567,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     handlers: dict[str, Callable[[Sequence[str]], int]] = {
         "undo": run_undo, "explain": run_explain, "check": run_check,
-        "suggest": run_suggest}
+        "suggest": run_suggest, "import": _run_import, "export": _run_export}
     signal.signal(signal.SIGTERM, _terminate)
     try:
         if argv and argv[0] in handlers:
@@ -590,6 +592,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"normalise: {name + ': ' if name else ''}{err.strerror or err}", file=sys.stderr)
         status = EXIT_ERROR
     return status
+
+
+def _run_import(argv: Sequence[str]) -> int:
+    from .importers import run_import
+
+    return run_import(argv)
+
+
+def _run_export(argv: Sequence[str]) -> int:
+    from .export import run_export
+
+    return run_export(argv)
 
 
 class _Terminated(BaseException):
