@@ -99,8 +99,8 @@ def export(entries: Sequence[Entry], fmt: str, style: str = "explicit",
     else:
         source = ", ".join(tables) or "tables"
         header = [f"Synonyms exported by normalise from {source}: {style} rules,",
-                  "for SynonymGraphFilter (Solr) or synonym_graph (Elasticsearch, "
-                  "OpenSearch; format solr)."]
+                  ("for SynonymGraphFilter (Solr) or synonym_graph (Elasticsearch, "
+                   "OpenSearch; format solr).")]
         lines = solr_lines(entries, style, header)
     return "".join(line + "\n" for line in lines)
 
