@@ -12,7 +12,9 @@ by the ``kind`` of the :class:`~normalise.table.Problem` it yields:
 * ``point-chain``: a variant ending in a full stop whose canonical form, with the point the
   rewriter keeps at the end of a sentence, is a form of another entry;
 * ``phonetic-conflict``: a form the phonetic matcher would give to another entry;
-* ``casing``: a canonical form whose casing does not fit its kind or its variants.
+* ``casing``: a canonical form whose casing does not fit its kind or its variants;
+* ``shared-surname`` (a note): a surname two person entries share, so neither is matched by
+  it alone (see :mod:`normalise.surnames`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import regex
 
 from .rewrite import PHONETIC_KINDS, Normaliser
 from .scan import APOSTROPHES, fold_form, match_key
+from .surnames import shared_surnames
 from .table import Entry, Problem, TableSource, table_problems
 
 #: How many of wordfreq's most frequent English words count as common.
@@ -49,7 +52,7 @@ PARTICLES = frozenset({
     "das", "van", "von", "la", "le", "ter", "ten",
 })
 #: Kinds of finding that are notes: worth tidying, harmless to the output.
-NOTE_KINDS = frozenset({"redundant"})
+NOTE_KINDS = frozenset({"redundant", "shared-surname"})
 
 _FIRST_WORD = regex.compile(r"^[^\s\-\u2010\u2011]+")
 
@@ -70,7 +73,7 @@ def check_tables(sources: Sequence[TableSource]) -> list[Problem]:
     normaliser = Normaliser(table=table, phonetic="off")
     for finding in (english_words(entries), shadowed(normaliser), redundant(entries),
                     unstable(normaliser), point_chains(entries), phonetic_conflicts(entries),
-                    casing(entries)):
+                    casing(entries), shared_surnames(entries)):
         problems.extend(finding)
     order = {name: i for i, name in enumerate(table.sources)}
     return sorted(problems, key=lambda p: (order.get(p.file or "", -1), p.line or 0))

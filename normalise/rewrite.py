@@ -26,6 +26,7 @@ import regex
 from .log import Substitution
 from .scan import LINE_BREAKS, Scanner, fold_form, match_key
 from .settle import MAX_PASSES, Chaining, Settling, compose, table_chaining
+from .surnames import with_surnames
 from .table import Entry, Table, TableSource, iter_spellings, load_table, resolve
 
 if TYPE_CHECKING:
@@ -240,6 +241,7 @@ class Normaliser:
         if table is None:
             sources = (["default"] if default_table else []) + list(tables)
             table = load_table(*sources) if sources else Table((), ())
+        table = with_surnames(table)  # a person also by surname alone (normalise.surnames)
         self.table = table
         self.phonetic = phonetic
         self.min_score = min_score
