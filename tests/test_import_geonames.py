@@ -51,7 +51,9 @@ def test_a_name_two_places_own_is_a_variant_of_neither():
     entries = _entries(text)
     taloqan = entries["Taloqan"]
     assert "Talokan" in taloqan["variants"] and "Talukan" in taloqan["variants"]
-    for shared in ("Taleqan", "Taliqan", "Khanabad"):
+    assert "Khanabad" not in taloqan["variants"]  # another town's name, not a spelling
+    assert report.other_names >= 1
+    for shared in ("Taleqan", "Taliqan"):
         assert shared not in taloqan["variants"]
         assert any(line.startswith(f"'{shared}' of Taloqan") for line in report.shared)
     assert any("Taleqan (IR, GeoNames 117574)" in line for line in report.shared)
@@ -78,10 +80,20 @@ def test_codes_machine_romanisations_and_other_scripts_are_left_out():
     assert usable("al-Fallujah", ("latin",)) and not usable("ta lu kan", ("latin",))
 
 
-def test_a_place_named_by_a_common_english_word_is_left_out():
-    text, report = import_geonames(Options(countries=frozenset({"AF"})), CITIES)
-    assert "March" not in _entries(text)
-    assert any(line.startswith("March (GeoNames 1467433)") for line in report.skipped)
+def test_a_place_named_by_a_common_english_word_matches_only_as_written(tmp_path):
+    text, _ = import_geonames(Options(countries=frozenset({"AF"})), CITIES)
+    march = _entries(text)["March"]
+    assert march["case_sensitive"] is True and march["variants"] == []  # Marsh: a word
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    n = Normaliser(tables=[str(path)], default_table=False, phonetic="off")
+    assert n.normalise("they march on March 3").text == "they march on March 3"
+
+
+def test_other_names_are_kept_only_when_asked():
+    options = Options(countries=frozenset({"AF"}), min_similarity=0)
+    taloqan = _entries(import_geonames(options, CITIES)[0])["Taloqan"]
+    assert "Khanabad" not in taloqan["variants"]  # still: a name another place owns
 
 
 def test_population_and_country_select_places():
@@ -99,7 +111,8 @@ def test_alternate_names_bring_languages_flags_and_the_english_name():
     assert "Talokan" in taloqan and "Talukan" in taloqan
     assert "Taikhan" not in taloqan and "Talu" not in taloqan  # historic, colloquial
     assert not any("http" in v or v == "TQN" for v in taloqan)
-    options = Options(countries=frozenset({"AF"}), historic=True, colloquial=True)
+    options = Options(countries=frozenset({"AF"}), historic=True, colloquial=True,
+                      min_similarity=0)
     taloqan = _entries(import_geonames(options, CITIES, ALTERNATES)[0])["Taloqan"]["variants"]
     assert "Taikhan" in taloqan and "Talu" in taloqan
     options = Options(countries=frozenset({"AF"}), languages=frozenset({"de"}))

@@ -7,7 +7,13 @@ import tempfile
 from collections.abc import Sequence
 from typing import TextIO
 
-from .geonames import CANONICAL_MODES, DEFAULT_SCRIPTS, Options, import_geonames
+from .geonames import (
+    CANONICAL_MODES,
+    DEFAULT_MIN_SIMILARITY,
+    DEFAULT_SCRIPTS,
+    Options,
+    import_geonames,
+)
 
 EXAMPLES = """\
 examples:
@@ -108,7 +114,17 @@ def run_geonames(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         choices=CANONICAL_MODES,
         default="asciiname",
         help="canonical form: GeoNames ASCII name (default), name, or the "
-        "English preferred name (needs --alternate-names)",
+        "English preferred name (needs --alternate-names), or frequent: the Latin form "
+        "English text uses most (wordfreq)",
+    )
+    parser.add_argument(
+        "--min-similarity",
+        type=float,
+        default=DEFAULT_MIN_SIMILARITY,
+        metavar="X",
+        help="keep a Latin alternate name only when the phonetic matcher scores it at least X "
+        f"(0-1) against the place's own names: spellings, not other names (default "
+        f"{DEFAULT_MIN_SIMILARITY}; 0 keeps every name)",
     )
     parser.add_argument(
         "--with-default",
@@ -139,6 +155,7 @@ def run_geonames(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         historic=args.historic,
         colloquial=args.colloquial,
         canonical=args.canonical,
+        min_similarity=args.min_similarity,
     )
     if not options.scripts:
         raise UsageError("--scripts: name at least one script")

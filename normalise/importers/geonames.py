@@ -82,6 +82,7 @@ NOT_LANGUAGES = frozenset(
 )
 CANONICAL_MODES = ("asciiname", "name", "english")
 DEFAULT_SCRIPTS = ("latin",)
+DEFAULT_MIN_SIMILARITY = 0.7
 #: Lower-case particles a Latin place name may start with (al-Fallujah, as-Suwayda).
 PARTICLES = frozenset(
     {
@@ -141,6 +142,9 @@ class Options:
     historic: bool = False
     colloquial: bool = False
     canonical: str = "asciiname"
+    #: lowest phonetic similarity of a Latin name to the place's own names: spellings count,
+    #: other names (Simbirsk for Ulyanovsk, Khanabad for Taloqan) do not; 0 keeps every name
+    min_similarity: float = DEFAULT_MIN_SIMILARITY
 
     def selects(self, place: Place) -> bool:
         return (
@@ -161,6 +165,7 @@ class Report:
     merged: list[str] = field(default_factory=list)  # places of one name made one entry
     dropped: list[str] = field(default_factory=list)  # forms check objected to
     skipped: list[str] = field(default_factory=list)  # places left out altogether
+    other_names: int = 0  # Latin names that are not spellings of the place's name
 
     def lines(self) -> list[str]:
         out = [f"shared name: {s}" for s in self.shared]
@@ -169,8 +174,8 @@ class Report:
         out += [f"left out: {s}" for s in self.skipped]
         out.append(
             f"{self.places} places, {self.entries} entries, {self.variants} variants; "
-            f"{len(self.shared)} shared names left out, {len(self.dropped)} forms "
-            "dropped by check"
+            f"{len(self.shared)} shared names left out, {self.other_names} other names (not "
+            f"spellings) left out, {len(self.dropped)} forms dropped by check"
         )
         return out
 
@@ -380,6 +385,7 @@ def _apply_alternates(
 
 
 def _canonical(place: Place, mode: str) -> str:
+    """The canonical form the mode gives."""
     if mode == "english" and place.english:
         return place.english
     if mode == "asciiname" and place.asciiname:
@@ -395,6 +401,8 @@ class _Entry:
     canonical: str
     places: list[Place]
     variants: list[str] = field(default_factory=list)
+    #: the name is also a common English word: match only as written (Hit, March, Tyre)
+    case_sensitive: bool = False
 
     @property
     def main(self) -> Place:
@@ -412,16 +420,11 @@ def build_entries(
     by_key: dict[str, _Entry] = {}
     for place in selected:
         key = match_key(place.canonical)
-        if key in common:
-            report.skipped.append(
-                f"{place.canonical} (GeoNames {place.geonameid}): the name "
-                "is a common English word, which the table would recase"
-            )
-            continue
         if key in by_key:
             by_key[key].places.append(place)
         else:
-            by_key[key] = _Entry(place.canonical, [place])
+            by_key[key] = _Entry(place.canonical, [place], case_sensitive=key in common)
+    similarity = _similarity() if options.min_similarity > 0 else None
     entries = sorted(by_key.values(), key=lambda e: (-e.main.population, e.canonical))
     for entry in entries:
         if len(entry.places) > 1:
@@ -436,6 +439,14 @@ def build_entries(
                 if key in seen or not usable(form, options.scripts):
                     continue
                 seen.add(key)
+                if entry.case_sensitive and key in common:
+                    continue  # a case-sensitive entry's capitalised form escapes that check
+                if similarity is not None and "latin" in scripts_of(form):
+                    own_names = {entry.canonical, *(n for p in entry.places
+                                                    for n in (p.name, p.asciiname))}
+                    if max(similarity(form, n) for n in own_names) < options.min_similarity:
+                        report.other_names += 1
+                        continue
                 owners = owners_of.get(key)
                 if owners is not None and own not in owners.common:
                     ids = {f"GeoNames {p.geonameid})" for p in entry.places}
@@ -448,6 +459,13 @@ def build_entries(
                     continue
                 entry.variants.append(form)
     return entries
+
+
+def _similarity():
+    """The phonetic matcher's score between two spellings (romanisation-aware)."""
+    from ..phonetic import PhoneticMatcher
+
+    return PhoneticMatcher([]).similarity
 
 
 @dataclass
@@ -514,6 +532,8 @@ def render(
         where[len(lines) + 1] = (index, 0)
         lines.append(f"  - canonical: {_quote(entry.canonical)}")
         lines.append("    kind: place")
+        if entry.case_sensitive:
+            lines.append("    case_sensitive: true")
         if entry.variants:
             lines.append("    variants:")
             for number, variant in enumerate(entry.variants, start=1):

