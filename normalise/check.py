@@ -298,7 +298,8 @@ def phonetic_conflicts(entries: Sequence[Entry]) -> Iterator[Problem]:
         from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE, PhoneticMatcher
     except ImportError:
         return
-    names = [e for e in entries if e.kind in PHONETIC_KINDS and not e.case_sensitive]
+    names = [e for e in entries
+             if e.kind in PHONETIC_KINDS and not e.case_sensitive and e.phonetic]
     chosen = {id(e) for e in names}
     protected = [f for e in entries if id(e) not in chosen for f in e.forms]
     matcher = PhoneticMatcher([(e.canonical, e.forms) for e in names], protected=protected,

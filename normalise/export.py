@@ -123,8 +123,9 @@ def _write(path: str | None, text: str) -> None:
             os.unlink(temp)
 
 
-def run_export(argv: Sequence[str]) -> int:
-    from .cli import EXIT_OK, _Parser
+def export_parser():
+    """The options of ``normalise export``."""
+    from .cli import _Parser
 
     parser = _Parser(prog="normalise export",
                      description="Write variant tables as a search engine's synonym file "
@@ -143,7 +144,13 @@ def run_export(argv: Sequence[str]) -> int:
                         help="with --format solr, write the case-sensitive entries to this "
                              "file (for an analyser that does not lower-case); without it "
                              "they are left out")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def run_export(argv: Sequence[str]) -> int:
+    from .cli import EXIT_OK
+
+    args = export_parser().parse_args(argv)
     tables = list(args.tables) or ["default"]
     table = load_table(*tables)
     entries = list(table.entries)

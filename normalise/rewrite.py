@@ -325,9 +325,10 @@ class Normaliser:
         from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE, PhoneticMatcher
 
         names = [(e.canonical, e.forms) for e in self.table.entries
-                 if e.kind in PHONETIC_KINDS and not e.case_sensitive]
+                 if e.kind in PHONETIC_KINDS and not e.case_sensitive and e.phonetic]
         protected = [f for e in self.table.entries
-                     if e.kind not in PHONETIC_KINDS or e.case_sensitive for f in e.forms]
+                     if e.kind not in PHONETIC_KINDS or e.case_sensitive or not e.phonetic
+                     for f in e.forms]
         return PhoneticMatcher(
             names, protected=protected,
             min_score=DEFAULT_MIN_SCORE if self.min_score is None else self.min_score,

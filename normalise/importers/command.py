@@ -40,8 +40,9 @@ def _count(text: str) -> int:
     return value
 
 
-def run_geonames(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
-    from ..cli import EXIT_OK, UsageError, _Parser
+def geonames_parser():
+    """The options of ``normalise import geonames``."""
+    from ..cli import _Parser
 
     parser = _Parser(
         prog="normalise import geonames",
@@ -127,6 +128,22 @@ def run_geonames(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         f"{DEFAULT_MIN_SIMILARITY}; 0 keeps every name)",
     )
     parser.add_argument(
+        "--max-zipf",
+        type=float,
+        default=None,
+        metavar="X",
+        help="leave out Latin names English text uses at wordfreq Zipf frequency X or more "
+        "(a name of someone or something else), and match a place whose name it uses only "
+        "as written (default: only the 30,000 commonest English words count)",
+    )
+    parser.add_argument(
+        "--no-phonetic",
+        action="store_true",
+        help="write 'phonetic: false' in every entry: the phonetic matcher maps no unseen "
+        "spelling to these places, only their listed forms match (keeps a large import from "
+        "drawing unrelated names to it)",
+    )
+    parser.add_argument(
         "--with-default",
         action="store_true",
         help="check against the default table too and drop what conflicts, "
@@ -144,7 +161,13 @@ def run_geonames(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         action="store_true",
         help="print only the summary line of the report on standard error",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def run_geonames(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
+    from ..cli import EXIT_OK, UsageError
+
+    args = geonames_parser().parse_args(argv)
     languages = frozenset("" if c == "''" else c for c in args.languages)
     options = Options(
         countries=frozenset(c.upper() for c in args.countries),
@@ -156,6 +179,8 @@ def run_geonames(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         colloquial=args.colloquial,
         canonical=args.canonical,
         min_similarity=args.min_similarity,
+        phonetic=not args.no_phonetic,
+        max_zipf=args.max_zipf,
     )
     if not options.scripts:
         raise UsageError("--scripts: name at least one script")

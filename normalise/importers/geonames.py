@@ -83,6 +83,10 @@ NOT_LANGUAGES = frozenset(
 CANONICAL_MODES = ("asciiname", "name", "english")
 DEFAULT_SCRIPTS = ("latin",)
 DEFAULT_MIN_SIMILARITY = 0.7
+#: Languages whose use of a name ``max_zipf`` looks at (wordfreq, Latin script).
+USED_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl", "pl", "cs", "sv", "fi", "hu", "ro",
+                  "tr", "id")
+
 #: Lower-case particles a Latin place name may start with (al-Fallujah, as-Suwayda).
 PARTICLES = frozenset(
     {
@@ -145,6 +149,19 @@ class Options:
     #: lowest phonetic similarity of a Latin name to the place's own names: spellings count,
     #: other names (Simbirsk for Ulyanovsk, Khanabad for Taloqan) do not; 0 keeps every name
     min_similarity: float = DEFAULT_MIN_SIMILARITY
+    #: False: write ``phonetic: false`` (only the listed forms match; see the table fields)
+    phonetic: bool = True
+    #: leave out Latin names English text uses at this wordfreq Zipf frequency or more, and
+    #: match a place whose name it uses only as written (None: only the 30,000 commonest)
+    max_zipf: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.canonical not in CANONICAL_MODES:
+            raise ValueError(f"canonical must be one of {CANONICAL_MODES}")
+
+    def scripts_for(self, place: Place) -> tuple[str, ...]:
+        """The scripts of the names kept for a place (the same for all, unless overridden)."""
+        return self.scripts
 
     def selects(self, place: Place) -> bool:
         return (
@@ -166,6 +183,7 @@ class Report:
     dropped: list[str] = field(default_factory=list)  # forms check objected to
     skipped: list[str] = field(default_factory=list)  # places left out altogether
     other_names: int = 0  # Latin names that are not spellings of the place's name
+    used_names: int = 0  # Latin names English text uses (max_zipf)
 
     def lines(self) -> list[str]:
         out = [f"shared name: {s}" for s in self.shared]
@@ -175,7 +193,8 @@ class Report:
         out.append(
             f"{self.places} places, {self.entries} entries, {self.variants} variants; "
             f"{len(self.shared)} shared names left out, {self.other_names} other names (not "
-            f"spellings) left out, {len(self.dropped)} forms dropped by check"
+            f"spellings) left out, {self.used_names} names English uses left out, "
+            f"{len(self.dropped)} forms dropped by check"
         )
         return out
 
@@ -403,6 +422,7 @@ class _Entry:
     variants: list[str] = field(default_factory=list)
     #: the name is also a common English word: match only as written (Hit, March, Tyre)
     case_sensitive: bool = False
+    phonetic: bool = True
 
     @property
     def main(self) -> Place:
@@ -420,12 +440,26 @@ def build_entries(
     by_key: dict[str, _Entry] = {}
     for place in selected:
         key = match_key(place.canonical)
+        used = _used(place.canonical, options, ("en",))  # a place's own name: English only
         if key in by_key:
             by_key[key].places.append(place)
         else:
-            by_key[key] = _Entry(place.canonical, [place], case_sensitive=key in common)
+            by_key[key] = _Entry(place.canonical, [place], case_sensitive=key in common or used,
+                                 phonetic=options.phonetic)
     similarity = _similarity() if options.min_similarity > 0 else None
     entries = sorted(by_key.values(), key=lambda e: (-e.main.population, e.canonical))
+    kept = []
+    for entry in entries:
+        countries = {p.country for p in entry.places}
+        owners = owners_of.get(match_key(entry.canonical))
+        if entry.case_sensitive and owners is not None and owners.countries - countries:
+            report.skipped.append(
+                f"{entry.canonical} (GeoNames {entry.main.geonameid}): a name English text "
+                "uses, and a place of that name in another country too ("
+                + ", ".join(sorted(owners.countries - countries)) + ")")
+            continue
+        kept.append(entry)
+    entries = kept
     for entry in entries:
         if len(entry.places) > 1:
             report.merged.append(
@@ -436,11 +470,14 @@ def build_entries(
         for place in entry.places:
             for form in (place.name, place.asciiname, *place.alternates):
                 key = match_key(form)
-                if key in seen or not usable(form, options.scripts):
+                if key in seen or not usable(form, options.scripts_for(place)):
                     continue
                 seen.add(key)
                 if entry.case_sensitive and key in common:
                     continue  # a case-sensitive entry's capitalised form escapes that check
+                if "latin" in scripts_of(form) and _used(form, options):
+                    report.used_names += 1
+                    continue
                 if similarity is not None and "latin" in scripts_of(form):
                     own_names = {entry.canonical, *(n for p in entry.places
                                                     for n in (p.name, p.asciiname))}
@@ -448,7 +485,9 @@ def build_entries(
                         report.other_names += 1
                         continue
                 owners = owners_of.get(key)
-                if owners is not None and own not in owners.common:
+                countries = {p.country for p in entry.places}
+                if owners is not None and (own not in owners.common
+                                           or owners.countries - countries):
                     ids = {f"GeoNames {p.geonameid})" for p in entry.places}
                     others = [w for w in owners.places if not any(w.endswith(i) for i in ids)]
                     report.shared.append(
@@ -459,6 +498,18 @@ def build_entries(
                     continue
                 entry.variants.append(form)
     return entries
+
+
+def _used(name: str, options: Options, languages: Sequence[str] | None = None) -> bool:
+    """Text in English or another major language of the Latin script uses the name (wordfreq)
+    at the options' ``max_zipf`` or more: it names someone or something else too (Jerson,
+    Kveta, Vladimir), or it is another language's exonym, which English text does not use."""
+    if options.max_zipf is None:
+        return False
+    from wordfreq import zipf_frequency
+
+    return any(zipf_frequency(name, lang) >= options.max_zipf
+               for lang in (USED_LANGUAGES if languages is None else languages))
 
 
 def _similarity():
@@ -474,6 +525,7 @@ class Owners:
 
     common: set[str]
     places: list[str]
+    countries: set[str] = field(default_factory=set)
 
 
 def owners_by_place(
@@ -482,7 +534,8 @@ def owners_by_place(
     """Match key of a name -> its owners, over every place read (any country, class or
     population), so that a name shared with a place outside the selection is found too. A
     place's own names are its name, ASCII name and canonical form: Kunduz the city and Kunduz
-    the province share "Kunduz", so their common variant Qunduz is no conflict."""
+    the province share "Kunduz", so their common variant Qunduz is no conflict; places of one
+    name in two countries are two places, and a name they share is a variant of neither."""
     owners: dict[str, Owners] = {}
     for place in places:
         labels = {
@@ -500,8 +553,9 @@ def owners_by_place(
             if key in owners:
                 owners[key].common &= labels
                 owners[key].places.append(who)
+                owners[key].countries.add(place.country)
             else:
-                owners[key] = Owners(set(labels), [who])
+                owners[key] = Owners(set(labels), [who], {place.country})
     return owners
 
 
@@ -534,6 +588,8 @@ def render(
         lines.append("    kind: place")
         if entry.case_sensitive:
             lines.append("    case_sensitive: true")
+        if not entry.phonetic:
+            lines.append("    phonetic: false")
         if entry.variants:
             lines.append("    variants:")
             for number, variant in enumerate(entry.variants, start=1):
