@@ -132,7 +132,7 @@ def surname_entries(entries: Sequence[Entry]) -> list[Entry]:
             variants.append(other)
         derived.append(Entry(name, tuple(variants), kind="person",
                              notes=NOTE.format(person.canonical), sources=person.sources,
-                             file=person.file, line=person.line))
+                             file=person.file, line=person.line, phonetic=person.phonetic))
     return derived
 
 

@@ -132,12 +132,20 @@ def test_the_output_passes_check_and_loads_as_a_table(tmp_path):
         "From Taloqan to Qal'ah-ye Now.")
 
 
-def test_with_default_drops_what_the_default_table_holds(tmp_path):
-    status, _, _ = _run("--geonames", CITIES, "--countries", "AF", "--with-default",
-                        "--quiet", "-o", str(tmp_path / "af.yaml"))
-    assert status == 0
-    assert check_tables(["default", str(tmp_path / "af.yaml")]) == []
-    Normaliser(tables=[str(tmp_path / "af.yaml")], phonetic="off")
+def test_with_tables_drops_what_they_hold(tmp_path):
+    """What --with-default does with the default table, on a small table (fast)."""
+    known = tmp_path / "known.yaml"
+    known.write_text("entries:\n"
+                     "  - {canonical: Kunduz, kind: place, variants: [Qunduz]}\n",
+                     encoding="utf-8")
+    text, report = import_geonames(Options(countries=frozenset({"AF"})), CITIES,
+                                   with_tables=[str(known)])
+    entries = _entries(text)
+    assert "Kunduz" not in entries  # already a form of the known table
+    assert "Talokan" in entries["Taloqan"]["variants"]  # the rest stays
+    assert any("already a form of 'Kunduz'" in line for line in report.skipped)
+    (tmp_path / "af.yaml").write_text(text, encoding="utf-8")
+    assert check_tables([str(known), str(tmp_path / "af.yaml")]) == []
 
 
 @pytest.mark.parametrize("content, message", [
