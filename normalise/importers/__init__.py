@@ -12,14 +12,14 @@ def run_import(argv: Sequence[str]) -> int:
     """Dispatch ``normalise import SOURCE ...`` to the importer of SOURCE."""
     from ..cli import EXIT_OK, UsageError
 
-    if not argv or argv[0] in ("-h", "--help"):
+    if not argv:
+        raise UsageError("import: name a source: " + ", ".join(SOURCES))
+    if argv[0] in ("-h", "--help"):
         print(
             "usage: normalise import SOURCE [OPTIONS]\n\nsources: "
             + ", ".join(SOURCES)
             + " (normalise import SOURCE --help)"
         )
-        if not argv:
-            raise UsageError("import: name a source: " + ", ".join(SOURCES))
         return EXIT_OK
     if argv[0] != "geonames":
         raise UsageError(f"import: unknown source {argv[0]!r} (sources: {', '.join(SOURCES)})")
