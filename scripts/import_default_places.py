@@ -40,6 +40,16 @@ LARGE, SMALL = 100_000, 20_000
 MAX_ZIPF = 1.0
 
 
+#: Places the curated entries already hold under the name English news gives them (Fallujah,
+#: Raqqa, Hodeidah, ...): importing them again would make a second entry, with another
+#: canonical form, for the same city. GeoNames names, as imported.
+CURATED = frozenset({
+    "Abu Ghurayb", "Al Hudaydah", "Ryazan'", "Ar Raqqah", "Al Hillah", "Al Hasakah",
+    "Az Zawiyah", "Al Fallujah", "Al Qamishli", "al-Yarmuk", "Siverskodonetsk", "As-Suwayda",
+    "'Afrin", "Al Qunaytirah", "Dihok",
+})
+
+
 @dataclass(frozen=True)
 class Selection(Options):
     """Options whose population floor depends on the country."""
@@ -50,7 +60,8 @@ class Selection(Options):
     def selects(self, place: Place) -> bool:
         floor = SMALL if place.country in WAR_ZONES else LARGE
         return (place.country in SCRIPTS and place.feature.startswith("P")
-                and place.population >= floor)
+                and place.population >= floor and place.canonical not in CURATED
+                and place.asciiname not in CURATED and place.name not in CURATED)
 
 
 def main() -> int:
