@@ -14,7 +14,9 @@ by the ``kind`` of the :class:`~normalise.table.Problem` it yields:
 * ``phonetic-conflict``: a form the phonetic matcher would give to another entry;
 * ``casing``: a canonical form whose casing does not fit its kind or its variants;
 * ``unused-keep`` (a note): a kept form (``keep:``) that no table form and no phonetic
-  candidate would ever touch, so keeping it changes nothing.
+  candidate would ever touch, so keeping it changes nothing;
+* ``shared-surname`` (a note): a surname two person entries share, so neither is matched by
+  it alone (see :mod:`normalise.surnames`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import regex
 
 from .rewrite import PHONETIC_KINDS, Normaliser
 from .scan import APOSTROPHES, fold_form, match_key
+from .surnames import shared_surnames
 from .table import Entry, Problem, Table, TableSource, table_problems
 
 #: How many of wordfreq's most frequent English words count as common.
@@ -51,7 +54,7 @@ PARTICLES = frozenset({
     "das", "van", "von", "la", "le", "ter", "ten",
 })
 #: Kinds of finding that are notes: worth tidying, harmless to the output.
-NOTE_KINDS = frozenset({"redundant", "unused-keep"})
+NOTE_KINDS = frozenset({"redundant", "unused-keep", "shared-surname"})
 
 _FIRST_WORD = regex.compile(r"^[^\s\-\u2010\u2011]+")
 
@@ -72,7 +75,8 @@ def check_tables(sources: Sequence[TableSource]) -> list[Problem]:
     normaliser = Normaliser(table=table, phonetic="off")
     for finding in (english_words(entries), shadowed(normaliser), redundant(entries),
                     unstable(normaliser), point_chains(entries), phonetic_conflicts(entries),
-                    casing(entries), unused_keep(table, normaliser)):
+                    casing(entries), unused_keep(table, normaliser),
+                    shared_surnames(entries)):
         problems.extend(finding)
     order = {name: i for i, name in enumerate(table.sources)}
     return sorted(problems, key=lambda p: (order.get(p.file or "", -1), p.line or 0))
@@ -297,7 +301,8 @@ def phonetic_conflicts(entries: Sequence[Entry]) -> Iterator[Problem]:
         from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE, PhoneticMatcher
     except ImportError:
         return
-    names = [e for e in entries if e.kind in PHONETIC_KINDS and not e.case_sensitive]
+    names = [e for e in entries
+             if e.kind in PHONETIC_KINDS and not e.case_sensitive and e.phonetic]
     chosen = {id(e) for e in names}
     protected = [f for e in entries if id(e) not in chosen for f in e.forms]
     matcher = PhoneticMatcher([(e.canonical, e.forms) for e in names], protected=protected,

@@ -46,9 +46,11 @@ examples:
   normalise dask corpus/ -O out/ --log l.jsonl  a corpus on a Dask cluster
   normalise review reports/ -o mine.yaml    decide on proposals in a browser
   normalise report changes.jsonl -o r.html  a static HTML report of a run's log
+  normalise import geonames --countries AF   a table of Afghan places from GeoNames
+  normalise export --format solr -o syn.txt  the tables as a search engine's synonym file
   normalise -- undo                         a file named like a command (or ./undo)
 
-commands: undo, explain, check, suggest, dask, review, report, help (normalise help COMMAND)
+commands: undo, explain, check, suggest, dask, review, report, import, export, help (normalise help COMMAND)
 exit status: 0 ok, 1 check found problems, 2 usage error, unreadable input, invalid table,
 refused or failed output, a log that does not fit, a dead worker; 130 interrupted, 141 output
 closed early, 143 terminated
@@ -653,6 +655,20 @@ def run_report(argv: Sequence[str]) -> int:
     return run(argv)
 
 
+def run_import(argv: Sequence[str]) -> int:
+    """``normalise import geonames``: a table from GeoNames data (:mod:`normalise.importers`)."""
+    from .importers import run_import as run
+
+    return run(argv)
+
+
+def run_export(argv: Sequence[str]) -> int:
+    """``normalise export``: tables as search-engine synonym files (:mod:`normalise.export`)."""
+    from .export import run_export as run
+
+    return run(argv)
+
+
 # ---------------------------------------------------------------- help
 
 
@@ -669,7 +685,7 @@ def run_help(argv: Sequence[str]) -> int:
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "undo": run_undo, "explain": run_explain, "check": run_check,
     "suggest": run_suggest, "dask": run_dask, "review": run_review, "report": run_report,
-    "help": run_help}
+    "import": run_import, "export": run_export, "help": run_help}
 
 
 # ---------------------------------------------------------------- main

@@ -46,6 +46,7 @@ from .keep import KeepList, check_form, is_mentioned, merge_spans, or_spelling, 
 from .log import Substitution
 from .scan import LINE_BREAKS, Scanner, fold_form, match_key
 from .settle import MAX_PASSES, Chaining, Settling, compose, table_chaining
+from .surnames import with_surnames
 from .table import Entry, Table, TableSource, as_sources, iter_spellings, load_table, resolve
 
 if TYPE_CHECKING:
@@ -297,6 +298,7 @@ class Normaliser:
         if table is None:
             sources = (["default"] if default_table else []) + as_sources(tables)
             table = load_table(*sources) if sources else Table((), ())
+        table = with_surnames(table)  # a person also by surname alone (normalise.surnames)
         self.table = table
         self.phonetic = phonetic
         self.min_score = min_score
@@ -389,9 +391,10 @@ class Normaliser:
         from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE, PhoneticMatcher
 
         names = [(e.canonical, e.forms) for e in self.table.entries
-                 if e.kind in PHONETIC_KINDS and not e.case_sensitive]
+                 if e.kind in PHONETIC_KINDS and not e.case_sensitive and e.phonetic]
         protected = [f for e in self.table.entries
-                     if e.kind not in PHONETIC_KINDS or e.case_sensitive for f in e.forms]
+                     if e.kind not in PHONETIC_KINDS or e.case_sensitive or not e.phonetic
+                     for f in e.forms]
         return PhoneticMatcher(
             names, protected=protected,
             min_score=DEFAULT_MIN_SCORE if self.min_score is None else self.min_score,

@@ -27,7 +27,7 @@ KINDS = ("place", "person", "given-name", "people", "organisation", "term", "spe
          "abbreviation", "other")
 SEPARATORS = ("exact", "flexible")
 ENTRY_FIELDS = ("canonical", "kind", "variants", "separators", "case_sensitive", "override",
-                "notes", "sources")
+                "notes", "sources", "phonetic")
 TABLE_FIELDS = ("table", "description", "entries", "keep")
 #: Most parts a flexible form may have (each gap has three spellings: 3 ** (parts - 1) forms).
 MAX_FLEXIBLE_PARTS = 6
@@ -54,6 +54,9 @@ class Entry:
     line: int | None = field(default=None, compare=False)
     #: line of each form in ``(canonical, *variants)``, for messages
     form_lines: tuple[int | None, ...] = field(default=(), compare=False, repr=False)
+    #: False: the phonetic matcher never maps an unseen spelling to this entry (bulk-imported
+    #: names: only their listed forms match, so they do not draw unrelated names to them)
+    phonetic: bool = True
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -328,8 +331,8 @@ def _entry(node, file, problem) -> Entry | None:
                                           "'flexible'", canonical)
             ok = False
     flags = {}
-    for flag in ("case_sensitive", "override"):
-        flags[flag] = False
+    for flag in ("case_sensitive", "override", "phonetic"):
+        flags[flag] = flag == "phonetic"
         if flag in fields:
             value = _scalar_bool(fields[flag])
             if value is None:
@@ -356,7 +359,8 @@ def _entry(node, file, problem) -> Entry | None:
     if not ok:
         return None
     entry = Entry(canonical, tuple(variants), kind, separators, flags["case_sensitive"],
-                  flags["override"], notes, tuple(sources), file, _line(node), tuple(lines))
+                  flags["override"], notes, tuple(sources), file, _line(node), tuple(lines),
+                  phonetic=flags["phonetic"])
     if separators == "flexible":
         for i, form in enumerate(entry.forms):
             if len(_PART_SEPARATOR.split(form)) > MAX_FLEXIBLE_PARTS:
