@@ -142,27 +142,15 @@ def check_records(data_in: bytes, data_out: bytes, recs: list[dict], name: str,
     assert got == expected_positions(text, starts)
 
 
-def _phonetic_works() -> bool:
-    try:
-        from normalise import Normaliser
-
-        n = Normaliser([str(TABLE)], default_table=False, phonetic="apply")
-        return n.normalise("Troops left Taloqon today.").text == "Troops left Taloqan today."
-    except Exception:  # noqa: BLE001 - the matcher is still being written
-        return False
-
-
-PHONETIC = _phonetic_works()
-needs_phonetic = pytest.mark.skipif(not PHONETIC, reason="normalise.phonetic does not work yet")
+#: A variant no table form covers, beside another name of the table: the phonetic matcher's
+#: evidence (issue 15), so that ``apply`` rewrites it.
+PHONETIC_TEXT = b"Troops left Taloqon for Mazar-i-Sharif today.\n"
 
 
 def _bundled() -> dict[str, Path]:
-    try:
-        from normalise import bundled_tables
+    from normalise import bundled_tables
 
-        return {n: p for n, p in bundled_tables().items() if p.is_file()}
-    except Exception:  # noqa: BLE001
-        return {}
+    return bundled_tables()
 
 
 # ------------------------------------------------------------------------------- big inputs
@@ -302,8 +290,6 @@ def test_repeated_tables(tmp_path):
 
 def test_bundled_table_by_name(tmp_path):
     bundled = {n: p for n, p in _bundled().items() if n != "default"}
-    if not bundled:
-        pytest.skip("no bundled table besides the default yet")
     name, path = min(bundled.items())
     text = b"The colour of the neighbourhood centre; the color of the center.\n"
     by_name = run(["--no-default-table", "--phonetic", "off", "--table", name], tmp_path, text)
@@ -317,8 +303,6 @@ def test_unknown_table_is_an_error(tmp_path):
 
 
 def test_default_table_loads_without_flags(tmp_path):
-    if "default" not in _bundled():
-        pytest.skip("the default table is not written yet")
     proc = run(["--phonetic", "off"], tmp_path, b"a plain line\n")
     assert ok(proc)
 
@@ -326,15 +310,14 @@ def test_default_table_loads_without_flags(tmp_path):
 # ------------------------------------------------------------------------------- phonetic
 
 
-@needs_phonetic
 @pytest.mark.parametrize("mode", ["off", "suggest", "apply"])
 def test_phonetic_modes(tmp_path, mode):
-    text = b"Troops left Taloqon today.\n"
+    text = PHONETIC_TEXT
     args = ["--no-default-table", "--table", TABLE, "--phonetic", mode, "--log", "log.jsonl"]
     out = ok(run(args, tmp_path, text))
     recs = records((tmp_path / "log.jsonl").read_bytes())
     if mode == "apply":
-        assert out == b"Troops left Taloqan today.\n"
+        assert out == b"Troops left Taloqan for Mazar-i-Sharif today.\n"
         assert [r["rule"] for r in recs] == ["phonetic"]
         assert 0 < recs[0]["score"] < 1
     else:
@@ -346,9 +329,8 @@ def test_phonetic_modes(tmp_path, mode):
         assert ok(undone) == text
 
 
-@needs_phonetic
 def test_min_score_stops_weak_matches(tmp_path):
-    text = b"Troops left Taloqon today.\n"
+    text = PHONETIC_TEXT
     common = ["--no-default-table", "--table", TABLE, "--phonetic", "apply"]
     assert ok(run([*common, "--min-score", "0.5"], tmp_path, text)) != text
     assert ok(run([*common, "--min-score", "0.99"], tmp_path, text)) == text
@@ -1077,8 +1059,6 @@ def test_leading_double_dash_is_not_a_command(tmp_path):
     (tmp_path / "undo").write_bytes(b"a plain line\n")
     proc = run(["--", "undo"], tmp_path)
     assert "--log" not in proc.stderr.decode()
-    if "default" not in _bundled():
-        pytest.skip("the default table is not written yet")
     assert ok(proc)
 
 
@@ -1116,9 +1096,9 @@ def test_explain_json(tmp_path):
     assert (second["word"], second["result"], second["entry"]) == ("Kabul", "Kabul", None)
 
 
-@needs_phonetic
 def test_explain_with_the_phonetic_matcher(tmp_path):
-    args = ["explain", "--no-default-table", "--table", TABLE, "Taloqon"]
+    args = ["explain", "--no-default-table", "--table", TABLE, "--context",
+            PHONETIC_TEXT.decode(), "Taloqon"]
     out = ok(run(args, tmp_path)).decode()
     assert out.startswith("Taloqon -> Taloqan")
     assert "threshold" in out

@@ -23,7 +23,7 @@ import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from normalise import Normaliser, TableError, bundled_tables, load_table, log, undo
+from normalise import Normaliser, TableError, load_table, log, undo
 from normalise.check import SAME_NAME, common_words, phonetic_conflicts, point_chains, unstable
 from normalise.scan import match_key
 from normalise.table import KINDS, Entry, Table, merge, table_from_entries
@@ -169,18 +169,12 @@ def signature(result) -> tuple:
 
 
 @functools.cache
-def _bundled(name: str) -> Table | None:
-    path = bundled_tables().get(name)
-    if path is None or not path.is_file():
-        return None
+def _bundled(name: str) -> Table:
     return load_table(name)
 
 
 def bundled(name: str) -> Table:
-    table = _bundled(name)
-    if table is None:
-        pytest.skip(f"bundled table {name!r} is not there yet")
-    return table
+    return _bundled(name)
 
 
 @functools.cache
@@ -504,9 +498,6 @@ def test_phonetic_matcher_keeps_canonical_forms_of_generated_tables(case):
 # --------------------------------------------------------------------------- default table texts
 
 
-needs_default = pytest.mark.skipif(_bundled("default") is None,
-                                   reason="the default table is not there yet")
-
 
 @functools.cache
 def _default_forms() -> list[str]:
@@ -516,7 +507,6 @@ def _default_forms() -> list[str]:
 default_texts = st.deferred(lambda: texts(_default_forms()))
 
 
-@needs_default
 @pytest.mark.parametrize("phonetic", ["off", "apply"])
 @given(text=default_texts)
 def test_default_table_is_idempotent(phonetic, text):
@@ -526,7 +516,6 @@ def test_default_table_is_idempotent(phonetic, text):
     assert again.text == once.text, (once.substitutions, again.substitutions)
 
 
-@needs_default
 @pytest.mark.parametrize("phonetic", ["off", "suggest", "apply"])
 @given(text=default_texts, a=st.integers(0, 10_000), b=st.integers(0, 10_000))
 def test_default_table_is_lossless(phonetic, text, a, b):
@@ -540,7 +529,6 @@ def _pickled_default() -> Normaliser:
     return pickle.loads(pickle.dumps(bundled_normaliser("default", "apply")))
 
 
-@needs_default
 @given(text=default_texts)
 def test_default_normaliser_survives_pickling(text):
     normaliser = bundled_normaliser("default", "apply")
