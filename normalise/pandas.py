@@ -18,21 +18,10 @@ from typing import Any
 import pandas as pd
 
 from .log import Substitution
-from .rewrite import Normaliser, Result
+from .rewrite import Normaliser, Result, default_normaliser
 
 #: Columns of a records DataFrame after the row's label (``row``, or the index's name).
 RECORD_COLUMNS = list(Substitution._fields)
-
-_DEFAULT: Normaliser | None = None
-
-
-def default_normaliser() -> Normaliser:
-    """``Normaliser.cached()`` (default table, phonetic matcher), built once per process."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = Normaliser.cached()
-    return _DEFAULT
-
 
 def is_missing(value: Any) -> bool:
     """None, NaN, NaT or pd.NA: a scalar pandas counts as missing."""

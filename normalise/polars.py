@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from .log import Substitution
-from .rewrite import Normaliser
+from .rewrite import Normaliser, default_normaliser
 
 #: Polars types of the record fields that are not strings; every other field is a string, so a
 #: field added to :class:`Substitution` becomes a column without a change here.
@@ -16,17 +16,6 @@ _NUMBERS = {"start": pl.Int64, "end": pl.Int64, "out_start": pl.Int64, "out_end"
             "score": pl.Float64}
 _SCHEMA = {"row": pl.Int64, **{name: _NUMBERS.get(name, pl.String)
                                 for name in Substitution._fields}}
-
-_DEFAULT: Normaliser | None = None
-
-
-def default_normaliser() -> Normaliser:
-    """``Normaliser.cached()``, built once per process (pandas need not be installed)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = Normaliser.cached()
-    return _DEFAULT
-
 
 def normalise(series: pl.Series, normaliser: Normaliser | None = None, *,
               records: bool = False, jobs: int = 1):

@@ -838,3 +838,10 @@ class Normaliser:
         self._matcher = state["matcher"]
         self._rare = rare_word_matcher(self._matcher)
         self._settling = self._build_settling(state["chaining"], state["embedded_keys"])
+
+
+@cache
+def default_normaliser() -> Normaliser:
+    """``Normaliser.cached()`` (default table, phonetic matcher), built once per process: what
+    the integrations (pandas, Polars) use when they are given no normaliser."""
+    return Normaliser.cached()

