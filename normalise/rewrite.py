@@ -39,6 +39,7 @@ from .evidence import (
     foreign_letter,
     is_common_term,
     name_neighbour,
+    other_language,
     paragraph_window,
     rare_word_matcher,
 )
@@ -525,12 +526,18 @@ class Normaliser:
 
         kinds = self._kinds
         always = self.given_names == "always"
+        romanisation = self._matcher.romanisation
+        other_languages = romanisation.other_languages
+        other_score = romanisation.other_language_score
         for cand in candidates:
             kind = kinds.get(cand.entry, "other")
             if is_common_term(cand.entry, kind):
                 cand.held = "proper-name-to-term"
             elif foreign_letter(cand.original):
                 cand.held = "foreign-letters"
+            elif cand.score < other_score and \
+                    other_language(cand.original, other_languages) is not None:
+                cand.held = "foreign-word"
             elif kind == "given-name" and not always:
                 cand.held = "given-name"
             elif not (kind == "given-name" and always) and \
