@@ -59,6 +59,12 @@ PHONETIC_KINDS = frozenset({"place", "person", "given-name", "people", "organisa
 
 # A capitalised word of at least four letters, not inside a longer word.
 _NAME_TOKEN = regex.compile(r"(?<![\w\p{M}])\p{Lu}[\p{L}\p{M}]{3,}(?![\w\p{M}])")
+# The same, for the phonetic matcher: apostrophes inside the word belong to it (Farg'ona,
+# Ba'qubah, Syrdar’ya, Andkho'y: romanisations write ayn, hamza and the Uzbek o' so), except
+# before an English clitic (Kabul's, Herat'll), which ends the name.
+_PHONETIC_TOKEN = regex.compile(
+    r"(?<![\w\p{M}])\p{Lu}(?:[\p{L}\p{M}]|['’‘ʼʻ](?!(?:s|d|ll|re|ve|t|m)(?![\p{L}\p{M}]))"
+    r"(?=[\p{L}\p{M}])){3,}(?![\w\p{M}])")
 _SENTENCE_END = frozenset(".!?:;\n\r\u2028\u2029")
 _OPENERS = frozenset(" \t\"'“‘«([{—–-\u00a0")
 #: Up to this many distinct name tokens to look for, one alternation finds them.
@@ -666,7 +672,7 @@ class Normaliser:
         # matcher acts on are looked for in the text (in most chunks of running text there
         # are none), and those decided by where they stand (a rare English word, refused at a
         # sentence start only).
-        wanted = [token for token in set(_NAME_TOKEN.findall(_between(text, taken)))
+        wanted = [token for token in set(_PHONETIC_TOKEN.findall(_between(text, taken)))
                   if matcher.depends_on_position(token) or _acts(decide(token)[0])]
         if not wanted:
             return
@@ -676,7 +682,7 @@ class Normaliser:
                                      text)
         else:
             found = frozenset(wanted)
-            matches = (m for m in _NAME_TOKEN.finditer(text) if m.group() in found)
+            matches = (m for m in _PHONETIC_TOKEN.finditer(text) if m.group() in found)
         starts = [s for s, _ in taken]
         for match in matches:
             start, end = match.span()

@@ -218,3 +218,15 @@ def test_explain_gives_the_held_word_of_another_language(capsys):
                  "Ravenne"]) == 0
     out = capsys.readouterr().out
     assert "held: a word of another language" in out and "else -> Rivne" in out
+
+
+def test_an_apostrophe_inside_a_name_belongs_to_it():
+    """Uzbek and BGN spellings write ayn, hamza and o' with an apostrophe (Farg'ona); a
+    possessive or clitic ends the name (Kabul's)."""
+    from normalise.rewrite import _PHONETIC_TOKEN
+
+    assert _PHONETIC_TOKEN.findall("Farg'ona, Syrdar’ya and Kabul's men") == \
+        ["Farg'ona", "Syrdar’ya", "Kabul"]
+    table = table_from_entries([Entry("Fergana", kind="place"), Entry("Kabul", kind="place")])
+    n = Normaliser(table=table)
+    assert n.normalise("Kabul and Farg'ona").text == "Kabul and Fergana"
