@@ -23,6 +23,10 @@ the text around the token:
   Ravenne, Zeiden, Vierdag are French, Dutch and Dutch words and names, not Rivne, Zahedan
   and Wardak; the exonyms of the table's world those languages use (Kaboul, Damaskus) score
   as near variants and pass.
+* **A spelling of another orthography.** A token with a letter sequence no romanisation of
+  the table's languages writes (``other_languages.spellings`` in ``romanisation.yaml``: c for
+  k or s, ck) is held unless its score reaches the rule's or the entry is spelt so too
+  (``held: foreign-spelling``): Cafra is not Kufra, Macka not Mecca.
 * **The right kind of target.** A capitalised token inside a sentence is a proper name: it is
   never mapped to an entry whose canonical form is a lower-case common term (jihadi, mullah)
   (``held: proper-name-to-term``).
@@ -68,6 +72,9 @@ HELD_REASONS = {
                   f"{SHORT_NAME_SCORE}",
     "foreign-letters": "a letter no romanisation of the table's languages writes: a name "
                        "of another language",
+    "foreign-spelling": "a letter sequence no romanisation of the table's languages writes "
+                        "(other_languages.spellings), and the entry has none: that "
+                        "orthography's own name",
     "foreign-word": "a word of another language (wordfreq) with only a fair score: that "
                     "language's own word or name",
     # table hits left as written (explain only: no record is logged for them)
@@ -170,6 +177,22 @@ def other_language(token: str, languages: tuple[str, ...]) -> str | None:
     for language in languages:
         if zipf_frequency(word, language) > 0:
             return language
+    return None
+
+
+def foreign_spelling(token: str, canonical: str, score: float, rules) -> str | None:
+    """The name of the first rule of ``rules`` (``Romanisation.other_spellings``) whose letter
+    sequence ``token`` holds and ``canonical`` does not, when ``score`` is below the rule's
+    (a rule without a score holds at any score); None otherwise.
+
+    Why: Cafra, Tomboco, Macka are spelt as Spanish, Portuguese or Slavic write; no
+    romanisation of Arabic, Persian or Russian writes c for k or ck, so a name spelt so is that
+    language's own (Cafra is not Kufra), unless the entry itself is spelt so (Jacobabad)."""
+    word, target = token.lower(), canonical.lower()
+    for name, pattern, needed in rules:
+        if pattern.search(word) and not pattern.search(target) and \
+                (needed is None or score < needed):
+            return name
     return None
 
 

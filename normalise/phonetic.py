@@ -274,6 +274,11 @@ class Romanisation:
         #: as a word of one of them needs (see :func:`normalise.evidence.other_language`)
         self.other_languages: tuple[str, ...] = tuple(other.get("languages", ()))
         self.other_language_score: float = float(other.get("score", 0.0))
+        #: letter sequences of other orthographies: (name, pattern, score or None: never)
+        self.other_spellings: tuple[tuple[str, re.Pattern[str], float | None], ...] = tuple(
+            (rule["name"], re.compile(rule["pattern"]),
+             None if rule.get("score") is None else float(rule["score"]))
+            for rule in other.get("spellings", ()))
 
     @classmethod
     def load(cls, path: Path = ROMANISATION_PATH) -> Romanisation:

@@ -37,6 +37,7 @@ from .evidence import (
     SHORT_NAME_SCORE,
     any_within,
     foreign_letter,
+    foreign_spelling,
     is_common_term,
     name_neighbour,
     other_language,
@@ -544,6 +545,9 @@ class Normaliser:
             elif cand.score < other_score and \
                     other_language(cand.original, other_languages) is not None:
                 cand.held = "foreign-word"
+            elif foreign_spelling(cand.original, cand.entry, cand.score,
+                                  romanisation.other_spellings) is not None:
+                cand.held = "foreign-spelling"
             elif kind == "given-name" and not always:
                 cand.held = "given-name"
             elif not (kind == "given-name" and always) and \

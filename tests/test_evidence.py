@@ -230,3 +230,41 @@ def test_an_apostrophe_inside_a_name_belongs_to_it():
     table = table_from_entries([Entry("Fergana", kind="place"), Entry("Kabul", kind="place")])
     n = Normaliser(table=table)
     assert n.normalise("Kabul and Farg'ona").text == "Kabul and Fergana"
+
+
+def test_a_spelling_of_another_orthography_needs_the_entry_spelt_so(n):
+    """c for k (Cafra) is no romanisation of the table's languages: held below the rule's
+    score; the entry spelt with c itself (Jacobabad) lets it through."""
+    result = n.normalise("Cafra and Kandahar were both named.")
+    assert result.text == "Cafra and Kandahar were both named."
+    assert held(result, "Cafra") == ["foreign-spelling"]
+    table = table_from_entries([Entry("Jacobabad", kind="place"), Entry("Kabul", kind="place")])
+    assert Normaliser(table=table).normalise("Kabul and Jacobadad").text == \
+        "Kabul and Jacobabad"
+
+
+def test_foreign_spelling_rules_are_data():
+    from normalise.evidence import foreign_spelling
+    from normalise.phonetic import default_romanisation
+
+    rules = default_romanisation().other_spellings
+    assert [name for name, _, _ in rules] == ["latin_c", "ck"]
+    assert foreign_spelling("Cafra", "Kufra", 0.92, rules) == "latin_c"
+    assert foreign_spelling("Cafra", "Kufra", 1.0, rules) is None  # the rule's score reached
+    assert foreign_spelling("Macka", "Mecca", 1.0, rules) == "ck"  # no score is enough
+    assert foreign_spelling("Cafra", "Cafarabad", 0.9, rules) is None  # the entry has a c
+    assert foreign_spelling("Kharkiv", "Kharkov", 0.9, rules) is None
+
+
+def test_the_pairs_of_the_spelling_rules_are_held(n):
+    import yaml
+
+    from normalise.phonetic import ROMANISATION_PATH
+
+    spellings = yaml.safe_load(ROMANISATION_PATH.read_text(encoding="utf-8"))[
+        "other_languages"]["spellings"]
+    for rule in spellings:
+        for token, entry in rule["pairs"]:
+            result = n.normalise(f"Reports from {token} and Kandahar were both named.")
+            assert held(result, token) == ["foreign-spelling"], (rule["name"], token)
+            assert [s.replacement for s in result.substitutions] == [entry]
