@@ -12,7 +12,8 @@ from .rewrite import Normaliser
 
 _SCHEMA = {"row": pl.Int64, "original": pl.String, "replacement": pl.String,
            "start": pl.Int64, "end": pl.Int64, "out_start": pl.Int64, "out_end": pl.Int64,
-           "rule": pl.String, "entry": pl.String, "score": pl.Float64, "note": pl.String}
+           "rule": pl.String, "entry": pl.String, "score": pl.Float64, "note": pl.String,
+           "held": pl.String}  # held: issue 15's field of Substitution
 assert list(_SCHEMA)[1:] == list(Substitution._fields)
 
 _DEFAULT: Normaliser | None = None
