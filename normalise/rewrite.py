@@ -543,7 +543,7 @@ class Normaliser:
             elif foreign_letter(cand.original):
                 cand.held = "foreign-letters"
             elif cand.score < other_score and \
-                    other_language(cand.original, other_languages) is not None:
+                    other_language(cand.original, other_languages):
                 cand.held = "foreign-word"
             elif foreign_spelling(cand.original, cand.entry, cand.score,
                                   romanisation.other_spellings) is not None:

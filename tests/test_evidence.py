@@ -205,12 +205,12 @@ def test_the_other_languages_are_data(monkeypatch):
         "Rivne and Kandahar were both named."
 
 
-def test_other_language_names_the_language_that_attests_a_word():
+def test_other_language_says_whether_a_list_attests_a_word():
     from normalise.evidence import other_language
 
-    assert other_language("Zeiden", ("fr", "nl")) == "nl"
-    assert other_language("Qzxwv", ("fr", "nl")) is None
-    assert other_language("Zeiden", ()) is None
+    assert other_language("Zeiden", ("fr", "nl"))
+    assert not other_language("Qzxwv", ("fr", "nl"))
+    assert not other_language("Zeiden", ())
 
 
 def test_explain_gives_the_held_word_of_another_language(capsys):
