@@ -269,6 +269,16 @@ class Romanisation:
         self._drop_vowels = str.maketrans(dict.fromkeys(self.costs.vowels, None))
         coarse = data["coarse"]
         self._coarse = str.maketrans({**coarse["merge"], **dict.fromkeys(coarse["drop"])})
+        other = data.get("other_languages") or {}
+        #: wordfreq languages outside the table's world, and the score a candidate attested
+        #: as a word of one of them needs (see :func:`normalise.evidence.other_language`)
+        self.other_languages: tuple[str, ...] = tuple(other.get("languages", ()))
+        self.other_language_score: float = float(other.get("score", 0.0))
+        #: letter sequences of other orthographies: (name, pattern, score or None: never)
+        self.other_spellings: tuple[tuple[str, re.Pattern[str], float | None], ...] = tuple(
+            (rule["name"], re.compile(rule["pattern"]),
+             None if rule.get("score") is None else float(rule["score"]))
+            for rule in other.get("spellings", ()))
 
     @classmethod
     def load(cls, path: Path = ROMANISATION_PATH) -> Romanisation:

@@ -37,8 +37,10 @@ from .evidence import (
     SHORT_NAME_SCORE,
     any_within,
     foreign_letter,
+    foreign_spelling,
     is_common_term,
     name_neighbour,
+    other_language,
     paragraph_window,
     rare_word_matcher,
 )
@@ -59,6 +61,12 @@ PHONETIC_KINDS = frozenset({"place", "person", "given-name", "people", "organisa
 
 # A capitalised word of at least four letters, not inside a longer word.
 _NAME_TOKEN = regex.compile(r"(?<![\w\p{M}])\p{Lu}[\p{L}\p{M}]{3,}(?![\w\p{M}])")
+# The same, for the phonetic matcher: apostrophes inside the word belong to it (Farg'ona,
+# Ba'qubah, Syrdar’ya, Andkho'y: romanisations write ayn, hamza and the Uzbek o' so), except
+# before an English clitic (Kabul's, Herat'll), which ends the name.
+_PHONETIC_TOKEN = regex.compile(
+    r"(?<![\w\p{M}])\p{Lu}(?:[\p{L}\p{M}]|['’‘ʼʻ](?!(?:s|d|ll|re|ve|t|m)(?![\p{L}\p{M}]))"
+    r"(?=[\p{L}\p{M}])){3,}(?![\w\p{M}])")
 _SENTENCE_END = frozenset(".!?:;\n\r\u2028\u2029")
 _OPENERS = frozenset(" \t\"'“‘«([{—–-\u00a0")
 #: Up to this many distinct name tokens to look for, one alternation finds them.
@@ -528,12 +536,21 @@ class Normaliser:
 
         kinds = self._kinds
         always = self.given_names == "always"
+        romanisation = self._matcher.romanisation
+        other_languages = romanisation.other_languages
+        other_score = romanisation.other_language_score
         for cand in candidates:
             kind = kinds.get(cand.entry, "other")
             if is_common_term(cand.entry, kind):
                 cand.held = "proper-name-to-term"
             elif foreign_letter(cand.original):
                 cand.held = "foreign-letters"
+            elif cand.score < other_score and \
+                    other_language(cand.original, other_languages):
+                cand.held = "foreign-word"
+            elif foreign_spelling(cand.original, cand.entry, cand.score,
+                                  romanisation.other_spellings) is not None:
+                cand.held = "foreign-spelling"
             elif kind == "given-name" and not always:
                 cand.held = "given-name"
             elif not (kind == "given-name" and always) and \
@@ -662,7 +679,7 @@ class Normaliser:
         # matcher acts on are looked for in the text (in most chunks of running text there
         # are none), and those decided by where they stand (a rare English word, refused at a
         # sentence start only).
-        wanted = [token for token in set(_NAME_TOKEN.findall(_between(text, taken)))
+        wanted = [token for token in set(_PHONETIC_TOKEN.findall(_between(text, taken)))
                   if matcher.depends_on_position(token) or _acts(decide(token)[0])]
         if not wanted:
             return
@@ -672,7 +689,7 @@ class Normaliser:
                                      text)
         else:
             found = frozenset(wanted)
-            matches = (m for m in _NAME_TOKEN.finditer(text) if m.group() in found)
+            matches = (m for m in _PHONETIC_TOKEN.finditer(text) if m.group() in found)
         starts = [s for s, _ in taken]
         for match in matches:
             start, end = match.span()

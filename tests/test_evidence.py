@@ -184,3 +184,87 @@ def test_held_is_a_log_field(tmp_path, capsys):
     with open(tmp_path / "log.jsonl", encoding="utf-8") as log:
         [record] = list(read_log(log))
     assert record["held"] == "no-evidence" and record["rule"] == "phonetic-suggest"
+
+
+def test_a_word_of_another_language_needs_a_near_score(n):
+    """Ravenne is French (wordfreq attests it), scores 0.88 against Rivne: held; Kirkouk is
+    French too, but a near variant of Kirkuk (1.00): applied."""
+    result = n.normalise("Ravenne and Kandahar were both named.")
+    assert result.text == "Ravenne and Kandahar were both named."
+    assert held(result, "Ravenne") == ["foreign-word"]
+    assert n.normalise("Kirkouk and Kandahar were both named.").text == \
+        "Kirkuk and Kandahar were both named."
+
+
+def test_the_other_languages_are_data(monkeypatch):
+    n = Normaliser()
+    romanisation = n.matcher.romanisation
+    assert "fr" in romanisation.other_languages and romanisation.other_language_score == 0.90
+    monkeypatch.setattr(romanisation, "other_languages", ())
+    assert n.normalise("Ravenne and Kandahar were both named.").text == \
+        "Rivne and Kandahar were both named."
+
+
+def test_other_language_says_whether_a_list_attests_a_word():
+    from normalise.evidence import other_language
+
+    assert other_language("Zeiden", ("fr", "nl"))
+    assert not other_language("Qzxwv", ("fr", "nl"))
+    assert not other_language("Zeiden", ())
+
+
+def test_explain_gives_the_held_word_of_another_language(capsys):
+    assert main(["explain", "--context", "Ravenne and Kandahar were both named.",
+                 "Ravenne"]) == 0
+    out = capsys.readouterr().out
+    assert "held: a word of another language" in out and "else -> Rivne" in out
+
+
+def test_an_apostrophe_inside_a_name_belongs_to_it():
+    """Uzbek and BGN spellings write ayn, hamza and o' with an apostrophe (Farg'ona); a
+    possessive or clitic ends the name (Kabul's)."""
+    from normalise.rewrite import _PHONETIC_TOKEN
+
+    assert _PHONETIC_TOKEN.findall("Farg'ona, Syrdar’ya and Kabul's men") == \
+        ["Farg'ona", "Syrdar’ya", "Kabul"]
+    table = table_from_entries([Entry("Fergana", kind="place"), Entry("Kabul", kind="place")])
+    n = Normaliser(table=table)
+    assert n.normalise("Kabul and Farg'ona").text == "Kabul and Fergana"
+
+
+def test_a_spelling_of_another_orthography_needs_the_entry_spelt_so(n):
+    """c for k (Cafra) is no romanisation of the table's languages: held below the rule's
+    score; the entry spelt with c itself (Jacobabad) lets it through."""
+    result = n.normalise("Cafra and Kandahar were both named.")
+    assert result.text == "Cafra and Kandahar were both named."
+    assert held(result, "Cafra") == ["foreign-spelling"]
+    table = table_from_entries([Entry("Jacobabad", kind="place"), Entry("Kabul", kind="place")])
+    assert Normaliser(table=table).normalise("Kabul and Jacobadad").text == \
+        "Kabul and Jacobabad"
+
+
+def test_foreign_spelling_rules_are_data():
+    from normalise.evidence import foreign_spelling
+    from normalise.phonetic import default_romanisation
+
+    rules = default_romanisation().other_spellings
+    assert [name for name, _, _ in rules] == ["latin_c", "ck"]
+    assert foreign_spelling("Cafra", "Kufra", 0.92, rules) == "latin_c"
+    assert foreign_spelling("Cafra", "Kufra", 1.0, rules) is None  # the rule's score reached
+    assert foreign_spelling("Macka", "Mecca", 1.0, rules) == "ck"  # no score is enough
+    assert foreign_spelling("Cafra", "Cafarabad", 0.9, rules) is None  # the entry has a c
+    assert foreign_spelling("Kharkiv", "Kharkov", 0.9, rules) is None
+
+
+def test_the_pairs_of_the_spelling_rules_are_held(n):
+    import yaml
+
+    from normalise.phonetic import ROMANISATION_PATH
+
+    spellings = yaml.safe_load(ROMANISATION_PATH.read_text(encoding="utf-8"))[
+        "other_languages"]["spellings"]
+    for rule in spellings:
+        for token, entry in rule["pairs"]:
+            result = n.normalise(f"Reports from {token} and Kandahar were both named.")
+            assert held(result, token) == ["foreign-spelling"], (rule["name"], token)
+            assert [s.replacement for s in result.substitutions] == [entry]
