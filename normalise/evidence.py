@@ -179,8 +179,19 @@ def _word_filter(languages: tuple[str, ...]) -> bytes:
     """A Bloom filter of every word of wordfreq's lists of ``languages``.
 
     Why: the lists themselves take about 25 MB each in memory (540 MB for 23 languages);
-    the filter takes 16 MB and is built once per process (a few seconds), one list at a
-    time, only when a candidate first asks."""
+    the filter takes 16 MB. Building it takes about 4 s, so it is built once, only when a
+    candidate first asks, and kept in the cache of built tables (:mod:`normalise.cache`,
+    trusted as a built table is), from which a process reads it in a few milliseconds."""
+    from importlib import metadata
+
+    from . import cache
+
+    key = cache.cache_key([], ("other-language words", languages, WORD_FILTER_BITS,
+                               metadata.version("wordfreq")))
+    return cache.load_or_build(key, lambda: _build_word_filter(languages), kind=bytes)
+
+
+def _build_word_filter(languages: tuple[str, ...]) -> bytes:
     from wordfreq import available_languages, read_cBpack
 
     bits = bytearray(WORD_FILTER_BITS >> 3)
