@@ -283,18 +283,19 @@ class WorkerDied(RuntimeError):
     """A worker process ended abruptly (killed, out of memory): the run cannot finish."""
 
 
-def _init_worker(normaliser: Normaliser) -> None:
+def _init_worker(normaliser: Normaliser, parent: int) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler
-    _die_with_parent()
+    _die_with_parent(parent)
     _WORKER = normaliser
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """Ask Linux to kill this worker when its parent dies (PR_SET_PDEATHSIG), so a killed
-    parent leaves no worker behind; then make sure the parent did not die already."""
-    parent = os.getppid()
+    parent leaves no worker behind; then make sure the parent (``parent``, its process id as
+    the parent knew it, since a worker asking after its parent died would be told another)
+    did not die before the request."""
     try:
         import ctypes
 
@@ -319,7 +320,7 @@ def make_executor(normaliser: Normaliser, jobs: int) -> Executor | None:
     if jobs <= 1:
         return None
     return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                               initargs=(normaliser,))
+                               initargs=(normaliser, os.getpid()))
 
 
 def _result(future) -> ChunkResult:
