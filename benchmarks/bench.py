@@ -32,7 +32,6 @@ import platform
 import random
 import re
 import shlex
-import shutil
 import statistics
 import subprocess
 import sys
@@ -50,6 +49,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import kjv
 
 from normalise import Normaliser, __version__
 from normalise.phonetic import english_zipf
@@ -138,20 +139,25 @@ def build_tables(sizes: tuple[int, ...]) -> dict[int, BenchTable]:
     entries = geonames_entries(max(sizes))
     out = {}
     for size in sizes:
-        chosen, total = [], 0
-        for entry in entries:
-            if total >= size:
-                break
-            keep = entry.variants[: size - total]
-            chosen.append(Entry(entry.canonical, keep, kind="place"))
-            total += len(keep)
-        table = table_from_entries(chosen, f"geonames-{size}")
+        table = table_from_entries(_first_variants(entries, size), f"geonames-{size}")
         pairs = {v: e.canonical for e in table.entries for v in e.variants}
         path = DATA / f"table-{size}-r{RECIPE}.yaml"
         if not path.exists():
             _write_yaml(path, table)
         out[size] = BenchTable(size, table, pairs, path)
     return out
+
+
+def _first_variants(entries: list[Entry], size: int) -> list[Entry]:
+    """The entries, in order, until they hold ``size`` variants (the last one cut)."""
+    chosen, total = [], 0
+    for entry in entries:
+        if total >= size:
+            break
+        keep = entry.variants[: size - total]
+        chosen.append(Entry(entry.canonical, keep, kind=entry.kind))
+        total += len(keep)
+    return chosen
 
 
 def _write_yaml(path: Path, table: Table) -> None:
@@ -269,13 +275,7 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 def kjv_verses() -> list[str]:
     """The verses of the King James Bible, without their references (Ge1:1)."""
-    bible = shutil.which("bible")
-    if bible is None:
-        raise SystemExit("bench.py: the dense workload needs the `bible` program: "
-                         "apt-get install bible-kjv (or run --workload generated)")
-    text = subprocess.run([bible, "-f", "gen1:1-rev22:21"], capture_output=True, text=True,
-                          check=True).stdout
-    return [line.split(" ", 1)[1] for line in text.splitlines() if " " in line]
+    return kjv.kjv_verses("bench.py: the dense workload", "or run --workload generated")
 
 
 def kjv_names(verses: list[str]) -> list[tuple[str, int]]:
@@ -360,14 +360,7 @@ def build_dense_tables(verses: list[str], sizes: tuple[int, ...]) -> dict[int, B
     entries, own = dense_entries(verses, max(sizes))
     out = {}
     for size in sizes:
-        chosen, total = [], 0
-        for entry in entries:
-            if total >= size:
-                break
-            keep = entry.variants[: size - total]
-            chosen.append(Entry(entry.canonical, keep, kind=entry.kind))
-            total += len(keep)
-        table = table_from_entries(chosen, f"kjv-{size}")
+        table = table_from_entries(_first_variants(entries, size), f"kjv-{size}")
         pairs = {e.canonical: e.canonical for e in table.entries}
         pairs.update({v: e.canonical for e in table.entries for v in e.variants})
         path = DATA / f"dense-table-{size}-r{DENSE_RECIPE}.yaml"

@@ -54,7 +54,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,6 +84,7 @@ from normalise.scan import match_key
 from normalise.table import iter_spellings, table_from_entries
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kjv import kjv_verses
 from phonetic_accuracy import SENTENCE, load_geonames, strip_diacritics
 
 RESULTS = ROOT / "benchmarks" / "results" / "precision.md"
@@ -169,15 +169,9 @@ def faker_names() -> list[str]:
 
 def kjv_names() -> list[str]:
     """Capitalised words of the King James Bible seen mid-sentence and never in lower case."""
-    bible = shutil.which("bible")
-    if bible is None:
-        raise SystemExit("precision.py: the kjv source needs the `bible` program: "
-                         "apt-get install bible-kjv (or leave it out with --sources)")
-    text = subprocess.run([bible, "-f", "gen1:1-rev22:21"], capture_output=True, text=True,
-                          check=True).stdout
     lower, named = set(), set()
-    for verse in text.splitlines():
-        words = verse.split(" ")[1:]  # the first word is the reference (Ge1:1)
+    for verse in kjv_verses("precision.py: the kjv source", "or leave it out with --sources"):
+        words = verse.split(" ")
         for before, word in zip(["."] + words, words):
             token = KJV_WORD.search(word)
             if token is None:
