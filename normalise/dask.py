@@ -22,13 +22,13 @@ import hashlib
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dask.base import normalize_token
 
+from .atomic import AtomicFile
 from .errors import InputError
 from .log import summary_line
 from .rewrite import Normaliser
@@ -121,15 +121,17 @@ def tasks(jobs: Sequence[Job], workers: int) -> list[list[Job]]:
 
 def normalise_file(normaliser: Normaliser, job: Job, encoding: str = "utf-8",
                    log: bool = True) -> tuple[bytes, dict[str, int], int | None]:
-    """Normalise one file to its target (written beside it, then renamed into place): the
-    log lines (bytes), substitutions per entry, and the byte offset of the first undecodable
-    byte (None when there is none)."""
-    directory, name = os.path.split(job.target_path)
+    """Normalise one file to its target (written beside it by the filter's own atomic writer,
+    then renamed into place, with the mode a new file gets under the umask): the log lines
+    (bytes), substitutions per entry, and the byte offset of the first undecodable byte (None
+    when there is none)."""
     try:
-        os.makedirs(directory, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+        os.makedirs(os.path.dirname(job.target_path), exist_ok=True)
+        sink = AtomicFile(job.target_path)
     except OSError as err:
         raise InputError(f"cannot write: {err.strerror}", file=job.target) from None
+    except InputError as err:  # named as the user gave it, not as the worker reached it
+        raise InputError(err.message, file=job.target) from None
     lines: list[bytes] = []
     try:
         try:
@@ -137,21 +139,16 @@ def normalise_file(normaliser: Normaliser, job: Job, encoding: str = "utf-8",
         except OSError as err:
             raise InputError(f"cannot read: {err.strerror}", file=job.source) from None
         source.name = job.source
-        with os.fdopen(fd, "wb") as out, source.stream:
-            try:
-                stats: FileStats = _normalise_source(normaliser, source, out.write,
-                                                     encoding=encoding,
-                                                     log=lines.append if log else None)
-            except UnicodeError as err:  # a codec that refuses the bytes (UTF-16 with no BOM)
-                raise InputError(f"cannot decode as {encoding}: {err}",
-                                 file=job.source) from None
+        with source.stream:
+            stats: FileStats = _normalise_source(normaliser, source, sink.write,
+                                                 encoding=encoding,
+                                                 log=lines.append if log else None)
         if log:  # the summary line that closes each input's records, as the filter writes it
             lines.append(summary_line(job.source, stats.records, stats.bytes_in,
                                       stats.bytes_out, stats.encoding))
-        os.replace(temp, job.target_path)
+        sink.commit()
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+        sink.discard()
         raise
     return b"".join(lines), dict(stats.counts), stats.invalid_at
 
@@ -293,7 +290,7 @@ def parser() -> argparse.ArgumentParser:
 
 def run_dask(argv: Sequence[str]) -> int:
     """``normalise dask``: see :func:`parser`."""
-    from .cli import AtomicFile, _normaliser, _print_stats, _warn
+    from .cli import _normaliser, _print_stats, _warn
 
     args = parser().parse_args(argv)
     jobs = expand(args.inputs, args.out_dir, args.glob)  # input errors before a cluster starts
@@ -301,12 +298,7 @@ def run_dask(argv: Sequence[str]) -> int:
         raise InputError(f"no file matches {args.glob}", file=args.inputs[0])
     normaliser = _normaliser(args)
     progress = sys.stderr.isatty() if args.progress is None else args.progress
-    sink = None
-    if args.log:
-        try:
-            sink = AtomicFile(args.log)
-        except OSError as err:
-            raise InputError(f"cannot write: {err.strerror}", file=args.log) from None
+    sink = AtomicFile(args.log) if args.log else None  # errors name the log
     try:
         result = run_corpus(args.inputs, args.out_dir, normaliser, scheduler=args.scheduler,
                             workers=args.workers, pattern=args.glob, encoding=args.encoding,
