@@ -145,3 +145,15 @@ class AtomicFile:
         finally:
             if os.path.exists(self.temp):
                 os.unlink(self.temp)
+
+
+def write_file(path: str, data: bytes) -> None:
+    """``data`` written to ``path`` through an :class:`AtomicFile`: whole or not at all, with
+    its permissions and refusals (the pages, tables and synonym files the sub-commands write)."""
+    sink = AtomicFile(path)
+    try:
+        sink.write(data)
+        sink.commit()
+    except BaseException:
+        sink.discard()
+        raise

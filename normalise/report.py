@@ -12,13 +12,12 @@ entries, files and spellings, not the number of records.
 from __future__ import annotations
 
 import html
-import os
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .atomic import write_file
 from .errors import InputError
 from .log import read_log
 
@@ -203,17 +202,7 @@ def write_report(paths: Iterable[str], output: str, threshold: float) -> Summary
     """Summarise logs and write the page atomically (never a half-written file)."""
     summary = summarise(list(paths))
     text = render(summary, threshold)
-    target = os.path.abspath(output)
-    fd, temp = tempfile.mkstemp(dir=os.path.dirname(target),
-                                prefix=f".{os.path.basename(target)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+    write_file(output, text.encode("utf-8"))
     return summary
 
 

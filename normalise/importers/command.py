@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from typing import TextIO
 
+from ..atomic import write_file
 from .geonames import (
     CANONICAL_MODES,
     DEFAULT_MIN_SIMILARITY,
@@ -199,13 +198,5 @@ def run_geonames(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         out.write(text)
         out.flush()
         return EXIT_OK
-    directory = os.path.dirname(os.path.abspath(args.output))
-    fd, temp = tempfile.mkstemp(dir=directory, prefix=".import.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temp, args.output)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+    write_file(args.output, text.encode("utf-8"))
     return EXIT_OK

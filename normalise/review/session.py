@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from ..atomic import AtomicFile
 from ..errors import InputError, TableError
 from ..log import read_log
 from ..report import _open
@@ -358,29 +359,19 @@ class Session:
         """Write the table atomically, or raise ReviewError (file untouched) when the result
         would not pass ``normalise check`` with the session's tables."""
         text = self.render(decisions)
-        path = os.path.abspath(self.table_path)
-        directory = os.path.dirname(path)
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.",
-                                    suffix=".yaml")
+        sink = AtomicFile(self.table_path)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as stream:
-                stream.write(text)
-                stream.flush()
-                os.fsync(stream.fileno())
-            found = self._findings(temp)
+            sink.write(text.encode("utf-8"))
+            sink.stream.flush()
+            found = self._findings(sink.temp)
             # What the file held before (a hand-written entry) is not this decision's fault.
             problems = [p for p in found if (p.message, p.kind) not in self._problems]
             if problems:
                 raise ReviewError("; ".join(f"{p.message} [{p.kind}]" for p in problems[:3]))
-            if os.path.exists(path):
-                os.chmod(temp, os.stat(path).st_mode & 0o777)
-            else:
-                os.chmod(temp, 0o644)
-            os.replace(temp, path)
+            sink.commit()
             self._problems = {(p.message, p.kind) for p in found}
         finally:
-            if os.path.exists(temp):
-                os.unlink(temp)
+            sink.discard()  # nothing left behind; after commit there is nothing to remove
 
     # -- deciding ---------------------------------------------------------------------------
 
