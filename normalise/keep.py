@@ -64,11 +64,6 @@ def is_mentioned(text: str, start: int) -> bool:
 _CUE_KEYS = ("spel", "writ", "known", "aka", "a.k.a", "(", "transl", "romani", "render")
 
 
-#: What a cue points at: a quoted phrase on one line, or one word (hyphens and apostrophes in).
-_MENTIONED = regex.compile(
-    r"""["“‘'«]([^"”’'»\n\r]{1,80})["”’'»]
-      | ([\p{L}\p{M}\p{N}]+(?:['’ʼʻ\-][\p{L}\p{M}\p{N}]+)*)""",
-    regex.VERBOSE)
 #: What stands between A and X in ``A or X`` (the caller checks both spell one entry).
 _OR_BETWEEN = regex.compile(r"[\"”’']?(?:[ \t]*,)?[ \t]+or[ \t]+[\"“‘']?")
 
@@ -139,22 +134,6 @@ class KeepList:
             return []
         return [(start, end) for start, end, _ in self._scanner.scan(text)]
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Kept forms (cued mentions are asked of each hit: :func:`is_mentioned`)."""
-        return self.kept(text)
-
-
-def mention_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of words a cue marks as spellings (``also spelt X``, ``(or X``, ...) in a whole
-    text (the rewriter asks :func:`is_mentioned` of each hit instead)."""
-    spans = []
-    for cue in _CUE.finditer(text):
-        target = _MENTIONED.match(text, cue.end())
-        if target is None:
-            continue
-        group = 1 if target.group(1) is not None else 2
-        spans.append(target.span(group))
-    return spans
 
 
 def or_spelling(text: str, end: int, start: int) -> bool:

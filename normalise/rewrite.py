@@ -448,7 +448,7 @@ class Normaliser:
         entries = self.table.entries
         events: list[tuple] = []
         taken = []
-        kept = self._keep.spans(text)
+        kept = self._keep.kept(text)  # mentions: asked of each hit
         if trace is not None:
             for start, end in kept:
                 trace.append((start, end, "kept"))
