@@ -118,8 +118,13 @@ def geonames_entries(limit: int) -> list[Entry]:
 
 
 def _usable(form: str) -> bool:
-    return (bool(form) and form == form.strip() and "\n" not in form and "\r" not in form
-            and _LETTER.search(form) is not None)
+    return (
+        bool(form)
+        and form == form.strip()
+        and "\n" not in form
+        and "\r" not in form
+        and _LETTER.search(form) is not None
+    )
 
 
 @dataclass
@@ -161,9 +166,13 @@ def _first_variants(entries: list[Entry], size: int) -> list[Entry]:
 
 
 def _write_yaml(path: Path, table: Table) -> None:
-    data = {"table": path.stem, "entries": [
-        {"canonical": e.canonical, "kind": e.kind, "variants": list(e.variants)}
-        for e in table.entries]}
+    data = {
+        "table": path.stem,
+        "entries": [
+            {"canonical": e.canonical, "kind": e.kind, "variants": list(e.variants)}
+            for e in table.entries
+        ],
+    }
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8") as stream:
         yaml.safe_dump(data, stream, allow_unicode=True, sort_keys=False, width=1000)
@@ -253,15 +262,38 @@ def read_chunks(path: Path, limit: int | None = None) -> list[str]:
 
 #: Spelling changes of the kind editions and romanisations make (Chaldea/Khaldea,
 #: Judah/Juda, Jerusalem/Yerusalem, Ammon/Amon); each variant applies one of them.
-SPELLING_CHANGES = tuple((regex.compile(p), r) for p, r in (
-    (r"ph", "f"), (r"(?<=\w)ah$", "a"), (r"^J", "Y"), (r"^C(?=[aou])", "K"),
-    (r"ch", "kh"), (r"^Ch", "Kh"), (r"(?<=[aeiou])([bdgklmnprst])\1", r"\1"),
-    (r"(?<=[aeiou])([bdgklmnprst])(?=[aeiou])", r"\1\1"), (r"ai", "ay"), (r"ee", "i"),
-    (r"(?<=\w)i(?=[aeou])", "y"), (r"z", "tz"), (r"sh", "sch"), (r"^Sh", "Sch"),
-    (r"(?<=\w)u", "ou"), (r"k", "q"), (r"(?<=\w)th", "t"), (r"^Th", "T"), (r"c(?=[aou])", "k"),
-    (r"(?<=\w)el$", "iel"), (r"(?<=\w)e$", "a"), (r"(?<=\w)on$", "un"), (r"(?<=\w)a$", "ah"),
-    (r"(?<=[aeiou])h(?=[^aeiou]|$)", ""), (r"v", "w"), (r"y", "i"), (r"x", "ks"),
-))
+SPELLING_CHANGES = tuple(
+    (regex.compile(p), r)
+    for p, r in (
+        (r"ph", "f"),
+        (r"(?<=\w)ah$", "a"),
+        (r"^J", "Y"),
+        (r"^C(?=[aou])", "K"),
+        (r"ch", "kh"),
+        (r"^Ch", "Kh"),
+        (r"(?<=[aeiou])([bdgklmnprst])\1", r"\1"),
+        (r"(?<=[aeiou])([bdgklmnprst])(?=[aeiou])", r"\1\1"),
+        (r"ai", "ay"),
+        (r"ee", "i"),
+        (r"(?<=\w)i(?=[aeou])", "y"),
+        (r"z", "tz"),
+        (r"sh", "sch"),
+        (r"^Sh", "Sch"),
+        (r"(?<=\w)u", "ou"),
+        (r"k", "q"),
+        (r"(?<=\w)th", "t"),
+        (r"^Th", "T"),
+        (r"c(?=[aou])", "k"),
+        (r"(?<=\w)el$", "iel"),
+        (r"(?<=\w)e$", "a"),
+        (r"(?<=\w)on$", "un"),
+        (r"(?<=\w)a$", "ah"),
+        (r"(?<=[aeiou])h(?=[^aeiou]|$)", ""),
+        (r"v", "w"),
+        (r"y", "i"),
+        (r"x", "ks"),
+    )
+)
 #: Derived spellings per KJV name, at most.
 DENSE_VARIANTS_PER_NAME = 3
 #: Line widths of the dense workload: verses wrapped at 110-150 characters make lines of
@@ -286,7 +318,7 @@ def kjv_names(verses: list[str]) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for verse in verses:
         words = verse.split(" ")
-        for before, word in zip(["."] + words, words):
+        for before, word in zip([".", *words], words, strict=False):
             token = _KJV_WORD.fullmatch(word.strip(".,;:?!()'"))
             if token is None:
                 if word.isalpha() and word.islower():
@@ -345,8 +377,11 @@ def dense_entries(verses: list[str], limit: int) -> tuple[list[Entry], int]:
         keys = [match_key(f) for f in entry.forms]
         if keys[0] in claimed or keys[0] in text_words:
             continue
-        keep = tuple(f for f, k in zip(entry.variants, keys[1:])
-                     if k not in claimed and k not in text_words)[: limit - total]
+        keep = tuple(
+            f
+            for f, k in zip(entry.variants, keys[1:], strict=False)
+            if k not in claimed and k not in text_words
+        )[: limit - total]
         if keep:
             claimed.update(keys[:1] + [match_key(f) for f in keep])
             total += len(keep)
@@ -366,11 +401,14 @@ def build_dense_tables(verses: list[str], sizes: tuple[int, ...]) -> dict[int, B
         path = DATA / f"dense-table-{size}-r{DENSE_RECIPE}.yaml"
         if not path.exists():
             _write_yaml(path, table)
-        out[size] = BenchTable(size, table, pairs, path,
-                               own=sum(len(e.variants) for e in table.entries
-                                       if e.kind == "person"))
-    log(f"  dense tables: {own} derived KJV variants available, "
-        f"{len(kjv_names(verses))} KJV names")
+        out[size] = BenchTable(
+            size,
+            table,
+            pairs,
+            path,
+            own=sum(len(e.variants) for e in table.entries if e.kind == "person"),
+        )
+    log(f"  dense tables: {own} derived KJV variants available, {len(kjv_names(verses))} KJV names")
     return out
 
 
@@ -413,8 +451,8 @@ class Run:
 
     method: str
     variants: int
-    corpus: str        # "generated 10 MB", "dense KJV": the section of the report
-    mb: float          # megabytes actually processed
+    corpus: str  # "generated 10 MB", "dense KJV": the section of the report
+    mb: float  # megabytes actually processed
     seconds: float
     note: str = ""
     build: float = 0.0  # seconds to build the matcher (not in the throughput)
@@ -448,8 +486,9 @@ def lines_of(chunks: list[str]) -> list[str]:
     return [line for chunk in chunks for line in chunk.splitlines(keepends=True)]
 
 
-def run_library(t: BenchTable, chunks: list[str], phonetic: str
-                ) -> tuple[float, float, int, int | None]:
+def run_library(
+    t: BenchTable, chunks: list[str], phonetic: str
+) -> tuple[float, float, int, int | None]:
     """Build time, run time, substitution count and table hits of the library on the
     chunks."""
     t0 = time.perf_counter()
@@ -522,8 +561,9 @@ def peer_re_alternation(t: BenchTable, chunks: list[str]):
     """One compiled alternation, longest variant first, word-bounded, case-insensitive."""
     t0 = time.perf_counter()
     forms = sorted(t.pairs, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)",
-                         re.IGNORECASE)
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)", re.IGNORECASE
+    )
     build = time.perf_counter() - t0
     lookup = _lookup(t)
 
@@ -538,8 +578,7 @@ def peer_regex_named_list(t: BenchTable, chunks: list[str]):
     """The ``regex`` module's named list, which matches a set of strings without a huge
     alternation."""
     t0 = time.perf_counter()
-    pattern = regex.compile(r"(?<!\w)\L<forms>(?!\w)", regex.IGNORECASE,
-                            forms=list(t.pairs))
+    pattern = regex.compile(r"(?<!\w)\L<forms>(?!\w)", regex.IGNORECASE, forms=list(t.pairs))
     build = time.perf_counter() - t0
     lookup = _lookup(t)
 
@@ -553,8 +592,10 @@ def peer_regex_named_list(t: BenchTable, chunks: list[str]):
 def peer_re_loop(t: BenchTable, chunks: list[str]):
     """The naive way: one ``re.sub`` per variant over the whole text."""
     t0 = time.perf_counter()
-    subs = [(re.compile(r"(?<!\w)" + re.escape(v) + r"(?!\w)", re.IGNORECASE), c)
-            for v, c in t.pairs.items()]
+    subs = [
+        (re.compile(r"(?<!\w)" + re.escape(v) + r"(?!\w)", re.IGNORECASE), c)
+        for v, c in t.pairs.items()
+    ]
     build = time.perf_counter() - t0
 
     def work():
@@ -583,18 +624,25 @@ class Peer:
     run: Callable
     #: MB of text to run on, per table size (None: all of it)
     slice_mb: Callable[[int], float | None] = lambda variants: None
-    only: tuple[int, ...] | None = None   # table sizes it runs at
-    quick: bool = True                    # part of the --quick set
+    only: tuple[int, ...] | None = None  # table sizes it runs at
+    quick: bool = True  # part of the --quick set
 
 
 PEERS = [
     Peer("flashtext (line by line)", peer_flashtext, lambda v: 10),
     Peer("flashtext2 (whole text)", peer_flashtext2_whole),
     Peer("flashtext2 (line by line)", peer_flashtext2_lines, lambda v: 10),
-    Peer("re alternation + callback", peer_re_alternation,
-         lambda v: 1 if v <= 1_000 else (0.1 if v <= 10_000 else 0.02)),
-    Peer("regex named list \\L<>", peer_regex_named_list,
-         lambda v: 0.5 if v <= 1_000 else (0.05 if v <= 10_000 else 0.01), quick=False),
+    Peer(
+        "re alternation + callback",
+        peer_re_alternation,
+        lambda v: 1 if v <= 1_000 else (0.1 if v <= 10_000 else 0.02),
+    ),
+    Peer(
+        "regex named list \\L<>",
+        peer_regex_named_list,
+        lambda v: 0.5 if v <= 1_000 else (0.05 if v <= 10_000 else 0.01),
+        quick=False,
+    ),
     Peer("re.sub per variant (loop)", peer_re_loop, lambda v: 0.25, only=(1_000,), quick=False),
     Peer("floor: re.finditer(r'\\w+')", floor_finditer, lambda v: 10),
 ]
@@ -617,18 +665,22 @@ def run_cli(args: list[str], stdin: bytes | None = None) -> tuple[float, int]:
     os.environ["NORMALISE_CACHE_DIR"] = str(DATA / "cache")
     if Path("/usr/bin/time").exists():
         t0 = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-v", *cmd], input=stdin,
-                              capture_output=True, check=False)
+        proc = subprocess.run(
+            ["/usr/bin/time", "-v", *cmd], input=stdin, capture_output=True, check=False
+        )
         seconds = time.perf_counter() - t0
         match = re.search(rb"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
         rss = int(match.group(1)) if match else 0
     else:
-        wrapper = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
-                   "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "
-                   "file=sys.stderr)")
+        wrapper = (
+            "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "
+            "file=sys.stderr)"
+        )
         t0 = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-c", wrapper, *cmd], input=stdin,
-                              capture_output=True, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-c", wrapper, *cmd], input=stdin, capture_output=True, check=False
+        )
         seconds = time.perf_counter() - t0
         rss = int(proc.stderr.split()[-1]) if proc.returncode == 0 else 0
     if proc.returncode != 0:
@@ -641,8 +693,17 @@ def cli_file(t: BenchTable, path: Path, jobs: int) -> tuple[float, int]:
     log = DATA / f"out-{path.stem}.jsonl"
     table = ["--no-default-table", "--table", str(t.yaml_path), "--phonetic", "off"]
     run_cli(table, stdin=b"")  # the table built and cached once, so every run loads it alike
-    args = [*table, "--no-progress", "--jobs", str(jobs), str(path), "-o", str(out),
-            "--log", str(log)]
+    args = [
+        *table,
+        "--no-progress",
+        "--jobs",
+        str(jobs),
+        str(path),
+        "-o",
+        str(out),
+        "--log",
+        str(log),
+    ]
     try:
         return run_cli(args)
     finally:
@@ -659,8 +720,9 @@ def startup(repeat: int = 5) -> dict[str, float]:
     return {
         "version": statistics.median(run_cli(["--version"])[0] for _ in range(repeat)),
         "line": statistics.median(run_cli([], stdin=line)[0] for _ in range(repeat)),
-        "line_cold": statistics.median(run_cli(["--no-cache"], stdin=line)[0]
-                                       for _ in range(repeat)),
+        "line_cold": statistics.median(
+            run_cli(["--no-cache"], stdin=line)[0] for _ in range(repeat)
+        ),
     }
 
 
@@ -684,16 +746,19 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{model}, {os.cpu_count()} cores, Python {platform.python_version()} "
-            f"({platform.system()} {platform.machine()}), normalise {__version__}")
+    return (
+        f"{model}, {os.cpu_count()} cores, Python {platform.python_version()} "
+        f"({platform.system()} {platform.machine()}), normalise {__version__}"
+    )
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def bench_size(corpus_name: str, path: Path, tables: dict[int, BenchTable], quick: bool,
-               runs: list[Run]) -> None:
+def bench_size(
+    corpus_name: str, path: Path, tables: dict[int, BenchTable], quick: bool, runs: list[Run]
+) -> None:
     """Every method at every table size on one corpus."""
     full = read_chunks(path)
     full_mb = nbytes(full)
@@ -708,26 +773,54 @@ def bench_size(corpus_name: str, path: Path, tables: dict[int, BenchTable], quic
 
     for variants, t in tables.items():
         build, secs, count, hits = run_library(t, full, "off")
-        runs.append(Run("normalise (table only)", variants, corpus_name, full_mb, secs,
-                        build=build, extra={"substitutions": count, "hits": hits,
-                                            "own": t.own}))
-        log(f"  {corpus_name}, {variants}: library {full_mb / secs:.1f} MB/s ({count} subs, "
-            f"{hits} hits, load {os.getloadavg()[0]:.1f})")
+        runs.append(
+            Run(
+                "normalise (table only)",
+                variants,
+                corpus_name,
+                full_mb,
+                secs,
+                build=build,
+                extra={"substitutions": count, "hits": hits, "own": t.own},
+            )
+        )
+        log(
+            f"  {corpus_name}, {variants}: library {full_mb / secs:.1f} MB/s ({count} subs, "
+            f"{hits} hits, load {os.getloadavg()[0]:.1f})"
+        )
         apply_mb = None if full_mb <= 11 else 10
         text = sliced(apply_mb)
         build, secs, count, _ = run_library(t, text, "apply")
-        runs.append(Run("normalise (phonetic apply)", variants, corpus_name, nbytes(text), secs,
-                        note=_slice_note(text, full_mb), build=build,
-                        extra={"substitutions": count}))
+        runs.append(
+            Run(
+                "normalise (phonetic apply)",
+                variants,
+                corpus_name,
+                nbytes(text),
+                secs,
+                note=_slice_note(text, full_mb),
+                build=build,
+                extra={"substitutions": count},
+            )
+        )
         log(f"  {corpus_name}, {variants}: apply {nbytes(text) / secs:.1f} MB/s")
         for peer in PEERS:
-            if quick and not peer.quick or peer.only and variants not in peer.only:
+            if (quick and not peer.quick) or (peer.only and variants not in peer.only):
                 continue
             text = sliced(peer.slice_mb(variants))
             build, secs = peer.run(t, text)
             mb = nbytes(text)
-            runs.append(Run(peer.name, variants, corpus_name, mb, secs,
-                            note=_slice_note(text, full_mb), build=build))
+            runs.append(
+                Run(
+                    peer.name,
+                    variants,
+                    corpus_name,
+                    mb,
+                    secs,
+                    note=_slice_note(text, full_mb),
+                    build=build,
+                )
+            )
             log(f"  {corpus_name}, {variants}: {peer.name} {mb / secs:.2f} MB/s on {mb:.1f} MB")
 
 
@@ -741,8 +834,10 @@ def _slice_note(text: list[str], full_mb: float) -> str:
 
 
 def find(runs: list[Run], method: str, variants: int, corpus: str) -> Run | None:
-    return next((r for r in runs if r.method == method and r.variants == variants
-                 and r.corpus == corpus), None)
+    return next(
+        (r for r in runs if r.method == method and r.variants == variants and r.corpus == corpus),
+        None,
+    )
 
 
 def targets(runs: list[Run], cli: dict, corpus: str) -> list[tuple[str, str, bool]]:
@@ -755,42 +850,64 @@ def targets(runs: list[Run], cli: dict, corpus: str) -> list[tuple[str, str, boo
     head = lib[HEADLINE]
     if head and ft:
         ratio = head.mbps / ft.mbps
-        out.append(("table-only at 10,000 variants >= 10x flashtext", f"{ratio:.1f}x",
-                    ratio >= 10))
+        out.append(("table-only at 10,000 variants >= 10x flashtext", f"{ratio:.1f}x", ratio >= 10))
     if head and ft2:
         ratio = head.mbps / ft2.mbps
-        out.append(("table-only at 10,000 variants faster than flashtext2", f"{ratio:.2f}x",
-                    ratio > 1))
+        out.append(
+            ("table-only at 10,000 variants faster than flashtext2", f"{ratio:.2f}x", ratio > 1)
+        )
     if lib[1_000] and lib[100_000]:
         ratio = lib[1_000].mbps / lib[100_000].mbps
-        out.append(("throughput at 100,000 within 1.5x of 1,000", f"{ratio:.2f}x slower",
-                    ratio <= 1.5))
+        out.append(
+            ("throughput at 100,000 within 1.5x of 1,000", f"{ratio:.2f}x slower", ratio <= 1.5)
+        )
     if head and apply:
         ratio = head.mbps / apply.mbps
-        out.append(("apply mode <= 2x table-only time (10,000 variants)", f"{ratio:.2f}x",
-                    ratio <= 2))
+        out.append(
+            ("apply mode <= 2x table-only time (10,000 variants)", f"{ratio:.2f}x", ratio <= 2)
+        )
     if head and "jobs1" in cli:
         mbps = cli["mb"] / cli["jobs1"]
         ratio = mbps / head.mbps
-        out.append(("CLI end to end >= half the library's table-only throughput",
-                    f"{mbps:.1f} MB/s = {ratio:.2f}x library", ratio >= 0.5))
+        out.append(
+            (
+                "CLI end to end >= half the library's table-only throughput",
+                f"{mbps:.1f} MB/s = {ratio:.2f}x library",
+                ratio >= 0.5,
+            )
+        )
     if "rss1" in cli:
         rss = cli["rss1"] / 1024
         out.append((f"CLI peak RSS < 150 MB on {cli['size']} MB", f"{rss:.0f} MB", rss < 150))
     if "jobs2" in cli:
         ratio = cli["jobs1"] / cli["jobs2"]
-        out.append((f"--jobs 2 >= 1.6x faster than --jobs 1 on {cli['size']} MB",
-                    f"{ratio:.2f}x", ratio >= 1.6))
+        out.append(
+            (
+                f"--jobs 2 >= 1.6x faster than --jobs 1 on {cli['size']} MB",
+                f"{ratio:.2f}x",
+                ratio >= 1.6,
+            )
+        )
     if "line" in cli:
-        out.append((("one line, default table, process start included, < 300 ms "
-                     "(built table from the cache)"),
-                    f"{cli['line'] * 1000:.0f} ms", cli["line"] < 0.3))
+        out.append(
+            (
+                (
+                    "one line, default table, process start included, < 300 ms "
+                    "(built table from the cache)"
+                ),
+                f"{cli['line'] * 1000:.0f} ms",
+                cli["line"] < 0.3,
+            )
+        )
     return out
 
 
 #: The peers issue 17 sets the table-only path against, and the factor it asks for.
-COMPILED_TARGETS = (("flashtext2 (whole text)", 2), ("flashtext2 (line by line)", 2),
-                    ("flashtext (line by line)", 10))
+COMPILED_TARGETS = (
+    ("flashtext2 (whole text)", 2),
+    ("flashtext2 (line by line)", 2),
+    ("flashtext (line by line)", 10),
+)
 
 
 def compiled_targets(runs: list[Run], corpus: str) -> list[tuple[str, str, bool]]:
@@ -805,19 +922,34 @@ def compiled_targets(runs: list[Run], corpus: str) -> list[tuple[str, str, bool]
             run = find(runs, peer, variants, corpus)
             if run:
                 ratio = lib.mbps / run.mbps
-                out.append((f"table-only >= {factor}x {peer}, {variants:,} variants",
-                            f"{ratio:.2f}x", ratio >= factor))
+                out.append(
+                    (
+                        f"table-only >= {factor}x {peer}, {variants:,} variants",
+                        f"{ratio:.2f}x",
+                        ratio >= factor,
+                    )
+                )
         apply = find(runs, "normalise (phonetic apply)", variants, corpus)
         if apply:
             ratio = lib.mbps / apply.mbps
-            out.append((f"apply <= 1.5x table-only time, {variants:,} variants",
-                        f"{ratio:.2f}x", ratio <= 1.5))
+            out.append(
+                (
+                    f"apply <= 1.5x table-only time, {variants:,} variants",
+                    f"{ratio:.2f}x",
+                    ratio <= 1.5,
+                )
+            )
     small = find(runs, "normalise (table only)", min(TABLE_SIZES), corpus)
     big = find(runs, "normalise (table only)", max(TABLE_SIZES), corpus)
     if small and big:
         ratio = small.mbps / big.mbps
-        out.append(("table-only at 100,000 variants within 1.2x of 1,000",
-                    f"{ratio:.2f}x slower", ratio <= 1.2))
+        out.append(
+            (
+                "table-only at 100,000 variants within 1.2x of 1,000",
+                f"{ratio:.2f}x slower",
+                ratio <= 1.2,
+            )
+        )
     return out
 
 
@@ -827,8 +959,11 @@ def required_mbps(runs: list[Run], corpus: str) -> list[tuple[int, float, str, f
     out = []
     for variants in TABLE_SIZES:
         lib = find(runs, "normalise (table only)", variants, corpus)
-        needs = [(factor * run.mbps, peer) for peer, factor in COMPILED_TARGETS
-                 if (run := find(runs, peer, variants, corpus))]
+        needs = [
+            (factor * run.mbps, peer)
+            for peer, factor in COMPILED_TARGETS
+            if (run := find(runs, peer, variants, corpus))
+        ]
         if lib and needs:
             need, peer = max(needs)
             out.append((variants, need, peer, lib.mbps))
@@ -838,77 +973,123 @@ def required_mbps(runs: list[Run], corpus: str) -> list[tuple[int, float, str, f
 def report(runs: list[Run], cli: dict, command: str, corpora: list[str]) -> str:
     """The markdown report: per corpus a table of methods by table size, then the CLI
     figures and the targets."""
-    md = ["# normalise throughput benchmark", "",
-          f"Machine: {machine()}.  ", f"Command: `{command}`", "",
-          ("MB/s = megabytes (10^6 bytes of UTF-8 input) per second of run time, matcher build "
-           "excluded. `x` = the library's table-only throughput divided by the method's "
-           "(above 1: the library is faster). *slice*: run on the first part of the text "
-           "only (see MB), because the whole would take too long. *load*: the 1-minute load "
-           "average when the figure was taken (the machine is shared: compare ratios within "
-           "one run). *hits/MB*: verified table matches per MB (canonical forms included), "
-           "*subs/MB*: substitutions per MB, of the table-only run."), ""]
+    md = [
+        "# normalise throughput benchmark",
+        "",
+        f"Machine: {machine()}.  ",
+        f"Command: `{command}`",
+        "",
+        (
+            "MB/s = megabytes (10^6 bytes of UTF-8 input) per second of run time, matcher build "
+            "excluded. `x` = the library's table-only throughput divided by the method's "
+            "(above 1: the library is faster). *slice*: run on the first part of the text "
+            "only (see MB), because the whole would take too long. *load*: the 1-minute load "
+            "average when the figure was taken (the machine is shared: compare ratios within "
+            "one run). *hits/MB*: verified table matches per MB (canonical forms included), "
+            "*subs/MB*: substitutions per MB, of the table-only run."
+        ),
+        "",
+    ]
     for corpus in corpora:
-        md += [f"## {corpus} corpus", "",
-               "| method | variants | MB/s | x | MB run | build s | load | note |",
-               "|---|---:|---:|---:|---:|---:|---:|---|"]
+        md += [
+            f"## {corpus} corpus",
+            "",
+            "| method | variants | MB/s | x | MB run | build s | load | note |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
+        ]
         for variants in TABLE_SIZES:
             lib = find(runs, "normalise (table only)", variants, corpus)
             for run in (r for r in runs if r.corpus == corpus and r.variants == variants):
                 ratio = f"{lib.mbps / run.mbps:.2f}" if lib else ""
                 note = run.note
                 if run is lib and run.extra.get("hits") is not None:
-                    note = (f"{run.extra['hits'] / run.mb:,.0f} hits/MB, "
-                            f"{run.extra['substitutions'] / run.mb:,.0f} subs/MB")
+                    note = (
+                        f"{run.extra['hits'] / run.mb:,.0f} hits/MB, "
+                        f"{run.extra['substitutions'] / run.mb:,.0f} subs/MB"
+                    )
                     if corpus.startswith("dense"):
                         note += f", {run.extra['own']:,} KJV-derived variants"
-                md.append(f"| {run.method} | {variants:,} | {_num(run.mbps)} | {ratio} | "
-                          f"{_num(run.mb)} | {run.build:.2f} | {run.load:.1f} | {note} |")
+                md.append(
+                    f"| {run.method} | {variants:,} | {_num(run.mbps)} | {ratio} | "
+                    f"{_num(run.mb)} | {run.build:.2f} | {run.load:.1f} | {note} |"
+                )
         md.append("")
     if cli:
-        md += [(f"## CLI ({cli['corpus']} corpus, {HEADLINE:,}-variant YAML table, "
-                "`--phonetic off`, text and log written)"), "",
-               "| figure | value |", "|---|---:|"]
+        md += [
+            (
+                f"## CLI ({cli['corpus']} corpus, {HEADLINE:,}-variant YAML table, "
+                "`--phonetic off`, text and log written)"
+            ),
+            "",
+            "| figure | value |",
+            "|---|---:|",
+        ]
         if "jobs1" in cli:
-            md.append(f"| `--jobs 1` wall time | {cli['jobs1']:.2f} s "
-                      f"({cli['mb'] / cli['jobs1']:.1f} MB/s) |")
+            md.append(
+                f"| `--jobs 1` wall time | {cli['jobs1']:.2f} s "
+                f"({cli['mb'] / cli['jobs1']:.1f} MB/s) |"
+            )
             md.append(f"| `--jobs 1` peak RSS | {cli['rss1'] / 1024:.0f} MB |")
         if "jobs2" in cli:
-            md.append(f"| `--jobs 2` wall time | {cli['jobs2']:.2f} s "
-                      f"({cli['mb'] / cli['jobs2']:.1f} MB/s) |")
+            md.append(
+                f"| `--jobs 2` wall time | {cli['jobs2']:.2f} s "
+                f"({cli['mb'] / cli['jobs2']:.1f} MB/s) |"
+            )
             md.append(f"| `--jobs 2` peak RSS (largest process) | {cli['rss2'] / 1024:.0f} MB |")
         if "version" in cli:
             md.append(f"| `normalise --version` (median of 5) | {cli['version'] * 1000:.0f} ms |")
-            md.append("| `echo 'Taleban in Taliqan' \\| normalise` (median of 5) | "
-                      f"{cli['line'] * 1000:.0f} ms |")
-            md.append("| the same with `--no-cache` (tables built afresh) | "
-                      f"{cli['line_cold'] * 1000:.0f} ms |")
+            md.append(
+                "| `echo 'Taleban in Taliqan' \\| normalise` (median of 5) | "
+                f"{cli['line'] * 1000:.0f} ms |"
+            )
+            md.append(
+                "| the same with `--no-cache` (tables built afresh) | "
+                f"{cli['line_cold'] * 1000:.0f} ms |"
+            )
         if "load_cold" in cli:
-            md.append(f"| {max(TABLE_SIZES):,}-variant table, `--phonetic apply`, empty input: "
-                      f"built afresh | {cli['load_cold']:.2f} s |")
+            md.append(
+                f"| {max(TABLE_SIZES):,}-variant table, `--phonetic apply`, empty input: "
+                f"built afresh | {cli['load_cold']:.2f} s |"
+            )
             md.append(f"| the same from the cache of built tables | {cli['load_warm']:.2f} s |")
         md.append(f"| load average (1 minute) after the CLI runs | {cli['load']:.1f} |")
         md.append("")
     generated = [c for c in corpora if c.startswith("generated")]
     if generated:
-        md += [f"## Targets of issue 7 ({generated[-1]} corpus)", "",
-               "| target | measured | met |", "|---|---:|---|"]
+        md += [
+            f"## Targets of issue 7 ({generated[-1]} corpus)",
+            "",
+            "| target | measured | met |",
+            "|---|---:|---|",
+        ]
         for name, value, ok in targets(runs, cli, generated[-1]):
             md.append(f"| {name} | {value} | {'met' if ok else '**missed**'} |")
         md.append("")
     for corpus in corpora:
-        md += [f"## Targets of issue 17 ({corpus} corpus)", "",
-               "| target | measured | met |", "|---|---:|---|"]
+        md += [
+            f"## Targets of issue 17 ({corpus} corpus)",
+            "",
+            "| target | measured | met |",
+            "|---|---:|---|",
+        ]
         for name, value, ok in compiled_targets(runs, corpus):
             md.append(f"| {name} | {value} | {'met' if ok else '**missed**'} |")
-        md += ["", ("Table-only MB/s the targets imply (the largest of 2x each flashtext2 "
-                    "figure and 10x flashtext), against the MB/s measured:"), "",
-               "| variants | needed MB/s | set by | measured MB/s | factor to go |",
-               "|---:|---:|---|---:|---:|"]
+        md += [
+            "",
+            (
+                "Table-only MB/s the targets imply (the largest of 2x each flashtext2 "
+                "figure and 10x flashtext), against the MB/s measured:"
+            ),
+            "",
+            "| variants | needed MB/s | set by | measured MB/s | factor to go |",
+            "|---:|---:|---|---:|---:|",
+        ]
         for variants, need, peer, now in required_mbps(runs, corpus):
-            md.append(f"| {variants:,} | {need:.1f} | 10x flashtext | {now:.1f} | "
-                      f"{need / now:.1f}x |" if peer.startswith("flashtext (") else
-                      f"| {variants:,} | {need:.1f} | 2x {peer} | {now:.1f} | "
-                      f"{need / now:.1f}x |")
+            md.append(
+                f"| {variants:,} | {need:.1f} | 10x flashtext | {now:.1f} | {need / now:.1f}x |"
+                if peer.startswith("flashtext (")
+                else f"| {variants:,} | {need:.1f} | 2x {peer} | {now:.1f} | {need / now:.1f}x |"
+            )
         md.append("")
     return "\n".join(md)
 
@@ -916,19 +1097,50 @@ def report(runs: list[Run], cli: dict, command: str, corpora: list[str]) -> str:
 def write_csv(runs: list[Run], cli: dict, path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as stream:
         out = csv.writer(stream, lineterminator="\n")
-        out.writerow(["corpus", "method", "variants", "mb_run", "mb_per_s", "build_s", "load",
-                      "note"])
+        out.writerow(
+            ["corpus", "method", "variants", "mb_run", "mb_per_s", "build_s", "load", "note"]
+        )
         for r in runs:
-            out.writerow([r.corpus, r.method, r.variants, _num(r.mb), _num(r.mbps),
-                          f"{r.build:.2f}", f"{r.load:.1f}", r.note])
+            out.writerow(
+                [
+                    r.corpus,
+                    r.method,
+                    r.variants,
+                    _num(r.mb),
+                    _num(r.mbps),
+                    f"{r.build:.2f}",
+                    f"{r.load:.1f}",
+                    r.note,
+                ]
+            )
         for key in ("jobs1", "jobs2", "version", "line", "line_cold", "load_cold", "load_warm"):
             if key in cli:
-                out.writerow([cli["corpus"], f"cli {key} seconds", HEADLINE, "",
-                              f"{cli[key]:.3f}", "", f"{cli['load']:.1f}", ""])
+                out.writerow(
+                    [
+                        cli["corpus"],
+                        f"cli {key} seconds",
+                        HEADLINE,
+                        "",
+                        f"{cli[key]:.3f}",
+                        "",
+                        f"{cli['load']:.1f}",
+                        "",
+                    ]
+                )
         for key in ("rss1", "rss2"):
             if key in cli:
-                out.writerow([cli["corpus"], f"cli {key} MB", HEADLINE, "",
-                              f"{cli[key] / 1024:.0f}", "", f"{cli['load']:.1f}", ""])
+                out.writerow(
+                    [
+                        cli["corpus"],
+                        f"cli {key} MB",
+                        HEADLINE,
+                        "",
+                        f"{cli[key] / 1024:.0f}",
+                        "",
+                        f"{cli['load']:.1f}",
+                        "",
+                    ]
+                )
 
 
 # --------------------------------------------------------------------------- main
@@ -936,18 +1148,28 @@ def write_csv(runs: list[Run], cli: dict, path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10,100",
-                        help="generated corpus sizes in MB (default 10,100)")
-    parser.add_argument("--workload", choices=("generated", "dense", "all"), default="all",
-                        help="generated corpus, dense short lines (KJV), or both (default)")
-    parser.add_argument("--quick", action="store_true",
-                        help="generated corpus of 10 MB only, fewer peers, no --jobs comparison")
+    parser.add_argument(
+        "--sizes", default="10,100", help="generated corpus sizes in MB (default 10,100)"
+    )
+    parser.add_argument(
+        "--workload",
+        choices=("generated", "dense", "all"),
+        default="all",
+        help="generated corpus, dense short lines (KJV), or both (default)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="generated corpus of 10 MB only, fewer peers, no --jobs comparison",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     sizes = [10] if args.quick else sorted(int(s) for s in args.sizes.split(","))
-    command = "python benchmarks/bench.py" + (" " + " ".join(argv if argv is not None
-                                                               else sys.argv[1:])).rstrip()
+    command = (
+        "python benchmarks/bench.py"
+        + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
+    )
     DATA.mkdir(parents=True, exist_ok=True)
     runs: list[Run] = []
     corpora: list[str] = []
@@ -957,8 +1179,7 @@ def main(argv: list[str] | None = None) -> int:
         log("dense workload: KJV verses and tables ...")
         verses = kjv_verses()
         dense_tables = build_dense_tables(verses, TABLE_SIZES)
-        inject = sorted(v for e in dense_tables[min(TABLE_SIZES)].table.entries
-                        for v in e.variants)
+        inject = sorted(v for e in dense_tables[min(TABLE_SIZES)].table.entries for v in e.variants)
         path = dense_corpus(verses, args.seed, inject)
         name = f"dense KJV {path.stat().st_size / MB:.1f} MB"
         corpora.append(name)
@@ -979,8 +1200,7 @@ def main(argv: list[str] | None = None) -> int:
 
         log("CLI ...")
         big = max(sizes)
-        cli = {"size": big, "corpus": f"generated {big} MB",
-               "mb": paths[big].stat().st_size / MB}
+        cli = {"size": big, "corpus": f"generated {big} MB", "mb": paths[big].stat().st_size / MB}
         cli["jobs1"], cli["rss1"] = cli_file(tables[HEADLINE], paths[big], 1)
         if not args.quick:
             cli["jobs2"], cli["rss2"] = cli_file(tables[HEADLINE], paths[big], 2)

@@ -40,8 +40,13 @@ MB = 1_000_000
 def variants() -> list[str]:
     """Single-word variants of the default table's name entries."""
     n = Normaliser(phonetic="off")
-    return sorted(v for e in n.table.entries if e.kind in ("place", "person", "people")
-                  for v in e.variants if v.isalpha() and v.isascii())
+    return sorted(
+        v
+        for e in n.table.entries
+        if e.kind in ("place", "person", "people")
+        for v in e.variants
+        if v.isalpha() and v.isascii()
+    )
 
 
 def documents(count: int, words_per_doc: int = 150, seed: int = 18) -> list[str]:
@@ -81,7 +86,7 @@ def corpus_dir(mb: int, file_kb: int = 500) -> Path:
         parts, size = [], 0
         while size < file_kb * 1000:
             doc = rng.choice(docs)
-            lines = [doc[i:i + 90] for i in range(0, len(doc), 90)]
+            lines = [doc[i : i + 90] for i in range(0, len(doc), 90)]
             text = "\n".join(lines) + "\n\n"
             parts.append(text)
             size += len(text)
@@ -108,8 +113,10 @@ def bench_pickle() -> None:
         n.normalise(doc)
     elapsed = time.perf_counter() - t0
     after = pickle.dumps(n)
-    print(f"pickle: {len(before):,} bytes before, {len(after):,} after normalising "
-          f"{size / MB:.1f} MB ({elapsed:.1f} s); identical bytes: {before == after}")
+    print(
+        f"pickle: {len(before):,} bytes before, {len(after):,} after normalising "
+        f"{size / MB:.1f} MB ({elapsed:.1f} s); identical bytes: {before == after}"
+    )
 
 
 def bench_batch() -> None:
@@ -124,9 +131,11 @@ def bench_batch() -> None:
         out = list(n.normalise_many(docs, jobs=jobs))
         elapsed = time.perf_counter() - t0
         cpu, children = time.process_time() - cpu, _children_cpu() - children
-        print(f"normalise_many jobs={jobs}: {len(out):,} docs, {size:.1f} MB in {elapsed:.2f} s "
-              f"({size / elapsed:.2f} MB/s); CPU: this process {cpu:.2f} s, workers "
-              f"{children:.2f} s; load {load():.1f}")
+        print(
+            f"normalise_many jobs={jobs}: {len(out):,} docs, {size:.1f} MB in {elapsed:.2f} s "
+            f"({size / elapsed:.2f} MB/s); CPU: this process {cpu:.2f} s, workers "
+            f"{children:.2f} s; load {load():.1f}"
+        )
 
 
 def bench_spacy() -> None:
@@ -134,18 +143,21 @@ def bench_spacy() -> None:
 
     docs = documents(5_000)
     plain = spacy.blank("en")
-    normalising = spacy.blank("en", config={"nlp": {"tokenizer": {
-        "@tokenizers": "normalise.Tokenizer.v1"}}})
-    for repeat in range(2):
+    normalising = spacy.blank(
+        "en", config={"nlp": {"tokenizer": {"@tokenizers": "normalise.Tokenizer.v1"}}}
+    )
+    for _repeat in range(2):
         times = {}
         for name, nlp in (("blank", plain), ("normalising", normalising)):
             t0 = time.perf_counter()
             for _ in nlp.pipe(docs):
                 pass
             times[name] = time.perf_counter() - t0
-        print(f"spacy nlp.pipe of {len(docs):,} docs: blank {times['blank']:.2f} s, with "
-              f"normalisation {times['normalising']:.2f} s: ratio "
-              f"{times['blank'] / times['normalising']:.2f} (target >= 0.5), load {load():.1f}")
+        print(
+            f"spacy nlp.pipe of {len(docs):,} docs: blank {times['blank']:.2f} s, with "
+            f"normalisation {times['normalising']:.2f} s: ratio "
+            f"{times['blank'] / times['normalising']:.2f} (target >= 0.5), load {load():.1f}"
+        )
 
 
 def bench_pandas() -> None:
@@ -155,14 +167,17 @@ def bench_pandas() -> None:
 
     n = Normaliser()
     docs = documents(10_000)
-    values = [None if i % 10 == 3 else float("nan") if i % 10 == 7 else d
-              for i, d in enumerate(docs)]
+    values = [
+        None if i % 10 == 3 else float("nan") if i % 10 == 7 else d for i, d in enumerate(docs)
+    ]
     series = pd.Series(values, dtype=object, name="body")
     t0 = time.perf_counter()
     _, records = npd.normalise(series, n, records=True)
     elapsed = time.perf_counter() - t0
-    print(f"pandas: {len(series):,} texts ({series.isna().sum():,} missing) -> texts and "
-          f"{len(records):,} records in {elapsed:.2f} s, load {load():.1f}")
+    print(
+        f"pandas: {len(series):,} texts ({series.isna().sum():,} missing) -> texts and "
+        f"{len(records):,} records in {elapsed:.2f} s, load {load():.1f}"
+    )
 
 
 def _children_cpu() -> float:
@@ -193,20 +208,38 @@ def bench_dask(mb: int) -> None:
     size = sum(os.path.getsize(f) for f in files) / MB
     cmd = [sys.executable, "-m", "normalise"]
     subprocess.run([*cmd, "explain", "Taleqan"], check=True, capture_output=True)  # warm cache
-    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0",
-                      silence_logs=40) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, dashboard_address=":0", silence_logs=40
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         n = Normaliser.cached()
         for _ in range(2):
             cpu0 = _children_cpu()
             t0 = time.perf_counter()
-            subprocess.run([*cmd, *files, "-o", str(cli_dir / "all.txt"), "--log",
-                            str(cli_dir / "log.jsonl")], check=True)
+            subprocess.run(
+                [*cmd, *files, "-o", str(cli_dir / "all.txt"), "--log", str(cli_dir / "log.jsonl")],
+                check=True,
+            )
             cli = time.perf_counter() - t0
             cli_cpu = _children_cpu() - cpu0
             t0 = time.perf_counter()
-            subprocess.run([*cmd, "dask", str(corpus), "-O", str(dask_dir), "--log",
-                            str(out / "dask.jsonl"), "--workers", "2", "--no-progress"],
-                           check=True)
+            subprocess.run(
+                [
+                    *cmd,
+                    "dask",
+                    str(corpus),
+                    "-O",
+                    str(dask_dir),
+                    "--log",
+                    str(out / "dask.jsonl"),
+                    "--workers",
+                    "2",
+                    "--no-progress",
+                ],
+                check=True,
+            )
             whole = time.perf_counter() - t0
             before = client.run(_process_cpu)
             t0 = time.perf_counter()
@@ -214,12 +247,14 @@ def bench_dask(mb: int) -> None:
             warm = time.perf_counter() - t0
             after = client.run(_process_cpu)
             worker_cpu = max(after[w] - before[w] for w in after)
-            print(f"dask: {size:.0f} MB in {len(files)} files, load {load():.1f}\n"
-                  f"  command, one process:            {cli:6.2f} s wall, {cli_cpu:6.2f} s CPU\n"
-                  f"  'normalise dask --workers 2':    {whole:6.2f} s wall ({cli / whole:.2f}x; "
-                  f"cluster start included)\n"
-                  f"  run_corpus, running 2 workers:   {warm:6.2f} s wall ({cli / warm:.2f}x), "
-                  f"busier worker {worker_cpu:.2f} s CPU ({cli_cpu / worker_cpu:.2f}x)")
+            print(
+                f"dask: {size:.0f} MB in {len(files)} files, load {load():.1f}\n"
+                f"  command, one process:            {cli:6.2f} s wall, {cli_cpu:6.2f} s CPU\n"
+                f"  'normalise dask --workers 2':    {whole:6.2f} s wall ({cli / whole:.2f}x; "
+                f"cluster start included)\n"
+                f"  run_corpus, running 2 workers:   {warm:6.2f} s wall ({cli / warm:.2f}x), "
+                f"busier worker {worker_cpu:.2f} s CPU ({cli_cpu / worker_cpu:.2f}x)"
+            )
     joined = b"".join((dask_dir / Path(f).name).read_bytes() for f in files)
     same_text = joined == (cli_dir / "all.txt").read_bytes()
     same_log = filecmp.cmp(out / "dask.jsonl", cli_dir / "log.jsonl", shallow=False)
@@ -228,8 +263,7 @@ def bench_dask(mb: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("parts", nargs="+",
-                        choices=["pickle", "batch", "spacy", "pandas", "dask"])
+    parser.add_argument("parts", nargs="+", choices=["pickle", "batch", "spacy", "pandas", "dask"])
     parser.add_argument("--mb", type=int, default=100, help="corpus size for dask")
     args = parser.parse_args()
     print(f"cores {os.cpu_count()}, load {load():.1f}")

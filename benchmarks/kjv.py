@@ -12,8 +12,10 @@ def kjv_verses(script: str, without: str) -> list[str]:
     caller and how to run it without the Bible in the message when `bible` is missing."""
     bible = shutil.which("bible")
     if bible is None:
-        raise SystemExit(f"{script}: needs the `bible` program: apt-get install bible-kjv "
-                         f"({without})")
-    text = subprocess.run([bible, "-f", "gen1:1-rev22:21"], capture_output=True, text=True,
-                          check=True).stdout
+        raise SystemExit(
+            f"{script}: needs the `bible` program: apt-get install bible-kjv ({without})"
+        )
+    text = subprocess.run(
+        [bible, "-f", "gen1:1-rev22:21"], capture_output=True, text=True, check=True
+    ).stdout
     return [line.split(" ", 1)[1] for line in text.splitlines() if " " in line]

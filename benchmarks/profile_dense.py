@@ -95,8 +95,13 @@ def cprofile_stages(normaliser: Normaliser, chunks: list[str]) -> tuple[dict, fl
             continue
         stage = own or "other"
         stages[stage] = stages.get(stage, 0.0) + tottime
-    top = sorted(((tt, nc, f"{Path(f[0]).name}:{f[1]}({f[2]})" if f[0] != "~" else f[2])
-                  for f, (_, nc, tt, _, _) in stats.stats.items()), reverse=True)[:20]
+    top = sorted(
+        (
+            (tt, nc, f"{Path(f[0]).name}:{f[1]}({f[2]})" if f[0] != "~" else f[2])
+            for f, (_, nc, tt, _, _) in stats.stats.items()
+        ),
+        reverse=True,
+    )[:20]
     return stages, stats.total_tt, top
 
 
@@ -105,8 +110,9 @@ def cprofile_stages(normaliser: Normaliser, chunks: list[str]) -> tuple[dict, fl
 INNER = 3
 
 
-def interleaved(works: list[tuple[str, Callable[[], object]]], repeat: int
-                ) -> list[tuple[str, float]]:
+def interleaved(
+    works: list[tuple[str, Callable[[], object]]], repeat: int
+) -> list[tuple[str, float]]:
     """Seconds per pass of each work, the best of ``repeat`` rounds; every round times every
     work in turn, so that all of them see the same spells of load."""
     samples: dict[str, list[float]] = {name: [] for name, _ in works}
@@ -116,8 +122,9 @@ def interleaved(works: list[tuple[str, Callable[[], object]]], repeat: int
     return [(name, min(samples[name])) for name, _ in works]
 
 
-def direct_stages(normaliser: Normaliser, chunks: list[str], repeat: int
-                  ) -> list[tuple[str, float]]:
+def direct_stages(
+    normaliser: Normaliser, chunks: list[str], repeat: int
+) -> list[tuple[str, float]]:
     """Cumulative seconds of each stage run on its own over all chunks (best of ``repeat``)."""
     scanner = normaliser._scanner
     automaton = scanner._automaton
@@ -125,8 +132,10 @@ def direct_stages(normaliser: Normaliser, chunks: list[str], repeat: int
     table_event, apply = normaliser._table_event, normaliser._apply
     settling = normaliser._settling
     hits = [scanner.scan(c) for c in chunks]
-    events = [[e for s, e_, t in h if (e := table_event(c, s, e_, entries[t])) is not None]
-              for c, h in zip(chunks, hits)]
+    events = [
+        [e for s, e_, t in h if (e := table_event(c, s, e_, entries[t])) is not None]
+        for c, h in zip(chunks, hits, strict=False)
+    ]
 
     def fold():
         for c in chunks:
@@ -134,8 +143,7 @@ def direct_stages(normaliser: Normaliser, chunks: list[str], repeat: int
 
     def fold_ac():
         for c in chunks:
-            automaton.find_matches_as_indexes(b" " + fold_haystack(c)[0] + b" ",
-                                              overlapping=True)
+            automaton.find_matches_as_indexes(b" " + fold_haystack(c)[0] + b" ", overlapping=True)
 
     def verified():
         for c in chunks:
@@ -146,23 +154,23 @@ def direct_stages(normaliser: Normaliser, chunks: list[str], repeat: int
             scanner.scan(c)
 
     def casing_only():
-        for c, h in zip(chunks, hits):
+        for c, h in zip(chunks, hits, strict=False):
             for s, e, t in h:
                 cased(c[s:e], entries[t].canonical, entries[t].case_sensitive)
 
     def events_only():
-        for c, h in zip(chunks, hits):
+        for c, h in zip(chunks, hits, strict=False):
             for s, e, t in h:
                 table_event(c, s, e, entries[t])
 
     def apply_only():
-        for c, ev in zip(chunks, events):
+        for c, ev in zip(chunks, events, strict=False):
             apply(c, ev)
 
-    results = [apply(c, ev) for c, ev in zip(chunks, events)]
+    results = [apply(c, ev) for c, ev in zip(chunks, events, strict=False)]
 
     def settle_only():
-        for r, h in zip(results, hits):
+        for r, h in zip(results, hits, strict=False):
             if r.changed:
                 settling.unsettled(r, [(s, e) for s, e, _ in h])
 
@@ -174,19 +182,24 @@ def direct_stages(normaliser: Normaliser, chunks: list[str], repeat: int
         for _ in normaliser.normalise_many(chunks):
             pass
 
-    return interleaved([
-        ("fold", fold), ("fold + Aho-Corasick", fold_ac),
-        ("+ verification (scan_overlapping)", verified), ("+ overlap resolution (scan)", resolved),
-        ("casing alone (cased per hit)", casing_only),
-        ("table event alone (_table_event per hit, casing included)", events_only),
-        ("records and output join alone (_apply)", apply_only),
-        ("settling check alone (unsettled)", settle_only),
-        ("one pass (_pass: scan, events, records, join)", passes),
-        ("normalise_many (the pass and the settling check)", whole)], repeat)
+    return interleaved(
+        [
+            ("fold", fold),
+            ("fold + Aho-Corasick", fold_ac),
+            ("+ verification (scan_overlapping)", verified),
+            ("+ overlap resolution (scan)", resolved),
+            ("casing alone (cased per hit)", casing_only),
+            ("table event alone (_table_event per hit, casing included)", events_only),
+            ("records and output join alone (_apply)", apply_only),
+            ("settling check alone (unsettled)", settle_only),
+            ("one pass (_pass: scan, events, records, join)", passes),
+            ("normalise_many (the pass and the settling check)", whole),
+        ],
+        repeat,
+    )
 
 
-def gc_stages(normaliser: Normaliser, chunks: list[str], repeat: int
-              ) -> list[tuple[str, float]]:
+def gc_stages(normaliser: Normaliser, chunks: list[str], repeat: int) -> list[tuple[str, float]]:
     """The whole run with the collector off, on, and on after ``gc.freeze()``, interleaved,
     before anything else is kept in memory (a user's process holds the table and the text)."""
 
@@ -211,17 +224,25 @@ def gc_stages(normaliser: Normaliser, chunks: list[str], repeat: int
         finally:
             gc.unfreeze()
 
-    return interleaved([("collector off", whole), ("collector on", with_gc),
-                        ("collector on, after gc.freeze()", frozen)], repeat)
+    return interleaved(
+        [
+            ("collector off", whole),
+            ("collector on", with_gc),
+            ("collector on, after gc.freeze()", frozen),
+        ],
+        repeat,
+    )
 
 
 def peers(t: bench.BenchTable, chunks: list[str]) -> dict[str, float]:
     """MB/s of the peers issue 17 names, on the same text."""
     mb = bench.nbytes(chunks)
     out = {}
-    for name, run in (("flashtext (line by line)", bench.peer_flashtext),
-                      ("flashtext2 (whole text)", bench.peer_flashtext2_whole),
-                      ("flashtext2 (line by line)", bench.peer_flashtext2_lines)):
+    for name, run in (
+        ("flashtext (line by line)", bench.peer_flashtext),
+        ("flashtext2 (whole text)", bench.peer_flashtext2_whole),
+        ("flashtext2 (line by line)", bench.peer_flashtext2_lines),
+    ):
         out[name] = mb / min(run(t, chunks)[1] for _ in range(2))
     return out
 
@@ -236,8 +257,11 @@ def generated_needs(path: Path) -> list[tuple[str, int, float, float]]:
     out = []
     for corpus in dict.fromkeys(r["corpus"] for r in rows if r["corpus"].startswith("generated")):
         for variants in bench.TABLE_SIZES:
-            got = {r["method"]: float(r["mb_per_s"]) for r in rows
-                   if r["corpus"] == corpus and r["variants"] == str(variants)}
+            got = {
+                r["method"]: float(r["mb_per_s"])
+                for r in rows
+                if r["corpus"] == corpus and r["variants"] == str(variants)
+            }
             needs = [factor * got[p] for p, factor in bench.COMPILED_TARGETS if p in got]
             if needs and "normalise (table only)" in got:
                 out.append((corpus, variants, max(needs), got["normalise (table only)"]))
@@ -246,8 +270,7 @@ def generated_needs(path: Path) -> list[tuple[str, int, float, float]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--variants", type=int, default=bench.HEADLINE,
-                        choices=bench.TABLE_SIZES)
+    parser.add_argument("--variants", type=int, default=bench.HEADLINE, choices=bench.TABLE_SIZES)
     parser.add_argument("--repeat", type=int, default=9, help="best of N for direct timings")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=bench.RESULTS / "profile-dense.md")
@@ -281,79 +304,142 @@ def main(argv: list[str] | None = None) -> int:
     derived = [
         ("fold", timing["fold"]),
         ("Aho-Corasick scan", timing["fold + Aho-Corasick"] - timing["fold"]),
-        ("verification of each raw match (match key, lookup)",
-         timing["+ verification (scan_overlapping)"] - timing["fold + Aho-Corasick"]),
-        ("overlap resolution (sort, Hit tuples)",
-         scan_s - timing["+ verification (scan_overlapping)"]),
-        ("per-hit table event (casing included) and the pass loop",
-         timing["one pass (_pass: scan, events, records, join)"] - scan_s
-         - timing["records and output join alone (_apply)"]),
+        (
+            "verification of each raw match (match key, lookup)",
+            timing["+ verification (scan_overlapping)"] - timing["fold + Aho-Corasick"],
+        ),
+        (
+            "overlap resolution (sort, Hit tuples)",
+            scan_s - timing["+ verification (scan_overlapping)"],
+        ),
+        (
+            "per-hit table event (casing included) and the pass loop",
+            timing["one pass (_pass: scan, events, records, join)"]
+            - scan_s
+            - timing["records and output join alone (_apply)"],
+        ),
         ("  of which casing (cased)", timing["casing alone (cased per hit)"]),
         ("records and output join (_apply)", timing["records and output join alone (_apply)"]),
-        ("settling check and the rest of normalise_many (whole run - one pass)",
-         total - timing["one pass (_pass: scan, events, records, join)"]),
+        (
+            "settling check and the rest of normalise_many (whole run - one pass)",
+            total - timing["one pass (_pass: scan, events, records, join)"],
+        ),
         ("  settling check alone (unsettled)", timing["settling check alone (unsettled)"]),
     ]
-    md = ["# Profile of the table-only path on the dense workload", "",
-          f"Machine: {bench.machine()}.  ",
-          f"Command: `python benchmarks/profile_dense.py{' ' + ' '.join(argv or sys.argv[1:])}`"
-          .rstrip() + "  ",
-          (f"Load average (1 minute): {load0:.1f} before the direct timings, {load1:.1f} "
-           f"after, {load2:.1f} after cProfile and the peers."), "",
-          (f"Workload: the dense KJV corpus of `bench.py` ({mb:.2f} MB, {lines:,} lines of "
-           f"{mb * bench.MB / lines:.0f} bytes on average), the {args.variants:,}-variant table "
-           f"({t.own:,} variants derived from the text's own names, the rest GeoNames), "
-           f"1 MB chunks; `Normaliser(table=..., phonetic=\"off\")`: {hits:,} verified table "
-           f"hits ({hits / mb:,.0f} per MB, canonical forms included), {subs:,} substitutions "
-           f"({subs / mb:,.0f} per MB)."), "",
-          "## Stages, timed directly", "",
-          (f"Each stage run on its own over all chunks ({INNER} passes a sample, best of {args.repeat} interleaved rounds), no profiler; the "
-           "scan stages are cumulative, so each row is a difference of two timings. "
-           f"Whole run: {total:.3f} s = {mb / total:.1f} MB/s."), "",
-          "| stage | seconds | share | µs per hit |", "|---|---:|---:|---:|"]
+    md = [
+        "# Profile of the table-only path on the dense workload",
+        "",
+        f"Machine: {bench.machine()}.  ",
+        f"Command: `python benchmarks/profile_dense.py{' ' + ' '.join(argv or sys.argv[1:])}`".rstrip()
+        + "  ",
+        (
+            f"Load average (1 minute): {load0:.1f} before the direct timings, {load1:.1f} "
+            f"after, {load2:.1f} after cProfile and the peers."
+        ),
+        "",
+        (
+            f"Workload: the dense KJV corpus of `bench.py` ({mb:.2f} MB, {lines:,} lines of "
+            f"{mb * bench.MB / lines:.0f} bytes on average), the {args.variants:,}-variant table "
+            f"({t.own:,} variants derived from the text's own names, the rest GeoNames), "
+            f'1 MB chunks; `Normaliser(table=..., phonetic="off")`: {hits:,} verified table '
+            f"hits ({hits / mb:,.0f} per MB, canonical forms included), {subs:,} substitutions "
+            f"({subs / mb:,.0f} per MB)."
+        ),
+        "",
+        "## Stages, timed directly",
+        "",
+        (
+            f"Each stage run on its own over all chunks ({INNER} passes a sample, best of {args.repeat} interleaved rounds), no profiler; the "
+            "scan stages are cumulative, so each row is a difference of two timings. "
+            f"Whole run: {total:.3f} s = {mb / total:.1f} MB/s."
+        ),
+        "",
+        "| stage | seconds | share | µs per hit |",
+        "|---|---:|---:|---:|",
+    ]
     for name, secs in derived:
         md.append(f"| {name} | {secs:.3f} | {secs / total:.0%} | {secs / hits * 1e6:.2f} |")
     md += ["", "Raw timings (cumulative for the scan):", "", "| run | seconds |", "|---|---:|"]
     md += [f"| {name} | {secs:.3f} |" for name, secs in direct]
     off = collector["collector off"]
-    md += ["", "## The garbage collector", "",
-           ("Every figure above, and every figure of `bench.py`, is taken with the collector off "
+    md += [
+        "",
+        "## The garbage collector",
+        "",
+        (
+            "Every figure above, and every figure of `bench.py`, is taken with the collector off "
             "(it would charge one method for another's garbage). A user's process runs with it "
             "on; measured before anything but the table and the text is held, best of "
-            f"{args.repeat} interleaved rounds:"), "",
-           "| whole run | seconds | MB/s | over collector off |", "|---|---:|---:|---:|"]
-    md += [f"| {name} | {secs:.3f} | {mb / secs:.1f} | {secs / off - 1:+.0%} |"
-           for name, secs in collector.items()]
-    md += ["", "## cProfile: self time by stage", "",
-           (f"Profiled total {prof_total:.3f} s (the profiler inflates every Python call; "
-            "builtins are charged to the stage of their caller)."), "",
-           "| stage | seconds | share |", "|---|---:|---:|"]
+            f"{args.repeat} interleaved rounds:"
+        ),
+        "",
+        "| whole run | seconds | MB/s | over collector off |",
+        "|---|---:|---:|---:|",
+    ]
+    md += [
+        f"| {name} | {secs:.3f} | {mb / secs:.1f} | {secs / off - 1:+.0%} |"
+        for name, secs in collector.items()
+    ]
+    md += [
+        "",
+        "## cProfile: self time by stage",
+        "",
+        (
+            f"Profiled total {prof_total:.3f} s (the profiler inflates every Python call; "
+            "builtins are charged to the stage of their caller)."
+        ),
+        "",
+        "| stage | seconds | share |",
+        "|---|---:|---:|",
+    ]
     for stage, secs in sorted(prof.items(), key=lambda kv: -kv[1]):
         md.append(f"| {stage} | {secs:.3f} | {secs / prof_total:.0%} |")
-    md += ["", "Top 20 functions by self time:", "", "| function | calls | self s |",
-           "|---|---:|---:|"]
+    md += [
+        "",
+        "Top 20 functions by self time:",
+        "",
+        "| function | calls | self s |",
+        "|---|---:|---:|",
+    ]
     md += [f"| `{name}` | {calls:,} | {tt:.3f} |" for tt, calls, name in top]
     lib = mb / total
-    md += ["", "## What a compiled core has to reach", "",
-           ("Issue 17's targets: table-only with the log at least 2x flashtext2 (whole text and "
+    md += [
+        "",
+        "## What a compiled core has to reach",
+        "",
+        (
+            "Issue 17's targets: table-only with the log at least 2x flashtext2 (whole text and "
             "line by line) and at least 10x flashtext, on every workload. Peers timed in this "
-            "run on the same text and table (best of two):"), "",
-           "| peer | MB/s | target factor | table-only MB/s needed |", "|---|---:|---:|---:|"]
+            "run on the same text and table (best of two):"
+        ),
+        "",
+        "| peer | MB/s | target factor | table-only MB/s needed |",
+        "|---|---:|---:|---:|",
+    ]
     factors = dict(bench.COMPILED_TARGETS)
     for name, mbps in peer_mbps.items():
         md.append(f"| {name} | {mbps:.1f} | {factors[name]}x | {factors[name] * mbps:.1f} |")
     need = max(factors[n] * m for n, m in peer_mbps.items())
-    md += ["", (f"On the dense workload at {args.variants:,} variants the core must reach "
-                f"**{need:.0f} MB/s**, {need / lib:.1f}x the {lib:.1f} MB/s measured here: the "
-                f"whole run in {mb / need:.3f} s, {mb / need / hits * 1e6:.2f} µs per hit if "
-                "nothing else cost (today "
-                f"{total / hits * 1e6:.2f} µs per hit all told, of which the scan "
-                f"{scan_s / hits * 1e6:.2f}).")]
+    md += [
+        "",
+        (
+            f"On the dense workload at {args.variants:,} variants the core must reach "
+            f"**{need:.0f} MB/s**, {need / lib:.1f}x the {lib:.1f} MB/s measured here: the "
+            f"whole run in {mb / need:.3f} s, {mb / need / hits * 1e6:.2f} µs per hit if "
+            "nothing else cost (today "
+            f"{total / hits * 1e6:.2f} µs per hit all told, of which the scan "
+            f"{scan_s / hits * 1e6:.2f})."
+        ),
+    ]
     gen = generated_needs(bench.RESULTS / "bench.csv")
     if gen:
-        md += ["", "On the generated corpus (from `results/bench.csv`, a separate run):", "",
-               "| corpus | variants | needed MB/s | measured MB/s | factor to go |",
-               "|---|---:|---:|---:|---:|"]
+        md += [
+            "",
+            "On the generated corpus (from `results/bench.csv`, a separate run):",
+            "",
+            "| corpus | variants | needed MB/s | measured MB/s | factor to go |",
+            "|---|---:|---:|---:|---:|",
+        ]
         md += [f"| {c} | {v:,} | {n:.1f} | {m:.1f} | {n / m:.1f}x |" for c, v, n, m in gen]
     md.append("")
     text = "\n".join(md)

@@ -44,12 +44,20 @@ def make_log(path: Path, megabytes: int) -> int:
                 rule = rng.choice(("phonetic-suggest", "phonetic-ambiguous"))
                 score = round(rng.uniform(0.70, 0.95), 4)
             start = rng.randrange(1_000_000)
-            record = {"file": f"corpus/{rng.randrange(2000):04d}.txt",
-                      "line": rng.randrange(1, 5000), "column": rng.randrange(80),
-                      "original": original, "replacement": entry.canonical,
-                      "start": start, "end": start + len(original), "out_start": start,
-                      "out_end": start + len(entry.canonical), "rule": rule,
-                      "entry": entry.canonical, "score": score}
+            record = {
+                "file": f"corpus/{rng.randrange(2000):04d}.txt",
+                "line": rng.randrange(1, 5000),
+                "column": rng.randrange(80),
+                "original": original,
+                "replacement": entry.canonical,
+                "start": start,
+                "end": start + len(original),
+                "out_start": start,
+                "out_end": start + len(entry.canonical),
+                "rule": rule,
+                "entry": entry.canonical,
+                "score": score,
+            }
             line = json.dumps(record, ensure_ascii=False) + "\n"
             out.write(line)
             written += len(line.encode("utf-8"))
@@ -68,16 +76,25 @@ def render_time(page: Path) -> float | None:
     profile = tempfile.mkdtemp(prefix="normalise-bench-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+    ):
         options.add_argument(flag)
     browser = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     try:
         browser.get(page.resolve().as_uri())
         timing = browser.execute_script(
             "const t = performance.getEntriesByType('navigation')[0];"
-            "return [t.startTime, t.loadEventEnd];")
+            "return [t.startTime, t.loadEventEnd];"
+        )
         return (timing[1] - timing[0]) / 1000
     finally:
         browser.quit()
@@ -95,15 +112,21 @@ def main() -> int:
     records = make_log(log, args.mb)
     size = log.stat().st_size / 1e6
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "normalise", "report", str(log), "-o", str(page)],
-                   check=True)
+    subprocess.run(
+        [sys.executable, "-m", "normalise", "report", str(log), "-o", str(page)], check=True
+    )
     written = time.perf_counter() - started
     print(f"log: {size:.1f} MB, {records:,} records")
-    print(f"normalise report: {written:.2f} s ({size / written:.1f} MB/s), "
-          f"page {page.stat().st_size / 1000:.1f} kB")
+    print(
+        f"normalise report: {written:.2f} s ({size / written:.1f} MB/s), "
+        f"page {page.stat().st_size / 1000:.1f} kB"
+    )
     seconds = render_time(page)
-    print("browser: chromium not installed" if seconds is None
-          else f"browser: page loaded and rendered in {seconds * 1000:.0f} ms")
+    print(
+        "browser: chromium not installed"
+        if seconds is None
+        else f"browser: page loaded and rendered in {seconds * 1000:.0f} ms"
+    )
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -22,16 +22,19 @@ from pathlib import Path
 
 _VERSE = re.compile(r"^((?:\d )?[A-Za-z ]+?) (\d+):(\d+): (.*)$")
 _SECTION = re.compile(r"(?=Verses? \d+(?:-\d+)? )|(?=Chapter \d+ Chapter Outline)")
-SWORD = {"mhcc": ("MHCC", "Genesis 1:1-Revelation 22:21", False),
-         "scofield": ("Scofield", "Genesis 1:1-Revelation 22:21", False),
-         "tdavid": ("TDavid", "Psalms 1:1-150:6", True),
-         "web": ("engWEB2015eb", "Genesis 1:1-Revelation 22:21", False),
-         "web2": ("engWEB2015eb", "Proverbs 1:1-Revelation 22:21", False)}
+SWORD = {
+    "mhcc": ("MHCC", "Genesis 1:1-Revelation 22:21", False),
+    "scofield": ("Scofield", "Genesis 1:1-Revelation 22:21", False),
+    "tdavid": ("TDavid", "Psalms 1:1-150:6", True),
+    "web": ("engWEB2015eb", "Genesis 1:1-Revelation 22:21", False),
+    "web2": ("engWEB2015eb", "Proverbs 1:1-Revelation 22:21", False),
+}
 
 
 def kjv(folder: Path) -> None:
-    text = subprocess.run(["bible", "-l0", "gen1:1-rev22:21"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["bible", "-l0", "gen1:1-rev22:21"], capture_output=True, text=True, check=True
+    ).stdout
     book, out = None, None
     count = 0
     for line in text.splitlines(keepends=True):
@@ -40,8 +43,11 @@ def kjv(folder: Path) -> None:
             book = heading.group(1)
             if out:
                 out.close()
-            out = open(folder / f"{count:02d}_{book.replace(' ', '_')}.txt", "w",  # noqa: SIM115
-                       encoding="utf-8")
+            out = open(  # noqa: SIM115 (one file per book, closed at the next heading)
+                folder / f"{count:02d}_{book.replace(' ', '_')}.txt",
+                "w",
+                encoding="utf-8",
+            )
             count += 1
         if out:
             out.write(line)
@@ -50,8 +56,9 @@ def kjv(folder: Path) -> None:
 
 
 def sword(folder: Path, module: str, keys: str, by_chapter: bool) -> None:
-    raw = subprocess.run(["diatheke", "-b", module, "-k", keys], capture_output=True,
-                         check=False).stdout.decode("utf-8", "replace")
+    raw = subprocess.run(
+        ["diatheke", "-b", module, "-k", keys], capture_output=True, check=False
+    ).stdout.decode("utf-8", "replace")
     seen: set[str] = set()
     parts: dict[str, list[str]] = {}
     for line in raw.splitlines():

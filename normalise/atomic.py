@@ -54,8 +54,11 @@ class Claims:
         error, since its second rewrite would read the first one's result."""
         ident = identity(name) if ident is None else ident
         if unique and ident in self._inputs:
-            raise InputError(f"names the same file as {self._inputs[ident]} "
-                             "(each file can be rewritten in place only once)", file=name)
+            raise InputError(
+                f"names the same file as {self._inputs[ident]} "
+                "(each file can be rewritten in place only once)",
+                file=name,
+            )
         self._inputs.setdefault(ident, name)
 
     def output(self, name: str, role: str, ident: tuple | None = None) -> None:
@@ -63,8 +66,11 @@ class Claims:
         ident = identity(name) if ident is None else ident
         for kind, seen in (("input", self._inputs), ("output", self._outputs)):
             if ident in seen:
-                raise InputError(f"{role} names the same file as the {kind} {seen[ident]}; "
-                                 "it would be overwritten", file=name)
+                raise InputError(
+                    f"{role} names the same file as the {kind} {seen[ident]}; "
+                    "it would be overwritten",
+                    file=name,
+                )
         self._outputs[ident] = name
 
 
@@ -83,8 +89,11 @@ def check_target(path: str) -> str:
     if stat.S_ISDIR(st.st_mode):
         raise InputError("cannot write: is a directory", file=path)
     if not stat.S_ISREG(st.st_mode):
-        raise InputError("cannot write: not a regular file (a device, pipe or socket is "
-                         "never replaced; redirect standard output instead)", file=path)
+        raise InputError(
+            "cannot write: not a regular file (a device, pipe or socket is "
+            "never replaced; redirect standard output instead)",
+            file=path,
+        )
     return real
 
 
@@ -99,9 +108,9 @@ class AtomicFile:
         self.real = check_target(path)
         directory = os.path.dirname(self.real) or "."
         try:
-            fd, self.temp = tempfile.mkstemp(dir=directory,
-                                             prefix=f".{os.path.basename(self.real)}.",
-                                             suffix=".tmp")
+            fd, self.temp = tempfile.mkstemp(
+                dir=directory, prefix=f".{os.path.basename(self.real)}.", suffix=".tmp"
+            )
         except OSError as err:
             raise InputError(f"cannot write: {err.strerror}", file=path) from None
         self.stream: BinaryIO = os.fdopen(fd, "wb")

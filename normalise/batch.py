@@ -41,14 +41,20 @@ def _work(texts: list[str]) -> list[list[tuple]]:
     return [list(map(tuple, _WORKER.normalise(text).substitutions)) for text in texts]
 
 
-def normalise_batched(normaliser: Normaliser, texts: Iterable[str], jobs: int,
-                      batch_size: int = BATCH_SIZE, window: int = 2) -> Iterator[Result]:
+def normalise_batched(
+    normaliser: Normaliser,
+    texts: Iterable[str],
+    jobs: int,
+    batch_size: int = BATCH_SIZE,
+    window: int = 2,
+) -> Iterator[Result]:
     """One :class:`~normalise.Result` per text, in order, computed in ``jobs`` processes."""
     from .rewrite import Result
 
     iterator = iter(texts)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(normaliser,)) as executor:
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(normaliser,)
+    ) as executor:
         pending: deque = deque()
         try:
             while True:
@@ -69,7 +75,7 @@ def normalise_batched(normaliser: Normaliser, texts: Iterable[str], jobs: int,
 
 
 def _results(texts: list[str], future, result_type) -> Iterator[Result]:
-    for text, records in zip(texts, future.result()):
+    for text, records in zip(texts, future.result(), strict=False):
         if not records:
             yield result_type(text, [])
             continue

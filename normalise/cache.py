@@ -81,8 +81,14 @@ def cache_key(files: Iterable[Path], options: Any) -> str:
     return digest.hexdigest()
 
 
-def load_or_build(key: str, build: Callable[[], T], directory: Path | None = None, *,
-                  unchanged: Callable[[], bool] = lambda: True, kind: type | None = None) -> T:
+def load_or_build(
+    key: str,
+    build: Callable[[], T],
+    directory: Path | None = None,
+    *,
+    unchanged: Callable[[], bool] = lambda: True,
+    kind: type | None = None,
+) -> T:
     """The object cached under ``key``, or ``build()``'s result, which is then cached unless
     ``unchanged()`` says the inputs of the key changed during the build. With ``kind``, a
     cached object of another type is a miss.
@@ -183,12 +189,12 @@ def _load(directory: Path, path: Path) -> Any:
     data = _read_own(path)
     if secret is None or data is None or not data.startswith(_MAGIC):
         return None
-    tag, payload = data[len(_MAGIC):len(_MAGIC) + _TAG], data[len(_MAGIC) + _TAG:]
+    tag, payload = data[len(_MAGIC) : len(_MAGIC) + _TAG], data[len(_MAGIC) + _TAG :]
     if not hmac.compare_digest(tag, hmac.new(secret, payload, hashlib.sha256).digest()):
         return None
     try:
         return pickle.loads(payload)
-    except Exception:  # noqa: BLE001 - ours but from an incompatible build: a miss
+    except Exception:
         return None
 
 

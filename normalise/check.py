@@ -35,24 +35,62 @@ from .table import Entry, Problem, Table, TableSource, table_problems
 COMMON_WORDS = 30_000
 #: Words in that list only as the very name they spell (checked by hand): rewriting them is
 #: the point of their entry. Every addition needs the reason in a comment.
-SAME_NAME = frozenset({
-    "kiev",  # the city (Kyiv)
-    "odessa",  # the city (Odesa)
-    "koran", "qur'an", "quran",  # the book
-    "mohammed", "mohammad", "mohamed",  # the given name
-    "hussain",  # the given name (Hussein)
-    "khaled",  # the given name (Khalid)
-    "syed",  # the given name or title (Sayed)
-    "sheik",  # the title (sheikh)
-})
+SAME_NAME = frozenset(
+    {
+        "kiev",  # the city (Kyiv)
+        "odessa",  # the city (Odesa)
+        "koran",
+        "qur'an",
+        "quran",  # the book
+        "mohammed",
+        "mohammad",
+        "mohamed",  # the given name
+        "hussain",  # the given name (Hussein)
+        "khaled",  # the given name (Khalid)
+        "syed",  # the given name or title (Sayed)
+        "sheik",  # the title (sheikh)
+    }
+)
 #: Kinds that name a place, person or group: their canonical forms are capitalised.
 PROPER_NAME_KINDS = frozenset({"place", "person", "given-name", "people", "organisation"})
 #: Lower-case particles a proper name may start with (al-Qaeda, bin Laden, van Gogh).
-PARTICLES = frozenset({
-    "al", "el", "ul", "ud", "ad", "an", "ar", "as", "ash", "at", "az", "ath", "adh",
-    "bin", "ibn", "bint", "ben", "de", "del", "della", "der", "des", "di", "da", "du", "dos",
-    "das", "van", "von", "la", "le", "ter", "ten",
-})
+PARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "ul",
+        "ud",
+        "ad",
+        "an",
+        "ar",
+        "as",
+        "ash",
+        "at",
+        "az",
+        "ath",
+        "adh",
+        "bin",
+        "ibn",
+        "bint",
+        "ben",
+        "de",
+        "del",
+        "della",
+        "der",
+        "des",
+        "di",
+        "da",
+        "du",
+        "dos",
+        "das",
+        "van",
+        "von",
+        "la",
+        "le",
+        "ter",
+        "ten",
+    }
+)
 #: Kinds of finding that are notes: worth tidying, harmless to the output.
 NOTE_KINDS = frozenset({"redundant", "unused-keep", "shared-surname"})
 
@@ -73,10 +111,17 @@ def check_tables(sources: Sequence[TableSource]) -> list[Problem]:
     if problems:
         return problems
     normaliser = Normaliser(table=table, phonetic="off")
-    for finding in (english_words(entries), shadowed(normaliser), redundant(entries),
-                    unstable(normaliser), point_chains(entries), phonetic_conflicts(entries),
-                    casing(entries), unused_keep(table, normaliser),
-                    shared_surnames(entries)):
+    for finding in (
+        english_words(entries),
+        shadowed(normaliser),
+        redundant(entries),
+        unstable(normaliser),
+        point_chains(entries),
+        phonetic_conflicts(entries),
+        casing(entries),
+        unused_keep(table, normaliser),
+        shared_surnames(entries),
+    ):
         problems.extend(finding)
     order = {name: i for i, name in enumerate(table.sources)}
     return sorted(problems, key=lambda p: (order.get(p.file or "", -1), p.line or 0))
@@ -115,9 +160,14 @@ def wordless(entries: Iterable[Entry]) -> Iterator[Problem]:
     for entry in entries:
         for index, form, spelling in _spellings(entry):
             if not fold_form(spelling).strip():
-                yield _problem(entry, index, f"{_named(index, form, spelling)} of "
-                               f"'{entry.canonical}' has no letter or digit besides combining "
-                               "marks", "invalid")
+                yield _problem(
+                    entry,
+                    index,
+                    f"{_named(index, form, spelling)} of "
+                    f"'{entry.canonical}' has no letter or digit besides combining "
+                    "marks",
+                    "invalid",
+                )
 
 
 # --------------------------------------------------------------------------- english-word
@@ -146,11 +196,15 @@ def english_words(entries: Iterable[Entry]) -> Iterator[Problem]:
                 continue
             key = match_key(spelling)
             if key in common and key not in SAME_NAME:
-                yield _problem(entry, index, f"{_named(index, form, spelling)} of "
-                               f"'{entry.canonical}' is a common English word: ordinary text "
-                               f"with '{key}' would be rewritten (make the entry case_sensitive "
-                               "if only one casing is meant, or drop the variant)",
-                               "english-word")
+                yield _problem(
+                    entry,
+                    index,
+                    f"{_named(index, form, spelling)} of "
+                    f"'{entry.canonical}' is a common English word: ordinary text "
+                    f"with '{key}' would be rewritten (make the entry case_sensitive "
+                    "if only one casing is meant, or drop the variant)",
+                    "english-word",
+                )
 
 
 # --------------------------------------------------------------------------- shadowed
@@ -165,10 +219,18 @@ def shadowed(normaliser: Normaliser) -> Iterator[Problem]:
             found = normaliser.explain(spelling).entry
             if found is entry:
                 continue
-            why = ("the scanner never finds it as written" if found is None
-                   else f"it is always read as '{found.canonical}'")
-            yield _problem(entry, index, f"{_named(index, form, spelling)} of "
-                           f"'{entry.canonical}' can never be matched: {why}", "shadowed")
+            why = (
+                "the scanner never finds it as written"
+                if found is None
+                else f"it is always read as '{found.canonical}'"
+            )
+            yield _problem(
+                entry,
+                index,
+                f"{_named(index, form, spelling)} of "
+                f"'{entry.canonical}' can never be matched: {why}",
+                "shadowed",
+            )
 
 
 # --------------------------------------------------------------------------- redundant
@@ -183,9 +245,14 @@ def redundant(entries: Iterable[Entry]) -> Iterator[Problem]:
         for index, form in enumerate(entry.forms):
             key = match_key(form, entry.case_sensitive)
             if index and key in keys:
-                yield _problem(entry, index, f"variant '{form}' of '{entry.canonical}' matches "
-                               f"only what '{keys[key]}' matches already (it differs in "
-                               "diacritics, casing, apostrophes or separators)", "redundant")
+                yield _problem(
+                    entry,
+                    index,
+                    f"variant '{form}' of '{entry.canonical}' matches "
+                    f"only what '{keys[key]}' matches already (it differs in "
+                    "diacritics, casing, apostrophes or separators)",
+                    "redundant",
+                )
             for spelling in entry.spellings(form):
                 keys.setdefault(match_key(spelling, entry.case_sensitive), form)
 
@@ -204,21 +271,29 @@ def unstable(normaliser: Normaliser) -> Iterator[Problem]:
     differ."""
     entries = normaliser.table.entries
     starts = _canonical_starts(entries)
-    cases = [(entry, index, form, spelling, text) for entry in entries
-             for index, form, spelling in _spellings(entry)
-             for cased in _casings(spelling, entry)
-             for text in (cased, *_overlaps(entries, starts, cased))]
+    cases = [
+        (entry, index, form, spelling, text)
+        for entry in entries
+        for index, form, spelling in _spellings(entry)
+        for cased in _casings(spelling, entry)
+        for text in (cased, *_overlaps(entries, starts, cased))
+    ]
     # One text, a witness per line: no form spans a line break, so the lines are independent.
     once = normaliser.normalise("\n".join(text for *_, text in cases)).text
     twice = normaliser.normalise(once).text
     reported = set()
-    for case, first, second in zip(cases, once.split("\n"), twice.split("\n")):
+    for case, first, second in zip(cases, once.split("\n"), twice.split("\n"), strict=False):
         entry, index, form, spelling, text = case
         if first != second and (id(entry), index) not in reported:
             reported.add((id(entry), index))  # one witness per form is enough
-            yield _problem(entry, index, f"{_named(index, form, spelling)} of "
-                           f"'{entry.canonical}' is not stable: '{text}' becomes '{first}' "
-                           f"and, run again, '{second}'", "unstable")
+            yield _problem(
+                entry,
+                index,
+                f"{_named(index, form, spelling)} of "
+                f"'{entry.canonical}' is not stable: '{text}' becomes '{first}' "
+                f"and, run again, '{second}'",
+                "unstable",
+            )
 
 
 # --------------------------------------------------------------------------- point-chain
@@ -229,8 +304,12 @@ def point_chains(entries: Sequence[Entry]) -> Iterator[Problem]:
     not: at the end of a sentence the rewriter keeps the point ("Aaaaa."), and where that is a
     form of another entry, further passes take the text on to that entry, so the variant
     never reaches its own."""
-    owner = {match_key(spelling): entry for entry in entries if not entry.case_sensitive
-             for _, _, spelling in _spellings(entry)}
+    owner = {
+        match_key(spelling): entry
+        for entry in entries
+        if not entry.case_sensitive
+        for _, _, spelling in _spellings(entry)
+    }
     for entry in entries:
         if entry.case_sensitive or entry.canonical.endswith("."):
             continue
@@ -239,10 +318,14 @@ def point_chains(entries: Sequence[Entry]) -> Iterator[Problem]:
             continue
         for index, variant in enumerate(entry.variants, start=1):
             if variant.endswith("."):
-                yield _problem(entry, index, f"variant '{variant}' of '{entry.canonical}' "
-                               f"ends a sentence as '{entry.canonical}.', which is a form of "
-                               f"'{other.canonical}': the text goes on to that entry",
-                               "point-chain")
+                yield _problem(
+                    entry,
+                    index,
+                    f"variant '{variant}' of '{entry.canonical}' "
+                    f"ends a sentence as '{entry.canonical}.', which is a form of "
+                    f"'{other.canonical}': the text goes on to that entry",
+                    "point-chain",
+                )
 
 
 def _casings(spelling: str, entry: Entry) -> list[str]:
@@ -278,8 +361,10 @@ def _overlaps(entries: Sequence[Entry], starts: dict, spelling: str) -> Iterator
     for first, (start, _) in enumerate(words):
         for _, end in words[first:]:
             part = spelling[start:end]
-            for target, whole in (*starts.get((False, match_key(part)), ()),
-                                  *starts.get((True, match_key(part, True)), ())):
+            for target, whole in (
+                *starts.get((False, match_key(part)), ()),
+                *starts.get((True, match_key(part, True)), ()),
+            ):
                 rest = spelling[end:]
                 inside = whole and (start, end) != (0, len(spelling))
                 if inside or (start and end == words[-1][1]):
@@ -301,30 +386,41 @@ def phonetic_conflicts(entries: Sequence[Entry]) -> Iterator[Problem]:
         from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE, PhoneticMatcher
     except ImportError:
         return
-    names = [e for e in entries
-             if e.kind in PHONETIC_KINDS and not e.case_sensitive and e.phonetic]
+    names = [e for e in entries if e.kind in PHONETIC_KINDS and not e.case_sensitive and e.phonetic]
     chosen = {id(e) for e in names}
     protected = [f for e in entries if id(e) not in chosen for f in e.forms]
-    matcher = PhoneticMatcher([(e.canonical, e.forms) for e in names], protected=protected,
-                              min_score=DEFAULT_MIN_SCORE, margin=DEFAULT_MARGIN)
+    matcher = PhoneticMatcher(
+        [(e.canonical, e.forms) for e in names],
+        protected=protected,
+        min_score=DEFAULT_MIN_SCORE,
+        margin=DEFAULT_MARGIN,
+    )
     for entry in names:
         for index, form in enumerate(entry.forms):
-            others = [c for c in matcher.candidates(form, limit=len(names))
-                      if c.entry != entry.canonical and not c.part]
+            others = [
+                c
+                for c in matcher.candidates(form, limit=len(names))
+                if c.entry != entry.canonical and not c.part
+            ]
             if not others:
                 continue
-            own = max((matcher.similarity(form, f) for f in entry.forms if f != form),
-                      default=0.0)
+            own = max((matcher.similarity(form, f) for f in entry.forms if f != form), default=0.0)
             best = others[0]
             runner = max(own, others[1].score if len(others) > 1 else 0.0)
-            if (best.score >= matcher.min_score
-                    and best.score - runner >= matcher.margin_needed(best.score)):
+            if best.score >= matcher.min_score and best.score - runner >= matcher.margin_needed(
+                best.score
+            ):
                 role = "canonical form" if index == 0 else "variant"
-                yield _problem(entry, index, f"{role} '{form}' of '{entry.canonical}' sounds "
-                               f"like '{best.entry}' (via '{best.form}', score "
-                               f"{best.score:.2f}; its own entry's other forms score at most "
-                               f"{own:.2f}): left out of the table, it would be read as "
-                               f"'{best.entry}'", "phonetic-conflict")
+                yield _problem(
+                    entry,
+                    index,
+                    f"{role} '{form}' of '{entry.canonical}' sounds "
+                    f"like '{best.entry}' (via '{best.form}', score "
+                    f"{best.score:.2f}; its own entry's other forms score at most "
+                    f"{own:.2f}): left out of the table, it would be read as "
+                    f"'{best.entry}'",
+                    "phonetic-conflict",
+                )
 
 
 # --------------------------------------------------------------------------- casing
@@ -335,7 +431,7 @@ def _initial_case(form: str) -> str | None:
     (no cased letter: another script, or digits only)."""
     word = _FIRST_WORD.match(form)
     if word and word.group().lower() in PARTICLES and len(form) > word.end():
-        form = form[word.end():]
+        form = form[word.end() :]
     for char in form:
         if char.isupper():
             return "upper"
@@ -356,23 +452,38 @@ def casing(entries: Iterable[Entry]) -> Iterator[Problem]:
         word = word.group() if word else ""
         on_purpose = word[:1].islower() and any(c.isupper() for c in word)  # eBay, iPhone
         if entry.kind in PROPER_NAME_KINDS and head == "lower" and not on_purpose:
-            yield _problem(entry, 0, f"canonical form '{entry.canonical}' (kind {entry.kind}) "
-                           "starts in lower case: a name starts with a capital, after any "
-                           "particle (al-, bin, van ...)", "casing")
+            yield _problem(
+                entry,
+                0,
+                f"canonical form '{entry.canonical}' (kind {entry.kind}) "
+                "starts in lower case: a name starts with a capital, after any "
+                "particle (al-, bin, van ...)",
+                "casing",
+            )
             continue
         if entry.case_sensitive or on_purpose:
             continue  # the casing of each form is deliberate
         cases = [(i, v, _initial_case(v)) for i, v in enumerate(entry.variants, start=1)]
         cases = [(i, v, c) for i, v, c in cases if c is not None]
         if head == "lower" and cases and all(c == "upper" for *_, c in cases):
-            yield _problem(entry, 0, f"canonical form '{entry.canonical}' is in lower case "
-                           "but every variant is capitalised", "casing")
+            yield _problem(
+                entry,
+                0,
+                f"canonical form '{entry.canonical}' is in lower case "
+                "but every variant is capitalised",
+                "casing",
+            )
         elif entry.kind in PROPER_NAME_KINDS and head is not None:
             for index, variant, case in cases:
                 if case != head:
-                    yield _problem(entry, index, f"variant '{variant}' of "
-                                   f"'{entry.canonical}' starts in {case} case, its canonical "
-                                   f"form in {head} case", "casing")
+                    yield _problem(
+                        entry,
+                        index,
+                        f"variant '{variant}' of "
+                        f"'{entry.canonical}' starts in {case} case, its canonical "
+                        f"form in {head} case",
+                        "casing",
+                    )
 
 
 # --------------------------------------------------------------------------- keep
@@ -389,19 +500,33 @@ def unused_keep(table: Table, normaliser: Normaliser) -> Iterator[Problem]:
     except ImportError:
         pass
     else:
-        names = [(e.canonical, e.forms) for e in table.entries
-                 if e.kind in PHONETIC_KINDS and not e.case_sensitive]
-        protected = [f for e in table.entries
-                     if e.kind not in PHONETIC_KINDS or e.case_sensitive for f in e.forms]
-        matcher = PhoneticMatcher(names, protected=protected, min_score=DEFAULT_MIN_SCORE,
-                                  margin=DEFAULT_MARGIN)
+        names = [
+            (e.canonical, e.forms)
+            for e in table.entries
+            if e.kind in PHONETIC_KINDS and not e.case_sensitive
+        ]
+        protected = [
+            f
+            for e in table.entries
+            if e.kind not in PHONETIC_KINDS or e.case_sensitive
+            for f in e.forms
+        ]
+        matcher = PhoneticMatcher(
+            names, protected=protected, min_score=DEFAULT_MIN_SCORE, margin=DEFAULT_MARGIN
+        )
     for kept in table.keep:
         if normaliser._scanner.scan_overlapping(kept.form):
             continue
         if matcher is not None and any(
-                (d := matcher.decide(w)).winner is not None or d.reason.startswith("ambiguous")
-                for w in regex.findall(r"[\p{L}\p{M}'’ʼʻ]+", kept.form)):
+            (d := matcher.decide(w)).winner is not None or d.reason.startswith("ambiguous")
+            for w in regex.findall(r"[\p{L}\p{M}'’ʼʻ]+", kept.form)
+        ):
             continue
-        yield Problem(kept.file, kept.line, f"kept form '{kept.form}' is touched by no table "
-                      "form and no phonetic candidate: keeping it changes nothing", None,
-                      "unused-keep")
+        yield Problem(
+            kept.file,
+            kept.line,
+            f"kept form '{kept.form}' is touched by no table "
+            "form and no phonetic candidate: keeping it changes nothing",
+            None,
+            "unused-keep",
+        )

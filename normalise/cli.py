@@ -28,7 +28,13 @@ from .stream import Source, WorkerDied, make_executor, normalise_source, open_so
 from .textcodec import EncodingError, check_encoding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_PIPE, EXIT_TERMINATED = (
-    0, 1, 2, 130, 141, 143)
+    0,
+    1,
+    2,
+    130,
+    141,
+    143,
+)
 
 EXAMPLES = """\
 examples:
@@ -68,44 +74,90 @@ class _Parser(argparse.ArgumentParser):
 
 def _table_options(parser: argparse.ArgumentParser, phonetic: bool = True) -> None:
     group = parser.add_argument_group("tables and matching")
-    group.add_argument("--table", "-t", action="append", default=[], metavar="PATH",
-                       help="add a variant table: a YAML file or a bundled name (en-US, en-GB); "
-                            "repeatable, later tables may override earlier entries")
-    group.add_argument("--no-default-table", action="store_true",
-                       help="do not load the bundled default table")
-    group.add_argument("--no-cache", action="store_true",
-                       help="build the tables afresh, without reading or writing the cache of "
-                            "built tables ($NORMALISE_CACHE_DIR, default ~/.cache/normalise)")
+    group.add_argument(
+        "--table",
+        "-t",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="add a variant table: a YAML file or a bundled name (en-US, en-GB); "
+        "repeatable, later tables may override earlier entries",
+    )
+    group.add_argument(
+        "--no-default-table", action="store_true", help="do not load the bundled default table"
+    )
+    group.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build the tables afresh, without reading or writing the cache of "
+        "built tables ($NORMALISE_CACHE_DIR, default ~/.cache/normalise)",
+    )
     if phonetic:
-        group.add_argument("--phonetic", choices=PHONETIC_MODES, default="apply",
-                           help="phonetic matcher for spellings no table lists: off, suggest "
-                                "(log candidates, change nothing) or apply (default)")
-        group.add_argument("--min-score", type=_score, default=None, metavar="X",
-                           help="lowest phonetic score (0-1) that may rewrite a word "
-                                f"(default {DEFAULT_MIN_SCORE})")
-        group.add_argument("--margin", type=_score, default=None, metavar="X",
-                           help="how far (0-1) the best entry must beat the next one "
-                                f"(default {DEFAULT_MARGIN}; less when every other entry is "
-                                "far off)")
-        group.add_argument("--keep", action="append", default=[], metavar="WORD",
-                           help="a form never rewritten (by a table or the phonetic matcher); "
-                                "repeatable")
-        group.add_argument("--given-names", choices=("alone", "always"), default="alone",
-                           help="given names (kind given-name): rewritten only standing alone, "
-                                "not inside a full name (alone, default), or everywhere "
-                                "(always, for search-style folding)")
-        group.add_argument("--keep-file", action="append", default=[], metavar="PATH",
-                           help="a file of forms never rewritten, one per line ('#' starts a "
-                                "comment line); repeatable")
+        group.add_argument(
+            "--phonetic",
+            choices=PHONETIC_MODES,
+            default="apply",
+            help="phonetic matcher for spellings no table lists: off, suggest "
+            "(log candidates, change nothing) or apply (default)",
+        )
+        group.add_argument(
+            "--min-score",
+            type=_score,
+            default=None,
+            metavar="X",
+            help="lowest phonetic score (0-1) that may rewrite a word "
+            f"(default {DEFAULT_MIN_SCORE})",
+        )
+        group.add_argument(
+            "--margin",
+            type=_score,
+            default=None,
+            metavar="X",
+            help="how far (0-1) the best entry must beat the next one "
+            f"(default {DEFAULT_MARGIN}; less when every other entry is "
+            "far off)",
+        )
+        group.add_argument(
+            "--keep",
+            action="append",
+            default=[],
+            metavar="WORD",
+            help="a form never rewritten (by a table or the phonetic matcher); repeatable",
+        )
+        group.add_argument(
+            "--given-names",
+            choices=("alone", "always"),
+            default="alone",
+            help="given names (kind given-name): rewritten only standing alone, "
+            "not inside a full name (alone, default), or everywhere "
+            "(always, for search-style folding)",
+        )
+        group.add_argument(
+            "--keep-file",
+            action="append",
+            default=[],
+            metavar="PATH",
+            help="a file of forms never rewritten, one per line ('#' starts a "
+            "comment line); repeatable",
+        )
 
 
 def _progress_options(group) -> None:
     progress = group.add_mutually_exclusive_group()
-    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
-                          help="show a progress bar on standard error")
-    progress.add_argument("--no-progress", dest="progress", action="store_false",
-                          help="never show a progress bar (default: shown when standard "
-                               "error is a terminal and the input a file)")
+    progress.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="show a progress bar on standard error",
+    )
+    progress.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        help="never show a progress bar (default: shown when standard "
+        "error is a terminal and the input a file)",
+    )
 
 
 def _score(text: str) -> float:
@@ -137,32 +189,61 @@ def _positive(text: str) -> int:
 
 def filter_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="normalise", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES,
+        prog="normalise",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLES,
         description="Rewrite variant spellings of names and words to one canonical form, "
-                    "keeping every other byte, and log each substitution.")
-    parser.add_argument("files", nargs="*", metavar="FILE",
-                        help="input files ('-' is standard input; none: standard input)")
+        "keeping every other byte, and log each substitution.",
+    )
+    parser.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="input files ('-' is standard input; none: standard input)",
+    )
     parser.add_argument("--version", "-V", action="version", version=f"normalise {__version__}")
     out = parser.add_argument_group("output")
-    out.add_argument("-o", "--output", metavar="PATH",
-                     help="write the text to PATH (atomically) instead of standard output")
-    out.add_argument("--in-place", "-i", action="store_true",
-                     help="rewrite each FILE atomically (write beside it, then rename)")
-    out.add_argument("--backup", metavar="SUFFIX",
-                     help="with --in-place, keep the original as FILE+SUFFIX")
-    out.add_argument("--log", metavar="PATH",
-                     help="write the substitution log as JSON Lines to PATH ('-': standard "
-                          "error)")
-    out.add_argument("--diff", action="store_true",
-                     help="print a unified diff instead of the text")
-    out.add_argument("--stats", action="store_true",
-                     help="print a count of substitutions per entry to standard error")
-    out.add_argument("--encoding", type=_encoding, default="utf-8",
-                     help="input encoding; the output uses the same (default utf-8)")
+    out.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="write the text to PATH (atomically) instead of standard output",
+    )
+    out.add_argument(
+        "--in-place",
+        "-i",
+        action="store_true",
+        help="rewrite each FILE atomically (write beside it, then rename)",
+    )
+    out.add_argument(
+        "--backup", metavar="SUFFIX", help="with --in-place, keep the original as FILE+SUFFIX"
+    )
+    out.add_argument(
+        "--log",
+        metavar="PATH",
+        help="write the substitution log as JSON Lines to PATH ('-': standard error)",
+    )
+    out.add_argument("--diff", action="store_true", help="print a unified diff instead of the text")
+    out.add_argument(
+        "--stats",
+        action="store_true",
+        help="print a count of substitutions per entry to standard error",
+    )
+    out.add_argument(
+        "--encoding",
+        type=_encoding,
+        default="utf-8",
+        help="input encoding; the output uses the same (default utf-8)",
+    )
     run = parser.add_argument_group("running")
-    run.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
-                     help="normalise in N processes (chunks of large inputs; at most one "
-                          "per processor)")
+    run.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="normalise in N processes (chunks of large inputs; at most one per processor)",
+    )
     _progress_options(run)
     _table_options(parser)
     return parser
@@ -174,11 +255,15 @@ def _normaliser(args, phonetic: str | None = None) -> Normaliser:
     build = Normaliser if args.no_cache else Normaliser.cached
     keep = keep_sources(getattr(args, "keep", []), getattr(args, "keep_file", []))
     try:
-        return build(args.table, default_table=not args.no_default_table,
-                     phonetic=phonetic or getattr(args, "phonetic", "off"),
-                     min_score=getattr(args, "min_score", None),
-                     margin=getattr(args, "margin", None), keep=keep,
-                     given_names=getattr(args, "given_names", "alone"))
+        return build(
+            args.table,
+            default_table=not args.no_default_table,
+            phonetic=phonetic or getattr(args, "phonetic", "off"),
+            min_score=getattr(args, "min_score", None),
+            margin=getattr(args, "margin", None),
+            keep=keep,
+            given_names=getattr(args, "given_names", "alone"),
+        )
     except ValueError as err:  # a --keep word with no letter
         raise UsageError(f"--keep: {err}") from None
 
@@ -289,19 +374,32 @@ def run_filter(argv: Sequence[str]) -> int:
                     source = _tee(source, diff.old)
                 progress = _progress(args.progress, source, per_file)
                 stats = normalise_source(
-                    normaliser, source, write, encoding=args.encoding,
-                    log=log.write if log else None, executor=executor,
+                    normaliser,
+                    source,
+                    write,
+                    encoding=args.encoding,
+                    log=log.write if log else None,
+                    executor=executor,
                     on_bytes=progress.update if progress else None,
-                    flush=stdout.flush if stdout else None)
+                    flush=stdout.flush if stdout else None,
+                )
                 if stats.invalid_at is not None:
-                    _warn(f"{path}: invalid {args.encoding} at byte {stats.invalid_at}; "
-                          "undecodable bytes are passed through unchanged")
+                    _warn(
+                        f"{path}: invalid {args.encoding} at byte {stats.invalid_at}; "
+                        "undecodable bytes are passed through unchanged"
+                    )
                 if log is not None:
-                    log.write(summary_line(path, stats.records, stats.bytes_in,
-                                           stats.bytes_out, stats.encoding))
+                    log.write(
+                        summary_line(
+                            path, stats.records, stats.bytes_in, stats.bytes_out, stats.encoding
+                        )
+                    )
                 if args.diff:
-                    diff.write(text_sink.write if text_sink else stdout.write,
-                               diff_label(path), stats.encoding)
+                    diff.write(
+                        text_sink.write if text_sink else stdout.write,
+                        diff_label(path),
+                        stats.encoding,
+                    )
                 if target is not None:
                     target.commit(path + args.backup if args.backup is not None else None)
                 for entry, count in stats.counts.items():
@@ -384,8 +482,12 @@ class _Tee:
 
 
 def _tee(source: Source, copy: BinaryIO) -> Source:
-    return Source(source.name, _Tee(source.stream, copy), source.size,  # type: ignore[arg-type]
-                  source.interactive)
+    return Source(
+        source.name,
+        _Tee(source.stream, copy),
+        source.size,  # type: ignore[arg-type]
+        source.interactive,
+    )
 
 
 def _progress(wanted: bool | None, source: Source, stack: ExitStack):
@@ -400,8 +502,15 @@ def _bar(total: int | None, label: str, stack: ExitStack):
     """A progress bar in bytes on standard error, closed with ``stack``."""
     from tqdm import tqdm
 
-    bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc=label,
-               file=sys.stderr, leave=False)
+    bar = tqdm(
+        total=total,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        desc=label,
+        file=sys.stderr,
+        leave=False,
+    )
     stack.callback(bar.close)
     return bar
 
@@ -424,16 +533,31 @@ def _warn(message: str) -> None:
 
 
 def run_undo(argv: Sequence[str]) -> int:
-    parser = _Parser(prog="normalise undo",
-                     description="Rebuild the original text from a normalised text and its log.")
-    parser.add_argument("file", nargs="?", default="-", metavar="FILE",
-                        help="the normalised text ('-' or none: standard input)")
+    parser = _Parser(
+        prog="normalise undo",
+        description="Rebuild the original text from a normalised text and its log.",
+    )
+    parser.add_argument(
+        "file",
+        nargs="?",
+        default="-",
+        metavar="FILE",
+        help="the normalised text ('-' or none: standard input)",
+    )
     parser.add_argument("--log", required=True, metavar="LOG", help="the JSON Lines log")
-    parser.add_argument("--file", dest="select", metavar="NAME",
-                        help="use the records of input NAME (when the log covers several)")
+    parser.add_argument(
+        "--file",
+        dest="select",
+        metavar="NAME",
+        help="use the records of input NAME (when the log covers several)",
+    )
     parser.add_argument("-o", "--output", metavar="PATH", help="write to PATH atomically")
-    parser.add_argument("--encoding", type=_encoding, default=None,
-                        help="the text's encoding (default: the one the log names)")
+    parser.add_argument(
+        "--encoding",
+        type=_encoding,
+        default=None,
+        help="the text's encoding (default: the one the log names)",
+    )
     args = parser.parse_args(argv)
     _check_readable(args.file)
     _check_readable(args.log)
@@ -460,8 +584,9 @@ def run_undo(argv: Sequence[str]) -> int:
         source = _open(args.file, stack)
         data = source.stream.read()
         try:
-            original = undo_files(data, files, args.select,
-                                  None if args.file == "-" else args.file, args.encoding)
+            original = undo_files(
+                data, files, args.select, None if args.file == "-" else args.file, args.encoding
+            )
         except LogError as err:
             raise LogError(err.message, file=args.log, line=err.line) from None
         if args.output:
@@ -478,13 +603,17 @@ def run_undo(argv: Sequence[str]) -> int:
 
 
 def run_explain(argv: Sequence[str]) -> int:
-    parser = _Parser(prog="normalise explain",
-                     description="Say for each word what normalise would do, and why.")
+    parser = _Parser(
+        prog="normalise explain", description="Say for each word what normalise would do, and why."
+    )
     parser.add_argument("words", nargs="+", metavar="WORD")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--context", metavar="TEXT",
-                        help="explain each WORD at its first occurrence in TEXT, as the filter "
-                             "decides it there (default: the word standing alone)")
+    parser.add_argument(
+        "--context",
+        metavar="TEXT",
+        help="explain each WORD at its first occurrence in TEXT, as the filter "
+        "decides it there (default: the word standing alone)",
+    )
     _table_options(parser)
     args = parser.parse_args(argv)
     normaliser = _normaliser(args)
@@ -496,8 +625,11 @@ def run_explain(argv: Sequence[str]) -> int:
         if args.format == "json":
             print(json.dumps(_explanation_dict(info, normaliser), ensure_ascii=False))
             continue
-        arrow = f"{info.word} -> {info.result}" if info.result != info.word \
+        arrow = (
+            f"{info.word} -> {info.result}"
+            if info.result != info.word
             else f"{info.word}: unchanged"
+        )
         print(f"{arrow}: {info.reason}")
         if info.decision is not None:
             matcher = normaliser.matcher
@@ -508,15 +640,22 @@ def run_explain(argv: Sequence[str]) -> int:
 
 
 def _explanation_dict(info, normaliser: Normaliser) -> dict:
-    out = {"word": info.word, "result": info.result, "reason": info.reason,
-           "entry": info.entry.canonical if info.entry else None, "form": info.form,
-           "held": info.held}
+    out = {
+        "word": info.word,
+        "result": info.result,
+        "reason": info.reason,
+        "entry": info.entry.canonical if info.entry else None,
+        "form": info.form,
+        "held": info.held,
+    }
     if info.decision is not None:
         out["rule"] = "phonetic"
         out["threshold"] = normaliser.matcher.min_score
         out["margin"] = normaliser.matcher.margin
-        out["candidates"] = [{"entry": c.entry, "form": c.form, "score": round(c.score, 4)}
-                             for c in info.decision.candidates]
+        out["candidates"] = [
+            {"entry": c.entry, "form": c.form, "score": round(c.score, 4)}
+            for c in info.decision.candidates
+        ]
     elif info.entry is not None:
         out["rule"] = "table"
     return out
@@ -528,14 +667,23 @@ def _explanation_dict(info, normaliser: Normaliser) -> dict:
 def run_check(argv: Sequence[str]) -> int:
     from .check import check_tables, severity
 
-    parser = _Parser(prog="normalise check",
-                     description="Validate variant tables; report every problem with file and "
-                                 "line. Exit 0 when clean, 1 when anything is found.")
-    parser.add_argument("tables", nargs="*", metavar="TABLE",
-                        help="table files or bundled names (none: the default table)")
-    parser.add_argument("--with-default", action="store_true",
-                        help="check the tables together with the default table, as "
-                             "'normalise --table' would load them")
+    parser = _Parser(
+        prog="normalise check",
+        description="Validate variant tables; report every problem with file and "
+        "line. Exit 0 when clean, 1 when anything is found.",
+    )
+    parser.add_argument(
+        "tables",
+        nargs="*",
+        metavar="TABLE",
+        help="table files or bundled names (none: the default table)",
+    )
+    parser.add_argument(
+        "--with-default",
+        action="store_true",
+        help="check the tables together with the default table, as "
+        "'normalise --table' would load them",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     args = parser.parse_args(argv)
     tables = list(args.tables) or ["default"]
@@ -545,17 +693,31 @@ def run_check(argv: Sequence[str]) -> int:
     for problem in problems:
         level = severity(problem)
         if args.format == "json":
-            print(json.dumps({"file": problem.file, "line": problem.line, "entry": problem.entry,
-                              "kind": problem.kind, "severity": level,
-                              "message": problem.message}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "file": problem.file,
+                        "line": problem.line,
+                        "entry": problem.entry,
+                        "kind": problem.kind,
+                        "severity": level,
+                        "message": problem.message,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
             where = str(problem).removesuffix(problem.message)
             note = "note: " if level == "note" else ""
             print(f"{where}{note}{problem.message} [{problem.kind}]")
     if args.format == "text":
         label = ", ".join(tables)
-        print(f"{label}: {len(problems)} problem{'s' * (len(problems) != 1)}"
-              if problems else f"{label}: ok", file=sys.stderr)
+        print(
+            f"{label}: {len(problems)} problem{'s' * (len(problems) != 1)}"
+            if problems
+            else f"{label}: ok",
+            file=sys.stderr,
+        )
     if any(p.kind == "unreadable" for p in problems):
         return EXIT_ERROR  # a table that cannot be read is an input error, not a finding
     return EXIT_FINDINGS if problems else EXIT_OK
@@ -579,22 +741,47 @@ def run_suggest(argv: Sequence[str]) -> int:
     parser = _Parser(
         prog="normalise suggest",
         description="Propose table entries from a corpus: spellings in no table that are "
-                    "variants of one another, and new variants of existing entries.")
-    parser.add_argument("inputs", nargs="*", metavar="PATH",
-                        help="files or directories (read recursively); '-' or none: standard "
-                             "input")
-    parser.add_argument("--glob", default=DEFAULT_GLOB, metavar="PATTERN",
-                        help=f"file names to read in directories (default {DEFAULT_GLOB!r})")
-    parser.add_argument("--format", choices=tuple(FORMATTERS), default="text",
-                        help="text report (default), yaml table or json")
-    parser.add_argument("--min-count", type=_positive, default=DEFAULT_MIN_COUNT,
-                        metavar="N", help="fewest occurrences of a proposal (default "
-                                          f"{DEFAULT_MIN_COUNT})")
-    parser.add_argument("--min-docs", type=_positive, default=DEFAULT_MIN_DOCS,
-                        metavar="N", help="fewest documents a proposal occurs in (default "
-                                          f"{DEFAULT_MIN_DOCS})")
-    parser.add_argument("--limit", type=_positive, default=DEFAULT_LIMIT, metavar="N",
-                        help=f"most proposals of each sort (default {DEFAULT_LIMIT})")
+        "variants of one another, and new variants of existing entries.",
+    )
+    parser.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="PATH",
+        help="files or directories (read recursively); '-' or none: standard input",
+    )
+    parser.add_argument(
+        "--glob",
+        default=DEFAULT_GLOB,
+        metavar="PATTERN",
+        help=f"file names to read in directories (default {DEFAULT_GLOB!r})",
+    )
+    parser.add_argument(
+        "--format",
+        choices=tuple(FORMATTERS),
+        default="text",
+        help="text report (default), yaml table or json",
+    )
+    parser.add_argument(
+        "--min-count",
+        type=_positive,
+        default=DEFAULT_MIN_COUNT,
+        metavar="N",
+        help=f"fewest occurrences of a proposal (default {DEFAULT_MIN_COUNT})",
+    )
+    parser.add_argument(
+        "--min-docs",
+        type=_positive,
+        default=DEFAULT_MIN_DOCS,
+        metavar="N",
+        help=f"fewest documents a proposal occurs in (default {DEFAULT_MIN_DOCS})",
+    )
+    parser.add_argument(
+        "--limit",
+        type=_positive,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"most proposals of each sort (default {DEFAULT_LIMIT})",
+    )
     parser.add_argument("--encoding", type=_encoding, default="utf-8")
     _progress_options(parser)
     _table_options(parser, phonetic=False)
@@ -609,10 +796,10 @@ def run_suggest(argv: Sequence[str]) -> int:
         for path in paths:
             with ExitStack() as per_file:
                 source = _open(path, per_file)
-                discovery.add_source(source, args.encoding,
-                                     bar.update if bar is not None else None)
-    suggestions = discovery.result(min_count=args.min_count, min_docs=args.min_docs,
-                                   limit=args.limit)
+                discovery.add_source(source, args.encoding, bar.update if bar is not None else None)
+    suggestions = discovery.result(
+        min_count=args.min_count, min_docs=args.min_docs, limit=args.limit
+    )
     text = FORMATTERS[args.format](suggestions)
     stdout = _Stdout(hint="")
     stdout.write(text.encode("utf-8", "backslashreplace"))
@@ -635,8 +822,10 @@ def run_dask(argv: Sequence[str]) -> int:
     try:
         from .dask import run_dask as run
     except ImportError as err:
-        raise UsageError(f"'normalise dask' needs the dask extra ({err.name} is missing): "
-                         "pip install 'normalise[dask]'") from None
+        raise UsageError(
+            f"'normalise dask' needs the dask extra ({err.name} is missing): "
+            "pip install 'normalise[dask]'"
+        ) from None
     return run(argv)
 
 
@@ -676,16 +865,25 @@ def run_help(argv: Sequence[str]) -> int:
     """``normalise help [COMMAND]``: the help of the filter or of a command."""
     commands = {name: run for name, run in COMMANDS.items() if name != "help"}
     if len(argv) > 1 or (argv and argv[0] not in commands):
-        raise UsageError(f"help: no such command: {' '.join(argv)} "
-                         f"(commands: {', '.join(commands)})")
+        raise UsageError(
+            f"help: no such command: {' '.join(argv)} (commands: {', '.join(commands)})"
+        )
     return commands[argv[0]](["--help"]) if argv else run_filter(["--help"])
 
 
 #: The sub-commands, by the name that selects them; anything else is the filter's argument.
 COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
-    "undo": run_undo, "explain": run_explain, "check": run_check,
-    "suggest": run_suggest, "dask": run_dask, "review": run_review, "report": run_report,
-    "import": run_import, "export": run_export, "help": run_help}
+    "undo": run_undo,
+    "explain": run_explain,
+    "check": run_check,
+    "suggest": run_suggest,
+    "dask": run_dask,
+    "review": run_review,
+    "report": run_report,
+    "import": run_import,
+    "export": run_export,
+    "help": run_help,
+}
 
 
 # ---------------------------------------------------------------- main
@@ -696,10 +894,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        if argv and argv[0] in COMMANDS:
-            status = COMMANDS[argv[0]](argv[1:])
-        else:
-            status = run_filter(argv)
+        status = COMMANDS[argv[0]](argv[1:]) if argv and argv[0] in COMMANDS else run_filter(argv)
     except UsageError as err:
         print(f"normalise: {err}", file=sys.stderr)
         status = EXIT_ERROR

@@ -62,10 +62,10 @@ def _token(normaliser: Normaliser) -> str:
 class Job:
     """One input file and where its output goes."""
 
-    source: str   # the path as given, as the log names it (as the command would)
-    target: str   # the output file, as given
+    source: str  # the path as given, as the log names it (as the command would)
+    target: str  # the output file, as given
     size: int
-    path: str     # absolute paths, for workers (whose working directory is their own)
+    path: str  # absolute paths, for workers (whose working directory is their own)
     target_path: str
 
 
@@ -78,8 +78,11 @@ def expand(inputs: Sequence[str], out_dir: str, pattern: str = "*.txt") -> list[
     seen: dict[str, str] = {}
     for item in inputs:
         if os.path.isdir(item):
-            found = sorted(p for p in glob.glob(os.path.join(item, "**", pattern), recursive=True)
-                           if os.path.isfile(p))
+            found = sorted(
+                p
+                for p in glob.glob(os.path.join(item, "**", pattern), recursive=True)
+                if os.path.isfile(p)
+            )
             pairs = [(p, os.path.relpath(p, item)) for p in found]
         elif os.path.isfile(item):
             pairs = [(item, os.path.basename(item))]
@@ -94,8 +97,7 @@ def expand(inputs: Sequence[str], out_dir: str, pattern: str = "*.txt") -> list[
             target = os.path.join(out_dir, relative)
             key = os.path.abspath(target)
             if key in seen:
-                raise InputError(f"would be written to {target}, as {seen[key]} is",
-                                 file=path)
+                raise InputError(f"would be written to {target}, as {seen[key]} is", file=path)
             if os.path.samefile(path, key) if os.path.exists(key) else False:
                 raise InputError("the output would overwrite the input", file=path)
             seen[key] = path
@@ -119,8 +121,9 @@ def tasks(jobs: Sequence[Job], workers: int) -> list[list[Job]]:
     return groups
 
 
-def normalise_file(normaliser: Normaliser, job: Job, encoding: str = "utf-8",
-                   log: bool = True) -> tuple[bytes, dict[str, int], int | None]:
+def normalise_file(
+    normaliser: Normaliser, job: Job, encoding: str = "utf-8", log: bool = True
+) -> tuple[bytes, dict[str, int], int | None]:
     """Normalise one file to its target (written beside it by the filter's own atomic writer,
     then renamed into place, with the mode a new file gets under the umask): the log lines
     (bytes), substitutions per entry, and the byte offset of the first undecodable byte (None
@@ -140,12 +143,15 @@ def normalise_file(normaliser: Normaliser, job: Job, encoding: str = "utf-8",
             raise InputError(f"cannot read: {err.strerror}", file=job.source) from None
         source.name = job.source
         with source.stream:
-            stats: FileStats = _normalise_source(normaliser, source, sink.write,
-                                                 encoding=encoding,
-                                                 log=lines.append if log else None)
+            stats: FileStats = _normalise_source(
+                normaliser, source, sink.write, encoding=encoding, log=lines.append if log else None
+            )
         if log:  # the summary line that closes each input's records, as the filter writes it
-            lines.append(summary_line(job.source, stats.records, stats.bytes_in,
-                                      stats.bytes_out, stats.encoding))
+            lines.append(
+                summary_line(
+                    job.source, stats.records, stats.bytes_in, stats.bytes_out, stats.encoding
+                )
+            )
         sink.commit()
     except BaseException:
         sink.discard()
@@ -168,10 +174,19 @@ class CorpusResult:
     invalid: dict[str, int]
 
 
-def run_corpus(inputs: Sequence[str], out_dir: str, normaliser: Normaliser, *,
-               client=None, scheduler: str | None = None, workers: int = 2,
-               pattern: str = "*.txt", encoding: str = "utf-8", log: bool = True,
-               progress: bool = False) -> CorpusResult:
+def run_corpus(
+    inputs: Sequence[str],
+    out_dir: str,
+    normaliser: Normaliser,
+    *,
+    client=None,
+    scheduler: str | None = None,
+    workers: int = 2,
+    pattern: str = "*.txt",
+    encoding: str = "utf-8",
+    log: bool = True,
+    progress: bool = False,
+) -> CorpusResult:
     """Normalise the files of ``inputs`` (see :func:`expand`) into ``out_dir`` on a Dask
     cluster: ``client`` if given, else the scheduler at ``scheduler``, else a LocalCluster
     of ``workers`` processes (one thread each) started for the run."""
@@ -183,14 +198,22 @@ def run_corpus(inputs: Sequence[str], out_dir: str, normaliser: Normaliser, *,
             if scheduler is not None:
                 client = stack.enter_context(Client(scheduler))
             else:
-                cluster = stack.enter_context(LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True,
-                    dashboard_address=":0", silence_logs=logging.CRITICAL))
+                cluster = stack.enter_context(
+                    LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=":0",
+                        silence_logs=logging.CRITICAL,
+                    )
+                )
                 client = stack.enter_context(Client(cluster))
         count = max(1, len(client.nthreads()))
         shared = client.scatter(normaliser, broadcast=True)
-        futures = [client.submit(_normalise_files, shared, group, encoding, log, pure=False)
-                   for group in tasks(jobs, count)]
+        futures = [
+            client.submit(_normalise_files, shared, group, encoding, log, pure=False)
+            for group in tasks(jobs, count)
+        ]
         try:
             if progress:
                 from distributed import progress as dask_progress
@@ -203,7 +226,7 @@ def run_corpus(inputs: Sequence[str], out_dir: str, normaliser: Normaliser, *,
             raise
     counts: dict[str, int] = {}
     invalid: dict[str, int] = {}
-    for job, (_, file_counts, invalid_at) in zip(jobs, done):
+    for job, (_, file_counts, invalid_at) in zip(jobs, done, strict=False):
         for entry, n in file_counts.items():
             counts[entry] = counts.get(entry, 0) + n
         if invalid_at is not None:
@@ -219,8 +242,9 @@ def _texts(texts: Iterable[str], normaliser: Normaliser, records: bool):
     return [r.to_dict() if records else r.text for r in results]
 
 
-def normalise_bag(bag: dask.bag.Bag, normaliser: Normaliser, *, records: bool = False
-                  ) -> dask.bag.Bag:
+def normalise_bag(
+    bag: dask.bag.Bag, normaliser: Normaliser, *, records: bool = False
+) -> dask.bag.Bag:
     """A bag of normalised texts, in the same order; with ``records=True`` a bag of
     :meth:`~normalise.Result.to_dict` dicts (``text`` and ``substitutions``)."""
     return bag.map_partitions(_texts, normaliser, records)
@@ -238,8 +262,9 @@ def _column_records(series: pd.Series, normaliser: Normaliser) -> pd.DataFrame:
     return npd.normalise(series, normaliser, records=True)[1]
 
 
-def normalise_column(frame: dask.dataframe.DataFrame, column: str, normaliser: Normaliser, *,
-                     records: bool = False):
+def normalise_column(
+    frame: dask.dataframe.DataFrame, column: str, normaliser: Normaliser, *, records: bool = False
+):
     """The column's normalised texts as a Dask Series (same index and partitions; missing
     values kept); with ``records=True`` a Dask DataFrame of substitution records whose first
     column holds the row's index label (see :mod:`normalise.pandas`)."""
@@ -263,26 +288,58 @@ def parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="normalise dask",
         description="Normalise a corpus of files on a Dask cluster (a LocalCluster unless "
-                    "--scheduler is given); each output and the log are byte for byte what "
-                    "the filter writes.")
-    parser.add_argument("inputs", nargs="+", metavar="PATH",
-                        help="files, directories (read recursively) or glob patterns")
-    parser.add_argument("--out-dir", "-O", required=True, metavar="DIR",
-                        help="where the normalised files go (same relative paths)")
-    parser.add_argument("--log", metavar="PATH",
-                        help="write the substitution log of every file, in order, as JSON "
-                             "Lines to PATH (atomically)")
-    parser.add_argument("--glob", default="*.txt", metavar="PATTERN",
-                        help="file names read inside directories (default *.txt)")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="the Dask scheduler to use (tcp://host:8786); default: a "
-                             "LocalCluster started for the run")
-    parser.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, metavar="N",
-                        help="worker processes of the LocalCluster (default: every core)")
-    parser.add_argument("--encoding", type=_encoding, default="utf-8",
-                        help="input encoding; the output uses the same (default utf-8)")
-    parser.add_argument("--stats", action="store_true",
-                        help="print a count of substitutions per entry to standard error")
+        "--scheduler is given); each output and the log are byte for byte what "
+        "the filter writes.",
+    )
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="PATH",
+        help="files, directories (read recursively) or glob patterns",
+    )
+    parser.add_argument(
+        "--out-dir",
+        "-O",
+        required=True,
+        metavar="DIR",
+        help="where the normalised files go (same relative paths)",
+    )
+    parser.add_argument(
+        "--log",
+        metavar="PATH",
+        help="write the substitution log of every file, in order, as JSON "
+        "Lines to PATH (atomically)",
+    )
+    parser.add_argument(
+        "--glob",
+        default="*.txt",
+        metavar="PATTERN",
+        help="file names read inside directories (default *.txt)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="the Dask scheduler to use (tcp://host:8786); default: a "
+        "LocalCluster started for the run",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="worker processes of the LocalCluster (default: every core)",
+    )
+    parser.add_argument(
+        "--encoding",
+        type=_encoding,
+        default="utf-8",
+        help="input encoding; the output uses the same (default utf-8)",
+    )
+    parser.add_argument(
+        "--stats",
+        action="store_true",
+        help="print a count of substitutions per entry to standard error",
+    )
     _progress_options(parser)
     _table_options(parser)
     return parser
@@ -300,9 +357,17 @@ def run_dask(argv: Sequence[str]) -> int:
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     sink = AtomicFile(args.log) if args.log else None  # errors name the log
     try:
-        result = run_corpus(args.inputs, args.out_dir, normaliser, scheduler=args.scheduler,
-                            workers=args.workers, pattern=args.glob, encoding=args.encoding,
-                            log=sink is not None, progress=progress)
+        result = run_corpus(
+            args.inputs,
+            args.out_dir,
+            normaliser,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            pattern=args.glob,
+            encoding=args.encoding,
+            log=sink is not None,
+            progress=progress,
+        )
         if sink is not None:
             sink.write(result.log)
             sink.commit()
@@ -311,8 +376,10 @@ def run_dask(argv: Sequence[str]) -> int:
         if sink is not None:
             sink.discard()
     for name, offset in result.invalid.items():
-        _warn(f"{name}: invalid {args.encoding} at byte {offset}; "
-              "undecodable bytes are passed through unchanged")
+        _warn(
+            f"{name}: invalid {args.encoding} at byte {offset}; "
+            "undecodable bytes are passed through unchanged"
+        )
     if args.stats:
         _print_stats(result.counts)
     return 0

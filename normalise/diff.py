@@ -66,7 +66,8 @@ class _Hunk:
         self.old_start, self.new_start = old_start, new_start
         self.old_count = self.new_count = 0
         self.body = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by write_to
-            max_size=_SPOOL, mode="w+", encoding="utf-8", errors="surrogatepass", newline="")
+            max_size=_SPOOL, mode="w+", encoding="utf-8", errors="surrogatepass", newline=""
+        )
         self.removed: list[str] = []
         self.added: list[str] = []
         for line in context:
@@ -102,8 +103,10 @@ class _Hunk:
 
     def write_to(self, emit: Callable[[str], None]) -> None:
         self._close_run()
-        emit(f"@@ -{_range(self.old_start, self.old_count)} "
-             f"+{_range(self.new_start, self.new_count)} @@\n")
+        emit(
+            f"@@ -{_range(self.old_start, self.old_count)} "
+            f"+{_range(self.new_start, self.new_count)} @@\n"
+        )
         self.body.seek(0)
         while True:
             block = self.body.read(1 << 16)
@@ -120,15 +123,15 @@ def _range(start: int, count: int) -> str:
 
 
 def _hunks(old: Iterator[str], new: Iterator[str], n: int = CONTEXT) -> Iterator[_Hunk]:
-    before: deque[str] = deque(maxlen=n)   # equal lines before the next change
-    after: list[str] = []                  # equal lines since the last change of the hunk
+    before: deque[str] = deque(maxlen=n)  # equal lines before the next change
+    after: list[str] = []  # equal lines since the last change of the hunk
     hunk: _Hunk | None = None
     old_no = new_no = 0
     for a, b in zip_longest(old, new):
         if a == b:
             if hunk is not None:
                 after.append(a)
-                if len(after) > 2 * n:     # the hunk ends: n lines of context after it
+                if len(after) > 2 * n:  # the hunk ends: n lines of context after it
                     for line in after[:n]:
                         hunk.equal(line)
                     yield hunk

@@ -9,8 +9,14 @@ from __future__ import annotations
 class NormaliseError(Exception):
     """Base of every error normalise raises on bad input; prints as ``file:line: message``."""
 
-    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.file = file

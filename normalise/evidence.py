@@ -62,61 +62,300 @@ GIVEN_NAME_POLICIES = ("alone", "always")
 #: record), and what the note says.
 HELD_REASONS = {
     "no-evidence": f"no place, person, people or organisation of the table within "
-                   f"{EVIDENCE_WINDOW} characters in its paragraph",
+    f"{EVIDENCE_WINDOW} characters in its paragraph",
     "name-part": "a word of a longer name (a capitalised name word beside it)",
-    "proper-name-to-term": "a capitalised word is a proper name, not the lower-case common "
-                           "term",
+    "proper-name-to-term": "a capitalised word is a proper name, not the lower-case common term",
     "given-name": "a given name is its bearer's own spelling: only the table's listed "
-                  "spellings are rewritten (--given-names always: every spelling)",
+    "spellings are rewritten (--given-names always: every spelling)",
     "own-entry": "a term or people's name needs its own entry nearby as evidence",
     "short-name": f"a name of at most {SHORT_NAME_CONSONANTS} consonants needs a score of "
-                  f"{SHORT_NAME_SCORE}",
+    f"{SHORT_NAME_SCORE}",
     "foreign-letters": "a letter no romanisation of the table's languages writes: a name "
-                       "of another language",
+    "of another language",
     "foreign-spelling": "a letter sequence no romanisation of the table's languages writes "
-                        "(other_languages.spellings), and the entry has none: that "
-                        "orthography's own name",
+    "(other_languages.spellings), and the entry has none: that "
+    "orthography's own name",
     "foreign-word": "a word of another language (wordfreq) with only a fair score: that "
-                    "language's own word or name",
+    "language's own word or name",
     # table hits left as written (explain only: no record is logged for them)
     "kept": "a kept form, or a spelling mentioned as a spelling: never rewritten",
     "mention": "a spelling mentioned as a spelling ('A or X', both forms of one entry)",
     "full-name": "a given name inside a full name: that person's own spelling",
 }
 
-_PARAGRAPH_BREAK = regex.compile(r"(?:\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])[ \t]*"
-                                 r"(?:\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])|\u2029")
+_PARAGRAPH_BREAK = regex.compile(
+    r"(?:\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])[ \t]*"
+    r"(?:\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])|\u2029"
+)
 #: A word right before a position (one space or hyphen between) or right after one.
 _WORD_BEFORE = regex.compile(r"([\p{L}\p{M}'’ʼʻ.]+)[ \-\u00a0]$")
 _WORD_AFTER = regex.compile(r"[ \-\u00a0]([\p{L}\p{M}'’ʼʻ]+)")
 #: Particles that continue a personal name (Mohammed bin Salman, Ali al-Sistani).
-NAME_PARTICLES = frozenset({
-    "bin", "ibn", "bint", "ben", "al", "el", "ul", "ud", "ad", "ar", "as", "ash", "at", "az",
-    "abu", "abd", "abdul", "van", "von", "de", "da", "di", "del", "der", "dos", "das", "le",
-    "la"})
+NAME_PARTICLES = frozenset(
+    {
+        "bin",
+        "ibn",
+        "bint",
+        "ben",
+        "al",
+        "el",
+        "ul",
+        "ud",
+        "ad",
+        "ar",
+        "as",
+        "ash",
+        "at",
+        "az",
+        "abu",
+        "abd",
+        "abdul",
+        "van",
+        "von",
+        "de",
+        "da",
+        "di",
+        "del",
+        "der",
+        "dos",
+        "das",
+        "le",
+        "la",
+    }
+)
 #: Capitalised words beside a name that do not make a longer name of it: titles, generic
 #: words of names, days and months.
-NOT_NAME_WORDS = frozenset("""
-    mr mr. mrs mrs. ms ms. dr dr. prof prof. sir lord lady dame saint st st. mx
-    president vice prime minister ministers secretary general gen gen. colonel col col.
-    captain capt capt. major lieutenant lt lt. sergeant sgt commander admiral marshal
-    governor senator judge justice chief deputy ambassador envoy mayor spokesman spokeswoman
-    king queen prince princess crown emir amir sultan shah sheikh sheik shaikh imam mullah
-    mulla maulvi mawlawi maulana mufti ayatollah hojatoleslam grand hajji haji hajj sayyid
-    sayed syed seyed prophet caliph pope bishop archbishop father brother sister uncle aunt
-    mother son daughter wife husband commander-in-chief warlord kandahari
-    province provinces city town village district districts county region state states
-    river valley mountains mountain mount lake sea gulf bay island islands desert plain
-    airport airfield base camp road street highway bridge dam pass gate square market
-    bazaar mosque shrine university college school hospital prison palace fort castle
-    tower park border front movement party army brigade division corps council committee
-    ministry government republic kingdom emirate emirates caliphate network group union
-    north south east west northern southern eastern western central upper lower greater
-    new old
-    monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december
-    the a an and or but of in on at to for from with by as into near after before during
-    said says told""".split())  # noqa: SIM905 - a word list reads better as text
+NOT_NAME_WORDS = frozenset(
+    [
+        "mr",
+        "mr.",
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "dr",
+        "dr.",
+        "prof",
+        "prof.",
+        "sir",
+        "lord",
+        "lady",
+        "dame",
+        "saint",
+        "st",
+        "st.",
+        "mx",
+        "president",
+        "vice",
+        "prime",
+        "minister",
+        "ministers",
+        "secretary",
+        "general",
+        "gen",
+        "gen.",
+        "colonel",
+        "col",
+        "col.",
+        "captain",
+        "capt",
+        "capt.",
+        "major",
+        "lieutenant",
+        "lt",
+        "lt.",
+        "sergeant",
+        "sgt",
+        "commander",
+        "admiral",
+        "marshal",
+        "governor",
+        "senator",
+        "judge",
+        "justice",
+        "chief",
+        "deputy",
+        "ambassador",
+        "envoy",
+        "mayor",
+        "spokesman",
+        "spokeswoman",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "crown",
+        "emir",
+        "amir",
+        "sultan",
+        "shah",
+        "sheikh",
+        "sheik",
+        "shaikh",
+        "imam",
+        "mullah",
+        "mulla",
+        "maulvi",
+        "mawlawi",
+        "maulana",
+        "mufti",
+        "ayatollah",
+        "hojatoleslam",
+        "grand",
+        "hajji",
+        "haji",
+        "hajj",
+        "sayyid",
+        "sayed",
+        "syed",
+        "seyed",
+        "prophet",
+        "caliph",
+        "pope",
+        "bishop",
+        "archbishop",
+        "father",
+        "brother",
+        "sister",
+        "uncle",
+        "aunt",
+        "mother",
+        "son",
+        "daughter",
+        "wife",
+        "husband",
+        "commander-in-chief",
+        "warlord",
+        "kandahari",
+        "province",
+        "provinces",
+        "city",
+        "town",
+        "village",
+        "district",
+        "districts",
+        "county",
+        "region",
+        "state",
+        "states",
+        "river",
+        "valley",
+        "mountains",
+        "mountain",
+        "mount",
+        "lake",
+        "sea",
+        "gulf",
+        "bay",
+        "island",
+        "islands",
+        "desert",
+        "plain",
+        "airport",
+        "airfield",
+        "base",
+        "camp",
+        "road",
+        "street",
+        "highway",
+        "bridge",
+        "dam",
+        "pass",
+        "gate",
+        "square",
+        "market",
+        "bazaar",
+        "mosque",
+        "shrine",
+        "university",
+        "college",
+        "school",
+        "hospital",
+        "prison",
+        "palace",
+        "fort",
+        "castle",
+        "tower",
+        "park",
+        "border",
+        "front",
+        "movement",
+        "party",
+        "army",
+        "brigade",
+        "division",
+        "corps",
+        "council",
+        "committee",
+        "ministry",
+        "government",
+        "republic",
+        "kingdom",
+        "emirate",
+        "emirates",
+        "caliphate",
+        "network",
+        "group",
+        "union",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "upper",
+        "lower",
+        "greater",
+        "new",
+        "old",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "with",
+        "by",
+        "as",
+        "into",
+        "near",
+        "after",
+        "before",
+        "during",
+        "said",
+        "says",
+        "told",
+    ]
+)
 
 _CAPITAL = regex.compile(r"\p{Lu}")
 #: A word opening a sentence at least this frequent in English (Yesterday, Meanwhile) is read
@@ -186,8 +425,9 @@ def _word_filter(languages: tuple[str, ...]) -> bytes:
 
     from . import cache
 
-    key = cache.cache_key([], ("other-language words", languages, WORD_FILTER_BITS,
-                               metadata.version("wordfreq")))
+    key = cache.cache_key(
+        [], ("other-language words", languages, WORD_FILTER_BITS, metadata.version("wordfreq"))
+    )
     return cache.load_or_build(key, lambda: _build_word_filter(languages), kind=bytes)
 
 
@@ -229,14 +469,18 @@ def foreign_spelling(token: str, canonical: str, score: float, rules) -> str | N
     language's own (Cafra is not Kufra), unless the entry itself is spelt so (Jacobabad)."""
     word, target = token.lower(), canonical.lower()
     for name, pattern, needed in rules:
-        if pattern.search(word) and not pattern.search(target) and \
-                (needed is None or score < needed):
+        if (
+            pattern.search(word)
+            and not pattern.search(target)
+            and (needed is None or score < needed)
+        ):
             return name
     return None
 
 
-def paragraph_window(text: str, start: int, end: int, window: int = EVIDENCE_WINDOW
-                     ) -> tuple[int, int]:
+def paragraph_window(
+    text: str, start: int, end: int, window: int = EVIDENCE_WINDOW
+) -> tuple[int, int]:
     """The span around ``[start, end)`` where evidence counts: ``window`` characters either
     side, cut at the nearest paragraph break (a blank line) on each side."""
     low, high = max(0, start - window), min(len(text), end + window)
@@ -276,8 +520,7 @@ def _is_name_word(word: str, sentence_start: bool, english_zipf, caps: bool = Fa
     return not (sentence_start and english_zipf(word) >= OPENING_WORD_ZIPF)
 
 
-def name_neighbour(text: str, start: int, end: int, english_zipf,
-                   sentence_initial) -> str | None:
+def name_neighbour(text: str, start: int, end: int, english_zipf, sentence_initial) -> str | None:
     """The name word right beside ``text[start:end]`` that makes it part of a longer name
     (one space or hyphen between, same line), or None."""
     caps = text[start:end].isupper()
@@ -285,7 +528,8 @@ def name_neighbour(text: str, start: int, end: int, english_zipf,
     if before is not None and not before.group(1).endswith("."):
         word = before.group(1)
         if word.lower() in NAME_PARTICLES or _is_name_word(
-                word, sentence_initial(text, before.start(1)), english_zipf, caps):
+            word, sentence_initial(text, before.start(1)), english_zipf, caps
+        ):
             return word
     after = _WORD_AFTER.match(text, end)
     if after is not None:
@@ -293,8 +537,10 @@ def name_neighbour(text: str, start: int, end: int, english_zipf,
         if _is_name_word(word, False, english_zipf, caps):
             return word
         low = word.lower()
-        if any(low.startswith(p + "-") for p in ("al", "el", "ul", "ad", "ar", "as", "ash",
-                                                  "at", "az", "ad-", "bin", "ibn")):
+        if any(
+            low.startswith(p + "-")
+            for p in ("al", "el", "ul", "ad", "ar", "as", "ash", "at", "az", "ad-", "bin", "ibn")
+        ):
             return word
     return None
 

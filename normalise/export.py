@@ -86,20 +86,32 @@ def solr_lines(entries: Iterable[Entry], style: str, header: Sequence[str] = ())
 def jsonl_lines(entries: Iterable[Entry]) -> Iterator[str]:
     for entry in entries:
         for form in spellings(entry):
-            yield json.dumps({"form": form, "canonical": entry.canonical, "kind": entry.kind,
-                              "case_sensitive": entry.case_sensitive}, ensure_ascii=False)
+            yield json.dumps(
+                {
+                    "form": form,
+                    "canonical": entry.canonical,
+                    "kind": entry.kind,
+                    "case_sensitive": entry.case_sensitive,
+                },
+                ensure_ascii=False,
+            )
 
 
-def export(entries: Sequence[Entry], fmt: str, style: str = "explicit",
-           tables: Sequence[str] = ()) -> str:
+def export(
+    entries: Sequence[Entry], fmt: str, style: str = "explicit", tables: Sequence[str] = ()
+) -> str:
     """The text of one export file."""
     if fmt == "jsonl":
         lines = jsonl_lines(entries)
     else:
         source = ", ".join(tables) or "tables"
-        header = [f"Synonyms exported by normalise from {source}: {style} rules,",
-                  ("for SynonymGraphFilter (Solr) or synonym_graph (Elasticsearch, "
-                   "OpenSearch; format solr).")]
+        header = [
+            f"Synonyms exported by normalise from {source}: {style} rules,",
+            (
+                "for SynonymGraphFilter (Solr) or synonym_graph (Elasticsearch, "
+                "OpenSearch; format solr)."
+            ),
+        ]
         lines = solr_lines(entries, style, header)
     return "".join(line + "\n" for line in lines)
 
@@ -117,23 +129,41 @@ def export_parser():
     """The options of ``normalise export``."""
     from .cli import _Parser
 
-    parser = _Parser(prog="normalise export",
-                     description="Write variant tables as a search engine's synonym file "
-                                 "(Solr, Elasticsearch, OpenSearch) or as JSON Lines.")
-    parser.add_argument("tables", nargs="*", metavar="TABLE",
-                        help="table files or bundled names (none: the default table)")
-    parser.add_argument("--format", choices=FORMATS, default="solr",
-                        help="solr: synonym rules, the format Solr, Elasticsearch and "
-                             "OpenSearch read (default); jsonl: one object per form")
-    parser.add_argument("--style", choices=STYLES, default="explicit",
-                        help="solr rules as 'variant, variant => canonical' (explicit, "
-                             "default) or 'canonical, variant, variant' (equivalence)")
-    parser.add_argument("-o", "--output", metavar="PATH",
-                        help="write here (atomically); default standard output")
-    parser.add_argument("--case-sensitive-output", metavar="PATH",
-                        help="with --format solr, write the case-sensitive entries to this "
-                             "file (for an analyser that does not lower-case); without it "
-                             "they are left out")
+    parser = _Parser(
+        prog="normalise export",
+        description="Write variant tables as a search engine's synonym file "
+        "(Solr, Elasticsearch, OpenSearch) or as JSON Lines.",
+    )
+    parser.add_argument(
+        "tables",
+        nargs="*",
+        metavar="TABLE",
+        help="table files or bundled names (none: the default table)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="solr",
+        help="solr: synonym rules, the format Solr, Elasticsearch and "
+        "OpenSearch read (default); jsonl: one object per form",
+    )
+    parser.add_argument(
+        "--style",
+        choices=STYLES,
+        default="explicit",
+        help="solr rules as 'variant, variant => canonical' (explicit, "
+        "default) or 'canonical, variant, variant' (equivalence)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="PATH", help="write here (atomically); default standard output"
+    )
+    parser.add_argument(
+        "--case-sensitive-output",
+        metavar="PATH",
+        help="with --format solr, write the case-sensitive entries to this "
+        "file (for an analyser that does not lower-case); without it "
+        "they are left out",
+    )
     return parser
 
 
@@ -150,8 +180,11 @@ def run_export(argv: Sequence[str]) -> int:
         if args.case_sensitive_output is not None:
             _write(args.case_sensitive_output, export(exact, "solr", args.style, tables))
         elif exact:
-            print(f"normalise export: {len(exact)} case-sensitive entries left out (give "
-                  "--case-sensitive-output PATH to write them)", file=sys.stderr)
+            print(
+                f"normalise export: {len(exact)} case-sensitive entries left out (give "
+                "--case-sensitive-output PATH to write them)",
+                file=sys.stderr,
+            )
         entries = plain
     _write(args.output, export(entries, args.format, args.style, tables))
     return EXIT_OK

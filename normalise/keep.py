@@ -41,10 +41,10 @@ _CUE = regex.compile(
     rf"|\ba\.k\.a\.|\baka\b"
     rf"|\({_SP}*or(?={_SP}))"
     rf"(?:{_SP}|[:,])*(?=\S)",
-    regex.IGNORECASE)
+    regex.IGNORECASE,
+)
 #: A cue that ends right before a position (an opening quote may stand between).
-_CUE_BEFORE = regex.compile(_CUE.pattern.removesuffix(r"(?=\S)") + r"[\"“‘'«]?\Z",
-                            regex.IGNORECASE)
+_CUE_BEFORE = regex.compile(_CUE.pattern.removesuffix(r"(?=\S)") + r"[\"“‘'«]?\Z", regex.IGNORECASE)
 #: How far before a word its cue is looked for.
 _CUE_REACH = 48
 
@@ -97,8 +97,7 @@ def read_keep_file(path: str) -> list[str]:
         if not form or form.startswith("#"):
             continue
         if not _WORD.search(form):
-            raise InputError(f"kept form {form!r} has no letter or digit", file=path,
-                             line=number)
+            raise InputError(f"kept form {form!r} has no letter or digit", file=path, line=number)
         forms.append(form)
     return forms
 
@@ -122,8 +121,9 @@ class KeepList:
     def __init__(self, forms: Iterable[str]) -> None:
         self.forms = tuple(dict.fromkeys(forms))
         keys = {match_key(form): i for i, form in enumerate(self.forms)}
-        self._scanner = Scanner(keys, {}, [fold_form(form) for form in self.forms]) \
-            if self.forms else None
+        self._scanner = (
+            Scanner(keys, {}, [fold_form(form) for form in self.forms]) if self.forms else None
+        )
 
     def __bool__(self) -> bool:
         return bool(self.forms)
@@ -133,7 +133,6 @@ class KeepList:
         if self._scanner is None:
             return []
         return [(start, end) for start, end, _ in self._scanner.scan(text)]
-
 
 
 def or_spelling(text: str, end: int, start: int) -> bool:

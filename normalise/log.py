@@ -75,7 +75,8 @@ class Substitution(NamedTuple):
         if sub.rule not in RULES:
             raise LogError(f"unknown rule '{sub.rule}'")
         if sub.end - sub.start != len(sub.original) or (
-                sub.applied and sub.out_end - sub.out_start != len(sub.replacement)):
+            sub.applied and sub.out_end - sub.out_start != len(sub.replacement)
+        ):
             raise LogError("offsets do not fit the lengths of 'original' and 'replacement'")
         return sub
 
@@ -117,33 +118,50 @@ def log_template(file: str, subs: Iterable[Substitution]) -> bytes:
 _TEMPLATES: dict = {}
 
 
-def _record_template(file: str, original: str, replacement: str, rule: str, entry: str,
-                     score: float, note: str | None, held: str | None = None) -> str:
+def _record_template(
+    file: str,
+    original: str,
+    replacement: str,
+    rule: str,
+    entry: str,
+    score: float,
+    note: str | None,
+    held: str | None = None,
+) -> str:
     def quote(value) -> str:
-        return (encode_basestring(value) if isinstance(value, str)
-                else json.dumps(value)).replace("%", "%%")
+        return (encode_basestring(value) if isinstance(value, str) else json.dumps(value)).replace(
+            "%", "%%"
+        )
 
-    return (f'{{"file": {quote(file)}, "line": %d, "column": %d, "original": {quote(original)}, '
-            f'"replacement": {quote(replacement)}, "start": %d, "end": %d, "out_start": %d, '
-            f'"out_end": %d, "rule": {quote(rule)}, "entry": {quote(entry)}, '
-            f'"score": {quote(score)}'
-            + ("" if note is None else f', "note": {quote(note)}')
-            + ("" if held is None else f', "held": {quote(held)}') + "}\n")
+    return (
+        f'{{"file": {quote(file)}, "line": %d, "column": %d, "original": {quote(original)}, '
+        f'"replacement": {quote(replacement)}, "start": %d, "end": %d, "out_start": %d, '
+        f'"out_end": %d, "rule": {quote(rule)}, "entry": {quote(entry)}, '
+        f'"score": {quote(score)}'
+        + ("" if note is None else f', "note": {quote(note)}')
+        + ("" if held is None else f', "held": {quote(held)}')
+        + "}\n"
+    )
 
 
 #: The key of the last line a command writes for each input: ``{"summary": {"file": ...,
 #: "records": N, "bytes": B, "out_bytes": M, "encoding": E}}``, so that undo can tell a log cut
 #: short from a whole one and find each file's text in concatenated output.
 SUMMARY = "summary"
-_SUMMARY_FIELDS = {"file": str, "records": int, "bytes": int, "out_bytes": int,
-                   "encoding": str}
+_SUMMARY_FIELDS = {"file": str, "records": int, "bytes": int, "out_bytes": int, "encoding": str}
 
 
-def summary_line(file: str, records: int, bytes_in: int, bytes_out: int,
-                 encoding: str) -> bytes:
+def summary_line(file: str, records: int, bytes_in: int, bytes_out: int, encoding: str) -> bytes:
     """The summary line of one input (see :data:`SUMMARY`), encoded as records are."""
-    record = {SUMMARY: {"file": file, "records": records, "bytes": bytes_in,
-                        "out_bytes": bytes_out, "encoding": encoding}}
+    record = {
+        SUMMARY: {
+            "file": file,
+            "records": records,
+            "bytes": bytes_in,
+            "out_bytes": bytes_out,
+            "encoding": encoding,
+        }
+    }
     return (dumps(record) + "\n").encode("utf-8", "backslashreplace")
 
 
@@ -173,8 +191,11 @@ def read_log_files(stream: IO[str], name: str = "<log>") -> list[LogFile]:
             summary = record[SUMMARY]
             names = {r.get("file") for r in current}
             if names - {summary["file"]}:
-                raise LogError(f"the summary of {summary['file']!r} follows records of "
-                               "another file", file=name, line=record["_line"])
+                raise LogError(
+                    f"the summary of {summary['file']!r} follows records of another file",
+                    file=name,
+                    line=record["_line"],
+                )
             files.append(LogFile(summary["file"], current, summary))
             current = []
         else:
@@ -219,12 +240,14 @@ def _is_int(value) -> bool:
 def _check_summary(record: dict) -> None:
     summary = record[SUMMARY]
     if len(record) != 1 or not isinstance(summary, dict):
-        raise LogError("a summary line must be {\"summary\": {...}} alone")
+        raise LogError('a summary line must be {"summary": {...}} alone')
     for key, kind in _SUMMARY_FIELDS.items():
         value = summary.get(key)
         if not (_is_int(value) if kind is int else isinstance(value, kind)):
-            raise LogError(f"summary field '{key}' must be "
-                           + ("a non-negative integer" if kind is int else "a string"))
+            raise LogError(
+                f"summary field '{key}' must be "
+                + ("a non-negative integer" if kind is int else "a string")
+            )
 
 
 def _check_place(record: dict) -> None:
@@ -247,10 +270,12 @@ def undo(text: str, substitutions: Iterable[Substitution]) -> str:
     for sub in sorted((s for s in substitutions if s.applied), key=lambda s: s.out_start):
         if sub.out_start < pos:
             raise LogError(f"records overlap at output offset {sub.out_start}")
-        if text[sub.out_start:sub.out_end] != sub.replacement:
-            raise LogError(f"the text at {sub.out_start}:{sub.out_end} is not "
-                           f"{sub.replacement!r}: the log does not belong to this text")
-        pieces.append(text[pos:sub.out_start])
+        if text[sub.out_start : sub.out_end] != sub.replacement:
+            raise LogError(
+                f"the text at {sub.out_start}:{sub.out_end} is not "
+                f"{sub.replacement!r}: the log does not belong to this text"
+            )
+        pieces.append(text[pos : sub.out_start])
         pieces.append(sub.original)
         pos = sub.out_end
     pieces.append(text[pos:])
@@ -262,9 +287,9 @@ def apply(text: str, substitutions: Sequence[Substitution]) -> str:
     pieces: list[str] = []
     pos = 0
     for sub in sorted((s for s in substitutions if s.applied), key=lambda s: s.start):
-        if text[sub.start:sub.end] != sub.original:
+        if text[sub.start : sub.end] != sub.original:
             raise LogError(f"the text at {sub.start}:{sub.end} is not {sub.original!r}")
-        pieces.append(text[pos:sub.start])
+        pieces.append(text[pos : sub.start])
         pieces.append(sub.replacement)
         pos = sub.end
     pieces.append(text[pos:])

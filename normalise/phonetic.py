@@ -84,12 +84,16 @@ from .scan import APOSTROPHES
 DEFAULT_MIN_SCORE: float = 0.86
 DEFAULT_MARGIN: float = 0.12
 EXACT_MARGIN: float = 0.08  # the least lead over the runner-up, for a best that is exact
-MARGIN_RATIO: float = 3.0  # a runner-up this many times as far from the token as the best is far enough
+MARGIN_RATIO: float = (
+    3.0  # a runner-up this many times as far from the token as the best is far enough
+)
 COMMON_WORD_ZIPF: float = 2.0  # about once per hundred million words of English
 MIN_LETTERS: int = 4
 SHORT_LETTERS: int = 6  # a token with fewer letters carries less evidence:
 SHORT_PENALTY: float = 0.05  # each letter short of SHORT_LETTERS raises its threshold this much
-KNOWN_WORD_PENALTY: float = 0.075  # per Zipf unit: a word English uses needs min_score + this * Zipf
+KNOWN_WORD_PENALTY: float = (
+    0.075  # per Zipf unit: a word English uses needs min_score + this * Zipf
+)
 MAX_CANDIDATES: int = 5
 #: Longer tokens and forms are not looked at: no name is this long, and the index keys of a
 #: token grow with the square of its length (one 100,000-letter word took 4.3 GB).
@@ -175,7 +179,9 @@ class Costs:
             weak={k: float(v) for k, v in data["weak"].items()},
             near=near,
             near_names={i["name"]: tuple(i["letters"]) for i in data["near"]},
-            near_pairs={i["name"]: tuple(tuple(p) for p in i.get("pairs", ())) for i in data["near"]},
+            near_pairs={
+                i["name"]: tuple(tuple(p) for p in i.get("pairs", ())) for i in data["near"]
+            },
             same=dict(data.get("same", {})),
         )
 
@@ -201,7 +207,9 @@ class Costs:
 
     def indels(self, key: str) -> list[float]:
         """The cost of dropping each letter of a key."""
-        costs = [self.vowel_indel if c in self.vowels else self.weak.get(c, self.consonant) for c in key]
+        costs = [
+            self.vowel_indel if c in self.vowels else self.weak.get(c, self.consonant) for c in key
+        ]
         if key and key[-1] in self.vowels:
             costs[-1] = self.final_vowel_indel
         return costs
@@ -276,9 +284,13 @@ class Romanisation:
         self.other_language_score: float = float(other.get("score", 0.0))
         #: letter sequences of other orthographies: (name, pattern, score or None: never)
         self.other_spellings: tuple[tuple[str, re.Pattern[str], float | None], ...] = tuple(
-            (rule["name"], re.compile(rule["pattern"]),
-             None if rule.get("score") is None else float(rule["score"]))
-            for rule in other.get("spellings", ()))
+            (
+                rule["name"],
+                re.compile(rule["pattern"]),
+                None if rule.get("score") is None else float(rule["score"]),
+            )
+            for rule in other.get("spellings", ())
+        )
 
     @classmethod
     def load(cls, path: Path = ROMANISATION_PATH) -> Romanisation:
@@ -321,8 +333,11 @@ class Romanisation:
     def stems(self, token: str) -> list[tuple[str, str]]:
         """(stem, suffix) for each name-making suffix a token ends with, stem 3+ letters long."""
         lower = token.lower()
-        return [(token[: -len(s)], s) for s in self.suffixes
-                if lower.endswith(s) and len(token) - len(s) >= 3]
+        return [
+            (token[: -len(s)], s)
+            for s in self.suffixes
+            if lower.endswith(s) and len(token) - len(s) >= 3
+        ]
 
     def skeleton(self, key: str) -> str:
         """The consonants of a key, with a leading and a final vowel marked (index only)."""
@@ -384,8 +399,9 @@ def score_keys(a: str, b: str, costs: Costs) -> float:
     plain_a, plain_b = costs.plain(a), costs.plain(b)
     if plain_a == plain_b:
         return 1.0
-    return (W_JARO_WINKLER * jellyfish.jaro_winkler_similarity(plain_a, plain_b)
-            + W_EDIT * costs.similarity(a, b))
+    return W_JARO_WINKLER * jellyfish.jaro_winkler_similarity(
+        plain_a, plain_b
+    ) + W_EDIT * costs.similarity(a, b)
 
 
 def _one_per_entry(ranked: list[Candidate], limit: int) -> list[Candidate]:
@@ -537,7 +553,8 @@ class PhoneticMatcher:
             held = best.get((form.entry, form.part))
             if held is None or score > held.score:
                 best[form.entry, form.part] = Candidate(
-                    self._entries[form.entry], form.form, score, form.part)
+                    self._entries[form.entry], form.form, score, form.part
+                )
         return sorted(best.values(), key=lambda c: (-c.score, c.part, c.entry))
 
     def _matches(self, key: str) -> set[int]:
@@ -634,8 +651,14 @@ class PhoneticMatcher:
         margin = best.score - (runner.score if runner else 0.0)
         needed = self.margin_needed(best.score)
         if runner and margin < needed:
-            return None, f"ambiguous: {best.entry} {best.score:.2f} vs {runner.entry} {runner.score:.2f}"
-        return best, f"score {best.score:.2f} >= {threshold:.2f} and margin {margin:.2f} >= {needed:.2f}"
+            return (
+                None,
+                f"ambiguous: {best.entry} {best.score:.2f} vs {runner.entry} {runner.score:.2f}",
+            )
+        return (
+            best,
+            f"score {best.score:.2f} >= {threshold:.2f} and margin {margin:.2f} >= {needed:.2f}",
+        )
 
     def margin_needed(self, score: float) -> float:
         """How far a best candidate scoring ``score`` must lead every other entry.

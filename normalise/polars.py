@@ -12,13 +12,22 @@ from .rewrite import Normaliser, default_normaliser
 
 #: Polars types of the record fields that are not strings; every other field is a string, so a
 #: field added to :class:`Substitution` becomes a column without a change here.
-_NUMBERS = {"start": pl.Int64, "end": pl.Int64, "out_start": pl.Int64, "out_end": pl.Int64,
-            "score": pl.Float64}
-_SCHEMA = {"row": pl.Int64, **{name: _NUMBERS.get(name, pl.String)
-                                for name in Substitution._fields}}
+_NUMBERS = {
+    "start": pl.Int64,
+    "end": pl.Int64,
+    "out_start": pl.Int64,
+    "out_end": pl.Int64,
+    "score": pl.Float64,
+}
+_SCHEMA = {
+    "row": pl.Int64,
+    **{name: _NUMBERS.get(name, pl.String) for name in Substitution._fields},
+}
 
-def normalise(series: pl.Series, normaliser: Normaliser | None = None, *,
-              records: bool = False, jobs: int = 1):
+
+def normalise(
+    series: pl.Series, normaliser: Normaliser | None = None, *, records: bool = False, jobs: int = 1
+):
     """The Series of normalised texts (same name, nulls kept); with ``records=True``, the pair
     (texts, records DataFrame)."""
     if series.dtype not in (pl.String, pl.Null):

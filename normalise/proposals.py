@@ -18,8 +18,7 @@ from typing import Any
 import regex
 
 _PLAIN_YAML = regex.compile(r"^\p{L}[\p{L}\p{M}'\u2019\u02bc \-]*\p{L}$")
-_YAML_WORDS = frozenset({"yes", "no", "on", "off", "true", "false", "null", "y", "n", "nan",
-                         "inf"})
+_YAML_WORDS = frozenset({"yes", "no", "on", "off", "true", "false", "null", "y", "n", "nan", "inf"})
 
 
 # ---------------------------------------------------------------- results
@@ -75,17 +74,29 @@ class Proposal:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "canonical": self.canonical, "kind": self.kind,
-            "existing": self.existing, "variants": list(self.variants),
-            "count": self.count, "docs": self.docs,
-            "spellings": [{"form": s.form, "count": s.count, "docs": s.docs,
-                           **({"score": round(s.score, 4)} if s.score is not None else {})}
-                          for s in self.spellings],
-            "examples": [{"file": e.file, "line": e.line, "text": e.text}
-                         for e in self.examples]}
+            "canonical": self.canonical,
+            "kind": self.kind,
+            "existing": self.existing,
+            "variants": list(self.variants),
+            "count": self.count,
+            "docs": self.docs,
+            "spellings": [
+                {
+                    "form": s.form,
+                    "count": s.count,
+                    "docs": s.docs,
+                    **({"score": round(s.score, 4)} if s.score is not None else {}),
+                }
+                for s in self.spellings
+            ],
+            "examples": [{"file": e.file, "line": e.line, "text": e.text} for e in self.examples],
+        }
         if self.existing:
-            out["entry"] = {"file": self.entry_file, "line": self.entry_line,
-                            "variants": list(self.entry_variants)}
+            out["entry"] = {
+                "file": self.entry_file,
+                "line": self.entry_line,
+                "variants": list(self.entry_variants),
+            }
         return out
 
 
@@ -99,9 +110,12 @@ class Suggestions:
     tokens: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"documents": self.documents, "tokens": self.tokens,
-                "groups": [p.to_dict() for p in self.groups],
-                "extensions": [p.to_dict() for p in self.extensions]}
+        return {
+            "documents": self.documents,
+            "tokens": self.tokens,
+            "groups": [p.to_dict() for p in self.groups],
+            "extensions": [p.to_dict() for p in self.extensions],
+        }
 
 
 def iter_proposals(suggestions: Suggestions) -> Iterator[Proposal]:
@@ -115,11 +129,16 @@ def iter_proposals(suggestions: Suggestions) -> Iterator[Proposal]:
 
 def format_text(suggestions: Suggestions) -> str:
     """A report for people: each proposal with its counts and a few contexts."""
-    lines = [(f"{suggestions.documents} document{'s' * (suggestions.documents != 1)}, "
-             f"{suggestions.tokens} name-like tokens")]
+    lines = [
+        (
+            f"{suggestions.documents} document{'s' * (suggestions.documents != 1)}, "
+            f"{suggestions.tokens} name-like tokens"
+        )
+    ]
     lines.append("")
-    lines.append(f"New entries ({len(suggestions.groups)}): spellings of one name that no "
-                 "table lists")
+    lines.append(
+        f"New entries ({len(suggestions.groups)}): spellings of one name that no table lists"
+    )
     if not suggestions.groups:
         lines.append("  (none)")
     for number, proposal in enumerate(suggestions.groups, 1):
@@ -137,17 +156,22 @@ def _text_proposal(number: int, proposal: Proposal) -> list[str]:
     docs = f"{proposal.docs} document{'s' * (proposal.docs != 1)}"
     if proposal.existing:
         where = f", {proposal.entry_file}:{proposal.entry_line}" if proposal.entry_file else ""
-        head = (f"{number:>3}. {proposal.canonical} ({proposal.kind}{where}): add "
-                f"{', '.join(proposal.variants)}  [{proposal.count} occurrences, {docs}]")
+        head = (
+            f"{number:>3}. {proposal.canonical} ({proposal.kind}{where}): add "
+            f"{', '.join(proposal.variants)}  [{proposal.count} occurrences, {docs}]"
+        )
     else:
-        head = (f"{number:>3}. {' / '.join(s.form for s in proposal.spellings)}  "
-                f"[{proposal.count} occurrences, {docs}]")
+        head = (
+            f"{number:>3}. {' / '.join(s.form for s in proposal.spellings)}  "
+            f"[{proposal.count} occurrences, {docs}]"
+        )
     out = [head]
     width = max(len(s.form) for s in proposal.spellings)
     for s in proposal.spellings:
         score = f"  score {s.score:.2f}" if s.score is not None else "  (canonical)"
-        out.append(f"       {s.form:<{width}}  {s.count:>6}  in {s.docs} doc"
-                   f"{'s' * (s.docs != 1)}{score}")
+        out.append(
+            f"       {s.form:<{width}}  {s.count:>6}  in {s.docs} doc{'s' * (s.docs != 1)}{score}"
+        )
     for example in proposal.examples:
         out.append(f"       e.g. {example}")
     return out
@@ -188,19 +212,25 @@ def _problems(text: str):
 
 
 def _yaml(suggestions: Suggestions, rejected: dict[str, str]) -> str:
-    out = ["# Proposed by 'normalise suggest': review each entry before adding it to a table.",
-           (f"# Evidence from {suggestions.documents} document"
-           f"{'s' * (suggestions.documents != 1)}; counts are occurrences."),
-           "table: suggestions",
-           "description: Variant spellings found in a corpus by normalise suggest.",
-           "entries:"]
+    out = [
+        "# Proposed by 'normalise suggest': review each entry before adding it to a table.",
+        (
+            f"# Evidence from {suggestions.documents} document"
+            f"{'s' * (suggestions.documents != 1)}; counts are occurrences."
+        ),
+        "table: suggestions",
+        "description: Variant spellings found in a corpus by normalise suggest.",
+        "entries:",
+    ]
     entries = 0
     for proposal in suggestions.groups:
         out.append("")
         out.extend(_yaml_evidence(proposal))
-        block = [f"  - canonical: {_yaml_str(proposal.canonical)}",
-                 f"    kind: {proposal.kind}",
-                 f"    variants: [{', '.join(_yaml_str(v) for v in proposal.variants)}]"]
+        block = [
+            f"  - canonical: {_yaml_str(proposal.canonical)}",
+            f"    kind: {proposal.kind}",
+            f"    variants: [{', '.join(_yaml_str(v) for v in proposal.variants)}]",
+        ]
         if proposal.canonical in rejected:
             out.append(f"  # not proposed: {_one_line(rejected[proposal.canonical])}")
             out.extend("  # " + line.strip() for line in block)
@@ -209,13 +239,16 @@ def _yaml(suggestions: Suggestions, rejected: dict[str, str]) -> str:
             entries += 1
     if suggestions.extensions:
         out.append("")
-        out.append("  # New variants of entries that tables already have: add them to those "
-                   "entries.")
+        out.append(
+            "  # New variants of entries that tables already have: add them to those entries."
+        )
     for proposal in suggestions.extensions:
         out.append("")
         where = f" ({proposal.entry_file}:{proposal.entry_line})" if proposal.entry_file else ""
-        out.append(f"  # extend '{proposal.canonical}', kind {proposal.kind}{where}, "
-                   f"with {', '.join(proposal.variants)}:")
+        out.append(
+            f"  # extend '{proposal.canonical}', kind {proposal.kind}{where}, "
+            f"with {', '.join(proposal.variants)}:"
+        )
         out.extend(_yaml_evidence(proposal))
         out.append(f"  #   - canonical: {_yaml_str(proposal.canonical)}")
         variants = [*proposal.entry_variants, *proposal.variants]
@@ -227,8 +260,12 @@ def _yaml(suggestions: Suggestions, rejected: dict[str, str]) -> str:
 
 def _yaml_evidence(proposal: Proposal) -> list[str]:
     counts = ", ".join(f"{s.form} {s.count}" for s in proposal.spellings)
-    lines = [(f"  # {proposal.count} occurrences in {proposal.docs} document"
-             f"{'s' * (proposal.docs != 1)}: {counts}")]
+    lines = [
+        (
+            f"  # {proposal.count} occurrences in {proposal.docs} document"
+            f"{'s' * (proposal.docs != 1)}: {counts}"
+        )
+    ]
     lines.extend(f"  #   {_one_line(str(e))}" for e in proposal.examples)
     return lines
 
@@ -239,8 +276,12 @@ def _one_line(text: str) -> str:
 
 def _yaml_str(text: str) -> str:
     """A YAML scalar: plain when safe, else double-quoted (JSON is YAML)."""
-    if _PLAIN_YAML.match(text) and text.lower() not in _YAML_WORDS and ": " not in text \
-            and " #" not in text:
+    if (
+        _PLAIN_YAML.match(text)
+        and text.lower() not in _YAML_WORDS
+        and ": " not in text
+        and " #" not in text
+    ):
         return text
     return json.dumps(text, ensure_ascii=False)
 

@@ -28,8 +28,12 @@ BIN = 0.02
 #: The lowest score the histogram shows (scores below are counted in its first bin).
 LOWEST = 0.5
 PHONETIC_RULES = ("phonetic", "phonetic-suggest", "phonetic-ambiguous")
-COLOURS = {"table": "#1a5fb4", "phonetic": "#26a269", "phonetic-suggest": "#e5a50a",
-           "phonetic-ambiguous": "#c01c28"}
+COLOURS = {
+    "table": "#1a5fb4",
+    "phonetic": "#26a269",
+    "phonetic-suggest": "#e5a50a",
+    "phonetic-ambiguous": "#c01c28",
+}
 #: Distinct spellings remembered (beyond it only those already seen are counted).
 MAX_PAIRS = 200_000
 
@@ -95,17 +99,23 @@ def bar_chart(rows: Sequence[tuple[str, int]], title: str, colour: str = "#1a5fb
         return f"<p class=none>{_esc(title)}: none</p>"
     height, label_width, width = 18, 260, 720
     top = max(n for _, n in rows)
-    parts = [(f'<svg role="img" aria-label="{_esc(title)}" width="{width}" '
-             f'height="{height * len(rows) + 4}" viewBox="0 0 {width} {height * len(rows) + 4}">')]
+    parts = [
+        (
+            f'<svg role="img" aria-label="{_esc(title)}" width="{width}" '
+            f'height="{height * len(rows) + 4}" viewBox="0 0 {width} {height * len(rows) + 4}">'
+        )
+    ]
     for i, (label, n) in enumerate(rows):
         y = i * height + 2
         bar = max(1, round((width - label_width - 70) * n / top))
         short = label if len(label) <= 38 else label[:36] + "\u2026"
-        parts.append(f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end">'
-                     f'<title>{_esc(label)}</title>{_esc(short)}</text>'
-                     f'<rect x="{label_width}" y="{y + 2}" width="{bar}" height="{height - 5}" '
-                     f'fill="{colour}"/><text x="{label_width + bar + 4}" y="{y + 13}">{n:,}'
-                     f'</text>')
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end">'
+            f"<title>{_esc(label)}</title>{_esc(short)}</text>"
+            f'<rect x="{label_width}" y="{y + 2}" width="{bar}" height="{height - 5}" '
+            f'fill="{colour}"/><text x="{label_width + bar + 4}" y="{y + 13}">{n:,}'
+            f"</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -119,12 +129,19 @@ def score_histogram(scores: dict[str, Counter], threshold: float) -> str:
     top = max(totals) or 1
     width, height, left, bottom = 720, 220, 50, 30
     step = (width - left - 10) / bins
-    x_of = lambda score: left + (score - LOWEST) / BIN * step
-    parts = [(f'<svg role="img" aria-label="phonetic decisions by score" width="{width}" '
-             f'height="{height + bottom}" viewBox="0 0 {width} {height + bottom}">'),
-             f'<line x1="{left}" y1="{height}" x2="{width - 10}" y2="{height}" stroke="#888"/>',
-             f'<text x="{left - 6}" y="12" text-anchor="end">{top:,}</text>',
-             f'<text x="{left - 6}" y="{height}" text-anchor="end">0</text>']
+
+    def x_of(score):
+        return left + (score - LOWEST) / BIN * step
+
+    parts = [
+        (
+            f'<svg role="img" aria-label="phonetic decisions by score" width="{width}" '
+            f'height="{height + bottom}" viewBox="0 0 {width} {height + bottom}">'
+        ),
+        f'<line x1="{left}" y1="{height}" x2="{width - 10}" y2="{height}" stroke="#888"/>',
+        f'<text x="{left - 6}" y="12" text-anchor="end">{top:,}</text>',
+        f'<text x="{left - 6}" y="{height}" text-anchor="end">0</text>',
+    ]
     for i in range(bins):
         y = height
         for rule in PHONETIC_RULES:
@@ -133,20 +150,28 @@ def score_histogram(scores: dict[str, Counter], threshold: float) -> str:
                 continue
             h = (height - 20) * n / top
             y -= h
-            parts.append(f'<rect x="{left + i * step + 1:.1f}" y="{y:.1f}" '
-                         f'width="{step - 2:.1f}" height="{h:.1f}" fill="{COLOURS[rule]}">'
-                         f'<title>{rule} {LOWEST + i * BIN:.2f}\u2013'
-                         f'{LOWEST + (i + 1) * BIN:.2f}: {n:,}</title></rect>')
+            parts.append(
+                f'<rect x="{left + i * step + 1:.1f}" y="{y:.1f}" '
+                f'width="{step - 2:.1f}" height="{h:.1f}" fill="{COLOURS[rule]}">'
+                f"<title>{rule} {LOWEST + i * BIN:.2f}\u2013"
+                f"{LOWEST + (i + 1) * BIN:.2f}: {n:,}</title></rect>"
+            )
     for tick in (0.5, 0.6, 0.7, 0.8, 0.9, 1.0):
-        parts.append(f'<text x="{x_of(tick):.1f}" y="{height + 16}" '
-                     f'text-anchor="middle">{tick:.1f}</text>')
+        parts.append(
+            f'<text x="{x_of(tick):.1f}" y="{height + 16}" text-anchor="middle">{tick:.1f}</text>'
+        )
     x = x_of(threshold)
-    parts.append(f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height}" stroke="#c01c28" '
-                 f'stroke-dasharray="4 3" stroke-width="2"/><text x="{x + 4:.1f}" y="14" '
-                 f'fill="#c01c28">threshold {threshold:.2f}</text>')
+    parts.append(
+        f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height}" stroke="#c01c28" '
+        f'stroke-dasharray="4 3" stroke-width="2"/><text x="{x + 4:.1f}" y="14" '
+        f'fill="#c01c28">threshold {threshold:.2f}</text>'
+    )
     parts.append("</svg>")
-    legend = " ".join(f'<span class=key style="--c:{COLOURS[r]}">{r}</span>'
-                      for r in PHONETIC_RULES if r in scores)
+    legend = " ".join(
+        f'<span class=key style="--c:{COLOURS[r]}">{r}</span>'
+        for r in PHONETIC_RULES
+        if r in scores
+    )
     return "".join(parts) + f"<p>{legend}</p>"
 
 
@@ -155,11 +180,15 @@ def render(summary: Summary, threshold: float, title: str = "normalise report") 
     applied = summary.rules.get("table", 0) + summary.rules.get("phonetic", 0)
     rules = sorted(summary.rules.items(), key=lambda kv: -kv[1])
     pairs = summary.pairs.most_common(TOP * 2)
-    rows = "".join(f"<tr><td>{_esc(o)}</td><td>{_esc(r)}</td><td>{_esc(rule)}</td>"
-                   f"<td class=n>{n:,}</td></tr>" for (o, r, rule), n in pairs)
+    rows = "".join(
+        f"<tr><td>{_esc(o)}</td><td>{_esc(r)}</td><td>{_esc(rule)}</td><td class=n>{n:,}</td></tr>"
+        for (o, r, rule), n in pairs
+    )
     rule_bars = "".join(
         f'<div class=rule><span class=key style="--c:{COLOURS.get(r, "#666")}">{_esc(r)}'
-        f"</span> {n:,}</div>" for r, n in rules)
+        f"</span> {n:,}</div>"
+        for r, n in rules
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{_esc(title)}</title>
 <style>
@@ -211,15 +240,22 @@ def report_parser():
     from . import cli
     from .phonetic import DEFAULT_MIN_SCORE
 
-    parser = cli._Parser(prog="normalise report",
-                         description="Write a static HTML report (inline SVG charts, no "
-                                     "external assets) of substitution logs.")
+    parser = cli._Parser(
+        prog="normalise report",
+        description="Write a static HTML report (inline SVG charts, no "
+        "external assets) of substitution logs.",
+    )
     parser.add_argument("logs", nargs="+", metavar="LOG", help="substitution logs (JSON Lines)")
-    parser.add_argument("-o", "--output", required=True, metavar="PATH",
-                        help="the HTML file to write (atomically)")
-    parser.add_argument("--min-score", type=cli._score, default=DEFAULT_MIN_SCORE,
-                        metavar="X", help="the threshold to mark on the score chart "
-                                          f"(default {DEFAULT_MIN_SCORE})")
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="PATH", help="the HTML file to write (atomically)"
+    )
+    parser.add_argument(
+        "--min-score",
+        type=cli._score,
+        default=DEFAULT_MIN_SCORE,
+        metavar="X",
+        help=f"the threshold to mark on the score chart (default {DEFAULT_MIN_SCORE})",
+    )
     return parser
 
 
@@ -229,6 +265,5 @@ def run_report(argv: Sequence[str]) -> int:
 
     args = report_parser().parse_args(argv)
     summary = write_report(args.logs, args.output, args.min_score)
-    print(f"normalise report: {summary.records:,} records -> {args.output}",
-          file=sys.stderr)
+    print(f"normalise report: {summary.records:,} records -> {args.output}", file=sys.stderr)
     return cli.EXIT_OK

@@ -15,8 +15,13 @@ from .log import LogFile, Substitution, apply, undo
 from .textcodec import ERRORS, encode_text, with_byte_order
 
 
-def undo_files(data: bytes, files: list[LogFile], select: str | None = None,
-               text_name: str | None = None, encoding: str | None = None) -> bytes:
+def undo_files(
+    data: bytes,
+    files: list[LogFile],
+    select: str | None = None,
+    text_name: str | None = None,
+    encoding: str | None = None,
+) -> bytes:
     """The original bytes of ``data`` (one input's output, or the concatenated outputs of
     every input in the log); ``select`` names the input to restore. Raises LogError."""
     if not files:
@@ -27,8 +32,9 @@ def undo_files(data: bytes, files: list[LogFile], select: str | None = None,
     if select is not None:
         chosen = [i for i, p in enumerate(files) if p.name == select]
         if not chosen:
-            raise LogError(f"no records of {select!r} (it covers "
-                           f"{', '.join(map(repr, _names(files)))})")
+            raise LogError(
+                f"no records of {select!r} (it covers {', '.join(map(repr, _names(files)))})"
+            )
         if len(chosen) > 1:
             raise LogError(f"covers {select!r} {len(chosen)} times: cannot choose")
         index = chosen[0]
@@ -37,14 +43,16 @@ def undo_files(data: bytes, files: list[LogFile], select: str | None = None,
             return _restore(data, files[index], encoding)
         if len(data) == total:
             start = sum(p.summary["out_bytes"] for p in files[:index])
-            return _restore(data[start:start + size], files[index], encoding)
-        raise LogError(f"the text has {len(data)} bytes; the output of {select!r} had {size} "
-                       f"and the whole output {total}: the log does not belong to this text")
+            return _restore(data[start : start + size], files[index], encoding)
+        raise LogError(
+            f"the text has {len(data)} bytes; the output of {select!r} had {size} "
+            f"and the whole output {total}: the log does not belong to this text"
+        )
     if len(data) == total:
         pieces, start = [], 0
         for part in files:
             size = part.summary["out_bytes"]
-            pieces.append(_restore(data[start:start + size], part, encoding))
+            pieces.append(_restore(data[start : start + size], part, encoding))
             start += size
         return b"".join(pieces)
     if text_name is not None:
@@ -52,8 +60,10 @@ def undo_files(data: bytes, files: list[LogFile], select: str | None = None,
         if len(same) == 1 and len(data) == same[0].summary["out_bytes"]:
             return _restore(data, same[0], encoding)
     hint = "; choose one input with --file NAME" if len(files) > 1 else ""
-    raise LogError(f"the text has {len(data)} bytes but the log describes {total}: it does "
-                   f"not belong to this text{hint}")
+    raise LogError(
+        f"the text has {len(data)} bytes but the log describes {total}: it does "
+        f"not belong to this text{hint}"
+    )
 
 
 def _names(files: list[LogFile]) -> list[str]:
@@ -64,11 +74,16 @@ def _check_whole(part: LogFile) -> None:
     if part.summary is None:
         line = part.records[-1]["_line"] if part.records else None
         name = part.name if part.name is not None else "the text"
-        raise LogError(f"the records of {name!r} end without their summary line: the log was "
-                       "cut short or was not written by the normalise command", line=line)
+        raise LogError(
+            f"the records of {name!r} end without their summary line: the log was "
+            "cut short or was not written by the normalise command",
+            line=line,
+        )
     if part.summary["records"] != len(part.records):
-        raise LogError(f"{len(part.records)} records of {part.name!r} but its summary says "
-                       f"{part.summary['records']}: the log is incomplete")
+        raise LogError(
+            f"{len(part.records)} records of {part.name!r} but its summary says "
+            f"{part.summary['records']}: the log is incomplete"
+        )
 
 
 def _restore(data: bytes, part: LogFile, encoding: str | None) -> bytes:
@@ -84,6 +99,8 @@ def _restore(data: bytes, part: LogFile, encoding: str | None) -> bytes:
         raise LogError(f"{part.name!r}: {err.message}: the log does not fit the text") from None
     restored = encode_text(original, codec)
     if again != text or len(restored) != part.summary["bytes"]:
-        raise LogError(f"{part.name!r}: the restored text has {len(restored)} bytes, the input "
-                       f"had {part.summary['bytes']}: the log does not fit the text")
+        raise LogError(
+            f"{part.name!r}: the restored text has {len(restored)} bytes, the input "
+            f"had {part.summary['bytes']}: the log does not fit the text"
+        )
     return restored

@@ -56,8 +56,9 @@ if TYPE_CHECKING:
 
 PHONETIC_MODES = ("off", "suggest", "apply")
 #: Entry kinds the phonetic matcher may map unseen spellings to (not house spelling).
-PHONETIC_KINDS = frozenset({"place", "person", "given-name", "people", "organisation", "term",
-                            "other"})
+PHONETIC_KINDS = frozenset(
+    {"place", "person", "given-name", "people", "organisation", "term", "other"}
+)
 
 # A capitalised word of at least four letters, not inside a longer word.
 _NAME_TOKEN = regex.compile(r"(?<![\w\p{M}])\p{Lu}[\p{L}\p{M}]{3,}(?![\w\p{M}])")
@@ -66,7 +67,8 @@ _NAME_TOKEN = regex.compile(r"(?<![\w\p{M}])\p{Lu}[\p{L}\p{M}]{3,}(?![\w\p{M}])"
 # before an English clitic (Kabul's, Herat'll), which ends the name.
 _PHONETIC_TOKEN = regex.compile(
     r"(?<![\w\p{M}])\p{Lu}(?:[\p{L}\p{M}]|['’‘ʼʻ](?!(?:s|d|ll|re|ve|t|m)(?![\p{L}\p{M}]))"
-    r"(?=[\p{L}\p{M}])){3,}(?![\w\p{M}])")
+    r"(?=[\p{L}\p{M}])){3,}(?![\w\p{M}])"
+)
 _SENTENCE_END = frozenset(".!?:;\n\r\u2028\u2029")
 _OPENERS = frozenset(" \t\"'“‘«([{—–-\u00a0")
 #: Up to this many distinct name tokens to look for, one alternation finds them.
@@ -97,8 +99,11 @@ def _in_capitals(text: str) -> bool:
         return sum(c.isalpha() for c in text) >= 2
     if text.isascii() or text.islower():
         return False
-    return (all(_capital(c) == c for c in text) and any(c.isupper() for c in text)
-            and sum(c.isalpha() for c in text) >= 2)
+    return (
+        all(_capital(c) == c for c in text)
+        and any(c.isupper() for c in text)
+        and sum(c.isalpha() for c in text) >= 2
+    )
 
 
 @cache
@@ -134,8 +139,11 @@ def _embedded_variants(table: Table, scanner: Scanner) -> dict[str, int]:
             for start, neg_end, target in scanner.scan_overlapping(spelling):
                 end = -neg_end
                 inner = entries[target]
-                if inner.case_sensitive or (start, end) == (0, len(spelling)) or \
-                        match_key(spelling[start:end]) not in canonical_keys[target]:
+                if (
+                    inner.case_sensitive
+                    or (start, end) == (0, len(spelling))
+                    or match_key(spelling[start:end]) not in canonical_keys[target]
+                ):
                     continue  # only where a pass writes the inner canonical form
                 for form in inner.forms:
                     for variant in inner.spellings(form):
@@ -194,8 +202,9 @@ def _next_name_changes(matcher: PhoneticMatcher, text: str, sub: Substitution) -
     """Whether the name token after a rewrite (only openers between) would now be judged
     otherwise, the rewrite having changed how the sentence reads there."""
     last = sub.original[-1]
-    if last == sub.replacement[-1] and last not in _OPENERS or \
-            _sentence_tail(sub.original) == _sentence_tail(sub.replacement):
+    if (last == sub.replacement[-1] and last not in _OPENERS) or _sentence_tail(
+        sub.original
+    ) == _sentence_tail(sub.replacement):
         return False  # both end alike (the common case: a letter), or both read alike
     pos = sub.out_end
     while pos < len(text) and text[pos] in _OPENERS:
@@ -235,13 +244,17 @@ class Result:
 
     def normalised_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the input to the output; a cut substitution is taken whole."""
-        return (self._map(start, "start", "end", "out_start", "out_end", True),
-                self._map(end, "start", "end", "out_start", "out_end", False))
+        return (
+            self._map(start, "start", "end", "out_start", "out_end", True),
+            self._map(end, "start", "end", "out_start", "out_end", False),
+        )
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the output back to the input; a cut substitution is taken whole."""
-        return (self._map(start, "out_start", "out_end", "start", "end", True),
-                self._map(end, "out_start", "out_end", "start", "end", False))
+        return (
+            self._map(start, "out_start", "out_end", "start", "end", True),
+            self._map(end, "out_start", "out_end", "start", "end", False),
+        )
 
     def _map(self, pos: int, a0: str, a1: str, b0: str, b1: str, is_start: bool) -> int:
         subs = self._applied
@@ -288,18 +301,27 @@ class Normaliser:
     Picklable, so worker processes can receive it.
     """
 
-    def __init__(self, tables: Iterable[TableSource] = (), *, default_table: bool = True,
-                 phonetic: str = "apply", min_score: float | None = None,
-                 margin: float | None = None, table: Table | None = None,
-                 keep: Iterable[str] = (), given_names: str = "alone") -> None:
+    def __init__(
+        self,
+        tables: Iterable[TableSource] = (),
+        *,
+        default_table: bool = True,
+        phonetic: str = "apply",
+        min_score: float | None = None,
+        margin: float | None = None,
+        table: Table | None = None,
+        keep: Iterable[str] = (),
+        given_names: str = "alone",
+    ) -> None:
         if phonetic not in PHONETIC_MODES:
             raise ValueError(f"phonetic must be one of {PHONETIC_MODES}, not {phonetic!r}")
         for name, value in (("min_score", min_score), ("margin", margin)):
             if value is not None and not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, not {value!r}")
         if given_names not in GIVEN_NAME_POLICIES:
-            raise ValueError(f"given_names must be one of {GIVEN_NAME_POLICIES}, "
-                             f"not {given_names!r}")
+            raise ValueError(
+                f"given_names must be one of {GIVEN_NAME_POLICIES}, not {given_names!r}"
+            )
         if isinstance(keep, str):
             raise TypeError("keep takes an iterable of forms, not one string")
         keep = tuple(map(check_form, keep))
@@ -320,13 +342,22 @@ class Normaliser:
         self._matcher = self._build_matcher() if phonetic != "off" else None
         self._rare = rare_word_matcher(self._matcher)
         self._settling = self._build_settling(
-            table_chaining(table.entries, self._scanner.patterns, spelled), embedded_keys)
+            table_chaining(table.entries, self._scanner.patterns, spelled), embedded_keys
+        )
 
     @classmethod
-    def cached(cls, tables: Iterable[TableSource] = (), *, default_table: bool = True,
-               phonetic: str = "apply", min_score: float | None = None,
-               margin: float | None = None, cache_dir: str | os.PathLike[str] | None = None,
-               keep: Iterable[str] = (), given_names: str = "alone") -> Normaliser:
+    def cached(
+        cls,
+        tables: Iterable[TableSource] = (),
+        *,
+        default_table: bool = True,
+        phonetic: str = "apply",
+        min_score: float | None = None,
+        margin: float | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+        keep: Iterable[str] = (),
+        given_names: str = "alone",
+    ) -> Normaliser:
         """The same as ``Normaliser(...)``, taken from the on-disk cache of built tables when
         these table files and options were built before (see :mod:`normalise.cache`); the
         command uses it unless given ``--no-cache``."""
@@ -336,16 +367,21 @@ class Normaliser:
         keep = list(keep)
 
         def build() -> Normaliser:
-            return cls(tables, default_table=default_table, phonetic=phonetic,
-                       min_score=min_score, margin=margin, keep=keep,
-                       given_names=given_names)
+            return cls(
+                tables,
+                default_table=default_table,
+                phonetic=phonetic,
+                min_score=min_score,
+                margin=margin,
+                keep=keep,
+                given_names=given_names,
+            )
 
         sources = (["default"] if default_table else []) + tables
         files = [resolve(source) for source in sources]
 
         def key() -> str:
-            return cache.cache_key(files, (sources, phonetic, min_score, margin, keep,
-                                           given_names))
+            return cache.cache_key(files, (sources, phonetic, min_score, margin, keep, given_names))
 
         try:
             if not all(path.is_file() for path in files):  # a pipe can be read only once
@@ -353,8 +389,13 @@ class Normaliser:
             first = key()
         except OSError:  # an unreadable table: the build says so, file named
             return build()
-        return cache.load_or_build(first, build, None if cache_dir is None else Path(cache_dir),
-                                   unchanged=lambda: key() == first, kind=cls)
+        return cache.load_or_build(
+            first,
+            build,
+            None if cache_dir is None else Path(cache_dir),
+            unchanged=lambda: key() == first,
+            kind=cls,
+        )
 
     @property
     def matcher(self) -> PhoneticMatcher | None:
@@ -390,28 +431,44 @@ class Normaliser:
         """The fixed-point check of this normaliser's passes (see :mod:`normalise.settle`):
         it rewrites table hits as :meth:`_pass` does, and in apply mode also looks at the
         name token after a rewrite that changes how a sentence reads."""
-        next_name_changes = (partial(_next_name_changes, self._matcher)
-                             if self.phonetic == "apply" else None)
-        return Settling(chaining, self._scanner, self.table.entries, embedded_keys,
-                        self._table_event, next_name_changes)
+        next_name_changes = (
+            partial(_next_name_changes, self._matcher) if self.phonetic == "apply" else None
+        )
+        return Settling(
+            chaining,
+            self._scanner,
+            self.table.entries,
+            embedded_keys,
+            self._table_event,
+            next_name_changes,
+        )
 
     def _build_matcher(self) -> PhoneticMatcher:
         from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE, PhoneticMatcher
 
-        names = [(e.canonical, e.forms) for e in self.table.entries
-                 if e.kind in PHONETIC_KINDS and not e.case_sensitive and e.phonetic]
-        protected = [f for e in self.table.entries
-                     if e.kind not in PHONETIC_KINDS or e.case_sensitive or not e.phonetic
-                     for f in e.forms]
+        names = [
+            (e.canonical, e.forms)
+            for e in self.table.entries
+            if e.kind in PHONETIC_KINDS and not e.case_sensitive and e.phonetic
+        ]
+        protected = [
+            f
+            for e in self.table.entries
+            if e.kind not in PHONETIC_KINDS or e.case_sensitive or not e.phonetic
+            for f in e.forms
+        ]
         return PhoneticMatcher(
-            names, protected=protected,
+            names,
+            protected=protected,
             min_score=DEFAULT_MIN_SCORE if self.min_score is None else self.min_score,
-            margin=DEFAULT_MARGIN if self.margin is None else self.margin)
+            margin=DEFAULT_MARGIN if self.margin is None else self.margin,
+        )
 
     # ------------------------------------------------------------------ normalising
 
-    def normalise(self, text: str, *, before: str = "", after: str = "",
-                  evidence: bool = False) -> Result:
+    def normalise(
+        self, text: str, *, before: str = "", after: str = "", evidence: bool = False
+    ) -> Result:
         """Normalise one text; the result records every substitution.
 
         ``before`` and ``after`` are the text around it (a stream's neighbouring chunks):
@@ -439,9 +496,14 @@ class Normaliser:
                 break
         return Result(current, records)
 
-    def _pass(self, text: str, before: str = "", after: str = "", evidence: bool = False,
-              trace: list[tuple[int, int, str]] | None = None
-              ) -> tuple[Result, list[tuple[int, int]]]:
+    def _pass(
+        self,
+        text: str,
+        before: str = "",
+        after: str = "",
+        evidence: bool = False,
+        trace: list[tuple[int, int, str]] | None = None,
+    ) -> tuple[Result, list[tuple[int, int]]]:
         """One pass: table hits (leftmost, longest), then name tokens outside them. Returns
         the result and the spans of the table hits taken. ``trace``, when given, receives
         why a table hit at a position was left alone (for :meth:`explain`)."""
@@ -460,8 +522,11 @@ class Normaliser:
             taken.append((start, end))
             entry = entries[target]
             hits.append((start, end, entry))
-            if previous is not None and previous[1] == target and \
-                    or_spelling(text, previous[0], start):
+            if (
+                previous is not None
+                and previous[1] == target
+                and or_spelling(text, previous[0], start)
+            ):
                 previous = (end, target)
                 if trace is not None:
                     trace.append((start, end, "mention"))
@@ -471,8 +536,11 @@ class Normaliser:
                 if trace is not None:
                     trace.append((start, end, "kept"))
                 continue  # "also spelt Khamenehi": a spelling mentioned as a spelling
-            if entry.kind == "given-name" and self.given_names == "alone" and \
-                    self._in_full_name(text, start, end):
+            if (
+                entry.kind == "given-name"
+                and self.given_names == "alone"
+                and self._in_full_name(text, start, end)
+            ):
                 if trace is not None:
                     trace.append((start, end, "full-name"))
                 continue
@@ -513,9 +581,15 @@ class Normaliser:
             return None
         return (start, end, replacement, "table", 1.0, note, entry.canonical)
 
-    def _phonetic_events(self, text: str, taken: Sequence[tuple[int, int]],
-                         hits: Sequence[tuple[int, int, Entry]] = (), before: str = "",
-                         after: str = "", evidence: bool = False):
+    def _phonetic_events(
+        self,
+        text: str,
+        taken: Sequence[tuple[int, int]],
+        hits: Sequence[tuple[int, int, Entry]] = (),
+        before: str = "",
+        after: str = "",
+        evidence: bool = False,
+    ):
         """Phonetic events: each winner is weighed in its context (:meth:`_weigh`)."""
         candidates: list[_Candidate] = []
         for event in self._phonetic_winners(text, taken):
@@ -527,9 +601,15 @@ class Normaliser:
             return
         yield from self._weigh(text, candidates, hits, before, after, evidence)
 
-    def _weigh(self, text: str, candidates: list[_Candidate],
-               hits: Sequence[tuple[int, int, Entry]], before: str, after: str,
-               evidence: bool):
+    def _weigh(
+        self,
+        text: str,
+        candidates: list[_Candidate],
+        hits: Sequence[tuple[int, int, Entry]],
+        before: str,
+        after: str,
+        evidence: bool,
+    ):
         """Apply a candidate only with evidence and in the right context; hold the others
         as ``phonetic-suggest`` records that say why (see :mod:`normalise.evidence`)."""
         from .phonetic import english_zipf
@@ -545,39 +625,69 @@ class Normaliser:
                 cand.held = "proper-name-to-term"
             elif foreign_letter(cand.original):
                 cand.held = "foreign-letters"
-            elif cand.score < other_score and \
-                    other_language(cand.original, other_languages):
+            elif cand.score < other_score and other_language(cand.original, other_languages):
                 cand.held = "foreign-word"
-            elif foreign_spelling(cand.original, cand.entry, cand.score,
-                                  romanisation.other_spellings) is not None:
+            elif (
+                foreign_spelling(
+                    cand.original, cand.entry, cand.score, romanisation.other_spellings
+                )
+                is not None
+            ):
                 cand.held = "foreign-spelling"
             elif kind == "given-name" and not always:
                 cand.held = "given-name"
-            elif not (kind == "given-name" and always) and \
-                    name_neighbour(text, cand.start, cand.end, english_zipf,
-                                   is_sentence_initial) is not None and \
-                    not self._known_name_beside(text, cand, hits, kind):
+            elif (
+                not (kind == "given-name" and always)
+                and name_neighbour(text, cand.start, cand.end, english_zipf, is_sentence_initial)
+                is not None
+                and not self._known_name_beside(text, cand, hits, kind)
+            ):
                 cand.held = "name-part"
         pending = [c for c in candidates if c.held is None]
         if pending and not evidence:
             self._evidence(text, pending, hits, before, after)
         for cand in pending:
-            if cand.held is None and cand.score < SHORT_NAME_SCORE and \
-                    self._consonants(cand.entry) <= SHORT_NAME_CONSONANTS:
+            if (
+                cand.held is None
+                and cand.score < SHORT_NAME_SCORE
+                and self._consonants(cand.entry) <= SHORT_NAME_CONSONANTS
+            ):
                 cand.held = "short-name"
-            elif cand.held is None and kinds.get(cand.entry) not in OPEN_KINDS and \
-                    not (kinds.get(cand.entry) == "given-name" and always) and \
-                    not self._own_entry_near(text, cand, hits):
+            elif (
+                cand.held is None
+                and kinds.get(cand.entry) not in OPEN_KINDS
+                and not (kinds.get(cand.entry) == "given-name" and always)
+                and not self._own_entry_near(text, cand, hits)
+            ):
                 cand.held = "own-entry"
         for cand in candidates:
             if self.phonetic == "apply" and cand.held is None:
-                yield (cand.start, cand.end, cand.replacement, "phonetic", cand.score,
-                       cand.reason, cand.entry, None)
+                yield (
+                    cand.start,
+                    cand.end,
+                    cand.replacement,
+                    "phonetic",
+                    cand.score,
+                    cand.reason,
+                    cand.entry,
+                    None,
+                )
             else:
-                note = cand.reason if cand.held is None else \
-                    f"{cand.reason}; held: {HELD_REASONS[cand.held]}"
-                yield (cand.start, cand.end, cand.replacement, "phonetic-suggest", cand.score,
-                       note, cand.entry, cand.held)
+                note = (
+                    cand.reason
+                    if cand.held is None
+                    else f"{cand.reason}; held: {HELD_REASONS[cand.held]}"
+                )
+                yield (
+                    cand.start,
+                    cand.end,
+                    cand.replacement,
+                    "phonetic-suggest",
+                    cand.score,
+                    note,
+                    cand.entry,
+                    cand.held,
+                )
 
     def _consonants(self, canonical: str) -> int:
         """Consonants in the romanisation skeleton of an entry's canonical form (cached)."""
@@ -585,7 +695,8 @@ class Normaliser:
         if count is None:
             romanisation = self._matcher.romanisation
             skeleton = romanisation.skeleton(
-                romanisation.costs.plain(romanisation.form_key(canonical)))
+                romanisation.costs.plain(romanisation.form_key(canonical))
+            )
             vowels = romanisation.costs.vowels
             count = sum(1 for c in skeleton if c.isalpha() and c not in vowels)
             if len(self._consonant_counts) < 1 << 16:
@@ -593,17 +704,21 @@ class Normaliser:
         return count
 
     @staticmethod
-    def _own_entry_near(text: str, cand: _Candidate,
-                        hits: Sequence[tuple[int, int, Entry]]) -> bool:
+    def _own_entry_near(
+        text: str, cand: _Candidate, hits: Sequence[tuple[int, int, Entry]]
+    ) -> bool:
         """Whether a table hit of the candidate's own entry stands within its evidence
         window (this text only)."""
         low, high = paragraph_window(text, cand.start, cand.end)
-        return any(entry.canonical == cand.entry and low <= start and end <= high
-                   for start, end, entry in hits)
+        return any(
+            entry.canonical == cand.entry and low <= start and end <= high
+            for start, end, entry in hits
+        )
 
     @staticmethod
-    def _known_name_beside(text: str, cand: _Candidate,
-                           hits: Sequence[tuple[int, int, Entry]], kind: str) -> bool:
+    def _known_name_beside(
+        text: str, cand: _Candidate, hits: Sequence[tuple[int, int, Entry]], kind: str
+    ) -> bool:
         """A surname beside a given name or person the table knows (Hamid Karzay): the
         candidate of a person entry next to such a table hit is not a word of an unknown
         name."""
@@ -611,12 +726,19 @@ class Normaliser:
             return False
         for start, end, entry in hits:
             if entry.kind in ("given-name", "person") and (
-                    0 < cand.start - end <= 1 or 0 < start - cand.end <= 1):
+                0 < cand.start - end <= 1 or 0 < start - cand.end <= 1
+            ):
                 return True
         return False
 
-    def _evidence(self, text: str, pending: list[_Candidate],
-                  hits: Sequence[tuple[int, int, Entry]], before: str, after: str) -> None:
+    def _evidence(
+        self,
+        text: str,
+        pending: list[_Candidate],
+        hits: Sequence[tuple[int, int, Entry]],
+        before: str,
+        after: str,
+    ) -> None:
         """Mark ``held = "no-evidence"`` on the candidates with no evidence near them.
 
         Evidence: table hits of :data:`EVIDENCE_KINDS` in the text and in its context
@@ -662,9 +784,12 @@ class Normaliser:
         gates refuse gets a second look with those gates loosened; a winner then still
         needs evidence, as every candidate does."""
         decision = self._matcher.decide(token, sentence_initial=sentence_initial)
-        if decision.winner is None and self._rare is not None and \
-                decision.reason.startswith(("common English word", "English word: needs")) \
-                and self._rare.required_score(token) <= 1.0:
+        if (
+            decision.winner is None
+            and self._rare is not None
+            and decision.reason.startswith(("common English word", "English word: needs"))
+            and self._rare.required_score(token) <= 1.0
+        ):
             rare = self._rare.decide(token, sentence_initial=sentence_initial)
             if rare.winner is not None:
                 return rare, True
@@ -679,14 +804,16 @@ class Normaliser:
         # matcher acts on are looked for in the text (in most chunks of running text there
         # are none), and those decided by where they stand (a rare English word, refused at a
         # sentence start only).
-        wanted = [token for token in set(_PHONETIC_TOKEN.findall(_between(text, taken)))
-                  if matcher.depends_on_position(token) or _acts(decide(token)[0])]
+        wanted = [
+            token
+            for token in set(_PHONETIC_TOKEN.findall(_between(text, taken)))
+            if matcher.depends_on_position(token) or _acts(decide(token)[0])
+        ]
         if not wanted:
             return
         if len(wanted) <= _FEW_TOKENS:
             alternatives = "|".join(map(regex.escape, sorted(wanted, key=len, reverse=True)))
-            matches = regex.finditer(rf"(?<![\w\p{{M}}])(?:{alternatives})(?![\w\p{{M}}])",
-                                     text)
+            matches = regex.finditer(rf"(?<![\w\p{{M}}])(?:{alternatives})(?![\w\p{{M}}])", text)
         else:
             found = frozenset(wanted)
             matches = (m for m in _PHONETIC_TOKEN.finditer(text) if m.group() in found)
@@ -703,13 +830,27 @@ class Normaliser:
                 winner = decision.winner
                 replacement = cased(match.group(), winner.entry)
                 if replacement != match.group():
-                    yield _Candidate(start, end, match.group(), replacement, winner.score,
-                                     (RARE_WORD_NOTE if rare else "") + decision.reason,
-                                     winner.entry)
+                    yield _Candidate(
+                        start,
+                        end,
+                        match.group(),
+                        replacement,
+                        winner.score,
+                        (RARE_WORD_NOTE if rare else "") + decision.reason,
+                        winner.entry,
+                    )
             elif decision.reason.startswith("ambiguous") and decision.candidates:
                 best = decision.candidates[0]
-                yield (start, end, cased(match.group(), best.entry), "phonetic-ambiguous",
-                       best.score, decision.reason, best.entry, None)
+                yield (
+                    start,
+                    end,
+                    cased(match.group(), best.entry),
+                    "phonetic-ambiguous",
+                    best.score,
+                    decision.reason,
+                    best.entry,
+                    None,
+                )
 
     @staticmethod
     def _apply(text: str, events) -> Result:
@@ -727,8 +868,21 @@ class Normaliser:
             else:
                 pieces.append(original)
                 out_end = out + len(original)
-            subs.append(Substitution(original, replacement, start, end, out, out_end, rule,
-                                     entry, round(score, 4), note, held[0] if held else None))
+            subs.append(
+                Substitution(
+                    original,
+                    replacement,
+                    start,
+                    end,
+                    out,
+                    out_end,
+                    rule,
+                    entry,
+                    round(score, 4),
+                    note,
+                    held[0] if held else None,
+                )
+            )
             out = out_end
             pos = end
         if not subs:
@@ -736,9 +890,14 @@ class Normaliser:
         pieces.append(text[pos:])
         return Result("".join(pieces), subs)
 
-    def normalise_many(self, texts: Iterable[str], *, jobs: int = 1,
-                       batch_size: int | None = None, evidence_documents: int = 0
-                       ) -> Iterator[Result]:
+    def normalise_many(
+        self,
+        texts: Iterable[str],
+        *,
+        jobs: int = 1,
+        batch_size: int | None = None,
+        evidence_documents: int = 0,
+    ) -> Iterator[Result]:
         """Normalise a stream of documents lazily, one result per text, in order; with
         ``jobs`` > 1 in that many worker processes, ``batch_size`` documents at a time (see
         :mod:`normalise.batch`).
@@ -765,8 +924,9 @@ class Normaliser:
     def has_evidence(self, text: str) -> bool:
         """Whether ``text`` holds a table hit of a name kind that counts as evidence."""
         entries = self.table.entries
-        return any(entries[target].kind in EVIDENCE_KINDS
-                   for _, _, target in self._scanner.scan(text))
+        return any(
+            entries[target].kind in EVIDENCE_KINDS for _, _, target in self._scanner.scan(text)
+        )
 
     # ------------------------------------------------------------------ explaining
 
@@ -776,8 +936,9 @@ class Normaliser:
 
         Raises ValueError when ``word`` does not occur in ``context`` as a whole word."""
         text = word if context is None else context
-        found = regex.search(rf"(?<![\w\p{{M}}]){regex.escape(word)}(?![\w\p{{M}}])", text) or \
-            regex.search(rf"(?<![\w\p{{M}}])(?i:{regex.escape(word)})(?![\w\p{{M}}])", text)
+        found = regex.search(
+            rf"(?<![\w\p{{M}}]){regex.escape(word)}(?![\w\p{{M}}])", text
+        ) or regex.search(rf"(?<![\w\p{{M}}])(?i:{regex.escape(word)})(?![\w\p{{M}}])", text)
         if found is None:
             raise ValueError(f"'{word}' does not occur in the context as a word")
         pos, word = found.start(), found.group()
@@ -787,21 +948,42 @@ class Normaliser:
         sub = next((s for s in result.substitutions if s.start <= pos < s.end), None)
         if sub is not None:
             if sub.applied:
-                return Explanation(word, sub.replacement, base.entry, base.form, base.decision,
-                                   base.reason if sub.rule == "table" or not sub.note
-                                   else sub.note.split("; held: ")[0])
+                return Explanation(
+                    word,
+                    sub.replacement,
+                    base.entry,
+                    base.form,
+                    base.decision,
+                    base.reason
+                    if sub.rule == "table" or not sub.note
+                    else sub.note.split("; held: ")[0],
+                )
             if sub.held is not None:
-                return Explanation(word, word, base.entry, base.form, base.decision,
-                                   f"held: {HELD_REASONS[sub.held]} (else -> {sub.replacement}"
-                                   f": {base.reason})", sub.held)
+                return Explanation(
+                    word,
+                    word,
+                    base.entry,
+                    base.form,
+                    base.decision,
+                    f"held: {HELD_REASONS[sub.held]} (else -> {sub.replacement}: {base.reason})",
+                    sub.held,
+                )
             return Explanation(word, word, base.entry, base.form, base.decision, base.reason)
         held = next((held for start, end, held in trace if start <= pos < end), None)
         if held is None and base.result != word and is_mentioned(text, pos):
             held = "kept"
         if held is not None:
-            return Explanation(word, word, base.entry, base.form, base.decision,
-                               HELD_REASONS[held] if base.result == word
-                               else f"held: {HELD_REASONS[held]} (else -> {base.result})", held)
+            return Explanation(
+                word,
+                word,
+                base.entry,
+                base.form,
+                base.decision,
+                HELD_REASONS[held]
+                if base.result == word
+                else f"held: {HELD_REASONS[held]} (else -> {base.result})",
+                held,
+            )
         return base
 
     def _explain_word(self, word: str, sentence_initial: bool) -> Explanation:
@@ -809,15 +991,25 @@ class Normaliser:
         hits = self._scanner.scan(word)
         if hits and hits[0][0] == 0 and hits[0][1] == len(word):
             entry = self.table.entries[hits[0][2]]
-            form = next((f for f in entry.forms for s in entry.spellings(f)
-                         if match_key(s, entry.case_sensitive)
-                         == match_key(word, entry.case_sensitive)), entry.canonical)
+            form = next(
+                (
+                    f
+                    for f in entry.forms
+                    for s in entry.spellings(f)
+                    if match_key(s, entry.case_sensitive) == match_key(word, entry.case_sensitive)
+                ),
+                entry.canonical,
+            )
             result = cased(word, entry.canonical, entry.case_sensitive)
-            why = ("is the canonical form" if result == word
-                   else f"is a {'variant' if form != entry.canonical else 'spelling'} "
-                        f"'{form}' of the table entry '{entry.canonical}'")
-            return Explanation(word, result, entry, form, None,
-                               f"{why} ({entry.kind}, {entry.file}:{entry.line})")
+            why = (
+                "is the canonical form"
+                if result == word
+                else f"is a {'variant' if form != entry.canonical else 'spelling'} "
+                f"'{form}' of the table entry '{entry.canonical}'"
+            )
+            return Explanation(
+                word, result, entry, form, None, f"{why} ({entry.kind}, {entry.file}:{entry.line})"
+            )
         if self._matcher is None:
             return Explanation(word, word, reason="not in the table; phonetic matcher is off")
         decision = self._matcher.decide(word, sentence_initial=sentence_initial)
@@ -827,12 +1019,20 @@ class Normaliser:
     # ------------------------------------------------------------------ pickling
 
     def __getstate__(self):
-        return {"table": self.table, "phonetic": self.phonetic, "min_score": self.min_score,
-                "margin": self.margin, "keep": self.keep, "keeping": self._keep,
-                "given_names": self.given_names, "kinds": self._kinds,
-                "scanner": self._scanner, "matcher": self._matcher,
-                "chaining": self._settling.chaining,
-                "embedded_keys": self._settling.embedded_keys}
+        return {
+            "table": self.table,
+            "phonetic": self.phonetic,
+            "min_score": self.min_score,
+            "margin": self.margin,
+            "keep": self.keep,
+            "keeping": self._keep,
+            "given_names": self.given_names,
+            "kinds": self._kinds,
+            "scanner": self._scanner,
+            "matcher": self._matcher,
+            "chaining": self._settling.chaining,
+            "embedded_keys": self._settling.embedded_keys,
+        }
 
     def __reduce__(self):
         # Canonical bytes (sets in sorted order): the same tables and options pickle alike in

@@ -109,7 +109,8 @@ def match_key(span: str, case_sensitive: bool = False) -> str:
         key = span.translate(_ASCII_KEY)
     else:
         key = unicodedata.normalize(
-            "NFC", "".join(map(_key_char, unicodedata.normalize("NFD", span))))
+            "NFC", "".join(map(_key_char, unicodedata.normalize("NFD", span)))
+        )
     return key if case_sensitive else key.lower()
 
 
@@ -145,8 +146,9 @@ class Scanner:
     does the same for case-sensitive forms, keyed by ``match_key(form, case_sensitive=True)``.
     """
 
-    def __init__(self, keys: dict[str, int], exact_keys: dict[str, int],
-                 patterns: Iterable[str]) -> None:
+    def __init__(
+        self, keys: dict[str, int], exact_keys: dict[str, int], patterns: Iterable[str]
+    ) -> None:
         self.keys = keys
         self.exact_keys = exact_keys
         self.patterns = sorted(set(patterns))
@@ -160,8 +162,10 @@ class Scanner:
         # The contiguous NFA scans as fast as a DFA here (hits are rare: the padding admits
         # whole words only) for a small fraction of the memory (3 MB against 76 MB at 10k).
         return ahocorasick_rs.BytesAhoCorasick(
-            padded, matchkind=ahocorasick_rs.MatchKind.Standard,
-            implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+            padded,
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+        )
 
     def __getstate__(self):
         return (self.keys, self.exact_keys, self.patterns)
@@ -194,7 +198,7 @@ class Scanner:
         found: list[tuple[int, int, int]] = []
         if not dropped and not exact_keys:  # the common case, without a call per hit
             for _, start, end in raw:
-                target = keys.get(match_key(text[start:end - 2]))
+                target = keys.get(match_key(text[start : end - 2]))
                 if target is not None:
                     found.append((start, 2 - end, target))
             return found

@@ -91,8 +91,11 @@ class Chaining(NamedTuple):
     after: Mapping[str, frozenset[str]]
 
 
-def chaining_forms(forms: Mapping[str, tuple[str, Sequence[str] | None]],
-                   patterns: Iterable[str], spelled: Container[str] | None = None) -> Chaining:
+def chaining_forms(
+    forms: Mapping[str, tuple[str, Sequence[str] | None]],
+    patterns: Iterable[str],
+    spelled: Container[str] | None = None,
+) -> Chaining:
     """Which canonical forms some pattern can overlap in a text without matching exactly the
     same span. ``forms`` maps each canonical form to its folded form and the folded spellings
     of every form of its entry (None for a case-sensitive entry, which the table compiler
@@ -132,10 +135,12 @@ def chaining_forms(forms: Mapping[str, tuple[str, Sequence[str] | None]],
         holders = inside.get(folded)
         if holders:
             contained.add(canonical)
-            if spellings is None or any(p[:i] + s + p[j:] not in pattern_set
-                                        for p, i, j in holders
-                                        if spelled is None or p in spelled
-                                        for s in spellings):
+            if spellings is None or any(
+                p[:i] + s + p[j:] not in pattern_set
+                for p, i, j in holders
+                if spelled is None or p in spelled
+                for s in spellings
+            ):
                 uncovered.add(canonical)
             for p, i, j in holders:
                 lengths.append(len(p))
@@ -163,8 +168,9 @@ def chaining_forms(forms: Mapping[str, tuple[str, Sequence[str] | None]],
             reach[canonical] = max(lengths, default=size)
             before[canonical] = frozenset(words_before)
             after[canonical] = frozenset(words_after)
-    return Chaining(frozenset(crossing), frozenset(contained), frozenset(uncovered), reach,
-                    before, after)
+    return Chaining(
+        frozenset(crossing), frozenset(contained), frozenset(uncovered), reach, before, after
+    )
 
 
 def _last_word(folded: str) -> str:
@@ -224,14 +230,18 @@ def _word_after(text: str, end: int) -> str | None:
     return tail.split(b" ", 1)[0].decode("latin-1")
 
 
-def table_chaining(entries: Sequence[Entry], patterns: Iterable[str],
-                   spelled: Container[str]) -> Chaining:
+def table_chaining(
+    entries: Sequence[Entry], patterns: Iterable[str], spelled: Container[str]
+) -> Chaining:
     """:func:`chaining_forms` of a table's entries, given the scanner's patterns and those of
     the table's own spellings."""
     forms = {}
     for entry in entries:
-        spellings = None if entry.case_sensitive else sorted(
-            {fold_form(s) for f in entry.forms for s in entry.spellings(f)})
+        spellings = (
+            None
+            if entry.case_sensitive
+            else sorted({fold_form(s) for f in entry.forms for s in entry.spellings(f)})
+        )
         forms[entry.canonical] = (fold_form(entry.canonical), spellings)
     return chaining_forms(forms, patterns, spelled)
 
@@ -245,9 +255,15 @@ class Settling:
     phonetic apply mode, whether a rewrite changes how the next name token is judged
     (``next_name_changes``, None otherwise), so that the two cannot drift apart."""
 
-    def __init__(self, chaining: Chaining, scanner: Scanner, entries: Sequence[Entry],
-                 embedded_keys: frozenset[str], table_event: TableEvent,
-                 next_name_changes: NameCheck | None = None) -> None:
+    def __init__(
+        self,
+        chaining: Chaining,
+        scanner: Scanner,
+        entries: Sequence[Entry],
+        embedded_keys: frozenset[str],
+        table_event: TableEvent,
+        next_name_changes: NameCheck | None = None,
+    ) -> None:
         self.chaining = chaining
         #: keys of the spellings the table compiler added (embedded variants)
         self.embedded_keys = embedded_keys
@@ -273,21 +289,27 @@ class Settling:
             if not sub.applied:
                 continue
             entry = sub.entry
-            if (entry in chaining.crossing or entry in chaining.uncovered or
-                    (entry in chaining.contained and not self._covered(taken, sub))) and \
-                    self._neighbours_fit(text, sub):
+            if (
+                entry in chaining.crossing
+                or entry in chaining.uncovered
+                or (entry in chaining.contained and not self._covered(taken, sub))
+            ) and self._neighbours_fit(text, sub):
                 near.append(sub)
             elif next_name_changes is not None and next_name_changes(text, sub):
                 found.append(sub.out_start)
         if near:
             disturbed = self._disturbed(text, near)
-            found.extend(sub.out_start for sub, bad in zip(near, disturbed) if bad or (
-                next_name_changes is not None and next_name_changes(text, sub)))
+            found.extend(
+                sub.out_start
+                for sub, bad in zip(near, disturbed, strict=False)
+                if bad or (next_name_changes is not None and next_name_changes(text, sub))
+            )
             found.sort()
         return found
 
-    def pass_lines(self, text: str, positions: Sequence[int], run_pass: Pass
-                   ) -> tuple[str, list[Substitution], list[int]]:
+    def pass_lines(
+        self, text: str, positions: Sequence[int], run_pass: Pass
+    ) -> tuple[str, list[Substitution], list[int]]:
         """A further pass (``run_pass``) over the lines that hold ``positions``: the new text,
         the pass's records in the coordinates of ``text``, and where it may still change. A
         line is a unit of its own (no form spans a line break, and a sentence starts after
@@ -301,10 +323,16 @@ class Settling:
             if not result.changed:
                 continue
             out_low = low + shift
-            records.extend(s._replace(start=s.start + low, end=s.end + low,
-                                      out_start=s.out_start + out_low,
-                                      out_end=s.out_end + out_low)
-                           for s in result.substitutions if s.applied)
+            records.extend(
+                s._replace(
+                    start=s.start + low,
+                    end=s.end + low,
+                    out_start=s.out_start + out_low,
+                    out_end=s.out_end + out_low,
+                )
+                for s in result.substitutions
+                if s.applied
+            )
             unsettled.extend(p + out_low for p in self.unsettled(result, taken))
             pieces += [text[pos:low], result.text]
             shift += len(result.text) - (high - low)
@@ -343,8 +371,10 @@ class Settling:
         i = bisect.bisect_left(taken, (sub.start,))  # the hit of this rewrite's span
         before = taken[i - 1] if i > 0 else None
         after = taken[i + 1] if i + 1 < len(taken) else None
-        return not ((before is not None and sub.start - before[1] < reach) or
-                    (after is not None and after[0] - sub.end < reach))
+        return not (
+            (before is not None and sub.start - before[1] < reach)
+            or (after is not None and after[0] - sub.end < reach)
+        )
 
     def _reach(self, canonical: str, marks: bool = True) -> int:
         """How far from a rewrite to ``canonical`` a pattern overlapping it can reach in a
@@ -362,7 +392,8 @@ class Settling:
         for sub in subs:
             reach = self._reach(sub.entry, marks=False)
             if not ascii_text and _MARKS.search(  # marks near: the text may be longer
-                    text, max(0, sub.out_start - 2 * reach), sub.out_end + 2 * reach):
+                text, max(0, sub.out_start - 2 * reach), sub.out_end + 2 * reach
+            ):
                 reach *= 2
             low = max(0, sub.out_start - reach)
             high = min(len(text), sub.out_end + reach)
@@ -395,11 +426,13 @@ class Settling:
                 hit_start, hit_end, target = hits[k]
                 if hit_start > end:
                     break
-                if hit_end < start or start <= hit_start and hit_end <= end and \
-                        (hit_start, hit_end) != (start, end):
+                if hit_end < start or (
+                    start <= hit_start and hit_end <= end and (hit_start, hit_end) != (start, end)
+                ):
                     continue  # apart, or nested in the rewrite
                 if (hit_start, hit_end) != (start, end) or self._table_event(
-                        text, start, end, self._entries[target]) is not None:
+                    text, start, end, self._entries[target]
+                ) is not None:
                     bad = True
                     break
                 found = True
@@ -420,8 +453,9 @@ def _lines_around(text: str, positions: Sequence[int]) -> list[tuple[int, int]]:
     return spans
 
 
-def compose(text: str, first: Sequence[Substitution], second: Sequence[Substitution],
-            final: str) -> list[Substitution]:
+def compose(
+    text: str, first: Sequence[Substitution], second: Sequence[Substitution], final: str
+) -> list[Substitution]:
     """The records of two passes as records of one: ``first`` made an intermediate text from
     ``text``, and ``second`` (in intermediate coordinates) made ``final`` from that.
 
@@ -436,8 +470,11 @@ def compose(text: str, first: Sequence[Substitution], second: Sequence[Substitut
         return list(first)
     # Groups: maximal runs of overlapping first-pass output spans and second-pass spans,
     # both in intermediate coordinates. Neither pass's rewrites overlap each other.
-    spans = sorted([(s.out_start, s.out_end, s) for s in first if s.applied] +
-                   [(s.start, s.end, s) for s in later], key=_by_span)
+    spans = sorted(
+        [(s.out_start, s.out_end, s) for s in first if s.applied]
+        + [(s.start, s.end, s) for s in later],
+        key=_by_span,
+    )
     groups: list[list[tuple[int, int, Substitution]]] = []
     reach = -1
     for span in spans:
@@ -464,7 +501,7 @@ def compose(text: str, first: Sequence[Substitution], second: Sequence[Substitut
             if later_one:  # a second-pass rewrite of text the first left alone
                 out.append(sub._replace(start=u0 + shift_in, end=u1 + shift_in))
                 shift_out += len(sub.replacement) - (u1 - u0)
-            else:                     # a first-pass rewrite the second pass left alone
+            else:  # a first-pass rewrite the second pass left alone
                 out.append(_moved(sub, shift_out))
                 shift_in += (sub.end - sub.start) - (u1 - u0)
             continue
@@ -477,19 +514,31 @@ def compose(text: str, first: Sequence[Substitution], second: Sequence[Substitut
                 out.append(_moved(note, shift_out))
             waiting += 1
         in0, out0 = u0 + shift_in, u0 + shift_out
-        shift_in += sum((s.end - s.start) - (s.out_end - s.out_start)
-                        for s in members if id(s) not in later_ids)
+        shift_in += sum(
+            (s.end - s.start) - (s.out_end - s.out_start) for s in members if id(s) not in later_ids
+        )
         shift_out += sum(len(s.replacement) - (s.end - s.start) for s in seconds)
         in1, out1 = u1 + shift_in, u1 + shift_out
         if text[in0:in1] == final[out0:out1]:
             continue  # the passes undid each other here: no change, no record
         # a second-pass rewrite and the first-pass ones it overlaps: one record
-        out.append(Substitution(
-            text[in0:in1], final[out0:out1], in0, in1, out0, out1,
-            "phonetic" if any(s.rule == "phonetic" for s in members) else "table",
-            seconds[-1].entry, min(s.score for s in members),
-            COMPOSED + "; ".join(_step(s) for s in members if id(s) not in later_ids)
-            + "; " + "; ".join(_step(s) for s in seconds)))
+        out.append(
+            Substitution(
+                text[in0:in1],
+                final[out0:out1],
+                in0,
+                in1,
+                out0,
+                out1,
+                "phonetic" if any(s.rule == "phonetic" for s in members) else "table",
+                seconds[-1].entry,
+                min(s.score for s in members),
+                COMPOSED
+                + "; ".join(_step(s) for s in members if id(s) not in later_ids)
+                + "; "
+                + "; ".join(_step(s) for s in seconds),
+            )
+        )
     out.extend(_moved(s, shift_out) for s in unapplied[waiting:])
     return out
 
@@ -503,5 +552,5 @@ def _moved(sub: Substitution, shift: int) -> Substitution:
 def _step(sub: Substitution) -> str:
     """One rewrite as a step in a composed record's note (a composed record: its steps)."""
     if sub.note and sub.note.startswith(COMPOSED):
-        return sub.note[len(COMPOSED):]
+        return sub.note[len(COMPOSED) :]
     return f"'{sub.original}' -> '{sub.replacement}' ({sub.rule}, {sub.entry})"

@@ -68,16 +68,20 @@ class NormalisingTokenizer:
 
 
 @spacy.registry.tokenizers(TOKENIZER_NAME)
-def create_tokenizer(tables: list[str] = [],  # noqa: B006 - spaCy's config reads the default
-                     default_table: bool = True, phonetic: str = "apply",
-                     min_score: float | None = None) -> Callable[[Any], NormalisingTokenizer]:
+def create_tokenizer(
+    tables: list[str] = [],  # noqa: B006 - spaCy's config reads the default
+    default_table: bool = True,
+    phonetic: str = "apply",
+    min_score: float | None = None,
+) -> Callable[[Any], NormalisingTokenizer]:
     """The factory spaCy calls for ``@tokenizers = "normalise.Tokenizer.v1"``; its arguments
     are those of :class:`~normalise.Normaliser` (through the cache of built tables)."""
 
     def make(nlp) -> NormalisingTokenizer:
         base = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
-        normaliser = Normaliser.cached(list(tables), default_table=default_table,
-                                       phonetic=phonetic, min_score=min_score)
+        normaliser = Normaliser.cached(
+            list(tables), default_table=default_table, phonetic=phonetic, min_score=min_score
+        )
         return NormalisingTokenizer(base, normaliser)
 
     return make
@@ -136,11 +140,13 @@ def register_extensions() -> None:
     """``Doc._.normalisation`` (the Result), ``Doc._.original_text``, ``Token._.original_span``,
     ``Span._.original_span`` and ``Span._.original_text``: character offsets and text of the
     original input. Done on import of this module; calling it again is harmless."""
-    for cls, name, getter in ((Doc, "normalisation", doc_result),
-                              (Doc, "original_text", _original_text),
-                              (Token, "original_span", _token_span),
-                              (Span, "original_span", _span_span),
-                              (Span, "original_text", _span_text)):
+    for cls, name, getter in (
+        (Doc, "normalisation", doc_result),
+        (Doc, "original_text", _original_text),
+        (Token, "original_span", _token_span),
+        (Span, "original_span", _span_span),
+        (Span, "original_text", _span_text),
+    ):
         if not cls.has_extension(name):
             cls.set_extension(name, getter=getter)
 

@@ -42,8 +42,11 @@ class _CanonicalPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
 
     def _batch_setitems(self, items, *args):
         items = list(items)
-        if items and len({type(k) for k, _ in items} & {str, int}) == 1 and \
-                all(type(k) in (str, int) for k, _ in items):
+        if (
+            items
+            and len({type(k) for k, _ in items} & {str, int}) == 1
+            and all(type(k) in (str, int) for k, _ in items)
+        ):
             items.sort(key=lambda kv: kv[0])
         super()._batch_setitems(iter(items), *args)
 

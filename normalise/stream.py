@@ -45,8 +45,8 @@ class Source:
 
     name: str
     stream: BinaryIO
-    size: int | None = None          # bytes, when known (for the progress bar)
-    interactive: bool = False        # a pipe or terminal: flush after every chunk
+    size: int | None = None  # bytes, when known (for the progress bar)
+    interactive: bool = False  # a pipe or terminal: flush after every chunk
 
 
 @dataclass
@@ -55,24 +55,33 @@ class FileStats:
 
     name: str
     counts: Counter = field(default_factory=Counter)
-    invalid_at: int | None = None    # byte offset of the first undecodable byte
-    encoding: str = "utf-8"          # the codec used (utf-16 resolved to its byte order)
-    records: int = 0                 # log records written
-    bytes_in: int = 0                # bytes read
-    bytes_out: int = 0               # bytes written
+    invalid_at: int | None = None  # byte offset of the first undecodable byte
+    encoding: str = "utf-8"  # the codec used (utf-16 resolved to its byte order)
+    records: int = 0  # log records written
+    bytes_in: int = 0  # bytes read
+    bytes_out: int = 0  # bytes written
 
 
-def read_chunks(source: Source, encoding: str, on_bytes: Callable[[int], None] | None = None,
-                chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
+def read_chunks(
+    source: Source,
+    encoding: str,
+    on_bytes: Callable[[int], None] | None = None,
+    chunk_chars: int = CHUNK_CHARS,
+) -> Iterator[str]:
     """Decoded text of ``source`` in chunks that end at a line end where possible."""
     decoder = codecs.getincrementaldecoder(encoding)(errors=ERRORS)
-    return _chunked(source, on_bytes, lambda block: decoder.decode(block, final=not block),
-                    _cut, chunk_chars)
+    return _chunked(
+        source, on_bytes, lambda block: decoder.decode(block, final=not block), _cut, chunk_chars
+    )
 
 
-def _chunked(source: Source, on_bytes: Callable[[int], None] | None,
-             decode: Callable[[bytes], AnyStr], cut_at: Callable[[AnyStr, int, bool], int],
-             limit: int) -> Iterator[AnyStr]:
+def _chunked(
+    source: Source,
+    on_bytes: Callable[[int], None] | None,
+    decode: Callable[[bytes], AnyStr],
+    cut_at: Callable[[AnyStr, int, bool], int],
+    limit: int,
+) -> Iterator[AnyStr]:
     """What ``decode`` makes of the blocks read from ``source``, cut where ``cut_at`` says
     (text or bytes alike: both paths read, count and cut the same way)."""
     read = getattr(source.stream, "read1", None) or source.stream.read
@@ -108,8 +117,9 @@ def _cut(text: str, limit: int, eager: bool) -> int:
     return end  # a CR at the end waits: an LF may follow it (a lone "\r" waits whole)
 
 
-def read_byte_chunks(source: Source, on_bytes: Callable[[int], None] | None = None,
-                     chunk_bytes: int = CHUNK_CHARS) -> Iterator[bytes]:
+def read_byte_chunks(
+    source: Source, on_bytes: Callable[[int], None] | None = None, chunk_bytes: int = CHUNK_CHARS
+) -> Iterator[bytes]:
     """The raw bytes of a UTF-8 ``source`` in chunks that end at a line end where possible.
 
     Why bytes: cutting is a few ``rfind`` calls, and decoding moves to the worker processes.
@@ -145,22 +155,26 @@ class ChunkResult(NamedTuple):
     """What normalising one chunk gives, all counted from the start of the chunk: cheap to
     send back from a worker, and cheap for the parent to place in the file."""
 
-    out: bytes | str        # bytes when the chunk came as bytes
-    chars: int              # characters of the input chunk
-    out_chars: int          # characters of the output chunk
-    breaks: int             # line ends in the chunk
-    tail: int               # characters after the last line end; -1 when there is none
-    invalid: int | None     # first undecodable byte: byte offset (bytes) or index (str)
+    out: bytes | str  # bytes when the chunk came as bytes
+    chars: int  # characters of the input chunk
+    out_chars: int  # characters of the output chunk
+    breaks: int  # line ends in the chunk
+    tail: int  # characters after the last line end; -1 when there is none
+    invalid: int | None  # first undecodable byte: byte offset (bytes) or index (str)
     counts: dict[str, int]  # applied substitutions per entry
-    log: bytes              # the records as a :func:`log_template` (empty without a log)
-    fields: list[int]       # its TEMPLATE_FIELDS values, line 0-based, columns from the
-                            # chunk start on its first line
-    first_line: int         # records on the chunk's first line (their column needs a base)
+    log: bytes  # the records as a :func:`log_template` (empty without a log)
+    fields: list[int]  # its TEMPLATE_FIELDS values, line 0-based, columns from the
+    # chunk start on its first line
+    first_line: int  # records on the chunk's first line (their column needs a base)
 
 
-def normalise_chunk(normaliser: Normaliser, chunk: bytes | str,
-                    log_name: str | None = None, before: bytes | str = "",
-                    after: bytes | str = "") -> ChunkResult:
+def normalise_chunk(
+    normaliser: Normaliser,
+    chunk: bytes | str,
+    log_name: str | None = None,
+    before: bytes | str = "",
+    after: bytes | str = "",
+) -> ChunkResult:
     """Normalise one chunk: UTF-8 bytes (decoded here, the output encoded here) or text; with
     ``log_name``, also serialise its log records. ``before`` and ``after`` are the ends of the
     neighbouring chunks, read only as evidence for the phonetic matcher."""
@@ -194,9 +208,18 @@ def normalise_chunk(normaliser: Normaliser, chunk: bytes | str,
     if log_name is not None and result.substitutions:
         log = log_template(log_name, result.substitutions)
         fields, first_line = _fields(text, result.substitutions, crlf)
-    return ChunkResult(out, len(text), len(result.text), breaks,
-                       len(text) - last - 1 if last >= 0 else -1, invalid, counts, log, fields,
-                       first_line)
+    return ChunkResult(
+        out,
+        len(text),
+        len(result.text),
+        breaks,
+        len(text) - last - 1 if last >= 0 else -1,
+        invalid,
+        counts,
+        log,
+        fields,
+        first_line,
+    )
 
 
 def _fields(text: str, subs: Iterable[Substitution], crlf: bool) -> tuple[list[int], int]:
@@ -229,10 +252,10 @@ class Locator:
     """Where the current chunk stands in its file: places a chunk's log records there."""
 
     def __init__(self) -> None:
-        self.chars = 0       # characters of the file before the current chunk
-        self.out_chars = 0   # characters of the output before the current chunk
-        self.line = 1        # line at the start of the current chunk
-        self.column = 0      # column at the start of the current chunk
+        self.chars = 0  # characters of the file before the current chunk
+        self.out_chars = 0  # characters of the output before the current chunk
+        self.line = 1  # line at the start of the current chunk
+        self.column = 0  # column at the start of the current chunk
 
     def place(self, result: ChunkResult) -> bytes:
         """The chunk's log lines with file lines, columns and offsets (C-level adds and one
@@ -254,8 +277,9 @@ class Locator:
 
 
 def _count_breaks(text: str, start: int, end: int) -> int:
-    return (text.count("\n", start, end) + text.count("\r", start, end)
-            - text.count("\r\n", start, end))
+    return (
+        text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+    )
 
 
 def first_invalid(text: str) -> int | None:
@@ -269,6 +293,7 @@ def first_invalid(text: str) -> int | None:
 # ---------------------------------------------------------------- worker processes
 
 _WORKER: Normaliser | None = None
+
 
 #: The most worker processes ``--jobs`` starts: more only share the same cores.
 def max_jobs() -> int:
@@ -307,8 +332,9 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _work(chunk: bytes | str, log_name: str | None, before: bytes | str = "",
-          after: bytes | str = "") -> ChunkResult:
+def _work(
+    chunk: bytes | str, log_name: str | None, before: bytes | str = "", after: bytes | str = ""
+) -> ChunkResult:
     assert _WORKER is not None
     return normalise_chunk(_WORKER, chunk, log_name, before, after)
 
@@ -319,20 +345,23 @@ def make_executor(normaliser: Normaliser, jobs: int) -> Executor | None:
     jobs = min(jobs, max_jobs())
     if jobs <= 1:
         return None
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                               initargs=(normaliser, os.getpid()))
+    return ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(normaliser, os.getpid())
+    )
 
 
 def _result(future) -> ChunkResult:
     try:
         return future.result()
     except BrokenProcessPool:
-        raise WorkerDied("a worker process died (killed or out of memory); no output file "
-                         "was written") from None
+        raise WorkerDied(
+            "a worker process died (killed or out of memory); no output file was written"
+        ) from None
 
 
-def with_context(chunks: Iterable[AnyStr], look_ahead: bool = True
-                 ) -> Iterator[tuple[AnyStr, AnyStr, AnyStr]]:
+def with_context(
+    chunks: Iterable[AnyStr], look_ahead: bool = True
+) -> Iterator[tuple[AnyStr, AnyStr, AnyStr]]:
     """(chunk, before, after) for each chunk: the :data:`CONTEXT` characters (bytes, four per
     character, for UTF-8 chunks) before and after it, the evidence the phonetic matcher may
     read across a cut. A chunk waits until that much of what follows has been read; without
@@ -357,7 +386,7 @@ def with_context(chunks: Iterable[AnyStr], look_ahead: bool = True
             after = waiting[0][:size]
             i = 1
             while len(after) < size and i < len(waiting):
-                after += waiting[i][:size - len(after)]
+                after += waiting[i][: size - len(after)]
                 i += 1
             yield first, tail, after
             tail = (tail + first)[-size:]
@@ -374,9 +403,13 @@ def with_context(chunks: Iterable[AnyStr], look_ahead: bool = True
 CONTEXT = EVIDENCE_WINDOW
 
 
-def normalise_chunks(normaliser: Normaliser, chunks: Iterable[bytes | str],
-                     executor: Executor | None, window: int = 2,
-                     log_name: str | None = None) -> Iterator[tuple[bytes | str, ChunkResult]]:
+def normalise_chunks(
+    normaliser: Normaliser,
+    chunks: Iterable[bytes | str],
+    executor: Executor | None,
+    window: int = 2,
+    log_name: str | None = None,
+) -> Iterator[tuple[bytes | str, ChunkResult]]:
     """(chunk, result) for each chunk, in order; at most ``window`` chunks per worker in
     flight, so memory stays bounded. ``window=1`` answers each chunk before the next is read
     (interactive input): then only the chunk before is read for evidence, not the next."""
@@ -391,8 +424,9 @@ def normalise_chunks(normaliser: Normaliser, chunks: Iterable[bytes | str],
         try:
             future = executor.submit(_work, chunk, log_name, before, after)
         except BrokenProcessPool:
-            raise WorkerDied("a worker process died (killed or out of memory); no output "
-                             "file was written") from None
+            raise WorkerDied(
+                "a worker process died (killed or out of memory); no output file was written"
+            ) from None
         pending.append((chunk, future))
         if len(pending) >= limit:
             done_chunk, future = pending.popleft()
@@ -402,12 +436,18 @@ def normalise_chunks(normaliser: Normaliser, chunks: Iterable[bytes | str],
         yield done_chunk, _result(future)
 
 
-def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[bytes], None], *,
-                     encoding: str = "utf-8", log: Callable[[bytes], None] | None = None,
-                     executor: Executor | None = None,
-                     on_bytes: Callable[[int], None] | None = None,
-                     flush: Callable[[], None] | None = None,
-                     chunk_chars: int = CHUNK_CHARS) -> FileStats:
+def normalise_source(
+    normaliser: Normaliser,
+    source: Source,
+    write: Callable[[bytes], None],
+    *,
+    encoding: str = "utf-8",
+    log: Callable[[bytes], None] | None = None,
+    executor: Executor | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+    flush: Callable[[], None] | None = None,
+    chunk_chars: int = CHUNK_CHARS,
+) -> FileStats:
     """Normalise one input to ``write``; send its log records, as JSON Lines bytes, to
     ``log``; return the counts.
 
@@ -421,8 +461,9 @@ def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[by
     if needs_head(encoding):
         head = read_head(getattr(source.stream, "read1", None) or source.stream.read)
         encoding = with_byte_order(encoding, head)
-        source = Source(source.name, _Prefixed(head, source.stream), source.size,
-                        source.interactive)
+        source = Source(
+            source.name, _Prefixed(head, source.stream), source.size, source.interactive
+        )
     stats.encoding = encoding
     raw = encoding == "utf-8"
 
@@ -432,8 +473,10 @@ def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[by
             on_bytes(size)
 
     chunks: Iterable[bytes | str] = (
-        read_byte_chunks(source, counted, chunk_chars) if raw
-        else read_chunks(source, encoding, counted, chunk_chars))
+        read_byte_chunks(source, counted, chunk_chars)
+        if raw
+        else read_chunks(source, encoding, counted, chunk_chars)
+    )
     bytes_before = 0  # counted only until the first undecodable byte is found
     window = 1 if source.interactive else 2
     log_name = source.name if log is not None else None
@@ -446,8 +489,9 @@ def normalise_source(normaliser: Normaliser, source: Source, write: Callable[[by
             elif result.invalid is None:
                 bytes_before += len(encode_text(chunk, encoding))
             else:
-                stats.invalid_at = bytes_before + len(encode_text(chunk[:result.invalid],
-                                                                  encoding))
+                stats.invalid_at = bytes_before + len(
+                    encode_text(chunk[: result.invalid], encoding)
+                )
         out = result.out if raw else encode_text(result.out, encoding)
         stats.bytes_out += len(out)
         write(out)  # type: ignore[arg-type]

@@ -57,9 +57,21 @@ from .stream import CHUNK_CHARS, Source, read_chunks
 # The formats live in .proposals; they are exported here too because
 # ``from normalise.suggest import discover, format_yaml`` is the documented API.
 __all__ = [
-    "DEFAULT_GLOB", "DEFAULT_LIMIT", "DEFAULT_MIN_COUNT", "DEFAULT_MIN_DOCS", "FORMATTERS",
-    "Example", "Proposal", "Spelling", "Suggestions", "VariantDiscovery", "discover",
-    "expand_paths", "format_json", "format_text", "format_yaml",
+    "DEFAULT_GLOB",
+    "DEFAULT_LIMIT",
+    "DEFAULT_MIN_COUNT",
+    "DEFAULT_MIN_DOCS",
+    "FORMATTERS",
+    "Example",
+    "Proposal",
+    "Spelling",
+    "Suggestions",
+    "VariantDiscovery",
+    "discover",
+    "expand_paths",
+    "format_json",
+    "format_text",
+    "format_yaml",
 ]
 
 DEFAULT_MIN_COUNT = 2
@@ -106,8 +118,26 @@ SHARED_DOCS_CORPUS = 4
 SHARED_OVER_CHANCE = 2.0
 #: English derivational endings: two spellings that differ only by them are one name in two
 #: words (Canaanites, Canaanitish), left to the inflection rules rather than grouped.
-ENGLISH_ENDINGS = ("itish", "itess", "ites", "ite", "ism", "ists", "ist", "ish", "ess", "eans",
-                   "ean", "ians", "ian", "ans", "an", "es", "s", "i")
+ENGLISH_ENDINGS = (
+    "itish",
+    "itess",
+    "ites",
+    "ite",
+    "ism",
+    "ists",
+    "ist",
+    "ish",
+    "ess",
+    "eans",
+    "ean",
+    "ians",
+    "ian",
+    "ans",
+    "an",
+    "es",
+    "s",
+    "i",
+)
 #: Endings that make an inflection only of the other spelling itself (Chaldea, Chaldean), not
 #: of a shared stem (Taban, Tabaan are not Taba + n, Taba + an).
 DIRECT_ENDINGS = ("ns", "n")
@@ -122,7 +152,8 @@ _LEADING = r"(?:(?:al|el|an|ar|as|ash|at|az|ad)[\-\u2010\u2011])"
 # (Mazar-e Sharif, Sar-i-Pul, Lashkar Gah, Osama bin Laden) or before (al-Qaeda Wing).
 _SPAN = regex.compile(
     rf"(?<![\w\p{{M}}'\u2019\u02bc\-]){_LEADING}?{_WORD}"
-    rf"(?:{_SEP}(?:{_PARTICLE}{_SEP})?{_WORD}){{1,3}}(?![\w\p{{M}}\-\u2010\u2011])")
+    rf"(?:{_SEP}(?:{_PARTICLE}{_SEP})?{_WORD}){{1,3}}(?![\w\p{{M}}\-\u2010\u2011])"
+)
 _SPAN_WORDS = regex.compile(_WORD)
 _NAME_LIKE = regex.compile(r"^\p{Lu}\p{Ll}*(?:['\u2019\u02bc]\p{Ll}+)*$")
 _CONTEXT_WORD = regex.compile(r"\S+")
@@ -130,11 +161,14 @@ _LINE_END = regex.compile(r"\r\n|\r|\n")
 _SURROGATES = regex.compile("[\udc80-\udcff]")
 # Between a name and another spelling of it given as a gloss: "Molech, or Moloch", "Zerubbabel
 # (Gr. Zorobabel)", "Nazarite (Nazirite)", "Taliqan, also spelt Taleqan".
-_GLOSS_WORD = (r"(?:or|also|alias|i\.\s?e\.|that\s+is|called|Gr\.|Greek|Heb\.|Hebrew|Aram\."
-               r"|Lat\.|spelt|spelled|written|as|more|better|properly|accurately|correctly"
-               r"|usually|commonly|sometimes|often)\s*[,:]?\s*")
-_GLOSS = regex.compile(rf"\s*,?\s*(?:[(\[]\s*(?:{_GLOSS_WORD})*|(?:{_GLOSS_WORD})+)",
-                       regex.IGNORECASE)
+_GLOSS_WORD = (
+    r"(?:or|also|alias|i\.\s?e\.|that\s+is|called|Gr\.|Greek|Heb\.|Hebrew|Aram\."
+    r"|Lat\.|spelt|spelled|written|as|more|better|properly|accurately|correctly"
+    r"|usually|commonly|sometimes|often)\s*[,:]?\s*"
+)
+_GLOSS = regex.compile(
+    rf"\s*,?\s*(?:[(\[]\s*(?:{_GLOSS_WORD})*|(?:{_GLOSS_WORD})+)", regex.IGNORECASE
+)
 _POSSESSIVE = regex.compile(r"['\u2019\u02bc]s$")
 _LOWER_WORD = regex.compile(r"(?<![\w\p{M}])\p{Ll}[\p{Ll}\p{M}]{3,}(?![\w\p{M}])")
 # Where a sentence ends: a full stop, question or exclamation mark before white space, quotes
@@ -177,15 +211,24 @@ class VariantDiscovery:
     chunks), then call :meth:`result`. The tables are those of ``normaliser`` (default: the
     default table, or ``tables``)."""
 
-    def __init__(self, normaliser: Normaliser | None = None, *, tables: Iterable = (),
-                 default_table: bool = True, min_score: float | None = None) -> None:
+    def __init__(
+        self,
+        normaliser: Normaliser | None = None,
+        *,
+        tables: Iterable = (),
+        default_table: bool = True,
+        min_score: float | None = None,
+    ) -> None:
         if normaliser is None:
-            normaliser = Normaliser(tables, default_table=default_table, phonetic="suggest",
-                                    min_score=min_score)
+            normaliser = Normaliser(
+                tables, default_table=default_table, phonetic="suggest", min_score=min_score
+            )
         self.normaliser = normaliser
         self.table = normaliser.table
-        self.matcher = normaliser.matcher or Normaliser(
-            table=normaliser.table, phonetic="suggest", min_score=min_score).matcher
+        self.matcher = (
+            normaliser.matcher
+            or Normaliser(table=normaliser.table, phonetic="suggest", min_score=min_score).matcher
+        )
         self._scanner = normaliser._scanner
         self._counts: dict[str, _Counts] = {}
         self._names: list[str] = []
@@ -207,9 +250,13 @@ class VariantDiscovery:
         """Count one document given whole."""
         self.add_chunks([text], name)
 
-    def add_source(self, source: Source, encoding: str = "utf-8",
-                   on_bytes: Callable[[int], None] | None = None,
-                   chunk_chars: int = CHUNK_CHARS) -> None:
+    def add_source(
+        self,
+        source: Source,
+        encoding: str = "utf-8",
+        on_bytes: Callable[[int], None] | None = None,
+        chunk_chars: int = CHUNK_CHARS,
+    ) -> None:
         """Count one document read from a stream in chunks (bounded memory)."""
         self.add_chunks(read_chunks(source, encoding, on_bytes, chunk_chars), source.name)
 
@@ -244,8 +291,12 @@ class VariantDiscovery:
             self._record(token, text, start, end, place)
             sentence, key = bisect.bisect_right(breaks, start), match_key(token)
             sentences.setdefault(sentence, set()).add(key)
-            if last is not None and last[0] == sentence and last[2] != key \
-                    and _GLOSS.fullmatch(text, last[1], start):
+            if (
+                last is not None
+                and last[0] == sentence
+                and last[2] != key
+                and _GLOSS.fullmatch(text, last[1], start)
+            ):
                 pair = (last[2], key) if last[2] < key else (key, last[2])
                 glossed.add(pair)
                 self._glossed[pair] = self._glossed.get(pair, 0) + 1
@@ -267,7 +318,7 @@ class VariantDiscovery:
         together = self._together
         for i, a in enumerate(names):
             near = self._neighbours.setdefault(a, {})
-            for b in names[i + 1:]:
+            for b in names[i + 1 :]:
                 pair = (a, b)
                 if pair in glossed:
                     continue
@@ -301,11 +352,16 @@ class VariantDiscovery:
 
     # -- proposing ------------------------------------------------------------------------
 
-    def result(self, *, min_count: int = DEFAULT_MIN_COUNT, min_docs: int = DEFAULT_MIN_DOCS,
-               limit: int | None = DEFAULT_LIMIT) -> Suggestions:
+    def result(
+        self,
+        *,
+        min_count: int = DEFAULT_MIN_COUNT,
+        min_docs: int = DEFAULT_MIN_DOCS,
+        limit: int | None = DEFAULT_LIMIT,
+    ) -> Suggestions:
         """Groups of new spellings and new variants of existing entries, best evidence first."""
         forms = self._merged_forms()
-        anchors: dict[str, float] = {}   # spelling -> 1 (passes the gate) or 0 (common word)
+        anchors: dict[str, float] = {}  # spelling -> 1 (passes the gate) or 0 (common word)
         extensions: dict[str, list[tuple[str, float]]] = {}
         bare = {match_key(f) for f in forms if " " not in f and "-" not in f}
         for form, counts in forms.items():
@@ -316,17 +372,21 @@ class VariantDiscovery:
                 decision = self.matcher.decide(form, sentence_initial=counts.mid == 0)
                 if decision.winner is not None:
                     extensions.setdefault(decision.winner.entry, []).append(
-                        (form, decision.winner.score))
+                        (form, decision.winner.score)
+                    )
                     continue
             anchors[form] = 1.0 if status == "anchor" else 0.0
         self._name_keys = {match_key(f) for f in anchors}
         clusters = self._cluster(anchors, forms)
         groups = [self._group_proposal(g, forms) for g in clusters]
-        support = {p.canonical: self._support(g) for p, g in zip(groups, clusters)}
+        support = {p.canonical: self._support(g) for p, g in zip(groups, clusters, strict=False)}
         extended = [self._extension_proposal(e, found, forms) for e, found in extensions.items()]
         keep = [p for p in groups if p.count >= min_count and p.docs >= min_docs]
         keep_ext = [p for p in extended if p.count >= min_count and p.docs >= min_docs]
-        rank = lambda p: (-p.docs, -p.count, p.canonical)
+
+        def rank(p):
+            return (-p.docs, -p.count, p.canonical)
+
         keep.sort(key=lambda p: (-support[p.canonical], *rank(p)))
         keep_ext.sort(key=rank)
         if limit is not None:
@@ -389,7 +449,7 @@ class VariantDiscovery:
         spelling glosses another or two share their neighbouring names, else 0 (one of them
         stands alone: only the spelling speaks). Groups the texts support are ranked first."""
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
+            for b in group[i + 1 :]:
                 ka, kb = match_key(a), match_key(b)
                 if self._glossed.get((ka, kb) if ka < kb else (kb, ka)):
                     return 1
@@ -405,7 +465,7 @@ class VariantDiscovery:
         lower = form.lower()
         for ending in (*ENGLISH_ENDINGS, *DIRECT_ENDINGS, *HEBREW_ENDINGS):
             if lower.endswith(ending) and len(form) - len(ending) >= 3:
-                stem = form[:-len(ending)]
+                stem = form[: -len(ending)]
                 key = match_key(stem)
                 if key in bare or stem in self.matcher._known:
                     return True
@@ -437,8 +497,7 @@ class VariantDiscovery:
         """The candidate names counted beside a spelling (capitalised English words such as
         sentence-initial People or Monday are no evidence), the other spelling left out."""
         names = self._name_keys
-        return {k: n for k, n in self._neighbours.get(key, {}).items()
-                if k != other and k in names}
+        return {k: n for k, n in self._neighbours.get(key, {}).items() if k != other and k in names}
 
     def context_similarity(self, a: str, b: str) -> float:
         """Cosine of the candidate names that stand in the same sentences as each spelling
@@ -456,25 +515,33 @@ class VariantDiscovery:
             return None
         # Two names side by side ("Kabul Kandahar", a list) are no name: a word of a real
         # multi-word name rarely stands alone (Lashkar of Lashkar Gah); at least one must not.
-        alone = [self._counts[w].count - self._in_span.get(w, 0) if w in self._counts else 0
-                 for w in words]
+        alone = [
+            self._counts[w].count - self._in_span.get(w, 0) if w in self._counts else 0
+            for w in words
+        ]
         if all(n > BOUND_WORD_RATIO * counts.count for n in alone):
             return None
-        if counts.mid == 0 and english_zipf(words[0]) > 0 \
-                and english_zipf(words[0]) >= self.matcher.common_word_zipf:
+        if (
+            counts.mid == 0
+            and english_zipf(words[0]) > 0
+            and english_zipf(words[0]) >= self.matcher.common_word_zipf
+        ):
             return None  # "Kunduz Herat" at the start of a line: likely a heading
         return "anchor"
 
-    def _cluster(self, anchors: dict[str, float],
-                 forms: dict[str, _Counts]) -> list[list[str]]:
+    def _cluster(self, anchors: dict[str, float], forms: dict[str, _Counts]) -> list[list[str]]:
         """Complete-linkage groups of similar spellings, each with at least one anchor."""
         if len(anchors) < 2:
             return []
         from .phonetic import PhoneticMatcher
 
         names = sorted(anchors)
-        index = PhoneticMatcher([(n, ()) for n in names], protected=(),
-                                min_score=self.matcher.min_score, margin=self.matcher.margin)
+        index = PhoneticMatcher(
+            [(n, ()) for n in names],
+            protected=(),
+            min_score=self.matcher.min_score,
+            margin=self.matcher.margin,
+        )
         threshold = self.matcher.threshold
         linked: dict[tuple[str, str], float] = {}
         for name in names:
@@ -486,9 +553,11 @@ class VariantDiscovery:
                 if pair in linked:
                     continue
                 score = index.similarity(name, other)
-                if score >= max(threshold(name), threshold(other)) \
-                        and not self._inflected(name, other) \
-                        and self._one_name(name, other, forms):
+                if (
+                    score >= max(threshold(name), threshold(other))
+                    and not self._inflected(name, other)
+                    and self._one_name(name, other, forms)
+                ):
                     linked[pair] = score
         cluster = {n: frozenset([n]) for n in names}
         for (a, b), _ in sorted(linked.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -509,13 +578,17 @@ class VariantDiscovery:
 
         def bases(form: str, endings: tuple[str, ...]) -> set[str]:
             lower = form.lower()
-            english = {match_key(form[:-len(e)]) for e in endings
-                       if lower.endswith(e) and len(form) - len(e) >= 3}
+            english = {
+                match_key(form[: -len(e)])
+                for e in endings
+                if lower.endswith(e) and len(form) - len(e) >= 3
+            }
             return {*english, *(match_key(stem) for stem, _ in stems(form))}
 
         ka, kb = match_key(a), match_key(b)
-        if ka in bases(b, ENGLISH_ENDINGS + DIRECT_ENDINGS) \
-                or kb in bases(a, ENGLISH_ENDINGS + DIRECT_ENDINGS):
+        if ka in bases(b, ENGLISH_ENDINGS + DIRECT_ENDINGS) or kb in bases(
+            a, ENGLISH_ENDINGS + DIRECT_ENDINGS
+        ):
             return True  # Chaldea, Chaldean
         return bool(bases(a, ENGLISH_ENDINGS) & bases(b, ENGLISH_ENDINGS))
 
@@ -527,8 +600,13 @@ class VariantDiscovery:
         # Ties (as many occurrences and documents) go to the spelling nearest all the others:
         # the largest sum of similarities, then the fewest letter edits to the others in all
         # (Kunduz among Konduz and Qunduz), then the first in alphabetical order.
-        central = {f: (-round(sum(similarity(f, g) for g in group if g != f), 6),
-                       sum(_edits(f, g) for g in group if g != f)) for f in group}
+        central = {
+            f: (
+                -round(sum(similarity(f, g) for g in group if g != f), 6),
+                sum(_edits(f, g) for g in group if g != f),
+            )
+            for f in group
+        }
         ranked = sorted(group, key=lambda f: (-forms[f].count, -forms[f].docs, central[f], f))
         # A common English word cannot be a variant ('normalise check' refuses it, and
         # rightly: prose would be rewritten), so when the group has one it is the canonical.
@@ -536,23 +614,37 @@ class VariantDiscovery:
         canonical = english[0] if english else ranked[0]
         ranked.remove(canonical)
         ranked.insert(0, canonical)
-        spellings = tuple(Spelling(f, forms[f].count, forms[f].docs,
-                                   None if f == canonical else similarity(canonical, f))
-                          for f in ranked)
-        return Proposal(canonical, "other", spellings, _docs(forms, ranked),
-                        _examples(forms, ranked))
+        spellings = tuple(
+            Spelling(
+                f,
+                forms[f].count,
+                forms[f].docs,
+                None if f == canonical else similarity(canonical, f),
+            )
+            for f in ranked
+        )
+        return Proposal(
+            canonical, "other", spellings, _docs(forms, ranked), _examples(forms, ranked)
+        )
 
-    def _extension_proposal(self, canonical: str, found: list[tuple[str, float]],
-                            forms: dict[str, _Counts]) -> Proposal:
+    def _extension_proposal(
+        self, canonical: str, found: list[tuple[str, float]], forms: dict[str, _Counts]
+    ) -> Proposal:
         found.sort(key=lambda fs: (-forms[fs[0]].count, fs[0]))
         entry = next((e for e in self.table.entries if e.canonical == canonical), None)
         spellings = tuple(Spelling(f, forms[f].count, forms[f].docs, score) for f, score in found)
         names = [f for f, _ in found]
-        return Proposal(canonical, entry.kind if entry else "other", spellings,
-                        _docs(forms, names), _examples(forms, names), existing=True,
-                        entry_file=entry.file if entry else None,
-                        entry_line=entry.line if entry else None,
-                        entry_variants=entry.variants if entry else ())
+        return Proposal(
+            canonical,
+            entry.kind if entry else "other",
+            spellings,
+            _docs(forms, names),
+            _examples(forms, names),
+            existing=True,
+            entry_file=entry.file if entry else None,
+            entry_line=entry.line if entry else None,
+            entry_variants=entry.variants if entry else (),
+        )
 
 
 class _Coverage:
@@ -581,8 +673,9 @@ def _cosine(a: dict[str, int], b: dict[str, int]) -> float:
     if not shared:
         return 0.0
     dot = sum(a[k] * b[k] for k in shared)
-    return dot / (math.sqrt(sum(v * v for v in a.values()))
-                  * math.sqrt(sum(v * v for v in b.values())))
+    return dot / (
+        math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    )
 
 
 def _docs(forms: dict[str, _Counts], names: Sequence[str]) -> int:
@@ -597,17 +690,22 @@ def _docs(forms: dict[str, _Counts], names: Sequence[str]) -> int:
 
 def _examples(forms: dict[str, _Counts], names: Sequence[str]) -> tuple[Example, ...]:
     """Up to MAX_EXAMPLES contexts: as many spellings and documents as possible."""
-    pool = [(name, example) for depth in range(MAX_EXAMPLES) for name in names
-            for example in forms[name].examples[depth:depth + 1]]
+    pool = [
+        (name, example)
+        for depth in range(MAX_EXAMPLES)
+        for name in names
+        for example in forms[name].examples[depth : depth + 1]
+    ]
     chosen: list[tuple[str, Example]] = []
-    tests = (lambda n, e: all(n != m and e.file != f.file for m, f in chosen),
-             lambda n, e: all(e.file != f.file for _, f in chosen),
-             lambda n, e: all(n != m for m, _ in chosen),
-             lambda n, e: True)
+    tests = (
+        lambda n, e: all(n != m and e.file != f.file for m, f in chosen),
+        lambda n, e: all(e.file != f.file for _, f in chosen),
+        lambda n, e: all(n != m for m, _ in chosen),
+        lambda n, e: True,
+    )
     for fits in tests:
         for name, example in pool:
-            if len(chosen) < MAX_EXAMPLES and (name, example) not in chosen \
-                    and fits(name, example):
+            if len(chosen) < MAX_EXAMPLES and (name, example) not in chosen and fits(name, example):
                 chosen.append((name, example))
     order = {id(e): i for i, (_, e) in enumerate(pool)}
     return tuple(sorted((e for _, e in chosen), key=lambda e: order[id(e)]))
@@ -622,23 +720,25 @@ def _context(text: str, start: int, end: int) -> str:
     last = min(breaks, default=last)
     before = _CONTEXT_WORD.findall(text[first:start])
     after = _CONTEXT_WORD.findall(text[end:last])
-    if text[max(0, start - 1):start].strip() and before:
-        head = before.pop()  # the word the spelling is glued to ("(Kundoz" or "al-")
-    else:
-        head = ""
-    if text[end:end + 1].strip() and after:
-        tail = after.pop(0)
-    else:
-        tail = ""
-    words = before[-CONTEXT_WORDS:] + [head + text[start:end] + tail] + after[:CONTEXT_WORDS]
+    # the word the spelling is glued to ("(Kundoz" or "al-")
+    head = before.pop() if text[max(0, start - 1) : start].strip() and before else ""
+    tail = after.pop(0) if text[end : end + 1].strip() and after else ""
+    words = [*before[-CONTEXT_WORDS:], head + text[start:end] + tail, *after[:CONTEXT_WORDS]]
     return _SURROGATES.sub("\ufffd", " ".join(words))
 
 
-def discover(inputs: Iterable[str | tuple[str, str]], *, tables: Iterable = (),
-             default_table: bool = True, min_count: int = DEFAULT_MIN_COUNT,
-             min_docs: int = DEFAULT_MIN_DOCS, limit: int | None = DEFAULT_LIMIT,
-             glob: str = DEFAULT_GLOB, encoding: str = "utf-8",
-             normaliser: Normaliser | None = None) -> Suggestions:
+def discover(
+    inputs: Iterable[str | tuple[str, str]],
+    *,
+    tables: Iterable = (),
+    default_table: bool = True,
+    min_count: int = DEFAULT_MIN_COUNT,
+    min_docs: int = DEFAULT_MIN_DOCS,
+    limit: int | None = DEFAULT_LIMIT,
+    glob: str = DEFAULT_GLOB,
+    encoding: str = "utf-8",
+    normaliser: Normaliser | None = None,
+) -> Suggestions:
     """Proposals from files and directories (paths) or ``(name, text)`` pairs; the tables
     are ``normaliser``'s when given (build it once to run many times)."""
     discovery = VariantDiscovery(normaliser, tables=tables, default_table=default_table)
@@ -664,8 +764,9 @@ def expand_paths(paths: Sequence[str], glob: str = DEFAULT_GLOB) -> list[str]:
             matched = []
             for root, dirs, files in os.walk(path):
                 dirs.sort()
-                matched.extend(os.path.join(root, f) for f in sorted(files)
-                               if fnmatch.fnmatch(f, glob))
+                matched.extend(
+                    os.path.join(root, f) for f in sorted(files) if fnmatch.fnmatch(f, glob)
+                )
             if not matched:
                 raise InputError(f"no file matching {glob!r} in this directory", file=path)
             found.extend(matched)

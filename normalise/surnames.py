@@ -36,16 +36,45 @@ from .table import Entry, Problem, Table
 MAX_ZIPF = 2.0
 #: Surnames never matched alone, each with its reason (checked by hand; the rules above cannot
 #: see them): given names, and family names many people share, that English rarely uses.
-NOT_ALONE = frozenset({
-    "qassem", "qasem", "qassim", "kassem",  # also a given name (Qassem Soleimani)
-    "hussaini", "husaini", "hosseini", "husseini",  # a family name of many Sayyid families
-    "rabbani", "rabani",  # Burhanuddin and Salahuddin Rabbani as well as Ghulam Rabani
-})
+NOT_ALONE = frozenset(
+    {
+        "qassem",
+        "qasem",
+        "qassim",
+        "kassem",  # also a given name (Qassem Soleimani)
+        "hussaini",
+        "husaini",
+        "hosseini",
+        "husseini",  # a family name of many Sayyid families
+        "rabbani",
+        "rabani",  # Burhanuddin and Salahuddin Rabbani as well as Ghulam Rabani
+    }
+)
 #: Fewest letters of a surname matched alone.
 MIN_LETTERS = 4
 #: Particles that belong to the surname after them (Osama bin Laden: "bin Laden").
-SURNAME_PARTICLES = frozenset({"bin", "ibn", "bint", "al", "el", "ul", "ud", "van", "von",
-                               "de", "del", "della", "da", "di", "du", "le", "la", "abu"})
+SURNAME_PARTICLES = frozenset(
+    {
+        "bin",
+        "ibn",
+        "bint",
+        "al",
+        "el",
+        "ul",
+        "ud",
+        "van",
+        "von",
+        "de",
+        "del",
+        "della",
+        "da",
+        "di",
+        "du",
+        "le",
+        "la",
+        "abu",
+    }
+)
 NOTE = "surname of {}, standing alone (derived from its entry)"
 _WORDS = regex.compile(r"\S+")
 
@@ -63,8 +92,9 @@ def surname(form: str) -> str | None:
 def _claimed(entries: Sequence[Entry]) -> set[str]:
     """Match keys of every spelling of every entry (case-sensitive ones lower-cased too, so
     that ``US`` keeps "Us" from becoming a surname)."""
-    return {match_key(spelling) for e in entries for form in e.forms
-            for spelling in e.spellings(form)}
+    return {
+        match_key(spelling) for e in entries for form in e.forms for spelling in e.spellings(form)
+    }
 
 
 def _candidates(entries: Sequence[Entry]) -> dict[str, list[Entry]]:
@@ -84,8 +114,11 @@ def _too_common(name: str) -> bool:
     from wordfreq import zipf_frequency
 
     letters = sum(c.isalpha() for c in name)
-    return (letters < MIN_LETTERS or match_key(name) in NOT_ALONE
-            or zipf_frequency(name, "en") >= MAX_ZIPF)
+    return (
+        letters < MIN_LETTERS
+        or match_key(name) in NOT_ALONE
+        or zipf_frequency(name, "en") >= MAX_ZIPF
+    )
 
 
 def _given_names(entries: Sequence[Entry]) -> set[str]:
@@ -126,14 +159,28 @@ def surname_entries(entries: Sequence[Entry]) -> list[Entry]:
             if other is None:
                 continue
             other_key = match_key(other)
-            if (other_key in seen or other_key in claimed or other_key in candidates
-                    or variant_owners.get(other_key, set()) - {key} or _too_common(other)):
+            if (
+                other_key in seen
+                or other_key in claimed
+                or other_key in candidates
+                or variant_owners.get(other_key, set()) - {key}
+                or _too_common(other)
+            ):
                 continue
             seen.add(other_key)
             variants.append(other)
-        derived.append(Entry(name, tuple(variants), kind="person",
-                             notes=NOTE.format(person.canonical), sources=person.sources,
-                             file=person.file, line=person.line, phonetic=person.phonetic))
+        derived.append(
+            Entry(
+                name,
+                tuple(variants),
+                kind="person",
+                notes=NOTE.format(person.canonical),
+                sources=person.sources,
+                file=person.file,
+                line=person.line,
+                phonetic=person.phonetic,
+            )
+        )
     return derived
 
 
@@ -155,6 +202,11 @@ def shared_surnames(entries: Sequence[Entry]) -> Iterator[Problem]:
         first = persons[0]
         name = surname(first.canonical)
         others = ", ".join(f"'{p.canonical}'" for p in persons[1:])
-        yield Problem(first.file, first.line, f"surname '{name}' of '{first.canonical}' is "
-                      f"also the surname of {others}: neither is matched by it alone",
-                      first.canonical, "shared-surname")
+        yield Problem(
+            first.file,
+            first.line,
+            f"surname '{name}' of '{first.canonical}' is "
+            f"also the surname of {others}: neither is matched by it alone",
+            first.canonical,
+            "shared-surname",
+        )

@@ -23,11 +23,29 @@ from .errors import TableError
 from .keep import KeptForm
 from .scan import LINE_BREAKS, fold_form, match_key
 
-KINDS = ("place", "person", "given-name", "people", "organisation", "term", "spelling",
-         "abbreviation", "other")
+KINDS = (
+    "place",
+    "person",
+    "given-name",
+    "people",
+    "organisation",
+    "term",
+    "spelling",
+    "abbreviation",
+    "other",
+)
 SEPARATORS = ("exact", "flexible")
-ENTRY_FIELDS = ("canonical", "kind", "variants", "separators", "case_sensitive", "override",
-                "notes", "sources", "phonetic")
+ENTRY_FIELDS = (
+    "canonical",
+    "kind",
+    "variants",
+    "separators",
+    "case_sensitive",
+    "override",
+    "notes",
+    "sources",
+    "phonetic",
+)
 TABLE_FIELDS = ("table", "description", "entries", "keep")
 #: Most parts a flexible form may have (each gap has three spellings: 3 ** (parts - 1) forms).
 MAX_FLEXIBLE_PARTS = 6
@@ -76,7 +94,7 @@ class Entry:
         if len(parts) == 1:
             return [form]
         joins = itertools.product((" ", "-", ""), repeat=len(parts) - 1)
-        return ["".join(p + j for p, j in zip(parts, (*js, ""))) for js in joins]
+        return ["".join(p + j for p, j in zip(parts, (*js, ""), strict=False)) for js in joins]
 
 
 @dataclass(frozen=True)
@@ -112,7 +130,9 @@ class Problem:
     kind: str = "invalid"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}: " if self.line else (f"{self.file}: " if self.file else "")
+        where = (
+            f"{self.file}:{self.line}: " if self.line else (f"{self.file}: " if self.file else "")
+        )
         return where + self.message
 
 
@@ -163,21 +183,31 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _parse(path: Path, name: str, keep: list[KeptForm] | None = None
-           ) -> tuple[list[Entry], list[Problem]]:
+def _parse(
+    path: Path, name: str, keep: list[KeptForm] | None = None
+) -> tuple[list[Entry], list[Problem]]:
     """The entries of one table file and its problems; its ``keep:`` forms go to ``keep``."""
     problems: list[Problem] = []
 
     def problem(node_or_line, message, entry=None, kind="invalid"):
-        line = node_or_line if isinstance(node_or_line, int) or node_or_line is None \
+        line = (
+            node_or_line
+            if isinstance(node_or_line, int) or node_or_line is None
             else _line(node_or_line)
+        )
         problems.append(Problem(name, line, message, entry, kind))
 
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return [], [Problem(name, None, "no such table file (give a path, or one of: "
-                            + ", ".join(bundled_tables()) + ")", kind="unreadable")]
+        return [], [
+            Problem(
+                name,
+                None,
+                "no such table file (give a path, or one of: " + ", ".join(bundled_tables()) + ")",
+                kind="unreadable",
+            )
+        ]
     except OSError as err:
         return [], [Problem(name, None, f"cannot read table: {err.strerror}", kind="unreadable")]
     try:
@@ -267,8 +297,11 @@ def _scalar_bool(node) -> bool | None:
 def _form(node, what, problem, entry_name=None) -> str | None:
     value = _scalar_string(node)
     if value is None:
-        problem(node, f"{what} must be a string (quote it if YAML reads it as a number, "
-                      "a boolean or null)", entry_name)
+        problem(
+            node,
+            f"{what} must be a string (quote it if YAML reads it as a number, a boolean or null)",
+            entry_name,
+        )
         return None
     if not value.strip():
         problem(node, f"{what} is empty", entry_name)
@@ -303,8 +336,11 @@ def _entry(node, file, problem) -> Entry | None:
     else:
         kind = _scalar_string(fields["kind"])
         if kind not in KINDS:
-            problem(fields["kind"], f"kind of '{canonical}' must be one of: {', '.join(KINDS)}",
-                    canonical)
+            problem(
+                fields["kind"],
+                f"kind of '{canonical}' must be one of: {', '.join(KINDS)}",
+                canonical,
+            )
             ok = False
     variants: list[str] = []
     lines = [_line(fields["canonical"])]
@@ -327,8 +363,11 @@ def _entry(node, file, problem) -> Entry | None:
     if "separators" in fields:
         separators = _scalar_string(fields["separators"])
         if separators not in SEPARATORS:
-            problem(fields["separators"], f"separators of '{canonical}' must be 'exact' or "
-                                          "'flexible'", canonical)
+            problem(
+                fields["separators"],
+                f"separators of '{canonical}' must be 'exact' or 'flexible'",
+                canonical,
+            )
             ok = False
     flags = {}
     for flag in ("case_sensitive", "override", "phonetic"):
@@ -336,8 +375,7 @@ def _entry(node, file, problem) -> Entry | None:
         if flag in fields:
             value = _scalar_bool(fields[flag])
             if value is None:
-                problem(fields[flag], f"'{flag}' of '{canonical}' must be true or false",
-                        canonical)
+                problem(fields[flag], f"'{flag}' of '{canonical}' must be true or false", canonical)
                 ok = False
             else:
                 flags[flag] = value
@@ -351,21 +389,36 @@ def _entry(node, file, problem) -> Entry | None:
     if "sources" in fields:
         snode = fields["sources"]
         if not isinstance(snode, yaml.SequenceNode) or any(
-                _scalar_string(s) is None for s in snode.value):
+            _scalar_string(s) is None for s in snode.value
+        ):
             problem(snode, f"sources of '{canonical}' must be a list of strings", canonical)
             ok = False
         else:
             sources = [s.value for s in snode.value]
     if not ok:
         return None
-    entry = Entry(canonical, tuple(variants), kind, separators, flags["case_sensitive"],
-                  flags["override"], notes, tuple(sources), file, _line(node), tuple(lines),
-                  phonetic=flags["phonetic"])
+    entry = Entry(
+        canonical,
+        tuple(variants),
+        kind,
+        separators,
+        flags["case_sensitive"],
+        flags["override"],
+        notes,
+        tuple(sources),
+        file,
+        _line(node),
+        tuple(lines),
+        phonetic=flags["phonetic"],
+    )
     if separators == "flexible":
         for i, form in enumerate(entry.forms):
             if len(_PART_SEPARATOR.split(form)) > MAX_FLEXIBLE_PARTS:
-                problem(lines[i], f"'{form}' has more than {MAX_FLEXIBLE_PARTS} parts for "
-                                  "flexible separators", canonical)
+                problem(
+                    lines[i],
+                    f"'{form}' has more than {MAX_FLEXIBLE_PARTS} parts for flexible separators",
+                    canonical,
+                )
                 return None
     return entry
 
@@ -406,9 +459,17 @@ def merge(tables: Sequence[tuple[str, list[Entry]]]) -> tuple[tuple[Entry, ...],
                 own.add(exact)
                 claim = _Claim(entry, index, exact)
                 same = claims.setdefault(match_key(spelling), [])
-                clash = next((c for c in same if c.entry is not entry and not (
-                    entry.case_sensitive and c.entry.case_sensitive and c.exact_key != exact)),
-                    None)
+                clash = next(
+                    (
+                        c
+                        for c in same
+                        if c.entry is not entry
+                        and not (
+                            entry.case_sensitive and c.entry.case_sensitive and c.exact_key != exact
+                        )
+                    ),
+                    None,
+                )
                 if clash is not None:
                     problems.append(_conflict(entry, index, spelling, clash))
                 else:
@@ -422,14 +483,27 @@ def _apply_override(earlier: list[Entry], entry: Entry) -> list[Entry]:
     for old in earlier:
         if old.canonical == entry.canonical or match_key(old.canonical) in taken:
             continue  # replaced, or merged into the overriding entry
-        keep = [i for i, v in enumerate(old.variants, start=1)
-                if not any(match_key(s) in taken for s in old.spellings(v))]
+        keep = [
+            i
+            for i, v in enumerate(old.variants, start=1)
+            if not any(match_key(s) in taken for s in old.spellings(v))
+        ]
         if len(keep) != len(old.variants):
-            old = Entry(old.canonical, tuple(old.forms[i] for i in keep), old.kind,
-                        old.separators, old.case_sensitive, old.override, old.notes,
-                        old.sources, old.file, old.line,
-                        (old.form_lines[:1] + tuple(old.form_lines[i] for i in keep))
-                        if old.form_lines else ())
+            old = Entry(
+                old.canonical,
+                tuple(old.forms[i] for i in keep),
+                old.kind,
+                old.separators,
+                old.case_sensitive,
+                old.override,
+                old.notes,
+                old.sources,
+                old.file,
+                old.line,
+                (old.form_lines[:1] + tuple(old.form_lines[i] for i in keep))
+                if old.form_lines
+                else (),
+            )
         kept.append(old)
     return kept
 
@@ -442,17 +516,23 @@ def _conflict(entry: Entry, index: int, spelling: str, other: _Claim) -> Problem
     orole = "canonical form" if other.form_index == 0 else "variant"
     if index == 0 and other.form_index != 0:
         kind = "chain"
-        message = (f"canonical form '{entry.canonical}' is a variant of '{other.entry.canonical}' "
-                   f"({elsewhere}): a chain; make one entry of them")
+        message = (
+            f"canonical form '{entry.canonical}' is a variant of '{other.entry.canonical}' "
+            f"({elsewhere}): a chain; make one entry of them"
+        )
     elif index != 0 and other.form_index == 0:
         kind = "chain"
-        message = (f"variant '{spelling}' of '{entry.canonical}' is the canonical form of another "
-                   f"entry ({elsewhere}): a chain; make one entry of them")
+        message = (
+            f"variant '{spelling}' of '{entry.canonical}' is the canonical form of another "
+            f"entry ({elsewhere}): a chain; make one entry of them"
+        )
     else:
         kind = "conflict"
-        message = (f"{role} '{spelling}' of '{entry.canonical}' is also the {orole} "
-                   f"'{other.entry.forms[other.form_index]}' of '{other.entry.canonical}' "
-                   f"({elsewhere})")
+        message = (
+            f"{role} '{spelling}' of '{entry.canonical}' is also the {orole} "
+            f"'{other.entry.forms[other.form_index]}' of '{other.entry.canonical}' "
+            f"({elsewhere})"
+        )
         if file != ofile:
             message += "; mark the later entry 'override: true' to take it over"
     return Problem(file, line, message, entry.canonical, kind)
@@ -485,8 +565,11 @@ def load_table(*sources: TableSource) -> Table:
     table, problems = table_problems(sources or ("default",))
     if problems:
         first = problems[0]
-        more = f" (and {len(problems) - 1} more problems: run 'normalise check')" \
-            if len(problems) > 1 else ""
+        more = (
+            f" (and {len(problems) - 1} more problems: run 'normalise check')"
+            if len(problems) > 1
+            else ""
+        )
         raise TableError(first.message + more, file=first.file, line=first.line)
     assert table is not None
     return table

@@ -34,16 +34,15 @@ _BOM = {
     "utf-16": ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")),
     "utf-32": ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")),
 }
-_REWRITING = {"unicode-escape", "raw-unicode-escape", "idna", "punycode", "utf-7",
-              "undefined"}
+_REWRITING = {"unicode-escape", "raw-unicode-escape", "idna", "punycode", "utf-7", "undefined"}
 
 
 def _keep_bytes(err: UnicodeError) -> tuple[str | bytes, int]:
     if isinstance(err, UnicodeDecodeError):
-        return "".join(chr(0xDC00 + b) for b in err.object[err.start:err.end]), err.end
+        return "".join(chr(0xDC00 + b) for b in err.object[err.start : err.end]), err.end
     if isinstance(err, UnicodeEncodeError):
         out = bytearray()
-        for char in err.object[err.start:err.end]:
+        for char in err.object[err.start : err.end]:
             code = ord(char)
             if not 0xDC00 <= code <= 0xDCFF:
                 raise err
@@ -72,7 +71,7 @@ def encode_text(text: str, codec: str) -> bytes:
         pass
     pieces, pos = [], 0
     for run in _ESCAPED.finditer(text):
-        pieces.append(text[pos:run.start()].encode(codec))
+        pieces.append(text[pos : run.start()].encode(codec))
         pieces.append(bytes(ord(c) - 0xDC00 for c in run.group()))
         pos = run.end()
     pieces.append(text[pos:].encode(codec))
@@ -97,11 +96,12 @@ def check_encoding(name: str) -> str:
     if not getattr(info, "_is_text_encoding", True):
         raise EncodingError(f"not a text encoding: {name}")
     if codec in _REWRITING:
-        raise EncodingError(f"{name} rewrites text, so output bytes could not equal input "
-                            "bytes")
+        raise EncodingError(f"{name} rewrites text, so output bytes could not equal input bytes")
     if not _single_byte(codec):
-        raise EncodingError(f"{name} is not supported: only UTF-8, UTF-16, UTF-32 and "
-                            "single-byte encodings keep every byte (convert to UTF-8 first)")
+        raise EncodingError(
+            f"{name} is not supported: only UTF-8, UTF-16, UTF-32 and "
+            "single-byte encodings keep every byte (convert to UTF-8 first)"
+        )
     return codec
 
 

@@ -82,39 +82,39 @@ TABLES = ("en-US", "en-GB")
 #: British -> American rewrites: (regular expression, replacement, weak). Each is applied at one
 #: match at a time. A weak rule changes a single letter; a pair may use at most one.
 RULES_GB_TO_US: tuple[tuple[str, str, bool], ...] = (
-    (r"(?<=..)our", "or", False),         # colour, neighbourhood, behaviour, odour
-    (r"is(?=[aei])", "iz", False),        # realise, organisation, realising
-    (r"ys(?=[aei])", "yz", False),        # analyse, paralysed
-    (r"ae(?!(s|d|r|rs|ing)?$)", "e", True),   # paediatric, anaemia (not Latin plurals: fossae)
-    (r"oe(?!(s|d|r|rs|ing)?$)", "e", True),   # oestrogen, manoeuvre (not shoed, echoes)
-    (r"ll", "l", True),                   # travelled, cancelling, modeller
-    (r"l", "ll", True),                   # fulfil, enrol, skilful, instalment
-    (r"ogue", "og", False),               # catalogue, analogue
-    (r"ogu(?=[ei])", "og", False),        # catalogued, cataloguing
-    (r"nce", "nse", False),               # defence, licence, offence, pretence
-    (r"nci(?=ng)", "nsi", False),         # licencing
-    (r"s", "c", True),                    # practise -> practice
-    (r"re(?=s?$)", "er", False),          # centre, metre, theatres
-    (r"red$", "ered", False),             # centred, sabred
-    (r"ring$", "ering", False),           # centring, manoeuvring
-    (r"rest$", "erest", False),           # sombrest
-    (r"rer$", "erer", False),             # sombrer
-    (r"mme(?=s?$)", "m", False),          # programme, gramme, kilogrammes
-    (r"eing$", "ing", False),             # ageing
-    (r"gement", "gment", False),          # judgement, acknowledgement
-    (r"eab", "ab", False),                # likeable, sizeable
-    (r"ou(?=l)", "o", False),             # mould, smoulder, moult
-    (r"ough", "ow", False),               # plough
-    (r"augh", "af", False),               # draught
-    (r"y", "i", True),                    # tyre
-    (r"sc", "sk", False),                 # sceptic
-    (r"s", "z", True),                    # cosy
-    (r"ph", "f", False),                  # sulphur
-    (r"ium$", "um", False),               # aluminium
-    (r"yj", "aj", False),                 # pyjamas
-    (r"qu", "ck", False),                 # chequered
-    (r"e", "a", True),                    # grey
-    (r"^ke", "cu", False),                # kerb
+    (r"(?<=..)our", "or", False),  # colour, neighbourhood, behaviour, odour
+    (r"is(?=[aei])", "iz", False),  # realise, organisation, realising
+    (r"ys(?=[aei])", "yz", False),  # analyse, paralysed
+    (r"ae(?!(s|d|r|rs|ing)?$)", "e", True),  # paediatric, anaemia (not Latin plurals: fossae)
+    (r"oe(?!(s|d|r|rs|ing)?$)", "e", True),  # oestrogen, manoeuvre (not shoed, echoes)
+    (r"ll", "l", True),  # travelled, cancelling, modeller
+    (r"l", "ll", True),  # fulfil, enrol, skilful, instalment
+    (r"ogue", "og", False),  # catalogue, analogue
+    (r"ogu(?=[ei])", "og", False),  # catalogued, cataloguing
+    (r"nce", "nse", False),  # defence, licence, offence, pretence
+    (r"nci(?=ng)", "nsi", False),  # licencing
+    (r"s", "c", True),  # practise -> practice
+    (r"re(?=s?$)", "er", False),  # centre, metre, theatres
+    (r"red$", "ered", False),  # centred, sabred
+    (r"ring$", "ering", False),  # centring, manoeuvring
+    (r"rest$", "erest", False),  # sombrest
+    (r"rer$", "erer", False),  # sombrer
+    (r"mme(?=s?$)", "m", False),  # programme, gramme, kilogrammes
+    (r"eing$", "ing", False),  # ageing
+    (r"gement", "gment", False),  # judgement, acknowledgement
+    (r"eab", "ab", False),  # likeable, sizeable
+    (r"ou(?=l)", "o", False),  # mould, smoulder, moult
+    (r"ough", "ow", False),  # plough
+    (r"augh", "af", False),  # draught
+    (r"y", "i", True),  # tyre
+    (r"sc", "sk", False),  # sceptic
+    (r"s", "z", True),  # cosy
+    (r"ph", "f", False),  # sulphur
+    (r"ium$", "um", False),  # aluminium
+    (r"yj", "aj", False),  # pyjamas
+    (r"qu", "ck", False),  # chequered
+    (r"e", "a", True),  # grey
+    (r"^ke", "cu", False),  # kerb
 )
 #: The same rules read the other way, for en-GB (American -> British).
 RULES_US_TO_GB: tuple[tuple[str, str, bool], ...] = (
@@ -166,7 +166,8 @@ NAME_SIZE = 80
 #: patterns (Americanise, Labourite, Judaean, Palaeolithic); other capitalised pairs in those
 #: lists are mostly names (Baeyer/Beyer, Praetorius/Pretorius) and are left alone.
 UPPER_PATTERN = re.compile(
-    r"(is(e|es|ed|ing|er|ers|ation|ations|m|ms)$)|our(?=[a-z])|(ae(an|ans|anism|ism|isms)$)|^Palae")
+    r"(is(e|es|ed|ing|er|ers|ation|ations|m|ms)$)|our(?=[a-z])|(ae(an|ans|anism|ism|isms)$)|^Palae"
+)
 
 
 # --------------------------------------------------------------------------- sources
@@ -211,8 +212,10 @@ def _read_scowl(pattern: str) -> dict[str, int]:
 
 def load_scowl() -> WordLists:
     if not SCOWL_DIR.is_dir():
-        sys.exit(f"error: {SCOWL_DIR} not found: install the word lists with "
-                 "'apt-get install scowl' (Debian/Ubuntu)")
+        sys.exit(
+            f"error: {SCOWL_DIR} not found: install the word lists with "
+            "'apt-get install scowl' (Debian/Ubuntu)"
+        )
     lists = WordLists()
 
     def lower(words: dict[str, int], into: dict[str, int]) -> None:
@@ -231,8 +234,9 @@ def load_scowl() -> WordLists:
     derived = re.compile(r"(i[sz](e|es|ed|ing|er|ers|ation|ations)|yz(er|ers))$")
     for pattern in ("english-upper.*", "english-proper-names.*", "english-abbreviations.*"):
         # english-upper also holds capitalised derived words (Anglicize, Breathalyzer)
-        lists.names.update(w for w, n in _read_scowl(pattern).items()
-                           if n <= NAME_SIZE and not derived.search(w))
+        lists.names.update(
+            w for w, n in _read_scowl(pattern).items() if n <= NAME_SIZE and not derived.search(w)
+        )
     return lists
 
 
@@ -265,7 +269,7 @@ def debian_version(package: str) -> str:
         if f"Package: {package}\n" in block + "\n":
             for line in block.splitlines():
                 if line.startswith("Version: "):
-                    return line[len("Version: "):]
+                    return line[len("Version: ") :]
     return "unknown"
 
 
@@ -286,7 +290,7 @@ def rewrites(word: str, rules, depth: int) -> dict[str, tuple[int, int]]:
                 if literal is not None and literal not in current:
                     continue  # cheap: most rules cannot apply to most words
                 for match in _compiled(pattern).finditer(current):
-                    candidate = current[:match.start()] + new + current[match.end():]
+                    candidate = current[: match.start()] + new + current[match.end() :]
                     if candidate not in found:
                         found[candidate] = (level, weak_so_far + weak)
                         following.append(candidate)
@@ -315,15 +319,20 @@ def _literal(pattern: str) -> str | None:
 class Pair:
     variant: str
     canonical: str
-    source: str                  # scowl, breame, breame+scowl, overrides
+    source: str  # scowl, breame, breame+scowl, overrides
     case_sensitive: bool = False
     kind: str = "spelling"
     notes: str | None = None
 
 
-def pair_by_rules(sources: dict[str, int], target: dict[str, int], target_own: set[str],
-                  rules, report: list[str], accepted: dict[str, str] | None = None
-                  ) -> dict[str, tuple[str, bool]]:
+def pair_by_rules(
+    sources: dict[str, int],
+    target: dict[str, int],
+    target_own: set[str],
+    rules,
+    report: list[str],
+    accepted: dict[str, str] | None = None,
+) -> dict[str, tuple[str, bool]]:
     """Pair each source-only word with a target word by the spelling rules.
 
     ``target`` holds the valid target words (size up to ``MAX_SIZE``) with their sizes. A word
@@ -342,8 +351,11 @@ def pair_by_rules(sources: dict[str, int], target: dict[str, int], target_own: s
         if short and word not in accepted:
             continue
         reach = rewrites(word, rules, MAX_DEPTH)
-        ranked = sorted((cand not in target_own, level, target[cand], cand)
-                        for cand, (level, weak) in reach.items() if cand in target and weak <= 1)
+        ranked = sorted(
+            (cand not in target_own, level, target[cand], cand)
+            for cand, (level, weak) in reach.items()
+            if cand in target and weak <= 1
+        )
         if not ranked:
             continue
         best = [r for r in ranked if r[:3] == ranked[0][:3]]
@@ -354,8 +366,7 @@ def pair_by_rules(sources: dict[str, int], target: dict[str, int], target_own: s
     return pairs
 
 
-def pair_upper(source_upper: dict[str, int], target_upper: dict[str, int],
-               rules) -> dict[str, str]:
+def pair_upper(source_upper: dict[str, int], target_upper: dict[str, int], rules) -> dict[str, str]:
     """Capitalised words (Americanise -> Americanize), keyed by lower case, kept as written."""
     target = {k.lower(): k for k in target_upper if target_upper[k] <= MAX_SIZE}
     pairs: dict[str, str] = {}
@@ -363,8 +374,11 @@ def pair_upper(source_upper: dict[str, int], target_upper: dict[str, int],
         if word.lower() in target or source_upper[word] > MAX_SIZE:
             continue
         reach = rewrites(word, rules, 2)
-        hits = sorted((level, target[c.lower()]) for c, (level, weak) in reach.items()
-                      if c.lower() in target and weak == 0)
+        hits = sorted(
+            (level, target[c.lower()])
+            for c, (level, weak) in reach.items()
+            if c.lower() in target and weak == 0
+        )
         if not hits:
             continue
         best = [c for level, c in hits if level == hits[0][0]]
@@ -373,18 +387,18 @@ def pair_upper(source_upper: dict[str, int], target_upper: dict[str, int],
     return pairs
 
 
-def extend_breame(gb: str, us: str, sources: dict[str, int], target_valid: set[str],
-                  forward: bool) -> dict[str, str]:
+def extend_breame(
+    gb: str, us: str, sources: dict[str, int], target_valid: set[str], forward: bool
+) -> dict[str, str]:
     """Apply a breame pair's difference to the SCOWL words that start with its stem."""
     src, dst = (gb, us) if forward else (us, gb)
     prefix = 0
     while prefix < min(len(src), len(dst)) and src[prefix] == dst[prefix]:
         prefix += 1
     suffix = 0
-    while (suffix < min(len(src), len(dst)) - prefix
-           and src[-1 - suffix] == dst[-1 - suffix]):
+    while suffix < min(len(src), len(dst)) - prefix and src[-1 - suffix] == dst[-1 - suffix]:
         suffix += 1
-    old, new = src[prefix:len(src) - suffix], dst[prefix:len(dst) - suffix]
+    old, new = src[prefix : len(src) - suffix], dst[prefix : len(dst) - suffix]
     stem = src[:-1] if src.endswith("e") and len(src) > 4 else src
     if len(stem) < 4:
         stem = src
@@ -392,9 +406,9 @@ def extend_breame(gb: str, us: str, sources: dict[str, int], target_valid: set[s
     for word, size in sources.items():
         if not word.startswith(stem) or size > MAX_SIZE:
             continue
-        if word[prefix:prefix + len(old)] != old:
+        if word[prefix : prefix + len(old)] != old:
             continue
-        candidate = word[:prefix] + new + word[prefix + len(old):]
+        candidate = word[:prefix] + new + word[prefix + len(old) :]
         if candidate in target_valid:
             out[word] = candidate
     return out
@@ -447,7 +461,7 @@ def build(lists: WordLists, breame_pairs: list[tuple[str, str]], report: list[st
     tables: dict[str, list[Pair]] = {}
     stats: dict[str, dict[str, int]] = {}
     for table in TABLES:
-        forward = table == "en-US"            # British -> American
+        forward = table == "en-US"  # British -> American
         rules = RULES_GB_TO_US if forward else RULES_US_TO_GB
         sources = lists.british if forward else lists.american
         target_own = set(lists.american if forward else lists.british)
@@ -460,13 +474,15 @@ def build(lists: WordLists, breame_pairs: list[tuple[str, str]], report: list[st
         for word, size in (lists.american if forward else lists.british).items():
             if size <= MAX_SIZE:
                 target_sized[word] = min(size, target_sized.get(word, size))
-        for variant, (canonical, own) in pair_by_rules(sources, target_sized, target_own,
-                                                       rules, log, accepted[table]).items():
+        for variant, (canonical, own) in pair_by_rules(
+            sources, target_sized, target_own, rules, log, accepted[table]
+        ).items():
             if not own and accepted[table].get(variant) != canonical:
                 # the canonical form is valid in both conventions: only breame or a reviewed
                 # entry in the overrides' accept list may pair it (meter/metre, tire/tyre)
-                log.append(f"canonical valid in both conventions, not accepted: "
-                           f"{variant} -> {canonical}")
+                log.append(
+                    f"canonical valid in both conventions, not accepted: {variant} -> {canonical}"
+                )
                 continue
             found[variant] = Pair(variant, lists.spelling.get(canonical, canonical), "scowl")
 
@@ -479,7 +495,7 @@ def build(lists: WordLists, breame_pairs: list[tuple[str, str]], report: list[st
         for gb, us in breame_pairs:
             variant, canonical = (gb, us) if forward else (us, gb)
             if variant in target_valid or canonical not in target_valid:
-                continue                       # the word-list rule
+                continue  # the word-list rule
             if variant in found and found[variant].canonical.lower() == canonical:
                 found[variant].source = "breame+scowl"
                 continue
@@ -487,11 +503,15 @@ def build(lists: WordLists, breame_pairs: list[tuple[str, str]], report: list[st
                 # breame has a few misaligned pairs (pummelled -> pummel); a rule-derived
                 # word of the target's own list wins, a word common to both lists loses
                 if found[variant].canonical.lower() in target_own:
-                    log.append(f"breame disagrees, rules kept: {variant} -> "
-                               f"{found[variant].canonical} (breame: {canonical})")
+                    log.append(
+                        f"breame disagrees, rules kept: {variant} -> "
+                        f"{found[variant].canonical} (breame: {canonical})"
+                    )
                     continue
-                log.append(f"breame disagrees, breame kept: {variant} -> {canonical} "
-                           f"(rules: {found[variant].canonical})")
+                log.append(
+                    f"breame disagrees, breame kept: {variant} -> {canonical} "
+                    f"(rules: {found[variant].canonical})"
+                )
             found[variant] = Pair(variant, canonical, "breame")
             for word, cand in extend_breame(gb, us, sources, target_sized, forward).items():
                 if word in target_valid:
@@ -499,8 +519,10 @@ def build(lists: WordLists, breame_pairs: list[tuple[str, str]], report: list[st
                 if word in found and found[word].canonical.lower() != cand:
                     if found[word].source != "scowl":
                         continue
-                    log.append(f"breame stem disagrees, breame kept: {word} -> {cand} "
-                               f"(rules: {found[word].canonical})")
+                    log.append(
+                        f"breame stem disagrees, breame kept: {word} -> {cand} "
+                        f"(rules: {found[word].canonical})"
+                    )
                 if word not in found or found[word].source == "scowl":
                     found[word] = Pair(word, lists.spelling.get(cand, cand), "breame+scowl")
 
@@ -522,16 +544,20 @@ def build(lists: WordLists, breame_pairs: list[tuple[str, str]], report: list[st
                 pair.notes = "lower case only: " + lowercase[table][low]
             elif pair.variant == low and low.capitalize() in lists.names:
                 pair.case_sensitive = True
-                pair.notes = (f"lower case only: '{low.capitalize()}' is also a name "
-                              "(SCOWL name lists)")
+                pair.notes = (
+                    f"lower case only: '{low.capitalize()}' is also a name (SCOWL name lists)"
+                )
                 log.append(f"name, lower case only: {low.capitalize()}")
 
         # the word-list rule, checked again on everything generated
         for pair in found.values():
             assert pair.variant.lower() not in target_valid, pair
             assert pair.canonical.lower() in target_valid or pair.canonical in upper_dst, pair
-            assert pair.variant.lower() in source_valid or pair.variant in upper_src or \
-                pair.source == "breame", pair
+            assert (
+                pair.variant.lower() in source_valid
+                or pair.variant in upper_src
+                or pair.source == "breame"
+            ), pair
 
         pairs = list(found.values())
         for item in extras[table]:
@@ -539,14 +565,23 @@ def build(lists: WordLists, breame_pairs: list[tuple[str, str]], report: list[st
             for variant in item["variants"]:
                 low = variant.lower()
                 if low in target_valid and not item.get("house_style") and kind != "abbreviation":
-                    raise SystemExit(f"error: extra variant {variant!r} of {table} is a valid "
-                                     "spelling of the target convention; mark it house_style "
-                                     "with a reason, or drop it")
+                    raise SystemExit(
+                        f"error: extra variant {variant!r} of {table} is a valid "
+                        "spelling of the target convention; mark it house_style "
+                        "with a reason, or drop it"
+                    )
                 if low in found:
                     pairs = [p for p in pairs if p.variant.lower() != low]
-                pairs.append(Pair(variant, item["canonical"], "overrides",
-                                  bool(item.get("case_sensitive")), kind,
-                                  item["reason"].strip()))
+                pairs.append(
+                    Pair(
+                        variant,
+                        item["canonical"],
+                        "overrides",
+                        bool(item.get("case_sensitive")),
+                        kind,
+                        item["reason"].strip(),
+                    )
+                )
         tables[table] = pairs
         report.extend(f"{table}: {line}" for line in log)
         counts: dict[str, int] = defaultdict(int)
@@ -561,17 +596,22 @@ def default_table_forms() -> set[str]:
     sys.path.insert(0, str(ROOT))
     from normalise.table import load_table
 
-    return {form.lower() for entry in load_table(ROOT / "normalise" / "data" / "variants.yaml").entries
-            for form in entry.forms}
+    return {
+        form.lower()
+        for entry in load_table(ROOT / "normalise" / "data" / "variants.yaml").entries
+        for form in entry.forms
+    }
 
 
-def leave_to_default(pairs: list[Pair], taken: set[str], table: str,
-                     report: list[str]) -> list[Pair]:
+def leave_to_default(
+    pairs: list[Pair], taken: set[str], table: str, report: list[str]
+) -> list[Pair]:
     """Drop the pairs that the default table covers already (overrides stay: they take over)."""
     kept = []
     for pair in pairs:
-        if pair.source != "overrides" and (pair.variant.lower() in taken
-                                            or pair.canonical.lower() in taken):
+        if pair.source != "overrides" and (
+            pair.variant.lower() in taken or pair.canonical.lower() in taken
+        ):
             report.append(f"{table}: {pair.variant} -> {pair.canonical}: left to the default table")
             continue
         kept.append(pair)
@@ -599,8 +639,9 @@ def entries_of(pairs: list[Pair]) -> list[dict]:
         if notes:
             entry["notes"] = " ".join(notes)
         entries.append(entry)
-    entries.sort(key=lambda e: (e["kind"] != "abbreviation", e["canonical"].lower(),
-                                e["canonical"]))
+    entries.sort(
+        key=lambda e: (e["kind"] != "abbreviation", e["canonical"].lower(), e["canonical"])
+    )
     return entries
 
 
@@ -611,8 +652,10 @@ def check_entries(table: str, entries: list[dict]) -> None:
         for form in (entry["canonical"], *entry["variants"]):
             key = form.lower()
             if key in seen:
-                raise SystemExit(f"error: {table}: form {form!r} of {entry['canonical']!r} "
-                                 f"is also a form of {seen[key]!r}")
+                raise SystemExit(
+                    f"error: {table}: form {form!r} of {entry['canonical']!r} "
+                    f"is also a form of {seen[key]!r}"
+                )
             seen[key] = entry["canonical"]
         if entry["canonical"].lower() in {v.lower() for v in entry["variants"]}:
             raise SystemExit(f"error: {table}: {entry['canonical']!r} is its own variant")
@@ -637,27 +680,45 @@ HEADER = """\
 
 
 def render(table: str, entries: list[dict], versions: dict[str, str]) -> str:
-    direction = ("British spellings to American ones" if table == "en-US"
-                 else "American spellings to British ones (-ise)")
+    direction = (
+        "British spellings to American ones"
+        if table == "en-US"
+        else "American spellings to British ones (-ise)"
+    )
     header = HEADER.format(
-        table=table, direction=direction, scowl_upstream=versions["scowl"].split("-")[0],
-        scowl=versions["scowl"], breame=versions["breame"], max_size=MAX_SIZE,
+        table=table,
+        direction=direction,
+        scowl_upstream=versions["scowl"].split("-")[0],
+        scowl=versions["scowl"],
+        breame=versions["breame"],
+        max_size=MAX_SIZE,
         target="American" if table == "en-US" else "British",
-        n_entries=len(entries), n_variants=sum(len(e["variants"]) for e in entries))
+        n_entries=len(entries),
+        n_variants=sum(len(e["variants"]) for e in entries),
+    )
     body = yaml.dump(
-        {"table": table,
-         "description": f"Spelling convention {table}: rewrites {direction}; generated from "
-                        "SCOWL and breame by scripts/build_spelling_tables.py.",
-         "entries": entries},
+        {
+            "table": table,
+            "description": f"Spelling convention {table}: rewrites {direction}; generated from "
+            "SCOWL and breame by scripts/build_spelling_tables.py.",
+            "entries": entries,
+        },
         Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),  # libyaml: the same text, faster
-        sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=None,
+    )
     return header + body
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if a table file differs from what would be written")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write; exit 1 if a table file differs from what would be written",
+    )
     parser.add_argument("--report", action="store_true", help="print every decision to stderr")
     args = parser.parse_args(argv)
 
@@ -674,8 +735,11 @@ def main(argv: list[str] | None = None) -> int:
         text = render(table, entries, versions)
         path = OUT_DIR / f"{table}.yaml"
         n_variants = sum(len(e["variants"]) for e in entries)
-        print(f"{table}: {len(entries)} entries, {n_variants} variant forms "
-              f"(pairs by source: {stats[table]})", file=sys.stderr)
+        print(
+            f"{table}: {len(entries)} entries, {n_variants} variant forms "
+            f"(pairs by source: {stats[table]})",
+            file=sys.stderr,
+        )
         if args.check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 stale.append(str(path))
@@ -685,8 +749,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         print("\n".join(report), file=sys.stderr)
     if stale:
-        print("stale: " + ", ".join(stale) + " (run scripts/build_spelling_tables.py)",
-              file=sys.stderr)
+        print(
+            "stale: " + ", ".join(stale) + " (run scripts/build_spelling_tables.py)",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

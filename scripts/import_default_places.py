@@ -24,11 +24,31 @@ from normalise.importers.geonames import Options, Place, import_geonames
 
 #: Country -> the scripts of its native names kept besides Latin.
 SCRIPTS = {
-    "AF": "arabic", "PK": "arabic", "IR": "arabic", "IQ": "arabic", "SY": "arabic",
-    "LB": "arabic", "JO": "arabic", "PS": "arabic", "SA": "arabic", "AE": "arabic",
-    "QA": "arabic", "BH": "arabic", "KW": "arabic", "OM": "arabic", "YE": "arabic",
-    "LY": "arabic", "AZ": "latin", "AM": "armenian", "GE": "georgian", "KZ": "cyrillic",
-    "UZ": "cyrillic", "TJ": "cyrillic", "TM": "latin", "KG": "cyrillic", "RU": "cyrillic",
+    "AF": "arabic",
+    "PK": "arabic",
+    "IR": "arabic",
+    "IQ": "arabic",
+    "SY": "arabic",
+    "LB": "arabic",
+    "JO": "arabic",
+    "PS": "arabic",
+    "SA": "arabic",
+    "AE": "arabic",
+    "QA": "arabic",
+    "BH": "arabic",
+    "KW": "arabic",
+    "OM": "arabic",
+    "YE": "arabic",
+    "LY": "arabic",
+    "AZ": "latin",
+    "AM": "armenian",
+    "GE": "georgian",
+    "KZ": "cyrillic",
+    "UZ": "cyrillic",
+    "TJ": "cyrillic",
+    "TM": "latin",
+    "KG": "cyrillic",
+    "RU": "cyrillic",
     "UA": "cyrillic",
 }
 #: Where the wars were: smaller towns were named in the news too.
@@ -43,11 +63,25 @@ MAX_ZIPF = 1.0
 #: Places the curated entries already hold under the name English news gives them (Fallujah,
 #: Raqqa, Hodeidah, ...): importing them again would make a second entry, with another
 #: canonical form, for the same city. GeoNames names, as imported.
-CURATED = frozenset({
-    "Abu Ghurayb", "Al Hudaydah", "Ryazan'", "Ar Raqqah", "Al Hillah", "Al Hasakah",
-    "Az Zawiyah", "Al Fallujah", "Al Qamishli", "al-Yarmuk", "Siverskodonetsk", "As-Suwayda",
-    "'Afrin", "Al Qunaytirah", "Dihok",
-})
+CURATED = frozenset(
+    {
+        "Abu Ghurayb",
+        "Al Hudaydah",
+        "Ryazan'",
+        "Ar Raqqah",
+        "Al Hillah",
+        "Al Hasakah",
+        "Az Zawiyah",
+        "Al Fallujah",
+        "Al Qamishli",
+        "al-Yarmuk",
+        "Siverskodonetsk",
+        "As-Suwayda",
+        "'Afrin",
+        "Al Qunaytirah",
+        "Dihok",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -59,15 +93,21 @@ class Selection(Options):
 
     def selects(self, place: Place) -> bool:
         floor = SMALL if place.country in WAR_ZONES else LARGE
-        return (place.country in SCRIPTS and place.feature.startswith("P")
-                and place.population >= floor and place.canonical not in CURATED
-                and place.asciiname not in CURATED and place.name not in CURATED)
+        return (
+            place.country in SCRIPTS
+            and place.feature.startswith("P")
+            and place.population >= floor
+            and place.canonical not in CURATED
+            and place.asciiname not in CURATED
+            and place.name not in CURATED
+        )
 
 
 def main() -> int:
     scripts = tuple(sorted({"latin", *SCRIPTS.values()}))
-    options = Selection(countries=frozenset(SCRIPTS), scripts=scripts, phonetic=False,
-                        max_zipf=MAX_ZIPF)
+    options = Selection(
+        countries=frozenset(SCRIPTS), scripts=scripts, phonetic=False, max_zipf=MAX_ZIPF
+    )
     text, report = import_geonames(options, None, None, 500, ("default",), "default-places")
     sys.stdout.write(text)
     for line in report.lines():

@@ -23,12 +23,18 @@ from normalise.review import ReviewServer, build_session
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 TEXTS = [
-    ("Elders of Zorbakhan met the governor of Qalbora on Monday to ask for a new well.\n"
-    "Traders from Merikhel sold wheat in Dostabad before the road closed.\n"),
-    ("Fighting was reported near Zurbakhan, close to Qalbora, late on Tuesday.\n"
-    "Merikhil and Dostabad were quiet, officials said.\n"),
-    ("In Zorbakhan the market reopened. Merikhel sent flour to Dostabad.\n"
-    "Refugees reached Kondooz and Taleqan by night.\n"),
+    (
+        "Elders of Zorbakhan met the governor of Qalbora on Monday to ask for a new well.\n"
+        "Traders from Merikhel sold wheat in Dostabad before the road closed.\n"
+    ),
+    (
+        "Fighting was reported near Zurbakhan, close to Qalbora, late on Tuesday.\n"
+        "Merikhil and Dostabad were quiet, officials said.\n"
+    ),
+    (
+        "In Zorbakhan the market reopened. Merikhel sent flour to Dostabad.\n"
+        "Refugees reached Kondooz and Taleqan by night.\n"
+    ),
     "Aid reached Merikhil and then Dostabad. Convoys left Qunduz for Taliqan.\n",
 ]
 
@@ -37,13 +43,22 @@ def browser() -> webdriver.Chrome:
     os.environ.setdefault("SE_OFFLINE", "true")
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1000,560",
-                 f"--user-data-dir={tempfile.mkdtemp(prefix='normalise-shots-')}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1000,560",
+        f"--user-data-dir={tempfile.mkdtemp(prefix='normalise-shots-')}",
+    ):
         options.add_argument(flag)
-    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "chromedriver"),
-                            options=options)
+    return webdriver.Chrome(
+        service=Service(shutil.which("chromedriver") or "chromedriver"), options=options
+    )
 
 
 def main() -> int:
@@ -55,8 +70,7 @@ def main() -> int:
         (corpus / f"report-{n + 1}.txt").write_text(text, encoding="utf-8")
     log = work / "run.jsonl"
     cli.main(["--log", str(log), "-o", str(work / "out.txt"), *map(str, corpus.iterdir())])
-    session = build_session(str(work / "decisions.yaml"), [str(corpus)], [str(log)],
-                            min_count=1)
+    session = build_session(str(work / "decisions.yaml"), [str(corpus)], [str(log)], min_count=1)
     server = ReviewServer(session)
     server.start()
     driver = browser()

@@ -64,8 +64,7 @@ def test_a_changed_table_is_built_again(tmp_path, monkeypatch):
     assert len(built) == 2
 
 
-@pytest.mark.parametrize("options", [{"phonetic": "off"}, {"min_score": 0.95},
-                                     {"margin": 0.3}])
+@pytest.mark.parametrize("options", [{"phonetic": "off"}, {"min_score": 0.95}, {"margin": 0.3}])
 def test_other_options_are_another_build(tmp_path, monkeypatch, options):
     built = _builds(monkeypatch)
     path = _table(tmp_path)
@@ -95,8 +94,9 @@ def test_a_damaged_cache_file_is_rebuilt(tmp_path, monkeypatch):
     built = _builds(monkeypatch)
     assert _cached(path, tmp_path / "c").normalise("Taliqan").text == "Taloqan"
     assert len(built) == 1
-    assert cache._load(tmp_path / "c", stored).table == Normaliser(
-        [path], default_table=False).table
+    assert (
+        cache._load(tmp_path / "c", stored).table == Normaliser([path], default_table=False).table
+    )
 
 
 def test_an_unwritable_cache_is_skipped(tmp_path):
@@ -153,12 +153,23 @@ def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):
 def test_a_table_from_a_pipe_is_read_once_and_not_cached(tmp_path):
     fifo = tmp_path / "table.fifo"
     os.mkfifo(fifo)
-    env = {**os.environ, "NORMALISE_CACHE_DIR": str(tmp_path / "c"),
-           "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "normalise", "--no-default-table",
-                             "--phonetic", "off", "--table", str(fifo)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env)
+    env = {**os.environ, "NORMALISE_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "normalise",
+            "--no-default-table",
+            "--phonetic",
+            "off",
+            "--table",
+            str(fifo),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     with open(fifo, "w", encoding="utf-8") as f:
         f.write(TABLE)
     out, err = proc.communicate(b"Taliqan\n", timeout=60)
@@ -171,16 +182,23 @@ def test_the_command_uses_the_cache_unless_told_not_to(tmp_path, flag):
     path = _table(tmp_path)
     env = {**os.environ, "NORMALISE_CACHE_DIR": str(tmp_path / "c"), "PYTHONPATH": str(ROOT)}
     for _ in range(2):
-        done = subprocess.run([sys.executable, "-m", "normalise", "--no-default-table",
-                               "--table", str(path), *flag], input=b"Taliqan\n",
-                              capture_output=True, env=env, timeout=60, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "normalise", "--no-default-table", "--table", str(path), *flag],
+            input=b"Taliqan\n",
+            capture_output=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
         assert (done.returncode, done.stdout, done.stderr) == (0, b"Taloqan\n", b"")
     stored = list((tmp_path / "c").glob("*.pickle")) if (tmp_path / "c").exists() else []
     assert len(stored) == (0 if flag else 1)
 
 
-@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True,
-                    reason="root may write anywhere; needs file permissions")
+@pytest.mark.skipif(
+    os.geteuid() == 0 if hasattr(os, "geteuid") else True,
+    reason="root may write anywhere; needs file permissions",
+)
 def test_a_read_only_cache_is_still_read(tmp_path, monkeypatch):
     path = _table(tmp_path)
     _cached(path, tmp_path / "c")

@@ -31,8 +31,9 @@ entries:
     kind: place
     variants: [Taliqan]
 """
-AS_ROOT = pytest.mark.skipif(os.geteuid() != 0,
-                             reason="a file of another user can be made only by root")
+AS_ROOT = pytest.mark.skipif(
+    os.geteuid() != 0, reason="a file of another user can be made only by root"
+)
 
 
 class Plant:
@@ -136,8 +137,9 @@ def test_a_pickle_of_the_users_own_without_the_checksum_never_runs(tmp_path, mon
     assert not marker.exists()
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None,
-                    reason="needs root to run as another user")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root to run as another user"
+)
 @pytest.mark.parametrize("placement", ["NORMALISE_CACHE_DIR", "XDG_CACHE_HOME", "HOME"])
 def test_an_unprivileged_user_never_runs_a_pickle_of_root(placement):
     """The same placements seen from an unprivileged user (``nobody``, via setpriv): a cache
@@ -148,8 +150,11 @@ def test_an_unprivileged_user_never_runs_a_pickle_of_root(placement):
         table = _table(top)
         name = _key_name(table, top / "scratch")
         base = top / "base"
-        directory = {"NORMALISE_CACHE_DIR": base, "XDG_CACHE_HOME": base / "normalise",
-                     "HOME": base / ".cache" / "normalise"}[placement]
+        directory = {
+            "NORMALISE_CACHE_DIR": base,
+            "XDG_CACHE_HOME": base / "normalise",
+            "HOME": base / ".cache" / "normalise",
+        }[placement]
         directory.mkdir(parents=True)
         for path in (base, *directory.relative_to(base).parents, directory):
             (base / path).chmod(0o755)
@@ -157,14 +162,32 @@ def test_an_unprivileged_user_never_runs_a_pickle_of_root(placement):
         marks.mkdir()
         marks.chmod(0o777)
         _plant(directory, name, marks / "ran")
-        code = ("from normalise import Normaliser; "
-                f"n = Normaliser.cached([{str(table)!r}], default_table=False); "
-                "print(n.normalise('Taliqan').text)")
-        env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT),
-               placement: str(base), "HOME": str(base) if placement == "HOME" else str(top)}
+        code = (
+            "from normalise import Normaliser; "
+            f"n = Normaliser.cached([{str(table)!r}], default_table=False); "
+            "print(n.normalise('Taliqan').text)"
+        )
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(ROOT),
+            placement: str(base),
+            "HOME": str(base) if placement == "HOME" else str(top),
+        }
         proc = subprocess.run(
-            ["setpriv", f"--reuid={OTHER}", f"--regid={OTHER}", "--clear-groups",
-             sys.executable, "-c", code], capture_output=True, env=env, timeout=60, check=False)
+            [
+                "setpriv",
+                f"--reuid={OTHER}",
+                f"--regid={OTHER}",
+                "--clear-groups",
+                sys.executable,
+                "-c",
+                code,
+            ],
+            capture_output=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
         assert proc.returncode == 0, proc.stderr.decode()
         assert proc.stdout == b"Taloqan\n"
         assert not (marks / "ran").exists()

@@ -33,11 +33,31 @@ BASE = ["--no-default-table", "--phonetic", "off", "--table", str(TABLE)]
 #: A run that loads no table at all: the identity on any bytes.
 IDENTITY = ["--no-default-table", "--phonetic", "off"]
 #: What the fixture table does to the words the tests use.
-REWRITES = {"Taleban": "Taliban", "Taleqan": "Taloqan", "Taliqan": "Taloqan", "US": "U.S.",
-            "Kiev": "Kyiv", "Київ": "Kyiv", "Mazar e Sharif": "Mazar-i-Sharif",
-            "Mazar-e-Sharif": "Mazar-i-Sharif", "neighbourhood": "neighborhood"}
-LOG_FIELDS = {"file", "line", "column", "start", "end", "out_start", "out_end", "original",
-              "replacement", "rule", "entry", "score"}
+REWRITES = {
+    "Taleban": "Taliban",
+    "Taleqan": "Taloqan",
+    "Taliqan": "Taloqan",
+    "US": "U.S.",
+    "Kiev": "Kyiv",
+    "Київ": "Kyiv",
+    "Mazar e Sharif": "Mazar-i-Sharif",
+    "Mazar-e-Sharif": "Mazar-i-Sharif",
+    "neighbourhood": "neighborhood",
+}
+LOG_FIELDS = {
+    "file",
+    "line",
+    "column",
+    "start",
+    "end",
+    "out_start",
+    "out_end",
+    "original",
+    "replacement",
+    "rule",
+    "entry",
+    "score",
+}
 #: Characters (bytes, for UTF-8) per chunk: normalise.stream.CHUNK_CHARS, with or without --jobs.
 CHUNK_CHARS = 1 << 20
 READ_SIZE = 1 << 20
@@ -59,8 +79,15 @@ def command(*args) -> list[str]:
 
 
 def run(args, cwd, input: bytes = b"", timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
-    proc = subprocess.run(command(*args), input=input, capture_output=True, cwd=cwd, env=ENV,
-                          timeout=timeout, check=False)
+    proc = subprocess.run(
+        command(*args),
+        input=input,
+        capture_output=True,
+        cwd=cwd,
+        env=ENV,
+        timeout=timeout,
+        check=False,
+    )
     assert b"Traceback" not in proc.stderr, proc.stderr.decode("utf-8", "replace")
     return proc
 
@@ -110,8 +137,11 @@ def expected_positions(text: str, starts: list[int]) -> list[tuple[int, int]]:
     line, line_start, pos = 1, 0, 0
     for start in starts:
         assert start >= pos
-        line += (text.count("\n", pos, start) + text.count("\r", pos, start)
-                 - text.count("\r\n", pos, start))
+        line += (
+            text.count("\n", pos, start)
+            + text.count("\r", pos, start)
+            - text.count("\r\n", pos, start)
+        )
         last = max(text.rfind("\n", pos, start), text.rfind("\r", pos, start))
         if last >= 0:
             line_start = last + 1
@@ -120,8 +150,9 @@ def expected_positions(text: str, starts: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def check_records(data_in: bytes, data_out: bytes, recs: list[dict], name: str,
-                  encoding: str = "utf-8") -> None:
+def check_records(
+    data_in: bytes, data_out: bytes, recs: list[dict], name: str, encoding: str = "utf-8"
+) -> None:
     """Every record has the fields of the contract and its values index the file's text."""
     text = data_in.decode(encoding, "surrogateescape")
     out = data_out.decode(encoding, "surrogateescape")
@@ -131,11 +162,11 @@ def check_records(data_in: bytes, data_out: bytes, recs: list[dict], name: str,
         for key in ("line", "column", "start", "end", "out_start", "out_end"):
             assert isinstance(r[key], int) and r[key] >= 0, r
         assert isinstance(r["score"], (int, float)) and 0 <= r["score"] <= 1, r
-        assert text[r["start"]:r["end"]] == r["original"], r
+        assert text[r["start"] : r["end"]] == r["original"], r
         if r["rule"] in ("table", "phonetic"):
-            assert out[r["out_start"]:r["out_end"]] == r["replacement"], r
+            assert out[r["out_start"] : r["out_end"]] == r["replacement"], r
         else:
-            assert out[r["out_start"]:r["out_end"]] == r["original"], r
+            assert out[r["out_start"] : r["out_end"]] == r["original"], r
     starts = [r["start"] for r in recs]
     assert starts == sorted(starts)
     got = [(r["line"], r["column"]) for r in recs]
@@ -155,13 +186,32 @@ def _bundled() -> dict[str, Path]:
 
 # ------------------------------------------------------------------------------- big inputs
 
-FILLER = ["plain", "words", "fill", "most", "of", "this", "line", "without", "any", "variant",
-          "spelling", "at", "all", "café", "naïve", "us", "façade", "über"]
-SPECIAL = list(REWRITES) + ["(US)", "Taliban", "Kyiv"]
+FILLER = [
+    "plain",
+    "words",
+    "fill",
+    "most",
+    "of",
+    "this",
+    "line",
+    "without",
+    "any",
+    "variant",
+    "spelling",
+    "at",
+    "all",
+    "café",
+    "naïve",
+    "us",
+    "façade",
+    "über",
+]
+SPECIAL = [*list(REWRITES), "(US)", "Taliban", "Kyiv"]
 
 
-def make_text(size: int, seed: int, every: int = 15,
-              endings=("\n", "\r\n", "\r")) -> tuple[str, str]:
+def make_text(
+    size: int, seed: int, every: int = 15, endings=("\n", "\r\n", "\r")
+) -> tuple[str, str]:
     """A text of about ``size`` characters of lines with mixed endings and sparse variants, and
     the text the fixture table makes of it."""
     rng = random.Random(seed)
@@ -195,8 +245,9 @@ def big(tmp_path_factory):
     return path, expected.encode("utf-8")
 
 
-def dense_file(path: Path, size: int = 8_000_000,
-               line: bytes = b"Taleban Taliqan US Kiev\n") -> bytes:
+def dense_file(
+    path: Path, size: int = 8_000_000, line: bytes = b"Taleban Taliqan US Kiev\n"
+) -> bytes:
     """A file with many variants: slow enough to interrupt."""
     data = line * (size // len(line))
     path.write_bytes(data)
@@ -242,10 +293,12 @@ def test_output_file_replaces_an_existing_one(tmp_path):
 @pytest.mark.parametrize("problem", ["missing input", "bad table"])
 def test_output_file_not_created_on_error(tmp_path, problem):
     (tmp_path / "a.txt").write_bytes(b"Taleban\n")
-    (tmp_path / "bad.yaml").write_text("entries:\n  - canonical: X\n    kind: nonsense\n"
-                                       "    variants: [Y]\n")
-    args = ["a.txt", "missing.txt"] if problem == "missing input" else \
-        ["--table", "bad.yaml", "a.txt"]
+    (tmp_path / "bad.yaml").write_text(
+        "entries:\n  - canonical: X\n    kind: nonsense\n    variants: [Y]\n"
+    )
+    args = (
+        ["a.txt", "missing.txt"] if problem == "missing input" else ["--table", "bad.yaml", "a.txt"]
+    )
     proc = norm(tmp_path, "-o", "out.txt", "--log", "log.jsonl", *args)
     assert_one_line_error(proc, "missing.txt" if problem == "missing input" else "bad.yaml")
     assert_no_temp_files(tmp_path, {"a.txt", "bad.yaml"})
@@ -283,7 +336,8 @@ def test_in_place_with_a_missing_file_changes_nothing(tmp_path):
 def test_repeated_tables(tmp_path):
     (tmp_path / "more.yaml").write_text(
         "entries:\n  - canonical: Kunduz\n    kind: place\n    variants: [Qonduz, Kondoz]\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     out = ok(norm(tmp_path, "-t", "more.yaml", input=b"Taleban in Kondoz\n"))
     assert out == b"Taliban in Kunduz\n"
 
@@ -351,15 +405,34 @@ def test_log_records(tmp_path):
     out = ok(norm(tmp_path, "--log", "log.jsonl", input=data))
     recs = records((tmp_path / "log.jsonl").read_bytes())
     assert [(r["original"], r["replacement"], r["entry"]) for r in recs] == [
-        ("Taleban", "Taliban", "Taliban"), ("Taliqan", "Taloqan", "Taloqan"),
-        ("US", "U.S.", "U.S."), ("Mazar e Sharif", "Mazar-i-Sharif", "Mazar-i-Sharif")]
-    assert recs[0] == {"file": "-", "line": 1, "column": 4, "start": 4, "end": 11,
-                       "out_start": 4, "out_end": 11, "original": "Taleban",
-                       "replacement": "Taliban", "rule": "table", "entry": "Taliban",
-                       "score": 1.0}
+        ("Taleban", "Taliban", "Taliban"),
+        ("Taliqan", "Taloqan", "Taloqan"),
+        ("US", "U.S.", "U.S."),
+        ("Mazar e Sharif", "Mazar-i-Sharif", "Mazar-i-Sharif"),
+    ]
+    assert recs[0] == {
+        "file": "-",
+        "line": 1,
+        "column": 4,
+        "start": 4,
+        "end": 11,
+        "out_start": 4,
+        "out_end": 11,
+        "original": "Taleban",
+        "replacement": "Taliban",
+        "rule": "table",
+        "entry": "Taliban",
+        "score": 1.0,
+    }
     us = recs[2]
-    assert (us["line"], us["column"], us["start"], us["end"], us["out_start"], us["out_end"]) \
-        == (2, 0, 29, 31, 29, 33)
+    assert (us["line"], us["column"], us["start"], us["end"], us["out_start"], us["out_end"]) == (
+        2,
+        0,
+        29,
+        31,
+        29,
+        33,
+    )
     mazar = recs[3]
     assert (mazar["line"], mazar["column"], mazar["start"], mazar["out_start"]) == (2, 20, 49, 51)
     check_records(data, out, recs, "-")
@@ -367,10 +440,19 @@ def test_log_records(tmp_path):
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r", "mixed"])
 def test_log_line_and_column(tmp_path, newline):
-    lines = ["no variant here", "  Taleban at column two", "", "x US y Kiev",
-             "Taliqan", "end Taleban"]
+    lines = [
+        "no variant here",
+        "  Taleban at column two",
+        "",
+        "x US y Kiev",
+        "Taliqan",
+        "end Taleban",
+    ]
     if newline == "mixed":
-        text = "".join(line + nl for line, nl in zip(lines, ["\r\n", "\n", "\r", "\r", "\r\n", ""]))
+        text = "".join(
+            line + nl
+            for line, nl in zip(lines, ["\r\n", "\n", "\r", "\r", "\r\n", ""], strict=False)
+        )
     else:
         text = newline.join(lines)
     data = text.encode()
@@ -378,7 +460,12 @@ def test_log_line_and_column(tmp_path, newline):
     out = ok(norm(tmp_path, "--log", "log.jsonl", "in.txt"))
     recs = records((tmp_path / "log.jsonl").read_bytes())
     assert [(r["line"], r["column"], r["original"]) for r in recs] == [
-        (2, 2, "Taleban"), (4, 2, "US"), (4, 7, "Kiev"), (5, 0, "Taliqan"), (6, 4, "Taleban")]
+        (2, 2, "Taleban"),
+        (4, 2, "US"),
+        (4, 7, "Kiev"),
+        (5, 0, "Taliqan"),
+        (6, 4, "Taleban"),
+    ]
     check_records(data, out, recs, "in.txt")
 
 
@@ -388,8 +475,11 @@ def test_log_offsets_count_characters(tmp_path):
     out = ok(norm(tmp_path, "--log", "log.jsonl", "in.txt"))
     assert out == "café Kyiv — naïve Taliban\nüber Kyiv\n".encode()
     recs = records((tmp_path / "log.jsonl").read_bytes())
-    assert [(r["start"], r["line"], r["column"]) for r in recs] == [(5, 1, 5), (18, 1, 18),
-                                                                     (31, 2, 5)]
+    assert [(r["start"], r["line"], r["column"]) for r in recs] == [
+        (5, 1, 5),
+        (18, 1, 18),
+        (31, 2, 5),
+    ]
     assert [r["out_start"] for r in recs] == [5, 18, 31]
     check_records(data, out, recs, "in.txt")
 
@@ -400,7 +490,10 @@ def test_log_offsets_restart_for_each_file(tmp_path):
     out = ok(norm(tmp_path, "--log", "log.jsonl", "a.txt", "b.txt"))
     recs = records((tmp_path / "log.jsonl").read_bytes())
     assert [(r["file"], r["line"], r["column"], r["start"], r["out_start"]) for r in recs] == [
-        ("a.txt", 1, 4, 4, 4), ("a.txt", 2, 4, 11, 13), ("b.txt", 1, 0, 0, 0)]
+        ("a.txt", 1, 4, 4, 4),
+        ("a.txt", 2, 4, 11, 13),
+        ("b.txt", 1, 0, 0, 0),
+    ]
     assert out == b"one U.S.\ntwo Kyiv\nU.S. first\r\n"
 
 
@@ -469,12 +562,12 @@ def test_undo_picks_the_file_from_a_log_of_several(tmp_path):
 def test_undo_with_a_bad_log(tmp_path):
     (tmp_path / "out.txt").write_bytes(b"Taliban\n")
     (tmp_path / "bad.jsonl").write_bytes(b'{"not json\n')
-    assert_one_line_error(run(["undo", "--log", "bad.jsonl", "out.txt"], tmp_path),
-                          "bad.jsonl:1")
+    assert_one_line_error(run(["undo", "--log", "bad.jsonl", "out.txt"], tmp_path), "bad.jsonl:1")
     ok(norm(tmp_path, "--log", "log.jsonl", input=b"US\n"))
     assert_one_line_error(run(["undo", "--log", "log.jsonl", "out.txt"], tmp_path), "log.jsonl")
-    assert_one_line_error(run(["undo", "--log", "missing.jsonl", "out.txt"], tmp_path),
-                          "missing.jsonl")
+    assert_one_line_error(
+        run(["undo", "--log", "missing.jsonl", "out.txt"], tmp_path), "missing.jsonl"
+    )
 
 
 # ------------------------------------------------------------------------------- diff, stats
@@ -486,8 +579,14 @@ def test_diff(tmp_path):
     out = ok(proc).decode()
     lines = out.splitlines()
     assert lines[0] == "--- a/a.txt" and lines[1] == "+++ b/a.txt"
-    for line in ("-one Taleban", "+one Taliban", " two", "-three US", "+three U.S.",
-                 "\\ No newline at end of file"):
+    for line in (
+        "-one Taleban",
+        "+one Taliban",
+        " two",
+        "-three US",
+        "+three U.S.",
+        "\\ No newline at end of file",
+    ):
         assert line in lines, (line, out)
     assert all(line[:1] in "-+ @\\" for line in lines), out
     assert (tmp_path / "a.txt").read_bytes() == b"one Taleban\ntwo\nthree US"
@@ -547,12 +646,12 @@ def test_jobs_are_byte_identical_on_mixed_input(tmp_path):
     text, _ = make_text(3_000_000, seed=5)
     lines = text.encode().splitlines(keepends=True)
     data = bytearray("\ufeffKiev é\r\n".encode())
-    for i, line in enumerate(lines[:len(lines) // 2]):
+    for i, line in enumerate(lines[: len(lines) // 2]):
         data += line
         if i % 499 == 0:
             data += b"\xff Taleban \xc3(" + "Київ".encode() + b")\xe2\x82 US\r"
     data += ("plain words Київ " + "word " * 30 + "US ").encode() * 12_000 + b"Taleban\r\n"
-    data += b"".join(lines[len(lines) // 2:])
+    data += b"".join(lines[len(lines) // 2 :])
     (tmp_path / "mixed.txt").write_bytes(bytes(data))
     one = norm(tmp_path, "--jobs", "1", "--log", "one.jsonl", "mixed.txt")
     two = norm(tmp_path, "--jobs", "2", "--log", "two.jsonl", "mixed.txt")
@@ -633,14 +732,31 @@ def test_character_split_across_reads_is_not_invalid(tmp_path):
     assert proc.stderr == b""
 
 
-_PIECES = st.sampled_from([b"\r", b"\n", b"\r\n", b"\xef\xbb\xbf", b"\x00", b"\xff", b"\xc3",
-                           b"\xa9", b" ", b"Taleban", "Київ".encode(), b"\xed\xa0\x80"])
-BYTES = st.one_of(st.binary(max_size=2000),
-                  st.lists(st.one_of(_PIECES, st.binary(max_size=8)), max_size=60).map(b"".join))
+_PIECES = st.sampled_from(
+    [
+        b"\r",
+        b"\n",
+        b"\r\n",
+        b"\xef\xbb\xbf",
+        b"\x00",
+        b"\xff",
+        b"\xc3",
+        b"\xa9",
+        b" ",
+        b"Taleban",
+        "Київ".encode(),
+        b"\xed\xa0\x80",
+    ]
+)
+BYTES = st.one_of(
+    st.binary(max_size=2000),
+    st.lists(st.one_of(_PIECES, st.binary(max_size=8)), max_size=60).map(b"".join),
+)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=BYTES)
 def test_identity_on_any_bytes(tmp_path_factory, data):
     proc = run(IDENTITY, tmp_path_factory.getbasetemp(), data)
@@ -685,8 +801,9 @@ def test_encoding_with_a_bom_over_several_chunks(tmp_path, encoding):
 
 
 def test_unknown_encoding(tmp_path):
-    assert_one_line_error(norm(tmp_path, "--encoding", "no-such-codec", input=b"x"),
-                          "no-such-codec")
+    assert_one_line_error(
+        norm(tmp_path, "--encoding", "no-such-codec", input=b"x"), "no-such-codec"
+    )
 
 
 # ------------------------------------------------------------------------------- errors
@@ -705,8 +822,9 @@ def test_directory_as_input(tmp_path):
     assert proc.stdout == b""
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
-                    reason="root can read any file")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read any file"
+)
 def test_unreadable_file(tmp_path):
     path = tmp_path / "secret.txt"
     path.write_bytes(b"x")
@@ -723,7 +841,8 @@ def test_unwritable_output(tmp_path):
 
 BAD_TABLES = {
     # name: (text, lines where the problem may be reported, words the message must contain)
-    "syntax.yaml": (textwrap.dedent("""\
+    "syntax.yaml": (
+        textwrap.dedent("""\
         entries:
           - canonical: Taliban
             kind: organisation
@@ -731,15 +850,23 @@ BAD_TABLES = {
           - canonical: Kunduz
             kind: place
             variants: [Qonduz]
-        """), {4, 5}, ["YAML"]),
-    "unknown_field.yaml": (textwrap.dedent("""\
+        """),
+        {4, 5},
+        ["YAML"],
+    ),
+    "unknown_field.yaml": (
+        textwrap.dedent("""\
         entries:
           - canonical: Taliban
             kind: organisation
             variants: [Taleban]
             spellings: [Talib]
-        """), {5}, ["spellings"]),
-    "duplicate.yaml": (textwrap.dedent("""\
+        """),
+        {5},
+        ["spellings"],
+    ),
+    "duplicate.yaml": (
+        textwrap.dedent("""\
         entries:
           - canonical: Taliban
             kind: organisation
@@ -749,7 +876,10 @@ BAD_TABLES = {
             variants:
               - Taleqan
               - Taleban
-        """), {9}, ["Taleban"]),
+        """),
+        {9},
+        ["Taleban"],
+    ),
 }
 
 
@@ -780,7 +910,8 @@ def test_check_reports_file_and_line(tmp_path, name):
 def test_check_clean_tables(tmp_path):
     shutil.copy(TABLE, tmp_path / "cli_table.yaml")
     (tmp_path / "more.yaml").write_text(
-        "entries:\n  - canonical: Kunduz\n    kind: place\n    variants: [Qonduz]\n")
+        "entries:\n  - canonical: Kunduz\n    kind: place\n    variants: [Qonduz]\n"
+    )
     proc = run(["check", "cli_table.yaml", "more.yaml"], tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout == b""
@@ -790,7 +921,8 @@ def test_check_conflict_between_tables(tmp_path):
     shutil.copy(TABLE, tmp_path / "cli_table.yaml")
     (tmp_path / "mine.yaml").write_text(
         "entries:\n  - canonical: Kunduz\n    kind: place\n    variants: [Qonduz]\n"
-        "  - canonical: Talibs\n    kind: organisation\n    variants: [Taleban]\n")
+        "  - canonical: Talibs\n    kind: organisation\n    variants: [Taleban]\n"
+    )
     proc = run(["check", "cli_table.yaml", "mine.yaml"], tmp_path)
     assert proc.returncode == 1
     report = proc.stdout.decode()
@@ -808,8 +940,9 @@ def test_check_missing_table(tmp_path):
 
 def test_broken_pipe_is_quiet(tmp_path, big):
     path, _ = big
-    proc = subprocess.Popen(command(*BASE, path), cwd=tmp_path, env=ENV,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        command(*BASE, path), cwd=tmp_path, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         head = proc.stdout.read(100)
         proc.stdout.close()
@@ -823,15 +956,23 @@ def test_broken_pipe_is_quiet(tmp_path, big):
     assert err == b""
 
 
-@pytest.mark.skipif(shutil.which("bash") is None or shutil.which("head") is None,
-                    reason="needs bash and head")
+@pytest.mark.skipif(
+    shutil.which("bash") is None or shutil.which("head") is None, reason="needs bash and head"
+)
 def test_broken_pipe_in_a_shell_pipeline(tmp_path, big):
     path, _ = big
     line = " ".join(map(_quote, command(*BASE)))
-    script = (f"cat {_quote(path)} | {line} 2>err.txt | head -c 100 > head.txt; "
-              "echo ${PIPESTATUS[1]}")
-    proc = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=ENV, capture_output=True,
-                          timeout=TIMEOUT, check=False)
+    script = (
+        f"cat {_quote(path)} | {line} 2>err.txt | head -c 100 > head.txt; echo ${{PIPESTATUS[1]}}"
+    )
+    proc = subprocess.run(
+        ["bash", "-c", script],
+        cwd=tmp_path,
+        env=ENV,
+        capture_output=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     assert proc.stdout.strip() == b"141"
     assert (tmp_path / "err.txt").read_bytes() == b""
     assert len((tmp_path / "head.txt").read_bytes()) == 100
@@ -841,8 +982,9 @@ def _quote(text) -> str:
     return "'" + str(text).replace("'", "'\\''") + "'"
 
 
-def _wait_for_output(proc, directory: Path, original: str, timeout: float = 30,
-                     min_size: int = 1) -> None:
+def _wait_for_output(
+    proc, directory: Path, original: str, timeout: float = 30, min_size: int = 1
+) -> None:
     """Until a temporary file beside ``original`` holds ``min_size`` bytes of output."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -858,19 +1000,24 @@ def _wait_for_output(proc, directory: Path, original: str, timeout: float = 30,
     raise AssertionError("no output appeared")
 
 
-@pytest.mark.parametrize("signum,status,jobs", [(signal.SIGINT, 130, "1"),
-                                                (signal.SIGTERM, 143, "1"),
-                                                (signal.SIGINT, 130, "2")])
+@pytest.mark.parametrize(
+    "signum,status,jobs",
+    [(signal.SIGINT, 130, "1"), (signal.SIGTERM, 143, "1"), (signal.SIGINT, 130, "2")],
+)
 def test_signal_during_in_place(tmp_path, signum, status, jobs):
     if jobs == "1":
         data = dense_file(tmp_path / "big.txt")
     else:  # 4 MiB chunks, each quick enough that the pool shuts down soon after the signal
-        data = dense_file(tmp_path / "big.txt", 16_000_000, b"Taleban " + b"plain words " * 6
-                          + b"\n")
-    proc = subprocess.Popen(command(*BASE, "--jobs", jobs, "--in-place", "--log", "log.jsonl",
-                                    "big.txt"),
-                            cwd=tmp_path, env=ENV, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+        data = dense_file(
+            tmp_path / "big.txt", 16_000_000, b"Taleban " + b"plain words " * 6 + b"\n"
+        )
+    proc = subprocess.Popen(
+        command(*BASE, "--jobs", jobs, "--in-place", "--log", "log.jsonl", "big.txt"),
+        cwd=tmp_path,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_for_output(proc, tmp_path, "big.txt")
         proc.send_signal(signum)
@@ -885,9 +1032,14 @@ def test_signal_during_in_place(tmp_path, signum, status, jobs):
 
 @pytest.mark.parametrize("signum,status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_signal_while_reading_a_pipe_leaves_no_output(tmp_path, signum, status):
-    proc = subprocess.Popen(command(*BASE, "-o", "out.txt", "--log", "log.jsonl"), cwd=tmp_path,
-                            env=ENV, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        command(*BASE, "-o", "out.txt", "--log", "log.jsonl"),
+        cwd=tmp_path,
+        env=ENV,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         proc.stdin.write(b"Taleban\n")
         proc.stdin.flush()
@@ -924,9 +1076,14 @@ def _read_line(proc, timeout: float = 10) -> bytes:
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_output_starts_before_input_ends(tmp_path, jobs):
-    proc = subprocess.Popen(command(*BASE, "--jobs", jobs), cwd=tmp_path, env=ENV,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        command(*BASE, "--jobs", jobs),
+        cwd=tmp_path,
+        env=ENV,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         proc.stdin.write(b"first Taleban\n")
         proc.stdin.flush()
@@ -960,8 +1117,7 @@ MEASURE = textwrap.dedent("""\
 """)
 
 
-@pytest.mark.parametrize("kind,how", [("words", "file"), ("words", "pipe"),
-                                      ("no spaces", "file")])
+@pytest.mark.parametrize("kind,how", [("words", "file"), ("words", "pipe"), ("no spaces", "file")])
 def test_memory_is_bounded_on_one_long_line(tmp_path, kind, how):
     """A 20 MB line (no line end at all) is normalised in well under 200 MB."""
     size = 20_000_000
@@ -972,9 +1128,14 @@ def test_memory_is_bounded_on_one_long_line(tmp_path, kind, how):
         data = b"x" * size
     (tmp_path / "line.txt").write_bytes(data)
     (tmp_path / "measure.py").write_text(MEASURE)
-    proc = subprocess.run([sys.executable, "measure.py", how, "line.txt", "out.txt",
-                           *command(*BASE)], cwd=tmp_path, env=ENV, capture_output=True,
-                          timeout=TIMEOUT, check=False)
+    proc = subprocess.run(
+        [sys.executable, "measure.py", how, "line.txt", "out.txt", *command(*BASE)],
+        cwd=tmp_path,
+        env=ENV,
+        capture_output=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
     assert b"Traceback" not in proc.stderr, proc.stderr.decode("utf-8", "replace")
     status, peak_kb = map(int, proc.stdout.split())
     assert status == 0, proc.stderr
@@ -993,9 +1154,25 @@ def test_version(tmp_path):
     assert ok(proc).decode().strip() == f"normalise {normalise.__version__}"
 
 
-HELP_FLAGS = ["--table", "--no-default-table", "--phonetic", "--min-score", "--log", "--diff",
-              "--stats", "--jobs", "--progress", "--no-progress", "--output", "-o",
-              "--in-place", "--backup", "--encoding", "--version", "--help"]
+HELP_FLAGS = [
+    "--table",
+    "--no-default-table",
+    "--phonetic",
+    "--min-score",
+    "--log",
+    "--diff",
+    "--stats",
+    "--jobs",
+    "--progress",
+    "--no-progress",
+    "--output",
+    "-o",
+    "--in-place",
+    "--backup",
+    "--encoding",
+    "--version",
+    "--help",
+]
 
 
 def test_help_mentions_every_flag_and_command(tmp_path):
@@ -1006,9 +1183,14 @@ def test_help_mentions_every_flag_and_command(tmp_path):
         assert word in text, word
 
 
-@pytest.mark.parametrize("cmd,flags", [("undo", ["--log", "--output", "--encoding"]),
-                                       ("explain", ["--table", "--phonetic", "--min-score"]),
-                                       ("check", ["TABLE"])])
+@pytest.mark.parametrize(
+    "cmd,flags",
+    [
+        ("undo", ["--log", "--output", "--encoding"]),
+        ("explain", ["--table", "--phonetic", "--min-score"]),
+        ("check", ["TABLE"]),
+    ],
+)
 def test_command_help(tmp_path, cmd, flags):
     text = ok(run([cmd, "--help"], tmp_path)).decode()
     for flag in flags:
@@ -1091,14 +1273,25 @@ def test_explain_unknown_word(tmp_path):
 def test_explain_json(tmp_path):
     out = ok(run(["explain", "--format", "json", *EXPLAIN, "Kiev", "Kabul"], tmp_path))
     first, second = records(out)
-    assert (first["word"], first["result"], first["entry"], first["rule"]) == \
-        ("Kiev", "Kyiv", "Kyiv", "table")
+    assert (first["word"], first["result"], first["entry"], first["rule"]) == (
+        "Kiev",
+        "Kyiv",
+        "Kyiv",
+        "table",
+    )
     assert (second["word"], second["result"], second["entry"]) == ("Kabul", "Kabul", None)
 
 
 def test_explain_with_the_phonetic_matcher(tmp_path):
-    args = ["explain", "--no-default-table", "--table", TABLE, "--context",
-            PHONETIC_TEXT.decode(), "Taloqon"]
+    args = [
+        "explain",
+        "--no-default-table",
+        "--table",
+        TABLE,
+        "--context",
+        PHONETIC_TEXT.decode(),
+        "Taloqon",
+    ]
     out = ok(run(args, tmp_path)).decode()
     assert out.startswith("Taloqon -> Taloqan")
     assert "threshold" in out

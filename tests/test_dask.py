@@ -32,9 +32,16 @@ FILES = {
 def client():
     """One LocalCluster of two worker processes per test process (pytest-xdist may run these
     tests in two processes: then each starts its own)."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0", silence_logs=40) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=40,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         yield client
 
 
@@ -53,8 +60,9 @@ def corpus(tmp_path) -> Path:
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """The command in a new process."""
-    return subprocess.run([sys.executable, "-m", "normalise", *args], cwd=cwd,
-                          capture_output=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "normalise", *args], cwd=cwd, capture_output=True, check=False
+    )
 
 
 def _main(capsys, *args: str) -> tuple[int, bytes, str]:
@@ -86,8 +94,21 @@ def test_outputs_and_log_are_the_commands(client, corpus, tmp_path, monkeypatch,
 
 def test_the_command_on_a_scheduler_address(client, corpus, tmp_path):
     address = client.scheduler.address
-    run = _cli("dask", "corpus", "-O", "out", "--log", "d.jsonl", "--scheduler", address,
-               "--stats", "--glob", "*.txt", "--progress", cwd=tmp_path)
+    run = _cli(
+        "dask",
+        "corpus",
+        "-O",
+        "out",
+        "--log",
+        "d.jsonl",
+        "--scheduler",
+        address,
+        "--stats",
+        "--glob",
+        "*.txt",
+        "--progress",
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr
     assert b"100% Completed" in run.stderr and not run.stdout  # Dask's bar, on stderr
     assert b"corpus/sub/d.txt: invalid utf-8 at byte 9" in run.stderr
@@ -101,9 +122,13 @@ def test_the_command_on_a_scheduler_address(client, corpus, tmp_path):
 def test_the_command_errors_are_one_line(corpus, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert _main(capsys, "dask", "nowhere/", "-O", "out") == (
-        2, "", "normalise: nowhere/: no such file\n")
-    status, _, err = _main(capsys, "dask", "corpus/a.txt", "corpus/more00.txt",
-                           "corpus/sub/../a.txt", "-O", "out")
+        2,
+        "",
+        "normalise: nowhere/: no such file\n",
+    )
+    status, _, err = _main(
+        capsys, "dask", "corpus/a.txt", "corpus/more00.txt", "corpus/sub/../a.txt", "-O", "out"
+    )
     assert status == 2 and err.count("\n") == 1 and "would be written to out/a.txt" in err
     status, _, err = _main(capsys, "dask", "corpus/*.csv", "-O", "out")
     assert status == 2 and "no file matches" in err
@@ -127,8 +152,10 @@ def test_bag_and_dataframe_column(client):
     assert normalise_bag(bag, n).compute() == [n.normalise(t).text for t in texts]
     records = normalise_bag(bag, n, records=True).compute()
     assert records[0]["substitutions"][0]["original"] == "Taleban"
-    frame = pd.DataFrame({"body": ["Taleban", None, "Qunduz", "plain"] * 3, "k": range(12)},
-                         index=pd.Index(range(100, 112), name="doc"))
+    frame = pd.DataFrame(
+        {"body": ["Taleban", None, "Qunduz", "plain"] * 3, "k": range(12)},
+        index=pd.Index(range(100, 112), name="doc"),
+    )
     ddf = dd.from_pandas(frame, npartitions=3)
     out = normalise_column(ddf, "body", n).compute()
     assert out.index.equals(frame.index)
@@ -138,17 +165,28 @@ def test_bag_and_dataframe_column(client):
     assert log["doc"].tolist() == [100, 102, 104, 106, 108, 110]
 
 
-def test_a_file_the_workers_cannot_write_is_one_line(client, corpus, tmp_path, monkeypatch,
-                                                     capsys):
+def test_a_file_the_workers_cannot_write_is_one_line(client, corpus, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     address = client.scheduler.address
     # Bytes that are no UTF-16 text (no BOM, odd length) pass through as the filter passes them.
-    status, _, err = _main(capsys, "dask", "corpus/a.txt", "-O", "out", "--encoding", "utf-16",
-                           "--scheduler", address, "--log", "l.jsonl")
+    status, _, err = _main(
+        capsys,
+        "dask",
+        "corpus/a.txt",
+        "-O",
+        "out",
+        "--encoding",
+        "utf-16",
+        "--scheduler",
+        address,
+        "--log",
+        "l.jsonl",
+    )
     assert status == 0
     assert (tmp_path / "out" / "a.txt").read_bytes() == (tmp_path / "corpus" / "a.txt").read_bytes()
-    status, _, err = _main(capsys, "corpus/a.txt", "--encoding", "utf-16", "--log", "f.jsonl",
-                           "-o", "f.txt")
+    status, _, err = _main(
+        capsys, "corpus/a.txt", "--encoding", "utf-16", "--log", "f.jsonl", "-o", "f.txt"
+    )
     assert status == 0
     assert (tmp_path / "l.jsonl").read_bytes() == (tmp_path / "f.jsonl").read_bytes()
     (tmp_path / "taken").write_text("a file, not a directory")

@@ -12,8 +12,11 @@ from normalise.cli import COMMANDS, filter_parser, main
 from normalise.log import RULES, Substitution
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "normalise" / "data"
-                     / "table.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[1] / "normalise" / "data" / "table.schema.json").read_text(
+        encoding="utf-8"
+    )
+)
 
 
 def _flags():
@@ -43,8 +46,11 @@ def test_every_flag_of_every_command_is_in_the_readme(command, capsys):
     shown = capsys.readouterr().out
     flags = set(re.findall(r"--[a-z][a-z0-9-]*[a-z0-9]", shown)) - {"--help"}
     assert flags, shown
-    missing = [flag for flag in sorted(flags)
-               if not any(f in README for f in (f"`{flag}", f"{flag}`", f" {flag} ", f", {flag}"))]
+    missing = [
+        flag
+        for flag in sorted(flags)
+        if not any(f in README for f in (f"`{flag}", f"{flag}`", f" {flag} ", f", {flag}"))
+    ]
     assert not missing, f"{command}: {missing}"
 
 

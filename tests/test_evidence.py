@@ -52,16 +52,18 @@ def test_a_candidate_without_evidence_is_only_suggested(n):
     result = n.normalise("Kondooz fell on Tuesday.")
     assert result.text == "Kondooz fell on Tuesday."
     [record] = result.substitutions
-    assert (record.rule, record.replacement, record.held) == ("phonetic-suggest", "Kunduz",
-                                                              "no-evidence")
+    assert (record.rule, record.replacement, record.held) == (
+        "phonetic-suggest",
+        "Kunduz",
+        "no-evidence",
+    )
     assert "held: no place" in record.note
 
 
 def test_a_place_of_the_table_nearby_is_evidence(n):
     assert n.normalise("Kondooz fell; Kabul said so.").text == "Kunduz fell; Kabul said so."
     # a canonical form counts as much as a rewritten variant
-    assert n.normalise("Kondooz fell; Qandahar said so.").text == \
-        "Kunduz fell; Kandahar said so."
+    assert n.normalise("Kondooz fell; Qandahar said so.").text == "Kunduz fell; Kandahar said so."
 
 
 def test_evidence_stops_at_a_paragraph_break_and_at_the_window(n):
@@ -143,8 +145,20 @@ def test_explain_answers_as_the_filter_does(n):
 
 
 def test_explain_context_on_the_command_line(capsys):
-    assert main(["explain", "--no-cache", "Kondooz", "--context", "Kondooz and Kabul",
-                 "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "explain",
+                "--no-cache",
+                "Kondooz",
+                "--context",
+                "Kondooz and Kabul",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["result"] == "Kunduz"
     assert main(["explain", "--no-cache", "Kondooz", "--format", "json"]) == 0
     record = json.loads(capsys.readouterr().out)
@@ -155,16 +169,28 @@ def test_explain_context_on_the_command_line(capsys):
 
 @pytest.mark.parametrize("chunk_chars", [1, 50, 300, 1 << 20])
 def test_the_stream_reads_evidence_across_chunk_cuts(n, chunk_chars):
-    text = ("Filler line with no names at all.\n" * 20 + "Kabul.\n" + "filler\n" * 10
-            + "Kondooz fell.\n" + "filler\n" * 10 + "Shebarghan.\n\nKondooz alone.\n") * 3
+    text = (
+        "Filler line with no names at all.\n" * 20
+        + "Kabul.\n"
+        + "filler\n" * 10
+        + "Kondooz fell.\n"
+        + "filler\n" * 10
+        + "Shebarghan.\n\nKondooz alone.\n"
+    ) * 3
     expected = n.normalise(text)
     out, log = [], []
-    normalise_source(n, Source("x", io.BytesIO(text.encode())), out.append, log=log.append,
-                     chunk_chars=chunk_chars)
+    normalise_source(
+        n,
+        Source("x", io.BytesIO(text.encode())),
+        out.append,
+        log=log.append,
+        chunk_chars=chunk_chars,
+    )
     assert b"".join(out).decode() == expected.text
     records = [json.loads(line) for line in b"".join(log).decode().splitlines()]
-    assert [(r["start"], r["rule"], r.get("held")) for r in records] == \
-        [(s.start, s.rule, s.held) for s in expected.substitutions]
+    assert [(r["start"], r["rule"], r.get("held")) for r in records] == [
+        (s.start, s.rule, s.held) for s in expected.substitutions
+    ]
 
 
 def test_normalise_many_can_take_evidence_from_earlier_documents(n):
@@ -192,8 +218,10 @@ def test_a_word_of_another_language_needs_a_near_score(n):
     result = n.normalise("Ravenne and Kandahar were both named.")
     assert result.text == "Ravenne and Kandahar were both named."
     assert held(result, "Ravenne") == ["foreign-word"]
-    assert n.normalise("Kirkouk and Kandahar were both named.").text == \
-        "Kirkuk and Kandahar were both named."
+    assert (
+        n.normalise("Kirkouk and Kandahar were both named.").text
+        == "Kirkuk and Kandahar were both named."
+    )
 
 
 def test_the_other_languages_are_data(monkeypatch):
@@ -201,8 +229,10 @@ def test_the_other_languages_are_data(monkeypatch):
     romanisation = n.matcher.romanisation
     assert "fr" in romanisation.other_languages and romanisation.other_language_score == 0.90
     monkeypatch.setattr(romanisation, "other_languages", ())
-    assert n.normalise("Ravenne and Kandahar were both named.").text == \
-        "Rivne and Kandahar were both named."
+    assert (
+        n.normalise("Ravenne and Kandahar were both named.").text
+        == "Rivne and Kandahar were both named."
+    )
 
 
 def test_other_language_says_whether_a_list_attests_a_word():
@@ -214,8 +244,7 @@ def test_other_language_says_whether_a_list_attests_a_word():
 
 
 def test_explain_gives_the_held_word_of_another_language(capsys):
-    assert main(["explain", "--context", "Ravenne and Kandahar were both named.",
-                 "Ravenne"]) == 0
+    assert main(["explain", "--context", "Ravenne and Kandahar were both named.", "Ravenne"]) == 0
     out = capsys.readouterr().out
     assert "held: a word of another language" in out and "else -> Rivne" in out
 
@@ -225,8 +254,11 @@ def test_an_apostrophe_inside_a_name_belongs_to_it():
     possessive or clitic ends the name (Kabul's)."""
     from normalise.rewrite import _PHONETIC_TOKEN
 
-    assert _PHONETIC_TOKEN.findall("Farg'ona, Syrdar’ya and Kabul's men") == \
-        ["Farg'ona", "Syrdar’ya", "Kabul"]
+    assert _PHONETIC_TOKEN.findall("Farg'ona, Syrdar’ya and Kabul's men") == [
+        "Farg'ona",
+        "Syrdar’ya",
+        "Kabul",
+    ]
     table = table_from_entries([Entry("Fergana", kind="place"), Entry("Kabul", kind="place")])
     n = Normaliser(table=table)
     assert n.normalise("Kabul and Farg'ona").text == "Kabul and Fergana"
@@ -239,8 +271,7 @@ def test_a_spelling_of_another_orthography_needs_the_entry_spelt_so(n):
     assert result.text == "Cafra and Kandahar were both named."
     assert held(result, "Cafra") == ["foreign-spelling"]
     table = table_from_entries([Entry("Jacobabad", kind="place"), Entry("Kabul", kind="place")])
-    assert Normaliser(table=table).normalise("Kabul and Jacobadad").text == \
-        "Kabul and Jacobabad"
+    assert Normaliser(table=table).normalise("Kabul and Jacobadad").text == "Kabul and Jacobabad"
 
 
 def test_foreign_spelling_rules_are_data():
@@ -261,8 +292,9 @@ def test_the_pairs_of_the_spelling_rules_are_held(n):
 
     from normalise.phonetic import ROMANISATION_PATH
 
-    spellings = yaml.safe_load(ROMANISATION_PATH.read_text(encoding="utf-8"))[
-        "other_languages"]["spellings"]
+    spellings = yaml.safe_load(ROMANISATION_PATH.read_text(encoding="utf-8"))["other_languages"][
+        "spellings"
+    ]
     for rule in spellings:
         for token, entry in rule["pairs"]:
             result = n.normalise(f"Reports from {token} and Kandahar were both named.")

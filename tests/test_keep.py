@@ -91,14 +91,17 @@ def test_a_normaliser_with_kept_forms_pickles():
     assert again.keep == ("Taleqan",)
 
 
-@pytest.mark.parametrize("text", [
-    "Ali Khamenei (also spelt Khamenehi) spoke.",
-    "Khamenei, sometimes spelled 'Khamenehi', spoke.",
-    "the name is written Khamenehi in older reports",
-    "Taloqan (or Taleqan) fell.",
-    "the city of Taliqan, also known as Taleqan, fell.",
-    "Khamenei, transliterated as Khamenehi, spoke.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ali Khamenei (also spelt Khamenehi) spoke.",
+        "Khamenei, sometimes spelled 'Khamenehi', spoke.",
+        "the name is written Khamenehi in older reports",
+        "Taloqan (or Taleqan) fell.",
+        "the city of Taliqan, also known as Taleqan, fell.",
+        "Khamenei, transliterated as Khamenehi, spoke.",
+    ],
+)
 def test_a_spelling_mentioned_as_a_spelling_is_left_as_written(table_path, text):
     n = Normaliser([table_path], default_table=False)
     result = n.normalise(text)
@@ -116,24 +119,33 @@ def test_a_or_x_is_a_mention_only_when_both_spell_one_entry(table_path):
     assert n.normalise(once).text == once
 
 
-@pytest.mark.parametrize("text, word, mentioned", [
-    ("also spelt Khamenehi", "Khamenehi", True),
-    ('spelled "Taleqan" by some', "Taleqan", True),
-    ("Taloqan (or Taleqan)", "Taleqan", True),
-    ("romanised\nTaleqan", "Taleqan", False),      # a cue never reaches across lines
-    ("the spell Taleqan", "Taleqan", False),
-    ("(organisation) Taleqan", "Taleqan", False),
-])
+@pytest.mark.parametrize(
+    "text, word, mentioned",
+    [
+        ("also spelt Khamenehi", "Khamenehi", True),
+        ('spelled "Taleqan" by some', "Taleqan", True),
+        ("Taloqan (or Taleqan)", "Taleqan", True),
+        ("romanised\nTaleqan", "Taleqan", False),  # a cue never reaches across lines
+        ("the spell Taleqan", "Taleqan", False),
+        ("(organisation) Taleqan", "Taleqan", False),
+    ],
+)
 def test_is_mentioned_reads_the_cue_before_a_word(text, word, mentioned):
     assert is_mentioned(text, text.index(word)) is mentioned
 
 
 def test_each_word_after_a_cue_is_mentioned():
     text = 'also spelt Khamenehi; spelled "Abu Dhabi"; (or Taleqan)'
-    assert [is_mentioned(text, text.index(w)) for w in ("Khamenehi", "Abu", "Taleqan")] == \
-        [True, True, True]
-    assert [is_mentioned(text, text.index(w)) for w in ("spelt", "Dhabi", "or")] == \
-        [False, False, False]
+    assert [is_mentioned(text, text.index(w)) for w in ("Khamenehi", "Abu", "Taleqan")] == [
+        True,
+        True,
+        True,
+    ]
+    assert [is_mentioned(text, text.index(w)) for w in ("spelt", "Dhabi", "or")] == [
+        False,
+        False,
+        False,
+    ]
     text = "nothing to see here (really)"
     assert not is_mentioned(text, text.index("really"))
 

@@ -24,8 +24,9 @@ TEMPLATE_SUBS = [
     SUB,
     Substitution("Taluqan", "Taloqan", 0, 7, 0, 7, "phonetic", "Taloqan", 0.93, "why: 93% sure"),
     Substitution("Київ \udcff", "Kyiv", 5, 11, 5, 9, "table", "Kyiv", 1.0),
-    Substitution('a "q" \\ %d %%', "b\u2028\t", 20, 30, 21, 25, "phonetic-ambiguous", "é",
-                 0.5, None),
+    Substitution(
+        'a "q" \\ %d %%', "b\u2028\t", 20, 30, 21, 25, "phonetic-ambiguous", "é", 0.5, None
+    ),
 ]
 
 
@@ -34,10 +35,23 @@ def test_log_template_writes_what_dumps_writes(name):
     values = [3, 9, 12, 40, 41, 47]
     template = log_template(name, TEMPLATE_SUBS)
     expected = b"".join(
-        (dumps({"file": name, "line": 3, "column": 9,
-                **s.to_dict(), "start": 12, "end": 40, "out_start": 41, "out_end": 47})
-         + "\n").encode("utf-8", "backslashreplace")
-        for s in TEMPLATE_SUBS)
+        (
+            dumps(
+                {
+                    "file": name,
+                    "line": 3,
+                    "column": 9,
+                    **s.to_dict(),
+                    "start": 12,
+                    "end": 40,
+                    "out_start": 41,
+                    "out_end": 47,
+                }
+            )
+            + "\n"
+        ).encode("utf-8", "backslashreplace")
+        for s in TEMPLATE_SUBS
+    )
     assert template % tuple(values * len(TEMPLATE_SUBS)) == expected
     assert len(TEMPLATE_FIELDS) == len(values)
 
@@ -50,8 +64,7 @@ def test_undo_and_apply_are_inverse():
 
 
 def test_unapplied_records_are_ignored_by_undo():
-    suggestion = Substitution("Taluqan", "Taloqan", 0, 7, 0, 7, "phonetic-suggest", "Taloqan",
-                              0.9)
+    suggestion = Substitution("Taluqan", "Taloqan", 0, 7, 0, 7, "phonetic-suggest", "Taloqan", 0.9)
     assert undo("Taluqan", [suggestion]) == "Taluqan"
 
 
@@ -73,11 +86,14 @@ def test_read_log_names_the_bad_line():
     assert str(info.value).startswith("x.jsonl:3: not JSON")
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"start": -1}, "non-negative"),
-    ({"rule": "guess"}, "unknown rule"),
-    ({"original": 3}, "must be a string"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"start": -1}, "non-negative"),
+        ({"rule": "guess"}, "unknown rule"),
+        ({"original": 3}, "must be a string"),
+    ],
+)
 def test_read_log_validates_records(change, message):
     record = {**SUB.to_dict(), **change}
     with pytest.raises(LogError, match=message):

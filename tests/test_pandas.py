@@ -13,8 +13,15 @@ import normalise.polars as npl
 from normalise import Normaliser, undo
 from normalise.log import Substitution
 
-VALUES = ["Taleban units reached Taliqan.", None, float("nan"), "Nothing to do.", pd.NA,
-          "Qunduz, then Mazar-e-Sharif.", ""]
+VALUES = [
+    "Taleban units reached Taliqan.",
+    None,
+    float("nan"),
+    "Nothing to do.",
+    pd.NA,
+    "Qunduz, then Mazar-e-Sharif.",
+    "",
+]
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +30,12 @@ def n() -> Normaliser:
 
 
 def test_texts_and_records_with_missing_values(n):
-    series = pd.Series(VALUES * 1500, dtype=object, name="body",
-                       index=pd.Index([f"d{i}" for i in range(len(VALUES) * 1500)], name="doc"))
+    series = pd.Series(
+        VALUES * 1500,
+        dtype=object,
+        name="body",
+        index=pd.Index([f"d{i}" for i in range(len(VALUES) * 1500)], name="doc"),
+    )
     texts, records = npd.normalise(series, n, records=True)
     assert texts.index.equals(series.index) and texts.name == "body"
     assert texts.iloc[0] == "Taliban units reached Taloqan."

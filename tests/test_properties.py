@@ -43,8 +43,11 @@ def expected_casing(original: str, entry: Entry) -> str:
 
     if entry.case_sensitive:
         return canonical
-    if sum(c.isalpha() for c in original) >= 2 and any(c.isupper() for c in original) and \
-            all(capital(c) == c for c in original):
+    if (
+        sum(c.isalpha() for c in original) >= 2
+        and any(c.isupper() for c in original)
+        and all(capital(c) == c for c in original)
+    ):
         return "".join(map(capital, canonical))
     if original[:1].isupper() and canonical[:1].islower():
         return capital(canonical[:1]) + canonical[1:]
@@ -57,8 +60,11 @@ def expected_form(original: str, entry: Entry, context: str) -> str:
     the line (the point also ends the sentence)."""
     form = expected_casing(original, entry)
     after = context.split("{}")[1]
-    if original.endswith(".") and not entry.canonical.endswith(".") and \
-            all(char in ")]}\"'”’» \t" for char in after):
+    if (
+        original.endswith(".")
+        and not entry.canonical.endswith(".")
+        and all(char in ")]}\"'”’» \t" for char in after)
+    ):
         return form + "."
     return form
 
@@ -97,17 +103,23 @@ def assert_variants_normalise(table: Table, normaliser: Normaliser) -> None:
     for entry in table.entries:
         for index, spelling in spellings(entry):
             cases = [(spelling, c) for c in CONTEXTS]
-            cases += [(cased, c) for cased in casings(spelling, entry)[1:]
-                      for c in ("{}", "anti-{}’s")]
+            cases += [
+                (cased, c) for cased in casings(spelling, entry)[1:] for c in ("{}", "anti-{}’s")
+            ]
             for original, context in cases:
                 lines.append(context.format(original))
                 wanted.append(context.format(expected_form(original, entry, context)))
-                why.append(f"{original!r} ({'canonical' if index == 0 else 'variant'} of "
-                           f"{entry.canonical!r})")
+                why.append(
+                    f"{original!r} ({'canonical' if index == 0 else 'variant'} of "
+                    f"{entry.canonical!r})"
+                )
     got = normaliser.normalise("\n".join(lines)).text.split("\n")
-    bad = [(w, line, g, e) for w, line, g, e in zip(why, lines, got, wanted) if g != e]
-    assert not bad, "\n".join(f"{w}: {line!r} -> {g!r}, expected {e!r}" for w, line, g, e
-                              in bad[:20])
+    bad = [
+        (w, line, g, e) for w, line, g, e in zip(why, lines, got, wanted, strict=False) if g != e
+    ]
+    assert not bad, "\n".join(
+        f"{w}: {line!r} -> {g!r}, expected {e!r}" for w, line, g, e in bad[:20]
+    )
 
 
 def assert_canonical_fixed_points(table: Table, normaliser: Normaliser) -> None:
@@ -136,11 +148,11 @@ def assert_lossless(text: str, result) -> None:
     assert log.apply(text, subs) == result.text
     in_pos = out_pos = 0
     for sub in subs:
-        assert text[sub.start:sub.end] == sub.original
+        assert text[sub.start : sub.end] == sub.original
         shown = sub.replacement if sub.applied else sub.original
-        assert result.text[sub.out_start:sub.out_end] == shown
+        assert result.text[sub.out_start : sub.out_end] == shown
         assert sub.start >= in_pos and sub.out_start >= out_pos
-        assert text[in_pos:sub.start] == result.text[out_pos:sub.out_start]
+        assert text[in_pos : sub.start] == result.text[out_pos : sub.out_start]
         assert sub.start - in_pos == sub.out_start - out_pos
         in_pos, out_pos = sub.end, sub.out_end
     assert text[in_pos:] == result.text[out_pos:]
@@ -161,8 +173,9 @@ def assert_spans_inverse(result, text: str, a: int, b: int, c: int, d: int) -> N
 
 
 def signature(result) -> tuple:
-    return result.text, [(s.start, s.end, s.replacement, s.rule, s.entry)
-                         for s in result.substitutions]
+    return result.text, [
+        (s.start, s.end, s.replacement, s.rule, s.entry) for s in result.substitutions
+    ]
 
 
 # --------------------------------------------------------------------------- bundled tables
@@ -203,11 +216,18 @@ def test_no_common_english_word_is_a_variant_of_the_default_table():
     folded key decides. House spelling (kind 'spelling') rewrites English words by design;
     SAME_NAME lists words that are in the list only as the name itself."""
     common = common_words()
-    found = sorted({(match_key(s), e.canonical) for e in bundled("default").entries
-                    if e.kind != "spelling" for i, s in spellings(e)
-                    if s != e.canonical and match_key(s) in common
-                    and match_key(s) not in SAME_NAME
-                    and not (e.case_sensitive and s != s.lower())})
+    found = sorted(
+        {
+            (match_key(s), e.canonical)
+            for e in bundled("default").entries
+            if e.kind != "spelling"
+            for i, s in spellings(e)
+            if s != e.canonical
+            and match_key(s) in common
+            and match_key(s) not in SAME_NAME
+            and not (e.case_sensitive and s != s.lower())
+        }
+    )
     assert not found
 
 
@@ -220,8 +240,13 @@ def test_phonetic_matcher_rewrites_no_common_english_word():
 
     words = [w for w in top_n_list("en", 30_000) if w.isalpha()]
     text = "and " + ", ".join(f"{w}, {w.capitalize()}, {w.upper()}" for w in words)
-    rewritten = sorted({(s.original, s.replacement) for s in normaliser.normalise(text)
-                        .substitutions if s.rule == "phonetic"})
+    rewritten = sorted(
+        {
+            (s.original, s.replacement)
+            for s in normaliser.normalise(text).substitutions
+            if s.rule == "phonetic"
+        }
+    )
     assert not rewritten, rewritten[:50]
 
 
@@ -232,8 +257,7 @@ def test_phonetic_matcher_maps_no_canonical_form_to_another_entry():
     for entry in table.entries:
         text = f"and {entry.canonical} and"
         assert normaliser.normalise(text).text == text
-    close = [p for p in phonetic_conflicts(table.entries)
-             if p.message.startswith("canonical form")]
+    close = [p for p in phonetic_conflicts(table.entries) if p.message.startswith("canonical form")]
     assert not close, "\n".join(map(str, close))
 
 
@@ -253,12 +277,17 @@ def words(draw, script: str | None = None) -> str:
     sometimes Arabic or Cyrillic."""
     if script is None:
         script = draw(SCRIPTS)
-    alphabet = {"latin": LATIN, "accented": LATIN + ACCENTED, "arabic": ARABIC,
-                "cyrillic": CYRILLIC}[script]
+    alphabet = {
+        "latin": LATIN,
+        "accented": LATIN + ACCENTED,
+        "arabic": ARABIC,
+        "cyrillic": CYRILLIC,
+    }[script]
     word = draw(st.text(alphabet=alphabet, min_size=4, max_size=9))
     assume(word.lower() not in CONTEXT_WORDS)
-    style = draw(st.sampled_from(["capital"] * 5 + ["lower", "upper", "apostrophe", "point",
-                                                      "decomposed"]))
+    style = draw(
+        st.sampled_from(["capital"] * 5 + ["lower", "upper", "apostrophe", "point", "decomposed"])
+    )
     if style == "capital":
         word = word[:1].upper() + word[1:]
     elif style == "upper":
@@ -283,7 +312,7 @@ def forms(draw, script: str | None = None) -> str:
     count = draw(st.sampled_from([1, 1, 1, 1, 2, 2, 3]))
     parts = [draw(words(script)) for _ in range(count)]
     joins = [draw(st.sampled_from([" ", "-"])) for _ in parts[1:]]
-    return parts[0] + "".join(j + p for j, p in zip(joins, parts[1:]))
+    return parts[0] + "".join(j + p for j, p in zip(joins, parts[1:], strict=False))
 
 
 def _keys(entry: Entry, form: str) -> set[str]:
@@ -296,7 +325,7 @@ def pooled_forms(draw, pool: list[str]) -> str:
     words and multi-word forms contain other entries' forms."""
     parts = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3))
     joins = [draw(st.sampled_from([" ", "-"])) for _ in parts[1:]]
-    return parts[0] + "".join(j + p for j, p in zip(joins, parts[1:]))
+    return parts[0] + "".join(j + p for j, p in zip(joins, parts[1:], strict=False))
 
 
 @st.composite
@@ -326,8 +355,17 @@ def entry_lists(draw, max_entries: int = 6) -> list[Entry]:
         if not chosen:
             continue
         taken |= own
-        entries.append(Entry(chosen[0], tuple(chosen[1:]), kind, separators, case_sensitive,
-                             file="generated.yaml", line=number + 1))
+        entries.append(
+            Entry(
+                chosen[0],
+                tuple(chosen[1:]),
+                kind,
+                separators,
+                case_sensitive,
+                file="generated.yaml",
+                line=number + 1,
+            )
+        )
     assume(entries)
     try:
         table_from_entries(entries)
@@ -341,29 +379,95 @@ def generated(entries: list[Entry], phonetic: str = "off") -> Normaliser:
 
 
 # Texts: table forms in any casing among random words, punctuation, line endings and Unicode.
-PUNCTUATION = [".", ",", ";", ":", "!", "?", "(", ")", "\"", "'", "’", "“", "”", "«", "»", "-",
-               "—", "–", "/", "...", "..", "&", "#"]
+PUNCTUATION = [
+    ".",
+    ",",
+    ";",
+    ":",
+    "!",
+    "?",
+    "(",
+    ")",
+    '"',
+    "'",
+    "’",
+    "“",
+    "”",
+    "«",
+    "»",
+    "-",
+    "—",
+    "–",
+    "/",
+    "...",
+    "..",
+    "&",
+    "#",
+]
 SPACES = [" ", " ", "  ", "\t", "\n", "\r\n", "\r", "\u00a0", "\u2028", "\u200b"]
-AWKWARD = ["\u0301", "e\u0301", "İ", "İİ", "ı", "ß", "ẞ", "ﬁ", "ǅ", "שלום", "مرحبا", "\u200f",
-           "\u202e", "🙂", "👍🏽", "👩‍👩‍👧", "\ud800", "\udfff", "\udc80x", "Σ", "ς", "\x00"]
+AWKWARD = [
+    "\u0301",
+    "e\u0301",
+    "İ",
+    "İİ",
+    "ı",
+    "ß",
+    "ẞ",
+    "ﬁ",
+    "ǅ",
+    "שלום",
+    "مرحبا",
+    "\u200f",
+    "\u202e",
+    "🙂",
+    "👍🏽",
+    "👩‍👩‍👧",
+    "\ud800",
+    "\udfff",
+    "\udc80x",
+    "Σ",
+    "ς",
+    "\x00",
+]
 AFFIXES = ["'s", "’s", "anti-", "-led", "-", "s"]
-ENGLISH = ["the", "said", "and", "in", "of", "to", "Reuters", "on", "US", "us", "bush",
-           "Taliban", "colour", "color"]
+ENGLISH = [
+    "the",
+    "said",
+    "and",
+    "in",
+    "of",
+    "to",
+    "Reuters",
+    "on",
+    "US",
+    "us",
+    "bush",
+    "Taliban",
+    "colour",
+    "color",
+]
 
 
 _PARTS = re.compile(r"[ \-]")
 
 
 def recased(form: str):
-    return st.sampled_from([form, form.lower(), form.upper(), form[:1].upper() + form[1:],
-                            form.swapcase()])
+    return st.sampled_from(
+        [form, form.lower(), form.upper(), form[:1].upper() + form[1:], form.swapcase()]
+    )
 
 
 def texts(table_forms: list[str]):
     """Pieces, each followed by a space most of the time, by nothing or punctuation else."""
-    pieces = [words(), st.sampled_from(PUNCTUATION), st.sampled_from(SPACES),
-              st.sampled_from(AWKWARD), st.sampled_from(AFFIXES), st.sampled_from(ENGLISH),
-              st.text(max_size=4)]
+    pieces = [
+        words(),
+        st.sampled_from(PUNCTUATION),
+        st.sampled_from(SPACES),
+        st.sampled_from(AWKWARD),
+        st.sampled_from(AFFIXES),
+        st.sampled_from(ENGLISH),
+        st.text(max_size=4),
+    ]
     if table_forms:
         form = st.sampled_from(table_forms).flatmap(recased)
         parts = sorted({p for f in table_forms for p in _PARTS.split(f) if p})
@@ -435,8 +539,13 @@ def test_lossless(phonetic, case):
     assert_lossless(text, result)
 
 
-@given(tables_and_texts(), st.integers(0, 10_000), st.integers(0, 10_000),
-       st.integers(0, 10_000), st.integers(0, 10_000))
+@given(
+    tables_and_texts(),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+)
 def test_spans_are_inverse(case, a, b, c, d):
     entries, text = case
     result = generated(entries).normalise(text)
@@ -448,8 +557,9 @@ def test_order_of_entries_does_not_matter(case, rnd):
     entries, text = case
     shuffled = list(entries)
     rnd.shuffle(shuffled)
-    assert signature(generated(entries).normalise(text)) == \
-        signature(generated(shuffled).normalise(text))
+    assert signature(generated(entries).normalise(text)) == signature(
+        generated(shuffled).normalise(text)
+    )
 
 
 @given(tables_and_texts(), st.integers(0, 6))
@@ -461,11 +571,17 @@ def test_order_of_tables_does_not_matter(case, cut):
         paths = []
         for name, part in (("first.yaml", first), ("second.yaml", second)):
             path = Path(tmp) / name
-            rows = [{"canonical": e.canonical, "kind": e.kind, "variants": list(e.variants),
-                     "separators": e.separators, "case_sensitive": e.case_sensitive}
-                    for e in part]
-            path.write_text(yaml.safe_dump({"entries": rows}, allow_unicode=True),
-                            encoding="utf-8")
+            rows = [
+                {
+                    "canonical": e.canonical,
+                    "kind": e.kind,
+                    "variants": list(e.variants),
+                    "separators": e.separators,
+                    "case_sensitive": e.case_sensitive,
+                }
+                for e in part
+            ]
+            path.write_text(yaml.safe_dump({"entries": rows}, allow_unicode=True), encoding="utf-8")
             paths.append(path)
         forward = Normaliser(paths, default_table=False, phonetic="off")
         backward = Normaliser(paths[::-1], default_table=False, phonetic="off")
@@ -496,7 +612,6 @@ def test_phonetic_matcher_keeps_canonical_forms_of_generated_tables(case):
 
 
 # --------------------------------------------------------------------------- default table texts
-
 
 
 @functools.cache
@@ -532,8 +647,7 @@ def _pickled_default() -> Normaliser:
 @given(text=default_texts)
 def test_default_normaliser_survives_pickling(text):
     normaliser = bundled_normaliser("default", "apply")
-    assert signature(_pickled_default().normalise(text)) == \
-        signature(normaliser.normalise(text))
+    assert signature(_pickled_default().normalise(text)) == signature(normaliser.normalise(text))
 
 
 # --------------------------------------------------------------------------- passes
@@ -542,8 +656,12 @@ def test_default_normaliser_survives_pickling(text):
 def test_a_name_inside_a_multi_word_form_is_reached_in_one_pass():
     """Tehrik i Taleban holds a variant of Taliban: the table compiler adds it as a spelling
     of Tehrik-i-Taliban, so one pass reaches the fixed point."""
-    table = table_from_entries([Entry("Taliban", ("Taleban",), "organisation"),
-                                Entry("Tehrik-i-Taliban", (), "organisation", "flexible")])
+    table = table_from_entries(
+        [
+            Entry("Taliban", ("Taleban",), "organisation"),
+            Entry("Tehrik-i-Taliban", (), "organisation", "flexible"),
+        ]
+    )
     normaliser = Normaliser(table=table, phonetic="off")
     once = normaliser.normalise("Tehrik i Taleban").text
     assert once == "Tehrik-i-Taliban"
@@ -554,8 +672,9 @@ def test_overlapping_forms_reach_a_fixed_point_in_one_call():
     """A rewrite can make a match that the input did not have ('Qal'a-ye Now' becomes
     'Qala-e Naw', and 'islam Qala' now matches across it): further passes run, and the log
     holds one record over the input whose note gives both steps."""
-    table = table_from_entries([Entry("Islam Qala", (), "place"),
-                                Entry("Qala-e Naw", ("Qal'a-ye Now",), "place")])
+    table = table_from_entries(
+        [Entry("Islam Qala", (), "place"), Entry("Qala-e Naw", ("Qal'a-ye Now",), "place")]
+    )
     normaliser = Normaliser(table=table, phonetic="off")
     text = "From islam Qal'a-ye Now to Herat."
     result = normaliser.normalise(text)
@@ -564,6 +683,8 @@ def test_overlapping_forms_reach_a_fixed_point_in_one_call():
     [record] = result.substitutions
     assert (record.original, record.replacement) == ("islam Qal'a-ye Now", "Islam Qala-e Naw")
     assert (record.start, record.end, record.out_start, record.out_end) == (5, 23, 5, 21)
-    assert record.note == ("composed of: 'Qal'a-ye Now' -> 'Qala-e Naw' (table, Qala-e Naw); "
-                           "'islam Qala' -> 'Islam Qala' (table, Islam Qala)")
+    assert record.note == (
+        "composed of: 'Qal'a-ye Now' -> 'Qala-e Naw' (table, Qala-e Naw); "
+        "'islam Qala' -> 'Islam Qala' (table, Islam Qala)"
+    )
     assert undo(result.text, result.substitutions) == text

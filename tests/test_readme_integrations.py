@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-SECTION = README[README.index("## Integrations"):README.index("## The phonetic matcher")]
+SECTION = README[README.index("## Integrations") : README.index("## The phonetic matcher")]
 BLOCKS = re.findall(r"```python\n(.*?)```", SECTION, re.DOTALL)
 
 
@@ -27,7 +27,7 @@ def test_readme_block_runs(block, tmp_path, monkeypatch):
     import dask
 
     with dask.config.set(scheduler="synchronous"):
-        exec(compile(block, "README.md", "exec"), {"__name__": "readme"})  # noqa: S102 - our README
+        exec(compile(block, "README.md", "exec"), {"__name__": "readme"})
 
 
 def test_every_dask_flag_is_in_the_readme():
@@ -36,4 +36,6 @@ def test_every_dask_flag_is_in_the_readme():
     for action in parser()._actions:
         for flag in action.option_strings:
             if flag.startswith("--") and flag != "--help":
-                assert f"`{flag}" in SECTION or f"{flag}`" in SECTION or f", {flag}" in SECTION, flag
+                assert f"`{flag}" in SECTION or f"{flag}`" in SECTION or f", {flag}" in SECTION, (
+                    flag
+                )

@@ -14,23 +14,49 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 
 def _record(original, entry, rule="table", score=1.0, file="a.txt"):
-    return json.dumps({"file": file, "line": 1, "column": 0, "original": original,
-                       "replacement": entry, "start": 0, "end": len(original), "out_start": 0,
-                       "out_end": len(entry), "rule": rule, "entry": entry, "score": score})
+    return json.dumps(
+        {
+            "file": file,
+            "line": 1,
+            "column": 0,
+            "original": original,
+            "replacement": entry,
+            "start": 0,
+            "end": len(original),
+            "out_start": 0,
+            "out_end": len(entry),
+            "rule": rule,
+            "entry": entry,
+            "score": score,
+        }
+    )
 
 
 def test_report_of_a_real_run(tmp_path, capsys):
-    (tmp_path / "a.txt").write_text("Taleban fighters took Taliqan and Kondooz.\n",
-                                    encoding="utf-8")
+    (tmp_path / "a.txt").write_text(
+        "Taleban fighters took Taliqan and Kondooz.\n", encoding="utf-8"
+    )
     (tmp_path / "b.txt").write_text("The Taleban left.\n", encoding="utf-8")
     log = tmp_path / "run.jsonl"
-    assert cli.main(["--log", str(log), "-o", str(tmp_path / "out.txt"),
-                     str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]) == 0
+    assert (
+        cli.main(
+            [
+                "--log",
+                str(log),
+                "-o",
+                str(tmp_path / "out.txt"),
+                str(tmp_path / "a.txt"),
+                str(tmp_path / "b.txt"),
+            ]
+        )
+        == 0
+    )
     page = tmp_path / "report.html"
     assert cli.main(["report", str(log), "-o", str(page)]) == 0
     html = page.read_text(encoding="utf-8")
     assert "<script" not in html and "http" not in html.replace(
-        'xmlns="http://www.w3.org/2000/svg"', "")  # nothing to fetch
+        'xmlns="http://www.w3.org/2000/svg"', ""
+    )  # nothing to fetch
     assert html.count("<svg") == 3  # entries, scores, files
     assert ">Taliban</text>" in html and "threshold 0.86" in html
     assert re.search(r"<b>4</b>substitutions applied", html)
@@ -39,10 +65,18 @@ def test_report_of_a_real_run(tmp_path, capsys):
 
 def test_counts_and_score_bins(tmp_path):
     log = tmp_path / "run.jsonl"
-    log.write_text("\n".join([_record("Taleban", "Taliban")] * 3
-                             + [_record("Kondooz", "Kunduz", "phonetic", 0.93, "b.txt"),
-                                _record("Kundoz", "Kunduz", "phonetic-ambiguous", 0.71),
-                                ""]) + "\n", encoding="utf-8")
+    log.write_text(
+        "\n".join(
+            [_record("Taleban", "Taliban")] * 3
+            + [
+                _record("Kondooz", "Kunduz", "phonetic", 0.93, "b.txt"),
+                _record("Kundoz", "Kunduz", "phonetic-ambiguous", 0.71),
+                "",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     summary = summarise([str(log)])
     assert summary.records == 5
     assert summary.entries == {"Taliban": 3, "Kunduz": 1}

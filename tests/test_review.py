@@ -17,9 +17,9 @@ from normalise.review.session import Item, group_id
 
 TEXTS = {
     "a.txt": "Elders of Zorbakhan met the governor of Qalbora.\n"
-             "Traders from Merikhel sold wheat in Dostabad.\n",
+    "Traders from Merikhel sold wheat in Dostabad.\n",
     "b.txt": "Fighting was reported near Zurbakhan, close to Qalbora.\n"
-             "Merikhil and Dostabad were quiet.\n",
+    "Merikhil and Dostabad were quiet.\n",
     "c.txt": "In Zorbakhan the market reopened. Merikhel sent flour to Dostabad.\n",
 }
 
@@ -34,8 +34,9 @@ def corpus(tmp_path):
 
 
 def _session(tmp_path, corpus) -> Session:
-    return build_session(str(tmp_path / "out.yaml"), [str(corpus)], default_table=False,
-                         cache=False)
+    return build_session(
+        str(tmp_path / "out.yaml"), [str(corpus)], default_table=False, cache=False
+    )
 
 
 def _item(session: Session, form: str) -> Item:
@@ -47,8 +48,9 @@ def test_accept_writes_a_table_that_passes_check(tmp_path, corpus):
     session.decide(_item(session, "Zorbakhan").id, "accept")
     out = tmp_path / "out.yaml"
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
-    assert data["entries"] == [{"canonical": "Zorbakhan", "kind": "other",
-                                "variants": ["Zurbakhan"]}]
+    assert data["entries"] == [
+        {"canonical": "Zorbakhan", "kind": "other", "variants": ["Zurbakhan"]}
+    ]
     assert check_tables([str(out)]) == []
     assert cli.main(["check", str(out)]) == 0
 
@@ -58,23 +60,31 @@ def test_change_canonical_kind_and_ticked_forms(tmp_path, corpus):
     item = _item(session, "Merikhel")
     session.decide(item.id, "accept", canonical="Merikhal", kind="place")
     data = yaml.safe_load((tmp_path / "out.yaml").read_text(encoding="utf-8"))
-    assert data["entries"] == [{"canonical": "Merikhal", "kind": "place",
-                                "variants": ["Merikhel", "Merikhil"]}]
+    assert data["entries"] == [
+        {"canonical": "Merikhal", "kind": "place", "variants": ["Merikhel", "Merikhil"]}
+    ]
     with pytest.raises(ReviewError):
         session.decide(item.id, "accept", kind="planet")
 
 
 def test_english_word_variant_is_refused_and_nothing_written(tmp_path):
     out = tmp_path / "out.yaml"
-    item = Item(group_id(["Zorbakhan", "Garden"]), "suggest", "new-entry", "Zorbakhan",
-                [{"form": "Zorbakhan", "count": 3, "docs": 2, "score": None},
-                 {"form": "Garden", "count": 2, "docs": 1, "score": 0.9}])
+    item = Item(
+        group_id(["Zorbakhan", "Garden"]),
+        "suggest",
+        "new-entry",
+        "Zorbakhan",
+        [
+            {"form": "Zorbakhan", "count": 3, "docs": 2, "score": None},
+            {"form": "Garden", "count": 2, "docs": 1, "score": 0.9},
+        ],
+    )
     session = Session(str(out), [item], default_table=False)
     with pytest.raises(ReviewError, match="english-word"):
         session.decide(item.id, "accept")
     assert not out.exists()
     assert session.decisions == {}
-    assert [p for p in os.listdir(tmp_path)] == []  # no temporary file left behind
+    assert list(os.listdir(tmp_path)) == []  # no temporary file left behind
 
 
 def test_second_review_shows_only_what_is_new(tmp_path, corpus):
@@ -85,8 +95,9 @@ def test_second_review_shows_only_what_is_new(tmp_path, corpus):
     assert [i for i in again.items if i.id not in again.decisions] == []
     assert again.page()["pending"] == 0
     # A new document brings a new group, and only it is shown.
-    (corpus / "d.txt").write_text("Dostabad is near Gulbahar. Then Golbahar.\nGulbahar.\n",
-                                  encoding="utf-8")
+    (corpus / "d.txt").write_text(
+        "Dostabad is near Gulbahar. Then Golbahar.\nGulbahar.\n", encoding="utf-8"
+    )
     third = _session(tmp_path, corpus)
     assert [i.canonical for i in third.items if i.id not in third.decisions] == ["Gulbahar"]
     # The entries written stay, and the rejection is still remembered.
@@ -119,8 +130,11 @@ def test_split_is_remembered(tmp_path, corpus):
 
 def test_existing_table_content_is_kept(tmp_path, corpus):
     out = tmp_path / "out.yaml"
-    out.write_text("table: mine\nentries:\n  - canonical: Dostabad\n    kind: place\n"
-                   "    variants: [Dostobad]\nkeep: [Qalbura]\n", encoding="utf-8")
+    out.write_text(
+        "table: mine\nentries:\n  - canonical: Dostabad\n    kind: place\n"
+        "    variants: [Dostobad]\nkeep: [Qalbura]\n",
+        encoding="utf-8",
+    )
     session = _session(tmp_path, corpus)
     session.decide(_item(session, "Zorbakhan").id, "accept")
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
@@ -178,15 +192,28 @@ def test_review_needs_an_input_and_an_output(tmp_path, capsys):
 
 def test_ten_thousand_records_are_paged(tmp_path):
     originals = [f"Zorbakh{chr(97 + n % 26)}n{n}" for n in range(10_000)]
-    lines = [json.dumps({"file": "gone.txt", "line": n + 1, "column": 0,
-                         "original": original, "replacement": "Zorbakhan",
-                         "start": 0, "end": len(original), "out_start": 0, "out_end": 9,
-                         "rule": "phonetic", "entry": "Zorbakhan", "score": 0.9})
-             for n, original in enumerate(originals)]
+    lines = [
+        json.dumps(
+            {
+                "file": "gone.txt",
+                "line": n + 1,
+                "column": 0,
+                "original": original,
+                "replacement": "Zorbakhan",
+                "start": 0,
+                "end": len(original),
+                "out_start": 0,
+                "out_end": 9,
+                "rule": "phonetic",
+                "entry": "Zorbakhan",
+                "score": 0.9,
+            }
+        )
+        for n, original in enumerate(originals)
+    ]
     log = tmp_path / "big.jsonl"
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    session = Session(str(tmp_path / "t.yaml"), items_from_logs([str(log)]),
-                      default_table=False)
+    session = Session(str(tmp_path / "t.yaml"), items_from_logs([str(log)]), default_table=False)
     page = session.page(offset=9_950, limit=50)
     assert page["total"] == 10_000 and len(page["items"]) == 50
     assert len(json.dumps(page)) < 100_000  # one page, not the whole review, is sent
@@ -231,28 +258,43 @@ def test_token_is_required(server):
 
 
 def test_other_host_names_are_refused(server):
-    status, _ = _request(server, "GET", f"/?token={server.token}",
-                         headers={"Host": "evil.example:80"})
+    status, _ = _request(
+        server, "GET", f"/?token={server.token}", headers={"Host": "evil.example:80"}
+    )
     assert status == 403
 
 
 def test_writes_need_the_token_header(server, tmp_path):
     item = server.session.items[0].id
     body = json.dumps({"id": item, "action": "accept"})
-    status, _ = _request(server, "POST", f"/api/decide?token={server.token}", body,
-                         {"Content-Type": "application/json"})
+    status, _ = _request(
+        server,
+        "POST",
+        f"/api/decide?token={server.token}",
+        body,
+        {"Content-Type": "application/json"},
+    )
     assert status == 403 and not (tmp_path / "out.yaml").exists()
-    status, data = _request(server, "POST", "/api/decide", body,
-                            {"Content-Type": "application/json",
-                             "X-Review-Token": server.token})
+    status, data = _request(
+        server,
+        "POST",
+        "/api/decide",
+        body,
+        {"Content-Type": "application/json", "X-Review-Token": server.token},
+    )
     assert status == 200 and json.loads(data)["decision"]["action"] == "accept"
     assert (tmp_path / "out.yaml").exists()
-    status, data = _request(server, "POST", "/api/decide", "not json",
-                            {"X-Review-Token": server.token})
+    status, data = _request(
+        server, "POST", "/api/decide", "not json", {"X-Review-Token": server.token}
+    )
     assert status == 400
-    status, data = _request(server, "POST", "/api/decide",
-                            json.dumps({"id": "nothing", "action": "accept"}),
-                            {"X-Review-Token": server.token})
+    status, data = _request(
+        server,
+        "POST",
+        "/api/decide",
+        json.dumps({"id": "nothing", "action": "accept"}),
+        {"X-Review-Token": server.token},
+    )
     assert status == 409 and "no item" in json.loads(data)["error"]
 
 
@@ -263,12 +305,26 @@ def test_new_variants_of_an_entry_of_this_table_join_it(tmp_path, corpus):
     text = tmp_path / "run.txt"
     text.write_text("Refugees reached Zorbakhen by night.\n", encoding="utf-8")
     log = tmp_path / "run.jsonl"
-    assert cli.main(["--no-default-table", "-t", str(out), "--log", str(log), "-o",
-                     str(tmp_path / "run.out"), str(text)]) == 0
+    assert (
+        cli.main(
+            [
+                "--no-default-table",
+                "-t",
+                str(out),
+                "--log",
+                str(log),
+                "-o",
+                str(tmp_path / "run.out"),
+                str(text),
+            ]
+        )
+        == 0
+    )
     again = build_session(str(out), logs=[str(log)], default_table=False, cache=False)
     (item,) = [i for i in again.items if i.source == "log"]
     again.decide(item.id, "accept")
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
-    assert data["entries"] == [{"canonical": "Zorbakhan", "kind": "other",
-                                "variants": ["Zurbakhan", "Zorbakhen"]}]
+    assert data["entries"] == [
+        {"canonical": "Zorbakhan", "kind": "other", "variants": ["Zurbakhan", "Zorbakhen"]}
+    ]
     assert check_tables([str(out)]) == []

@@ -25,21 +25,30 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 REPORTS = sorted(SEEDS.glob("[0-9]*.txt")) if SEEDS.is_dir() else []
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
-HEADLESS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", "--window-size=1200,900")
+HEADLESS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1200,900",
+)
 
 # Three reports of my own, each in its own words: two names spelt two ways each, and a
 # name that sounds like one of them but stands beside it (two names, never proposed).
 FIXTURES = {
     "a.txt": "Elders of Zorbakhan met the governor of Qalbora on Monday.\n"
-             "The road from Qalbora to Zorbakhan was closed.\n"
-             "Traders from Merikhel sold wheat in Dostabad.\n",
+    "The road from Qalbora to Zorbakhan was closed.\n"
+    "Traders from Merikhel sold wheat in Dostabad.\n",
     "b.txt": "Fighting was reported near Zurbakhan, close to Qalbora.\n"
-             "Families fled Zurbakhan for Qalbora.\n"
-             "Merikhil and Dostabad were quiet, officials said.\n",
+    "Families fled Zurbakhan for Qalbora.\n"
+    "Merikhil and Dostabad were quiet, officials said.\n",
     "c.txt": "In Zorbakhan the market reopened. Merikhel sent flour to Dostabad.\n"
-             "Aid reached Merikhil and then Dostabad.\n",
+    "Aid reached Merikhil and then Dostabad.\n",
 }
 
 
@@ -48,8 +57,9 @@ def driver():
     if not (CHROMIUM and CHROMEDRIVER):
         if os.environ.get("CI"):
             pytest.fail("chromium and chromedriver must be installed (.ci/run installs them)")
-        pytest.skip("chromium or chromedriver not installed (apt-get install chromium "
-                    "chromium-driver)")
+        pytest.skip(
+            "chromium or chromedriver not installed (apt-get install chromium chromium-driver)"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -86,8 +96,9 @@ def _wait_items(driver, count=None, timeout=10):
 
 
 def _spellings(item) -> set[str]:
-    return {box.get_attribute("data-form")
-            for box in item.find_elements("css selector", "input.tick")}
+    return {
+        box.get_attribute("data-form") for box in item.find_elements("css selector", "input.tick")
+    }
 
 
 def _press(driver, keys: str) -> None:
@@ -112,10 +123,11 @@ def test_review_of_own_texts_by_keyboard_and_clicks(driver, tmp_path):
     for name, text in FIXTURES.items():
         (corpus / name).write_text(text, encoding="utf-8")
     out = tmp_path / "decisions.yaml"
-    session = build_session(str(out), [str(corpus)], default_table=False, min_count=2,
-                            cache=False)
+    session = build_session(str(out), [str(corpus)], default_table=False, min_count=2, cache=False)
     assert {frozenset(s["form"] for s in i.spellings) for i in session.items} == {
-        frozenset({"Zorbakhan", "Zurbakhan"}), frozenset({"Merikhel", "Merikhil"})}
+        frozenset({"Zorbakhan", "Zurbakhan"}),
+        frozenset({"Merikhel", "Merikhil"}),
+    }
     server = _serve(session)
     try:
         driver.get(server.url)
@@ -132,13 +144,16 @@ def test_review_of_own_texts_by_keyboard_and_clicks(driver, tmp_path):
         box.clear()
         box.send_keys("Zurbakhan\n")
         data = _wait_table(out, lambda d: d and d.get("entries"))
-        assert data["entries"] == [{"canonical": "Zurbakhan", "kind": "place",
-                                    "variants": ["Zorbakhan"]}]
+        assert data["entries"] == [
+            {"canonical": "Zurbakhan", "kind": "place", "variants": ["Zorbakhan"]}
+        ]
         # The other group: tick Merikhil (key 2 ticks the second spelling) and split it off.
         items = _wait_items(driver, 1)
         assert "Merikhel" in _spellings(items[0])
-        forms = [b.get_attribute("data-form")
-                 for b in items[0].find_elements("css selector", "input.tick")]
+        forms = [
+            b.get_attribute("data-form")
+            for b in items[0].find_elements("css selector", "input.tick")
+        ]
         _press(driver, str(forms.index("Merikhil") + 1))
         _press(driver, "s")
         items = _wait_items(driver, 2)
@@ -152,7 +167,8 @@ def test_review_of_own_texts_by_keyboard_and_clicks(driver, tmp_path):
         # A reload loses nothing.
         driver.refresh()
         WebDriverWait(driver, 10).until(
-            lambda d: d.find_element("id", "counts").text.startswith("0 to decide"))
+            lambda d: d.find_element("id", "counts").text.startswith("0 to decide")
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -164,8 +180,7 @@ def test_review_of_own_texts_by_keyboard_and_clicks(driver, tmp_path):
     assert all("Zurbakhan" in t for t in texts if "Zur" in t or "Zor" in t)
     assert "Merikhil" in texts[1] and "Merikhel" in texts[0]
     # A second review of the same corpus shows nothing new.
-    again = build_session(str(out), [str(corpus)], default_table=False, min_count=2,
-                          cache=False)
+    again = build_session(str(out), [str(corpus)], default_table=False, min_count=2, cache=False)
     assert [i for i in again.items if i.id not in again.decisions] == []
     assert {d["action"] for d in again.decisions.values()} == {"accept", "reject", "split"}
 
@@ -178,8 +193,21 @@ def test_review_of_own_texts_by_keyboard_and_clicks(driver, tmp_path):
     Normaliser([str(out)], default_table=False)  # the table loads
     from normalise import cli
 
-    assert cli.main(["--no-default-table", "-t", str(out), "--log", str(log), "-o",
-                     str(tmp_path / "run.out"), str(tmp_path / "run.txt")]) == 0
+    assert (
+        cli.main(
+            [
+                "--no-default-table",
+                "-t",
+                str(out),
+                "--log",
+                str(log),
+                "-o",
+                str(tmp_path / "run.out"),
+                str(tmp_path / "run.txt"),
+            ]
+        )
+        == 0
+    )
     assert '"rule": "phonetic"' in log.read_text(encoding="utf-8")
     session = build_session(str(out), logs=[str(log)], default_table=False, cache=False)
     server = _serve(session)
@@ -209,8 +237,15 @@ def test_review_of_the_reference_reports_makes_them_converge(driver, tmp_path):
             items = _wait_items(driver)
             item = next(i for i in items if _spellings(i) == forms)
             item.find_element("css selector", "button[data-action=accept]").click()
-            _wait_table(out, lambda d, forms=forms: d and any(
-                {e["canonical"], *e["variants"]} == forms for e in d.get("entries") or ()))
+            _wait_table(
+                out,
+                lambda d, forms=forms: (
+                    d
+                    and any(
+                        {e["canonical"], *e["variants"]} == forms for e in d.get("entries") or ()
+                    )
+                ),
+            )
     finally:
         server.shutdown()
         server.server_close()
@@ -218,10 +253,12 @@ def test_review_of_the_reference_reports_makes_them_converge(driver, tmp_path):
     normaliser = Normaliser([str(out)], default_table=False, phonetic="off")
     inputs = [p.read_text(encoding="utf-8") for p in REPORTS]
     outputs = [normaliser.normalise(text).text for text in inputs]
-    for canonical, variants in (("Taliban", ("Taleban",)),
-                                ("Taloqan", ("Taleqan", "Taliqan"))):
-        named = [out for text, out in zip(inputs, outputs)
-                 if any(f in text for f in (canonical, *variants))]
+    for canonical, variants in (("Taliban", ("Taleban",)), ("Taloqan", ("Taleqan", "Taliqan"))):
+        named = [
+            out
+            for text, out in zip(inputs, outputs, strict=False)
+            if any(f in text for f in (canonical, *variants))
+        ]
         assert len(named) >= 4
         # Every report that names the place or the movement now spells it one way.
         assert all(canonical in out and not any(v in out for v in variants) for out in named)

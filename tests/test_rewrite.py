@@ -19,19 +19,22 @@ def n() -> Normaliser:
     return Normaliser([TABLE], default_table=False, phonetic="off")
 
 
-@pytest.mark.parametrize("original, canonical, expected", [
-    ("TALEBAN", "Taliban", "TALIBAN"),
-    ("Taleban", "Taliban", "Taliban"),
-    ("taleban", "Taliban", "Taliban"),
-    ("tALEBAN", "Taliban", "Taliban"),
-    ("Neighbourhood", "neighborhood", "Neighborhood"),
-    ("neighbourhood", "neighborhood", "neighborhood"),
-    ("NEIGHBOURHOOD", "neighborhood", "NEIGHBORHOOD"),
-    ("Al Qaida", "al-Qaeda", "Al-Qaeda"),
-    ("A", "al-Qaeda", "Al-Qaeda"),
-    ("FUSWEG", "Fußweg", "FUßWEG"),  # capitals keep the key: not FUSSWEG
-    ("Straße", "straße", "Straße"),
-])
+@pytest.mark.parametrize(
+    "original, canonical, expected",
+    [
+        ("TALEBAN", "Taliban", "TALIBAN"),
+        ("Taleban", "Taliban", "Taliban"),
+        ("taleban", "Taliban", "Taliban"),
+        ("tALEBAN", "Taliban", "Taliban"),
+        ("Neighbourhood", "neighborhood", "Neighborhood"),
+        ("neighbourhood", "neighborhood", "neighborhood"),
+        ("NEIGHBOURHOOD", "neighborhood", "NEIGHBORHOOD"),
+        ("Al Qaida", "al-Qaeda", "Al-Qaeda"),
+        ("A", "al-Qaeda", "Al-Qaeda"),
+        ("FUSWEG", "Fußweg", "FUßWEG"),  # capitals keep the key: not FUSSWEG
+        ("Straße", "straße", "Straße"),
+    ],
+)
 def test_casing_rule(original, canonical, expected):
     assert cased(original, canonical) == expected
 
@@ -46,11 +49,10 @@ def test_record_fields(n):
     assert r.text == "In Taloqan, the Taliban's men."
     first, second = r.substitutions
     assert first == Substitution("Taliqan", "Taloqan", 3, 10, 3, 10, "table", "Taloqan", 1.0)
-    assert (second.original, second.replacement, second.entry) == ("Taleban", "Taliban",
-                                                                   "Taliban")
+    assert (second.original, second.replacement, second.entry) == ("Taleban", "Taliban", "Taliban")
     for sub in r.substitutions:
-        assert text[sub.start:sub.end] == sub.original
-        assert r.text[sub.out_start:sub.out_end] == sub.replacement
+        assert text[sub.start : sub.end] == sub.original
+        assert r.text[sub.out_start : sub.out_end] == sub.replacement
         assert sub.applied and sub.score == 1.0
     assert r.changed
 
@@ -60,8 +62,8 @@ def test_offsets_after_length_changes(n):
     r = n.normalise(text)
     assert r.text == "U.S. forces and Taliban near Sar-e Pul; 😀 İ Taliban"
     for sub in r.substitutions:
-        assert text[sub.start:sub.end] == sub.original
-        assert r.text[sub.out_start:sub.out_end] == sub.replacement
+        assert text[sub.start : sub.end] == sub.original
+        assert r.text[sub.out_start : sub.out_end] == sub.replacement
     assert undo(r.text, r.substitutions) == text
     assert apply(text, r.substitutions) == r.text
 
@@ -78,10 +80,10 @@ def test_span_mapping(n):
     assert r.text == "U.S. and Taloqan are here."
     assert r.normalised_span(0, 2) == (0, 4)
     assert r.original_span(0, 4) == (0, 2)
-    assert r.normalised_span(3, 6) == (5, 8)          # "and"
+    assert r.normalised_span(3, 6) == (5, 8)  # "and"
     assert r.original_span(5, 8) == (3, 6)
-    assert r.normalised_span(1, 5) == (0, 7)          # cuts "US": taken whole
-    assert r.original_span(2, 3) == (0, 2)            # inside "U.S."
+    assert r.normalised_span(1, 5) == (0, 7)  # cuts "US": taken whole
+    assert r.original_span(2, 3) == (0, 2)  # inside "U.S."
     assert r.normalised_span(len(text), len(text)) == (len(r.text), len(r.text))
     assert r.original_span(0, len(r.text)) == (0, len(text))
 
@@ -135,12 +137,15 @@ def test_explain_table_word(n):
     assert unknown.result == "Talukan" and "phonetic matcher is off" in unknown.reason
 
 
-@pytest.mark.parametrize("text, start, expected", [
-    ("Kabul fell.", 0, True),
-    ("It fell. Kabul next", 9, True),
-    ("It fell. “Kabul next", 10, True),
-    ("the city of Kabul", 12, False),
-    ("line\nKabul", 5, True),
-])
+@pytest.mark.parametrize(
+    "text, start, expected",
+    [
+        ("Kabul fell.", 0, True),
+        ("It fell. Kabul next", 9, True),
+        ("It fell. “Kabul next", 10, True),
+        ("the city of Kabul", 12, False),
+        ("line\nKabul", 5, True),
+    ],
+)
 def test_sentence_initial(text, start, expected):
     assert is_sentence_initial(text, start) is expected

@@ -39,7 +39,8 @@ def normaliser() -> Normaliser:
 
 def _words(text: str) -> set[str]:
     return set(regex.findall(r"[\w\p{M}]+(?:[-\s][\w\p{M}]+)?", text)) | set(
-        regex.findall(r"[\w\p{M}]+", text))
+        regex.findall(r"[\w\p{M}]+", text)
+    )
 
 
 @pytest.mark.parametrize("path", REPORTS, ids=lambda p: p.name[:3])
@@ -73,8 +74,13 @@ def test_cli_log_rebuilds_every_report_byte_for_byte(tmp_path):
     log = tmp_path / "log.jsonl"
     for path in REPORTS:
         out = tmp_path / "out.txt"
-        subprocess.run([sys.executable, "-m", "normalise", str(path), "-o", str(out),
-                        "--log", str(log)], check=True)
-        back = subprocess.run([sys.executable, "-m", "normalise", "undo", "--log", str(log),
-                               str(out)], check=True, capture_output=True).stdout
+        subprocess.run(
+            [sys.executable, "-m", "normalise", str(path), "-o", str(out), "--log", str(log)],
+            check=True,
+        )
+        back = subprocess.run(
+            [sys.executable, "-m", "normalise", "undo", "--log", str(log), str(out)],
+            check=True,
+            capture_output=True,
+        ).stdout
         assert back == path.read_bytes()

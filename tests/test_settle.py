@@ -22,19 +22,22 @@ def normaliser(*entries: Entry, phonetic: str = "off") -> Normaliser:
 # --------------------------------------------------------------------------- chaining_forms
 
 
-@pytest.mark.parametrize("pattern, chains", [
-    ("khost", False),               # unrelated
-    ("sar i pul", False),           # the form itself
-    ("sar i", False),               # nested in the form: loses to it
-    ("i pul", False),               # nested, at its end
-    ("sar i pul e khumri", True),   # holds the form and runs past its end
-    ("big sar i pul", True),        # holds the form, begun before it
-    ("pul e khumri", True),         # begins at the form's last word, runs past its end
-    ("upper sar", True),            # ends inside the form, begun before it
-    ("pul bridge", True),           # begins inside the form, runs past its end
-    ("sari pul", False),            # 'sari' is not a word of the form
-    ("sar i pu", False),            # ends inside a word: not a whole-word overlap
-])
+@pytest.mark.parametrize(
+    "pattern, chains",
+    [
+        ("khost", False),  # unrelated
+        ("sar i pul", False),  # the form itself
+        ("sar i", False),  # nested in the form: loses to it
+        ("i pul", False),  # nested, at its end
+        ("sar i pul e khumri", True),  # holds the form and runs past its end
+        ("big sar i pul", True),  # holds the form, begun before it
+        ("pul e khumri", True),  # begins at the form's last word, runs past its end
+        ("upper sar", True),  # ends inside the form, begun before it
+        ("pul bridge", True),  # begins inside the form, runs past its end
+        ("sari pul", False),  # 'sari' is not a word of the form
+        ("sar i pu", False),  # ends inside a word: not a whole-word overlap
+    ],
+)
 def test_chaining_forms(pattern, chains):
     found = chaining_forms({"Sar-i-Pul": ("sar i pul", ["sar i pul"])}, [pattern, "sar i pul"])
     assert ("Sar-i-Pul" in found.crossing | found.contained) is chains
@@ -60,15 +63,28 @@ def test_a_form_held_with_each_spelling_in_its_place_is_covered():
 
 
 def _sub(original, replacement, start, out_start, rule="table", entry="E", note=None):
-    return Substitution(original, replacement, start, start + len(original), out_start,
-                        out_start + len(replacement), rule, entry, 1.0, note)
+    return Substitution(
+        original,
+        replacement,
+        start,
+        start + len(original),
+        out_start,
+        out_start + len(replacement),
+        rule,
+        entry,
+        1.0,
+        note,
+    )
 
 
 def test_compose_joins_overlapping_rewrites_and_moves_the_others():
     text = "aa QQ bb rr cc Pp"
     # first pass: QQ -> Q (3), rr -> RRR (9), and an unapplied note on Pp
-    first = [_sub("QQ", "Q", 3, 3), _sub("rr", "RRR", 9, 8),
-             Substitution("Pp", "P", 15, 17, 15, 17, "phonetic-suggest", "P", 0.9, "why")]
+    first = [
+        _sub("QQ", "Q", 3, 3),
+        _sub("rr", "RRR", 9, 8),
+        Substitution("Pp", "P", 15, 17, 15, 17, "phonetic-suggest", "P", 0.9, "why"),
+    ]
     middle = apply(text, first)
     assert middle == "aa Q bb RRR cc Pp"
     # second pass over the middle text: "Q bb" -> "X" (joins the first rewrite), "cc" -> "C"
@@ -77,10 +93,10 @@ def test_compose_joins_overlapping_rewrites_and_moves_the_others():
     assert final == "aa X RRR C Pp"
     records = compose(text, first, second, final)
     assert [tuple(r[:6]) for r in records] == [
-        ("QQ bb", "X", 3, 8, 3, 4),        # one record over the input, both steps
-        ("rr", "RRR", 9, 11, 5, 8),        # moved by the second pass's change before it
-        ("cc", "C", 12, 14, 9, 10),        # a second-pass rewrite of untouched text
-        ("Pp", "P", 15, 17, 11, 13),       # an unapplied record, moved
+        ("QQ bb", "X", 3, 8, 3, 4),  # one record over the input, both steps
+        ("rr", "RRR", 9, 11, 5, 8),  # moved by the second pass's change before it
+        ("cc", "C", 12, 14, 9, 10),  # a second-pass rewrite of untouched text
+        ("Pp", "P", 15, 17, 11, 13),  # an unapplied record, moved
     ]
     assert records[0].note == COMPOSED + "'QQ' -> 'Q' (table, E); 'Q bb' -> 'X' (table, X)"
     assert records[0].entry == "X"
@@ -90,8 +106,10 @@ def test_compose_joins_overlapping_rewrites_and_moves_the_others():
 
 def test_compose_drops_an_unapplied_record_whose_text_a_later_rewrite_took():
     text = "Qq Pp"
-    first = [_sub("Qq", "Q", 0, 0),
-             Substitution("Pp", "P", 3, 5, 2, 4, "phonetic-ambiguous", "P", 0.9, "why")]
+    first = [
+        _sub("Qq", "Q", 0, 0),
+        Substitution("Pp", "P", 3, 5, 2, 4, "phonetic-ambiguous", "P", 0.9, "why"),
+    ]
     middle = apply(text, first)
     second = [_sub("Q Pp", "Z", 0, 0, entry="Z")]
     final = apply(middle, second)
@@ -113,9 +131,13 @@ def test_several_passes_compose_into_one_record():
     words = ["zab", "zcd", "zef", "zgh", "zij", "zkl"]
     entries = [Entry("qar " + words[0], ("qar xen",), "other")]
     for i in range(1, 4):
-        entries.append(Entry("qar " + words[i] + " " + " ".join(f"w{j}" for j in range(i)),
-                             ("qar " + words[i - 1] + " " + " ".join(f"w{j}" for j in range(i)),),
-                             "other"))
+        entries.append(
+            Entry(
+                "qar " + words[i] + " " + " ".join(f"w{j}" for j in range(i)),
+                ("qar " + words[i - 1] + " " + " ".join(f"w{j}" for j in range(i)),),
+                "other",
+            )
+        )
     n = normaliser(*entries)
     text = "Then qar xen w0 w1 w2 ends."
     result = n.normalise(text)
@@ -123,8 +145,10 @@ def test_several_passes_compose_into_one_record():
     assert n.normalise(result.text).text == result.text
     [record] = result.substitutions
     assert record.original == "qar xen w0 w1 w2"
-    assert record.note == (COMPOSED + "'qar xen w0' -> 'qar zcd w0' (table, qar zcd w0); "
-                           "'qar zcd w0 w1 w2' -> 'qar zgh w0 w1 w2' (table, qar zgh w0 w1 w2)")
+    assert record.note == (
+        COMPOSED + "'qar xen w0' -> 'qar zcd w0' (table, qar zcd w0); "
+        "'qar zcd w0 w1 w2' -> 'qar zgh w0 w1 w2' (table, qar zgh w0 w1 w2)"
+    )
     assert undo(result.text, result.substitutions) == text
 
 
@@ -144,18 +168,21 @@ def test_passes_are_bounded(monkeypatch):
     assert undo(result.text, result.substitutions) == text
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("They left the U.S.", "They left the US."),
-    ("They left the U.S.\n", "They left the US.\n"),
-    ("They left the U.S.\r\nThen", "They left the US.\r\nThen"),
-    ("(They left the U.S.)\n", "(They left the US.)\n"),
-    ("“They left the U.S.”", "“They left the US.”"),
-    ("the U.S. and Iran", "the US and Iran"),
-    ("U.S. troops", "US troops"),
-    ("the U.S.-led force", "the US-led force"),
-    ("the U.S.. Then", "the U.S.. Then"),           # a second point: left alone
-    ("the U.S... and", "the U.S... and"),           # an ellipsis: left alone
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("They left the U.S.", "They left the US."),
+        ("They left the U.S.\n", "They left the US.\n"),
+        ("They left the U.S.\r\nThen", "They left the US.\r\nThen"),
+        ("(They left the U.S.)\n", "(They left the US.)\n"),
+        ("“They left the U.S.”", "“They left the US.”"),
+        ("the U.S. and Iran", "the US and Iran"),
+        ("U.S. troops", "US troops"),
+        ("the U.S.-led force", "the US-led force"),
+        ("the U.S.. Then", "the U.S.. Then"),  # a second point: left alone
+        ("the U.S... and", "the U.S... and"),  # an ellipsis: left alone
+    ],
+)
 def test_trailing_points(text, expected):
     n = normaliser(Entry("US", ("U.S.",), "abbreviation", case_sensitive=True))
     result = n.normalise(text)
@@ -175,8 +202,11 @@ def test_a_rewrite_that_moves_a_sentence_start_is_settled():
     """'Phara' (a rare English word, and a spelling of Farah) after 'U.S.' starts a sentence,
     and the phonetic matcher leaves sentence-initial English words alone; after 'US' it does
     not, so a second run would rewrite it: the rewriter runs that pass itself."""
-    n = normaliser(Entry("US", ("U.S.",), "abbreviation", case_sensitive=True),
-                   Entry("Farah", (), "place"), phonetic="apply")
+    n = normaliser(
+        Entry("US", ("U.S.",), "abbreviation", case_sensitive=True),
+        Entry("Farah", (), "place"),
+        phonetic="apply",
+    )
     assert n.matcher.decide("Phara", sentence_initial=True).winner is None
     assert n.matcher.decide("Phara").winner is not None
     text = "In Farah, from the U.S. Phara said"  # Farah: evidence for the candidate
@@ -188,29 +218,35 @@ def test_a_rewrite_that_moves_a_sentence_start_is_settled():
 
 def test_one_pass_is_enough_for_ordinary_text():
     """No further pass for rewrites to forms that nothing overlaps (the common case)."""
-    n = normaliser(Entry("Taliban", ("Taleban",), "organisation"),
-                   Entry("Tehrik-i-Taliban", (), "organisation", "flexible"))
+    n = normaliser(
+        Entry("Taliban", ("Taleban",), "organisation"),
+        Entry("Tehrik-i-Taliban", (), "organisation", "flexible"),
+    )
     calls = []
     original = n._pass
     n._pass = lambda text, *args: calls.append(text) or original(text, *args)
-    assert n.normalise("The Taleban and Tehrik i Taleban.").text == \
-        "The Taliban and Tehrik-i-Taliban."
+    assert (
+        n.normalise("The Taleban and Tehrik i Taleban.").text == "The Taliban and Tehrik-i-Taliban."
+    )
     assert len(calls) == 1
 
 
 # --------------------------------------------------------------------------- neighbour words
 
 
-@pytest.mark.parametrize("text, pos, before, after", [
-    ("Upper Sar i Pul bridge", (6, 15), "upper", "bridge"),
-    ("Upper, \u201cSar i Pul\u201d bridge", (8, 17), "upper", "bridge"),
-    ("Upper\nSar i Pul\r\nbridge", (6, 15), "", ""),             # another line: none
-    ("Sar i Pul", (0, 9), "", ""),                                 # the text's ends
-    ("Zu\u0308rich Sar i Pul Zu\u0308rich", (8, 17), "zurich", "zurich"),  # marks: folded
-    ("Big-Sar i Pul's", (4, 13), "big", "s"),
-    ("x" * 70 + " " * 70 + "Sar i Pul", (140, 149), None, ""),   # none near, text before
-    ("word" + " " * 64 + "Sar", (68, 71), None, ""),
-])
+@pytest.mark.parametrize(
+    "text, pos, before, after",
+    [
+        ("Upper Sar i Pul bridge", (6, 15), "upper", "bridge"),
+        ("Upper, \u201cSar i Pul\u201d bridge", (8, 17), "upper", "bridge"),
+        ("Upper\nSar i Pul\r\nbridge", (6, 15), "", ""),  # another line: none
+        ("Sar i Pul", (0, 9), "", ""),  # the text's ends
+        ("Zu\u0308rich Sar i Pul Zu\u0308rich", (8, 17), "zurich", "zurich"),  # marks: folded
+        ("Big-Sar i Pul's", (4, 13), "big", "s"),
+        ("x" * 70 + " " * 70 + "Sar i Pul", (140, 149), None, ""),  # none near, text before
+        ("word" + " " * 64 + "Sar", (68, 71), None, ""),
+    ],
+)
 def test_the_words_next_to_a_rewrite(text, pos, before, after):
     """The word before and after a span on its line, folded as the scanner folds words: ""
     when there is none, None when none is near but the text goes on (look further)."""
@@ -218,8 +254,7 @@ def test_the_words_next_to_a_rewrite(text, pos, before, after):
     assert settle._word_after(text, pos[1]) == after
 
 
-@given(st.text(alphabet="ab \n\t.,'-\u00e9\u0301\u2019\u201c", max_size=160),
-       st.integers(0, 160))
+@given(st.text(alphabet="ab \n\t.,'-\u00e9\u0301\u2019\u201c", max_size=160), st.integers(0, 160))
 def test_neighbour_words_agree_with_the_word_pattern(text, pos):
     """The folded-piece reading of the neighbour words equals the word pattern's reading."""
     pos = min(pos, len(text))
@@ -234,10 +269,16 @@ def test_neighbour_words_agree_with_the_word_pattern(text, pos):
     near = settle._NEAR
     low, high = max(0, pos - near), pos + near
     word = settle._WORD_BEFORE.search(text, low, pos)
-    expected = ("" if low == 0 else None) if word is None else reference(
-        word, settle._LINE_END.search(text, word.end(), pos))
+    expected = (
+        ("" if low == 0 else None)
+        if word is None
+        else reference(word, settle._LINE_END.search(text, word.end(), pos))
+    )
     assert settle._word_before(text, pos) == expected
     word = settle._WORD_AFTER.search(text, pos, high)
-    expected = ("" if high >= len(text) else None) if word is None else reference(
-        word, settle._LINE_END.search(text, pos, word.start()))
+    expected = (
+        ("" if high >= len(text) else None)
+        if word is None
+        else reference(word, settle._LINE_END.search(text, pos, word.start()))
+    )
     assert settle._word_after(text, pos) == expected

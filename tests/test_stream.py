@@ -21,9 +21,28 @@ from normalise.stream import Source, normalise_source, read_byte_chunks, read_ch
 
 TABLE = Path(__file__).resolve().parent / "fixtures" / "cli_table.yaml"
 
-_PIECES = st.sampled_from([b"\r", b"\n", b"\r\n", b"\xef\xbb\xbf", b"\x00", b"\xff", b"\xc3",
-                           b"\xa9", b" ", b"\t", b"Taleban", b" US ", "Київ".encode(), b"Kiev",
-                           "é".encode(), "𝔘".encode(), b"\xed\xa0\x80", b"words"])
+_PIECES = st.sampled_from(
+    [
+        b"\r",
+        b"\n",
+        b"\r\n",
+        b"\xef\xbb\xbf",
+        b"\x00",
+        b"\xff",
+        b"\xc3",
+        b"\xa9",
+        b" ",
+        b"\t",
+        b"Taleban",
+        b" US ",
+        "Київ".encode(),
+        b"Kiev",
+        "é".encode(),
+        "𝔘".encode(),
+        b"\xed\xa0\x80",
+        b"words",
+    ]
+)
 DATA = st.lists(st.one_of(_PIECES, st.binary(max_size=6)), max_size=80).map(b"".join)
 
 
@@ -38,7 +57,7 @@ class Trickle(io.RawIOBase):
 
     def read1(self, size: int = -1) -> bytes:
         step = self.sizes[self.pos % len(self.sizes)]
-        block = self.data[self.pos:self.pos + step]
+        block = self.data[self.pos : self.pos + step]
         self.pos += len(block)
         return block
 
@@ -58,8 +77,12 @@ def positions(text: str, starts: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-@given(data=DATA, sizes=st.lists(st.integers(1, 9), max_size=5), limit=st.integers(1, 24),
-       eager=st.booleans())
+@given(
+    data=DATA,
+    sizes=st.lists(st.integers(1, 9), max_size=5),
+    limit=st.integers(1, 24),
+    eager=st.booleans(),
+)
 def test_byte_chunks_decode_to_the_text_of_the_whole(data, sizes, limit, eager):
     source = Source("x", Trickle(data, sizes), interactive=eager)
     chunks = list(read_byte_chunks(source, chunk_bytes=limit))
@@ -70,8 +93,12 @@ def test_byte_chunks_decode_to_the_text_of_the_whole(data, sizes, limit, eager):
         assert not (before.endswith(b"\r") and after.startswith(b"\n"))
 
 
-@given(data=DATA, sizes=st.lists(st.integers(1, 9), max_size=5), limit=st.integers(1, 24),
-       eager=st.booleans())
+@given(
+    data=DATA,
+    sizes=st.lists(st.integers(1, 9), max_size=5),
+    limit=st.integers(1, 24),
+    eager=st.booleans(),
+)
 @example(data=b"abcdefgh\r\nij", sizes=[9], limit=4, eager=False)
 @example(data=b"\r\n", sizes=[1], limit=1, eager=False)
 def test_text_chunks_never_part_cr_from_lf(data, sizes, limit, eager):
@@ -85,20 +112,25 @@ def test_text_chunks_never_part_cr_from_lf(data, sizes, limit, eager):
 
 
 @given(data=DATA, sizes=st.lists(st.integers(1, 9), max_size=5), limit=st.integers(1, 24))
-@example(data=b"x\r\n" + "é Taleban Kiev US ".encode() * 4 + b"\xff Taleban\n",
-         sizes=[5], limit=8)
+@example(data=b"x\r\n" + "é Taleban Kiev US ".encode() * 4 + b"\xff Taleban\n", sizes=[5], limit=8)
 def test_records_are_placed_in_the_file(normaliser, data, sizes, limit):
     """Output and log rebuild the input, and every line and column is the file's, however
     the input was cut (a record after a cut inside a long line needs the column before it)."""
     out, log = [], []
-    normalise_source(normaliser, Source("in.txt", Trickle(data, sizes)), out.append,
-                     log=log.append, chunk_chars=limit)
+    normalise_source(
+        normaliser,
+        Source("in.txt", Trickle(data, sizes)),
+        out.append,
+        log=log.append,
+        chunk_chars=limit,
+    )
     text = data.decode("utf-8", "surrogateescape")
     result = b"".join(out).decode("utf-8", "surrogateescape")
     records = [json.loads(line) for line in b"".join(log).decode("utf-8").splitlines()]
     assert undo(result, [Substitution.from_dict(r) for r in records]) == text
     assert [(r["line"], r["column"]) for r in records] == positions(
-        text, [r["start"] for r in records])
+        text, [r["start"] for r in records]
+    )
     assert all(r["file"] == "in.txt" for r in records)
 
 
@@ -110,8 +142,14 @@ def test_one_chunk_or_many_give_the_same_output_and_log(normaliser, encoding):
     runs = []
     for sizes, limit in (([len(data)], len(data) + 1), ([7, 50, 3], 40)):
         out, log = [], []
-        stats = normalise_source(normaliser, Source("f", Trickle(data, sizes)), out.append,
-                                 encoding=encoding, log=log.append, chunk_chars=limit)
+        stats = normalise_source(
+            normaliser,
+            Source("f", Trickle(data, sizes)),
+            out.append,
+            encoding=encoding,
+            log=log.append,
+            chunk_chars=limit,
+        )
         runs.append((b"".join(out), b"".join(log), stats.invalid_at, dict(stats.counts)))
     assert runs[0] == runs[1]
     assert runs[0][3] == {"Taliban": 200, "Kyiv": 400, "U.S.": 200}

@@ -119,16 +119,17 @@ def test_seeds_cli_text_report(capsys):
 def test_unseen_spellings_extend_the_right_entries():
     suggestions = discover([str(FIXTURES / "suggest_variants.txt")])
     found = {p.canonical: set(p.variants) for p in suggestions.extensions}
-    assert found == {"Kunduz": {"Kundoz"}, "Sheberghan": {"Shebarghan"},
-                     "Taloqan": {"Taloqaan"}}
+    assert found == {"Kunduz": {"Kundoz"}, "Sheberghan": {"Shebarghan"}, "Taloqan": {"Taloqaan"}}
     assert all(p.kind == "place" and p.existing for p in suggestions.extensions)
     assert not suggestions.groups  # nothing is proposed twice
 
 
 def test_table_forms_are_never_candidates():
     discovery = VariantDiscovery()
-    discovery.add_text("Fighting in Kunduz and Konduz and Qunduz, then in Taloqan and "
-                       "Taleqan, near Sar-e Pul and Sar-i-Pul.\n" * 3)
+    discovery.add_text(
+        "Fighting in Kunduz and Konduz and Qunduz, then in Taloqan and "
+        "Taleqan, near Sar-e Pul and Sar-i-Pul.\n" * 3
+    )
     suggestions = discovery.result(min_count=1)
     assert not suggestions.groups and not suggestions.extensions
 
@@ -146,7 +147,9 @@ def test_groups_new_names_across_files():
     assert [s.count for s in group.spellings] == [3, 2, 1]
     assert len(group.examples) == 3
     assert {e.file.rsplit("/", 1)[-1] for e in group.examples} == {
-        "suggest_new_names.txt", "suggest_other.txt"}
+        "suggest_new_names.txt",
+        "suggest_other.txt",
+    }
     # one spelling (Merikhel) is no group
     assert not any("Merikhel" in g for g in _groups(suggestions))
 
@@ -162,8 +165,9 @@ def test_min_docs_and_min_count():
 def test_complete_linkage_does_not_chain_names():
     # Zorbakhan ~ Zorbakhal ~ Zorbakhel, but Zorbakhan is not like Zorbakhel.
     discovery = _no_table()
-    discovery.add_text("We met in Zorbakhan. " * 5 + "Then in Zorbakhal. " * 2
-                       + "Later in Zorbakhel. " * 4)
+    discovery.add_text(
+        "We met in Zorbakhan. " * 5 + "Then in Zorbakhal. " * 2 + "Later in Zorbakhel. " * 4
+    )
     groups = _groups(discovery.result(min_count=1))
     assert groups == [{"Zorbakhal", "Zorbakhel"}]
     matcher = discovery.matcher
@@ -175,8 +179,10 @@ def test_complete_linkage_does_not_chain_names():
 def test_sentence_initial_english_word_does_not_count():
     # "Taban" is a (rare) English word: at the start of a sentence only, it is no name.
     discovery = _no_table()
-    discovery.add_text("Tabaan is a village. People from Tabaan came.\nTaban came next. "
-                       "Taban said so.\nThe elders of Tabaan agreed.\n")
+    discovery.add_text(
+        "Tabaan is a village. People from Tabaan came.\nTaban came next. "
+        "Taban said so.\nThe elders of Tabaan agreed.\n"
+    )
     assert not discovery.result(min_count=1).groups
     discovery.add_text("They walked to Taban and back.\n", "other")
     assert _groups(discovery.result(min_count=1)) == [{"Tabaan", "Taban"}]
@@ -188,23 +194,26 @@ def test_common_english_word_joins_but_never_starts_a_group():
     discovery.add_text("In Caftan it rained.\n")  # caftan: rare (wordfreq)
     assert _groups(discovery.result(min_count=1)) == [{"Kaftan", "Caftan"}]
     lone = _no_table()
-    lone.add_text("In Kaftan and in Talisman and in Talismans it rained. Monday and "
-                  "Mondays.\n")
+    lone.add_text("In Kaftan and in Talisman and in Talismans it rained. Monday and Mondays.\n")
     assert not lone.result(min_count=1).groups
 
 
 def test_multi_word_names():
     discovery = _no_table()
-    discovery.add_text("Shepherds of Dasht-e Morghab moved south. The road to Dasht-i-Murghab "
-                       "was cut. Supplies reached Dasht-e Morghab late.\n")
+    discovery.add_text(
+        "Shepherds of Dasht-e Morghab moved south. The road to Dasht-i-Murghab "
+        "was cut. Supplies reached Dasht-e Morghab late.\n"
+    )
     groups = _groups(discovery.result(min_count=1))
     assert {"Dasht-e Morghab", "Dasht-i-Murghab"} in groups
 
 
 def test_two_names_side_by_side_are_no_multi_word_name():
     discovery = _no_table()
-    discovery.add_text("We went to Zorbakhan, then Merikhel. " * 4
-                       + "Routes: Zorbakhan Merikhel, and Zorbakhon Merikhil.\n")
+    discovery.add_text(
+        "We went to Zorbakhan, then Merikhel. " * 4
+        + "Routes: Zorbakhan Merikhel, and Zorbakhon Merikhil.\n"
+    )
     groups = _groups(discovery.result(min_count=1))
     assert not any(" " in form for group in groups for form in group)
 
@@ -242,12 +251,18 @@ def test_yaml_is_a_valid_table(tmp_path):
     path = tmp_path / "proposed.yaml"
     path.write_text(format_yaml(suggestions), encoding="utf-8")
     assert table_problems([path])[1] == []
-    done = subprocess.run([sys.executable, "-m", "normalise", "check", str(path)],
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "normalise", "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert data["entries"] == [{"canonical": "Zorbakhan", "kind": "other",
-                                "variants": ["Zurbakhan", "Zorbakhon"]}]
+    assert data["entries"] == [
+        {"canonical": "Zorbakhan", "kind": "other", "variants": ["Zurbakhan", "Zorbakhon"]}
+    ]
     text = path.read_text(encoding="utf-8")
     assert "# extend 'Kunduz', kind place" in text  # new variants of entries: comments
     assert "Kundoz" in text and "suggest_variants.txt:1:" in text
@@ -255,8 +270,9 @@ def test_yaml_is_a_valid_table(tmp_path):
 
 def test_yaml_without_entries_is_still_valid(tmp_path):
     path = tmp_path / "empty.yaml"
-    path.write_text(format_yaml(discover([str(FIXTURES / "suggest_variants.txt")])),
-                    encoding="utf-8")
+    path.write_text(
+        format_yaml(discover([str(FIXTURES / "suggest_variants.txt")])), encoding="utf-8"
+    )
     assert table_problems([path])[1] == []
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["entries"] == []
 
@@ -264,10 +280,16 @@ def test_yaml_without_entries_is_still_valid(tmp_path):
 def test_yaml_leaves_what_check_refuses_as_a_comment(tmp_path):
     # A proposal 'normalise check' refuses (a variant that is a common English word) stays
     # in the file as a comment with the reason; the rest is a valid table.
-    ok = Proposal("Zorbakhan", "other", (Spelling("Zorbakhan", 3, 1),
-                                         Spelling("Zurbakhan", 2, 1, 0.95)), 1, ())
-    bad = Proposal("Chinna", "other", (Spelling("Chinna", 3, 1), Spelling("China", 2, 1, 0.9)),
-                   1, ())
+    ok = Proposal(
+        "Zorbakhan",
+        "other",
+        (Spelling("Zorbakhan", 3, 1), Spelling("Zurbakhan", 2, 1, 0.95)),
+        1,
+        (),
+    )
+    bad = Proposal(
+        "Chinna", "other", (Spelling("Chinna", 3, 1), Spelling("China", 2, 1, 0.9)), 1, ()
+    )
     text = format_yaml(Suggestions((ok, bad), (), 1, 10))
     path = tmp_path / "t.yaml"
     path.write_text(text, encoding="utf-8")
@@ -289,8 +311,13 @@ def test_yaml_quoting():
 
 
 def test_json_output(capsys):
-    status, out, err = _run(capsys, "--format", "json", str(FIXTURES / "suggest_variants.txt"),
-                            str(FIXTURES / "suggest_new_names.txt"))
+    status, out, err = _run(
+        capsys,
+        "--format",
+        "json",
+        str(FIXTURES / "suggest_variants.txt"),
+        str(FIXTURES / "suggest_new_names.txt"),
+    )
     assert status == 0, err
     data = json.loads(out)
     assert data["documents"] == 2
@@ -331,9 +358,13 @@ def test_stdin_larger_than_a_chunk():
     unit = (FIXTURES / "suggest_new_names.txt").read_bytes()
     data = unit * (CHUNK_CHARS // len(unit) + 50)
     assert len(data) > CHUNK_CHARS
-    done = subprocess.run([sys.executable, "-m", "normalise", "suggest", "--format", "json",
-                           "--no-progress"], input=data, capture_output=True, timeout=60,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "normalise", "suggest", "--format", "json", "--no-progress"],
+        input=data,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     group = result["groups"][0]
@@ -372,13 +403,16 @@ def test_progress_bar_does_not_touch_the_output(capsys):
 # ---------------------------------------------------------------- errors
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["missing.txt"], "missing.txt: no such file"),
-    (["--min-count", "0", "x"], "must be at least 1"),
-    (["--format", "xml"], "invalid choice"),
-    (["-", "-"], "read only once"),
-    (["--table", "no-such-table.yaml", "x"], "no-such-table.yaml"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["missing.txt"], "missing.txt: no such file"),
+        (["--min-count", "0", "x"], "must be at least 1"),
+        (["--format", "xml"], "invalid choice"),
+        (["-", "-"], "read only once"),
+        (["--table", "no-such-table.yaml", "x"], "no-such-table.yaml"),
+    ],
+)
 def test_errors_are_one_line_exit_2(capsys, argv, message, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "x").write_text("In Zorbakhan.\n", encoding="utf-8")
@@ -394,8 +428,13 @@ def test_empty_directory_is_an_error(capsys, tmp_path):
 
 
 def test_missing_file_from_the_shell():
-    done = subprocess.run([sys.executable, "-m", "normalise", "suggest", "no/such/file.txt"],
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "normalise", "suggest", "no/such/file.txt"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 2
     assert done.stderr == "normalise: no/such/file.txt: no such file\n"
 
@@ -405,4 +444,6 @@ def test_example_lines_with_crlf():
     discovery.add_text("a\r\nb\rc\nIn Zorbakhan here.\r\nAnd Zurbakhan there.\r\n", "t")
     group = discovery.result(min_count=1).groups[0]
     assert [(e.line, e.text) for e in group.examples] == [
-        (4, "In Zorbakhan here."), (5, "And Zurbakhan there.")]
+        (4, "In Zorbakhan here."),
+        (5, "And Zurbakhan there."),
+    ]

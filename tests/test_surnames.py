@@ -42,7 +42,8 @@ def test_the_surname_is_the_last_word_with_its_particle():
 def test_surnames_and_their_variants_stand_alone():
     n = _normaliser()
     assert n.normalise("Sailab and Seylab met Khalilzaad.").text == (
-        "Selab and Selab met Khalilzad.")
+        "Selab and Selab met Khalilzad."
+    )
     assert n.normalise("Later, bin Ladin spoke.").text == "Later, bin Ladin spoke."  # common
     record = n.normalise("Sailab said").substitutions[0]
     assert (record.entry, record.rule) == ("Selab", "table")
@@ -61,31 +62,41 @@ def test_what_a_surname_alone_never_becomes():
 
 def test_the_phonetic_matcher_maps_a_new_spelling_of_a_surname():
     # with evidence: another name of the table nearby (issue 15)
-    assert _normaliser("apply").normalise("Ashraf Ghani spoke; Khaleelzad arrived.").text == \
-        "Ashraf Ghani spoke; Khalilzad arrived."
+    assert (
+        _normaliser("apply").normalise("Ashraf Ghani spoke; Khaleelzad arrived.").text
+        == "Ashraf Ghani spoke; Khalilzad arrived."
+    )
 
 
 def test_full_names_still_win():
     assert _normaliser().normalise("Zalmai Khalilzad and Sibghatullah Sailab").text == (
-        "Zalmay Khalilzad and Sebghatullah Selab")
+        "Zalmay Khalilzad and Sebghatullah Selab"
+    )
 
 
 def test_check_reports_surnames_two_persons_share(tmp_path: Path):
     path = tmp_path / "t.yaml"
-    path.write_text("entries:\n"
-                    "  - {canonical: Bashar al-Assad, kind: person, variants: []}\n"
-                    "  - {canonical: Hafez al-Assad, kind: person, variants: []}\n",
-                    encoding="utf-8")
+    path.write_text(
+        "entries:\n"
+        "  - {canonical: Bashar al-Assad, kind: person, variants: []}\n"
+        "  - {canonical: Hafez al-Assad, kind: person, variants: []}\n",
+        encoding="utf-8",
+    )
     problems = check_tables([str(path)])
     assert [(p.kind, p.line) for p in problems] == [("shared-surname", 2)]
-    assert "surname 'al-Assad' of 'Bashar al-Assad' is also the surname of 'Hafez al-Assad'" \
+    assert (
+        "surname 'al-Assad' of 'Bashar al-Assad' is also the surname of 'Hafez al-Assad'"
         in problems[0].message
+    )
 
 
 def test_the_tables_kept_forms_survive_the_surname_entries(tmp_path):
     table = tmp_path / "t.yaml"
-    table.write_text("keep: [Khalilzaad]\nentries:\n  - canonical: Zalmay Khalilzad\n"
-                     "    kind: person\n    variants: [Zalmai Khalilzad]\n", encoding="utf-8")
+    table.write_text(
+        "keep: [Khalilzaad]\nentries:\n  - canonical: Zalmay Khalilzad\n"
+        "    kind: person\n    variants: [Zalmai Khalilzad]\n",
+        encoding="utf-8",
+    )
     n = Normaliser([str(table)], default_table=False, phonetic="off")
     assert [k.form for k in n.table.keep] == ["Khalilzaad"]
     assert n.normalise("Zalmai Khalilzad; Khalilzaad.").text == "Zalmay Khalilzad; Khalilzaad."

@@ -52,11 +52,15 @@ BASE = """entries:
 
 def test_conflict_between_tables_names_both_files(tmp_path):
     first = _write(tmp_path, "first.yaml", BASE)
-    second = _write(tmp_path, "second.yaml", """entries:
+    second = _write(
+        tmp_path,
+        "second.yaml",
+        """entries:
   - canonical: Konduz
     kind: place
     variants: [Qunduz]
-""")
+""",
+    )
     with pytest.raises(TableError) as info:
         load_table(first, second)
     message = str(info.value)
@@ -66,16 +70,25 @@ def test_conflict_between_tables_names_both_files(tmp_path):
 
 
 def test_override_takes_over_an_entry_and_its_forms(tmp_path):
-    first = _write(tmp_path, "first.yaml", BASE + """  - canonical: Kondoz Province
+    first = _write(
+        tmp_path,
+        "first.yaml",
+        BASE
+        + """  - canonical: Kondoz Province
     kind: place
     variants: [Qunduz Province]
-""")
-    second = _write(tmp_path, "second.yaml", """entries:
+""",
+    )
+    second = _write(
+        tmp_path,
+        "second.yaml",
+        """entries:
   - canonical: Qunduz
     kind: place
     override: true
     variants: [Kunduz, Kondoz]
-""")
+""",
+    )
     table = load_table(first, second)
     assert [e.canonical for e in table.entries] == ["Kondoz Province", "Qunduz"]
     n = Normaliser(table=table, phonetic="off")
@@ -84,28 +97,40 @@ def test_override_takes_over_an_entry_and_its_forms(tmp_path):
 
 def test_override_of_a_variant_only_removes_it_from_the_earlier_entry(tmp_path):
     first = _write(tmp_path, "first.yaml", BASE)
-    second = _write(tmp_path, "second.yaml", """entries:
+    second = _write(
+        tmp_path,
+        "second.yaml",
+        """entries:
   - canonical: Konduz
     kind: place
     override: true
     variants: [Kondoz]
-""")
+""",
+    )
     table = load_table(first, second)
     assert table.entry("Kunduz").variants == ("Qunduz",)
     assert table.entry("Konduz").variants == ("Kondoz",)
 
 
 def test_override_within_one_table_is_still_a_conflict_for_unrelated_forms(tmp_path):
-    path = _write(tmp_path, "t.yaml", BASE + """  - canonical: Qunduz City
+    path = _write(
+        tmp_path,
+        "t.yaml",
+        BASE
+        + """  - canonical: Qunduz City
     kind: place
     variants: [Kondoz]
-""")
+""",
+    )
     with pytest.raises(TableError, match="also the variant 'Kondoz'"):
         load_table(path)
 
 
 def test_case_sensitive_forms_clash_only_when_spelled_alike(tmp_path):
-    path = _write(tmp_path, "t.yaml", """entries:
+    path = _write(
+        tmp_path,
+        "t.yaml",
+        """entries:
   - canonical: U.S.
     kind: abbreviation
     case_sensitive: true
@@ -114,9 +139,13 @@ def test_case_sensitive_forms_clash_only_when_spelled_alike(tmp_path):
     kind: place
     case_sensitive: true
     variants: [Us]
-""")
+""",
+    )
     assert len(load_table(path)) == 2
-    clash = _write(tmp_path, "clash.yaml", """entries:
+    clash = _write(
+        tmp_path,
+        "clash.yaml",
+        """entries:
   - canonical: U.S.
     kind: abbreviation
     case_sensitive: true
@@ -124,13 +153,17 @@ def test_case_sensitive_forms_clash_only_when_spelled_alike(tmp_path):
   - canonical: Usa
     kind: place
     variants: [us]
-""")
+""",
+    )
     with pytest.raises(TableError, match="line 5"):
         load_table(clash)
 
 
 def test_all_problems_are_collected(tmp_path):
-    path = _write(tmp_path, "t.yaml", """entries:
+    path = _write(
+        tmp_path,
+        "t.yaml",
+        """entries:
   - canonical: A1
     kind: nothing
     variants: [B1]
@@ -141,7 +174,8 @@ def test_all_problems_are_collected(tmp_path):
     colour: red
     kind: place
     variants: []
-""")
+""",
+    )
     table, problems = table_problems([path])
     assert table is None
     assert [p.line for p in problems] == [3, 9, 7] or len(problems) >= 2
@@ -167,8 +201,16 @@ def test_table_that_is_not_utf8(tmp_path):
 def test_flexible_spellings_are_generated():
     entry = Entry("Sar-e Pul", ("Sar-i-Pul",), "place", "flexible")
     assert set(entry.spellings("Sar-i-Pul")) == {
-        "Sar i Pul", "Sar i-Pul", "Sar iPul", "Sar-i Pul", "Sar-i-Pul", "Sar-iPul",
-        "Sari Pul", "Sari-Pul", "SariPul"}
+        "Sar i Pul",
+        "Sar i-Pul",
+        "Sar iPul",
+        "Sar-i Pul",
+        "Sar-i-Pul",
+        "Sar-iPul",
+        "Sari Pul",
+        "Sari-Pul",
+        "SariPul",
+    }
     assert Entry("Kabul", (), "place", "flexible").spellings("Kabul") == ["Kabul"]
     assert Entry("Sar-e Pul", (), "place").spellings("Sar-e Pul") == ["Sar-e Pul"]
 
@@ -177,8 +219,9 @@ def test_table_from_entries_validates():
     table = table_from_entries([Entry("Kabul", ("Cabul",), "place")])
     assert len(table) == 1 and table.variant_count() == 1
     with pytest.raises(TableError, match="also the variant"):
-        table_from_entries([Entry("Kabul", ("Cabul",), "place"),
-                            Entry("Kaboul", ("Cabul",), "place")])
+        table_from_entries(
+            [Entry("Kabul", ("Cabul",), "place"), Entry("Kaboul", ("Cabul",), "place")]
+        )
 
 
 def test_bundled_tables_are_named():
@@ -194,11 +237,15 @@ def test_default_table_loads_from_any_directory(tmp_path, monkeypatch):
     assert table.sources == ("default",)
 
 
-@pytest.mark.parametrize("path", [HERE.parent / "normalise" / "data" / "variants.yaml",
-                                  HERE / "fixtures" / "core_table.yaml",
-                                  *sorted((HERE.parent / "normalise" / "data" / "tables")
-                                          .glob("*.yaml"))],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    [
+        HERE.parent / "normalise" / "data" / "variants.yaml",
+        HERE / "fixtures" / "core_table.yaml",
+        *sorted((HERE.parent / "normalise" / "data" / "tables").glob("*.yaml")),
+    ],
+    ids=lambda p: p.name,
+)
 def test_tables_validate_against_the_json_schema(path):
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))

@@ -84,8 +84,23 @@ CANONICAL_MODES = ("asciiname", "name", "english")
 DEFAULT_SCRIPTS = ("latin",)
 DEFAULT_MIN_SIMILARITY = 0.7
 #: Languages whose use of a name ``max_zipf`` looks at (wordfreq, Latin script).
-USED_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl", "pl", "cs", "sv", "fi", "hu", "ro",
-                  "tr", "id")
+USED_LANGUAGES = (
+    "en",
+    "es",
+    "fr",
+    "de",
+    "it",
+    "pt",
+    "nl",
+    "pl",
+    "cs",
+    "sv",
+    "fi",
+    "hu",
+    "ro",
+    "tr",
+    "id",
+)
 
 #: Lower-case particles a Latin place name may start with (al-Fallujah, as-Suwayda).
 PARTICLES = frozenset(
@@ -212,8 +227,11 @@ def _rows(name: str, widths: tuple[int, ...], what: str) -> Iterator[tuple[int, 
                 continue
             cells = line.split("\t")
             if len(cells) not in widths:
-                raise InputError(f"expected {widths[0]} tab-separated columns of {what}, "
-                                 f"found {len(cells)}", file=name, line=number)
+                raise InputError(
+                    f"expected {widths[0]} tab-separated columns of {what}, found {len(cells)}",
+                    file=name,
+                    line=number,
+                )
             yield number, cells
 
 
@@ -262,9 +280,7 @@ def read_alternate_names(
         try:
             geonameid = int(cells[1])
         except ValueError:
-            raise InputError(
-                "geonameid must be a whole number", file=name, line=number
-            ) from None
+            raise InputError("geonameid must be a whole number", file=name, line=number) from None
         if wanted is not None and geonameid not in wanted:
             continue
         flags = [c == "1" for c in cells[4:8]]
@@ -328,7 +344,7 @@ class _open_text:
 def _decoded(file: io.TextIOBase, name: str) -> Iterator[str]:
     number = 0
     try:
-        for number, line in enumerate(file, start=1):
+        for number, line in enumerate(file, start=1):  # noqa: B007 (read by the except)
             yield line
     except UnicodeDecodeError:
         raise InputError("not valid UTF-8", file=name, line=number + 1) from None
@@ -436,8 +452,12 @@ def build_entries(
         if key in by_key:
             by_key[key].places.append(place)
         else:
-            by_key[key] = _Entry(place.canonical, [place], case_sensitive=key in common or used,
-                                 phonetic=options.phonetic)
+            by_key[key] = _Entry(
+                place.canonical,
+                [place],
+                case_sensitive=key in common or used,
+                phonetic=options.phonetic,
+            )
     similarity = _similarity() if options.min_similarity > 0 else None
     entries = sorted(by_key.values(), key=lambda e: (-e.main.population, e.canonical))
     kept = []
@@ -448,7 +468,9 @@ def build_entries(
             report.skipped.append(
                 f"{entry.canonical} (GeoNames {entry.main.geonameid}): a name English text "
                 "uses, and a place of that name in another country too ("
-                + ", ".join(sorted(owners.countries - countries)) + ")")
+                + ", ".join(sorted(owners.countries - countries))
+                + ")"
+            )
             continue
         kept.append(entry)
     entries = kept
@@ -471,15 +493,18 @@ def build_entries(
                     report.used_names += 1
                     continue
                 if similarity is not None and "latin" in scripts_of(form):
-                    own_names = {entry.canonical, *(n for p in entry.places
-                                                    for n in (p.name, p.asciiname))}
+                    own_names = {
+                        entry.canonical,
+                        *(n for p in entry.places for n in (p.name, p.asciiname)),
+                    }
                     if max(similarity(form, n) for n in own_names) < options.min_similarity:
                         report.other_names += 1
                         continue
                 owners = owners_of.get(key)
                 countries = {p.country for p in entry.places}
-                if owners is not None and (own not in owners.common
-                                           or owners.countries - countries):
+                if owners is not None and (
+                    own not in owners.common or owners.countries - countries
+                ):
                     ids = {f"GeoNames {p.geonameid})" for p in entry.places}
                     others = [w for w in owners.places if not any(w.endswith(i) for i in ids)]
                     report.shared.append(
@@ -500,8 +525,10 @@ def _used(name: str, options: Options, languages: Sequence[str] | None = None) -
         return False
     from wordfreq import zipf_frequency
 
-    return any(zipf_frequency(name, lang) >= options.max_zipf
-               for lang in (USED_LANGUAGES if languages is None else languages))
+    return any(
+        zipf_frequency(name, lang) >= options.max_zipf
+        for lang in (USED_LANGUAGES if languages is None else languages)
+    )
 
 
 def _similarity():
@@ -603,15 +630,19 @@ def _drop_known(entries: list[_Entry], tables: Sequence[str], report: Report) ->
     forms, a variant that is one."""
     from ..table import load_table
 
-    known = {match_key(spelling, e.case_sensitive): e.canonical
-             for e in load_table(*tables).entries for form in e.forms
-             for spelling in e.spellings(form)}
+    known = {
+        match_key(spelling, e.case_sensitive): e.canonical
+        for e in load_table(*tables).entries
+        for form in e.forms
+        for spelling in e.spellings(form)
+    }
     kept = []
     for entry in entries:
         owner = known.get(match_key(entry.canonical))
         if owner is not None:
-            report.skipped.append(f"{entry.canonical}: already a form of '{owner}' in "
-                                  + ", ".join(tables))
+            report.skipped.append(
+                f"{entry.canonical}: already a form of '{owner}' in " + ", ".join(tables)
+            )
             continue
         entry.variants = [v for v in entry.variants if match_key(v) not in known]
         kept.append(entry)

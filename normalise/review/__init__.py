@@ -16,18 +16,36 @@ from collections.abc import Sequence
 from .server import ReviewServer
 from .session import Item, ReviewError, Session, items_from_logs, items_from_suggestions
 
-__all__ = ["Item", "ReviewError", "ReviewServer", "Session", "build_session",
-           "items_from_logs", "items_from_suggestions", "run_review"]
+__all__ = [
+    "Item",
+    "ReviewError",
+    "ReviewServer",
+    "Session",
+    "build_session",
+    "items_from_logs",
+    "items_from_suggestions",
+    "run_review",
+]
 
 #: Proposals of each sort a review offers by default (suggest's --limit).
 REVIEW_LIMIT = 1000
 
 
-def build_session(output: str, corpus: Sequence[str] = (), logs: Sequence[str] = (), *,
-                  tables: Sequence[str] = (), default_table: bool = True,
-                  glob: str = "*.txt", min_count: int = 2, min_docs: int = 1,
-                  limit: int | None = REVIEW_LIMIT, encoding: str = "utf-8",
-                  cache: bool = True, on_bytes=None) -> Session:
+def build_session(
+    output: str,
+    corpus: Sequence[str] = (),
+    logs: Sequence[str] = (),
+    *,
+    tables: Sequence[str] = (),
+    default_table: bool = True,
+    glob: str = "*.txt",
+    min_count: int = 2,
+    min_docs: int = 1,
+    limit: int | None = REVIEW_LIMIT,
+    encoding: str = "utf-8",
+    cache: bool = True,
+    on_bytes=None,
+) -> Session:
     """Read the corpus and the logs and open a review writing to ``output``. The table file,
     when it exists, is loaded too: what earlier reviews accepted is known and not proposed
     again, and what they rejected is remembered in it."""
@@ -50,8 +68,11 @@ def build_session(output: str, corpus: Sequence[str] = (), logs: Sequence[str] =
                 continue
             with open(path, "rb") as stream:
                 discovery.add_source(Source(path, stream), encoding, on_bytes)
-        items.extend(items_from_suggestions(discovery.result(
-            min_count=min_count, min_docs=min_docs, limit=limit)))
+        items.extend(
+            items_from_suggestions(
+                discovery.result(min_count=min_count, min_docs=min_docs, limit=limit)
+            )
+        )
     if logs:
         items.extend(items_from_logs(logs, normaliser.table, encoding))
     for item in items:
@@ -79,29 +100,61 @@ def review_parser():
     parser = cli._Parser(
         prog="normalise review",
         description="Review suggest proposals for a corpus and the records of runs in a "
-                    "browser (127.0.0.1 only, with a random token); every decision is "
-                    "written at once to the table file named by --output.")
-    parser.add_argument("inputs", nargs="*", metavar="PATH",
-                        help="a corpus: files or directories (read recursively) to propose "
-                             "entries from")
-    parser.add_argument("-o", "--output", required=True, metavar="TABLE",
-                        help="the table file decisions are written to (created, or updated: "
-                             "a second review shows only what is new)")
-    parser.add_argument("--log", action="append", default=[], metavar="LOG",
-                        help="a substitution log of a run (normalise --log) to review; "
-                             "repeatable")
-    parser.add_argument("--port", type=int, default=0, metavar="N",
-                        help="port on 127.0.0.1 (default: a free one)")
-    parser.add_argument("--open", action="store_true",
-                        help="open the page in the default browser")
-    parser.add_argument("--glob", default="*.txt", metavar="PATTERN",
-                        help="file names to read in directories (default '*.txt')")
-    parser.add_argument("--min-count", type=cli._positive, default=2, metavar="N",
-                        help="fewest occurrences of a proposal (default 2)")
-    parser.add_argument("--min-docs", type=cli._positive, default=1, metavar="N",
-                        help="fewest documents a proposal occurs in (default 1)")
-    parser.add_argument("--limit", type=cli._positive, default=REVIEW_LIMIT, metavar="N",
-                        help=f"most proposals of each sort (default {REVIEW_LIMIT})")
+        "browser (127.0.0.1 only, with a random token); every decision is "
+        "written at once to the table file named by --output.",
+    )
+    parser.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="PATH",
+        help="a corpus: files or directories (read recursively) to propose entries from",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="TABLE",
+        help="the table file decisions are written to (created, or updated: "
+        "a second review shows only what is new)",
+    )
+    parser.add_argument(
+        "--log",
+        action="append",
+        default=[],
+        metavar="LOG",
+        help="a substitution log of a run (normalise --log) to review; repeatable",
+    )
+    parser.add_argument(
+        "--port", type=int, default=0, metavar="N", help="port on 127.0.0.1 (default: a free one)"
+    )
+    parser.add_argument("--open", action="store_true", help="open the page in the default browser")
+    parser.add_argument(
+        "--glob",
+        default="*.txt",
+        metavar="PATTERN",
+        help="file names to read in directories (default '*.txt')",
+    )
+    parser.add_argument(
+        "--min-count",
+        type=cli._positive,
+        default=2,
+        metavar="N",
+        help="fewest occurrences of a proposal (default 2)",
+    )
+    parser.add_argument(
+        "--min-docs",
+        type=cli._positive,
+        default=1,
+        metavar="N",
+        help="fewest documents a proposal occurs in (default 1)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=cli._positive,
+        default=REVIEW_LIMIT,
+        metavar="N",
+        help=f"most proposals of each sort (default {REVIEW_LIMIT})",
+    )
     parser.add_argument("--encoding", type=cli._encoding, default="utf-8")
     cli._table_options(parser, phonetic=False)
     return parser
@@ -120,17 +173,28 @@ def run_review(argv: Sequence[str]) -> int:
         if not os.path.isfile(log):
             raise cli.InputError("no such file", file=log)
     session = build_session(
-        args.output, args.inputs, args.log, tables=args.table,
-        default_table=not args.no_default_table, glob=args.glob, min_count=args.min_count,
-        min_docs=args.min_docs, limit=args.limit, encoding=args.encoding,
-        cache=not args.no_cache)
+        args.output,
+        args.inputs,
+        args.log,
+        tables=args.table,
+        default_table=not args.no_default_table,
+        glob=args.glob,
+        min_count=args.min_count,
+        min_docs=args.min_docs,
+        limit=args.limit,
+        encoding=args.encoding,
+        cache=not args.no_cache,
+    )
     try:
         server = ReviewServer(session, args.port)
     except OSError as err:
         raise cli.UsageError(f"--port {args.port}: {err.strerror or err}") from None
     pending = sum(1 for i in session.items if i.id not in session.decisions)
-    print(f"normalise review: {len(session.items)} items, {pending} to decide; decisions go "
-          f"to {args.output}", file=sys.stderr)
+    print(
+        f"normalise review: {len(session.items)} items, {pending} to decide; decisions go "
+        f"to {args.output}",
+        file=sys.stderr,
+    )
     print(server.url, flush=True)
     print("Press Ctrl-C to stop.", file=sys.stderr)
     if args.open:

@@ -54,8 +54,7 @@ class ReviewServer(ThreadingHTTPServer):
 
     def start(self) -> threading.Thread:
         """Serve in a background thread (tests, notebooks); stop with :meth:`shutdown`."""
-        thread = threading.Thread(target=self.serve_forever, name="normalise-review",
-                                  daemon=True)
+        thread = threading.Thread(target=self.serve_forever, name="normalise-review", daemon=True)
         thread.start()
         return thread
 
@@ -81,9 +80,14 @@ class _Handler(BaseHTTPRequestHandler):
             return False
         return True
 
-    def _send(self, status: int, body: Any, content_type: str = "application/json",
-              nonce: str | None = None) -> None:
-        data = (body if isinstance(body, str) else json.dumps(body, ensure_ascii=False))
+    def _send(
+        self,
+        status: int,
+        body: Any,
+        content_type: str = "application/json",
+        nonce: str | None = None,
+    ) -> None:
+        data = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
         raw = data.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", f"{content_type}; charset=utf-8")
@@ -93,10 +97,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("X-Frame-Options", "DENY")
         if nonce:
-            self.send_header("Content-Security-Policy",
-                             f"default-src 'none'; script-src 'nonce-{nonce}'; "
-                             f"style-src 'nonce-{nonce}'; img-src data:; connect-src 'self'; "
-                             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+            self.send_header(
+                "Content-Security-Policy",
+                f"default-src 'none'; script-src 'nonce-{nonce}'; "
+                f"style-src 'nonce-{nonce}'; img-src data:; connect-src 'self'; "
+                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            )
         self.end_headers()
         self.wfile.write(raw)
 
@@ -109,8 +115,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if url.path == "/":
             nonce = secrets.token_urlsafe(16)
-            self._send(HTTPStatus.OK, self.server.page.replace("{{nonce}}", nonce),
-                       "text/html", nonce=nonce)
+            self._send(
+                HTTPStatus.OK,
+                self.server.page.replace("{{nonce}}", nonce),
+                "text/html",
+                nonce=nonce,
+            )
         elif url.path == "/api/items":
             try:
                 offset = max(0, int((query.get("offset") or ["0"])[0]))
@@ -121,8 +131,10 @@ class _Handler(BaseHTTPRequestHandler):
             view = (query.get("view") or ["pending"])[0]
             if view not in ("pending", "decided", "all"):
                 view = "pending"
-            self._send(HTTPStatus.OK, self.server.session.page(
-                offset, limit, view, (query.get("q") or [""])[0]))
+            self._send(
+                HTTPStatus.OK,
+                self.server.session.page(offset, limit, view, (query.get("q") or [""])[0]),
+            )
         else:
             self._send(HTTPStatus.NOT_FOUND, {"error": "not found"})
 
@@ -150,8 +162,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         session = self.server.session
         forms = body.get("forms")
-        if forms is not None and not (isinstance(forms, list)
-                                      and all(isinstance(f, str) for f in forms)):
+        if forms is not None and not (
+            isinstance(forms, list) and all(isinstance(f, str) for f in forms)
+        ):
             self._send(HTTPStatus.BAD_REQUEST, {"error": "'forms' is a list of strings"})
             return
         try:
@@ -159,9 +172,12 @@ class _Handler(BaseHTTPRequestHandler):
                 canonical = body.get("canonical")
                 kind = body.get("kind")
                 decision = session.decide(
-                    body["id"], str(body.get("action")),
+                    body["id"],
+                    str(body.get("action")),
                     canonical=canonical if isinstance(canonical, str) else None,
-                    forms=forms, kind=kind if isinstance(kind, str) else None)
+                    forms=forms,
+                    kind=kind if isinstance(kind, str) else None,
+                )
                 self._send(HTTPStatus.OK, {"ok": True, "decision": decision})
             elif url.path == "/api/split":
                 parts = session.split(body["id"], forms or [])

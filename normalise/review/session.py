@@ -66,11 +66,20 @@ class Item:
         return self.rule != "new-entry"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "source": self.source, "rule": self.rule,
-                "canonical": self.canonical, "kind": self.kind, "spellings": self.spellings,
-                "count": self.count, "docs": self.docs, "score": self.score,
-                "existing": self.existing, "contexts": self.contexts,
-                "entry_variants": list(self.entry_variants)}
+        return {
+            "id": self.id,
+            "source": self.source,
+            "rule": self.rule,
+            "canonical": self.canonical,
+            "kind": self.kind,
+            "spellings": self.spellings,
+            "count": self.count,
+            "docs": self.docs,
+            "score": self.score,
+            "existing": self.existing,
+            "contexts": self.contexts,
+            "entry_variants": list(self.entry_variants),
+        }
 
 
 def group_id(forms: Iterable[str]) -> str:
@@ -88,7 +97,7 @@ def _kwic(text: str, forms: Sequence[str]) -> dict[str, str]:
             best = (at, at + len(form))
     if best is None:
         return {"before": text, "word": "", "after": ""}
-    return {"before": text[:best[0]], "word": text[best[0]:best[1]], "after": text[best[1]:]}
+    return {"before": text[: best[0]], "word": text[best[0] : best[1]], "after": text[best[1] :]}
 
 
 # ---------------------------------------------------------------- items
@@ -99,19 +108,45 @@ def items_from_suggestions(suggestions) -> list[Item]:
     items = []
     for proposal in (*suggestions.groups, *suggestions.extensions):
         forms = [s.form for s in proposal.spellings]
-        spellings = [{"form": s.form, "count": s.count, "docs": s.docs,
-                      "score": None if s.score is None else round(s.score, 3)}
-                     for s in proposal.spellings]
-        contexts = [{"file": e.file, "line": e.line, **_kwic(e.text, forms)}
-                    for e in proposal.examples]
+        spellings = [
+            {
+                "form": s.form,
+                "count": s.count,
+                "docs": s.docs,
+                "score": None if s.score is None else round(s.score, 3),
+            }
+            for s in proposal.spellings
+        ]
+        contexts = [
+            {"file": e.file, "line": e.line, **_kwic(e.text, forms)} for e in proposal.examples
+        ]
         if proposal.existing:
-            items.append(Item("x:" + match_key(proposal.canonical) + ":" + group_id(forms)[2:],
-                              "suggest", "extension", proposal.canonical, spellings,
-                              proposal.kind, proposal.docs, contexts,
-                              tuple(proposal.entry_variants)))
+            items.append(
+                Item(
+                    "x:" + match_key(proposal.canonical) + ":" + group_id(forms)[2:],
+                    "suggest",
+                    "extension",
+                    proposal.canonical,
+                    spellings,
+                    proposal.kind,
+                    proposal.docs,
+                    contexts,
+                    tuple(proposal.entry_variants),
+                )
+            )
         else:
-            items.append(Item(group_id(forms), "suggest", "new-entry", proposal.canonical,
-                              spellings, proposal.kind, proposal.docs, contexts))
+            items.append(
+                Item(
+                    group_id(forms),
+                    "suggest",
+                    "new-entry",
+                    proposal.canonical,
+                    spellings,
+                    proposal.kind,
+                    proposal.docs,
+                    contexts,
+                )
+            )
     return items
 
 
@@ -128,22 +163,28 @@ def items_from_logs(paths: Sequence[str], table=None, encoding: str = "utf-8") -
                     key = (rule, entry, match_key(original))
                     group = groups.get(key)
                     if group is None:
-                        group = groups[key] = {"forms": {}, "files": set(), "score": score,
-                                               "where": []}
+                        group = groups[key] = {
+                            "forms": {},
+                            "files": set(),
+                            "score": score,
+                            "where": [],
+                        }
                     group["forms"][original] = group["forms"].get(original, 0) + 1
                     group["score"] = min(group["score"], score)
                     file = record.get("file")
                     if file is not None:
                         group["files"].add(file)
-                        if len(group["where"]) < CONTEXTS and isinstance(
-                                record.get("line"), int) and isinstance(record.get("column"),
-                                                                        int):
-                            group["where"].append((file, record["line"], record["column"],
-                                                   original))
+                        if (
+                            len(group["where"]) < CONTEXTS
+                            and isinstance(record.get("line"), int)
+                            and isinstance(record.get("column"), int)
+                        ):
+                            group["where"].append(
+                                (file, record["line"], record["column"], original)
+                            )
             except UnicodeDecodeError:
                 raise InputError("not UTF-8 text", file=path) from None
-    lines = _read_lines({(f, n) for g in groups.values() for f, n, _, _ in g["where"]},
-                        encoding)
+    lines = _read_lines({(f, n) for g in groups.values() for f, n, _, _ in g["where"]}, encoding)
     entries = {e.canonical: e for e in table.entries} if table is not None else {}
     items = []
     for (rule, entry, key), group in groups.items():
@@ -154,16 +195,33 @@ def items_from_logs(paths: Sequence[str], table=None, encoding: str = "utf-8") -
             if text is None:
                 continue
             end = column + len(original)
-            contexts.append({"file": file, "line": number,
-                             "before": text[max(0, column - KWIC_CHARS):column],
-                             "word": text[column:end],
-                             "after": text[end:end + KWIC_CHARS].rstrip("\r\n")})
+            contexts.append(
+                {
+                    "file": file,
+                    "line": number,
+                    "before": text[max(0, column - KWIC_CHARS) : column],
+                    "word": text[column:end],
+                    "after": text[end : end + KWIC_CHARS].rstrip("\r\n"),
+                }
+            )
         known = entries.get(entry)
-        spellings = [{"form": f, "count": group["forms"][f], "docs": None,
-                      "score": round(group["score"], 3)} for f in forms]
-        items.append(Item(f"l:{rule}:{match_key(entry)}:{key}", "log", rule, entry, spellings,
-                          known.kind if known else "other", len(group["files"]), contexts,
-                          known.variants if known else ()))
+        spellings = [
+            {"form": f, "count": group["forms"][f], "docs": None, "score": round(group["score"], 3)}
+            for f in forms
+        ]
+        items.append(
+            Item(
+                f"l:{rule}:{match_key(entry)}:{key}",
+                "log",
+                rule,
+                entry,
+                spellings,
+                known.kind if known else "other",
+                len(group["files"]),
+                contexts,
+                known.variants if known else (),
+            )
+        )
     items.sort(key=lambda i: (-i.count, i.canonical, i.id))
     return items
 
@@ -199,8 +257,18 @@ def _parts(item: Item, parts: Sequence[Sequence[str]]) -> list[Item]:
         forms = [s["form"] for s in spellings]
         contexts = [c for c in item.contexts if c["word"] in forms] or item.contexts
         canonical = item.canonical if item.canonical in forms else forms[0]
-        out.append(Item(group_id(forms), item.source, item.rule, canonical, spellings,
-                        item.kind, item.docs, contexts))
+        out.append(
+            Item(
+                group_id(forms),
+                item.source,
+                item.rule,
+                canonical,
+                spellings,
+                item.kind,
+                item.docs,
+                contexts,
+            )
+        )
     return out
 
 
@@ -218,8 +286,14 @@ class Session:
     as ``normalise check TABLES... OUT`` would); ``base`` is what the table file held when the
     review started, less what earlier reviews wrote (kept as it was)."""
 
-    def __init__(self, table_path: str, items: Sequence[Item], *,
-                 tables: Sequence[str] = (), default_table: bool = True) -> None:
+    def __init__(
+        self,
+        table_path: str,
+        items: Sequence[Item],
+        *,
+        tables: Sequence[str] = (),
+        default_table: bool = True,
+    ) -> None:
         self.table_path = table_path
         self.tables = list(tables)
         self.default_table = default_table
@@ -260,25 +334,34 @@ class Session:
                 text = stream.read()
             data = yaml.safe_load(text) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-            raise TableError(f"cannot read the table to write: {err}".splitlines()[0],
-                             file=path) from None
+            raise TableError(
+                f"cannot read the table to write: {err}".splitlines()[0], file=path
+            ) from None
         if not isinstance(data, dict):
             raise TableError("not a table (a mapping with 'entries')", file=path)
         for line in text.splitlines():
             if line.startswith(DECISION_MARK):
                 try:
-                    decision = json.loads(line[len(DECISION_MARK):])
+                    decision = json.loads(line[len(DECISION_MARK) :])
                     self.decisions[decision["id"]] = decision
                 except (ValueError, KeyError, TypeError):
                     continue
         self.name = str(data.get("table") or "review")
         written = {d["canonical"] for d in self.decisions.values() if d["action"] == "accept"}
-        kept = {match_key(f) for d in self.decisions.values() if d["action"] == "keep"
-                for f in d["forms"]}
-        self.base_entries = [e for e in data.get("entries") or ()
-                             if not (isinstance(e, dict) and e.get("canonical") in written)]
-        self.base_keep = [k for k in data.get("keep") or ()
-                          if not (isinstance(k, str) and match_key(k) in kept)]
+        kept = {
+            match_key(f)
+            for d in self.decisions.values()
+            if d["action"] == "keep"
+            for f in d["forms"]
+        }
+        self.base_entries = [
+            e
+            for e in data.get("entries") or ()
+            if not (isinstance(e, dict) and e.get("canonical") in written)
+        ]
+        self.base_keep = [
+            k for k in data.get("keep") or () if not (isinstance(k, str) and match_key(k) in kept)
+        ]
 
     def render(self, decisions: dict[str, dict[str, Any]] | None = None) -> str:
         """The table file for these decisions: earlier content, accepted entries, kept forms,
@@ -288,39 +371,52 @@ class Session:
         keep = list(self.base_keep)
         for decision in decisions.values():
             if decision["action"] == "accept" and decision.get("write", True):
-                same = next((i for i, e in enumerate(entries) if isinstance(e, dict)
-                             and e.get("canonical") == decision["canonical"]), None)
+                same = next(
+                    (
+                        i
+                        for i, e in enumerate(entries)
+                        if isinstance(e, dict) and e.get("canonical") == decision["canonical"]
+                    ),
+                    None,
+                )
                 if same is not None:
                     # An entry this file already has (an earlier review's, or written by
                     # hand) takes the new variants; one entry per canonical form.
                     merged = dict(entries[same])
                     known = {match_key(decision["canonical"])}
                     known.update(match_key(v) for v in merged.get("variants") or ())
-                    merged["variants"] = [*(merged.get("variants") or ()),
-                                          *(v for v in decision["variants"]
-                                            if match_key(v) not in known)]
+                    merged["variants"] = [
+                        *(merged.get("variants") or ()),
+                        *(v for v in decision["variants"] if match_key(v) not in known),
+                    ]
                     entries[same] = merged
                     continue
-                entry: dict[str, Any] = {"canonical": decision["canonical"],
-                                         "kind": decision.get("kind", "other"),
-                                         "variants": decision["variants"]}
+                entry: dict[str, Any] = {
+                    "canonical": decision["canonical"],
+                    "kind": decision.get("kind", "other"),
+                    "variants": decision["variants"],
+                }
                 if decision.get("override"):
                     entry["override"] = True
                 entries.append(entry)
             elif decision["action"] == "keep":
                 keep.extend(f for f in decision["forms"] if f not in keep)
-        data: dict[str, Any] = {"table": self.name,
-                                "description": "Decisions of normalise review."}
+        data: dict[str, Any] = {"table": self.name, "description": "Decisions of normalise review."}
         if entries or not keep:
             data["entries"] = entries
         if keep:
             data["keep"] = keep
-        body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
-                              default_flow_style=None, width=100)
-        head = ["# Written by 'normalise review'. Each '# review:' line is a decision, kept so",
-                "# that the next review shows only what is new; entries may be edited by hand."]
-        head += [DECISION_MARK + json.dumps(d, ensure_ascii=False, sort_keys=True)
-                 for d in decisions.values()]
+        body = yaml.safe_dump(
+            data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=100
+        )
+        head = [
+            "# Written by 'normalise review'. Each '# review:' line is a decision, kept so",
+            "# that the next review shows only what is new; entries may be edited by hand.",
+        ]
+        head += [
+            DECISION_MARK + json.dumps(d, ensure_ascii=False, sort_keys=True)
+            for d in decisions.values()
+        ]
         return "\n".join(head) + "\n" + body
 
     def _check(self, text: str) -> set[tuple[str, str]]:
@@ -343,7 +439,10 @@ class Session:
         from ..table import table_problems
 
         others = (["default"] if self.default_table else []) + self.tables
-        mine = lambda p: p.file is None or os.path.abspath(p.file) == path
+
+        def mine(p):
+            return p.file is None or os.path.abspath(p.file) == path
+
         if not others:
             return [p for p in check_tables([path]) if mine(p)]
         table, problems = table_problems([*others, path])
@@ -351,8 +450,9 @@ class Session:
             return [p for p in problems if mine(p)]
         found = [p for p in check_tables([path]) if mine(p) and p.kind != "unused-keep"]
         if table.keep:
-            found.extend(p for p in unused_keep(table, Normaliser(table=table, phonetic="off"))
-                         if mine(p))
+            found.extend(
+                p for p in unused_keep(table, Normaliser(table=table, phonetic="off")) if mine(p)
+            )
         return found
 
     def _write(self, decisions: dict[str, dict[str, Any]]) -> None:
@@ -385,8 +485,15 @@ class Session:
         decision = self.decisions.get(item.id)
         return decision["action"] if decision else "pending"
 
-    def decide(self, item_id: str, action: str, *, canonical: str | None = None,
-               forms: Sequence[str] | None = None, kind: str | None = None) -> dict[str, Any]:
+    def decide(
+        self,
+        item_id: str,
+        action: str,
+        *,
+        canonical: str | None = None,
+        forms: Sequence[str] | None = None,
+        kind: str | None = None,
+    ) -> dict[str, Any]:
         """Take a decision on an item and write the table; returns the decision."""
         with self.lock:
             item = self.item(item_id)
@@ -404,8 +511,14 @@ class Session:
             self.decisions = decisions
             return decision
 
-    def _decision(self, item: Item, action: str, canonical: str | None,
-                  forms: Sequence[str] | None, kind: str | None) -> dict[str, Any]:
+    def _decision(
+        self,
+        item: Item,
+        action: str,
+        canonical: str | None,
+        forms: Sequence[str] | None,
+        kind: str | None,
+    ) -> dict[str, Any]:
         spellings = [s["form"] for s in item.spellings]
         chosen = [f for f in (forms or ()) if f in spellings] or spellings
         decision: dict[str, Any] = {"id": item.id, "action": action, "forms": chosen}
@@ -426,11 +539,20 @@ class Session:
             # override, so this table takes it over (README: override).
             if canonical and canonical != item.canonical:
                 raise ReviewError("the canonical form of an existing entry is its table's")
-            new = [f for f in chosen if match_key(f) != match_key(item.canonical)
-                   and match_key(f) not in {match_key(v) for v in item.entry_variants}]
-            decision.update(canonical=item.canonical, kind=kind, forms=chosen,
-                            variants=[*item.entry_variants, *new], override=True,
-                            write=bool(new))
+            new = [
+                f
+                for f in chosen
+                if match_key(f) != match_key(item.canonical)
+                and match_key(f) not in {match_key(v) for v in item.entry_variants}
+            ]
+            decision.update(
+                canonical=item.canonical,
+                kind=kind,
+                forms=chosen,
+                variants=[*item.entry_variants, *new],
+                override=True,
+                write=bool(new),
+            )
             return decision
         canonical = (canonical or item.canonical).strip()
         if not canonical:
@@ -457,22 +579,27 @@ class Session:
             if not off or not rest:
                 raise ReviewError("choose some of the spellings, not none or all")
             decisions = dict(self.decisions)
-            decisions[item.id] = {"id": item.id, "action": "split", "forms": names,
-                                  "parts": [rest, off]}
+            decisions[item.id] = {
+                "id": item.id,
+                "action": "split",
+                "forms": names,
+                "parts": [rest, off],
+            }
             self._write(decisions)
             self.decisions = decisions
             parts = [p for p in _parts(item, [rest, off]) if p.id not in self._by_id]
             index = self.items.index(item)
             del self._by_id[item.id]
-            self.items[index:index + 1] = parts
+            self.items[index : index + 1] = parts
             for part in parts:
                 self._by_id[part.id] = part
             return parts
 
     # -- views ------------------------------------------------------------------------------
 
-    def page(self, offset: int = 0, limit: int = 50, view: str = "pending",
-             query: str = "") -> dict[str, Any]:
+    def page(
+        self, offset: int = 0, limit: int = 50, view: str = "pending", query: str = ""
+    ) -> dict[str, Any]:
         """One page of items (``view``: pending, decided or all; ``query`` filters by
         spelling), and the counts a person wants at a glance."""
         with self.lock:
@@ -484,18 +611,28 @@ class Session:
                     continue
                 if view == "decided" and status == "pending":
                     continue
-                if query and not any(query in match_key(s["form"]) for s in item.spellings) \
-                        and query not in match_key(item.canonical):
+                if (
+                    query
+                    and not any(query in match_key(s["form"]) for s in item.spellings)
+                    and query not in match_key(item.canonical)
+                ):
                     continue
                 chosen.append(item)
             total = len(chosen)
             rows = []
-            for item in chosen[offset:offset + limit]:
+            for item in chosen[offset : offset + limit]:
                 row = item.to_dict()
                 row["status"] = self.status(item)
                 row["decision"] = self.decisions.get(item.id)
                 rows.append(row)
             pending = sum(1 for i in self.items if i.id not in self.decisions)
-            return {"items": rows, "total": total, "offset": offset, "limit": limit,
-                    "pending": pending, "decided": len(self.items) - pending,
-                    "remembered": len(self.decisions), "table": self.table_path}
+            return {
+                "items": rows,
+                "total": total,
+                "offset": offset,
+                "limit": limit,
+                "pending": pending,
+                "decided": len(self.items) - pending,
+                "remembered": len(self.decisions),
+                "table": self.table_path,
+            }
