@@ -14,8 +14,8 @@ import itertools
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 from .events import Result, Substitution
 from .log import apply
@@ -35,7 +35,7 @@ def _init_worker(normaliser: Normaliser) -> None:
     _WORKER = normaliser
 
 
-def _work(texts: list[str]) -> list[list[tuple]]:
+def _work(texts: list[str]) -> list[list[tuple[Any, ...]]]:
     """The records of each text, as tuples: the parent has the texts and rebuilds the output
     from them (half the bytes to send back)."""
     assert _WORKER is not None
@@ -54,7 +54,7 @@ def normalise_batched(
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(normaliser,)
     ) as executor:
-        pending: deque = deque()
+        pending: deque[tuple[list[str], Future[list[list[tuple[Any, ...]]]]]] = deque()
         try:
             while True:
                 batch = list(itertools.islice(iterator, batch_size))
@@ -65,18 +65,18 @@ def normalise_batched(
                         raise TypeError(f"normalise() takes a str, not {type(text).__name__}")
                 pending.append((batch, executor.submit(_work, batch)))
                 if len(pending) >= window * jobs:
-                    yield from _results(*pending.popleft(), Result)
+                    yield from _results(*pending.popleft())
             while pending:
-                yield from _results(*pending.popleft(), Result)
+                yield from _results(*pending.popleft())
         finally:  # a consumer that stops early (or an error) leaves no work running
             for _, future in pending:
                 future.cancel()
 
 
-def _results(texts: list[str], future, result_type) -> Iterator[Result]:
+def _results(texts: list[str], future: Future[list[list[tuple[Any, ...]]]]) -> Iterator[Result]:
     for text, records in zip(texts, future.result(), strict=False):
         if not records:
-            yield result_type(text, [])
+            yield Result(text, [])
             continue
-        subs = [Substitution(*r) for r in records]
-        yield result_type(apply(text, subs), subs)
+        subs = [Substitution._make(r) for r in records]
+        yield Result(apply(text, subs), subs)

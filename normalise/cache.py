@@ -100,7 +100,8 @@ def load_or_build(
     if trusted:
         found = _load(directory, path)
         if found is not None and (kind is None or isinstance(found, kind)):
-            return _used(path, found)
+            hit: T = found
+            return _used(path, hit)
     built = build()
     with contextlib.suppress(OSError):
         if unchanged() and _make_dir(directory):

@@ -13,27 +13,42 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from contextlib import ExitStack
-from typing import BinaryIO
+from dataclasses import dataclass
+from typing import Any, BinaryIO, NoReturn, cast
 
 from . import __version__
 from .atomic import AtomicFile, Claims, check_target, stream_identity
+from .cliargs import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PIPE,
+    EXIT_TERMINATED,
+    UsageError,
+    _encoding,
+    _normaliser,
+    _Parser,
+    _positive,
+    _print_stats,
+    _progress_options,
+    _table_options,
+    _warn,
+)
 from .diff import StreamDiff, diff_label
 from .errors import InputError, LogError, NormaliseError, TableError
 from .log import read_log_files, summary_line
-from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE
 from .restore import undo_files
-from .rewrite import PHONETIC_MODES, Normaliser
-from .stream import Source, WorkerDied, make_executor, normalise_source, open_source
-from .textcodec import EncodingError, check_encoding
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_PIPE, EXIT_TERMINATED = (
-    0,
-    1,
-    2,
-    130,
-    141,
-    143,
+from .rewrite import Explanation, Normaliser
+from .stream import (
+    FileStats,
+    Source,
+    WorkerDied,
+    make_executor,
+    normalise_source,
+    open_source,
 )
 
 EXAMPLES = """\
@@ -61,130 +76,6 @@ exit status: 0 ok, 1 check found problems, 2 usage error, unreadable input, inva
 refused or failed output, a log that does not fit, a dead worker; 130 interrupted, 141 output
 closed early, 143 terminated
 """
-
-
-class UsageError(Exception):
-    """Bad arguments: exit 2 with a one-line message."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, exit 2, through main's handler
-        raise UsageError(message)
-
-
-def _table_options(parser: argparse.ArgumentParser, phonetic: bool = True) -> None:
-    group = parser.add_argument_group("tables and matching")
-    group.add_argument(
-        "--table",
-        "-t",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="add a variant table: a YAML file or a bundled name (en-US, en-GB); "
-        "repeatable, later tables may override earlier entries",
-    )
-    group.add_argument(
-        "--no-default-table", action="store_true", help="do not load the bundled default table"
-    )
-    group.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="build the tables afresh, without reading or writing the cache of "
-        "built tables ($NORMALISE_CACHE_DIR, default ~/.cache/normalise)",
-    )
-    if phonetic:
-        group.add_argument(
-            "--phonetic",
-            choices=PHONETIC_MODES,
-            default="apply",
-            help="phonetic matcher for spellings no table lists: off, suggest "
-            "(log candidates, change nothing) or apply (default)",
-        )
-        group.add_argument(
-            "--min-score",
-            type=_score,
-            default=None,
-            metavar="X",
-            help="lowest phonetic score (0-1) that may rewrite a word "
-            f"(default {DEFAULT_MIN_SCORE})",
-        )
-        group.add_argument(
-            "--margin",
-            type=_score,
-            default=None,
-            metavar="X",
-            help="how far (0-1) the best entry must beat the next one "
-            f"(default {DEFAULT_MARGIN}; less when every other entry is "
-            "far off)",
-        )
-        group.add_argument(
-            "--keep",
-            action="append",
-            default=[],
-            metavar="WORD",
-            help="a form never rewritten (by a table or the phonetic matcher); repeatable",
-        )
-        group.add_argument(
-            "--given-names",
-            choices=("alone", "always"),
-            default="alone",
-            help="given names (kind given-name): rewritten only standing alone, "
-            "not inside a full name (alone, default), or everywhere "
-            "(always, for search-style folding)",
-        )
-        group.add_argument(
-            "--keep-file",
-            action="append",
-            default=[],
-            metavar="PATH",
-            help="a file of forms never rewritten, one per line ('#' starts a "
-            "comment line); repeatable",
-        )
-
-
-def _progress_options(group) -> None:
-    progress = group.add_mutually_exclusive_group()
-    progress.add_argument(
-        "--progress",
-        dest="progress",
-        action="store_true",
-        default=None,
-        help="show a progress bar on standard error",
-    )
-    progress.add_argument(
-        "--no-progress",
-        dest="progress",
-        action="store_false",
-        help="never show a progress bar (default: shown when standard "
-        "error is a terminal and the input a file)",
-    )
-
-
-def _score(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {text}")
-    return value
-
-
-def _encoding(text: str) -> str:
-    try:
-        return check_encoding(text)
-    except EncodingError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def filter_parser() -> argparse.ArgumentParser:
@@ -249,25 +140,6 @@ def filter_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _normaliser(args, phonetic: str | None = None) -> Normaliser:
-    from .keep import keep_sources
-
-    build = Normaliser if args.no_cache else Normaliser.cached
-    keep = keep_sources(getattr(args, "keep", []), getattr(args, "keep_file", []))
-    try:
-        return build(
-            args.table,
-            default_table=not args.no_default_table,
-            phonetic=phonetic or getattr(args, "phonetic", "off"),
-            min_score=getattr(args, "min_score", None),
-            margin=getattr(args, "margin", None),
-            keep=keep,
-            given_names=getattr(args, "given_names", "alone"),
-        )
-    except ValueError as err:  # a --keep word with no letter
-        raise UsageError(f"--keep: {err}") from None
-
-
 # ---------------------------------------------------------------- output sinks
 
 
@@ -320,7 +192,7 @@ class _Stdout:
     def flush(self) -> None:
         self._guard(self.stream.flush)
 
-    def _guard(self, call, *args) -> None:
+    def _guard(self, call: Callable[..., object], *args: object) -> None:
         try:
             call(*args)
         except BrokenPipeError:
@@ -335,14 +207,7 @@ class _Stdout:
 def run_filter(argv: Sequence[str]) -> int:
     args = filter_parser().parse_args(argv)
     files = args.files or ["-"]
-    if args.in_place and (args.output or args.diff):
-        raise UsageError("--in-place cannot be combined with --output or --diff")
-    if args.in_place and "-" in files:
-        raise UsageError("--in-place needs files, not standard input")
-    if args.backup is not None and not args.in_place:
-        raise UsageError("--backup goes with --in-place")
-    if files.count("-") > 1:
-        raise UsageError("standard input ('-') can be read only once")
+    _check_filter_args(args, files)
     for path in files:
         _check_readable(path)
     to_stdout = not (args.in_place or args.output)
@@ -351,71 +216,110 @@ def run_filter(argv: Sequence[str]) -> int:
     normaliser = _normaliser(args)
     totals: dict[str, int] = {}
     with ExitStack() as stack:
-        log = LogSink(args.log, stack) if args.log else None
-        text_sink = _atomic(args.output, stack) if args.output else None
-        executor = make_executor(normaliser, args.jobs)
-        if executor is not None:
-            stack.callback(executor.shutdown, cancel_futures=True)
+        outputs = _Outputs(
+            LogSink(args.log, stack) if args.log else None,
+            _atomic(args.output, stack) if args.output else None,
+            stdout,
+            make_executor(normaliser, args.jobs),
+        )
+        if outputs.executor is not None:
+            stack.callback(outputs.executor.shutdown, cancel_futures=True)
         for path in files:
-            with ExitStack() as per_file:
-                source = _open(path, per_file)
-                target = None
-                if args.in_place:
-                    target = _atomic(path, per_file)
-                    write = target.write
-                elif args.diff:
-                    diff = StreamDiff(per_file)
-                    write = diff.new.write
-                elif text_sink is not None:
-                    write = text_sink.write
-                else:
-                    write = stdout.write
-                if args.diff:
-                    source = _tee(source, diff.old)
-                progress = _progress(args.progress, source, per_file)
-                stats = normalise_source(
-                    normaliser,
-                    source,
-                    write,
-                    encoding=args.encoding,
-                    log=log.write if log else None,
-                    executor=executor,
-                    on_bytes=progress.update if progress else None,
-                    flush=stdout.flush if stdout else None,
-                )
-                if stats.invalid_at is not None:
-                    _warn(
-                        f"{path}: invalid {args.encoding} at byte {stats.invalid_at}; "
-                        "undecodable bytes are passed through unchanged"
-                    )
-                if log is not None:
-                    log.write(
-                        summary_line(
-                            path, stats.records, stats.bytes_in, stats.bytes_out, stats.encoding
-                        )
-                    )
-                if args.diff:
-                    diff.write(
-                        text_sink.write if text_sink else stdout.write,
-                        diff_label(path),
-                        stats.encoding,
-                    )
-                if target is not None:
-                    target.commit(path + args.backup if args.backup is not None else None)
-                for entry, count in stats.counts.items():
-                    totals[entry] = totals.get(entry, 0) + count
-        if text_sink is not None:
-            text_sink.commit()
-        if log is not None:
-            log.commit()
-        if stdout is not None:
-            stdout.flush()
+            stats = _filter_file(path, args, normaliser, outputs)
+            for entry, count in stats.counts.items():
+                totals[entry] = totals.get(entry, 0) + count
+        outputs.commit()
     if args.stats:
         _print_stats(totals)
     return EXIT_OK
 
 
-def _claim_files(args, files: Sequence[str], stdout: _Stdout | None) -> None:
+def _check_filter_args(args: argparse.Namespace, files: Sequence[str]) -> None:
+    """Refuse options that do not go together, before anything is read."""
+    if args.in_place and (args.output or args.diff):
+        raise UsageError("--in-place cannot be combined with --output or --diff")
+    if args.in_place and "-" in files:
+        raise UsageError("--in-place needs files, not standard input")
+    if args.backup is not None and not args.in_place:
+        raise UsageError("--backup goes with --in-place")
+    if files.count("-") > 1:
+        raise UsageError("standard input ('-') can be read only once")
+
+
+@dataclass
+class _Outputs:
+    """Where the filter writes: the log, the ``--output`` file or standard output, and the
+    worker processes (None: in this process)."""
+
+    log: LogSink | None
+    text: AtomicFile | None
+    stdout: _Stdout | None
+    executor: Executor | None
+
+    def write_text(self, data: bytes) -> None:
+        if self.text is not None:
+            self.text.write(data)
+        else:
+            assert self.stdout is not None
+            self.stdout.write(data)
+
+    def commit(self) -> None:
+        if self.text is not None:
+            self.text.commit()
+        if self.log is not None:
+            self.log.commit()
+        if self.stdout is not None:
+            self.stdout.flush()
+
+
+def _filter_file(
+    path: str, args: argparse.Namespace, normaliser: Normaliser, outputs: _Outputs
+) -> FileStats:
+    """Normalise one input to its target (the file itself with --in-place, a diff with
+    --diff, else the output), its records to the log, with its summary line."""
+    with ExitStack() as per_file:
+        source = _open(path, per_file)
+        target = None
+        diff = None
+        write: Callable[[bytes], object]
+        if args.in_place:
+            target = _atomic(path, per_file)
+            write = target.write
+        elif args.diff:
+            diff = StreamDiff(per_file)
+            write = diff.new.write
+            source = _tee(source, diff.old)
+        else:
+            write = outputs.write_text
+        progress = _progress(args.progress, source, per_file)
+        log = outputs.log
+        stats = normalise_source(
+            normaliser,
+            source,
+            write,
+            encoding=args.encoding,
+            log=log.write if log else None,
+            executor=outputs.executor,
+            on_bytes=progress.update if progress else None,
+            flush=outputs.stdout.flush if outputs.stdout else None,
+        )
+        if stats.invalid_at is not None:
+            _warn(
+                f"{path}: invalid {args.encoding} at byte {stats.invalid_at}; "
+                "undecodable bytes are passed through unchanged"
+            )
+        if log is not None:
+            log.write(
+                summary_line(path, stats.records, stats.bytes_in, stats.bytes_out, stats.encoding)
+            )
+        if diff is not None:
+            diff.write(outputs.write_text, diff_label(path), stats.encoding)
+        if target is not None:
+            target.commit(path + args.backup if args.backup is not None else None)
+        return stats
+
+
+def _claim_files(args: argparse.Namespace, files: Sequence[str], stdout: _Stdout | None) -> None:
     """Refuse, before anything is read, an output that is an input or another output, and a
     target that is not a regular file."""
     claims = Claims()
@@ -482,15 +386,11 @@ class _Tee:
 
 
 def _tee(source: Source, copy: BinaryIO) -> Source:
-    return Source(
-        source.name,
-        _Tee(source.stream, copy),
-        source.size,  # type: ignore[arg-type]
-        source.interactive,
-    )
+    tee = cast(BinaryIO, _Tee(source.stream, copy))  # read1 and read suffice
+    return Source(source.name, tee, source.size, source.interactive)
 
 
-def _progress(wanted: bool | None, source: Source, stack: ExitStack):
+def _progress(wanted: bool | None, source: Source, stack: ExitStack) -> Any:
     if wanted is None:
         wanted = sys.stderr.isatty() and source.size is not None
     if not wanted:
@@ -498,7 +398,7 @@ def _progress(wanted: bool | None, source: Source, stack: ExitStack):
     return _bar(source.size, source.name, stack)
 
 
-def _bar(total: int | None, label: str, stack: ExitStack):
+def _bar(total: int | None, label: str, stack: ExitStack) -> Any:
     """A progress bar in bytes on standard error, closed with ``stack``."""
     from tqdm import tqdm
 
@@ -513,20 +413,6 @@ def _bar(total: int | None, label: str, stack: ExitStack):
     )
     stack.callback(bar.close)
     return bar
-
-
-def _print_stats(totals: dict[str, int]) -> None:
-    if not totals:
-        print("normalise: no substitutions", file=sys.stderr)
-        return
-    width = max(len(e) for e in totals)
-    for entry, count in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])):
-        print(f"{entry:<{width}}  {count:>8}", file=sys.stderr)
-    print(f"{'total':<{width}}  {sum(totals.values()):>8}", file=sys.stderr)
-
-
-def _warn(message: str) -> None:
-    print(f"normalise: warning: {message}", file=sys.stderr)
 
 
 # ---------------------------------------------------------------- undo
@@ -594,6 +480,7 @@ def run_undo(argv: Sequence[str]) -> int:
             sink.write(original)
             sink.commit()
         else:
+            assert stdout is not None  # made above when there is no --output
             stdout.write(original)
             stdout.flush()
     return EXIT_OK
@@ -631,16 +518,16 @@ def run_explain(argv: Sequence[str]) -> int:
             else f"{info.word}: unchanged"
         )
         print(f"{arrow}: {info.reason}")
-        if info.decision is not None:
-            matcher = normaliser.matcher
+        matcher = normaliser.matcher
+        if info.decision is not None and matcher is not None:
             print(f"  threshold {matcher.min_score:.2f}, margin {matcher.margin:.2f}")
             for cand in info.decision.candidates:
                 print(f"  {cand.score:.3f}  {cand.entry}  (via {cand.form})")
     return EXIT_OK
 
 
-def _explanation_dict(info, normaliser: Normaliser) -> dict:
-    out = {
+def _explanation_dict(info: Explanation, normaliser: Normaliser) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "word": info.word,
         "result": info.result,
         "reason": info.reason,
@@ -648,10 +535,11 @@ def _explanation_dict(info, normaliser: Normaliser) -> dict:
         "form": info.form,
         "held": info.held,
     }
-    if info.decision is not None:
+    matcher = normaliser.matcher
+    if info.decision is not None and matcher is not None:
         out["rule"] = "phonetic"
-        out["threshold"] = normaliser.matcher.min_score
-        out["margin"] = normaliser.matcher.margin
+        out["threshold"] = matcher.min_score
+        out["margin"] = matcher.margin
         out["candidates"] = [
             {"entry": c.entry, "form": c.form, "score": round(c.score, 4)}
             for c in info.decision.candidates
@@ -807,7 +695,7 @@ def run_suggest(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
-def _corpus_progress(wanted: bool | None, paths: Sequence[str], stack: ExitStack):
+def _corpus_progress(wanted: bool | None, paths: Sequence[str], stack: ExitStack) -> Any:
     """One bar for the whole corpus: by default only for files of more than 1 MiB in all."""
     sizes = [os.path.getsize(p) for p in paths if p != "-"]
     if wanted is None:
@@ -922,7 +810,7 @@ class _Terminated(BaseException):
     pass
 
 
-def _terminate(signum, frame):
+def _terminate(signum: int, frame: object) -> NoReturn:
     raise _Terminated()
 
 

@@ -283,7 +283,7 @@ def normalise_column(
 
 
 def parser() -> argparse.ArgumentParser:
-    from .cli import _encoding, _Parser, _positive, _progress_options, _table_options
+    from .cliargs import _encoding, _Parser, _positive, _progress_options, _table_options
 
     parser = _Parser(
         prog="normalise dask",
@@ -347,7 +347,7 @@ def parser() -> argparse.ArgumentParser:
 
 def run_dask(argv: Sequence[str]) -> int:
     """``normalise dask``: see :func:`parser`."""
-    from .cli import _normaliser, _print_stats, _warn
+    from .cliargs import _normaliser, _print_stats, _warn
 
     args = parser().parse_args(argv)
     jobs = expand(args.inputs, args.out_dir, args.glob)  # input errors before a cluster starts

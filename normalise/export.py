@@ -127,7 +127,7 @@ def _write(path: str | None, text: str) -> None:
 
 def export_parser():
     """The options of ``normalise export``."""
-    from .cli import _Parser
+    from .cliargs import _Parser
 
     parser = _Parser(
         prog="normalise export",
@@ -168,7 +168,7 @@ def export_parser():
 
 
 def run_export(argv: Sequence[str]) -> int:
-    from .cli import EXIT_OK
+    from .cliargs import EXIT_OK
 
     args = export_parser().parse_args(argv)
     tables = list(args.tables) or ["default"]

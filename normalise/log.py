@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from json.encoder import encode_basestring
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from .errors import LogError
 from .events import APPLIED_RULES, RULES, Substitution
@@ -20,7 +20,7 @@ from .events import APPLIED_RULES, RULES, Substitution
 __all__ = ["APPLIED_RULES", "RULES", "Substitution", "apply", "dumps", "undo"]
 
 
-def dumps(record: dict) -> str:
+def dumps(record: dict[str, Any]) -> str:
     """One JSON line, without the newline. Non-ASCII stays readable; write it with
     ``errors="backslashreplace"`` so that lone surrogates (undecodable input bytes) become
     JSON escapes."""
@@ -44,7 +44,8 @@ def log_template(file: str, subs: Iterable[Substitution]) -> bytes:
     get = _TEMPLATES.get
     lines = []
     for sub in subs:
-        key = sub[:2] + sub[6:]  # records repeat: far fewer distinct ones than records
+        # records repeat: far fewer distinct ones than records
+        key = (sub.original, sub.replacement, sub.rule, sub.entry, sub.score, sub.note, sub.held)
         line = get(key)
         if line is None:
             line = _TEMPLATES[key] = _record_template(file, *key)
@@ -54,7 +55,7 @@ def log_template(file: str, subs: Iterable[Substitution]) -> bytes:
 
 #: Record templates of one file by (original, replacement, rule, entry, score, note, held); the
 #: key None holds the file's name.
-_TEMPLATES: dict = {}
+_TEMPLATES: dict[Any, str] = {}
 
 
 def _record_template(
@@ -67,7 +68,7 @@ def _record_template(
     note: str | None,
     held: str | None = None,
 ) -> str:
-    def quote(value) -> str:
+    def quote(value: object) -> str:
         return (encode_basestring(value) if isinstance(value, str) else json.dumps(value)).replace(
             "%", "%%"
         )
@@ -109,11 +110,11 @@ class LogFile(NamedTuple):
     the log stops before it)."""
 
     name: str | None
-    records: list[dict]
-    summary: dict | None
+    records: list[dict[str, Any]]
+    summary: dict[str, Any] | None
 
 
-def read_log(stream: IO[str], name: str = "<log>") -> Iterator[dict]:
+def read_log(stream: IO[str], name: str = "<log>") -> Iterator[dict[str, Any]]:
     """Parse a JSON Lines log, naming the line of any bad record; summary lines are checked
     and skipped (see :func:`read_log_files`)."""
     for record in _records(stream, name):
@@ -124,7 +125,7 @@ def read_log(stream: IO[str], name: str = "<log>") -> Iterator[dict]:
 def read_log_files(stream: IO[str], name: str = "<log>") -> list[LogFile]:
     """A log as the inputs it covers, in order: each one's records and its summary."""
     files: list[LogFile] = []
-    current: list[dict] = []
+    current: list[dict[str, Any]] = []
     for record in _records(stream, name):
         if SUMMARY in record:
             summary = record[SUMMARY]
@@ -147,7 +148,7 @@ def read_log_files(stream: IO[str], name: str = "<log>") -> list[LogFile]:
     return files
 
 
-def _records(stream: IO[str], name: str) -> Iterator[dict]:
+def _records(stream: IO[str], name: str) -> Iterator[dict[str, Any]]:
     for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
@@ -172,11 +173,11 @@ def _records(stream: IO[str], name: str) -> Iterator[dict]:
         yield record
 
 
-def _is_int(value) -> bool:
+def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _check_summary(record: dict) -> None:
+def _check_summary(record: dict[str, Any]) -> None:
     summary = record[SUMMARY]
     if len(record) != 1 or not isinstance(summary, dict):
         raise LogError('a summary line must be {"summary": {...}} alone')
@@ -189,7 +190,7 @@ def _check_summary(record: dict) -> None:
             )
 
 
-def _check_place(record: dict) -> None:
+def _check_place(record: dict[str, Any]) -> None:
     """The fields a command adds: ``file`` a string, ``line`` and ``column`` integers."""
     if "file" in record and not isinstance(record["file"], str):
         raise LogError("field 'file' must be a string")

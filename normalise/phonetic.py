@@ -95,6 +95,8 @@ KNOWN_WORD_PENALTY: float = (
     0.075  # per Zipf unit: a word English uses needs min_score + this * Zipf
 )
 MAX_CANDIDATES: int = 5
+#: The reason given for a token refused as a common English word.
+COMMON_WORD = "common English word"
 #: Longer tokens and forms are not looked at: no name is this long, and the index keys of a
 #: token grow with the square of its length (one 100,000-letter word took 4.3 GB).
 MAX_TOKEN_CHARS: int = 64
@@ -127,6 +129,10 @@ class Decision:
     winner: Candidate | None  # None: rewrite nothing
     candidates: tuple[Candidate, ...]  # best first, one per entry
     reason: str
+    #: two entries fit about equally well (no winner; the best is ``candidates[0]``)
+    ambiguous: bool = False
+    #: refused as an English word (a common one, or one no score could clear)
+    english: bool = False
 
 
 @dataclass(frozen=True)
@@ -577,13 +583,15 @@ class PhoneticMatcher:
     def _decide(self, token: str, sentence_initial: bool) -> Decision:
         refusal = self._gate(token, sentence_initial)
         if refusal:
-            return Decision(token, None, (), refusal)
+            return Decision(token, None, (), refusal, english=refusal == COMMON_WORD)
         threshold = self.required_score(token)
         if threshold > 1.0:
-            return Decision(token, None, (), f"English word: needs a score of {threshold:.2f}")
+            reason = f"English word: needs a score of {threshold:.2f}"
+            return Decision(token, None, (), reason, english=True)
         ranked = self._ranked(token)
-        winner, reason = self._choose(ranked, threshold)
-        return Decision(token, winner, tuple(_one_per_entry(ranked, MAX_CANDIDATES)), reason)
+        winner, reason, ambiguous = self._choose(ranked, threshold)
+        candidates = tuple(_one_per_entry(ranked, MAX_CANDIDATES))
+        return Decision(token, winner, candidates, reason, ambiguous=ambiguous)
 
     def threshold(self, token: str) -> float:
         """The score a token's best candidate needs as a spelling: ``min_score``, more for
@@ -623,7 +631,7 @@ class PhoneticMatcher:
         if sentence_initial and zipf > 0:
             return "sentence-initial English word"
         if zipf >= self.common_word_zipf:
-            return "common English word"
+            return COMMON_WORD
         return self._inflection(token)
 
     def _inflection(self, token: str) -> str | None:
@@ -639,26 +647,29 @@ class PhoneticMatcher:
                 return f"inflected form of {entry} (+{suffix})"
         return None
 
-    def _choose(self, ranked: list[Candidate], threshold: float) -> tuple[Candidate | None, str]:
+    def _choose(
+        self, ranked: list[Candidate], threshold: float
+    ) -> tuple[Candidate | None, str, bool]:
+        """The winner (or None), why, and whether two entries fit about equally well."""
         if not ranked:
-            return None, "no candidate"
+            return None, "no candidate", False
         best = ranked[0]
         if best.part:
-            return None, f"matches only a word of {best.entry}"
+            return None, f"matches only a word of {best.entry}", False
         if best.score < threshold:
-            return None, f"below threshold: {best.entry} {best.score:.2f} < {threshold:.2f}"
+            return None, f"below threshold: {best.entry} {best.score:.2f} < {threshold:.2f}", False
         runner = next((c for c in ranked if not c.part and c.entry != best.entry), None)
         margin = best.score - (runner.score if runner else 0.0)
         needed = self.margin_needed(best.score)
         if runner and margin < needed:
-            return (
-                None,
-                f"ambiguous: {best.entry} {best.score:.2f} vs {runner.entry} {runner.score:.2f}",
+            reason = (
+                f"ambiguous: {best.entry} {best.score:.2f} vs {runner.entry} {runner.score:.2f}"
             )
-        return (
-            best,
-            f"score {best.score:.2f} >= {threshold:.2f} and margin {margin:.2f} >= {needed:.2f}",
+            return None, reason, True
+        reason = (
+            f"score {best.score:.2f} >= {threshold:.2f} and margin {margin:.2f} >= {needed:.2f}"
         )
+        return best, reason, False
 
     def margin_needed(self, score: float) -> float:
         """How far a best candidate scoring ``score`` must lead every other entry.

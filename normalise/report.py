@@ -237,7 +237,7 @@ def write_report(paths: Iterable[str], output: str, threshold: float) -> Summary
 
 def report_parser():
     """The arguments of ``normalise report``."""
-    from . import cli
+    from . import cliargs as cli
     from .phonetic import DEFAULT_MIN_SCORE
 
     parser = cli._Parser(
@@ -261,7 +261,7 @@ def report_parser():
 
 def run_report(argv: Sequence[str]) -> int:
     """The ``normalise report`` command."""
-    from . import cli
+    from . import cliargs as cli
 
     args = report_parser().parse_args(argv)
     summary = write_report(args.logs, args.output, args.min_score)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -344,42 +344,26 @@ class Normaliser:
         sub = next((s for s in result.substitutions if s.start <= pos < s.end), None)
         if sub is not None:
             if sub.applied:
-                return Explanation(
-                    word,
-                    sub.replacement,
-                    base.entry,
-                    base.form,
-                    base.decision,
+                why = (
                     base.reason
                     if sub.rule == Rule.TABLE or not sub.note
-                    else sub.note.split("; held: ")[0],
+                    else sub.note.split("; held: ")[0]
                 )
+                return replace(base, result=sub.replacement, reason=why)
             if sub.held is not None:
-                return Explanation(
-                    word,
-                    word,
-                    base.entry,
-                    base.form,
-                    base.decision,
-                    f"held: {HELD_REASONS[sub.held]} (else -> {sub.replacement}: {base.reason})",
-                    sub.held,
-                )
-            return Explanation(word, word, base.entry, base.form, base.decision, base.reason)
-        held = next((held for start, end, held in trace if start <= pos < end), None)
+                why = f"held: {HELD_REASONS[sub.held]} (else -> {sub.replacement}: {base.reason})"
+                return replace(base, result=word, reason=why, held=sub.held)
+            return replace(base, result=word)
+        held = next((left.why for left in trace if left.start <= pos < left.end), None)
         if held is None and base.result != word and is_mentioned(text, pos):
             held = "kept"
         if held is not None:
-            return Explanation(
-                word,
-                word,
-                base.entry,
-                base.form,
-                base.decision,
+            why = (
                 HELD_REASONS[held]
                 if base.result == word
-                else f"held: {HELD_REASONS[held]} (else -> {base.result})",
-                held,
+                else f"held: {HELD_REASONS[held]} (else -> {base.result})"
             )
+            return replace(base, result=word, reason=why, held=held)
         return base
 
     def _explain_word(self, word: str, sentence_initial: bool) -> Explanation:

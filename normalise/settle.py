@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from .compile import Chaining, CompiledTable, table_event
-from .events import Result, Rule, Substitution
+from .events import Result, Rule, Span, Substitution
 from .scan import fold_form, fold_haystack, match_key
 from .sentence import NAME_TOKEN, OPENERS, is_sentence_initial, sentence_tail
 from .weigh import acts
@@ -276,6 +276,13 @@ class Settling:
         """For each rewrite, False when its span of ``text`` is a table hit that would stay as
         it is and no other hit overlaps or touches it (hits nested in it lose to it). One scan
         over the windows around them all, joined by line breaks (which no form spans)."""
+        hits = self._window_hits(text, self._windows(text, subs))
+        longest = max((end - start for start, end, _ in hits), default=0)
+        return [self._is_disturbed(text, sub, hits, longest) for sub in subs]
+
+    def _windows(self, text: str, subs: Sequence[Substitution]) -> list[list[int]]:
+        """The spans of ``text`` around the rewrites that a pattern overlapping them can
+        reach, widened to whole words, overlapping ones joined."""
         windows: list[list[int]] = []
         ascii_text = text.isascii()
         for sub in subs:
@@ -294,6 +301,11 @@ class Settling:
                 windows[-1][1] = max(windows[-1][1], high)
             else:
                 windows.append([low, high])
+        return windows
+
+    def _window_hits(self, text: str, windows: Sequence[list[int]]) -> list[tuple[int, int, int]]:
+        """Every table hit in the windows, overlaps included, as sorted (start, end, target)
+        in the coordinates of ``text``."""
         bases, pieces, size = [], [], 0
         for low, high in windows:
             bases.append(size)
@@ -305,28 +317,29 @@ class Settling:
             shift = windows[i][0] - bases[i]
             hits.append((start + shift, end + shift, target))
         hits.sort()
-        longest = max((end - start for start, end, _ in hits), default=0)
-        out = []
-        for sub in subs:
-            start, end = sub.out_start, sub.out_end
-            first = bisect.bisect_left(hits, (start - longest,))
-            found = bad = False
-            for k in range(first, len(hits)):  # not hits[first:]: a copy per rewrite
-                hit_start, hit_end, target = hits[k]
-                if hit_start > end:
-                    break
-                if hit_end < start or (
-                    start <= hit_start and hit_end <= end and (hit_start, hit_end) != (start, end)
-                ):
-                    continue  # apart, or nested in the rewrite
-                if (hit_start, hit_end) != (start, end) or table_event(
-                    text, start, end, self._entries[target]
-                ) is not None:
-                    bad = True
-                    break
-                found = True
-            out.append(bad or not found)
-        return out
+        return hits
+
+    def _is_disturbed(
+        self, text: str, sub: Substitution, hits: Sequence[tuple[int, int, int]], longest: int
+    ) -> bool:
+        """Whether a hit other than the rewrite's own overlaps or touches it, or its own is
+        missing or would be rewritten again (see :meth:`_disturbed`)."""
+        start, end = sub.out_start, sub.out_end
+        found = False
+        for k in range(bisect.bisect_left(hits, (start - longest,)), len(hits)):
+            hit_start, hit_end, target = hits[k]  # not hits[first:]: a copy per rewrite
+            if hit_start > end:
+                break
+            if hit_end < start or (
+                start <= hit_start and hit_end <= end and (hit_start, hit_end) != (start, end)
+            ):
+                continue  # apart, or nested in the rewrite
+            if (hit_start, hit_end) != (start, end) or table_event(
+                text, start, end, self._entries[target]
+            ) is not None:
+                return True
+            found = True
+        return not found
 
 
 def _lines_around(text: str, positions: Sequence[int]) -> list[tuple[int, int]]:
@@ -357,79 +370,95 @@ def compose(
     later = [s for s in second if s.applied]
     if not later:
         return list(first)
-    # Groups: maximal runs of overlapping first-pass output spans and second-pass spans,
-    # both in intermediate coordinates. Neither pass's rewrites overlap each other.
-    spans = sorted(
-        [(s.out_start, s.out_end, s) for s in first if s.applied]
-        + [(s.start, s.end, s) for s in later],
-        key=_by_span,
-    )
-    groups: list[list[tuple[int, int, Substitution]]] = []
-    reach = -1
-    for span in spans:
-        if groups and span[0] < reach:
-            groups[-1].append(span)
-        else:
-            groups.append([span])
-        reach = max(reach, span[1]) if len(groups[-1]) > 1 else span[1]
+    later_ids = {id(s) for s in later}
     unapplied = [s for s in first if not s.applied]
     out: list[Substitution] = []
     # Between groups, a position u of the intermediate text is u + shift_in in the input
     # and u + shift_out in the final text.
     shift_in = shift_out = 0
     waiting = 0
-    later_ids = {id(s) for s in later}
-    for group in groups:
-        if len(group) == 1:  # the common case, kept quick: a rewrite of one pass alone
-            u0, u1, sub = group[0]
-            later_one = id(sub) in later_ids
-            while waiting < len(unapplied) and unapplied[waiting].out_start < u1:
-                if unapplied[waiting].out_end <= u0 or not later_one:
-                    out.append(_moved(unapplied[waiting], shift_out))
-                waiting += 1
-            if later_one:  # a second-pass rewrite of text the first left alone
-                out.append(sub._replace(start=u0 + shift_in, end=u1 + shift_in))
-                shift_out += len(sub.replacement) - (u1 - u0)
-            else:  # a first-pass rewrite the second pass left alone
-                out.append(_moved(sub, shift_out))
-                shift_in += (sub.end - sub.start) - (u1 - u0)
-            continue
-        u0, u1 = group[0][0], max(span[1] for span in group)
-        members = [span[2] for span in group]
-        seconds = [s for s in members if id(s) in later_ids]
+    for u0, u1, members in _groups(first, later):
         while waiting < len(unapplied) and unapplied[waiting].out_start < u1:
-            note = unapplied[waiting]
-            if note.out_end <= u0:
-                out.append(_moved(note, shift_out))
+            if unapplied[waiting].out_end <= u0:  # before the group; else its text is gone
+                out.append(_moved(unapplied[waiting], shift_out))
             waiting += 1
+        seconds = [s for s in members if id(s) in later_ids]
         in0, out0 = u0 + shift_in, u0 + shift_out
         shift_in += sum(
             (s.end - s.start) - (s.out_end - s.out_start) for s in members if id(s) not in later_ids
         )
         shift_out += sum(len(s.replacement) - (s.end - s.start) for s in seconds)
-        in1, out1 = u1 + shift_in, u1 + shift_out
-        if text[in0:in1] == final[out0:out1]:
-            continue  # the passes undid each other here: no change, no record
-        # a second-pass rewrite and the first-pass ones it overlaps: one record
-        out.append(
-            Substitution(
-                text[in0:in1],
-                final[out0:out1],
-                in0,
-                in1,
-                out0,
-                out1,
-                Rule.PHONETIC if any(s.rule == Rule.PHONETIC for s in members) else Rule.TABLE,
-                seconds[-1].entry,
-                min(s.score for s in members),
-                COMPOSED
-                + "; ".join(_step(s) for s in members if id(s) not in later_ids)
-                + "; "
-                + "; ".join(_step(s) for s in seconds),
-            )
+        record = _joined(
+            text, final, members, seconds, Span(in0, u1 + shift_in), out0, u1 + shift_out
         )
+        if record is not None:
+            out.append(record)
     out.extend(_moved(s, shift_out) for s in unapplied[waiting:])
     return out
+
+
+def _groups(
+    first: Sequence[Substitution], later: Sequence[Substitution]
+) -> list[tuple[int, int, list[Substitution]]]:
+    """Maximal runs of overlapping first-pass output spans and second-pass spans, both in
+    intermediate coordinates, as (start, end, members). Neither pass's rewrites overlap each
+    other."""
+    spans = sorted(
+        [(s.out_start, s.out_end, s) for s in first if s.applied]
+        + [(s.start, s.end, s) for s in later],
+        key=_by_span,
+    )
+    groups: list[tuple[int, int, list[Substitution]]] = []
+    reach = -1
+    for start, end, sub in spans:
+        if groups and start < reach:
+            low, high, members = groups[-1]
+            members.append(sub)
+            groups[-1] = (low, max(high, end), members)
+            reach = max(reach, end)
+        else:
+            groups.append((start, end, [sub]))
+            reach = end
+    return groups
+
+
+def _joined(
+    text: str,
+    final: str,
+    members: Sequence[Substitution],
+    seconds: Sequence[Substitution],
+    span: Span,
+    out0: int,
+    out1: int,
+) -> Substitution | None:
+    """The one record of a group of rewrites at ``span`` of the input and ``out0:out1`` of
+    the final text: a rewrite alone keeps its own record, moved; several become one record
+    with every step in its note, none where the passes undid each other."""
+    in0, in1 = span
+    if len(members) == 1:
+        sub = members[0]
+        if seconds:  # a second-pass rewrite of text the first left alone
+            return sub._replace(start=in0, end=in1)
+        return sub._replace(out_start=out0, out_end=out1)  # a first-pass rewrite left alone
+    if text[in0:in1] == final[out0:out1]:
+        return None  # the passes undid each other here: no change, no record
+    second_ids = {id(s) for s in seconds}
+    firsts = [s for s in members if id(s) not in second_ids]
+    return Substitution(
+        text[in0:in1],
+        final[out0:out1],
+        in0,
+        in1,
+        out0,
+        out1,
+        Rule.PHONETIC if any(s.rule == Rule.PHONETIC for s in members) else Rule.TABLE,
+        seconds[-1].entry,
+        min(s.score for s in members),
+        COMPOSED
+        + "; ".join(_step(s) for s in firsts)
+        + "; "
+        + "; ".join(_step(s) for s in seconds),
+    )
 
 
 def _moved(sub: Substitution, shift: int) -> Substitution:

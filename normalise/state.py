@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import pickle
+from collections.abc import Iterable
 from typing import Any
 
 #: The protocol of the canonical bytes: fixed, so that the bytes do not change with Python's
@@ -20,27 +21,31 @@ from typing import Any
 PROTOCOL = 4
 
 
-def _sorted(items):
+def _sorted(items: Iterable[Any]) -> list[Any]:
     try:
         return sorted(items)
     except TypeError:  # mixed or unorderable elements: order by their own canonical bytes
         return sorted(items, key=dumps)
 
 
-class _CanonicalPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
+#: The pure-Python pickler (the C one cannot be told how to write a set); untyped.
+_PurePickler: Any = pickle._Pickler
+
+
+class _CanonicalPickler(_PurePickler):  # type: ignore[misc]
     """The pure-Python pickler with sets, frozensets and dicts of string or integer keys in
     sorted order
     (the C pickler cannot be told how to write a set)."""
 
-    dispatch = pickle._Pickler.dispatch.copy()  # type: ignore[attr-defined]
+    dispatch = _PurePickler.dispatch.copy()
 
-    def save_set(self, obj):
+    def save_set(self, obj: set[Any]) -> None:
         self.save_reduce(set, (_sorted(obj),), obj=obj)
 
-    def save_frozenset(self, obj):
+    def save_frozenset(self, obj: frozenset[Any]) -> None:
         self.save_reduce(frozenset, (_sorted(obj),), obj=obj)
 
-    def _batch_setitems(self, items, *args):
+    def _batch_setitems(self, items: Iterable[tuple[Any, Any]], *args: Any) -> None:
         items = list(items)
         if (
             items
@@ -53,7 +58,7 @@ class _CanonicalPickler(pickle._Pickler):  # type: ignore[name-defined,misc]
     dispatch[set] = save_set
     dispatch[frozenset] = save_frozenset
 
-    def memoize(self, obj):
+    def memoize(self, obj: Any) -> None:
         # Strings equal in value but not in identity must give the same bytes, so strings are
         # never memoised (the bytes then do not depend on which strings the build shared).
         if type(obj) is not str:
@@ -67,7 +72,7 @@ def dumps(obj: Any) -> bytes:
     return out.getvalue()
 
 
-def reduce_normaliser(normaliser: Any) -> tuple:
+def reduce_normaliser(normaliser: Any) -> tuple[Any, ...]:
     """``__reduce__`` of a :class:`~normalise.Normaliser`: its state as canonical bytes.
 
     The pure-Python pickler is an order of magnitude slower than the C one (seconds for the
@@ -83,7 +88,8 @@ def reduce_normaliser(normaliser: Any) -> tuple:
 
 def restore(cls: type, data: bytes) -> Any:
     """The normaliser that :func:`reduce_normaliser` wrote."""
-    normaliser = cls.__new__(cls)
+    new: Any = cls.__new__  # the class's own, as unpickling does
+    normaliser = new(cls)
     normaliser.__setstate__(pickle.loads(data))
     normaliser.__dict__[_KEPT] = data
     return normaliser

@@ -18,11 +18,11 @@ import signal
 import stat
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from operator import add
-from typing import AnyStr, BinaryIO, NamedTuple
+from typing import AnyStr, BinaryIO, NamedTuple, cast
 
 from .evidence import EVIDENCE_WINDOW
 from .log import Substitution, log_template
@@ -54,7 +54,7 @@ class FileStats:
     """What happened to one input."""
 
     name: str
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
     invalid_at: int | None = None  # byte offset of the first undecodable byte
     encoding: str = "utf-8"  # the codec used (utf-16 resolved to its byte order)
     records: int = 0  # log records written
@@ -85,7 +85,7 @@ def _chunked(
     """What ``decode`` makes of the blocks read from ``source``, cut where ``cut_at`` says
     (text or bytes alike: both paths read, count and cut the same way)."""
     read = getattr(source.stream, "read1", None) or source.stream.read
-    pending = None
+    pending: AnyStr | None = None
     while True:
         block = read(READ_SIZE)
         if on_bytes is not None and block:
@@ -96,7 +96,7 @@ def _chunked(
         if not block:
             break
         cut = cut_at(pending, limit, source.interactive) if pending else 0
-        if cut:
+        if cut and pending is not None:
             yield pending[:cut]
             pending = pending[cut:]
     if pending:
@@ -179,7 +179,7 @@ def normalise_chunk(
     ``log_name``, also serialise its log records. ``before`` and ``after`` are the ends of the
     neighbouring chunks, read only as evidence for the phonetic matcher."""
     raw = isinstance(chunk, bytes)
-    text = chunk.decode("utf-8", "surrogateescape") if raw else chunk
+    text = chunk.decode("utf-8", "surrogateescape") if isinstance(chunk, bytes) else chunk
     if isinstance(before, bytes):
         before = before.decode("utf-8", "surrogateescape")
     if isinstance(after, bytes):
@@ -204,7 +204,8 @@ def normalise_chunk(
     crlf = "\r" in text
     breaks = _count_breaks(text, 0, len(text)) if crlf else text.count("\n")
     last = max(text.rfind("\n"), text.rfind("\r"))
-    log, fields, first_line = b"", [], 0
+    log, first_line = b"", 0
+    fields: list[int] = []
     if log_name is not None and result.substitutions:
         log = log_template(log_name, result.substitutions)
         fields, first_line = _fields(text, result.substitutions, crlf)
@@ -350,7 +351,7 @@ def make_executor(normaliser: Normaliser, jobs: int) -> Executor | None:
     )
 
 
-def _result(future) -> ChunkResult:
+def _result(future: Future[ChunkResult]) -> ChunkResult:
     try:
         return future.result()
     except BrokenProcessPool:
@@ -368,7 +369,7 @@ def with_context(
     ``look_ahead`` (interactive input, answered before more arrives) ``after`` is empty.
     Memory: at most one chunk and :data:`CONTEXT` characters more than without."""
     tail = None  # the end of what has been yielded
-    waiting: deque = deque()
+    waiting: deque[AnyStr] = deque()
     ahead = 0  # length of the chunks waiting, all but the first
     for chunk in chunks:
         size = CONTEXT * (4 if isinstance(chunk, bytes) else 1)
@@ -419,7 +420,7 @@ def normalise_chunks(
             yield chunk, normalise_chunk(normaliser, chunk, log_name, before, after)
         return
     limit = window * getattr(executor, "_max_workers", 2)
-    pending: deque = deque()
+    pending: deque[tuple[bytes | str, Future[ChunkResult]]] = deque()
     for chunk, before, after in contexts:
         try:
             future = executor.submit(_work, chunk, log_name, before, after)
@@ -439,7 +440,7 @@ def normalise_chunks(
 def normalise_source(
     normaliser: Normaliser,
     source: Source,
-    write: Callable[[bytes], None],
+    write: Callable[[bytes], object],
     *,
     encoding: str = "utf-8",
     log: Callable[[bytes], None] | None = None,
@@ -461,9 +462,8 @@ def normalise_source(
     if needs_head(encoding):
         head = read_head(getattr(source.stream, "read1", None) or source.stream.read)
         encoding = with_byte_order(encoding, head)
-        source = Source(
-            source.name, _Prefixed(head, source.stream), source.size, source.interactive
-        )
+        prefixed = cast(BinaryIO, _Prefixed(head, source.stream))  # read1 and read suffice
+        source = Source(source.name, prefixed, source.size, source.interactive)
     stats.encoding = encoding
     raw = encoding == "utf-8"
 
@@ -482,7 +482,7 @@ def normalise_source(
     log_name = source.name if log is not None else None
     for chunk, result in normalise_chunks(normaliser, chunks, executor, window, log_name):
         if stats.invalid_at is None:
-            if raw:
+            if isinstance(chunk, bytes):  # raw: UTF-8 bytes in and out
                 if result.invalid is not None:
                     stats.invalid_at = bytes_before + result.invalid
                 bytes_before += len(chunk)
@@ -492,9 +492,9 @@ def normalise_source(
                 stats.invalid_at = bytes_before + len(
                     encode_text(chunk[: result.invalid], encoding)
                 )
-        out = result.out if raw else encode_text(result.out, encoding)
+        out = result.out if isinstance(result.out, bytes) else encode_text(result.out, encoding)
         stats.bytes_out += len(out)
-        write(out)  # type: ignore[arg-type]
+        write(out)
         if flush is not None and source.interactive:
             flush()
         stats.counts.update(result.counts)
@@ -529,7 +529,7 @@ def open_source(path: str, stdin: BinaryIO) -> Source:
     return Source(path, stream, os.fstat(stream.fileno()).st_size, not _is_regular(stream))
 
 
-def _is_regular(stream) -> bool:
+def _is_regular(stream: BinaryIO) -> bool:
     try:
         return stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
     except (OSError, ValueError, AttributeError):

@@ -68,7 +68,7 @@ class Candidate:
 
 def acts(decision: Decision) -> bool:
     """Whether a decision leads to a record: a rewrite, a suggestion or an ambiguity."""
-    return decision.winner is not None or decision.reason.startswith("ambiguous")
+    return decision.winner is not None or decision.ambiguous
 
 
 class Weighing:
@@ -115,7 +115,7 @@ class Weighing:
         if (
             decision.winner is None
             and self._rare is not None
-            and decision.reason.startswith(("common English word", "English word: needs"))
+            and decision.english
             and self._rare.required_score(token) <= 1.0
         ):
             rare = self._rare.decide(token, sentence_initial=sentence_initial)
@@ -183,7 +183,7 @@ class Weighing:
                 (RARE_WORD_NOTE if rare else "") + decision.reason,
                 winner.entry,
             )
-        if decision.reason.startswith("ambiguous") and decision.candidates:
+        if decision.ambiguous and decision.candidates:
             best = decision.candidates[0]
             return Event(
                 start,

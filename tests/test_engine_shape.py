@@ -95,6 +95,13 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
+def test_the_package_has_no_import_cycle():
+    modules = _modules()
+    graph = {name: _imports(name, path, modules) for name, path in modules.items()}
+    assert len(graph) > 30  # the walk found the package
+    assert _cycle(graph) is None, " -> ".join(_cycle(graph) or [])
+
+
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
@@ -200,3 +207,19 @@ def test_a_table_pass_returns_typed_events_and_spans():
     result = core.apply(text, found.events)
     assert result == apply_events(text, found.events)
     assert result.text == "Taliban in Taloqan, also spelt Taleqan."
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def test_decisions_say_their_kind_in_typed_fields():
+    from normalise.phonetic import PhoneticMatcher
+
+    matcher = PhoneticMatcher([("Kandahar", ("Kandahar",)), ("Kandihar", ("Kandihar",))])
+    ambiguous = matcher.decide("Kandohar")
+    assert ambiguous.winner is None and ambiguous.ambiguous and not ambiguous.english
+    assert ambiguous.reason.startswith("ambiguous")  # the message still says so
+    common = matcher.decide("Water")
+    assert common.english and not common.ambiguous and common.winner is None
+    unknown = matcher.decide("Zzyzx")
+    assert not (unknown.english or unknown.ambiguous)

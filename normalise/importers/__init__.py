@@ -10,7 +10,7 @@ SOURCES = ("geonames",)
 
 def run_import(argv: Sequence[str]) -> int:
     """Dispatch ``normalise import SOURCE ...`` to the importer of SOURCE."""
-    from ..cli import EXIT_OK, UsageError
+    from ..cliargs import EXIT_OK, UsageError
 
     if not argv:
         raise UsageError("import: name a source: " + ", ".join(SOURCES))

@@ -28,7 +28,7 @@ def _codes(text: str) -> frozenset[str]:
 
 
 def _count(text: str) -> int:
-    from ..cli import UsageError
+    from ..cliargs import UsageError
 
     try:
         value = int(text)
@@ -41,7 +41,7 @@ def _count(text: str) -> int:
 
 def geonames_parser():
     """The options of ``normalise import geonames``."""
-    from ..cli import _Parser
+    from ..cliargs import _Parser
 
     parser = _Parser(
         prog="normalise import geonames",
@@ -164,7 +164,7 @@ def geonames_parser():
 
 
 def run_geonames(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
-    from ..cli import EXIT_OK, UsageError
+    from ..cliargs import EXIT_OK, UsageError
 
     args = geonames_parser().parse_args(argv)
     languages = frozenset("" if c == "''" else c for c in args.languages)

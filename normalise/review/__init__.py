@@ -13,6 +13,7 @@ import sys
 import webbrowser
 from collections.abc import Sequence
 
+from ..errors import InputError
 from .server import ReviewServer
 from .session import Item, ReviewError, Session, items_from_logs, items_from_suggestions
 
@@ -95,7 +96,7 @@ def _has_content(path: str) -> bool:
 
 def review_parser():
     """The arguments of ``normalise review``."""
-    from .. import cli
+    from .. import cliargs as cli
 
     parser = cli._Parser(
         prog="normalise review",
@@ -162,7 +163,7 @@ def review_parser():
 
 def run_review(argv: Sequence[str]) -> int:
     """The ``normalise review`` command."""
-    from .. import cli
+    from .. import cliargs as cli
 
     args = review_parser().parse_args(argv)
     if not args.inputs and not args.log:
@@ -171,7 +172,7 @@ def run_review(argv: Sequence[str]) -> int:
         raise cli.UsageError("--port must be 0 to 65535")
     for log in args.log:
         if not os.path.isfile(log):
-            raise cli.InputError("no such file", file=log)
+            raise InputError("no such file", file=log)
     session = build_session(
         args.output,
         args.inputs,
