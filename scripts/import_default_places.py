@@ -144,6 +144,7 @@ KEEP_ASCII = frozenset({"UA"})
 OVERRIDES: dict[str, str] = {
     "Nizhniy Novgorod": "Nizhny Novgorod",
     "Velikiy Novgorod": "Veliky Novgorod",
+    "Naberezhnyye Chelny": "Naberezhnye Chelny",
     "Andijon": "Andijan",
     "Qo'qon": "Kokand",
     "Qarshi": "Karshi",

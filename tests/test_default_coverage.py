@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 PUBLISHERS = regex.compile(
     r"Associated Press|Reuters|AFP|BBC|New York Times|Guardian|FBI|9/11 Commission|"
     r"US government|Department of Defense|Treasury|State Department|WAM|Airport|"
-    r"RFE/RL|IRNA|Tehran Times|Foreign Ministry|Dawn"
+    r"RFE/RL|IRNA|Foreign Ministry|Dawn"
 )
 
 
