@@ -84,9 +84,10 @@ def test_news_spellings_converge():
 
 
 def test_family_entries_keep_each_person_to_their_full_name():
-    """Barzani, Sharif, Khan and Saleh name several people: alone they stay as written."""
+    """Barzani, Sharif, Khan, Saleh, Hariri, Bhutto, Zardari and Massoud name several people:
+    alone they stay as written."""
     normaliser = Normaliser(phonetic="apply")
-    text = "Barzani met Sharif. Khan and Saleh spoke."
+    text = "Barzani met Sharif. Khan and Saleh spoke; Hariri, Bhutto, Zardari and Massoud did not."
     assert normaliser.normalise(text).text == text
 
 
