@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from .chars import PROSE_BREAKS
 from .evidence import (
     EVIDENCE_KINDS,
     EVIDENCE_WINDOW,
@@ -69,7 +70,7 @@ _PHONETIC_TOKEN = regex.compile(
     r"(?<![\w\p{M}])\p{Lu}(?:[\p{L}\p{M}]|['’‘ʼʻ](?!(?:s|d|ll|re|ve|t|m)(?![\p{L}\p{M}]))"
     r"(?=[\p{L}\p{M}])){3,}(?![\w\p{M}])"
 )
-_SENTENCE_END = frozenset(".!?:;\n\r\u2028\u2029")
+_SENTENCE_END = frozenset(".!?:;" + PROSE_BREAKS)
 _OPENERS = frozenset(" \t\"'“‘«([{—–-\u00a0")
 #: Up to this many distinct name tokens to look for, one alternation finds them.
 _FEW_TOKENS = 32
@@ -1055,6 +1056,12 @@ class Normaliser:
         self._matcher = state["matcher"]
         self._rare = rare_word_matcher(self._matcher)
         self._settling = self._build_settling(state["chaining"], state["embedded_keys"])
+
+    def table_matches(self, text: str) -> Sequence[tuple[int, int, int]]:
+        """The table's hits in ``text`` as a pass finds them, before any rewriting: (start,
+        end, index in ``table.entries``), non-overlapping, leftmost then longest. What
+        ``suggest`` leaves to the table and ``check`` asks of kept forms."""
+        return self._scanner.scan(text)
 
 
 @cache

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import regex
 
+from .chars import PROSE_BREAKS
 from .log import Substitution
 from .scan import Scanner, fold_form, fold_haystack, match_key
 from .table import Entry
@@ -58,8 +59,8 @@ _MARKS = regex.compile(r"\p{M}")
 _WORD_BEFORE = regex.compile(r"(?r)[\w\p{M}]+")
 _WORD_AFTER = regex.compile(r"[\w\p{M}]+")
 _NEAR = 64
-_LINE_START = regex.compile(r"(?r)[\n\r\u2028\u2029]")
-_LINE_END = regex.compile(r"[\n\r\u2028\u2029]")
+_LINE_START = regex.compile(f"(?r)[{PROSE_BREAKS}]")
+_LINE_END = regex.compile(f"[{PROSE_BREAKS}]")
 
 
 def _bounds(folded: str) -> tuple[list[int], list[int]]:
