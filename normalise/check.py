@@ -31,7 +31,7 @@ from .phonetic import Candidate, PhoneticMatcher, Verdict, is_phonetic_name
 from .rewrite import PHONETIC_KINDS, Normaliser
 from .scan import fold_form, match_key
 from .surnames import shared_surnames
-from .table import Entry, Problem, Table, TableSource, table_problems
+from .table import Entry, Problem, Table, TableSource, TableText, table_problems
 
 #: How many of wordfreq's most frequent English words count as common.
 COMMON_WORDS = 30_000
@@ -63,7 +63,7 @@ NOTE_KINDS = frozenset({"redundant", "unused-keep", "shared-surname"})
 _FIRST_WORD = regex.compile(rf"^[^\s{regex.escape(HYPHENS)}]+")
 
 
-def check_tables(sources: Sequence[TableSource]) -> list[Problem]:
+def check_tables(sources: Sequence[TableSource | TableText]) -> list[Problem]:
     """Validate tables loaded together, in order; return the problems (empty when clean).
 
     The findings past loading need a table that loads: they ask what the scanner and the

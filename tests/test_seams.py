@@ -63,3 +63,54 @@ def test_a_kept_form_only_a_phonetic_false_entry_sounds_like_is_unused(tmp_path:
     path = _table(tmp_path, TABLE + "keep: [Medinah, Taluqan]\n")
     unused = [p.message for p in check_tables([path]) if p.kind == "unused-keep"]
     assert len(unused) == 1 and "'Medinah'" in unused[0]
+
+
+def test_a_table_given_as_text_is_checked_in_memory_under_its_name() -> None:
+    from normalise.table import TableText, table_problems
+
+    table, problems = table_problems(
+        [TableText("<made>", "entries:\n  - canonical: Kabul\n    kind: place\n")]
+    )
+    assert table is None
+    assert [str(p) for p in problems] == ["<made>:2: entry 'Kabul' has no 'variants' list"]
+    table, problems = table_problems(
+        [TableText("<made>", "entries:\n  - canonical: Kabul\n    kind: place\n    variants: []\n")]
+    )
+    assert problems == [] and table is not None and table.sources == ("<made>",)
+
+
+def test_suggested_yaml_is_checked_without_a_temporary_file(monkeypatch) -> None:
+    import tempfile
+
+    from normalise.proposals import Proposal, Spelling, Suggestions, format_yaml
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("no temporary file")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+    spellings = (Spelling("Taloqan", 3, 2, None), Spelling("Taliqan", 2, 1, 0.95))
+    suggestions = Suggestions((Proposal("Taloqan", "place", spellings, 3, ()),), (), 3, 5)
+    text = format_yaml(suggestions)
+    assert "canonical: Taloqan" in text and "Taliqan" in text
+
+
+def test_an_override_keeps_the_phonetic_flag_of_the_entry_it_trims(tmp_path: Path) -> None:
+    """The fix: an entry that lost a variant to a later override was rebuilt field by field,
+    and the rebuild forgot ``phonetic: false``; it is now changed with ``replace``."""
+    from normalise.table import load_table
+
+    first = tmp_path / "first.yaml"
+    first.write_text(
+        "entries:\n  - canonical: Medina\n    kind: place\n    variants: [Madina, Medinah]\n"
+        "    phonetic: false\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "second.yaml"
+    second.write_text(
+        "entries:\n  - canonical: Madinah\n    kind: place\n    variants: [Medinah]\n"
+        "    override: true\n",
+        encoding="utf-8",
+    )
+    medina = load_table(first, second).entry("Medina")
+    assert medina.variants == ("Madina",) and medina.phonetic is False
