@@ -303,12 +303,14 @@ def _casings(spelling: str, entry: Entry) -> list[str]:
 
 
 _WORDS = regex.compile(rf"(?:(?![{APOSTROPHES}])[\w\p{{M}}])+")
+#: (case-sensitive?, match key) -> [(entry index, the whole canonical form?)]
+_Starts = dict[tuple[bool, str], list[tuple[int, bool]]]
 
 
-def _canonical_starts(entries: Sequence[Entry]) -> dict[tuple[bool, str], list]:
+def _canonical_starts(entries: Sequence[Entry]) -> _Starts:
     """(case-sensitive?, key) of each canonical spelling cut after each of its words ->
     [(entry index, whole?)]: where a canonical form may begin inside another form."""
-    starts: dict[tuple[bool, str], list] = {}
+    starts: _Starts = {}
     for target, entry in enumerate(entries):
         for spelling in entry.spellings(entry.canonical):
             ends = [m.end() for m in _WORDS.finditer(spelling)]
@@ -319,7 +321,7 @@ def _canonical_starts(entries: Sequence[Entry]) -> dict[tuple[bool, str], list]:
     return starts
 
 
-def _overlaps(entries: Sequence[Entry], starts: dict, spelling: str) -> Iterator[str]:
+def _overlaps(entries: Sequence[Entry], starts: _Starts, spelling: str) -> Iterator[str]:
     """The spelling with a canonical form that begins at one of its words (and ends inside
     it, or runs past its end) written instead as a spelling rewritten to that form: one of
     its variants, or another casing."""

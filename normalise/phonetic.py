@@ -286,7 +286,7 @@ class _Substitutes(dict[tuple[str, str], float]):
         super().__init__()
         self._costs = costs
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[_Substitutes], tuple[Costs]]:
         return (_Substitutes, (self._costs,))  # a memo: it travels empty, so pickles do not grow
 
     def __missing__(self, pair: tuple[str, str]) -> float:
@@ -426,7 +426,8 @@ def english_zipf(word: str) -> float:
     """Zipf frequency of a word in English (wordfreq); 0 for a word it has never seen.
 
     Cached (bounded): every chunk of a corpus asks again for the same capitalised words."""
-    return _zipf_frequency()(word.lower(), "en")
+    zipf: float = _zipf_frequency()(word.lower(), "en")
+    return zipf
 
 
 def score_keys(a: str, b: str, costs: Costs) -> float:

@@ -67,6 +67,7 @@ from .proposals import (
 from .rewrite import _NAME_TOKEN, PHONETIC_KINDS, Normaliser, is_sentence_initial
 from .scan import match_key
 from .stream import CHUNK_CHARS, Source, read_chunks
+from .table import TableSource
 
 # The formats live in .proposals; they are exported here too because
 # ``from normalise.suggest import discover, format_yaml`` is the documented API.
@@ -239,7 +240,7 @@ class VariantDiscovery:
         self,
         normaliser: Normaliser | None = None,
         *,
-        tables: Iterable = (),
+        tables: Iterable[TableSource] = (),
         default_table: bool = True,
         min_score: float | None = None,
     ) -> None:
@@ -733,7 +734,8 @@ def _examples(forms: dict[str, _Counts], names: Sequence[str]) -> tuple[Example,
         for example in forms[name].examples[depth : depth + 1]
     ]
     chosen: list[tuple[str, Example]] = []
-    tests = (
+    # as many spellings and files as can be; then other files; then other spellings; any
+    tests: tuple[Callable[[str, Example], bool], ...] = (
         lambda n, e: all(n != m and e.file != f.file for m, f in chosen),
         lambda n, e: all(e.file != f.file for _, f in chosen),
         lambda n, e: all(n != m for m, _ in chosen),
@@ -766,7 +768,7 @@ def _context(text: str, start: int, end: int) -> str:
 def discover(
     inputs: Iterable[str | tuple[str, str]],
     *,
-    tables: Iterable = (),
+    tables: Iterable[TableSource] = (),
     default_table: bool = True,
     min_count: int = DEFAULT_MIN_COUNT,
     min_docs: int = DEFAULT_MIN_DOCS,
@@ -797,7 +799,7 @@ def expand_paths(paths: Sequence[str], glob: str = DEFAULT_GLOB) -> list[str]:
             found.append(path)
             continue
         if os.path.isdir(path):
-            matched = []
+            matched: list[str] = []
             for root, dirs, files in os.walk(path):
                 dirs.sort()
                 matched.extend(

@@ -289,7 +289,7 @@ def _entries_node(
     return entries_node
 
 
-def _keep(node, name: str, problem, keep: list[KeptForm] | None) -> None:
+def _keep(node: yaml.Node, name: str, problem: _Report, keep: list[KeptForm] | None) -> None:
     """The top-level ``keep:`` list: forms never rewritten, each checked as a table form."""
     if not isinstance(node, yaml.SequenceNode):
         problem(node, "'keep' must be a list of forms")
@@ -300,7 +300,9 @@ def _keep(node, name: str, problem, keep: list[KeptForm] | None) -> None:
             keep.append(KeptForm(form, name, _line(item)))
 
 
-def _mapping(node, allowed, what, problem) -> dict[str, yaml.Node] | None:
+def _mapping(
+    node: yaml.Node, allowed: Sequence[str], what: str, problem: _Report
+) -> dict[str, yaml.Node] | None:
     if not isinstance(node, yaml.MappingNode):
         problem(node, f"{what} must be a mapping")
         return None
@@ -310,29 +312,32 @@ def _mapping(node, allowed, what, problem) -> dict[str, yaml.Node] | None:
         if key in out:
             problem(key_node, f"duplicate key '{key}' in {what}")
             continue
-        if key not in allowed:
+        if key is None or key not in allowed:
             problem(key_node, f"unknown field '{key}' in {what} (allowed: {', '.join(allowed)})")
             continue
         out[key] = value_node
     return out
 
 
-def _scalar_string(node) -> str | None:
+def _scalar_string(node: yaml.Node) -> str | None:
     """The string of a scalar node that YAML reads as a string (not a number, bool or null)."""
     if not isinstance(node, yaml.ScalarNode):
         return None
     if node.tag != "tag:yaml.org,2002:str":
         return None
-    return node.value
+    value: str = node.value
+    return value
 
 
-def _scalar_bool(node) -> bool | None:
+def _scalar_bool(node: yaml.Node) -> bool | None:
     if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
         return node.value.lower() in ("true", "yes", "on", "y")
     return None
 
 
-def _form(node, what, problem, entry_name=None) -> str | None:
+def _form(
+    node: yaml.Node, what: str, problem: _Report, entry_name: str | None = None
+) -> str | None:
     value = _scalar_string(node)
     if value is None:
         problem(
@@ -636,11 +641,11 @@ def table_problems(
         problems.extend(found)
         parsed.append((name, entries))
         names.append(name)
-    entries, found = merge(parsed)
+    merged, found = merge(parsed)
     problems.extend(found)
     if problems:
         return None, problems
-    return Table(entries, tuple(names), tuple(keep)), []
+    return Table(merged, tuple(names), tuple(keep)), []
 
 
 def load_table(*sources: TableSource) -> Table:

@@ -18,7 +18,7 @@ import io
 import json
 import os
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import regex
@@ -337,7 +337,7 @@ class _open_text:
             raise InputError(f"cannot read: {err.strerror}", file=self.name) from None
         return _decoded(self.file, self.name)
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.file.close()
 
 
@@ -389,8 +389,8 @@ def _apply_alternates(
 ) -> None:
     """Replace each place's alternate names by those of alternateNamesV2 that count, and find
     its English preferred name."""
-    for place in places.values():
-        place.alternates = []
+    for each in places.values():
+        each.alternates = []
     english: dict[int, tuple[int, str]] = {}
     for alt in alternates:
         place = places.get(alt.geonameid)
@@ -579,7 +579,7 @@ def _used(name: str, options: Options, languages: Sequence[str] | None = None) -
     )
 
 
-def _similarity():
+def _similarity() -> Callable[[str, str], float]:
     """The phonetic matcher's score between two spellings (romanisation-aware)."""
     from ..phonetic import PhoneticMatcher
 

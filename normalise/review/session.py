@@ -24,9 +24,10 @@ import yaml
 from ..atomic import AtomicFile
 from ..errors import InputError, TableError
 from ..log import read_log
+from ..proposals import Suggestions
 from ..report import _open
 from ..scan import match_key
-from ..table import KINDS, Problem, TableText, table_problems
+from ..table import KINDS, Problem, Table, TableText, table_problems
 
 #: Contexts shown per item.
 CONTEXTS = 3
@@ -102,7 +103,7 @@ def _kwic(text: str, forms: Sequence[str]) -> dict[str, str]:
 # ---------------------------------------------------------------- items
 
 
-def items_from_suggestions(suggestions) -> list[Item]:
+def items_from_suggestions(suggestions: Suggestions) -> list[Item]:
     """One item per proposal of :class:`normalise.proposals.Suggestions`."""
     items = []
     for proposal in (*suggestions.groups, *suggestions.extensions):
@@ -149,7 +150,9 @@ def items_from_suggestions(suggestions) -> list[Item]:
     return items
 
 
-def items_from_logs(paths: Sequence[str], table=None, encoding: str = "utf-8") -> list[Item]:
+def items_from_logs(
+    paths: Sequence[str], table: Table | None = None, encoding: str = "utf-8"
+) -> list[Item]:
     """Records of runs grouped by (rule, entry, original spelling), most frequent first, with
     contexts read from the input files where they can still be read."""
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -159,10 +162,10 @@ def items_from_logs(paths: Sequence[str], table=None, encoding: str = "utf-8") -
                 for record in read_log(stream, path):  # summary lines checked and skipped
                     rule, entry, original = record["rule"], record["entry"], record["original"]
                     score = float(record.get("score", 1.0))
-                    key = (rule, entry, match_key(original))
-                    group = groups.get(key)
+                    grouping = (rule, entry, match_key(original))
+                    group = groups.get(grouping)
                     if group is None:
-                        group = groups[key] = {
+                        group = groups[grouping] = {
                             "forms": {},
                             "files": set(),
                             "score": score,
