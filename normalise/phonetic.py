@@ -299,7 +299,10 @@ class Romanisation:
 
     def __init__(self, data: dict[str, Any]):
         self.letters: dict[str, str] = dict(data["letters"])
-        self.marks: str = data["marks"]
+        # deleted when folding: every apostrophe mark the scanner reads as one, and the
+        # file's own (ʹ, the soft sign of some transliterations)
+        marks: str = data["marks"]
+        self.marks = marks + "".join(c for c in APOSTROPHES if c not in marks)
         self.rules: tuple[Rule, ...] = tuple(_rule(r) for r in data["rules"])
         self._subs = tuple((r.pattern.sub, r.replace) for r in self.rules)
         self.costs = Costs.from_data(data["costs"])

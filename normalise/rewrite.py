@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from .chars import PROSE_BREAKS
+from .chars import APOSTROPHES, PROSE_BREAKS
 from .evidence import (
     EVIDENCE_KINDS,
     EVIDENCE_WINDOW,
@@ -67,7 +67,7 @@ _NAME_TOKEN = regex.compile(r"(?<![\w\p{M}])\p{Lu}[\p{L}\p{M}]{3,}(?![\w\p{M}])"
 # Ba'qubah, Syrdar’ya, Andkho'y: romanisations write ayn, hamza and the Uzbek o' so), except
 # before an English clitic (Kabul's, Herat'll), which ends the name.
 _PHONETIC_TOKEN = regex.compile(
-    r"(?<![\w\p{M}])\p{Lu}(?:[\p{L}\p{M}]|['’‘ʼʻ](?!(?:s|d|ll|re|ve|t|m)(?![\p{L}\p{M}]))"
+    rf"(?<![\w\p{{M}}])\p{{Lu}}(?:[\p{{L}}\p{{M}}]|[{APOSTROPHES}](?!(?:s|d|ll|re|ve|t|m)(?![\p{{L}}\p{{M}}]))"
     r"(?=[\p{L}\p{M}])){3,}(?![\w\p{M}])"
 )
 _SENTENCE_END = frozenset(".!?:;" + PROSE_BREAKS)
