@@ -26,10 +26,12 @@ from functools import lru_cache
 
 import regex
 
+from .chars import APOSTROPHES, HYPHENS, NAME_PARTICLES
+from .phonetic import Candidate, PhoneticMatcher, Verdict, is_phonetic_name
 from .rewrite import PHONETIC_KINDS, Normaliser
-from .scan import APOSTROPHES, fold_form, match_key
+from .scan import fold_form, match_key
 from .surnames import shared_surnames
-from .table import Entry, Problem, Table, TableSource, table_problems
+from .table import Entry, Problem, Table, TableSource, TableText, table_problems
 
 #: How many of wordfreq's most frequent English words count as common.
 COMMON_WORDS = 30_000
@@ -54,50 +56,14 @@ SAME_NAME = frozenset(
 #: Kinds that name a place, person or group: their canonical forms are capitalised.
 PROPER_NAME_KINDS = frozenset({"place", "person", "given-name", "people", "organisation"})
 #: Lower-case particles a proper name may start with (al-Qaeda, bin Laden, van Gogh).
-PARTICLES = frozenset(
-    {
-        "al",
-        "el",
-        "ul",
-        "ud",
-        "ad",
-        "an",
-        "ar",
-        "as",
-        "ash",
-        "at",
-        "az",
-        "ath",
-        "adh",
-        "bin",
-        "ibn",
-        "bint",
-        "ben",
-        "de",
-        "del",
-        "della",
-        "der",
-        "des",
-        "di",
-        "da",
-        "du",
-        "dos",
-        "das",
-        "van",
-        "von",
-        "la",
-        "le",
-        "ter",
-        "ten",
-    }
-)
+PARTICLES = NAME_PARTICLES
 #: Kinds of finding that are notes: worth tidying, harmless to the output.
 NOTE_KINDS = frozenset({"redundant", "unused-keep", "shared-surname"})
 
-_FIRST_WORD = regex.compile(r"^[^\s\-\u2010\u2011]+")
+_FIRST_WORD = regex.compile(rf"^[^\s{regex.escape(HYPHENS)}]+")
 
 
-def check_tables(sources: Sequence[TableSource]) -> list[Problem]:
+def check_tables(sources: Sequence[TableSource | TableText]) -> list[Problem]:
     """Validate tables loaded together, in order; return the problems (empty when clean).
 
     The findings past loading need a table that loads: they ask what the scanner and the
@@ -337,12 +303,14 @@ def _casings(spelling: str, entry: Entry) -> list[str]:
 
 
 _WORDS = regex.compile(rf"(?:(?![{APOSTROPHES}])[\w\p{{M}}])+")
+#: (case-sensitive?, match key) -> [(entry index, the whole canonical form?)]
+_Starts = dict[tuple[bool, str], list[tuple[int, bool]]]
 
 
-def _canonical_starts(entries: Sequence[Entry]) -> dict[tuple[bool, str], list]:
+def _canonical_starts(entries: Sequence[Entry]) -> _Starts:
     """(case-sensitive?, key) of each canonical spelling cut after each of its words ->
     [(entry index, whole?)]: where a canonical form may begin inside another form."""
-    starts: dict[tuple[bool, str], list] = {}
+    starts: _Starts = {}
     for target, entry in enumerate(entries):
         for spelling in entry.spellings(entry.canonical):
             ends = [m.end() for m in _WORDS.finditer(spelling)]
@@ -353,7 +321,7 @@ def _canonical_starts(entries: Sequence[Entry]) -> dict[tuple[bool, str], list]:
     return starts
 
 
-def _overlaps(entries: Sequence[Entry], starts: dict, spelling: str) -> Iterator[str]:
+def _overlaps(entries: Sequence[Entry], starts: _Starts, spelling: str) -> Iterator[str]:
     """The spelling with a canonical form that begins at one of its words (and ends inside
     it, or runs past its end) written instead as a spelling rewritten to that form: one of
     its variants, or another casing."""
@@ -380,47 +348,46 @@ def phonetic_conflicts(entries: Sequence[Entry]) -> Iterator[Problem]:
     """Forms that the phonetic matcher would give to another entry were they left out of the
     table: then a spelling the table does not list, close to that form, is read as the other
     entry. Each form is left out in turn; its own entry keeps its other forms, and the other
-    entry must win by the matcher's threshold and margin. Skipped when the phonetic matcher
-    is not available."""
-    try:
-        from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE, PhoneticMatcher
-    except ImportError:
-        return
-    names = [e for e in entries if e.kind in PHONETIC_KINDS and not e.case_sensitive and e.phonetic]
-    chosen = {id(e) for e in names}
-    protected = [f for e in entries if id(e) not in chosen for f in e.forms]
-    matcher = PhoneticMatcher(
-        [(e.canonical, e.forms) for e in names],
-        protected=protected,
-        min_score=DEFAULT_MIN_SCORE,
-        margin=DEFAULT_MARGIN,
-    )
+    entry must win by the matcher's threshold and margin."""
+    matcher = PhoneticMatcher.for_entries(entries, PHONETIC_KINDS)
+    names = [e for e in entries if is_phonetic_name(e, PHONETIC_KINDS)]
     for entry in names:
         for index, form in enumerate(entry.forms):
-            others = [
-                c
-                for c in matcher.candidates(form, limit=len(names))
-                if c.entry != entry.canonical and not c.part
-            ]
-            if not others:
+            conflict = _sound_conflict(matcher, entry, form, len(names))
+            if conflict is None:
                 continue
-            own = max((matcher.similarity(form, f) for f in entry.forms if f != form), default=0.0)
-            best = others[0]
-            runner = max(own, others[1].score if len(others) > 1 else 0.0)
-            if best.score >= matcher.min_score and best.score - runner >= matcher.margin_needed(
-                best.score
-            ):
-                role = "canonical form" if index == 0 else "variant"
-                yield _problem(
-                    entry,
-                    index,
-                    f"{role} '{form}' of '{entry.canonical}' sounds "
-                    f"like '{best.entry}' (via '{best.form}', score "
-                    f"{best.score:.2f}; its own entry's other forms score at most "
-                    f"{own:.2f}): left out of the table, it would be read as "
-                    f"'{best.entry}'",
-                    "phonetic-conflict",
-                )
+            other, own = conflict
+            role = "canonical form" if index == 0 else "variant"
+            yield _problem(
+                entry,
+                index,
+                f"{role} '{form}' of '{entry.canonical}' sounds "
+                f"like '{other.entry}' (via '{other.form}', score "
+                f"{other.score:.2f}; its own entry's other forms score at most "
+                f"{own:.2f}): left out of the table, it would be read as "
+                f"'{other.entry}'",
+                "phonetic-conflict",
+            )
+
+
+def _sound_conflict(
+    matcher: PhoneticMatcher, entry: Entry, form: str, limit: int
+) -> tuple[Candidate, float] | None:
+    """The other entry that would win ``form`` were it left out of ``entry``, and the best
+    score of the entry's other forms; None when no other entry would win it."""
+    others = [
+        c
+        for c in matcher.candidates(form, limit=limit)
+        if c.entry != entry.canonical and not c.part
+    ]
+    if not others:
+        return None
+    own = max((matcher.similarity(form, f) for f in entry.forms if f != form), default=0.0)
+    best = others[0]
+    runner = max(own, others[1].score if len(others) > 1 else 0.0)
+    if best.score < matcher.min_score or best.score - runner < matcher.margin_needed(best.score):
+        return None
+    return best, own
 
 
 # --------------------------------------------------------------------------- casing
@@ -447,43 +414,50 @@ def casing(entries: Iterable[Entry]) -> Iterator[Problem]:
     all capitalised, or a name's variant cased unlike its canonical form, shows a slip in one
     of them."""
     for entry in entries:
-        head = _initial_case(entry.canonical)
-        word = _FIRST_WORD.match(entry.canonical)
-        word = word.group() if word else ""
-        on_purpose = word[:1].islower() and any(c.isupper() for c in word)  # eBay, iPhone
-        if entry.kind in PROPER_NAME_KINDS and head == "lower" and not on_purpose:
-            yield _problem(
-                entry,
-                0,
-                f"canonical form '{entry.canonical}' (kind {entry.kind}) "
-                "starts in lower case: a name starts with a capital, after any "
-                "particle (al-, bin, van ...)",
-                "casing",
-            )
-            continue
-        if entry.case_sensitive or on_purpose:
-            continue  # the casing of each form is deliberate
-        cases = [(i, v, _initial_case(v)) for i, v in enumerate(entry.variants, start=1)]
-        cases = [(i, v, c) for i, v, c in cases if c is not None]
-        if head == "lower" and cases and all(c == "upper" for *_, c in cases):
-            yield _problem(
-                entry,
-                0,
-                f"canonical form '{entry.canonical}' is in lower case "
-                "but every variant is capitalised",
-                "casing",
-            )
-        elif entry.kind in PROPER_NAME_KINDS and head is not None:
-            for index, variant, case in cases:
-                if case != head:
-                    yield _problem(
-                        entry,
-                        index,
-                        f"variant '{variant}' of "
-                        f"'{entry.canonical}' starts in {case} case, its canonical "
-                        f"form in {head} case",
-                        "casing",
-                    )
+        yield from _casing_slips(entry)
+
+
+def _cased_on_purpose(form: str) -> bool:
+    """A first word in lower case with a capital inside (eBay, iPhone): cased as meant."""
+    word = _FIRST_WORD.match(form)
+    first = word.group() if word else ""
+    return first[:1].islower() and any(c.isupper() for c in first)
+
+
+def _casing_slips(entry: Entry) -> Iterator[Problem]:
+    head = _initial_case(entry.canonical)
+    on_purpose = _cased_on_purpose(entry.canonical)
+    proper = entry.kind in PROPER_NAME_KINDS
+    if proper and head == "lower" and not on_purpose:
+        yield _problem(
+            entry,
+            0,
+            f"canonical form '{entry.canonical}' (kind {entry.kind}) "
+            "starts in lower case: a name starts with a capital, after any "
+            "particle (al-, bin, van ...)",
+            "casing",
+        )
+        return
+    if entry.case_sensitive or on_purpose:
+        return  # the casing of each form is deliberate
+    cases = [(i, v, c) for i, v in enumerate(entry.variants, start=1) if (c := _initial_case(v))]
+    if head == "lower" and cases and all(c == "upper" for *_, c in cases):
+        yield _problem(
+            entry,
+            0,
+            f"canonical form '{entry.canonical}' is in lower case but every variant is capitalised",
+            "casing",
+        )
+    elif proper and head is not None:
+        for index, variant, case in cases:
+            if case != head:
+                yield _problem(
+                    entry,
+                    index,
+                    f"variant '{variant}' of '{entry.canonical}' starts in {case} case, "
+                    f"its canonical form in {head} case",
+                    "casing",
+                )
 
 
 # --------------------------------------------------------------------------- keep
@@ -494,32 +468,11 @@ def unused_keep(table: Table, normaliser: Normaliser) -> Iterator[Problem]:
     them has a phonetic candidate that would win (or tie) wherever it stood."""
     if not table.keep:
         return
-    matcher = None
-    try:
-        from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE, PhoneticMatcher
-    except ImportError:
-        pass
-    else:
-        names = [
-            (e.canonical, e.forms)
-            for e in table.entries
-            if e.kind in PHONETIC_KINDS and not e.case_sensitive
-        ]
-        protected = [
-            f
-            for e in table.entries
-            if e.kind not in PHONETIC_KINDS or e.case_sensitive
-            for f in e.forms
-        ]
-        matcher = PhoneticMatcher(
-            names, protected=protected, min_score=DEFAULT_MIN_SCORE, margin=DEFAULT_MARGIN
-        )
+    matcher = PhoneticMatcher.for_entries(table.entries, PHONETIC_KINDS)
     for kept in table.keep:
-        if normaliser._scanner.scan_overlapping(kept.form):
-            continue
-        if matcher is not None and any(
-            (d := matcher.decide(w)).winner is not None or d.reason.startswith("ambiguous")
-            for w in regex.findall(r"[\p{L}\p{M}'’ʼʻ]+", kept.form)
+        if normaliser.table_matches(kept.form) or any(
+            (d := matcher.decide(w)).winner is not None or d.verdict is Verdict.AMBIGUOUS
+            for w in _KEPT_WORD.findall(kept.form)
         ):
             continue
         yield Problem(
@@ -530,3 +483,6 @@ def unused_keep(table: Table, normaliser: Normaliser) -> Iterator[Problem]:
             None,
             "unused-keep",
         )
+
+
+_KEPT_WORD = regex.compile(rf"[\p{{L}}\p{{M}}{regex.escape(APOSTROPHES)}]+")

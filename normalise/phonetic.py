@@ -11,8 +11,8 @@ How:
 
 * Keys. The letter correspondences that separate romanisation systems (q/k, kh/h/x, gh/g,
   dj/dzh/zh/j, sch/sh, ou/u, e/i, o/u, ay/ai/ey, ow/aw/au, w/v, doubled letters, -eh/-a
-  endings, the izafe, the al- particles, diacritics ...) are data, in
-  ``data/romanisation.yaml``. A spelling is folded (lower case, special letters spelt out,
+  endings, the izafe, diacritics ...) are data, in ``data/romanisation.yaml`` (the al-
+  particles are :data:`normalise.chars.ARABIC_ARTICLES`). A spelling is folded (lower case, special letters spelt out,
   marks and diacritics removed) and rewritten by those named rules into a *spelling key*:
   Taloqan, Taluqan and Talukan become ``talokan``, ``talukan``, ``talukan``, equal once the
   vowels the file marks as ``same`` (e is i, o is u) are merged; e and o stay in the key
@@ -67,19 +67,23 @@ cannot know.
 
 from __future__ import annotations
 
+import enum
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jellyfish
 import regex
 import yaml
 
-from .scan import APOSTROPHES
+from .chars import APOSTROPHES, ARABIC_ARTICLES, alternation
+
+if TYPE_CHECKING:
+    from .table import Entry
 
 DEFAULT_MIN_SCORE: float = 0.86
 DEFAULT_MARGIN: float = 0.12
@@ -123,16 +127,55 @@ class Candidate:
     part: bool = False  # matched one word of a multi-word form: shown, never a winner
 
 
+class Verdict(enum.Enum):
+    """What a decision came to, for code to branch on (``Decision.reason`` says it to people,
+    with figures, and may be reworded)."""
+
+    # the gate: refused whatever the token matches
+    TOO_LONG = "too-long"
+    POSSESSIVE = "possessive"
+    NOT_NAME_LIKE = "not-name-like"
+    TOO_SHORT = "too-short"
+    KNOWN_FORM = "known-form"
+    PROTECTED = "protected"
+    WORD_OF_KNOWN_FORM = "word-of-known-form"
+    SENTENCE_INITIAL_WORD = "sentence-initial-word"
+    COMMON_WORD = "common-word"
+    INFLECTED = "inflected"
+    # the score
+    ENGLISH_WORD = "english-word"  # a word English uses so often no score is enough
+    NO_CANDIDATE = "no-candidate"
+    WORD_ONLY = "word-only"  # the best candidate is one word of a multi-word form
+    BELOW_THRESHOLD = "below-threshold"
+    AMBIGUOUS = "ambiguous"
+    MATCH = "match"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the gate refuses a token: the verdict, and the reason in words."""
+
+    verdict: Verdict
+    reason: str
+
+
 @dataclass(frozen=True)
 class Decision:
     token: str
     winner: Candidate | None  # None: rewrite nothing
     candidates: tuple[Candidate, ...]  # best first, one per entry
     reason: str
-    #: two entries fit about equally well (no winner; the best is ``candidates[0]``)
-    ambiguous: bool = False
-    #: refused as an English word (a common one, or one no score could clear)
-    english: bool = False
+    verdict: Verdict
+
+    @property
+    def ambiguous(self) -> bool:
+        """Two entries fit about equally well (no winner; the best is ``candidates[0]``)."""
+        return self.verdict is Verdict.AMBIGUOUS
+
+    @property
+    def english(self) -> bool:
+        """Refused as an English word: a common one, or one no score could clear."""
+        return self.verdict in (Verdict.COMMON_WORD, Verdict.ENGLISH_WORD)
 
 
 @dataclass(frozen=True)
@@ -255,7 +298,7 @@ class _Substitutes(dict[tuple[str, str], float]):
         super().__init__()
         self._costs = costs
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[_Substitutes], tuple[Costs]]:
         return (_Substitutes, (self._costs,))  # a memo: it travels empty, so pickles do not grow
 
     def __missing__(self, pair: tuple[str, str]) -> float:
@@ -268,14 +311,16 @@ class Romanisation:
 
     def __init__(self, data: dict[str, Any]):
         self.letters: dict[str, str] = dict(data["letters"])
-        self.marks: str = data["marks"]
+        # deleted when folding: every apostrophe mark the scanner reads as one, and the
+        # file's own (ʹ, the soft sign of some transliterations)
+        marks: str = data["marks"]
+        self.marks = marks + "".join(c for c in APOSTROPHES if c not in marks)
         self.rules: tuple[Rule, ...] = tuple(_rule(r) for r in data["rules"])
         self._subs = tuple((r.pattern.sub, r.replace) for r in self.rules)
         self.costs = Costs.from_data(data["costs"])
         self.generic: frozenset[str] = frozenset(data.get("generic", ()))
         self.suffixes: tuple[str, ...] = tuple(sorted(data["suffixes"], key=len, reverse=True))
-        particles = "|".join(sorted(data["particles"], key=len, reverse=True))
-        self._particle = re.compile(rf"^(?:{particles})[\s\-]+(?=[^\W\d_])")
+        self._particle = re.compile(rf"^{alternation(ARABIC_ARTICLES)}[\s\-]+(?=[^\W\d_])")
         izafe = data["joiners"]["izafe"]
         self._izafe = re.compile(izafe["pattern"])
         self._izafe_replace: str = izafe["replace"]
@@ -396,7 +441,8 @@ def english_zipf(word: str) -> float:
     """Zipf frequency of a word in English (wordfreq); 0 for a word it has never seen.
 
     Cached (bounded): every chunk of a corpus asks again for the same capitalised words."""
-    return _zipf_frequency()(word.lower(), "en")
+    zipf: float = _zipf_frequency()(word.lower(), "en")
+    return zipf
 
 
 def score_keys(a: str, b: str, costs: Costs) -> float:
@@ -430,6 +476,12 @@ def _coarse_keys(coarse: str) -> tuple[str, ...]:
     if len(coarse) < 3:
         return ()
     return (coarse, *_deletions(coarse)) if len(coarse) >= 4 else (coarse,)
+
+
+def is_phonetic_name(entry: Entry, kinds: Collection[str]) -> bool:
+    """Whether the phonetic matcher reads unseen spellings as ``entry``: a name of one of
+    ``kinds``, not case-sensitive, and not ``phonetic: false``."""
+    return entry.kind in kinds and not entry.case_sensitive and entry.phonetic
 
 
 class _Form(NamedTuple):
@@ -467,6 +519,30 @@ class PhoneticMatcher:
         self._whole_keys: dict[str, str] = {}  # spelling key of a whole form -> its entry
         self._cache: dict[tuple[str, bool], Decision] = {}
         self._build(entries)
+
+    @classmethod
+    def for_entries(
+        cls,
+        entries: Iterable[Entry],
+        kinds: Collection[str],
+        *,
+        min_score: float | None = None,
+        margin: float | None = None,
+    ) -> PhoneticMatcher:
+        """The matcher of a table's entries: those of ``kinds`` that are neither case-sensitive
+        nor ``phonetic: false`` are the names it matches; every form of the others is protected
+        (never a candidate's target, never rewritten). None means the default score or margin."""
+        entries = list(entries)
+
+        def named(entry: Entry) -> bool:
+            return is_phonetic_name(entry, kinds)
+
+        return cls(
+            [(e.canonical, e.forms) for e in entries if named(e)],
+            protected=[f for e in entries if not named(e) for f in e.forms],
+            min_score=DEFAULT_MIN_SCORE if min_score is None else min_score,
+            margin=DEFAULT_MARGIN if margin is None else margin,
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_cache": {}}
@@ -581,17 +657,22 @@ class PhoneticMatcher:
         return decision
 
     def _decide(self, token: str, sentence_initial: bool) -> Decision:
-        refusal = self._gate(token, sentence_initial)
+        refusal = self.gate(token, sentence_initial)
         if refusal:
-            return Decision(token, None, (), refusal, english=refusal == COMMON_WORD)
+            return Decision(token, None, (), refusal.reason, refusal.verdict)
         threshold = self.required_score(token)
         if threshold > 1.0:
-            reason = f"English word: needs a score of {threshold:.2f}"
-            return Decision(token, None, (), reason, english=True)
+            return Decision(
+                token,
+                None,
+                (),
+                f"English word: needs a score of {threshold:.2f}",
+                Verdict.ENGLISH_WORD,
+            )
         ranked = self._ranked(token)
-        winner, reason, ambiguous = self._choose(ranked, threshold)
+        winner, verdict, reason = self._choose(ranked, threshold)
         candidates = tuple(_one_per_entry(ranked, MAX_CANDIDATES))
-        return Decision(token, winner, candidates, reason, ambiguous=ambiguous)
+        return Decision(token, winner, candidates, reason, verdict)
 
     def threshold(self, token: str) -> float:
         """The score a token's best candidate needs as a spelling: ``min_score``, more for
@@ -611,30 +692,51 @@ class PhoneticMatcher:
         known = self.known_word_penalty * english_zipf(token) if self.known_word_penalty else 0.0
         return max(self.threshold(token), self.min_score + known)
 
-    def _gate(self, token: str, sentence_initial: bool) -> str | None:
-        """The reason a token must not be rewritten whatever it matches, or None."""
-        if len(token) > MAX_TOKEN_CHARS:
-            return f"longer than {MAX_TOKEN_CHARS} characters: not a name"
-        if _POSSESSIVE.search(token):
-            return "possessive: match the name without 's"
-        if not _NAME_LIKE.match(token):
-            return "not name-like"
-        if sum(c.isalpha() for c in token) < MIN_LETTERS:
-            return "too short"
-        if token in self._known:
-            return f"known form of {self._known[token]}"
-        if token in self._protected:
-            return "protected"
-        if token in self._known_words and token not in self._bare_words:
-            return f"word of a known form of {self._known_words[token]}"
+    def is_known(self, form: str) -> bool:
+        """Whether ``form`` is, exactly as written, a form of an entry of the matcher."""
+        return form in self._known
+
+    def is_protected(self, form: str) -> bool:
+        """Whether ``form`` is a form of an entry the matcher must never rewrite to (another
+        kind, case-sensitive, or ``phonetic: false``)."""
+        return form in self._protected
+
+    def gate(self, token: str, sentence_initial: bool = False) -> Refusal | None:
+        """Why a token must not be rewritten whatever it matches, or None when it may be
+        (``suggest`` counts the spellings this lets through as candidates)."""
+        refusal = self._form_refusal(token)
+        if refusal is not None:
+            return refusal
         zipf = english_zipf(token)
         if sentence_initial and zipf > 0:
-            return "sentence-initial English word"
+            return Refusal(Verdict.SENTENCE_INITIAL_WORD, "sentence-initial English word")
         if zipf >= self.common_word_zipf:
-            return COMMON_WORD
+            return Refusal(Verdict.COMMON_WORD, "common English word")
         return self._inflection(token)
 
-    def _inflection(self, token: str) -> str | None:
+    def _form_refusal(self, token: str) -> Refusal | None:
+        """The gate's checks of the spelling itself and of the table, before English."""
+        if len(token) > MAX_TOKEN_CHARS:
+            return Refusal(
+                Verdict.TOO_LONG, f"longer than {MAX_TOKEN_CHARS} characters: not a name"
+            )
+        if _POSSESSIVE.search(token):
+            return Refusal(Verdict.POSSESSIVE, "possessive: match the name without 's")
+        if not _NAME_LIKE.match(token):
+            return Refusal(Verdict.NOT_NAME_LIKE, "not name-like")
+        if sum(c.isalpha() for c in token) < MIN_LETTERS:
+            return Refusal(Verdict.TOO_SHORT, "too short")
+        if token in self._known:
+            return Refusal(Verdict.KNOWN_FORM, f"known form of {self._known[token]}")
+        if token in self._protected:
+            return Refusal(Verdict.PROTECTED, "protected")
+        if token in self._known_words and token not in self._bare_words:
+            return Refusal(
+                Verdict.WORD_OF_KNOWN_FORM, f"word of a known form of {self._known_words[token]}"
+            )
+        return None
+
+    def _inflection(self, token: str) -> Refusal | None:
         """Why a token is a known name plus a suffix that makes another word of it, or None.
 
         A token that spells a known form itself (Karachi, not Karach + i) is no inflection."""
@@ -644,32 +746,37 @@ class PhoneticMatcher:
         for stem, suffix in self.romanisation.stems(token):
             entry = self._whole_keys.get(plain(key(stem)))
             if entry:
-                return f"inflected form of {entry} (+{suffix})"
+                return Refusal(Verdict.INFLECTED, f"inflected form of {entry} (+{suffix})")
         return None
 
     def _choose(
         self, ranked: list[Candidate], threshold: float
-    ) -> tuple[Candidate | None, str, bool]:
-        """The winner (or None), why, and whether two entries fit about equally well."""
+    ) -> tuple[Candidate | None, Verdict, str]:
         if not ranked:
-            return None, "no candidate", False
+            return None, Verdict.NO_CANDIDATE, "no candidate"
         best = ranked[0]
         if best.part:
-            return None, f"matches only a word of {best.entry}", False
+            return None, Verdict.WORD_ONLY, f"matches only a word of {best.entry}"
         if best.score < threshold:
-            return None, f"below threshold: {best.entry} {best.score:.2f} < {threshold:.2f}", False
+            return (
+                None,
+                Verdict.BELOW_THRESHOLD,
+                f"below threshold: {best.entry} {best.score:.2f} < {threshold:.2f}",
+            )
         runner = next((c for c in ranked if not c.part and c.entry != best.entry), None)
         margin = best.score - (runner.score if runner else 0.0)
         needed = self.margin_needed(best.score)
         if runner and margin < needed:
-            reason = (
-                f"ambiguous: {best.entry} {best.score:.2f} vs {runner.entry} {runner.score:.2f}"
+            return (
+                None,
+                Verdict.AMBIGUOUS,
+                f"ambiguous: {best.entry} {best.score:.2f} vs {runner.entry} {runner.score:.2f}",
             )
-            return None, reason, True
-        reason = (
-            f"score {best.score:.2f} >= {threshold:.2f} and margin {margin:.2f} >= {needed:.2f}"
+        return (
+            best,
+            Verdict.MATCH,
+            f"score {best.score:.2f} >= {threshold:.2f} and margin {margin:.2f} >= {needed:.2f}",
         )
-        return best, reason, False
 
     def margin_needed(self, score: float) -> float:
         """How far a best candidate scoring ``score`` must lead every other entry.

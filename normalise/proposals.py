@@ -9,13 +9,13 @@ per reader: a text report for people, a YAML table to review and append (checked
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import regex
+
+from .table import Problem, TableText
 
 _PLAIN_YAML = regex.compile(r"^\p{L}[\p{L}\p{M}'\u2019\u02bc \-]*\p{L}$")
 _YAML_WORDS = frozenset({"yes", "no", "on", "off", "true", "false", "null", "y", "n", "nan", "inf"})
@@ -199,16 +199,11 @@ def format_yaml(suggestions: Suggestions, *, validate: bool = True) -> str:
     return _yaml(suggestions, rejected)
 
 
-def _problems(text: str):
+def _problems(text: str) -> list[Problem]:
+    """What ``normalise check`` finds in the table made, checked in memory."""
     from .check import check_tables
 
-    fd, path = tempfile.mkstemp(suffix=".yaml", prefix="normalise-suggest-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        return check_tables([path])
-    finally:
-        os.unlink(path)
+    return check_tables([TableText("<suggested table>", text)])
 
 
 def _yaml(suggestions: Suggestions, rejected: dict[str, str]) -> str:

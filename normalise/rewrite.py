@@ -30,7 +30,7 @@ from .compile import (
     compile_table,
     load_core,
 )
-from .events import Event, Result, Rule, Span
+from .events import Event, Hit, Result, Rule, Span
 from .evidence import EVIDENCE_KINDS, HELD_REASONS
 from .keep import is_mentioned
 from .options import PHONETIC_MODES, Options
@@ -397,6 +397,12 @@ class Normaliser:
         return Explanation(word, result, None, None, decision, decision.reason)
 
     # ------------------------------------------------------------------ pickling
+
+    def table_matches(self, text: str) -> list[Hit]:
+        """The table's hits in ``text`` as a pass finds them, before any rewriting: (start,
+        end, index in ``table.entries``), non-overlapping, leftmost then longest. What
+        ``suggest`` leaves to the table and ``check`` asks of kept forms."""
+        return self._scanner.scan(text)
 
     def __getstate__(self) -> dict[str, Any]:
         compiled, options = self.compiled, self.options

@@ -28,16 +28,10 @@ from functools import cache, lru_cache
 import ahocorasick_rs
 import regex
 
+from .chars import APOSTROPHES, HYPHENS, LINE_BREAKS
 from .events import Hit
 
-#: Marks that mean "apostrophe" in romanised names; all match as one.
-APOSTROPHES = "'\u2019\u02bc\u02bb\u02bf\u02be\u2018\u0060\u00b4\u2032"
-#: Characters that join the parts of a hyphenated name.
-HYPHENS = "-\u2010\u2011"
-
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
-#: Characters that end a line; a name is never matched across one.
-LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 
 # ASCII part of the haystack fold as a byte table: letters lower-cased, digits and '_' kept,
 # everything else a space. Bytes >= 0x80 (non-ASCII characters, already folded to one byte) pass.

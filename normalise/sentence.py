@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import regex
 
-from .scan import LINE_BREAKS
+from .chars import APOSTROPHES, LINE_BREAKS, PROSE_BREAKS
 
 # A capitalised word of at least four letters, not inside a longer word.
 NAME_TOKEN = regex.compile(r"(?<![\w\p{M}])\p{Lu}[\p{L}\p{M}]{3,}(?![\w\p{M}])")
@@ -18,10 +18,10 @@ NAME_TOKEN = regex.compile(r"(?<![\w\p{M}])\p{Lu}[\p{L}\p{M}]{3,}(?![\w\p{M}])")
 # Ba'qubah, Syrdar’ya, Andkho'y: romanisations write ayn, hamza and the Uzbek o' so), except
 # before an English clitic (Kabul's, Herat'll), which ends the name.
 PHONETIC_TOKEN = regex.compile(
-    r"(?<![\w\p{M}])\p{Lu}(?:[\p{L}\p{M}]|['’‘ʼʻ](?!(?:s|d|ll|re|ve|t|m)(?![\p{L}\p{M}]))"
+    rf"(?<![\w\p{{M}}])\p{{Lu}}(?:[\p{{L}}\p{{M}}]|[{APOSTROPHES}](?!(?:s|d|ll|re|ve|t|m)(?![\p{{L}}\p{{M}}]))"
     r"(?=[\p{L}\p{M}])){3,}(?![\w\p{M}])"
 )
-SENTENCE_END = frozenset(".!?:;\n\r\u2028\u2029")
+SENTENCE_END = frozenset(".!?:;" + PROSE_BREAKS)
 OPENERS = frozenset(" \t\"'“‘«([{—–-\u00a0")
 CLOSERS = frozenset(" \t\"'”’»)]}\u00a0")
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from .chars import PROSE_BREAKS
 from .compile import Chaining, CompiledTable, table_event
 from .events import Result, Rule, Span, Substitution
 from .scan import fold_form, fold_haystack, match_key
@@ -55,8 +56,8 @@ _MARKS = regex.compile(r"\p{M}")
 _WORD_BEFORE = regex.compile(r"(?r)[\w\p{M}]+")
 _WORD_AFTER = regex.compile(r"[\w\p{M}]+")
 _NEAR = 64
-_LINE_START = regex.compile(r"(?r)[\n\r\u2028\u2029]")
-_LINE_END = regex.compile(r"[\n\r\u2028\u2029]")
+_LINE_START = regex.compile(f"(?r)[{PROSE_BREAKS}]")
+_LINE_END = regex.compile(f"[{PROSE_BREAKS}]")
 
 
 def _word_before(text: str, start: int) -> str | None:

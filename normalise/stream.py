@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from operator import add
 from typing import AnyStr, BinaryIO, NamedTuple, cast
 
+from .chars import count_newlines
 from .evidence import EVIDENCE_WINDOW
 from .log import Substitution, log_template
 from .rewrite import Normaliser
@@ -35,7 +36,6 @@ READ_SIZE = 1 << 20
 #: or, with no line end, at the last white space: a multi-word name across such a cut is not
 #: matched. The same with and without worker processes, so that both give the same log.
 CHUNK_CHARS = 1 << 20
-_BREAKS = ("\n", "\r")
 _UNDECODABLE = re.compile("[\udc00-\udcff]")
 
 
@@ -202,7 +202,7 @@ def normalise_chunk(
     else:
         invalid = first_invalid(text)
     crlf = "\r" in text
-    breaks = _count_breaks(text, 0, len(text)) if crlf else text.count("\n")
+    breaks = count_newlines(text) if crlf else text.count("\n")
     last = max(text.rfind("\n"), text.rfind("\r"))
     log, first_line = b"", 0
     fields: list[int] = []
@@ -233,7 +233,7 @@ def _fields(text: str, subs: Iterable[Substitution], crlf: bool) -> tuple[list[i
     for sub in subs:
         start = sub.start
         if crlf:
-            breaks = _count_breaks(text, pos, start)
+            breaks = count_newlines(text, pos, start)
             if breaks:
                 line += breaks
                 line_start = max(text.rfind("\n", pos, start), text.rfind("\r", pos, start)) + 1
@@ -275,12 +275,6 @@ class Locator:
         self.line += result.breaks
         self.chars += result.chars
         self.out_chars += result.out_chars
-
-
-def _count_breaks(text: str, start: int, end: int) -> int:
-    return (
-        text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
-    )
 
 
 def first_invalid(text: str) -> int | None:

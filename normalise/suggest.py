@@ -30,6 +30,7 @@ This module only discovers: the proposals and their formats (text, YAML, JSON) a
 from __future__ import annotations
 
 import bisect
+import enum
 import fnmatch
 import math
 import os
@@ -39,7 +40,20 @@ from dataclasses import dataclass
 
 import regex
 
+from .chars import (
+    APOSTROPHES,
+    ARABIC_ARTICLES,
+    ENGLISH_ARTICLES,
+    HYPHENS,
+    IZAFE,
+    NEWLINE_PATTERN,
+    PATRONYMS,
+    alternation,
+    count_newlines,
+)
+from .check import common_words
 from .errors import InputError
+from .phonetic import PhoneticMatcher, Verdict, english_zipf
 from .proposals import (
     FORMATTERS,
     Example,
@@ -50,9 +64,10 @@ from .proposals import (
     format_text,
     format_yaml,
 )
-from .rewrite import _NAME_TOKEN, Normaliser, is_sentence_initial
+from .rewrite import _NAME_TOKEN, PHONETIC_KINDS, Normaliser, is_sentence_initial
 from .scan import match_key
 from .stream import CHUNK_CHARS, Source, read_chunks
+from .table import TableSource
 
 # The formats live in .proposals; they are exported here too because
 # ``from normalise.suggest import discover, format_yaml`` is the documented API.
@@ -93,8 +108,6 @@ MULTI_WORD_ZIPF = 3.5
 BOUND_WORD_RATIO = 2
 #: How many similar spellings each spelling is compared with (from the matcher's index).
 NEIGHBOURS = 20
-#: The gate's refusal for a common English word: such a spelling may join a group (see above).
-_COMMON = "common English word"
 #: A spelling whose lower-case form occurs in the corpus at least this share of its own count
 #: is an ordinary word written with a capital (There, Make, Gather), not a name.
 ORDINARY_SHARE = 0.5
@@ -144,20 +157,25 @@ DIRECT_ENDINGS = ("ns", "n")
 #: Plural endings of Hebrew names in English texts (Baalim, Anakim, Cherubim).
 HEBREW_ENDINGS = ("im",)
 
-_SEP = r"[ \u00a0\-\u2010\u2011]"
-_WORD = r"\p{Lu}[\p{Ll}\p{M}]+(?:['\u2019\u02bc]\p{Ll}+)*"
-_PARTICLE = r"(?:al|el|ul|ud|ad|bin|ibn|bint|e|i|ye|yi)"
-_LEADING = r"(?:(?:al|el|an|ar|as|ash|at|az|ad)[\-\u2010\u2011])"
+_APOSTROPHE = f"[{regex.escape(APOSTROPHES)}]"
+_HYPHEN = f"[{regex.escape(HYPHENS)}]"
+_SEP = f"[ \u00a0{regex.escape(HYPHENS)}]"
+_WORD = rf"\p{{Lu}}[\p{{Ll}}\p{{M}}]+(?:{_APOSTROPHE}\p{{Ll}}+)*"
+# A particle written apart between two words: the article forms that are no English word
+# ("Jerusalem at Passover" is two names), "son of" and the izafe.
+_PARTICLE = alternation((ARABIC_ARTICLES - ENGLISH_ARTICLES) | PATRONYMS | IZAFE)
+_LEADING = rf"(?:{alternation(ARABIC_ARTICLES)}{_HYPHEN})"
 # Two to four capitalised words joined by a space or hyphen, maybe with a particle between
-# (Mazar-e Sharif, Sar-i-Pul, Lashkar Gah, Osama bin Laden) or before (al-Qaeda Wing).
+# (Mazar-e Sharif, Sar-i-Pul, Lashkar Gah, Osama bin Laden) or before (al-Qaeda Wing); not
+# begun inside a word (after a letter and an apostrophe, or after a hyphen).
 _SPAN = regex.compile(
-    rf"(?<![\w\p{{M}}'\u2019\u02bc\-]){_LEADING}?{_WORD}"
-    rf"(?:{_SEP}(?:{_PARTICLE}{_SEP})?{_WORD}){{1,3}}(?![\w\p{{M}}\-\u2010\u2011])"
+    rf"(?<![\w\p{{M}}{regex.escape(HYPHENS)}])(?<![\w\p{{M}}]{_APOSTROPHE}){_LEADING}?{_WORD}"
+    rf"(?:{_SEP}(?:{_PARTICLE}{_SEP})?{_WORD}){{1,3}}(?![\w\p{{M}}{regex.escape(HYPHENS)}])"
 )
 _SPAN_WORDS = regex.compile(_WORD)
-_NAME_LIKE = regex.compile(r"^\p{Lu}\p{Ll}*(?:['\u2019\u02bc]\p{Ll}+)*$")
+_NAME_LIKE = regex.compile(rf"^\p{{Lu}}\p{{Ll}}*(?:{_APOSTROPHE}\p{{Ll}}+)*$")
 _CONTEXT_WORD = regex.compile(r"\S+")
-_LINE_END = regex.compile(r"\r\n|\r|\n")
+_LINE_END = regex.compile(NEWLINE_PATTERN)
 _SURROGATES = regex.compile("[\udc80-\udcff]")
 # Between a name and another spelling of it given as a gloss: "Molech, or Moloch", "Zerubbabel
 # (Gr. Zorobabel)", "Nazarite (Nazirite)", "Taliqan, also spelt Taleqan".
@@ -169,14 +187,21 @@ _GLOSS_WORD = (
 _GLOSS = regex.compile(
     rf"\s*,?\s*(?:[(\[]\s*(?:{_GLOSS_WORD})*|(?:{_GLOSS_WORD})+)", regex.IGNORECASE
 )
-_POSSESSIVE = regex.compile(r"['\u2019\u02bc]s$")
+_POSSESSIVE = regex.compile(rf"{_APOSTROPHE}s$")
 _LOWER_WORD = regex.compile(r"(?<![\w\p{M}])\p{Ll}[\p{Ll}\p{M}]{3,}(?![\w\p{M}])")
 # Where a sentence ends: a full stop, question or exclamation mark before white space, quotes
 # or brackets, or a line end (a list of names stays within one sentence).
-_SENTENCE_BREAK = regex.compile(r"[.!?](?=[\s\"'\u201d\u2019)\]]|$)|\r\n|\r|\n")
+_SENTENCE_BREAK = regex.compile(rf"[.!?](?=[\s\"'\u201d\u2019)\]]|$)|{NEWLINE_PATTERN}")
 
 
 # ---------------------------------------------------------------- counting
+
+
+class Standing(enum.Enum):
+    """What a counted spelling may be in a group of spellings."""
+
+    ANCHOR = "anchor"  # passes the matcher's gate: may start a group
+    MEMBER = "member"  # a common English word written as a name in mid-sentence: may join one
 
 
 class _Counts:
@@ -215,7 +240,7 @@ class VariantDiscovery:
         self,
         normaliser: Normaliser | None = None,
         *,
-        tables: Iterable = (),
+        tables: Iterable[TableSource] = (),
         default_table: bool = True,
         min_score: float | None = None,
     ) -> None:
@@ -225,11 +250,9 @@ class VariantDiscovery:
             )
         self.normaliser = normaliser
         self.table = normaliser.table
-        self.matcher = (
-            normaliser.matcher
-            or Normaliser(table=normaliser.table, phonetic="suggest", min_score=min_score).matcher
+        self.matcher = normaliser.matcher or PhoneticMatcher.for_entries(
+            normaliser.table.entries, PHONETIC_KINDS, min_score=min_score
         )
-        self._scanner = normaliser._scanner
         self._counts: dict[str, _Counts] = {}
         self._names: list[str] = []
         self._in_span: dict[str, int] = {}  # word -> occurrences inside multi-word names
@@ -267,11 +290,10 @@ class VariantDiscovery:
         for chunk in chunks:
             place.ends = None
             self._count_chunk(chunk, place)
-            place.line += chunk.count("\n") + chunk.count("\r") - chunk.count("\r\n")
+            place.line += count_newlines(chunk)
 
     def _count_chunk(self, text: str, place: _Chunk) -> None:
-        hits = self._scanner.scan(text)
-        covered = _Coverage(hits)
+        covered = _Coverage(self.normaliser.table_matches(text))
         self._lower.update(_LOWER_WORD.findall(text))
         if len(self._lower) > LOWER_WORDS:
             self._lower = Counter({w: n for w, n in self._lower.items() if n > 1})
@@ -361,37 +383,46 @@ class VariantDiscovery:
     ) -> Suggestions:
         """Groups of new spellings and new variants of existing entries, best evidence first."""
         forms = self._merged_forms()
-        anchors: dict[str, float] = {}  # spelling -> 1 (passes the gate) or 0 (common word)
-        extensions: dict[str, list[tuple[str, float]]] = {}
-        bare = {match_key(f) for f in forms if " " not in f and "-" not in f}
-        for form, counts in forms.items():
-            status = self._status(form, counts)
-            if status is None or self._derived(form, bare):
-                continue
-            if status == "anchor" and " " not in form and "-" not in form:
-                decision = self.matcher.decide(form, sentence_initial=counts.mid == 0)
-                if decision.winner is not None:
-                    extensions.setdefault(decision.winner.entry, []).append(
-                        (form, decision.winner.score)
-                    )
-                    continue
-            anchors[form] = 1.0 if status == "anchor" else 0.0
+        anchors, extensions = self._sort_out(forms)
         self._name_keys = {match_key(f) for f in anchors}
         clusters = self._cluster(anchors, forms)
         groups = [self._group_proposal(g, forms) for g in clusters]
-        support = {p.canonical: self._support(g) for p, g in zip(groups, clusters, strict=False)}
+        support = {p.canonical: self._support(g) for p, g in zip(groups, clusters, strict=True)}
         extended = [self._extension_proposal(e, found, forms) for e, found in extensions.items()]
-        keep = [p for p in groups if p.count >= min_count and p.docs >= min_docs]
-        keep_ext = [p for p in extended if p.count >= min_count and p.docs >= min_docs]
 
-        def rank(p):
+        def enough(p: Proposal) -> bool:
+            return p.count >= min_count and p.docs >= min_docs
+
+        def rank(p: Proposal) -> tuple[int, int, str]:
             return (-p.docs, -p.count, p.canonical)
 
-        keep.sort(key=lambda p: (-support[p.canonical], *rank(p)))
-        keep_ext.sort(key=rank)
-        if limit is not None:
-            keep, keep_ext = keep[:limit], keep_ext[:limit]
-        return Suggestions(tuple(keep), tuple(keep_ext), self.documents, self.tokens)
+        # groups the texts support (beyond the spelling) first
+        kept = sorted(filter(enough, groups), key=lambda p: (-support[p.canonical], *rank(p)))
+        kept_ext = sorted(filter(enough, extended), key=rank)
+        return Suggestions(
+            tuple(kept[:limit]), tuple(kept_ext[:limit]), self.documents, self.tokens
+        )
+
+    def _sort_out(
+        self, forms: dict[str, _Counts]
+    ) -> tuple[dict[str, float], dict[str, list[tuple[str, float]]]]:
+        """The candidate spellings, as group anchors (1: passes the gate) and members (0: a
+        common English word), and the spellings the matcher gives to an existing entry, by
+        entry: (spelling, score)."""
+        anchors: dict[str, float] = {}
+        extensions: dict[str, list[tuple[str, float]]] = {}
+        bare = {match_key(f) for f in forms if " " not in f and "-" not in f}
+        for form, counts in forms.items():
+            standing = self._standing(form, counts)
+            if standing is None or self._derived(form, bare):
+                continue
+            if standing is Standing.ANCHOR and " " not in form and "-" not in form:
+                winner = self.matcher.decide(form, sentence_initial=counts.mid == 0).winner
+                if winner is not None:
+                    extensions.setdefault(winner.entry, []).append((form, winner.score))
+                    continue
+            anchors[form] = 1.0 if standing is Standing.ANCHOR else 0.0
+        return anchors, extensions
 
     def _merged_forms(self) -> dict[str, _Counts]:
         """Spellings that differ only in case, diacritics or apostrophe marks counted as one
@@ -423,20 +454,19 @@ class VariantDiscovery:
             merged[same[0][0]] = total
         return merged
 
-    def _status(self, form: str, counts: _Counts) -> str | None:
-        """'anchor' (passes the matcher's gate), 'member' (a common English word written as a
-        name in mid-sentence: may join a group, never starts one) or None."""
+    def _standing(self, form: str, counts: _Counts) -> Standing | None:
+        """What a spelling may be in a group (None: no candidate)."""
         if _POSSESSIVE.search(form):
             return None  # Obed-Edom's: the name with 's, left to the affix rules
         if " " in form or "-" in form or "\u00a0" in form:
-            return self._span_status(form, counts)
+            return self._span_standing(form, counts)
         if self._ordinary(form, counts):
             return None
-        reason = self.matcher._gate(form, counts.mid == 0)
-        if reason is None:
-            return "anchor"
-        if reason == _COMMON and counts.mid:
-            return "member"
+        refusal = self.matcher.gate(form, counts.mid == 0)
+        if refusal is None:
+            return Standing.ANCHOR
+        if refusal.verdict is Verdict.COMMON_WORD and counts.mid:
+            return Standing.MEMBER
         return None
 
     def _ordinary(self, form: str, counts: _Counts) -> bool:
@@ -467,7 +497,7 @@ class VariantDiscovery:
             if lower.endswith(ending) and len(form) - len(ending) >= 3:
                 stem = form[: -len(ending)]
                 key = match_key(stem)
-                if key in bare or stem in self.matcher._known:
+                if key in bare or self.matcher.is_known(stem):
                     return True
         return False
 
@@ -505,10 +535,10 @@ class VariantDiscovery:
         ka, kb = match_key(a), match_key(b)
         return _cosine(self._near(ka, kb), self._near(kb, ka))
 
-    def _span_status(self, form: str, counts: _Counts) -> str | None:
-        from .phonetic import english_zipf
-
-        if form in self.matcher._known or form in self.matcher._protected:
+    def _span_standing(self, form: str, counts: _Counts) -> Standing | None:
+        """A multi-word spelling is an anchor when it is no known form, no English phrase, no
+        two names side by side and no heading."""
+        if self.matcher.is_known(form) or self.matcher.is_protected(form):
             return None
         words = _SPAN_WORDS.findall(form)
         if any(english_zipf(w) >= MULTI_WORD_ZIPF for w in words):
@@ -527,15 +557,19 @@ class VariantDiscovery:
             and english_zipf(words[0]) >= self.matcher.common_word_zipf
         ):
             return None  # "Kunduz Herat" at the start of a line: likely a heading
-        return "anchor"
+        return Standing.ANCHOR
 
     def _cluster(self, anchors: dict[str, float], forms: dict[str, _Counts]) -> list[list[str]]:
         """Complete-linkage groups of similar spellings, each with at least one anchor."""
         if len(anchors) < 2:
             return []
-        from .phonetic import PhoneticMatcher
-
         names = sorted(anchors)
+        groups = _complete_linkage(names, self._links(names, forms))
+        return [sorted(g) for g in groups if any(anchors[n] for n in g)]
+
+    def _links(self, names: list[str], forms: dict[str, _Counts]) -> dict[tuple[str, str], float]:
+        """Pairs of candidate spellings that may be one name, with their score: similar enough
+        for the matcher, not one word inflected, and not two names by what the texts say."""
         index = PhoneticMatcher(
             [(n, ()) for n in names],
             protected=(),
@@ -547,10 +581,8 @@ class VariantDiscovery:
         for name in names:
             for cand in index.candidates(name, limit=NEIGHBOURS):
                 other = cand.entry
-                if other == name or cand.part:
-                    continue
                 pair = (name, other) if name < other else (other, name)
-                if pair in linked:
+                if other == name or cand.part or pair in linked:
                     continue
                 score = index.similarity(name, other)
                 if (
@@ -559,17 +591,7 @@ class VariantDiscovery:
                     and self._one_name(name, other, forms)
                 ):
                     linked[pair] = score
-        cluster = {n: frozenset([n]) for n in names}
-        for (a, b), _ in sorted(linked.items(), key=lambda kv: (-kv[1], kv[0])):
-            ca, cb = cluster[a], cluster[b]
-            if ca is cb:
-                continue
-            if all(((x, y) if x < y else (y, x)) in linked for x in ca for y in cb):
-                union = ca | cb
-                for n in union:
-                    cluster[n] = union
-        groups = {id(c): c for c in cluster.values() if len(c) > 1}.values()
-        return [sorted(g) for g in groups if any(anchors[n] for n in g)]
+        return linked
 
     def _inflected(self, a: str, b: str) -> bool:
         """One spelling is the other plus a suffix that makes another word (Afghan, Afghans),
@@ -593,8 +615,6 @@ class VariantDiscovery:
         return bool(bases(a, ENGLISH_ENDINGS) & bases(b, ENGLISH_ENDINGS))
 
     def _group_proposal(self, group: list[str], forms: dict[str, _Counts]) -> Proposal:
-        from .check import common_words
-
         common = common_words()
         similarity = self.matcher.similarity
         # Ties (as many occurrences and documents) go to the spelling nearest all the others:
@@ -647,6 +667,23 @@ class VariantDiscovery:
         )
 
 
+def _complete_linkage(
+    names: list[str], linked: dict[tuple[str, str], float]
+) -> list[frozenset[str]]:
+    """Groups of two or more names in which every two are linked, merged best link first: a
+    name chained to another only through a third never joins its group."""
+    cluster = {n: frozenset([n]) for n in names}
+    for (a, b), _ in sorted(linked.items(), key=lambda kv: (-kv[1], kv[0])):
+        ca, cb = cluster[a], cluster[b]
+        if ca is cb:
+            continue
+        if all(((x, y) if x < y else (y, x)) in linked for x in ca for y in cb):
+            union = ca | cb
+            for n in union:
+                cluster[n] = union
+    return list({id(c): c for c in cluster.values() if len(c) > 1}.values())
+
+
 class _Coverage:
     """Whether a span overlaps a table hit (hits sorted, non-overlapping)."""
 
@@ -697,7 +734,8 @@ def _examples(forms: dict[str, _Counts], names: Sequence[str]) -> tuple[Example,
         for example in forms[name].examples[depth : depth + 1]
     ]
     chosen: list[tuple[str, Example]] = []
-    tests = (
+    # as many spellings and files as can be; then other files; then other spellings; any
+    tests: tuple[Callable[[str, Example], bool], ...] = (
         lambda n, e: all(n != m and e.file != f.file for m, f in chosen),
         lambda n, e: all(e.file != f.file for _, f in chosen),
         lambda n, e: all(n != m for m, _ in chosen),
@@ -730,7 +768,7 @@ def _context(text: str, start: int, end: int) -> str:
 def discover(
     inputs: Iterable[str | tuple[str, str]],
     *,
-    tables: Iterable = (),
+    tables: Iterable[TableSource] = (),
     default_table: bool = True,
     min_count: int = DEFAULT_MIN_COUNT,
     min_docs: int = DEFAULT_MIN_DOCS,
@@ -761,7 +799,7 @@ def expand_paths(paths: Sequence[str], glob: str = DEFAULT_GLOB) -> list[str]:
             found.append(path)
             continue
         if os.path.isdir(path):
-            matched = []
+            matched: list[str] = []
             for root, dirs, files in os.walk(path):
                 dirs.sort()
                 matched.extend(

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 import regex
 import yaml
 
+from .chars import HYPHENS, LINE_BREAKS
 from .errors import TableError
 from .keep import KeptForm
-from .scan import LINE_BREAKS, fold_form, match_key
+from .scan import fold_form, match_key
 
 KINDS = (
     "place",
@@ -35,22 +36,11 @@ KINDS = (
     "other",
 )
 SEPARATORS = ("exact", "flexible")
-ENTRY_FIELDS = (
-    "canonical",
-    "kind",
-    "variants",
-    "separators",
-    "case_sensitive",
-    "override",
-    "notes",
-    "sources",
-    "phonetic",
-)
 TABLE_FIELDS = ("table", "description", "entries", "keep")
 #: Most parts a flexible form may have (each gap has three spellings: 3 ** (parts - 1) forms).
 MAX_FLEXIBLE_PARTS = 6
 
-_PART_SEPARATOR = regex.compile(r"[ \-\u2010\u2011]+")
+_PART_SEPARATOR = regex.compile(f"[ {regex.escape(HYPHENS)}]+")
 _WORD = regex.compile(r"[\p{L}\p{N}]")
 
 TableSource = Union[str, "os.PathLike[str]"]
@@ -183,13 +173,19 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _parse(
-    path: Path, name: str, keep: list[KeptForm] | None = None
-) -> tuple[list[Entry], list[Problem]]:
-    """The entries of one table file and its problems; its ``keep:`` forms go to ``keep``."""
-    problems: list[Problem] = []
+#: Reports one problem of the table being parsed: (node or line, message, entry, kind).
+_Report = Callable[..., None]
 
-    def problem(node_or_line, message, entry=None, kind="invalid"):
+
+def _reporter(name: str, problems: list[Problem]) -> _Report:
+    """A function that records a problem of table ``name`` at a node or line."""
+
+    def problem(
+        node_or_line: yaml.Node | int | None,
+        message: str,
+        entry: str | None = None,
+        kind: str = "invalid",
+    ) -> None:
         line = (
             node_or_line
             if isinstance(node_or_line, int) or node_or_line is None
@@ -197,10 +193,25 @@ def _parse(
         )
         problems.append(Problem(name, line, message, entry, kind))
 
+    return problem
+
+
+def _parse(
+    path: Path, name: str, keep: list[KeptForm] | None = None
+) -> tuple[list[Entry], list[Problem]]:
+    """The entries of one table file and its problems; its ``keep:`` forms go to ``keep``."""
+    text, problems = _read(path, name)
+    if text is None:
+        return [], problems
+    return _parse_text(text, name, keep)
+
+
+def _read(path: Path, name: str) -> tuple[str | None, list[Problem]]:
+    """The text of a table file, or None and why it cannot be read."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return [], [
+        return None, [
             Problem(
                 name,
                 None,
@@ -209,40 +220,26 @@ def _parse(
             )
         ]
     except OSError as err:
-        return [], [Problem(name, None, f"cannot read table: {err.strerror}", kind="unreadable")]
+        return None, [Problem(name, None, f"cannot read table: {err.strerror}", kind="unreadable")]
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        return [], [Problem(name, line, "table is not valid UTF-8")]
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else None
-        return [], [Problem(name, line, f"YAML syntax error: {err.problem or err.context}")]
-    except yaml.YAMLError as err:
-        return [], [Problem(name, None, f"YAML error: {err}")]
+        return None, [Problem(name, line, "table is not valid UTF-8")]
+
+
+def _parse_text(
+    text: str, name: str, keep: list[KeptForm] | None = None
+) -> tuple[list[Entry], list[Problem]]:
+    """The entries of one table given as text, named ``name`` in its problems."""
+    root, error = _compose(text, name)
     if root is None:
-        return [], [Problem(name, 1, "table is empty: expected a mapping with 'entries'")]
-    top = _mapping(root, TABLE_FIELDS, "table", problem)
-    if top is None:
-        return [], problems
-    entries_node = top.get("entries")
-    if entries_node is None and "keep" in top:  # a table of kept forms only
-        _keep(top["keep"], name, problem, keep)
-        return [], problems
+        return [], [error] if error else []
+    problems: list[Problem] = []
+    problem = _reporter(name, problems)
+    entries_node = _entries_node(root, name, problem, keep)
     if entries_node is None:
-        problem(root, "table has no 'entries' list")
         return [], problems
-    if not isinstance(entries_node, yaml.SequenceNode):
-        problem(entries_node, "'entries' must be a list of entries")
-        return [], problems
-    for key in ("table", "description"):
-        if key in top and _scalar_string(top[key]) is None:
-            problem(top[key], f"'{key}' must be a string")
-    if "keep" in top:
-        _keep(top["keep"], name, problem, keep)
     entries = []
     for node in entries_node.value:
         entry = _entry(node, name, problem)
@@ -251,7 +248,48 @@ def _parse(
     return entries, problems
 
 
-def _keep(node, name: str, problem, keep: list[KeptForm] | None) -> None:
+def _compose(text: str, name: str) -> tuple[yaml.Node | None, Problem | None]:
+    """The YAML node tree of a table, or None and the syntax error (or emptiness)."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else None
+        return None, Problem(name, line, f"YAML syntax error: {err.problem or err.context}")
+    except yaml.YAMLError as err:
+        return None, Problem(name, None, f"YAML error: {err}")
+    if root is None:
+        return None, Problem(name, 1, "table is empty: expected a mapping with 'entries'")
+    return root, None
+
+
+def _entries_node(
+    root: yaml.Node, name: str, problem: _Report, keep: list[KeptForm] | None
+) -> yaml.SequenceNode | None:
+    """The ``entries`` list of a table's top mapping, its other fields checked and its
+    ``keep:`` forms read into ``keep``; None when there are no entries to read."""
+    top = _mapping(root, TABLE_FIELDS, "table", problem)
+    if top is None:
+        return None
+    entries_node = top.get("entries")
+    if entries_node is None and "keep" in top:  # a table of kept forms only
+        _keep(top["keep"], name, problem, keep)
+        return None
+    if entries_node is None:
+        problem(root, "table has no 'entries' list")
+        return None
+    if not isinstance(entries_node, yaml.SequenceNode):
+        problem(entries_node, "'entries' must be a list of entries")
+        return None
+    for key in ("table", "description"):
+        if key in top and _scalar_string(top[key]) is None:
+            problem(top[key], f"'{key}' must be a string")
+    if "keep" in top:
+        _keep(top["keep"], name, problem, keep)
+    return entries_node
+
+
+def _keep(node: yaml.Node, name: str, problem: _Report, keep: list[KeptForm] | None) -> None:
     """The top-level ``keep:`` list: forms never rewritten, each checked as a table form."""
     if not isinstance(node, yaml.SequenceNode):
         problem(node, "'keep' must be a list of forms")
@@ -262,7 +300,9 @@ def _keep(node, name: str, problem, keep: list[KeptForm] | None) -> None:
             keep.append(KeptForm(form, name, _line(item)))
 
 
-def _mapping(node, allowed, what, problem) -> dict[str, yaml.Node] | None:
+def _mapping(
+    node: yaml.Node, allowed: Sequence[str], what: str, problem: _Report
+) -> dict[str, yaml.Node] | None:
     if not isinstance(node, yaml.MappingNode):
         problem(node, f"{what} must be a mapping")
         return None
@@ -272,29 +312,32 @@ def _mapping(node, allowed, what, problem) -> dict[str, yaml.Node] | None:
         if key in out:
             problem(key_node, f"duplicate key '{key}' in {what}")
             continue
-        if key not in allowed:
+        if key is None or key not in allowed:
             problem(key_node, f"unknown field '{key}' in {what} (allowed: {', '.join(allowed)})")
             continue
         out[key] = value_node
     return out
 
 
-def _scalar_string(node) -> str | None:
+def _scalar_string(node: yaml.Node) -> str | None:
     """The string of a scalar node that YAML reads as a string (not a number, bool or null)."""
     if not isinstance(node, yaml.ScalarNode):
         return None
     if node.tag != "tag:yaml.org,2002:str":
         return None
-    return node.value
+    value: str = node.value
+    return value
 
 
-def _scalar_bool(node) -> bool | None:
+def _scalar_bool(node: yaml.Node) -> bool | None:
     if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
         return node.value.lower() in ("true", "yes", "on", "y")
     return None
 
 
-def _form(node, what, problem, entry_name=None) -> str | None:
+def _form(
+    node: yaml.Node, what: str, problem: _Report, entry_name: str | None = None
+) -> str | None:
     value = _scalar_string(node)
     if value is None:
         problem(
@@ -318,7 +361,8 @@ def _form(node, what, problem, entry_name=None) -> str | None:
     return value
 
 
-def _entry(node, file, problem) -> Entry | None:
+def _entry(node: yaml.Node, file: str, problem: _Report) -> Entry | None:
+    """One entry of a table, or None when it has a problem (each one reported)."""
     fields = _mapping(node, ENTRY_FIELDS, "entry", problem)
     if fields is None:
         return None
@@ -328,99 +372,136 @@ def _entry(node, file, problem) -> Entry | None:
     canonical = _form(fields["canonical"], "canonical form", problem)
     if canonical is None:
         return None
+    values = _field_values(node, fields, canonical, problem)
+    if values is None:
+        return None
+    values["form_lines"] = (_line(fields["canonical"]), *values.get("form_lines", ()))
+    entry = Entry(canonical, file=file, line=_line(node), **values)
+    return entry if _flexible_parts_fit(entry, problem) else None
+
+
+def _field_values(
+    node: yaml.Node, fields: dict[str, yaml.Node], canonical: str, problem: _Report
+) -> dict[str, Any] | None:
+    """The :class:`Entry` attributes the fields after ``canonical`` give (a field left out
+    keeps the attribute's default), or None when one is missing or wrong."""
+    values: dict[str, Any] = {}
     ok = True
-    kind = "other"
-    if "kind" not in fields:
-        problem(node, f"entry '{canonical}' has no 'kind' (one of: {', '.join(KINDS)})", canonical)
-        ok = False
-    else:
-        kind = _scalar_string(fields["kind"])
-        if kind not in KINDS:
-            problem(
-                fields["kind"],
-                f"kind of '{canonical}' must be one of: {', '.join(KINDS)}",
-                canonical,
-            )
+    for name, reader in _FIELD_READERS.items():
+        if name in fields:
+            read = reader.read(fields[name], canonical, problem)
+            if read is None:
+                ok = False
+            else:
+                values.update(read)
+        elif reader.missing is not None:
+            problem(node, reader.missing(canonical), canonical)
             ok = False
+    return values if ok else None
+
+
+def _flexible_parts_fit(entry: Entry, problem: _Report) -> bool:
+    """Whether each form of a flexible entry has few enough parts (each gap is spelt three
+    ways, so the spellings grow as 3 ** gaps)."""
+    if entry.separators != "flexible":
+        return True
+    for i, form in enumerate(entry.forms):
+        if len(_PART_SEPARATOR.split(form)) > MAX_FLEXIBLE_PARTS:
+            problem(
+                entry.form_lines[i],
+                f"'{form}' has more than {MAX_FLEXIBLE_PARTS} parts for flexible separators",
+                entry.canonical,
+            )
+            return False
+    return True
+
+
+def _read_kind(node: yaml.Node, canonical: str, problem: _Report) -> dict[str, Any] | None:
+    kind = _scalar_string(node)
+    if kind not in KINDS:
+        problem(node, f"kind of '{canonical}' must be one of: {', '.join(KINDS)}", canonical)
+        return None
+    return {"kind": kind}
+
+
+def _read_variants(node: yaml.Node, canonical: str, problem: _Report) -> dict[str, Any] | None:
+    if not isinstance(node, yaml.SequenceNode):
+        problem(node, f"'variants' of '{canonical}' must be a list", canonical)
+        return None
     variants: list[str] = []
-    lines = [_line(fields["canonical"])]
-    vnode = fields.get("variants")
-    if vnode is None:
-        problem(node, f"entry '{canonical}' has no 'variants' list", canonical)
-        ok = False
-    elif not isinstance(vnode, yaml.SequenceNode):
-        problem(vnode, f"'variants' of '{canonical}' must be a list", canonical)
-        ok = False
-    else:
-        for item in vnode.value:
-            form = _form(item, f"variant of '{canonical}'", problem, canonical)
-            if form is None:
-                ok = False
-            else:
-                variants.append(form)
-                lines.append(_line(item))
-    separators = "exact"
-    if "separators" in fields:
-        separators = _scalar_string(fields["separators"])
-        if separators not in SEPARATORS:
-            problem(
-                fields["separators"],
-                f"separators of '{canonical}' must be 'exact' or 'flexible'",
-                canonical,
-            )
-            ok = False
-    flags = {}
-    for flag in ("case_sensitive", "override", "phonetic"):
-        flags[flag] = flag == "phonetic"
-        if flag in fields:
-            value = _scalar_bool(fields[flag])
-            if value is None:
-                problem(fields[flag], f"'{flag}' of '{canonical}' must be true or false", canonical)
-                ok = False
-            else:
-                flags[flag] = value
-    notes = None
-    if "notes" in fields:
-        notes = _scalar_string(fields["notes"])
-        if notes is None:
-            problem(fields["notes"], f"notes of '{canonical}' must be a string", canonical)
-            ok = False
-    sources: list[str] = []
-    if "sources" in fields:
-        snode = fields["sources"]
-        if not isinstance(snode, yaml.SequenceNode) or any(
-            _scalar_string(s) is None for s in snode.value
-        ):
-            problem(snode, f"sources of '{canonical}' must be a list of strings", canonical)
+    lines: list[int] = []
+    ok = True
+    for item in node.value:
+        form = _form(item, f"variant of '{canonical}'", problem, canonical)
+        if form is None:
             ok = False
         else:
-            sources = [s.value for s in snode.value]
-    if not ok:
+            variants.append(form)
+            lines.append(_line(item))
+    return {"variants": tuple(variants), "form_lines": tuple(lines)} if ok else None
+
+
+def _read_separators(node: yaml.Node, canonical: str, problem: _Report) -> dict[str, Any] | None:
+    separators = _scalar_string(node)
+    if separators not in SEPARATORS:
+        problem(node, f"separators of '{canonical}' must be 'exact' or 'flexible'", canonical)
         return None
-    entry = Entry(
-        canonical,
-        tuple(variants),
-        kind,
-        separators,
-        flags["case_sensitive"],
-        flags["override"],
-        notes,
-        tuple(sources),
-        file,
-        _line(node),
-        tuple(lines),
-        phonetic=flags["phonetic"],
-    )
-    if separators == "flexible":
-        for i, form in enumerate(entry.forms):
-            if len(_PART_SEPARATOR.split(form)) > MAX_FLEXIBLE_PARTS:
-                problem(
-                    lines[i],
-                    f"'{form}' has more than {MAX_FLEXIBLE_PARTS} parts for flexible separators",
-                    canonical,
-                )
-                return None
-    return entry
+    return {"separators": separators}
+
+
+def _flag_reader(flag: str) -> Callable[[yaml.Node, str, _Report], dict[str, Any] | None]:
+    def read(node: yaml.Node, canonical: str, problem: _Report) -> dict[str, Any] | None:
+        value = _scalar_bool(node)
+        if value is None:
+            problem(node, f"'{flag}' of '{canonical}' must be true or false", canonical)
+            return None
+        return {flag: value}
+
+    return read
+
+
+def _read_notes(node: yaml.Node, canonical: str, problem: _Report) -> dict[str, Any] | None:
+    notes = _scalar_string(node)
+    if notes is None:
+        problem(node, f"notes of '{canonical}' must be a string", canonical)
+        return None
+    return {"notes": notes}
+
+
+def _read_sources(node: yaml.Node, canonical: str, problem: _Report) -> dict[str, Any] | None:
+    if not isinstance(node, yaml.SequenceNode) or any(
+        _scalar_string(s) is None for s in node.value
+    ):
+        problem(node, f"sources of '{canonical}' must be a list of strings", canonical)
+        return None
+    return {"sources": tuple(s.value for s in node.value)}
+
+
+@dataclass(frozen=True)
+class _FieldReader:
+    """How one entry field after ``canonical`` is read: ``read`` gives the :class:`Entry`
+    attributes it sets, or None after reporting the problem; ``missing`` gives the message
+    for a required field left out (None: optional, the attribute keeps its default)."""
+
+    read: Callable[[yaml.Node, str, _Report], dict[str, Any] | None]
+    missing: Callable[[str], str] | None = None
+
+
+#: The entry fields after ``canonical``, in the order they are read and listed. A new field
+#: is a row here, an :class:`Entry` attribute, the JSON schema and the README.
+_FIELD_READERS: dict[str, _FieldReader] = {
+    "kind": _FieldReader(
+        _read_kind, lambda c: f"entry '{c}' has no 'kind' (one of: {', '.join(KINDS)})"
+    ),
+    "variants": _FieldReader(_read_variants, lambda c: f"entry '{c}' has no 'variants' list"),
+    "separators": _FieldReader(_read_separators),
+    "case_sensitive": _FieldReader(_flag_reader("case_sensitive")),
+    "override": _FieldReader(_flag_reader("override")),
+    "notes": _FieldReader(_read_notes),
+    "sources": _FieldReader(_read_sources),
+    "phonetic": _FieldReader(_flag_reader("phonetic")),
+}
+ENTRY_FIELDS = ("canonical", *_FIELD_READERS)
 
 
 # --------------------------------------------------------------------------- merging
@@ -489,18 +570,10 @@ def _apply_override(earlier: list[Entry], entry: Entry) -> list[Entry]:
             if not any(match_key(s) in taken for s in old.spellings(v))
         ]
         if len(keep) != len(old.variants):
-            old = Entry(
-                old.canonical,
-                tuple(old.forms[i] for i in keep),
-                old.kind,
-                old.separators,
-                old.case_sensitive,
-                old.override,
-                old.notes,
-                old.sources,
-                old.file,
-                old.line,
-                (old.form_lines[:1] + tuple(old.form_lines[i] for i in keep))
+            old = replace(
+                old,
+                variants=tuple(old.forms[i] for i in keep),
+                form_lines=(old.form_lines[:1] + tuple(old.form_lines[i] for i in keep))
                 if old.form_lines
                 else (),
             )
@@ -541,23 +614,38 @@ def _conflict(entry: Entry, index: int, spelling: str, other: _Claim) -> Problem
 # --------------------------------------------------------------------------- public API
 
 
-def table_problems(sources: Iterable[TableSource]) -> tuple[Table | None, list[Problem]]:
+@dataclass(frozen=True)
+class TableText:
+    """A table given as YAML text instead of a file (one made in memory and checked before it
+    is written); ``name`` stands for the file in messages."""
+
+    name: str
+    text: str
+
+
+def table_problems(
+    sources: Iterable[TableSource | TableText],
+) -> tuple[Table | None, list[Problem]]:
     """Load tables and return every problem found (empty when they are valid)."""
     parsed = []
     problems: list[Problem] = []
     names = []
     keep: list[KeptForm] = []
     for source in sources:
-        name = os.fspath(source)
-        entries, found = _parse(resolve(source), name, keep)
+        if isinstance(source, TableText):
+            name = source.name
+            entries, found = _parse_text(source.text, name, keep)
+        else:
+            name = os.fspath(source)
+            entries, found = _parse(resolve(source), name, keep)
         problems.extend(found)
         parsed.append((name, entries))
         names.append(name)
-    entries, found = merge(parsed)
+    merged, found = merge(parsed)
     problems.extend(found)
     if problems:
         return None, problems
-    return Table(entries, tuple(names), tuple(keep)), []
+    return Table(merged, tuple(names), tuple(keep)), []
 
 
 def load_table(*sources: TableSource) -> Table:

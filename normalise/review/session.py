@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,9 +24,10 @@ import yaml
 from ..atomic import AtomicFile
 from ..errors import InputError, TableError
 from ..log import read_log
+from ..proposals import Suggestions
 from ..report import _open
 from ..scan import match_key
-from ..table import KINDS
+from ..table import KINDS, Problem, Table, TableText, table_problems
 
 #: Contexts shown per item.
 CONTEXTS = 3
@@ -103,7 +103,7 @@ def _kwic(text: str, forms: Sequence[str]) -> dict[str, str]:
 # ---------------------------------------------------------------- items
 
 
-def items_from_suggestions(suggestions) -> list[Item]:
+def items_from_suggestions(suggestions: Suggestions) -> list[Item]:
     """One item per proposal of :class:`normalise.proposals.Suggestions`."""
     items = []
     for proposal in (*suggestions.groups, *suggestions.extensions):
@@ -150,7 +150,9 @@ def items_from_suggestions(suggestions) -> list[Item]:
     return items
 
 
-def items_from_logs(paths: Sequence[str], table=None, encoding: str = "utf-8") -> list[Item]:
+def items_from_logs(
+    paths: Sequence[str], table: Table | None = None, encoding: str = "utf-8"
+) -> list[Item]:
     """Records of runs grouped by (rule, entry, original spelling), most frequent first, with
     contexts read from the input files where they can still be read."""
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -160,10 +162,10 @@ def items_from_logs(paths: Sequence[str], table=None, encoding: str = "utf-8") -
                 for record in read_log(stream, path):  # summary lines checked and skipped
                     rule, entry, original = record["rule"], record["entry"], record["original"]
                     score = float(record.get("score", 1.0))
-                    key = (rule, entry, match_key(original))
-                    group = groups.get(key)
+                    grouping = (rule, entry, match_key(original))
+                    group = groups.get(grouping)
                     if group is None:
-                        group = groups[key] = {
+                        group = groups[grouping] = {
                             "forms": {},
                             "files": set(),
                             "score": score,
@@ -326,26 +328,14 @@ class Session:
     # -- the table file -------------------------------------------------------------------
 
     def _read_table(self) -> None:
+        """The decisions, name, entries and kept forms of the table file an earlier review
+        wrote (or a person did); the entries and forms that its decisions wrote are left out
+        of the base, since :meth:`render` writes them again from the decisions."""
         path = self.table_path
         if not os.path.exists(path):
             return
-        try:
-            with open(path, encoding="utf-8") as stream:
-                text = stream.read()
-            data = yaml.safe_load(text) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-            raise TableError(
-                f"cannot read the table to write: {err}".splitlines()[0], file=path
-            ) from None
-        if not isinstance(data, dict):
-            raise TableError("not a table (a mapping with 'entries')", file=path)
-        for line in text.splitlines():
-            if line.startswith(DECISION_MARK):
-                try:
-                    decision = json.loads(line[len(DECISION_MARK) :])
-                    self.decisions[decision["id"]] = decision
-                except (ValueError, KeyError, TypeError):
-                    continue
+        text, data = _load_table_file(path)
+        self.decisions = _recorded_decisions(text)
         self.name = str(data.get("table") or "review")
         written = {d["canonical"] for d in self.decisions.values() if d["action"] == "accept"}
         kept = {
@@ -371,34 +361,7 @@ class Session:
         keep = list(self.base_keep)
         for decision in decisions.values():
             if decision["action"] == "accept" and decision.get("write", True):
-                same = next(
-                    (
-                        i
-                        for i, e in enumerate(entries)
-                        if isinstance(e, dict) and e.get("canonical") == decision["canonical"]
-                    ),
-                    None,
-                )
-                if same is not None:
-                    # An entry this file already has (an earlier review's, or written by
-                    # hand) takes the new variants; one entry per canonical form.
-                    merged = dict(entries[same])
-                    known = {match_key(decision["canonical"])}
-                    known.update(match_key(v) for v in merged.get("variants") or ())
-                    merged["variants"] = [
-                        *(merged.get("variants") or ()),
-                        *(v for v in decision["variants"] if match_key(v) not in known),
-                    ]
-                    entries[same] = merged
-                    continue
-                entry: dict[str, Any] = {
-                    "canonical": decision["canonical"],
-                    "kind": decision.get("kind", "other"),
-                    "variants": decision["variants"],
-                }
-                if decision.get("override"):
-                    entry["override"] = True
-                entries.append(entry)
+                _write_entry(entries, decision)
             elif decision["action"] == "keep":
                 keep.extend(f for f in decision["forms"] if f not in keep)
         data: dict[str, Any] = {"table": self.name, "description": "Decisions of normalise review."}
@@ -421,34 +384,29 @@ class Session:
 
     def _check(self, text: str) -> set[tuple[str, str]]:
         """The findings of ``normalise check`` on a table file with this text."""
-        fd, temp = tempfile.mkstemp(suffix=".yaml", prefix="normalise-review-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            return {(p.message, p.kind) for p in self._findings(temp)}
-        finally:
-            os.unlink(temp)
+        return {(p.message, p.kind) for p in self._findings(text)}
 
-    def _findings(self, path: str) -> list:
-        """What ``normalise check`` finds in the table file ``path`` (every finding on its
-        own), what loading it after the session's other tables finds (conflicts), and kept
+    def _findings(self, text: str) -> list[Problem]:
+        """What ``normalise check`` finds in the table file with this text (every finding on
+        its own), what loading it after the session's other tables finds (conflicts), and kept
         forms that nothing in all of them would touch. The other tables' own findings are
-        theirs, and checking the default table whole takes seconds, so they are not run."""
+        theirs, and checking the default table whole takes seconds, so they are not run. The
+        text is checked in memory, under the table file's name."""
         from ..check import check_tables, unused_keep
         from ..rewrite import Normaliser
-        from ..table import table_problems
 
+        mine_text = TableText(self.table_path, text)
         others = (["default"] if self.default_table else []) + self.tables
 
-        def mine(p):
-            return p.file is None or os.path.abspath(p.file) == path
+        def mine(p: Problem) -> bool:
+            return p.file is None or p.file == mine_text.name
 
         if not others:
-            return [p for p in check_tables([path]) if mine(p)]
-        table, problems = table_problems([*others, path])
+            return [p for p in check_tables([mine_text]) if mine(p)]
+        table, problems = table_problems([*others, mine_text])
         if table is None:
             return [p for p in problems if mine(p)]
-        found = [p for p in check_tables([path]) if mine(p) and p.kind != "unused-keep"]
+        found = [p for p in check_tables([mine_text]) if mine(p) and p.kind != "unused-keep"]
         if table.keep:
             found.extend(
                 p for p in unused_keep(table, Normaliser(table=table, phonetic="off")) if mine(p)
@@ -463,7 +421,7 @@ class Session:
         try:
             sink.write(text.encode("utf-8"))
             sink.stream.flush()
-            found = self._findings(sink.temp)
+            found = self._findings(text)
             # What the file held before (a hand-written entry) is not this decision's fault.
             problems = [p for p in found if (p.message, p.kind) not in self._problems]
             if problems:
@@ -519,48 +477,26 @@ class Session:
         forms: Sequence[str] | None,
         kind: str | None,
     ) -> dict[str, Any]:
+        """The record of a decision on an item (raises :class:`ReviewError` when it cannot be
+        taken): the spellings chosen (all, when none of the item's are given) and, to accept,
+        the entry to write."""
         spellings = [s["form"] for s in item.spellings]
         chosen = [f for f in (forms or ()) if f in spellings] or spellings
         decision: dict[str, Any] = {"id": item.id, "action": action, "forms": chosen}
         if action == "reject":
             return decision
         if action == "keep":
-            if item.existing:  # the entry's own canonical form is never kept
-                chosen = [f for f in chosen if match_key(f) != match_key(item.canonical)]
-            if not chosen:
-                raise ReviewError("nothing to keep")
-            decision["forms"] = chosen
+            decision["forms"] = _kept_forms(item, chosen)
             return decision
         kind = kind or item.kind or "other"
         if kind not in KINDS:
             raise ReviewError(f"unknown kind {kind!r}")
         if item.existing:
-            # New variants of an entry of another table: the entry is written whole, with
-            # override, so this table takes it over (README: override).
             if canonical and canonical != item.canonical:
                 raise ReviewError("the canonical form of an existing entry is its table's")
-            new = [
-                f
-                for f in chosen
-                if match_key(f) != match_key(item.canonical)
-                and match_key(f) not in {match_key(v) for v in item.entry_variants}
-            ]
-            decision.update(
-                canonical=item.canonical,
-                kind=kind,
-                forms=chosen,
-                variants=[*item.entry_variants, *new],
-                override=True,
-                write=bool(new),
-            )
-            return decision
-        canonical = (canonical or item.canonical).strip()
-        if not canonical:
-            raise ReviewError("the canonical form is empty")
-        variants = [f for f in chosen if match_key(f) != match_key(canonical)]
-        if not variants:
-            raise ReviewError("an entry needs at least one variant besides its canonical form")
-        decision.update(canonical=canonical, kind=kind, variants=variants)
+            decision.update(_extension(item, chosen, kind))
+        else:
+            decision.update(_new_entry(item, chosen, kind, canonical))
         return decision
 
     def split(self, item_id: str, forms: Sequence[str]) -> list[Item]:
@@ -636,3 +572,106 @@ class Session:
                 "remembered": len(self.decisions),
                 "table": self.table_path,
             }
+
+
+# -- the table file and the decisions ----------------------------------------------------------
+
+
+def _load_table_file(path: str) -> tuple[str, dict[str, Any]]:
+    """The text of a table file and its YAML mapping; raises :class:`TableError`."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            text = stream.read()
+        data = yaml.safe_load(text) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise TableError(
+            f"cannot read the table to write: {err}".splitlines()[0], file=path
+        ) from None
+    if not isinstance(data, dict):
+        raise TableError(
+            "not a table (a mapping with 'entries')",
+            file=path,
+            hint="give -o a table an earlier review wrote, or a new file",
+        )
+    return text, data
+
+
+def _recorded_decisions(text: str) -> dict[str, dict[str, Any]]:
+    """The decisions recorded in a table file's ``# review:`` lines, by item id (a line that
+    does not read as one, edited by hand, is passed over)."""
+    decisions: dict[str, dict[str, Any]] = {}
+    for line in text.splitlines():
+        if line.startswith(DECISION_MARK):
+            try:
+                decision = json.loads(line[len(DECISION_MARK) :])
+                decisions[decision["id"]] = decision
+            except (ValueError, KeyError, TypeError):
+                continue
+    return decisions
+
+
+def _write_entry(entries: list[Any], decision: dict[str, Any]) -> None:
+    """Add an accepted entry to the entries to write. An entry this file already has (an
+    earlier review's, or written by hand) takes the new variants: one entry per canonical
+    form."""
+    same = next(
+        (
+            i
+            for i, e in enumerate(entries)
+            if isinstance(e, dict) and e.get("canonical") == decision["canonical"]
+        ),
+        None,
+    )
+    if same is not None:
+        merged = dict(entries[same])
+        known = {match_key(decision["canonical"])}
+        known.update(match_key(v) for v in merged.get("variants") or ())
+        merged["variants"] = [
+            *(merged.get("variants") or ()),
+            *(v for v in decision["variants"] if match_key(v) not in known),
+        ]
+        entries[same] = merged
+        return
+    entry: dict[str, Any] = {
+        "canonical": decision["canonical"],
+        "kind": decision.get("kind", "other"),
+        "variants": decision["variants"],
+    }
+    if decision.get("override"):
+        entry["override"] = True
+    entries.append(entry)
+
+
+def _kept_forms(item: Item, chosen: list[str]) -> list[str]:
+    """The spellings to keep (never rewritten); an entry's own canonical form is never kept."""
+    if item.existing:
+        chosen = [f for f in chosen if match_key(f) != match_key(item.canonical)]
+    if not chosen:
+        raise ReviewError("nothing to keep")
+    return chosen
+
+
+def _extension(item: Item, chosen: list[str], kind: str) -> dict[str, Any]:
+    """New variants of an entry of another table: the entry is written whole, with override,
+    so this table takes it over (README: override); nothing is written when none is new."""
+    known = {match_key(item.canonical), *(match_key(v) for v in item.entry_variants)}
+    new = [f for f in chosen if match_key(f) not in known]
+    return {
+        "canonical": item.canonical,
+        "kind": kind,
+        "forms": chosen,
+        "variants": [*item.entry_variants, *new],
+        "override": True,
+        "write": bool(new),
+    }
+
+
+def _new_entry(item: Item, chosen: list[str], kind: str, canonical: str | None) -> dict[str, Any]:
+    """A new entry of the spellings chosen, under the canonical form given or proposed."""
+    canonical = (canonical or item.canonical).strip()
+    if not canonical:
+        raise ReviewError("the canonical form is empty")
+    variants = [f for f in chosen if match_key(f) != match_key(canonical)]
+    if not variants:
+        raise ReviewError("an entry needs at least one variant besides its canonical form")
+    return {"canonical": canonical, "kind": kind, "variants": variants}
