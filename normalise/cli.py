@@ -900,6 +900,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = EXIT_ERROR
     except (NormaliseError, TableError, InputError) as err:
         print(f"normalise: {err}", file=sys.stderr)
+        if err.hint:  # what to do about it, on a line of its own (as ftfy's CLI does)
+            print(f"normalise: hint: {err.hint}", file=sys.stderr)
         status = EXIT_ERROR
     except WorkerDied as err:
         print(f"normalise: {err}", file=sys.stderr)
