@@ -359,8 +359,8 @@ def test_unknown_table_is_an_error(tmp_path):
 
 
 def test_default_table_loads_without_flags(tmp_path):
-    proc = run(["--phonetic", "off"], tmp_path, b"a plain line\n")
-    assert ok(proc)
+    proc = run(["--phonetic", "off"], tmp_path, b"a plain line on the Taleban\n")
+    assert ok(proc) == b"a plain line on the Taliban\n"
 
 
 # ------------------------------------------------------------------------------- phonetic
@@ -1083,7 +1083,7 @@ def test_signal_while_reading_a_pipe_leaves_no_output(tmp_path, signum, status):
         proc.stdin.write(b"Taleban\n")
         proc.stdin.flush()
         _wait_for_output(proc, tmp_path, "", min_size=0)  # the temporary files exist
-        time.sleep(0.5)  # and the line has been read: the command waits for more input
+        _wait_until_read(proc)  # and the line has been read: the command waits for more
         proc.send_signal(signum)
         proc.wait(timeout=TIMEOUT)  # stdin stays open: only the signal can end the run
         err = proc.stderr.read()
@@ -1093,6 +1093,23 @@ def test_signal_while_reading_a_pipe_leaves_no_output(tmp_path, signum, status):
     assert b"Traceback" not in err, err.decode("utf-8", "replace")
     assert proc.returncode == status, (proc.returncode, err)
     assert_no_temp_files(tmp_path, set())
+
+
+def _wait_until_read(proc, timeout: float = 30) -> None:
+    """Until the child has read everything written to its standard input (the pipe holds
+    no unread byte: FIONREAD), or fail after ``timeout`` seconds."""
+    import fcntl
+    import struct
+    import termios
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        unread = fcntl.ioctl(proc.stdin.fileno(), termios.FIONREAD, b"\0\0\0\0")
+        if struct.unpack("i", unread)[0] == 0:
+            return
+        time.sleep(0.01)
+    raise AssertionError("the command did not read its input")
 
 
 def _read_line(proc, timeout: float = 10) -> bytes:
@@ -1280,7 +1297,7 @@ def test_leading_double_dash_is_not_a_command(tmp_path):
     (tmp_path / "undo").write_bytes(b"a plain line\n")
     proc = run(["--", "undo"], tmp_path)
     assert "--log" not in proc.stderr.decode()
-    assert ok(proc)
+    assert ok(proc) == b"a plain line\n"
 
 
 def test_command_word_runs_the_command(tmp_path):

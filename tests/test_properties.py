@@ -195,8 +195,6 @@ def bundled(name: str) -> Table:
 
 @functools.cache
 def bundled_normaliser(name: str, phonetic: str = "off") -> Normaliser:
-    if phonetic != "off":
-        pytest.importorskip("normalise.phonetic")
     return Normaliser(table=bundled(name), phonetic=phonetic)
 
 
@@ -254,7 +252,6 @@ def test_phonetic_matcher_rewrites_no_common_english_word():
 
 
 def test_phonetic_matcher_maps_no_canonical_form_to_another_entry():
-    pytest.importorskip("normalise.phonetic")
     table = bundled("default")
     normaliser = bundled_normaliser("default", "apply")
     for entry in table.entries:
@@ -535,8 +532,6 @@ def test_idempotent(case):
 @pytest.mark.parametrize("phonetic", ["off", "apply"])
 @given(case=tables_and_texts())
 def test_lossless(phonetic, case):
-    if phonetic != "off":
-        pytest.importorskip("normalise.phonetic")
     entries, text = case
     result = generated(entries, phonetic).normalise(text)
     assert_lossless(text, result)
@@ -605,7 +600,6 @@ def test_pickled_normaliser_gives_identical_results(case):
 
 @given(tables_and_texts())
 def test_phonetic_matcher_keeps_canonical_forms_of_generated_tables(case):
-    pytest.importorskip("normalise.phonetic")
     entries, _ = case
     normaliser = generated(entries, "apply")
     for entry in entries:
