@@ -588,7 +588,7 @@ def run_undo(argv: Sequence[str]) -> int:
                 data, files, args.select, None if args.file == "-" else args.file, args.encoding
             )
         except LogError as err:
-            raise LogError(err.message, file=args.log, line=err.line) from None
+            raise LogError(err.message, file=args.log, line=err.line, hint=err.hint) from None
         if args.output:
             sink = _atomic(args.output, stack)
             sink.write(original)
