@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO
 
 from .errors import InputError
+
+#: What names one file: ("inode", device, inode) or ("path", resolved path).
+Identity = tuple[str | int, ...]
 
 
 def _umask() -> int:
@@ -23,7 +26,7 @@ def _umask() -> int:
     return mask
 
 
-def identity(path: str) -> tuple:
+def identity(path: str) -> Identity:
     """What names one file: (device, inode) when it exists, else the resolved path (two
     names of a file still to be made resolve to the same path)."""
     try:
@@ -33,7 +36,7 @@ def identity(path: str) -> tuple:
     return ("inode", st.st_dev, st.st_ino)
 
 
-def stream_identity(stream) -> tuple | None:
+def stream_identity(stream: IO[Any]) -> Identity | None:
     """The identity of an open standard stream when it is a regular file (else None)."""
     try:
         st = os.fstat(stream.fileno())
@@ -46,10 +49,10 @@ class Claims:
     """The files of one run: an output may name no input and no other output."""
 
     def __init__(self) -> None:
-        self._inputs: dict[tuple, str] = {}
-        self._outputs: dict[tuple, str] = {}
+        self._inputs: dict[Identity, str] = {}
+        self._outputs: dict[Identity, str] = {}
 
-    def input(self, name: str, ident: tuple | None = None, *, unique: bool = False) -> None:
+    def input(self, name: str, ident: Identity | None = None, *, unique: bool = False) -> None:
         """Register an input; with ``unique`` (``--in-place``) the same file twice is an
         error, since its second rewrite would read the first one's result."""
         ident = identity(name) if ident is None else ident
@@ -58,10 +61,11 @@ class Claims:
                 f"names the same file as {self._inputs[ident]} "
                 "(each file can be rewritten in place only once)",
                 file=name,
+                hint="name each file once",
             )
         self._inputs.setdefault(ident, name)
 
-    def output(self, name: str, role: str, ident: tuple | None = None) -> None:
+    def output(self, name: str, role: str, ident: Identity | None = None) -> None:
         """Register an output (``role`` says which, for the message)."""
         ident = identity(name) if ident is None else ident
         for kind, seen in (("input", self._inputs), ("output", self._outputs)):
@@ -70,6 +74,7 @@ class Claims:
                     f"{role} names the same file as the {kind} {seen[ident]}; "
                     "it would be overwritten",
                     file=name,
+                    hint="write to another file",
                 )
         self._outputs[ident] = name
 
@@ -90,9 +95,9 @@ def check_target(path: str) -> str:
         raise InputError("cannot write: is a directory", file=path)
     if not stat.S_ISREG(st.st_mode):
         raise InputError(
-            "cannot write: not a regular file (a device, pipe or socket is "
-            "never replaced; redirect standard output instead)",
+            "cannot write: not a regular file (a device, pipe or socket is never replaced)",
             file=path,
+            hint="write to standard output and redirect it instead",
         )
     return real
 

@@ -474,7 +474,7 @@ def run_undo(argv: Sequence[str]) -> int:
                 data, files, args.select, None if args.file == "-" else args.file, args.encoding
             )
         except LogError as err:
-            raise LogError(err.message, file=args.log, line=err.line) from None
+            raise LogError(err.message, file=args.log, line=err.line, hint=err.hint) from None
         if args.output:
             sink = _atomic(args.output, stack)
             sink.write(original)
@@ -788,6 +788,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = EXIT_ERROR
     except (NormaliseError, TableError, InputError) as err:
         print(f"normalise: {err}", file=sys.stderr)
+        if err.hint:  # what to do about it, on a line of its own (as ftfy's CLI does)
+            print(f"normalise: hint: {err.hint}", file=sys.stderr)
         status = EXIT_ERROR
     except WorkerDied as err:
         print(f"normalise: {err}", file=sys.stderr)

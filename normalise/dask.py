@@ -24,7 +24,7 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dask.base import normalize_token
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # pandas and dask.dataframe take seconds to import: only wher
     import dask.bag
     import dask.dataframe
     import pandas as pd
+    from distributed import Client
 
 #: Inputs grouped into tasks of about this many bytes (a file is never split): big enough
 #: that a task's overhead (milliseconds) is lost in its work, small enough to balance.
@@ -48,11 +49,13 @@ TASK_BYTES = 8 << 20
 TASKS_PER_WORKER = 6
 
 
-@normalize_token.register(Normaliser)
 def _token(normaliser: Normaliser) -> str:
     """Dask names a graph's tasks by their arguments: the normaliser by its canonical bytes,
     so equal normalisers give equal keys in any process (no pickling of a random token)."""
     return hashlib.sha256(dumps(normaliser.__getstate__())).hexdigest()
+
+
+normalize_token.register(Normaliser)(_token)
 
 
 # ---------------------------------------------------------------- files
@@ -99,7 +102,11 @@ def expand(inputs: Sequence[str], out_dir: str, pattern: str = "*.txt") -> list[
             if key in seen:
                 raise InputError(f"would be written to {target}, as {seen[key]} is", file=path)
             if os.path.samefile(path, key) if os.path.exists(key) else False:
-                raise InputError("the output would overwrite the input", file=path)
+                raise InputError(
+                    "the output would overwrite the input",
+                    file=path,
+                    hint="choose another --out-dir",
+                )
             seen[key] = path
             jobs.append(Job(path, target, os.path.getsize(path), os.path.abspath(path), key))
     return jobs
@@ -159,7 +166,9 @@ def normalise_file(
     return b"".join(lines), dict(stats.counts), stats.invalid_at
 
 
-def _normalise_files(normaliser: Normaliser, jobs: list[Job], encoding: str, log: bool):
+def _normalise_files(
+    normaliser: Normaliser, jobs: list[Job], encoding: str, log: bool
+) -> list[tuple[bytes, dict[str, int], int | None]]:
     return [normalise_file(normaliser, job, encoding, log) for job in jobs]
 
 
@@ -179,7 +188,7 @@ def run_corpus(
     out_dir: str,
     normaliser: Normaliser,
     *,
-    client=None,
+    client: Client | None = None,
     scheduler: str | None = None,
     workers: int = 2,
     pattern: str = "*.txt",
@@ -237,9 +246,13 @@ def run_corpus(
 # ---------------------------------------------------------------- bags and DataFrames
 
 
-def _texts(texts: Iterable[str], normaliser: Normaliser, records: bool):
+def _texts(
+    texts: Iterable[str], normaliser: Normaliser, records: bool
+) -> list[str] | list[dict[str, Any]]:
     results = (normaliser.normalise(text) for text in texts)
-    return [r.to_dict() if records else r.text for r in results]
+    if records:
+        return [r.to_dict() for r in results]
+    return [r.text for r in results]
 
 
 def normalise_bag(
@@ -247,16 +260,17 @@ def normalise_bag(
 ) -> dask.bag.Bag:
     """A bag of normalised texts, in the same order; with ``records=True`` a bag of
     :meth:`~normalise.Result.to_dict` dicts (``text`` and ``substitutions``)."""
-    return bag.map_partitions(_texts, normaliser, records)
+    mapped: dask.bag.Bag = bag.map_partitions(_texts, normaliser, records)
+    return mapped
 
 
-def _column_texts(series: pd.Series, normaliser: Normaliser) -> pd.Series:
+def _column_texts(series: pd.Series[Any], normaliser: Normaliser) -> pd.Series[Any]:
     from . import pandas as npd
 
     return npd.normalise(series, normaliser)
 
 
-def _column_records(series: pd.Series, normaliser: Normaliser) -> pd.DataFrame:
+def _column_records(series: pd.Series[Any], normaliser: Normaliser) -> pd.DataFrame:
     from . import pandas as npd
 
     return npd.normalise(series, normaliser, records=True)[1]
@@ -264,19 +278,22 @@ def _column_records(series: pd.Series, normaliser: Normaliser) -> pd.DataFrame:
 
 def normalise_column(
     frame: dask.dataframe.DataFrame, column: str, normaliser: Normaliser, *, records: bool = False
-):
+) -> dask.dataframe.Series | dask.dataframe.DataFrame:
     """The column's normalised texts as a Dask Series (same index and partitions; missing
     values kept); with ``records=True`` a Dask DataFrame of substitution records whose first
     column holds the row's index label (see :mod:`normalise.pandas`)."""
     from . import pandas as npd
 
     series = frame[column]
+    mapped: dask.dataframe.Series | dask.dataframe.DataFrame
     if not records:
-        return series.map_partitions(_column_texts, normaliser, meta=series._meta)
+        mapped = series.map_partitions(_column_texts, normaliser, meta=series._meta)
+        return mapped
     label = series._meta.index.name or "row"
     meta = npd.records_frame([], label)
     meta[label] = meta[label].astype(series._meta.index.dtype)
-    return series.map_partitions(_column_records, normaliser, meta=meta)
+    mapped = series.map_partitions(_column_records, normaliser, meta=meta)
+    return mapped
 
 
 # ---------------------------------------------------------------- the command

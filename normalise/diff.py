@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from itertools import zip_longest
+from typing import IO
 
 from .textcodec import ERRORS, encode_text
 
@@ -53,7 +54,7 @@ class StreamDiff:
             hunk.write_to(emit)
 
     @staticmethod
-    def _lines(stream, encoding: str) -> Iterator[str]:
+    def _lines(stream: IO[bytes], encoding: str) -> Iterator[str]:
         stream.flush()
         stream.seek(0)
         return iter(io.TextIOWrapper(stream, encoding=encoding, errors=ERRORS, newline=""))

@@ -1,13 +1,18 @@
 """One small error hierarchy, so that callers catch one class and the CLI maps each to an exit status.
 
-Every error knows the file (and, where there is one, the line) it is about, and prints as one line.
+Every error knows the file (and, where there is one, the line) it is about, and prints as one
+line. Where there is something to do about it, ``hint`` says what (the command prints it on a
+second line, as ftfy's does), so that the message itself stays a plain statement of the fault.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class NormaliseError(Exception):
-    """Base of every error normalise raises on bad input; prints as ``file:line: message``."""
+    """Base of every error normalise raises on bad input; prints as ``file:line: message``
+    (the ``hint``, when there is one, is not part of it)."""
 
     def __init__(
         self,
@@ -27,16 +32,15 @@ class NormaliseError(Exception):
         where = ""
         if self.file is not None:
             where = f"{self.file}:{self.line}: " if self.line is not None else f"{self.file}: "
-        text = where + self.message
-        if self.hint:
-            text += f" ({self.hint})"
-        return text.replace("\n", " ")
+        return (where + self.message).replace("\n", " ")
 
-    def __reduce__(self):  # keep file/line when errors cross process boundaries
+    def __reduce__(self) -> tuple[Any, ...]:  # keep file/line/hint across process boundaries
         return (_rebuild, (type(self), self.message, self.file, self.line, self.hint))
 
 
-def _rebuild(cls, message, file, line, hint):
+def _rebuild(
+    cls: type[NormaliseError], message: str, file: str | None, line: int | None, hint: str | None
+) -> NormaliseError:
     return cls(message, file=file, line=line, hint=hint)
 
 

@@ -40,14 +40,20 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import regex
 
 if TYPE_CHECKING:
     from .phonetic import PhoneticMatcher
+
+#: How often English uses a word (wordfreq's Zipf scale), and whether a position of a text
+#: opens a sentence: what the name-word rules ask of the caller.
+ZipfOf = Callable[[str], float]
+SentenceInitial = Callable[[str, int], bool]
 
 #: Kinds of entry whose table hits are evidence that a text is about the table's world.
 EVIDENCE_KINDS = frozenset({"place", "person", "people", "organisation"})
@@ -463,7 +469,12 @@ def other_language(token: str, languages: tuple[str, ...]) -> bool:
     return all(bits[h >> 3] >> (h & 7) & 1 for h in _word_hashes(token.lower()))
 
 
-def foreign_spelling(token: str, canonical: str, score: float, rules) -> str | None:
+def foreign_spelling(
+    token: str,
+    canonical: str,
+    score: float,
+    rules: Sequence[tuple[str, re.Pattern[str], float | None]],
+) -> str | None:
     """The name of the first rule of ``rules`` (``Romanisation.other_spellings``) whose letter
     sequence ``token`` holds and ``canonical`` does not, when ``score`` is below the rule's
     (a rule without a score holds at any score); None otherwise.
@@ -507,7 +518,9 @@ def any_within(starts: Sequence[int], ends: Sequence[int], low: int, high: int) 
     return False
 
 
-def _is_name_word(word: str, sentence_start: bool, english_zipf, caps: bool = False) -> bool:
+def _is_name_word(
+    word: str, sentence_start: bool, english_zipf: ZipfOf, caps: bool = False
+) -> bool:
     """A word that makes a longer name with its neighbour: capitalised (or a name particle),
     and none of :data:`NOT_NAME_WORDS`, nor a common English word opening the sentence."""
     lower = word.lower()
@@ -524,7 +537,13 @@ def _is_name_word(word: str, sentence_start: bool, english_zipf, caps: bool = Fa
     return not (sentence_start and english_zipf(word) >= OPENING_WORD_ZIPF)
 
 
-def name_neighbour(text: str, start: int, end: int, english_zipf, sentence_initial) -> str | None:
+def name_neighbour(
+    text: str,
+    start: int,
+    end: int,
+    english_zipf: ZipfOf,
+    sentence_initial: SentenceInitial,
+) -> str | None:
     """The name word right beside ``text[start:end]`` that makes it part of a longer name
     (one space or hyphen between, same line), or None."""
     caps = text[start:end].isupper()

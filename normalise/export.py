@@ -19,6 +19,7 @@ left out and counted.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -125,7 +126,7 @@ def _write(path: str | None, text: str) -> None:
     write_file(path, text.encode("utf-8"))
 
 
-def export_parser():
+def export_parser() -> argparse.ArgumentParser:
     """The options of ``normalise export``."""
     from .cliargs import _Parser
 

@@ -90,14 +90,24 @@ def read_keep_file(path: str) -> list[str]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise InputError("keep file is not valid UTF-8", file=path, line=line) from None
+        raise InputError(
+            "keep file is not valid UTF-8",
+            file=path,
+            line=line,
+            hint="convert it first, e.g. iconv -f LATIN1 -t UTF-8",
+        ) from None
     forms = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        form = line.strip()
+    for number, text_line in enumerate(text.splitlines(), start=1):
+        form = text_line.strip()
         if not form or form.startswith("#"):
             continue
         if not _WORD.search(form):
-            raise InputError(f"kept form {form!r} has no letter or digit", file=path, line=number)
+            raise InputError(
+                f"kept form {form!r} has no letter or digit",
+                file=path,
+                line=number,
+                hint="remove the line, or start it with # to keep it as a comment",
+            )
         forms.append(form)
     return forms
 

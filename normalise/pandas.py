@@ -13,7 +13,7 @@ registers the accessor ``Series.normalise``::
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, overload
 
 import pandas as pd
 
@@ -57,7 +57,7 @@ def records_frame(pairs: Iterable[tuple[Any, Result | None]], label: str = "row"
         (key, *sub) for key, result in pairs if result is not None for sub in result.substitutions
     ]
     frame = pd.DataFrame.from_records(rows, columns=[label, *RECORD_COLUMNS])
-    return frame.astype(
+    typed: pd.DataFrame = frame.astype(
         {
             "start": "int64",
             "end": "int64",
@@ -66,17 +66,42 @@ def records_frame(pairs: Iterable[tuple[Any, Result | None]], label: str = "row"
             "score": "float64",
         }
     )
+    return typed
+
+
+@overload
+def normalise(
+    series: pd.Series[Any],
+    normaliser: Normaliser | None = None,
+    *,
+    records: Literal[False] = False,
+    jobs: int = 1,
+) -> pd.Series[Any]: ...
+
+
+@overload
+def normalise(
+    series: pd.Series[Any],
+    normaliser: Normaliser | None = None,
+    *,
+    records: Literal[True],
+    jobs: int = 1,
+) -> tuple[pd.Series[Any], pd.DataFrame]: ...
 
 
 def normalise(
-    series: pd.Series, normaliser: Normaliser | None = None, *, records: bool = False, jobs: int = 1
-):
+    series: pd.Series[Any],
+    normaliser: Normaliser | None = None,
+    *,
+    records: bool = False,
+    jobs: int = 1,
+) -> pd.Series[Any] | tuple[pd.Series[Any], pd.DataFrame]:
     """The Series of normalised texts (same index, name; missing values kept); with
     ``records=True``, the pair (texts, records DataFrame). ``jobs`` > 1 normalises in that
     many processes (:meth:`~normalise.Normaliser.normalise_many`)."""
     normaliser = normaliser or default_normaliser()
     done = results(series.array, series.index, normaliser, jobs)
-    texts = pd.Series(
+    texts: pd.Series[Any] = pd.Series(
         [series.iloc[i] if r is None else r.text for i, r in enumerate(done)],
         index=series.index,
         name=series.name,
@@ -84,7 +109,7 @@ def normalise(
     )
     if not records:
         return texts
-    label = series.index.name or "row"
+    label = str(series.index.name or "row")
     return texts, records_frame(zip(series.index, done, strict=False), label)
 
 
@@ -93,10 +118,10 @@ class NormaliseAccessor:
     """``series.normalise.text()`` and ``series.normalise.records()``; both take an optional
     Normaliser (the default one otherwise)."""
 
-    def __init__(self, series: pd.Series) -> None:
+    def __init__(self, series: pd.Series[Any]) -> None:
         self._series = series
 
-    def text(self, normaliser: Normaliser | None = None, *, jobs: int = 1) -> pd.Series:
+    def text(self, normaliser: Normaliser | None = None, *, jobs: int = 1) -> pd.Series[Any]:
         return normalise(self._series, normaliser, jobs=jobs)
 
     def records(self, normaliser: Normaliser | None = None, *, jobs: int = 1) -> pd.DataFrame:
@@ -104,6 +129,6 @@ class NormaliseAccessor:
 
     def both(
         self, normaliser: Normaliser | None = None, *, jobs: int = 1
-    ) -> tuple[pd.Series, pd.DataFrame]:
+    ) -> tuple[pd.Series[Any], pd.DataFrame]:
         """Texts and records from one pass over the Series."""
         return normalise(self._series, normaliser, records=True, jobs=jobs)

@@ -5,6 +5,8 @@ Nulls pass through; the records DataFrame has the row's position in column ``row
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 import polars as pl
 
 from .log import Substitution
@@ -25,9 +27,33 @@ _SCHEMA = {
 }
 
 
+@overload
 def normalise(
-    series: pl.Series, normaliser: Normaliser | None = None, *, records: bool = False, jobs: int = 1
-):
+    series: pl.Series,
+    normaliser: Normaliser | None = None,
+    *,
+    records: Literal[False] = False,
+    jobs: int = 1,
+) -> pl.Series: ...
+
+
+@overload
+def normalise(
+    series: pl.Series,
+    normaliser: Normaliser | None = None,
+    *,
+    records: Literal[True],
+    jobs: int = 1,
+) -> tuple[pl.Series, pl.DataFrame]: ...
+
+
+def normalise(
+    series: pl.Series,
+    normaliser: Normaliser | None = None,
+    *,
+    records: bool = False,
+    jobs: int = 1,
+) -> pl.Series | tuple[pl.Series, pl.DataFrame]:
     """The Series of normalised texts (same name, nulls kept); with ``records=True``, the pair
     (texts, records DataFrame)."""
     if series.dtype not in (pl.String, pl.Null):

@@ -11,11 +11,13 @@ entries, files and spellings, not the number of records.
 
 from __future__ import annotations
 
+import argparse
 import html
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TextIO, cast
 
 from .atomic import write_file
 from .errors import InputError
@@ -44,13 +46,15 @@ class Summary:
 
     records: int = 0
     logs: list[str] = field(default_factory=list)
-    rules: Counter = field(default_factory=Counter)
-    entries: Counter = field(default_factory=Counter)  # applied substitutions per entry
-    files: Counter = field(default_factory=Counter)  # applied substitutions per input file
-    pairs: Counter = field(default_factory=Counter)  # (original, replacement, rule)
-    scores: dict[str, Counter] = field(default_factory=dict)  # rule -> bin -> records
+    rules: Counter[str] = field(default_factory=Counter)
+    entries: Counter[str] = field(default_factory=Counter)  # applied substitutions per entry
+    files: Counter[str] = field(default_factory=Counter)  # applied substitutions per input file
+    pairs: Counter[tuple[str, str, str]] = field(
+        default_factory=Counter
+    )  # (original, replacement, rule)
+    scores: dict[str, Counter[int]] = field(default_factory=dict)  # rule -> bin -> records
 
-    def add(self, record: dict) -> None:
+    def add(self, record: dict[str, Any]) -> None:
         rule = record["rule"]
         self.records += 1
         self.rules[rule] += 1
@@ -78,10 +82,10 @@ def summarise(paths: Sequence[str]) -> Summary:
     return summary
 
 
-def _open(path: str, mode: str, **kwargs):
+def _open(path: str, mode: str, **kwargs: Any) -> TextIO:
     """Open a log, or raise InputError naming it."""
     try:
-        return open(path, mode, **kwargs)  # the caller closes it (with)
+        return cast(TextIO, open(path, mode, **kwargs))  # the caller closes it (with)
     except OSError as err:
         raise InputError(err.strerror or str(err), file=path) from None
 
@@ -120,7 +124,7 @@ def bar_chart(rows: Sequence[tuple[str, int]], title: str, colour: str = "#1a5fb
     return "".join(parts)
 
 
-def score_histogram(scores: dict[str, Counter], threshold: float) -> str:
+def score_histogram(scores: dict[str, Counter[int]], threshold: float) -> str:
     """Phonetic records by score, stacked by rule, with the threshold marked."""
     if not scores:
         return "<p class=none>No phonetic decisions in this log.</p>"
@@ -130,7 +134,7 @@ def score_histogram(scores: dict[str, Counter], threshold: float) -> str:
     width, height, left, bottom = 720, 220, 50, 30
     step = (width - left - 10) / bins
 
-    def x_of(score):
+    def x_of(score: float) -> float:
         return left + (score - LOWEST) / BIN * step
 
     parts = [
@@ -143,7 +147,7 @@ def score_histogram(scores: dict[str, Counter], threshold: float) -> str:
         f'<text x="{left - 6}" y="{height}" text-anchor="end">0</text>',
     ]
     for i in range(bins):
-        y = height
+        y: float = height
         for rule in PHONETIC_RULES:
             n = scores.get(rule, Counter()).get(i, 0)
             if not n:
@@ -235,7 +239,7 @@ def write_report(paths: Iterable[str], output: str, threshold: float) -> Summary
     return summary
 
 
-def report_parser():
+def report_parser() -> argparse.ArgumentParser:
     """The arguments of ``normalise report``."""
     from . import cliargs as cli
     from .phonetic import DEFAULT_MIN_SCORE

@@ -10,6 +10,8 @@ again by the log, gives back the text exactly.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .errors import LogError
 from .log import LogFile, Substitution, apply, undo
 from .textcodec import ERRORS, encode_text, with_byte_order
@@ -28,7 +30,7 @@ def undo_files(
         files = [LogFile(None, [], None)]
     for part in files:
         _check_whole(part)
-    total = sum(p.summary["out_bytes"] for p in files)
+    total = sum(_summary(p)["out_bytes"] for p in files)
     if select is not None:
         chosen = [i for i, p in enumerate(files) if p.name == select]
         if not chosen:
@@ -38,11 +40,11 @@ def undo_files(
         if len(chosen) > 1:
             raise LogError(f"covers {select!r} {len(chosen)} times: cannot choose")
         index = chosen[0]
-        size = files[index].summary["out_bytes"]
+        size = _summary(files[index])["out_bytes"]
         if len(data) == size:
             return _restore(data, files[index], encoding)
         if len(data) == total:
-            start = sum(p.summary["out_bytes"] for p in files[:index])
+            start = sum(_summary(p)["out_bytes"] for p in files[:index])
             return _restore(data[start : start + size], files[index], encoding)
         raise LogError(
             f"the text has {len(data)} bytes; the output of {select!r} had {size} "
@@ -51,23 +53,30 @@ def undo_files(
     if len(data) == total:
         pieces, start = [], 0
         for part in files:
-            size = part.summary["out_bytes"]
+            size = _summary(part)["out_bytes"]
             pieces.append(_restore(data[start : start + size], part, encoding))
             start += size
         return b"".join(pieces)
     if text_name is not None:
         same = [p for p in files if p.name == text_name]
-        if len(same) == 1 and len(data) == same[0].summary["out_bytes"]:
+        if len(same) == 1 and len(data) == _summary(same[0])["out_bytes"]:
             return _restore(data, same[0], encoding)
-    hint = "; choose one input with --file NAME" if len(files) > 1 else ""
     raise LogError(
         f"the text has {len(data)} bytes but the log describes {total}: it does "
-        f"not belong to this text{hint}"
+        "not belong to this text",
+        hint="choose one input with --file NAME" if len(files) > 1 else None,
     )
 
 
 def _names(files: list[LogFile]) -> list[str]:
     return list(dict.fromkeys(str(p.name) for p in files))
+
+
+def _summary(part: LogFile) -> dict[str, Any]:
+    """The summary line of an input :func:`_check_whole` has passed."""
+    if part.summary is None:
+        raise LogError(f"the records of {part.name!r} end without their summary line")
+    return part.summary
 
 
 def _check_whole(part: LogFile) -> None:
@@ -78,17 +87,19 @@ def _check_whole(part: LogFile) -> None:
             f"the records of {name!r} end without their summary line: the log was "
             "cut short or was not written by the normalise command",
             line=line,
+            hint="give the whole log that normalise --log wrote",
         )
-    if part.summary["records"] != len(part.records):
+    if _summary(part)["records"] != len(part.records):
         raise LogError(
             f"{len(part.records)} records of {part.name!r} but its summary says "
-            f"{part.summary['records']}: the log is incomplete"
+            f"{_summary(part)['records']}: the log is incomplete"
         )
 
 
 def _restore(data: bytes, part: LogFile, encoding: str | None) -> bytes:
     """One input's bytes from its output bytes and its records."""
-    codec = encoding or part.summary["encoding"]
+    summary = _summary(part)
+    codec = encoding or summary["encoding"]
     codec = with_byte_order(codec, data[:4])
     text = data.decode(codec, ERRORS)
     subs = [Substitution.from_dict(r) for r in part.records]
@@ -98,9 +109,9 @@ def _restore(data: bytes, part: LogFile, encoding: str | None) -> bytes:
     except LogError as err:
         raise LogError(f"{part.name!r}: {err.message}: the log does not fit the text") from None
     restored = encode_text(original, codec)
-    if again != text or len(restored) != part.summary["bytes"]:
+    if again != text or len(restored) != summary["bytes"]:
         raise LogError(
             f"{part.name!r}: the restored text has {len(restored)} bytes, the input "
-            f"had {part.summary['bytes']}: the log does not fit the text"
+            f"had {summary['bytes']}: the log does not fit the text"
         )
     return restored

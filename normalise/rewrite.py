@@ -332,12 +332,14 @@ class Normaliser:
 
         Raises ValueError when ``word`` does not occur in ``context`` as a whole word."""
         text = word if context is None else context
-        found = regex.search(
-            rf"(?<![\w\p{{M}}]){regex.escape(word)}(?![\w\p{{M}}])", text
-        ) or regex.search(rf"(?<![\w\p{{M}}])(?i:{regex.escape(word)})(?![\w\p{{M}}])", text)
-        if found is None:
-            raise ValueError(f"'{word}' does not occur in the context as a word")
-        pos, word = found.start(), found.group()
+        pos = 0  # alone, the word is the whole text (no pattern to compile: check asks often)
+        if context is not None:
+            found = regex.search(
+                rf"(?<![\w\p{{M}}]){regex.escape(word)}(?![\w\p{{M}}])", text
+            ) or regex.search(rf"(?<![\w\p{{M}}])(?i:{regex.escape(word)})(?![\w\p{{M}}])", text)
+            if found is None:
+                raise ValueError(f"'{word}' does not occur in the context as a word")
+            pos, word = found.start(), found.group()
         base = self._explain_word(word, is_sentence_initial(text, pos))
         trace: list[Left] = []
         result, _ = self._pass(text, trace=trace)

@@ -15,12 +15,14 @@ and extension attributes map tokens, spans and entities back to the original tex
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-import spacy
+from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
+from spacy.util import registry
 
 from .log import Substitution, undo
 from .rewrite import Normaliser, Result
@@ -46,28 +48,28 @@ class NormalisingTokenizer:
         doc.user_data[USER_DATA_KEY] = [s.to_dict() for s in result.substitutions]
         return doc
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 1000):
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         for text in texts:
             yield self(text)
 
     # The normaliser comes from the config (tables, options); the wrapped tokenizer's own
     # data (special cases, rules) is saved and loaded as spaCy's tokenizer does it.
     def to_bytes(self, **kwargs: Any) -> bytes:
-        return self.tokenizer.to_bytes(**kwargs)  # type: ignore[attr-defined]
+        data: bytes = self.tokenizer.to_bytes(**kwargs)  # type: ignore[attr-defined]
+        return data
 
     def from_bytes(self, data: bytes, **kwargs: Any) -> NormalisingTokenizer:
         self.tokenizer.from_bytes(data, **kwargs)  # type: ignore[attr-defined]
         return self
 
-    def to_disk(self, path, **kwargs: Any) -> None:
+    def to_disk(self, path: str | os.PathLike[str], **kwargs: Any) -> None:
         self.tokenizer.to_disk(path, **kwargs)  # type: ignore[attr-defined]
 
-    def from_disk(self, path, **kwargs: Any) -> NormalisingTokenizer:
+    def from_disk(self, path: str | os.PathLike[str], **kwargs: Any) -> NormalisingTokenizer:
         self.tokenizer.from_disk(path, **kwargs)  # type: ignore[attr-defined]
         return self
 
 
-@spacy.registry.tokenizers(TOKENIZER_NAME)
 def create_tokenizer(
     tables: list[str] = [],  # noqa: B006 - spaCy's config reads the default
     default_table: bool = True,
@@ -77,8 +79,8 @@ def create_tokenizer(
     """The factory spaCy calls for ``@tokenizers = "normalise.Tokenizer.v1"``; its arguments
     are those of :class:`~normalise.Normaliser` (through the cache of built tables)."""
 
-    def make(nlp) -> NormalisingTokenizer:
-        base = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
+    def make(nlp: Language) -> NormalisingTokenizer:
+        base = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
         normaliser = Normaliser.cached(
             list(tables), default_table=default_table, phonetic=phonetic, min_score=min_score
         )
@@ -87,7 +89,10 @@ def create_tokenizer(
     return make
 
 
-def use(nlp, normaliser: Normaliser | None = None):
+registry.tokenizers.register(TOKENIZER_NAME, func=create_tokenizer)
+
+
+def use(nlp: Language, normaliser: Normaliser | None = None) -> Language:
     """Put a normalising tokenizer in front of an existing pipeline's tokenizer (a loaded
     model, say) and return the pipeline. Unlike the config, this is not saved with
     ``nlp.to_disk``."""
@@ -99,7 +104,7 @@ def use(nlp, normaliser: Normaliser | None = None):
 
 #: Results rebuilt from a Doc's records, by the identity of the records list (which the
 #: entry keeps alive, so the identity is not reused): token getters do not rebuild it each time.
-_RESULTS: OrderedDict[int, tuple[list, Result]] = OrderedDict()
+_RESULTS: OrderedDict[int, tuple[list[dict[str, Any]], Result]] = OrderedDict()
 _RESULTS_KEPT = 64
 
 
@@ -140,15 +145,22 @@ def register_extensions() -> None:
     """``Doc._.normalisation`` (the Result), ``Doc._.original_text``, ``Token._.original_span``,
     ``Span._.original_span`` and ``Span._.original_text``: character offsets and text of the
     original input. Done on import of this module; calling it again is harmless."""
-    for cls, name, getter in (
-        (Doc, "normalisation", doc_result),
-        (Doc, "original_text", _original_text),
-        (Token, "original_span", _token_span),
-        (Span, "original_span", _span_span),
-        (Span, "original_text", _span_text),
-    ):
-        if not cls.has_extension(name):
-            cls.set_extension(name, getter=getter)
+    doc_getters: dict[str, Callable[[Doc], Any]] = {
+        "normalisation": doc_result,
+        "original_text": _original_text,
+    }
+    span_getters: dict[str, Callable[[Span], Any]] = {
+        "original_span": _span_span,
+        "original_text": _span_text,
+    }
+    for name, doc_getter in doc_getters.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, getter=doc_getter)
+    if not Token.has_extension("original_span"):
+        Token.set_extension("original_span", getter=_token_span)
+    for name, span_getter in span_getters.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, getter=span_getter)
 
 
 register_extensions()

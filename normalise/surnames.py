@@ -81,7 +81,7 @@ _WORDS = regex.compile(r"\S+")
 
 def surname(form: str) -> str | None:
     """The surname of a multi-word name, or None for a single word."""
-    words = _WORDS.findall(form)
+    words: list[str] = _WORDS.findall(form)
     if len(words) < 2:
         return None
     if len(words) >= 3 and words[-2].lower() in SURNAME_PARTICLES:

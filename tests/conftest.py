@@ -31,8 +31,15 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # The commands the tests run share one cache of built tables, not the user's, removed at exit.
-_CACHE = tempfile.mkdtemp(prefix="normalise-test-cache-")
-atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+# One for the whole run: the process that starts pytest makes it, and the xdist workers it
+# starts inherit its name, so each table (and the filter of other languages' words, 4 s to
+# build) is built once per run, not once per worker. Concurrent writers are safe: the cache
+# writes each file beside its target and renames it, and makes its secret with a link.
+_CACHE = os.environ.get("NORMALISE_TEST_CACHE_DIR")
+if _CACHE is None:
+    _CACHE = tempfile.mkdtemp(prefix="normalise-test-cache-")
+    os.environ["NORMALISE_TEST_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 os.environ["NORMALISE_CACHE_DIR"] = _CACHE
 
 

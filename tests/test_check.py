@@ -364,7 +364,6 @@ def test_a_trailing_point_before_another_point_is_left_alone(tmp_path):
 
 
 def test_phonetic_conflict(tmp_path):
-    pytest.importorskip("normalise.phonetic")
     path = _write(
         tmp_path,
         """entries:

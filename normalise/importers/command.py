@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -39,7 +40,7 @@ def _count(text: str) -> int:
     return value
 
 
-def geonames_parser():
+def geonames_parser() -> argparse.ArgumentParser:
     """The options of ``normalise import geonames``."""
     from ..cliargs import _Parser
 

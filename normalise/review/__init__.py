@@ -8,10 +8,11 @@ on 127.0.0.1 with a token; ``page.html`` is the page (no build step). The comman
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import webbrowser
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..errors import InputError
 from .server import ReviewServer
@@ -45,7 +46,7 @@ def build_session(
     limit: int | None = REVIEW_LIMIT,
     encoding: str = "utf-8",
     cache: bool = True,
-    on_bytes=None,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> Session:
     """Read the corpus and the logs and open a review writing to ``output``. The table file,
     when it exists, is loaded too: what earlier reviews accepted is known and not proposed
@@ -94,7 +95,7 @@ def _has_content(path: str) -> bool:
     return bool(isinstance(data, dict) and (data.get("entries") or data.get("keep")))
 
 
-def review_parser():
+def review_parser() -> argparse.ArgumentParser:
     """The arguments of ``normalise review``."""
     from .. import cliargs as cli
 
