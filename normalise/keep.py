@@ -26,8 +26,9 @@ from typing import NamedTuple
 
 import regex
 
+from .chars import LINE_BREAKS
 from .errors import InputError
-from .scan import LINE_BREAKS, Scanner, fold_form, match_key
+from .scan import Scanner, fold_form, match_key
 
 _WORD = regex.compile(r"[\p{L}\p{N}]")
 
