@@ -654,16 +654,21 @@ def _is_foreign_tail(word: str, english_zipf) -> bool:
     return english_zipf(word) < HYPHEN_ENGLISH_ZIPF
 
 
-#: The start of the lower-case end of a word joined by an apostrophe (Uzbek o' and g', ayn,
-#: hamza): Xo'*jand*, Farg'*ona*.
-_INSIDE_WORD = regex.compile(r"(?<=\p{L}['’ʼʻ])\p{Ll}")
+#: Apostrophes that write a letter inside a word (Uzbek o' and g', ayn, hamza).
+INNER_APOSTROPHES = frozenset("'’ʼʻ")
 
 
-def inside_word_starts(text: str) -> frozenset[int]:
-    """Where a table hit would continue the word before it through an apostrophe (Xo'*jand*):
-    the apostrophe writes a letter of one word there, so a hit starting there is not a word
-    of its own. A capital after it starts a word (Côte d'*Ivoire*, l'*Afghanistan*)."""
-    return frozenset(m.start() for m in _INSIDE_WORD.finditer(text))
+def inside_word(text: str, start: int) -> bool:
+    """Whether a table hit at ``start`` would continue the word before it through an
+    apostrophe (Xo'*jand*, Farg'*ona*): the apostrophe writes a letter of one word there, so
+    the hit is not a word of its own. A capital after it starts a word (Côte d'*Ivoire*,
+    l'*Afghanistan*). Asked of each hit: a few character tests."""
+    return (
+        start >= 2
+        and text[start - 1] in INNER_APOSTROPHES
+        and text[start].islower()
+        and text[start - 2].isalpha()
+    )
 
 
 def is_common_term(canonical: str, kind: str) -> bool:

@@ -32,7 +32,7 @@ from .compile import (
     load_core,
 )
 from .events import Event, Result, Rule, Span
-from .evidence import EVIDENCE_KINDS, HELD_REASONS, inside_word_starts
+from .evidence import EVIDENCE_KINDS, HELD_REASONS, inside_word
 from .keep import is_mentioned
 from .options import PHONETIC_MODES, Options
 from .scan import Scanner, match_key
@@ -278,8 +278,8 @@ class Normaliser:
         why a table hit at a position was left alone (for :meth:`explain`)."""
         core = self._core
         found = core.table_pass(text, trace)
-        inside = inside_word_starts(text) if found.hits else None
-        if inside and any(hit.start in inside for hit in found.hits):
+        inside = {h.start for h in found.hits if inside_word(text, h.start)}
+        if inside:
             found = _without_inside_words(found, inside, trace)
         events: list[Event] = found.events
         if self._weighing is not None:
@@ -466,10 +466,10 @@ class Normaliser:
 
 
 def _without_inside_words(
-    found: TablePass, inside: frozenset[int], trace: list[Left] | None
+    found: TablePass, inside: set[int], trace: list[Left] | None
 ) -> TablePass:
     """The table pass without the hits that start inside a word joined by an apostrophe
-    (Xo'jand is not Xo' and Jand; see :func:`~normalise.evidence.inside_word_starts`): not
+    (Xo'jand is not Xo' and Jand; see :func:`~normalise.evidence.inside_word`): not
     rewritten, not evidence, and not taken, so the matcher sees the whole word."""
     dropped = {(h.start, h.end) for h in found.hits if h.start in inside}
     if trace is not None:
