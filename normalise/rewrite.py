@@ -27,11 +27,12 @@ from .compile import (
     CompiledTable,
     Core,
     Left,
+    TablePass,
     compile_table,
     load_core,
 )
 from .events import Event, Hit, Result, Rule, Span
-from .evidence import EVIDENCE_KINDS, HELD_REASONS
+from .evidence import EVIDENCE_KINDS, HELD_REASONS, inside_word
 from .keep import is_mentioned
 from .options import PHONETIC_MODES, Options
 from .scan import Scanner, match_key
@@ -277,6 +278,9 @@ class Normaliser:
         why a table hit at a position was left alone (for :meth:`explain`)."""
         core = self._core
         found = core.table_pass(text, trace)
+        inside = {h.start for h in found.hits if inside_word(text, h.start)}
+        if inside:
+            found = _without_inside_words(found, inside, trace)
         events: list[Event] = found.events
         if self._weighing is not None:
             events.extend(
@@ -451,6 +455,22 @@ class Normaliser:
                 matcher=state["matcher"],
             )
         )
+
+
+def _without_inside_words(
+    found: TablePass, inside: set[int], trace: list[Left] | None
+) -> TablePass:
+    """The table pass without the hits that start inside a word joined by an apostrophe
+    (Xo'jand is not Xo' and Jand; see :func:`~normalise.evidence.inside_word`): not
+    rewritten, not evidence, and not taken, so the matcher sees the whole word."""
+    dropped = {(h.start, h.end) for h in found.hits if h.start in inside}
+    if trace is not None:
+        trace.extend(Left(start, end, "inside-word") for start, end in dropped)
+    return TablePass(
+        [e for e in found.events if e.start not in inside],
+        [s for s in found.taken if (s[0], s[1]) not in dropped],
+        [h for h in found.hits if h.start not in inside],
+    )
 
 
 def _event_start(event: Event) -> int:

@@ -31,7 +31,6 @@ from .evidence import (
     RARE_WORD_NOTE,
     SHORT_NAME_CONSONANTS,
     SHORT_NAME_SCORE,
-    any_within,
     foreign_letter,
     foreign_spelling,
     is_common_term,
@@ -39,6 +38,7 @@ from .evidence import (
     other_language,
     paragraph_window,
     rare_word_matcher,
+    weigh_evidence,
 )
 from .keep import is_mentioned
 from .sentence import PHONETIC_TOKEN, between, is_sentence_initial
@@ -335,57 +335,39 @@ class Weighing:
         before: str,
         after: str,
     ) -> None:
-        """Mark ``held = "no-evidence"`` on the candidates with no evidence near them.
+        """Mark ``held`` on the candidates with no evidence near them (``no-evidence``), or
+        only evidence that does not count for their kind (``person-only``).
 
         Evidence: table hits of :data:`EVIDENCE_KINDS` in the text and in its context
-        (``before``, ``after``), and candidates applied on evidence, to a fixed point."""
-        spans = [(s, e) for s, e, entry in hits if entry.kind in EVIDENCE_KINDS]
+        (``before``, ``after``), and candidates applied on evidence, to a fixed point
+        (:func:`~normalise.evidence.weigh_evidence`)."""
+        spans = [(s, e, entry.kind) for s, e, entry in hits if entry.kind in EVIDENCE_KINDS]
         shift = 0
         whole = text
         if before or after:
             before = before[-EVIDENCE_WINDOW:]
             after = after[:EVIDENCE_WINDOW]
             shift = len(before)
-            spans += self._context_spans(before, -shift)
-            spans += self._context_spans(after, len(text))
-            spans.sort()
+            spans = [(s + shift, e + shift, kind) for s, e, kind in spans]
+            spans += self._context_spans(before, 0)
+            spans += self._context_spans(after, shift + len(text))
             whole = before + text + after
-        waiting = list(pending)
-        while waiting:
-            found = self._with_evidence(whole, waiting, spans, shift)
-            if not found:
-                break
-            for cand in found:
-                waiting.remove(cand)
-                if self._kinds.get(cand.entry) in EVIDENCE_KINDS:
-                    spans.append((cand.start, cand.end))
-            spans.sort()
-        for cand in waiting:
-            cand.held = "no-evidence"
+        kinds = self._kinds
+        held = weigh_evidence(
+            whole,
+            spans,
+            [(c.start + shift, c.end + shift, kinds.get(c.entry)) for c in pending],
+            EVIDENCE_WINDOW,
+        )
+        for cand, code in zip(pending, held, strict=True):
+            cand.held = code
 
-    def _context_spans(self, context: str, offset: int) -> list[tuple[int, int]]:
-        """The spans of evidence hits in a context text, in the text's coordinates
-        (``offset``: where the context starts)."""
+    def _context_spans(self, context: str, offset: int) -> list[tuple[int, int, str]]:
+        """The evidence hits in a context text, with their kinds, in the coordinates of the
+        text with its context (``offset``: where the context starts there)."""
         entries = self._entries
         return [
-            (s + offset, e + offset)
+            (s + offset, e + offset, entries[target].kind)
             for s, e, target in self._scanner.scan(context)
             if entries[target].kind in EVIDENCE_KINDS
         ]
-
-    @staticmethod
-    def _with_evidence(
-        whole: str, waiting: list[Candidate], spans: list[tuple[int, int]], shift: int
-    ) -> list[Candidate]:
-        """The waiting candidates with an evidence span in their window of ``whole`` (the
-        text with ``shift`` characters of context before it)."""
-        starts = [s + shift for s, _ in spans]
-        ends = [e + shift for _, e in spans]
-        found = []
-        for cand in waiting:
-            low, high = paragraph_window(
-                whole, cand.start + shift, cand.end + shift, EVIDENCE_WINDOW
-            )
-            if any_within(starts, ends, low, high):
-                found.append(cand)
-        return found

@@ -300,3 +300,70 @@ def test_the_pairs_of_the_spelling_rules_are_held(n):
             result = n.normalise(f"Reports from {token} and Kandahar were both named.")
             assert held(result, token) == ["foreign-spelling"], (rule["name"], token)
             assert [s.replacement for s in result.substitutions] == [entry]
+
+
+@pytest.fixture(scope="module")
+def kinds_table() -> Normaliser:
+    return Normaliser(
+        table=table_from_entries(
+            [
+                Entry("Kunduz", kind="place"),
+                Entry("Kabul", kind="place"),
+                Entry("Hamid Karzai", kind="person"),
+                Entry("Haqqani", kind="person"),
+                Entry("Taliban", kind="organisation"),
+            ]
+        )
+    )
+
+
+def test_a_person_alone_is_no_evidence_for_a_place(kinds_table):
+    """A person of the table's world is written about anywhere: beside Hamid Karzai alone an
+    unknown place-like name stays as written; a place or an organisation nearby is evidence."""
+    result = kinds_table.normalise("Hamid Karzai flew on to Kondooz.")
+    assert result.text == "Hamid Karzai flew on to Kondooz."
+    assert held(result, "Kondooz") == ["person-only"]
+    assert "held: the only evidence near it is a person" in result.substitutions[0].note
+    for text in ("Hamid Karzai met the Taliban in Kondooz.", "From Kabul, Karzai flew to Kondooz."):
+        assert "Kunduz" in kinds_table.normalise(text).text
+    # a person candidate may still stand on a person's evidence
+    assert kinds_table.normalise("Hamid Karzai met Haqani.").text == "Hamid Karzai met Haqqani."
+
+
+def test_a_place_applied_on_evidence_is_evidence_for_the_next(kinds_table):
+    text = "The Taliban took Kondooz. Hamid Karzai spoke of Kabool."
+    assert kinds_table.normalise(text).text == (
+        "The Taliban took Kunduz. Hamid Karzai spoke of Kabul."
+    )
+
+
+def test_a_lower_case_word_of_another_language_after_a_hyphen_makes_a_longer_name(kinds_table):
+    result = kinds_table.normalise("In Kabul the Kondooz-machi office opened.")
+    assert "Kondooz-machi" in result.text
+    assert held(result, "Kondooz") == ["name-part"]
+    # English words and the izafe do not
+    assert "Kunduz-based" in kinds_table.normalise("In Kabul a Kondooz-based group spoke.").text
+    assert "Kunduz-e" in kinds_table.normalise("In Kabul, Kondooz-e Kohna was named.").text
+
+
+def test_the_kind_of_evidence_counts_across_a_cut_and_in_explain(kinds_table):
+    """Context read before a chunk (the command's look-behind) counts by its kind too, and
+    explain --context gives the filter's answer."""
+    text = "They flew on to Kondooz."
+    assert held(kinds_table.normalise(text, before="Hamid Karzai spoke. "), "Kondooz") == [
+        "person-only"
+    ]
+    assert kinds_table.normalise(text, before="In Kabul. ").text == "They flew on to Kunduz."
+    explained = kinds_table.explain("Kondooz", context="Hamid Karzai flew on to Kondooz.")
+    assert (explained.result, explained.held) == ("Kondooz", "person-only")
+
+
+def test_a_table_form_inside_a_word_joined_by_an_apostrophe_is_not_a_hit():
+    """Uzbek o' and g' are letters: Xo'jand is one word, not Xo' and the place Jand."""
+    n = Normaliser(table=table_from_entries([Entry("Jand", kind="place")]))
+    for text in ("Fighting near Xo'jand.", "Fighting near Xoʻjand.", "Fighting near Xo’jand."):
+        assert n.normalise(text).text == text
+    assert n.normalise("Fighting near jand and Xo'jand.").text == (
+        "Fighting near Jand and Xo'jand."
+    )
+    assert n.explain("jand", context="Fighting near Xo'jand.").held == "inside-word"
