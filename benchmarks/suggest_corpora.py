@@ -1,14 +1,17 @@
 """Write the public-domain corpora that ``normalise suggest`` proposals were judged on.
 
     apt-get install bible-kjv sword-comm-mhcc sword-comm-scofield sword-comm-tdavid \
-        sword-text-web diatheke
-    python benchmarks/suggest_corpora.py DIR
+        sword-text-web diatheke sword-dict-naves sword-dict-strongs-hebrew libsword-utils
+    python benchmarks/suggest_corpora.py DIR [NAME ...]
 
 DIR/kjv (King James Bible, one file per book), DIR/mhcc (Matthew Henry's Concise Commentary),
 DIR/scofield (Scofield Reference Notes, 1917), DIR/tdavid (Spurgeon's Treasury of David, one
 file per psalm), DIR/web (World English Bible: diatheke stops after Psalms) and DIR/web2 (its
-Proverbs to the deuterocanonical books, read from Proverbs on). SWORD modules are read with ``diatheke``;
-markup is removed and a commentary's text, repeated for each verse it covers, is kept once.
+Proverbs to the deuterocanonical books, read from Proverbs on); held out in the sixth session:
+DIR/naves (Nave's Topical Bible, one file per initial letter) and DIR/strongs (Strong's Hebrew
+dictionary, one file per 250 entries). Bible and commentary modules are read with ``diatheke``,
+dictionaries with ``mod2imp``; markup and scripture references are removed and a commentary's
+text, repeated for each verse it covers, is kept once. NAMEs: only those corpora.
 Then, for each: ``normalise suggest --no-default-table --limit 50 DIR/NAME``.
 """
 
@@ -29,6 +32,10 @@ SWORD = {
     "web": ("engWEB2015eb", "Genesis 1:1-Revelation 22:21", False),
     "web2": ("engWEB2015eb", "Proverbs 1:1-Revelation 22:21", False),
 }
+#: Dictionary modules: (module, entries per file; 0: one file per initial letter of the key).
+DICTIONARIES = {"naves": ("Nave", 0), "strongs": ("StrongsHebrew", 250)}
+_ENTRY = re.compile(r"^\$\$\$(.*)$", re.MULTILINE)
+_REFERENCE = re.compile(r"<ref\b[^>]*>.*?</ref>", re.DOTALL)
 
 
 def kjv(folder: Path) -> None:
@@ -77,16 +84,36 @@ def sword(folder: Path, module: str, keys: str, by_chapter: bool) -> None:
         (folder / f"{label}.txt").write_text("\n".join(sections) + "\n", encoding="utf-8")
 
 
+def dictionary(folder: Path, module: str, per_file: int) -> None:
+    """A SWORD dictionary, its entries' text without markup or references, in files of
+    ``per_file`` entries (or one per initial letter of the headword)."""
+    raw = subprocess.run(["mod2imp", module], capture_output=True, check=True).stdout
+    text = raw.decode("utf-8", "replace")
+    parts: dict[str, list[str]] = {}
+    keys = _ENTRY.split(text)[1:]
+    for number, (key, body) in enumerate(zip(keys[::2], keys[1::2], strict=True)):
+        body = html.unescape(re.sub(r"<[^>]+>", " ", _REFERENCE.sub(" ", body)))
+        body = re.sub(r"[ \t]+", " ", body).strip()
+        if not body:
+            continue
+        label = f"{number // per_file:03d}" if per_file else (key.strip()[:1].upper() or "_")
+        parts.setdefault(label, []).append(body)
+    for label, entries in parts.items():
+        (folder / f"{label}.txt").write_text("\n".join(entries) + "\n", encoding="utf-8")
+
+
 def main() -> int:
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
     root = Path(sys.argv[1])
-    for name in ("kjv", *SWORD):
+    for name in sys.argv[2:] or ("kjv", *SWORD, *DICTIONARIES):
         folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
         if name == "kjv":
             kjv(folder)
+        elif name in DICTIONARIES:
+            dictionary(folder, *DICTIONARIES[name])
         else:
             sword(folder, *SWORD[name])
         size = sum(p.stat().st_size for p in folder.iterdir()) / 1e6

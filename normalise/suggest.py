@@ -50,6 +50,7 @@ from .proposals import (
     format_text,
     format_yaml,
 )
+from .ranking import corpus_evidence, rank_groups
 from .rewrite import _NAME_TOKEN, Normaliser, is_sentence_initial
 from .scan import match_key
 from .stream import CHUNK_CHARS, Source, read_chunks
@@ -379,7 +380,6 @@ class VariantDiscovery:
         self._name_keys = {match_key(f) for f in anchors}
         clusters = self._cluster(anchors, forms)
         groups = [self._group_proposal(g, forms) for g in clusters]
-        support = {p.canonical: self._support(g) for p, g in zip(groups, clusters, strict=False)}
         extended = [self._extension_proposal(e, found, forms) for e, found in extensions.items()]
         keep = [p for p in groups if p.count >= min_count and p.docs >= min_docs]
         keep_ext = [p for p in extended if p.count >= min_count and p.docs >= min_docs]
@@ -387,7 +387,7 @@ class VariantDiscovery:
         def rank(p):
             return (-p.docs, -p.count, p.canonical)
 
-        keep.sort(key=lambda p: (-support[p.canonical], *rank(p)))
+        keep = rank_groups(keep, corpus_evidence(self, forms))
         keep_ext.sort(key=rank)
         if limit is not None:
             keep, keep_ext = keep[:limit], keep_ext[:limit]
@@ -443,20 +443,6 @@ class VariantDiscovery:
         """The corpus writes the word in lower case too: an English word (There, Make) that
         starts a sentence or follows a colon, not a name."""
         return self._lower.get(form.lower(), 0) >= ORDINARY_SHARE * counts.count
-
-    def _support(self, group: Sequence[str]) -> int:
-        """How far the texts, beyond similarity, say a group is one name: 1 when one
-        spelling glosses another or two share their neighbouring names, else 0 (one of them
-        stands alone: only the spelling speaks). Groups the texts support are ranked first."""
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                ka, kb = match_key(a), match_key(b)
-                if self._glossed.get((ka, kb) if ka < kb else (kb, ka)):
-                    return 1
-                near_a, near_b = self._near(ka, kb), self._near(kb, ka)
-                if near_a and near_b and _cosine(near_a, near_b) >= MIN_CONTEXT:
-                    return 1
-        return 0
 
     def _derived(self, form: str, bare: set[str]) -> bool:
         """A word made of another name of the corpus or the tables and an ending (Baalim of
