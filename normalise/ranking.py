@@ -26,6 +26,7 @@ the weights below; a group's score is that of its weakest pair. Groups scoring b
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -81,6 +82,12 @@ CONTEXT = 1.5
 CONTEXT_SHARED = 0.35
 #: ... or one of them has none: the texts cannot tell.
 NO_CONTEXT = -0.5
+#: A neighbour beside more than this share of the names is no company (From, Palestine in a
+#: dictionary of names; the commonest in a Bible stand beside less than a fifth: Yahweh, Israel).
+COMMON_NEIGHBOUR = 0.2
+#: ... counted only among at least this many names with neighbours (a share of a handful of
+#: names says nothing).
+SPREAD_NAMES = 50
 #: They share no document although chance would give them at least COMPLEMENTARY_EXPECTED.
 COMPLEMENTARY = 1.0
 COMPLEMENTARY_EXPECTED = 0.3
@@ -270,17 +277,62 @@ def corpus_evidence(discovery, forms: dict) -> Callable[[str, str], PairEvidence
     from .scan import match_key
 
     documents = discovery.documents
+    context = NameContext(discovery)
 
     def evidence(a: str, b: str) -> PairEvidence:
         ka, kb = match_key(a), match_key(b)
         glossed = bool(discovery._glossed.get((ka, kb) if ka < kb else (kb, ka)))
-        near_a, near_b = discovery._near(ka, kb), discovery._near(kb, ka)
-        context = discovery.context_similarity(a, b) if near_a and near_b else None
         ids_a, ids_b = forms[a].doc_ids, forms[b].doc_ids
         shared = expected = None
         if ids_a is not None and ids_b is not None and documents:
             shared = len(ids_a & ids_b)
             expected = len(ids_a) * len(ids_b) / documents
-        return PairEvidence((forms[a].count, forms[b].count), glossed, context, shared, expected)
+        counts = (forms[a].count, forms[b].count)
+        return PairEvidence(counts, glossed, context.similarity(ka, kb), shared, expected)
 
     return evidence
+
+
+class NameContext:
+    """The company two spellings keep: the other names in their sentences.
+
+    A neighbour that stands beside many names says little (a capitalised From at the head of
+    every entry of a dictionary of names, Israelite, Palestine): each neighbour is weighted by
+    its inverse document frequency over the names' neighbour lists, as in distributional
+    similarity, and one beside more than :data:`COMMON_NEIGHBOUR` of them is left out (with a
+    single neighbour left, weighting alone would not lower the cosine)."""
+
+    def __init__(self, discovery) -> None:
+        self._names = discovery._name_keys
+        self._neighbours: dict[str, dict[str, int]] = discovery._neighbours
+        spread: dict[str, int] = {}
+        listed = 0
+        for key, near in self._neighbours.items():
+            if key in self._names:
+                listed += 1
+                for other in near:
+                    if other in self._names:
+                        spread[other] = spread.get(other, 0) + 1
+        most = COMMON_NEIGHBOUR * listed if listed >= SPREAD_NAMES else listed
+        self._weight = {k: math.log((1 + listed) / (1 + n)) for k, n in spread.items() if n <= most}
+
+    def vector(self, key: str, other: str) -> dict[str, float]:
+        """A spelling's weighted neighbours, the other spelling left out."""
+        weight = self._weight
+        return {
+            k: n * weight[k]
+            for k, n in self._neighbours.get(key, {}).items()
+            if k != other and k in weight and weight[k] > 0
+        }
+
+    def similarity(self, a: str, b: str) -> float | None:
+        """Cosine of two spellings' weighted neighbours (match keys); None when one of them
+        has none: the texts cannot tell."""
+        va, vb = self.vector(a, b), self.vector(b, a)
+        if not (va and vb):
+            return None
+        dot = sum(va[k] * vb[k] for k in va.keys() & vb.keys())
+        norm = math.sqrt(sum(v * v for v in va.values())) * math.sqrt(
+            sum(v * v for v in vb.values())
+        )
+        return dot / norm
