@@ -2,8 +2,9 @@
 
 Two names a letter apart (Abimelech, Ahimelech; Shimei, Shimea) are as similar as two
 spellings of one name (Uzza, Uzzah; Melchizedek, Melchisedec). Similarity cannot tell them
-apart, so each group is weighed by what else the corpus and the spellings say, and only a group
-with enough evidence is proposed, best evidence first (precision before recall):
+apart, so each group is weighed by what else the corpus and the spellings say; groups with
+enough evidence come first, best first, and the others after them, marked (precision before
+recall):
 
 * **the kind of edit**: spellings of one name vary by vowels (Hiram, Huram), doubled letters
   (Fausset, Faussett), an h (Uzza, Uzzah; Ashkelon, Askelon) and letter pairs that write one
@@ -15,11 +16,13 @@ with enough evidence is proposed, best evidence first (precision before recall):
   neighbour counts), or one spelling has no neighbours and the texts cannot tell;
 * **their distribution**: spellings of one name fall in different documents (a writer keeps
   to one), while two names both occur in the same documents;
-* **their counts**: a misprint or an old spelling is rare beside a common canonical form.
+* **their counts**: a misprint or an old spelling is rare beside a common canonical form;
+* **English usage**: two spellings that wordfreq both knows are two names in their own right
+  (Osborne, Osburn), which also costs a few true variants that English uses too (Taleban).
 
 Each pair of a group's canonical form and one of its other spellings gets a score, the sum of
 the weights below; a group's score is that of its weakest pair. Groups scoring below
-:data:`MIN_EVIDENCE` are not proposed. The weights were set on three corpora judged by hand
+:data:`MIN_EVIDENCE` are listed after the others with ``supported`` False. The weights were set on three corpora judged by hand
 (Treasury of David and the two halves of the World English Bible, see
 ``benchmarks/results/suggest_precision.md``) and measured on corpora held out from that.
 """
