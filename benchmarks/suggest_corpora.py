@@ -1,19 +1,26 @@
 """Write the public-domain corpora that ``normalise suggest`` proposals were judged on.
 
     apt-get install bible-kjv sword-comm-mhcc sword-comm-scofield sword-comm-tdavid \
-        sword-text-web diatheke
-    python benchmarks/suggest_corpora.py DIR
+        sword-text-web diatheke sword-dict-naves sword-dict-strongs-hebrew \
+        sword-dict-strongs-greek libsword-utils dict-gcide
+    python benchmarks/suggest_corpora.py DIR [NAME ...]
 
 DIR/kjv (King James Bible, one file per book), DIR/mhcc (Matthew Henry's Concise Commentary),
 DIR/scofield (Scofield Reference Notes, 1917), DIR/tdavid (Spurgeon's Treasury of David, one
 file per psalm), DIR/web (World English Bible: diatheke stops after Psalms) and DIR/web2 (its
-Proverbs to the deuterocanonical books, read from Proverbs on). SWORD modules are read with ``diatheke``;
-markup is removed and a commentary's text, repeated for each verse it covers, is kept once.
+Proverbs to the deuterocanonical books, read from Proverbs on); held out in the sixth session:
+DIR/naves (Nave's Topical Bible, one file per initial letter), DIR/strongs (Strong's Hebrew
+dictionary, one file per 250 entries) and, held out to the end, DIR/greek (Strong's Greek
+dictionary, as Strong's Hebrew) and DIR/gcide (the Collaborative International Dictionary of
+English, Webster's 1913 and WordNet, from the package dict-gcide, in 100 files). Bible and commentary modules are read with ``diatheke``,
+dictionaries with ``mod2imp``; markup and scripture references are removed and a commentary's
+text, repeated for each verse it covers, is kept once. NAMEs: only those corpora.
 Then, for each: ``normalise suggest --no-default-table --limit 50 DIR/NAME``.
 """
 
 from __future__ import annotations
 
+import gzip
 import html
 import re
 import subprocess
@@ -29,6 +36,15 @@ SWORD = {
     "web": ("engWEB2015eb", "Genesis 1:1-Revelation 22:21", False),
     "web2": ("engWEB2015eb", "Proverbs 1:1-Revelation 22:21", False),
 }
+#: Dictionary modules: (module, entries per file; 0: one file per initial letter of the key).
+DICTIONARIES = {
+    "naves": ("Nave", 0),
+    "strongs": ("StrongsHebrew", 250),
+    "greek": ("StrongsGreek", 250),
+}
+GCIDE = "/usr/share/dictd/gcide.dict.dz"
+_ENTRY = re.compile(r"^\$\$\$(.*)$", re.MULTILINE)
+_REFERENCE = re.compile(r"<ref\b[^>]*>.*?</ref>", re.DOTALL)
 
 
 def kjv(folder: Path) -> None:
@@ -77,16 +93,50 @@ def sword(folder: Path, module: str, keys: str, by_chapter: bool) -> None:
         (folder / f"{label}.txt").write_text("\n".join(sections) + "\n", encoding="utf-8")
 
 
+def dictionary(folder: Path, module: str, per_file: int) -> None:
+    """A SWORD dictionary, its entries' text without markup or references, in files of
+    ``per_file`` entries (or one per initial letter of the headword)."""
+    raw = subprocess.run(["mod2imp", module], capture_output=True, check=True).stdout
+    text = raw.decode("utf-8", "replace")
+    parts: dict[str, list[str]] = {}
+    keys = _ENTRY.split(text)[1:]
+    for number, (key, body) in enumerate(zip(keys[::2], keys[1::2], strict=True)):
+        body = html.unescape(re.sub(r"<[^>]+>", " ", _REFERENCE.sub(" ", body)))
+        body = re.sub(r"[ \t]+", " ", body).strip()
+        if not body:
+            continue
+        label = f"{number // per_file:03d}" if per_file else (key.strip()[:1].upper() or "_")
+        parts.setdefault(label, []).append(body)
+    for label, entries in parts.items():
+        (folder / f"{label}.txt").write_text("\n".join(entries) + "\n", encoding="utf-8")
+
+
+def gcide(folder: Path, parts: int = 100) -> None:
+    """The Collaborative International Dictionary of English (Webster's 1913 and WordNet),
+    its entries in ``parts`` files of consecutive entries, pronunciations removed."""
+    with gzip.open(GCIDE, "rt", encoding="utf-8", errors="replace") as stream:
+        entries = [e for e in stream.read().split("\n\n") if not e.startswith("00-database")]
+    size = -(-len(entries) // parts)
+    for number in range(parts):
+        text = "\n\n".join(entries[number * size : (number + 1) * size])
+        text = re.sub(r"\\[^\\\n]*\\", " ", text)
+        (folder / f"part{number:03d}.txt").write_text(text + "\n", encoding="utf-8")
+
+
 def main() -> int:
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
     root = Path(sys.argv[1])
-    for name in ("kjv", *SWORD):
+    for name in sys.argv[2:] or ("kjv", *SWORD, *DICTIONARIES, "gcide"):
         folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
         if name == "kjv":
             kjv(folder)
+        elif name == "gcide":
+            gcide(folder)
+        elif name in DICTIONARIES:
+            dictionary(folder, *DICTIONARIES[name])
         else:
             sword(folder, *SWORD[name])
         size = sum(p.stat().st_size for p in folder.iterdir()) / 1e6

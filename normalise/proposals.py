@@ -62,6 +62,10 @@ class Proposal:
     entry_file: str | None = None
     entry_line: int | None = None
     entry_variants: tuple[str, ...] = ()
+    #: A new group's evidence beyond similarity (:mod:`normalise.ranking`), and whether it is
+    #: enough: groups without enough are listed after the others, marked.
+    evidence: float | None = None
+    supported: bool = True
 
     @property
     def count(self) -> int:
@@ -91,6 +95,9 @@ class Proposal:
             ],
             "examples": [{"file": e.file, "line": e.line, "text": e.text} for e in self.examples],
         }
+        if self.evidence is not None:
+            out["evidence"] = round(self.evidence, 2)
+            out["supported"] = self.supported
         if self.existing:
             out["entry"] = {
                 "file": self.entry_file,
@@ -163,7 +170,7 @@ def _text_proposal(number: int, proposal: Proposal) -> list[str]:
     else:
         head = (
             f"{number:>3}. {' / '.join(s.form for s in proposal.spellings)}  "
-            f"[{proposal.count} occurrences, {docs}]"
+            f"[{proposal.count} occurrences, {docs}{_evidence(proposal)}]"
         )
     out = [head]
     width = max(len(s.form) for s in proposal.spellings)
@@ -175,6 +182,13 @@ def _text_proposal(number: int, proposal: Proposal) -> list[str]:
     for example in proposal.examples:
         out.append(f"       e.g. {example}")
     return out
+
+
+def _evidence(proposal: Proposal) -> str:
+    if proposal.evidence is None:
+        return ""
+    weak = "" if proposal.supported else ", weak: only similarity speaks for it"
+    return f", evidence {proposal.evidence:+.1f}{weak}"
 
 
 def format_json(suggestions: Suggestions) -> str:
@@ -258,7 +272,7 @@ def _yaml_evidence(proposal: Proposal) -> list[str]:
     lines = [
         (
             f"  # {proposal.count} occurrences in {proposal.docs} document"
-            f"{'s' * (proposal.docs != 1)}: {counts}"
+            f"{'s' * (proposal.docs != 1)}: {counts}{_evidence(proposal)}"
         )
     ]
     lines.extend(f"  #   {_one_line(str(e))}" for e in proposal.examples)

@@ -64,6 +64,7 @@ from .proposals import (
     format_text,
     format_yaml,
 )
+from .ranking import corpus_evidence, rank_groups
 from .rewrite import _NAME_TOKEN, PHONETIC_KINDS, Normaliser, is_sentence_initial
 from .scan import match_key
 from .stream import CHUNK_CHARS, Source, read_chunks
@@ -387,7 +388,6 @@ class VariantDiscovery:
         self._name_keys = {match_key(f) for f in anchors}
         clusters = self._cluster(anchors, forms)
         groups = [self._group_proposal(g, forms) for g in clusters]
-        support = {p.canonical: self._support(g) for p, g in zip(groups, clusters, strict=True)}
         extended = [self._extension_proposal(e, found, forms) for e, found in extensions.items()]
 
         def enough(p: Proposal) -> bool:
@@ -396,8 +396,8 @@ class VariantDiscovery:
         def rank(p: Proposal) -> tuple[int, int, str]:
             return (-p.docs, -p.count, p.canonical)
 
-        # groups the texts support (beyond the spelling) first
-        kept = sorted(filter(enough, groups), key=lambda p: (-support[p.canonical], *rank(p)))
+        # groups the texts support (beyond the spelling) first: normalise.ranking
+        kept = rank_groups(list(filter(enough, groups)), corpus_evidence(self, forms))
         kept_ext = sorted(filter(enough, extended), key=rank)
         return Suggestions(
             tuple(kept[:limit]), tuple(kept_ext[:limit]), self.documents, self.tokens
@@ -473,20 +473,6 @@ class VariantDiscovery:
         """The corpus writes the word in lower case too: an English word (There, Make) that
         starts a sentence or follows a colon, not a name."""
         return self._lower.get(form.lower(), 0) >= ORDINARY_SHARE * counts.count
-
-    def _support(self, group: Sequence[str]) -> int:
-        """How far the texts, beyond similarity, say a group is one name: 1 when one
-        spelling glosses another or two share their neighbouring names, else 0 (one of them
-        stands alone: only the spelling speaks). Groups the texts support are ranked first."""
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                ka, kb = match_key(a), match_key(b)
-                if self._glossed.get((ka, kb) if ka < kb else (kb, ka)):
-                    return 1
-                near_a, near_b = self._near(ka, kb), self._near(kb, ka)
-                if near_a and near_b and _cosine(near_a, near_b) >= MIN_CONTEXT:
-                    return 1
-        return 0
 
     def _derived(self, form: str, bare: set[str]) -> bool:
         """A word made of another name of the corpus or the tables and an ending (Baalim of

@@ -328,3 +328,15 @@ def test_new_variants_of_an_entry_of_this_table_join_it(tmp_path, corpus):
         {"canonical": "Zorbakhan", "kind": "other", "variants": ["Zurbakhan", "Zorbakhen"]}
     ]
     assert check_tables([str(out)]) == []
+
+
+def test_items_carry_the_evidence_of_the_ranking(tmp_path, corpus):
+    # Merikhel / Merikhil keep the same company (Dostabad) and share no document: supported;
+    # every group gets its evidence, and a weak one says so (the page shows a badge).
+    session = _session(tmp_path, corpus)
+    rows = {tuple(sorted(s["form"] for s in i.spellings)): i.to_dict() for i in session.items}
+    assert rows, "the corpus gives groups"
+    for row in rows.values():
+        assert isinstance(row["evidence"], float)
+        assert row["weak"] == (row["evidence"] < 1.0)
+    assert rows[("Merikhel", "Merikhil")]["weak"] is False

@@ -51,6 +51,8 @@ class Item:
     docs: int = 0
     contexts: list[dict[str, Any]] = field(default_factory=list)
     entry_variants: tuple[str, ...] = ()  # an existing entry's variants (extension, log)
+    evidence: float | None = None  # a new group's evidence beyond similarity (ranking)
+    weak: bool = False  # ... not enough of it: only similarity speaks for the group
 
     @property
     def count(self) -> int:
@@ -79,6 +81,8 @@ class Item:
             "existing": self.existing,
             "contexts": self.contexts,
             "entry_variants": list(self.entry_variants),
+            "evidence": self.evidence,
+            "weak": self.weak,
         }
 
 
@@ -145,6 +149,8 @@ def items_from_suggestions(suggestions: Suggestions) -> list[Item]:
                     proposal.kind,
                     proposal.docs,
                     contexts,
+                    evidence=proposal.evidence,
+                    weak=not proposal.supported,
                 )
             )
     return items

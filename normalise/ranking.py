@@ -1,0 +1,341 @@
+"""Which ``normalise suggest`` groups the texts support: evidence beyond similarity.
+
+Two names a letter apart (Abimelech, Ahimelech; Shimei, Shimea) are as similar as two
+spellings of one name (Uzza, Uzzah; Melchizedek, Melchisedec). Similarity cannot tell them
+apart, so each group is weighed by what else the corpus and the spellings say; groups with
+enough evidence come first, best first, and the others after them, marked (precision before
+recall):
+
+* **the kind of edit**: spellings of one name vary by vowels (Hiram, Huram), doubled letters
+  (Fausset, Faussett), an h (Uzza, Uzzah; Ashkelon, Askelon) and letter pairs that write one
+  sound (c/k, ph/f, s/z, i/j/y, u/v/w, ae/e, ch/k); a changed or added consonant outside those
+  pairs usually makes another name (Abimelech, Ahimelech), and a syllable added at either end
+  another word (Zalmon, Zalmonah; Homiletic, Homiletical);
+* **a gloss**: one spelling given as the other's ("Molech, or Moloch");
+* **the company they keep**: the other names in their sentences overlap (cosine of the
+  neighbour counts), or one spelling has no neighbours and the texts cannot tell;
+* **their distribution**: spellings of one name fall in different documents (a writer keeps
+  to one), while two names both occur in the same documents;
+* **their counts**: a misprint or an old spelling is rare beside a common canonical form;
+* **English usage**: two spellings that wordfreq both knows are two names in their own right
+  (Osborne, Osburn), which also costs a few true variants that English uses too (Taleban).
+
+Each pair of a group's canonical form and one of its other spellings gets a score, the sum of
+the weights below; a group's score is that of its weakest pair. Groups scoring below
+:data:`MIN_EVIDENCE` are listed after the others with ``supported`` False. The weights were set on three corpora judged by hand
+(Treasury of David and the two halves of the World English Bible, see
+``benchmarks/results/suggest_precision.md``) and measured on corpora held out from that.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from .proposals import Proposal
+
+#: Letters that alternate freely between spellings of one name.
+VOWELS = frozenset("aeiouy")
+#: Letter pairs (either way round) that write one sound in different spellings of a name.
+ALTERNATIONS = frozenset(
+    frozenset(pair)
+    for pair in (
+        ("c", "k"),
+        ("ch", "k"),
+        ("c", "ch"),
+        ("ck", "k"),
+        ("q", "k"),
+        ("qu", "k"),
+        ("qu", "c"),
+        ("kh", "k"),
+        ("ph", "f"),
+        ("s", "z"),
+        ("c", "s"),
+        ("z", "tz"),
+        ("s", "sh"),
+        ("t", "th"),
+        ("x", "ks"),
+        ("x", "cs"),
+        ("j", "i"),
+        ("j", "y"),
+        ("i", "y"),
+        ("u", "v"),
+        ("u", "w"),
+        ("v", "w"),
+        ("ae", "e"),
+        ("oe", "e"),
+    )
+)
+
+#: Latin and Greek endings: a name with one and a name without are two words (Carthusian,
+#: Carthusianus), not two spellings.
+LATIN_ENDINGS = frozenset({"us", "os", "um"})
+
+# Weights of the evidence (see the module docstring); a group needs MIN_EVIDENCE.
+#: A consonant changed or added outside the alternations (per place where the spellings differ).
+OTHER_CONSONANT = -1.0
+#: Two or more letters, not all vowels, added at the start or the end (Zalmon, Zalmonah).
+AFFIX = -2.0
+#: One spelling glosses the other.
+GLOSS = 3.0
+#: Both have neighbouring names and at least CONTEXT_SHARED of them in common (cosine) ...
+CONTEXT = 1.5
+CONTEXT_SHARED = 0.35
+#: ... or one of them has none: the texts cannot tell.
+NO_CONTEXT = -0.5
+#: A neighbour beside more than this share of the names is no company (From, Palestine in a
+#: dictionary of names; the commonest in a Bible stand beside less than a fifth: Yahweh, Israel).
+COMMON_NEIGHBOUR = 0.2
+#: ... counted only among at least this many names with neighbours (a share of a handful of
+#: names says nothing).
+SPREAD_NAMES = 50
+#: They share no document although chance would give them at least COMPLEMENTARY_EXPECTED.
+COMPLEMENTARY = 1.0
+COMPLEMENTARY_EXPECTED = 0.3
+#: They share at least as many documents as chance would give them.
+SHARED_DOCUMENTS = -0.5
+#: The rarer spelling has at most RARE_SHARE of the commoner's count, which is RARE_BASE or more.
+RARE = 1.0
+RARE_SHARE = 0.1
+RARE_BASE = 10
+#: Both spellings are established in English, each at least this common (wordfreq Zipf):
+#: two names in their own right (Julius, Julias; Osborne, Osburn; Jewitt, Jewett).
+ESTABLISHED = -2.0
+ESTABLISHED_ZIPF = 1.3
+#: Per place beyond MANY_PLACES where the spellings differ (Burges, Burroughes).
+MANY = -1.0
+MANY_PLACES = 2
+#: The least score of a proposed group.
+MIN_EVIDENCE = 1.0
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    """What the corpus says of two spellings besides their similarity."""
+
+    counts: tuple[int, int]
+    glossed: bool = False
+    #: Cosine of their neighbouring names; None when one of them has no neighbours.
+    context: float | None = None
+    #: Documents both occur in, and how many chance would give; None when not known.
+    shared_docs: int | None = None
+    expected_docs: float | None = None
+
+
+def _fold(form: str) -> str:
+    """Letters only, lower case, no diacritics (æ and œ written out)."""
+    text = unicodedata.normalize("NFKD", form.casefold()).replace("æ", "ae").replace("œ", "oe")
+    return "".join(c for c in text if c.isalpha())
+
+
+def _differences(a: str, b: str) -> list[tuple[int, int, int, int]]:
+    """Where two words differ: ``(a_start, a_end, b_start, b_end)`` for each run of edits of
+    a least-edit alignment (substitutions preferred, then deletions)."""
+    n, m = len(a), len(b)
+    cost = [[i + j if i == 0 or j == 0 else 0 for j in range(m + 1)] for i in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            cost[i][j] = min(
+                cost[i - 1][j] + 1,
+                cost[i][j - 1] + 1,
+                cost[i - 1][j - 1] + (a[i - 1] != b[j - 1]),
+            )
+    runs: list[tuple[int, int, int, int]] = []
+    i, j = n, m
+    end: tuple[int, int] | None = None  # (i, j) where the current run of edits ends
+    while i or j:
+        same = i and j and a[i - 1] == b[j - 1] and cost[i][j] == cost[i - 1][j - 1]
+        if same:
+            if end:
+                runs.append((i, end[0], j, end[1]))
+                end = None
+            i, j = i - 1, j - 1
+            continue
+        if end is None:
+            end = (i, j)
+        if i and j and cost[i][j] == cost[i - 1][j - 1] + 1:
+            i, j = i - 1, j - 1
+        elif i and cost[i][j] == cost[i - 1][j] + 1:
+            i -= 1
+        else:
+            j -= 1
+    if end:
+        runs.append((0, end[0], 0, end[1]))
+    return runs[::-1]
+
+
+def edit_kinds(a: str, b: str) -> list[str]:
+    """How two spellings differ, one kind per place: ``vowel``, ``double`` (a doubled letter),
+    ``h``, ``alternation`` (a pair of :data:`ALTERNATIONS`), ``affix`` (two or more letters
+    added at either end, not all vowels; or a Latin ending on one spelling only) or
+    ``consonant`` (anything else)."""
+    a, b = _fold(a), _fold(b)
+    kinds = []
+    if (a[-2:] in LATIN_ENDINGS) != (b[-2:] in LATIN_ENDINGS):
+        kinds.append("affix")  # a Latin or Greek ending (Maccabees, Maccabaeus)
+    for a0, a1, b0, b1 in _differences(a, b):
+        x, y = a[a0:a1], b[b0:b1]
+        kinds.append(_kind(a, b, x, y, (a0, a1, b0, b1)))
+    return kinds
+
+
+def _kind(a: str, b: str, x: str, y: str, run: tuple[int, int, int, int]) -> str:
+    a0, a1, b0, b1 = run
+    added = x or y
+    at_edge = (a0 == 0 and b0 == 0) or (a1 == len(a) and b1 == len(b))
+    if not (x and y) and len(added) >= 2 and at_edge and not set(added) <= VOWELS:
+        return "affix"
+    if set(x) <= VOWELS and set(y) <= VOWELS:
+        return "vowel"
+    if frozenset((x, y)) in ALTERNATIONS:
+        return "alternation"
+    if not (x and y) and len(added) == 1:
+        word, start, stop = (b, b0, b1) if y else (a, a0, a1)
+        if added in (word[start - 1 : start], word[stop : stop + 1]):
+            return "double"
+        if added == "c" and word[stop : stop + 1] == "h":
+            return "alternation"  # ch for h (Achitophel, Ahithophel)
+    if x.count("h") != y.count("h"):
+        # an h added or dropped, maybe with vowels beside it (Calneh, Calno; Joiarib,
+        # Jehoiarib), but not an h for a vowel (Jehovah, Jehovae)
+        rest_x, rest_y = x.replace("h", ""), y.replace("h", "")
+        same_vowels = rest_x == rest_y or bool(rest_x and rest_y)
+        if set(rest_x) <= VOWELS and set(rest_y) <= VOWELS and (same_vowels or not (x and y)):
+            return "h"
+    return "consonant"
+
+
+def _established(form: str) -> bool:
+    from .phonetic import english_zipf
+
+    return " " not in form and english_zipf(form) >= ESTABLISHED_ZIPF
+
+
+def pair_score(canonical: str, variant: str, evidence: PairEvidence) -> float:
+    """The evidence that two spellings are one name (see the module docstring)."""
+    kinds = edit_kinds(canonical, variant)
+    score = AFFIX * kinds.count("affix") + OTHER_CONSONANT * kinds.count("consonant")
+    score += MANY * max(0, len(kinds) - MANY_PLACES)
+    if _established(canonical) and _established(variant):
+        score += ESTABLISHED
+    if evidence.glossed:
+        score += GLOSS
+    elif evidence.context is None:
+        score += NO_CONTEXT
+    elif evidence.context >= CONTEXT_SHARED:
+        score += CONTEXT
+    shared, expected = evidence.shared_docs, evidence.expected_docs
+    if shared is not None and expected is not None:
+        if shared == 0 and expected >= COMPLEMENTARY_EXPECTED:
+            score += COMPLEMENTARY
+        elif shared and shared >= expected:
+            score += SHARED_DOCUMENTS
+    low, high = sorted(evidence.counts)
+    if high >= RARE_BASE and low <= RARE_SHARE * high:
+        score += RARE
+    return score
+
+
+def group_score(proposal: Proposal, evidence: Callable[[str, str], PairEvidence]) -> float:
+    """The score of a group's weakest pair: its canonical form and one other spelling."""
+    return min(
+        (
+            pair_score(proposal.canonical, v, evidence(proposal.canonical, v))
+            for v in proposal.variants
+        ),
+        default=0.0,
+    )
+
+
+def rank_groups(
+    proposals: Sequence[Proposal],
+    evidence: Callable[[str, str], PairEvidence],
+    min_evidence: float = MIN_EVIDENCE,
+) -> list[Proposal]:
+    """The groups with their evidence: those with at least ``min_evidence`` first, best
+    evidence first, then most documents and occurrences; then the others (``supported``
+    False), most documents first."""
+    scored = [
+        replace(p, evidence=score, supported=score >= min_evidence)
+        for p in proposals
+        for score in (group_score(p, evidence),)
+    ]
+    return sorted(
+        scored,
+        key=lambda p: (
+            not p.supported,
+            -(p.evidence or 0) if p.supported else 0,
+            -p.docs,
+            -p.count,
+            p.canonical,
+        ),
+    )
+
+
+def corpus_evidence(discovery, forms: dict) -> Callable[[str, str], PairEvidence]:
+    """The evidence a :class:`normalise.suggest.VariantDiscovery` has counted, after its
+    ``result`` has chosen the candidate names (``forms``: its merged counts by spelling)."""
+    from .scan import match_key
+
+    documents = discovery.documents
+    context = NameContext(discovery)
+
+    def evidence(a: str, b: str) -> PairEvidence:
+        ka, kb = match_key(a), match_key(b)
+        glossed = bool(discovery._glossed.get((ka, kb) if ka < kb else (kb, ka)))
+        ids_a, ids_b = forms[a].doc_ids, forms[b].doc_ids
+        shared = expected = None
+        if ids_a is not None and ids_b is not None and documents:
+            shared = len(ids_a & ids_b)
+            expected = len(ids_a) * len(ids_b) / documents
+        counts = (forms[a].count, forms[b].count)
+        return PairEvidence(counts, glossed, context.similarity(ka, kb), shared, expected)
+
+    return evidence
+
+
+class NameContext:
+    """The company two spellings keep: the other names in their sentences.
+
+    A neighbour that stands beside many names says little (a capitalised From at the head of
+    every entry of a dictionary of names, Israelite, Palestine): each neighbour is weighted by
+    its inverse document frequency over the names' neighbour lists, as in distributional
+    similarity, and one beside more than :data:`COMMON_NEIGHBOUR` of them is left out (with a
+    single neighbour left, weighting alone would not lower the cosine)."""
+
+    def __init__(self, discovery) -> None:
+        self._names = discovery._name_keys
+        self._neighbours: dict[str, dict[str, int]] = discovery._neighbours
+        spread: dict[str, int] = {}
+        listed = 0
+        for key, near in self._neighbours.items():
+            if key in self._names:
+                listed += 1
+                for other in near:
+                    if other in self._names:
+                        spread[other] = spread.get(other, 0) + 1
+        most = COMMON_NEIGHBOUR * listed if listed >= SPREAD_NAMES else listed
+        self._weight = {k: math.log((1 + listed) / (1 + n)) for k, n in spread.items() if n <= most}
+
+    def vector(self, key: str, other: str) -> dict[str, float]:
+        """A spelling's weighted neighbours, the other spelling left out."""
+        weight = self._weight
+        return {
+            k: n * weight[k]
+            for k, n in self._neighbours.get(key, {}).items()
+            if k != other and k in weight and weight[k] > 0
+        }
+
+    def similarity(self, a: str, b: str) -> float | None:
+        """Cosine of two spellings' weighted neighbours (match keys); None when one of them
+        has none: the texts cannot tell."""
+        va, vb = self.vector(a, b), self.vector(b, a)
+        if not (va and vb):
+            return None
+        dot = sum(va[k] * vb[k] for k in va.keys() & vb.keys())
+        norm = math.sqrt(sum(v * v for v in va.values())) * math.sqrt(
+            sum(v * v for v in vb.values())
+        )
+        return dot / norm

@@ -1,0 +1,164 @@
+"""The evidence that ranks `normalise suggest` groups (normalise.ranking): one test per rule,
+on made-up names."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from normalise import ranking
+from normalise.proposals import Proposal, Spelling, Suggestions, format_json, format_text
+from normalise.ranking import PairEvidence, edit_kinds, pair_score, rank_groups
+from normalise.suggest import VariantDiscovery
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kinds"),
+    [
+        ("Zorbakhan", "Zurbakhan", ["vowel"]),
+        ("Merikhel", "Merikel", ["h"]),  # kh / k
+        ("Qalbora", "Qalborah", ["h"]),  # a final h
+        ("Dostabad", "Dosstabad", ["double"]),
+        ("Kelvarin", "Celvarin", ["alternation"]),  # c / k
+        ("Philmora", "Filmora", ["alternation"]),  # ph / f
+        ("Sarvezin", "Sarvesin", ["alternation"]),  # z / s
+        ("Ahitorel", "Achitorel", ["alternation"]),  # ch / h
+        ("Caesbora", "Cæsbora", []),  # æ written out
+        ("Abinoret", "Ahinoret", ["consonant"]),  # b / h: another name
+        ("Jehovar", "Jehovæ", ["consonant"]),  # an h for a vowel is no h alternation
+        ("Zalvon", "Zalvonah", ["affix"]),  # a syllable added at the end
+        ("Carvelian", "Carvelianus", ["affix", "affix"]),  # ... and a Latin ending
+        ("Talvorees", "Talvoraeus", ["affix", "vowel", "vowel"]),  # a Latin ending
+    ],
+)
+def test_edit_kinds(a, b, kinds):
+    assert edit_kinds(a, b) == kinds
+    assert sorted(edit_kinds(b, a)) == sorted(kinds)
+
+
+def test_an_inserted_h_with_its_vowel_is_an_h_alternation():
+    assert edit_kinds("Joiaret", "Jehoiaret") == ["h"]
+    assert edit_kinds("Kalneh", "Kalno") == ["h"]
+
+
+def _evidence(**kw) -> PairEvidence:
+    return PairEvidence(**{"counts": (5, 4), "context": 0.2, **kw})
+
+
+def test_each_piece_of_evidence_moves_the_score():
+    base = pair_score("Zorbakhan", "Zurbakhan", _evidence())
+    assert base == 0
+    assert pair_score("Zorbakhan", "Zurbakhan", _evidence(glossed=True)) == ranking.GLOSS
+    assert pair_score("Zorbakhan", "Zurbakhan", _evidence(context=0.5)) == ranking.CONTEXT
+    assert pair_score("Zorbakhan", "Zurbakhan", _evidence(context=None)) == ranking.NO_CONTEXT
+    apart = _evidence(shared_docs=0, expected_docs=0.5)
+    assert pair_score("Zorbakhan", "Zurbakhan", apart) == ranking.COMPLEMENTARY
+    # sharing no document is no evidence when chance would not give them one either
+    assert pair_score("Zorbakhan", "Zurbakhan", _evidence(shared_docs=0, expected_docs=0.1)) == 0
+    together = _evidence(shared_docs=2, expected_docs=1.0)
+    assert pair_score("Zorbakhan", "Zurbakhan", together) == ranking.SHARED_DOCUMENTS
+    rare = _evidence(counts=(40, 2))
+    assert pair_score("Zorbakhan", "Zurbakhan", rare) == ranking.RARE
+    # rare beside a rare name is no evidence
+    assert pair_score("Zorbakhan", "Zurbakhan", _evidence(counts=(9, 1))) == 0
+    assert pair_score("Abinoret", "Ahinoret", _evidence()) == ranking.OTHER_CONSONANT
+    assert pair_score("Zalvon", "Zalvonah", _evidence()) == ranking.AFFIX
+
+
+def test_two_established_names_are_two_names():
+    # Both are names in their own right (wordfreq knows both); one made-up spelling is not.
+    assert pair_score("Osborne", "Osburn", _evidence()) == ranking.ESTABLISHED
+    assert pair_score("Osborne", "Osbarne", _evidence()) == 0
+
+
+def test_many_places_of_difference():
+    assert pair_score("Burvesh", "Burrouvhesh", _evidence()) < 0
+
+
+def _proposal(canonical, variant, docs=1, count=2):
+    return Proposal(
+        canonical,
+        "other",
+        (Spelling(canonical, count - 1, docs), Spelling(variant, 1, 1, 0.9)),
+        docs,
+        (),
+    )
+
+
+def test_groups_without_enough_evidence_come_after_marked():
+    strong = _proposal("Zorbakhan", "Zurbakhan", docs=1)
+    weak = _proposal("Merikhel", "Merikhil", docs=9)  # more documents, no evidence
+    against = _proposal("Abinoret", "Ahinoret", docs=5)
+    table = {
+        ("Zorbakhan", "Zurbakhan"): _evidence(glossed=True),
+        ("Merikhel", "Merikhil"): _evidence(),
+        ("Abinoret", "Ahinoret"): _evidence(),
+    }
+    ranked = rank_groups([weak, against, strong], lambda a, b: table[(a, b)])
+    assert [p.canonical for p in ranked] == ["Zorbakhan", "Merikhel", "Abinoret"]
+    assert [p.supported for p in ranked] == [True, False, False]
+    assert [p.evidence for p in ranked] == [ranking.GLOSS, 0, ranking.OTHER_CONSONANT]
+
+
+def test_a_group_is_as_strong_as_its_weakest_pair():
+    group = Proposal(
+        "Zorbakhan",
+        "other",
+        (Spelling("Zorbakhan", 3, 2), Spelling("Zurbakhan", 1, 1), Spelling("Zorbakhen", 1, 1)),
+        2,
+        (),
+    )
+    table = {
+        ("Zorbakhan", "Zurbakhan"): _evidence(glossed=True),
+        ("Zorbakhan", "Zorbakhen"): _evidence(),
+    }
+    (ranked,) = rank_groups([group], lambda a, b: table[(a, b)])
+    assert ranked.evidence == 0 and not ranked.supported
+
+
+def test_the_evidence_is_shown_in_text_and_json():
+    strong = Proposal(
+        "Zorbakhan",
+        "other",
+        (Spelling("Zorbakhan", 3, 2), Spelling("Zurbakhan", 1, 1, 0.9)),
+        2,
+        (),
+        evidence=2.5,
+    )
+    weak = Proposal(
+        "Merikhel",
+        "other",
+        (Spelling("Merikhel", 3, 2), Spelling("Merikhil", 1, 1, 0.9)),
+        2,
+        (),
+        evidence=0.0,
+        supported=False,
+    )
+    suggestions = Suggestions((strong, weak), (), 2, 10)
+    text = format_text(suggestions)
+    assert "evidence +2.5]" in text
+    assert "evidence +0.0, weak: only similarity speaks for it]" in text
+    groups = json.loads(format_json(suggestions))["groups"]
+    assert [(g["evidence"], g["supported"]) for g in groups] == [(2.5, True), (0.0, False)]
+
+
+def test_discovery_ranks_by_the_corpus_evidence():
+    # Merikhel / Merikhil share their neighbouring names and never a document: supported.
+    # Zorbakhan / Zurbakhan stand alone: only their spelling speaks; shown after, marked.
+    d = VariantDiscovery(default_table=False)
+    docs = [
+        "Merikhel is near Qalbora and Dostabad.\n",
+        "Merikhil is near Qalbora and Dostabad.\n",
+        "Then Zorbakhan came.\n",
+        "Then Zurbakhan came.\n",
+        "Zorbakhan again.\n",
+    ]
+    for i, text in enumerate(docs):
+        d.add_text(text, f"d{i}")
+    groups = d.result(min_count=1).groups
+    assert [(p.canonical, p.supported) for p in groups] == [
+        ("Merikhel", True),
+        ("Zorbakhan", False),
+    ]
+    assert groups[0].evidence >= ranking.MIN_EVIDENCE > groups[1].evidence
