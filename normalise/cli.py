@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from . import __version__
 from .atomic import AtomicFile, Claims, check_target, stream_identity
+from .core import selected
 from .diff import StreamDiff, diff_label
 from .errors import InputError, LogError, NormaliseError, TableError
 from .log import read_log_files, summary_line
@@ -201,7 +202,9 @@ def filter_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="input files ('-' is standard input; none: standard input)",
     )
-    parser.add_argument("--version", "-V", action="version", version=f"normalise {__version__}")
+    parser.add_argument(
+        "--version", "-V", action="version", version=f"normalise {__version__} ({selected()} core)"
+    )
     out = parser.add_argument_group("output")
     out.add_argument(
         "-o",
