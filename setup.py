@@ -13,5 +13,7 @@ else:
         [Extension("normalise._core", ["normalise/_core.pyx"], optional=True)],
         compiler_directives={"language_level": "3"},
     )
+    for extension in ext_modules:
+        extension.optional = True  # cythonize makes new Extensions and drops the flag
 
 setup(ext_modules=ext_modules)

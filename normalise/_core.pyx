@@ -43,18 +43,24 @@ cdef inline object make_hit(PyTypeObject *kind, Py_ssize_t start, Py_ssize_t end
     return hit
 
 
-cdef inline int32_t child(const int32_t *first, const int32_t *sibling, const uint8_t *label,
-                          const int32_t *row, const int32_t *dense, int32_t node,
-                          uint8_t c) noexcept nogil:
+cdef struct Node:
+    int32_t first     # first child: the children are one run, in byte order
+    int32_t count     # number of children
+    int32_t terminal  # index of the form that ends here, -1: none
+    int32_t row       # row in the dense table (the root and its children), -1: none
+
+
+cdef inline int32_t child(const Node *nodes, const uint8_t *label, const int32_t *dense,
+                          int32_t node, uint8_t c) noexcept nogil:
     """The node under ``node`` by byte ``c``, or 0 (the root is nobody's child)."""
-    cdef int32_t r = row[node]
-    if r >= 0:
-        return dense[(<Py_ssize_t>r << 8) | c]
-    cdef int32_t ch = first[node]
-    while ch and label[ch] < c:
-        ch = sibling[ch]
-    if ch and label[ch] == c:
-        return ch
+    cdef const Node *at = nodes + node
+    if at.row >= 0:
+        return dense[(<Py_ssize_t>at.row << 8) | c]
+    cdef int32_t ch = at.first, last = at.first + at.count
+    while ch < last:
+        if label[ch] >= c:
+            return ch if label[ch] == c else 0
+        ch += 1
     return 0
 
 
@@ -63,11 +69,12 @@ cdef class Trie:
     under which each verifies."""
 
     cdef int32_t *first       # first child of a node (0: none)
-    cdef int32_t *sibling     # next sibling, children in byte order (0: none)
+    cdef int32_t *sibling     # while building: next sibling (0: none); then: number of children
     cdef uint8_t *label       # the byte that leads to a node
     cdef int32_t *terminal    # index of the form that ends at a node, -1: none
     cdef int32_t *row         # row of a node in ``dense`` (the root and its children), -1: none
     cdef int32_t *dense       # 256 children per row
+    cdef Node *packed         # the four above per node in one record (one cache line)
     cdef Py_ssize_t nodes, forms
     # per terminal: its candidate keys [cand_first, cand_first + cand_count)
     cdef int32_t *cand_first
@@ -86,13 +93,14 @@ cdef class Trie:
     def __cinit__(self):
         self.first = self.sibling = self.terminal = self.row = self.dense = NULL
         self.label = NULL
+        self.packed = NULL
         self.cand_first = self.cand_count = NULL
         self.key_offset = self.key_length = self.key_target = NULL
         self.key_exact = NULL
 
     def __dealloc__(self):
         free(self.first); free(self.sibling); free(self.label); free(self.terminal)
-        free(self.row); free(self.dense); free(self.cand_first); free(self.cand_count)
+        free(self.row); free(self.dense); free(self.packed); free(self.cand_first); free(self.cand_count)
         free(self.key_offset); free(self.key_length); free(self.key_target)
         free(self.key_exact)
 
@@ -174,12 +182,9 @@ cdef class Trie:
                 node = new
             self.terminal[node] = i
             previous = pattern
+        self._breadth_first()
         # dense rows for the root and its children: the first two bytes of every walk
-        rows = [0]
-        node = self.first[0]
-        while node:
-            rows.append(node)
-            node = self.sibling[node]
+        rows = [0, *range(self.first[0], self.first[0] + self.sibling[0])]
         self.row = <int32_t *>malloc(self.nodes * sizeof(int32_t))
         self.dense = <int32_t *>malloc(len(rows) * 256 * sizeof(int32_t))
         if self.row == NULL or self.dense == NULL:
@@ -189,10 +194,59 @@ cdef class Trie:
         memset(self.dense, 0, len(rows) * 256 * sizeof(int32_t))
         for i, node in enumerate(rows):
             self.row[node] = <int32_t>i
-            new = self.first[node]
-            while new:
+            for new in range(self.first[node], self.first[node] + self.sibling[node]):
                 self.dense[(i << 8) | self.label[new]] = new
-                new = self.sibling[new]
+        self.packed = <Node *>malloc(self.nodes * sizeof(Node))
+        if self.packed == NULL:
+            raise MemoryError()
+        for i in range(self.nodes):
+            self.packed[i].first = self.first[i]
+            self.packed[i].count = self.sibling[i]
+            self.packed[i].terminal = self.terminal[i]
+            self.packed[i].row = self.row[i]
+        # the walk reads only the packed records, the labels and the dense rows
+        free(self.first); free(self.sibling); free(self.terminal); free(self.row)
+        self.first = self.sibling = self.terminal = self.row = NULL
+
+    cdef void _breadth_first(self) except *:
+        """Renumber the nodes breadth first, so that the children of a node are one run of
+        nodes (a scan of adjacent bytes, not a chase of siblings); ``sibling`` becomes the
+        number of children."""
+        cdef Py_ssize_t n = self.nodes, head = 0, tail = 1, new, old, ch, count
+        cdef int32_t *order = <int32_t *>malloc(n * sizeof(int32_t))
+        cdef int32_t *renamed = <int32_t *>malloc(n * sizeof(int32_t))
+        cdef int32_t *first = <int32_t *>malloc(n * sizeof(int32_t))
+        cdef int32_t *children = <int32_t *>malloc(n * sizeof(int32_t))
+        cdef int32_t *terminal = <int32_t *>malloc(n * sizeof(int32_t))
+        cdef uint8_t *label = <uint8_t *>malloc(n * sizeof(uint8_t))
+        if (order == NULL or renamed == NULL or first == NULL or children == NULL
+                or terminal == NULL or label == NULL):
+            free(order); free(renamed); free(first); free(children); free(terminal); free(label)
+            raise MemoryError()
+        order[0] = renamed[0] = 0
+        while head < tail:
+            old = order[head]
+            head += 1
+            ch = self.first[old]
+            while ch:
+                order[tail] = <int32_t>ch
+                renamed[ch] = <int32_t>tail
+                tail += 1
+                ch = self.sibling[ch]
+        for new in range(n):
+            old = order[new]
+            label[new] = self.label[old]
+            terminal[new] = self.terminal[old]
+            ch = self.first[old]
+            first[new] = renamed[ch] if ch else 0
+            count = 0
+            while ch:
+                count += 1
+                ch = self.sibling[ch]
+            children[new] = <int32_t>count
+        free(order); free(renamed)
+        free(self.first); free(self.sibling); free(self.terminal); free(self.label)
+        self.first, self.sibling, self.terminal, self.label = first, children, terminal, label
 
     def _build_keys(self, list encoded, fold_form):
         """Attach each ASCII key to the terminal of its folded form: case-sensitive keys
@@ -284,12 +338,9 @@ cdef class Trie:
         cdef Py_ssize_t n = len(<bytes>haystack), s, k, best_end, best_target, target
         cdef Py_ssize_t taken = 0
         cdef int32_t node, term
-        cdef const int32_t *first = self.first
-        cdef const int32_t *sibling = self.sibling
+        cdef const Node *nodes = self.packed
         cdef const uint8_t *label = self.label
-        cdef const int32_t *row = self.row
         cdef const int32_t *dense = self.dense
-        cdef const int32_t *terminal = self.terminal
         cdef list hits = []
         cdef PyTypeObject *hit = <PyTypeObject *>self.hit
         s = 0
@@ -302,14 +353,14 @@ cdef class Trie:
             best_end = -1
             best_target = -1
             while True:
-                term = terminal[node]
+                term = nodes[node].terminal
                 if term >= 0 and (k == n or hay[k] == 32):
                     target = self._verify(text, kind, data, s, k, term)
                     if target >= 0:
                         best_end, best_target = k, target
                 if k == n:
                     break
-                node = child(first, sibling, label, row, dense, node, hay[k])
+                node = child(nodes, label, dense, node, hay[k])
                 if not node:
                     break
                 k += 1
@@ -353,7 +404,7 @@ cdef class Trie:
             node = 0
             k = s
             while True:
-                term = terminal_of(self, node)
+                term = self.packed[node].terminal
                 if term >= 0 and (k == n or hay[k] == 32):
                     start, end = s, k
                     if dropped:  # haystack to text positions, as the reference maps them
@@ -368,8 +419,7 @@ cdef class Trie:
                         found.append((end, start, target))
                 if k == n:
                     break
-                node = child(self.first, self.sibling, self.label, self.row, self.dense,
-                             node, hay[k])
+                node = child(self.packed, self.label, self.dense, node, hay[k])
                 if not node:
                     break
                 k += 1
@@ -377,7 +427,3 @@ cdef class Trie:
         # the reference reports matches by end, then the longer first
         found.sort()
         return [(start, -end, target) for end, start, target in found]
-
-
-cdef inline int32_t terminal_of(Trie trie, int32_t node) noexcept:
-    return trie.terminal[node]

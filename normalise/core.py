@@ -70,13 +70,15 @@ def _from_environment() -> str:
         if wanted == "compiled":
             raise CoreError(
                 f"{ENV}=compiled, but the compiled core (normalise._core) is not built",
-                hint="reinstall with a C compiler: pip install --force-reinstall --no-binary "
-                "normalise normalise, or unset the variable",
+                hint="reinstall normalise where a C compiler is present, or unset the variable",
             )
-        warnings.warn(
-            "normalise: the compiled core is not built; the pure-Python core runs (slower)",
+        # one line, whoever asked first: no caller's source line under it
+        warnings.warn_explicit(
+            "the compiled core is not built; the pure-Python core runs (slower)",
             RuntimeWarning,
-            stacklevel=2,
+            filename="normalise",
+            lineno=0,
+            module="normalise.core",
         )
         return "python"
     return "compiled"
