@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 
 import kjv
 
-from normalise import Normaliser, __version__
+from normalise import Normaliser, __version__, core
 from normalise.phonetic import english_zipf
 from normalise.scan import match_key
 from normalise.table import Entry, Table, table_from_entries
@@ -748,7 +748,8 @@ def machine() -> str:
         pass
     return (
         f"{model}, {os.cpu_count()} cores, Python {platform.python_version()} "
-        f"({platform.system()} {platform.machine()}), normalise {__version__}"
+        f"({platform.system()} {platform.machine()}), normalise {__version__}, "
+        f"{core.selected()} core"
     )
 
 
@@ -788,6 +789,20 @@ def bench_size(
             f"  {corpus_name}, {variants}: library {full_mb / secs:.1f} MB/s ({count} subs, "
             f"{hits} hits, load {os.getloadavg()[0]:.1f})"
         )
+        if core.selected() == "compiled":  # the reference, same text and table, same run
+            with core.using("python"):
+                _, py_secs, py_count, _ = run_library(t, full, "off")
+            assert py_count == count, "the two cores made different substitutions"
+            runs.append(
+                Run(
+                    "normalise (table only, pure-Python core)",
+                    variants,
+                    corpus_name,
+                    full_mb,
+                    py_secs,
+                )
+            )
+            log(f"  {corpus_name}, {variants}: pure-Python core {full_mb / py_secs:.1f} MB/s")
         apply_mb = None if full_mb <= 11 else 10
         text = sliced(apply_mb)
         build, secs, count, _ = run_library(t, text, "apply")
