@@ -14,7 +14,7 @@ chunk that holds combining marks, is verified by the reference's own ``match_key
 """
 
 from libc.stdint cimport int32_t, uint8_t
-from libc.stdlib cimport free, malloc, realloc
+from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memset
 
 
@@ -104,11 +104,13 @@ cdef class Trie:
         free(self.key_offset); free(self.key_length); free(self.key_target)
         free(self.key_exact)
 
-    def __init__(self, patterns, keys, exact_keys, *, match_key, fold_haystack, fold_form,
+    def __init__(self, patterns, keys, exact_keys, *, match_key, fold_haystack, ascii_fold,
                  hit, key_map, bisect_right, is_mark):
         """``patterns``: the folded forms (str of code points < 256), sorted and distinct;
-        ``keys``/``exact_keys``: the scanner's dicts; the functions are the reference's own
-        (:func:`normalise.scan.match_key`, ...), called where a span is not ASCII."""
+        ``keys``/``exact_keys``: the scanner's dicts; ``ascii_fold`` the byte table that folds
+        ASCII text; ``key_map`` the match key of each ASCII character; the functions are the
+        reference's own (:func:`normalise.scan.match_key`, ...), called where a span is not
+        ASCII or the text holds combining marks."""
         self.keys, self.exact_keys = keys, exact_keys
         self.match_key, self.fold_haystack, self.hit = match_key, fold_haystack, hit
         self.bisect_right, self.is_mark = bisect_right, is_mark
@@ -116,9 +118,9 @@ cdef class Trie:
         for i in range(128):
             self.key_map[i] = key_map[i]
             self.lower_map[i] = key_map[i] + 32 if 65 <= key_map[i] <= 90 else key_map[i]
-        encoded = [p.encode("latin-1") for p in patterns]
+        encoded = sorted({p.encode("latin-1") for p in patterns})
         self._build_trie(encoded)
-        self._build_keys(encoded, fold_form)
+        self._build_keys(encoded, ascii_fold)
 
     cdef void _grow(self, Py_ssize_t size) except *:
         cdef void *p
@@ -155,33 +157,42 @@ cdef class Trie:
         self.label[0] = 0
         self.nodes = 1
         self.forms = len(encoded)
-        path = [0]                  # the nodes of the previous pattern, root first
-        last_child = {}             # node -> its last child so far (children come in order)
-        for i, pattern in enumerate(encoded):
-            pb = pattern
-            qb = previous
-            n = len(pattern)
-            common = 0
-            while common < n and common < len(previous) and pb[common] == qb[common]:
-                common += 1
-            del path[common + 1:]
-            node = path[common]
-            for depth in range(common, n):
-                new = <int32_t>self.nodes
-                self.nodes += 1
-                self.first[new] = self.sibling[new] = 0
-                self.terminal[new] = -1
-                self.label[new] = pb[depth]
-                last = last_child.get(node, 0)
-                if last:
-                    self.sibling[last] = new
-                else:
-                    self.first[node] = new
-                last_child[node] = new
-                path.append(new)
-                node = new
-            self.terminal[node] = i
-            previous = pattern
+        cdef Py_ssize_t longest = max(map(len, encoded), default=0), previous_n = 0
+        # the nodes of the previous pattern, root first; the last child of each node so far
+        # (the patterns are sorted, so children come in byte order)
+        cdef int32_t *path = <int32_t *>malloc((longest + 1) * sizeof(int32_t))
+        cdef int32_t *last_child = <int32_t *>calloc(capacity, sizeof(int32_t))
+        if path == NULL or last_child == NULL:
+            free(path); free(last_child)
+            raise MemoryError()
+        path[0] = 0
+        try:
+            for i, pattern in enumerate(encoded):
+                pb = pattern
+                qb = previous
+                n = len(pattern)
+                common = 0
+                while common < n and common < previous_n and pb[common] == qb[common]:
+                    common += 1
+                node = path[common]
+                for depth in range(common, n):
+                    new = <int32_t>self.nodes
+                    self.nodes += 1
+                    self.first[new] = self.sibling[new] = 0
+                    self.terminal[new] = -1
+                    self.label[new] = pb[depth]
+                    last = last_child[node]
+                    if last:
+                        self.sibling[last] = new
+                    else:
+                        self.first[node] = new
+                    last_child[node] = new
+                    path[depth + 1] = new
+                    node = new
+                self.terminal[node] = i
+                previous, previous_n = pattern, n
+        finally:
+            free(path); free(last_child)
         self._breadth_first()
         # dense rows for the root and its children: the first two bytes of every walk
         rows = [0, *range(self.first[0], self.first[0] + self.sibling[0])]
@@ -248,7 +259,7 @@ cdef class Trie:
         free(self.first); free(self.sibling); free(self.terminal); free(self.label)
         self.first, self.sibling, self.terminal, self.label = first, children, terminal, label
 
-    def _build_keys(self, list encoded, fold_form):
+    def _build_keys(self, list encoded, bytes ascii_fold):
         """Attach each ASCII key to the terminal of its folded form: case-sensitive keys
         first, as the reference looks them up first."""
         index = {p: i for i, p in enumerate(encoded)}
@@ -257,7 +268,7 @@ cdef class Trie:
             for key, target in table.items():
                 if not key.isascii():
                     continue  # an ASCII span never has a non-ASCII key
-                t = index.get(fold_form(key).encode("latin-1"))
+                t = index.get(key.encode("ascii").translate(ascii_fold))  # fold_haystack
                 if t is not None:
                     per_terminal.setdefault(t, []).append((key.encode("ascii"), target, exact))
         cdef Py_ssize_t terminals = len(encoded), count = 0, i

@@ -170,7 +170,7 @@ class Scanner:
             self.exact_keys,
             match_key=match_key,
             fold_haystack=fold_haystack,
-            fold_form=fold_form,
+            ascii_fold=_ASCII_TABLE,
             hit=Hit,
             key_map=bytes(ord(_key_char(chr(c))) for c in range(128)),
             bisect_right=bisect.bisect_right,
