@@ -523,10 +523,10 @@ def table_hits(built: Normaliser, chunks: list[str]) -> int | None:
     """Verified table hits of the library's scanner in the chunks, canonical forms included
     (every one costs per-hit Python, whether it rewrites or not); None where the scanner is
     not reachable."""
-    scanner = getattr(built, "_scanner", None)
-    if scanner is None:
+    compiled = getattr(built, "compiled", None)
+    if compiled is None:
         return None
-    return sum(len(scanner.scan(c)) for c in chunks)
+    return sum(len(compiled.scanner.scan(c)) for c in chunks)
 
 
 def peer_flashtext(t: BenchTable, chunks: list[str]):

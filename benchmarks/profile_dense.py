@@ -14,8 +14,8 @@ issue 17's targets imply on this workload (2x flashtext2 whole text and line by 
 flashtext), and, from ``results/bench.csv`` when present, on the generated corpus.
 
 Run: ``nice python benchmarks/profile_dense.py``; writes ``benchmarks/results/profile-dense.md``.
-The stages call private parts of ``normalise`` (``Normaliser._scanner``, ``_table_event``,
-``_apply``, ``_settling``): this is a measuring tool for the engine's authors, and it fails
+The stages call private parts of ``normalise`` (``Normaliser._core``, ``_settling``,
+``compile.table_event``): this is a measuring tool for the engine's authors, and it fails
 loudly where they move.
 """
 
@@ -36,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench
 
 from normalise import Normaliser, core
-from normalise.rewrite import cased
+from normalise.casing import cased
+from normalise.compile import table_event
 from normalise.scan import fold_haystack
 
 #: cProfile stage of each function (by module file stem and name); builtins go to their caller.
@@ -48,17 +49,21 @@ STAGES = {
     ("scan", "match_key"): "verification (match key, lookup)",
     ("scan", "_key_char"): "verification (match key, lookup)",
     ("scan", "scan"): "overlap resolution (sort, Hit)",
-    ("rewrite", "cased"): "casing",
-    ("rewrite", "_in_capitals"): "casing",
-    ("rewrite", "_capital"): "casing",
-    ("rewrite", "_table_event"): "table event (per hit)",
-    ("rewrite", "_ends_line"): "table event (per hit)",
+    ("scan", "_overlapping"): "verification (match key, lookup)",
+    ("casing", "cased"): "casing",
+    ("casing", "_in_capitals"): "casing",
+    ("casing", "_capital"): "casing",
+    ("compile", "table_event"): "table event (per hit)",
+    ("sentence", "ends_line"): "table event (per hit)",
+    ("compile", "table_pass"): "pass loop (per hit)",
+    ("compile", "_left_why"): "pass loop (per hit)",
     ("rewrite", "_pass"): "pass loop (per hit)",
-    ("rewrite", "_apply"): "records and output join",
+    ("compile", "apply"): "records and output join",
+    ("events", "apply_events"): "records and output join",
     ("log", "__init__"): "records and output join",
-    ("rewrite", "__post_init__"): "records and output join",
-    ("rewrite", "__init__"): "records and output join",
-    ("rewrite", "changed"): "settling check",
+    ("events", "__post_init__"): "records and output join",
+    ("events", "__init__"): "records and output join",
+    ("events", "changed"): "settling check",
     ("rewrite", "normalise"): "settling check",
 }
 NAMEDTUPLES = "NamedTuple construction (Hit, Substitution), with the collections it triggers"
@@ -131,10 +136,10 @@ def direct_stages(
     """Cumulative seconds of each stage run on its own over all chunks (best of ``repeat``);
     ``normaliser`` runs the pure-Python core (whose stages these are), ``compiled``, when
     given, the same table on the compiled core (its scan and its whole run)."""
-    scanner = normaliser._scanner
+    scanner = normaliser.compiled.scanner
     automaton = scanner._automaton
     entries = normaliser.table.entries
-    table_event, apply = normaliser._table_event, normaliser._apply
+    apply = normaliser._core.apply
     settling = normaliser._settling
     hits = [scanner.scan(c) for c in chunks]
     events = [
@@ -192,7 +197,7 @@ def direct_stages(
 
         def compiled_scan():
             for c in chunks:
-                compiled._scanner.scan(c)
+                compiled.compiled.scanner.scan(c)
 
         def compiled_whole():
             for _ in compiled.normalise_many(chunks):
@@ -210,8 +215,8 @@ def direct_stages(
             ("+ verification (scan_overlapping)", verified),
             ("+ overlap resolution (scan)", resolved),
             ("casing alone (cased per hit)", casing_only),
-            ("table event alone (_table_event per hit, casing included)", events_only),
-            ("records and output join alone (_apply)", apply_only),
+            ("table event alone (compile.table_event per hit, casing included)", events_only),
+            ("records and output join alone (core.apply)", apply_only),
             ("settling check alone (unsettled)", settle_only),
             ("one pass (_pass: scan, events, records, join)", passes),
             ("normalise_many (the pass and the settling check)", whole),
@@ -311,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     compiled = None
     if core.selected() == "compiled":
         compiled = Normaliser(table=t.table, phonetic="off")
-    hits = sum(len(normaliser._scanner.scan(c)) for c in chunks)
+    hits = sum(len(normaliser.compiled.scanner.scan(c)) for c in chunks)
     subs = sum(len(r.substitutions) for r in normaliser.normalise_many(chunks))
     lines = sum(c.count("\n") for c in chunks)
 

@@ -12,6 +12,7 @@ what changed, where and why.
 
 from .errors import InputError, LogError, NormaliseError, TableError
 from .log import Substitution, undo
+from .options import Options
 from .rewrite import PHONETIC_MODES, Explanation, Normaliser, Result
 from .table import Entry, Problem, Table, bundled_tables, load_table, table_problems
 
@@ -25,6 +26,7 @@ __all__ = [
     "LogError",
     "NormaliseError",
     "Normaliser",
+    "Options",
     "Problem",
     "Result",
     "Substitution",

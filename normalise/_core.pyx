@@ -438,3 +438,14 @@ cdef class Trie:
         # the reference reports matches by end, then the longer first
         found.sort()
         return [(start, -end, target) for end, start, target in found]
+
+
+from normalise.compile import PythonCore
+
+
+class Core(PythonCore):
+    """The compiled core at the seam of :mod:`normalise.compile`. Its table pass scans with
+    the compiled :class:`Trie`, which the compiled table's scanner holds whenever this core is
+    chosen (both ask :func:`normalise.core.selected`); the per-hit decisions (keep list,
+    mentions, full names, casing) and the records are still the reference's Python,
+    inherited."""

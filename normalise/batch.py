@@ -17,10 +17,11 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
-from .log import Substitution, apply
+from .events import Result, Substitution
+from .log import apply
 
 if TYPE_CHECKING:
-    from .rewrite import Normaliser, Result
+    from .rewrite import Normaliser
 
 #: Documents sent to a worker at a time.
 BATCH_SIZE = 64
@@ -49,8 +50,6 @@ def normalise_batched(
     window: int = 2,
 ) -> Iterator[Result]:
     """One :class:`~normalise.Result` per text, in order, computed in ``jobs`` processes."""
-    from .rewrite import Result
-
     iterator = iter(texts)
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(normaliser,)

@@ -22,7 +22,7 @@ ENV = "NORMALISE_CORE"
 CORES = ("compiled", "python")
 
 
-class CoreError(NormaliseError):
+class CoreError(NormaliseError, ValueError):
     """The core asked for in ``NORMALISE_CORE`` cannot run."""
 
 
@@ -59,11 +59,13 @@ def using(name: str) -> Iterator[None]:
         _forced.pop()
 
 
-@cache
 def _from_environment() -> str:
+    """The core the environment asks for (read at each build: cheap, and a test may set it)."""
     wanted = os.environ.get(ENV, "").strip().lower()
-    if wanted and wanted not in CORES:
-        raise CoreError(f"{ENV}={os.environ[ENV]!r}: not a core; use one of {', '.join(CORES)}")
+    if wanted and wanted not in (*CORES, "auto"):
+        raise CoreError(
+            f"{ENV}={os.environ[ENV]!r}: not a core; use one of {', '.join(CORES)} (or auto)"
+        )
     if wanted == "python":
         return "python"
     if _compiled() is None:
@@ -72,18 +74,28 @@ def _from_environment() -> str:
                 f"{ENV}=compiled, but the compiled core (normalise._core) is not built",
                 hint="reinstall normalise where a C compiler is present, or unset the variable",
             )
-        # one line, whoever asked first: no caller's source line under it
-        warnings.warn_explicit(
-            "the compiled core is not built; the pure-Python core runs (slower)",
-            RuntimeWarning,
-            filename="normalise",
-            lineno=0,
-            module="normalise.core",
-        )
+        _warn_once()
         return "python"
     return "compiled"
+
+
+@cache
+def _warn_once() -> None:
+    # one line, whoever asked first: no caller's source line under it
+    warnings.warn_explicit(
+        "the compiled core is not built; the pure-Python core runs (slower)",
+        RuntimeWarning,
+        filename="normalise",
+        lineno=0,
+        module="normalise.core",
+    )
 
 
 def trie_class():
     """The compiled scanner's class when the compiled core runs, else None."""
     return _compiled().Trie if selected() == "compiled" else None
+
+
+def compiled_module():
+    """``normalise._core`` (call only when :func:`selected` says ``"compiled"``)."""
+    return _compiled()

@@ -42,8 +42,12 @@ import bisect
 import functools
 import zlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import regex
+
+if TYPE_CHECKING:
+    from .phonetic import PhoneticMatcher
 
 #: Kinds of entry whose table hits are evidence that a text is about the table's world.
 EVIDENCE_KINDS = frozenset({"place", "person", "people", "organisation"})
@@ -379,7 +383,7 @@ RARE_WORD_PENALTY = 0.05
 RARE_WORD_NOTE = "rare English word (needs evidence): "
 
 
-def rare_word_matcher(matcher):
+def rare_word_matcher(matcher: PhoneticMatcher | None) -> PhoneticMatcher | None:
     """A view of ``matcher`` with the English gates loosened for rare words (sharing its
     index), or None without a matcher: Teheran, Hasakah, Bamiyan are words English uses, and
     names the table knows; beside other names of the table they are those names."""

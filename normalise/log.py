@@ -15,70 +15,9 @@ from json.encoder import encode_basestring
 from typing import IO, NamedTuple
 
 from .errors import LogError
+from .events import APPLIED_RULES, RULES, Substitution
 
-#: Rules whose records changed the text.
-APPLIED_RULES = frozenset({"table", "phonetic"})
-#: Every rule a record may carry.
-RULES = APPLIED_RULES | {"phonetic-suggest", "phonetic-ambiguous"}
-
-
-class Substitution(NamedTuple):
-    """One substitution (or, for unapplied rules, one recorded candidate).
-
-    A named tuple: cheap to build by the hundred thousand and to send between processes."""
-
-    original: str
-    replacement: str
-    start: int
-    end: int
-    out_start: int
-    out_end: int
-    rule: str
-    entry: str
-    score: float
-    note: str | None = None
-    #: why a phonetic candidate was not applied (``phonetic-suggest`` only): ``no-evidence``,
-    #: ``name-part`` or ``proper-name-to-term``; None otherwise
-    held: str | None = None
-
-    @property
-    def applied(self) -> bool:
-        return self.rule in APPLIED_RULES
-
-    def to_dict(self) -> dict:
-        record = self._asdict()
-        if record["note"] is None:
-            del record["note"]
-        if record["held"] is None:
-            del record["held"]
-        return record
-
-    @classmethod
-    def from_dict(cls, record: dict) -> Substitution:
-        names = cls._fields
-        try:
-            values = {k: record[k] for k in names if k in record}
-            sub = cls(**values)
-        except TypeError as err:
-            raise LogError(f"record is missing a field: {err}") from None
-        for name in ("start", "end", "out_start", "out_end"):
-            value = getattr(sub, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise LogError(f"field '{name}' must be a non-negative integer")
-        for name in ("original", "replacement", "rule", "entry"):
-            if not isinstance(getattr(sub, name), str):
-                raise LogError(f"field '{name}' must be a string")
-        if sub.note is not None and not isinstance(sub.note, str):
-            raise LogError("field 'note' must be a string")
-        if not isinstance(sub.score, (int, float)) or isinstance(sub.score, bool):
-            raise LogError("field 'score' must be a number")
-        if sub.rule not in RULES:
-            raise LogError(f"unknown rule '{sub.rule}'")
-        if sub.end - sub.start != len(sub.original) or (
-            sub.applied and sub.out_end - sub.out_start != len(sub.replacement)
-        ):
-            raise LogError("offsets do not fit the lengths of 'original' and 'replacement'")
-        return sub
+__all__ = ["APPLIED_RULES", "RULES", "Substitution", "apply", "dumps", "undo"]
 
 
 def dumps(record: dict) -> str:

@@ -1,270 +1,64 @@
 """Decide and apply: the :class:`Normaliser` rewrites table hits and phonetic matches and builds
 a :class:`Result` that records every substitution.
 
-Table hits come from the scanner (one pass, whole words); a kept form or a spelling mentioned
-as a spelling (:mod:`normalise.keep`) is left as written, and so is a given name inside a full
-name. Tokens that no table form covers and that look like names go to the phonetic matcher,
-which proposes only when sure; a proposal is applied only with evidence and in the right
-context (:mod:`normalise.evidence`), else it is logged as held. Casing: an
-ALL-CAPS original stays all caps, a capitalised original capitalises a lower-case canonical
-form, otherwise the canonical form is written as the table spells it.
-
-One pass is not always enough for idempotence; whether another could change anything, and the
-further passes over the lines concerned, are :class:`~normalise.settle.Settling`'s, which
-``normalise`` runs after the first pass.
+A pass: the table part runs in the core (:mod:`normalise.compile`: whole-word hits, kept forms
+and spellings mentioned as spellings left as written, a given name inside a full name too);
+tokens that no table form covers and that look like names go to the phonetic weighing
+(:mod:`normalise.weigh`), which applies a matcher's proposal only with evidence and in the
+right context; the core then writes the events out (:mod:`normalise.casing` says how a
+rewrite is cased). One pass is not always enough for idempotence: the settling loop
+(:mod:`normalise.settle`) runs after the first pass.
 """
 
 from __future__ import annotations
 
-import bisect
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from functools import cache, lru_cache, partial
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import regex
 
-from .evidence import (
-    EVIDENCE_KINDS,
-    EVIDENCE_WINDOW,
-    GIVEN_NAME_POLICIES,
-    HELD_REASONS,
-    OPEN_KINDS,
-    RARE_WORD_NOTE,
-    SHORT_NAME_CONSONANTS,
-    SHORT_NAME_SCORE,
-    any_within,
-    foreign_letter,
-    foreign_spelling,
-    is_common_term,
-    name_neighbour,
-    other_language,
-    paragraph_window,
-    rare_word_matcher,
+from .casing import cased
+from .compile import (
+    PHONETIC_KINDS,
+    CompiledTable,
+    Core,
+    Left,
+    compile_table,
+    load_core,
 )
-from .keep import KeepList, check_form, is_mentioned, merge_spans, or_spelling, overlaps
-from .log import Substitution
-from .scan import LINE_BREAKS, Scanner, fold_form, match_key
-from .settle import MAX_PASSES, Chaining, Settling, compose, table_chaining
+from .events import Event, Result, Rule, Span
+from .evidence import EVIDENCE_KINDS, HELD_REASONS
+from .keep import is_mentioned
+from .options import PHONETIC_MODES, Options
+from .scan import Scanner, match_key
+from .sentence import NAME_TOKEN, PHONETIC_TOKEN, is_sentence_initial
+from .settle import Settling
 from .surnames import with_surnames
-from .table import Entry, Table, TableSource, as_sources, iter_spellings, load_table, resolve
+from .table import Entry, Table, TableSource, load_table, resolve
+from .weigh import Weighing
 
 if TYPE_CHECKING:
     from .phonetic import Decision, PhoneticMatcher
 
-PHONETIC_MODES = ("off", "suggest", "apply")
-#: Entry kinds the phonetic matcher may map unseen spellings to (not house spelling).
-PHONETIC_KINDS = frozenset(
-    {"place", "person", "given-name", "people", "organisation", "term", "other"}
-)
+__all__ = [
+    "PHONETIC_KINDS",
+    "PHONETIC_MODES",
+    "Explanation",
+    "Normaliser",
+    "Options",
+    "Result",
+    "cased",
+    "default_normaliser",
+    "is_sentence_initial",
+]
 
-# A capitalised word of at least four letters, not inside a longer word.
-_NAME_TOKEN = regex.compile(r"(?<![\w\p{M}])\p{Lu}[\p{L}\p{M}]{3,}(?![\w\p{M}])")
-# The same, for the phonetic matcher: apostrophes inside the word belong to it (Farg'ona,
-# Ba'qubah, Syrdar’ya, Andkho'y: romanisations write ayn, hamza and the Uzbek o' so), except
-# before an English clitic (Kabul's, Herat'll), which ends the name.
-_PHONETIC_TOKEN = regex.compile(
-    r"(?<![\w\p{M}])\p{Lu}(?:[\p{L}\p{M}]|['’‘ʼʻ](?!(?:s|d|ll|re|ve|t|m)(?![\p{L}\p{M}]))"
-    r"(?=[\p{L}\p{M}])){3,}(?![\w\p{M}])"
-)
-_SENTENCE_END = frozenset(".!?:;\n\r\u2028\u2029")
-_OPENERS = frozenset(" \t\"'“‘«([{—–-\u00a0")
-#: Up to this many distinct name tokens to look for, one alternation finds them.
-_FEW_TOKENS = 32
-_CLOSERS = frozenset(" \t\"'”’»)]}\u00a0")
-
-
-@lru_cache(maxsize=1 << 16)
-def cased(original: str, canonical: str, case_sensitive: bool = False) -> str:
-    """The canonical form in the casing the original calls for.
-
-    Capitals never change a form's key: a letter whose capital would (ß: SS) stays as it is,
-    so that the result is still the canonical form and no other entry's. Cached: the same
-    spellings recur throughout a corpus."""
-    if case_sensitive:
-        return canonical
-    if _in_capitals(original):
-        return "".join(map(_capital, canonical))
-    if original[:1].isupper() and canonical[:1].islower():
-        return _capital(canonical[:1]) + canonical[1:]
-    return canonical
-
-
-def _in_capitals(text: str) -> bool:
-    """ALL CAPS: two letters or more, and every letter a capital or one without a capital
-    that keeps its key (ı, ß), so that what :func:`cased` writes reads as capitals again."""
-    if text.isupper():  # every cased letter a capital (in C: the quick answer)
-        return sum(c.isalpha() for c in text) >= 2
-    if text.isascii() or text.islower():
-        return False
-    return (
-        all(_capital(c) == c for c in text)
-        and any(c.isupper() for c in text)
-        and sum(c.isalpha() for c in text) >= 2
-    )
-
-
-@cache
-def _capital(char: str) -> str:
-    upper = char.upper()
-    return upper if match_key(upper) == match_key(char) else char
-
-
-_MULTI_WORD = regex.compile(r"[\s\-\u2010\u2011]")
-#: Most spellings one multi-word form gains from the variants of the names inside it.
-MAX_EMBEDDED_SPELLINGS = 64
-
-
-def _embedded_variants(table: Table, scanner: Scanner) -> dict[str, int]:
-    """Spellings of multi-word forms with a name inside them written as one of its variants
-    (Tehrik-i-Taleban for Tehrik-i-Taliban, Gholam Rabani for Ghulam Rabani), the entry's own
-    name included (Aboe Dhabi Emirate for a variant Abu Dhabi Emirate of Abu Dhabi).
-
-    Without them one pass would rewrite only the inner name, and the whole form would match
-    only on a second pass. Only where the inner name is its canonical form: with another
-    variant in place of an inner variant, a pass writes the canonical form there, not the
-    spelling, so the spelling is no step of any chain (and would rewrite wrongly)."""
-    entries = table.entries
-    extra: dict[str, int] = {}
-    canonical_keys = [frozenset(match_key(s) for s in e.spellings(e.canonical)) for e in entries]
-    for index, entry in enumerate(entries):
-        if entry.case_sensitive:
-            continue
-        for spelling in {s for f in entry.forms for s in entry.spellings(f)}:
-            if not _MULTI_WORD.search(spelling):
-                continue  # a single word holds no other name
-            added = 0
-            for start, neg_end, target in scanner.scan_overlapping(spelling):
-                end = -neg_end
-                inner = entries[target]
-                if (
-                    inner.case_sensitive
-                    or (start, end) == (0, len(spelling))
-                    or match_key(spelling[start:end]) not in canonical_keys[target]
-                ):
-                    continue  # only where a pass writes the inner canonical form
-                for form in inner.forms:
-                    for variant in inner.spellings(form):
-                        new = spelling[:start] + variant + spelling[end:]
-                        key = match_key(new)
-                        if key in scanner.keys or new in extra or added >= MAX_EMBEDDED_SPELLINGS:
-                            continue
-                        extra[new] = index
-                        added += 1
-    return extra
-
-
-def _sentence_tail(text: str) -> bool | None:
-    """How the end of ``text`` reads to :func:`is_sentence_initial` for what follows: True
-    (a sentence ends), False (it does not), None (only openers: look further back)."""
-    stripped = text.rstrip("".join(_OPENERS))
-    return stripped[-1] in _SENTENCE_END if stripped else None
-
-
-def _ends_line(text: str, pos: int) -> bool:
-    """True when only closing quotes or brackets and spaces stand between ``pos`` and the
-    end of the line or of the text."""
-    while pos < len(text) and text[pos] in _CLOSERS:
-        pos += 1
-    return pos == len(text) or text[pos] in LINE_BREAKS
-
-
-def _between(text: str, taken: Sequence[tuple[int, int]]) -> str:
-    """The text outside the spans ``taken``, the pieces joined by line breaks (which no
-    token spans): where the phonetic matcher's tokens can be."""
-    if not taken:
-        return text
-    pieces, pos = [], 0
-    for start, end in taken:
-        pieces.append(text[pos:start])
-        pos = end
-    pieces.append(text[pos:])
-    return "\n".join(pieces)
-
-
-def _acts(decision: Decision) -> bool:
-    """Whether a decision leads to a record: a rewrite, a suggestion or an ambiguity."""
-    return decision.winner is not None or decision.reason.startswith("ambiguous")
-
-
-def is_sentence_initial(text: str, start: int) -> bool:
-    """True when only openers (quotes, brackets, spaces) stand between ``start`` and the
-    beginning of the text, a line or a sentence."""
-    pos = start - 1
-    while pos >= 0 and text[pos] in _OPENERS:
-        pos -= 1
-    return pos < 0 or text[pos] in _SENTENCE_END
-
-
-def _next_name_changes(matcher: PhoneticMatcher, text: str, sub: Substitution) -> bool:
-    """Whether the name token after a rewrite (only openers between) would now be judged
-    otherwise, the rewrite having changed how the sentence reads there."""
-    last = sub.original[-1]
-    if (last == sub.replacement[-1] and last not in _OPENERS) or _sentence_tail(
-        sub.original
-    ) == _sentence_tail(sub.replacement):
-        return False  # both end alike (the common case: a letter), or both read alike
-    pos = sub.out_end
-    while pos < len(text) and text[pos] in _OPENERS:
-        pos += 1
-    token = _NAME_TOKEN.match(text, pos)
-    if token is None:
-        return False
-    decision = matcher.decide(token.group(), sentence_initial=is_sentence_initial(text, pos))
-    return _acts(decision)
-
-
-@dataclass(frozen=True)
-class Result:
-    """A normalised text and the substitutions that made it from the input."""
-
-    text: str
-    substitutions: list[Substitution]
-    _applied: list[Substitution] = field(default_factory=list, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._applied.extend(s for s in self.substitutions if s.applied)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self._applied)
-
-    def to_dict(self) -> dict:
-        """Plain data (str, int, float, lists, dicts): for JSON, msgpack (spaCy's
-        ``Doc.user_data``), Arrow columns. :meth:`from_dict` rebuilds an equal Result."""
-        return {"text": self.text, "substitutions": [s.to_dict() for s in self.substitutions]}
-
-    @classmethod
-    def from_dict(cls, record: dict) -> Result:
-        """The Result :meth:`to_dict` gave; raises :class:`~normalise.LogError` on a bad
-        record."""
-        return cls(record["text"], [Substitution.from_dict(s) for s in record["substitutions"]])
-
-    def normalised_span(self, start: int, end: int) -> tuple[int, int]:
-        """Map a span of the input to the output; a cut substitution is taken whole."""
-        return (
-            self._map(start, "start", "end", "out_start", "out_end", True),
-            self._map(end, "start", "end", "out_start", "out_end", False),
-        )
-
-    def original_span(self, start: int, end: int) -> tuple[int, int]:
-        """Map a span of the output back to the input; a cut substitution is taken whole."""
-        return (
-            self._map(start, "out_start", "out_end", "start", "end", True),
-            self._map(end, "out_start", "out_end", "start", "end", False),
-        )
-
-    def _map(self, pos: int, a0: str, a1: str, b0: str, b1: str, is_start: bool) -> int:
-        subs = self._applied
-        i = bisect.bisect_right(subs, pos, key=lambda s: getattr(s, a1))
-        if i < len(subs) and getattr(subs[i], a0) < pos:
-            return getattr(subs[i], b0 if is_start else b1)
-        if i == 0:
-            return pos
-        last = subs[i - 1]
-        return pos - getattr(last, a1) + getattr(last, b1)
+# Kept under their old names: suggest.py and tests read them here.
+_NAME_TOKEN = NAME_TOKEN
+_PHONETIC_TOKEN = PHONETIC_TOKEN
 
 
 @dataclass(frozen=True)
@@ -281,24 +75,22 @@ class Explanation:
     held: str | None = None
 
 
-@dataclass
-class _Candidate:
-    """A phonetic winner in a pass, before evidence and context are weighed."""
-
-    start: int
-    end: int
-    original: str
-    replacement: str
-    score: float
-    reason: str
-    entry: str
-    held: str | None = None
+def build(options: Options) -> CompiledTable:
+    """The compiled table of ``options``: its tables loaded (or its built ``table``), the
+    surnames of persons added (:mod:`normalise.surnames`), compiled."""
+    table = options.table
+    if table is None:
+        sources = options.sources
+        table = load_table(*sources) if sources else Table((), ())
+    return compile_table(with_surnames(table), options)
 
 
 class Normaliser:
-    """Built once (compiled scanner, phonetic index), then used for any number of texts.
+    """Built once (compiled table, phonetic index), then used for any number of texts.
 
-    Picklable, so worker processes can receive it.
+    ``Normaliser(tables, phonetic=..., ...)`` takes the options as keyword arguments, or
+    ``Normaliser(options=Options(...))`` as one value (:class:`~normalise.options.Options`,
+    which says what each means). Picklable, so worker processes can receive it.
     """
 
     def __init__(
@@ -312,38 +104,89 @@ class Normaliser:
         table: Table | None = None,
         keep: Iterable[str] = (),
         given_names: str = "alone",
+        options: Options | None = None,
     ) -> None:
-        if phonetic not in PHONETIC_MODES:
-            raise ValueError(f"phonetic must be one of {PHONETIC_MODES}, not {phonetic!r}")
-        for name, value in (("min_score", min_score), ("margin", margin)):
-            if value is not None and not 0.0 <= value <= 1.0:
-                raise ValueError(f"{name} must be between 0 and 1, not {value!r}")
-        if given_names not in GIVEN_NAME_POLICIES:
-            raise ValueError(
-                f"given_names must be one of {GIVEN_NAME_POLICIES}, not {given_names!r}"
+        if options is None:
+            if isinstance(keep, str):
+                raise TypeError("keep takes an iterable of forms, not one string")
+            options = Options(
+                tables=tuple(tables) if not isinstance(tables, (str, os.PathLike)) else (tables,),
+                default_table=default_table,
+                phonetic=phonetic,
+                min_score=min_score,
+                margin=margin,
+                table=table,
+                keep=tuple(keep),
+                given_names=given_names,
             )
-        if isinstance(keep, str):
-            raise TypeError("keep takes an iterable of forms, not one string")
-        keep = tuple(map(check_form, keep))
-        if table is None:
-            sources = (["default"] if default_table else []) + as_sources(tables)
-            table = load_table(*sources) if sources else Table((), ())
-        table = with_surnames(table)  # a person also by surname alone (normalise.surnames)
-        self.table = table
-        self.phonetic = phonetic
-        self.min_score = min_score
-        self.margin = margin
-        self.keep = keep
-        self.given_names = given_names
-        self._keep = KeepList([k.form for k in table.keep] + list(keep))
-        self._kinds = {e.canonical: e.kind for e in table.entries}
-        self._consonant_counts: dict[str, int] = {}
-        self._scanner, spelled, embedded_keys = self._build_scanner(table)
-        self._matcher = self._build_matcher() if phonetic != "off" else None
-        self._rare = rare_word_matcher(self._matcher)
-        self._settling = self._build_settling(
-            table_chaining(table.entries, self._scanner.patterns, spelled), embedded_keys
+        elif (tables, default_table, phonetic, min_score, margin, table, keep, given_names) != (
+            (),
+            True,
+            "apply",
+            None,
+            None,
+            None,
+            (),
+            "alone",
+        ):
+            raise TypeError("give the options as options= or as keyword arguments, not both")
+        self._start(build(options))
+
+    @classmethod
+    def from_compiled(cls, compiled: CompiledTable) -> Normaliser:
+        """The normaliser of a compiled table (what the cache stores)."""
+        normaliser = cls.__new__(cls)
+        normaliser._start(compiled)
+        return normaliser
+
+    def _start(self, compiled: CompiledTable) -> None:
+        """Set up the per-process parts of a normaliser: its core, weighing and settling."""
+        self.compiled = compiled
+        self.options = compiled.options
+        self._core: Core = load_core(compiled)
+        self._weighing = Weighing(compiled) if compiled.matcher is not None else None
+        self._settling = Settling(
+            compiled, compiled.matcher if compiled.options.phonetic == "apply" else None
         )
+
+    # The options and the table, as attributes (the public API before Options).
+    @property
+    def table(self) -> Table:
+        """The table in use (with the surnames of its persons added)."""
+        return self.compiled.table
+
+    @property
+    def phonetic(self) -> str:
+        return self.options.phonetic
+
+    @property
+    def min_score(self) -> float | None:
+        return self.options.min_score
+
+    @property
+    def margin(self) -> float | None:
+        return self.options.margin
+
+    @property
+    def keep(self) -> tuple[str, ...]:
+        return self.options.keep
+
+    @property
+    def given_names(self) -> str:
+        return self.options.given_names
+
+    @property
+    def matcher(self) -> PhoneticMatcher | None:
+        """The phonetic matcher (None when ``phonetic="off"``)."""
+        return self.compiled.matcher
+
+    @property
+    def _matcher(self) -> PhoneticMatcher | None:
+        return self.compiled.matcher
+
+    @property
+    def _scanner(self) -> Scanner:
+        return self.compiled.scanner
 
     @classmethod
     def cached(
@@ -357,112 +200,47 @@ class Normaliser:
         cache_dir: str | os.PathLike[str] | None = None,
         keep: Iterable[str] = (),
         given_names: str = "alone",
+        options: Options | None = None,
     ) -> Normaliser:
         """The same as ``Normaliser(...)``, taken from the on-disk cache of built tables when
         these table files and options were built before (see :mod:`normalise.cache`); the
-        command uses it unless given ``--no-cache``."""
+        compiled table is what the cache stores."""
         from . import cache
 
-        tables = as_sources(tables)
-        keep = list(keep)
-
-        def build() -> Normaliser:
-            return cls(
-                tables,
+        if options is None:
+            if isinstance(keep, str):
+                raise TypeError("keep takes an iterable of forms, not one string")
+            options = Options(
+                tables=tuple(tables) if not isinstance(tables, (str, os.PathLike)) else (tables,),
                 default_table=default_table,
                 phonetic=phonetic,
                 min_score=min_score,
                 margin=margin,
-                keep=keep,
+                keep=tuple(keep),
                 given_names=given_names,
             )
+        if options.table is not None:  # a built table has no files to key the cache by
+            return cls(options=options)
 
-        sources = (["default"] if default_table else []) + tables
-        files = [resolve(source) for source in sources]
+        files = [resolve(source) for source in options.sources]
 
         def key() -> str:
-            return cache.cache_key(files, (sources, phonetic, min_score, margin, keep, given_names))
+            return cache.cache_key(files, options.cache_key())
 
         try:
             if not all(path.is_file() for path in files):  # a pipe can be read only once
-                return build()
+                return cls(options=options)
             first = key()
         except OSError:  # an unreadable table: the build says so, file named
-            return build()
-        return cache.load_or_build(
+            return cls(options=options)
+        compiled = cache.load_or_build(
             first,
-            build,
+            lambda: build(options),
             None if cache_dir is None else Path(cache_dir),
             unchanged=lambda: key() == first,
-            kind=cls,
+            kind=CompiledTable,
         )
-
-    @property
-    def matcher(self) -> PhoneticMatcher | None:
-        """The phonetic matcher (None when ``phonetic="off"``)."""
-        return self._matcher
-
-    @staticmethod
-    def _build_scanner(table: Table) -> tuple[Scanner, set[str], frozenset[str]]:
-        """The scanner of every spelling of the table and of the embedded-variant spellings
-        the compiler adds; the patterns of the table's own spellings; the keys of the added
-        ones."""
-        keys: dict[str, int] = {}
-        exact: dict[str, int] = {}
-        patterns = []
-        for index, entry in enumerate(table.entries):
-            for spelling, pattern in iter_spellings(entry):
-                if entry.case_sensitive:
-                    exact[match_key(spelling, True)] = index
-                else:
-                    keys[match_key(spelling)] = index
-                patterns.append(pattern)
-        scanner = Scanner(keys, exact, patterns)
-        spelled = set(patterns)
-        extra = _embedded_variants(table, scanner)
-        if not extra:
-            return scanner, spelled, frozenset()
-        for spelling, index in extra.items():
-            keys[match_key(spelling)] = index
-            patterns.append(fold_form(spelling))
-        return Scanner(keys, exact, patterns), spelled, frozenset(map(match_key, extra))
-
-    def _build_settling(self, chaining: Chaining, embedded_keys: frozenset[str]) -> Settling:
-        """The fixed-point check of this normaliser's passes (see :mod:`normalise.settle`):
-        it rewrites table hits as :meth:`_pass` does, and in apply mode also looks at the
-        name token after a rewrite that changes how a sentence reads."""
-        next_name_changes = (
-            partial(_next_name_changes, self._matcher) if self.phonetic == "apply" else None
-        )
-        return Settling(
-            chaining,
-            self._scanner,
-            self.table.entries,
-            embedded_keys,
-            self._table_event,
-            next_name_changes,
-        )
-
-    def _build_matcher(self) -> PhoneticMatcher:
-        from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE, PhoneticMatcher
-
-        names = [
-            (e.canonical, e.forms)
-            for e in self.table.entries
-            if e.kind in PHONETIC_KINDS and not e.case_sensitive and e.phonetic
-        ]
-        protected = [
-            f
-            for e in self.table.entries
-            if e.kind not in PHONETIC_KINDS or e.case_sensitive or not e.phonetic
-            for f in e.forms
-        ]
-        return PhoneticMatcher(
-            names,
-            protected=protected,
-            min_score=DEFAULT_MIN_SCORE if self.min_score is None else self.min_score,
-            margin=DEFAULT_MARGIN if self.margin is None else self.margin,
-        )
+        return cls.from_compiled(compiled)
 
     # ------------------------------------------------------------------ normalising
 
@@ -482,19 +260,9 @@ class Normaliser:
         if not isinstance(text, str):
             raise TypeError(f"normalise() takes a str, not {type(text).__name__}")
         result, taken = self._pass(text, before, after, evidence)
-        settling = self._settling
-        unsettled = settling.unsettled(result, taken) if result.changed else []
-        if not unsettled:
+        if not result.changed:
             return result
-        records, current = result.substitutions, result.text
-        for _ in range(MAX_PASSES):
-            current, again, unsettled = settling.pass_lines(current, unsettled, self._pass)
-            if not again:
-                break
-            records = compose(text, records, again, current)
-            if not unsettled:
-                break
-        return Result(current, records)
+        return self._settling.settle(text, result, taken, self._pass)
 
     def _pass(
         self,
@@ -502,393 +270,20 @@ class Normaliser:
         before: str = "",
         after: str = "",
         evidence: bool = False,
-        trace: list[tuple[int, int, str]] | None = None,
-    ) -> tuple[Result, list[tuple[int, int]]]:
+        trace: list[Left] | None = None,
+    ) -> tuple[Result, list[Span]]:
         """One pass: table hits (leftmost, longest), then name tokens outside them. Returns
         the result and the spans of the table hits taken. ``trace``, when given, receives
         why a table hit at a position was left alone (for :meth:`explain`)."""
-        entries = self.table.entries
-        events: list[tuple] = []
-        taken = []
-        kept = self._keep.kept(text)  # mentions: asked of each hit
-        if trace is not None:
-            for start, end in kept:
-                trace.append((start, end, "kept"))
-        previous = None
-        hits: list[tuple[int, int, Entry]] = []  # table hits, for evidence and names
-        for start, end, target in self._scanner.scan(text):
-            if kept and overlaps(kept, start, end):
-                continue  # a kept form, or a spelling mentioned as such, wins
-            taken.append((start, end))
-            entry = entries[target]
-            hits.append((start, end, entry))
-            if (
-                previous is not None
-                and previous[1] == target
-                and or_spelling(text, previous[0], start)
-            ):
-                previous = (end, target)
-                if trace is not None:
-                    trace.append((start, end, "mention"))
-                continue  # "Taliqan or Taleqan": a spelling mentioned as a spelling
-            previous = (end, target)
-            if is_mentioned(text, start):
-                if trace is not None:
-                    trace.append((start, end, "kept"))
-                continue  # "also spelt Khamenehi": a spelling mentioned as a spelling
-            if (
-                entry.kind == "given-name"
-                and self.given_names == "alone"
-                and self._in_full_name(text, start, end)
-            ):
-                if trace is not None:
-                    trace.append((start, end, "full-name"))
-                continue
-            event = self._table_event(text, start, end, entry)
-            if event is not None:
-                events.append(event)
-        if kept:
-            taken = merge_spans(taken + kept)
-        if self._matcher is not None:
-            events.extend(self._phonetic_events(text, taken, hits, before, after, evidence))
-            events.sort(key=lambda e: e[0])
-        return self._apply(text, events), taken
-
-    def _in_full_name(self, text: str, start: int, end: int) -> bool:
-        """Whether a name at ``[start, end)`` stands beside another name word."""
-        from .phonetic import english_zipf
-
-        return name_neighbour(text, start, end, english_zipf, is_sentence_initial) is not None
-
-    @staticmethod
-    def _table_event(text: str, start: int, end: int, entry: Entry):
-        """The rewrite of a table hit, or None when it changes nothing.
-
-        A form that ends in a point (U.S., Dr.) is left alone when another point follows
-        (which of them is the abbreviation's cannot be told); when it ends a line or the
-        text, the point also ends the sentence, so it stays and only the rest is rewritten."""
-        original = text[start:end]
-        note = None
-        if original[-1] == "." and not entry.canonical.endswith("."):
-            if text.startswith(".", end):
-                return None
-            if _ends_line(text, end):
-                end -= 1
-                original = original[:-1]
-                note = "the point also ends the sentence: kept"
-        replacement = cased(original, entry.canonical, entry.case_sensitive)
-        if replacement == original:
-            return None
-        return (start, end, replacement, "table", 1.0, note, entry.canonical)
-
-    def _phonetic_events(
-        self,
-        text: str,
-        taken: Sequence[tuple[int, int]],
-        hits: Sequence[tuple[int, int, Entry]] = (),
-        before: str = "",
-        after: str = "",
-        evidence: bool = False,
-    ):
-        """Phonetic events: each winner is weighed in its context (:meth:`_weigh`)."""
-        candidates: list[_Candidate] = []
-        for event in self._phonetic_winners(text, taken):
-            if isinstance(event, _Candidate):
-                candidates.append(event)
-            else:
-                yield event
-        if not candidates:
-            return
-        yield from self._weigh(text, candidates, hits, before, after, evidence)
-
-    def _weigh(
-        self,
-        text: str,
-        candidates: list[_Candidate],
-        hits: Sequence[tuple[int, int, Entry]],
-        before: str,
-        after: str,
-        evidence: bool,
-    ):
-        """Apply a candidate only with evidence and in the right context; hold the others
-        as ``phonetic-suggest`` records that say why (see :mod:`normalise.evidence`)."""
-        from .phonetic import english_zipf
-
-        kinds = self._kinds
-        always = self.given_names == "always"
-        romanisation = self._matcher.romanisation
-        other_languages = romanisation.other_languages
-        other_score = romanisation.other_language_score
-        for cand in candidates:
-            kind = kinds.get(cand.entry, "other")
-            if is_common_term(cand.entry, kind):
-                cand.held = "proper-name-to-term"
-            elif foreign_letter(cand.original):
-                cand.held = "foreign-letters"
-            elif cand.score < other_score and other_language(cand.original, other_languages):
-                cand.held = "foreign-word"
-            elif (
-                foreign_spelling(
-                    cand.original, cand.entry, cand.score, romanisation.other_spellings
-                )
-                is not None
-            ):
-                cand.held = "foreign-spelling"
-            elif kind == "given-name" and not always:
-                cand.held = "given-name"
-            elif (
-                not (kind == "given-name" and always)
-                and name_neighbour(text, cand.start, cand.end, english_zipf, is_sentence_initial)
-                is not None
-                and not self._known_name_beside(text, cand, hits, kind)
-            ):
-                cand.held = "name-part"
-        pending = [c for c in candidates if c.held is None]
-        if pending and not evidence:
-            self._evidence(text, pending, hits, before, after)
-        for cand in pending:
-            if (
-                cand.held is None
-                and cand.score < SHORT_NAME_SCORE
-                and self._consonants(cand.entry) <= SHORT_NAME_CONSONANTS
-            ):
-                cand.held = "short-name"
-            elif (
-                cand.held is None
-                and kinds.get(cand.entry) not in OPEN_KINDS
-                and not (kinds.get(cand.entry) == "given-name" and always)
-                and not self._own_entry_near(text, cand, hits)
-            ):
-                cand.held = "own-entry"
-        for cand in candidates:
-            if self.phonetic == "apply" and cand.held is None:
-                yield (
-                    cand.start,
-                    cand.end,
-                    cand.replacement,
-                    "phonetic",
-                    cand.score,
-                    cand.reason,
-                    cand.entry,
-                    None,
-                )
-            else:
-                note = (
-                    cand.reason
-                    if cand.held is None
-                    else f"{cand.reason}; held: {HELD_REASONS[cand.held]}"
-                )
-                yield (
-                    cand.start,
-                    cand.end,
-                    cand.replacement,
-                    "phonetic-suggest",
-                    cand.score,
-                    note,
-                    cand.entry,
-                    cand.held,
-                )
-
-    def _consonants(self, canonical: str) -> int:
-        """Consonants in the romanisation skeleton of an entry's canonical form (cached)."""
-        count = self._consonant_counts.get(canonical)
-        if count is None:
-            romanisation = self._matcher.romanisation
-            skeleton = romanisation.skeleton(
-                romanisation.costs.plain(romanisation.form_key(canonical))
+        core = self._core
+        found = core.table_pass(text, trace)
+        events: list[Event] = found.events
+        if self._weighing is not None:
+            events.extend(
+                self._weighing.events(text, found.taken, found.hits, before, after, evidence)
             )
-            vowels = romanisation.costs.vowels
-            count = sum(1 for c in skeleton if c.isalpha() and c not in vowels)
-            if len(self._consonant_counts) < 1 << 16:
-                self._consonant_counts[canonical] = count
-        return count
-
-    @staticmethod
-    def _own_entry_near(
-        text: str, cand: _Candidate, hits: Sequence[tuple[int, int, Entry]]
-    ) -> bool:
-        """Whether a table hit of the candidate's own entry stands within its evidence
-        window (this text only)."""
-        low, high = paragraph_window(text, cand.start, cand.end)
-        return any(
-            entry.canonical == cand.entry and low <= start and end <= high
-            for start, end, entry in hits
-        )
-
-    @staticmethod
-    def _known_name_beside(
-        text: str, cand: _Candidate, hits: Sequence[tuple[int, int, Entry]], kind: str
-    ) -> bool:
-        """A surname beside a given name or person the table knows (Hamid Karzay): the
-        candidate of a person entry next to such a table hit is not a word of an unknown
-        name."""
-        if kind != "person":
-            return False
-        for start, end, entry in hits:
-            if entry.kind in ("given-name", "person") and (
-                0 < cand.start - end <= 1 or 0 < start - cand.end <= 1
-            ):
-                return True
-        return False
-
-    def _evidence(
-        self,
-        text: str,
-        pending: list[_Candidate],
-        hits: Sequence[tuple[int, int, Entry]],
-        before: str,
-        after: str,
-    ) -> None:
-        """Mark ``held = "no-evidence"`` on the candidates with no evidence near them.
-
-        Evidence: table hits of :data:`EVIDENCE_KINDS` in the text and in its context
-        (``before``, ``after``), and candidates applied on evidence, to a fixed point."""
-        window = EVIDENCE_WINDOW
-        spans = [(s, e) for s, e, entry in hits if entry.kind in EVIDENCE_KINDS]
-        shift = 0
-        if before or after:
-            before = before[-window:]
-            after = after[:window]
-            shift = len(before)
-            for context, offset in ((before, 0), (after, shift + len(text))):
-                for s, e, target in self._scanner.scan(context):
-                    if self.table.entries[target].kind in EVIDENCE_KINDS:
-                        spans.append((s + offset - shift, e + offset - shift))
-            spans.sort()
-            whole = before + text + after
-        else:
-            whole = text
-        kinds = self._kinds
-        waiting = list(pending)
-        while waiting:
-            starts = [s + shift for s, _ in spans]
-            ends = [e + shift for _, e in spans]
-            found = []
-            for cand in waiting:
-                low, high = paragraph_window(whole, cand.start + shift, cand.end + shift, window)
-                if any_within(starts, ends, low, high):
-                    found.append(cand)
-            if not found:
-                break
-            for cand in found:
-                waiting.remove(cand)
-                if kinds.get(cand.entry) in EVIDENCE_KINDS:
-                    spans.append((cand.start, cand.end))
-            spans.sort()
-        for cand in waiting:
-            cand.held = "no-evidence"
-
-    def _decide(self, token: str, sentence_initial: bool = False) -> tuple[Decision, bool]:
-        """The matcher's decision on a token, and whether it came from the matcher for rare
-        English words (see :data:`~normalise.evidence.RARE_WORD_ZIPF`): a token the English
-        gates refuse gets a second look with those gates loosened; a winner then still
-        needs evidence, as every candidate does."""
-        decision = self._matcher.decide(token, sentence_initial=sentence_initial)
-        if (
-            decision.winner is None
-            and self._rare is not None
-            and decision.reason.startswith(("common English word", "English word: needs"))
-            and self._rare.required_score(token) <= 1.0
-        ):
-            rare = self._rare.decide(token, sentence_initial=sentence_initial)
-            if rare.winner is not None:
-                return rare, True
-        return decision, False
-
-    def _phonetic_winners(self, text: str, taken: Sequence[tuple[int, int]]):
-        """A :class:`_Candidate` for each winner of the matcher outside ``taken``, and the
-        events of ambiguous tokens."""
-        matcher = self._matcher
-        decide = self._decide
-        # Each distinct name token outside the table hits is decided once; only those the
-        # matcher acts on are looked for in the text (in most chunks of running text there
-        # are none), and those decided by where they stand (a rare English word, refused at a
-        # sentence start only).
-        wanted = [
-            token
-            for token in set(_PHONETIC_TOKEN.findall(_between(text, taken)))
-            if matcher.depends_on_position(token) or _acts(decide(token)[0])
-        ]
-        if not wanted:
-            return
-        if len(wanted) <= _FEW_TOKENS:
-            alternatives = "|".join(map(regex.escape, sorted(wanted, key=len, reverse=True)))
-            matches = regex.finditer(rf"(?<![\w\p{{M}}])(?:{alternatives})(?![\w\p{{M}}])", text)
-        else:
-            found = frozenset(wanted)
-            matches = (m for m in _PHONETIC_TOKEN.finditer(text) if m.group() in found)
-        starts = [s for s, _ in taken]
-        for match in matches:
-            start, end = match.span()
-            i = bisect.bisect_right(starts, start) - 1
-            if i >= 0 and taken[i][1] > start:
-                continue  # inside a table hit
-            if is_mentioned(text, start):
-                continue  # a spelling mentioned as a spelling: left as written
-            decision, rare = decide(match.group(), is_sentence_initial(text, start))
-            if decision.winner is not None:
-                winner = decision.winner
-                replacement = cased(match.group(), winner.entry)
-                if replacement != match.group():
-                    yield _Candidate(
-                        start,
-                        end,
-                        match.group(),
-                        replacement,
-                        winner.score,
-                        (RARE_WORD_NOTE if rare else "") + decision.reason,
-                        winner.entry,
-                    )
-            elif decision.reason.startswith("ambiguous") and decision.candidates:
-                best = decision.candidates[0]
-                yield (
-                    start,
-                    end,
-                    cased(match.group(), best.entry),
-                    "phonetic-ambiguous",
-                    best.score,
-                    decision.reason,
-                    best.entry,
-                    None,
-                )
-
-    @staticmethod
-    def _apply(text: str, events) -> Result:
-        pieces: list[str] = []
-        subs: list[Substitution] = []
-        pos = 0
-        out = 0
-        for start, end, replacement, rule, score, note, entry, *held in events:
-            pieces.append(text[pos:start])
-            out += start - pos
-            original = text[start:end]
-            if rule in ("table", "phonetic"):
-                pieces.append(replacement)
-                out_end = out + len(replacement)
-            else:
-                pieces.append(original)
-                out_end = out + len(original)
-            subs.append(
-                Substitution(
-                    original,
-                    replacement,
-                    start,
-                    end,
-                    out,
-                    out_end,
-                    rule,
-                    entry,
-                    round(score, 4),
-                    note,
-                    held[0] if held else None,
-                )
-            )
-            out = out_end
-            pos = end
-        if not subs:
-            return Result(text, [])
-        pieces.append(text[pos:])
-        return Result("".join(pieces), subs)
+            events.sort(key=_event_start)
+        return core.apply(text, events), found.taken
 
     def normalise_many(
         self,
@@ -925,7 +320,8 @@ class Normaliser:
         """Whether ``text`` holds a table hit of a name kind that counts as evidence."""
         entries = self.table.entries
         return any(
-            entries[target].kind in EVIDENCE_KINDS for _, _, target in self._scanner.scan(text)
+            entries[target].kind in EVIDENCE_KINDS
+            for _, _, target in self.compiled.scanner.scan(text)
         )
 
     # ------------------------------------------------------------------ explaining
@@ -943,7 +339,7 @@ class Normaliser:
             raise ValueError(f"'{word}' does not occur in the context as a word")
         pos, word = found.start(), found.group()
         base = self._explain_word(word, is_sentence_initial(text, pos))
-        trace: list[tuple[int, int, str]] = []
+        trace: list[Left] = []
         result, _ = self._pass(text, trace=trace)
         sub = next((s for s in result.substitutions if s.start <= pos < s.end), None)
         if sub is not None:
@@ -955,7 +351,7 @@ class Normaliser:
                     base.form,
                     base.decision,
                     base.reason
-                    if sub.rule == "table" or not sub.note
+                    if sub.rule == Rule.TABLE or not sub.note
                     else sub.note.split("; held: ")[0],
                 )
             if sub.held is not None:
@@ -988,7 +384,7 @@ class Normaliser:
 
     def _explain_word(self, word: str, sentence_initial: bool) -> Explanation:
         """What the table or the matcher makes of ``word`` itself, before its context."""
-        hits = self._scanner.scan(word)
+        hits = self.compiled.scanner.scan(word)
         if hits and hits[0][0] == 0 and hits[0][1] == len(word):
             entry = self.table.entries[hits[0][2]]
             form = next(
@@ -1018,43 +414,55 @@ class Normaliser:
 
     # ------------------------------------------------------------------ pickling
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
+        compiled, options = self.compiled, self.options
         return {
-            "table": self.table,
-            "phonetic": self.phonetic,
-            "min_score": self.min_score,
-            "margin": self.margin,
-            "keep": self.keep,
-            "keeping": self._keep,
-            "given_names": self.given_names,
-            "kinds": self._kinds,
-            "scanner": self._scanner,
-            "matcher": self._matcher,
-            "chaining": self._settling.chaining,
-            "embedded_keys": self._settling.embedded_keys,
+            "table": compiled.table,
+            "phonetic": options.phonetic,
+            "min_score": options.min_score,
+            "margin": options.margin,
+            "keep": options.keep,
+            "keeping": compiled.keeping,
+            "given_names": options.given_names,
+            "kinds": compiled.kinds,
+            "scanner": compiled.scanner,
+            "matcher": compiled.matcher,
+            "chaining": compiled.chaining,
+            "embedded_keys": compiled.embedded_keys,
         }
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         # Canonical bytes (sets in sorted order): the same tables and options pickle alike in
         # every process, before and after use, so a ``datasets`` fingerprint is stable.
         from .state import reduce_normaliser
 
         return reduce_normaliser(self)
 
-    def __setstate__(self, state) -> None:
-        self.table = state["table"]
-        self.phonetic = state["phonetic"]
-        self.min_score = state["min_score"]
-        self.margin = state["margin"]
-        self.keep = state["keep"]
-        self._keep = state["keeping"]
-        self.given_names = state["given_names"]
-        self._kinds = state["kinds"]
-        self._consonant_counts = {}
-        self._scanner = state["scanner"]
-        self._matcher = state["matcher"]
-        self._rare = rare_word_matcher(self._matcher)
-        self._settling = self._build_settling(state["chaining"], state["embedded_keys"])
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        options = Options(
+            phonetic=state["phonetic"],
+            min_score=state["min_score"],
+            margin=state["margin"],
+            table=state["table"],
+            keep=state["keep"],
+            given_names=state["given_names"],
+        )
+        self._start(
+            CompiledTable(
+                table=state["table"],
+                options=options,
+                scanner=state["scanner"],
+                chaining=state["chaining"],
+                embedded_keys=state["embedded_keys"],
+                keeping=state["keeping"],
+                kinds=state["kinds"],
+                matcher=state["matcher"],
+            )
+        )
+
+
+def _event_start(event: Event) -> int:
+    return event.start
 
 
 @cache

@@ -24,10 +24,11 @@ import bisect
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
-from typing import NamedTuple
 
 import ahocorasick_rs
 import regex
+
+from .events import Hit
 
 #: Marks that mean "apostrophe" in romanised names; all match as one.
 APOSTROPHES = "'\u2019\u02bc\u02bb\u02bf\u02be\u2018\u0060\u00b4\u2032"
@@ -78,7 +79,7 @@ def fold_haystack(text: str) -> tuple[bytes, list[int] | None]:
         return text.encode("ascii").translate(_ASCII_TABLE), None
     marks: list[int] = []
 
-    def fold_run(match: regex.Match) -> str:
+    def fold_run(match: regex.Match[str]) -> str:
         run = match.group()
         folded = "".join(map(_fold_char, run))
         if len(folded) != len(run):
@@ -131,14 +132,6 @@ def _key_char(char: str) -> str:
 _ASCII_KEY = {ord(c): _key_char(c) for c in map(chr, range(128)) if _key_char(c) != c}
 
 
-class Hit(NamedTuple):
-    """A verified whole-word occurrence: ``text[start:end]`` belongs to entry ``target``."""
-
-    start: int
-    end: int
-    target: int
-
-
 class Scanner:
     """A compiled multi-pattern matcher over a fixed set of forms.
 
@@ -178,7 +171,7 @@ class Scanner:
         )
 
     @staticmethod
-    def _build(patterns: Sequence[str]):
+    def _build(patterns: Sequence[str]) -> ahocorasick_rs.BytesAhoCorasick | None:
         if not patterns:
             return None
         padded = [f" {p} ".encode("latin-1") for p in patterns]
@@ -190,28 +183,33 @@ class Scanner:
             implementation=ahocorasick_rs.Implementation.ContiguousNFA,
         )
 
-    def __getstate__(self):
+    def __getstate__(self) -> tuple[dict[str, int], dict[str, int], list[str]]:
         return (self.keys, self.exact_keys, self.patterns)
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: tuple[dict[str, int], dict[str, int], list[str]]) -> None:
         self.keys, self.exact_keys, self.patterns = state
         self._build_core()
 
     def scan(self, text: str) -> list[Hit]:
-        """Verified hits ``(start, end, target)`` in ``text``, non-overlapping, leftmost
-        then longest."""
+        """Verified hits in ``text``, non-overlapping, leftmost then longest."""
         if self._trie is not None:
             return self._trie.scan(text)
         hits: list[Hit] = []
         taken = 0
-        for start, neg_end, target in sorted(self.scan_overlapping(text)):
+        # (start, -end, target) sorts leftmost, then longest, in C
+        for start, neg_end, target in sorted(self._overlapping(text)):
             if start >= taken:
                 hits.append(Hit(start, -neg_end, target))
                 taken = -neg_end
         return hits
 
-    def scan_overlapping(self, text: str) -> list[tuple[int, int, int]]:
-        """Every verified hit, overlaps included, as ``(start, -end, target)``."""
+    def scan_overlapping(self, text: str) -> list[Hit]:
+        """Every verified hit, overlaps included, in the order the automaton reports them."""
+        return [Hit(start, -neg_end, target) for start, neg_end, target in self._overlapping(text)]
+
+    def _overlapping(self, text: str) -> list[tuple[int, int, int]]:
+        """Every verified hit as ``(start, -end, target)``: the order :meth:`scan` sorts
+        by, kept inside this class."""
         if self._trie is not None:
             return self._trie.scan_overlapping(text)
         if self._automaton is None or not text:

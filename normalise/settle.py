@@ -1,50 +1,47 @@
 """Why one pass is not always enough, how to tell cheaply, and how the records of several
-passes become one record per change.
+passes become one record per change: the settling loop.
 
 One pass rewrites every variant it finds, but a rewrite can create a match that was not in the
 input: where forms of two entries overlap ("Sar i پل خمری": the Pashto name becomes
 "Pul-e Khumri", and "Sar i Pul" then matches across it), or where a form holds another's
 canonical form followed by punctuation ("Dr." in "Dr.."). Normalising the output again would
-then change it: not idempotent. The rewriter therefore runs further passes until nothing
+then change it: not idempotent. The settling loop therefore runs further passes until nothing
 changes, and composes each later rewrite with the earlier ones it overlaps into one record
 over the input, so that the log still rebuilds the input and says what happened.
 
-Further passes are rare and cost a full pass, so the rewriter first asks whether one could
-change anything. :func:`chaining_forms` finds, once per table, the canonical forms that a
-pattern of the table can overlap other than exactly; only rewrites to those forms get a look
-at the text around them, and of those that a longer form holds (Taliban in Tehrik-i-Taliban),
-only where the table compiler has not spelled that form with each variant inside it, or where
-another match stands close by.
+Further passes are rare and cost a full pass, so the loop first asks whether one could
+change anything. :func:`~normalise.compile.chaining_forms` finds, once per table (when it is
+compiled), the canonical forms that a pattern of the table can overlap other than exactly;
+only rewrites to those forms get a look at the text around them, and of those that a longer
+form holds (Taliban in Tehrik-i-Taliban), only where the table compiler has not spelled that
+form with each variant inside it, or where another match stands close by.
 
-The parts: :func:`chaining_forms` (and :func:`table_chaining`, its input from a table) is the
-table-level analysis, done once per table; :class:`Settling` is the check of one normaliser's
-passes (:meth:`Settling.unsettled`) and the further passes over the lines concerned
-(:meth:`Settling.pass_lines`); :func:`compose` joins the records of two passes. The
-rewriter's ``normalise`` runs them, at most :data:`MAX_PASSES` further passes.
+The parts: :class:`Settling` is the loop of one normaliser (:meth:`Settling.settle`), its
+check (:meth:`Settling.unsettled`) and the further passes over the lines concerned
+(:meth:`Settling.pass_lines`), at most :data:`MAX_PASSES`; :func:`compose` joins the records
+of two passes.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from operator import itemgetter
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import regex
 
-from .log import Substitution
-from .scan import Scanner, fold_form, fold_haystack, match_key
-from .table import Entry
+from .compile import Chaining, CompiledTable, table_event
+from .events import Result, Rule, Substitution
+from .scan import fold_form, fold_haystack, match_key
+from .sentence import NAME_TOKEN, OPENERS, is_sentence_initial, sentence_tail
+from .weigh import acts
 
 if TYPE_CHECKING:
-    from .rewrite import Result
+    from .phonetic import PhoneticMatcher
 
-    #: One pass of the rewriter over a text: its result and the spans of the table hits taken.
-    Pass = Callable[[str], tuple[Result, list[tuple[int, int]]]]
-    #: The rewriter's rewrite of a table hit: an event, or None when the hit changes nothing.
-    TableEvent = Callable[[str, int, int, Entry], object]
-    #: Whether the name token after a rewrite would now be judged otherwise.
-    NameCheck = Callable[[str, Substitution], bool]
+#: One pass over a text: its result and the spans of the table hits taken.
+Pass = Callable[[str], tuple[Result, Sequence[tuple[int, int]]]]
 
 #: Further passes after the first, at most (a table that still changes after them loops).
 MAX_PASSES = 8
@@ -60,128 +57,6 @@ _WORD_AFTER = regex.compile(r"[\w\p{M}]+")
 _NEAR = 64
 _LINE_START = regex.compile(r"(?r)[\n\r\u2028\u2029]")
 _LINE_END = regex.compile(r"[\n\r\u2028\u2029]")
-
-
-def _bounds(folded: str) -> tuple[list[int], list[int]]:
-    """Where a whole-word match may begin and end inside a folded form (folded text holds a
-    space for every non-word character)."""
-    starts = [0] + [i for i in range(1, len(folded)) if folded[i - 1] == " "]
-    ends = [j for j in range(1, len(folded)) if folded[j] == " "] + [len(folded)]
-    return starts, ends
-
-
-class Chaining(NamedTuple):
-    """Canonical forms that patterns of the table can overlap other than exactly."""
-
-    #: a pattern begins inside the form and runs past its end, or ends inside it having
-    #: begun before it
-    crossing: frozenset[str]
-    #: a pattern holds the form and more
-    contained: frozenset[str]
-    #: ... and the same pattern with a spelling of the form's entry in its place is not a
-    #: pattern too (so one pass cannot have matched the whole where that spelling stood)
-    uncovered: frozenset[str]
-    #: for each form above, the length of the longest pattern that overlaps it: how far from
-    #: the form (in folded characters) such a pattern can reach
-    reach: Mapping[str, int]
-    #: for each form above, the folded words that such a pattern has right before the form
-    #: and right after it: a text can hold the pattern only where one of them stands there
-    #: ("" among them: the pattern has only punctuation there, so any text may)
-    before: Mapping[str, frozenset[str]]
-    after: Mapping[str, frozenset[str]]
-
-
-def chaining_forms(
-    forms: Mapping[str, tuple[str, Sequence[str] | None]],
-    patterns: Iterable[str],
-    spelled: Container[str] | None = None,
-) -> Chaining:
-    """Which canonical forms some pattern can overlap in a text without matching exactly the
-    same span. ``forms`` maps each canonical form to its folded form and the folded spellings
-    of every form of its entry (None for a case-sensitive entry, which the table compiler
-    does not spell inside other forms). A pattern nested in the form loses to it and does
-    not count. ``spelled`` holds the patterns of the table's own spellings (all when None):
-    only those need their variant-spelled copies to cover a form, since any other pattern
-    (one the compiler made) holds a variant of another name, which is a match of its own.
-    A form that begins or ends with punctuation counts as crossing: a pattern may end or
-    begin right at it.
-
-    Each test is a lookup of a word-bounded piece of a pattern among the word-bounded pieces
-    of the canonical forms, so the cost grows with the table, not with its square."""
-    pattern_set = set(patterns)
-    inside: dict[str, list[tuple[str, int, int]]] = {}  # proper word-bounded pieces
-    # pieces from after a word of a pattern to its end (tails) and from its start to before
-    # its last word (heads), each with the patterns that have it and where
-    tails: dict[str, list[tuple[str, int]]] = {}
-    heads: dict[str, list[tuple[str, int]]] = {}
-    for pattern in pattern_set:
-        starts, ends = _bounds(pattern)
-        size = len(pattern)
-        for i in starts:
-            for j in ends:
-                if i < j and (i, j) != (0, size):
-                    inside.setdefault(pattern[i:j], []).append((pattern, i, j))
-            if i:
-                tails.setdefault(pattern[i:], []).append((pattern, i))
-        for j in ends:
-            if j < size:
-                heads.setdefault(pattern[:j], []).append((pattern, j))
-    crossing, contained, uncovered = set(), set(), set()
-    reach: dict[str, int] = {}
-    before: dict[str, set[str]] = {}
-    after: dict[str, set[str]] = {}
-    for canonical, (folded, spellings) in forms.items():
-        lengths, words_before, words_after = [], set(), set()
-        holders = inside.get(folded)
-        if holders:
-            contained.add(canonical)
-            if spellings is None or any(
-                p[:i] + s + p[j:] not in pattern_set
-                for p, i, j in holders
-                if spelled is None or p in spelled
-                for s in spellings
-            ):
-                uncovered.add(canonical)
-            for p, i, j in holders:
-                lengths.append(len(p))
-                if i:
-                    words_before.add(_last_word(p[:i]))
-                if j < len(p):
-                    words_after.add(_first_word(p[j:]))
-        starts, ends = _bounds(folded)
-        size = len(folded)
-        edged = folded[:1] == " " or folded[-1:] == " "
-        for j in ends:  # a pattern whose tail is the form's head: it begins before the form
-            for p, i in tails.get(folded[:j], ()) if j < size else ():
-                lengths.append(len(p))
-                words_before.add(_last_word(p[:i]))
-        for i in starts:  # a pattern whose head is the form's tail: it runs past its end
-            for p, j in heads.get(folded[i:], ()) if i else ():
-                lengths.append(len(p))
-                words_after.add(_first_word(p[j:]))
-        if lengths or edged:
-            if len(lengths) > len(holders or ()) or edged:
-                crossing.add(canonical)
-            if edged:
-                words_before.add("")
-                words_after.add("")
-            reach[canonical] = max(lengths, default=size)
-            before[canonical] = frozenset(words_before)
-            after[canonical] = frozenset(words_after)
-    return Chaining(
-        frozenset(crossing), frozenset(contained), frozenset(uncovered), reach, before, after
-    )
-
-
-def _last_word(folded: str) -> str:
-    """The last word of a folded piece ("" when it holds none)."""
-    words = folded.split()
-    return words[-1] if words else ""
-
-
-def _first_word(folded: str) -> str:
-    words = folded.split()
-    return words[0] if words else ""
 
 
 def _word_before(text: str, start: int) -> str | None:
@@ -230,47 +105,61 @@ def _word_after(text: str, end: int) -> str | None:
     return tail.split(b" ", 1)[0].decode("latin-1")
 
 
-def table_chaining(
-    entries: Sequence[Entry], patterns: Iterable[str], spelled: Container[str]
-) -> Chaining:
-    """:func:`chaining_forms` of a table's entries, given the scanner's patterns and those of
-    the table's own spellings."""
-    forms = {}
-    for entry in entries:
-        spellings = (
-            None
-            if entry.case_sensitive
-            else sorted({fold_form(s) for f in entry.forms for s in entry.spellings(f)})
-        )
-        forms[entry.canonical] = (fold_form(entry.canonical), spellings)
-    return chaining_forms(forms, patterns, spelled)
-
-
 class Settling:
-    """The fixed-point check of one normaliser: where another pass over a pass's output could
+    """The settling loop of one normaliser: where another pass over a pass's output could
     change it, and the further passes over just those lines.
 
-    Built once per normaliser from its table analysis (:class:`Chaining`), scanner and entries.
-    It asks the rewriter, not itself, how a table hit is rewritten (``table_event``) and, in
-    phonetic apply mode, whether a rewrite changes how the next name token is judged
-    (``next_name_changes``, None otherwise), so that the two cannot drift apart."""
+    Built once per normaliser from its compiled table. A table hit is rewritten by
+    :func:`~normalise.compile.table_event`, as in a pass; with a ``matcher`` (phonetic apply
+    mode, None otherwise), a rewrite that changes how a sentence reads is checked for the
+    next name token, which the matcher judges by whether it starts a sentence."""
 
-    def __init__(
-        self,
-        chaining: Chaining,
-        scanner: Scanner,
-        entries: Sequence[Entry],
-        embedded_keys: frozenset[str],
-        table_event: TableEvent,
-        next_name_changes: NameCheck | None = None,
-    ) -> None:
-        self.chaining = chaining
+    def __init__(self, compiled: CompiledTable, matcher: PhoneticMatcher | None = None) -> None:
+        self.chaining: Chaining = compiled.chaining
         #: keys of the spellings the table compiler added (embedded variants)
-        self.embedded_keys = embedded_keys
-        self._scanner = scanner
-        self._entries = entries
-        self._table_event = table_event
-        self._next_name_changes = next_name_changes
+        self.embedded_keys = compiled.embedded_keys
+        self._scanner = compiled.scanner
+        self._entries = compiled.table.entries
+        self._matcher = matcher
+
+    def settle(
+        self, text: str, result: Result, taken: Sequence[tuple[int, int]], run_pass: Pass
+    ) -> Result:
+        """The result of the first pass (``result``, ``taken``) over ``text``, with further
+        passes (``run_pass``) over the lines it may still change, until nothing changes,
+        their records composed with the first pass's."""
+        unsettled = self.unsettled(result, taken) if result.changed else []
+        if not unsettled:
+            return result
+        records, current = result.substitutions, result.text
+        for _ in range(MAX_PASSES):
+            current, again, unsettled = self.pass_lines(current, unsettled, run_pass)
+            if not again:
+                break
+            records = compose(text, records, again, current)
+            if not unsettled:
+                break
+        return Result(current, records)
+
+    def _next_name_changes(self, text: str, sub: Substitution) -> bool:
+        """Whether the name token after a rewrite (only openers between) would now be
+        judged otherwise, the rewrite having changed how the sentence reads there."""
+        matcher = self._matcher
+        if matcher is None:
+            return False
+        last = sub.original[-1]
+        if (last == sub.replacement[-1] and last not in OPENERS) or sentence_tail(
+            sub.original
+        ) == sentence_tail(sub.replacement):
+            return False  # both end alike (the common case: a letter), or both read alike
+        pos = sub.out_end
+        while pos < len(text) and text[pos] in OPENERS:
+            pos += 1
+        token = NAME_TOKEN.match(text, pos)
+        if token is None:
+            return False
+        decision = matcher.decide(token.group(), sentence_initial=is_sentence_initial(text, pos))
+        return acts(decision)
 
     def unsettled(self, result: Result, taken: Sequence[tuple[int, int]]) -> list[int]:
         """Where another pass over ``result.text`` could change it (output offsets of the
@@ -282,7 +171,7 @@ class Settling:
         by whether it starts a sentence."""
         text = result.text
         chaining = self.chaining
-        next_name_changes = self._next_name_changes
+        next_name_changes = self._next_name_changes if self._matcher is not None else None
         found: list[int] = []
         near: list[Substitution] = []
         for sub in result.substitutions:
@@ -365,7 +254,7 @@ class Settling:
         already: true for a table rewrite of one of the entry's own spellings (the compiler
         spelled each longer form with it) unless another table hit stands within reach in
         the input, which may have kept that longer form from matching."""
-        if sub.rule != "table" or sub.note or match_key(sub.original) in self.embedded_keys:
+        if sub.rule != Rule.TABLE or sub.note or match_key(sub.original) in self.embedded_keys:
             return False
         reach = self._reach(sub.entry)
         i = bisect.bisect_left(taken, (sub.start,))  # the hit of this rewrite's span
@@ -411,10 +300,10 @@ class Settling:
             pieces.append(text[low:high])
             size += high - low + 1
         hits: list[tuple[int, int, int]] = []
-        for start, neg_end, target in self._scanner.scan_overlapping("\n".join(pieces)):
+        for start, end, target in self._scanner.scan_overlapping("\n".join(pieces)):
             i = bisect.bisect_right(bases, start) - 1
             shift = windows[i][0] - bases[i]
-            hits.append((start + shift, shift - neg_end, target))
+            hits.append((start + shift, end + shift, target))
         hits.sort()
         longest = max((end - start for start, end, _ in hits), default=0)
         out = []
@@ -430,7 +319,7 @@ class Settling:
                     start <= hit_start and hit_end <= end and (hit_start, hit_end) != (start, end)
                 ):
                     continue  # apart, or nested in the rewrite
-                if (hit_start, hit_end) != (start, end) or self._table_event(
+                if (hit_start, hit_end) != (start, end) or table_event(
                     text, start, end, self._entries[target]
                 ) is not None:
                     bad = True
@@ -530,7 +419,7 @@ def compose(
                 in1,
                 out0,
                 out1,
-                "phonetic" if any(s.rule == "phonetic" for s in members) else "table",
+                Rule.PHONETIC if any(s.rule == Rule.PHONETIC for s in members) else Rule.TABLE,
                 seconds[-1].entry,
                 min(s.score for s in members),
                 COMPOSED

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from normalise import Normaliser, bundled_tables, rewrite
+from normalise import Normaliser, bundled_tables, settle
 from normalise.check import check_tables, severity, shadowed
 from normalise.cli import main
 from normalise.table import Entry, Table
@@ -316,7 +316,7 @@ def test_overlapping_forms_are_settled_by_further_passes(tmp_path):
 def test_unstable_is_what_the_passes_do_not_settle(tmp_path, monkeypatch):
     """``unstable`` reports a witness that still changes when run again: with the further
     passes switched off, the overlap above is one."""
-    monkeypatch.setattr(rewrite, "MAX_PASSES", 0)
+    monkeypatch.setattr(settle, "MAX_PASSES", 0)
     path = _write(tmp_path, OVERLAPPING)
     found = {p.line: p.message for p in _found(path, "unstable")}
     assert (

@@ -158,7 +158,7 @@ def test_an_unknown_core_is_a_one_line_error():
     proc = run_version("fortran")
     assert proc.returncode == 2
     assert proc.stderr.strip() == (
-        "normalise: NORMALISE_CORE='fortran': not a core; use one of compiled, python"
+        "normalise: NORMALISE_CORE='fortran': not a core; use one of compiled, python (or auto)"
     )
 
 

@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalise import Normaliser, Substitution, rewrite, settle, undo
+from normalise import Normaliser, Substitution, settle, undo
+from normalise.compile import chaining_forms
 from normalise.log import apply
 from normalise.scan import fold_form
-from normalise.settle import COMPOSED, chaining_forms, compose
+from normalise.settle import COMPOSED, compose
 from normalise.table import Entry, table_from_entries
 
 
@@ -155,7 +156,7 @@ def test_several_passes_compose_into_one_record():
 def test_passes_are_bounded(monkeypatch):
     """A table whose rewrites chain further than MAX_PASSES stops there (``normalise check``
     reports it as unstable), and the log still rebuilds the input."""
-    monkeypatch.setattr(rewrite, "MAX_PASSES", 1)
+    monkeypatch.setattr(settle, "MAX_PASSES", 1)
     words = ["zab", "zcd", "zef", "zgh", "zij"]
     entries = [Entry("qar " + words[0], ("qar xen",), "other")]
     for i in range(1, 5):

@@ -1,0 +1,391 @@
+"""The phonetic part of a pass: the matcher's winners among the name tokens no table hit
+covers, each weighed in its context before it may rewrite.
+
+A winner is applied only with evidence and in the right context (:mod:`normalise.evidence`):
+it is held, and logged as a ``phonetic-suggest`` record that says why, when it would turn a
+proper name into a term, has letters or a spelling of another language, is a given name, a
+part of an unknown full name, a short name without a sure score, a name whose own entry is
+not near (closed kinds), or has no evidence near it. Ambiguous tokens are logged as
+``phonetic-ambiguous`` records.
+
+:class:`Weighing` is built once per normaliser from its compiled table; :meth:`Weighing.events`
+is what a pass calls.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import regex
+
+from .casing import cased
+from .events import Event, Rule
+from .evidence import (
+    EVIDENCE_KINDS,
+    EVIDENCE_WINDOW,
+    HELD_REASONS,
+    OPEN_KINDS,
+    RARE_WORD_NOTE,
+    SHORT_NAME_CONSONANTS,
+    SHORT_NAME_SCORE,
+    any_within,
+    foreign_letter,
+    foreign_spelling,
+    is_common_term,
+    name_neighbour,
+    other_language,
+    paragraph_window,
+    rare_word_matcher,
+)
+from .keep import is_mentioned
+from .sentence import PHONETIC_TOKEN, between, is_sentence_initial
+
+if TYPE_CHECKING:
+    from .compile import CompiledTable, TableHit
+    from .phonetic import Decision, PhoneticMatcher
+
+#: Up to this many distinct name tokens to look for, one alternation finds them.
+_FEW_TOKENS = 32
+
+
+@dataclass
+class Candidate:
+    """A phonetic winner in a pass, before evidence and context are weighed."""
+
+    start: int
+    end: int
+    original: str
+    replacement: str
+    score: float
+    reason: str
+    entry: str
+    #: why it is held back (a key of :data:`~normalise.evidence.HELD_REASONS`), or None
+    held: str | None = None
+
+
+def acts(decision: Decision) -> bool:
+    """Whether a decision leads to a record: a rewrite, a suggestion or an ambiguity."""
+    return decision.winner is not None or decision.reason.startswith("ambiguous")
+
+
+class Weighing:
+    """The phonetic events of a pass, for one compiled table with a matcher."""
+
+    def __init__(self, compiled: CompiledTable) -> None:
+        if compiled.matcher is None:
+            raise ValueError("the phonetic weighing needs a matcher (phonetic is off)")
+        self.matcher: PhoneticMatcher = compiled.matcher
+        self._rare = rare_word_matcher(self.matcher)
+        self._kinds = compiled.kinds
+        self._scanner = compiled.scanner
+        self._entries = compiled.table.entries
+        self._apply = compiled.options.phonetic == "apply"
+        self._always = compiled.options.given_names == "always"
+        self._consonant_counts: dict[str, int] = {}
+
+    def events(
+        self,
+        text: str,
+        taken: Sequence[tuple[int, int]],
+        hits: Sequence[TableHit] = (),
+        before: str = "",
+        after: str = "",
+        evidence: bool = False,
+    ) -> Iterator[Event]:
+        """Phonetic events outside ``taken``: each winner weighed in its context
+        (:meth:`weigh`), and the events of ambiguous tokens."""
+        candidates: list[Candidate] = []
+        for found in self.winners(text, taken):
+            if isinstance(found, Candidate):
+                candidates.append(found)
+            else:
+                yield found
+        if candidates:
+            yield from self.weigh(text, candidates, hits, before, after, evidence)
+
+    def decide(self, token: str, sentence_initial: bool = False) -> tuple[Decision, bool]:
+        """The matcher's decision on a token, and whether it came from the matcher for rare
+        English words (see :data:`~normalise.evidence.RARE_WORD_ZIPF`): a token the English
+        gates refuse gets a second look with those gates loosened; a winner then still
+        needs evidence, as every candidate does."""
+        decision = self.matcher.decide(token, sentence_initial=sentence_initial)
+        if (
+            decision.winner is None
+            and self._rare is not None
+            and decision.reason.startswith(("common English word", "English word: needs"))
+            and self._rare.required_score(token) <= 1.0
+        ):
+            rare = self._rare.decide(token, sentence_initial=sentence_initial)
+            if rare.winner is not None:
+                return rare, True
+        return decision, False
+
+    def winners(self, text: str, taken: Sequence[tuple[int, int]]) -> Iterator[Candidate | Event]:
+        """A :class:`Candidate` for each winner of the matcher outside ``taken``, and the
+        events of ambiguous tokens."""
+        starts = [s for s, _ in taken]
+        for match in self._token_matches(text, taken):
+            start, end = match.span()
+            i = bisect.bisect_right(starts, start) - 1
+            if i >= 0 and taken[i][1] > start:
+                continue  # inside a table hit
+            if is_mentioned(text, start):
+                continue  # a spelling mentioned as a spelling: left as written
+            found = self._winner(match.group(), start, end, is_sentence_initial(text, start))
+            if found is not None:
+                yield found
+
+    def _token_matches(
+        self, text: str, taken: Sequence[tuple[int, int]]
+    ) -> Iterator[regex.Match[str]]:
+        """The name tokens of ``text`` the matcher may act on.
+
+        Each distinct name token outside the table hits is decided once; only those the
+        matcher acts on are looked for in the text (in most chunks of running text there
+        are none), and those decided by where they stand (a rare English word, refused at a
+        sentence start only)."""
+        matcher = self.matcher
+        wanted = [
+            token
+            for token in set(PHONETIC_TOKEN.findall(between(text, taken)))
+            if matcher.depends_on_position(token) or acts(self.decide(token)[0])
+        ]
+        if not wanted:
+            return iter(())
+        if len(wanted) <= _FEW_TOKENS:
+            alternatives = "|".join(map(regex.escape, sorted(wanted, key=len, reverse=True)))
+            pattern = rf"(?<![\w\p{{M}}])(?:{alternatives})(?![\w\p{{M}}])"
+            matches: Iterator[regex.Match[str]] = regex.finditer(pattern, text)
+            return matches
+        found = frozenset(wanted)
+        return (m for m in PHONETIC_TOKEN.finditer(text) if m.group() in found)
+
+    def _winner(
+        self, token: str, start: int, end: int, sentence_initial: bool
+    ) -> Candidate | Event | None:
+        """The candidate of a token at ``[start, end)``, the event of an ambiguous one, or
+        None."""
+        decision, rare = self.decide(token, sentence_initial)
+        if decision.winner is not None:
+            winner = decision.winner
+            replacement = cased(token, winner.entry)
+            if replacement == token:
+                return None
+            return Candidate(
+                start,
+                end,
+                token,
+                replacement,
+                winner.score,
+                (RARE_WORD_NOTE if rare else "") + decision.reason,
+                winner.entry,
+            )
+        if decision.reason.startswith("ambiguous") and decision.candidates:
+            best = decision.candidates[0]
+            return Event(
+                start,
+                end,
+                cased(token, best.entry),
+                Rule.PHONETIC_AMBIGUOUS,
+                best.score,
+                decision.reason,
+                best.entry,
+            )
+        return None
+
+    def weigh(
+        self,
+        text: str,
+        candidates: list[Candidate],
+        hits: Sequence[TableHit],
+        before: str,
+        after: str,
+        evidence: bool,
+    ) -> Iterator[Event]:
+        """Apply a candidate only with evidence and in the right context; hold the others
+        as ``phonetic-suggest`` records that say why (see :mod:`normalise.evidence`)."""
+        for cand in candidates:
+            cand.held = self.held_in_context(text, cand, hits)
+        pending = [c for c in candidates if c.held is None]
+        if pending and not evidence:
+            self.mark_evidence(text, pending, hits, before, after)
+        for cand in pending:
+            if cand.held is None:
+                cand.held = self.held_by_entry(text, cand, hits)
+        for cand in candidates:
+            yield self._event(cand)
+
+    def held_in_context(self, text: str, cand: Candidate, hits: Sequence[TableHit]) -> str | None:
+        """Why a candidate is held whatever the evidence (see
+        :data:`~normalise.evidence.HELD_REASONS`), or None."""
+        from .phonetic import english_zipf
+
+        kind = self._kinds.get(cand.entry, "other")
+        romanisation = self.matcher.romanisation
+        if is_common_term(cand.entry, kind):
+            return "proper-name-to-term"
+        if foreign_letter(cand.original):
+            return "foreign-letters"
+        if cand.score < romanisation.other_language_score and other_language(
+            cand.original, romanisation.other_languages
+        ):
+            return "foreign-word"
+        if (
+            foreign_spelling(cand.original, cand.entry, cand.score, romanisation.other_spellings)
+            is not None
+        ):
+            return "foreign-spelling"
+        if kind == "given-name" and not self._always:
+            return "given-name"
+        if (
+            not (kind == "given-name" and self._always)
+            and name_neighbour(text, cand.start, cand.end, english_zipf, is_sentence_initial)
+            is not None
+            and not self.known_name_beside(text, cand, hits, kind)
+        ):
+            return "name-part"
+        return None
+
+    def held_by_entry(self, text: str, cand: Candidate, hits: Sequence[TableHit]) -> str | None:
+        """Why a candidate with evidence is still held: a short name without a sure score,
+        or a name of a closed kind whose own entry is not near; else None."""
+        kind = self._kinds.get(cand.entry)
+        if cand.score < SHORT_NAME_SCORE and self.consonants(cand.entry) <= SHORT_NAME_CONSONANTS:
+            return "short-name"
+        if (
+            kind not in OPEN_KINDS
+            and not (kind == "given-name" and self._always)
+            and not self.own_entry_near(text, cand, hits)
+        ):
+            return "own-entry"
+        return None
+
+    def _event(self, cand: Candidate) -> Event:
+        """The event of a weighed candidate: applied (apply mode, not held) or noted."""
+        if self._apply and cand.held is None:
+            return Event(
+                cand.start,
+                cand.end,
+                cand.replacement,
+                Rule.PHONETIC,
+                cand.score,
+                cand.reason,
+                cand.entry,
+            )
+        note = (
+            cand.reason if cand.held is None else f"{cand.reason}; held: {HELD_REASONS[cand.held]}"
+        )
+        return Event(
+            cand.start,
+            cand.end,
+            cand.replacement,
+            Rule.PHONETIC_SUGGEST,
+            cand.score,
+            note,
+            cand.entry,
+            cand.held,
+        )
+
+    def consonants(self, canonical: str) -> int:
+        """Consonants in the romanisation skeleton of an entry's canonical form (cached)."""
+        count = self._consonant_counts.get(canonical)
+        if count is None:
+            romanisation = self.matcher.romanisation
+            skeleton = romanisation.skeleton(
+                romanisation.costs.plain(romanisation.form_key(canonical))
+            )
+            vowels = romanisation.costs.vowels
+            count = sum(1 for c in skeleton if c.isalpha() and c not in vowels)
+            if len(self._consonant_counts) < 1 << 16:
+                self._consonant_counts[canonical] = count
+        return count
+
+    @staticmethod
+    def own_entry_near(text: str, cand: Candidate, hits: Sequence[TableHit]) -> bool:
+        """Whether a table hit of the candidate's own entry stands within its evidence
+        window (this text only)."""
+        low, high = paragraph_window(text, cand.start, cand.end)
+        return any(
+            entry.canonical == cand.entry and low <= start and end <= high
+            for start, end, entry in hits
+        )
+
+    @staticmethod
+    def known_name_beside(text: str, cand: Candidate, hits: Sequence[TableHit], kind: str) -> bool:
+        """A surname beside a given name or person the table knows (Hamid Karzay): the
+        candidate of a person entry next to such a table hit is not a word of an unknown
+        name."""
+        if kind != "person":
+            return False
+        for start, end, entry in hits:
+            if entry.kind in ("given-name", "person") and (
+                0 < cand.start - end <= 1 or 0 < start - cand.end <= 1
+            ):
+                return True
+        return False
+
+    def mark_evidence(
+        self,
+        text: str,
+        pending: list[Candidate],
+        hits: Sequence[TableHit],
+        before: str,
+        after: str,
+    ) -> None:
+        """Mark ``held = "no-evidence"`` on the candidates with no evidence near them.
+
+        Evidence: table hits of :data:`EVIDENCE_KINDS` in the text and in its context
+        (``before``, ``after``), and candidates applied on evidence, to a fixed point."""
+        spans = [(s, e) for s, e, entry in hits if entry.kind in EVIDENCE_KINDS]
+        shift = 0
+        whole = text
+        if before or after:
+            before = before[-EVIDENCE_WINDOW:]
+            after = after[:EVIDENCE_WINDOW]
+            shift = len(before)
+            spans += self._context_spans(before, -shift)
+            spans += self._context_spans(after, len(text))
+            spans.sort()
+            whole = before + text + after
+        waiting = list(pending)
+        while waiting:
+            found = self._with_evidence(whole, waiting, spans, shift)
+            if not found:
+                break
+            for cand in found:
+                waiting.remove(cand)
+                if self._kinds.get(cand.entry) in EVIDENCE_KINDS:
+                    spans.append((cand.start, cand.end))
+            spans.sort()
+        for cand in waiting:
+            cand.held = "no-evidence"
+
+    def _context_spans(self, context: str, offset: int) -> list[tuple[int, int]]:
+        """The spans of evidence hits in a context text, in the text's coordinates
+        (``offset``: where the context starts)."""
+        entries = self._entries
+        return [
+            (s + offset, e + offset)
+            for s, e, target in self._scanner.scan(context)
+            if entries[target].kind in EVIDENCE_KINDS
+        ]
+
+    @staticmethod
+    def _with_evidence(
+        whole: str, waiting: list[Candidate], spans: list[tuple[int, int]], shift: int
+    ) -> list[Candidate]:
+        """The waiting candidates with an evidence span in their window of ``whole`` (the
+        text with ``shift`` characters of context before it)."""
+        starts = [s + shift for s, _ in spans]
+        ends = [e + shift for _, e in spans]
+        found = []
+        for cand in waiting:
+            low, high = paragraph_window(
+                whole, cand.start + shift, cand.end + shift, EVIDENCE_WINDOW
+            )
+            if any_within(starts, ends, low, high):
+                found.append(cand)
+        return found
