@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench
 
-from normalise import Normaliser
+from normalise import Normaliser, core
 from normalise.casing import cased
 from normalise.compile import table_event
 from normalise.scan import fold_haystack
@@ -128,9 +128,14 @@ def interleaved(
 
 
 def direct_stages(
-    normaliser: Normaliser, chunks: list[str], repeat: int
+    normaliser: Normaliser,
+    chunks: list[str],
+    repeat: int,
+    compiled: Normaliser | None = None,
 ) -> list[tuple[str, float]]:
-    """Cumulative seconds of each stage run on its own over all chunks (best of ``repeat``)."""
+    """Cumulative seconds of each stage run on its own over all chunks (best of ``repeat``);
+    ``normaliser`` runs the pure-Python core (whose stages these are), ``compiled``, when
+    given, the same table on the compiled core (its scan and its whole run)."""
     scanner = normaliser.compiled.scanner
     automaton = scanner._automaton
     entries = normaliser.table.entries
@@ -187,8 +192,24 @@ def direct_stages(
         for _ in normaliser.normalise_many(chunks):
             pass
 
+    extra = []
+    if compiled is not None:
+
+        def compiled_scan():
+            for c in chunks:
+                compiled.compiled.scanner.scan(c)
+
+        def compiled_whole():
+            for _ in compiled.normalise_many(chunks):
+                pass
+
+        extra = [
+            ("compiled core: scan (fold, trie walk, verification, overlap)", compiled_scan),
+            ("compiled core: normalise_many", compiled_whole),
+        ]
     return interleaved(
         [
+            *extra,
             ("fold", fold),
             ("fold + Aho-Corasick", fold_ac),
             ("+ verification (scan_overlapping)", verified),
@@ -290,14 +311,18 @@ def main(argv: list[str] | None = None) -> int:
     t = tables[args.variants]
     del tables, verses  # only what a user's process would hold: one table and the text
     gc.collect()
-    normaliser = Normaliser(table=t.table, phonetic="off")
+    with core.using("python"):  # the reference's stages
+        normaliser = Normaliser(table=t.table, phonetic="off")
+    compiled = None
+    if core.selected() == "compiled":
+        compiled = Normaliser(table=t.table, phonetic="off")
     hits = sum(len(normaliser.compiled.scanner.scan(c)) for c in chunks)
     subs = sum(len(r.substitutions) for r in normaliser.normalise_many(chunks))
     lines = sum(c.count("\n") for c in chunks)
 
     load0 = os.getloadavg()[0]
     collector = dict(gc_stages(normaliser, chunks, args.repeat))
-    direct = direct_stages(normaliser, chunks, args.repeat)
+    direct = direct_stages(normaliser, chunks, args.repeat, compiled)
     load1 = os.getloadavg()[0]
     prof, prof_total, top = cprofile_stages(normaliser, chunks)
     peer_mbps = peers(t, chunks)
@@ -364,6 +389,25 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for name, secs in derived:
         md.append(f"| {name} | {secs:.3f} | {secs / total:.0%} | {secs / hits * 1e6:.2f} |")
+    if compiled is not None:
+        c_scan = timing["compiled core: scan (fold, trie walk, verification, overlap)"]
+        c_total = timing["compiled core: normalise_many"]
+        md += [
+            "",
+            (
+                "These stages are the pure-Python core's (the reference). The compiled core "
+                "(`normalise._core`) replaces the scan (fold, Aho-Corasick, verification, "
+                "overlap) by one walk of a trie per word start, same table, same rounds:"
+            ),
+            "",
+            "| compiled core | seconds | µs per hit | pure-Python core | µs per hit |",
+            "|---|---:|---:|---:|---:|",
+            f"| scan (fold, walk, verification, overlap) | {c_scan:.3f} | "
+            f"{c_scan / hits * 1e6:.2f} | {scan_s:.3f} | {scan_s / hits * 1e6:.2f} |",
+            f"| whole run (normalise_many) | {c_total:.3f} ({mb / c_total:.1f} MB/s) | "
+            f"{c_total / hits * 1e6:.2f} | {total:.3f} ({mb / total:.1f} MB/s) | "
+            f"{total / hits * 1e6:.2f} |",
+        ]
     md += ["", "Raw timings (cumulative for the scan):", "", "| run | seconds |", "|---|---:|"]
     md += [f"| {name} | {secs:.3f} |" for name, secs in direct]
     off = collector["collector off"]

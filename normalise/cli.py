@@ -37,6 +37,7 @@ from .cliargs import (
     _table_options,
     _warn,
 )
+from .core import selected
 from .diff import StreamDiff, diff_label
 from .errors import InputError, LogError, NormaliseError, TableError
 from .log import read_log_files, summary_line
@@ -92,7 +93,9 @@ def filter_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="input files ('-' is standard input; none: standard input)",
     )
-    parser.add_argument("--version", "-V", action="version", version=f"normalise {__version__}")
+    parser.add_argument(
+        "--version", "-V", action="version", version=f"normalise {__version__} ({selected()} core)"
+    )
     out = parser.add_argument_group("output")
     out.add_argument(
         "-o",

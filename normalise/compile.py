@@ -38,7 +38,6 @@ Everything else (the phonetic weighing, :mod:`normalise.weigh`; the settling loo
 
 from __future__ import annotations
 
-import os
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -521,17 +520,11 @@ class PythonCore:
 
 def load_core(compiled: CompiledTable) -> Core:
     """The core for ``compiled``: the one place where it is chosen (see the module
-    docstring)."""
-    chosen = os.environ.get("NORMALISE_CORE", "auto")
-    if chosen not in ("auto", "python", "compiled"):
-        raise ValueError(f"NORMALISE_CORE must be auto, python or compiled, not {chosen!r}")
-    if chosen != "python":
-        try:
-            from . import _core  # type: ignore[attr-defined]
-        except ImportError:
-            if chosen == "compiled":
-                raise
-        else:
-            core: Core = _core.Core(compiled)
-            return core
+    docstring; the choice itself, NORMALISE_CORE and the fallback, is :mod:`normalise.core`'s,
+    which the scanner also asks when it is built)."""
+    from .core import compiled_module, selected
+
+    if selected() == "compiled":
+        core: Core = compiled_module().Core(compiled)
+        return core
     return PythonCore(compiled)

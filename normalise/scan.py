@@ -139,7 +139,30 @@ class Scanner:
         self.keys = keys
         self.exact_keys = exact_keys
         self.patterns = sorted(set(patterns))
-        self._automaton = self._build(self.patterns)
+        self._build_core()
+
+    def _build_core(self) -> None:
+        """The compiled core's trie when that core runs (normalise.core), else the
+        reference's automaton."""
+        from .core import trie_class
+
+        trie = trie_class()
+        self._trie = None if trie is None else self._build_trie(trie, self.patterns)
+        self._automaton = None if self._trie is not None else self._build(self.patterns)
+
+    def _build_trie(self, trie, patterns: Sequence[str]):
+        return trie(
+            patterns,
+            self.keys,
+            self.exact_keys,
+            match_key=match_key,
+            fold_haystack=fold_haystack,
+            ascii_fold=_ASCII_TABLE,
+            hit=Hit,
+            key_map=bytes(ord(_key_char(chr(c))) for c in range(128)),
+            bisect_right=bisect.bisect_right,
+            is_mark=lambda char: unicodedata.category(char).startswith("M"),
+        )
 
     @staticmethod
     def _build(patterns: Sequence[str]) -> ahocorasick_rs.BytesAhoCorasick | None:
@@ -159,10 +182,12 @@ class Scanner:
 
     def __setstate__(self, state: tuple[dict[str, int], dict[str, int], list[str]]) -> None:
         self.keys, self.exact_keys, self.patterns = state
-        self._automaton = self._build(self.patterns)
+        self._build_core()
 
     def scan(self, text: str) -> list[Hit]:
         """Verified hits in ``text``, non-overlapping, leftmost then longest."""
+        if self._trie is not None:
+            return self._trie.scan(text)
         hits: list[Hit] = []
         taken = 0
         # (start, -end, target) sorts leftmost, then longest, in C
@@ -179,6 +204,8 @@ class Scanner:
     def _overlapping(self, text: str) -> list[tuple[int, int, int]]:
         """Every verified hit as ``(start, -end, target)``: the order :meth:`scan` sorts
         by, kept inside this class."""
+        if self._trie is not None:
+            return self._trie.scan_overlapping(text)
         if self._automaton is None or not text:
             return []
         haystack, dropped = fold_haystack(text)

@@ -1205,9 +1205,10 @@ def test_memory_is_bounded_on_one_long_line(tmp_path, kind, how):
 
 def test_version(tmp_path):
     import normalise
+    from normalise.core import selected
 
     proc = run(["--version"], tmp_path)
-    assert ok(proc).decode().strip() == f"normalise {normalise.__version__}"
+    assert ok(proc).decode().strip() == f"normalise {normalise.__version__} ({selected()} core)"
 
 
 HELP_FLAGS = [

@@ -1,0 +1,168 @@
+"""The compiled core (normalise._core) against the pure-Python reference, and how a core is
+chosen: NORMALISE_CORE, the warning when the compiled core is not built, --version."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from normalise import Normaliser, core
+from normalise.scan import Scanner, fold_form, match_key
+from normalise.table import table_from_entries
+from tests.test_properties import tables_and_texts, words
+
+BUILT = core._compiled() is not None
+needs_compiled = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
+
+
+def both(entries):
+    """The same table built on each core."""
+    table = table_from_entries(entries)
+    with core.using("compiled"):
+        compiled = Normaliser(table=table, phonetic="off")
+    with core.using("python"):
+        python = Normaliser(table=table, phonetic="off")
+    assert compiled._scanner._trie is not None and python._scanner._trie is None
+    return compiled, python
+
+
+def records(result):
+    return result.text, [tuple(s) for s in result.substitutions]
+
+
+@needs_compiled
+@given(tables_and_texts())
+def test_both_cores_give_the_same_text_and_records(case):
+    entries, text = case
+    compiled, python = both(entries)
+    assert compiled._scanner.scan(text) == python._scanner.scan(text)
+    assert compiled._scanner.scan_overlapping(text) == python._scanner.scan_overlapping(text)
+    assert records(compiled.normalise(text)) == records(python.normalise(text))
+
+
+@needs_compiled
+@given(st.lists(words(), min_size=1, max_size=8), st.text(max_size=60), st.data())
+def test_both_scanners_agree_on_random_forms_and_unicode(forms, noise, data):
+    """Scanners straight from forms (case-sensitive ones too), over text that mixes them,
+    recased, with arbitrary Unicode."""
+    keys, exact = {}, {}
+    for target, form in enumerate(forms):
+        if data.draw(st.booleans()):
+            exact[match_key(form, True)] = target
+        else:
+            keys[match_key(form)] = target
+    patterns = [fold_form(f) for f in forms]
+    pieces = data.draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(forms).map(str.upper),
+                st.sampled_from(forms),
+                st.just(noise),
+                st.sampled_from([" ", "-", "\u0301", ". "]),
+            )
+        )
+    )
+    text = " ".join(pieces)
+    with core.using("compiled"):
+        compiled = Scanner(keys, exact, patterns)
+    with core.using("python"):
+        python = Scanner(keys, exact, patterns)
+    assert compiled.scan(text) == python.scan(text)
+    assert compiled.scan_overlapping(text) == python.scan_overlapping(text)
+
+
+@needs_compiled
+def test_multi_word_forms_choose_the_longest_leftmost_hit():
+    keys = {match_key(f): i for i, f in enumerate(["Sar i Pul", "Pul", "Sar", "i Pul Khumri"])}
+    patterns = [fold_form(f) for f in ["Sar i Pul", "Pul", "Sar", "i Pul Khumri"]]
+    text = "Sar-i-Pul and Sar i Pul Khumri, SAR I PUL, pul."
+    with core.using("compiled"):
+        compiled = Scanner(keys, {}, patterns)
+    with core.using("python"):
+        python = Scanner(keys, {}, patterns)
+    assert compiled.scan(text) == python.scan(text)
+    assert [text[s:e] for s, e, _ in compiled.scan(text)] == [
+        "Sar",
+        "Pul",
+        "Sar i Pul",
+        "SAR I PUL",
+        "pul",
+    ]
+
+
+@needs_compiled
+def test_a_pickled_scanner_takes_the_core_that_runs_where_it_is_loaded():
+    scanner_state = pickle.dumps(Scanner({"kabul": 0}, {}, ["kabul"]))
+    with core.using("python"):
+        assert pickle.loads(scanner_state)._trie is None
+    with core.using("compiled"):
+        loaded = pickle.loads(scanner_state)
+        assert loaded._trie is not None
+        assert loaded.scan("in Kabul.") == [(3, 8, 0)]
+
+
+def run_version(env_value, *prelude):
+    """``normalise --version`` in a fresh interpreter with NORMALISE_CORE=env_value
+    (None: unset); ``prelude`` runs before normalise is imported."""
+    env = {k: v for k, v in os.environ.items() if k != core.ENV}
+    if env_value is not None:
+        env[core.ENV] = env_value
+    code = "; ".join(
+        [*prelude, "import sys", "from normalise.cli import main", "sys.exit(main(['--version']))"]
+    )
+    return subprocess.run(
+        [sys.executable, "-W", "default", "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+
+
+NOT_BUILT = "import sys; sys.modules['normalise._core'] = None"  # import fails as if not built
+
+
+@needs_compiled
+@pytest.mark.parametrize("value", ["python", "compiled", None])
+def test_version_says_which_core_runs(value):
+    proc = run_version(value)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith(f"({value or 'compiled'} core)")
+    assert "RuntimeWarning" not in proc.stderr
+
+
+def test_without_the_compiled_core_python_runs_with_one_warning():
+    proc = run_version(None, NOT_BUILT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith("(python core)")
+    assert proc.stderr.count("the compiled core is not built") == 1
+
+
+def test_forcing_a_missing_compiled_core_is_a_one_line_error():
+    proc = run_version("compiled", NOT_BUILT)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert lines[0].startswith("normalise: NORMALISE_CORE=compiled, but the compiled core")
+
+
+def test_an_unknown_core_is_a_one_line_error():
+    proc = run_version("fortran")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "normalise: NORMALISE_CORE='fortran': not a core; use one of compiled, python (or auto)"
+    )
+
+
+def test_forcing_python_needs_no_compiled_core():
+    proc = run_version("python", NOT_BUILT)
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("(python core)")
+    assert proc.stderr == ""
