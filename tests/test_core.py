@@ -150,8 +150,11 @@ def test_forcing_a_missing_compiled_core_is_a_one_line_error():
     assert proc.returncode == 2
     assert proc.stdout == ""
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert "Traceback" not in proc.stderr
+    # the one-line error, then the hint line every error with a remedy carries
+    assert len(lines) == 2, lines
     assert lines[0].startswith("normalise: NORMALISE_CORE=compiled, but the compiled core")
+    assert lines[1].startswith("normalise: hint: ")
 
 
 def test_an_unknown_core_is_a_one_line_error():
