@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from normalise import Normaliser
@@ -93,6 +94,23 @@ def _wait_items(driver, count=None, timeout=10):
 
     WebDriverWait(driver, timeout).until(ready)
     return driver.find_elements("css selector", "section.item")
+
+
+def _accept(driver, forms: set[str], timeout=10) -> None:
+    """Click the accept button of the item with these spellings. The page may render again
+    between finding the item and clicking (a stale element): then find it again."""
+
+    def click(d):
+        try:
+            for item in _wait_items(d):
+                if _spellings(item) == forms:
+                    item.find_element("css selector", "button[data-action=accept]").click()
+                    return True
+        except StaleElementReferenceException:
+            return False
+        return False
+
+    WebDriverWait(driver, timeout).until(click)
 
 
 def _spellings(item) -> set[str]:
@@ -234,9 +252,7 @@ def test_review_of_the_reference_reports_makes_them_converge(driver, tmp_path):
         driver.get(server.url)
         wanted = [{"Taliban", "Taleban"}, {"Taloqan", "Taleqan", "Taliqan"}]
         for forms in wanted:
-            items = _wait_items(driver)
-            item = next(i for i in items if _spellings(i) == forms)
-            item.find_element("css selector", "button[data-action=accept]").click()
+            _accept(driver, forms)
             _wait_table(
                 out,
                 lambda d, forms=forms: (
