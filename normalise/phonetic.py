@@ -71,7 +71,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -129,10 +129,11 @@ class Decision:
     winner: Candidate | None  # None: rewrite nothing
     candidates: tuple[Candidate, ...]  # best first, one per entry
     reason: str
-    #: two entries fit about equally well (no winner; the best is ``candidates[0]``)
-    ambiguous: bool = False
-    #: refused as an English word (a common one, or one no score could clear)
-    english: bool = False
+    # What kind of decision, as typed fields (derived from how it was made, like ``reason``,
+    # so not compared): two entries fit about equally well (no winner; the best is
+    # ``candidates[0]``); refused as an English word (a common one, or one no score clears).
+    ambiguous: bool = field(default=False, compare=False)
+    english: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
