@@ -440,7 +440,10 @@ def table_event(text: str, start: int, end: int, entry: Entry) -> Event | None:
     replacement = cased(original, entry.canonical, entry.case_sensitive)
     if replacement == original:
         return None
-    return Event(start, end, replacement, Rule.TABLE, 1.0, note, entry.canonical)
+    # tuple.__new__: a named tuple without its Python-level __new__ (per rewrite)
+    return tuple.__new__(
+        Event, (start, end, replacement, Rule.TABLE, 1.0, note, entry.canonical, None)
+    )
 
 
 def in_full_name(text: str, start: int, end: int) -> bool:
@@ -470,6 +473,7 @@ class PythonCore:
 
     def table_pass(self, text: str, trace: list[Left] | None = None) -> TablePass:
         entries = self._entries
+        new = tuple.__new__  # a named tuple without its Python-level __new__: per hit
         events: list[Event] = []
         taken: list[Span] = []
         kept = self._keeping.kept(text)  # mentions: asked of each hit
@@ -480,10 +484,21 @@ class PythonCore:
         for start, end, target in self._scanner.scan(text):
             if kept and overlaps(kept, start, end):
                 continue  # a kept form, or a spelling mentioned as such, wins
-            taken.append(Span(start, end))
+            taken.append(new(Span, (start, end)))
             entry = entries[target]
-            hits.append(TableHit(start, end, entry))
-            why = self._left_why(text, start, end, entry, previous, target)
+            hits.append(new(TableHit, (start, end, entry)))
+            if (
+                previous is not None
+                and previous[1] == target
+                and or_spelling(text, previous[0], start)
+            ):
+                why: str | None = "mention"  # "Taliqan or Taleqan": mentioned as a spelling
+            elif is_mentioned(text, start):
+                why = "kept"  # "also spelt Khamenehi": a spelling mentioned as a spelling
+            elif self._full_names and entry.kind == "given-name" and in_full_name(text, start, end):
+                why = "full-name"
+            else:
+                why = None
             previous = (end, target)
             if why is not None:
                 if trace is not None:
@@ -495,24 +510,6 @@ class PythonCore:
         if kept:
             taken = [Span(s, e) for s, e in merge_spans(taken + kept)]
         return TablePass(events, taken, hits)
-
-    def _left_why(
-        self,
-        text: str,
-        start: int,
-        end: int,
-        entry: Entry,
-        previous: tuple[int, int] | None,
-        target: int,
-    ) -> str | None:
-        """Why a hit is left as written (see :class:`Left`), or None."""
-        if previous is not None and previous[1] == target and or_spelling(text, previous[0], start):
-            return "mention"  # "Taliqan or Taleqan": a spelling mentioned as a spelling
-        if is_mentioned(text, start):
-            return "kept"  # "also spelt Khamenehi": a spelling mentioned as a spelling
-        if entry.kind == "given-name" and self._full_names and in_full_name(text, start, end):
-            return "full-name"
-        return None
 
     def apply(self, text: str, events: Sequence[Event]) -> Result:
         return apply_events(text, events)
