@@ -9,13 +9,19 @@ anyway and runs the reference, with a warning once. ``NORMALISE_CORE=python`` or
 
 from __future__ import annotations
 
+import importlib
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING, Protocol
 
 from .errors import NormaliseError
+
+if TYPE_CHECKING:
+    from .events import Hit
 
 #: The environment variable that forces a core.
 ENV = "NORMALISE_CORE"
@@ -26,14 +32,21 @@ class CoreError(NormaliseError, ValueError):
     """The core asked for in ``NORMALISE_CORE`` cannot run."""
 
 
+class TrieScanner(Protocol):
+    """What the compiled core's ``Trie`` gives the scanner (``normalise/_core.pyx``)."""
+
+    def scan(self, text: str) -> list[Hit]: ...
+
+    def scan_overlapping(self, text: str) -> list[tuple[int, int, int]]: ...
+
+
 @cache
-def _compiled():
+def _compiled() -> ModuleType | None:
     """The compiled module, or None when it was not built (or does not load)."""
     try:
-        from . import _core
+        return importlib.import_module("._core", __package__)
     except ImportError:
         return None
-    return _core
 
 
 _forced: list[str] = []  # cores forced by ``using``, innermost last
@@ -91,11 +104,17 @@ def _warn_once() -> None:
     )
 
 
-def trie_class():
+def trie_class() -> Callable[..., TrieScanner] | None:
     """The compiled scanner's class when the compiled core runs, else None."""
-    return _compiled().Trie if selected() == "compiled" else None
+    if selected() != "compiled":
+        return None
+    trie: Callable[..., TrieScanner] = compiled_module().Trie
+    return trie
 
 
-def compiled_module():
+def compiled_module() -> ModuleType:
     """``normalise._core`` (call only when :func:`selected` says ``"compiled"``)."""
-    return _compiled()
+    module = _compiled()
+    if module is None:
+        raise CoreError("the compiled core (normalise._core) is not built")
+    return module

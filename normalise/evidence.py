@@ -664,7 +664,7 @@ HYPHEN_PARTICLES = frozenset(
 HYPHEN_ENGLISH_ZIPF = 3.0
 
 
-def _is_foreign_tail(word: str, english_zipf) -> bool:
+def _is_foreign_tail(word: str, english_zipf: ZipfOf) -> bool:
     """A lower-case word joined to a name by a hyphen that makes it a longer name of another
     language (Kajiki-*cho*, Kuum-*nodongjagu*): neither an izafe or article of the table's
     world nor an English word."""

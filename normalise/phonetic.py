@@ -99,8 +99,6 @@ KNOWN_WORD_PENALTY: float = (
     0.075  # per Zipf unit: a word English uses needs min_score + this * Zipf
 )
 MAX_CANDIDATES: int = 5
-#: The reason given for a token refused as a common English word.
-COMMON_WORD = "common English word"
 #: Longer tokens and forms are not looked at: no name is this long, and the index keys of a
 #: token grow with the square of its length (one 100,000-letter word took 4.3 GB).
 MAX_TOKEN_CHARS: int = 64

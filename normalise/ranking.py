@@ -31,10 +31,14 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from .proposals import Proposal
+
+if TYPE_CHECKING:
+    from .suggest import VariantDiscovery, _Counts
 
 #: Letters that alternate freely between spellings of one name.
 VOWELS = frozenset("aeiouy")
@@ -274,7 +278,9 @@ def rank_groups(
     )
 
 
-def corpus_evidence(discovery, forms: dict) -> Callable[[str, str], PairEvidence]:
+def corpus_evidence(
+    discovery: VariantDiscovery, forms: Mapping[str, _Counts]
+) -> Callable[[str, str], PairEvidence]:
     """The evidence a :class:`normalise.suggest.VariantDiscovery` has counted, after its
     ``result`` has chosen the candidate names (``forms``: its merged counts by spelling)."""
     from .scan import match_key
@@ -305,7 +311,7 @@ class NameContext:
     similarity, and one beside more than :data:`COMMON_NEIGHBOUR` of them is left out (with a
     single neighbour left, weighting alone would not lower the cosine)."""
 
-    def __init__(self, discovery) -> None:
+    def __init__(self, discovery: VariantDiscovery) -> None:
         self._names = discovery._name_keys
         self._neighbours: dict[str, dict[str, int]] = discovery._neighbours
         spread: dict[str, int] = {}

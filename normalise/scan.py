@@ -22,14 +22,18 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 import ahocorasick_rs
 import regex
 
 from .chars import APOSTROPHES, HYPHENS, LINE_BREAKS
 from .events import Hit
+
+if TYPE_CHECKING:
+    from .core import TrieScanner
 
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
 
@@ -147,10 +151,12 @@ class Scanner:
         from .core import trie_class
 
         trie = trie_class()
-        self._trie = None if trie is None else self._build_trie(trie, self.patterns)
+        self._trie: TrieScanner | None = (
+            None if trie is None else self._build_trie(trie, self.patterns)
+        )
         self._automaton = None if self._trie is not None else self._build(self.patterns)
 
-    def _build_trie(self, trie, patterns: Sequence[str]):
+    def _build_trie(self, trie: Callable[..., TrieScanner], patterns: Sequence[str]) -> TrieScanner:
         return trie(
             patterns,
             self.keys,
