@@ -192,9 +192,10 @@ def run_review(argv: Sequence[str]) -> int:
     except OSError as err:
         raise cli.UsageError(f"--port {args.port}: {err.strerror or err}") from None
     pending = sum(1 for i in session.items if i.id not in session.decisions)
+    items = len(session.items)
     print(
-        f"normalise review: {len(session.items)} items, {pending} to decide; decisions go "
-        f"to {args.output}",
+        f"normalise review: {items} item{'' if items == 1 else 's'}, {pending} to decide; "
+        f"decisions go to {args.output}",
         file=sys.stderr,
     )
     print(server.url, flush=True)
