@@ -35,7 +35,7 @@ from .events import Event, Hit, Result, Rule, Span
 from .evidence import EVIDENCE_KINDS, HELD_REASONS, inside_word
 from .keep import is_mentioned
 from .options import PHONETIC_MODES, Options
-from .scan import Scanner, match_key
+from .scan import match_key
 from .sentence import NAME_TOKEN, PHONETIC_TOKEN, is_sentence_initial
 from .settle import Settling
 from .surnames import with_surnames
@@ -180,14 +180,6 @@ class Normaliser:
     def matcher(self) -> PhoneticMatcher | None:
         """The phonetic matcher (None when ``phonetic="off"``)."""
         return self.compiled.matcher
-
-    @property
-    def _matcher(self) -> PhoneticMatcher | None:
-        return self.compiled.matcher
-
-    @property
-    def _scanner(self) -> Scanner:
-        return self.compiled.scanner
 
     @classmethod
     def cached(
@@ -396,19 +388,19 @@ class Normaliser:
             return Explanation(
                 word, result, entry, form, None, f"{why} ({entry.kind}, {entry.file}:{entry.line})"
             )
-        if self._matcher is None:
+        if self.matcher is None:
             return Explanation(word, word, reason="not in the table; phonetic matcher is off")
-        decision = self._matcher.decide(word, sentence_initial=sentence_initial)
+        decision = self.matcher.decide(word, sentence_initial=sentence_initial)
         result = cased(word, decision.winner.entry) if decision.winner else word
         return Explanation(word, result, None, None, decision, decision.reason)
-
-    # ------------------------------------------------------------------ pickling
 
     def table_matches(self, text: str) -> list[Hit]:
         """The table's hits in ``text`` as a pass finds them, before any rewriting: (start,
         end, index in ``table.entries``), non-overlapping, leftmost then longest. What
         ``suggest`` leaves to the table and ``check`` asks of kept forms."""
-        return self._scanner.scan(text)
+        return self.compiled.scanner.scan(text)
+
+    # ------------------------------------------------------------------ pickling
 
     def __getstate__(self) -> dict[str, Any]:
         compiled, options = self.compiled, self.options

@@ -28,7 +28,7 @@ def both(entries):
         compiled = Normaliser(table=table, phonetic="off")
     with core.using("python"):
         python = Normaliser(table=table, phonetic="off")
-    assert compiled._scanner._trie is not None and python._scanner._trie is None
+    assert compiled.compiled.scanner._trie is not None and python.compiled.scanner._trie is None
     return compiled, python
 
 
@@ -41,8 +41,10 @@ def records(result):
 def test_both_cores_give_the_same_text_and_records(case):
     entries, text = case
     compiled, python = both(entries)
-    assert compiled._scanner.scan(text) == python._scanner.scan(text)
-    assert compiled._scanner.scan_overlapping(text) == python._scanner.scan_overlapping(text)
+    assert compiled.compiled.scanner.scan(text) == python.compiled.scanner.scan(text)
+    assert compiled.compiled.scanner.scan_overlapping(
+        text
+    ) == python.compiled.scanner.scan_overlapping(text)
     assert records(compiled.normalise(text)) == records(python.normalise(text))
 
 
