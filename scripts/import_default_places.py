@@ -138,9 +138,11 @@ KEEP_ASCII = frozenset({"UA"})
 #: Canonical forms chosen by hand: GeoNames ASCII name -> the form the English-language
 #: agencies (AP, Reuters, AFP, BBC) write, which must be one of GeoNames' Latin names of the
 #: place. A wordfreq-frequency rule was tried first and rejected: wordfreq counts a name's
-#: other meanings (it made Jeddah Judah, Rasht Rest, Amman Ama, Al Khums Homs). Hamah, Al
-#: 'Amarah and Samarra' keep GeoNames' form: Hama, Amara and Samarra are also places elsewhere
-#: whose names English uses, so the import would leave the city out altogether.
+#: other meanings (it made Jeddah Judah, Rasht Rest, Amman Ama, Al Khums Homs). Where a place
+#: elsewhere has the English name too (Hama, Samarra, Kut), the name is in ``NEWS_NAMES``:
+#: English news means the city of the region by it. The forms to decide were flagged
+#: mechanically (an Arabic article or a glottal apostrophe in the canonical form, a variant
+#: English uses more, a district among the cities) and decided by hand.
 OVERRIDES: dict[str, str] = {
     "Nizhniy Novgorod": "Nizhny Novgorod",
     "Velikiy Novgorod": "Veliky Novgorod",
@@ -166,7 +168,168 @@ OVERRIDES: dict[str, str] = {
     "Khan Yunis": "Khan Younis",
     "Jabalya": "Jabalia",
     "Ar Rumaythah": "Rumaithah",
+    # Round three (issue 16): every canonical form with an Arabic article, a glottal
+    # apostrophe, or a commoner variant, decided one by one. The reason: who prints the form.
+    "Hamah": "Hama",  # AP, Reuters, BBC: Hama (Hamah only in GeoNames' transliteration)
+    "Al 'Amarah": "Amarah",  # AP and Reuters (Iraq war reports): Amarah
+    "Samarra'": "Samarra",  # AP, Reuters, BBC (the 2006 shrine bombing): Samarra
+    "Al-Kut": "Kut",  # AP, Reuters, BBC: Kut
+    "Al Mahmudiyah": "Mahmudiya",  # Reuters, AP: Mahmudiya
+    "Al Miqdadiyah": "Muqdadiyah",  # AP, Reuters: Muqdadiya(h)
+    "Al Hindiyah": "Hindiya",  # Reuters: Hindiya
+    "Al 'Aziziyah": "Aziziyah",  # Reuters (Libya 2011): Aziziya(h)
+    "Al-Musayab": "Musayyib",  # Reuters, AP: Musayyib
+    "As Suwayrah": "Suwaira",  # Reuters, AP: Suwaira
+    "Ash Shatrah": "Shatra",  # Reuters: Shatra
+    "Ash Shamiyah": "Shamiya",  # Reuters: Shamiya
+    "Az Zubayr": "Zubair",  # AP, Reuters (Basra oil fields): Zubair
+    "Al Qa'im": "Al-Qaim",  # Reuters, AP: al-Qaim (the Syrian border crossing)
+    "Al-Hamdaniya": "Qaraqosh",  # AP, Reuters, BBC name the town Qaraqosh
+    "Qal'at Sukkar": "Qalat Sukkar",  # Reuters: Qalat Sukkar
+    "Qal'at Salih": "Qalat Saleh",  # AP, Reuters: Qalat Saleh
+    "'Afak": "Afak",  # Reuters: Afak
+    "'Aqrah": "Akre",  # Rudaw, Kurdistan24, Reuters: Akre
+    "Koysinceq": "Koysinjaq",  # Reuters, Rudaw: Koysinjaq (Koya)
+    "Kelar": "Kalar",  # Rudaw, Reuters: Kalar
+    "Jamjamal": "Chamchamal",  # Reuters, Rudaw: Chamchamal
+    "Baynjiwayn": "Penjwen",  # Rudaw, Reuters: Penjwen
+    "Baharkah": "Bahirka",  # Rudaw: Bahirka
+    "Qeładize": "Qaladiza",  # Rudaw: Qaladiza
+    "Ruwandiz": "Rawanduz",  # Rudaw, Reuters: Rawanduz
+    "Shaqlawah": "Shaqlawa",  # Rudaw, Reuters: Shaqlawa
+    "Tazah Khurmatu": "Taza Khurmatu",  # Reuters (2016 chemical attack): Taza Khurmatu
+    "Nahiyat al Iskandariyah": "Iskandariya",  # AP, Reuters: Iskandariya
+    "'Ayn al 'Arab": "Kobani",  # AP, Reuters, BBC (the 2014 siege): Kobani
+    "Tadmur": "Palmyra",  # AP, Reuters, BBC: Palmyra
+    "Jisr ash Shughur": "Jisr al-Shughour",  # Reuters, AFP: Jisr al-Shughour
+    "Tall Rif'at": "Tal Refaat",  # AFP: Tal Refaat (Reuters Tal Rifaat)
+    "Ma'arratmisrin": "Maarat Missrin",  # AFP: Maaret Misrin; GeoNames' nearest form
+    "Tallbisah": "Talbiseh",  # Reuters, AP: Talbiseh
+    "Shaykh Miskin": "Sheikh Miskin",  # Reuters, AP: Sheikh Miskin
+    "Sanamayn": "Sanamein",  # Reuters: Sanamein
+    "Jablah": "Jableh",  # AP, Reuters: Jableh
+    "Dayr Hafir": "Deir Hafir",  # Reuters, AFP: Deir Hafer / Deir Hafir
+    "Darayya": "Daraya",  # AP, Reuters, BBC: Daraya
+    "Da'il": "Dael",  # Reuters: Dael
+    "'Irbin": "Irbin",  # Reuters, AFP: Irbin
+    "Ta'if": "Taif",  # Reuters, AP, Saudi Press Agency: Taif
+    "Ha'il": "Hail",  # Reuters, Saudi Press Agency: Hail
+    "Sakakah": "Sakaka",  # Saudi Press Agency, Reuters: Sakaka
+    "Jizan": "Jazan",  # Saudi Press Agency, Reuters: Jazan
+    "Ar Rayyan": "Al Rayyan",  # Reuters, AP (2022 World Cup): Al Rayyan
+    "Al Ain City": "Al Ain",  # WAM, Reuters: Al Ain
+    "Ar Rifa'": "Riffa",  # Bahrain News Agency, Reuters: Riffa
+    "'Ibri": "Ibri",  # Oman News Agency: Ibri
+    "'Amran": "Amran",  # Reuters, AP: Amran
+    "'Ajlun": "Ajloun",  # Jordan's official English (Petra), Reuters: Ajloun
+    "Nabatiye et Tahta": "Nabatieh",  # AP, Reuters: Nabatieh
+    "Sabratah": "Sabratha",  # Reuters, AP: Sabratha
+    "Zuwarah": "Zuwara",  # Reuters: Zuwara
+    "Murzuk": "Murzuq",  # Reuters, AP: Murzuq
+    "Yafran": "Yefren",  # Reuters (2011): Yefren
+    "Az Zuwaytinah": "Zueitina",  # Reuters (oil terminal): Zueitina
+    "Al Asabi'ah": "Asabaa",  # Reuters: Asabaa
+    "Novoyavorivs'k": "Novoiavorivsk",  # Ukraine's national transliteration (Kyiv Independent)
+    "Chornomors'k": "Chornomorsk",  # Reuters, Kyiv Independent: Chornomorsk
+    "Arkhangel'sk": "Arkhangelsk",  # Reuters, AP: Arkhangelsk
+    "Prokop'yevsk": "Prokopyevsk",  # Reuters: Prokopyevsk
+    "Kamensk-Ural'skiy": "Kamensk-Uralsky",  # Reuters: Kamensk-Uralsky
+    "Elektrostal'": "Elektrostal",  # Reuters: Elektrostal
+    "Al'met'yevsk": "Almetyevsk",  # Reuters (Tatneft): Almetyevsk
+    "Ust'-Ilimsk": "Ust-Ilimsk",  # Reuters: Ust-Ilimsk
+    "Marg'ilon": "Margilan",  # RFE/RL, Reuters: Margilan
+    "Tirmiz": "Termez",  # AP, Reuters (the Afghan border crossing): Termez
+    "Jizzax": "Jizzakh",  # RFE/RL: Jizzakh
+    "Xiva": "Khiva",  # AP, Reuters, BBC: Khiva
+    "Urganch": "Urgench",  # RFE/RL, Reuters: Urgench
+    "Navoiy": "Navoi",  # Reuters: Navoi
+    "Olmaliq": "Almalyk",  # Reuters (the mining combine): Almalyk
+    "Zhezqazghan": "Zhezkazgan",  # Reuters, RFE/RL: Zhezkazgan
+    "Dasoguz": "Dashoguz",  # RFE/RL: Dashoguz
+    "Khuy": "Khoy",  # Reuters, AP (2023 earthquake): Khoy
+    "Khairpur Mir's": "Khairpur",  # Dawn, Reuters: Khairpur
+    "Jhang Sadr": "Jhang",  # Dawn, Reuters: Jhang
+    "Attock City": "Attock",  # Dawn, Reuters: Attock
+    "Daska Kalan": "Daska",  # Dawn: Daska
 }
+#: Canonical forms English news prints that GeoNames does not list for the place: form, and
+#: who prints it. The GeoNames names stay variants (sources: the GeoNames id).
+PRINTED: dict[str, tuple[str, str]] = {
+    "An Nasiriyah": ("Nasiriyah", "AP, Reuters, BBC"),
+    "Al Burayqah": ("Brega", "Reuters, AP, BBC (Libya 2011)"),
+    "Tajura'": ("Tajoura", "Reuters, AP"),
+    "'Anah": ("Anah", "Reuters, AP"),
+    "'Amuda": ("Amuda", "Reuters, Rudaw"),
+    "Abu al-Kahsib": ("Abu al-Khasib", "Reuters, AP"),
+}
+#: Names English news means one place by above all, kept though another country has a place
+#: of the name (as written only: case-sensitive, and every name the other place shares is a
+#: variant of neither). Left out, decided by hand, where news means another place or thing
+#: as often: Hyderabad (India), Vladimir, Kirov, Tula, Chita, Orel, Sari, Moro, Duma, Samar,
+#: Manas, Desna (a river), Al Bayda and Al Jawf (in Yemen and Libya or Saudi Arabia both),
+#: Mirpur (Bangladesh's, of the cricket ground), Wah (an English word: Wah Cantt stays).
+NEWS_NAMES = frozenset(
+    {
+        "Karachi", "Moscow", "Baghdad", "Saint Petersburg", "Riyadh", "Dubai", "Baku",
+        "Beirut", "Damascus", "Astana", "Tripoli", "Shiraz", "Kazan", "Samara", "Voronezh",
+        "Donetsk", "Homs", "Tabuk", "Islamabad", "Astrakhan", "Najaf", "Gaza", "Ivanovo",
+        "Kaluga", "Kashan", "Kostroma", "Cherkasy", "Abadan", "Abakan", "Podolsk", "Sidon",
+        "Hebron", "Kohat", "Manama", "Rafah", "Derbent", "Nikopol", "Uman", "Kherson",
+        "Hajjah", "Bucha", "Yabrud", "Sinjar", "Hajin", "Lyman", "Osh", "Hama",
+        "Amarah", "Samarra", "Kut", "Taif", "Hail", "Palmyra", "Brega", "Anah", "Jazan",
+        "Riffa", "Akre", "Dael",
+    }
+)  # fmt: skip
+#: GeoNames "cities" that are a district of a city (Moscow's, Kyiv's, Dubai's, Yerevan's and
+#: Tashkent's), or a second record of a place already imported: not a place the news names
+#: on its own. Kharkiv's Saltivka stays (the 2022 reports name it).
+NOT_PLACES = frozenset(
+    {
+        # Beirut, Mosul, Basra: a cape, New Mosul and Old Basra, under the city's population
+        "Ra's Bayrut", "Al Mawsil al Jadidah", "Al Basrah al Qadimah",
+        # Dubai, Sharjah, Medina, Amman, Kuwait City, Karachi, Lahore, Qom: districts
+        "Dayrah", "Business Bay", "Dubai Investments Park", "Dubai Marina",
+        "International City", "Warisan", "Al Majaz", "Sultanah", "Hayy Khilda",
+        "Malir Cantonment", "Model Town", "Shahrak-e Pardisan",
+        # second records: Sumayl is Simele, Nasimshahr Nasim Shahr, the other Andisheh
+        "Sumayl", "Nasimshahr", "Shahre Jadide Andisheh",
+        # Yerevan and Tashkent districts
+        "Malatia-Sebastia", "Shengavit", "Nor Nork", "Kentron", "Erebuni", "Ajapnyak",
+        "Arabkir", "Yunusobod", "Chilanzar", "Sergeli",
+        # Moscow and Saint Petersburg districts
+        "Kalininskiy", "Krasnogvargeisky", "Mar'ino", "Vykhino-Zhulebino", "Centralniy",
+        "Vasyl'evsky Ostrov", "Severnyy", "Yasenevo", "Lyublino", "Bibirevo",
+        "Khoroshevo-Mnevniki", "Gol'yanovo", "Admiralteisky", "Strogino", "Zhulebino",
+        "Kuntsevo", "Biryulevo", "Orekhovo-Borisovo", "Kuz'minki", "Novyye Kuz'minki",
+        "Chertanovo Yuzhnoye", "Zheleznodorozhnyy", "Petrogradka", "Ramenki", "Zyablikovo",
+        "Ivanovskoye", "Orekhovo-Borisovo Severnoye", "Tyoply Stan", "Tsaritsyno",
+        "Presnenskiy", "Veshnyaki", "Zyuzino", "Solntsevo", "Troparevo", "Taganskiy",
+        "Novo-Peredelkino", "Ochakovo-Matveyevskoye", "Cheremushki", "Izmaylovo",
+        "Akademicheskoe", "Bogorodskoye", "Brateyevo", "Shchukino", "Novyye Cheremushki",
+        "Ryazanskiy", "Tekstil'shchiki",
+        # districts of Kyiv, Kharkiv, Dnipro, Donetsk, Kryvyi Rih, Lviv, Odesa and others
+        "Dniprovskyi", "Pravyi Bereh", "Darnytsya", "Vyhurivshchyna-Troyeshchyna", "Obolon",
+        "Shevchenkivskyi", "Rayon KTZ", "Verhunskyi", "Borshchahivka", "Desnyanskyi",
+        "Novozavodskyi", "Tsentralnyi", "Rutchenkivskyi", "Fortechnyi", "Nyzhnodniprovsk",
+        "Avtozavodskyi", "Sykhiv", "Zarichnyi", "Bohuniya", "Kovpakivskyi", "Kyivskyi",
+        "Mykilska Borshchahivka", "Vilkhivskyi", "Livoberezhnyi", "Cheremushky",
+        "Tsentralno-Miskyi", "Smolyanskyi", "Korolyov", "Hirnytskyi", "Pozniaky",
+        "Kalynivskyi", "Chumakivskyi", "Skhidni Kvartaly", "Kindrativskyi", "Kalmiuskyi",
+        "Oleksiyivka", "Oleksandrivskyi", "Yuzivskyi", "Kharkivskyi Masyv", "Bohodukhivskyi",
+        "Lisovyi Masyv", "Podilskyi", "Voznesenskyi", "Voskresenka", "Berestovskyi",
+        "Kryukiv", "Tekstylnyk", "Chokolivka", "Nyvky", "Prymorskyi", "Mykytivskyi",
+        "Vidradnyi", "Darnytskyi Masyv", "Holosiyiv", "Shulyavka", "Vynohradar", "Sotsmisto",
+        "Khanzhonkivskyi", "Svyatoshyn", "Hruzkyi", "Pivdenna Borshchahivka", "Bosse",
+        "Nova Zabudova", "Berezniaky", "Nova Darnytsya", "Syrets", "Pivnichna Saltivka",
+        "Kamyanobridskyi", "Sonyachnyi", "Novyi Lviv", "Telychka", "Pivnichni Osokorky",
+        "Pivnichno-Brovarskyi Masyv", "Priorka", "Karavayevi Dachi", "Arshyntseve",
+        "Vyshhorodskyi Masyv", "Teremky", "Minskyi Masyv", "Solomyanka", "Podil",
+        "Lukyanivka", "Masany", "Demiyivka", "Novobilychi", "Terny", "Rusanivka",
+        "Rayduzhnyi Masyv", "Livoberezhnyi Masyv", "Stara Darnytsya", "Tatarka",
+        "Mostytskyi Masyv", "Teremky-II", "Kurenivka", "Ihren", "Saperna Slobidka",
+        "Zhuravlivka",
+    }
+)  # fmt: skip
 
 
 def inflection(form: str, names: set[str], country: str) -> bool:
@@ -183,6 +346,8 @@ def inflection(form: str, names: set[str], country: str) -> bool:
 def english_name(place: Place, latin: list[str]) -> str:
     """The place's canonical form in English text (see the module's docstring)."""
     keys = {match_key(n): n for n in latin}
+    if place.asciiname in PRINTED:
+        return PRINTED[place.asciiname][0]
     if place.asciiname in OVERRIDES:
         wanted = OVERRIDES[place.asciiname]
         return wanted if match_key(wanted) in keys else place.asciiname
@@ -219,6 +384,7 @@ class Selection(Options):
             and place.canonical not in CURATED
             and place.asciiname not in CURATED
             and place.name not in CURATED
+            and place.asciiname not in NOT_PLACES
         )
         if chosen:
             self._curate(place)
@@ -274,7 +440,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     scripts = tuple(sorted({"latin", *SCRIPTS.values()}))
     options = Selection(
-        countries=frozenset(SCRIPTS), scripts=scripts, phonetic=False, max_zipf=MAX_ZIPF
+        countries=frozenset(SCRIPTS),
+        scripts=scripts,
+        phonetic=False,
+        max_zipf=MAX_ZIPF,
+        news_names=NEWS_NAMES,
     )
     current = DEFAULT_TABLE.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="places-") as work:

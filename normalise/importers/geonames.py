@@ -169,6 +169,9 @@ class Options:
     #: leave out Latin names English text uses at this wordfreq Zipf frequency or more, and
     #: match a place whose name it uses only as written (None: only the 30,000 commonest)
     max_zipf: float | None = None
+    #: canonical names English news means this place by (Baghdad, Beirut): kept, as written
+    #: only, though English uses the name and a place of another country has it too
+    news_names: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.canonical not in CANONICAL_MODES:
@@ -446,7 +449,9 @@ def build_entries(
 
     common = common_words()
     entries = [
-        e for e in _entries_by_name(selected, options, common) if _name_is_own(e, owners_of, report)
+        e
+        for e in _entries_by_name(selected, options, common)
+        if e.canonical in options.news_names or _name_is_own(e, owners_of, report)
     ]
     chooser = _VariantChooser(owners_of, options, report, common)
     for entry in entries:
