@@ -332,6 +332,46 @@ NOT_PLACES = frozenset(
 )  # fmt: skip
 
 
+#: Flagged canonical forms decided by hand to stay (``--flag`` lists the flags): English news
+#: prints these places with the article (al-Faw, al-Qaim, Al Ain, As-Salt, Al-Kharj), GeoNames
+#: lists no form without it or without the glottal apostrophe (An Nu'maniyah, Qa'em Shahr,
+#: 'Akra, Az Zahra', Al-'Alam, Libya's Al 'Aziziyah), or the -ah ending is the form the
+#: agencies print (Sharjah, Fujairah, Samawah, Buraydah, Rumaithah, Thuqbah, Musaffah).
+KEPT_AS_IS = frozenset(
+    {
+        "Al Ain", "Al Ahmadi", "Al Kharj", "Al Mubarraz", "Al Rayyan", "Al Bab", "Al Ajaylat",
+        "Az Zulfi", "As Salt", "Al Faw", "Al Jumayl", "Al-Qasim", "Al Harithah", "Al Marj",
+        "Al Hurshah", "Al Hayy", "Al-Qaim", "As Sawani", "At Tall", "An Nabk", "At Taj",
+        "Al Abyar", "Al Malikiyah", "Az Zahra'", "Al-'Alam", "Al Qubbah", "Al Hirak",
+        "Al Ghurayfah", "Al Mishkhab", "Ad Dana", "Qa'em Shahr", "An Nu'maniyah", "'Akra",
+        "Al 'Aziziyah", "Sharjah", "Fujairah", "Samawah", "Buraydah", "Rumaithah", "Thuqbah",
+        "Musaffah", "Masjed Soleyman",
+    }
+)  # fmt: skip
+#: A glottal stop or ayn written as an apostrophe (Ra's, Ta'if, 'Amran).
+GLOTTAL = regex.compile(r"['’ʿʾ`]")
+#: How much more English uses a variant than the canonical form (wordfreq Zipf) to flag it.
+MORE_USED = 0.5
+
+
+def flags(canonical: str, variants: list[str]) -> list[str]:
+    """Why a canonical form may not be the one English news prints (to decide by hand): an
+    Arabic article, a glottal apostrophe, a variant English uses more, or the -ah ending of
+    a variant without it."""
+    found = []
+    if ARTICLE.match(canonical):
+        found.append("article")
+    if GLOTTAL.search(canonical):
+        found.append("apostrophe")
+    latin = [v for v in variants if usable(v, ("latin",))]
+    used = max(latin, key=lambda v: zipf_frequency(v, "en"), default=None)
+    if used and zipf_frequency(used, "en") > zipf_frequency(canonical, "en") + MORE_USED:
+        found.append(f"English uses {used} more")
+    if canonical.endswith("ah") and canonical[:-1] in variants:
+        found.append("-ah")
+    return found
+
+
 def inflection(form: str, names: set[str], country: str) -> bool:
     """The form is one of ``names`` plus an ending of ``INFLECTIONS`` (Mosulo, Adeni)."""
     key = match_key(form)
@@ -434,10 +474,36 @@ def splice(text: str, imported: str) -> str:
     return "".join(lines[:start]) + body + "".join(lines[end:])
 
 
+def flagged() -> dict[str, list[str]]:
+    """Canonical form -> flags, of the default table's imported places not in KEPT_AS_IS."""
+    from normalise import load_table
+
+    out = {}
+    for entry in load_table("default").entries:
+        if any(s.startswith("GeoNames ") for s in entry.sources):
+            found = flags(entry.canonical, list(entry.variants))
+            if found and entry.canonical not in KEPT_AS_IS:
+                out[entry.canonical] = found
+    return out
+
+
+def print_flags() -> int:
+    for canonical, found in flagged().items():
+        print(f"{canonical}: {'; '.join(found)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help="replace the section in the table")
+    parser.add_argument(
+        "--flag",
+        action="store_true",
+        help="list the imported canonical forms to decide by hand (not in KEPT_AS_IS)",
+    )
     args = parser.parse_args(argv)
+    if args.flag:
+        return print_flags()
     scripts = tuple(sorted({"latin", *SCRIPTS.values()}))
     options = Selection(
         countries=frozenset(SCRIPTS),
