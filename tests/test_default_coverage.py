@@ -23,7 +23,7 @@ PUBLISHERS = regex.compile(
     r"Associated Press|Reuters|AFP|BBC|New York Times|Guardian|FBI|9/11 Commission|"
     r"US government|Department of Defense|Treasury|State Department|WAM|Airport|"
     r"RFE/RL|IRNA|Foreign Ministry|Dawn|Straits Times|Times of India|CIA World Factbook|"
-    r"own English site|Turkmen government|UN Security Council|AFP"
+    r"own English site|Turkmen government|UN Security Council|AFP|TASS"
 )
 #: An older hand entry names the variants no outlet is known to print in its notes, after this.
 UNATTESTED = (
