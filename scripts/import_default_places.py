@@ -21,11 +21,20 @@ Two rules of this script make GeoNames' names those of English text:
   with the article (Ar Rumaythah, Al Mayadin): English news writes Rumaitha, Mayadin. The
   canonical form is the name without its Arabic article where GeoNames lists that form and
   English does not use it as a word (al-Bab stays), and the form of ``OVERRIDES``, checked by
-  hand against agency usage, where one is given (a GeoNames name of the place). Ukraine keeps
-  GeoNames' (Ukrainian) romanisation, as the hand entries do.
+  hand against agency usage, where one is given (a GeoNames name of the place), or of
+  ``PRINTED`` (a form the agencies print that GeoNames lacks: Brega). Ukraine keeps
+  GeoNames' (Ukrainian) romanisation, as the hand entries do. ``--flag`` lists the canonical
+  forms still to decide (an article, a glottal apostrophe, a variant English uses more);
+  ``KEPT_AS_IS`` holds those decided to stay.
+
+Two lists of places, decided by hand: ``NEWS_NAMES``, names English news means a city of the
+region by though a place elsewhere has them too (Baghdad, Beirut: without it the import leaves
+them out), and ``NOT_PLACES``, districts GeoNames lists as cities (Moscow's, Kyiv's, Dubai's),
+which are left out.
 
     python scripts/import_default_places.py > /tmp/places.yaml   # the section, to review
     python scripts/import_default_places.py --write    # replace the section in the default table
+    python scripts/import_default_places.py --flag     # canonical forms still to decide
 
 The imported section of ``normalise/data/variants.yaml`` (from its "Cities of the region from
 GeoNames" comment to the next section) is left out of the table the import is checked against,
