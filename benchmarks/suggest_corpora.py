@@ -2,7 +2,7 @@
 
     apt-get install bible-kjv sword-comm-mhcc sword-comm-scofield sword-comm-tdavid \
         sword-text-web diatheke sword-dict-naves sword-dict-strongs-hebrew \
-        sword-dict-strongs-greek libsword-utils dict-gcide
+        sword-dict-strongs-greek libsword-utils dict-gcide fortunes dict-foldoc dict-jargon
     python benchmarks/suggest_corpora.py DIR [NAME ...]
 
 DIR/kjv (King James Bible, one file per book), DIR/mhcc (Matthew Henry's Concise Commentary),
@@ -12,7 +12,12 @@ Proverbs to the deuterocanonical books, read from Proverbs on); held out in the 
 DIR/naves (Nave's Topical Bible, one file per initial letter), DIR/strongs (Strong's Hebrew
 dictionary, one file per 250 entries) and, held out to the end, DIR/greek (Strong's Greek
 dictionary, as Strong's Hebrew) and DIR/gcide (the Collaborative International Dictionary of
-English, Webster's 1913 and WordNet, from the package dict-gcide, in 100 files). Bible and commentary modules are read with ``diatheke``,
+English, Webster's 1913 and WordNet, from the package dict-gcide, in 100 files). Held out in
+the seventh session, written before any ranking change and run once at its end: DIR/fortunes
+(the English fortune-cookie files of the packages fortunes and fortunes-min, one file each,
+quotations with their authors), DIR/foldoc (the Free On-line Dictionary of Computing,
+dict-foldoc, in 40 files of consecutive entries) and DIR/jargon (the Jargon File 4.4.7,
+dict-jargon, in 20 files). Bible and commentary modules are read with ``diatheke``,
 dictionaries with ``mod2imp``; markup and scripture references are removed and a commentary's
 text, repeated for each verse it covers, is kept once. NAMEs: only those corpora.
 Then, for each: ``normalise suggest --no-default-table --limit 50 DIR/NAME``.
@@ -123,18 +128,64 @@ def gcide(folder: Path, parts: int = 100) -> None:
         (folder / f"part{number:03d}.txt").write_text(text + "\n", encoding="utf-8")
 
 
+#: dictd databases (package dict-NAME): how many files of consecutive entries.
+DICTD = {"foldoc": 40, "jargon": 20}
+FORTUNES = Path("/usr/share/games/fortunes")
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def _b64(number: str) -> int:
+    value = 0
+    for digit in number:
+        value = value * 64 + _B64.index(digit)
+    return value
+
+
+def dictd(folder: Path, name: str, parts: int) -> None:
+    """A dictd database, its entries (found through its index, the database's own header
+    entries left out) in ``parts`` files of consecutive entries."""
+    with gzip.open(f"/usr/share/dictd/{name}.dict.dz", "rb") as stream:
+        data = stream.read()
+    index = Path(f"/usr/share/dictd/{name}.index").read_text(encoding="utf-8", errors="replace")
+    places = sorted(
+        {
+            (_b64(fields[1]), _b64(fields[2]))
+            for fields in (line.split("\t") for line in index.splitlines())
+            if len(fields) == 3 and not fields[0].startswith("00")
+        }
+    )
+    entries = [data[start : start + size].decode("utf-8", "replace") for start, size in places]
+    size = -(-len(entries) // parts)
+    for number in range(parts):
+        text = "\n".join(entries[number * size : (number + 1) * size])
+        (folder / f"part{number:03d}.txt").write_text(text, encoding="utf-8")
+
+
+def fortunes(folder: Path) -> None:
+    """The English fortune files, one document each, the % lines between cookies removed."""
+    for path in sorted(FORTUNES.iterdir()):
+        if path.is_file() and not path.is_symlink() and path.suffix != ".dat":
+            text = path.read_bytes().decode("utf-8", "replace")
+            text = re.sub(r"^%$", "", text, flags=re.MULTILINE)
+            (folder / f"{path.name}.txt").write_text(text, encoding="utf-8")
+
+
 def main() -> int:
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
     root = Path(sys.argv[1])
-    for name in sys.argv[2:] or ("kjv", *SWORD, *DICTIONARIES, "gcide"):
+    for name in sys.argv[2:] or ("kjv", *SWORD, *DICTIONARIES, "gcide", "fortunes", *DICTD):
         folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
         if name == "kjv":
             kjv(folder)
         elif name == "gcide":
             gcide(folder)
+        elif name == "fortunes":
+            fortunes(folder)
+        elif name in DICTD:
+            dictd(folder, name, DICTD[name])
         elif name in DICTIONARIES:
             dictionary(folder, *DICTIONARIES[name])
         else:
