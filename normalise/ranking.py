@@ -21,8 +21,8 @@ recall):
   :data:`NEAR_LINES` lines apart in one document, never in one sentence, are neighbouring
   entries of a dictionary or items of a list (Jiphtah, Jiphthah; Tahapanes, Tahpenes);
 * **where they stand**: a capital at the head of a sentence or an entry is no evidence of a
-  name; two spellings never seen in mid-sentence may be headwords or any capitalised words
-  (Dimnah, Dimonah; Chiram, Churam in Strong's dictionary);
+  name; a spelling never seen in mid-sentence may be a headword or any capitalised word
+  (Chiram, Churam in Strong's dictionary; Peter, Pitier in Webster's);
 * **their counts**: a misprint or an old spelling is rare beside a common canonical form;
 * **citations**: two spellings both signed mostly under quotations ("--Brande & C.",
   "--Brende.") are two authors a letter apart, cited in the same kind of entry;
@@ -83,8 +83,8 @@ ALTERNATIONS = frozenset(
 )
 
 #: Latin and Greek endings: a name with one and a name without are two words (Carthusian,
-#: Carthusianus), not two spellings.
-LATIN_ENDINGS = frozenset({"us", "os", "um"})
+#: Carthusianus; Jehovah, Jehovæ), not two spellings.
+LATIN_ENDINGS = frozenset({"us", "os", "um", "ae"})
 
 # Weights of the evidence (see the module docstring); a group needs MIN_EVIDENCE.
 #: A consonant changed or added outside the alternations (per place where the spellings differ).
@@ -96,8 +96,9 @@ GLOSS = 3.0
 #: Both have neighbouring names and at least CONTEXT_SHARED of them in common (cosine) ...
 CONTEXT = 1.5
 CONTEXT_SHARED = 0.35
-#: ... or one of them has none: the texts cannot tell.
-NO_CONTEXT = -0.5
+#: ... or one of them has none: the texts cannot tell, and a distribution over documents and
+#: a rare variant alone do not make a group (in a dictionary's parts they say little).
+NO_CONTEXT = -1.5
 #: A neighbour beside more than this share of the names is no company (From, Palestine in a
 #: dictionary of names; the commonest in a Bible stand beside less than a fifth: Yahweh, Israel).
 COMMON_NEIGHBOUR = 0.2
@@ -124,8 +125,8 @@ MANY_PLACES = 2
 #: sentence and without a gloss: neighbouring entries or list items, two names.
 NEARBY = -1.5
 NEAR_LINES = 3
-#: Neither spelling was ever seen in mid-sentence (and no gloss): only capitalised at the head
-#: of a sentence or an entry, which any word is.
+#: A spelling never seen in mid-sentence (and no gloss): only capitalised at the head of a
+#: sentence or an entry, which any word is (Pitier, Serye as headwords of a dictionary).
 NEVER_MID = -1.0
 #: Both spellings stand mostly (at least CITED_SHARE of their occurrences) as a citation's
 #: signature: two authors.
@@ -149,7 +150,7 @@ class PairEvidence:
     #: Seen 1 to NEAR_LINES lines apart in one document and never on one line (among the
     #: examples kept).
     nearby: bool = False
-    #: Both were only ever seen at the head of a sentence.
+    #: One of them was only ever seen at the head of a sentence.
     never_mid: bool = False
     #: Both stand mostly as a citation's signature.
     cited: bool = False
@@ -339,7 +340,7 @@ def corpus_evidence(
             shared,
             expected,
             nearby=nearby,
-            never_mid=fa.mid == 0 and fb.mid == 0,
+            never_mid=fa.mid == 0 or fb.mid == 0,
             cited=min(fa.cited / fa.count, fb.cited / fb.count) >= CITED_SHARE,
         )
 
