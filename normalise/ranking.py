@@ -31,9 +31,11 @@ recall):
 
 Each pair of a group's canonical form and one of its other spellings gets a score, the sum of
 the weights below; a group's score is that of its weakest pair. Groups scoring below
-:data:`MIN_EVIDENCE` are listed after the others with ``supported`` False. The weights were set on three corpora judged by hand
-(Treasury of David and the two halves of the World English Bible, see
-``benchmarks/results/suggest_precision.md``) and measured on corpora held out from that.
+:data:`MIN_EVIDENCE` are listed after the others with ``supported`` False: the top list holds
+only groups with evidence of one name. The weights were set on corpora judged by hand (Treasury
+of David and the World English Bible; the neighbouring lines, mid-sentence, citation and
+no-company weights on the Bibles' dictionaries and Webster's), and measured on corpora held out
+from that (fortunes, FOLDOC, the Jargon File; ``benchmarks/results/suggest_precision.md``).
 """
 
 from __future__ import annotations
