@@ -3,7 +3,7 @@
     apt-get install bible-kjv sword-comm-mhcc sword-comm-scofield sword-comm-tdavid \
         sword-text-web diatheke sword-dict-naves sword-dict-strongs-hebrew \
         sword-dict-strongs-greek libsword-utils dict-gcide fortunes dict-foldoc dict-jargon
-    python benchmarks/suggest_corpora.py DIR [NAME ...]
+    python benchmarks/suggest_corpora.py DIR [NAME ...]   # installs the packages that are missing
 
 DIR/kjv (King James Bible, one file per book), DIR/mhcc (Matthew Henry's Concise Commentary),
 DIR/scofield (Scofield Reference Notes, 1917), DIR/tdavid (Spurgeon's Treasury of David, one
@@ -28,6 +28,7 @@ from __future__ import annotations
 import gzip
 import html
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -170,6 +171,44 @@ def fortunes(folder: Path) -> None:
             (folder / f"{path.name}.txt").write_text(text, encoding="utf-8")
 
 
+#: What each corpus needs: the Debian packages and a file or program they install.
+NEEDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "kjv": (("bible-kjv",), "bible"),
+    "mhcc": (("sword-comm-mhcc", "diatheke"), "/usr/share/sword/mods.d/mhcc.conf"),
+    "scofield": (("sword-comm-scofield", "diatheke"), "/usr/share/sword/mods.d/scofield.conf"),
+    "tdavid": (("sword-comm-tdavid", "diatheke"), "/usr/share/sword/mods.d/tdavid.conf"),
+    "web": (("sword-text-web", "diatheke"), "/usr/share/sword/mods.d/engWEB2015eb.conf"),
+    "web2": (("sword-text-web", "diatheke"), "/usr/share/sword/mods.d/engWEB2015eb.conf"),
+    "naves": (("sword-dict-naves", "libsword-utils"), "/usr/share/sword/mods.d/nave.conf"),
+    "strongs": (
+        ("sword-dict-strongs-hebrew", "libsword-utils"),
+        "/usr/share/sword/mods.d/strongshebrew.conf",
+    ),
+    "greek": (
+        ("sword-dict-strongs-greek", "libsword-utils"),
+        "/usr/share/sword/mods.d/strongsgreek.conf",
+    ),
+    "gcide": (("dict-gcide",), GCIDE),
+    "fortunes": (("fortunes",), str(FORTUNES / "literature")),
+    "foldoc": (("dict-foldoc",), "/usr/share/dictd/foldoc.index"),
+    "jargon": (("dict-jargon",), "/usr/share/dictd/jargon.index"),
+}
+
+
+def ensure(name: str) -> None:
+    """Install a corpus's Debian packages with apt-get, only when they are missing."""
+    packages, probe = NEEDS[name]
+    tools = [probe] if "/" not in probe else []
+    missing = (tools and shutil.which(probe) is None) or (not tools and not Path(probe).exists())
+    if name in DICTIONARIES and shutil.which("mod2imp") is None:
+        missing = True
+    if name in SWORD and shutil.which("diatheke") is None:
+        missing = True
+    if missing:
+        print(f"{name}: installing {' '.join(packages)}", file=sys.stderr)
+        subprocess.run(["apt-get", "install", "-y", *packages], check=True)
+
+
 def main() -> int:
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -178,6 +217,7 @@ def main() -> int:
     for name in sys.argv[2:] or ("kjv", *SWORD, *DICTIONARIES, "gcide", "fortunes", *DICTD):
         folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
+        ensure(name)
         if name == "kjv":
             kjv(folder)
         elif name == "gcide":
