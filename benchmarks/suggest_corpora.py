@@ -2,8 +2,8 @@
 
     apt-get install bible-kjv sword-comm-mhcc sword-comm-scofield sword-comm-tdavid \
         sword-text-web diatheke sword-dict-naves sword-dict-strongs-hebrew \
-        sword-dict-strongs-greek libsword-utils dict-gcide
-    python benchmarks/suggest_corpora.py DIR [NAME ...]
+        sword-dict-strongs-greek libsword-utils dict-gcide fortunes dict-foldoc dict-jargon
+    python benchmarks/suggest_corpora.py DIR [NAME ...]   # installs the packages that are missing
 
 DIR/kjv (King James Bible, one file per book), DIR/mhcc (Matthew Henry's Concise Commentary),
 DIR/scofield (Scofield Reference Notes, 1917), DIR/tdavid (Spurgeon's Treasury of David, one
@@ -12,7 +12,12 @@ Proverbs to the deuterocanonical books, read from Proverbs on); held out in the 
 DIR/naves (Nave's Topical Bible, one file per initial letter), DIR/strongs (Strong's Hebrew
 dictionary, one file per 250 entries) and, held out to the end, DIR/greek (Strong's Greek
 dictionary, as Strong's Hebrew) and DIR/gcide (the Collaborative International Dictionary of
-English, Webster's 1913 and WordNet, from the package dict-gcide, in 100 files). Bible and commentary modules are read with ``diatheke``,
+English, Webster's 1913 and WordNet, from the package dict-gcide, in 100 files). Held out in
+the seventh session, written before any ranking change and run once at its end: DIR/fortunes
+(the English fortune-cookie files of the packages fortunes and fortunes-min, one file each,
+quotations with their authors), DIR/foldoc (the Free On-line Dictionary of Computing,
+dict-foldoc, in 40 files of consecutive entries) and DIR/jargon (the Jargon File 4.4.7,
+dict-jargon, in 20 files). Bible and commentary modules are read with ``diatheke``,
 dictionaries with ``mod2imp``; markup and scripture references are removed and a commentary's
 text, repeated for each verse it covers, is kept once. NAMEs: only those corpora.
 Then, for each: ``normalise suggest --no-default-table --limit 50 DIR/NAME``.
@@ -23,6 +28,7 @@ from __future__ import annotations
 import gzip
 import html
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -123,18 +129,103 @@ def gcide(folder: Path, parts: int = 100) -> None:
         (folder / f"part{number:03d}.txt").write_text(text + "\n", encoding="utf-8")
 
 
+#: dictd databases (package dict-NAME): how many files of consecutive entries.
+DICTD = {"foldoc": 40, "jargon": 20}
+FORTUNES = Path("/usr/share/games/fortunes")
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def _b64(number: str) -> int:
+    value = 0
+    for digit in number:
+        value = value * 64 + _B64.index(digit)
+    return value
+
+
+def dictd(folder: Path, name: str, parts: int) -> None:
+    """A dictd database, its entries (found through its index, the database's own header
+    entries left out) in ``parts`` files of consecutive entries."""
+    with gzip.open(f"/usr/share/dictd/{name}.dict.dz", "rb") as stream:
+        data = stream.read()
+    index = Path(f"/usr/share/dictd/{name}.index").read_text(encoding="utf-8", errors="replace")
+    places = sorted(
+        {
+            (_b64(fields[1]), _b64(fields[2]))
+            for fields in (line.split("\t") for line in index.splitlines())
+            if len(fields) == 3 and not fields[0].startswith("00")
+        }
+    )
+    entries = [data[start : start + size].decode("utf-8", "replace") for start, size in places]
+    size = -(-len(entries) // parts)
+    for number in range(parts):
+        text = "\n".join(entries[number * size : (number + 1) * size])
+        (folder / f"part{number:03d}.txt").write_text(text, encoding="utf-8")
+
+
+def fortunes(folder: Path) -> None:
+    """The English fortune files, one document each, the % lines between cookies removed."""
+    for path in sorted(FORTUNES.iterdir()):
+        if path.is_file() and not path.is_symlink() and path.suffix != ".dat":
+            text = path.read_bytes().decode("utf-8", "replace")
+            text = re.sub(r"^%$", "", text, flags=re.MULTILINE)
+            (folder / f"{path.name}.txt").write_text(text, encoding="utf-8")
+
+
+#: What each corpus needs: the Debian packages and a file or program they install.
+NEEDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "kjv": (("bible-kjv",), "bible"),
+    "mhcc": (("sword-comm-mhcc", "diatheke"), "/usr/share/sword/mods.d/mhcc.conf"),
+    "scofield": (("sword-comm-scofield", "diatheke"), "/usr/share/sword/mods.d/scofield.conf"),
+    "tdavid": (("sword-comm-tdavid", "diatheke"), "/usr/share/sword/mods.d/tdavid.conf"),
+    "web": (("sword-text-web", "diatheke"), "/usr/share/sword/mods.d/engWEB2015eb.conf"),
+    "web2": (("sword-text-web", "diatheke"), "/usr/share/sword/mods.d/engWEB2015eb.conf"),
+    "naves": (("sword-dict-naves", "libsword-utils"), "/usr/share/sword/mods.d/nave.conf"),
+    "strongs": (
+        ("sword-dict-strongs-hebrew", "libsword-utils"),
+        "/usr/share/sword/mods.d/strongshebrew.conf",
+    ),
+    "greek": (
+        ("sword-dict-strongs-greek", "libsword-utils"),
+        "/usr/share/sword/mods.d/strongsgreek.conf",
+    ),
+    "gcide": (("dict-gcide",), GCIDE),
+    "fortunes": (("fortunes",), str(FORTUNES / "literature")),
+    "foldoc": (("dict-foldoc",), "/usr/share/dictd/foldoc.index"),
+    "jargon": (("dict-jargon",), "/usr/share/dictd/jargon.index"),
+}
+
+
+def ensure(name: str) -> None:
+    """Install a corpus's Debian packages with apt-get, only when they are missing."""
+    packages, probe = NEEDS[name]
+    tools = [probe] if "/" not in probe else []
+    missing = (tools and shutil.which(probe) is None) or (not tools and not Path(probe).exists())
+    if name in DICTIONARIES and shutil.which("mod2imp") is None:
+        missing = True
+    if name in SWORD and shutil.which("diatheke") is None:
+        missing = True
+    if missing:
+        print(f"{name}: installing {' '.join(packages)}", file=sys.stderr)
+        subprocess.run(["apt-get", "install", "-y", *packages], check=True)
+
+
 def main() -> int:
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
     root = Path(sys.argv[1])
-    for name in sys.argv[2:] or ("kjv", *SWORD, *DICTIONARIES, "gcide"):
+    for name in sys.argv[2:] or ("kjv", *SWORD, *DICTIONARIES, "gcide", "fortunes", *DICTD):
         folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
+        ensure(name)
         if name == "kjv":
             kjv(folder)
         elif name == "gcide":
             gcide(folder)
+        elif name == "fortunes":
+            fortunes(folder)
+        elif name in DICTD:
+            dictd(folder, name, DICTD[name])
         elif name in DICTIONARIES:
             dictionary(folder, *DICTIONARIES[name])
         else:

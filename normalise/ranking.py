@@ -11,20 +11,31 @@ recall):
   sound (c/k, ph/f, s/z, i/j/y, u/v/w, ae/e, ch/k); a changed or added consonant outside those
   pairs usually makes another name (Abimelech, Ahimelech), and a syllable added at either end
   another word (Zalmon, Zalmonah; Homiletic, Homiletical);
-* **a gloss**: one spelling given as the other's ("Molech, or Moloch");
+* **a gloss**: one spelling given as the other's ("Molech, or Moloch"), unless the two also
+  share documents beyond the glosses: then the gloss records a doubt between two names
+  ("a son of Dishan or Dishon");
 * **the company they keep**: the other names in their sentences overlap (cosine of the
   neighbour counts), or one spelling has no neighbours and the texts cannot tell;
 * **their distribution**: spellings of one name fall in different documents (a writer keeps
-  to one), while two names both occur in the same documents;
+  to one), while two names both occur in the same documents; two spellings a line to
+  :data:`NEAR_LINES` lines apart in one document, never in one sentence, are neighbouring
+  entries of a dictionary or items of a list (Jiphtah, Jiphthah; Tahapanes, Tahpenes);
+* **where they stand**: a capital at the head of a sentence or an entry is no evidence of a
+  name; a spelling never seen in mid-sentence may be a headword or any capitalised word
+  (Chiram, Churam in Strong's dictionary; Peter, Pitier in Webster's);
 * **their counts**: a misprint or an old spelling is rare beside a common canonical form;
+* **citations**: two spellings both signed mostly under quotations ("--Brande & C.",
+  "--Brende.") are two authors a letter apart, cited in the same kind of entry;
 * **English usage**: two spellings that wordfreq both knows are two names in their own right
   (Osborne, Osburn), which also costs a few true variants that English uses too (Taleban).
 
 Each pair of a group's canonical form and one of its other spellings gets a score, the sum of
 the weights below; a group's score is that of its weakest pair. Groups scoring below
-:data:`MIN_EVIDENCE` are listed after the others with ``supported`` False. The weights were set on three corpora judged by hand
-(Treasury of David and the two halves of the World English Bible, see
-``benchmarks/results/suggest_precision.md``) and measured on corpora held out from that.
+:data:`MIN_EVIDENCE` are listed after the others with ``supported`` False: the top list holds
+only groups with evidence of one name. The weights were set on corpora judged by hand (Treasury
+of David and the World English Bible; the neighbouring lines, mid-sentence, citation and
+no-company weights on the Bibles' dictionaries and Webster's), and measured on corpora held out
+from that (fortunes, FOLDOC, the Jargon File; ``benchmarks/results/suggest_precision.md``).
 """
 
 from __future__ import annotations
@@ -74,8 +85,8 @@ ALTERNATIONS = frozenset(
 )
 
 #: Latin and Greek endings: a name with one and a name without are two words (Carthusian,
-#: Carthusianus), not two spellings.
-LATIN_ENDINGS = frozenset({"us", "os", "um"})
+#: Carthusianus; Jehovah, Jehovæ), not two spellings.
+LATIN_ENDINGS = frozenset({"us", "os", "um", "ae"})
 
 # Weights of the evidence (see the module docstring); a group needs MIN_EVIDENCE.
 #: A consonant changed or added outside the alternations (per place where the spellings differ).
@@ -87,8 +98,9 @@ GLOSS = 3.0
 #: Both have neighbouring names and at least CONTEXT_SHARED of them in common (cosine) ...
 CONTEXT = 1.5
 CONTEXT_SHARED = 0.35
-#: ... or one of them has none: the texts cannot tell.
-NO_CONTEXT = -0.5
+#: ... or one of them has none: the texts cannot tell, and a distribution over documents and
+#: a rare variant alone do not make a group (in a dictionary's parts they say little).
+NO_CONTEXT = -1.5
 #: A neighbour beside more than this share of the names is no company (From, Palestine in a
 #: dictionary of names; the commonest in a Bible stand beside less than a fifth: Yahweh, Israel).
 COMMON_NEIGHBOUR = 0.2
@@ -111,6 +123,17 @@ ESTABLISHED_ZIPF = 1.3
 #: Per place beyond MANY_PLACES where the spellings differ (Burges, Burroughes).
 MANY = -1.0
 MANY_PLACES = 2
+#: Seen at most this many lines apart in one document (and never on one line), never in one
+#: sentence and without a gloss: neighbouring entries or list items, two names.
+NEARBY = -1.5
+NEAR_LINES = 3
+#: A spelling never seen in mid-sentence (and no gloss): only capitalised at the head of a
+#: sentence or an entry, which any word is (Pitier, Serye as headwords of a dictionary).
+NEVER_MID = -1.0
+#: Both spellings stand mostly (at least CITED_SHARE of their occurrences) as a citation's
+#: signature: two authors.
+CITED = -2.0
+CITED_SHARE = 0.5
 #: The least score of a proposed group.
 MIN_EVIDENCE = 1.0
 
@@ -126,6 +149,13 @@ class PairEvidence:
     #: Documents both occur in, and how many chance would give; None when not known.
     shared_docs: int | None = None
     expected_docs: float | None = None
+    #: Seen 1 to NEAR_LINES lines apart in one document and never on one line (among the
+    #: examples kept).
+    nearby: bool = False
+    #: One of them was only ever seen at the head of a sentence.
+    never_mid: bool = False
+    #: Both stand mostly as a citation's signature.
+    cited: bool = False
 
 
 def _fold(form: str) -> str:
@@ -224,12 +254,16 @@ def pair_score(canonical: str, variant: str, evidence: PairEvidence) -> float:
     score += MANY * max(0, len(kinds) - MANY_PLACES)
     if _established(canonical) and _established(variant):
         score += ESTABLISHED
+    if evidence.cited:
+        score += CITED
     if evidence.glossed:
         score += GLOSS
-    elif evidence.context is None:
-        score += NO_CONTEXT
-    elif evidence.context >= CONTEXT_SHARED:
-        score += CONTEXT
+    else:
+        score += NEARBY * evidence.nearby + NEVER_MID * evidence.never_mid
+        if evidence.context is None:
+            score += NO_CONTEXT
+        elif evidence.context >= CONTEXT_SHARED:
+            score += CONTEXT
     shared, expected = evidence.shared_docs, evidence.expected_docs
     if shared is not None and expected is not None:
         if shared == 0 and expected >= COMPLEMENTARY_EXPECTED:
@@ -290,14 +324,27 @@ def corpus_evidence(
 
     def evidence(a: str, b: str) -> PairEvidence:
         ka, kb = match_key(a), match_key(b)
-        glossed = bool(discovery._glossed.get((ka, kb) if ka < kb else (kb, ka)))
-        ids_a, ids_b = forms[a].doc_ids, forms[b].doc_ids
+        glosses = discovery.glossed(ka, kb)
+        fa, fb = forms[a], forms[b]
+        ids_a, ids_b = fa.doc_ids, fb.doc_ids
         shared = expected = None
         if ids_a is not None and ids_b is not None and documents:
             shared = len(ids_a & ids_b)
             expected = len(ids_a) * len(ids_b) / documents
-        counts = (forms[a].count, forms[b].count)
-        return PairEvidence(counts, glossed, context.similarity(ka, kb), shared, expected)
+        # a gloss counts unless the two also meet in documents without one (a doubt)
+        glossed = glosses > 0 and (shared is None or shared <= glosses)
+        apart = [abs(x.line - y.line) for x in fa.examples for y in fb.examples if x.file == y.file]
+        nearby = bool(apart) and 0 < min(apart) <= NEAR_LINES
+        return PairEvidence(
+            (fa.count, fb.count),
+            glossed,
+            context.similarity(ka, kb),
+            shared,
+            expected,
+            nearby=nearby,
+            never_mid=fa.mid == 0 or fb.mid == 0,
+            cited=min(fa.cited / fa.count, fb.cited / fb.count) >= CITED_SHARE,
+        )
 
     return evidence
 
@@ -312,8 +359,8 @@ class NameContext:
     single neighbour left, weighting alone would not lower the cosine)."""
 
     def __init__(self, discovery: VariantDiscovery) -> None:
-        self._names = discovery._name_keys
-        self._neighbours: dict[str, dict[str, int]] = discovery._neighbours
+        self._names = discovery.name_keys
+        self._neighbours = discovery.neighbours
         spread: dict[str, int] = {}
         listed = 0
         for key, near in self._neighbours.items():

@@ -35,8 +35,9 @@ import fnmatch
 import math
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import regex
 
@@ -177,6 +178,8 @@ _SPAN_WORDS = regex.compile(_WORD)
 _NAME_LIKE = regex.compile(rf"^\p{{Lu}}\p{{Ll}}*(?:{_APOSTROPHE}\p{{Ll}}+)*$")
 _CONTEXT_WORD = regex.compile(r"\S+")
 _LINE_END = regex.compile(NEWLINE_PATTERN)
+#: A citation's signature before a name: "--Brande & C.", "-- J. Brende", "— Mark Twain".
+_CITATION = regex.compile(r"(?:--|\u2014)[ \t]*(?:\p{Lu}\p{Ll}{0,2}\.[ \t]*)*$")
 _SURROGATES = regex.compile("[\udc80-\udcff]")
 # Between a name and another spelling of it given as a gloss: "Molech, or Moloch", "Zerubbabel
 # (Gr. Zorobabel)", "Nazarite (Nazirite)", "Taliqan, also spelt Taleqan".
@@ -206,11 +209,12 @@ class Standing(enum.Enum):
 
 
 class _Counts:
-    __slots__ = ("count", "doc_ids", "docs", "examples", "last_doc", "mid")
+    __slots__ = ("cited", "count", "doc_ids", "docs", "examples", "last_doc", "mid")
 
     def __init__(self) -> None:
         self.count = 0
         self.mid = 0  # occurrences not at the start of a sentence
+        self.cited = 0  # occurrences as a citation's signature ("--Brande.")
         self.docs = 0
         self.last_doc = -1
         self.doc_ids: set[int] | None = set()
@@ -267,6 +271,28 @@ class VariantDiscovery:
     @property
     def documents(self) -> int:
         return len(self._names)
+
+    # -- what the texts said (read-only; normalise.ranking weighs it) ---------------------
+
+    def glossed(self, a: str, b: str) -> int:
+        """How often one of two spellings (match keys) glossed the other ("Molech, or
+        Moloch")."""
+        return self._glossed.get((a, b) if a < b else (b, a), 0)
+
+    def together(self, a: str, b: str) -> int:
+        """In how many sentences two spellings (match keys) stood together, glosses left out."""
+        return self._together.get((a, b) if a < b else (b, a), 0)
+
+    @property
+    def neighbours(self) -> Mapping[str, Mapping[str, int]]:
+        """By match key, the names counted in the same sentences and how often (a read-only
+        view)."""
+        return MappingProxyType(self._neighbours)
+
+    @property
+    def name_keys(self) -> frozenset[str]:
+        """The match keys of the candidate names (empty before :meth:`result`)."""
+        return frozenset(self._name_keys)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -361,6 +387,9 @@ class VariantDiscovery:
         counts.count += 1
         if not is_sentence_initial(text, start):
             counts.mid += 1
+        before = text[max(0, start - 12) : start]
+        if ("--" in before or "\u2014" in before) and _CITATION.search(before):
+            counts.cited += 1
         if counts.last_doc != place.doc:
             counts.last_doc = place.doc
             counts.docs += 1
@@ -441,6 +470,7 @@ class VariantDiscovery:
             for _, counts in same:
                 total.count += counts.count
                 total.mid += counts.mid
+                total.cited += counts.cited
                 total.docs = max(total.docs, counts.docs)
                 if ids is not None and counts.doc_ids is not None:
                     ids |= counts.doc_ids

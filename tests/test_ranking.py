@@ -26,10 +26,11 @@ from normalise.suggest import VariantDiscovery
         ("Ahitorel", "Achitorel", ["alternation"]),  # ch / h
         ("Caesbora", "Cæsbora", []),  # æ written out
         ("Abinoret", "Ahinoret", ["consonant"]),  # b / h: another name
-        ("Jehovar", "Jehovæ", ["consonant"]),  # an h for a vowel is no h alternation
+        ("Jehovar", "Jehovæ", ["affix", "consonant"]),  # a Latin -æ, and r for e
         ("Zalvon", "Zalvonah", ["affix"]),  # a syllable added at the end
         ("Carvelian", "Carvelianus", ["affix", "affix"]),  # ... and a Latin ending
         ("Talvorees", "Talvoraeus", ["affix", "vowel", "vowel"]),  # a Latin ending
+        ("Jehovah", "Jehovae", ["affix", "consonant"]),  # a Latin genitive -ae
     ],
 )
 def test_edit_kinds(a, b, kinds):
@@ -148,8 +149,8 @@ def test_discovery_ranks_by_the_corpus_evidence():
     # Zorbakhan / Zurbakhan stand alone: only their spelling speaks; shown after, marked.
     d = VariantDiscovery(default_table=False)
     docs = [
-        "Merikhel is near Qalbora and Dostabad.\n",
-        "Merikhil is near Qalbora and Dostabad.\n",
+        "We saw Merikhel near Qalbora and Dostabad.\n",
+        "We saw Merikhil near Qalbora and Dostabad.\n",
         "Then Zorbakhan came.\n",
         "Then Zurbakhan came.\n",
         "Zorbakhan again.\n",
@@ -162,3 +163,88 @@ def test_discovery_ranks_by_the_corpus_evidence():
         ("Zorbakhan", False),
     ]
     assert groups[0].evidence >= ranking.MIN_EVIDENCE > groups[1].evidence
+
+
+def test_round_three_evidence_moves_the_score():
+    score = pair_score("Zorbakhan", "Zurbakhan", _evidence(nearby=True))
+    assert score == ranking.NEARBY
+    assert pair_score("Zorbakhan", "Zurbakhan", _evidence(never_mid=True)) == ranking.NEVER_MID
+    assert pair_score("Zorbakhan", "Zurbakhan", _evidence(cited=True)) == ranking.CITED
+    # a gloss outweighs where the spellings stand: the texts say they are one
+    glossed = _evidence(glossed=True, nearby=True, never_mid=True)
+    assert pair_score("Zorbakhan", "Zurbakhan", glossed) == ranking.GLOSS
+
+
+def _ranked(*docs: str) -> list[tuple[str, bool]]:
+    d = VariantDiscovery(default_table=False)
+    for i, text in enumerate(docs):
+        d.add_text(text, f"d{i}")
+    return [(p.canonical, bool(p.supported)) for p in d.result(min_count=1).groups]
+
+
+_COMPANY = (
+    "We saw Merikhel near Qalbora and Dostabad.\n",
+    "We saw Merikhil near Qalbora and Dostabad.\n",
+)
+
+
+def test_neighbouring_lines_of_one_document_are_two_entries():
+    # The same company, but a line apart in one document: two entries of a dictionary.
+    assert _ranked(*_COMPANY) == [("Merikhel", True)]
+    assert _ranked("".join(_COMPANY)) == [("Merikhel", False)]
+    # on one line (one passage) or further apart they are not neighbouring entries
+    far = _COMPANY[0] + "\n" * 5 + _COMPANY[1]
+    assert _ranked(far) == [("Merikhel", True)]
+
+
+def _evidence_of(*docs: str) -> float:
+    d = VariantDiscovery(default_table=False)
+    for i, text in enumerate(docs):
+        d.add_text(text, f"d{i}")
+    (group,) = d.result(min_count=1).groups
+    return group.evidence or 0.0
+
+
+def test_spellings_never_seen_in_mid_sentence_are_no_evidence_of_a_name():
+    heads = ("Merikhel near Qalbora and Dostabad.\n", "Merikhil near Qalbora and Dostabad.\n")
+    assert _evidence_of(*heads) == _evidence_of(*_COMPANY) + ranking.NEVER_MID
+    # one of them only at the head of sentences is enough (a headword beside a name)
+    one = (heads[0], _COMPANY[1])
+    assert _evidence_of(*one) == _evidence_of(*_COMPANY) + ranking.NEVER_MID
+
+
+def test_two_signatures_of_citations_are_two_authors():
+    quoted = "A fine thing, we said at Qalbora and Dostabad, "
+    signed = (quoted + "--Merikhel & C.\n", quoted + "--Merikhil.\n")
+    unsigned = (quoted + "said Merikhel.\n", quoted + "said Merikhil.\n")
+    assert _evidence_of(*signed) == _evidence_of(*unsigned) + ranking.CITED
+    # one signature and one name in running text: the rule needs both
+    assert _evidence_of(signed[0], unsigned[1]) == _evidence_of(*unsigned)
+
+
+def test_a_gloss_with_other_meetings_records_a_doubt():
+    # "Merikhel or Merikhil" where both also stand apart in the same documents: two names.
+    doubt = (
+        "We saw a son of Merikhel or Merikhil.\nWe saw Merikhel at Qalbora.\n\n\n\n"
+        "We saw Merikhil at Dostabad.\n",
+        "We saw Merikhel at Qalbora.\n\n\n\nWe saw Merikhil at Dostabad.\n",
+        "We saw Vardosh.\n",
+    )
+    assert _ranked(*doubt) == [("Merikhel", False)]
+    gloss = ("We saw Merikhel, or Merikhil, at Qalbora.\n", "We saw Merikhel at Dostabad.\n")
+    assert _ranked(*gloss) == [("Merikhel", True)]
+
+
+def test_discovery_exposes_its_counts_read_only():
+    d = VariantDiscovery(default_table=False)
+    d.add_text("We saw Merikhel, or Merikhil, at Qalbora with Dostabad.\n", "d0")
+    keys = {"merikhel", "merikhil"}
+    assert d.glossed("merikhil", "merikhel") == d.glossed("merikhel", "merikhil") == 1
+    assert d.together("qalbora", "dostabad") == 1
+    assert d.together("merikhel", "merikhil") == 0  # a gloss is no meeting
+    assert d.neighbours["qalbora"]["dostabad"] == 1
+    with pytest.raises(TypeError):
+        d.neighbours["qalbora"] = {}  # type: ignore[index]
+    assert d.name_keys == frozenset()
+    d.result(min_count=1)
+    assert keys <= d.name_keys

@@ -120,7 +120,7 @@ def test_groups_the_texts_support_come_first():
         "In Zorbakhan.\n",
         "In Zurbakhan.\n",
         "In Zorbakhan.\n",
-        "Merikhel is near Qalbora.\n",
-        "Merikhil is near Qalbora.\n",
+        "We saw Merikhel near Qalbora.\n",
+        "We saw Merikhil near Qalbora.\n",
     )
     assert [p.canonical for p in d.result(min_count=1).groups] == ["Merikhel", "Zorbakhan"]
