@@ -492,13 +492,7 @@ def test_default_table_through_the_command():
     """``normalise check`` with no table checks the default table, and its exit status says
     whether anything was found."""
     found = _bundled_findings("default")
-    result = subprocess.run(
-        [sys.executable, "-m", "normalise", "check", "--format", "json"],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _cli("--format", "json")
     assert result.stderr == ""
     assert result.returncode == (1 if found else 0)
     assert len(result.stdout.splitlines()) == len(found)

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_main
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -78,7 +79,16 @@ def command(*args) -> list[str]:
     return [sys.executable, "-m", "normalise", *map(str, args)]
 
 
-def run(args, cwd, input: bytes = b"", timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+def run(
+    args, cwd, input: bytes = b"", timeout: float = TIMEOUT, *, process: bool | None = None
+) -> subprocess.CompletedProcess:
+    """``normalise ARGS`` in ``cwd``: through ``main`` in this process (conftest.run_main), or
+    in a new one (``python -m normalise``) with ``process=True`` and always with ``--jobs``,
+    whose worker processes are part of what is run."""
+    if process is None:
+        process = any(str(a) in ("--jobs", "-j") or str(a).startswith("--jobs=") for a in args)
+    if not process:
+        return run_main(args, cwd, input)
     proc = subprocess.run(
         command(*args),
         input=input,
