@@ -51,6 +51,33 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes several seconds (deselect with -m 'not slow')")
 
 
+#: The test files that take longest (CPU seconds of a run, measured with ``--durations``),
+#: longest first. xdist hands whole files to the workers (``--dist loadfile``) in collection
+#: order (``--no-loadscope-reorder``): the long ones go first, so that the short ones fill in
+#: the gaps at the end and neither worker waits long for the other (longest first is the
+#: classic greedy rule for balancing jobs over machines). A file not listed keeps its place
+#: after these; a stale list only costs balance, never a test.
+LONGEST_FIRST = (
+    "test_properties.py",
+    "test_check.py",
+    "test_cli.py",
+    "test_hardening.py",
+    "test_evidence.py",
+    "test_readme_console.py",
+    "test_dask.py",
+    "test_spelling_tables.py",
+    "test_phonetic.py",
+    "test_suggest.py",
+    "test_engine_shape.py",
+    "test_state.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 def run_main(args, cwd=None, input: bytes = b"") -> subprocess.CompletedProcess:
     """``normalise ARGS`` through the command's own entry point, :func:`normalise.cli.main`,
     in this process: standard input ``input`` (neither a terminal nor a regular file, as from
