@@ -244,12 +244,10 @@ def unstable(normaliser: Normaliser) -> Iterator[Problem]:
         for cased in _casings(spelling, entry)
         for text in (cased, *_overlaps(entries, starts, cased))
     ]
-    # One text, a witness per line: no form spans a line break, so the lines are independent.
-    once = normaliser.normalise("\n".join(text for *_, text in cases)).text
-    twice = normaliser.normalise(once).text
+    runs = _twice(normaliser, (text for *_, text in cases))
     reported = set()
-    for case, first, second in zip(cases, once.split("\n"), twice.split("\n"), strict=False):
-        entry, index, form, spelling, text = case
+    for entry, index, form, spelling, text in cases:
+        first, second = runs[text]
         if first != second and (id(entry), index) not in reported:
             reported.add((id(entry), index))  # one witness per form is enough
             yield _problem(
@@ -260,6 +258,20 @@ def unstable(normaliser: Normaliser) -> Iterator[Problem]:
                 f"and, run again, '{second}'",
                 "unstable",
             )
+
+
+def _twice(normaliser: Normaliser, texts: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Each distinct text -> (normalised once, normalised twice). One text, a witness per
+    line: no form spans a line break, so the lines are independent; that also lets each
+    distinct line be run once (half the witnesses repeat another) and the second run skip the
+    lines the first left as they were (the same input gives the same output)."""
+    unique = list(dict.fromkeys(texts))
+    once = normaliser.normalise("\n".join(unique)).text.split("\n")
+    pairs = list(zip(unique, once, strict=False))
+    changed = list(dict.fromkeys(first for text, first in pairs if first != text))
+    twice = normaliser.normalise("\n".join(changed)).text.split("\n")
+    again = dict(zip(changed, twice, strict=False))
+    return {text: (first, again.get(first, first)) for text, first in pairs}
 
 
 # --------------------------------------------------------------------------- point-chain

@@ -36,7 +36,7 @@ from .evidence import EVIDENCE_KINDS, HELD_REASONS, inside_word
 from .keep import is_mentioned
 from .options import PHONETIC_MODES, Options
 from .scan import match_key
-from .sentence import NAME_TOKEN, PHONETIC_TOKEN, is_sentence_initial
+from .sentence import is_sentence_initial
 from .settle import Settling
 from .surnames import with_surnames
 from .table import Entry, Table, TableSource, load_table, resolve
@@ -56,10 +56,6 @@ __all__ = [
     "default_normaliser",
     "is_sentence_initial",
 ]
-
-# Kept under their old names: suggest.py and tests read them here.
-_NAME_TOKEN = NAME_TOKEN
-_PHONETIC_TOKEN = PHONETIC_TOKEN
 
 
 @dataclass(frozen=True)

@@ -66,8 +66,9 @@ from .proposals import (
     format_yaml,
 )
 from .ranking import corpus_evidence, rank_groups
-from .rewrite import _NAME_TOKEN, PHONETIC_KINDS, Normaliser, is_sentence_initial
+from .rewrite import PHONETIC_KINDS, Normaliser, is_sentence_initial
 from .scan import match_key
+from .sentence import NAME_TOKEN as _NAME_TOKEN
 from .stream import CHUNK_CHARS, Source, read_chunks
 from .table import TableSource
 

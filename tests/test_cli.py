@@ -1,6 +1,9 @@
 """End-to-end tests of the ``normalise`` command (issue 4): every flag, command and guarantee,
-driven through the real command in a subprocess (``python -m normalise``) with the working
-directory set to a temporary directory.
+driven through the command's entry point with the working directory set to a temporary
+directory: in this process (``main(argv)``, standard input and output as bytes: see
+conftest.run_main) where the process boundary is not what is tested, and in a new process
+(``python -m normalise``) for signals, broken pipes, ``--jobs`` and its workers, output that
+starts before input ends, memory, and the module entry point itself.
 
 The tests load only tests/fixtures/cli_table.yaml (``--no-default-table --table ...``) so they
 do not depend on the bundled default table. Every run asserts that no Python traceback reaches
@@ -23,6 +26,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_main
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -78,7 +82,16 @@ def command(*args) -> list[str]:
     return [sys.executable, "-m", "normalise", *map(str, args)]
 
 
-def run(args, cwd, input: bytes = b"", timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+def run(
+    args, cwd, input: bytes = b"", timeout: float = TIMEOUT, *, process: bool | None = None
+) -> subprocess.CompletedProcess:
+    """``normalise ARGS`` in ``cwd``: through ``main`` in this process (conftest.run_main), or
+    in a new one (``python -m normalise``) with ``process=True`` and always with ``--jobs``,
+    whose worker processes are part of what is run."""
+    if process is None:
+        process = any(str(a) in ("--jobs", "-j") or str(a).startswith("--jobs=") for a in args)
+    if not process:
+        return run_main(args, cwd, input)
     proc = subprocess.run(
         command(*args),
         input=input,
@@ -259,8 +272,10 @@ def dense_file(
 # ------------------------------------------------------------------------------- basics
 
 
-def test_stdin_to_stdout(tmp_path):
-    out = ok(norm(tmp_path, input=b"The Taleban left Taliqan; US and us.\n"))
+@pytest.mark.parametrize("process", [False, True], ids=["main", "python -m normalise"])
+def test_stdin_to_stdout(tmp_path, process):
+    data = b"The Taleban left Taliqan; US and us.\n"
+    out = ok(run([*BASE], tmp_path, data, process=process))
     assert out == b"The Taliban left Taloqan; U.S. and us.\n"
 
 
@@ -1207,7 +1222,7 @@ def test_version(tmp_path):
     import normalise
     from normalise.core import selected
 
-    proc = run(["--version"], tmp_path)
+    proc = run(["--version"], tmp_path, process=True)  # the module entry point
     assert ok(proc).decode().strip() == f"normalise {normalise.__version__} ({selected()} core)"
 
 

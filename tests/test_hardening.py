@@ -2,7 +2,8 @@
 it checks (README: "Exit status", "Guarantees", the option table). The cache cases are in
 tests/test_cache_trust.py.
 
-Every run goes through the real command in a subprocess; no run may print a traceback, and
+Every run goes through the command's entry point (in a subprocess where the case needs a
+process of its own: another user, a umask, a resource limit); no run may print a traceback, and
 every error is one line naming the file. Cases whose outcome depends on permissions run as the
 current user and, when that is root (CI), also as the unprivileged user ``nobody``.
 """
@@ -22,6 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_main
 
 from normalise import Normaliser, TableError, undo
 from normalise.stream import WorkerDied, make_executor, max_jobs, normalise_chunks
@@ -54,7 +56,14 @@ def run(
     stdout=None,
     preexec=None,
     timeout: float = 60,
+    process: bool = False,
 ) -> subprocess.CompletedProcess:
+    """``normalise ARGS`` in ``cwd``: in a new process when what is checked needs one (another
+    user, a umask, a standard output of its own, a limit set before it starts, its own
+    /proc/self), else through ``main`` in this process (conftest.run_main), which fails the
+    test on a traceback too."""
+    if not process and user == "self" and umask is None and stdout is None and preexec is None:
+        return run_main(args, cwd, input)
     command = [sys.executable, "-m", "normalise", *map(str, args)]
     if user == "nobody":
         command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
@@ -144,7 +153,7 @@ def test_a_target_that_is_not_a_regular_file_is_never_replaced(tmp_path, make, f
     target = tmp_path / "target"
     make(target)
     before = os.lstat(target)
-    proc = run([*BASE, "in.txt", flag, "target"], tmp_path)
+    proc = run([*BASE, "in.txt", flag, "target"], tmp_path, process=True)  # /proc/self/fd/1
     line = one_line_error(proc, "target")
     assert ".tmp" not in line
     after = os.lstat(target)

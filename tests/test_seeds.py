@@ -4,12 +4,11 @@ rebuilds its report exactly. Skipped cleanly where ../shared is absent (a user's
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import regex
+from conftest import run_main
 
 from normalise import Normaliser, undo
 
@@ -71,16 +70,12 @@ def test_names_the_reports_spell_differently_are_reconciled(normaliser):
 
 
 def test_cli_log_rebuilds_every_report_byte_for_byte(tmp_path):
+    """Through the command's entry point (in this process: conftest.run_main)."""
     log = tmp_path / "log.jsonl"
     for path in REPORTS:
         out = tmp_path / "out.txt"
-        subprocess.run(
-            [sys.executable, "-m", "normalise", str(path), "-o", str(out), "--log", str(log)],
-            check=True,
-        )
-        back = subprocess.run(
-            [sys.executable, "-m", "normalise", "undo", "--log", str(log), str(out)],
-            check=True,
-            capture_output=True,
-        ).stdout
-        assert back == path.read_bytes()
+        written = run_main([path, "-o", out, "--log", log], tmp_path)
+        assert written.returncode == 0, written.stderr
+        back = run_main(["undo", "--log", log, out], tmp_path)
+        assert back.returncode == 0, back.stderr
+        assert back.stdout == path.read_bytes()
