@@ -13,7 +13,7 @@ comparing its key character by character, in place; a span with any other charac
 chunk that holds combining marks, is verified by the reference's own ``match_key`` and dicts.
 """
 
-from libc.stdint cimport int32_t, uint8_t
+from libc.stdint cimport int32_t, uint8_t, uint32_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memset
 
@@ -440,12 +440,315 @@ cdef class Trie:
         return [(start, -end, target) for end, start, target in found]
 
 
-from normalise.compile import PythonCore
+# ---------------------------------------------------------------------------- the table pass
+
+from cpython.tuple cimport PyTuple_GET_ITEM
+
+from normalise import casing as _casing, compile as _compile, keep as _keep
+from normalise import sentence as _sentence
+from normalise.compile import Left, PythonCore, TableHit, TablePass
+from normalise.events import APPLIED_RULES, Event, Result, Rule, Span, Substitution
+
+
+cdef inline object new_tuple(object kind, Py_ssize_t size):
+    """An empty instance of the tuple subclass ``kind`` (a NamedTuple), as ``tuple.__new__``
+    makes it; the caller sets every item."""
+    cdef PyTypeObject *cls = <PyTypeObject *>kind
+    return cls.tp_alloc(cls, size)
+
+
+cdef inline void put(object t, Py_ssize_t i, object value):
+    Py_INCREF(value)
+    PyTuple_SET_ITEM(t, i, value)
+
+
+cdef inline object pair(object kind, object a, object b):
+    t = new_tuple(kind, 2)
+    put(t, 0, a)
+    put(t, 1, b)
+    return t
+
+
+cdef inline object triple(object kind, object a, object b, object c):
+    t = new_tuple(kind, 3)
+    put(t, 0, a)
+    put(t, 1, b)
+    put(t, 2, c)
+    return t
+
+
+cdef class TablePassRunner:
+    """:meth:`normalise.compile.PythonCore.table_pass` with its per-hit decisions in C: the
+    same hits, kept spans, events and trace, in the same order.
+
+    Decided in C: the keep list's overlap test is asked only where the text has kept spans,
+    the "A or X" test only where the previous hit is of the same entry and less than 12
+    characters away (what :func:`normalise.keep.or_spelling` asks first), the mention cue only
+    where the window before the hit holds one of :data:`normalise.keep._CUE_KEYS` (the
+    substring test :func:`normalise.keep.is_mentioned` makes first, done over the window's
+    code points), the full-name test only for given names with ``given_names="alone"``, and a
+    hit spelled exactly as its ASCII canonical form makes no event (:func:`table_event` would
+    give None: the casing of a form written as the canonical form is that form). Every other
+    case calls the reference's own Python function for that hit."""
+
+    cdef Trie trie
+    cdef list entries, canonicals
+    cdef uint8_t *plain   # per target: its canonical form is ASCII
+    cdef uint8_t *given   # per target: a given name whose full-name test runs
+    cdef uint8_t *pointless  # per target: its canonical form does not end in a point
+    cdef list exact       # per target: the entry is case-sensitive
+    cdef object cased, ends_line, point_kept, rule, one
+    cdef Py_ssize_t targets
+    cdef object keeping, or_spelling, is_mentioned, in_full_name, table_event, overlaps
+    cdef object merge_spans
+    cdef Py_ssize_t reach
+    cdef list cue_keys
+    cdef bint cue_always   # a key no ASCII window can be tested for in C: ask Python
+    cdef uint8_t cue_first[256]
+
+    def __cinit__(self):
+        self.plain = self.given = self.pointless = NULL
+
+    def __dealloc__(self):
+        free(self.plain)
+        free(self.given)
+        free(self.pointless)
+
+    def __init__(self, Trie trie, compiled):
+        self.trie = trie
+        self.entries = list(compiled.table.entries)
+        self.canonicals = [e.canonical for e in self.entries]
+        self.targets = len(self.entries)
+        self.plain = <uint8_t *>calloc(self.targets + 1, 1)
+        self.given = <uint8_t *>calloc(self.targets + 1, 1)
+        self.pointless = <uint8_t *>calloc(self.targets + 1, 1)
+        if self.plain == NULL or self.given == NULL or self.pointless == NULL:
+            raise MemoryError()
+        full_names = compiled.options.given_names == "alone"
+        cdef Py_ssize_t i
+        for i, entry in enumerate(self.entries):
+            self.plain[i] = entry.canonical.isascii()
+            self.given[i] = full_names and entry.kind == "given-name"
+            self.pointless[i] = not entry.canonical.endswith(".")
+        self.exact = [bool(e.case_sensitive) for e in self.entries]
+        self.cased = _casing.cased
+        self.ends_line = _sentence.ends_line
+        self.point_kept = _compile.POINT_KEPT
+        self.rule = Rule.TABLE
+        self.one = 1.0
+        self.keeping = compiled.keeping
+        self.or_spelling = _keep.or_spelling
+        self.is_mentioned = _keep.is_mentioned
+        self.overlaps = _keep.overlaps
+        self.merge_spans = _keep.merge_spans
+        self.in_full_name = _compile.in_full_name
+        self.table_event = _compile.table_event
+        self.reach = _keep._CUE_REACH
+        self.cue_keys = []
+        self.cue_always = False
+        memset(self.cue_first, 0, 256)
+        for key in _keep._CUE_KEYS:
+            if not key:
+                self.cue_always = True
+            elif key.isascii():  # a non-ASCII key is never in an ASCII window
+                self.cue_keys.append(key.encode("ascii"))
+                self.cue_first[ord(key[0])] = 1
+
+    cdef bint _cue_before(self, int kind, void *data, Py_ssize_t start):
+        """Whether the window before ``start`` may hold a mention cue: False only where
+        :func:`normalise.keep.is_mentioned` would say False at its substring test."""
+        if self.cue_always:
+            return True
+        cdef Py_ssize_t low = start - self.reach, n, i, j, size
+        if low < 0:
+            low = 0
+        n = start - low
+        cdef uint8_t window[256]
+        cdef uint32_t ch
+        cdef const uint8_t *latin = <const uint8_t *>data
+        if n > 256:
+            return True
+        if kind == 1:  # every character < 256: lower-cased, none >= 128 becomes ASCII
+            for i in range(n):
+                ch = latin[low + i]
+                window[i] = ch + 32 if 65 <= ch <= 90 else (ch if ch < 128 else 128)
+        else:
+            for i in range(n):
+                ch = PyUnicode_READ(kind, data, low + i)
+                if ch >= 128:
+                    return True  # str.lower() of other letters (K: k): the reference decides
+                window[i] = ch + 32 if 65 <= ch <= 90 else ch
+        cdef bytes key
+        cdef const uint8_t *k
+        for i in range(n):
+            if not self.cue_first[window[i]]:
+                continue
+            for key in self.cue_keys:
+                k = key
+                size = len(key)
+                if k[0] != window[i] or i + size > n:
+                    continue
+                for j in range(1, size):
+                    if window[i + j] != k[j]:
+                        break
+                else:
+                    return True
+        return False
+
+    cdef bint _as_canonical(self, int kind, void *data, Py_ssize_t start, Py_ssize_t end,
+                            Py_ssize_t target):
+        """Whether ``text[start:end]`` is the target's ASCII canonical form, code point for
+        code point."""
+        if not self.plain[target]:
+            return False
+        cdef str canonical = self.canonicals[target]
+        if len(canonical) != end - start:
+            return False
+        cdef int ckind = PyUnicode_KIND(canonical)
+        cdef void *cdata = PyUnicode_DATA(canonical)
+        cdef Py_ssize_t i
+        for i in range(end - start):
+            if PyUnicode_READ(kind, data, start + i) != PyUnicode_READ(ckind, cdata, i):
+                return False
+        return True
+
+    cdef object _event(self, str text, int kind, void *data, Py_ssize_t start, Py_ssize_t end,
+                       Py_ssize_t target):
+        """:func:`normalise.compile.table_event` (its casing by the reference's own
+        :func:`normalise.casing.cased`)."""
+        cdef object note = None
+        cdef str original
+        if PyUnicode_READ(kind, data, end - 1) == 46 and self.pointless[target]:  # "."
+            if end < len(text) and PyUnicode_READ(kind, data, end) == 46:
+                return None
+            if self.ends_line(text, end):
+                end -= 1
+                note = self.point_kept
+        original = text[start:end]
+        canonical = self.canonicals[target]
+        replacement = self.cased(original, canonical, self.exact[target])
+        if replacement == original:
+            return None
+        event = new_tuple(Event, 8)
+        put(event, 0, start)
+        put(event, 1, end)
+        put(event, 2, replacement)
+        put(event, 3, self.rule)
+        put(event, 4, self.one)
+        put(event, 5, note)
+        put(event, 6, canonical)
+        put(event, 7, None)
+        return event
+
+    def run(self, str text, trace=None):
+        """The table pass of ``text`` (see :mod:`normalise.compile`)."""
+        cdef list hits = self.trie.scan(text)
+        kept = self.keeping.kept(text)
+        if trace is not None:
+            trace.extend(Left(start, end, "kept") for start, end in kept)
+        cdef list events = [], taken = [], found = []
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        cdef Py_ssize_t start, end, target, prev_end = -1, prev_target = -1
+        cdef object hit, ostart, oend, why, event, entry
+        for hit in hits:
+            ostart = <object>PyTuple_GET_ITEM(hit, 0)
+            oend = <object>PyTuple_GET_ITEM(hit, 1)
+            start = ostart
+            end = oend
+            target = <object>PyTuple_GET_ITEM(hit, 2)
+            if kept and self.overlaps(kept, ostart, oend):
+                continue  # a kept form, or a spelling mentioned as such, wins
+            taken.append(pair(Span, ostart, oend))
+            entry = self.entries[target]
+            found.append(triple(TableHit, ostart, oend, entry))
+            if (
+                prev_target == target
+                and start - prev_end < 12
+                and self.or_spelling(text, prev_end, ostart)
+            ):
+                why = "mention"
+            elif self._cue_before(kind, data, start) and self.is_mentioned(text, ostart):
+                why = "kept"
+            elif self.given[target] and self.in_full_name(text, ostart, oend):
+                why = "full-name"
+            else:
+                why = None
+            prev_end = end
+            prev_target = target
+            if why is not None:
+                if trace is not None:
+                    trace.append(Left(ostart, oend, why))
+                continue
+            if self._as_canonical(kind, data, start, end, target):
+                continue
+            event = self._event(text, kind, data, start, end, target)
+            if event is not None:
+                events.append(event)
+        if kept:
+            taken = [Span(s, e) for s, e in self.merge_spans(taken + kept)]
+        return triple(TablePass, events, taken, found)
+
+
+def apply_events(str text, events):
+    """:func:`normalise.events.apply_events`, its loop in C: the same text and records."""
+    cdef list pieces = [], subs = []
+    cdef Py_ssize_t pos = 0, out = 0, start, end, out_end
+    cdef object event, original, written, sub, score, rule, replacement
+    for event in events:
+        if not isinstance(event, tuple):
+            event = tuple(event)
+        if len(event) != 8:  # as the reference's unpacking says
+            raise ValueError(f"an event has 8 fields, not {len(event)}")
+        start = <object>PyTuple_GET_ITEM(event, 0)
+        end = <object>PyTuple_GET_ITEM(event, 1)
+        pieces.append(text[pos:start])
+        out += start - pos
+        original = text[start:end]
+        replacement = <object>PyTuple_GET_ITEM(event, 2)
+        rule = <object>PyTuple_GET_ITEM(event, 3)
+        written = replacement if rule in APPLIED_RULES else original
+        pieces.append(written)
+        out_end = out + len(written)
+        score = <object>PyTuple_GET_ITEM(event, 4)
+        sub = new_tuple(Substitution, 11)
+        put(sub, 0, original)
+        put(sub, 1, replacement)
+        put(sub, 2, <object>PyTuple_GET_ITEM(event, 0))
+        put(sub, 3, <object>PyTuple_GET_ITEM(event, 1))
+        put(sub, 4, out)
+        put(sub, 5, out_end)
+        put(sub, 6, rule)
+        put(sub, 7, <object>PyTuple_GET_ITEM(event, 6))
+        put(sub, 8, round(score, 4))
+        put(sub, 9, <object>PyTuple_GET_ITEM(event, 5))
+        put(sub, 10, <object>PyTuple_GET_ITEM(event, 7))
+        subs.append(sub)
+        out = out_end
+        pos = end
+    if not subs:
+        return Result(text, [])
+    pieces.append(text[pos:])
+    return Result("".join(pieces), subs)
 
 
 class Core(PythonCore):
-    """The compiled core at the seam of :mod:`normalise.compile`. Its table pass scans with
-    the compiled :class:`Trie`, which the compiled table's scanner holds whenever this core is
-    chosen (both ask :func:`normalise.core.selected`); the per-hit decisions (keep list,
-    mentions, full names, casing) and the records are still the reference's Python,
-    inherited."""
+    """The compiled core at the seam of :mod:`normalise.compile`: the table pass and the
+    records in C (:class:`TablePassRunner`, :func:`apply_events`), scanning with the compiled
+    :class:`Trie` that the compiled table's scanner holds whenever this core is chosen (both
+    ask :func:`normalise.core.selected`). A scanner built on the Python core (a table
+    compiled inside ``core.using("python")``) has no trie: then the reference's table pass
+    runs."""
+
+    def __init__(self, compiled):
+        super().__init__(compiled)
+        trie = getattr(compiled.scanner, "_trie", None)
+        self._runner = TablePassRunner(trie, compiled) if isinstance(trie, Trie) else None
+
+    def table_pass(self, text, trace=None):
+        if self._runner is None:
+            return PythonCore.table_pass(self, text, trace)
+        return self._runner.run(text, trace)
+
+    def apply(self, text, events):
+        return apply_events(text, events)
