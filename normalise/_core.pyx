@@ -64,6 +64,38 @@ cdef inline int32_t child(const Node *nodes, const uint8_t *label, const int32_t
     return 0
 
 
+#: Bits of the prefix filter: 2**20 bits, 128 kB (a level-2 cache's worth).
+cdef enum:
+    PREFIX_BITS = 20
+
+
+cdef inline uint32_t prefix_slot(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n) noexcept nogil:
+    """The filter slot of the word start ``s``: its bytes up to and including the first
+    space (the end of the haystack counts as one), at most 4, hashed. A pattern found at
+    ``s`` is followed by a space or the end, so its own slot (of the pattern and a space) is
+    this one."""
+    cdef uint32_t x = 0, c
+    cdef Py_ssize_t i
+    for i in range(4):
+        c = hay[s + i] if s + i < n else 32
+        x |= c << (8 * i)
+        if c == 32:
+            break
+    return (x * <uint32_t>2654435761U) >> (32 - PREFIX_BITS)
+
+
+cdef inline Py_ssize_t bisect_right(const Py_ssize_t *a, Py_ssize_t size, Py_ssize_t x) noexcept nogil:
+    """:func:`bisect.bisect_right` over a sorted C array."""
+    cdef Py_ssize_t lo = 0, hi = size, mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if x < a[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
 cdef class Trie:
     """The folded forms of a :class:`normalise.scan.Scanner` as a byte trie, and the keys
     under which each verifies."""
@@ -75,6 +107,7 @@ cdef class Trie:
     cdef int32_t *row         # row of a node in ``dense`` (the root and its children), -1: none
     cdef int32_t *dense       # 256 children per row
     cdef Node *packed         # the four above per node in one record (one cache line)
+    cdef uint8_t *prefixes    # the prefix filter: a bit per slot some pattern has
     cdef Py_ssize_t nodes, forms
     # per terminal: its candidate keys [cand_first, cand_first + cand_count)
     cdef int32_t *cand_first
@@ -94,13 +127,14 @@ cdef class Trie:
         self.first = self.sibling = self.terminal = self.row = self.dense = NULL
         self.label = NULL
         self.packed = NULL
+        self.prefixes = NULL
         self.cand_first = self.cand_count = NULL
         self.key_offset = self.key_length = self.key_target = NULL
         self.key_exact = NULL
 
     def __dealloc__(self):
         free(self.first); free(self.sibling); free(self.label); free(self.terminal)
-        free(self.row); free(self.dense); free(self.packed); free(self.cand_first); free(self.cand_count)
+        free(self.row); free(self.dense); free(self.packed); free(self.prefixes); free(self.cand_first); free(self.cand_count)
         free(self.key_offset); free(self.key_length); free(self.key_target)
         free(self.key_exact)
 
@@ -121,6 +155,20 @@ cdef class Trie:
         encoded = sorted({p.encode("latin-1") for p in patterns})
         self._build_trie(encoded)
         self._build_keys(encoded, ascii_fold)
+        self._build_prefixes(encoded)
+
+    def _build_prefixes(self, list encoded):
+        """The prefix filter: a word start whose slot no pattern has starts no hit, and is
+        skipped without a walk (on sparse text most are: a walk costs a cache miss a level
+        in a large trie)."""
+        self.prefixes = <uint8_t *>calloc((1 << PREFIX_BITS) // 8, 1)
+        if self.prefixes == NULL:
+            raise MemoryError()
+        cdef bytes pattern
+        cdef uint32_t slot
+        for pattern in encoded:
+            slot = prefix_slot(pattern, 0, len(pattern))
+            self.prefixes[slot >> 3] |= 1 << (slot & 7)
 
     cdef void _grow(self, Py_ssize_t size) except *:
         cdef void *p
@@ -354,9 +402,15 @@ cdef class Trie:
         cdef const int32_t *dense = self.dense
         cdef list hits = []
         cdef PyTypeObject *hit = <PyTypeObject *>self.hit
+        cdef const uint8_t *prefixes = self.prefixes
+        cdef uint32_t slot
         s = 0
         while s <= n:
             if s < taken or (s > 0 and hay[s - 1] != 32):
+                s += 1
+                continue
+            slot = prefix_slot(hay, s, n)
+            if not (prefixes[slot >> 3] >> (slot & 7)) & 1:
                 s += 1
                 continue
             node = 0
@@ -405,36 +459,54 @@ cdef class Trie:
         cdef void *data = PyUnicode_DATA(text)
         cdef const uint8_t *hay = haystack
         cdef Py_ssize_t n = len(haystack), size = len(text), s, k, start, end, target
+        cdef Py_ssize_t marks = len(dropped) if dropped else 0, i
         cdef int32_t node, term
         cdef list found = []
-        s = 0
-        while s <= n:
-            if s > 0 and hay[s - 1] != 32:
-                s += 1
-                continue
-            node = 0
-            k = s
-            while True:
-                term = self.packed[node].terminal
-                if term >= 0 and (k == n or hay[k] == 32):
-                    start, end = s, k
-                    if dropped:  # haystack to text positions, as the reference maps them
-                        start += self.bisect_right(dropped, start)
-                        end += self.bisect_right(dropped, end - 1)
-                        while end < size and self.is_mark(text[end]):
-                            end += 1
-                        target = self._verify_slow(text[start:end])
-                    else:
+        cdef const uint8_t *prefixes = self.prefixes
+        cdef uint32_t slot
+        cdef Py_ssize_t *at = NULL
+        if marks:
+            at = <Py_ssize_t *>malloc(marks * sizeof(Py_ssize_t))
+            if at == NULL:
+                raise MemoryError()
+            for i in range(marks):
+                at[i] = dropped[i]
+        try:
+            s = 0
+            while s <= n:
+                if s > 0 and hay[s - 1] != 32:
+                    s += 1
+                    continue
+                slot = prefix_slot(hay, s, n)
+                if not (prefixes[slot >> 3] >> (slot & 7)) & 1:
+                    s += 1
+                    continue
+                node = 0
+                k = s
+                while True:
+                    term = self.packed[node].terminal
+                    if term >= 0 and (k == n or hay[k] == 32):
+                        start, end = s, k
+                        if marks:  # haystack to text positions, as the reference maps them
+                            start += bisect_right(at, marks, start)
+                            end += bisect_right(at, marks, end - 1)
+                            while (end < size and PyUnicode_READ(kind, data, end) >= 128
+                                   and self.is_mark(text[end])):
+                                end += 1
+                        # an ASCII span holds no mark: it is the pattern's characters, so
+                        # its keys are the terminal's; any other goes to the reference's lookup
                         target = self._verify(text, kind, data, start, end, term)
-                    if target >= 0:
-                        found.append((end, start, target))
-                if k == n:
-                    break
-                node = child(self.packed, self.label, self.dense, node, hay[k])
-                if not node:
-                    break
-                k += 1
-            s += 1
+                        if target >= 0:
+                            found.append((end, start, target))
+                    if k == n:
+                        break
+                    node = child(self.packed, self.label, self.dense, node, hay[k])
+                    if not node:
+                        break
+                    k += 1
+                s += 1
+        finally:
+            free(at)
         # the reference reports matches by end, then the longer first
         found.sort()
         return [(start, -end, target) for end, start, target in found]
