@@ -22,6 +22,7 @@ cdef extern from "Python.h":
     ctypedef struct PyTypeObject:
         object (*tp_alloc)(PyTypeObject *, Py_ssize_t)
     void PyTuple_SET_ITEM(object, Py_ssize_t, object)
+    void PyObject_GC_UnTrack(object)
     void Py_INCREF(object)
     int PyUnicode_KIND(object)
     void *PyUnicode_DATA(object)
@@ -40,6 +41,7 @@ cdef inline object make_hit(PyTypeObject *kind, Py_ssize_t start, Py_ssize_t end
     PyTuple_SET_ITEM(hit, 0, a)
     PyTuple_SET_ITEM(hit, 1, b)
     PyTuple_SET_ITEM(hit, 2, c)
+    PyObject_GC_UnTrack(hit)  # three ints: no cycle, nothing for the collector to visit
     return hit
 
 
@@ -535,9 +537,14 @@ cdef inline void put(object t, Py_ssize_t i, object value):
 
 
 cdef inline object pair(object kind, object a, object b):
+    """A pair of ints (a Span): untracked, as the collector would untrack it at its first
+    look (no cycle through ints); the tuples below that hold only ints, strings, floats and
+    None likewise. Without it, the collections the records of a dense text set off cost
+    as much as the pass itself."""
     t = new_tuple(kind, 2)
     put(t, 0, a)
     put(t, 1, b)
+    PyObject_GC_UnTrack(t)
     return t
 
 
@@ -710,6 +717,7 @@ cdef class TablePassRunner:
         put(event, 5, note)
         put(event, 6, canonical)
         put(event, 7, None)
+        PyObject_GC_UnTrack(event)
         return event
 
     def run(self, str text, trace=None):
@@ -762,6 +770,18 @@ cdef class TablePassRunner:
         return triple(TablePass, events, taken, found)
 
 
+cdef inline bint atomic(object record):
+    """Whether a record holds only ints, strings, floats and None (the collector's own test
+    before it untracks a tuple: nothing in it can be part of a cycle)."""
+    cdef Py_ssize_t i
+    for i in range(len(record)):
+        value = <object>PyTuple_GET_ITEM(record, i)
+        if not (value is None or type(value) is str or type(value) is int
+                or type(value) is float):
+            return False
+    return True
+
+
 def apply_events(str text, events):
     """:func:`normalise.events.apply_events`, its loop in C: the same text and records."""
     cdef list pieces = [], subs = []
@@ -795,6 +815,8 @@ def apply_events(str text, events):
         put(sub, 8, round(score, 4))
         put(sub, 9, <object>PyTuple_GET_ITEM(event, 5))
         put(sub, 10, <object>PyTuple_GET_ITEM(event, 7))
+        if atomic(sub):
+            PyObject_GC_UnTrack(sub)
         subs.append(sub)
         out = out_end
         pos = end
