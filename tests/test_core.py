@@ -284,3 +284,21 @@ def test_forcing_python_needs_no_compiled_core():
     proc = run_version("python", NOT_BUILT)
     assert proc.returncode == 0 and proc.stdout.strip().endswith("(python core)")
     assert proc.stderr == ""
+
+
+@needs_compiled
+@given(
+    st.text(alphabet="aeiouybcdfghjklmnpqrstvwxzkh'é", max_size=12),
+    st.text(alphabet="aeiouybcdfghjklmnpqrstvwxzkh'é", max_size=12),
+)
+def test_both_cores_give_the_same_phonetic_edit_distance(a, b):
+    """The compiled Costs.distance gives the reference's float, bit for bit (the same
+    additions and minima in the same order)."""
+    from normalise.phonetic import default_romanisation
+
+    costs = default_romanisation().costs
+    with core.using("python"):
+        reference = costs.distance(a, b)
+    with core.using("compiled"):
+        compiled = costs.distance(a, b)
+    assert compiled.hex() == reference.hex()
