@@ -13,7 +13,7 @@ comparing its key character by character, in place; a span with any other charac
 chunk that holds combining marks, is verified by the reference's own ``match_key`` and dicts.
 """
 
-from libc.stdint cimport int32_t, uint8_t, uint32_t
+from libc.stdint cimport int16_t, int32_t, uint8_t, uint32_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memset
 
@@ -98,6 +98,10 @@ cdef inline Py_ssize_t bisect_right(const Py_ssize_t *a, Py_ssize_t size, Py_ssi
     return lo
 
 
+cdef enum:
+    FOLD_CACHED = 0x3000  # Latin, Greek, Cyrillic, Arabic, Indic: folded once, then by table
+
+
 cdef class Trie:
     """The folded forms of a :class:`normalise.scan.Scanner` as a byte trie, and the keys
     under which each verifies."""
@@ -124,19 +128,23 @@ cdef class Trie:
     cdef uint8_t lower_map[128]  # the same, lower-cased
     cdef readonly object keys, exact_keys
     cdef object match_key, fold_haystack, hit, bisect_right, is_mark
+    cdef bytes ascii_fold
+    cdef object fold_char
+    cdef int16_t *folded      # per code point < FOLD_CACHED: its haystack byte, -1 dropped, -2 unknown
 
     def __cinit__(self):
         self.first = self.sibling = self.terminal = self.row = self.dense = NULL
         self.label = NULL
         self.packed = NULL
         self.prefixes = NULL
+        self.folded = NULL
         self.cand_first = self.cand_count = NULL
         self.key_offset = self.key_length = self.key_target = NULL
         self.key_exact = NULL
 
     def __dealloc__(self):
         free(self.first); free(self.sibling); free(self.label); free(self.terminal)
-        free(self.row); free(self.dense); free(self.packed); free(self.prefixes); free(self.cand_first); free(self.cand_count)
+        free(self.row); free(self.dense); free(self.packed); free(self.prefixes); free(self.folded); free(self.cand_first); free(self.cand_count)
         free(self.key_offset); free(self.key_length); free(self.key_target)
         free(self.key_exact)
 
@@ -149,6 +157,9 @@ cdef class Trie:
         ASCII or the text holds combining marks."""
         self.keys, self.exact_keys = keys, exact_keys
         self.match_key, self.fold_haystack, self.hit = match_key, fold_haystack, hit
+        self.ascii_fold = ascii_fold
+        from normalise.scan import _fold_char
+        self.fold_char = _fold_char
         self.bisect_right, self.is_mark = bisect_right, is_mark
         cdef int i
         for i in range(128):
@@ -349,6 +360,51 @@ cdef class Trie:
                 c += 1
         self.key_bytes = b"".join(parts)
 
+    def fold(self, str text):
+        """What :func:`normalise.scan.fold_haystack` returns (the differential test asks)."""
+        return self._fold(text)
+
+    cdef tuple _fold(self, str text):
+        """:func:`normalise.scan.fold_haystack`, the loop over characters in C: each non-ASCII
+        character folded by the reference's own ``_fold_char`` once, then from a table."""
+        if text.isascii():
+            return self.fold_haystack(text)
+        cdef Py_ssize_t n = len(text), i, m = 0
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        cdef const uint8_t *table = self.ascii_fold
+        cdef bytearray buffer = bytearray(n)
+        cdef uint8_t *out = buffer
+        cdef Py_UCS4 c
+        cdef int f
+        cdef list dropped = None
+        if self.folded == NULL:
+            self.folded = <int16_t *>malloc(FOLD_CACHED * sizeof(int16_t))
+            if self.folded == NULL:
+                raise MemoryError()
+            for i in range(FOLD_CACHED):
+                self.folded[i] = -2
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c < 128:
+                out[m] = table[c]
+                m += 1
+                continue
+            f = self.folded[c] if c < FOLD_CACHED else -2
+            if f == -2:
+                char = self.fold_char(chr(c))
+                f = ord(char) if char else -1
+                if c < FOLD_CACHED:
+                    self.folded[c] = <int16_t>f
+            if f < 0:  # a combining mark: dropped; the next character stands at m
+                if dropped is None:
+                    dropped = []
+                dropped.append(m)
+            else:
+                out[m] = table[f]
+                m += 1
+        return bytes(buffer[:m]), dropped
+
     cdef Py_ssize_t _verify(self, str text, int kind, void *data, Py_ssize_t start,
                             Py_ssize_t end, int32_t term) except -2:
         """The target of ``text[start:end]`` (a raw match of form ``term``), or -1."""
@@ -390,7 +446,7 @@ cdef class Trie:
         :meth:`normalise.scan.Scanner.scan` returns."""
         if self.forms == 0 or not text:
             return []
-        haystack, dropped = self.fold_haystack(text)
+        haystack, dropped = self._fold(text)
         if dropped:
             return self._scan_marked(text, haystack, dropped)
         cdef int kind = PyUnicode_KIND(text)
@@ -453,7 +509,7 @@ cdef class Trie:
         :meth:`normalise.scan.Scanner.scan_overlapping` returns, in its order."""
         if self.forms == 0 or not text:
             return []
-        haystack, dropped = self.fold_haystack(text)
+        haystack, dropped = self._fold(text)
         return self._overlapping(text, haystack, dropped)
 
     cdef list _overlapping(self, str text, bytes haystack, dropped):

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from normalise import Normaliser, core
 from normalise.compile import Left, PythonCore
 from normalise.events import Event, Rule
-from normalise.scan import Scanner, fold_form, match_key
+from normalise.scan import Scanner, fold_form, fold_haystack, match_key
 from normalise.table import table_from_entries
 from tests.test_properties import entry_lists, recased, spellings, tables_and_texts, words
 
@@ -79,6 +79,7 @@ def test_both_scanners_agree_on_random_forms_and_unicode(forms, noise, data):
         python = Scanner(keys, exact, patterns)
     assert compiled.scan(text) == python.scan(text)
     assert compiled.scan_overlapping(text) == python.scan_overlapping(text)
+    assert compiled._trie.fold(text) == fold_haystack(text)
 
 
 #: What the per-hit decisions of a table pass read around a hit: mention cues (spelt,
