@@ -574,7 +574,8 @@ cdef class Trie:
 
 from cpython.tuple cimport PyTuple_GET_ITEM
 
-from normalise import casing as _casing, compile as _compile, keep as _keep
+from normalise import casing as _casing, compile as _compile, evidence as _evidence
+from normalise import keep as _keep
 from normalise import sentence as _sentence
 from normalise.compile import Left, PythonCore, TableHit, TablePass
 from normalise.events import APPLIED_RULES, Event, Result, Rule, Span, Substitution
@@ -632,12 +633,15 @@ cdef class TablePassRunner:
     cdef uint8_t *given   # per target: a given name whose full-name test runs
     cdef uint8_t *pointless  # per target: its canonical form does not end in a point
     cdef list exact       # per target: the entry is case-sensitive
-    cdef object cased, ends_line, point_kept, rule, one
+    cdef object cased, ends_line, point_kept, rule, one, inside_word, apostrophes
     cdef Py_ssize_t targets
     cdef object keeping, or_spelling, is_mentioned, in_full_name, table_event, overlaps
     cdef object merge_spans
     cdef Py_ssize_t reach
-    cdef list cue_keys
+    cdef bytes cue_bytes     # the ASCII cue keys, one after the other
+    cdef Py_ssize_t cue_count
+    cdef Py_ssize_t cue_offset[32]
+    cdef Py_ssize_t cue_length[32]
     cdef bint cue_always   # a key no ASCII window can be tested for in C: ask Python
     cdef uint8_t cue_first[256]
 
@@ -671,6 +675,8 @@ cdef class TablePassRunner:
         self.point_kept = _compile.POINT_KEPT
         self.rule = Rule.TABLE
         self.one = 1.0
+        self.inside_word = _evidence.inside_word
+        self.apostrophes = _evidence.INNER_APOSTROPHES
         self.keeping = compiled.keeping
         self.or_spelling = _keep.or_spelling
         self.is_mentioned = _keep.is_mentioned
@@ -679,15 +685,22 @@ cdef class TablePassRunner:
         self.in_full_name = _compile.in_full_name
         self.table_event = _compile.table_event
         self.reach = _keep._CUE_REACH
-        self.cue_keys = []
         self.cue_always = False
         memset(self.cue_first, 0, 256)
+        keys = []
         for key in _keep._CUE_KEYS:
-            if not key:
-                self.cue_always = True
+            if not key or len(keys) == 32:
+                self.cue_always = True  # the reference decides every hit
             elif key.isascii():  # a non-ASCII key is never in an ASCII window
-                self.cue_keys.append(key.encode("ascii"))
+                keys.append(key.encode("ascii"))
                 self.cue_first[ord(key[0])] = 1
+        self.cue_bytes = b"".join(keys)
+        self.cue_count = len(keys)
+        cdef Py_ssize_t offset = 0
+        for i, key in enumerate(keys):
+            self.cue_offset[i] = offset
+            self.cue_length[i] = len(key)
+            offset += len(key)
 
     cdef bint _cue_before(self, int kind, void *data, Py_ssize_t start):
         """Whether the window before ``start`` may hold a mention cue: False only where
@@ -713,14 +726,15 @@ cdef class TablePassRunner:
                 if ch >= 128:
                     return True  # str.lower() of other letters (K: k): the reference decides
                 window[i] = ch + 32 if 65 <= ch <= 90 else ch
-        cdef bytes key
+        cdef const uint8_t *keys = self.cue_bytes
         cdef const uint8_t *k
+        cdef Py_ssize_t c
         for i in range(n):
             if not self.cue_first[window[i]]:
                 continue
-            for key in self.cue_keys:
-                k = key
-                size = len(key)
+            for c in range(self.cue_count):
+                k = keys + self.cue_offset[c]
+                size = self.cue_length[c]
                 if k[0] != window[i] or i + size > n:
                     continue
                 for j in range(1, size):
@@ -775,6 +789,25 @@ cdef class TablePassRunner:
         put(event, 7, None)
         PyObject_GC_UnTrack(event)
         return event
+
+    def inside_words(self, str text, list hits):
+        """:meth:`normalise.compile.PythonCore.inside_words`: the reference's
+        :func:`normalise.evidence.inside_word` asked only of the hits right after one of its
+        apostrophes."""
+        cdef set inside = set()
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        cdef Py_ssize_t start
+        cdef object hit, ostart
+        apostrophes = self.apostrophes
+        for hit in hits:
+            ostart = <object>PyTuple_GET_ITEM(hit, 0)
+            start = ostart
+            if (start >= 2 and PyUnicode_READ(kind, data, start - 1) >= 39
+                    and chr(PyUnicode_READ(kind, data, start - 1)) in apostrophes
+                    and self.inside_word(text, ostart)):
+                inside.add(ostart)
+        return inside
 
     def run(self, str text, trace=None):
         """The table pass of ``text`` (see :mod:`normalise.compile`)."""
@@ -899,6 +932,11 @@ class Core(PythonCore):
         if self._runner is None:
             return PythonCore.table_pass(self, text, trace)
         return self._runner.run(text, trace)
+
+    def inside_words(self, text, hits):
+        if self._runner is None:
+            return PythonCore.inside_words(self, text, hits)
+        return self._runner.inside_words(text, hits)
 
     def apply(self, text, events):
         return apply_events(text, events)

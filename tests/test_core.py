@@ -101,6 +101,9 @@ CUES = [
     ".",
     "…",
     "Émile ",
+    "Xo'",  # a hit after an apostrophe inside a word: inside_words
+    "Farg’",
+    "l'",
 ]
 
 
@@ -152,6 +155,9 @@ def test_both_table_passes_give_the_same_events_spans_hits_and_trace(case):
     assert found_c == found_p
     assert [type(e) for e in found_c.events] == [type(e) for e in found_p.events]
     assert trace_c == trace_p
+    assert compiled_core.inside_words(text, found_c.hits) == reference.inside_words(
+        text, found_p.hits
+    )
     assert records(compiled_core.apply(text, found_c.events)) == records(
         reference.apply(text, found_p.events)
     )
