@@ -521,6 +521,9 @@ cdef class Trie:
         cdef int32_t node, term
         cdef list found = []
         cdef const uint8_t *prefixes = self.prefixes
+        cdef const Node *nodes = self.packed
+        cdef const uint8_t *label = self.label
+        cdef const int32_t *dense = self.dense
         cdef uint32_t slot
         cdef Py_ssize_t *at = NULL
         if marks:
@@ -542,7 +545,7 @@ cdef class Trie:
                 node = 0
                 k = s
                 while True:
-                    term = self.packed[node].terminal
+                    term = nodes[node].terminal
                     if term >= 0 and (k == n or hay[k] == 32):
                         start, end = s, k
                         if marks:  # haystack to text positions, as the reference maps them
@@ -558,7 +561,7 @@ cdef class Trie:
                             found.append((end, start, target))
                     if k == n:
                         break
-                    node = child(self.packed, self.label, self.dense, node, hay[k])
+                    node = child(nodes, label, dense, node, hay[k])
                     if not node:
                         break
                     k += 1
