@@ -137,9 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     text = [
         "# Issue 17: the CLI targets on a 100 MB input",
         "",
-        f"Command: `python benchmarks/cli_targets.py {' '.join(argv or sys.argv[1:])}`".replace(
-            " `", "`"
-        ),
+        "Command: `"
+        + " ".join(["python benchmarks/cli_targets.py", *(argv or sys.argv[1:])])
+        + "`",
         "",
         f"Input: the dense KJV workload repeated to {mb:.1f} MB (`{path.name}`), "
         f"{args.variants:,}-variant dense table (`{table.yaml_path.name}`); "
