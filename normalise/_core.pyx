@@ -13,7 +13,7 @@ comparing its key character by character, in place; a span with any other charac
 chunk that holds combining marks, is verified by the reference's own ``match_key`` and dicts.
 """
 
-from libc.stdint cimport int16_t, int32_t, uint8_t, uint32_t
+from libc.stdint cimport int16_t, int32_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memset
 
@@ -73,17 +73,17 @@ cdef enum:
 
 cdef inline uint32_t prefix_slot(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n) noexcept nogil:
     """The filter slot of the word start ``s``: its bytes up to and including the first
-    space (the end of the haystack counts as one), at most 4, hashed. A pattern found at
+    space (the end of the haystack counts as one), at most 6, hashed. A pattern found at
     ``s`` is followed by a space or the end, so its own slot (of the pattern and a space) is
     this one."""
-    cdef uint32_t x = 0, c
+    cdef uint64_t x = 0, c
     cdef Py_ssize_t i
-    for i in range(4):
+    for i in range(6):
         c = hay[s + i] if s + i < n else 32
         x |= c << (8 * i)
         if c == 32:
             break
-    return (x * <uint32_t>2654435761U) >> (32 - PREFIX_BITS)
+    return <uint32_t>((x * <uint64_t>0x9E3779B97F4A7C15ULL) >> (64 - PREFIX_BITS))
 
 
 cdef inline Py_ssize_t bisect_right(const Py_ssize_t *a, Py_ssize_t size, Py_ssize_t x) noexcept nogil:
