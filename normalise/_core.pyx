@@ -13,7 +13,7 @@ comparing its key character by character, in place; a span with any other charac
 chunk that holds combining marks, is verified by the reference's own ``match_key`` and dicts.
 """
 
-from libc.stdint cimport int32_t, uint8_t
+from libc.stdint cimport int16_t, int32_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memset
 
@@ -22,6 +22,7 @@ cdef extern from "Python.h":
     ctypedef struct PyTypeObject:
         object (*tp_alloc)(PyTypeObject *, Py_ssize_t)
     void PyTuple_SET_ITEM(object, Py_ssize_t, object)
+    void PyObject_GC_UnTrack(object)
     void Py_INCREF(object)
     int PyUnicode_KIND(object)
     void *PyUnicode_DATA(object)
@@ -40,6 +41,7 @@ cdef inline object make_hit(PyTypeObject *kind, Py_ssize_t start, Py_ssize_t end
     PyTuple_SET_ITEM(hit, 0, a)
     PyTuple_SET_ITEM(hit, 1, b)
     PyTuple_SET_ITEM(hit, 2, c)
+    PyObject_GC_UnTrack(hit)  # three ints: no cycle, nothing for the collector to visit
     return hit
 
 
@@ -64,6 +66,42 @@ cdef inline int32_t child(const Node *nodes, const uint8_t *label, const int32_t
     return 0
 
 
+#: Bits of the prefix filter: 2**20 bits, 128 kB (a level-2 cache's worth).
+cdef enum:
+    PREFIX_BITS = 20
+
+
+cdef inline uint32_t prefix_slot(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n) noexcept nogil:
+    """The filter slot of the word start ``s``: its bytes up to and including the first
+    space (the end of the haystack counts as one), at most 6, hashed. A pattern found at
+    ``s`` is followed by a space or the end, so its own slot (of the pattern and a space) is
+    this one."""
+    cdef uint64_t x = 0, c
+    cdef Py_ssize_t i
+    for i in range(6):
+        c = hay[s + i] if s + i < n else 32
+        x |= c << (8 * i)
+        if c == 32:
+            break
+    return <uint32_t>((x * <uint64_t>0x9E3779B97F4A7C15ULL) >> (64 - PREFIX_BITS))
+
+
+cdef inline Py_ssize_t bisect_right(const Py_ssize_t *a, Py_ssize_t size, Py_ssize_t x) noexcept nogil:
+    """:func:`bisect.bisect_right` over a sorted C array."""
+    cdef Py_ssize_t lo = 0, hi = size, mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if x < a[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+cdef enum:
+    FOLD_CACHED = 0x3000  # Latin, Greek, Cyrillic, Arabic, Indic: folded once, then by table
+
+
 cdef class Trie:
     """The folded forms of a :class:`normalise.scan.Scanner` as a byte trie, and the keys
     under which each verifies."""
@@ -75,6 +113,7 @@ cdef class Trie:
     cdef int32_t *row         # row of a node in ``dense`` (the root and its children), -1: none
     cdef int32_t *dense       # 256 children per row
     cdef Node *packed         # the four above per node in one record (one cache line)
+    cdef uint8_t *prefixes    # the prefix filter: a bit per slot some pattern has
     cdef Py_ssize_t nodes, forms
     # per terminal: its candidate keys [cand_first, cand_first + cand_count)
     cdef int32_t *cand_first
@@ -89,18 +128,23 @@ cdef class Trie:
     cdef uint8_t lower_map[128]  # the same, lower-cased
     cdef readonly object keys, exact_keys
     cdef object match_key, fold_haystack, hit, bisect_right, is_mark
+    cdef bytes ascii_fold
+    cdef object fold_char
+    cdef int16_t *folded      # per code point < FOLD_CACHED: its haystack byte, -1 dropped, -2 unknown
 
     def __cinit__(self):
         self.first = self.sibling = self.terminal = self.row = self.dense = NULL
         self.label = NULL
         self.packed = NULL
+        self.prefixes = NULL
+        self.folded = NULL
         self.cand_first = self.cand_count = NULL
         self.key_offset = self.key_length = self.key_target = NULL
         self.key_exact = NULL
 
     def __dealloc__(self):
         free(self.first); free(self.sibling); free(self.label); free(self.terminal)
-        free(self.row); free(self.dense); free(self.packed); free(self.cand_first); free(self.cand_count)
+        free(self.row); free(self.dense); free(self.packed); free(self.prefixes); free(self.folded); free(self.cand_first); free(self.cand_count)
         free(self.key_offset); free(self.key_length); free(self.key_target)
         free(self.key_exact)
 
@@ -113,6 +157,9 @@ cdef class Trie:
         ASCII or the text holds combining marks."""
         self.keys, self.exact_keys = keys, exact_keys
         self.match_key, self.fold_haystack, self.hit = match_key, fold_haystack, hit
+        self.ascii_fold = ascii_fold
+        from normalise.scan import _fold_char
+        self.fold_char = _fold_char
         self.bisect_right, self.is_mark = bisect_right, is_mark
         cdef int i
         for i in range(128):
@@ -121,6 +168,20 @@ cdef class Trie:
         encoded = sorted({p.encode("latin-1") for p in patterns})
         self._build_trie(encoded)
         self._build_keys(encoded, ascii_fold)
+        self._build_prefixes(encoded)
+
+    def _build_prefixes(self, list encoded):
+        """The prefix filter: a word start whose slot no pattern has starts no hit, and is
+        skipped without a walk (on sparse text most are: a walk costs a cache miss a level
+        in a large trie)."""
+        self.prefixes = <uint8_t *>calloc((1 << PREFIX_BITS) // 8, 1)
+        if self.prefixes == NULL:
+            raise MemoryError()
+        cdef bytes pattern
+        cdef uint32_t slot
+        for pattern in encoded:
+            slot = prefix_slot(pattern, 0, len(pattern))
+            self.prefixes[slot >> 3] |= 1 << (slot & 7)
 
     cdef void _grow(self, Py_ssize_t size) except *:
         cdef void *p
@@ -299,6 +360,51 @@ cdef class Trie:
                 c += 1
         self.key_bytes = b"".join(parts)
 
+    def fold(self, str text):
+        """What :func:`normalise.scan.fold_haystack` returns (the differential test asks)."""
+        return self._fold(text)
+
+    cdef tuple _fold(self, str text):
+        """:func:`normalise.scan.fold_haystack`, the loop over characters in C: each non-ASCII
+        character folded by the reference's own ``_fold_char`` once, then from a table."""
+        if text.isascii():
+            return self.fold_haystack(text)
+        cdef Py_ssize_t n = len(text), i, m = 0
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        cdef const uint8_t *table = self.ascii_fold
+        cdef bytearray buffer = bytearray(n)
+        cdef uint8_t *out = buffer
+        cdef Py_UCS4 c
+        cdef int f
+        cdef list dropped = None
+        if self.folded == NULL:
+            self.folded = <int16_t *>malloc(FOLD_CACHED * sizeof(int16_t))
+            if self.folded == NULL:
+                raise MemoryError()
+            for i in range(FOLD_CACHED):
+                self.folded[i] = -2
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c < 128:
+                out[m] = table[c]
+                m += 1
+                continue
+            f = self.folded[c] if c < FOLD_CACHED else -2
+            if f == -2:
+                char = self.fold_char(chr(c))
+                f = ord(char) if char else -1
+                if c < FOLD_CACHED:
+                    self.folded[c] = <int16_t>f
+            if f < 0:  # a combining mark: dropped; the next character stands at m
+                if dropped is None:
+                    dropped = []
+                dropped.append(m)
+            else:
+                out[m] = table[f]
+                m += 1
+        return bytes(buffer[:m]), dropped
+
     cdef Py_ssize_t _verify(self, str text, int kind, void *data, Py_ssize_t start,
                             Py_ssize_t end, int32_t term) except -2:
         """The target of ``text[start:end]`` (a raw match of form ``term``), or -1."""
@@ -340,7 +446,7 @@ cdef class Trie:
         :meth:`normalise.scan.Scanner.scan` returns."""
         if self.forms == 0 or not text:
             return []
-        haystack, dropped = self.fold_haystack(text)
+        haystack, dropped = self._fold(text)
         if dropped:
             return self._scan_marked(text, haystack, dropped)
         cdef int kind = PyUnicode_KIND(text)
@@ -354,9 +460,15 @@ cdef class Trie:
         cdef const int32_t *dense = self.dense
         cdef list hits = []
         cdef PyTypeObject *hit = <PyTypeObject *>self.hit
+        cdef const uint8_t *prefixes = self.prefixes
+        cdef uint32_t slot
         s = 0
         while s <= n:
             if s < taken or (s > 0 and hay[s - 1] != 32):
+                s += 1
+                continue
+            slot = prefix_slot(hay, s, n)
+            if not (prefixes[slot >> 3] >> (slot & 7)) & 1:
                 s += 1
                 continue
             node = 0
@@ -397,7 +509,7 @@ cdef class Trie:
         :meth:`normalise.scan.Scanner.scan_overlapping` returns, in its order."""
         if self.forms == 0 or not text:
             return []
-        haystack, dropped = self.fold_haystack(text)
+        haystack, dropped = self._fold(text)
         return self._overlapping(text, haystack, dropped)
 
     cdef list _overlapping(self, str text, bytes haystack, dropped):
@@ -405,47 +517,514 @@ cdef class Trie:
         cdef void *data = PyUnicode_DATA(text)
         cdef const uint8_t *hay = haystack
         cdef Py_ssize_t n = len(haystack), size = len(text), s, k, start, end, target
+        cdef Py_ssize_t marks = len(dropped) if dropped else 0, i
         cdef int32_t node, term
         cdef list found = []
-        s = 0
-        while s <= n:
-            if s > 0 and hay[s - 1] != 32:
-                s += 1
-                continue
-            node = 0
-            k = s
-            while True:
-                term = self.packed[node].terminal
-                if term >= 0 and (k == n or hay[k] == 32):
-                    start, end = s, k
-                    if dropped:  # haystack to text positions, as the reference maps them
-                        start += self.bisect_right(dropped, start)
-                        end += self.bisect_right(dropped, end - 1)
-                        while end < size and self.is_mark(text[end]):
-                            end += 1
-                        target = self._verify_slow(text[start:end])
-                    else:
+        cdef const uint8_t *prefixes = self.prefixes
+        cdef const Node *nodes = self.packed
+        cdef const uint8_t *label = self.label
+        cdef const int32_t *dense = self.dense
+        cdef uint32_t slot
+        cdef Py_ssize_t *at = NULL
+        if marks:
+            at = <Py_ssize_t *>malloc(marks * sizeof(Py_ssize_t))
+            if at == NULL:
+                raise MemoryError()
+            for i in range(marks):
+                at[i] = dropped[i]
+        try:
+            s = 0
+            while s <= n:
+                if s > 0 and hay[s - 1] != 32:
+                    s += 1
+                    continue
+                slot = prefix_slot(hay, s, n)
+                if not (prefixes[slot >> 3] >> (slot & 7)) & 1:
+                    s += 1
+                    continue
+                node = 0
+                k = s
+                while True:
+                    term = nodes[node].terminal
+                    if term >= 0 and (k == n or hay[k] == 32):
+                        start, end = s, k
+                        if marks:  # haystack to text positions, as the reference maps them
+                            start += bisect_right(at, marks, start)
+                            end += bisect_right(at, marks, end - 1)
+                            while (end < size and PyUnicode_READ(kind, data, end) >= 128
+                                   and self.is_mark(text[end])):
+                                end += 1
+                        # an ASCII span holds no mark: it is the pattern's characters, so
+                        # its keys are the terminal's; any other goes to the reference's lookup
                         target = self._verify(text, kind, data, start, end, term)
-                    if target >= 0:
-                        found.append((end, start, target))
-                if k == n:
-                    break
-                node = child(self.packed, self.label, self.dense, node, hay[k])
-                if not node:
-                    break
-                k += 1
-            s += 1
+                        if target >= 0:
+                            found.append((end, start, target))
+                    if k == n:
+                        break
+                    node = child(nodes, label, dense, node, hay[k])
+                    if not node:
+                        break
+                    k += 1
+                s += 1
+        finally:
+            free(at)
         # the reference reports matches by end, then the longer first
         found.sort()
         return [(start, -end, target) for end, start, target in found]
 
 
-from normalise.compile import PythonCore
+# ---------------------------------------------------------------------------- the table pass
+
+from cpython.tuple cimport PyTuple_GET_ITEM
+
+from normalise import casing as _casing, compile as _compile, evidence as _evidence
+from normalise import keep as _keep
+from normalise import sentence as _sentence
+from normalise.compile import Left, PythonCore, TableHit, TablePass
+from normalise.events import APPLIED_RULES, Event, Result, Rule, Span, Substitution
+
+
+cdef inline object new_tuple(object kind, Py_ssize_t size):
+    """An empty instance of the tuple subclass ``kind`` (a NamedTuple), as ``tuple.__new__``
+    makes it; the caller sets every item."""
+    cdef PyTypeObject *cls = <PyTypeObject *>kind
+    return cls.tp_alloc(cls, size)
+
+
+cdef inline void put(object t, Py_ssize_t i, object value):
+    Py_INCREF(value)
+    PyTuple_SET_ITEM(t, i, value)
+
+
+cdef inline object pair(object kind, object a, object b):
+    """A pair of ints (a Span): untracked, as the collector would untrack it at its first
+    look (no cycle through ints); the tuples below that hold only ints, strings, floats and
+    None likewise. Without it, the collections the records of a dense text set off cost
+    as much as the pass itself."""
+    t = new_tuple(kind, 2)
+    put(t, 0, a)
+    put(t, 1, b)
+    PyObject_GC_UnTrack(t)
+    return t
+
+
+cdef inline object triple(object kind, object a, object b, object c):
+    t = new_tuple(kind, 3)
+    put(t, 0, a)
+    put(t, 1, b)
+    put(t, 2, c)
+    return t
+
+
+cdef class TablePassRunner:
+    """:meth:`normalise.compile.PythonCore.table_pass` with its per-hit decisions in C: the
+    same hits, kept spans, events and trace, in the same order.
+
+    Decided in C: the keep list's overlap test is asked only where the text has kept spans,
+    the "A or X" test only where the previous hit is of the same entry and less than 12
+    characters away (what :func:`normalise.keep.or_spelling` asks first), the mention cue only
+    where the window before the hit holds one of :data:`normalise.keep._CUE_KEYS` (the
+    substring test :func:`normalise.keep.is_mentioned` makes first, done over the window's
+    code points), the full-name test only for given names with ``given_names="alone"``, and a
+    hit spelled exactly as its ASCII canonical form makes no event (:func:`table_event` would
+    give None: the casing of a form written as the canonical form is that form). Every other
+    case calls the reference's own Python function for that hit."""
+
+    cdef Trie trie
+    cdef list entries, canonicals
+    cdef uint8_t *plain   # per target: its canonical form is ASCII
+    cdef uint8_t *given   # per target: a given name whose full-name test runs
+    cdef uint8_t *pointless  # per target: its canonical form does not end in a point
+    cdef list exact       # per target: the entry is case-sensitive
+    cdef object cased, ends_line, point_kept, rule, one, inside_word, apostrophes
+    cdef Py_ssize_t targets
+    cdef object keeping, or_spelling, is_mentioned, in_full_name, table_event, overlaps
+    cdef object merge_spans
+    cdef Py_ssize_t reach
+    cdef bytes cue_bytes     # the ASCII cue keys, one after the other
+    cdef Py_ssize_t cue_count
+    cdef Py_ssize_t cue_offset[32]
+    cdef Py_ssize_t cue_length[32]
+    cdef bint cue_always   # a key no ASCII window can be tested for in C: ask Python
+    cdef uint8_t cue_first[256]
+
+    def __cinit__(self):
+        self.plain = self.given = self.pointless = NULL
+
+    def __dealloc__(self):
+        free(self.plain)
+        free(self.given)
+        free(self.pointless)
+
+    def __init__(self, Trie trie, compiled):
+        self.trie = trie
+        self.entries = list(compiled.table.entries)
+        self.canonicals = [e.canonical for e in self.entries]
+        self.targets = len(self.entries)
+        self.plain = <uint8_t *>calloc(self.targets + 1, 1)
+        self.given = <uint8_t *>calloc(self.targets + 1, 1)
+        self.pointless = <uint8_t *>calloc(self.targets + 1, 1)
+        if self.plain == NULL or self.given == NULL or self.pointless == NULL:
+            raise MemoryError()
+        full_names = compiled.options.given_names == "alone"
+        cdef Py_ssize_t i
+        for i, entry in enumerate(self.entries):
+            self.plain[i] = entry.canonical.isascii()
+            self.given[i] = full_names and entry.kind == "given-name"
+            self.pointless[i] = not entry.canonical.endswith(".")
+        self.exact = [bool(e.case_sensitive) for e in self.entries]
+        self.cased = _casing.cased
+        self.ends_line = _sentence.ends_line
+        self.point_kept = _compile.POINT_KEPT
+        self.rule = Rule.TABLE
+        self.one = 1.0
+        self.inside_word = _evidence.inside_word
+        self.apostrophes = _evidence.INNER_APOSTROPHES
+        self.keeping = compiled.keeping
+        self.or_spelling = _keep.or_spelling
+        self.is_mentioned = _keep.is_mentioned
+        self.overlaps = _keep.overlaps
+        self.merge_spans = _keep.merge_spans
+        self.in_full_name = _compile.in_full_name
+        self.table_event = _compile.table_event
+        self.reach = _keep._CUE_REACH
+        self.cue_always = False
+        memset(self.cue_first, 0, 256)
+        keys = []
+        for key in _keep._CUE_KEYS:
+            if not key or len(keys) == 32:
+                self.cue_always = True  # the reference decides every hit
+            elif key.isascii():  # a non-ASCII key is never in an ASCII window
+                keys.append(key.encode("ascii"))
+                self.cue_first[ord(key[0])] = 1
+        self.cue_bytes = b"".join(keys)
+        self.cue_count = len(keys)
+        cdef Py_ssize_t offset = 0
+        for i, key in enumerate(keys):
+            self.cue_offset[i] = offset
+            self.cue_length[i] = len(key)
+            offset += len(key)
+
+    cdef bint _cue_before(self, int kind, void *data, Py_ssize_t start):
+        """Whether the window before ``start`` may hold a mention cue: False only where
+        :func:`normalise.keep.is_mentioned` would say False at its substring test."""
+        if self.cue_always:
+            return True
+        cdef Py_ssize_t low = start - self.reach, n, i, j, size
+        if low < 0:
+            low = 0
+        n = start - low
+        cdef uint8_t window[256]
+        cdef uint32_t ch
+        cdef const uint8_t *latin = <const uint8_t *>data
+        if n > 256:
+            return True
+        if kind == 1:  # every character < 256: lower-cased, none >= 128 becomes ASCII
+            for i in range(n):
+                ch = latin[low + i]
+                window[i] = ch + 32 if 65 <= ch <= 90 else (ch if ch < 128 else 128)
+        else:
+            for i in range(n):
+                ch = PyUnicode_READ(kind, data, low + i)
+                if ch >= 128:
+                    return True  # str.lower() of other letters (K: k): the reference decides
+                window[i] = ch + 32 if 65 <= ch <= 90 else ch
+        cdef const uint8_t *keys = self.cue_bytes
+        cdef const uint8_t *k
+        cdef Py_ssize_t c
+        for i in range(n):
+            if not self.cue_first[window[i]]:
+                continue
+            for c in range(self.cue_count):
+                k = keys + self.cue_offset[c]
+                size = self.cue_length[c]
+                if k[0] != window[i] or i + size > n:
+                    continue
+                for j in range(1, size):
+                    if window[i + j] != k[j]:
+                        break
+                else:
+                    return True
+        return False
+
+    cdef bint _as_canonical(self, int kind, void *data, Py_ssize_t start, Py_ssize_t end,
+                            Py_ssize_t target):
+        """Whether ``text[start:end]`` is the target's ASCII canonical form, code point for
+        code point."""
+        if not self.plain[target]:
+            return False
+        cdef str canonical = self.canonicals[target]
+        if len(canonical) != end - start:
+            return False
+        cdef int ckind = PyUnicode_KIND(canonical)
+        cdef void *cdata = PyUnicode_DATA(canonical)
+        cdef Py_ssize_t i
+        for i in range(end - start):
+            if PyUnicode_READ(kind, data, start + i) != PyUnicode_READ(ckind, cdata, i):
+                return False
+        return True
+
+    cdef object _event(self, str text, int kind, void *data, Py_ssize_t start, Py_ssize_t end,
+                       Py_ssize_t target):
+        """:func:`normalise.compile.table_event` (its casing by the reference's own
+        :func:`normalise.casing.cased`)."""
+        cdef object note = None
+        cdef str original
+        if PyUnicode_READ(kind, data, end - 1) == 46 and self.pointless[target]:  # "."
+            if end < len(text) and PyUnicode_READ(kind, data, end) == 46:
+                return None
+            if self.ends_line(text, end):
+                end -= 1
+                note = self.point_kept
+        original = text[start:end]
+        canonical = self.canonicals[target]
+        replacement = self.cased(original, canonical, self.exact[target])
+        if replacement == original:
+            return None
+        event = new_tuple(Event, 8)
+        put(event, 0, start)
+        put(event, 1, end)
+        put(event, 2, replacement)
+        put(event, 3, self.rule)
+        put(event, 4, self.one)
+        put(event, 5, note)
+        put(event, 6, canonical)
+        put(event, 7, None)
+        PyObject_GC_UnTrack(event)
+        return event
+
+    def inside_words(self, str text, list hits):
+        """:meth:`normalise.compile.PythonCore.inside_words`: the reference's
+        :func:`normalise.evidence.inside_word` asked only of the hits right after one of its
+        apostrophes."""
+        cdef set inside = set()
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        cdef Py_ssize_t start
+        cdef object hit, ostart
+        apostrophes = self.apostrophes
+        for hit in hits:
+            ostart = <object>PyTuple_GET_ITEM(hit, 0)
+            start = ostart
+            if (start >= 2 and PyUnicode_READ(kind, data, start - 1) >= 39
+                    and chr(PyUnicode_READ(kind, data, start - 1)) in apostrophes
+                    and self.inside_word(text, ostart)):
+                inside.add(ostart)
+        return inside
+
+    def run(self, str text, trace=None):
+        """The table pass of ``text`` (see :mod:`normalise.compile`)."""
+        cdef list hits = self.trie.scan(text)
+        kept = self.keeping.kept(text)
+        if trace is not None:
+            trace.extend(Left(start, end, "kept") for start, end in kept)
+        cdef list events = [], taken = [], found = []
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        cdef Py_ssize_t start, end, target, prev_end = -1, prev_target = -1
+        cdef object hit, ostart, oend, why, event, entry
+        for hit in hits:
+            ostart = <object>PyTuple_GET_ITEM(hit, 0)
+            oend = <object>PyTuple_GET_ITEM(hit, 1)
+            start = ostart
+            end = oend
+            target = <object>PyTuple_GET_ITEM(hit, 2)
+            if kept and self.overlaps(kept, ostart, oend):
+                continue  # a kept form, or a spelling mentioned as such, wins
+            taken.append(pair(Span, ostart, oend))
+            entry = self.entries[target]
+            found.append(triple(TableHit, ostart, oend, entry))
+            if (
+                prev_target == target
+                and start - prev_end < 12
+                and self.or_spelling(text, prev_end, ostart)
+            ):
+                why = "mention"
+            elif self._cue_before(kind, data, start) and self.is_mentioned(text, ostart):
+                why = "kept"
+            elif self.given[target] and self.in_full_name(text, ostart, oend):
+                why = "full-name"
+            else:
+                why = None
+            prev_end = end
+            prev_target = target
+            if why is not None:
+                if trace is not None:
+                    trace.append(Left(ostart, oend, why))
+                continue
+            if self._as_canonical(kind, data, start, end, target):
+                continue
+            event = self._event(text, kind, data, start, end, target)
+            if event is not None:
+                events.append(event)
+        if kept:
+            taken = [Span(s, e) for s, e in self.merge_spans(taken + kept)]
+        return triple(TablePass, events, taken, found)
+
+
+cdef inline bint atomic(object record):
+    """Whether a record holds only ints, strings, floats and None (the collector's own test
+    before it untracks a tuple: nothing in it can be part of a cycle)."""
+    cdef Py_ssize_t i
+    for i in range(len(record)):
+        value = <object>PyTuple_GET_ITEM(record, i)
+        if not (value is None or type(value) is str or type(value) is int
+                or type(value) is float):
+            return False
+    return True
+
+
+def apply_events(str text, events):
+    """:func:`normalise.events.apply_events`, its loop in C: the same text and records."""
+    cdef list pieces = [], subs = []
+    cdef Py_ssize_t pos = 0, out = 0, start, end, out_end
+    cdef object event, original, written, sub, score, rule, replacement
+    for event in events:
+        if not isinstance(event, tuple):
+            event = tuple(event)
+        if len(event) != 8:  # as the reference's unpacking says
+            raise ValueError(f"an event has 8 fields, not {len(event)}")
+        start = <object>PyTuple_GET_ITEM(event, 0)
+        end = <object>PyTuple_GET_ITEM(event, 1)
+        pieces.append(text[pos:start])
+        out += start - pos
+        original = text[start:end]
+        replacement = <object>PyTuple_GET_ITEM(event, 2)
+        rule = <object>PyTuple_GET_ITEM(event, 3)
+        written = replacement if rule in APPLIED_RULES else original
+        pieces.append(written)
+        out_end = out + len(written)
+        score = <object>PyTuple_GET_ITEM(event, 4)
+        sub = new_tuple(Substitution, 11)
+        put(sub, 0, original)
+        put(sub, 1, replacement)
+        put(sub, 2, <object>PyTuple_GET_ITEM(event, 0))
+        put(sub, 3, <object>PyTuple_GET_ITEM(event, 1))
+        put(sub, 4, out)
+        put(sub, 5, out_end)
+        put(sub, 6, rule)
+        put(sub, 7, <object>PyTuple_GET_ITEM(event, 6))
+        put(sub, 8, round(score, 4))
+        put(sub, 9, <object>PyTuple_GET_ITEM(event, 5))
+        put(sub, 10, <object>PyTuple_GET_ITEM(event, 7))
+        if atomic(sub):
+            PyObject_GC_UnTrack(sub)
+        subs.append(sub)
+        out = out_end
+        pos = end
+    if not subs:
+        return Result(text, [])
+    pieces.append(text[pos:])
+    return Result("".join(pieces), subs)
 
 
 class Core(PythonCore):
-    """The compiled core at the seam of :mod:`normalise.compile`. Its table pass scans with
-    the compiled :class:`Trie`, which the compiled table's scanner holds whenever this core is
-    chosen (both ask :func:`normalise.core.selected`); the per-hit decisions (keep list,
-    mentions, full names, casing) and the records are still the reference's Python,
-    inherited."""
+    """The compiled core at the seam of :mod:`normalise.compile`: the table pass and the
+    records in C (:class:`TablePassRunner`, :func:`apply_events`), scanning with the compiled
+    :class:`Trie` that the compiled table's scanner holds whenever this core is chosen (both
+    ask :func:`normalise.core.selected`). A scanner built on the Python core (a table
+    compiled inside ``core.using("python")``) has no trie: then the reference's table pass
+    runs."""
+
+    def __init__(self, compiled):
+        super().__init__(compiled)
+        trie = getattr(compiled.scanner, "_trie", None)
+        self._runner = TablePassRunner(trie, compiled) if isinstance(trie, Trie) else None
+
+    def table_pass(self, text, trace=None):
+        if self._runner is None:
+            return PythonCore.table_pass(self, text, trace)
+        return self._runner.run(text, trace)
+
+    def inside_words(self, text, hits):
+        if self._runner is None:
+            return PythonCore.inside_words(self, text, hits)
+        return self._runner.inside_words(text, hits)
+
+    def apply(self, text, events):
+        return apply_events(text, events)
+
+
+# ---------------------------------------------------------------------------- phonetic
+
+
+def edit_distance(costs, str a, str b):
+    """:meth:`normalise.phonetic.Costs.distance` in C: the same weighted Damerau-Levenshtein
+    distance, the same double additions and minima in the same order (so the same float),
+    the substitution costs from the reference's own memo (``costs._substitutes``).
+
+    Why: the phonetic matcher scores each distinct name token against about ten indexed
+    forms, and the Python loop was 139 µs a pair, half of an ``apply`` run (issue 17)."""
+    cdef Py_ssize_t la = len(a), lb = len(b), i, j
+    cdef double consonant = costs.consonant, vowel_indel = costs.vowel_indel
+    cdef double final = costs.final_vowel_indel, transpose = costs.transpose
+    cdef double best, x, drop
+    vowels = costs.vowels
+    weak = costs.weak
+    memo = costs._substitutes
+    cdef list ca = list(a), cb = list(b)
+    cdef double *buffer = <double *>malloc((la + 3 * (lb + 1)) * sizeof(double) + sizeof(double))
+    if buffer == NULL:
+        raise MemoryError()
+    cdef double *drop_a = buffer
+    cdef double *before = buffer + la
+    cdef double *previous = before + lb + 1
+    cdef double *current = previous + lb + 1
+    cdef double *swap
+    cdef double *drop_b = NULL
+    cdef int ka = PyUnicode_KIND(a), kb = PyUnicode_KIND(b)
+    cdef void *da = PyUnicode_DATA(a)
+    cdef void *db = PyUnicode_DATA(b)
+    cdef Py_UCS4 x_a, x_b
+    try:
+        for i in range(la):
+            drop_a[i] = vowel_indel if ca[i] in vowels else weak.get(ca[i], consonant)
+        if la and ca[la - 1] in vowels:
+            drop_a[la - 1] = final
+        # drop_b in ``current`` until the first row is made: previous[j + 1] needs it
+        for j in range(lb):
+            current[j] = vowel_indel if cb[j] in vowels else weak.get(cb[j], consonant)
+        if lb and cb[lb - 1] in vowels:
+            current[lb - 1] = final
+        previous[0] = 0.0
+        for j in range(lb):
+            previous[j + 1] = previous[j] + current[j]
+        for j in range(lb):
+            before[j] = current[j]  # keep drop_b: before is unused until row 1
+        drop_b = <double *>malloc((lb + 1) * sizeof(double))
+        if drop_b == NULL:
+            raise MemoryError()
+        try:
+            for j in range(lb):
+                drop_b[j] = before[j]
+            for i in range(la):
+                drop = drop_a[i]
+                x_a = PyUnicode_READ(ka, da, i)
+                current[0] = previous[0] + drop
+                for j in range(lb):
+                    x_b = PyUnicode_READ(kb, db, j)
+                    if x_a == x_b:
+                        best = previous[j] + 0.0
+                    else:
+                        best = previous[j] + <double>memo[(ca[i], cb[j])]
+                    x = previous[j + 1] + drop
+                    if x < best:
+                        best = x
+                    x = current[j] + drop_b[j]
+                    if x < best:
+                        best = x
+                    if (i and j and x_a == PyUnicode_READ(kb, db, j - 1)
+                            and PyUnicode_READ(ka, da, i - 1) == x_b and x_a != x_b):
+                        x = before[j - 1] + transpose
+                        if x < best:
+                            best = x
+                    current[j + 1] = best
+                swap = before
+                before = previous
+                previous = current
+                current = swap
+            return previous[lb]
+        finally:
+            free(drop_b)
+    finally:
+        free(buffer)

@@ -8,6 +8,7 @@ interrupted, 141 standard output closed early (as for ``cat``), 143 terminated.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import signal
@@ -217,6 +218,9 @@ def run_filter(argv: Sequence[str]) -> int:
     stdout = _Stdout() if to_stdout else None
     _claim_files(args, files, stdout)
     normaliser = _normaliser(args)
+    # the built table lives as long as the run: the collector need not walk it again (on
+    # dense text its full collections cost as much as the pass: issue 17)
+    gc.freeze()
     totals: dict[str, int] = {}
     with ExitStack() as stack:
         outputs = _Outputs(

@@ -28,6 +28,10 @@ is used when ``normalise._core`` imports, else the Python one. A core is made fr
     are), and every hit not kept (with its entry: the weighing reads them as evidence).
     ``trace``, when given, receives a :class:`Left` for each hit left alone and why.
 
+``inside_words(text: str, hits: Sequence[TableHit]) -> set[int]``
+    The starts of the hits that continue the word before them through an apostrophe
+    (:func:`~normalise.evidence.inside_word`: Xo'*jand*), which the pass then leaves alone.
+
 ``apply(text: str, events: Sequence[Event]) -> Result``
     The output text and one :class:`~normalise.events.Substitution` per event
     (:func:`~normalise.events.apply_events`).
@@ -46,7 +50,7 @@ import regex
 
 from .casing import cased
 from .events import Event, Result, Rule, Span, apply_events
-from .evidence import name_neighbour
+from .evidence import inside_word, name_neighbour
 from .keep import KeepList, is_mentioned, merge_spans, or_spelling, overlaps
 from .options import Options
 from .scan import Scanner, fold_form, match_key
@@ -458,6 +462,8 @@ class Core(Protocol):
 
     def table_pass(self, text: str, trace: list[Left] | None = None) -> TablePass: ...
 
+    def inside_words(self, text: str, hits: Sequence[TableHit]) -> set[int]: ...
+
     def apply(self, text: str, events: Sequence[Event]) -> Result: ...
 
 
@@ -510,6 +516,9 @@ class PythonCore:
         if kept:
             taken = [Span(s, e) for s, e in merge_spans(taken + kept)]
         return TablePass(events, taken, hits)
+
+    def inside_words(self, text: str, hits: Sequence[TableHit]) -> set[int]:
+        return {h.start for h in hits if inside_word(text, h.start)}
 
     def apply(self, text: str, events: Sequence[Event]) -> Result:
         return apply_events(text, events)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from types import ModuleType
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import NormaliseError
 
@@ -110,6 +110,24 @@ def trie_class() -> Callable[..., TrieScanner] | None:
         return None
     trie: Callable[..., TrieScanner] = compiled_module().Trie
     return trie
+
+
+def edit_distance() -> Callable[[Any, str, str], float] | None:
+    """The compiled :meth:`normalise.phonetic.Costs.distance` (``_core.edit_distance``) when
+    the compiled core runs, else None (the reference's Python runs)."""
+    if _forced:
+        return _compiled_distance() if _forced[-1] == "compiled" else None
+    return _environment_distance()
+
+
+@cache
+def _environment_distance() -> Callable[[Any, str, str], float] | None:
+    return _compiled_distance() if _from_environment() == "compiled" else None
+
+
+def _compiled_distance() -> Callable[[Any, str, str], float]:
+    distance: Callable[[Any, str, str], float] = compiled_module().edit_distance
+    return distance
 
 
 def compiled_module() -> ModuleType:

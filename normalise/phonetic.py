@@ -81,6 +81,7 @@ import regex
 import yaml
 
 from .chars import APOSTROPHES, ARABIC_ARTICLES, alternation
+from .core import edit_distance
 
 if TYPE_CHECKING:
     from .table import Entry
@@ -265,7 +266,11 @@ class Costs:
         return sum(self.vowel_weight if c in self.vowels else 1.0 for c in key)
 
     def distance(self, a: str, b: str) -> float:
-        """Damerau-Levenshtein distance (adjacent transpositions) with these costs."""
+        """Damerau-Levenshtein distance (adjacent transpositions) with these costs (the
+        same in C when the compiled core runs: :func:`normalise.core.edit_distance`)."""
+        compiled = edit_distance()
+        if compiled is not None:
+            return compiled(self, a, b)
         drop_a, drop_b = self.indels(a), self.indels(b)
         substitute, transpose = self._substitutes.__getitem__, self.transpose  # type: ignore[attr-defined]
         before: list[float] = []

@@ -32,7 +32,7 @@ from .compile import (
     load_core,
 )
 from .events import Event, Hit, Result, Rule, Span
-from .evidence import EVIDENCE_KINDS, HELD_REASONS, inside_word
+from .evidence import EVIDENCE_KINDS, HELD_REASONS
 from .keep import is_mentioned
 from .options import PHONETIC_MODES, Options
 from .scan import match_key
@@ -266,7 +266,7 @@ class Normaliser:
         why a table hit at a position was left alone (for :meth:`explain`)."""
         core = self._core
         found = core.table_pass(text, trace)
-        inside = {h.start for h in found.hits if inside_word(text, h.start)}
+        inside = core.inside_words(text, found.hits)
         if inside:
             found = _without_inside_words(found, inside, trace)
         events: list[Event] = found.events

@@ -12,6 +12,7 @@ so that it is not the bottleneck. Other encodings are decoded and encoded in the
 from __future__ import annotations
 
 import codecs
+import gc
 import os
 import re
 import signal
@@ -309,6 +310,7 @@ def _init_worker(normaliser: Normaliser, parent: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler
     _die_with_parent(parent)
     _WORKER = normaliser
+    gc.freeze()  # the worker's table lives as long as it: not walked by each collection
 
 
 def _die_with_parent(parent: int) -> None:

@@ -13,9 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from normalise import Normaliser, core
-from normalise.scan import Scanner, fold_form, match_key
+from normalise.compile import Left, PythonCore
+from normalise.events import Event, Rule
+from normalise.scan import Scanner, fold_form, fold_haystack, match_key
 from normalise.table import table_from_entries
-from tests.test_properties import tables_and_texts, words
+from tests.test_properties import entry_lists, recased, spellings, tables_and_texts, words
 
 BUILT = core._compiled() is not None
 needs_compiled = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
@@ -77,6 +79,124 @@ def test_both_scanners_agree_on_random_forms_and_unicode(forms, noise, data):
         python = Scanner(keys, exact, patterns)
     assert compiled.scan(text) == python.scan(text)
     assert compiled.scan_overlapping(text) == python.scan_overlapping(text)
+    assert compiled._trie.fold(text) == fold_haystack(text)
+
+
+#: What the per-hit decisions of a table pass read around a hit: mention cues (spelt,
+#: "(or", "A or X"), name words beside a given name, points at line ends, non-ASCII windows.
+CUES = [
+    " or ",
+    ", or ",
+    " (or ",
+    "also spelt ",
+    "ALSO SPELLED ",
+    'known as "',
+    "a.k.a. ",
+    "written ",
+    "\u212anown as ",  # the Kelvin sign lower-cases to k: the reference's test decides
+    "Said ",
+    " Mr ",
+    ". ",
+    ".\n",
+    ".",
+    "…",
+    "Émile ",
+    "Xo'",  # a hit after an apostrophe inside a word: inside_words
+    "Farg’",
+    "l'",
+]
+
+
+@st.composite
+def passes(draw):
+    """A table (keep list, given names alone or not), and a text of its forms recased, around
+    the cues the per-hit decisions read."""
+    entries = draw(entry_lists())
+    table_forms = [s for e in entries for _, s in spellings(e)]
+    own = [[s for _, s in spellings(e)] for e in entries]
+    or_pair = st.sampled_from(own).flatmap(
+        lambda forms: st.tuples(st.sampled_from(forms), st.sampled_from(forms))
+    )
+    pieces = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(table_forms).flatmap(recased),
+                or_pair.map(lambda pair: f"{pair[0]} or {pair[1]}"),
+                st.sampled_from(CUES),
+                words(),
+                st.text(max_size=3),
+            ),
+            max_size=24,
+        )
+    )
+    text = "".join(p + draw(st.sampled_from(["", " ", " ", "\n"])) for p in pieces)
+    keep = draw(st.lists(st.sampled_from(table_forms), max_size=2))
+    given_names = draw(st.sampled_from(["alone", "always"]))
+    return entries, text, keep, given_names
+
+
+@needs_compiled
+@given(passes())
+def test_both_table_passes_give_the_same_events_spans_hits_and_trace(case):
+    """The compiled table pass (TablePassRunner) against the reference's, on one compiled
+    table: events, spans taken, hits and the trace of hits left alone, byte for byte; then
+    the records of both cores' apply."""
+    entries, text, keep, given_names = case
+    table = table_from_entries(entries)
+    with core.using("compiled"):
+        normaliser = Normaliser(table=table, phonetic="off", keep=keep, given_names=given_names)
+    compiled_core = normaliser._core
+    assert compiled_core._runner is not None
+    reference = PythonCore(normaliser.compiled)
+    trace_c: list[Left] = []
+    trace_p: list[Left] = []
+    found_c = compiled_core.table_pass(text, trace_c)
+    found_p = reference.table_pass(text, trace_p)
+    assert found_c == found_p
+    assert [type(e) for e in found_c.events] == [type(e) for e in found_p.events]
+    assert trace_c == trace_p
+    assert compiled_core.inside_words(text, found_c.hits) == reference.inside_words(
+        text, found_p.hits
+    )
+    assert records(compiled_core.apply(text, found_c.events)) == records(
+        reference.apply(text, found_p.events)
+    )
+
+
+@needs_compiled
+@given(
+    st.text(max_size=40),
+    st.lists(
+        st.tuples(
+            st.integers(0, 40),
+            st.integers(0, 6),
+            st.text(max_size=5),
+            st.sampled_from([Rule.TABLE, Rule.PHONETIC, Rule.PHONETIC_SUGGEST]),
+            st.floats(0, 1),
+            st.one_of(st.none(), st.text(max_size=3)),
+            st.text(max_size=5),
+            st.one_of(st.none(), st.just("no-evidence")),
+        ),
+        max_size=6,
+    ),
+)
+def test_both_cores_apply_events_alike(
+    text,
+    raw,
+):
+    """apply: the same output text and records (scores rounded as the reference rounds)."""
+    events, pos = [], 0
+    for start, length, *rest in sorted(raw, key=lambda r: r[:2]):
+        start = max(start, pos)
+        end = min(start + length, len(text))
+        if start > len(text):
+            break
+        events.append(Event(start, end, *rest))
+        pos = end
+    with core.using("compiled"):
+        compiled = Normaliser(table=table_from_entries([]), phonetic="off")
+    reference = PythonCore(compiled.compiled)
+    assert records(compiled._core.apply(text, events)) == records(reference.apply(text, events))
 
 
 @needs_compiled
@@ -171,3 +291,21 @@ def test_forcing_python_needs_no_compiled_core():
     proc = run_version("python", NOT_BUILT)
     assert proc.returncode == 0 and proc.stdout.strip().endswith("(python core)")
     assert proc.stderr == ""
+
+
+@needs_compiled
+@given(
+    st.text(alphabet="aeiouybcdfghjklmnpqrstvwxzkh'é", max_size=12),
+    st.text(alphabet="aeiouybcdfghjklmnpqrstvwxzkh'é", max_size=12),
+)
+def test_both_cores_give_the_same_phonetic_edit_distance(a, b):
+    """The compiled Costs.distance gives the reference's float, bit for bit (the same
+    additions and minima in the same order)."""
+    from normalise.phonetic import default_romanisation
+
+    costs = default_romanisation().costs
+    with core.using("python"):
+        reference = costs.distance(a, b)
+    with core.using("compiled"):
+        compiled = costs.distance(a, b)
+    assert compiled.hex() == reference.hex()

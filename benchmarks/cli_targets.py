@@ -1,0 +1,194 @@
+"""Issue 17's CLI targets on a 100 MB input: the CLI end to end against the library, its peak
+RSS, and ``--jobs 2`` against ``--jobs 1``.
+
+The input is the dense KJV workload of ``bench.py`` (short lines, about 9,000 table hits and
+1,900 substitutions per MB) repeated to ``--mb`` megabytes; the table is its 10,000-variant
+table (``--variants``), given to the CLI as YAML. Figures:
+
+* **library**: ``Normaliser(table=..., phonetic="off").normalise_many(chunks)`` over the same
+  text in 1 MB chunks (as the CLI cuts it), every ``Result`` built, in this process, CPU time
+  and wall time, the garbage collector on (as in the CLI);
+* **CLI**: ``normalise --no-default-table --table T.yaml --phonetic off --no-progress --jobs N
+  FILE -o OUT --log LOG.jsonl`` under ``/usr/bin/time -v``: wall time, user + system CPU time,
+  peak RSS; the built table comes from the benchmark's cache (one priming run first), so the
+  runs differ only in the work.
+
+Run: ``nice python benchmarks/cli_targets.py`` (about 3 min on 2 quiet cores); writes
+``benchmarks/results/cli-targets.md`` unless ``--no-write``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench
+
+from normalise import Normaliser, core
+
+RESULTS = bench.RESULTS
+
+
+def big_input(mb: int, seed: int) -> tuple[Path, bench.BenchTable]:
+    """The dense workload repeated to ``mb`` MB (cached in ``benchmarks/data``), and its
+    tables."""
+    verses = bench.kjv_verses()
+    tables = bench.build_dense_tables(verses, (1000, 10000))
+    inject = sorted(v for e in tables[1000].table.entries for v in e.variants)
+    dense = bench.dense_corpus(verses, seed, inject)
+    path = bench.DATA / f"dense-kjv-s{seed}-r{bench.DENSE_RECIPE}-x{mb}mb.txt"
+    if not path.exists():
+        text = dense.read_bytes()
+        copies = -(-mb * bench.MB // len(text))
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as stream:
+            for _ in range(copies):
+                stream.write(text)
+        tmp.replace(path)
+    return path, tables
+
+
+def library(table: bench.BenchTable, path: Path) -> tuple[float, float, int]:
+    """Wall and CPU seconds of the library over the file in 1 MB chunks (read as it goes, as
+    the CLI reads), and its substitutions."""
+    normaliser = Normaliser(table=table.table, phonetic="off")
+    gc.collect()
+    count = 0
+    wall, cpu = time.perf_counter(), time.process_time()
+    with open(path, encoding="utf-8", newline="") as stream:
+        while block := stream.read(bench.CHUNK):
+            block += stream.readline()
+            for result in normaliser.normalise_many([block]):
+                count += len(result.substitutions)
+    return time.perf_counter() - wall, time.process_time() - cpu, count
+
+
+def cli(args: list[str]) -> dict[str, float]:
+    """Wall seconds, CPU seconds (user + system, children included) and peak RSS (MB) of one
+    CLI run under /usr/bin/time -v."""
+    cmd = ["/usr/bin/time", "-v", *bench.normalise_command(), *args]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, check=False)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{shlex.join(cmd)} failed: {proc.stderr.decode()[-500:]}")
+
+    def field(name: str) -> float:
+        match = re.search(rf"{name}: ([\d.]+)".encode(), proc.stderr)
+        return float(match.group(1)) if match else 0.0
+
+    return {
+        "wall": wall,
+        "cpu": field(r"User time \(seconds\)") + field(r"System time \(seconds\)"),
+        "rss": field(r"Maximum resident set size \(kbytes\)") / 1024,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=int, default=100, help="input size in MB (default 100)")
+    parser.add_argument("--variants", type=int, choices=(1000, 10000), default=10000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+    if not Path("/usr/bin/time").exists():
+        sys.exit("cli_targets.py: needs /usr/bin/time (apt-get install time)")
+    bench.DATA.mkdir(parents=True, exist_ok=True)
+    os.environ["NORMALISE_CACHE_DIR"] = str(bench.DATA / "cache")
+    path, tables = big_input(args.mb, args.seed)
+    table = tables[args.variants]
+    mb = path.stat().st_size / bench.MB
+    table_args = ["--no-default-table", "--table", str(table.yaml_path), "--phonetic", "off"]
+    subprocess.run(
+        [*bench.normalise_command(), *table_args], input=b"", check=True, capture_output=True
+    )  # the table built and cached once
+    out, log = bench.DATA / "cli-targets-out.txt", bench.DATA / "cli-targets-log.jsonl"
+    commands, runs = {}, {}
+    try:
+        for jobs in (1, 2):
+            cmd = [*table_args, "--no-progress", "--jobs", str(jobs), str(path)]
+            cmd += ["-o", str(out), "--log", str(log)]
+            commands[jobs] = shlex.join(["normalise", *cmd])
+            bench.log(f"CLI --jobs {jobs} ...")
+            runs[jobs] = cli(cmd)
+        with open(log, "rb") as stream:
+            lines = sum(1 for _ in stream)
+    finally:
+        out.unlink(missing_ok=True)
+        log.unlink(missing_ok=True)
+    bench.log("library ...")
+    lib_wall, lib_cpu, subs = library(table, path)
+    one, two = runs[1], runs[2]
+    load = os.getloadavg()[0]
+    rows = [
+        ("library, in process (normalise_many, 1 MB chunks)", lib_wall, lib_cpu, None),
+        ("CLI `--jobs 1`", one["wall"], one["cpu"], one["rss"]),
+        ("CLI `--jobs 2`", two["wall"], two["cpu"], two["rss"]),
+    ]
+    text = [
+        "# Issue 17: the CLI targets on a 100 MB input",
+        "",
+        "Command: `"
+        + " ".join(["python benchmarks/cli_targets.py", *(argv or sys.argv[1:])])
+        + "`",
+        "",
+        f"Input: the dense KJV workload repeated to {mb:.1f} MB (`{path.name}`), "
+        f"{args.variants:,}-variant dense table (`{table.yaml_path.name}`); "
+        f"{subs:,} substitutions ({lines:,} log lines). Core: {core.selected()}. "
+        f"Load average after the runs: {load:.1f} (2 cores).",
+        "",
+        "CLI command lines:",
+        "",
+        *(f"    {c}" for c in commands.values()),
+        "",
+        "| run | wall s | MB/s (wall) | CPU s | MB/s (CPU) | peak RSS MB |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, wall, cpu, rss in rows:
+        rss_text = "" if rss is None else f"{rss:.0f}"
+        text.append(
+            f"| {name} | {wall:.2f} | {mb / wall:.1f} | {cpu:.2f} | {mb / cpu:.1f} | {rss_text} |"
+        )
+    targets = [
+        (
+            "CLI end to end >= 60 % of the library (CPU time)",
+            f"{lib_cpu / one['cpu']:.0%}",
+            lib_cpu / one["cpu"] >= 0.6,
+        ),
+        (
+            "CLI end to end >= 60 % of the library (wall time)",
+            f"{lib_wall / one['wall']:.0%}",
+            lib_wall / one["wall"] >= 0.6,
+        ),
+        (
+            "peak RSS < 150 MB (--jobs 1 / --jobs 2)",
+            f"{one['rss']:.0f} / {two['rss']:.0f} MB",
+            max(one["rss"], two["rss"]) < 150,
+        ),
+        (
+            "--jobs 2 >= 1.7x --jobs 1 (wall time)",
+            f"{one['wall'] / two['wall']:.2f}x",
+            one["wall"] / two["wall"] >= 1.7,
+        ),
+    ]
+    text += ["", "| target | measured | met |", "|---|---:|---|"]
+    text += [f"| {name} | {value} | {'met' if ok else 'missed'} |" for name, value, ok in targets]
+    report = "\n".join(text) + "\n"
+    print(report)
+    if not args.no_write:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "cli-targets.md").write_text(report, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
