@@ -45,6 +45,7 @@ worktree first on the path when a ``normalise`` is importable):
     python benchmarks/precision.py                      # all, both halves; results/precision.md
     python benchmarks/precision.py --split dev --sample 2000 --out /tmp/p.md
     python benchmarks/precision.py --no-default-table --tables big.yaml
+    python benchmarks/precision.py --held-back faker-places web tzdata  # once, at the very end
 """
 
 from __future__ import annotations
