@@ -1079,7 +1079,7 @@ def measure_held_back(
     lines = [
         "# Precision on the sets held back to the very end (issue 15, round 4)",
         "",
-        f"Code under test: `{code_under_test()}`. Table under test: {', '.join(sources)} "
+        f"Code under test: {code_under_test()}. Table under test: {', '.join(sources)} "
         f"(phonetic `apply`), via {args.via}. Command: `python benchmarks/precision.py "
         f"--held-back {' '.join(args.held_back)}`. Run time {elapsed:.0f} s.",
         "",
