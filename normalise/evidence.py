@@ -15,6 +15,12 @@ the text around the token:
   ``held: no-evidence``. A candidate of a place entry needs a place, people or organisation
   nearby: a person of the table's world is written about anywhere, so beside a person alone it
   is held (``held: person-only``; Rauno beside Shehbaz Sharif is not Rivne).
+* **Where in the world.** Places of the table near a place candidate are its evidence only
+  when they lie in the entry's region of the world or in none the gazetteer knows
+  (``held: other-region``; Makaa beside a Moscow district is not Mecca), and a token that is
+  the name of another real place, of none bearing the entry's names, is a place of its own
+  (``held: other-place``; Jalalabat is Jalal-Abad, not Jalalabad): see
+  :mod:`normalise.gazetteer`.
 * **A word of a longer name** is not a name on its own: a candidate with a capitalised name word
   right beside it (Johor *Baharu*, *Tarik* Cohen) is held (``held: name-part``), unless that
   word is a title (President, Mullah), a generic word of names (Province, City), a day or a

