@@ -15,6 +15,12 @@ the text around the token:
   ``held: no-evidence``. A candidate of a place entry needs a place, people or organisation
   nearby: a person of the table's world is written about anywhere, so beside a person alone it
   is held (``held: person-only``; Rauno beside Shehbaz Sharif is not Rivne).
+* **Where in the world.** Places of the table near a place candidate are its evidence only
+  when they lie in the entry's region of the world or in none the gazetteer knows
+  (``held: other-region``; Makaa beside a Moscow district is not Mecca), and a token that is
+  the name of another real place, of none bearing the entry's names, is a place of its own
+  (``held: other-place``; Jalalabat is Jalal-Abad, not Jalalabad): see
+  :mod:`normalise.gazetteer`.
 * **A word of a longer name** is not a name on its own: a candidate with a capitalised name word
   right beside it (Johor *Baharu*, *Tarik* Cohen) is held (``held: name-part``), unless that
   word is a title (President, Mullah), a generic word of names (Province, City), a day or a
@@ -83,6 +89,11 @@ HELD_REASONS = {
     f"{EVIDENCE_WINDOW} characters in its paragraph",
     "person-only": "the only evidence near it is a person of the table: a place needs a "
     "place, people or organisation of the table nearby",
+    "other-region": "the only places of the table near it lie in another region of the "
+    "world (GeoNames continents, Asia and Africa as one): a place needs one of its own "
+    "region, or a people or organisation, nearby",
+    "other-place": "the name of another real place (GeoNames cities of 15,000 people or "
+    "more), not of the entry's own: a place of its own",
     "name-part": "a word of a longer name (a capitalised name word beside it, or a "
     "lower-case word of another language after a hyphen)",
     "proper-name-to-term": "a capitalised word is a proper name, not the lower-case common term",
@@ -527,45 +538,63 @@ def evidence_kinds(kind: str | None) -> frozenset[str]:
 
 def weigh_evidence(
     whole: str,
-    spans: list[tuple[int, int, str]],
-    candidates: Sequence[tuple[int, int, str | None]],
+    spans: list[tuple[int, int, str, str | None]],
+    candidates: Sequence[tuple[int, int, str | None, str | None]],
     window: int = EVIDENCE_WINDOW,
 ) -> list[str | None]:
-    """For each candidate ``(start, end, kind of its entry)`` in ``whole``: None when evidence
-    stands near it, else the ``held`` code (``no-evidence``, ``person-only``).
+    """For each candidate ``(start, end, kind of its entry, region of its entry)`` in
+    ``whole``: None when evidence stands near it, else the ``held`` code (``no-evidence``,
+    ``person-only``, ``other-region``).
 
-    ``spans``: the table hits of :data:`EVIDENCE_KINDS` as ``(start, end, kind)``. A
-    candidate applied on evidence is evidence in turn (a second run would see its canonical
-    form as a table hit), to a fixed point. A place candidate counts only
-    :data:`PLACE_EVIDENCE_KINDS` (see there)."""
+    ``spans``: the table hits of :data:`EVIDENCE_KINDS` as ``(start, end, kind, region)``
+    (region None: not a place, or a place the gazetteer does not place). A candidate applied
+    on evidence is evidence in turn (a second run would see its canonical form as a table
+    hit), to a fixed point. A place candidate counts only :data:`PLACE_EVIDENCE_KINDS` (see
+    there), and of the places only those of its own region or of none known: a town of
+    Europe says nothing of where an unknown name beside it lies in Asia (see
+    :mod:`normalise.gazetteer`)."""
     held: list[str | None] = ["no-evidence"] * len(candidates)
-    places = sorted((s, e) for s, e, k in spans if k in PLACE_EVIDENCE_KINDS)
-    others = sorted((s, e) for s, e, k in spans if k not in PLACE_EVIDENCE_KINDS)
+    places = sorted((s, e, r) for s, e, k, r in spans if k in PLACE_EVIDENCE_KINDS)
+    others = sorted((s, e) for s, e, k, _ in spans if k not in PLACE_EVIDENCE_KINDS)
     waiting = list(range(len(candidates)))
-    windows = [paragraph_window(whole, s, e, window) for s, e, _ in candidates]
+    windows = [paragraph_window(whole, c[0], c[1], window) for c in candidates]
     changed = True
     while waiting and changed:
         changed = False
-        place_starts, place_ends = [s for s, _ in places], [e for _, e in places]
         other_starts, other_ends = [s for s, _ in others], [e for _, e in others]
+        place_starts = [s for s, _, _ in places]
         found = []
         for i in waiting:
             low, high = windows[i]
-            if any_within(place_starts, place_ends, low, high):
+            kind, region = candidates[i][2], candidates[i][3]
+            near = []
+            j = bisect.bisect_left(place_starts, low)
+            while j < len(places) and places[j][0] < high:
+                if places[j][1] <= high:
+                    near.append(places[j][2])
+                j += 1
+            if near and (
+                kind != "place" or region is None or any(r in (None, region) for r in near)
+            ):
                 found.append(i)
+            elif near:
+                held[i] = "other-region"  # unless a place of its region turns up later
             elif any_within(other_starts, other_ends, low, high):
-                if candidates[i][2] == "place":
+                if kind == "place":
                     held[i] = "person-only"  # unless a place turns up on a later round
                 else:
                     found.append(i)
         for i in found:
             held[i] = None
             waiting.remove(i)
-            start, end, kind = candidates[i]
+            start, end, kind, region = candidates[i]
             if kind in EVIDENCE_KINDS:
-                (places if kind in PLACE_EVIDENCE_KINDS else others).append((start, end))
+                if kind in PLACE_EVIDENCE_KINDS:
+                    places.append((start, end, region if kind == "place" else None))
+                else:
+                    others.append((start, end))
                 changed = True
-        places.sort()
+        places.sort(key=lambda p: (p[0], p[1]))
         others.sort()
     return held
 

@@ -5,8 +5,9 @@ A winner is applied only with evidence and in the right context (:mod:`normalise
 it is held, and logged as a ``phonetic-suggest`` record that says why, when it would turn a
 proper name into a term, has letters or a spelling of another language, is a given name, a
 part of an unknown full name, a short name without a sure score, a name whose own entry is
-not near (closed kinds), or has no evidence near it. Ambiguous tokens are logged as
-``phonetic-ambiguous`` records.
+not near (closed kinds), the name of another real place (:mod:`normalise.gazetteer`), or
+has no evidence near it (for a place: none of its own region of the world). Ambiguous
+tokens are logged as ``phonetic-ambiguous`` records.
 
 :class:`Weighing` is built once per normaliser from its compiled table; :meth:`Weighing.events`
 is what a pass calls.
@@ -40,12 +41,14 @@ from .evidence import (
     rare_word_matcher,
     weigh_evidence,
 )
+from .gazetteer import gazetteer
 from .keep import is_mentioned
 from .sentence import PHONETIC_TOKEN, between, is_sentence_initial
 
 if TYPE_CHECKING:
     from .compile import CompiledTable, TableHit
     from .phonetic import Decision, PhoneticMatcher
+    from .table import Entry
 
 #: Up to this many distinct name tokens to look for, one alternation finds them.
 _FEW_TOKENS = 32
@@ -85,6 +88,9 @@ class Weighing:
         self._apply = compiled.options.phonetic == "apply"
         self._always = compiled.options.given_names == "always"
         self._consonant_counts: dict[str, int] = {}
+        self._by_canonical: dict[str, Entry] | None = None
+        self._regions: dict[str, str | None] = {}
+        self._places: dict[str, frozenset[int]] = {}
 
     def events(
         self,
@@ -261,6 +267,8 @@ class Weighing:
             and not self.own_entry_near(text, cand, hits)
         ):
             return "own-entry"
+        if self.other_place(cand):
+            return "other-place"
         return None
 
     def _event(self, cand: Candidate) -> Event:
@@ -341,14 +349,18 @@ class Weighing:
         Evidence: table hits of :data:`EVIDENCE_KINDS` in the text and in its context
         (``before``, ``after``), and candidates applied on evidence, to a fixed point
         (:func:`~normalise.evidence.weigh_evidence`)."""
-        spans = [(s, e, entry.kind) for s, e, entry in hits if entry.kind in EVIDENCE_KINDS]
+        spans = [
+            (s, e, entry.kind, self.region_of(entry))
+            for s, e, entry in hits
+            if entry.kind in EVIDENCE_KINDS
+        ]
         shift = 0
         whole = text
         if before or after:
             before = before[-EVIDENCE_WINDOW:]
             after = after[:EVIDENCE_WINDOW]
             shift = len(before)
-            spans = [(s + shift, e + shift, kind) for s, e, kind in spans]
+            spans = [(s + shift, e + shift, kind, region) for s, e, kind, region in spans]
             spans += self._context_spans(before, 0)
             spans += self._context_spans(after, shift + len(text))
             whole = before + text + after
@@ -356,18 +368,57 @@ class Weighing:
         held = weigh_evidence(
             whole,
             spans,
-            [(c.start + shift, c.end + shift, kinds.get(c.entry)) for c in pending],
+            [
+                (c.start + shift, c.end + shift, kinds.get(c.entry), self.region_of(c.entry))
+                for c in pending
+            ],
             EVIDENCE_WINDOW,
         )
         for cand, code in zip(pending, held, strict=True):
             cand.held = code
 
-    def _context_spans(self, context: str, offset: int) -> list[tuple[int, int, str]]:
-        """The evidence hits in a context text, with their kinds, in the coordinates of the
-        text with its context (``offset``: where the context starts there)."""
+    def _context_spans(self, context: str, offset: int) -> list[tuple[int, int, str, str | None]]:
+        """The evidence hits in a context text, with their kinds and regions, in the
+        coordinates of the text with its context (``offset``: where the context starts
+        there)."""
         entries = self._entries
         return [
-            (s + offset, e + offset, entries[target].kind)
+            (s + offset, e + offset, entries[target].kind, self.region_of(entries[target]))
             for s, e, target in self._scanner.scan(context)
             if entries[target].kind in EVIDENCE_KINDS
         ]
+
+    def _entry(self, canonical: str) -> Entry | None:
+        if self._by_canonical is None:
+            self._by_canonical = {e.canonical: e for e in self._entries}
+        return self._by_canonical.get(canonical)
+
+    def region_of(self, entry: Entry | str) -> str | None:
+        """The region of the world a place entry lies in (:mod:`normalise.gazetteer`), None
+        for other kinds and places the gazetteer does not know (cached per entry)."""
+        if isinstance(entry, str):
+            found = self._entry(entry)
+            if found is None:
+                return None
+            entry = found
+        if entry.kind != "place":
+            return None
+        if entry.canonical not in self._regions:
+            self._regions[entry.canonical] = gazetteer().entry_region(entry.forms, entry.sources)
+        return self._regions[entry.canonical]
+
+    def other_place(self, cand: Candidate) -> bool:
+        """Whether a place candidate's token is the name of a real place (the gazetteer)
+        none of which is a place its entry stands for: a place of its own."""
+        entry = self._entry(cand.entry)
+        if entry is None or entry.kind != "place":
+            return False
+        atlas = gazetteer()
+        named = atlas.places(cand.original)
+        if not named:
+            return False
+        if entry.canonical not in self._places:
+            self._places[entry.canonical] = frozenset(
+                atlas.entry_places(entry.forms, entry.sources)
+            )
+        return self._places[entry.canonical].isdisjoint(named)
