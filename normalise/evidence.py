@@ -560,43 +560,68 @@ def weigh_evidence(
     windows = [paragraph_window(whole, c[0], c[1], window) for c in candidates]
     changed = True
     while waiting and changed:
-        changed = False
         other_starts, other_ends = [s for s, _ in others], [e for _, e in others]
         place_starts = [s for s, _, _ in places]
         found = []
         for i in waiting:
             low, high = windows[i]
-            kind, region = candidates[i][2], candidates[i][3]
-            near = []
-            j = bisect.bisect_left(place_starts, low)
-            while j < len(places) and places[j][0] < high:
-                if places[j][1] <= high:
-                    near.append(places[j][2])
-                j += 1
-            if near and (
-                kind != "place" or region is None or any(r in (None, region) for r in near)
-            ):
+            near = _regions_within(places, place_starts, low, high)
+            other_near = not near and any_within(other_starts, other_ends, low, high)
+            # a code other than None stands unless a later round finds what it lacks
+            held[i] = _held_code(candidates[i][2], candidates[i][3], near, other_near)
+            if held[i] is None:
                 found.append(i)
-            elif near:
-                held[i] = "other-region"  # unless a place of its region turns up later
-            elif any_within(other_starts, other_ends, low, high):
-                if kind == "place":
-                    held[i] = "person-only"  # unless a place turns up on a later round
-                else:
-                    found.append(i)
+        changed = False
         for i in found:
-            held[i] = None
             waiting.remove(i)
-            start, end, kind, region = candidates[i]
-            if kind in EVIDENCE_KINDS:
-                if kind in PLACE_EVIDENCE_KINDS:
-                    places.append((start, end, region if kind == "place" else None))
-                else:
-                    others.append((start, end))
-                changed = True
+            changed |= _add_evidence(candidates[i], places, others)
         places.sort(key=lambda p: (p[0], p[1]))
         others.sort()
     return held
+
+
+def _regions_within(
+    places: Sequence[tuple[int, int, str | None]], starts: Sequence[int], low: int, high: int
+) -> list[str | None]:
+    """The regions of the places (sorted, with their ``starts``) lying within low..high."""
+    near = []
+    j = bisect.bisect_left(starts, low)
+    while j < len(places) and places[j][0] < high:
+        if places[j][1] <= high:
+            near.append(places[j][2])
+        j += 1
+    return near
+
+
+def _held_code(
+    kind: str | None, region: str | None, near: list[str | None], other_near: bool
+) -> str | None:
+    """None when the evidence near a candidate of an entry of ``kind`` and ``region`` counts
+    for it (``near``: the regions of the places of the table near it; ``other_near``: a
+    people, organisation or person of the table near it), else the ``held`` code."""
+    if near:
+        if kind != "place" or region is None or any(r in (None, region) for r in near):
+            return None
+        return "other-region"
+    if other_near:
+        return "person-only" if kind == "place" else None
+    return "no-evidence"
+
+
+def _add_evidence(
+    candidate: tuple[int, int, str | None, str | None],
+    places: list[tuple[int, int, str | None]],
+    others: list[tuple[int, int]],
+) -> bool:
+    """Count a candidate applied on evidence as evidence in turn; whether it counts."""
+    start, end, kind, region = candidate
+    if kind not in EVIDENCE_KINDS:
+        return False
+    if kind in PLACE_EVIDENCE_KINDS:
+        places.append((start, end, region if kind == "place" else None))
+    else:
+        others.append((start, end))
+    return True
 
 
 def any_within(starts: Sequence[int], ends: Sequence[int], low: int, high: int) -> bool:

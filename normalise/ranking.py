@@ -167,6 +167,27 @@ def _fold(form: str) -> str:
 def _differences(a: str, b: str) -> list[tuple[int, int, int, int]]:
     """Where two words differ: ``(a_start, a_end, b_start, b_end)`` for each run of edits of
     a least-edit alignment (substitutions preferred, then deletions)."""
+    cost = _edit_costs(a, b)
+    runs: list[tuple[int, int, int, int]] = []
+    i, j = len(a), len(b)
+    end: tuple[int, int] | None = None  # (i, j) where the current run of edits ends
+    while i or j:
+        if i and j and a[i - 1] == b[j - 1] and cost[i][j] == cost[i - 1][j - 1]:
+            if end:
+                runs.append((i, end[0], j, end[1]))
+                end = None
+            i, j = i - 1, j - 1
+            continue
+        if end is None:
+            end = (i, j)
+        i, j = _edit_back(cost, i, j)
+    if end:
+        runs.append((0, end[0], 0, end[1]))
+    return runs[::-1]
+
+
+def _edit_costs(a: str, b: str) -> list[list[int]]:
+    """The Levenshtein cost of each pair of prefixes of ``a`` and ``b``."""
     n, m = len(a), len(b)
     cost = [[i + j if i == 0 or j == 0 else 0 for j in range(m + 1)] for i in range(n + 1)]
     for i in range(1, n + 1):
@@ -176,28 +197,16 @@ def _differences(a: str, b: str) -> list[tuple[int, int, int, int]]:
                 cost[i][j - 1] + 1,
                 cost[i - 1][j - 1] + (a[i - 1] != b[j - 1]),
             )
-    runs: list[tuple[int, int, int, int]] = []
-    i, j = n, m
-    end: tuple[int, int] | None = None  # (i, j) where the current run of edits ends
-    while i or j:
-        same = i and j and a[i - 1] == b[j - 1] and cost[i][j] == cost[i - 1][j - 1]
-        if same:
-            if end:
-                runs.append((i, end[0], j, end[1]))
-                end = None
-            i, j = i - 1, j - 1
-            continue
-        if end is None:
-            end = (i, j)
-        if i and j and cost[i][j] == cost[i - 1][j - 1] + 1:
-            i, j = i - 1, j - 1
-        elif i and cost[i][j] == cost[i - 1][j] + 1:
-            i -= 1
-        else:
-            j -= 1
-    if end:
-        runs.append((0, end[0], 0, end[1]))
-    return runs[::-1]
+    return cost
+
+
+def _edit_back(cost: list[list[int]], i: int, j: int) -> tuple[int, int]:
+    """One edit back along the alignment: a substitution, else a deletion, else an insertion."""
+    if i and j and cost[i][j] == cost[i - 1][j - 1] + 1:
+        return i - 1, j - 1
+    if i and cost[i][j] == cost[i - 1][j] + 1:
+        return i - 1, j
+    return i, j - 1
 
 
 def edit_kinds(a: str, b: str) -> list[str]:
@@ -227,18 +236,30 @@ def _kind(a: str, b: str, x: str, y: str, run: tuple[int, int, int, int]) -> str
         return "alternation"
     if not (x and y) and len(added) == 1:
         word, start, stop = (b, b0, b1) if y else (a, a0, a1)
-        if added in (word[start - 1 : start], word[stop : stop + 1]):
-            return "double"
-        if added == "c" and word[stop : stop + 1] == "h":
-            return "alternation"  # ch for h (Achitophel, Ahithophel)
-    if x.count("h") != y.count("h"):
-        # an h added or dropped, maybe with vowels beside it (Calneh, Calno; Joiarib,
-        # Jehoiarib), but not an h for a vowel (Jehovah, Jehovae)
-        rest_x, rest_y = x.replace("h", ""), y.replace("h", "")
-        same_vowels = rest_x == rest_y or bool(rest_x and rest_y)
-        if set(rest_x) <= VOWELS and set(rest_y) <= VOWELS and (same_vowels or not (x and y)):
-            return "h"
-    return "consonant"
+        one = _one_letter_added(word, start, stop, added)
+        if one:
+            return one
+    return "h" if _h_only(x, y) else "consonant"
+
+
+def _one_letter_added(word: str, start: int, stop: int, added: str) -> str | None:
+    """The kind of one letter added at ``word[start:stop]``: a doubled letter, or the c of
+    ch for h (Achitophel, Ahithophel); None for any other letter."""
+    if added in (word[start - 1 : start], word[stop : stop + 1]):
+        return "double"
+    if added == "c" and word[stop : stop + 1] == "h":
+        return "alternation"
+    return None
+
+
+def _h_only(x: str, y: str) -> bool:
+    """Whether two runs differ by an h added or dropped, maybe with vowels beside it
+    (Calneh, Calno; Joiarib, Jehoiarib), but not by an h for a vowel (Jehovah, Jehovae)."""
+    if x.count("h") == y.count("h"):
+        return False
+    rest_x, rest_y = x.replace("h", ""), y.replace("h", "")
+    same_vowels = rest_x == rest_y or bool(rest_x and rest_y)
+    return set(rest_x) <= VOWELS and set(rest_y) <= VOWELS and (same_vowels or not (x and y))
 
 
 def _established(form: str) -> bool:

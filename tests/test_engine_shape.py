@@ -107,6 +107,38 @@ def test_the_cycle_finder_finds_a_cycle():
     assert _cycle({"a": {"b"}, "b": set()}) is None
 
 
+# --------------------------------------------------------------------------- complexity
+
+#: The worst cyclomatic complexity a function may have: radon's rank C (issue 19).
+WORST_RANK = "C"
+
+
+def _too_complex(source: str) -> list[str]:
+    from radon.complexity import cc_rank, cc_visit
+
+    found = []
+    for block in cc_visit(source):
+        for each in (block, *getattr(block, "methods", ())):
+            if cc_rank(each.complexity) > WORST_RANK:
+                found.append(f"{each.fullname}:{each.lineno} {cc_rank(each.complexity)}")
+    return found
+
+
+def test_no_function_is_worse_than_rank_c():
+    """What `radon cc -n D normalise` checks: no function or method ranks D or worse."""
+    found = [
+        f"{path.relative_to(PACKAGE.parent)} {block}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for block in _too_complex(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_complexity_check_finds_a_complex_function():
+    branches = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(25))
+    assert _too_complex(f"def f(x):\n{branches}    return -1\n") == ["f:1 D"]
+
+
 def test_events_import_nothing_of_the_package_but_its_errors():
     modules = _modules()
     assert _imports("normalise.events", modules["normalise.events"], modules) == {
