@@ -96,6 +96,7 @@ from phonetic_accuracy import COUNTRIES, SENTENCE, load_geonames, strip_diacriti
 RESULTS = ROOT / "benchmarks" / "results" / "precision.md"
 HELD_BACK_RESULTS = ROOT / "benchmarks" / "results" / "precision-held-back.md"
 LAST_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-last-held-out.md"
+PERSON_RECALL_RESULTS = ROOT / "benchmarks" / "results" / "precision-person-recall.md"
 SPLITS = ("dev", "held-out")
 EXAMPLES = 30
 TARGET_BARE, TARGET_BESIDE = 3.0, 10.0  # unrelated names rewritten per 10,000 (issue 15)
@@ -842,6 +843,90 @@ def keep_unrelated(names: Iterable[str], keys: set[str], common: set[str]) -> tu
     return kept, len(names) - len(kept)
 
 
+# -- person recall (issue 15, round 5) ---------------------------------------------------------
+# The default table's person entries with variants, each reduced to its canonical form, so that
+# a variant is the phonetic matcher's to find: the surname of a variant standing alone (the whole
+# variant for a single-word entry), in two sentences.
+
+PERSON_TEMPLATES = {
+    "after the full name": (
+        "{full} spoke to reporters on Monday.\nLater {name} said the talks would go on."
+    ),
+    "beside another name": "Reporters in {place} asked {name} about the talks.",
+}
+
+
+def person_items(table: Table) -> tuple[list[tuple[str, str, str]], Table]:
+    """``(token, expected surname, full name)`` for each variant of each person entry, and the
+    table with every person entry reduced to its canonical form."""
+    from normalise.surnames import surname
+
+    reduced = tuple(
+        Entry(e.canonical, (), kind=e.kind, sources=e.sources) if e.kind == "person" else e
+        for e in table.entries
+    )
+    smaller = Table(reduced, table.sources, table.keep)
+    keys = entry_keys(smaller)
+    items = []
+    for entry in table.entries:
+        if entry.kind != "person" or not is_latin_name(entry.canonical):
+            continue
+        target = surname(entry.canonical) or entry.canonical
+        for variant in entry.variants:
+            if not is_latin_name(variant):
+                continue
+            token = surname(variant) if surname(entry.canonical) else variant
+            if (
+                token is None
+                or " " in token
+                or match_key(token) == match_key(target)
+                or match_key(token) in keys
+            ):
+                continue
+            items.append((token, target, entry.canonical))
+    unique = sorted(set(items))
+    return unique, smaller
+
+
+def measure_person_recall(table: Table) -> list[str]:
+    """Person variants rewritten to their own entry, after the full name and beside another
+    name of the table: report lines."""
+    items, smaller = person_items(table)
+    normaliser = Normaliser(table=smaller, phonetic="apply")
+    places = sorted(
+        e.canonical
+        for e in table.entries
+        if e.kind == "place" and " " not in e.canonical and is_latin_name(e.canonical)
+    )
+    lines = [
+        "| sentence | items | right | wrong | held, and why |",
+        "| --- | --- | ---: | ---: | --- |",
+    ]
+    examples = []
+    for where, template in PERSON_TEMPLATES.items():
+        right = wrong = 0
+        held: dict[str, int] = {}
+        for token, target, full in items:
+            place = places[digest(token) % len(places)]
+            text = template.format(full=full, name=token, place=place)
+            subs = [s for s in normaliser.normalise(text).substitutions if s.original == token]
+            applied = [s for s in subs if s.rule == "phonetic"]
+            if applied and applied[0].replacement.lower() == target.lower():
+                right += 1
+            elif applied:
+                wrong += 1
+                examples.append(f"| {where} | {token} | {applied[0].replacement} | {full} |")
+            for s in subs:
+                if s.held:
+                    held[s.held] = held.get(s.held, 0) + 1
+        why = ", ".join(f"{k} {v}" for k, v in sorted(held.items())) or "none"
+        lines.append(f"| {where} | {len(items)} | {right} | {wrong} | {why} |")
+    if examples:
+        lines += ["", "| sentence | token | rewritten to | entry |", "| --- | --- | --- | --- |"]
+        lines += examples
+    return lines
+
+
 # -- the report --------------------------------------------------------------------------------
 
 
@@ -939,6 +1024,13 @@ def main(argv: list[str] | None = None) -> int:
         "person names), whole; results in results/precision-last-held-out.md",
     )
     parser.add_argument(
+        "--person-recall",
+        action="store_true",
+        help="measure only the person recall set (the table's person variants, surname alone, "
+        "after the full name and beside another name); results in "
+        "results/precision-person-recall.md",
+    )
+    parser.add_argument(
         "--via",
         choices=("library", "command"),
         default="library",
@@ -978,6 +1070,8 @@ def main(argv: list[str] | None = None) -> int:
     top = [w for w in wordfreq.top_n_list("en", 30_000) if w.isalpha()]
     common = set(top)
 
+    if args.person_recall:
+        return report_person_recall(args, sources, table, started)
     if args.held_back is not None:
         return measure_held_back(args, sources, normaliser, neighbours, keys, common, started)
     sets: dict[str, list[str]] = {}
@@ -1195,6 +1289,35 @@ def measure_held_back(
     tmp.write_text(report, encoding="utf-8")
     tmp.replace(args.out)
     print(f"precision.py: {elapsed:.0f} s; results in {args.out}", file=sys.stderr)
+    return 0
+
+
+def report_person_recall(
+    args: argparse.Namespace, sources: list[str], table: Table, started: float
+) -> int:
+    """The person recall set alone: its own report."""
+    body = measure_person_recall(table)
+    elapsed = time.perf_counter() - started
+    lines = [
+        "# Person recall (issue 15, round 5)",
+        "",
+        f"Code under test: {code_under_test()}. Table under test: {', '.join(sources)}, its "
+        "person entries reduced to their canonical forms (phonetic `apply`). Command: "
+        f"`python benchmarks/precision.py --person-recall`. Run time {elapsed:.0f} s.",
+        "",
+        "Each variant of a person entry of the table (its surname standing alone; the whole "
+        "variant for a single-word entry), when it is no form of the reduced table, in two "
+        "sentences: a line after the person's full name in the same paragraph, and beside a "
+        "place of the table (no person named). Right: rewritten to the entry's own surname.",
+        "",
+        *body,
+        "",
+    ]
+    report = "\n".join(lines)
+    print(report)
+    out = args.out if args.out != RESULTS else PERSON_RECALL_RESULTS
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report, encoding="utf-8")
     return 0
 
 
