@@ -25,7 +25,16 @@ the text around the token:
   right beside it (Johor *Baharu*, *Tarik* Cohen) is held (``held: name-part``), unless that
   word is a title (President, Mullah), a generic word of names (Province, City), a day or a
   month, or a common English word opening the sentence; so is one with a lower-case word of
-  another language joined by a hyphen (Kajiki-*cho*; not Kabul-*based*, Mazar-*i*-Sharif).
+  another language joined by a hyphen (Kajiki-*cho*; not Kabul-*based*, Mazar-*i*-Sharif), or
+  with a space: right after it (Zlínský *kraj*), or between it and another capitalised word
+  (Ravne *na* Koroškem; *na* is a word English uses, so between two names a word of another
+  language's list counts too, when English uses it less than :data:`LINK_ENGLISH_ZIPF`). An
+  English word (province, district, via) or a word the table knows never counts.
+* **A person is named.** A candidate of a ``person`` entry (a full name, or the surname of
+  one standing alone) is applied only when that person is named near it: a hit of its own
+  entry, of the full name its surname comes from, or that name's given name
+  (``held: own-person``). A known person's name beside other names of the table's world is
+  not yet that person (Maalim beside Shoigu is not al-Moallem).
 * **A word of another language.** A token attested as a word in wordfreq's list of a
   Latin-script language outside the table's world (``other_languages`` in
   ``romanisation.yaml``) needs a score of at least its ``score`` (``held: foreign-word``):
@@ -95,11 +104,13 @@ HELD_REASONS = {
     "other-place": "the name of another real place (GeoNames cities of 15,000 people or "
     "more), not of the entry's own: a place of its own",
     "name-part": "a word of a longer name (a capitalised name word beside it, or a "
-    "lower-case word of another language after a hyphen)",
+    "lower-case word of another language beside it)",
     "proper-name-to-term": "a capitalised word is a proper name, not the lower-case common term",
     "given-name": "a given name is its bearer's own spelling: only the table's listed "
     "spellings are rewritten (--given-names always: every spelling)",
     "own-entry": "a term or people's name needs its own entry nearby as evidence",
+    "own-person": "a person's name needs that person named nearby (a hit of its entry, of the "
+    "full name, or of its given name)",
     "short-name": f"a name of at most {SHORT_NAME_CONSONANTS} consonants needs a score of "
     f"{SHORT_NAME_SCORE}",
     "foreign-letters": "a letter no romanisation of the table's languages writes: a name "
@@ -747,3 +758,57 @@ def inside_word(text: str, start: int) -> bool:
 def is_common_term(canonical: str, kind: str) -> bool:
     """An entry whose canonical form is a lower-case common term (jihadi, mullah, burqa)."""
     return kind not in PROPER_NAME_KINDS and canonical[:1].islower()
+
+
+#: A lower-case word between a candidate and another capitalised word that English uses less
+#: often than this (wordfreq's Zipf scale) and another language's list holds is a word of a
+#: longer name of that language (Ravne *na* Koroškem, *nad*, *pod*); English words that stand
+#: between two names (and, to, via, near) are all more frequent.
+LINK_ENGLISH_ZIPF = 4.5
+#: The particles of :data:`HYPHEN_PARTICLES` the table's world also writes with spaces (the
+#: izafe, Arabic articles, wa): not Russian *na*, always hyphenated there (Rostov-na-Donu),
+#: while Slovene, Czech and Polish names write it with spaces (Ravne na Koroškem).
+SPACED_PARTICLES = HYPHEN_PARTICLES - {"na"}
+_SPACED_WORD_AFTER = regex.compile(r" ([\p{L}\p{M}'’ʼʻ]+)(?: (\p{Lu}))?")
+_SPACED_WORDS_BEFORE = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’ʼʻ]*) ([\p{L}\p{M}'’ʼʻ]+) $")
+
+
+def foreign_word_beside(
+    text: str,
+    start: int,
+    end: int,
+    english_zipf: ZipfOf,
+    languages: tuple[str, ...],
+    known: Callable[[int, int], bool],
+) -> str | None:
+    """The lower-case word of another language beside ``text[start:end]`` (one space between)
+    that makes it a word of a longer name, or None: right after it, a word English does not
+    use (:data:`HYPHEN_ENGLISH_ZIPF`; Zlínský *kraj*); between it and a capitalised word on
+    either side, also a word of one of ``languages`` that English uses rarely
+    (:data:`LINK_ENGLISH_ZIPF`; Ravne *na* Koroškem). ``known(start, end)``: whether a table
+    hit covers a word (jirga, madrassa: the table's own world, never counted)."""
+    after = _SPACED_WORD_AFTER.match(text, end)
+    if after is not None:
+        word = after.group(1)
+        if _foreign_link(word, english_zipf, languages, after.group(2) is not None) and not known(
+            *after.span(1)
+        ):
+            return word
+    before = _SPACED_WORDS_BEFORE.search(text, max(0, start - 80), start)
+    if before is not None:
+        word = before.group(2)
+        if _foreign_link(word, english_zipf, languages, True) and not known(*before.span(2)):
+            return word
+    return None
+
+
+def _foreign_link(
+    word: str, english_zipf: ZipfOf, languages: tuple[str, ...], between_names: bool
+) -> bool:
+    """A lower-case word of another language (see :func:`foreign_word_beside`)."""
+    if not word.islower() or word in SPACED_PARTICLES or word in NAME_PARTICLES:
+        return False
+    zipf = english_zipf(word)
+    if zipf < HYPHEN_ENGLISH_ZIPF:
+        return True
+    return between_names and zipf < LINK_ENGLISH_ZIPF and other_language(word, languages)

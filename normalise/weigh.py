@@ -34,6 +34,7 @@ from .evidence import (
     SHORT_NAME_SCORE,
     foreign_letter,
     foreign_spelling,
+    foreign_word_beside,
     is_common_term,
     name_neighbour,
     other_language,
@@ -44,11 +45,16 @@ from .evidence import (
 from .gazetteer import gazetteer
 from .keep import is_mentioned
 from .sentence import PHONETIC_TOKEN, between, is_sentence_initial
+from .surnames import NOTE as SURNAME_NOTE
+from .surnames import surname
 
 if TYPE_CHECKING:
     from .compile import CompiledTable, TableHit
     from .phonetic import Decision, PhoneticMatcher
     from .table import Entry
+
+#: What a derived surname entry's note says before and after its person's full name.
+_SURNAME_NOTE = tuple(SURNAME_NOTE.split("{}"))
 
 #: Up to this many distinct name tokens to look for, one alternation finds them.
 _FEW_TOKENS = 32
@@ -253,6 +259,18 @@ class Weighing:
             and not self.known_name_beside(text, cand, hits, kind)
         ):
             return "name-part"
+        if (
+            foreign_word_beside(
+                text,
+                cand.start,
+                cand.end,
+                english_zipf,
+                romanisation.other_languages,
+                lambda start, end: any(s <= start and end <= e for s, e, _ in hits),
+            )
+            is not None
+        ):
+            return "name-part"
         return None
 
     def held_by_entry(self, text: str, cand: Candidate, hits: Sequence[TableHit]) -> str | None:
@@ -267,6 +285,8 @@ class Weighing:
             and not self.own_entry_near(text, cand, hits)
         ):
             return "own-entry"
+        if kind == "person" and not self.person_named_near(text, cand, hits):
+            return "own-person"
         if self.other_place(cand):
             return "other-place"
         return None
@@ -320,6 +340,39 @@ class Weighing:
             entry.canonical == cand.entry and low <= start and end <= high
             for start, end, entry in hits
         )
+
+    def person_named_near(self, text: str, cand: Candidate, hits: Sequence[TableHit]) -> bool:
+        """Whether the person a candidate of a ``person`` entry stands for is named within its
+        evidence window (this text only): a hit of its own entry, of the full name its
+        surname entry comes from (:mod:`normalise.surnames`) or of a person whose surname is
+        the entry (Muammar Gaddafi for Gaddafi), or that full name's given name (its first
+        word) as a word."""
+        full = self.full_name_of(cand.entry)
+        low, high = paragraph_window(text, cand.start, cand.end)
+        if any(
+            low <= start
+            and end <= high
+            and (
+                entry.canonical in (cand.entry, full)
+                or (entry.kind == "person" and surname(entry.canonical) == cand.entry)
+            )
+            for start, end, entry in hits
+        ):
+            return True
+        words = full.split()
+        if len(words) < 2:
+            return False
+        given = regex.compile(rf"(?<![\w\p{{M}}]){regex.escape(words[0])}(?![\w\p{{M}}])")
+        return given.search(text, low, high) is not None
+
+    def full_name_of(self, canonical: str) -> str:
+        """The full name a derived surname entry comes from (its note says), else the entry's
+        own canonical form."""
+        entry = self._entry(canonical)
+        notes = entry.notes if entry is not None else None
+        if notes and notes.startswith(_SURNAME_NOTE[0]) and notes.endswith(_SURNAME_NOTE[1]):
+            return notes[len(_SURNAME_NOTE[0]) : len(notes) - len(_SURNAME_NOTE[1])]
+        return canonical
 
     @staticmethod
     def known_name_beside(text: str, cand: Candidate, hits: Sequence[TableHit], kind: str) -> bool:

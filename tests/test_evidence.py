@@ -326,8 +326,12 @@ def test_a_person_alone_is_no_evidence_for_a_place(kinds_table):
     assert "held: the only evidence near it is a person" in result.substitutions[0].note
     for text in ("Hamid Karzai met the Taliban in Kondooz.", "From Kabul, Karzai flew to Kondooz."):
         assert "Kunduz" in kinds_table.normalise(text).text
-    # a person candidate may still stand on a person's evidence
-    assert kinds_table.normalise("Hamid Karzai met Haqani.").text == "Hamid Karzai met Haqqani."
+    # a person candidate needs that person named nearby, not any person (see own-person)
+    result = kinds_table.normalise("Hamid Karzai met Haqani.")
+    assert result.text == "Hamid Karzai met Haqani."
+    assert held(result, "Haqani") == ["own-person"]
+    text = "Haqqani spoke in Kabul. Karzai later met Haqani."
+    assert kinds_table.normalise(text).text == "Haqqani spoke in Kabul. Karzai later met Haqqani."
 
 
 def test_a_place_applied_on_evidence_is_evidence_for_the_next(kinds_table):
@@ -367,3 +371,103 @@ def test_a_table_form_inside_a_word_joined_by_an_apostrophe_is_not_a_hit():
         "Fighting near Jand and Xo'jand."
     )
     assert n.explain("jand", context="Fighting near Xo'jand.").held == "inside-word"
+
+
+@pytest.fixture(scope="module")
+def people_table() -> Normaliser:
+    return Normaliser(
+        table=table_from_entries(
+            [
+                Entry("Kabul", kind="place"),
+                Entry("Herat", kind="place"),
+                Entry("Walid al-Moallem", ("Walid Muallem",), kind="person"),
+                Entry("Shoigu", kind="person"),
+                Entry("Taliban", kind="organisation"),
+            ]
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The statement from Shoigu was read out by Muallim.",  # another person
+        "In Kabul, Muallim said no.",  # a place
+        "The Taliban and Muallim met.",  # an organisation
+    ],
+)
+def test_a_person_candidate_needs_that_person_named_nearby(people_table, text):
+    """A surname standing alone beside other names of the table's world is not yet that
+    person: it is held (own-person) and the text is unchanged."""
+    result = people_table.normalise(text)
+    assert result.text == text
+    assert held(result, "Muallim") == ["own-person"]
+    assert "needs that person named nearby" in result.substitutions[0].note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Walid al-Moallem spoke in Kabul. Later Muallim said no.",  # the full name
+        "Walid Muallem spoke in Kabul. Later Muallim said no.",  # a variant of it
+        "Walid spoke in Kabul. Later Muallim said no.",  # the given name
+        "In Kabul, al-Moallem spoke; Muallim said no.",  # the surname entry itself
+    ],
+)
+def test_a_person_candidate_with_that_person_named_is_applied(people_table, text):
+    result = people_table.normalise(text)
+    assert [s.original for s in result.substitutions if s.rule == "phonetic"] == ["Muallim"]
+    assert "Later Al-Moallem said no." in result.text or "Al-Moallem said no." in result.text
+
+
+def test_the_person_rule_stops_at_a_paragraph_break(people_table):
+    text = "Walid al-Moallem spoke.\n\nIn Kabul, Muallim said no."
+    assert held(people_table.normalise(text), "Muallim") == ["own-person"]
+
+
+@pytest.fixture(scope="module")
+def places_table() -> Normaliser:
+    return Normaliser(
+        table=table_from_entries(
+            [
+                Entry("Rivne", kind="place"),
+                Entry("Lviv", kind="place"),
+                Entry("Kabul", kind="place"),
+                Entry("Herat", kind="place"),
+                Entry("madrassa", kind="other"),
+            ]
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("Ravne na Koroskem and Lviv were named.", "Ravne"),  # na: a Slovene word, then a name
+        ("Officials of Lviv and of Koroskem na Ravne met.", "Ravne"),  # before it
+        ("Reports from Lviv and Ravne kraj were read.", "Ravne"),  # a word English never uses
+    ],
+)
+def test_a_lower_case_word_of_another_language_makes_a_longer_name(places_table, text, token):
+    result = places_table.normalise(text)
+    assert result.text == text
+    assert held(result, token) == ["name-part"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reports from Lviv and Ravne province were read.",  # an English word
+        "Reports from Lviv and Ravne district were read.",
+        "Roads from Lviv via Ravne were closed.",
+        "Lviv and Ravne were named.",
+    ],
+)
+def test_english_words_beside_a_candidate_make_no_longer_name(places_table, text):
+    assert "Rivne" in places_table.normalise(text).text
+
+
+def test_a_word_the_table_knows_makes_no_longer_name(places_table):
+    """A term of the table beside a name is of the table's world (the Herat madrassa)."""
+    held_codes = held(places_table.normalise("In Kabul, the Harat madrassa shut."), "Harat")
+    assert "name-part" not in held_codes

@@ -61,11 +61,14 @@ def test_what_a_surname_alone_never_becomes():
 
 
 def test_the_phonetic_matcher_maps_a_new_spelling_of_a_surname():
-    # with evidence: another name of the table nearby (issue 15)
-    assert (
-        _normaliser("apply").normalise("Ashraf Ghani spoke; Khaleelzad arrived.").text
-        == "Ashraf Ghani spoke; Khalilzad arrived."
-    )
+    # with evidence: that person named nearby (issue 15: own-person), by full name or given name
+    n = _normaliser("apply")
+    for named in ("Zalmay Khalilzad", "Zalmay"):
+        text = f"{named} met Ashraf Ghani; Khaleelzad arrived."
+        assert n.normalise(text).text == text.replace("Khaleelzad", "Khalilzad")
+    # beside another person of the table only, it is held
+    text = "Ashraf Ghani spoke; Khaleelzad arrived."
+    assert n.normalise(text).text == text
 
 
 def test_full_names_still_win():
