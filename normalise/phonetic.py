@@ -189,6 +189,11 @@ class Rule:
         return self.pattern.sub(self.replace, word)
 
 
+def _letters(token: str) -> int:
+    """How many letters ``token`` has (most name tokens are letters only: counted at once)."""
+    return len(token) if token.isalpha() else sum(c.isalpha() for c in token)
+
+
 @dataclass(frozen=True)
 class Costs:
     """Costs of the romanisation-aware edit distance (``costs`` in the YAML file)."""
@@ -680,7 +685,7 @@ class PhoneticMatcher:
     def threshold(self, token: str) -> float:
         """The score a token's best candidate needs as a spelling: ``min_score``, more for
         short tokens."""
-        letters = sum(c.isalpha() for c in token)
+        letters = _letters(token)
         return self.min_score + SHORT_PENALTY * max(0, SHORT_LETTERS - letters)
 
     def depends_on_position(self, token: str) -> bool:
@@ -727,7 +732,7 @@ class PhoneticMatcher:
             return Refusal(Verdict.POSSESSIVE, "possessive: match the name without 's")
         if not _NAME_LIKE.match(token):
             return Refusal(Verdict.NOT_NAME_LIKE, "not name-like")
-        if sum(c.isalpha() for c in token) < MIN_LETTERS:
+        if _letters(token) < MIN_LETTERS:
             return Refusal(Verdict.TOO_SHORT, "too short")
         if token in self._known:
             return Refusal(Verdict.KNOWN_FORM, f"known form of {self._known[token]}")

@@ -56,6 +56,9 @@ if TYPE_CHECKING:
 #: What a derived surname entry's note says before and after its person's full name.
 _SURNAME_NOTE = tuple(SURNAME_NOTE.split("{}"))
 
+#: Tokens whose :meth:`Weighing.wanted` answer is remembered (as many as the matcher's
+#: decisions, ``phonetic.MAX_CACHED_DECISIONS``): bounded memory on any corpus.
+MAX_WANTED_TOKENS = 100_000
 #: Up to this many distinct name tokens to look for, one alternation finds them.
 _FEW_TOKENS = 32
 
@@ -97,6 +100,8 @@ class Weighing:
         self._by_canonical: dict[str, Entry] | None = None
         self._regions: dict[str, str | None] = {}
         self._places: dict[str, frozenset[int]] = {}
+        #: token -> whether the matcher may act on it (see :meth:`wanted`)
+        self._wanted: dict[str, bool] = {}
 
     def events(
         self,
@@ -150,6 +155,20 @@ class Weighing:
             if found is not None:
                 yield found
 
+    def wanted(self, token: str) -> bool:
+        """Whether the matcher may act on a name token somewhere: decided by where it stands
+        (a rare English word), or a decision that leads to a record. Remembered per token
+        (bounded as the matcher's decisions are): running text repeats its words in every
+        chunk, and most are English words the gates refuse, so this is the per-token cost of
+        ``apply`` on text without candidates."""
+        found = self._wanted.get(token)
+        if found is None:
+            found = self.matcher.depends_on_position(token) or acts(self.decide(token)[0])
+            if len(self._wanted) >= MAX_WANTED_TOKENS:
+                self._wanted.clear()
+            self._wanted[token] = found
+        return found
+
     def _token_matches(
         self, text: str, taken: Sequence[tuple[int, int]]
     ) -> Iterator[regex.Match[str]]:
@@ -159,12 +178,7 @@ class Weighing:
         matcher acts on are looked for in the text (in most chunks of running text there
         are none), and those decided by where they stand (a rare English word, refused at a
         sentence start only)."""
-        matcher = self.matcher
-        wanted = [
-            token
-            for token in set(PHONETIC_TOKEN.findall(between(text, taken)))
-            if matcher.depends_on_position(token) or acts(self.decide(token)[0])
-        ]
+        wanted = list(filter(self.wanted, set(PHONETIC_TOKEN.findall(between(text, taken)))))
         if not wanted:
             return iter(())
         if len(wanted) <= _FEW_TOKENS:
