@@ -179,6 +179,7 @@ def surname_entries(entries: Sequence[Entry]) -> list[Entry]:
                 file=person.file,
                 line=person.line,
                 phonetic=person.phonetic,
+                person=person.canonical,
             )
         )
     return derived

@@ -65,6 +65,9 @@ class Entry:
     #: False: the phonetic matcher never maps an unseen spelling to this entry (bulk-imported
     #: names: only their listed forms match, so they do not draw unrelated names to them)
     phonetic: bool = True
+    #: The full name of the person a surname entry was derived from (:mod:`normalise.surnames`;
+    #: not a table field): a surname standing alone is that person's name
+    person: str | None = field(default=None, compare=False)
 
     @property
     def forms(self) -> tuple[str, ...]:

@@ -45,16 +45,12 @@ from .evidence import (
 from .gazetteer import gazetteer
 from .keep import is_mentioned
 from .sentence import PHONETIC_TOKEN, between, is_sentence_initial
-from .surnames import NOTE as SURNAME_NOTE
 from .surnames import surname
 
 if TYPE_CHECKING:
     from .compile import CompiledTable, TableHit
     from .phonetic import Decision, PhoneticMatcher
     from .table import Entry
-
-#: What a derived surname entry's note says before and after its person's full name.
-_SURNAME_NOTE = tuple(SURNAME_NOTE.split("{}"))
 
 #: Tokens whose :meth:`Weighing.wanted` answer is remembered (as many as the matcher's
 #: decisions, ``phonetic.MAX_CACHED_DECISIONS``): bounded memory on any corpus.
@@ -380,13 +376,10 @@ class Weighing:
         return given.search(text, low, high) is not None
 
     def full_name_of(self, canonical: str) -> str:
-        """The full name a derived surname entry comes from (its note says), else the entry's
-        own canonical form."""
+        """The full name a derived surname entry comes from (``Entry.person``), else the
+        entry's own canonical form."""
         entry = self._entry(canonical)
-        notes = entry.notes if entry is not None else None
-        if notes and notes.startswith(_SURNAME_NOTE[0]) and notes.endswith(_SURNAME_NOTE[1]):
-            return notes[len(_SURNAME_NOTE[0]) : len(notes) - len(_SURNAME_NOTE[1])]
-        return canonical
+        return entry.person if entry is not None and entry.person else canonical
 
     @staticmethod
     def known_name_beside(text: str, cand: Candidate, hits: Sequence[TableHit], kind: str) -> bool:
