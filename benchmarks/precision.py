@@ -1171,13 +1171,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if new_sets and new_recall is not None:
         report += render_new(new_sets, dropped, unrelated, new_recall)
-    print(report)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_name(args.out.name + ".tmp")
-    tmp.write_text(report, encoding="utf-8")
-    tmp.replace(args.out)
-    print(f"precision.py: {elapsed:.0f} s; results in {args.out}", file=sys.stderr)
-    return 0
+    return write_report(report, args.out, elapsed)
 
 
 def measure_held_back(
@@ -1283,13 +1277,7 @@ def measure_held_back(
                 "",
             ]
     report = "\n".join(lines)
-    print(report)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_name(args.out.name + ".tmp")
-    tmp.write_text(report, encoding="utf-8")
-    tmp.replace(args.out)
-    print(f"precision.py: {elapsed:.0f} s; results in {args.out}", file=sys.stderr)
-    return 0
+    return write_report(report, args.out, elapsed)
 
 
 def report_person_recall(
@@ -1314,10 +1302,19 @@ def report_person_recall(
         "",
     ]
     report = "\n".join(lines)
-    print(report)
     out = args.out if args.out != RESULTS else PERSON_RECALL_RESULTS
+    return write_report(report, out, elapsed)
+
+
+def write_report(report: str, out: Path, elapsed: float) -> int:
+    """Print the report and write it to ``out`` whole (through a temporary file: an
+    interrupted run leaves the last results as they were); exit status 0."""
+    print(report)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report, encoding="utf-8")
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(report, encoding="utf-8")
+    tmp.replace(out)
+    print(f"precision.py: {elapsed:.0f} s; results in {out}", file=sys.stderr)
     return 0
 
 
