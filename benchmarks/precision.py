@@ -241,18 +241,25 @@ def faker_names() -> list[str]:
 
 def kjv_names() -> list[str]:
     """Capitalised words of the King James Bible seen mid-sentence and never in lower case."""
+    verses = kjv_verses("precision.py: the kjv source", "or leave it out with --sources")
+    return proper_names(verses, KJV_WORD)
+
+
+def proper_names(verses: Iterable[str], word: re.Pattern[str]) -> list[str]:
+    """The words (``word``) of ``verses`` seen capitalised in mid-sentence (after a lower-case
+    word) and never in lower case, and written in Latin letters."""
     lower, named = set(), set()
-    for verse in kjv_verses("precision.py: the kjv source", "or leave it out with --sources"):
+    for verse in verses:
         words = verse.split(" ")
-        for before, word in zip([".", *words], words, strict=False):
-            token = KJV_WORD.search(word)
+        for before, each in zip([".", *words], words, strict=False):
+            token = word.search(each)
             if token is None:
                 continue
-            token = token.group()
-            if token.islower():
-                lower.add(token)
-            elif token[0].isupper() and before[-1:].isalpha() and before[:1].islower():
-                named.add(token)
+            found = token.group()
+            if found.islower():
+                lower.add(found)
+            elif found[0].isupper() and before[-1:].isalpha() and before[:1].islower():
+                named.add(found)
     return sorted(n for n in named if n.lower() not in lower and is_latin_name(n))
 
 
@@ -315,20 +322,8 @@ def sword_names(module: str, source: str, package: str) -> list[str]:
         text=True,
         check=True,
     ).stdout
-    lower, named = set(), set()
-    for line in text.splitlines():
-        verse = SPARV_VERSE.sub("", line, count=1)
-        words = verse.split(" ")
-        for before, word in zip([".", *words], words, strict=False):
-            token = SPANISH_WORD.search(word)
-            if token is None:
-                continue
-            token = token.group()
-            if token.islower():
-                lower.add(token)
-            elif token[0].isupper() and before[-1:].isalpha() and before[:1].islower():
-                named.add(token)
-    return sorted(n for n in named if n.lower() not in lower and is_latin_name(n))
+    verses = (SPARV_VERSE.sub("", line, count=1) for line in text.splitlines())
+    return proper_names(verses, SPANISH_WORD)
 
 
 def sparv_names() -> list[str]:
