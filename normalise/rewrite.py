@@ -58,6 +58,39 @@ __all__ = [
 ]
 
 
+def _options(
+    options: Options | None,
+    tables: Iterable[TableSource],
+    default_table: bool,
+    phonetic: str,
+    min_score: float | None,
+    margin: float | None,
+    table: Table | None,
+    keep: Iterable[str],
+    given_names: str,
+) -> Options:
+    """The options of ``Normaliser(...)`` and ``Normaliser.cached(...)``: ``options`` as given,
+    or the keyword arguments as one :class:`Options`; both at once is an error (a keyword
+    would be silently ignored)."""
+    if options is not None:
+        given = (tables, default_table, phonetic, min_score, margin, table, keep, given_names)
+        if given != ((), True, "apply", None, None, None, (), "alone"):
+            raise TypeError("give the options as options= or as keyword arguments, not both")
+        return options
+    if isinstance(keep, str):
+        raise TypeError("keep takes an iterable of forms, not one string")
+    return Options(
+        tables=tuple(tables) if not isinstance(tables, (str, os.PathLike)) else (tables,),
+        default_table=default_table,
+        phonetic=phonetic,
+        min_score=min_score,
+        margin=margin,
+        table=table,
+        keep=tuple(keep),
+        given_names=given_names,
+    )
+
+
 @dataclass(frozen=True)
 class Explanation:
     """What would happen to one word, and why."""
@@ -103,30 +136,9 @@ class Normaliser:
         given_names: str = "alone",
         options: Options | None = None,
     ) -> None:
-        if options is None:
-            if isinstance(keep, str):
-                raise TypeError("keep takes an iterable of forms, not one string")
-            options = Options(
-                tables=tuple(tables) if not isinstance(tables, (str, os.PathLike)) else (tables,),
-                default_table=default_table,
-                phonetic=phonetic,
-                min_score=min_score,
-                margin=margin,
-                table=table,
-                keep=tuple(keep),
-                given_names=given_names,
-            )
-        elif (tables, default_table, phonetic, min_score, margin, table, keep, given_names) != (
-            (),
-            True,
-            "apply",
-            None,
-            None,
-            None,
-            (),
-            "alone",
-        ):
-            raise TypeError("give the options as options= or as keyword arguments, not both")
+        options = _options(
+            options, tables, default_table, phonetic, min_score, margin, table, keep, given_names
+        )
         self._start(build(options))
 
     @classmethod
@@ -196,18 +208,9 @@ class Normaliser:
         compiled table is what the cache stores."""
         from . import cache
 
-        if options is None:
-            if isinstance(keep, str):
-                raise TypeError("keep takes an iterable of forms, not one string")
-            options = Options(
-                tables=tuple(tables) if not isinstance(tables, (str, os.PathLike)) else (tables,),
-                default_table=default_table,
-                phonetic=phonetic,
-                min_score=min_score,
-                margin=margin,
-                keep=tuple(keep),
-                given_names=given_names,
-            )
+        options = _options(
+            options, tables, default_table, phonetic, min_score, margin, None, keep, given_names
+        )
         if options.table is not None:  # a built table has no files to key the cache by
             return cls(options=options)
 

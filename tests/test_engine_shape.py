@@ -185,6 +185,9 @@ def test_options_or_keywords_give_the_same_normaliser():
     assert by_options.normalise(text) == by_keywords.normalise(text)
     with pytest.raises(TypeError, match="not both"):
         Normaliser(options=options, phonetic="suggest")
+    with pytest.raises(TypeError, match="not both"):  # the cached one ignored it silently
+        Normaliser.cached(options=options, phonetic="suggest")
+    assert Normaliser.cached(options=options).options == options
 
 
 def test_the_cache_key_changes_with_each_option():
