@@ -1258,19 +1258,11 @@ def measure_held_back(
         + ".",
         "",
     ]
-    for source, t in unrelated.items():
-        for where in ("bare", "beside"):
-            outcomes = getattr(t, where)
-            lines += [f"### {source}, {where}", ""]
-            if not outcomes:
-                lines += ["None.", ""]
-                continue
-            lines += [
-                "| name | sentence | output | rewrite |",
-                "| --- | --- | --- | --- |",
-                *(o.example() for o in outcomes[:EXAMPLES]),
-                "",
-            ]
+    lines += example_sections(
+        (f"{source}, {where}", getattr(t, where))
+        for source, t in unrelated.items()
+        for where in ("bare", "beside")
+    )
     report = "\n".join(lines)
     return write_report(report, args.out, elapsed)
 
@@ -1536,17 +1528,7 @@ def render(
         ),
     ]
     lines += ["", f"## Examples (first {EXAMPLES} per set, by hash order)", ""]
-    for title, outcomes in examples(sets, splits, unrelated, english_tally, recall):
-        lines += [f"### {title}", ""]
-        if not outcomes:
-            lines += ["None.", ""]
-            continue
-        lines += [
-            "| name | sentence | output | rewrite |",
-            "| --- | --- | --- | --- |",
-            *(o.example() for o in outcomes[:EXAMPLES]),
-            "",
-        ]
+    lines += example_sections(examples(sets, splits, unrelated, english_tally, recall))
     return "\n".join(lines)
 
 
@@ -1614,6 +1596,14 @@ def render_new(new_sets, dropped, unrelated, recall: Recall) -> str:
             for w in ("bare", "beside")
         ),
     ]
+    lines += example_sections(groups)
+    return "\n".join(lines)
+
+
+def example_sections(groups: Iterable[tuple[str, list]]) -> list[str]:
+    """A section per ``(title, outcomes)``: the first :data:`EXAMPLES` rewrites as a table,
+    or "None."."""
+    lines: list[str] = []
     for title, outcomes in groups:
         lines += [f"### {title}", ""]
         if not outcomes:
@@ -1625,7 +1615,7 @@ def render_new(new_sets, dropped, unrelated, recall: Recall) -> str:
             *(o.example() for o in outcomes[:EXAMPLES]),
             "",
         ]
-    return "\n".join(lines)
+    return lines
 
 
 def examples(sets, splits, unrelated, english_tally, recall) -> Iterator[tuple[str, list]]:
