@@ -2,7 +2,8 @@
 
     apt-get install bible-kjv sword-comm-mhcc sword-comm-scofield sword-comm-tdavid \
         sword-text-web diatheke sword-dict-naves sword-dict-strongs-hebrew \
-        sword-dict-strongs-greek libsword-utils dict-gcide fortunes dict-foldoc dict-jargon
+        sword-dict-strongs-greek libsword-utils dict-gcide fortunes dict-foldoc dict-jargon \
+        dict-devil fortune-anarchism dict-wn
     python benchmarks/suggest_corpora.py DIR [NAME ...]   # installs the packages that are missing
 
 DIR/kjv (King James Bible, one file per book), DIR/mhcc (Matthew Henry's Concise Commentary),
@@ -17,7 +18,10 @@ the seventh session, written before any ranking change and run once at its end: 
 (the English fortune-cookie files of the packages fortunes and fortunes-min, one file each,
 quotations with their authors), DIR/foldoc (the Free On-line Dictionary of Computing,
 dict-foldoc, in 40 files of consecutive entries) and DIR/jargon (the Jargon File 4.4.7,
-dict-jargon, in 20 files). Bible and commentary modules are read with ``diatheke``,
+dict-jargon, in 20 files). Held out in the eighth session, written before any change of it and
+run once at its end: DIR/devil (Ambrose Bierce's *The Devil's Dictionary*, dict-devil, in 10
+files), DIR/anarchism (the quotations of fortune-anarchism, in 10 files of consecutive cookies)
+and DIR/wordnet (WordNet 3.0, dict-wn, in 60 files). Bible and commentary modules are read with ``diatheke``,
 dictionaries with ``mod2imp``; markup and scripture references are removed and a commentary's
 text, repeated for each verse it covers, is kept once. NAMEs: only those corpora.
 Then, for each: ``normalise suggest --no-default-table --limit 50 DIR/NAME``.
@@ -130,7 +134,9 @@ def gcide(folder: Path, parts: int = 100) -> None:
 
 
 #: dictd databases (package dict-NAME): how many files of consecutive entries.
-DICTD = {"foldoc": 40, "jargon": 20}
+DICTD = {"foldoc": 40, "jargon": 20, "devil": 10, "wordnet": 60}
+#: The corpus name of a dictd database whose file name differs.
+DICTD_FILES = {"wordnet": "wn"}
 FORTUNES = Path("/usr/share/games/fortunes")
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
@@ -145,6 +151,7 @@ def _b64(number: str) -> int:
 def dictd(folder: Path, name: str, parts: int) -> None:
     """A dictd database, its entries (found through its index, the database's own header
     entries left out) in ``parts`` files of consecutive entries."""
+    name = DICTD_FILES.get(name, name)
     with gzip.open(f"/usr/share/dictd/{name}.dict.dz", "rb") as stream:
         data = stream.read()
     index = Path(f"/usr/share/dictd/{name}.index").read_text(encoding="utf-8", errors="replace")
@@ -162,13 +169,30 @@ def dictd(folder: Path, name: str, parts: int) -> None:
         (folder / f"part{number:03d}.txt").write_text(text, encoding="utf-8")
 
 
+def _package_files(*packages: str) -> set[Path]:
+    listing = subprocess.run(["dpkg-query", "-L", *packages], capture_output=True, text=True)
+    return {Path(line) for line in listing.stdout.splitlines()}
+
+
 def fortunes(folder: Path) -> None:
-    """The English fortune files, one document each, the % lines between cookies removed."""
+    """The English fortune files of fortunes and fortunes-min (not those other packages put
+    beside them), one document each, the % lines between cookies removed."""
+    owned = _package_files("fortunes", "fortunes-min")
     for path in sorted(FORTUNES.iterdir()):
-        if path.is_file() and not path.is_symlink() and path.suffix != ".dat":
+        if path in owned and path.is_file() and not path.is_symlink() and path.suffix != ".dat":
             text = path.read_bytes().decode("utf-8", "replace")
             text = re.sub(r"^%$", "", text, flags=re.MULTILINE)
             (folder / f"{path.name}.txt").write_text(text, encoding="utf-8")
+
+
+def anarchism(folder: Path, parts: int = 10) -> None:
+    """The quotations of fortune-anarchism in ``parts`` files of consecutive cookies."""
+    text = (FORTUNES / "anarchism").read_bytes().decode("utf-8", "replace")
+    cookies = [c.strip("\n") for c in re.split(r"^%$", text, flags=re.MULTILINE) if c.strip()]
+    size = -(-len(cookies) // parts)
+    for number in range(parts):
+        chunk = "\n\n".join(cookies[number * size : (number + 1) * size])
+        (folder / f"part{number:03d}.txt").write_text(chunk + "\n", encoding="utf-8")
 
 
 #: What each corpus needs: the Debian packages and a file or program they install.
@@ -192,6 +216,9 @@ NEEDS: dict[str, tuple[tuple[str, ...], str]] = {
     "fortunes": (("fortunes",), str(FORTUNES / "literature")),
     "foldoc": (("dict-foldoc",), "/usr/share/dictd/foldoc.index"),
     "jargon": (("dict-jargon",), "/usr/share/dictd/jargon.index"),
+    "devil": (("dict-devil",), "/usr/share/dictd/devil.index"),
+    "wordnet": (("dict-wn",), "/usr/share/dictd/wn.index"),
+    "anarchism": (("fortune-anarchism",), str(FORTUNES / "anarchism")),
 }
 
 
@@ -214,7 +241,15 @@ def main() -> int:
         print(__doc__, file=sys.stderr)
         return 2
     root = Path(sys.argv[1])
-    for name in sys.argv[2:] or ("kjv", *SWORD, *DICTIONARIES, "gcide", "fortunes", *DICTD):
+    for name in sys.argv[2:] or (
+        "kjv",
+        *SWORD,
+        *DICTIONARIES,
+        "gcide",
+        "fortunes",
+        "anarchism",
+        *DICTD,
+    ):
         folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
         ensure(name)
@@ -224,6 +259,8 @@ def main() -> int:
             gcide(folder)
         elif name == "fortunes":
             fortunes(folder)
+        elif name == "anarchism":
+            anarchism(folder)
         elif name in DICTD:
             dictd(folder, name, DICTD[name])
         elif name in DICTIONARIES:
