@@ -134,6 +134,16 @@ NEVER_MID = -1.0
 #: signature: two authors.
 CITED = -2.0
 CITED_SHARE = 0.5
+#: The spellings are at least DISTANT_EDITS letter edits apart (folded; a gloss excepted): two
+#: names that share a stem and differ in a syllable (Jeshua, Jeshaiah; Hoshea, Hoshaiah).
+DISTANT = -1.0
+DISTANT_EDITS = 3
+#: A misprint: the rarer spelling occurs at most MISPRINT_COUNT times, in one document, one
+#: letter edit (or two letters swapped) from a common spelling (RARE) that is no English word
+#: (Jeremiah, Jeremah; Kernighan, Kerninghan). It offsets NO_CONTEXT: a misprint is too rare
+#: to have company of its own.
+MISPRINT = 1.5
+MISPRINT_COUNT = 2
 #: The least score of a proposed group.
 MIN_EVIDENCE = 1.0
 
@@ -156,6 +166,8 @@ class PairEvidence:
     never_mid: bool = False
     #: Both stand mostly as a citation's signature.
     cited: bool = False
+    #: In how many documents each occurs (as ``counts``); None when not known.
+    docs: tuple[int, int] | None = None
 
 
 def _fold(form: str) -> str:
@@ -285,16 +297,47 @@ def pair_score(canonical: str, variant: str, evidence: PairEvidence) -> float:
             score += NO_CONTEXT
         elif evidence.context >= CONTEXT_SHARED:
             score += CONTEXT
+    low, high = sorted(evidence.counts)
+    rare = high >= RARE_BASE and low <= RARE_SHARE * high
+    misprint = rare and _misprint(canonical, variant, evidence)
     shared, expected = evidence.shared_docs, evidence.expected_docs
     if shared is not None and expected is not None:
         if shared == 0 and expected >= COMPLEMENTARY_EXPECTED:
             score += COMPLEMENTARY
-        elif shared and shared >= expected:
-            score += SHARED_DOCUMENTS
-    low, high = sorted(evidence.counts)
-    if high >= RARE_BASE and low <= RARE_SHARE * high:
-        score += RARE
+        elif shared and shared >= expected and not misprint:
+            score += SHARED_DOCUMENTS  # a misprint stands in a document with the right spelling
+    score += RARE * rare + MISPRINT * misprint
+    if not evidence.glossed and letter_edits(canonical, variant) >= DISTANT_EDITS:
+        score += DISTANT
     return score
+
+
+def letter_edits(a: str, b: str) -> int:
+    """Letter edits between two spellings (folded), two neighbouring letters swapped counting
+    as one."""
+    a, b = _fold(a), _fold(b)
+    edits = _edit_costs(a, b)[-1][-1]
+    if edits == 2 and len(a) == len(b):
+        places = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(places) == 2 and places[1] == places[0] + 1 and a[places[0]] == b[places[1]]:
+            return 1
+    return edits
+
+
+def _misprint(canonical: str, variant: str, evidence: PairEvidence) -> bool:
+    """Whether the rarer of two spellings looks like a misprint of the commoner (:data:`MISPRINT`)."""
+    (low, rare), (_, common) = sorted(zip(evidence.counts, (canonical, variant), strict=True))
+    if low > MISPRINT_COUNT or evidence.docs is None:
+        return False
+    rare_docs = evidence.docs[(canonical, variant).index(rare)]
+    a, b = _fold(rare), _fold(common)
+    return (
+        rare_docs == 1
+        and letter_edits(rare, common) == 1
+        and a[:1] == b[:1]  # a misprint seldom touches the first letter (Hananiah, Ananiah)
+        and a == rare.casefold()  # nor adds a diacritic (Hebraism, Hebraḯs)
+        and not _established(rare)
+    )
 
 
 def group_score(proposal: Proposal, evidence: Callable[[str, str], PairEvidence]) -> float:
@@ -365,6 +408,7 @@ def corpus_evidence(
             nearby=nearby,
             never_mid=fa.mid == 0 or fb.mid == 0,
             cited=min(fa.cited / fa.count, fb.cited / fb.count) >= CITED_SHARE,
+            docs=(fa.docs, fb.docs),
         )
 
     return evidence

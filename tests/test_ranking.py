@@ -4,6 +4,7 @@ on made-up names."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -248,3 +249,43 @@ def test_discovery_exposes_its_counts_read_only():
     assert d.name_keys == frozenset()
     d.result(min_count=1)
     assert keys <= d.name_keys
+
+
+def test_letter_edits_count_a_swap_as_one():
+    assert ranking.letter_edits("Kerninghan", "Kernighan") == 1
+    assert ranking.letter_edits("Zerubabbel", "Zerubbabel") == 1
+    assert ranking.letter_edits("Qeshua", "Qeshaiah") == 3
+
+
+def test_names_a_syllable_apart_are_two_names():
+    # Jeshua / Jeshaiah: vowels and an h only, but three letters apart.
+    assert pair_score("Qeshua", "Qeshaiah", _evidence()) == ranking.DISTANT
+    assert pair_score("Qeshua", "Qeshaiah", _evidence(glossed=True)) == ranking.GLOSS
+
+
+def test_a_misprint_beside_a_common_spelling():
+    misprint = _evidence(counts=(40, 1), docs=(9, 1))
+    both = ranking.RARE + ranking.MISPRINT
+    assert pair_score("Zorbakhan", "Zorbakhn", misprint) == both
+    # it stands in a document with the common spelling: that is where misprints stand
+    beside = replace(misprint, shared_docs=1, expected_docs=0.5)
+    assert pair_score("Zorbakhan", "Zorbakhn", beside) == both
+    # in two documents, or two letters off, or the first letter, or a diacritic: no misprint
+    assert pair_score("Zorbakhan", "Zorbakhn", replace(misprint, docs=(9, 2))) == ranking.RARE
+    assert pair_score("Horbakhan", "Orbakhan", misprint) == ranking.RARE
+    assert pair_score("Zorbakhan", "Zorbakhán", misprint) == ranking.RARE
+    assert pair_score("Zorbakhan", "Zerbakhn", misprint) == ranking.RARE
+
+
+def test_discovery_proposes_a_lone_misprint():
+    # Dostabad stands among names in twelve documents; Dostabd, once, alone: too rare to keep
+    # company, one letter off, in a document with the right spelling.
+    docs = [f"We rode from Dostabad to Qalbora{i} by night.\n" for i in range(12)]
+    docs[3] += "The road to Dostabd was long.\n"
+    d = VariantDiscovery(default_table=False)
+    for i, text in enumerate(docs):
+        d.add_text(text, f"d{i}")
+    groups = d.result(min_count=1).groups
+    assert [(p.canonical, p.variants, p.supported) for p in groups] == [
+        ("Dostabad", ("Dostabd",), True)
+    ]
