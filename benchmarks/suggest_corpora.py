@@ -3,7 +3,7 @@
     apt-get install bible-kjv sword-comm-mhcc sword-comm-scofield sword-comm-tdavid \
         sword-text-web diatheke sword-dict-naves sword-dict-strongs-hebrew \
         sword-dict-strongs-greek libsword-utils dict-gcide fortunes dict-foldoc dict-jargon \
-        dict-devil fortune-anarchism dict-wn
+        dict-devil fortune-anarchism dict-wn sword-text-sparv
     python benchmarks/suggest_corpora.py DIR [NAME ...]   # installs the packages that are missing
 
 DIR/kjv (King James Bible, one file per book), DIR/mhcc (Matthew Henry's Concise Commentary),
@@ -21,7 +21,9 @@ dict-foldoc, in 40 files of consecutive entries) and DIR/jargon (the Jargon File
 dict-jargon, in 20 files). Held out in the eighth session, written before any change of it and
 run once at its end: DIR/devil (Ambrose Bierce's *The Devil's Dictionary*, dict-devil, in 10
 files), DIR/anarchism (the quotations of fortune-anarchism, in 10 files of consecutive cookies)
-and DIR/wordnet (WordNet 3.0, dict-wn, in 60 files). Bible and commentary modules are read with ``diatheke``,
+and DIR/wordnet (WordNet 3.0, dict-wn, in 60 files); after the ranking change that WordNet's
+list led to, DIR/sparv (the Spanish Reina-Valera Bible of 1909, sword-text-sparv, one file per
+book), written then and run once, at the end. Bible and commentary modules are read with ``diatheke``,
 dictionaries with ``mod2imp``; markup and scripture references are removed and a commentary's
 text, repeated for each verse it covers, is kept once. NAMEs: only those corpora.
 Then, for each: ``normalise suggest --no-default-table --limit 50 DIR/NAME``.
@@ -45,6 +47,7 @@ SWORD = {
     "tdavid": ("TDavid", "Psalms 1:1-150:6", True),
     "web": ("engWEB2015eb", "Genesis 1:1-Revelation 22:21", False),
     "web2": ("engWEB2015eb", "Proverbs 1:1-Revelation 22:21", False),
+    "sparv": ("spaRV1909eb", "Genesis 1:1-Revelation 22:21", False),
 }
 #: Dictionary modules: (module, entries per file; 0: one file per initial letter of the key).
 DICTIONARIES = {
@@ -203,6 +206,7 @@ NEEDS: dict[str, tuple[tuple[str, ...], str]] = {
     "tdavid": (("sword-comm-tdavid", "diatheke"), "/usr/share/sword/mods.d/tdavid.conf"),
     "web": (("sword-text-web", "diatheke"), "/usr/share/sword/mods.d/engWEB2015eb.conf"),
     "web2": (("sword-text-web", "diatheke"), "/usr/share/sword/mods.d/engWEB2015eb.conf"),
+    "sparv": (("sword-text-sparv", "diatheke"), "/usr/share/sword/mods.d/spaRV1909eb.conf"),
     "naves": (("sword-dict-naves", "libsword-utils"), "/usr/share/sword/mods.d/nave.conf"),
     "strongs": (
         ("sword-dict-strongs-hebrew", "libsword-utils"),

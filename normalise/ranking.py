@@ -9,8 +9,9 @@ recall):
 * **the kind of edit**: spellings of one name vary by vowels (Hiram, Huram), doubled letters
   (Fausset, Faussett), an h (Uzza, Uzzah; Ashkelon, Askelon) and letter pairs that write one
   sound (c/k, ph/f, s/z, i/j/y, u/v/w, ae/e, ch/k); a changed or added consonant outside those
-  pairs usually makes another name (Abimelech, Ahimelech), and a syllable added at either end
-  another word (Zalmon, Zalmonah; Homiletic, Homiletical);
+  pairs usually makes another name (Abimelech, Ahimelech), a syllable added at either end
+  another word (Zalmon, Zalmonah; Homiletic, Homiletical), and one stem with the endings of two
+  ranks of a classification two taxa (Ginkgophyta, Ginkgophytina);
 * **a gloss**: one spelling given as the other's ("Molech, or Moloch"), unless the two also
   share documents beyond the glosses: then the gloss records a doubt between two names
   ("a son of Dishan or Dishon");
@@ -23,9 +24,16 @@ recall):
 * **where they stand**: a capital at the head of a sentence or an entry is no evidence of a
   name; a spelling never seen in mid-sentence may be a headword or any capitalised word
   (Chiram, Churam in Strong's dictionary; Peter, Pitier in Webster's);
-* **their counts**: a misprint or an old spelling is rare beside a common canonical form;
+* **their counts**: a misprint or an old spelling is rare beside a common canonical form; a
+  misprint (once or twice, in one document, a common spelling with a letter added, dropped or
+  two swapped, its first letter kept) is too rare to keep company, so it makes up for having
+  none;
+* **how far apart**: spellings three or more letter edits apart, without a gloss, are two names
+  sharing a stem (Jeshua, Jeshaiah);
 * **citations**: two spellings both signed mostly under quotations ("--Brande & C.",
   "--Brende.") are two authors a letter apart, cited in the same kind of entry;
+* **the same letters**: spellings that differ only in spaces, hyphens, apostrophes, diacritics
+  or a ligature (Obed Edom, Obededom) are one name written apart or together;
 * **English usage**: two spellings that wordfreq both knows are two names in their own right
   (Osborne, Osburn), which also costs a few true variants that English uses too (Taleban).
 
@@ -88,6 +96,22 @@ ALTERNATIONS = frozenset(
 #: Carthusianus; Jehovah, Jehovæ), not two spellings.
 LATIN_ENDINGS = frozenset({"us", "os", "um", "ae"})
 
+#: Endings of the ranks of a biological classification (division, subdivision, class,
+#: superfamily, family, subfamily, order, suborder, tribe): one stem with two of them names
+#: two ranks (Ginkgophyta, Ginkgophytina), not two spellings.
+RANK_ENDINGS = (
+    "phytina",
+    "phyta",
+    "opsida",
+    "oidea",
+    "ineae",
+    "aceae",
+    "idae",
+    "inae",
+    "ales",
+    "eae",
+)
+
 # Weights of the evidence (see the module docstring); a group needs MIN_EVIDENCE.
 #: A consonant changed or added outside the alternations (per place where the spellings differ).
 OTHER_CONSONANT = -1.0
@@ -134,14 +158,18 @@ NEVER_MID = -1.0
 #: signature: two authors.
 CITED = -2.0
 CITED_SHARE = 0.5
+#: The spellings have the same letters and differ only in spaces, hyphens, apostrophes,
+#: diacritics or a ligature (Obed Edom, Obededom; Hewlett-Packard, Hewlett Packard): one name, written apart
+#: or together, whatever company a multi-word name (which has none counted) keeps.
+SAME_LETTERS = 3.0
 #: The spellings are at least DISTANT_EDITS letter edits apart (folded; a gloss excepted): two
 #: names that share a stem and differ in a syllable (Jeshua, Jeshaiah; Hoshea, Hoshaiah).
 DISTANT = -1.0
 DISTANT_EDITS = 3
-#: A misprint: the rarer spelling occurs at most MISPRINT_COUNT times, in one document, one
-#: letter edit (or two letters swapped) from a common spelling (RARE) that is no English word
-#: (Jeremiah, Jeremah; Kernighan, Kerninghan). It offsets NO_CONTEXT: a misprint is too rare
-#: to have company of its own.
+#: A misprint: the rarer spelling occurs at most MISPRINT_COUNT times, in one document, and is
+#: a common spelling (RARE) with a letter added, dropped or two neighbouring letters swapped,
+#: the first letter kept, no diacritic added, no English word (Nineveh, Nineve; Kernighan,
+#: Kerninghan). It offsets NO_CONTEXT: a misprint is too rare to have company of its own.
 MISPRINT = 1.5
 MISPRINT_COUNT = 2
 #: The least score of a proposed group.
@@ -228,12 +256,23 @@ def edit_kinds(a: str, b: str) -> list[str]:
     ``consonant`` (anything else)."""
     a, b = _fold(a), _fold(b)
     kinds = []
-    if (a[-2:] in LATIN_ENDINGS) != (b[-2:] in LATIN_ENDINGS):
-        kinds.append("affix")  # a Latin or Greek ending (Maccabees, Maccabaeus)
+    if (a[-2:] in LATIN_ENDINGS) != (b[-2:] in LATIN_ENDINGS) or _two_ranks(a, b):
+        kinds.append("affix")  # a Latin or Greek ending (Maccabees, Maccabaeus), or a rank
     for a0, a1, b0, b1 in _differences(a, b):
         x, y = a[a0:a1], b[b0:b1]
         kinds.append(_kind(a, b, x, y, (a0, a1, b0, b1)))
     return kinds
+
+
+def _two_ranks(a: str, b: str) -> bool:
+    """Whether two folded names are one stem with the endings of two ranks (:data:`RANK_ENDINGS`)."""
+
+    def split(word: str) -> tuple[str, str] | None:
+        ending = next((e for e in RANK_ENDINGS if word.endswith(e)), None)
+        return None if ending is None else (word[: -len(ending)], ending)
+
+    x, y = split(a), split(b)
+    return x is not None and y is not None and x[0] == y[0] and x[1] != y[1]
 
 
 def _kind(a: str, b: str, x: str, y: str, run: tuple[int, int, int, int]) -> str:
@@ -289,6 +328,8 @@ def pair_score(canonical: str, variant: str, evidence: PairEvidence) -> float:
         score += ESTABLISHED
     if evidence.cited:
         score += CITED
+    if _fold(canonical) == _fold(variant):
+        score += SAME_LETTERS
     if evidence.glossed:
         score += GLOSS
     else:
@@ -317,11 +358,15 @@ def letter_edits(a: str, b: str) -> int:
     as one."""
     a, b = _fold(a), _fold(b)
     edits = _edit_costs(a, b)[-1][-1]
-    if edits == 2 and len(a) == len(b):
-        places = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        if len(places) == 2 and places[1] == places[0] + 1 and a[places[0]] == b[places[1]]:
-            return 1
-    return edits
+    return 1 if edits == 2 and _swapped(a, b) else edits
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Whether two folded words differ only by two neighbouring letters swapped."""
+    if len(a) != len(b):
+        return False
+    places = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(places) == 2 and places[1] == places[0] + 1 and a[places[0]] == b[places[1]]
 
 
 def _misprint(canonical: str, variant: str, evidence: PairEvidence) -> bool:
@@ -334,6 +379,9 @@ def _misprint(canonical: str, variant: str, evidence: PairEvidence) -> bool:
     return (
         rare_docs == 1
         and letter_edits(rare, common) == 1
+        # a letter added, dropped or swapped: one letter for another makes another name as
+        # often (Rachel, Rachal; Trapa, Tripa)
+        and (len(a) != len(b) or _swapped(a, b))
         and a[:1] == b[:1]  # a misprint seldom touches the first letter (Hananiah, Ananiah)
         and a == rare.casefold()  # nor adds a diacritic (Hebraism, Hebraḯs)
         and not _established(rare)
