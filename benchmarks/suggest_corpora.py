@@ -18,14 +18,15 @@ the seventh session, written before any ranking change and run once at its end: 
 (the English fortune-cookie files of the packages fortunes and fortunes-min, one file each,
 quotations with their authors), DIR/foldoc (the Free On-line Dictionary of Computing,
 dict-foldoc, in 40 files of consecutive entries) and DIR/jargon (the Jargon File 4.4.7,
-dict-jargon, in 20 files). Held out in the eighth session, written before any change of it and
-run once at its end: DIR/devil (Ambrose Bierce's *The Devil's Dictionary*, dict-devil, in 10
-files), DIR/anarchism (the quotations of fortune-anarchism, in 10 files of consecutive cookies)
-and DIR/wordnet (WordNet 3.0, dict-wn, in 60 files); after the ranking change that WordNet's
-list led to, DIR/sparv (the Spanish Reina-Valera Bible of 1909, sword-text-sparv, one file per
-book), written then and run once, at the end. Bible and commentary modules are read with ``diatheke``,
-dictionaries with ``mod2imp``; markup and scripture references are removed and a commentary's
-text, repeated for each verse it covers, is kept once. NAMEs: only those corpora.
+dict-jargon, in 20 files). Held out in the eighth session, written before any change of it
+and run with its first rules and at its end: DIR/devil (Ambrose Bierce's *The Devil's
+Dictionary*, dict-devil, in 10 files), DIR/anarchism (the quotations of fortune-anarchism, in
+10 files of consecutive cookies) and DIR/wordnet (WordNet 3.0, dict-wn, in 60 files); after the
+ranking change that WordNet's list led to, DIR/sparv (the Spanish Reina-Valera Bible of 1909,
+sword-text-sparv, one file per book), written then and run once, at the end. Bible and
+commentary modules are read with ``diatheke``, dictionaries with ``mod2imp``; markup and
+scripture references are removed and a commentary's text, repeated for each verse it covers,
+is kept once. NAMEs: only those corpora.
 Then, for each: ``normalise suggest --no-default-table --limit 50 DIR/NAME``.
 """
 

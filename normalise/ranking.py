@@ -42,8 +42,10 @@ the weights below; a group's score is that of its weakest pair. Groups scoring b
 :data:`MIN_EVIDENCE` are listed after the others with ``supported`` False: the top list holds
 only groups with evidence of one name. The weights were set on corpora judged by hand (Treasury
 of David and the World English Bible; the neighbouring lines, mid-sentence, citation and
-no-company weights on the Bibles' dictionaries and Webster's), and measured on corpora held out
-from that (fortunes, FOLDOC, the Jargon File; ``benchmarks/results/suggest_precision.md``).
+no-company weights on the Bibles' dictionaries and Webster's; the misprint, distance,
+same-letters and rank weights on all of those, fortunes, FOLDOC and the Jargon File), and
+measured on corpora held out from that (WordNet, The Devil's Dictionary, and last, blind, the
+Reina-Valera Bible of 1909; ``benchmarks/results/suggest_precision.md``).
 """
 
 from __future__ import annotations
@@ -159,8 +161,8 @@ NEVER_MID = -1.0
 CITED = -2.0
 CITED_SHARE = 0.5
 #: The spellings have the same letters and differ only in spaces, hyphens, apostrophes,
-#: diacritics or a ligature (Obed Edom, Obededom; Hewlett-Packard, Hewlett Packard): one name, written apart
-#: or together, whatever company a multi-word name (which has none counted) keeps.
+#: diacritics or a ligature (Obed Edom, Obededom; Hewlett-Packard, Hewlett Packard): one name
+#: written apart or together, whatever company a multi-word name (none is counted) keeps.
 SAME_LETTERS = 3.0
 #: The spellings are at least DISTANT_EDITS letter edits apart (folded; a gloss excepted): two
 #: names that share a stem and differ in a syllable (Jeshua, Jeshaiah; Hoshea, Hoshaiah).
@@ -265,7 +267,7 @@ def edit_kinds(a: str, b: str) -> list[str]:
 
 
 def _two_ranks(a: str, b: str) -> bool:
-    """Whether two folded names are one stem with the endings of two ranks (:data:`RANK_ENDINGS`)."""
+    """Whether two folded names are one stem with two rank endings (:data:`RANK_ENDINGS`)."""
 
     def split(word: str) -> tuple[str, str] | None:
         ending = next((e for e in RANK_ENDINGS if word.endswith(e)), None)
@@ -370,7 +372,7 @@ def _swapped(a: str, b: str) -> bool:
 
 
 def _misprint(canonical: str, variant: str, evidence: PairEvidence) -> bool:
-    """Whether the rarer of two spellings looks like a misprint of the commoner (:data:`MISPRINT`)."""
+    """Whether the rarer of two spellings looks like a misprint of the other (:data:`MISPRINT`)."""
     (low, rare), (_, common) = sorted(zip(evidence.counts, (canonical, variant), strict=True))
     if low > MISPRINT_COUNT or evidence.docs is None:
         return False
