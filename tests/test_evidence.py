@@ -135,8 +135,11 @@ def test_explain_answers_as_the_filter_does(n):
     assert n.explain("Kondooz", context="Kondooz and Kabul").result == "Kunduz"
     info = n.explain("Mohamed", context="Mohamed Salah")
     assert (info.result, info.held) == ("Mohamed", "full-name")
-    info = n.explain("Khamenehi", context=ISSUE_EXAMPLES[2])
+    # Khamenehi is a spelling of the opt-in table only (no print source found: issue 16)
+    optin = Normaliser(["unattested"])
+    info = optin.explain("Khamenehi", context=ISSUE_EXAMPLES[2])
     assert (info.result, info.held) == ("Khamenehi", "kept")
+    assert optin.explain("Khamenehi", context="Khamenehi spoke.").result == "Khamenei"
     with pytest.raises(ValueError):
         n.explain("Kabul", context="nothing here")
     for text in ISSUE_EXAMPLES:
