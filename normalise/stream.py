@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import gc
+import multiprocessing
 import os
 import re
 import signal
@@ -29,6 +30,7 @@ from .chars import count_newlines
 from .evidence import EVIDENCE_WINDOW
 from .log import Substitution, log_template
 from .rewrite import Normaliser
+from .slots import Slots
 from .textcodec import ERRORS, encode_text, needs_head, read_head, with_byte_order
 
 #: Bytes read at a time from a regular file (a pipe gives what it has, up to this).
@@ -289,6 +291,7 @@ def first_invalid(text: str) -> int | None:
 # ---------------------------------------------------------------- worker processes
 
 _WORKER: Normaliser | None = None
+_SLOTS: Slots | None = None
 
 
 #: The most worker processes ``--jobs`` starts: more only share the same cores.
@@ -304,12 +307,12 @@ class WorkerDied(RuntimeError):
     """A worker process ended abruptly (killed, out of memory): the run cannot finish."""
 
 
-def _init_worker(normaliser: Normaliser, parent: int) -> None:
-    global _WORKER
+def _init_worker(normaliser: Normaliser, parent: int, slots: Slots | None = None) -> None:
+    global _WORKER, _SLOTS
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler
     _die_with_parent(parent)
-    _WORKER = normaliser
+    _WORKER, _SLOTS = normaliser, slots
     gc.freeze()  # the worker's table lives as long as it: not walked by each collection
 
 
@@ -336,24 +339,71 @@ def _work(
     return normalise_chunk(_WORKER, chunk, log_name, before, after)
 
 
+def _work_in_slot(
+    slot: int, size: int, log_name: str | None, before: bytes, after: bytes
+) -> tuple[ChunkResult, int, int]:
+    """Normalise the chunk of ``size`` bytes in ``slot`` and put its output and log there
+    (the result's sizes; -1 when they did not fit and come in the result itself)."""
+    assert _WORKER is not None and _SLOTS is not None
+    (chunk,) = _SLOTS.get(slot, size)
+    result = normalise_chunk(_WORKER, chunk, log_name, before, after)
+    out = cast(bytes, result.out)
+    if _SLOTS.put(slot, out, result.log):
+        return result._replace(out=b"", log=b""), len(out), len(result.log)
+    return result, -1, -1
+
+
+class Workers(ProcessPoolExecutor):
+    """The worker processes of ``--jobs``, each with a copy of the normaliser, and the
+    shared memory (:class:`Slots`) their chunks and results go through where workers are
+    forked (elsewhere, the pool's pipes)."""
+
+    def __init__(self, normaliser: Normaliser, workers: int, window: int = 2) -> None:
+        context = multiprocessing.get_context()
+        forked = context.get_start_method() == "fork"
+        # a slot per chunk in flight, and one per worker for results waiting their turn
+        self.slots = Slots(workers * (window + 1)) if forked else None
+        super().__init__(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(normaliser, os.getpid(), self.slots),
+        )
+
+
 def make_executor(normaliser: Normaliser, jobs: int) -> Executor | None:
-    """A pool of ``jobs`` worker processes (at most :func:`max_jobs`) that each hold a copy
-    of the normaliser."""
+    """A pool of ``jobs - 1`` worker processes (``jobs`` at most :func:`max_jobs`) that each
+    hold a copy of the normaliser (inherited by fork where processes are forked); this
+    process is the other worker (:func:`normalise_chunks`)."""
     jobs = min(jobs, max_jobs())
     if jobs <= 1:
         return None
-    return ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(normaliser, os.getpid())
-    )
+    return Workers(normaliser, jobs - 1)
 
 
-def _result(future: Future[ChunkResult]) -> ChunkResult:
+def _result(
+    future: Future[ChunkResult] | Future[tuple[ChunkResult, int, int]] | ChunkResult,
+    slots: Slots | None = None,
+    slot: int | None = None,
+) -> ChunkResult:
+    """The result normalised here, or by a worker (its output and log copied out of its
+    slot, which is free again)."""
+    if not isinstance(future, Future):
+        return future
     try:
-        return future.result()
+        done = future.result()
     except BrokenProcessPool:
         raise WorkerDied(
             "a worker process died (killed or out of memory); no output file was written"
         ) from None
+    if slot is None or slots is None:
+        return cast(ChunkResult, done)
+    result, out_size, log_size = cast(tuple[ChunkResult, int, int], done)
+    if out_size >= 0:
+        out, log = slots.get(slot, out_size, log_size)
+        result = result._replace(out=out, log=log)
+    slots.give(slot)
+    return result
 
 
 def with_context(
@@ -407,30 +457,58 @@ def normalise_chunks(
     window: int = 2,
     log_name: str | None = None,
 ) -> Iterator[tuple[bytes | str, ChunkResult]]:
-    """(chunk, result) for each chunk, in order; at most ``window`` chunks per worker in
-    flight, so memory stays bounded. ``window=1`` answers each chunk before the next is read
-    (interactive input): then only the chunk before is read for evidence, not the next."""
+    """(chunk, result) for each chunk, in order. With ``executor``, this process works as one
+    more worker: it keeps ``window`` chunks queued for each worker process and normalises
+    the next chunk itself whenever they are all busy, so that it never waits while there is
+    work and starts no process that would compete with it for a core. At most ``window + 1``
+    chunks per worker wait to be written, so memory stays bounded. ``window=1`` answers each
+    chunk before the next is read (interactive input): then only the chunk before is read
+    for evidence, not the next."""
     contexts = with_context(chunks, look_ahead=window > 1)  # type: ignore[type-var]
     if executor is None or window <= 1:
         for chunk, before, after in contexts:
             yield chunk, normalise_chunk(normaliser, chunk, log_name, before, after)
         return
-    limit = window * getattr(executor, "_max_workers", 2)
-    pending: deque[tuple[bytes | str, Future[ChunkResult]]] = deque()
+    slots: Slots | None = getattr(executor, "slots", None)
+    queued = window * getattr(executor, "_max_workers", 1)
+    Entry = tuple[bytes | str, Future | ChunkResult, int | None]  # chunk, result, slot
+    pending: deque[Entry] = deque()
     for chunk, before, after in contexts:
-        try:
-            future = executor.submit(_work, chunk, log_name, before, after)
-        except BrokenProcessPool:
-            raise WorkerDied(
-                "a worker process died (killed or out of memory); no output file was written"
-            ) from None
-        pending.append((chunk, future))
-        if len(pending) >= limit:
-            done_chunk, future = pending.popleft()
-            yield done_chunk, _result(future)
+        busy = sum(1 for _, r, _ in pending if isinstance(r, Future) and not r.done())
+        entry: Entry
+        if busy >= queued:
+            entry = (chunk, normalise_chunk(normaliser, chunk, log_name, before, after), None)
+        elif slots is not None and isinstance(chunk, bytes):
+            slot = slots.take()
+            if slot is not None and slots.put(slot, chunk):
+                call = (_work_in_slot, slot, len(chunk), log_name, before, after)
+                entry = (chunk, _submit(executor, *call), slot)
+            else:
+                if slot is not None:
+                    slots.give(slot)
+                entry = (chunk, normalise_chunk(normaliser, chunk, log_name, before, after), None)
+        else:
+            entry = (chunk, _submit(executor, _work, chunk, log_name, before, after), None)
+        pending.append(entry)
+        while pending and (
+            len(pending) > queued + 1
+            or not isinstance(pending[0][1], Future)
+            or pending[0][1].done()
+        ):
+            done_chunk, result, slot = pending.popleft()
+            yield done_chunk, _result(result, slots, slot)
     while pending:
-        done_chunk, future = pending.popleft()
-        yield done_chunk, _result(future)
+        done_chunk, result, slot = pending.popleft()
+        yield done_chunk, _result(result, slots, slot)
+
+
+def _submit(executor: Executor, work: Callable[..., object], *args: object) -> Future:
+    try:
+        return executor.submit(work, *args)
+    except BrokenProcessPool:
+        raise WorkerDied(
+            "a worker process died (killed or out of memory); no output file was written"
+        ) from None
 
 
 def normalise_source(
