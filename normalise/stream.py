@@ -30,7 +30,7 @@ from .chars import count_newlines
 from .evidence import EVIDENCE_WINDOW
 from .log import Substitution, log_template
 from .rewrite import Normaliser
-from .slots import Slots
+from .slots import SLOT_BYTES, Slots
 from .textcodec import ERRORS, encode_text, needs_head, read_head, with_byte_order
 
 #: Bytes read at a time from a regular file (a pipe gives what it has, up to this).
@@ -358,11 +358,13 @@ class Workers(ProcessPoolExecutor):
     shared memory (:class:`Slots`) their chunks and results go through where workers are
     forked (elsewhere, the pool's pipes)."""
 
-    def __init__(self, normaliser: Normaliser, workers: int, window: int = 2) -> None:
+    def __init__(
+        self, normaliser: Normaliser, workers: int, window: int = 2, slot_bytes: int = SLOT_BYTES
+    ) -> None:
         context = multiprocessing.get_context()
         forked = context.get_start_method() == "fork"
         # a slot per chunk in flight, and one per worker for results waiting their turn
-        self.slots = Slots(workers * (window + 1)) if forked else None
+        self.slots = Slots(workers * (window + 1), slot_bytes) if forked else None
         super().__init__(
             max_workers=workers,
             mp_context=context,
