@@ -11,9 +11,13 @@ table (``--variants``), given to the CLI as YAML. Figures:
 * **CLI**: ``normalise --no-default-table --table T.yaml --phonetic off --no-progress --jobs N
   FILE -o OUT --log LOG.jsonl`` under ``/usr/bin/time -v``: wall time, user + system CPU time,
   peak RSS; the built table comes from the benchmark's cache (one priming run first), so the
-  runs differ only in the work.
+  runs differ only in the work; ``--repeat`` runs of each, ``--jobs 1`` and ``--jobs 2``
+  alternated, medians, every run's output and log checked byte-identical;
+* **reference**: the library pass in one process, then in two independent processes at
+  once: the most any split of the work over two processes could gain on this machine at this
+  moment (what sharing the cores, caches and memory costs, with nothing sent between them).
 
-Run: ``nice python benchmarks/cli_targets.py`` (about 3 min on 2 quiet cores); writes
+Run: ``nice python benchmarks/cli_targets.py`` (about 2 min on 2 quiet cores); writes
 ``benchmarks/results/cli-targets.md`` unless ``--no-write``.
 """
 
