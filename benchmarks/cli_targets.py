@@ -108,10 +108,16 @@ def library_processes(args: argparse.Namespace, count: int) -> list[dict[str, fl
     this moment (no transfer at all, only the cores, caches and memory the two share)."""
     cmd = [sys.executable, __file__, "--library-pass", "--mb", str(args.mb)]
     cmd += ["--variants", str(args.variants), "--seed", str(args.seed)]
-    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE) for _ in range(count)]
+    procs = [
+        subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(count)
+    ]
+    for proc in procs:  # each has built its table: start the passes together
+        assert proc.stdout is not None
+        if proc.stdout.readline() != b"ready\n":
+            raise RuntimeError(f"{shlex.join(cmd)} failed")
     out = []
     for proc in procs:
-        stdout, _ = proc.communicate()
+        stdout, _ = proc.communicate(b"go\n")
         if proc.returncode != 0:
             raise RuntimeError(f"{shlex.join(cmd)} failed")
         out.append(json.loads(stdout))
@@ -134,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     path, tables = big_input(args.mb, args.seed)
     table = tables[args.variants]
     if args.library_pass:  # one process of the parallel reference
+        print("ready", flush=True)
+        sys.stdin.readline()
         wall, cpu, _ = library(table, path)
         print(json.dumps({"wall": wall, "cpu": cpu}))
         return 0
