@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import codecs
 import gc
-import multiprocessing
 import os
+import pickle
 import re
 import signal
 import stat
-import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from operator import add
 from typing import AnyStr, BinaryIO, NamedTuple, cast
@@ -36,6 +33,7 @@ from .log import Substitution, log_template
 from .rewrite import Normaliser
 from .slots import SLOT_BYTES, Slots
 from .textcodec import ERRORS, encode_text, needs_head, read_head, with_byte_order
+from .workers import Task, WorkerDied, Workers  # noqa: F401 - WorkerDied: named here by the command
 
 #: Bytes read at a time from a regular file (a pipe gives what it has, up to this).
 READ_SIZE = 1 << 20
@@ -307,10 +305,6 @@ def max_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-class WorkerDied(RuntimeError):
-    """A worker process ended abruptly (killed, out of memory): the run cannot finish."""
-
-
 def _init_worker(normaliser: Normaliser, parent: int, slots: Slots | None = None) -> None:
     global _WORKER, _SLOTS
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
@@ -358,75 +352,47 @@ def _work(
 
 def _work_in_slot(
     slot: int, size: int, log_name: str | None, before: bytes, after: bytes
-) -> tuple[ChunkResult, int, int]:
-    """Normalise the chunk of ``size`` bytes in ``slot`` and put its output and log there
-    (the result's sizes; -1 when they did not fit and come in the result itself)."""
+) -> tuple[int, int, int] | ChunkResult:
+    """Normalise the chunk of ``size`` bytes in ``slot`` and put the whole result there: its
+    output, its log lines and the rest pickled (their sizes are the answer, so the worker
+    never waits for the command to read a large one); the result itself when it does not
+    fit."""
     assert _WORKER is not None and _SLOTS is not None
     (chunk,) = _SLOTS.get(slot, size)
     result = normalise_chunk(_WORKER, chunk, log_name, before, after)
     out = cast(bytes, result.out)
-    if _SLOTS.put(slot, out, result.log):
-        return result._replace(out=b"", log=b""), len(out), len(result.log)
-    return result, -1, -1
+    rest = pickle.dumps(result._replace(out=b"", log=b""), pickle.HIGHEST_PROTOCOL)
+    if _SLOTS.put(slot, out, result.log, rest):
+        return len(out), len(result.log), len(rest)
+    return result
 
 
-class Workers(ProcessPoolExecutor):
-    """The worker processes of ``--jobs``, each with a copy of the normaliser, and the
-    shared memory (:class:`Slots`) their chunks and results go through where workers are
-    forked (elsewhere, the pool's pipes)."""
-
-    def __init__(
-        self, normaliser: Normaliser, workers: int, window: int = 2, slot_bytes: int = SLOT_BYTES
-    ) -> None:
-        # fork on Linux (the default there before Python 3.14): the workers inherit the
-        # normaliser and the slots instead of unpickling a copy; the pool forks them all
-        # before it starts a thread
-        linux = sys.platform.startswith("linux")
-        context = multiprocessing.get_context("fork" if linux else None)
-        forked = context.get_start_method() == "fork"
-        # a slot per chunk in flight, and one per worker for results waiting their turn
-        self.slots = Slots(workers * (window + 1), slot_bytes) if forked else None
-        super().__init__(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(normaliser, os.getpid(), self.slots),
-        )
-
-
-def make_executor(normaliser: Normaliser, jobs: int) -> Executor | None:
-    """A pool of ``jobs - 1`` worker processes (``jobs`` at most :func:`max_jobs`) that each
-    hold a copy of the normaliser (inherited by fork where processes are forked); this
-    process is the other worker (:func:`normalise_chunks`)."""
+def make_executor(
+    normaliser: Normaliser, jobs: int, slot_bytes: int = SLOT_BYTES
+) -> Workers | None:
+    """``jobs - 1`` worker processes (``jobs`` at most :func:`max_jobs`) that each hold a
+    copy of the normaliser; this process is the other worker (:func:`normalise_chunks`)."""
     jobs = min(jobs, max_jobs())
     if jobs <= 1:
         return None
-    return Workers(normaliser, jobs - 1)
+    return Workers(_init_worker, (normaliser, os.getpid()), jobs - 1, slot_bytes=slot_bytes)
 
 
 def _result(
-    future: Future[ChunkResult] | Future[tuple[ChunkResult, int, int]] | ChunkResult,
-    slots: Slots | None = None,
-    slot: int | None = None,
+    task: Task | ChunkResult, slots: Slots | None = None, slot: int | None = None
 ) -> ChunkResult:
-    """The result normalised here, or by a worker (its output and log copied out of its
-    slot, which is free again)."""
-    if not isinstance(future, Future):
-        return future
-    try:
-        done = future.result()
-    except BrokenProcessPool:
-        raise WorkerDied(
-            "a worker process died (killed or out of memory); no output file was written"
-        ) from None
+    """The result normalised here, or by a worker (read out of its slot, which is free
+    again)."""
+    if not isinstance(task, Task):
+        return task
+    done = task.result()
     if slot is None or slots is None:
         return cast(ChunkResult, done)
-    result, out_size, log_size = cast(tuple[ChunkResult, int, int], done)
-    if out_size >= 0:
-        out, log = slots.get(slot, out_size, log_size)
-        result = result._replace(out=out, log=log)
+    if not isinstance(done, ChunkResult):  # its sizes: the result is in the slot
+        out, log, rest = slots.get(slot, *done)
+        done = cast(ChunkResult, pickle.loads(rest))._replace(out=out, log=log)
     slots.give(slot)
-    return result
+    return done
 
 
 def with_context(
@@ -476,7 +442,7 @@ CONTEXT = EVIDENCE_WINDOW
 def normalise_chunks(
     normaliser: Normaliser,
     chunks: Iterable[bytes | str],
-    executor: Executor | None,
+    executor: Workers | None,
     window: int = 2,
     log_name: str | None = None,
 ) -> Iterator[tuple[bytes | str, ChunkResult]]:
@@ -494,10 +460,10 @@ def normalise_chunks(
         return
     slots: Slots | None = getattr(executor, "slots", None)
     queued = window * getattr(executor, "_max_workers", 1)
-    Entry = tuple[bytes | str, Future | ChunkResult, int | None]  # chunk, result, slot
+    Entry = tuple[bytes | str, Task | ChunkResult, int | None]  # chunk, result, slot
     pending: deque[Entry] = deque()
     for chunk, before, after in contexts:
-        busy = sum(1 for _, r, _ in pending if isinstance(r, Future) and not r.done())
+        busy = sum(1 for _, r, _ in pending if isinstance(r, Task) and not r.done())
         entry: Entry
         if busy >= queued:
             entry = (chunk, normalise_chunk(normaliser, chunk, log_name, before, after), None)
@@ -514,9 +480,7 @@ def normalise_chunks(
             entry = (chunk, _submit(executor, _work, chunk, log_name, before, after), None)
         pending.append(entry)
         while pending and (
-            len(pending) > queued + 1
-            or not isinstance(pending[0][1], Future)
-            or pending[0][1].done()
+            len(pending) > queued + 1 or not isinstance(pending[0][1], Task) or pending[0][1].done()
         ):
             done_chunk, result, slot = pending.popleft()
             yield done_chunk, _result(result, slots, slot)
@@ -525,13 +489,8 @@ def normalise_chunks(
         yield done_chunk, _result(result, slots, slot)
 
 
-def _submit(executor: Executor, work: Callable[..., object], *args: object) -> Future:
-    try:
-        return executor.submit(work, *args)
-    except BrokenProcessPool:
-        raise WorkerDied(
-            "a worker process died (killed or out of memory); no output file was written"
-        ) from None
+def _submit(executor: Workers, work: Callable[..., object], *args: object) -> Task:
+    return executor.submit(work, *args)
 
 
 def normalise_source(
@@ -541,7 +500,7 @@ def normalise_source(
     *,
     encoding: str = "utf-8",
     log: Callable[[bytes], None] | None = None,
-    executor: Executor | None = None,
+    executor: Workers | None = None,
     on_bytes: Callable[[int], None] | None = None,
     flush: Callable[[], None] | None = None,
     chunk_chars: int = CHUNK_CHARS,

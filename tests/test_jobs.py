@@ -23,7 +23,7 @@ from test_stream import DATA, Trickle
 
 from normalise import Normaliser
 from normalise import stream as stream_module
-from normalise.stream import FileStats, Source, Workers, max_jobs, normalise_source
+from normalise.stream import FileStats, Source, make_executor, max_jobs, normalise_source
 
 pytestmark = pytest.mark.skipif(max_jobs() < 2, reason="one processor: no worker processes")
 
@@ -57,7 +57,7 @@ def normaliser() -> Normaliser:
 @pytest.fixture(scope="module")
 def workers(normaliser):
     """One worker process (``--jobs 2``) with the normal shared memory."""
-    with Workers(normaliser, 1) as pool:
+    with make_executor(normaliser, 2) as pool:
         yield pool
 
 
@@ -121,7 +121,7 @@ def test_workers_give_the_bytes_of_one_process(normaliser, workers, submitted, n
 def test_results_too_large_for_a_slot_come_through_the_pipe(normaliser, submitted):
     """Slots of 100 bytes: 64-byte chunks fit, their output and log do not."""
     data = INPUTS["crlf"]
-    with Workers(normaliser, 1, slot_bytes=100) as pool:
+    with make_executor(normaliser, 2, slot_bytes=100) as pool:
         same(run(normaliser, data, None), run(normaliser, data, pool))
         assert pool.slots is not None and len(pool.slots.free) == 3
     assert "_work_in_slot" in submitted
@@ -130,7 +130,7 @@ def test_results_too_large_for_a_slot_come_through_the_pipe(normaliser, submitte
 def test_without_shared_memory_the_pipes_carry_the_chunks(normaliser, submitted):
     """Where workers are not forked (spawn, forkserver) there are no slots."""
     data = INPUTS["invalid utf-8"]
-    with Workers(normaliser, 1) as pool:
+    with make_executor(normaliser, 2) as pool:
         pool.slots = None
         same(run(normaliser, data, None), run(normaliser, data, pool))
     assert "_work" in submitted and "_work_in_slot" not in submitted
