@@ -1,11 +1,10 @@
 """Shared memory between the command and its ``--jobs`` workers: the chunks go out and their
-output and log come back through it, not through the pool's pipes.
+results come back through it, not through the workers' pipes.
 
-Why: a megabyte sent through a pipe moves 64 KB at a time, each piece read or written by a
-Python thread of the parent that must take the interpreter lock from the thread that is
-normalising, and a worker whose result does not fit in the pipe waits for that. Through a
-slot of memory mapped before the workers are forked, a chunk and its result cost one copy
-each way, and the pipes carry only a few numbers per chunk.
+Why: a megabyte sent through a pipe moves 64 KB at a time, and a worker whose result does not
+fit in the pipe waits until the command, busy normalising a chunk of its own, reads it.
+Through a slot of memory mapped before the workers are forked, a chunk and its result cost
+one copy each way, and the pipes carry only a few numbers per chunk.
 
 A slot belongs to one chunk from the moment the parent writes it until the parent has
 copied the result out, so parent and worker never write it at the same time; the pool's

@@ -7,9 +7,9 @@ back unchanged). UTF-8 is cut as bytes, and each chunk is decoded, normalised, e
 log records serialised in one call. With ``--jobs N`` the command is one of the N workers:
 it reads, writes, and shifts each record's line, column and offsets from the chunk's start to
 the file's, and normalises a chunk itself whenever the N - 1 worker processes have enough
-queued; UTF-8 chunks and their results go to and from the workers through shared memory
-(:mod:`normalise.slots`). Other encodings are decoded and encoded in the parent, and their
-chunks go through the pool's pipes.
+queued (:mod:`normalise.workers`); UTF-8 chunks and their results go to and from the
+workers through shared memory (:mod:`normalise.slots`). Other encodings are decoded and
+encoded in the parent, and their chunks go through the workers' pipes.
 """
 
 from __future__ import annotations
@@ -449,8 +449,8 @@ def normalise_chunks(
     """(chunk, result) for each chunk, in order. With ``executor``, this process works as one
     more worker: it keeps ``window`` chunks queued for each worker process and normalises
     the next chunk itself whenever they are all busy, so that it never waits while there is
-    work and starts no process that would compete with it for a core. At most ``window + 1``
-    chunks per worker wait to be written, so memory stays bounded. ``window=1`` answers each
+    work and starts no process that would compete with it for a core. At most ``window``
+    chunks per worker, and one more, wait to be written, so memory stays bounded. ``window=1`` answers each
     chunk before the next is read (interactive input): then only the chunk before is read
     for evidence, not the next."""
     contexts = with_context(chunks, look_ahead=window > 1)  # type: ignore[type-var]
