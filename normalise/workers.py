@@ -67,11 +67,13 @@ class Workers:
         workers: int,
         window: int = 2,
         slot_bytes: int = SLOT_BYTES,
+        start_method: str | None = None,
     ) -> None:
         # fork on Linux (the default there before Python 3.14): the workers inherit the
         # normaliser and the slots; the command has no other thread when it forks
-        linux = sys.platform.startswith("linux")
-        self._context = multiprocessing.get_context("fork" if linux else None)
+        if start_method is None and sys.platform.startswith("linux"):
+            start_method = "fork"
+        self._context = multiprocessing.get_context(start_method)
         forked = self._context.get_start_method() == "fork"
         # a slot per chunk in flight, and one per worker for results waiting their turn
         self.slots = Slots(workers * (window + 1), slot_bytes) if forked else None
@@ -125,9 +127,11 @@ class Workers:
             raise WorkerDied(DIED) from None
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """End the workers: at once when calls are cancelled or still waiting (nothing they
-        would send is read), else once they have read the end of their input."""
-        busy = cancel_futures or any(self._waiting)
+        """End the workers: at once when calls are still waiting (what they would send is
+        not read: an error or Ctrl-C ended the run), else once they have read the end of
+        their input. ``wait`` and ``cancel_futures`` as an executor's (calls that wait are
+        always cancelled)."""
+        busy = any(self._waiting)
         for pipe in self._pipes:
             try:
                 if not busy:

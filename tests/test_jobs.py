@@ -23,7 +23,15 @@ from test_stream import DATA, Trickle
 
 from normalise import Normaliser
 from normalise import stream as stream_module
-from normalise.stream import FileStats, Source, make_executor, max_jobs, normalise_source
+from normalise.stream import (
+    FileStats,
+    Source,
+    _init_worker,
+    make_executor,
+    max_jobs,
+    normalise_source,
+)
+from normalise.workers import Workers
 
 pytestmark = pytest.mark.skipif(max_jobs() < 2, reason="one processor: no worker processes")
 
@@ -134,6 +142,17 @@ def test_without_shared_memory_the_pipes_carry_the_chunks(normaliser, submitted)
         pool.slots = None
         same(run(normaliser, data, None), run(normaliser, data, pool))
     assert "_work" in submitted and "_work_in_slot" not in submitted
+
+
+def test_workers_started_afresh_get_a_pickled_normaliser(normaliser, submitted):
+    """Where processes are not forked (macOS, Windows): no shared memory, the normaliser
+    pickled to each worker, chunks and results through the pipes."""
+    data = INPUTS["bom"] + INPUTS["invalid utf-8"]
+    pool = Workers(_init_worker, (normaliser, os.getpid()), 1, start_method="spawn")
+    with pool:
+        assert pool.slots is None
+        same(run(normaliser, data, None), run(normaliser, data, pool))
+    assert {"_work", "here"} <= set(submitted)
 
 
 def test_text_of_another_encoding_goes_through_the_pipes(normaliser, workers, submitted):
