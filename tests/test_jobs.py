@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,9 @@ def test_workers_give_the_bytes_of_one_process(normaliser, workers, submitted, n
     data = INPUTS[name]
     one = run(normaliser, data, None)
     submitted.clear()
+    # the worker busy for a while first: the chunks queued for it wait, and this process
+    # normalises the next ones itself (else a worker as fast as the reads might take all)
+    workers.submit(time.sleep, 0.1)
     same(one, run(normaliser, data, workers))
     if len(data) > 10 * CHUNK:  # the worker (through shared memory) and this process took part
         assert {"_work_in_slot", "here"} <= set(submitted), submitted
@@ -151,6 +155,7 @@ def test_workers_started_afresh_get_a_pickled_normaliser(normaliser, submitted):
     pool = Workers(_init_worker, (normaliser, os.getpid()), 1, start_method="spawn")
     with pool:
         assert pool.slots is None
+        pool.submit(time.sleep, 0.1)  # as above: this process takes some chunks too
         same(run(normaliser, data, None), run(normaliser, data, pool))
     assert {"_work", "here"} <= set(submitted)
 
