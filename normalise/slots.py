@@ -25,7 +25,7 @@ class Slots:
     """``count`` slots of shared anonymous memory, inherited by processes forked later."""
 
     def __init__(self, count: int, size: int = SLOT_BYTES) -> None:
-        self.size = size
+        self.size, self.count = size, count
         self.memory = mmap.mmap(-1, count * size)  # MAP_SHARED: seen by forked children
         self.free = list(range(count - 1, -1, -1))
 

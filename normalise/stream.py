@@ -375,7 +375,7 @@ def make_executor(
     jobs = min(jobs, max_jobs())
     if jobs <= 1:
         return None
-    return Workers(_init_worker, (normaliser, os.getpid()), jobs - 1, slot_bytes=slot_bytes)
+    return Workers(_init_worker, (normaliser, os.getpid()), jobs - 1, WINDOW, slot_bytes)
 
 
 def _result(
@@ -435,6 +435,11 @@ def with_context(
         tail = ((tail if tail is not None else first[:0]) + first)[-size:]
 
 
+#: Chunks kept queued for each worker process: the command normalises a chunk itself only when
+#: they are all busy. Three, not two: a worker's queue then outlasts a chunk normalised here
+#: (104 MB dense workload: 0.92-0.94 s against 0.97-1.0 s for the pass with two, under chrt).
+WINDOW = 3
+
 #: Characters of each neighbouring chunk read as evidence (the evidence window).
 CONTEXT = EVIDENCE_WINDOW
 
@@ -443,16 +448,16 @@ def normalise_chunks(
     normaliser: Normaliser,
     chunks: Iterable[bytes | str],
     executor: Workers | None,
-    window: int = 2,
+    window: int = WINDOW,
     log_name: str | None = None,
 ) -> Iterator[tuple[bytes | str, ChunkResult]]:
     """(chunk, result) for each chunk, in order. With ``executor``, this process works as one
     more worker: it keeps ``window`` chunks queued for each worker process and normalises
     the next chunk itself whenever they are all busy, so that it never waits while there is
-    work and starts no process that would compete with it for a core. At most ``window``
-    chunks per worker, and one more, wait to be written, so memory stays bounded. ``window=1`` answers each
-    chunk before the next is read (interactive input): then only the chunk before is read
-    for evidence, not the next."""
+    work and starts no process that would compete with it for a core. It waits for the
+    oldest chunk only when twice that many, and one more, wait to be written, so memory stays
+    bounded. ``window=1`` answers each chunk before the next is read (interactive input):
+    then only the chunk before is read for evidence, not the next."""
     contexts = with_context(chunks, look_ahead=window > 1)  # type: ignore[type-var]
     if executor is None or window <= 1:
         for chunk, before, after in contexts:
@@ -480,7 +485,9 @@ def normalise_chunks(
             entry = (chunk, _submit(executor, _work, chunk, log_name, before, after), None)
         pending.append(entry)
         while pending and (
-            len(pending) > queued + 1 or not isinstance(pending[0][1], Task) or pending[0][1].done()
+            len(pending) > 2 * queued + 1
+            or not isinstance(pending[0][1], Task)
+            or pending[0][1].done()
         ):
             done_chunk, result, slot = pending.popleft()
             yield done_chunk, _result(result, slots, slot)
@@ -534,7 +541,7 @@ def normalise_source(
         else read_chunks(source, encoding, counted, chunk_chars)
     )
     bytes_before = 0  # counted only until the first undecodable byte is found
-    window = 1 if source.interactive else 2
+    window = 1 if source.interactive else WINDOW
     log_name = source.name if log is not None else None
     for chunk, result in normalise_chunks(normaliser, chunks, executor, window, log_name):
         if stats.invalid_at is None:
