@@ -14,7 +14,6 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, BinaryIO, NoReturn, cast
@@ -52,6 +51,7 @@ from .stream import (
     normalise_source,
     open_source,
 )
+from .workers import Workers
 
 EXAMPLES = """\
 examples:
@@ -261,7 +261,7 @@ class _Outputs:
     log: LogSink | None
     text: AtomicFile | None
     stdout: _Stdout | None
-    executor: Executor | None
+    executor: Workers | None
 
     def write_text(self, data: bytes) -> None:
         if self.text is not None:

@@ -1,0 +1,176 @@
+"""The worker processes of ``--jobs``: each answers the calls sent to it, in order, through a
+pipe that the command's own thread writes and reads.
+
+Why not :class:`concurrent.futures.ProcessPoolExecutor`: its calls and results pass through
+two threads of the command (a manager and a feeder), and neither can run while the command's
+main thread is normalising a chunk in compiled code, holding the interpreter lock for 15 ms
+at a time; the worker then waits for its next chunk although the command has sent it (on the
+dense 100 MB workload the worker stood idle a fifth of the run). Here a call is written to
+the pipe when it is made, and a result read when the command wants it; the worker's own
+results are a few numbers (the rest is in shared memory, :mod:`normalise.slots`), so it
+never waits for the command to read.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .slots import SLOT_BYTES, Slots
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended abruptly (killed, out of memory): the run cannot finish."""
+
+
+DIED = "a worker process died (killed or out of memory); no output file was written"
+
+
+class Task:
+    """One call sent to a worker; :meth:`done` and :meth:`result` as a future's."""
+
+    __slots__ = ("_finished", "_ok", "_pool", "_value", "_worker")
+
+    def __init__(self, pool: Workers, worker: int) -> None:
+        self._pool, self._worker = pool, worker
+        self._finished = False
+        self._ok = True
+        self._value: Any = None
+
+    def done(self) -> bool:
+        if not self._finished:
+            self._pool._collect(self._worker, block=False)
+        return self._finished
+
+    def result(self) -> Any:
+        while not self._finished:
+            self._pool._collect(self._worker, block=True)
+        if not self._ok:
+            raise self._value
+        return self._value
+
+
+class Workers:
+    """``workers`` processes that each hold a copy of the normaliser (inherited by fork on
+    Linux; pickled elsewhere) and, when forked, the shared :class:`Slots`. Started at the
+    first call; :meth:`shutdown` ends them."""
+
+    def __init__(
+        self,
+        initializer: Callable[..., None],
+        initargs: tuple[Any, ...],
+        workers: int,
+        window: int = 2,
+        slot_bytes: int = SLOT_BYTES,
+        start_method: str | None = None,
+    ) -> None:
+        # fork on Linux (the default there before Python 3.14): the workers inherit the
+        # normaliser and the slots; the command has no other thread when it forks
+        if start_method is None and sys.platform.startswith("linux"):
+            start_method = "fork"
+        self._context = multiprocessing.get_context(start_method)
+        forked = self._context.get_start_method() == "fork"
+        # a slot per chunk in flight, and one per worker for results waiting their turn
+        self.slots = Slots(workers * (window + 1), slot_bytes) if forked else None
+        self._max_workers = workers
+        self._initializer, self._initargs = initializer, initargs
+        self._processes: dict[int, Any] = {}  # pid -> process
+        self._pipes: list[Connection] = []
+        self._waiting: list[deque[Task]] = []  # per worker, oldest first: answered in order
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown(cancel_futures=exc[0] is not None)
+
+    def _start(self) -> None:
+        for _ in range(self._max_workers):
+            here, there = self._context.Pipe()
+            args = (there, self._initializer, (*self._initargs, self.slots))
+            process = self._context.Process(target=_serve, args=args, daemon=True)
+            process.start()
+            there.close()  # only the worker holds its end: its death is an EOF here
+            assert process.pid is not None
+            self._processes[process.pid] = process
+            self._pipes.append(here)
+            self._waiting.append(deque())
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Task:
+        """Send ``fn(*args)`` to the worker with the fewest calls waiting."""
+        if not self._pipes:
+            self._start()
+        worker = min(range(len(self._pipes)), key=lambda i: len(self._waiting[i]))
+        task = Task(self, worker)
+        try:
+            self._pipes[worker].send((fn, args))
+        except (OSError, EOFError):
+            raise WorkerDied(DIED) from None
+        self._waiting[worker].append(task)
+        return task
+
+    def _collect(self, worker: int, block: bool) -> None:
+        """Read the results worker ``worker`` has sent (at least one when ``block``)."""
+        pipe, waiting = self._pipes[worker], self._waiting[worker]
+        try:
+            while waiting and (block or pipe.poll()):
+                ok, value = pipe.recv()
+                task = waiting.popleft()
+                task._ok, task._value, task._finished = ok, value, True
+                block = False
+        except (OSError, EOFError):
+            raise WorkerDied(DIED) from None
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """End the workers: at once when calls are still waiting (what they would send is
+        not read: an error or Ctrl-C ended the run), else once they have read the end of
+        their input. ``wait`` and ``cancel_futures`` as an executor's (calls that wait are
+        always cancelled)."""
+        busy = any(self._waiting)
+        for pipe in self._pipes:
+            try:
+                if not busy:
+                    pipe.send(None)
+            except OSError:
+                pass
+        for process in self._processes.values():
+            if busy:
+                process.terminate()
+            if wait:
+                process.join(timeout=5)
+                if process.is_alive():
+                    process.kill()
+                    process.join()
+        for pipe in self._pipes:
+            pipe.close()
+        self._pipes, self._waiting, self._processes = [], [], {}
+
+
+def _serve(pipe: Connection, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    """A worker's life: set up, then answer each call in order until told to stop."""
+    initializer(*initargs)
+    while True:
+        try:
+            call = pipe.recv()
+        except (EOFError, OSError):
+            break
+        if call is None:
+            break
+        fn, args = call
+        try:
+            answer: tuple[bool, Any] = (True, fn(*args))
+        except BaseException as err:
+            answer = (False, err)
+        try:
+            pipe.send(answer)
+        except (OSError, EOFError):
+            break
+        except Exception as err:
+            pipe.send((False, RuntimeError(f"worker: {type(err).__name__}: {err}")))
+    pipe.close()
+    os._exit(0)
