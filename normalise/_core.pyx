@@ -1028,3 +1028,144 @@ def edit_distance(costs, str a, str b):
             free(drop_b)
     finally:
         free(buffer)
+
+
+
+
+# ---------------------------------------------------------------------------- name tokens
+# The phonetic weighing's token finder (issue 15, ``apply`` speed), kept apart from the table
+# pass above. The reference is :data:`normalise.sentence.PHONETIC_TOKEN`; each character's
+# class is asked of the same expression engine the first time the process meets it
+# (:func:`normalise.sentence.token_class`), so the two cannot read a character differently.
+
+from cpython.object cimport PyObject
+
+# bits of a character's class (:data:`normalise.sentence.TOKEN_CLASSES`); 0xFF: not asked yet
+cdef enum:
+    NAME_UPPER = 1       # \p{Lu}
+    NAME_LETTER = 2      # [\p{L}\p{M}]
+    NAME_WORD = 4        # [\w\p{M}]
+    NAME_APOSTROPHE = 8  # normalise.chars.APOSTROPHES
+    NAME_UNKNOWN = 0xFF
+
+
+cdef struct Reading:
+    int kind
+    void *data
+    uint8_t *classes    # one byte per code point, NAME_UNKNOWN until asked
+    PyObject *classify  # normalise.sentence.token_class
+
+
+cdef uint8_t _learn(Reading *r, Py_UCS4 c) except NAME_UNKNOWN:
+    cdef uint8_t bits = (<object>r.classify)(chr(c))
+    r.classes[c] = bits
+    return bits
+
+
+cdef inline uint8_t _class_at(Reading *r, Py_ssize_t i) except NAME_UNKNOWN:
+    cdef Py_UCS4 c = PyUnicode_READ(r.kind, r.data, i)
+    cdef uint8_t bits = r.classes[c]
+    if bits == NAME_UNKNOWN:
+        return _learn(r, c)
+    return bits
+
+
+cdef inline int _letter_at(Reading *r, Py_ssize_t i, Py_ssize_t end) except -1:
+    return i < end and (_class_at(r, i) & NAME_LETTER) != 0
+
+
+cdef int _clitic(Reading *r, Py_ssize_t i, Py_ssize_t end) except -1:
+    """Whether an English clitic (s, d, ll, re, ve, t, m) not followed by a letter starts at
+    ``i``: an apostrophe before it ends the name."""
+    cdef Py_UCS4 c = PyUnicode_READ(r.kind, r.data, i)
+    cdef Py_UCS4 d
+    if (c == 115 or c == 100 or c == 116 or c == 109) and not _letter_at(r, i + 1, end):
+        return True  # s, d, t, m
+    if i + 1 < end:
+        d = PyUnicode_READ(r.kind, r.data, i + 1)
+        if ((c == 108 and d == 108) or (c == 114 and d == 101) or (c == 118 and d == 101)) and (
+                not _letter_at(r, i + 2, end)):
+            return True  # ll, re, ve
+    return False
+
+
+cdef Py_ssize_t _token_end(Reading *r, Py_ssize_t start, Py_ssize_t end) except -2:
+    """The end of the token whose capital is at ``start`` (the text read up to ``end``), or
+    -1: three or more letters, or apostrophes followed by a letter and not before a clitic,
+    the longest such run not followed by a word character (where the expression's greedy
+    repetition backtracks to)."""
+    cdef Py_ssize_t j = start + 1, found = -1, count = 0
+    cdef uint8_t c
+    while j < end:
+        c = _class_at(r, j)
+        if not (c & NAME_LETTER):
+            if not (c & NAME_APOSTROPHE) or not _letter_at(r, j + 1, end) or _clitic(
+                    r, j + 1, end):
+                break
+        j += 1
+        count += 1
+        if count >= 3 and (j == end or not (_class_at(r, j) & NAME_WORD)):
+            found = j
+    return found
+
+
+cdef int _tokens(str text, Py_ssize_t low, Py_ssize_t high, Reading *r, set found, list spans,
+                 object wanted) except -1:
+    """The tokens of ``text[low:high]`` read as a text of its own: added to ``found``
+    (distinct tokens), or, when ``found`` is None, the spans of those in ``wanted`` appended
+    to ``spans``."""
+    cdef Py_ssize_t i = low, end
+    while i < high:
+        if (_class_at(r, i) & NAME_UPPER) and (
+                i == low or not (_class_at(r, i - 1) & NAME_WORD)):
+            end = _token_end(r, i, high)
+            if end > 0:
+                token = text[i:end]
+                if found is not None:
+                    found.add(token)
+                elif token in wanted:
+                    spans.append((i, end))
+                i = end
+                continue
+        i += 1
+    return 0
+
+
+cdef Reading _reading(str text, uint8_t[::1] classes, object classify):
+    cdef Reading r
+    r.kind = PyUnicode_KIND(text)
+    r.data = PyUnicode_DATA(text)
+    r.classes = &classes[0]
+    r.classify = <PyObject *>classify
+    return r
+
+
+def name_tokens(str text, taken, uint8_t[::1] classes, classify):
+    """The distinct :data:`~normalise.sentence.PHONETIC_TOKEN` tokens of ``text`` outside the
+    sorted spans ``taken``, each piece read on its own, as
+    :func:`normalise.sentence.name_tokens` gives them (``classes``, ``classify``:
+    :data:`~normalise.sentence.TOKEN_CLASSES`, :func:`~normalise.sentence.token_class`)."""
+    if classes.shape[0] <= 0x10FFFF:
+        raise ValueError("classes must have a byte for every code point")
+    cdef Reading r = _reading(text, classes, classify)
+    cdef set found = set()
+    cdef Py_ssize_t pos = 0, start, end
+    for start, end in taken:
+        if start > pos:
+            _tokens(text, pos, start, &r, found, None, None)
+        pos = end
+    if len(text) > pos:
+        _tokens(text, pos, len(text), &r, found, None, None)
+    return found
+
+
+def name_token_spans(str text, wanted, uint8_t[::1] classes, classify):
+    """``(start, end)`` of each :data:`~normalise.sentence.PHONETIC_TOKEN` token of ``text``
+    that is one of ``wanted``, in order, as :func:`normalise.sentence.name_token_spans`
+    gives them."""
+    if classes.shape[0] <= 0x10FFFF:
+        raise ValueError("classes must have a byte for every code point")
+    cdef Reading r = _reading(text, classes, classify)
+    cdef list spans = []
+    _tokens(text, 0, len(text), &r, None, spans, wanted)
+    return spans

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from .casing import cased
+from .compile import name_token_finders
 from .events import Event, Rule
 from .evidence import (
     EVIDENCE_KINDS,
@@ -44,7 +45,7 @@ from .evidence import (
 )
 from .gazetteer import gazetteer
 from .keep import is_mentioned
-from .sentence import PHONETIC_TOKEN, between, is_sentence_initial
+from .sentence import is_sentence_initial
 from .surnames import surname
 
 if TYPE_CHECKING:
@@ -86,7 +87,16 @@ class Weighing:
         if compiled.matcher is None:
             raise ValueError("the phonetic weighing needs a matcher (phonetic is off)")
         self.matcher: PhoneticMatcher = compiled.matcher
+        from .phonetic import english_zipf  # loaded with the matcher already
+
+        self._english_zipf = english_zipf
         self._rare = rare_word_matcher(self.matcher)
+        #: from this English Zipf frequency up, both matchers' common-word gates refuse a
+        #: token wherever it stands: :meth:`wanted` answers without a decision
+        self._refused_zipf = max(
+            self.matcher.common_word_zipf,
+            self._rare.common_word_zipf if self._rare is not None else 0.0,
+        )
         self._kinds = compiled.kinds
         self._scanner = compiled.scanner
         self._entries = compiled.table.entries
@@ -96,6 +106,7 @@ class Weighing:
         self._by_canonical: dict[str, Entry] | None = None
         self._regions: dict[str, str | None] = {}
         self._places: dict[str, frozenset[int]] = {}
+        self._name_tokens, self._name_token_spans = name_token_finders()
         #: token -> whether the matcher may act on it (see :meth:`wanted`)
         self._wanted: dict[str, bool] = {}
 
@@ -140,14 +151,13 @@ class Weighing:
         """A :class:`Candidate` for each winner of the matcher outside ``taken``, and the
         events of ambiguous tokens."""
         starts = [s for s, _ in taken]
-        for match in self._token_matches(text, taken):
-            start, end = match.span()
+        for start, end in self._token_spans(text, taken):
             i = bisect.bisect_right(starts, start) - 1
             if i >= 0 and taken[i][1] > start:
                 continue  # inside a table hit
             if is_mentioned(text, start):
                 continue  # a spelling mentioned as a spelling: left as written
-            found = self._winner(match.group(), start, end, is_sentence_initial(text, start))
+            found = self._winner(text[start:end], start, end, is_sentence_initial(text, start))
             if found is not None:
                 yield found
 
@@ -159,31 +169,38 @@ class Weighing:
         ``apply`` on text without candidates."""
         found = self._wanted.get(token)
         if found is None:
-            found = self.matcher.depends_on_position(token) or acts(self.decide(token)[0])
+            found = self._english_zipf(token) < self._refused_zipf and self.wanted_in_full(token)
             if len(self._wanted) >= MAX_WANTED_TOKENS:
                 self._wanted.clear()
             self._wanted[token] = found
         return found
 
-    def _token_matches(
+    def wanted_in_full(self, token: str) -> bool:
+        """:meth:`wanted` by the matchers' decisions, without its screen of common English
+        words. The screen gives the same answer: a token at or above both common-word gates
+        (``_refused_zipf``) is refused by the gate wherever it stands (never a sentence-start
+        question), by a check of its form or as a common word (no winner, no ambiguity), and
+        the matcher for rare words refuses it again for the same reasons. The screen is what
+        makes ``apply`` cheap on running text: most distinct tokens are such words."""
+        return self.matcher.depends_on_position(token) or acts(self.decide(token)[0])
+
+    def _token_spans(
         self, text: str, taken: Sequence[tuple[int, int]]
-    ) -> Iterator[regex.Match[str]]:
-        """The name tokens of ``text`` the matcher may act on.
+    ) -> Iterator[tuple[int, int]]:
+        """``(start, end)`` of the name tokens of ``text`` the matcher may act on.
 
         Each distinct name token outside the table hits is decided once; only those the
         matcher acts on are looked for in the text (in most chunks of running text there
         are none), and those decided by where they stand (a rare English word, refused at a
         sentence start only)."""
-        wanted = list(filter(self.wanted, set(PHONETIC_TOKEN.findall(between(text, taken)))))
+        wanted = list(filter(self.wanted, self._name_tokens(text, taken)))
         if not wanted:
             return iter(())
         if len(wanted) <= _FEW_TOKENS:
             alternatives = "|".join(map(regex.escape, sorted(wanted, key=len, reverse=True)))
             pattern = rf"(?<![\w\p{{M}}])(?:{alternatives})(?![\w\p{{M}}])"
-            matches: Iterator[regex.Match[str]] = regex.finditer(pattern, text)
-            return matches
-        found = frozenset(wanted)
-        return (m for m in PHONETIC_TOKEN.finditer(text) if m.group() in found)
+            return (match.span() for match in regex.finditer(pattern, text))
+        return iter(self._name_token_spans(text, frozenset(wanted)))
 
     def _winner(
         self, token: str, start: int, end: int, sentence_initial: bool
