@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from normalise import Normaliser, core
-from normalise.phonetic import english_zipf
+from normalise.phonetic import common_english_words, english_zipf
 from normalise.sentence import (
     PHONETIC_TOKEN,
     name_token_spans,
@@ -128,3 +128,14 @@ def test_screen_of_english_words_answers_as_the_decisions_do(options, ranks):
     assert differ == []
     wanted = [t for t in tokens if weighing.wanted(t)]
     assert len(wanted) > 10  # not all refused: the check can fail
+    assert weighing._screen  # the set of common words answered after the first tokens
+
+
+def test_common_english_words_are_at_or_above_the_bound():
+    """Every word of the screen's set has the frequency it stands for, in any casing (the
+    set is read from wordfreq's buckets, one look-up a bucket)."""
+    words = common_english_words(2.9)
+    assert 25_000 < len(words) < 40_000
+    assert {"the", "water"} <= words
+    assert all(english_zipf(w) >= 2.9 for w in words)
+    assert all(english_zipf(w.capitalize()) >= 2.9 for w in sorted(words)[::50])
