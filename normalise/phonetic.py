@@ -214,6 +214,7 @@ class Costs:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_same", str.maketrans(self.same))
         object.__setattr__(self, "_substitutes", _Substitutes(self))
+        object.__setattr__(self, "_weights", _Weights(self))
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Costs:
@@ -268,6 +269,9 @@ class Costs:
         return costs
 
     def weight(self, key: str) -> float:
+        return self._weights[key]  # type: ignore[attr-defined, no-any-return]
+
+    def _weight(self, key: str) -> float:
         return sum(self.vowel_weight if c in self.vowels else 1.0 for c in key)
 
     def distance(self, a: str, b: str) -> float:
@@ -312,6 +316,24 @@ class _Substitutes(dict[tuple[str, str], float]):
     def __missing__(self, pair: tuple[str, str]) -> float:
         cost = self[pair] = self._costs.substitute(*pair)
         return cost
+
+
+class _Weights(dict[str, float]):
+    """Memoised ``Costs.weight``: every token is scored against dozens of indexed forms, and
+    the forms come back for every token (bounded: it starts afresh at 65,536 keys)."""
+
+    def __init__(self, costs: Costs):
+        super().__init__()
+        self._costs = costs
+
+    def __reduce__(self) -> tuple[type[_Weights], tuple[Costs]]:
+        return (_Weights, (self._costs,))  # a memo: it travels empty, so pickles do not grow
+
+    def __missing__(self, key: str) -> float:
+        if len(self) >= 1 << 16:
+            self.clear()
+        weight = self[key] = self._costs._weight(key)
+        return weight
 
 
 class Romanisation:

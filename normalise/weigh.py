@@ -79,6 +79,22 @@ class Candidate:
     held: str | None = None
 
 
+class HitWindow:
+    """The table hits of a text sorted by start: those within a window are found by
+    bisection, not by a look at every hit of the text for each candidate (a chunk of dense
+    text holds thousands)."""
+
+    def __init__(self, hits: Sequence[TableHit]) -> None:
+        self.hits = sorted(hits, key=lambda hit: hit[0])
+        self.starts = [hit[0] for hit in self.hits]
+
+    def within(self, low: int, high: int) -> list[TableHit]:
+        """The hits with ``low <= start`` and ``end <= high``, in order."""
+        first = bisect.bisect_left(self.starts, low)
+        last = bisect.bisect_right(self.starts, high)
+        return [hit for hit in self.hits[first:last] if hit[1] <= high]
+
+
 def acts(decision: Decision) -> bool:
     """Whether a decision leads to a record: a rewrite, a suggestion or an ambiguity."""
     return decision.winner is not None or decision.ambiguous
@@ -283,9 +299,11 @@ class Weighing:
         pending = [c for c in candidates if c.held is None]
         if pending and not evidence:
             self.mark_evidence(text, pending, hits, before, after)
-        for cand in pending:
-            if cand.held is None:
-                cand.held = self.held_by_entry(text, cand, hits)
+        if pending:
+            window = HitWindow(hits)
+            for cand in pending:
+                if cand.held is None:
+                    cand.held = self.held_by_entry(text, cand, window)
         for cand in candidates:
             yield self._event(cand)
 
@@ -332,7 +350,7 @@ class Weighing:
             return "name-part"
         return None
 
-    def held_by_entry(self, text: str, cand: Candidate, hits: Sequence[TableHit]) -> str | None:
+    def held_by_entry(self, text: str, cand: Candidate, hits: HitWindow) -> str | None:
         """Why a candidate with evidence is still held: a short name without a sure score,
         or a name of a closed kind whose own entry is not near; else None."""
         kind = self._kinds.get(cand.entry)
@@ -391,16 +409,13 @@ class Weighing:
         return count
 
     @staticmethod
-    def own_entry_near(text: str, cand: Candidate, hits: Sequence[TableHit]) -> bool:
+    def own_entry_near(text: str, cand: Candidate, hits: HitWindow) -> bool:
         """Whether a table hit of the candidate's own entry stands within its evidence
         window (this text only)."""
         low, high = paragraph_window(text, cand.start, cand.end)
-        return any(
-            entry.canonical == cand.entry and low <= start and end <= high
-            for start, end, entry in hits
-        )
+        return any(entry.canonical == cand.entry for _s, _e, entry in hits.within(low, high))
 
-    def person_named_near(self, text: str, cand: Candidate, hits: Sequence[TableHit]) -> bool:
+    def person_named_near(self, text: str, cand: Candidate, hits: HitWindow) -> bool:
         """Whether the person a candidate of a ``person`` entry stands for is named within its
         evidence window (this text only): a hit of its own entry, of the full name its
         surname entry comes from (:mod:`normalise.surnames`) or of a person whose surname is
@@ -409,13 +424,9 @@ class Weighing:
         full = self.full_name_of(cand.entry)
         low, high = paragraph_window(text, cand.start, cand.end)
         if any(
-            low <= start
-            and end <= high
-            and (
-                entry.canonical in (cand.entry, full)
-                or (entry.kind == "person" and surname(entry.canonical) == cand.entry)
-            )
-            for start, end, entry in hits
+            entry.canonical in (cand.entry, full)
+            or (entry.kind == "person" and surname(entry.canonical) == cand.entry)
+            for _s, _e, entry in hits.within(low, high)
         ):
             return True
         words = full.split()
