@@ -336,6 +336,23 @@ class _Weights(dict[str, float]):
         return weight
 
 
+class _FormKeys(dict[str, str]):
+    """Memoised ``Romanisation.form_key`` (bounded: it starts afresh at 65,536 forms)."""
+
+    def __init__(self, romanisation: Romanisation):
+        super().__init__()
+        self._romanisation = romanisation
+
+    def __reduce__(self) -> tuple[type[_FormKeys], tuple[Romanisation]]:
+        return (_FormKeys, (self._romanisation,))  # a memo: it travels empty
+
+    def __missing__(self, form: str) -> str:
+        if len(self) >= 1 << 16:
+            self.clear()
+        key = self[form] = self._romanisation._form_key(form)
+        return key
+
+
 class Romanisation:
     """The romanisation correspondences of ``romanisation.yaml``, applied to spellings."""
 
@@ -347,6 +364,7 @@ class Romanisation:
         self.marks = marks + "".join(c for c in APOSTROPHES if c not in marks)
         self.rules: tuple[Rule, ...] = tuple(_rule(r) for r in data["rules"])
         self._subs = tuple((r.pattern.sub, r.replace) for r in self.rules)
+        self._form_keys = _FormKeys(self)
         self.costs = Costs.from_data(data["costs"])
         self.generic: frozenset[str] = frozenset(data.get("generic", ()))
         self.suffixes: tuple[str, ...] = tuple(sorted(data["suffixes"], key=len, reverse=True))
@@ -408,7 +426,11 @@ class Romanisation:
         return word
 
     def form_key(self, form: str) -> str:
-        """The spelling key of a whole form, as written (multi-word forms joined)."""
+        """The spelling key of a whole form, as written (multi-word forms joined; memoised:
+        a token's key is asked by the gate's inflection check and again by the ranking)."""
+        return self._form_keys[form]  # type: ignore[no-any-return]
+
+    def _form_key(self, form: str) -> str:
         return self.key(self.words(form)[0])
 
     def stems(self, token: str) -> list[tuple[str, str]]:
@@ -566,6 +588,8 @@ class PhoneticMatcher:
         self._index: dict[str, list[int]] = {}
         self._whole_keys: dict[str, str] = {}  # spelling key of a whole form -> its entry
         self._cache: dict[tuple[str, bool], Decision] = {}
+        #: index number of a form -> its key with the ``same`` vowels merged (filled as met)
+        self._plain_forms: dict[int, str] = {}
         self._build(entries)
 
     @classmethod
@@ -593,10 +617,11 @@ class PhoneticMatcher:
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_cache": {}}
+        return {**self.__dict__, "_cache": {}, "_plain_forms": {}}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        self.__dict__.setdefault("_plain_forms", {})  # a matcher pickled before it had one
 
     # -- building ---------------------------------------------------------------------------
 
@@ -677,9 +702,25 @@ class PhoneticMatcher:
             return []
         key = self.romanisation.form_key(token)
         best: dict[tuple[int, bool], Candidate] = {}
+        costs = self.romanisation.costs
+        # score_keys(key, form.key, costs) with the token's parts computed once (the same
+        # operations in the same order: the same floats)
+        plain_key, weight_key, weight = costs.plain(key), costs.weight(key), costs.weight
+        compiled = edit_distance()
+        distance = functools.partial(compiled, costs) if compiled is not None else costs.distance
+        jaro, plains = jellyfish.jaro_winkler_similarity, self._plain_forms
         for number in self._matches(key):
             form = self._forms[number]
-            score = score_keys(key, form.key, self.romanisation.costs)
+            plain_form = plains.get(number)
+            if plain_form is None:
+                plain_form = plains[number] = costs.plain(form.key)
+            if plain_form == plain_key:
+                score = 1.0
+            else:
+                longest = max(weight_key, weight(form.key), 1.0)
+                score = W_JARO_WINKLER * jaro(plain_key, plain_form) + W_EDIT * max(
+                    0.0, 1.0 - distance(key, form.key) / longest
+                )
             held = best.get((form.entry, form.part))
             if held is None or score > held.score:
                 best[form.entry, form.part] = Candidate(

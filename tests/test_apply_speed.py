@@ -5,13 +5,15 @@ decisions do."""
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 import wordfreq
 from hypothesis import given
 from hypothesis import strategies as st
 
 from normalise import Normaliser, core
-from normalise.phonetic import common_english_words, english_zipf
+from normalise.phonetic import Candidate, common_english_words, english_zipf, score_keys
 from normalise.sentence import (
     PHONETIC_TOKEN,
     name_token_spans,
@@ -139,3 +141,33 @@ def test_common_english_words_are_at_or_above_the_bound():
     assert {"the", "water"} <= words
     assert all(english_zipf(w) >= 2.9 for w in words)
     assert all(english_zipf(w.capitalize()) >= 2.9 for w in sorted(words)[::50])
+
+
+def _reference_ranked(matcher, token):
+    """``PhoneticMatcher._ranked`` as it was written before its loop was hoisted: one
+    ``score_keys`` per indexed form."""
+    key = matcher.romanisation.form_key(token)
+    best = {}
+    for number in matcher._matches(key):
+        form = matcher._forms[number]
+        score = score_keys(key, form.key, matcher.romanisation.costs)
+        held = best.get((form.entry, form.part))
+        if held is None or score > held.score:
+            best[form.entry, form.part] = Candidate(
+                matcher._entries[form.entry], form.form, score, form.part
+            )
+    return sorted(best.values(), key=lambda c: (-c.score, c.part, c.entry))
+
+
+@pytest.mark.parametrize("name", ["compiled", "python"])
+def test_ranking_gives_the_scores_of_score_keys(name):
+    """The ranking's hoisted loop gives the candidates and the scores, bit for bit, that one
+    ``score_keys`` per form gives, on either core's edit distance."""
+    if name == "compiled" and not BUILT:
+        pytest.skip("the compiled core is not built here")
+    matcher = pickle.loads(pickle.dumps(Normaliser.cached().matcher))  # nothing memoised
+    tokens = _near_names()[:150] + [w.capitalize() for w in wordfreq.top_n_list("en", 300)]
+    with core.using(name):
+        ranked = [matcher._ranked(t) for t in tokens]
+        assert ranked == [_reference_ranked(matcher, t) for t in tokens]
+    assert sum(map(len, ranked)) > 500
