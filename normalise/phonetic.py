@@ -71,7 +71,7 @@ import enum
 import functools
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -590,6 +590,7 @@ class PhoneticMatcher:
         self._cache: dict[tuple[str, bool], Decision] = {}
         #: index number of a form -> its key with the ``same`` vowels merged (filled as met)
         self._plain_forms: dict[int, str] = {}
+        self._distance_table: Any = None  # _core.DistanceTable of the costs, made when asked
         self._build(entries)
 
     @classmethod
@@ -617,11 +618,12 @@ class PhoneticMatcher:
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_cache": {}, "_plain_forms": {}}
+        return {**self.__dict__, "_cache": {}, "_plain_forms": {}, "_distance_table": None}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self.__dict__.setdefault("_plain_forms", {})  # a matcher pickled before it had one
+        self.__dict__.setdefault("_distance_table", None)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -706,8 +708,7 @@ class PhoneticMatcher:
         # score_keys(key, form.key, costs) with the token's parts computed once (the same
         # operations in the same order: the same floats)
         plain_key, weight_key, weight = costs.plain(key), costs.weight(key), costs.weight
-        compiled = edit_distance()
-        distance = functools.partial(compiled, costs) if compiled is not None else costs.distance
+        distance = self._distance(costs)
         jaro, plains = jellyfish.jaro_winkler_similarity, self._plain_forms
         for number in self._matches(key):
             form = self._forms[number]
@@ -727,6 +728,24 @@ class PhoneticMatcher:
                     self._entries[form.entry], form.form, score, form.part
                 )
         return sorted(best.values(), key=lambda c: (-c.score, c.part, c.entry))
+
+    def _distance(self, costs: Costs) -> Callable[[str, str], float]:
+        """``costs.distance`` as the ranking calls it: on the compiled core, from a table of
+        the costs of the letters a-z (``_core.table_distance``, the same floats), else the
+        reference."""
+        compiled = edit_distance()
+        if compiled is None:
+            return costs.distance
+        from .core import compiled_module
+
+        module = compiled_module()
+        if self._distance_table is None:
+            self._distance_table = module.DistanceTable(costs)
+        return functools.partial(
+            module.table_distance,
+            self._distance_table,
+            fallback=functools.partial(compiled, costs),
+        )
 
     def _matches(self, key: str) -> set[int]:
         found: set[int] = set()

@@ -5,6 +5,7 @@ decisions do."""
 
 from __future__ import annotations
 
+import functools
 import pickle
 
 import pytest
@@ -171,3 +172,19 @@ def test_ranking_gives_the_scores_of_score_keys(name):
         ranked = [matcher._ranked(t) for t in tokens]
         assert ranked == [_reference_ranked(matcher, t) for t in tokens]
     assert sum(map(len, ranked)) > 500
+
+
+@needs_compiled
+@given(
+    st.text(alphabet="aeioubdghkqstvwyzc\u00e9'", max_size=12),
+    st.text(alphabet="aeioubdghkqstvwyzc\u00e9'", max_size=12),
+)
+def test_table_distance_is_the_compiled_distance(a, b):
+    """The ranking's table of letter costs gives the compiled distance's float, bit for bit,
+    and hands keys with other characters to it."""
+    from normalise import _core
+
+    costs = Normaliser.cached().matcher.romanisation.costs
+    table = _core.DistanceTable(costs)
+    fallback = functools.partial(_core.edit_distance, costs)
+    assert _core.table_distance(table, a, b, fallback) == _core.edit_distance(costs, a, b)
