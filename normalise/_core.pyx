@@ -1028,3 +1028,239 @@ def edit_distance(costs, str a, str b):
             free(drop_b)
     finally:
         free(buffer)
+
+
+
+
+# ---------------------------------------------------------------------------- name tokens
+# The phonetic weighing's token finder (issue 15, ``apply`` speed), kept apart from the table
+# pass above. The reference is :data:`normalise.sentence.PHONETIC_TOKEN`; each character's
+# class is asked of the same expression engine the first time the process meets it
+# (:func:`normalise.sentence.token_class`), so the two cannot read a character differently.
+
+from cpython.object cimport PyObject
+
+# bits of a character's class (:data:`normalise.sentence.TOKEN_CLASSES`); 0xFF: not asked yet
+cdef enum:
+    NAME_UPPER = 1       # \p{Lu}
+    NAME_LETTER = 2      # [\p{L}\p{M}]
+    NAME_WORD = 4        # [\w\p{M}]
+    NAME_APOSTROPHE = 8  # normalise.chars.APOSTROPHES
+    NAME_UNKNOWN = 0xFF
+
+
+cdef struct Reading:
+    int kind
+    void *data
+    uint8_t *classes    # one byte per code point, NAME_UNKNOWN until asked
+    PyObject *classify  # normalise.sentence.token_class
+
+
+cdef uint8_t _learn(Reading *r, Py_UCS4 c) except NAME_UNKNOWN:
+    cdef uint8_t bits = (<object>r.classify)(chr(c))
+    r.classes[c] = bits
+    return bits
+
+
+cdef inline uint8_t _class_at(Reading *r, Py_ssize_t i) except NAME_UNKNOWN:
+    cdef Py_UCS4 c = PyUnicode_READ(r.kind, r.data, i)
+    cdef uint8_t bits = r.classes[c]
+    if bits == NAME_UNKNOWN:
+        return _learn(r, c)
+    return bits
+
+
+cdef inline int _letter_at(Reading *r, Py_ssize_t i, Py_ssize_t end) except -1:
+    return i < end and (_class_at(r, i) & NAME_LETTER) != 0
+
+
+cdef int _clitic(Reading *r, Py_ssize_t i, Py_ssize_t end) except -1:
+    """Whether an English clitic (s, d, ll, re, ve, t, m) not followed by a letter starts at
+    ``i``: an apostrophe before it ends the name."""
+    cdef Py_UCS4 c = PyUnicode_READ(r.kind, r.data, i)
+    cdef Py_UCS4 d
+    if (c == 115 or c == 100 or c == 116 or c == 109) and not _letter_at(r, i + 1, end):
+        return True  # s, d, t, m
+    if i + 1 < end:
+        d = PyUnicode_READ(r.kind, r.data, i + 1)
+        if ((c == 108 and d == 108) or (c == 114 and d == 101) or (c == 118 and d == 101)) and (
+                not _letter_at(r, i + 2, end)):
+            return True  # ll, re, ve
+    return False
+
+
+cdef Py_ssize_t _token_end(Reading *r, Py_ssize_t start, Py_ssize_t end) except -2:
+    """The end of the token whose capital is at ``start`` (the text read up to ``end``), or
+    -1: three or more letters, or apostrophes followed by a letter and not before a clitic,
+    the longest such run not followed by a word character (where the expression's greedy
+    repetition backtracks to)."""
+    cdef Py_ssize_t j = start + 1, found = -1, count = 0
+    cdef uint8_t c
+    while j < end:
+        c = _class_at(r, j)
+        if not (c & NAME_LETTER):
+            if not (c & NAME_APOSTROPHE) or not _letter_at(r, j + 1, end) or _clitic(
+                    r, j + 1, end):
+                break
+        j += 1
+        count += 1
+        if count >= 3 and (j == end or not (_class_at(r, j) & NAME_WORD)):
+            found = j
+    return found
+
+
+cdef int _tokens(str text, Py_ssize_t low, Py_ssize_t high, Reading *r, set found, list spans,
+                 object wanted) except -1:
+    """The tokens of ``text[low:high]`` read as a text of its own: added to ``found``
+    (distinct tokens), or, when ``found`` is None, the spans of those in ``wanted`` appended
+    to ``spans``."""
+    cdef Py_ssize_t i = low, end
+    while i < high:
+        if (_class_at(r, i) & NAME_UPPER) and (
+                i == low or not (_class_at(r, i - 1) & NAME_WORD)):
+            end = _token_end(r, i, high)
+            if end > 0:
+                token = text[i:end]
+                if found is not None:
+                    found.add(token)
+                elif token in wanted:
+                    spans.append((i, end))
+                i = end
+                continue
+        i += 1
+    return 0
+
+
+cdef Reading _reading(str text, uint8_t[::1] classes, object classify):
+    cdef Reading r
+    r.kind = PyUnicode_KIND(text)
+    r.data = PyUnicode_DATA(text)
+    r.classes = &classes[0]
+    r.classify = <PyObject *>classify
+    return r
+
+
+def name_tokens(str text, taken, uint8_t[::1] classes, classify):
+    """The distinct :data:`~normalise.sentence.PHONETIC_TOKEN` tokens of ``text`` outside the
+    sorted spans ``taken``, each piece read on its own, as
+    :func:`normalise.sentence.name_tokens` gives them (``classes``, ``classify``:
+    :data:`~normalise.sentence.TOKEN_CLASSES`, :func:`~normalise.sentence.token_class`)."""
+    if classes.shape[0] <= 0x10FFFF:
+        raise ValueError("classes must have a byte for every code point")
+    cdef Reading r = _reading(text, classes, classify)
+    cdef set found = set()
+    cdef Py_ssize_t pos = 0, start, end
+    for start, end in taken:
+        if start > pos:
+            _tokens(text, pos, start, &r, found, None, None)
+        pos = end
+    if len(text) > pos:
+        _tokens(text, pos, len(text), &r, found, None, None)
+    return found
+
+
+def name_token_spans(str text, wanted, uint8_t[::1] classes, classify):
+    """``(start, end)`` of each :data:`~normalise.sentence.PHONETIC_TOKEN` token of ``text``
+    that is one of ``wanted``, in order, as :func:`normalise.sentence.name_token_spans`
+    gives them."""
+    if classes.shape[0] <= 0x10FFFF:
+        raise ValueError("classes must have a byte for every code point")
+    cdef Reading r = _reading(text, classes, classify)
+    cdef list spans = []
+    _tokens(text, 0, len(text), &r, None, spans, wanted)
+    return spans
+
+
+cdef class DistanceTable:
+    """The costs of :meth:`normalise.phonetic.Costs.distance` for the letters a-z, read once
+    from the reference (``costs.substitute``, the vowels, weak letters and indel costs): the
+    ranking scores every token against dozens of forms, and the compiled distance above asks
+    a Python dict for each substitution."""
+
+    cdef double sub[26][26]
+    cdef double drop[26]
+    cdef bint vowel[26]
+    cdef double final, transpose
+
+    def __init__(self, costs):
+        cdef int i, j
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        vowels, weak = costs.vowels, costs.weak
+        for i in range(26):
+            c = letters[i]
+            self.vowel[i] = c in vowels
+            self.drop[i] = costs.vowel_indel if c in vowels else weak.get(c, costs.consonant)
+            for j in range(26):
+                self.sub[i][j] = 0.0 if i == j else costs.substitute(c, letters[j])
+        self.final = costs.final_vowel_indel
+        self.transpose = costs.transpose
+
+
+cdef enum:
+    TABLE_LETTERS = 128  # longer keys go to the compiled distance above
+
+
+def table_distance(DistanceTable table, str a, str b, fallback):
+    """``edit_distance(costs, a, b)`` (above: the same additions and minima in the same
+    order, so the same float) from ``table``, for keys of the letters a-z up to 128 long;
+    ``fallback(a, b)`` for any other."""
+    cdef Py_ssize_t la = len(a), lb = len(b), i, j
+    cdef int ka = PyUnicode_KIND(a), kb = PyUnicode_KIND(b)
+    cdef void *da = PyUnicode_DATA(a)
+    cdef void *db = PyUnicode_DATA(b)
+    cdef int xa[TABLE_LETTERS]
+    cdef int xb[TABLE_LETTERS]
+    cdef double drop_a[TABLE_LETTERS]
+    cdef double drop_b[TABLE_LETTERS]
+    cdef double rows[3][TABLE_LETTERS + 1]
+    cdef double *before = rows[0]
+    cdef double *previous = rows[1]
+    cdef double *current = rows[2]
+    cdef double *swap
+    cdef double best, x, drop
+    cdef Py_UCS4 c
+    if la > TABLE_LETTERS or lb > TABLE_LETTERS:
+        return fallback(a, b)
+    for i in range(la):
+        c = PyUnicode_READ(ka, da, i)
+        if c < 97 or c > 122:
+            return fallback(a, b)
+        xa[i] = <int>c - 97
+        drop_a[i] = table.drop[xa[i]]
+    for j in range(lb):
+        c = PyUnicode_READ(kb, db, j)
+        if c < 97 or c > 122:
+            return fallback(a, b)
+        xb[j] = <int>c - 97
+        drop_b[j] = table.drop[xb[j]]
+    if la and table.vowel[xa[la - 1]]:
+        drop_a[la - 1] = table.final
+    if lb and table.vowel[xb[lb - 1]]:
+        drop_b[lb - 1] = table.final
+    previous[0] = 0.0
+    for j in range(lb):
+        previous[j + 1] = previous[j] + drop_b[j]
+    for i in range(la):
+        drop = drop_a[i]
+        current[0] = previous[0] + drop
+        for j in range(lb):
+            if xa[i] == xb[j]:
+                best = previous[j] + 0.0
+            else:
+                best = previous[j] + table.sub[xa[i]][xb[j]]
+            x = previous[j + 1] + drop
+            if x < best:
+                best = x
+            x = current[j] + drop_b[j]
+            if x < best:
+                best = x
+            if i and j and xa[i] == xb[j - 1] and xa[i - 1] == xb[j] and xa[i] != xb[j]:
+                x = before[j - 1] + table.transpose
+                if x < best:
+                    best = x
+            current[j + 1] = best
+        swap = before
+        before = previous
+        previous = current
+        current = swap
+    return previous[lb]

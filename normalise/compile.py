@@ -58,6 +58,8 @@ from .sentence import ends_line, is_sentence_initial
 from .table import Entry, Table, iter_spellings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Collection
+
     from .phonetic import PhoneticMatcher
 
 #: Entry kinds the phonetic matcher may map unseen spellings to (not house spelling).
@@ -534,3 +536,25 @@ def load_core(compiled: CompiledTable) -> Core:
         core: Core = compiled_module().Core(compiled)
         return core
     return PythonCore(compiled)
+
+
+def name_token_finders() -> tuple[
+    Callable[[str, Sequence[tuple[int, int]]], set[str]],
+    Callable[[str, Collection[str]], list[tuple[int, int]]],
+]:
+    """The phonetic weighing's token finders (:func:`normalise.sentence.name_tokens` and
+    :func:`~normalise.sentence.name_token_spans`) of the core that runs: the compiled core
+    reads ASCII text in C and leaves the rest to the same expression."""
+    import functools
+
+    from .core import compiled_module, selected
+    from .sentence import name_token_spans, name_tokens, token_class, token_classes
+
+    if selected() == "compiled":
+        module = compiled_module()
+        reading = {"classes": token_classes(), "classify": token_class}
+        return (
+            functools.partial(module.name_tokens, **reading),
+            functools.partial(module.name_token_spans, **reading),
+        )
+    return name_tokens, name_token_spans

@@ -71,7 +71,7 @@ import enum
 import functools
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -214,6 +214,7 @@ class Costs:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_same", str.maketrans(self.same))
         object.__setattr__(self, "_substitutes", _Substitutes(self))
+        object.__setattr__(self, "_weights", _Weights(self))
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Costs:
@@ -268,6 +269,9 @@ class Costs:
         return costs
 
     def weight(self, key: str) -> float:
+        return self._weights[key]  # type: ignore[attr-defined, no-any-return]
+
+    def _weight(self, key: str) -> float:
         return sum(self.vowel_weight if c in self.vowels else 1.0 for c in key)
 
     def distance(self, a: str, b: str) -> float:
@@ -314,6 +318,41 @@ class _Substitutes(dict[tuple[str, str], float]):
         return cost
 
 
+class _Weights(dict[str, float]):
+    """Memoised ``Costs.weight``: every token is scored against dozens of indexed forms, and
+    the forms come back for every token (bounded: it starts afresh at 65,536 keys)."""
+
+    def __init__(self, costs: Costs):
+        super().__init__()
+        self._costs = costs
+
+    def __reduce__(self) -> tuple[type[_Weights], tuple[Costs]]:
+        return (_Weights, (self._costs,))  # a memo: it travels empty, so pickles do not grow
+
+    def __missing__(self, key: str) -> float:
+        if len(self) >= 1 << 16:
+            self.clear()
+        weight = self[key] = self._costs._weight(key)
+        return weight
+
+
+class _FormKeys(dict[str, str]):
+    """Memoised ``Romanisation.form_key`` (bounded: it starts afresh at 65,536 forms)."""
+
+    def __init__(self, romanisation: Romanisation):
+        super().__init__()
+        self._romanisation = romanisation
+
+    def __reduce__(self) -> tuple[type[_FormKeys], tuple[Romanisation]]:
+        return (_FormKeys, (self._romanisation,))  # a memo: it travels empty
+
+    def __missing__(self, form: str) -> str:
+        if len(self) >= 1 << 16:
+            self.clear()
+        key = self[form] = self._romanisation._form_key(form)
+        return key
+
+
 class Romanisation:
     """The romanisation correspondences of ``romanisation.yaml``, applied to spellings."""
 
@@ -325,6 +364,7 @@ class Romanisation:
         self.marks = marks + "".join(c for c in APOSTROPHES if c not in marks)
         self.rules: tuple[Rule, ...] = tuple(_rule(r) for r in data["rules"])
         self._subs = tuple((r.pattern.sub, r.replace) for r in self.rules)
+        self._form_keys = _FormKeys(self)
         self.costs = Costs.from_data(data["costs"])
         self.generic: frozenset[str] = frozenset(data.get("generic", ()))
         self.suffixes: tuple[str, ...] = tuple(sorted(data["suffixes"], key=len, reverse=True))
@@ -386,7 +426,11 @@ class Romanisation:
         return word
 
     def form_key(self, form: str) -> str:
-        """The spelling key of a whole form, as written (multi-word forms joined)."""
+        """The spelling key of a whole form, as written (multi-word forms joined; memoised:
+        a token's key is asked by the gate's inflection check and again by the ranking)."""
+        return self._form_keys[form]  # type: ignore[no-any-return]
+
+    def _form_key(self, form: str) -> str:
         return self.key(self.words(form)[0])
 
     def stems(self, token: str) -> list[tuple[str, str]]:
@@ -451,6 +495,24 @@ def english_zipf(word: str) -> float:
     Cached (bounded): every chunk of a corpus asks again for the same capitalised words."""
     zipf: float = _zipf_frequency()(word.lower(), "en")
     return zipf
+
+
+@functools.cache
+def common_english_words(zipf: float) -> frozenset[str]:
+    """The lower-case ASCII words whose English Zipf frequency (:func:`english_zipf`) is at
+    least ``zipf``: about 32,000 at 2.9, read from wordfreq's list once per process (about
+    10 ms). wordfreq keeps its list in buckets of one frequency each, most frequent first: a
+    bucket's frequency is asked once, of one of its words."""
+    import wordfreq
+
+    words: list[str] = []
+    for bucket in wordfreq.get_frequency_list("en"):
+        plain = [w for w in bucket if w.isascii() and w.isalpha() and w.islower()]
+        if plain:
+            if _zipf_frequency()(plain[0], "en") < zipf:
+                break
+            words += plain
+    return frozenset(words)
 
 
 def score_keys(a: str, b: str, costs: Costs) -> float:
@@ -526,6 +588,9 @@ class PhoneticMatcher:
         self._index: dict[str, list[int]] = {}
         self._whole_keys: dict[str, str] = {}  # spelling key of a whole form -> its entry
         self._cache: dict[tuple[str, bool], Decision] = {}
+        #: index number of a form -> its key with the ``same`` vowels merged (filled as met)
+        self._plain_forms: dict[int, str] = {}
+        self._distance_table: Any = None  # _core.DistanceTable of the costs, made when asked
         self._build(entries)
 
     @classmethod
@@ -553,10 +618,12 @@ class PhoneticMatcher:
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_cache": {}}
+        return {**self.__dict__, "_cache": {}, "_plain_forms": {}, "_distance_table": None}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        self.__dict__.setdefault("_plain_forms", {})  # a matcher pickled before it had one
+        self.__dict__.setdefault("_distance_table", None)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -637,15 +704,48 @@ class PhoneticMatcher:
             return []
         key = self.romanisation.form_key(token)
         best: dict[tuple[int, bool], Candidate] = {}
+        costs = self.romanisation.costs
+        # score_keys(key, form.key, costs) with the token's parts computed once (the same
+        # operations in the same order: the same floats)
+        plain_key, weight_key, weight = costs.plain(key), costs.weight(key), costs.weight
+        distance = self._distance(costs)
+        jaro, plains = jellyfish.jaro_winkler_similarity, self._plain_forms
         for number in self._matches(key):
             form = self._forms[number]
-            score = score_keys(key, form.key, self.romanisation.costs)
+            plain_form = plains.get(number)
+            if plain_form is None:
+                plain_form = plains[number] = costs.plain(form.key)
+            if plain_form == plain_key:
+                score = 1.0
+            else:
+                longest = max(weight_key, weight(form.key), 1.0)
+                score = W_JARO_WINKLER * jaro(plain_key, plain_form) + W_EDIT * max(
+                    0.0, 1.0 - distance(key, form.key) / longest
+                )
             held = best.get((form.entry, form.part))
             if held is None or score > held.score:
                 best[form.entry, form.part] = Candidate(
                     self._entries[form.entry], form.form, score, form.part
                 )
         return sorted(best.values(), key=lambda c: (-c.score, c.part, c.entry))
+
+    def _distance(self, costs: Costs) -> Callable[[str, str], float]:
+        """``costs.distance`` as the ranking calls it: on the compiled core, from a table of
+        the costs of the letters a-z (``_core.table_distance``, the same floats), else the
+        reference."""
+        compiled = edit_distance()
+        if compiled is None:
+            return costs.distance
+        from .core import compiled_module
+
+        module = compiled_module()
+        if self._distance_table is None:
+            self._distance_table = module.DistanceTable(costs)
+        return functools.partial(
+            module.table_distance,
+            self._distance_table,
+            fallback=functools.partial(compiled, costs),
+        )
 
     def _matches(self, key: str) -> set[int]:
         found: set[int] = set()

@@ -6,7 +6,8 @@ keeps them agreeing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Collection, Sequence
 
 import regex
 
@@ -61,3 +62,40 @@ def between(text: str, taken: Sequence[tuple[int, int]]) -> str:
         pos = end
     pieces.append(text[pos:])
     return "\n".join(pieces)
+
+
+def name_tokens(text: str, taken: Sequence[tuple[int, int]]) -> set[str]:
+    """The distinct :data:`PHONETIC_TOKEN` tokens outside the spans ``taken`` (the reference;
+    the compiled core has the same, see :func:`normalise.compile.name_token_finders`)."""
+    return set(PHONETIC_TOKEN.findall(between(text, taken)))
+
+
+def name_token_spans(text: str, wanted: Collection[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` of each :data:`PHONETIC_TOKEN` token of ``text`` that is one of
+    ``wanted``, in order (the reference)."""
+    return [m.span() for m in PHONETIC_TOKEN.finditer(text) if m.group() in wanted]
+
+
+#: Bits of a character's class as :data:`PHONETIC_TOKEN` reads it (the same in
+#: ``normalise/_core.pyx``): ``\\p{Lu}``, ``[\\p{L}\\p{M}]``, ``[\\w\\p{M}]``, an apostrophe.
+UPPER, LETTER, WORD, APOSTROPHE = 1, 2, 4, 8
+_CLASSES = (
+    (UPPER, regex.compile(r"\p{Lu}")),
+    (LETTER, regex.compile(r"[\p{L}\p{M}]")),
+    (WORD, regex.compile(r"[\w\p{M}]")),
+    (APOSTROPHE, regex.compile(f"[{regex.escape(APOSTROPHES)}]")),
+)
+
+
+def token_class(char: str) -> int:
+    """The class bits of one character, asked of the expression engine that runs
+    :data:`PHONETIC_TOKEN`."""
+    return sum(bit for bit, pattern in _CLASSES if pattern.match(char))
+
+
+@functools.cache
+def token_classes() -> bytearray:
+    """One byte per code point for the compiled token finder: the class of each character
+    (:func:`token_class`) it has met in this process, 0xFF for the others (it asks
+    :func:`token_class` the first time). A megabyte, once per process."""
+    return bytearray(b"\xff") * 0x110000

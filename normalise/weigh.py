@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from .casing import cased
+from .compile import name_token_finders
 from .events import Event, Rule
 from .evidence import (
     EVIDENCE_KINDS,
@@ -44,7 +45,7 @@ from .evidence import (
 )
 from .gazetteer import gazetteer
 from .keep import is_mentioned
-from .sentence import PHONETIC_TOKEN, between, is_sentence_initial
+from .sentence import is_sentence_initial
 from .surnames import surname
 
 if TYPE_CHECKING:
@@ -55,6 +56,10 @@ if TYPE_CHECKING:
 #: Tokens whose :meth:`Weighing.wanted` answer is remembered (as many as the matcher's
 #: decisions, ``phonetic.MAX_CACHED_DECISIONS``): bounded memory on any corpus.
 MAX_WANTED_TOKENS = 100_000
+#: After this many distinct tokens, :meth:`Weighing.wanted` screens common English words by
+#: a set read from wordfreq's list (about 10 ms once per process) instead of one frequency
+#: look-up per token (about 1.5 µs).
+SCREEN_AFTER = 2_000
 #: Up to this many distinct name tokens to look for, one alternation finds them.
 _FEW_TOKENS = 32
 
@@ -74,6 +79,22 @@ class Candidate:
     held: str | None = None
 
 
+class HitWindow:
+    """The table hits of a text sorted by start: those within a window are found by
+    bisection, not by a look at every hit of the text for each candidate (a chunk of dense
+    text holds thousands)."""
+
+    def __init__(self, hits: Sequence[TableHit]) -> None:
+        self.hits = sorted(hits, key=lambda hit: hit[0])
+        self.starts = [hit[0] for hit in self.hits]
+
+    def within(self, low: int, high: int) -> list[TableHit]:
+        """The hits with ``low <= start`` and ``end <= high``, in order."""
+        first = bisect.bisect_left(self.starts, low)
+        last = bisect.bisect_right(self.starts, high)
+        return [hit for hit in self.hits[first:last] if hit[1] <= high]
+
+
 def acts(decision: Decision) -> bool:
     """Whether a decision leads to a record: a rewrite, a suggestion or an ambiguity."""
     return decision.winner is not None or decision.ambiguous
@@ -86,7 +107,16 @@ class Weighing:
         if compiled.matcher is None:
             raise ValueError("the phonetic weighing needs a matcher (phonetic is off)")
         self.matcher: PhoneticMatcher = compiled.matcher
+        from .phonetic import english_zipf  # loaded with the matcher already
+
+        self._english_zipf = english_zipf
         self._rare = rare_word_matcher(self.matcher)
+        #: from this English Zipf frequency up, both matchers' common-word gates refuse a
+        #: token wherever it stands: :meth:`wanted` answers without a decision
+        self._refused_zipf = max(
+            self.matcher.common_word_zipf,
+            self._rare.common_word_zipf if self._rare is not None else 0.0,
+        )
         self._kinds = compiled.kinds
         self._scanner = compiled.scanner
         self._entries = compiled.table.entries
@@ -96,8 +126,13 @@ class Weighing:
         self._by_canonical: dict[str, Entry] | None = None
         self._regions: dict[str, str | None] = {}
         self._places: dict[str, frozenset[int]] = {}
+        self._screen: frozenset[str] | None = None
+        self._asked = 0
+        self._name_tokens, self._name_token_spans = name_token_finders()
         #: token -> whether the matcher may act on it (see :meth:`wanted`)
         self._wanted: dict[str, bool] = {}
+        #: the tokens of ``_wanted`` it may act on
+        self._acting: set[str] = set()
 
     def events(
         self,
@@ -140,14 +175,13 @@ class Weighing:
         """A :class:`Candidate` for each winner of the matcher outside ``taken``, and the
         events of ambiguous tokens."""
         starts = [s for s, _ in taken]
-        for match in self._token_matches(text, taken):
-            start, end = match.span()
+        for start, end in self._token_spans(text, taken):
             i = bisect.bisect_right(starts, start) - 1
             if i >= 0 and taken[i][1] > start:
                 continue  # inside a table hit
             if is_mentioned(text, start):
                 continue  # a spelling mentioned as a spelling: left as written
-            found = self._winner(match.group(), start, end, is_sentence_initial(text, start))
+            found = self._winner(text[start:end], start, end, is_sentence_initial(text, start))
             if found is not None:
                 yield found
 
@@ -159,31 +193,62 @@ class Weighing:
         ``apply`` on text without candidates."""
         found = self._wanted.get(token)
         if found is None:
-            found = self.matcher.depends_on_position(token) or acts(self.decide(token)[0])
+            if token.isascii() and token.lower() in self._common_words():
+                found = False
+            else:
+                found = self._english_zipf(token) < self._refused_zipf and self.wanted_in_full(
+                    token
+                )
             if len(self._wanted) >= MAX_WANTED_TOKENS:
                 self._wanted.clear()
+                self._acting.clear()
             self._wanted[token] = found
+            if found:
+                self._acting.add(token)
         return found
 
-    def _token_matches(
+    def _common_words(self) -> frozenset[str]:
+        """The common English words of :meth:`wanted`'s screen
+        (:func:`~normalise.phonetic.common_english_words`), once this normaliser has decided
+        :data:`SCREEN_AFTER` tokens: a short text does not pay for reading the list."""
+        if self._screen is None:
+            self._asked += 1
+            if self._asked <= SCREEN_AFTER:
+                return frozenset()
+            from .phonetic import common_english_words
+
+            self._screen = common_english_words(self._refused_zipf)
+        return self._screen
+
+    def wanted_in_full(self, token: str) -> bool:
+        """:meth:`wanted` by the matchers' decisions, without its screen of common English
+        words. The screen gives the same answer: a token at or above both common-word gates
+        (``_refused_zipf``) is refused by the gate wherever it stands (never a sentence-start
+        question), by a check of its form or as a common word (no winner, no ambiguity), and
+        the matcher for rare words refuses it again for the same reasons. The screen is what
+        makes ``apply`` cheap on running text: most distinct tokens are such words."""
+        return self.matcher.depends_on_position(token) or acts(self.decide(token)[0])
+
+    def _token_spans(
         self, text: str, taken: Sequence[tuple[int, int]]
-    ) -> Iterator[regex.Match[str]]:
-        """The name tokens of ``text`` the matcher may act on.
+    ) -> Iterator[tuple[int, int]]:
+        """``(start, end)`` of the name tokens of ``text`` the matcher may act on.
 
         Each distinct name token outside the table hits is decided once; only those the
         matcher acts on are looked for in the text (in most chunks of running text there
         are none), and those decided by where they stand (a rare English word, refused at a
         sentence start only)."""
-        wanted = list(filter(self.wanted, set(PHONETIC_TOKEN.findall(between(text, taken)))))
+        tokens = self._name_tokens(text, taken)
+        acting = tokens & self._acting  # set operations: most tokens were decided before
+        wanted = [t for t in tokens.difference(self._wanted) if self.wanted(t)]
+        wanted += acting
         if not wanted:
             return iter(())
         if len(wanted) <= _FEW_TOKENS:
             alternatives = "|".join(map(regex.escape, sorted(wanted, key=len, reverse=True)))
             pattern = rf"(?<![\w\p{{M}}])(?:{alternatives})(?![\w\p{{M}}])"
-            matches: Iterator[regex.Match[str]] = regex.finditer(pattern, text)
-            return matches
-        found = frozenset(wanted)
-        return (m for m in PHONETIC_TOKEN.finditer(text) if m.group() in found)
+            return (match.span() for match in regex.finditer(pattern, text))
+        return iter(self._name_token_spans(text, frozenset(wanted)))
 
     def _winner(
         self, token: str, start: int, end: int, sentence_initial: bool
@@ -234,9 +299,11 @@ class Weighing:
         pending = [c for c in candidates if c.held is None]
         if pending and not evidence:
             self.mark_evidence(text, pending, hits, before, after)
-        for cand in pending:
-            if cand.held is None:
-                cand.held = self.held_by_entry(text, cand, hits)
+        if pending:
+            window = HitWindow(hits)
+            for cand in pending:
+                if cand.held is None:
+                    cand.held = self.held_by_entry(text, cand, window)
         for cand in candidates:
             yield self._event(cand)
 
@@ -283,7 +350,7 @@ class Weighing:
             return "name-part"
         return None
 
-    def held_by_entry(self, text: str, cand: Candidate, hits: Sequence[TableHit]) -> str | None:
+    def held_by_entry(self, text: str, cand: Candidate, hits: HitWindow) -> str | None:
         """Why a candidate with evidence is still held: a short name without a sure score,
         or a name of a closed kind whose own entry is not near; else None."""
         kind = self._kinds.get(cand.entry)
@@ -342,16 +409,13 @@ class Weighing:
         return count
 
     @staticmethod
-    def own_entry_near(text: str, cand: Candidate, hits: Sequence[TableHit]) -> bool:
+    def own_entry_near(text: str, cand: Candidate, hits: HitWindow) -> bool:
         """Whether a table hit of the candidate's own entry stands within its evidence
         window (this text only)."""
         low, high = paragraph_window(text, cand.start, cand.end)
-        return any(
-            entry.canonical == cand.entry and low <= start and end <= high
-            for start, end, entry in hits
-        )
+        return any(entry.canonical == cand.entry for _s, _e, entry in hits.within(low, high))
 
-    def person_named_near(self, text: str, cand: Candidate, hits: Sequence[TableHit]) -> bool:
+    def person_named_near(self, text: str, cand: Candidate, hits: HitWindow) -> bool:
         """Whether the person a candidate of a ``person`` entry stands for is named within its
         evidence window (this text only): a hit of its own entry, of the full name its
         surname entry comes from (:mod:`normalise.surnames`) or of a person whose surname is
@@ -360,13 +424,9 @@ class Weighing:
         full = self.full_name_of(cand.entry)
         low, high = paragraph_window(text, cand.start, cand.end)
         if any(
-            low <= start
-            and end <= high
-            and (
-                entry.canonical in (cand.entry, full)
-                or (entry.kind == "person" and surname(entry.canonical) == cand.entry)
-            )
-            for start, end, entry in hits
+            entry.canonical in (cand.entry, full)
+            or (entry.kind == "person" and surname(entry.canonical) == cand.entry)
+            for _s, _e, entry in hits.within(low, high)
         ):
             return True
         words = full.split()
