@@ -13,7 +13,7 @@ comparing its key character by character, in place; a span with any other charac
 chunk that holds combining marks, is verified by the reference's own ``match_key`` and dicts.
 """
 
-from libc.stdint cimport int16_t, int32_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport int16_t, int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memset
 
@@ -46,22 +46,27 @@ cdef inline object make_hit(PyTypeObject *kind, Py_ssize_t start, Py_ssize_t end
 
 
 cdef struct Node:
-    int32_t first     # first child: the children are one run, in byte order
-    int32_t count     # number of children
-    int32_t terminal  # index of the form that ends here, -1: none
-    int32_t row       # row in the dense table (the root and its children), -1: none
+    int32_t first    # first child: the children are one run of records, in byte order
+    uint16_t count   # number of children
+    uint8_t label    # the byte that leads to this node
+    uint8_t final    # a form ends here (its index: ``Trie.terminal``)
 
 
-cdef inline int32_t child(const Node *nodes, const uint8_t *label, const int32_t *dense,
+cdef inline int32_t child(const Node *nodes, const int32_t *dense, int32_t rows,
                           int32_t node, uint8_t c) noexcept nogil:
-    """The node under ``node`` by byte ``c``, or 0 (the root is nobody's child)."""
-    cdef const Node *at = nodes + node
-    if at.row >= 0:
-        return dense[(<Py_ssize_t>at.row << 8) | c]
-    cdef int32_t ch = at.first, last = at.first + at.count
+    """The node under ``node`` by byte ``c``, or 0 (the root is nobody's child). The root
+    and its children (nodes ``0 .. rows - 1``, breadth first) have a dense row each; any
+    other node's children are scanned in their run, whose records hold their labels, so
+    that a step of the walk reads one run of 8-byte records (a cache line for up to eight
+    children), not a run of labels and then a record elsewhere."""
+    if node < rows:
+        return dense[(<Py_ssize_t>node << 8) | c]
+    cdef int32_t ch = nodes[node].first, last = ch + nodes[node].count
+    cdef uint8_t at
     while ch < last:
-        if label[ch] >= c:
-            return ch if label[ch] == c else 0
+        at = nodes[ch].label
+        if at >= c:
+            return ch if at == c else 0
         ch += 1
     return 0
 
@@ -110,9 +115,9 @@ cdef class Trie:
     cdef int32_t *sibling     # while building: next sibling (0: none); then: number of children
     cdef uint8_t *label       # the byte that leads to a node
     cdef int32_t *terminal    # index of the form that ends at a node, -1: none
-    cdef int32_t *row         # row of a node in ``dense`` (the root and its children), -1: none
+    cdef int32_t rows         # nodes with a dense row: the root and its children
     cdef int32_t *dense       # 256 children per row
-    cdef Node *packed         # the four above per node in one record (one cache line)
+    cdef Node *packed         # per node: first child, children, label, whether final
     cdef uint8_t *prefixes    # the prefix filter: a bit per slot some pattern has
     cdef Py_ssize_t nodes, forms
     # per terminal: its candidate keys [cand_first, cand_first + cand_count)
@@ -133,7 +138,7 @@ cdef class Trie:
     cdef int16_t *folded      # per code point < FOLD_CACHED: its haystack byte, -1 dropped, -2 unknown
 
     def __cinit__(self):
-        self.first = self.sibling = self.terminal = self.row = self.dense = NULL
+        self.first = self.sibling = self.terminal = self.dense = NULL
         self.label = NULL
         self.packed = NULL
         self.prefixes = NULL
@@ -144,7 +149,7 @@ cdef class Trie:
 
     def __dealloc__(self):
         free(self.first); free(self.sibling); free(self.label); free(self.terminal)
-        free(self.row); free(self.dense); free(self.packed); free(self.prefixes); free(self.folded); free(self.cand_first); free(self.cand_count)
+        free(self.dense); free(self.packed); free(self.prefixes); free(self.folded); free(self.cand_first); free(self.cand_count)
         free(self.key_offset); free(self.key_length); free(self.key_target)
         free(self.key_exact)
 
@@ -255,30 +260,29 @@ cdef class Trie:
         finally:
             free(path); free(last_child)
         self._breadth_first()
-        # dense rows for the root and its children: the first two bytes of every walk
-        rows = [0, *range(self.first[0], self.first[0] + self.sibling[0])]
-        self.row = <int32_t *>malloc(self.nodes * sizeof(int32_t))
-        self.dense = <int32_t *>malloc(len(rows) * 256 * sizeof(int32_t))
-        if self.row == NULL or self.dense == NULL:
+        # dense rows for the root and its children (nodes 0 .. rows - 1, breadth first):
+        # the first two bytes of every walk
+        self.rows = 1 + self.sibling[0]
+        self.dense = <int32_t *>malloc(self.rows * 256 * sizeof(int32_t))
+        if self.dense == NULL:
             raise MemoryError()
-        for i in range(self.nodes):
-            self.row[i] = -1
-        memset(self.dense, 0, len(rows) * 256 * sizeof(int32_t))
-        for i, node in enumerate(rows):
-            self.row[node] = <int32_t>i
+        memset(self.dense, 0, self.rows * 256 * sizeof(int32_t))
+        for node in range(self.rows):
             for new in range(self.first[node], self.first[node] + self.sibling[node]):
-                self.dense[(i << 8) | self.label[new]] = new
+                self.dense[(node << 8) | self.label[new]] = new
         self.packed = <Node *>malloc(self.nodes * sizeof(Node))
         if self.packed == NULL:
             raise MemoryError()
         for i in range(self.nodes):
             self.packed[i].first = self.first[i]
-            self.packed[i].count = self.sibling[i]
-            self.packed[i].terminal = self.terminal[i]
-            self.packed[i].row = self.row[i]
-        # the walk reads only the packed records, the labels and the dense rows
-        free(self.first); free(self.sibling); free(self.terminal); free(self.row)
-        self.first = self.sibling = self.terminal = self.row = NULL
+            self.packed[i].count = <uint16_t>self.sibling[i]
+            self.packed[i].label = self.label[i]
+            self.packed[i].final = self.terminal[i] >= 0
+        # the walk reads the packed records, the dense rows and, where a word ends at a
+        # final node, ``terminal``
+        free(self.first); free(self.sibling); free(self.label)
+        self.first = self.sibling = NULL
+        self.label = NULL
 
     cdef void _breadth_first(self) except *:
         """Renumber the nodes breadth first, so that the children of a node are one run of
@@ -443,65 +447,83 @@ cdef class Trie:
 
     def scan(self, str text):
         """Verified hits, non-overlapping, leftmost then longest: what
-        :meth:`normalise.scan.Scanner.scan` returns."""
+        :meth:`normalise.scan.Scanner.scan` returns.
+
+        A chunk with combining marks (which folding drops) is walked the same way, each
+        haystack position mapped to the text's as the reference maps them: the mapping keeps
+        order, so the leftmost-longest choice over haystack positions is the reference's over
+        its overlapping hits (once a whole chunk of news text went through the overlapping
+        scan, a Python tuple per nested match, and sorted)."""
         if self.forms == 0 or not text:
             return []
         haystack, dropped = self._fold(text)
-        if dropped:
-            return self._scan_marked(text, haystack, dropped)
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
         cdef const uint8_t *hay = <bytes>haystack
-        cdef Py_ssize_t n = len(<bytes>haystack), s, k, best_end, best_target, target
+        cdef Py_ssize_t n = len(<bytes>haystack), size = len(text), s, k, best_end
+        cdef Py_ssize_t best_target, target, start, end, i
         cdef Py_ssize_t taken = 0
+        cdef Py_ssize_t marks = len(dropped) if dropped else 0, passed = 0
         cdef int32_t node, term
         cdef const Node *nodes = self.packed
-        cdef const uint8_t *label = self.label
         cdef const int32_t *dense = self.dense
+        cdef const int32_t *terminal = self.terminal
+        cdef int32_t rows = self.rows
         cdef list hits = []
         cdef PyTypeObject *hit = <PyTypeObject *>self.hit
         cdef const uint8_t *prefixes = self.prefixes
         cdef uint32_t slot
-        s = 0
-        while s <= n:
-            if s < taken or (s > 0 and hay[s - 1] != 32):
+        cdef Py_ssize_t *at = NULL
+        if marks:
+            at = <Py_ssize_t *>malloc(marks * sizeof(Py_ssize_t))
+            if at == NULL:
+                raise MemoryError()
+            for i in range(marks):
+                at[i] = dropped[i]
+        try:
+            s = 0
+            while s <= n:
+                if s > 0 and hay[s - 1] != 32:
+                    s += 1
+                    continue
+                while passed < marks and at[passed] <= s:  # bisect_right(at, s), moving on
+                    passed += 1
+                start = s + passed
+                if start < taken:
+                    s += 1
+                    continue
+                slot = prefix_slot(hay, s, n)
+                if not (prefixes[slot >> 3] >> (slot & 7)) & 1:
+                    s += 1
+                    continue
+                node = 0
+                k = s
+                best_end = -1
+                best_target = -1
+                while True:
+                    if (k == n or hay[k] == 32) and nodes[node].final:
+                        term = terminal[node]
+                        end = k
+                        if marks:  # as :meth:`_overlapping` maps an end
+                            end += bisect_right(at, marks, end - 1)
+                            while (end < size and PyUnicode_READ(kind, data, end) >= 128
+                                   and self.is_mark(text[end])):
+                                end += 1
+                        target = self._verify(text, kind, data, start, end, term)
+                        if target >= 0:
+                            best_end, best_target = end, target
+                    if k == n:
+                        break
+                    node = child(nodes, dense, rows, node, hay[k])
+                    if not node:
+                        break
+                    k += 1
+                if best_end >= 0:
+                    hits.append(make_hit(hit, start, best_end, best_target))
+                    taken = best_end
                 s += 1
-                continue
-            slot = prefix_slot(hay, s, n)
-            if not (prefixes[slot >> 3] >> (slot & 7)) & 1:
-                s += 1
-                continue
-            node = 0
-            k = s
-            best_end = -1
-            best_target = -1
-            while True:
-                term = nodes[node].terminal
-                if term >= 0 and (k == n or hay[k] == 32):
-                    target = self._verify(text, kind, data, s, k, term)
-                    if target >= 0:
-                        best_end, best_target = k, target
-                if k == n:
-                    break
-                node = child(nodes, label, dense, node, hay[k])
-                if not node:
-                    break
-                k += 1
-            if best_end >= 0:
-                hits.append(make_hit(hit, s, best_end, best_target))
-                taken = best_end
-            s += 1
-        return hits
-
-    cdef list _scan_marked(self, str text, bytes haystack, list dropped):
-        """A chunk with combining marks: positions shift, so the reference's choice on the
-        overlapping hits."""
-        hits = []
-        taken = 0
-        for start, neg_end, target in sorted(self._overlapping(text, haystack, dropped)):
-            if start >= taken:
-                hits.append(self.hit(start, -neg_end, target))
-                taken = -neg_end
+        finally:
+            free(at)
         return hits
 
     def scan_overlapping(self, str text):
@@ -522,8 +544,9 @@ cdef class Trie:
         cdef list found = []
         cdef const uint8_t *prefixes = self.prefixes
         cdef const Node *nodes = self.packed
-        cdef const uint8_t *label = self.label
         cdef const int32_t *dense = self.dense
+        cdef const int32_t *terminal = self.terminal
+        cdef int32_t rows = self.rows
         cdef uint32_t slot
         cdef Py_ssize_t *at = NULL
         if marks:
@@ -545,8 +568,8 @@ cdef class Trie:
                 node = 0
                 k = s
                 while True:
-                    term = nodes[node].terminal
-                    if term >= 0 and (k == n or hay[k] == 32):
+                    if (k == n or hay[k] == 32) and nodes[node].final:
+                        term = terminal[node]
                         start, end = s, k
                         if marks:  # haystack to text positions, as the reference maps them
                             start += bisect_right(at, marks, start)
@@ -561,7 +584,7 @@ cdef class Trie:
                             found.append((end, start, target))
                     if k == n:
                         break
-                    node = child(nodes, label, dense, node, hay[k])
+                    node = child(nodes, dense, rows, node, hay[k])
                     if not node:
                         break
                     k += 1
