@@ -639,6 +639,37 @@ cdef inline object triple(object kind, object a, object b, object c):
     return t
 
 
+cdef struct Cues:
+    Py_ssize_t scanned   # positions before this one were read
+    Py_ssize_t first     # occurrences before this one start before every later window
+    Py_ssize_t count     # occurrences found (-1: out of memory)
+    Py_ssize_t capacity
+    Py_ssize_t *starts   # where each occurrence of a cue key starts, in order
+    Py_ssize_t *ends
+
+
+cdef inline void cue_found(Cues *cues, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Record an occurrence of a cue key (a window with it may hold a cue)."""
+    cdef Py_ssize_t *grown
+    if cues.count < 0:
+        return
+    if cues.count == cues.capacity:
+        cues.capacity = 2 * cues.capacity + 16
+        grown = <Py_ssize_t *>realloc(cues.starts, cues.capacity * sizeof(Py_ssize_t))
+        if grown == NULL:
+            cues.count = -1
+            return
+        cues.starts = grown
+        grown = <Py_ssize_t *>realloc(cues.ends, cues.capacity * sizeof(Py_ssize_t))
+        if grown == NULL:
+            cues.count = -1
+            return
+        cues.ends = grown
+    cues.starts[cues.count] = start
+    cues.ends[cues.count] = end
+    cues.count += 1
+
+
 cdef class TablePassRunner:
     """:meth:`normalise.compile.PythonCore.table_pass` with its per-hit decisions in C: the
     same hits, kept spans, events and trace, in the same order.
@@ -728,46 +759,57 @@ cdef class TablePassRunner:
             self.cue_length[i] = len(key)
             offset += len(key)
 
-    cdef bint _cue_before(self, int kind, void *data, Py_ssize_t start):
+    cdef bint _cue_before(self, Cues *cues, int kind, void *data, Py_ssize_t size,
+                          Py_ssize_t start) except -1:
         """Whether the window before ``start`` may hold a mention cue: False only where
-        :func:`normalise.keep.is_mentioned` would say False at its substring test."""
+        :func:`normalise.keep.is_mentioned` would say False at its substring test (a key of
+        :data:`normalise.keep._CUE_KEYS` inside the lower-cased window; a window with a
+        character >= 128 in a text that is not Latin-1 is left to the reference, as
+        ``str.lower`` of such letters may make ASCII).
+
+        The text is read once per pass, not once per hit: ``cues`` holds the occurrences of
+        the keys found so far, and each call reads only the positions its window adds (the
+        hits come in order of start, so windows only move right; on dense text they overlap)."""
         if self.cue_always:
             return True
-        cdef Py_ssize_t low = start - self.reach, n, i, j, size
-        if low < 0:
-            low = 0
-        n = start - low
-        cdef uint8_t window[256]
-        cdef uint32_t ch
-        cdef const uint8_t *latin = <const uint8_t *>data
-        if n > 256:
-            return True
-        if kind == 1:  # every character < 256: lower-cased, none >= 128 becomes ASCII
-            for i in range(n):
-                ch = latin[low + i]
-                window[i] = ch + 32 if 65 <= ch <= 90 else (ch if ch < 128 else 128)
-        else:
-            for i in range(n):
-                ch = PyUnicode_READ(kind, data, low + i)
-                if ch >= 128:
-                    return True  # str.lower() of other letters (K: k): the reference decides
-                window[i] = ch + 32 if 65 <= ch <= 90 else ch
+        cdef Py_ssize_t low = start - self.reach, p, c, j, size_k, i
+        cdef uint32_t ch, d
         cdef const uint8_t *keys = self.cue_bytes
         cdef const uint8_t *k
-        cdef Py_ssize_t c
-        for i in range(n):
-            if not self.cue_first[window[i]]:
-                continue
-            for c in range(self.cue_count):
-                k = keys + self.cue_offset[c]
-                size = self.cue_length[c]
-                if k[0] != window[i] or i + size > n:
-                    continue
-                for j in range(1, size):
-                    if window[i + j] != k[j]:
-                        break
-                else:
-                    return True
+        if low < 0:
+            low = 0
+        p = cues.scanned if cues.scanned > low else low
+        while p < start:
+            ch = PyUnicode_READ(kind, data, p)
+            if ch >= 128:
+                if kind != 1:
+                    cue_found(cues, p, p + 1)
+            else:
+                ch = ch + 32 if 65 <= ch <= 90 else ch
+                if self.cue_first[ch]:
+                    for c in range(self.cue_count):
+                        k = keys + self.cue_offset[c]
+                        size_k = self.cue_length[c]
+                        if k[0] != ch or p + size_k > size:
+                            continue
+                        for j in range(1, size_k):
+                            d = PyUnicode_READ(kind, data, p + j)
+                            if (d + 32 if 65 <= d <= 90 else d) != k[j]:
+                                break
+                        else:
+                            cue_found(cues, p, p + size_k)
+            p += 1
+        if start > cues.scanned:
+            cues.scanned = start
+        if cues.count < 0:
+            raise MemoryError()
+        while cues.first < cues.count and cues.starts[cues.first] < low:
+            cues.first += 1
+        i = cues.first
+        while i < cues.count and cues.starts[i] < start:
+            if cues.ends[i] <= start:
+                return True
+            i += 1
         return False
 
     cdef bint _as_canonical(self, int kind, void *data, Py_ssize_t start, Py_ssize_t end,
@@ -842,9 +884,24 @@ cdef class TablePassRunner:
         if trace is not None:
             trace.extend(Left(start, end, "kept") for start, end in kept)
         cdef list events = [], taken = [], found = []
+        cdef Cues cues
+        memset(&cues, 0, sizeof(Cues))
+        try:
+            self._decide(text, hits, kept, trace, events, taken, found, &cues)
+        finally:
+            free(cues.starts)
+            free(cues.ends)
+        if kept:
+            taken = [Span(s, e) for s, e in self.merge_spans(taken + kept)]
+        return triple(TablePass, events, taken, found)
+
+    cdef int _decide(self, str text, list hits, kept, trace, list events, list taken,
+                     list found, Cues *cues) except -1:
+        """The per-hit part of :meth:`run`."""
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
         cdef Py_ssize_t start, end, target, prev_end = -1, prev_target = -1
+        cdef Py_ssize_t size = len(text)
         cdef object hit, ostart, oend, why, event, entry
         for hit in hits:
             ostart = <object>PyTuple_GET_ITEM(hit, 0)
@@ -863,7 +920,7 @@ cdef class TablePassRunner:
                 and self.or_spelling(text, prev_end, ostart)
             ):
                 why = "mention"
-            elif self._cue_before(kind, data, start) and self.is_mentioned(text, ostart):
+            elif self._cue_before(cues, kind, data, size, start) and self.is_mentioned(text, ostart):
                 why = "kept"
             elif self.given[target] and self.in_full_name(text, ostart, oend):
                 why = "full-name"
@@ -880,9 +937,7 @@ cdef class TablePassRunner:
             event = self._event(text, kind, data, start, end, target)
             if event is not None:
                 events.append(event)
-        if kept:
-            taken = [Span(s, e) for s, e in self.merge_spans(taken + kept)]
-        return triple(TablePass, events, taken, found)
+        return 0
 
 
 cdef inline bint atomic(object record):
