@@ -81,6 +81,13 @@ cdef inline uint32_t prefix_slot(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n)
     space (the end of the haystack counts as one), at most 6, hashed. A pattern found at
     ``s`` is followed by a space or the end, so its own slot (of the pattern and a space) is
     this one."""
+    return word_slot(hay, s, n, 0)
+
+
+cdef inline uint32_t word_slot(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n,
+                               uint64_t node) noexcept nogil:
+    """:func:`prefix_slot` of the word at ``s`` reached at trie node ``node`` (0: the root),
+    for the filter of the words after the first (:attr:`Trie.followers`)."""
     cdef uint64_t x = 0, c
     cdef Py_ssize_t i
     for i in range(6):
@@ -88,7 +95,12 @@ cdef inline uint32_t prefix_slot(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n)
         x |= c << (8 * i)
         if c == 32:
             break
+    x ^= node * <uint64_t>0xC2B2AE3D27D4EB4FULL
     return <uint32_t>((x * <uint64_t>0x9E3779B97F4A7C15ULL) >> (64 - PREFIX_BITS))
+
+
+cdef inline bint has_slot(const uint8_t *bits, uint32_t slot) noexcept nogil:
+    return (bits[slot >> 3] >> (slot & 7)) & 1
 
 
 cdef inline Py_ssize_t bisect_right(const Py_ssize_t *a, Py_ssize_t size, Py_ssize_t x) noexcept nogil:
@@ -119,6 +131,7 @@ cdef class Trie:
     cdef int32_t *dense       # 256 children per row
     cdef Node *packed         # per node: first child, children, label, whether final
     cdef uint8_t *prefixes    # the prefix filter: a bit per slot some pattern has
+    cdef uint8_t *followers   # the same for the words after a space inside a walk
     cdef Py_ssize_t nodes, forms
     # per terminal: its candidate keys [cand_first, cand_first + cand_count)
     cdef int32_t *cand_first
@@ -142,6 +155,7 @@ cdef class Trie:
         self.label = NULL
         self.packed = NULL
         self.prefixes = NULL
+        self.followers = NULL
         self.folded = NULL
         self.cand_first = self.cand_count = NULL
         self.key_offset = self.key_length = self.key_target = NULL
@@ -149,7 +163,7 @@ cdef class Trie:
 
     def __dealloc__(self):
         free(self.first); free(self.sibling); free(self.label); free(self.terminal)
-        free(self.dense); free(self.packed); free(self.prefixes); free(self.folded); free(self.cand_first); free(self.cand_count)
+        free(self.dense); free(self.packed); free(self.prefixes); free(self.followers); free(self.folded); free(self.cand_first); free(self.cand_count)
         free(self.key_offset); free(self.key_length); free(self.key_target)
         free(self.key_exact)
 
@@ -178,15 +192,33 @@ cdef class Trie:
     def _build_prefixes(self, list encoded):
         """The prefix filter: a word start whose slot no pattern has starts no hit, and is
         skipped without a walk (on sparse text most are: a walk costs a cache miss a level
-        in a large trie)."""
+        in a large trie).
+
+        And the followers' filter: for each space inside a pattern, the slot of the word
+        after it salted with the trie node the walk stands at there. A walk that has passed
+        a space goes on only where some pattern goes on with that word: in a large table
+        many forms begin with "the ", "a " or punctuation, and without it the walk of every
+        "the" of a text went on into the forms' second words, a cache miss a level."""
         self.prefixes = <uint8_t *>calloc((1 << PREFIX_BITS) // 8, 1)
-        if self.prefixes == NULL:
+        self.followers = <uint8_t *>calloc((1 << PREFIX_BITS) // 8, 1)
+        if self.prefixes == NULL or self.followers == NULL:
             raise MemoryError()
         cdef bytes pattern
+        cdef const uint8_t *pb
         cdef uint32_t slot
+        cdef Py_ssize_t n, k
+        cdef int32_t node
         for pattern in encoded:
-            slot = prefix_slot(pattern, 0, len(pattern))
+            pb = pattern
+            n = len(pattern)
+            slot = prefix_slot(pb, 0, n)
             self.prefixes[slot >> 3] |= 1 << (slot & 7)
+            node = 0
+            for k in range(n):
+                node = child(self.packed, self.dense, self.rows, node, pb[k])
+                if pb[k] == 32:
+                    slot = word_slot(pb, k + 1, n, <uint64_t>node)
+                    self.followers[slot >> 3] |= 1 << (slot & 7)
 
     cdef void _grow(self, Py_ssize_t size) except *:
         cdef void *p
@@ -469,6 +501,7 @@ cdef class Trie:
         cdef const int32_t *dense = self.dense
         cdef const int32_t *terminal = self.terminal
         cdef int32_t rows = self.rows
+        cdef const uint8_t *followers = self.followers
         cdef list hits = []
         cdef PyTypeObject *hit = <PyTypeObject *>self.hit
         cdef const uint8_t *prefixes = self.prefixes
@@ -518,6 +551,10 @@ cdef class Trie:
                     if not node:
                         break
                     k += 1
+                    if hay[k - 1] == 32 and not has_slot(
+                        followers, word_slot(hay, k, n, <uint64_t>node)
+                    ):
+                        break  # no pattern goes on with this word here
                 if best_end >= 0:
                     hits.append(make_hit(hit, start, best_end, best_target))
                     taken = best_end
@@ -547,6 +584,7 @@ cdef class Trie:
         cdef const int32_t *dense = self.dense
         cdef const int32_t *terminal = self.terminal
         cdef int32_t rows = self.rows
+        cdef const uint8_t *followers = self.followers
         cdef uint32_t slot
         cdef Py_ssize_t *at = NULL
         if marks:
@@ -588,6 +626,10 @@ cdef class Trie:
                     if not node:
                         break
                     k += 1
+                    if hay[k - 1] == 32 and not has_slot(
+                        followers, word_slot(hay, k, n, <uint64_t>node)
+                    ):
+                        break  # no pattern goes on with this word here
                 s += 1
         finally:
             free(at)
