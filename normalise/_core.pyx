@@ -441,6 +441,38 @@ cdef class Trie:
                 m += 1
         return bytes(buffer[:m]), dropped
 
+    cdef int _fold_span(self, int kind, void *data, Py_ssize_t low, Py_ssize_t high,
+                        uint8_t *out) except -1:
+        """Fold ``text[low:high]`` (its ``kind`` and ``data``) into ``out`` as :meth:`_fold`
+        folds it; 1 (``out`` unfinished) where a character is a combining mark, which
+        folding drops, else 0. Why: the settling check reads the few words around a rewrite
+        without a slice and a fold of its own per word."""
+        cdef const uint8_t *table = self.ascii_fold
+        cdef Py_ssize_t i
+        cdef Py_UCS4 c
+        cdef int f
+        for i in range(low, high):
+            c = PyUnicode_READ(kind, data, i)
+            if c < 128:
+                out[i - low] = table[c]
+                continue
+            if self.folded == NULL:
+                self.folded = <int16_t *>malloc(FOLD_CACHED * sizeof(int16_t))
+                if self.folded == NULL:
+                    raise MemoryError()
+                for f in range(FOLD_CACHED):
+                    self.folded[f] = -2
+            f = self.folded[c] if c < FOLD_CACHED else -2
+            if f == -2:
+                char = self.fold_char(chr(c))
+                f = ord(char) if char else -1
+                if c < FOLD_CACHED:
+                    self.folded[c] = <int16_t>f
+            if f < 0:
+                return 1
+            out[i - low] = table[f]
+        return 0
+
     cdef Py_ssize_t _verify(self, str text, int kind, void *data, Py_ssize_t start,
                             Py_ssize_t end, int32_t term) except -2:
         """The target of ``text[start:end]`` (a raw match of form ``term``), or -1."""
@@ -1063,6 +1095,184 @@ class Core(PythonCore):
 
     def apply(self, text, events):
         return apply_events(text, events)
+
+
+# ---------------------------------------------------------------------------- the settling check
+
+from cpython.unicode cimport PyUnicode_DecodeLatin1
+
+
+cdef inline bint prose_break(Py_UCS4 c) noexcept nogil:
+    """A character of :data:`normalise.chars.PROSE_BREAKS` (a line ends there)."""
+    return c == 10 or c == 13 or c == 0x2028 or c == 0x2029
+
+
+cdef class SettleCheck:
+    """:meth:`normalise.settle.Settling.unsettled` of a table-only normaliser (no phonetic
+    matcher) with its per-record tests in C: the same positions.
+
+    Each applied record's entry is looked up once among the forms other patterns can overlap
+    (most are none of them: nothing more to do); for those, the covered test
+    (``Settling._covered``: a bisection of the spans taken) and the neighbours' test
+    (``Settling._neighbours_fit``: the folded words right before and after the rewrite, read
+    from the output text with the trie's own fold) run here. A word whose piece of text
+    holds combining marks (which folding drops) is read by the reference's own
+    ``_word_before``/``_word_after``, and the records that pass both tests go to the
+    reference's ``_disturbed`` (a scan of the windows around them)."""
+
+    cdef object settling, trie_fold, word_before, word_after, match_key, embedded
+    cdef Trie trie
+    cdef dict index          # canonical form -> its row below, for the forms concerned
+    cdef list before, after  # per row: the folded words a pattern has there (frozenset)
+    cdef list reach          # per row: Settling._reach(form) (marks=True)
+    cdef bytes flags         # per row: CROSSING | UNCOVERED | CONTAINED | EMPTY_EDGE
+    cdef object table_rule, applied
+
+    def __init__(self, settling, Trie trie):
+        from normalise import settle as _settle
+        from normalise.scan import match_key
+        self.settling = settling
+        self.trie = trie
+        self.word_before = _settle._word_before
+        self.word_after = _settle._word_after
+        self.match_key = match_key
+        self.embedded = settling.embedded_keys
+        self.table_rule = Rule.TABLE
+        self.applied = APPLIED_RULES
+        chaining = settling.chaining
+        forms = sorted(chaining.crossing | chaining.uncovered | chaining.contained)
+        self.index = {form: i for i, form in enumerate(forms)}
+        empty = frozenset()
+        self.before = [chaining.before.get(f, empty) for f in forms]
+        self.after = [chaining.after.get(f, empty) for f in forms]
+        self.reach = [settling._reach(f) for f in forms]
+        self.flags = bytes(
+            (1 if f in chaining.crossing else 0)
+            | (2 if f in chaining.uncovered else 0)
+            | (4 if f in chaining.contained else 0)
+            | (8 if "" in chaining.before.get(f, empty) or "" in chaining.after.get(f, empty)
+               else 0)
+            for f in forms
+        )
+
+    def unsettled(self, result, taken):
+        """:meth:`normalise.settle.Settling.unsettled` (no matcher)."""
+        cdef str text = result.text
+        cdef list near = self.near(result, taken)
+        if not near:
+            return []
+        disturbed = self.settling._disturbed(text, near)
+        found = [
+            <object>PyTuple_GET_ITEM(s, 4) for s, bad in zip(near, disturbed) if bad
+        ]
+        found.sort()
+        return found
+
+    def near(self, result, taken):
+        """The applied records whose form other patterns can overlap, not covered, with
+        neighbours such a pattern has: the records ``Settling.unsettled`` looks at closer."""
+        cdef str text = result.text
+        cdef list subs = result.substitutions
+        cdef list near = []
+        cdef object sub, entry, row
+        cdef Py_ssize_t i, flag
+        cdef const uint8_t *flags = self.flags
+        cdef dict index = self.index
+        for sub in subs:
+            if <object>PyTuple_GET_ITEM(sub, 6) not in self.applied:
+                continue
+            entry = <object>PyTuple_GET_ITEM(sub, 7)
+            row = index.get(entry)
+            if row is None:
+                continue
+            i = row
+            flag = flags[i]
+            if not (flag & 3) and not (flag & 4 and not self._covered(taken, sub, i)):
+                continue
+            if flag & 8 or self._neighbours_fit(text, sub, i):
+                near.append(sub)
+        return near
+
+    cdef bint _covered(self, object taken, object sub, Py_ssize_t row) except -1:
+        """``Settling._covered``."""
+        if (<object>PyTuple_GET_ITEM(sub, 6) != self.table_rule
+                or <object>PyTuple_GET_ITEM(sub, 9)):
+            return False
+        if self.embedded and self.match_key(<object>PyTuple_GET_ITEM(sub, 0)) in self.embedded:
+            return False
+        cdef Py_ssize_t reach = self.reach[row]
+        cdef Py_ssize_t start = <object>PyTuple_GET_ITEM(sub, 2)
+        cdef Py_ssize_t end = <object>PyTuple_GET_ITEM(sub, 3)
+        cdef Py_ssize_t lo = 0, hi = len(taken), mid, n = len(taken)
+        while lo < hi:  # bisect_left(taken, (start,)): the first span starting at start or on
+            mid = (lo + hi) >> 1
+            if <Py_ssize_t>taken[mid][0] < start:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo > 0 and start - <Py_ssize_t>taken[lo - 1][1] < reach:
+            return False
+        if lo + 1 < n and <Py_ssize_t>taken[lo + 1][0] - end < reach:
+            return False
+        return True
+
+    cdef bint _neighbours_fit(self, str text, object sub, Py_ssize_t row) except -1:
+        """``Settling._neighbours_fit`` (the forms with "" among their words: flag 8)."""
+        before = self.before[row]
+        after = self.after[row]
+        if before:
+            word = self._word_before(text, <object>PyTuple_GET_ITEM(sub, 4))
+            if word is None or word in before:
+                return True
+        if after:
+            word = self._word_after(text, <object>PyTuple_GET_ITEM(sub, 5))
+            if word is None or word in after:
+                return True
+        return False
+
+    cdef object _word_before(self, str text, Py_ssize_t start):
+        """:func:`normalise.settle._word_before`."""
+        cdef Py_ssize_t low = start - 64 if start > 64 else 0, h, w, i
+        cdef uint8_t f[64]
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        if self.trie._fold_span(kind, data, low, start, f):
+            return self.word_before(text, start)
+        h = start - low
+        while h > 0 and f[h - 1] == 32:
+            h -= 1
+        if h == 0:
+            return None if low else ""
+        for i in range(low + h, start):
+            if prose_break(PyUnicode_READ(kind, data, i)):
+                return ""
+        w = h
+        while w > 0 and f[w - 1] != 32:
+            w -= 1
+        return PyUnicode_DecodeLatin1(<const char *>f + w, h - w, NULL)
+
+    cdef object _word_after(self, str text, Py_ssize_t end):
+        """:func:`normalise.settle._word_after`."""
+        cdef Py_ssize_t size = len(text), high = end + 64, t = 0, w, i, n
+        cdef uint8_t f[64]
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        n = (high if high < size else size) - end
+        if n < 0:
+            n = 0
+        if self.trie._fold_span(kind, data, end, end + n, f):
+            return self.word_after(text, end)
+        while t < n and f[t] == 32:
+            t += 1
+        if t == n:
+            return None if high < size else ""
+        for i in range(end, end + t):
+            if prose_break(PyUnicode_READ(kind, data, i)):
+                return ""
+        w = t
+        while w < n and f[w] != 32:
+            w += 1
+        return PyUnicode_DecodeLatin1(<const char *>f + t, w - t, NULL)
 
 
 # ---------------------------------------------------------------------------- phonetic
