@@ -774,7 +774,7 @@ cdef class TablePassRunner:
     cdef Py_ssize_t cue_offset[32]
     cdef Py_ssize_t cue_length[32]
     cdef bint cue_always   # a key no ASCII window can be tested for in C: ask Python
-    cdef uint8_t cue_first[256]
+    cdef uint32_t cue_mask[256]  # per byte: the keys that begin with it (either case)
 
     def __cinit__(self):
         self.plain = self.given = self.pointless = NULL
@@ -817,14 +817,15 @@ cdef class TablePassRunner:
         self.table_event = _compile.table_event
         self.reach = _keep._CUE_REACH
         self.cue_always = False
-        memset(self.cue_first, 0, 256)
+        memset(self.cue_mask, 0, sizeof(self.cue_mask))
         keys = []
         for key in _keep._CUE_KEYS:
             if not key or len(keys) == 32:
                 self.cue_always = True  # the reference decides every hit
-            elif key.isascii():  # a non-ASCII key is never in an ASCII window
+            elif key.isascii() and key == key.lower():  # else never in a lowered window
+                self.cue_mask[ord(key[0])] |= 1 << len(keys)
+                self.cue_mask[ord(key[0].upper())] |= 1 << len(keys)
                 keys.append(key.encode("ascii"))
-                self.cue_first[ord(key[0])] = 1
         self.cue_bytes = b"".join(keys)
         self.cue_count = len(keys)
         cdef Py_ssize_t offset = 0
@@ -846,33 +847,26 @@ cdef class TablePassRunner:
         hits come in order of start, so windows only move right; on dense text they overlap)."""
         if self.cue_always:
             return True
-        cdef Py_ssize_t low = start - self.reach, p, c, j, size_k, i
-        cdef uint32_t ch, d
-        cdef const uint8_t *keys = self.cue_bytes
-        cdef const uint8_t *k
+        cdef Py_ssize_t low = start - self.reach, p, i
+        cdef uint32_t ch
+        cdef const uint8_t *latin
         if low < 0:
             low = 0
         p = cues.scanned if cues.scanned > low else low
-        while p < start:
-            ch = PyUnicode_READ(kind, data, p)
-            if ch >= 128:
-                if kind != 1:
+        if kind == 1:  # Latin-1: no letter >= 128 lowers to ASCII
+            latin = <const uint8_t *>data
+            while p < start:
+                if self.cue_mask[latin[p]]:
+                    self._cue_keys(cues, kind, data, size, p, self.cue_mask[latin[p]])
+                p += 1
+        else:
+            while p < start:
+                ch = PyUnicode_READ(kind, data, p)
+                if ch >= 128:
                     cue_found(cues, p, p + 1)
-            else:
-                ch = ch + 32 if 65 <= ch <= 90 else ch
-                if self.cue_first[ch]:
-                    for c in range(self.cue_count):
-                        k = keys + self.cue_offset[c]
-                        size_k = self.cue_length[c]
-                        if k[0] != ch or p + size_k > size:
-                            continue
-                        for j in range(1, size_k):
-                            d = PyUnicode_READ(kind, data, p + j)
-                            if (d + 32 if 65 <= d <= 90 else d) != k[j]:
-                                break
-                        else:
-                            cue_found(cues, p, p + size_k)
-            p += 1
+                elif self.cue_mask[ch]:
+                    self._cue_keys(cues, kind, data, size, p, self.cue_mask[ch])
+                p += 1
         if start > cues.scanned:
             cues.scanned = start
         if cues.count < 0:
@@ -885,6 +879,27 @@ cdef class TablePassRunner:
                 return True
             i += 1
         return False
+
+    cdef void _cue_keys(self, Cues *cues, int kind, void *data, Py_ssize_t size,
+                        Py_ssize_t p, uint32_t mask) noexcept:
+        """Record the keys of ``mask`` (which begin with the character at ``p``) found at
+        ``p``, compared lower-cased."""
+        cdef const uint8_t *k
+        cdef Py_ssize_t c, j, size_k
+        cdef uint32_t d
+        for c in range(self.cue_count):
+            if not (mask >> c) & 1:
+                continue
+            k = (<const uint8_t *>self.cue_bytes) + self.cue_offset[c]
+            size_k = self.cue_length[c]
+            if p + size_k > size:
+                continue
+            for j in range(1, size_k):
+                d = PyUnicode_READ(kind, data, p + j)
+                if (d + 32 if 65 <= d <= 90 else d) != k[j]:
+                    break
+            else:
+                cue_found(cues, p, p + size_k)
 
     cdef bint _as_canonical(self, int kind, void *data, Py_ssize_t start, Py_ssize_t end,
                             Py_ssize_t target):
