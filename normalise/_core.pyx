@@ -992,6 +992,7 @@ cdef class TablePassRunner:
         cdef Py_ssize_t start, end, target, prev_end = -1, prev_target = -1
         cdef Py_ssize_t size = len(text)
         cdef object hit, ostart, oend, why, event, entry
+        cdef bint untraced = trace is None
         for hit in hits:
             ostart = <object>PyTuple_GET_ITEM(hit, 0)
             oend = <object>PyTuple_GET_ITEM(hit, 1)
@@ -1003,6 +1004,11 @@ cdef class TablePassRunner:
             taken.append(pair(Span, ostart, oend))
             entry = self.entries[target]
             found.append(triple(TableHit, ostart, oend, entry))
+            if untraced and self._as_canonical(kind, data, start, end, target):
+                # no event whatever the tests below say, and no trace to tell them in
+                prev_end = end
+                prev_target = target
+                continue
             if (
                 prev_target == target
                 and start - prev_end < 12
@@ -1021,7 +1027,7 @@ cdef class TablePassRunner:
                 if trace is not None:
                     trace.append(Left(ostart, oend, why))
                 continue
-            if self._as_canonical(kind, data, start, end, target):
+            if not untraced and self._as_canonical(kind, data, start, end, target):
                 continue
             event = self._event(text, kind, data, start, end, target)
             if event is not None:
