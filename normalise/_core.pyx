@@ -119,6 +119,28 @@ cdef enum:
     FOLD_CACHED = 0x3000  # Latin, Greek, Cyrillic, Arabic, Indic: folded once, then by table
 
 
+cdef struct Hits:
+    Py_ssize_t count
+    Py_ssize_t capacity
+    Py_ssize_t *at   # start, end and target of each hit, one after the other
+
+
+cdef int hits_add(Hits *hits, Py_ssize_t start, Py_ssize_t end,
+                  Py_ssize_t target) except -1:
+    cdef Py_ssize_t *grown
+    if hits.count == hits.capacity:
+        hits.capacity = 2 * hits.capacity + 64
+        grown = <Py_ssize_t *>realloc(hits.at, 3 * hits.capacity * sizeof(Py_ssize_t))
+        if grown == NULL:
+            raise MemoryError()
+        hits.at = grown
+    hits.at[3 * hits.count] = start
+    hits.at[3 * hits.count + 1] = end
+    hits.at[3 * hits.count + 2] = target
+    hits.count += 1
+    return 0
+
+
 cdef class Trie:
     """The folded forms of a :class:`normalise.scan.Scanner` as a byte trie, and the keys
     under which each verifies."""
@@ -511,7 +533,23 @@ cdef class Trie:
 
     def scan(self, str text):
         """Verified hits, non-overlapping, leftmost then longest: what
-        :meth:`normalise.scan.Scanner.scan` returns.
+        :meth:`normalise.scan.Scanner.scan` returns (see :meth:`_scan`)."""
+        cdef Hits found
+        memset(&found, 0, sizeof(Hits))
+        cdef list hits = []
+        cdef PyTypeObject *hit = <PyTypeObject *>self.hit
+        cdef Py_ssize_t i
+        try:
+            self._scan(text, &found)
+            for i in range(found.count):
+                hits.append(make_hit(hit, found.at[3 * i], found.at[3 * i + 1], found.at[3 * i + 2]))
+        finally:
+            free(found.at)
+        return hits
+
+    cdef int _scan(self, str text, Hits *found) except -1:
+        """The hits of :meth:`scan` into ``found`` (start, end, target each): the table
+        pass reads them without a Python object per hit.
 
         A chunk with combining marks (which folding drops) is walked the same way, each
         haystack position mapped to the text's as the reference maps them: the mapping keeps
@@ -519,7 +557,7 @@ cdef class Trie:
         its overlapping hits (once a whole chunk of news text went through the overlapping
         scan, a Python tuple per nested match, and sorted)."""
         if self.forms == 0 or not text:
-            return []
+            return 0
         haystack, dropped = self._fold(text)
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
@@ -534,8 +572,6 @@ cdef class Trie:
         cdef const int32_t *terminal = self.terminal
         cdef int32_t rows = self.rows
         cdef const uint8_t *followers = self.followers
-        cdef list hits = []
-        cdef PyTypeObject *hit = <PyTypeObject *>self.hit
         cdef const uint8_t *prefixes = self.prefixes
         cdef uint32_t slot
         cdef Py_ssize_t *at = NULL
@@ -588,12 +624,12 @@ cdef class Trie:
                     ):
                         break  # no pattern goes on with this word here
                 if best_end >= 0:
-                    hits.append(make_hit(hit, start, best_end, best_target))
+                    hits_add(found, start, best_end, best_target)
                     taken = best_end
                 s += 1
         finally:
             free(at)
-        return hits
+        return 0
 
     def scan_overlapping(self, str text):
         """Every verified hit, overlaps included, as ``(start, -end, target)``: what
@@ -968,7 +1004,15 @@ cdef class TablePassRunner:
 
     def run(self, str text, trace=None):
         """The table pass of ``text`` (see :mod:`normalise.compile`)."""
-        cdef list hits = self.trie.scan(text)
+        cdef Hits hits
+        memset(&hits, 0, sizeof(Hits))
+        try:
+            self.trie._scan(text, &hits)
+            return self._run(text, &hits, trace)
+        finally:
+            free(hits.at)
+
+    cdef object _run(self, str text, Hits *hits, trace):
         kept = self.keeping.kept(text)
         if trace is not None:
             trace.extend(Left(start, end, "kept") for start, end in kept)
@@ -984,7 +1028,7 @@ cdef class TablePassRunner:
             taken = [Span(s, e) for s, e in self.merge_spans(taken + kept)]
         return triple(TablePass, events, taken, found)
 
-    cdef int _decide(self, str text, list hits, kept, trace, list events, list taken,
+    cdef int _decide(self, str text, Hits *hits, kept, trace, list events, list taken,
                      list found, Cues *cues) except -1:
         """The per-hit part of :meth:`run`."""
         cdef int kind = PyUnicode_KIND(text)
@@ -993,12 +1037,13 @@ cdef class TablePassRunner:
         cdef Py_ssize_t size = len(text)
         cdef object hit, ostart, oend, why, event, entry
         cdef bint untraced = trace is None
-        for hit in hits:
-            ostart = <object>PyTuple_GET_ITEM(hit, 0)
-            oend = <object>PyTuple_GET_ITEM(hit, 1)
-            start = ostart
-            end = oend
-            target = <object>PyTuple_GET_ITEM(hit, 2)
+        cdef Py_ssize_t h
+        for h in range(hits.count):
+            start = hits.at[3 * h]
+            end = hits.at[3 * h + 1]
+            target = hits.at[3 * h + 2]
+            ostart = start
+            oend = end
             if kept and self.overlaps(kept, ostart, oend):
                 continue  # a kept form, or a spelling mentioned as such, wins
             taken.append(pair(Span, ostart, oend))
