@@ -27,6 +27,10 @@ cdef extern from "Python.h":
     int PyUnicode_KIND(object)
     void *PyUnicode_DATA(object)
     Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
+    Py_UCS4 PyUnicode_MAX_CHAR_VALUE(object)
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    Py_ssize_t PyUnicode_CopyCharacters(object to, Py_ssize_t to_start, object frm,
+                                        Py_ssize_t from_start, Py_ssize_t how_many) except -1
 
 
 cdef inline object make_hit(PyTypeObject *kind, Py_ssize_t start, Py_ssize_t end,
@@ -1093,9 +1097,14 @@ cdef inline bint atomic(object record):
 
 
 def apply_events(str text, events):
-    """:func:`normalise.events.apply_events`, its loop in C: the same text and records."""
-    cdef list pieces = [], subs = []
-    cdef Py_ssize_t pos = 0, out = 0, start, end, out_end
+    """:func:`normalise.events.apply_events`, its loop in C: the same text and records.
+
+    The output is written once into a string of its final size (:func:`assemble`), not
+    joined from a slice per stretch between rewrites: a slice of a wide string is scanned
+    for its widest character, which cost more than the rest of the records."""
+    cdef list subs = []
+    cdef Py_ssize_t pos = 0, out = 0, start, end, out_end, size = len(text)
+    cdef bint ordered = True  # every event in order and inside the text
     cdef object event, original, written, sub, score, rule, replacement
     for event in events:
         if not isinstance(event, tuple):
@@ -1104,13 +1113,13 @@ def apply_events(str text, events):
             raise ValueError(f"an event has 8 fields, not {len(event)}")
         start = <object>PyTuple_GET_ITEM(event, 0)
         end = <object>PyTuple_GET_ITEM(event, 1)
-        pieces.append(text[pos:start])
+        if not (pos <= start <= end <= size):
+            ordered = False
         out += start - pos
         original = text[start:end]
         replacement = <object>PyTuple_GET_ITEM(event, 2)
         rule = <object>PyTuple_GET_ITEM(event, 3)
         written = replacement if rule in APPLIED_RULES else original
-        pieces.append(written)
         out_end = out + len(written)
         score = <object>PyTuple_GET_ITEM(event, 4)
         sub = new_tuple(Substitution, 11)
@@ -1122,7 +1131,10 @@ def apply_events(str text, events):
         put(sub, 5, out_end)
         put(sub, 6, rule)
         put(sub, 7, <object>PyTuple_GET_ITEM(event, 6))
-        put(sub, 8, round(score, 4))
+        if type(score) is float and (score == 1.0 or score == 0.0):
+            put(sub, 8, score)  # round(score, 4) is the same float: no decimal conversion
+        else:
+            put(sub, 8, round(score, 4))
         put(sub, 9, <object>PyTuple_GET_ITEM(event, 5))
         put(sub, 10, <object>PyTuple_GET_ITEM(event, 7))
         if atomic(sub):
@@ -1132,8 +1144,104 @@ def apply_events(str text, events):
         pos = end
     if not subs:
         return Result(text, [])
-    pieces.append(text[pos:])
-    return Result("".join(pieces), subs)
+    written_text = assemble(text, subs, out + size - pos) if ordered else None
+    if written_text is None:  # events out of order: the reference's slices, as they cut
+        pieces = []
+        pos = 0
+        for sub in subs:
+            start = <object>PyTuple_GET_ITEM(sub, 2)
+            pieces.append(text[pos:start])
+            pieces.append(written_of(sub))
+            pos = <object>PyTuple_GET_ITEM(sub, 3)
+        pieces.append(text[pos:])
+        written_text = "".join(pieces)
+    return Result(written_text, subs)
+
+
+cdef inline object written_of(object sub):
+    """What a record wrote: its replacement (an applied rule) or its original."""
+    if <object>PyTuple_GET_ITEM(sub, 6) in APPLIED_RULES:
+        return <object>PyTuple_GET_ITEM(sub, 1)
+    return <object>PyTuple_GET_ITEM(sub, 0)
+
+
+cdef uint32_t or_chars(int kind, const void *data, Py_ssize_t low, Py_ssize_t high) noexcept nogil:
+    """The bitwise or of the code points of ``[low, high)``: above 0x7F, 0xFF or 0xFFFF
+    exactly where one of them is (a loop the compiler vectorises)."""
+    cdef uint32_t acc = 0
+    cdef Py_ssize_t i
+    cdef const uint8_t *p1
+    cdef const uint16_t *p2
+    cdef const uint32_t *p4
+    if kind == 1:
+        p1 = <const uint8_t *>data
+        for i in range(low, high):
+            acc |= p1[i]
+    elif kind == 2:
+        p2 = <const uint16_t *>data
+        for i in range(low, high):
+            acc |= p2[i]
+    else:
+        p4 = <const uint32_t *>data
+        for i in range(low, high):
+            acc |= p4[i]
+    return acc
+
+
+cdef inline Py_UCS4 width_of(uint32_t acc) noexcept nogil:
+    """The widest code point of a string's kind, from :func:`or_chars` of its characters."""
+    return 0x10FFFF if acc > 0xFFFF else (0xFFFF if acc > 0xFF else (0xFF if acc > 0x7F else 0x7F))
+
+
+cdef object assemble(str text, list subs, Py_ssize_t total):
+    """The output of ``subs`` (in order, inside ``text``) in one string of ``total``
+    characters, as narrow as its characters allow (as every str is): the text's width,
+    unless a replaced span holds a character that wide (the kept stretches are then read
+    for theirs), or a written one is wider."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 bound = PyUnicode_MAX_CHAR_VALUE(text), lower, widest = bound
+    cdef Py_ssize_t pos = 0, start, end, i, o = 0
+    cdef bint replaced_wide = False  # a replaced span holds a character as wide as the text
+    cdef uint32_t acc
+    cdef object sub, written
+    lower = 65535 if bound > 65535 else (255 if bound > 255 else (127 if bound > 127 else 0))
+    for sub in subs:
+        start = <object>PyTuple_GET_ITEM(sub, 2)
+        end = <object>PyTuple_GET_ITEM(sub, 3)
+        if lower and not replaced_wide:
+            for i in range(start, end):
+                if PyUnicode_READ(kind, data, i) > lower:
+                    replaced_wide = True
+                    break
+        written = written_of(sub)
+        if PyUnicode_MAX_CHAR_VALUE(written) > widest:
+            widest = PyUnicode_MAX_CHAR_VALUE(written)
+    if replaced_wide:  # the output is as wide as what it keeps and writes, no more
+        acc = 0
+        for sub in subs:
+            start = <object>PyTuple_GET_ITEM(sub, 2)
+            acc |= or_chars(kind, data, pos, start)
+            pos = <object>PyTuple_GET_ITEM(sub, 3)
+        acc |= or_chars(kind, data, pos, len(text))
+        pos = 0
+        widest = width_of(acc)
+        for sub in subs:
+            written = written_of(sub)
+            if PyUnicode_MAX_CHAR_VALUE(written) > widest:
+                widest = PyUnicode_MAX_CHAR_VALUE(written)
+    result = PyUnicode_New(total, widest)
+    for sub in subs:
+        start = <object>PyTuple_GET_ITEM(sub, 2)
+        end = <object>PyTuple_GET_ITEM(sub, 3)
+        written = written_of(sub)
+        PyUnicode_CopyCharacters(result, o, text, pos, start - pos)
+        o += start - pos
+        PyUnicode_CopyCharacters(result, o, written, 0, len(written))
+        o += len(written)
+        pos = end
+    PyUnicode_CopyCharacters(result, o, text, pos, len(text) - pos)
+    return result
 
 
 class Core(PythonCore):
