@@ -15,7 +15,7 @@ chunk that holds combining marks, is verified by the reference's own ``match_key
 
 from libc.stdint cimport int16_t, int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memset
+from libc.string cimport memcpy, memset
 
 
 cdef extern from "Python.h":
@@ -28,9 +28,10 @@ cdef extern from "Python.h":
     void *PyUnicode_DATA(object)
     Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
     Py_UCS4 PyUnicode_MAX_CHAR_VALUE(object)
+    bint PyUnicode_IS_ASCII(object)
+    bint Py_UNICODE_ISSPACE(Py_UCS4)
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
-    Py_ssize_t PyUnicode_CopyCharacters(object to, Py_ssize_t to_start, object frm,
-                                        Py_ssize_t from_start, Py_ssize_t how_many) except -1
+    void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value) nogil
 
 
 cdef inline object make_hit(PyTypeObject *kind, Py_ssize_t start, Py_ssize_t end,
@@ -1231,17 +1232,36 @@ cdef object assemble(str text, list subs, Py_ssize_t total):
             if PyUnicode_MAX_CHAR_VALUE(written) > widest:
                 widest = PyUnicode_MAX_CHAR_VALUE(written)
     result = PyUnicode_New(total, widest)
+    cdef int to_kind = PyUnicode_KIND(result)
+    cdef void *to_data = PyUnicode_DATA(result)
     for sub in subs:
         start = <object>PyTuple_GET_ITEM(sub, 2)
         end = <object>PyTuple_GET_ITEM(sub, 3)
         written = written_of(sub)
-        PyUnicode_CopyCharacters(result, o, text, pos, start - pos)
+        copy_chars(to_kind, to_data, o, kind, data, pos, start - pos)
         o += start - pos
-        PyUnicode_CopyCharacters(result, o, written, 0, len(written))
+        copy_chars(to_kind, to_data, o, PyUnicode_KIND(written), PyUnicode_DATA(written), 0,
+                   len(written))
         o += len(written)
         pos = end
-    PyUnicode_CopyCharacters(result, o, text, pos, len(text) - pos)
+    copy_chars(to_kind, to_data, o, kind, data, pos, len(text) - pos)
     return result
+
+
+cdef inline void copy_chars(int to_kind, void *to_data, Py_ssize_t to_start, int from_kind,
+                            const void *from_data, Py_ssize_t from_start,
+                            Py_ssize_t count) noexcept:
+    """Copy ``count`` code points that fit the target's kind (the caller made it wide
+    enough). Not ``PyUnicode_CopyCharacters``: CPython 3.11 checks a Latin-1 source copied
+    into an ASCII string from its first character, not from ``from_start``."""
+    cdef Py_ssize_t i
+    if to_kind == from_kind:
+        memcpy(<char *>to_data + to_start * to_kind,
+               <const char *>from_data + from_start * from_kind, count * to_kind)
+        return
+    for i in range(count):
+        PyUnicode_WRITE(to_kind, to_data, to_start + i,
+                        PyUnicode_READ(from_kind, <void *>from_data, from_start + i))
 
 
 class Core(PythonCore):
@@ -1300,7 +1320,7 @@ cdef class SettleCheck:
     cdef list before, after  # per row: the folded words a pattern has there (frozenset)
     cdef list reach          # per row: Settling._reach(form) (marks=True)
     cdef bytes flags         # per row: CROSSING | UNCOVERED | CONTAINED | EMPTY_EDGE
-    cdef object table_rule, applied
+    cdef object table_rule, applied, marks
 
     def __init__(self, settling, Trie trie):
         from normalise import settle as _settle
@@ -1313,6 +1333,7 @@ cdef class SettleCheck:
         self.embedded = settling.embedded_keys
         self.table_rule = Rule.TABLE
         self.applied = APPLIED_RULES
+        self.marks = _settle._MARKS
         chaining = settling.chaining
         forms = sorted(chaining.crossing | chaining.uncovered | chaining.contained)
         self.index = {form: i for i, form in enumerate(forms)}
@@ -1335,12 +1356,62 @@ cdef class SettleCheck:
         cdef list near = self.near(result, taken)
         if not near:
             return []
-        disturbed = self.settling._disturbed(text, near)
+        disturbed = self._disturbed(text, near)
         found = [
             <object>PyTuple_GET_ITEM(s, 4) for s, bad in zip(near, disturbed) if bad
         ]
         found.sort()
         return found
+
+    cdef list _disturbed(self, str text, list near):
+        """``Settling._disturbed``, its windows made here (:meth:`windows`)."""
+        settling = self.settling
+        hits = settling._window_hits(text, self.windows(text, near))
+        longest = max([end - start for start, end, _ in hits], default=0)
+        return [settling._is_disturbed(text, sub, hits, longest) for sub in near]
+
+    def windows(self, str text, list subs):
+        """``Settling._windows``: the spans around the rewrites that a pattern overlapping
+        them can reach, widened to whole words, overlapping ones joined. The reference's
+        expression for combining marks is asked only of a stretch with a character outside
+        ASCII."""
+        cdef list windows = []
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        cdef Py_ssize_t size = len(text), reach, low, high, out_start, out_end, a, b, i
+        cdef bint wide
+        cdef object sub, last
+        marks = self.marks
+        for sub in subs:
+            reach = self.reach[self.index[<object>PyTuple_GET_ITEM(sub, 7)]] // 2
+            out_start = <object>PyTuple_GET_ITEM(sub, 4)
+            out_end = <object>PyTuple_GET_ITEM(sub, 5)
+            if kind != 1 or not PyUnicode_IS_ASCII(text):
+                a = out_start - 2 * reach if out_start > 2 * reach else 0
+                b = out_end + 2 * reach if out_end + 2 * reach < size else size
+                wide = False
+                for i in range(a, b):
+                    if PyUnicode_READ(kind, data, i) >= 128:
+                        wide = True
+                        break
+                if wide and marks.search(text, a, out_end + 2 * reach) is not None:
+                    reach *= 2
+            low = out_start - reach if out_start > reach else 0
+            high = out_end + reach if out_end + reach < size else size
+            while (low > 0 and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, low - 1))
+                   and out_start - low < 2 * reach):
+                low -= 1
+            while (high < size and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, high))
+                   and high - out_end < 2 * reach):
+                high += 1
+            if windows:
+                last = windows[len(windows) - 1]
+                if low <= <Py_ssize_t>last[1]:
+                    if high > <Py_ssize_t>last[1]:
+                        last[1] = high
+                    continue
+            windows.append([low, high])
+        return windows
 
     def near(self, result, taken):
         """The applied records whose form other patterns can overlap, not covered, with

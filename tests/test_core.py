@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from normalise import Normaliser, core
 from normalise.compile import Left, PythonCore
 from normalise.errors import TableError
-from normalise.events import Event, Rule
+from normalise.events import Event, Rule, apply_events
 from normalise.scan import Scanner, fold_form, fold_haystack, match_key
 from normalise.table import Entry, table_from_entries
 from tests.test_properties import entry_lists, recased, spellings, tables_and_texts, words
@@ -362,7 +362,9 @@ def test_both_settling_checks_give_the_same_positions(case):
     check = settling._compiled_check
     for _ in range(3):
         result, taken = normaliser._pass(text)
-        assert check.near(result, taken) == reference_near(settling, result, taken)
+        near = check.near(result, taken)
+        assert near == reference_near(settling, result, taken)
+        assert check.windows(result.text, near) == settling._windows(result.text, near)
         assert settling.unsettled(result, taken) == settling.reference_unsettled(result, taken)
         if result.text == text:
             break
@@ -390,3 +392,31 @@ def test_a_python_core_or_a_matcher_keeps_the_reference_settling_check():
     with core.using("python"):
         assert Normaliser(table=table, phonetic="off")._settling._compiled_check is None
     assert Normaliser(table=table, phonetic="apply")._settling._compiled_check is None
+
+
+#: Characters of each width a str may hold: ASCII, Latin-1, two bytes, four bytes.
+WIDTHS = ["a", "ß", "ı", "\U0001d4b6"]
+
+
+@needs_compiled
+@given(
+    st.lists(st.sampled_from([*WIDTHS, " ", "x"]), min_size=1, max_size=30),
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 4)), max_size=5),
+    st.lists(st.sampled_from([*WIDTHS, "", "Xy"]), min_size=5, max_size=5),
+)
+def test_the_compiled_output_is_as_narrow_as_its_characters(chars, spans, replacements):
+    """The compiled core writes the output into a string of its final width: the text's,
+    narrower where the rewrites took its only wide characters, wider where a replacement
+    is (a str of the wrong width would compare unequal to the reference's)."""
+    text = "".join(chars)
+    events, pos = [], 0
+    for (start, length), replacement in zip(sorted(spans), replacements, strict=False):
+        start = max(start, pos)
+        end = min(start + length, len(text))
+        if start > len(text):
+            break
+        events.append(Event(start, end, replacement, Rule.TABLE, 1.0, None, "e", None))
+        pos = end
+    compiled = core.compiled_module().apply_events(text, events)
+    assert compiled == apply_events(text, events)
+    assert max(compiled.text, default="") == max(apply_events(text, events).text, default="")
