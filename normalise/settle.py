@@ -19,7 +19,8 @@ form with each variant inside it, or where another match stands close by.
 The parts: :class:`Settling` is the loop of one normaliser (:meth:`Settling.settle`), its
 check (:meth:`Settling.unsettled`) and the further passes over the lines concerned
 (:meth:`Settling.pass_lines`), at most :data:`MAX_PASSES`; :func:`compose` joins the records
-of two passes.
+of two passes. The check has a compiled twin for table-only normalisers (``_core.SettleCheck``,
+the same positions: :meth:`Settling.reference_unsettled` is the reference).
 """
 
 from __future__ import annotations
