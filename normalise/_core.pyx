@@ -13,9 +13,9 @@ comparing its key character by character, in place; a span with any other charac
 chunk that holds combining marks, is verified by the reference's own ``match_key`` and dicts.
 """
 
-from libc.stdint cimport int16_t, int32_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport int16_t, int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memset
+from libc.string cimport memcpy, memset
 
 
 cdef extern from "Python.h":
@@ -27,6 +27,11 @@ cdef extern from "Python.h":
     int PyUnicode_KIND(object)
     void *PyUnicode_DATA(object)
     Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
+    Py_UCS4 PyUnicode_MAX_CHAR_VALUE(object)
+    bint PyUnicode_IS_ASCII(object)
+    bint Py_UNICODE_ISSPACE(Py_UCS4)
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value) nogil
 
 
 cdef inline object make_hit(PyTypeObject *kind, Py_ssize_t start, Py_ssize_t end,
@@ -46,22 +51,27 @@ cdef inline object make_hit(PyTypeObject *kind, Py_ssize_t start, Py_ssize_t end
 
 
 cdef struct Node:
-    int32_t first     # first child: the children are one run, in byte order
-    int32_t count     # number of children
-    int32_t terminal  # index of the form that ends here, -1: none
-    int32_t row       # row in the dense table (the root and its children), -1: none
+    int32_t first    # first child: the children are one run of records, in byte order
+    uint16_t count   # number of children
+    uint8_t label    # the byte that leads to this node
+    uint8_t final    # a form ends here (its index: ``Trie.terminal``)
 
 
-cdef inline int32_t child(const Node *nodes, const uint8_t *label, const int32_t *dense,
+cdef inline int32_t child(const Node *nodes, const int32_t *dense, int32_t rows,
                           int32_t node, uint8_t c) noexcept nogil:
-    """The node under ``node`` by byte ``c``, or 0 (the root is nobody's child)."""
-    cdef const Node *at = nodes + node
-    if at.row >= 0:
-        return dense[(<Py_ssize_t>at.row << 8) | c]
-    cdef int32_t ch = at.first, last = at.first + at.count
+    """The node under ``node`` by byte ``c``, or 0 (the root is nobody's child). The root
+    and its children (nodes ``0 .. rows - 1``, breadth first) have a dense row each; any
+    other node's children are scanned in their run, whose records hold their labels, so
+    that a step of the walk reads one run of 8-byte records (a cache line for up to eight
+    children), not a run of labels and then a record elsewhere."""
+    if node < rows:
+        return dense[(<Py_ssize_t>node << 8) | c]
+    cdef int32_t ch = nodes[node].first, last = ch + nodes[node].count
+    cdef uint8_t at
     while ch < last:
-        if label[ch] >= c:
-            return ch if label[ch] == c else 0
+        at = nodes[ch].label
+        if at >= c:
+            return ch if at == c else 0
         ch += 1
     return 0
 
@@ -76,6 +86,13 @@ cdef inline uint32_t prefix_slot(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n)
     space (the end of the haystack counts as one), at most 6, hashed. A pattern found at
     ``s`` is followed by a space or the end, so its own slot (of the pattern and a space) is
     this one."""
+    return word_slot(hay, s, n, 0)
+
+
+cdef inline uint32_t word_slot(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n,
+                               uint64_t node) noexcept nogil:
+    """:func:`prefix_slot` of the word at ``s`` reached at trie node ``node`` (0: the root),
+    for the filter of the words after the first (:attr:`Trie.followers`)."""
     cdef uint64_t x = 0, c
     cdef Py_ssize_t i
     for i in range(6):
@@ -83,7 +100,12 @@ cdef inline uint32_t prefix_slot(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n)
         x |= c << (8 * i)
         if c == 32:
             break
+    x ^= node * <uint64_t>0xC2B2AE3D27D4EB4FULL
     return <uint32_t>((x * <uint64_t>0x9E3779B97F4A7C15ULL) >> (64 - PREFIX_BITS))
+
+
+cdef inline bint has_slot(const uint8_t *bits, uint32_t slot) noexcept nogil:
+    return (bits[slot >> 3] >> (slot & 7)) & 1
 
 
 cdef inline Py_ssize_t bisect_right(const Py_ssize_t *a, Py_ssize_t size, Py_ssize_t x) noexcept nogil:
@@ -102,6 +124,28 @@ cdef enum:
     FOLD_CACHED = 0x3000  # Latin, Greek, Cyrillic, Arabic, Indic: folded once, then by table
 
 
+cdef struct Hits:
+    Py_ssize_t count
+    Py_ssize_t capacity
+    Py_ssize_t *at   # start, end and target of each hit, one after the other
+
+
+cdef int hits_add(Hits *hits, Py_ssize_t start, Py_ssize_t end,
+                  Py_ssize_t target) except -1:
+    cdef Py_ssize_t *grown
+    if hits.count == hits.capacity:
+        hits.capacity = 2 * hits.capacity + 64
+        grown = <Py_ssize_t *>realloc(hits.at, 3 * hits.capacity * sizeof(Py_ssize_t))
+        if grown == NULL:
+            raise MemoryError()
+        hits.at = grown
+    hits.at[3 * hits.count] = start
+    hits.at[3 * hits.count + 1] = end
+    hits.at[3 * hits.count + 2] = target
+    hits.count += 1
+    return 0
+
+
 cdef class Trie:
     """The folded forms of a :class:`normalise.scan.Scanner` as a byte trie, and the keys
     under which each verifies."""
@@ -110,10 +154,11 @@ cdef class Trie:
     cdef int32_t *sibling     # while building: next sibling (0: none); then: number of children
     cdef uint8_t *label       # the byte that leads to a node
     cdef int32_t *terminal    # index of the form that ends at a node, -1: none
-    cdef int32_t *row         # row of a node in ``dense`` (the root and its children), -1: none
+    cdef int32_t rows         # nodes with a dense row: the root and its children
     cdef int32_t *dense       # 256 children per row
-    cdef Node *packed         # the four above per node in one record (one cache line)
+    cdef Node *packed         # per node: first child, children, label, whether final
     cdef uint8_t *prefixes    # the prefix filter: a bit per slot some pattern has
+    cdef uint8_t *followers   # the same for the words after a space inside a walk
     cdef Py_ssize_t nodes, forms
     # per terminal: its candidate keys [cand_first, cand_first + cand_count)
     cdef int32_t *cand_first
@@ -133,10 +178,11 @@ cdef class Trie:
     cdef int16_t *folded      # per code point < FOLD_CACHED: its haystack byte, -1 dropped, -2 unknown
 
     def __cinit__(self):
-        self.first = self.sibling = self.terminal = self.row = self.dense = NULL
+        self.first = self.sibling = self.terminal = self.dense = NULL
         self.label = NULL
         self.packed = NULL
         self.prefixes = NULL
+        self.followers = NULL
         self.folded = NULL
         self.cand_first = self.cand_count = NULL
         self.key_offset = self.key_length = self.key_target = NULL
@@ -144,7 +190,7 @@ cdef class Trie:
 
     def __dealloc__(self):
         free(self.first); free(self.sibling); free(self.label); free(self.terminal)
-        free(self.row); free(self.dense); free(self.packed); free(self.prefixes); free(self.folded); free(self.cand_first); free(self.cand_count)
+        free(self.dense); free(self.packed); free(self.prefixes); free(self.followers); free(self.folded); free(self.cand_first); free(self.cand_count)
         free(self.key_offset); free(self.key_length); free(self.key_target)
         free(self.key_exact)
 
@@ -173,15 +219,33 @@ cdef class Trie:
     def _build_prefixes(self, list encoded):
         """The prefix filter: a word start whose slot no pattern has starts no hit, and is
         skipped without a walk (on sparse text most are: a walk costs a cache miss a level
-        in a large trie)."""
+        in a large trie).
+
+        And the followers' filter: for each space inside a pattern, the slot of the word
+        after it salted with the trie node the walk stands at there. A walk that has passed
+        a space goes on only where some pattern goes on with that word: in a large table
+        many forms begin with "the ", "a " or punctuation, and without it the walk of every
+        "the" of a text went on into the forms' second words, a cache miss a level."""
         self.prefixes = <uint8_t *>calloc((1 << PREFIX_BITS) // 8, 1)
-        if self.prefixes == NULL:
+        self.followers = <uint8_t *>calloc((1 << PREFIX_BITS) // 8, 1)
+        if self.prefixes == NULL or self.followers == NULL:
             raise MemoryError()
         cdef bytes pattern
+        cdef const uint8_t *pb
         cdef uint32_t slot
+        cdef Py_ssize_t n, k
+        cdef int32_t node
         for pattern in encoded:
-            slot = prefix_slot(pattern, 0, len(pattern))
+            pb = pattern
+            n = len(pattern)
+            slot = prefix_slot(pb, 0, n)
             self.prefixes[slot >> 3] |= 1 << (slot & 7)
+            node = 0
+            for k in range(n):
+                node = child(self.packed, self.dense, self.rows, node, pb[k])
+                if pb[k] == 32:
+                    slot = word_slot(pb, k + 1, n, <uint64_t>node)
+                    self.followers[slot >> 3] |= 1 << (slot & 7)
 
     cdef void _grow(self, Py_ssize_t size) except *:
         cdef void *p
@@ -255,30 +319,29 @@ cdef class Trie:
         finally:
             free(path); free(last_child)
         self._breadth_first()
-        # dense rows for the root and its children: the first two bytes of every walk
-        rows = [0, *range(self.first[0], self.first[0] + self.sibling[0])]
-        self.row = <int32_t *>malloc(self.nodes * sizeof(int32_t))
-        self.dense = <int32_t *>malloc(len(rows) * 256 * sizeof(int32_t))
-        if self.row == NULL or self.dense == NULL:
+        # dense rows for the root and its children (nodes 0 .. rows - 1, breadth first):
+        # the first two bytes of every walk
+        self.rows = 1 + self.sibling[0]
+        self.dense = <int32_t *>malloc(self.rows * 256 * sizeof(int32_t))
+        if self.dense == NULL:
             raise MemoryError()
-        for i in range(self.nodes):
-            self.row[i] = -1
-        memset(self.dense, 0, len(rows) * 256 * sizeof(int32_t))
-        for i, node in enumerate(rows):
-            self.row[node] = <int32_t>i
+        memset(self.dense, 0, self.rows * 256 * sizeof(int32_t))
+        for node in range(self.rows):
             for new in range(self.first[node], self.first[node] + self.sibling[node]):
-                self.dense[(i << 8) | self.label[new]] = new
+                self.dense[(node << 8) | self.label[new]] = new
         self.packed = <Node *>malloc(self.nodes * sizeof(Node))
         if self.packed == NULL:
             raise MemoryError()
         for i in range(self.nodes):
             self.packed[i].first = self.first[i]
-            self.packed[i].count = self.sibling[i]
-            self.packed[i].terminal = self.terminal[i]
-            self.packed[i].row = self.row[i]
-        # the walk reads only the packed records, the labels and the dense rows
-        free(self.first); free(self.sibling); free(self.terminal); free(self.row)
-        self.first = self.sibling = self.terminal = self.row = NULL
+            self.packed[i].count = <uint16_t>self.sibling[i]
+            self.packed[i].label = self.label[i]
+            self.packed[i].final = self.terminal[i] >= 0
+        # the walk reads the packed records, the dense rows and, where a word ends at a
+        # final node, ``terminal``
+        free(self.first); free(self.sibling); free(self.label)
+        self.first = self.sibling = NULL
+        self.label = NULL
 
     cdef void _breadth_first(self) except *:
         """Renumber the nodes breadth first, so that the children of a node are one run of
@@ -405,6 +468,38 @@ cdef class Trie:
                 m += 1
         return bytes(buffer[:m]), dropped
 
+    cdef int _fold_span(self, int kind, void *data, Py_ssize_t low, Py_ssize_t high,
+                        uint8_t *out) except -1:
+        """Fold ``text[low:high]`` (its ``kind`` and ``data``) into ``out`` as :meth:`_fold`
+        folds it; 1 (``out`` unfinished) where a character is a combining mark, which
+        folding drops, else 0. Why: the settling check reads the few words around a rewrite
+        without a slice and a fold of its own per word."""
+        cdef const uint8_t *table = self.ascii_fold
+        cdef Py_ssize_t i
+        cdef Py_UCS4 c
+        cdef int f
+        for i in range(low, high):
+            c = PyUnicode_READ(kind, data, i)
+            if c < 128:
+                out[i - low] = table[c]
+                continue
+            if self.folded == NULL:
+                self.folded = <int16_t *>malloc(FOLD_CACHED * sizeof(int16_t))
+                if self.folded == NULL:
+                    raise MemoryError()
+                for f in range(FOLD_CACHED):
+                    self.folded[f] = -2
+            f = self.folded[c] if c < FOLD_CACHED else -2
+            if f == -2:
+                char = self.fold_char(chr(c))
+                f = ord(char) if char else -1
+                if c < FOLD_CACHED:
+                    self.folded[c] = <int16_t>f
+            if f < 0:
+                return 1
+            out[i - low] = table[f]
+        return 0
+
     cdef Py_ssize_t _verify(self, str text, int kind, void *data, Py_ssize_t start,
                             Py_ssize_t end, int32_t term) except -2:
         """The target of ``text[start:end]`` (a raw match of form ``term``), or -1."""
@@ -443,66 +538,103 @@ cdef class Trie:
 
     def scan(self, str text):
         """Verified hits, non-overlapping, leftmost then longest: what
-        :meth:`normalise.scan.Scanner.scan` returns."""
+        :meth:`normalise.scan.Scanner.scan` returns (see :meth:`_scan`)."""
+        cdef Hits found
+        memset(&found, 0, sizeof(Hits))
+        cdef list hits = []
+        cdef PyTypeObject *hit = <PyTypeObject *>self.hit
+        cdef Py_ssize_t i
+        try:
+            self._scan(text, &found)
+            for i in range(found.count):
+                hits.append(make_hit(hit, found.at[3 * i], found.at[3 * i + 1], found.at[3 * i + 2]))
+        finally:
+            free(found.at)
+        return hits
+
+    cdef int _scan(self, str text, Hits *found) except -1:
+        """The hits of :meth:`scan` into ``found`` (start, end, target each): the table
+        pass reads them without a Python object per hit.
+
+        A chunk with combining marks (which folding drops) is walked the same way, each
+        haystack position mapped to the text's as the reference maps them: the mapping keeps
+        order, so the leftmost-longest choice over haystack positions is the reference's over
+        its overlapping hits (once a whole chunk of news text went through the overlapping
+        scan, a Python tuple per nested match, and sorted)."""
         if self.forms == 0 or not text:
-            return []
+            return 0
         haystack, dropped = self._fold(text)
-        if dropped:
-            return self._scan_marked(text, haystack, dropped)
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
         cdef const uint8_t *hay = <bytes>haystack
-        cdef Py_ssize_t n = len(<bytes>haystack), s, k, best_end, best_target, target
+        cdef Py_ssize_t n = len(<bytes>haystack), size = len(text), s, k, best_end
+        cdef Py_ssize_t best_target, target, start, end, i
         cdef Py_ssize_t taken = 0
+        cdef Py_ssize_t marks = len(dropped) if dropped else 0, passed = 0
         cdef int32_t node, term
         cdef const Node *nodes = self.packed
-        cdef const uint8_t *label = self.label
         cdef const int32_t *dense = self.dense
-        cdef list hits = []
-        cdef PyTypeObject *hit = <PyTypeObject *>self.hit
+        cdef const int32_t *terminal = self.terminal
+        cdef int32_t rows = self.rows
+        cdef const uint8_t *followers = self.followers
         cdef const uint8_t *prefixes = self.prefixes
         cdef uint32_t slot
-        s = 0
-        while s <= n:
-            if s < taken or (s > 0 and hay[s - 1] != 32):
+        cdef Py_ssize_t *at = NULL
+        if marks:
+            at = <Py_ssize_t *>malloc(marks * sizeof(Py_ssize_t))
+            if at == NULL:
+                raise MemoryError()
+            for i in range(marks):
+                at[i] = dropped[i]
+        try:
+            s = 0
+            while s <= n:
+                if s > 0 and hay[s - 1] != 32:
+                    s += 1
+                    continue
+                while passed < marks and at[passed] <= s:  # bisect_right(at, s), moving on
+                    passed += 1
+                start = s + passed
+                if start < taken:
+                    s += 1
+                    continue
+                slot = prefix_slot(hay, s, n)
+                if not (prefixes[slot >> 3] >> (slot & 7)) & 1:
+                    s += 1
+                    continue
+                node = 0
+                k = s
+                best_end = -1
+                best_target = -1
+                while True:
+                    if (k == n or hay[k] == 32) and nodes[node].final:
+                        term = terminal[node]
+                        end = k
+                        if marks:  # as :meth:`_overlapping` maps an end
+                            end += bisect_right(at, marks, end - 1)
+                            while (end < size and PyUnicode_READ(kind, data, end) >= 128
+                                   and self.is_mark(text[end])):
+                                end += 1
+                        target = self._verify(text, kind, data, start, end, term)
+                        if target >= 0:
+                            best_end, best_target = end, target
+                    if k == n:
+                        break
+                    node = child(nodes, dense, rows, node, hay[k])
+                    if not node:
+                        break
+                    k += 1
+                    if hay[k - 1] == 32 and not has_slot(
+                        followers, word_slot(hay, k, n, <uint64_t>node)
+                    ):
+                        break  # no pattern goes on with this word here
+                if best_end >= 0:
+                    hits_add(found, start, best_end, best_target)
+                    taken = best_end
                 s += 1
-                continue
-            slot = prefix_slot(hay, s, n)
-            if not (prefixes[slot >> 3] >> (slot & 7)) & 1:
-                s += 1
-                continue
-            node = 0
-            k = s
-            best_end = -1
-            best_target = -1
-            while True:
-                term = nodes[node].terminal
-                if term >= 0 and (k == n or hay[k] == 32):
-                    target = self._verify(text, kind, data, s, k, term)
-                    if target >= 0:
-                        best_end, best_target = k, target
-                if k == n:
-                    break
-                node = child(nodes, label, dense, node, hay[k])
-                if not node:
-                    break
-                k += 1
-            if best_end >= 0:
-                hits.append(make_hit(hit, s, best_end, best_target))
-                taken = best_end
-            s += 1
-        return hits
-
-    cdef list _scan_marked(self, str text, bytes haystack, list dropped):
-        """A chunk with combining marks: positions shift, so the reference's choice on the
-        overlapping hits."""
-        hits = []
-        taken = 0
-        for start, neg_end, target in sorted(self._overlapping(text, haystack, dropped)):
-            if start >= taken:
-                hits.append(self.hit(start, -neg_end, target))
-                taken = -neg_end
-        return hits
+        finally:
+            free(at)
+        return 0
 
     def scan_overlapping(self, str text):
         """Every verified hit, overlaps included, as ``(start, -end, target)``: what
@@ -522,8 +654,10 @@ cdef class Trie:
         cdef list found = []
         cdef const uint8_t *prefixes = self.prefixes
         cdef const Node *nodes = self.packed
-        cdef const uint8_t *label = self.label
         cdef const int32_t *dense = self.dense
+        cdef const int32_t *terminal = self.terminal
+        cdef int32_t rows = self.rows
+        cdef const uint8_t *followers = self.followers
         cdef uint32_t slot
         cdef Py_ssize_t *at = NULL
         if marks:
@@ -545,8 +679,8 @@ cdef class Trie:
                 node = 0
                 k = s
                 while True:
-                    term = nodes[node].terminal
-                    if term >= 0 and (k == n or hay[k] == 32):
+                    if (k == n or hay[k] == 32) and nodes[node].final:
+                        term = terminal[node]
                         start, end = s, k
                         if marks:  # haystack to text positions, as the reference maps them
                             start += bisect_right(at, marks, start)
@@ -561,10 +695,14 @@ cdef class Trie:
                             found.append((end, start, target))
                     if k == n:
                         break
-                    node = child(nodes, label, dense, node, hay[k])
+                    node = child(nodes, dense, rows, node, hay[k])
                     if not node:
                         break
                     k += 1
+                    if hay[k - 1] == 32 and not has_slot(
+                        followers, word_slot(hay, k, n, <uint64_t>node)
+                    ):
+                        break  # no pattern goes on with this word here
                 s += 1
         finally:
             free(at)
@@ -616,6 +754,37 @@ cdef inline object triple(object kind, object a, object b, object c):
     return t
 
 
+cdef struct Cues:
+    Py_ssize_t scanned   # positions before this one were read
+    Py_ssize_t first     # occurrences before this one start before every later window
+    Py_ssize_t count     # occurrences found (-1: out of memory)
+    Py_ssize_t capacity
+    Py_ssize_t *starts   # where each occurrence of a cue key starts, in order
+    Py_ssize_t *ends
+
+
+cdef inline void cue_found(Cues *cues, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Record an occurrence of a cue key (a window with it may hold a cue)."""
+    cdef Py_ssize_t *grown
+    if cues.count < 0:
+        return
+    if cues.count == cues.capacity:
+        cues.capacity = 2 * cues.capacity + 16
+        grown = <Py_ssize_t *>realloc(cues.starts, cues.capacity * sizeof(Py_ssize_t))
+        if grown == NULL:
+            cues.count = -1
+            return
+        cues.starts = grown
+        grown = <Py_ssize_t *>realloc(cues.ends, cues.capacity * sizeof(Py_ssize_t))
+        if grown == NULL:
+            cues.count = -1
+            return
+        cues.ends = grown
+    cues.starts[cues.count] = start
+    cues.ends[cues.count] = end
+    cues.count += 1
+
+
 cdef class TablePassRunner:
     """:meth:`normalise.compile.PythonCore.table_pass` with its per-hit decisions in C: the
     same hits, kept spans, events and trace, in the same order.
@@ -646,7 +815,7 @@ cdef class TablePassRunner:
     cdef Py_ssize_t cue_offset[32]
     cdef Py_ssize_t cue_length[32]
     cdef bint cue_always   # a key no ASCII window can be tested for in C: ask Python
-    cdef uint8_t cue_first[256]
+    cdef uint32_t cue_mask[256]  # per byte: the keys that begin with it (either case)
 
     def __cinit__(self):
         self.plain = self.given = self.pointless = NULL
@@ -689,14 +858,15 @@ cdef class TablePassRunner:
         self.table_event = _compile.table_event
         self.reach = _keep._CUE_REACH
         self.cue_always = False
-        memset(self.cue_first, 0, 256)
+        memset(self.cue_mask, 0, sizeof(self.cue_mask))
         keys = []
         for key in _keep._CUE_KEYS:
             if not key or len(keys) == 32:
                 self.cue_always = True  # the reference decides every hit
-            elif key.isascii():  # a non-ASCII key is never in an ASCII window
+            elif key.isascii() and key == key.lower():  # else never in a lowered window
+                self.cue_mask[ord(key[0])] |= 1 << len(keys)
+                self.cue_mask[ord(key[0].upper())] |= 1 << len(keys)
                 keys.append(key.encode("ascii"))
-                self.cue_first[ord(key[0])] = 1
         self.cue_bytes = b"".join(keys)
         self.cue_count = len(keys)
         cdef Py_ssize_t offset = 0
@@ -705,47 +875,72 @@ cdef class TablePassRunner:
             self.cue_length[i] = len(key)
             offset += len(key)
 
-    cdef bint _cue_before(self, int kind, void *data, Py_ssize_t start):
+    cdef bint _cue_before(self, Cues *cues, int kind, void *data, Py_ssize_t size,
+                          Py_ssize_t start) except -1:
         """Whether the window before ``start`` may hold a mention cue: False only where
-        :func:`normalise.keep.is_mentioned` would say False at its substring test."""
+        :func:`normalise.keep.is_mentioned` would say False at its substring test (a key of
+        :data:`normalise.keep._CUE_KEYS` inside the lower-cased window; a window with a
+        character >= 128 in a text that is not Latin-1 is left to the reference, as
+        ``str.lower`` of such letters may make ASCII).
+
+        The text is read once per pass, not once per hit: ``cues`` holds the occurrences of
+        the keys found so far, and each call reads only the positions its window adds (the
+        hits come in order of start, so windows only move right; on dense text they overlap)."""
         if self.cue_always:
             return True
-        cdef Py_ssize_t low = start - self.reach, n, i, j, size
+        cdef Py_ssize_t low = start - self.reach, p, i
+        cdef uint32_t ch
+        cdef const uint8_t *latin
         if low < 0:
             low = 0
-        n = start - low
-        cdef uint8_t window[256]
-        cdef uint32_t ch
-        cdef const uint8_t *latin = <const uint8_t *>data
-        if n > 256:
-            return True
-        if kind == 1:  # every character < 256: lower-cased, none >= 128 becomes ASCII
-            for i in range(n):
-                ch = latin[low + i]
-                window[i] = ch + 32 if 65 <= ch <= 90 else (ch if ch < 128 else 128)
+        p = cues.scanned if cues.scanned > low else low
+        if kind == 1:  # Latin-1: no letter >= 128 lowers to ASCII
+            latin = <const uint8_t *>data
+            while p < start:
+                if self.cue_mask[latin[p]]:
+                    self._cue_keys(cues, kind, data, size, p, self.cue_mask[latin[p]])
+                p += 1
         else:
-            for i in range(n):
-                ch = PyUnicode_READ(kind, data, low + i)
+            while p < start:
+                ch = PyUnicode_READ(kind, data, p)
                 if ch >= 128:
-                    return True  # str.lower() of other letters (K: k): the reference decides
-                window[i] = ch + 32 if 65 <= ch <= 90 else ch
-        cdef const uint8_t *keys = self.cue_bytes
-        cdef const uint8_t *k
-        cdef Py_ssize_t c
-        for i in range(n):
-            if not self.cue_first[window[i]]:
-                continue
-            for c in range(self.cue_count):
-                k = keys + self.cue_offset[c]
-                size = self.cue_length[c]
-                if k[0] != window[i] or i + size > n:
-                    continue
-                for j in range(1, size):
-                    if window[i + j] != k[j]:
-                        break
-                else:
-                    return True
+                    cue_found(cues, p, p + 1)
+                elif self.cue_mask[ch]:
+                    self._cue_keys(cues, kind, data, size, p, self.cue_mask[ch])
+                p += 1
+        if start > cues.scanned:
+            cues.scanned = start
+        if cues.count < 0:
+            raise MemoryError()
+        while cues.first < cues.count and cues.starts[cues.first] < low:
+            cues.first += 1
+        i = cues.first
+        while i < cues.count and cues.starts[i] < start:
+            if cues.ends[i] <= start:
+                return True
+            i += 1
         return False
+
+    cdef void _cue_keys(self, Cues *cues, int kind, void *data, Py_ssize_t size,
+                        Py_ssize_t p, uint32_t mask) noexcept:
+        """Record the keys of ``mask`` (which begin with the character at ``p``) found at
+        ``p``, compared lower-cased."""
+        cdef const uint8_t *k
+        cdef Py_ssize_t c, j, size_k
+        cdef uint32_t d
+        for c in range(self.cue_count):
+            if not (mask >> c) & 1:
+                continue
+            k = (<const uint8_t *>self.cue_bytes) + self.cue_offset[c]
+            size_k = self.cue_length[c]
+            if p + size_k > size:
+                continue
+            for j in range(1, size_k):
+                d = PyUnicode_READ(kind, data, p + j)
+                if (d + 32 if 65 <= d <= 90 else d) != k[j]:
+                    break
+            else:
+                cue_found(cues, p, p + size_k)
 
     cdef bint _as_canonical(self, int kind, void *data, Py_ssize_t start, Py_ssize_t end,
                             Py_ssize_t target):
@@ -814,33 +1009,63 @@ cdef class TablePassRunner:
 
     def run(self, str text, trace=None):
         """The table pass of ``text`` (see :mod:`normalise.compile`)."""
-        cdef list hits = self.trie.scan(text)
+        cdef Hits hits
+        memset(&hits, 0, sizeof(Hits))
+        try:
+            self.trie._scan(text, &hits)
+            return self._run(text, &hits, trace)
+        finally:
+            free(hits.at)
+
+    cdef object _run(self, str text, Hits *hits, trace):
         kept = self.keeping.kept(text)
         if trace is not None:
             trace.extend(Left(start, end, "kept") for start, end in kept)
         cdef list events = [], taken = [], found = []
+        cdef Cues cues
+        memset(&cues, 0, sizeof(Cues))
+        try:
+            self._decide(text, hits, kept, trace, events, taken, found, &cues)
+        finally:
+            free(cues.starts)
+            free(cues.ends)
+        if kept:
+            taken = [Span(s, e) for s, e in self.merge_spans(taken + kept)]
+        return triple(TablePass, events, taken, found)
+
+    cdef int _decide(self, str text, Hits *hits, kept, trace, list events, list taken,
+                     list found, Cues *cues) except -1:
+        """The per-hit part of :meth:`run`."""
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
         cdef Py_ssize_t start, end, target, prev_end = -1, prev_target = -1
+        cdef Py_ssize_t size = len(text)
         cdef object hit, ostart, oend, why, event, entry
-        for hit in hits:
-            ostart = <object>PyTuple_GET_ITEM(hit, 0)
-            oend = <object>PyTuple_GET_ITEM(hit, 1)
-            start = ostart
-            end = oend
-            target = <object>PyTuple_GET_ITEM(hit, 2)
+        cdef bint untraced = trace is None
+        cdef Py_ssize_t h
+        for h in range(hits.count):
+            start = hits.at[3 * h]
+            end = hits.at[3 * h + 1]
+            target = hits.at[3 * h + 2]
+            ostart = start
+            oend = end
             if kept and self.overlaps(kept, ostart, oend):
                 continue  # a kept form, or a spelling mentioned as such, wins
             taken.append(pair(Span, ostart, oend))
             entry = self.entries[target]
             found.append(triple(TableHit, ostart, oend, entry))
+            if untraced and self._as_canonical(kind, data, start, end, target):
+                # no event whatever the tests below say, and no trace to tell them in
+                prev_end = end
+                prev_target = target
+                continue
             if (
                 prev_target == target
                 and start - prev_end < 12
                 and self.or_spelling(text, prev_end, ostart)
             ):
                 why = "mention"
-            elif self._cue_before(kind, data, start) and self.is_mentioned(text, ostart):
+            elif self._cue_before(cues, kind, data, size, start) and self.is_mentioned(text, ostart):
                 why = "kept"
             elif self.given[target] and self.in_full_name(text, ostart, oend):
                 why = "full-name"
@@ -852,14 +1077,12 @@ cdef class TablePassRunner:
                 if trace is not None:
                     trace.append(Left(ostart, oend, why))
                 continue
-            if self._as_canonical(kind, data, start, end, target):
+            if not untraced and self._as_canonical(kind, data, start, end, target):
                 continue
             event = self._event(text, kind, data, start, end, target)
             if event is not None:
                 events.append(event)
-        if kept:
-            taken = [Span(s, e) for s, e in self.merge_spans(taken + kept)]
-        return triple(TablePass, events, taken, found)
+        return 0
 
 
 cdef inline bint atomic(object record):
@@ -875,9 +1098,14 @@ cdef inline bint atomic(object record):
 
 
 def apply_events(str text, events):
-    """:func:`normalise.events.apply_events`, its loop in C: the same text and records."""
-    cdef list pieces = [], subs = []
-    cdef Py_ssize_t pos = 0, out = 0, start, end, out_end
+    """:func:`normalise.events.apply_events`, its loop in C: the same text and records.
+
+    The output is written once into a string of its final size (:func:`assemble`), not
+    joined from a slice per stretch between rewrites: a slice of a wide string is scanned
+    for its widest character, which cost more than the rest of the records."""
+    cdef list subs = []
+    cdef Py_ssize_t pos = 0, out = 0, start, end, out_end, size = len(text)
+    cdef bint ordered = True  # every event in order and inside the text
     cdef object event, original, written, sub, score, rule, replacement
     for event in events:
         if not isinstance(event, tuple):
@@ -886,13 +1114,13 @@ def apply_events(str text, events):
             raise ValueError(f"an event has 8 fields, not {len(event)}")
         start = <object>PyTuple_GET_ITEM(event, 0)
         end = <object>PyTuple_GET_ITEM(event, 1)
-        pieces.append(text[pos:start])
+        if not (pos <= start <= end <= size):
+            ordered = False
         out += start - pos
         original = text[start:end]
         replacement = <object>PyTuple_GET_ITEM(event, 2)
         rule = <object>PyTuple_GET_ITEM(event, 3)
         written = replacement if rule in APPLIED_RULES else original
-        pieces.append(written)
         out_end = out + len(written)
         score = <object>PyTuple_GET_ITEM(event, 4)
         sub = new_tuple(Substitution, 11)
@@ -904,7 +1132,10 @@ def apply_events(str text, events):
         put(sub, 5, out_end)
         put(sub, 6, rule)
         put(sub, 7, <object>PyTuple_GET_ITEM(event, 6))
-        put(sub, 8, round(score, 4))
+        if type(score) is float and (score == 1.0 or score == 0.0):
+            put(sub, 8, score)  # round(score, 4) is the same float: no decimal conversion
+        else:
+            put(sub, 8, round(score, 4))
         put(sub, 9, <object>PyTuple_GET_ITEM(event, 5))
         put(sub, 10, <object>PyTuple_GET_ITEM(event, 7))
         if atomic(sub):
@@ -914,8 +1145,123 @@ def apply_events(str text, events):
         pos = end
     if not subs:
         return Result(text, [])
-    pieces.append(text[pos:])
-    return Result("".join(pieces), subs)
+    written_text = assemble(text, subs, out + size - pos) if ordered else None
+    if written_text is None:  # events out of order: the reference's slices, as they cut
+        pieces = []
+        pos = 0
+        for sub in subs:
+            start = <object>PyTuple_GET_ITEM(sub, 2)
+            pieces.append(text[pos:start])
+            pieces.append(written_of(sub))
+            pos = <object>PyTuple_GET_ITEM(sub, 3)
+        pieces.append(text[pos:])
+        written_text = "".join(pieces)
+    return Result(written_text, subs)
+
+
+cdef inline object written_of(object sub):
+    """What a record wrote: its replacement (an applied rule) or its original."""
+    if <object>PyTuple_GET_ITEM(sub, 6) in APPLIED_RULES:
+        return <object>PyTuple_GET_ITEM(sub, 1)
+    return <object>PyTuple_GET_ITEM(sub, 0)
+
+
+cdef uint32_t or_chars(int kind, const void *data, Py_ssize_t low, Py_ssize_t high) noexcept nogil:
+    """The bitwise or of the code points of ``[low, high)``: above 0x7F, 0xFF or 0xFFFF
+    exactly where one of them is (a loop the compiler vectorises)."""
+    cdef uint32_t acc = 0
+    cdef Py_ssize_t i
+    cdef const uint8_t *p1
+    cdef const uint16_t *p2
+    cdef const uint32_t *p4
+    if kind == 1:
+        p1 = <const uint8_t *>data
+        for i in range(low, high):
+            acc |= p1[i]
+    elif kind == 2:
+        p2 = <const uint16_t *>data
+        for i in range(low, high):
+            acc |= p2[i]
+    else:
+        p4 = <const uint32_t *>data
+        for i in range(low, high):
+            acc |= p4[i]
+    return acc
+
+
+cdef inline Py_UCS4 width_of(uint32_t acc) noexcept nogil:
+    """The widest code point of a string's kind, from :func:`or_chars` of its characters."""
+    return 0x10FFFF if acc > 0xFFFF else (0xFFFF if acc > 0xFF else (0xFF if acc > 0x7F else 0x7F))
+
+
+cdef object assemble(str text, list subs, Py_ssize_t total):
+    """The output of ``subs`` (in order, inside ``text``) in one string of ``total``
+    characters, as narrow as its characters allow (as every str is): the text's width,
+    unless a replaced span holds a character that wide (the kept stretches are then read
+    for theirs), or a written one is wider."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 bound = PyUnicode_MAX_CHAR_VALUE(text), lower, widest = bound
+    cdef Py_ssize_t pos = 0, start, end, i, o = 0
+    cdef bint replaced_wide = False  # a replaced span holds a character as wide as the text
+    cdef uint32_t acc
+    cdef object sub, written
+    lower = 65535 if bound > 65535 else (255 if bound > 255 else (127 if bound > 127 else 0))
+    for sub in subs:
+        start = <object>PyTuple_GET_ITEM(sub, 2)
+        end = <object>PyTuple_GET_ITEM(sub, 3)
+        if lower and not replaced_wide:
+            for i in range(start, end):
+                if PyUnicode_READ(kind, data, i) > lower:
+                    replaced_wide = True
+                    break
+        written = written_of(sub)
+        if PyUnicode_MAX_CHAR_VALUE(written) > widest:
+            widest = PyUnicode_MAX_CHAR_VALUE(written)
+    if replaced_wide:  # the output is as wide as what it keeps and writes, no more
+        acc = 0
+        for sub in subs:
+            start = <object>PyTuple_GET_ITEM(sub, 2)
+            acc |= or_chars(kind, data, pos, start)
+            pos = <object>PyTuple_GET_ITEM(sub, 3)
+        acc |= or_chars(kind, data, pos, len(text))
+        pos = 0
+        widest = width_of(acc)
+        for sub in subs:
+            written = written_of(sub)
+            if PyUnicode_MAX_CHAR_VALUE(written) > widest:
+                widest = PyUnicode_MAX_CHAR_VALUE(written)
+    result = PyUnicode_New(total, widest)
+    cdef int to_kind = PyUnicode_KIND(result)
+    cdef void *to_data = PyUnicode_DATA(result)
+    for sub in subs:
+        start = <object>PyTuple_GET_ITEM(sub, 2)
+        end = <object>PyTuple_GET_ITEM(sub, 3)
+        written = written_of(sub)
+        copy_chars(to_kind, to_data, o, kind, data, pos, start - pos)
+        o += start - pos
+        copy_chars(to_kind, to_data, o, PyUnicode_KIND(written), PyUnicode_DATA(written), 0,
+                   len(written))
+        o += len(written)
+        pos = end
+    copy_chars(to_kind, to_data, o, kind, data, pos, len(text) - pos)
+    return result
+
+
+cdef inline void copy_chars(int to_kind, void *to_data, Py_ssize_t to_start, int from_kind,
+                            const void *from_data, Py_ssize_t from_start,
+                            Py_ssize_t count) noexcept:
+    """Copy ``count`` code points that fit the target's kind (the caller made it wide
+    enough). Not ``PyUnicode_CopyCharacters``: CPython 3.11 checks a Latin-1 source copied
+    into an ASCII string from its first character, not from ``from_start``."""
+    cdef Py_ssize_t i
+    if to_kind == from_kind:
+        memcpy(<char *>to_data + to_start * to_kind,
+               <const char *>from_data + from_start * from_kind, count * to_kind)
+        return
+    for i in range(count):
+        PyUnicode_WRITE(to_kind, to_data, to_start + i,
+                        PyUnicode_READ(from_kind, <void *>from_data, from_start + i))
 
 
 class Core(PythonCore):
@@ -943,6 +1289,235 @@ class Core(PythonCore):
 
     def apply(self, text, events):
         return apply_events(text, events)
+
+
+# ---------------------------------------------------------------------------- the settling check
+
+from cpython.unicode cimport PyUnicode_DecodeLatin1
+
+
+cdef inline bint prose_break(Py_UCS4 c) noexcept nogil:
+    """A character of :data:`normalise.chars.PROSE_BREAKS` (a line ends there)."""
+    return c == 10 or c == 13 or c == 0x2028 or c == 0x2029
+
+
+cdef class SettleCheck:
+    """:meth:`normalise.settle.Settling.unsettled` of a table-only normaliser (no phonetic
+    matcher) with its per-record tests in C: the same positions.
+
+    Each applied record's entry is looked up once among the forms other patterns can overlap
+    (most are none of them: nothing more to do); for those, the covered test
+    (``Settling._covered``: a bisection of the spans taken) and the neighbours' test
+    (``Settling._neighbours_fit``: the folded words right before and after the rewrite, read
+    from the output text with the trie's own fold) run here. A word whose piece of text
+    holds combining marks (which folding drops) is read by the reference's own
+    ``_word_before``/``_word_after``, and the records that pass both tests go to the
+    reference's ``_disturbed`` (a scan of the windows around them)."""
+
+    cdef object settling, trie_fold, word_before, word_after, match_key, embedded
+    cdef Trie trie
+    cdef dict index          # canonical form -> its row below, for the forms concerned
+    cdef list before, after  # per row: the folded words a pattern has there (frozenset)
+    cdef list reach          # per row: Settling._reach(form) (marks=True)
+    cdef bytes flags         # per row: CROSSING | UNCOVERED | CONTAINED | EMPTY_EDGE
+    cdef object table_rule, applied, marks
+
+    def __init__(self, settling, Trie trie):
+        from normalise import settle as _settle
+        from normalise.scan import match_key
+        self.settling = settling
+        self.trie = trie
+        self.word_before = _settle._word_before
+        self.word_after = _settle._word_after
+        self.match_key = match_key
+        self.embedded = settling.embedded_keys
+        self.table_rule = Rule.TABLE
+        self.applied = APPLIED_RULES
+        self.marks = _settle._MARKS
+        chaining = settling.chaining
+        forms = sorted(chaining.crossing | chaining.uncovered | chaining.contained)
+        self.index = {form: i for i, form in enumerate(forms)}
+        empty = frozenset()
+        self.before = [chaining.before.get(f, empty) for f in forms]
+        self.after = [chaining.after.get(f, empty) for f in forms]
+        self.reach = [settling._reach(f) for f in forms]
+        self.flags = bytes(
+            (1 if f in chaining.crossing else 0)
+            | (2 if f in chaining.uncovered else 0)
+            | (4 if f in chaining.contained else 0)
+            | (8 if "" in chaining.before.get(f, empty) or "" in chaining.after.get(f, empty)
+               else 0)
+            for f in forms
+        )
+
+    def unsettled(self, result, taken):
+        """:meth:`normalise.settle.Settling.unsettled` (no matcher)."""
+        cdef str text = result.text
+        cdef list near = self.near(result, taken)
+        if not near:
+            return []
+        disturbed = self._disturbed(text, near)
+        found = [
+            <object>PyTuple_GET_ITEM(s, 4) for s, bad in zip(near, disturbed) if bad
+        ]
+        found.sort()
+        return found
+
+    cdef list _disturbed(self, str text, list near):
+        """``Settling._disturbed``, its windows made here (:meth:`windows`)."""
+        settling = self.settling
+        hits = settling._window_hits(text, self.windows(text, near))
+        longest = max([end - start for start, end, _ in hits], default=0)
+        return [settling._is_disturbed(text, sub, hits, longest) for sub in near]
+
+    def windows(self, str text, list subs):
+        """``Settling._windows``: the spans around the rewrites that a pattern overlapping
+        them can reach, widened to whole words, overlapping ones joined. The reference's
+        expression for combining marks is asked only of a stretch with a character outside
+        ASCII."""
+        cdef list windows = []
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        cdef Py_ssize_t size = len(text), reach, low, high, out_start, out_end, a, b, i
+        cdef bint wide
+        cdef object sub, last
+        marks = self.marks
+        for sub in subs:
+            reach = self.reach[self.index[<object>PyTuple_GET_ITEM(sub, 7)]] // 2
+            out_start = <object>PyTuple_GET_ITEM(sub, 4)
+            out_end = <object>PyTuple_GET_ITEM(sub, 5)
+            if kind != 1 or not PyUnicode_IS_ASCII(text):
+                a = out_start - 2 * reach if out_start > 2 * reach else 0
+                b = out_end + 2 * reach if out_end + 2 * reach < size else size
+                wide = False
+                for i in range(a, b):
+                    if PyUnicode_READ(kind, data, i) >= 128:
+                        wide = True
+                        break
+                if wide and marks.search(text, a, out_end + 2 * reach) is not None:
+                    reach *= 2
+            low = out_start - reach if out_start > reach else 0
+            high = out_end + reach if out_end + reach < size else size
+            while (low > 0 and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, low - 1))
+                   and out_start - low < 2 * reach):
+                low -= 1
+            while (high < size and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, high))
+                   and high - out_end < 2 * reach):
+                high += 1
+            if windows:
+                last = windows[len(windows) - 1]
+                if low <= <Py_ssize_t>last[1]:
+                    if high > <Py_ssize_t>last[1]:
+                        last[1] = high
+                    continue
+            windows.append([low, high])
+        return windows
+
+    def near(self, result, taken):
+        """The applied records whose form other patterns can overlap, not covered, with
+        neighbours such a pattern has: the records ``Settling.unsettled`` looks at closer."""
+        cdef str text = result.text
+        cdef list subs = result.substitutions
+        cdef list near = []
+        cdef object sub, entry, row
+        cdef Py_ssize_t i, flag
+        cdef const uint8_t *flags = self.flags
+        cdef dict index = self.index
+        for sub in subs:
+            if <object>PyTuple_GET_ITEM(sub, 6) not in self.applied:
+                continue
+            entry = <object>PyTuple_GET_ITEM(sub, 7)
+            row = index.get(entry)
+            if row is None:
+                continue
+            i = row
+            flag = flags[i]
+            if not (flag & 3) and not (flag & 4 and not self._covered(taken, sub, i)):
+                continue
+            if flag & 8 or self._neighbours_fit(text, sub, i):
+                near.append(sub)
+        return near
+
+    cdef bint _covered(self, object taken, object sub, Py_ssize_t row) except -1:
+        """``Settling._covered``."""
+        if (<object>PyTuple_GET_ITEM(sub, 6) != self.table_rule
+                or <object>PyTuple_GET_ITEM(sub, 9)):
+            return False
+        if self.embedded and self.match_key(<object>PyTuple_GET_ITEM(sub, 0)) in self.embedded:
+            return False
+        cdef Py_ssize_t reach = self.reach[row]
+        cdef Py_ssize_t start = <object>PyTuple_GET_ITEM(sub, 2)
+        cdef Py_ssize_t end = <object>PyTuple_GET_ITEM(sub, 3)
+        cdef Py_ssize_t lo = 0, hi = len(taken), mid, n = len(taken)
+        while lo < hi:  # bisect_left(taken, (start,)): the first span starting at start or on
+            mid = (lo + hi) >> 1
+            if <Py_ssize_t>taken[mid][0] < start:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo > 0 and start - <Py_ssize_t>taken[lo - 1][1] < reach:
+            return False
+        if lo + 1 < n and <Py_ssize_t>taken[lo + 1][0] - end < reach:
+            return False
+        return True
+
+    cdef bint _neighbours_fit(self, str text, object sub, Py_ssize_t row) except -1:
+        """``Settling._neighbours_fit`` (the forms with "" among their words: flag 8)."""
+        before = self.before[row]
+        after = self.after[row]
+        if before:
+            word = self._word_before(text, <object>PyTuple_GET_ITEM(sub, 4))
+            if word is None or word in before:
+                return True
+        if after:
+            word = self._word_after(text, <object>PyTuple_GET_ITEM(sub, 5))
+            if word is None or word in after:
+                return True
+        return False
+
+    cdef object _word_before(self, str text, Py_ssize_t start):
+        """:func:`normalise.settle._word_before`."""
+        cdef Py_ssize_t low = start - 64 if start > 64 else 0, h, w, i
+        cdef uint8_t f[64]
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        if self.trie._fold_span(kind, data, low, start, f):
+            return self.word_before(text, start)
+        h = start - low
+        while h > 0 and f[h - 1] == 32:
+            h -= 1
+        if h == 0:
+            return None if low else ""
+        for i in range(low + h, start):
+            if prose_break(PyUnicode_READ(kind, data, i)):
+                return ""
+        w = h
+        while w > 0 and f[w - 1] != 32:
+            w -= 1
+        return PyUnicode_DecodeLatin1(<const char *>f + w, h - w, NULL)
+
+    cdef object _word_after(self, str text, Py_ssize_t end):
+        """:func:`normalise.settle._word_after`."""
+        cdef Py_ssize_t size = len(text), high = end + 64, t = 0, w, i, n
+        cdef uint8_t f[64]
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        n = (high if high < size else size) - end
+        if n < 0:
+            n = 0
+        if self.trie._fold_span(kind, data, end, end + n, f):
+            return self.word_after(text, end)
+        while t < n and f[t] == 32:
+            t += 1
+        if t == n:
+            return None if high < size else ""
+        for i in range(end, end + t):
+            if prose_break(PyUnicode_READ(kind, data, i)):
+                return ""
+        w = t
+        while w < n and f[w] != 32:
+            w += 1
+        return PyUnicode_DecodeLatin1(<const char *>f + t, w - t, NULL)
 
 
 # ---------------------------------------------------------------------------- phonetic

@@ -37,7 +37,10 @@ is used when ``normalise._core`` imports, else the Python one. A core is made fr
     (:func:`~normalise.events.apply_events`).
 
 Everything else (the phonetic weighing, :mod:`normalise.weigh`; the settling loop,
-:mod:`normalise.settle`) stays in Python and calls the core.
+:mod:`normalise.settle`) stays in Python and calls the core. One part of the settling loop has
+a compiled twin: without a phonetic matcher, where the scanner holds the compiled trie,
+:class:`~normalise.settle.Settling` asks ``_core.SettleCheck`` whether another pass could
+change a result (``Settling.reference_unsettled`` is its reference).
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ form with each variant inside it, or where another match stands close by.
 The parts: :class:`Settling` is the loop of one normaliser (:meth:`Settling.settle`), its
 check (:meth:`Settling.unsettled`) and the further passes over the lines concerned
 (:meth:`Settling.pass_lines`), at most :data:`MAX_PASSES`; :func:`compose` joins the records
-of two passes.
+of two passes. The check has a compiled twin for table-only normalisers (``_core.SettleCheck``,
+the same positions: :meth:`Settling.reference_unsettled` is the reference).
 """
 
 from __future__ import annotations
@@ -122,6 +123,14 @@ class Settling:
         self._scanner = compiled.scanner
         self._entries = compiled.table.entries
         self._matcher = matcher
+        # Without a matcher, the compiled core's check (the same positions) where the
+        # scanner was built on it; this class stays the reference.
+        trie = getattr(self._scanner, "_trie", None)
+        self._compiled_check = None
+        if matcher is None and trie is not None:
+            from .core import compiled_module
+
+            self._compiled_check = compiled_module().SettleCheck(self, trie)
 
     def settle(
         self, text: str, result: Result, taken: Sequence[tuple[int, int]], run_pass: Pass
@@ -170,6 +179,12 @@ class Settling:
         variant, or where another table hit stands close), and a rewrite that ends a sentence
         differently is checked for a name token after it, which the phonetic matcher judges
         by whether it starts a sentence."""
+        if self._compiled_check is not None:
+            return self._compiled_check.unsettled(result, taken)  # type: ignore[no-any-return]
+        return self.reference_unsettled(result, taken)
+
+    def reference_unsettled(self, result: Result, taken: Sequence[tuple[int, int]]) -> list[int]:
+        """:meth:`unsettled` in Python: what the compiled check must give."""
         text = result.text
         chaining = self.chaining
         next_name_changes = self._next_name_changes if self._matcher is not None else None

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from normalise import Normaliser, core
 from normalise.compile import Left, PythonCore
-from normalise.events import Event, Rule
+from normalise.errors import TableError
+from normalise.events import Event, Rule, apply_events
 from normalise.scan import Scanner, fold_form, fold_haystack, match_key
-from normalise.table import table_from_entries
+from normalise.table import Entry, table_from_entries
 from tests.test_properties import entry_lists, recased, spellings, tables_and_texts, words
 
 BUILT = core._compiled() is not None
@@ -155,6 +156,7 @@ def test_both_table_passes_give_the_same_events_spans_hits_and_trace(case):
     assert found_c == found_p
     assert [type(e) for e in found_c.events] == [type(e) for e in found_p.events]
     assert trace_c == trace_p
+    assert compiled_core.table_pass(text) == found_p  # untraced: canonical forms skip the tests
     assert compiled_core.inside_words(text, found_c.hits) == reference.inside_words(
         text, found_p.hits
     )
@@ -309,3 +311,112 @@ def test_both_cores_give_the_same_phonetic_edit_distance(a, b):
     with core.using("compiled"):
         compiled = costs.distance(a, b)
     assert compiled.hex() == reference.hex()
+
+
+#: What the settling check reads around a rewrite: the words before and after it in its
+#: line, line breaks, combining marks (which folding drops), non-Latin letters.
+NEIGHBOURS = ["\n", "\u2028", "\u0301", " ", "-", "'", "Émile ", "Ǆ ", "ω ", ". ", "(", "x" * 70]
+
+
+@st.composite
+def settling_cases(draw):
+    """A table and a text of its forms (recased), joined by the neighbours the settling
+    check reads."""
+    entries = draw(entry_lists())
+    for _ in range(draw(st.integers(0, 2))):  # a form holding another's canonical form
+        inner = draw(st.sampled_from(entries)).canonical
+        word = draw(words("latin"))
+        holder = draw(st.sampled_from([f"{word} {inner}", f"{inner} {word}", f"{word}-{inner}"]))
+        candidate = [*entries, Entry(draw(words("latin")), (holder,), "place")]
+        try:
+            table_from_entries(candidate)
+        except TableError:
+            continue
+        entries = candidate
+    table_forms = [s for e in entries for _, s in spellings(e)]
+    pieces = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(table_forms).flatmap(recased),
+                st.sampled_from(NEIGHBOURS),
+                words(),
+                st.text(max_size=3),
+            ),
+            max_size=30,
+        )
+    )
+    return entries, "".join(p + draw(st.sampled_from(["", " ", " ", "\n"])) for p in pieces)
+
+
+@needs_compiled
+@given(st.one_of(settling_cases(), tables_and_texts()))
+def test_both_settling_checks_give_the_same_positions(case):
+    """The compiled settling check (SettleCheck) against the reference's
+    ``Settling.reference_unsettled``, on the result of a first pass and of each further
+    one."""
+    entries, text = case
+    with core.using("compiled"):
+        normaliser = Normaliser(table=table_from_entries(entries), phonetic="off")
+    settling = normaliser._settling
+    assert settling._compiled_check is not None
+    check = settling._compiled_check
+    for _ in range(3):
+        result, taken = normaliser._pass(text)
+        near = check.near(result, taken)
+        assert near == reference_near(settling, result, taken)
+        assert check.windows(result.text, near) == settling._windows(result.text, near)
+        assert settling.unsettled(result, taken) == settling.reference_unsettled(result, taken)
+        if result.text == text:
+            break
+        text = result.text
+
+
+def reference_near(settling, result, taken):
+    """The records the reference's check looks at closer (its first loop, no matcher)."""
+    chaining = settling.chaining
+    return [
+        sub
+        for sub in result.substitutions
+        if sub.applied
+        and (
+            sub.entry in chaining.crossing
+            or sub.entry in chaining.uncovered
+            or (sub.entry in chaining.contained and not settling._covered(taken, sub))
+        )
+        and settling._neighbours_fit(result.text, sub)
+    ]
+
+
+def test_a_python_core_or_a_matcher_keeps_the_reference_settling_check():
+    table = table_from_entries([])
+    with core.using("python"):
+        assert Normaliser(table=table, phonetic="off")._settling._compiled_check is None
+    assert Normaliser(table=table, phonetic="apply")._settling._compiled_check is None
+
+
+#: Characters of each width a str may hold: ASCII, Latin-1, two bytes, four bytes.
+WIDTHS = ["a", "ß", "ı", "\U0001d4b6"]
+
+
+@needs_compiled
+@given(
+    st.lists(st.sampled_from([*WIDTHS, " ", "x"]), min_size=1, max_size=30),
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 4)), max_size=5),
+    st.lists(st.sampled_from([*WIDTHS, "", "Xy"]), min_size=5, max_size=5),
+)
+def test_the_compiled_output_is_as_narrow_as_its_characters(chars, spans, replacements):
+    """The compiled core writes the output into a string of its final width: the text's,
+    narrower where the rewrites took its only wide characters, wider where a replacement
+    is (a str of the wrong width would compare unequal to the reference's)."""
+    text = "".join(chars)
+    events, pos = [], 0
+    for (start, length), replacement in zip(sorted(spans), replacements, strict=False):
+        start = max(start, pos)
+        end = min(start + length, len(text))
+        if start > len(text):
+            break
+        events.append(Event(start, end, replacement, Rule.TABLE, 1.0, None, "e", None))
+        pos = end
+    compiled = core.compiled_module().apply_events(text, events)
+    assert compiled == apply_events(text, events)
+    assert max(compiled.text, default="") == max(apply_events(text, events).text, default="")
