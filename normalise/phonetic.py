@@ -428,7 +428,7 @@ class Romanisation:
     def form_key(self, form: str) -> str:
         """The spelling key of a whole form, as written (multi-word forms joined; memoised:
         a token's key is asked by the gate's inflection check and again by the ranking)."""
-        return self._form_keys[form]  # type: ignore[no-any-return]
+        return self._form_keys[form]
 
     def _form_key(self, form: str) -> str:
         return self.key(self.words(form)[0])

@@ -33,7 +33,8 @@ from .log import Substitution, log_template
 from .rewrite import Normaliser
 from .slots import SLOT_BYTES, Slots
 from .textcodec import ERRORS, encode_text, needs_head, read_head, with_byte_order
-from .workers import Task, WorkerDied, Workers  # noqa: F401 - WorkerDied: named here by the command
+from .workers import Task, Workers
+from .workers import WorkerDied as WorkerDied  # named here for the command and callers
 
 #: Bytes read at a time from a regular file (a pipe gives what it has, up to this).
 READ_SIZE = 1 << 20

@@ -73,7 +73,8 @@ class Workers:
         # normaliser and the slots; the command has no other thread when it forks
         if start_method is None and sys.platform.startswith("linux"):
             start_method = "fork"
-        self._context = multiprocessing.get_context(start_method)
+        # Any: typeshed's BaseContext has no Process (each concrete context defines its own)
+        self._context: Any = multiprocessing.get_context(start_method)
         forked = self._context.get_start_method() == "fork"
         # a slot per chunk in flight, and one per worker for results waiting their turn
         self.slots = Slots(workers * (window + 1), slot_bytes) if forked else None
