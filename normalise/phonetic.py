@@ -618,8 +618,9 @@ class PhoneticMatcher:
         self._index: dict[str, list[int]] = {}
         self._whole_keys: dict[str, str] = {}  # spelling key of a whole form -> its entry
         self._cache: dict[tuple[str, bool], Decision] = {}
-        #: index number of a form -> its key with the ``same`` vowels merged (filled as met)
-        self._plain_forms: dict[int, str] = {}
+        #: index number of a form -> its key with the ``same`` vowels merged and the key's
+        #: weight (filled as met)
+        self._plain_forms: dict[int, tuple[str, float]] = {}
         self._distance_table: Any = None  # _core.DistanceTable of the costs, made when asked
         self._build(entries)
 
@@ -742,18 +743,22 @@ class PhoneticMatcher:
         # score_keys(key, form.key, costs) with the token's parts computed once (the same
         # operations in the same order: the same floats)
         plain_key, weight_key, weight = costs.plain(key), costs.weight(key), costs.weight
+        most = W_EDIT + _JARO_WINKLER_MOST  # what a form whose edit similarity is 1 can reach
         distance = self._distance(costs)
         jaro, plains, forms = jellyfish.jaro_winkler_similarity, self._plain_forms, self._forms
         cut, scored = -1.0, 0  # a form scoring below cut cannot matter (-1: every form can)
         for number in self._matches(key):
             form = forms[number]
-            plain_form = plains.get(number)
-            if plain_form is None:
-                plain_form = plains[number] = costs.plain(form.key)
+            known = plains.get(number)
+            if known is None:
+                known = plains[number] = (costs.plain(form.key), weight(form.key))
+            plain_form, weight_form = known
             if plain_form == plain_key:
                 score = 1.0
+            elif most < cut:
+                continue  # nothing but an equal key reaches the cut
             else:
-                longest = max(weight_key, weight(form.key), 1.0)
+                longest = max(weight_key, weight_form, 1.0)
                 edit = W_EDIT * max(0.0, 1.0 - distance(key, form.key) / longest)
                 if edit + _JARO_WINKLER_MOST < cut:
                     continue  # even a Jaro-Winkler of 1 leaves it below the cut
