@@ -81,3 +81,19 @@ def test_pruned_ranking_on_the_kjv_names():
     verdicts = {d.verdict.value for d in decided}
     assert {"match", "ambiguous", "below-threshold"} <= verdicts
     assert sum(len(d.candidates) == 5 for d in decided) > 100
+
+
+def test_pruned_ranking_keeps_a_runner_up_below_the_candidates():
+    """A whole-form best whose next four entries match only a word (part forms): the
+    runner-up of the margin (and of the reason text) is a whole form far below the fifth
+    candidate, and pruning must still score it (found by a search that cut at the fifth
+    entry alone)."""
+    parts = ["Mdbamh Kalabad", "Mdnahh Kalabad", "Mdbahm Kalabad", "Msbahh Dashtabad"]
+    parts += ["Mybahh Kalabad", "Mdbaah Dashtabad", "Mduahh Kalabad", "Mdbahi Dashtabad"]
+    others = ["Mdbehh Kalabad", "Kkrbkk", "Budb", "Mueuz", "Zomdyaoa", "Marik", "Zndhyons"]
+    matcher = PhoneticMatcher([(name, []) for name in ["Mdbahh", *parts, *others]])
+    _assert_same(matcher, ["Mdbahhh"])
+    decision = matcher._decide("Mdbahhh", False)
+    assert decision.verdict.value == "match"
+    assert all(c.part for c in decision.candidates[1:])
+    assert "margin 0.48" in decision.reason
