@@ -69,6 +69,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import heapq
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -536,6 +537,31 @@ def _one_per_entry(ranked: list[Candidate], limit: int) -> list[Candidate]:
     return list(kept.values())
 
 
+#: the most W_JARO_WINKLER * jaro_winkler_similarity can add (the similarity is at most 1;
+#: the slack covers the last bit of a float that rounds up)
+_JARO_WINKLER_MOST: float = W_JARO_WINKLER * 1.0 + 1e-9
+_CUT_EVERY: int = 8  # forms scored between two updates of the ranking's cut
+
+
+def _cut(best: dict[tuple[int, bool], tuple[float, int]]) -> float:
+    """A score below which a form cannot change ``_decide``'s decision, from the best scores so
+    far of each (entry, word-or-whole): the lower of the ``MAX_CANDIDATES``-th entry's best
+    (a form below it cannot enter or reorder the candidates list, nor displace the best) and
+    the second entry's best whole form (nor change the runner-up of the margin). Both only
+    rise as forms are scored: a cut from part of the forms holds for all; -1 when unknown."""
+    entry_best: dict[int, float] = {}
+    wholes: list[float] = []
+    for (entry, part), (score, _number) in best.items():
+        if score > entry_best.get(entry, -1.0):
+            entry_best[entry] = score
+        if not part:
+            wholes.append(score)
+    if len(entry_best) < MAX_CANDIDATES or len(wholes) < 2:
+        return -1.0
+    fifth = heapq.nlargest(MAX_CANDIDATES, entry_best.values())[-1]
+    return min(fifth, heapq.nlargest(2, wholes)[-1])
+
+
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
@@ -564,6 +590,10 @@ class _Form(NamedTuple):
 class PhoneticMatcher:
     """Finds the table entry an unseen spelling belongs to, or refuses (see module docstring)."""
 
+    #: skip the forms that cannot change a decision (the same decisions; False: score all,
+    #: the reference the differential test compares with)
+    prune_ranking: bool = True
+
     def __init__(
         self,
         entries: Iterable[tuple[str, Sequence[str]]],
@@ -588,8 +618,9 @@ class PhoneticMatcher:
         self._index: dict[str, list[int]] = {}
         self._whole_keys: dict[str, str] = {}  # spelling key of a whole form -> its entry
         self._cache: dict[tuple[str, bool], Decision] = {}
-        #: index number of a form -> its key with the ``same`` vowels merged (filled as met)
-        self._plain_forms: dict[int, str] = {}
+        #: index number of a form -> its key with the ``same`` vowels merged and the key's
+        #: weight (filled as met)
+        self._plain_forms: dict[int, tuple[str, float]] = {}
         self._distance_table: Any = None  # _core.DistanceTable of the costs, made when asked
         self._build(entries)
 
@@ -698,36 +729,53 @@ class PhoneticMatcher:
         """The best-scoring form of each entry the index finds for a token, best first; no gates."""
         return _one_per_entry(self._ranked(token), limit)
 
-    def _ranked(self, token: str) -> list[Candidate]:
-        """The best whole form and the best word match of each entry found, best first."""
+    def _ranked(self, token: str, *, prune: bool = False) -> list[Candidate]:
+        """The best whole form and the best word match of each entry found, best first.
+
+        ``prune``: skip the Jaro-Winkler score of a form that cannot matter to ``_decide``
+        (see :func:`_cut`); the list is then exact down to the ``MAX_CANDIDATES``-th entry
+        and the runner-up whole form, and may be wrong or short below them."""
         if len(token) > MAX_TOKEN_CHARS:
             return []
         key = self.romanisation.form_key(token)
-        best: dict[tuple[int, bool], Candidate] = {}
+        best: dict[tuple[int, bool], tuple[float, int]] = {}  # -> score, number of the form
         costs = self.romanisation.costs
         # score_keys(key, form.key, costs) with the token's parts computed once (the same
         # operations in the same order: the same floats)
         plain_key, weight_key, weight = costs.plain(key), costs.weight(key), costs.weight
+        most = W_EDIT + _JARO_WINKLER_MOST  # what a form whose edit similarity is 1 can reach
         distance = self._distance(costs)
-        jaro, plains = jellyfish.jaro_winkler_similarity, self._plain_forms
+        jaro, plains, forms = jellyfish.jaro_winkler_similarity, self._plain_forms, self._forms
+        cut, scored = -1.0, 0  # a form scoring below cut cannot matter (-1: every form can)
         for number in self._matches(key):
-            form = self._forms[number]
-            plain_form = plains.get(number)
-            if plain_form is None:
-                plain_form = plains[number] = costs.plain(form.key)
+            form = forms[number]
+            known = plains.get(number)
+            if known is None:
+                known = plains[number] = (costs.plain(form.key), weight(form.key))
+            plain_form, weight_form = known
             if plain_form == plain_key:
                 score = 1.0
+            elif most < cut:
+                continue  # nothing but an equal key reaches the cut
             else:
-                longest = max(weight_key, weight(form.key), 1.0)
-                score = W_JARO_WINKLER * jaro(plain_key, plain_form) + W_EDIT * max(
-                    0.0, 1.0 - distance(key, form.key) / longest
-                )
+                longest = max(weight_key, weight_form, 1.0)
+                edit = W_EDIT * max(0.0, 1.0 - distance(key, form.key) / longest)
+                if edit + _JARO_WINKLER_MOST < cut:
+                    continue  # even a Jaro-Winkler of 1 leaves it below the cut
+                score = W_JARO_WINKLER * jaro(plain_key, plain_form) + edit
             held = best.get((form.entry, form.part))
-            if held is None or score > held.score:
-                best[form.entry, form.part] = Candidate(
-                    self._entries[form.entry], form.form, score, form.part
-                )
-        return sorted(best.values(), key=lambda c: (-c.score, c.part, c.entry))
+            if held is None or score > held[0]:
+                best[form.entry, form.part] = (score, number)
+            if prune:
+                scored += 1
+                if scored % _CUT_EVERY == 0:
+                    cut = _cut(best)
+        entries = self._entries
+        ranked = [
+            Candidate(entries[entry], forms[number].form, score, part)
+            for (entry, part), (score, number) in best.items()
+        ]
+        return sorted(ranked, key=lambda c: (-c.score, c.part, c.entry))
 
     def _distance(self, costs: Costs) -> Callable[[str, str], float]:
         """``costs.distance`` as the ranking calls it: on the compiled core, from a table of
@@ -777,7 +825,7 @@ class PhoneticMatcher:
                 f"English word: needs a score of {threshold:.2f}",
                 Verdict.ENGLISH_WORD,
             )
-        ranked = self._ranked(token)
+        ranked = self._ranked(token, prune=self.prune_ranking)
         winner, verdict, reason = self._choose(ranked, threshold)
         candidates = tuple(_one_per_entry(ranked, MAX_CANDIDATES))
         return Decision(token, winner, candidates, reason, verdict)
