@@ -429,6 +429,10 @@ class TablePass(NamedTuple):
     taken: list[Span]
     #: every hit not kept, with its entry
     hits: list[TableHit]
+    #: the given-name hits left alone as part of a full name that would otherwise be
+    #: rewritten, sorted: a rewrite beside one can change that judgement (see
+    #: :meth:`normalise.settle.Settling.rejudged`)
+    held: list[Span]
 
 
 def table_event(text: str, start: int, end: int, entry: Entry) -> Event | None:
@@ -492,6 +496,7 @@ class PythonCore:
             trace.extend(Left(start, end, "kept") for start, end in kept)
         previous: tuple[int, int] | None = None  # (end, target) of the last hit
         hits: list[TableHit] = []
+        held: list[Span] = []
         for start, end, target in self._scanner.scan(text):
             if kept and overlaps(kept, start, end):
                 continue  # a kept form, or a spelling mentioned as such, wins
@@ -514,13 +519,15 @@ class PythonCore:
             if why is not None:
                 if trace is not None:
                     trace.append(Left(start, end, why))
+                if why == "full-name" and table_event(text, start, end, entry) is not None:
+                    held.append(new(Span, (start, end)))
                 continue
             event = table_event(text, start, end, entry)
             if event is not None:
                 events.append(event)
         if kept:
             taken = [Span(s, e) for s, e in merge_spans(taken + kept)]
-        return TablePass(events, taken, hits)
+        return TablePass(events, taken, hits, held)
 
     def inside_words(self, text: str, hits: Sequence[TableHit]) -> set[int]:
         return {h.start for h in hits if inside_word(text, h.start)}
