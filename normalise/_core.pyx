@@ -1081,9 +1081,11 @@ cdef class TablePassRunner:
             if why is not None:
                 if trace is not None:
                     trace.append(Left(ostart, oend, why))
-                if why == "full-name" and self._event(text, kind, data, start, end,
-                                                     target) is not None:
-                    held.append(pair(Span, ostart, oend))  # would be rewritten otherwise
+                if why == "full-name" and not (
+                    self._as_canonical(kind, data, start, end, target)
+                    if self.plain[target] else text[start:end] == self.canonicals[target]
+                ):
+                    held.append(pair(Span, ostart, oend))  # not spelled as the canonical form
                 continue
             if not untraced and self._as_canonical(kind, data, start, end, target):
                 continue

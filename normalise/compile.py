@@ -53,7 +53,7 @@ import regex
 
 from .casing import cased
 from .events import Event, Result, Rule, Span, apply_events
-from .evidence import inside_word, name_neighbour
+from .evidence import inside_word, name_neighbour, name_neighbour_after
 from .keep import KeepList, is_mentioned, merge_spans, or_spelling, overlaps
 from .options import Options
 from .scan import Scanner, fold_form, match_key
@@ -429,9 +429,9 @@ class TablePass(NamedTuple):
     taken: list[Span]
     #: every hit not kept, with its entry
     hits: list[TableHit]
-    #: the given-name hits left alone as part of a full name that would otherwise be
-    #: rewritten, sorted: a rewrite beside one can change that judgement (see
-    #: :meth:`normalise.settle.Settling.rejudged`)
+    #: the given-name hits left alone as part of a full name, but for those spelled as the
+    #: canonical form (nothing to rewrite), sorted: a rewrite beside one can change that
+    #: judgement (see :meth:`normalise.settle.Settling.rejudged`)
     held: list[Span]
 
 
@@ -464,6 +464,14 @@ def in_full_name(text: str, start: int, end: int) -> bool:
     from .phonetic import english_zipf
 
     return name_neighbour(text, start, end, english_zipf, is_sentence_initial) is not None
+
+
+def in_full_name_after(text: str, start: int, end: int) -> bool:
+    """Whether the word after a name at ``[start, end)`` makes it part of a full name: when
+    it does, so does :func:`in_full_name` (a quicker first look)."""
+    from .phonetic import english_zipf
+
+    return name_neighbour_after(text, start, end, english_zipf) is not None
 
 
 class Core(Protocol):
@@ -519,7 +527,7 @@ class PythonCore:
             if why is not None:
                 if trace is not None:
                     trace.append(Left(start, end, why))
-                if why == "full-name" and table_event(text, start, end, entry) is not None:
+                if why == "full-name" and text[start:end] != entry.canonical:
                     held.append(new(Span, (start, end)))
                 continue
             event = table_event(text, start, end, entry)

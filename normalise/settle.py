@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from .chars import PROSE_BREAKS
-from .compile import Chaining, CompiledTable, in_full_name, table_event
+from .compile import Chaining, CompiledTable, in_full_name, in_full_name_after, table_event
 from .events import Result, Rule, Span, Substitution
 from .scan import fold_form, fold_haystack, match_key
 from .sentence import NAME_TOKEN, OPENERS, is_sentence_initial, sentence_tail
@@ -61,8 +61,13 @@ _NEAR = 64
 _LINE_START = regex.compile(f"(?r)[{PROSE_BREAKS}]")
 _LINE_END = regex.compile(f"[{PROSE_BREAKS}]")
 # What lies between a held given name and a rewrite after it that may be (or be in) the word
-# :func:`~normalise.evidence.name_neighbour` reads after the name.
+# :func:`~normalise.evidence.name_neighbour` reads after the name; and between a rewrite and
+# a held name after it, where the rewrite may be (or be in) the word it reads before the name
+# or the character before that word's openers, which says whether it starts a sentence.
 _TO_WORD_AFTER = regex.compile(r"[ \-\u00a0]?[\p{L}\p{M}'’ʼʻ]*")
+_FROM_WORD_BEFORE = regex.compile(
+    "[" + regex.escape("".join(sorted(OPENERS))) + r"]*[\p{L}\p{M}'’ʼʻ.]*[ \-\u00a0]?"
+)
 
 
 def _word_before(text: str, start: int) -> str | None:
@@ -209,8 +214,10 @@ class Settling:
         names (``held``, input offsets) and that another pass would rewrite: a rewrite
         beside one can change the name word that made it part of a full name ("Zshk
         Xhltthkai" -> "Zshk ZCQEH": an acronym beside a name in lower case is no name word),
-        or whether that word starts a sentence. Only a held name with a rewrite before it on
-        its line, or at the word after it, is judged again (as the table pass judges it)."""
+        or whether that word starts a sentence. Only a held name with a rewrite at what
+        :func:`~normalise.evidence.name_neighbour` reads around it (the word before and the
+        character before that word's openers, the word after) is judged again, as the table
+        pass judges it."""
         subs = [s for s in result.substitutions if s.applied]
         if not subs:
             return []
@@ -223,11 +230,14 @@ class Settling:
                 shift += (sub.out_end - sub.out_start) - (sub.end - sub.start)
                 i += 1
             out_start, out_end = start + shift, end + shift
-            near = (i > 0 and _LINE_END.search(text, subs[i - 1].out_end, out_start) is None) or (
-                i < len(subs)
-                and _TO_WORD_AFTER.fullmatch(text, out_end, subs[i].out_start) is not None
-            )
-            if near and not in_full_name(text, out_start, out_end):
+            near = (
+                i > 0 and _FROM_WORD_BEFORE.fullmatch(text, subs[i - 1].out_end, out_start)
+            ) or (i < len(subs) and _TO_WORD_AFTER.fullmatch(text, out_end, subs[i].out_start))
+            if (
+                near
+                and not in_full_name_after(text, out_start, out_end)  # the quick half first
+                and not in_full_name(text, out_start, out_end)
+            ):
                 found.append(out_start)
         return found
 

@@ -241,6 +241,7 @@ def _held_case() -> Normaliser:
         Entry("ZCQEH", ("Xhltthkai Xhltthkai",), "place", "flexible"),
         Entry("NATO", ("Nato",), "organisation"),
         Entry("Qorvan", ("Xhltthkai Qorv",), "place"),
+        Entry("Aaaa.", ("Ztcaa Ytimlnv",), "place", "flexible"),
     )
 
 
@@ -253,6 +254,10 @@ def _held_case() -> Normaliser:
         ("Then Zshk Xhltthkai-Xhltthkai said", "Then Wtjdz ZCQEH said"),
         # the name word before it, likewise
         ("the Nato Zshk said", "the NATO Wtjdz said"),
+        # a rewrite that ends a sentence: the common word before Zshk now opens it, and is
+        # read as a word, not a name
+        ("from Ztcaa Ytimlnv Meanwhile Zshk said", "from Aaaa. Meanwhile Wtjdz said"),
+        ("from Ztcaa Ytimlnv Foster Zshk said", "from Aaaa. Foster Zshk said"),  # a name still
         # a rewrite that leaves a name word beside it: still part of a full name
         ("Then Zshk Xhltthkai Qorv said", "Then Zshk Qorvan said"),
         # far from any rewrite on another line: held, and not judged again
