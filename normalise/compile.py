@@ -25,8 +25,9 @@ is used when ``normalise._core`` imports, else the Python one. A core is made fr
     another name, with ``given_names="alone"``) holds, and rewrite the rest with
     :func:`table_event` (boundary point and casing). Returns a :class:`TablePass`: the
     events (sorted by start), the spans taken (hits and kept spans, merged where kept spans
-    are), and every hit not kept (with its entry: the weighing reads them as evidence).
-    ``trace``, when given, receives a :class:`Left` for each hit left alone and why.
+    are), every hit not kept (with its entry: the weighing reads them as evidence), and the
+    given-name hits held as parts of full names (the settling loop judges them again where a
+    rewrite stands beside them). ``trace``, when given, receives a :class:`Left` for each hit left alone and why.
 
 ``inside_words(text: str, hits: Sequence[TableHit]) -> set[int]``
     The starts of the hits that continue the word before them through an apostrophe

@@ -14,7 +14,11 @@ change anything. :func:`~normalise.compile.chaining_forms` finds, once per table
 compiled), the canonical forms that a pattern of the table can overlap other than exactly;
 only rewrites to those forms get a look at the text around them, and of those that a longer
 form holds (Taliban in Tehrik-i-Taliban), only where the table compiler has not spelled that
-form with each variant inside it, or where another match stands close by.
+form with each variant inside it, or where another match stands close by. A rewrite can also
+change how the text beside it reads: a given name held as part of a full name may stand alone
+once the name word beside it is rewritten (to an acronym, say); the table pass reports the
+given names it held, and only those with a rewrite at the words read around them are judged
+again (:meth:`Settling.rejudged`).
 
 The parts: :class:`Settling` is the loop of one normaliser (:meth:`Settling.settle`), its
 check (:meth:`Settling.unsettled`) and the further passes over the lines concerned
