@@ -1021,20 +1021,25 @@ cdef class TablePassRunner:
         kept = self.keeping.kept(text)
         if trace is not None:
             trace.extend(Left(start, end, "kept") for start, end in kept)
-        cdef list events = [], taken = [], found = []
+        cdef list events = [], taken = [], found = [], held = []
         cdef Cues cues
         memset(&cues, 0, sizeof(Cues))
         try:
-            self._decide(text, hits, kept, trace, events, taken, found, &cues)
+            self._decide(text, hits, kept, trace, events, taken, found, held, &cues)
         finally:
             free(cues.starts)
             free(cues.ends)
         if kept:
             taken = [Span(s, e) for s, e in self.merge_spans(taken + kept)]
-        return triple(TablePass, events, taken, found)
+        t = new_tuple(TablePass, 4)
+        put(t, 0, events)
+        put(t, 1, taken)
+        put(t, 2, found)
+        put(t, 3, held)
+        return t
 
     cdef int _decide(self, str text, Hits *hits, kept, trace, list events, list taken,
-                     list found, Cues *cues) except -1:
+                     list found, list held, Cues *cues) except -1:
         """The per-hit part of :meth:`run`."""
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
@@ -1076,6 +1081,11 @@ cdef class TablePassRunner:
             if why is not None:
                 if trace is not None:
                     trace.append(Left(ostart, oend, why))
+                if why == "full-name" and not (
+                    self._as_canonical(kind, data, start, end, target)
+                    if self.plain[target] else text[start:end] == self.canonicals[target]
+                ):
+                    held.append(pair(Span, ostart, oend))  # not spelled as the canonical form
                 continue
             if not untraced and self._as_canonical(kind, data, start, end, target):
                 continue

@@ -25,8 +25,9 @@ is used when ``normalise._core`` imports, else the Python one. A core is made fr
     another name, with ``given_names="alone"``) holds, and rewrite the rest with
     :func:`table_event` (boundary point and casing). Returns a :class:`TablePass`: the
     events (sorted by start), the spans taken (hits and kept spans, merged where kept spans
-    are), and every hit not kept (with its entry: the weighing reads them as evidence).
-    ``trace``, when given, receives a :class:`Left` for each hit left alone and why.
+    are), every hit not kept (with its entry: the weighing reads them as evidence), and the
+    given-name hits held as parts of full names (the settling loop judges them again where a
+    rewrite stands beside them). ``trace``, when given, receives a :class:`Left` for each hit left alone and why.
 
 ``inside_words(text: str, hits: Sequence[TableHit]) -> set[int]``
     The starts of the hits that continue the word before them through an apostrophe
@@ -53,7 +54,7 @@ import regex
 
 from .casing import cased
 from .events import Event, Result, Rule, Span, apply_events
-from .evidence import inside_word, name_neighbour
+from .evidence import inside_word, name_neighbour, name_neighbour_after
 from .keep import KeepList, is_mentioned, merge_spans, or_spelling, overlaps
 from .options import Options
 from .scan import Scanner, fold_form, match_key
@@ -429,6 +430,10 @@ class TablePass(NamedTuple):
     taken: list[Span]
     #: every hit not kept, with its entry
     hits: list[TableHit]
+    #: the given-name hits left alone as part of a full name, but for those spelled as the
+    #: canonical form (nothing to rewrite), sorted: a rewrite beside one can change that
+    #: judgement (see :meth:`normalise.settle.Settling.rejudged`)
+    held: list[Span]
 
 
 def table_event(text: str, start: int, end: int, entry: Entry) -> Event | None:
@@ -462,6 +467,14 @@ def in_full_name(text: str, start: int, end: int) -> bool:
     return name_neighbour(text, start, end, english_zipf, is_sentence_initial) is not None
 
 
+def in_full_name_after(text: str, start: int, end: int) -> bool:
+    """Whether the word after a name at ``[start, end)`` makes it part of a full name: when
+    it does, so does :func:`in_full_name` (a quicker first look)."""
+    from .phonetic import english_zipf
+
+    return name_neighbour_after(text, start, end, english_zipf) is not None
+
+
 class Core(Protocol):
     """What a core implements (see the module docstring)."""
 
@@ -492,6 +505,7 @@ class PythonCore:
             trace.extend(Left(start, end, "kept") for start, end in kept)
         previous: tuple[int, int] | None = None  # (end, target) of the last hit
         hits: list[TableHit] = []
+        held: list[Span] = []
         for start, end, target in self._scanner.scan(text):
             if kept and overlaps(kept, start, end):
                 continue  # a kept form, or a spelling mentioned as such, wins
@@ -514,13 +528,15 @@ class PythonCore:
             if why is not None:
                 if trace is not None:
                     trace.append(Left(start, end, why))
+                if why == "full-name" and text[start:end] != entry.canonical:
+                    held.append(new(Span, (start, end)))
                 continue
             event = table_event(text, start, end, entry)
             if event is not None:
                 events.append(event)
         if kept:
             taken = [Span(s, e) for s, e in merge_spans(taken + kept)]
-        return TablePass(events, taken, hits)
+        return TablePass(events, taken, hits, held)
 
     def inside_words(self, text: str, hits: Sequence[TableHit]) -> set[int]:
         return {h.start for h in hits if inside_word(text, h.start)}

@@ -681,10 +681,16 @@ def name_neighbour(
             word, sentence_initial(text, before.start(1)), english_zipf, caps
         ):
             return word
+    return name_neighbour_after(text, start, end, english_zipf)
+
+
+def name_neighbour_after(text: str, start: int, end: int, english_zipf: ZipfOf) -> str | None:
+    """The part of :func:`name_neighbour` that reads the word after ``text[start:end]``
+    (an anchored match: cheaper than the word before, which is searched for)."""
     after = _WORD_AFTER.match(text, end)
     if after is not None:
         word = after.group(1)
-        if _is_name_word(word, False, english_zipf, caps):
+        if _is_name_word(word, False, english_zipf, text[start:end].isupper()):
             return word
         if text[end] == "-" and _is_foreign_tail(word, english_zipf):
             return word

@@ -251,10 +251,10 @@ class Normaliser:
         first pass's (see :mod:`normalise.settle`)."""
         if not isinstance(text, str):
             raise TypeError(f"normalise() takes a str, not {type(text).__name__}")
-        result, taken = self._pass(text, before, after, evidence)
+        result, taken, held = self._pass(text, before, after, evidence)
         if not result.changed:
             return result
-        return self._settling.settle(text, result, taken, self._pass)
+        return self._settling.settle(text, result, taken, self._pass, held)
 
     def _pass(
         self,
@@ -263,9 +263,10 @@ class Normaliser:
         after: str = "",
         evidence: bool = False,
         trace: list[Left] | None = None,
-    ) -> tuple[Result, list[Span]]:
+    ) -> tuple[Result, list[Span], list[Span]]:
         """One pass: table hits (leftmost, longest), then name tokens outside them. Returns
-        the result and the spans of the table hits taken. ``trace``, when given, receives
+        the result, the spans of the table hits taken and the given-name hits held as parts
+        of full names (:attr:`~normalise.compile.TablePass.held`). ``trace``, when given, receives
         why a table hit at a position was left alone (for :meth:`explain`)."""
         core = self._core
         found = core.table_pass(text, trace)
@@ -278,7 +279,7 @@ class Normaliser:
                 self._weighing.events(text, found.taken, found.hits, before, after, evidence)
             )
             events.sort(key=_event_start)
-        return core.apply(text, events), found.taken
+        return core.apply(text, events), found.taken, found.held
 
     def normalise_many(
         self,
@@ -337,7 +338,7 @@ class Normaliser:
             pos, word = found.start(), found.group()
         base = self._explain_word(word, is_sentence_initial(text, pos))
         trace: list[Left] = []
-        result, _ = self._pass(text, trace=trace)
+        result, _, _ = self._pass(text, trace=trace)
         sub = next((s for s in result.substitutions if s.start <= pos < s.end), None)
         if sub is not None:
             if sub.applied:
@@ -461,6 +462,7 @@ def _without_inside_words(
         [e for e in found.events if e.start not in inside],
         [s for s in found.taken if (s[0], s[1]) not in dropped],
         [h for h in found.hits if h.start not in inside],
+        [s for s in found.held if s[0] not in inside],
     )
 
 

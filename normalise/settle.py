@@ -14,7 +14,11 @@ change anything. :func:`~normalise.compile.chaining_forms` finds, once per table
 compiled), the canonical forms that a pattern of the table can overlap other than exactly;
 only rewrites to those forms get a look at the text around them, and of those that a longer
 form holds (Taliban in Tehrik-i-Taliban), only where the table compiler has not spelled that
-form with each variant inside it, or where another match stands close by.
+form with each variant inside it, or where another match stands close by. A rewrite can also
+change how the text beside it reads: a given name held as part of a full name may stand alone
+once the name word beside it is rewritten (to an acronym, say); the table pass reports the
+given names it held, and only those with a rewrite at the words read around them are judged
+again (:meth:`Settling.rejudged`).
 
 The parts: :class:`Settling` is the loop of one normaliser (:meth:`Settling.settle`), its
 check (:meth:`Settling.unsettled`) and the further passes over the lines concerned
@@ -33,7 +37,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from .chars import PROSE_BREAKS
-from .compile import Chaining, CompiledTable, table_event
+from .compile import Chaining, CompiledTable, in_full_name, in_full_name_after, table_event
 from .events import Result, Rule, Span, Substitution
 from .scan import fold_form, fold_haystack, match_key
 from .sentence import NAME_TOKEN, OPENERS, is_sentence_initial, sentence_tail
@@ -42,8 +46,9 @@ from .weigh import acts
 if TYPE_CHECKING:
     from .phonetic import PhoneticMatcher
 
-#: One pass over a text: its result and the spans of the table hits taken.
-Pass = Callable[[str], tuple[Result, Sequence[tuple[int, int]]]]
+#: One pass over a text: its result, the spans of the table hits taken and the given-name
+#: hits it held as parts of full names (:attr:`~normalise.compile.TablePass.held`).
+Pass = Callable[[str], tuple[Result, Sequence[tuple[int, int]], Sequence[tuple[int, int]]]]
 
 #: Further passes after the first, at most (a table that still changes after them loops).
 MAX_PASSES = 8
@@ -59,6 +64,14 @@ _WORD_AFTER = regex.compile(r"[\w\p{M}]+")
 _NEAR = 64
 _LINE_START = regex.compile(f"(?r)[{PROSE_BREAKS}]")
 _LINE_END = regex.compile(f"[{PROSE_BREAKS}]")
+# What lies between a held given name and a rewrite after it that may be (or be in) the word
+# :func:`~normalise.evidence.name_neighbour` reads after the name; and between a rewrite and
+# a held name after it, where the rewrite may be (or be in) the word it reads before the name
+# or the character before that word's openers, which says whether it starts a sentence.
+_TO_WORD_AFTER = regex.compile(r"[ \-\u00a0]?[\p{L}\p{M}'’ʼʻ]*")
+_FROM_WORD_BEFORE = regex.compile(
+    "[" + regex.escape("".join(sorted(OPENERS))) + r"]*[\p{L}\p{M}'’ʼʻ.]*[ \-\u00a0]?"
+)
 
 
 def _word_before(text: str, start: int) -> str | None:
@@ -133,12 +146,17 @@ class Settling:
             self._compiled_check = compiled_module().SettleCheck(self, trie)
 
     def settle(
-        self, text: str, result: Result, taken: Sequence[tuple[int, int]], run_pass: Pass
+        self,
+        text: str,
+        result: Result,
+        taken: Sequence[tuple[int, int]],
+        run_pass: Pass,
+        held: Sequence[tuple[int, int]] = (),
     ) -> Result:
-        """The result of the first pass (``result``, ``taken``) over ``text``, with further
-        passes (``run_pass``) over the lines it may still change, until nothing changes,
-        their records composed with the first pass's."""
-        unsettled = self.unsettled(result, taken) if result.changed else []
+        """The result of the first pass (``result``, ``taken``, ``held``) over ``text``, with
+        further passes (``run_pass``) over the lines it may still change, until nothing
+        changes, their records composed with the first pass's."""
+        unsettled = self.unsettled(result, taken, held) if result.changed else []
         if not unsettled:
             return result
         records, current = result.substitutions, result.text
@@ -171,20 +189,65 @@ class Settling:
         decision = matcher.decide(token.group(), sentence_initial=is_sentence_initial(text, pos))
         return acts(decision)
 
-    def unsettled(self, result: Result, taken: Sequence[tuple[int, int]]) -> list[int]:
+    def unsettled(
+        self,
+        result: Result,
+        taken: Sequence[tuple[int, int]],
+        held: Sequence[tuple[int, int]] = (),
+    ) -> list[int]:
         """Where another pass over ``result.text`` could change it (output offsets of the
         rewrites concerned): cheap, and never empty when it could. Only rewrites to forms
         that other patterns can overlap get a look at the text around them (those that a
         longer form holds, only where the table compiler has not spelled it with each
-        variant, or where another table hit stands close), and a rewrite that ends a sentence
+        variant, or where another table hit stands close), a rewrite that ends a sentence
         differently is checked for a name token after it, which the phonetic matcher judges
-        by whether it starts a sentence."""
+        by whether it starts a sentence, and a given name ``held`` as part of a full name is
+        judged again where a rewrite stands beside it (:meth:`rejudged`)."""
         if self._compiled_check is not None:
-            return self._compiled_check.unsettled(result, taken)  # type: ignore[no-any-return]
-        return self.reference_unsettled(result, taken)
+            found: list[int] = self._compiled_check.unsettled(result, taken)
+        else:
+            found = self.reference_unsettled(result, taken)
+        if held:
+            rejudged = self.rejudged(result, held)
+            if rejudged:
+                found = sorted(found + rejudged)
+        return found
+
+    def rejudged(self, result: Result, held: Sequence[tuple[int, int]]) -> list[int]:
+        """The output offsets of the given-name hits that the pass held as parts of full
+        names (``held``, input offsets) and that another pass would rewrite: a rewrite
+        beside one can change the name word that made it part of a full name ("Zshk
+        Xhltthkai" -> "Zshk ZCQEH": an acronym beside a name in lower case is no name word),
+        or whether that word starts a sentence. Only a held name with a rewrite at what
+        :func:`~normalise.evidence.name_neighbour` reads around it (the word before and the
+        character before that word's openers, the word after) is judged again, as the table
+        pass judges it."""
+        subs = [s for s in result.substitutions if s.applied]
+        if not subs:
+            return []
+        text = result.text
+        found: list[int] = []
+        i = shift = 0
+        for start, end in held:
+            while i < len(subs) and subs[i].end <= start:  # no rewrite overlaps a held hit
+                sub = subs[i]
+                shift += (sub.out_end - sub.out_start) - (sub.end - sub.start)
+                i += 1
+            out_start, out_end = start + shift, end + shift
+            near = (
+                i > 0 and _FROM_WORD_BEFORE.fullmatch(text, subs[i - 1].out_end, out_start)
+            ) or (i < len(subs) and _TO_WORD_AFTER.fullmatch(text, out_end, subs[i].out_start))
+            if (
+                near
+                and not in_full_name_after(text, out_start, out_end)  # the quick half first
+                and not in_full_name(text, out_start, out_end)
+            ):
+                found.append(out_start)
+        return found
 
     def reference_unsettled(self, result: Result, taken: Sequence[tuple[int, int]]) -> list[int]:
-        """:meth:`unsettled` in Python: what the compiled check must give."""
+        """:meth:`unsettled` in Python but for the held given names: what the compiled check
+        must give."""
         text = result.text
         chaining = self.chaining
         next_name_changes = self._next_name_changes if self._matcher is not None else None
@@ -224,7 +287,7 @@ class Settling:
         unsettled: list[int] = []
         pos = shift = 0
         for low, high in _lines_around(text, positions):
-            result, taken = run_pass(text[low:high])
+            result, taken, held = run_pass(text[low:high])
             if not result.changed:
                 continue
             out_low = low + shift
@@ -238,7 +301,7 @@ class Settling:
                 for s in result.substitutions
                 if s.applied
             )
-            unsettled.extend(p + out_low for p in self.unsettled(result, taken))
+            unsettled.extend(p + out_low for p in self.unsettled(result, taken, held))
             pieces += [text[pos:low], result.text]
             shift += len(result.text) - (high - low)
             pos = high

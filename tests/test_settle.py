@@ -232,6 +232,67 @@ def test_one_pass_is_enough_for_ordinary_text():
     assert len(calls) == 1
 
 
+# --------------------------------------------------------------------------- full names
+
+
+def _held_case() -> Normaliser:
+    return normaliser(
+        Entry("Wtjdz", ("Zshk",), "given-name"),
+        Entry("ZCQEH", ("Xhltthkai Xhltthkai",), "place", "flexible"),
+        Entry("NATO", ("Nato",), "organisation"),
+        Entry("Qorvan", ("Xhltthkai Qorv",), "place"),
+        Entry("Aaaa.", ("Ztcaa Ytimlnv",), "place", "flexible"),
+    )
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # hypothesis's case: the name word after Zshk becomes an acronym beside a name in
+        # lower case (no name word), so Zshk no longer stands in a full name
+        ("Aaaa  Zshk XhltthkaiXhltthkai ", "Aaaa  Wtjdz ZCQEH "),
+        ("Then Zshk Xhltthkai-Xhltthkai said", "Then Wtjdz ZCQEH said"),
+        # the name word before it, likewise
+        ("the Nato Zshk said", "the NATO Wtjdz said"),
+        # a rewrite that ends a sentence: the common word before Zshk now opens it, and is
+        # read as a word, not a name
+        ("from Ztcaa Ytimlnv Meanwhile Zshk said", "from Aaaa. Meanwhile Wtjdz said"),
+        ("from Ztcaa Ytimlnv Foster Zshk said", "from Aaaa. Foster Zshk said"),  # a name still
+        # a rewrite that leaves a name word beside it: still part of a full name
+        ("Then Zshk Xhltthkai Qorv said", "Then Zshk Qorvan said"),
+        # far from any rewrite on another line: held, and not judged again
+        ("Zshk Mirza\nthe Nato", "Zshk Mirza\nthe NATO"),
+    ],
+)
+def test_a_rewrite_beside_a_name_held_in_a_full_name_is_settled(text, expected):
+    """A given name beside a name word is that person's own spelling and is held; a rewrite
+    of that word can make it stand alone, and a second run would then rewrite it: the
+    rewriter runs that pass itself, and the log still rebuilds the input."""
+    n = _held_case()
+    result = n.normalise(text)
+    assert result.text == expected
+    assert n.normalise(result.text).text == result.text
+    assert undo(result.text, result.substitutions) == text
+
+
+def test_held_names_are_judged_again_only_beside_a_rewrite():
+    """The check judges a held given name again only where a rewrite stands before it on
+    its line or at the word after it, and reports it only where the judgement changes."""
+    n = _held_case()
+    settling = n._settling
+    text = "Zshk Mirza\nthe Nato. Zshk Xhltthkai Qorv. Zshk XhltthkaiXhltthkai"
+    result, _, held = n._pass(text)
+    assert [text[s:e] for s, e in held] == ["Zshk", "Zshk", "Zshk"]
+    flagged = settling.rejudged(result, held)
+    assert [result.text[p : p + 4] for p in flagged] == ["Zshk"]
+    assert result.text[flagged[0] :] == "Zshk ZCQEH"
+    calls = []
+    original = n._pass
+    n._pass = lambda text, *args: calls.append(text) or original(text, *args)
+    assert n.normalise(text).text == "Zshk Mirza\nthe NATO. Zshk Qorvan. Wtjdz ZCQEH"
+    assert calls == [text, "the NATO. Zshk Qorvan. Zshk ZCQEH"]  # the one line again
+
+
 # --------------------------------------------------------------------------- neighbour words
 
 
