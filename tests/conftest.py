@@ -78,6 +78,22 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
+def assert_quiet_broken_pipe(proc: subprocess.Popen, timeout: float) -> None:
+    """Read 100 bytes of ``proc``'s output, close the pipe, and check that the command ended
+    as a broken pipe should: exit 141 (or killed by SIGPIPE) and nothing on stderr."""
+    try:
+        head = proc.stdout.read(100)
+        proc.stdout.close()
+        status = proc.wait(timeout=timeout)
+    finally:
+        proc.kill()
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert len(head) == 100
+    assert status in (141, -signal.SIGPIPE), (status, err)
+    assert err == b""
+
+
 def run_main(args, cwd=None, input: bytes = b"") -> subprocess.CompletedProcess:
     """``normalise ARGS`` through the command's own entry point, :func:`normalise.cli.main`,
     in this process: standard input ``input`` (neither a terminal nor a regular file, as from
