@@ -120,6 +120,31 @@ cdef inline Py_ssize_t bisect_right(const Py_ssize_t *a, Py_ssize_t size, Py_ssi
     return lo
 
 
+cdef Py_ssize_t *mark_positions(list dropped, Py_ssize_t marks) except? NULL:
+    """The haystack positions of the dropped combining marks as a C array for
+    :func:`bisect_right` (NULL when there are none); the caller frees it."""
+    if not marks:
+        return NULL
+    cdef Py_ssize_t *at = <Py_ssize_t *>malloc(marks * sizeof(Py_ssize_t))
+    if at == NULL:
+        raise MemoryError()
+    cdef Py_ssize_t i
+    for i in range(marks):
+        at[i] = dropped[i]
+    return at
+
+
+cdef inline Py_ssize_t text_end(str text, int kind, void *data, Py_ssize_t size,
+                                const Py_ssize_t *at, Py_ssize_t marks, Py_ssize_t end,
+                                object is_mark) except -1:
+    """A haystack end as a text position, as the reference maps it: past the marks dropped
+    before it, and the marks that follow its last letter."""
+    end += bisect_right(at, marks, end - 1)
+    while end < size and PyUnicode_READ(kind, data, end) >= 128 and is_mark(text[end]):
+        end += 1
+    return end
+
+
 cdef enum:
     FOLD_CACHED = 0x3000  # Latin, Greek, Cyrillic, Arabic, Indic: folded once, then by table
 
@@ -579,13 +604,7 @@ cdef class Trie:
         cdef const uint8_t *followers = self.followers
         cdef const uint8_t *prefixes = self.prefixes
         cdef uint32_t slot
-        cdef Py_ssize_t *at = NULL
-        if marks:
-            at = <Py_ssize_t *>malloc(marks * sizeof(Py_ssize_t))
-            if at == NULL:
-                raise MemoryError()
-            for i in range(marks):
-                at[i] = dropped[i]
+        cdef Py_ssize_t *at = mark_positions(dropped, marks)
         try:
             s = 0
             while s <= n:
@@ -611,10 +630,7 @@ cdef class Trie:
                         term = terminal[node]
                         end = k
                         if marks:  # as :meth:`_overlapping` maps an end
-                            end += bisect_right(at, marks, end - 1)
-                            while (end < size and PyUnicode_READ(kind, data, end) >= 128
-                                   and self.is_mark(text[end])):
-                                end += 1
+                            end = text_end(text, kind, data, size, at, marks, end, self.is_mark)
                         target = self._verify(text, kind, data, start, end, term)
                         if target >= 0:
                             best_end, best_target = end, target
@@ -659,13 +675,7 @@ cdef class Trie:
         cdef int32_t rows = self.rows
         cdef const uint8_t *followers = self.followers
         cdef uint32_t slot
-        cdef Py_ssize_t *at = NULL
-        if marks:
-            at = <Py_ssize_t *>malloc(marks * sizeof(Py_ssize_t))
-            if at == NULL:
-                raise MemoryError()
-            for i in range(marks):
-                at[i] = dropped[i]
+        cdef Py_ssize_t *at = mark_positions(dropped, marks)
         try:
             s = 0
             while s <= n:
@@ -684,10 +694,7 @@ cdef class Trie:
                         start, end = s, k
                         if marks:  # haystack to text positions, as the reference maps them
                             start += bisect_right(at, marks, start)
-                            end += bisect_right(at, marks, end - 1)
-                            while (end < size and PyUnicode_READ(kind, data, end) >= 128
-                                   and self.is_mark(text[end])):
-                                end += 1
+                            end = text_end(text, kind, data, size, at, marks, end, self.is_mark)
                         # an ASCII span holds no mark: it is the pattern's characters, so
                         # its keys are the terminal's; any other goes to the reference's lookup
                         target = self._verify(text, kind, data, start, end, term)
