@@ -1856,3 +1856,68 @@ def table_distance(DistanceTable table, str a, str b, fallback):
         previous = current
         current = swap
     return previous[lb]
+
+
+# --- apply path ---
+# The per-chunk work of ``phonetic="apply"`` beyond the table pass (issues 15 and 17): the
+# settling check's first look at each rewrite for the name token after it. The reference is
+# Python (``normalise.settle.Settling.reference_unsettled``); each function here gives what its
+# reference gives, and tests/test_apply_path.py compares them.
+
+
+cdef inline bint among(Py_UCS4 c, int kind, void *data, Py_ssize_t count) noexcept:
+    """Whether ``c`` is one of the ``count`` characters of a string's data."""
+    cdef Py_ssize_t i
+    for i in range(count):
+        if PyUnicode_READ(kind, data, i) == c:
+            return True
+    return False
+
+
+cdef int sentence_tail_of(str text, str openers, str ends) noexcept:
+    """:func:`normalise.sentence.sentence_tail` (its ``OPENERS`` and ``SENTENCE_END`` given as
+    strings): 1 (a sentence ends), 0 (it does not), -1 (only openers)."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i = len(text) - 1
+    cdef Py_UCS4 c
+    while i >= 0:
+        c = PyUnicode_READ(kind, data, i)
+        if not among(c, PyUnicode_KIND(openers), PyUnicode_DATA(openers), len(openers)):
+            return among(c, PyUnicode_KIND(ends), PyUnicode_DATA(ends), len(ends))
+        i -= 1
+    return -1
+
+
+def tail_changes(list subs, applied, str openers, str ends):
+    """The records of ``subs`` that :meth:`normalise.settle.Settling._next_name_changes` reads
+    past its first test: applied (``rule`` in ``applied``), not ending alike in original and
+    replacement (the same last character, not one of ``openers``), and whose two ends read
+    otherwise to :func:`normalise.sentence.sentence_tail` (``openers``, ``ends``: its
+    ``OPENERS`` and ``SENTENCE_END`` as strings). For every other applied record that test
+    says False. A record with an empty original or replacement is passed on (the reference
+    decides it)."""
+    cdef list out = []
+    cdef object sub
+    cdef str original, replacement
+    cdef Py_ssize_t n, m
+    cdef Py_UCS4 last
+    for sub in subs:
+        if <object>PyTuple_GET_ITEM(sub, 6) not in applied:
+            continue
+        original = <str>PyTuple_GET_ITEM(sub, 0)
+        replacement = <str>PyTuple_GET_ITEM(sub, 1)
+        n = len(original)
+        m = len(replacement)
+        if n == 0 or m == 0:
+            out.append(sub)
+            continue
+        last = PyUnicode_READ(PyUnicode_KIND(original), PyUnicode_DATA(original), n - 1)
+        if last == PyUnicode_READ(PyUnicode_KIND(replacement), PyUnicode_DATA(replacement),
+                                  m - 1) and not among(last, PyUnicode_KIND(openers),
+                                                       PyUnicode_DATA(openers), len(openers)):
+            continue
+        if sentence_tail_of(original, openers, ends) != sentence_tail_of(replacement, openers,
+                                                                          ends):
+            out.append(sub)
+    return out

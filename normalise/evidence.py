@@ -552,6 +552,7 @@ def weigh_evidence(
     spans: list[tuple[int, int, str, str | None]],
     candidates: Sequence[tuple[int, int, str | None, str | None]],
     window: int = EVIDENCE_WINDOW,
+    windows: Sequence[tuple[int, int]] | None = None,
 ) -> list[str | None]:
     """For each candidate ``(start, end, kind of its entry, region of its entry)`` in
     ``whole``: None when evidence stands near it, else the ``held`` code (``no-evidence``,
@@ -563,12 +564,14 @@ def weigh_evidence(
     hit), to a fixed point. A place candidate counts only :data:`PLACE_EVIDENCE_KINDS` (see
     there), and of the places only those of its own region or of none known: a town of
     Europe says nothing of where an unknown name beside it lies in Asia (see
-    :mod:`normalise.gazetteer`)."""
+    :mod:`normalise.gazetteer`). ``windows``: each candidate's :func:`paragraph_window`
+    with ``window``, when the caller has them already."""
     held: list[str | None] = ["no-evidence"] * len(candidates)
     places = sorted((s, e, r) for s, e, k, r in spans if k in PLACE_EVIDENCE_KINDS)
     others = sorted((s, e) for s, e, k, _ in spans if k not in PLACE_EVIDENCE_KINDS)
     waiting = list(range(len(candidates)))
-    windows = [paragraph_window(whole, c[0], c[1], window) for c in candidates]
+    if windows is None:
+        windows = [paragraph_window(whole, c[0], c[1], window) for c in candidates]
     changed = True
     while waiting and changed:
         other_starts, other_ends = [s for s, _ in others], [e for _, e in others]

@@ -38,9 +38,9 @@ import regex
 
 from .chars import PROSE_BREAKS
 from .compile import Chaining, CompiledTable, in_full_name, in_full_name_after, table_event
-from .events import Result, Rule, Span, Substitution
+from .events import APPLIED_RULES, Result, Rule, Span, Substitution
 from .scan import fold_form, fold_haystack, match_key
-from .sentence import NAME_TOKEN, OPENERS, is_sentence_initial, sentence_tail
+from .sentence import NAME_TOKEN, OPENERS, SENTENCE_END, is_sentence_initial, sentence_tail
 from .weigh import acts
 
 if TYPE_CHECKING:
@@ -62,6 +62,9 @@ _MARKS = regex.compile(r"\p{M}")
 _WORD_BEFORE = regex.compile(r"(?r)[\w\p{M}]+")
 _WORD_AFTER = regex.compile(r"[\w\p{M}]+")
 _NEAR = 64
+#: :data:`~normalise.sentence.OPENERS` as one string, for the compiled ``tail_changes``
+_OPENERS = "".join(sorted(OPENERS))
+_ENDS = "".join(sorted(SENTENCE_END))
 _LINE_START = regex.compile(f"(?r)[{PROSE_BREAKS}]")
 _LINE_END = regex.compile(f"[{PROSE_BREAKS}]")
 # What lies between a held given name and a rewrite after it that may be (or be in) the word
@@ -140,10 +143,19 @@ class Settling:
         # scanner was built on it; this class stays the reference.
         trie = getattr(self._scanner, "_trie", None)
         self._compiled_check = None
-        if matcher is None and trie is not None:
+        #: with a matcher: the compiled check of the table's part, and the compiled first
+        #: test of :meth:`_next_name_changes` (see :meth:`apply_unsettled`)
+        self._apply_check = None
+        self._tail_changes: Callable[..., list[Substitution]] | None = None
+        if trie is not None:
             from .core import compiled_module
 
-            self._compiled_check = compiled_module().SettleCheck(self, trie)
+            module = compiled_module()
+            if matcher is None:
+                self._compiled_check = module.SettleCheck(self, trie)
+            else:
+                self._apply_check = module.SettleCheck(self, trie)
+                self._tail_changes = module.tail_changes
 
     def settle(
         self,
@@ -205,6 +217,8 @@ class Settling:
         judged again where a rewrite stands beside it (:meth:`rejudged`)."""
         if self._compiled_check is not None:
             found: list[int] = self._compiled_check.unsettled(result, taken)
+        elif self._apply_check is not None:
+            found = self.apply_unsettled(result, taken)
         else:
             found = self.reference_unsettled(result, taken)
         if held:
@@ -244,6 +258,25 @@ class Settling:
             ):
                 found.append(out_start)
         return found
+
+    def apply_unsettled(self, result: Result, taken: Sequence[tuple[int, int]]) -> list[int]:
+        """:meth:`reference_unsettled` with a matcher, its table part by the compiled check
+        and the first test of :meth:`_next_name_changes` in C: the same positions.
+
+        The reference's positions are those of the records the table's check finds
+        disturbed, and of every applied record whose name token after it the matcher would
+        now judge otherwise (asked of a record the table's check found only when it is not
+        disturbed): each record's output start once, in order. The compiled check gives the
+        first (no matcher in it); ``_tail_changes`` leaves out the records whose original and
+        replacement end alike (the common case: a letter) or read alike to
+        :func:`~normalise.sentence.sentence_tail`, for which the second says False."""
+        assert self._apply_check is not None and self._tail_changes is not None
+        found = set(self._apply_check.unsettled(result, taken))
+        text = result.text
+        for sub in self._tail_changes(result.substitutions, APPLIED_RULES, _OPENERS, _ENDS):
+            if sub.out_start not in found and self._next_name_changes(text, sub):
+                found.add(sub.out_start)
+        return sorted(found)
 
     def reference_unsettled(self, result: Result, taken: Sequence[tuple[int, int]]) -> list[int]:
         """:meth:`unsettled` in Python but for the held given names: what the compiled check

@@ -16,6 +16,7 @@ is what a pass calls.
 from __future__ import annotations
 
 import bisect
+import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -79,20 +80,57 @@ class Candidate:
     held: str | None = None
 
 
+#: the start and the end of a span or hit (bisection keys, called in C)
+_start = operator.itemgetter(0)
+_end = operator.itemgetter(1)
+
+
+def _merged(windows: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of ``[low, high]`` windows as disjoint windows, in order."""
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(windows):
+        if merged and low <= merged[-1][1]:
+            if high > merged[-1][1]:
+                merged[-1] = (merged[-1][0], high)
+        else:
+            merged.append((low, high))
+    return merged
+
+
 class HitWindow:
-    """The table hits of a text sorted by start: those within a window are found by
-    bisection, not by a look at every hit of the text for each candidate (a chunk of dense
-    text holds thousands)."""
+    """The table hits of a text, as a pass gives them (sorted by start, none overlapping, so
+    their ends are sorted too): those near a candidate are found by bisection, not by a look
+    at every hit of the text for each candidate (a chunk of dense text holds thousands).
+    Nothing is copied or sorted: the cost of a chunk's weighing follows its candidates, not
+    its hits."""
 
     def __init__(self, hits: Sequence[TableHit]) -> None:
-        self.hits = sorted(hits, key=lambda hit: hit[0])
-        self.starts = [hit[0] for hit in self.hits]
+        self.hits = hits
 
-    def within(self, low: int, high: int) -> list[TableHit]:
+    def within(self, low: int, high: int) -> Sequence[TableHit]:
         """The hits with ``low <= start`` and ``end <= high``, in order."""
-        first = bisect.bisect_left(self.starts, low)
-        last = bisect.bisect_right(self.starts, high)
-        return [hit for hit in self.hits[first:last] if hit[1] <= high]
+        hits = self.hits
+        first = bisect.bisect_left(hits, low, key=_start)
+        last = bisect.bisect_left(hits, high + 1, first, key=_start)
+        while last > first and hits[last - 1][1] > high:
+            last -= 1  # ends are sorted: only the last can end past ``high``
+        return hits[first:last]
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether a hit holds ``[start, end)``: only the last hit starting at or before
+        ``start`` can (a later one would overlap it)."""
+        i = bisect.bisect_right(self.hits, start, key=_start) - 1
+        return i >= 0 and end <= self.hits[i][1]
+
+    def ending_at(self, end: int) -> TableHit | None:
+        """The hit that ends at ``end``, or None."""
+        i = bisect.bisect_left(self.hits, end, key=_end)
+        return self.hits[i] if i < len(self.hits) and self.hits[i][1] == end else None
+
+    def starting_at(self, start: int) -> TableHit | None:
+        """The hit that starts at ``start``, or None."""
+        i = bisect.bisect_left(self.hits, start, key=_start)
+        return self.hits[i] if i < len(self.hits) and self.hits[i][0] == start else None
 
 
 def acts(decision: Decision) -> bool:
@@ -126,6 +164,7 @@ class Weighing:
         self._by_canonical: dict[str, Entry] | None = None
         self._regions: dict[str, str | None] = {}
         self._places: dict[str, frozenset[int]] = {}
+        self._surnames: dict[str, str | None] = {}
         self._screen: frozenset[str] | None = None
         self._asked = 0
         self._name_tokens, self._name_token_spans = name_token_finders()
@@ -174,9 +213,8 @@ class Weighing:
     def winners(self, text: str, taken: Sequence[tuple[int, int]]) -> Iterator[Candidate | Event]:
         """A :class:`Candidate` for each winner of the matcher outside ``taken``, and the
         events of ambiguous tokens."""
-        starts = [s for s, _ in taken]
         for start, end in self._token_spans(text, taken):
-            i = bisect.bisect_right(starts, start) - 1
+            i = bisect.bisect_right(taken, start, key=_start) - 1
             if i >= 0 and taken[i][1] > start:
                 continue  # inside a table hit
             if is_mentioned(text, start):
@@ -294,20 +332,19 @@ class Weighing:
     ) -> Iterator[Event]:
         """Apply a candidate only with evidence and in the right context; hold the others
         as ``phonetic-suggest`` records that say why (see :mod:`normalise.evidence`)."""
+        window = HitWindow(hits)
         for cand in candidates:
-            cand.held = self.held_in_context(text, cand, hits)
+            cand.held = self.held_in_context(text, cand, window)
         pending = [c for c in candidates if c.held is None]
         if pending and not evidence:
-            self.mark_evidence(text, pending, hits, before, after)
-        if pending:
-            window = HitWindow(hits)
-            for cand in pending:
-                if cand.held is None:
-                    cand.held = self.held_by_entry(text, cand, window)
+            self.mark_evidence(text, pending, window, before, after)
+        for cand in pending:
+            if cand.held is None:
+                cand.held = self.held_by_entry(text, cand, window)
         for cand in candidates:
             yield self._event(cand)
 
-    def held_in_context(self, text: str, cand: Candidate, hits: Sequence[TableHit]) -> str | None:
+    def held_in_context(self, text: str, cand: Candidate, hits: HitWindow) -> str | None:
         """Why a candidate is held whatever the evidence (see
         :data:`~normalise.evidence.HELD_REASONS`), or None."""
         from .phonetic import english_zipf
@@ -343,7 +380,7 @@ class Weighing:
                 cand.end,
                 english_zipf,
                 romanisation.other_languages,
-                lambda start, end: any(s <= start and end <= e for s, e, _ in hits),
+                hits.covers,
             )
             is not None
         ):
@@ -425,7 +462,7 @@ class Weighing:
         low, high = paragraph_window(text, cand.start, cand.end)
         if any(
             entry.canonical in (cand.entry, full)
-            or (entry.kind == "person" and surname(entry.canonical) == cand.entry)
+            or (entry.kind == "person" and self._surname(entry.canonical) == cand.entry)
             for _s, _e, entry in hits.within(low, high)
         ):
             return True
@@ -435,6 +472,15 @@ class Weighing:
         given = regex.compile(rf"(?<![\w\p{{M}}]){regex.escape(words[0])}(?![\w\p{{M}}])")
         return given.search(text, low, high) is not None
 
+    def _surname(self, canonical: str) -> str | None:
+        """:func:`~normalise.surnames.surname` of a person's canonical form (cached: the
+        hits near a candidate are read again for every candidate)."""
+        try:
+            return self._surnames[canonical]
+        except KeyError:
+            found = self._surnames[canonical] = surname(canonical)
+            return found
+
     def full_name_of(self, canonical: str) -> str:
         """The full name a derived surname entry comes from (``Entry.person``), else the
         entry's own canonical form."""
@@ -442,24 +488,22 @@ class Weighing:
         return entry.person if entry is not None and entry.person else canonical
 
     @staticmethod
-    def known_name_beside(text: str, cand: Candidate, hits: Sequence[TableHit], kind: str) -> bool:
+    def known_name_beside(text: str, cand: Candidate, hits: HitWindow, kind: str) -> bool:
         """A surname beside a given name or person the table knows (Hamid Karzay): the
         candidate of a person entry next to such a table hit is not a word of an unknown
         name."""
         if kind != "person":
             return False
-        for start, end, entry in hits:
-            if entry.kind in ("given-name", "person") and (
-                0 < cand.start - end <= 1 or 0 < start - cand.end <= 1
-            ):
-                return True
-        return False
+        return any(
+            hit is not None and hit[2].kind in ("given-name", "person")
+            for hit in (hits.ending_at(cand.start - 1), hits.starting_at(cand.end + 1))
+        )
 
     def mark_evidence(
         self,
         text: str,
         pending: list[Candidate],
-        hits: Sequence[TableHit],
+        hits: HitWindow,
         before: str,
         after: str,
     ) -> None:
@@ -468,22 +512,27 @@ class Weighing:
 
         Evidence: table hits of :data:`EVIDENCE_KINDS` in the text and in its context
         (``before``, ``after``), and candidates applied on evidence, to a fixed point
-        (:func:`~normalise.evidence.weigh_evidence`)."""
-        spans = [
-            (s, e, entry.kind, self.region_of(entry))
-            for s, e, entry in hits
-            if entry.kind in EVIDENCE_KINDS
-        ]
+        (:func:`~normalise.evidence.weigh_evidence`). Only the hits within some candidate's
+        window are read: no other can be evidence for any of them."""
         shift = 0
         whole = text
         if before or after:
             before = before[-EVIDENCE_WINDOW:]
             after = after[:EVIDENCE_WINDOW]
             shift = len(before)
-            spans = [(s + shift, e + shift, kind, region) for s, e, kind, region in spans]
+            whole = before + text + after
+        windows = [
+            paragraph_window(whole, c.start + shift, c.end + shift, EVIDENCE_WINDOW)
+            for c in pending
+        ]
+        spans = []
+        for low, high in _merged(windows):
+            for s, e, entry in hits.within(low - shift, high - shift):
+                if entry.kind in EVIDENCE_KINDS:
+                    spans.append((s + shift, e + shift, entry.kind, self.region_of(entry)))
+        if before or after:
             spans += self._context_spans(before, 0)
             spans += self._context_spans(after, shift + len(text))
-            whole = before + text + after
         kinds = self._kinds
         held = weigh_evidence(
             whole,
@@ -493,6 +542,7 @@ class Weighing:
                 for c in pending
             ],
             EVIDENCE_WINDOW,
+            windows,
         )
         for cand, code in zip(pending, held, strict=True):
             cand.held = code
