@@ -365,6 +365,11 @@ class Romanisation:
         self.marks = marks + "".join(c for c in APOSTROPHES if c not in marks)
         self.rules: tuple[Rule, ...] = tuple(_rule(r) for r in data["rules"])
         self._subs = tuple((r.pattern.sub, r.replace) for r in self.rules)
+        #: each rule's expression, with the letters one of which its every match reads (or
+        #: None): a word without any of them is left as it is (see :meth:`key`)
+        self._needing = tuple(
+            (r.pattern.sub, r.replace, needed_letters(r.pattern)) for r in self.rules
+        )
         self._form_keys = _FormKeys(self)
         self.costs = Costs.from_data(data["costs"])
         self.generic: frozenset[str] = frozenset(data.get("generic", ()))
@@ -400,12 +405,18 @@ class Romanisation:
     def fold(self, text: str) -> str:
         """Lower case, special letters spelt out, marks deleted, diacritics removed."""
         text = text.lower().translate(self._table)
+        if text.isascii():
+            return text  # NFKD leaves ASCII as it is, and no ASCII character combines
         decomposed = unicodedata.normalize("NFKD", text)
         return "".join(c for c in decomposed if not unicodedata.combining(c))
 
     def words(self, form: str) -> tuple[str, list[str]]:
         """A form folded into one word (particle dropped, izafe kept as a vowel) and its words."""
-        folded = self._particle.sub("", self.fold(form).strip())
+        folded = self.fold(form)
+        if folded.isalpha():
+            # letters only: no space or hyphen, so no particle, izafe or separator to find
+            return folded, [folded]
+        folded = self._particle.sub("", folded.strip())
         joined = _SEPARATORS.sub("", self._izafe.sub(self._izafe_replace, folded))
         words = [w for w in _SEPARATORS.split(self._izafe.sub(" ", folded)) if w]
         return joined, words
@@ -421,7 +432,24 @@ class Romanisation:
         return self.words(rest)[0], rest
 
     def key(self, word: str) -> str:
-        """The spelling key of one folded word: every rule applied in order."""
+        """The spelling key of one folded word: every rule applied in order.
+
+        A rule whose every match reads one of a few letters (:func:`needed_letters`) is not
+        tried on a word that has none of them: it cannot change it (most words lack most of
+        the letters the rules are about: q, x, kh, dj ...). :meth:`reference_key` tries every
+        rule."""
+        present = set(word)
+        for sub, replace, needed in self._needing:
+            if needed is not None and needed.isdisjoint(present):
+                continue
+            rewritten = sub(replace, word)
+            if rewritten != word:
+                word = rewritten
+                present = set(word)
+        return word
+
+    def reference_key(self, word: str) -> str:
+        """:meth:`key` with every rule tried on every word (the reference of its skips)."""
         for sub, replace in self._subs:
             word = sub(replace, word)
         return word
@@ -465,6 +493,72 @@ class Romanisation:
                 names.append(rule.name)
             word = rewritten
         return names
+
+
+#: English letters, least frequent first: of the letter sets a pattern needs, the rarest
+#: skips the rule for the most words
+_RARE_FIRST = "zqxjkvbpygfwmucldrhsnioate"
+
+
+def needed_letters(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Characters one of which every match of ``pattern`` reads (consumes, or looks at
+    through a positive lookaround), or None when the expression does not say (a negated
+    class, a category, a flag, ...): a string holding none of them has no match. Read from
+    the parsed expression, so that it holds for every string, not only the words tested."""
+    if pattern.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    try:
+        import re._parser as parser  # Python 3.11 and later
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse as parser  # type: ignore[import-not-found, no-redef]
+    try:
+        parsed = parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # pragma: no cover - a pattern re compiled parses again
+        return None
+    return _sequence_needs(list(parsed), parser)
+
+
+def _rarity(letters: frozenset[str]) -> int:
+    return sum(_RARE_FIRST.find(c) + 1 if c in _RARE_FIRST else 27 for c in letters)
+
+
+def _sequence_needs(items: list[Any], parser: Any) -> frozenset[str] | None:
+    """What a sequence needs: what any one of its items needs (the rarest)."""
+    found = [n for n in (_item_needs(op, av, parser) for op, av in items) if n is not None]
+    return min(found, key=_rarity) if found else None
+
+
+def _item_needs(op: Any, av: Any, parser: Any) -> frozenset[str] | None:
+    constants = parser
+    if op is constants.LITERAL:
+        return frozenset(chr(av))
+    if op is constants.IN:
+        letters: set[str] = set()
+        for kind, value in av:
+            if kind is constants.LITERAL:
+                letters.add(chr(value))
+            elif kind is constants.RANGE and value[1] - value[0] < 64:
+                letters.update(map(chr, range(value[0], value[1] + 1)))
+            else:
+                return None  # a negation, a category, a wide range
+        return frozenset(letters)
+    if op in (constants.MAX_REPEAT, constants.MIN_REPEAT):
+        low, _high, sub = av
+        return _sequence_needs(list(sub), parser) if low >= 1 else None
+    if op is constants.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        return None if add_flags or del_flags else _sequence_needs(list(sub), parser)
+    if op is constants.BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            needs = _sequence_needs(list(branch), parser)
+            if needs is None:
+                return None
+            union |= needs
+        return frozenset(union)
+    if op is constants.ASSERT:  # a positive lookaround reads the string too
+        return _sequence_needs(list(av[1]), parser)
+    return None
 
 
 def _rule(data: dict[str, Any]) -> Rule:
