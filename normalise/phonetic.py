@@ -507,10 +507,12 @@ def needed_letters(pattern: re.Pattern[str]) -> frozenset[str] | None:
     the parsed expression, so that it holds for every string, not only the words tested."""
     if pattern.flags & (re.IGNORECASE | re.VERBOSE):
         return None
+    import importlib
+
     try:
-        import re._parser as parser  # Python 3.11 and later
+        parser: Any = importlib.import_module("re._parser")  # Python 3.11 and later
     except ImportError:  # pragma: no cover - Python 3.10
-        import sre_parse as parser  # type: ignore[import-not-found, no-redef]
+        parser = importlib.import_module("sre_parse")
     try:
         parsed = parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # pragma: no cover - a pattern re compiled parses again
