@@ -1921,3 +1921,51 @@ def tail_changes(list subs, applied, str openers, str ends):
                                                                           ends):
             out.append(sub)
     return out
+
+
+def wanted_spans(str text, list wanted, uint8_t[::1] classes, classify):
+    """``(start, end)`` of each match of ``(?<![\\w\\p{M}])(?:w1|w2|...)(?![\\w\\p{M}])`` in
+    ``text``, the alternatives ``wanted`` in their order (``Weighing._token_spans`` gives them
+    longest first), as the ``regex`` module finds them: at each position the first
+    alternative that matches there with the lookarounds, then on from its end; else on from
+    the next position. ``classes``, ``classify``: the character classes of the name token
+    finder above, asked of the same expression engine."""
+    if classes.shape[0] <= 0x10FFFF:
+        raise ValueError("classes must have a byte for every code point")
+    cdef Reading r = _reading(text, classes, classify)
+    cdef Py_ssize_t n = len(text), i = 0, k, j, m, count = len(wanted)
+    cdef list spans = []
+    cdef str w
+    cdef uint32_t c  # a code point (a Py_UCS4 would be a str in these expressions)
+    cdef bint same, found
+    cdef uint8_t first[32]  # a bit per low byte of the alternatives' first characters
+    memset(first, 0, sizeof(first))
+    for w in wanted:
+        if not w:
+            raise ValueError("an empty alternative")
+        c = PyUnicode_READ(PyUnicode_KIND(w), PyUnicode_DATA(w), 0)
+        first[(c & 0xFF) >> 3] |= 1 << (c & 7)
+    while i < n:
+        c = PyUnicode_READ(r.kind, r.data, i)
+        found = False
+        if (first[(c & 0xFF) >> 3] >> (c & 7)) & 1 and (
+                i == 0 or not (_class_at(&r, i - 1) & NAME_WORD)):
+            for k in range(count):
+                w = wanted[k]
+                m = len(w)
+                if i + m > n or PyUnicode_READ(PyUnicode_KIND(w), PyUnicode_DATA(w), 0) != c:
+                    continue
+                same = True
+                for j in range(1, m):
+                    if PyUnicode_READ(PyUnicode_KIND(w), PyUnicode_DATA(w), j) != PyUnicode_READ(
+                            r.kind, r.data, i + j):
+                        same = False
+                        break
+                if same and (i + m == n or not (_class_at(&r, i + m) & NAME_WORD)):
+                    spans.append((i, i + m))
+                    i += m
+                    found = True
+                    break
+        if not found:
+            i += 1
+    return spans

@@ -16,8 +16,9 @@ is what a pass calls.
 from __future__ import annotations
 
 import bisect
+import functools
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -133,6 +134,20 @@ class HitWindow:
         return self.hits[i] if i < len(self.hits) and self.hits[i][0] == start else None
 
 
+def wanted_spans_finder() -> Callable[[str, list[str]], list[tuple[int, int]]] | None:
+    """``_core.wanted_spans`` with the token finder's character classes, when the compiled
+    core runs; None otherwise."""
+    from .core import compiled_module, selected
+
+    if selected() != "compiled":
+        return None
+    from .sentence import token_class, token_classes
+
+    return functools.partial(
+        compiled_module().wanted_spans, classes=token_classes(), classify=token_class
+    )
+
+
 def acts(decision: Decision) -> bool:
     """Whether a decision leads to a record: a rewrite, a suggestion or an ambiguity."""
     return decision.winner is not None or decision.ambiguous
@@ -168,6 +183,9 @@ class Weighing:
         self._screen: frozenset[str] | None = None
         self._asked = 0
         self._name_tokens, self._name_token_spans = name_token_finders()
+        #: the matches of the few tokens' alternation (see :meth:`_token_spans`) found in C
+        #: on the compiled core (``_core.wanted_spans``), else None: the expression itself
+        self._wanted_spans = wanted_spans_finder()
         #: token -> whether the matcher may act on it (see :meth:`wanted`)
         self._wanted: dict[str, bool] = {}
         #: the tokens of ``_wanted`` it may act on
@@ -283,7 +301,10 @@ class Weighing:
         if not wanted:
             return iter(())
         if len(wanted) <= _FEW_TOKENS:
-            alternatives = "|".join(map(regex.escape, sorted(wanted, key=len, reverse=True)))
+            longest_first = sorted(wanted, key=len, reverse=True)
+            if self._wanted_spans is not None:
+                return iter(self._wanted_spans(text, longest_first))
+            alternatives = "|".join(map(regex.escape, longest_first))
             pattern = rf"(?<![\w\p{{M}}])(?:{alternatives})(?![\w\p{{M}}])"
             return (match.span() for match in regex.finditer(pattern, text))
         return iter(self._name_token_spans(text, frozenset(wanted)))

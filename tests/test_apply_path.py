@@ -22,6 +22,7 @@ import shutil
 import unicodedata
 
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -30,9 +31,10 @@ from normalise.compile import TableHit
 from normalise.events import APPLIED_RULES, Substitution
 from normalise.evidence import EVIDENCE_KINDS, EVIDENCE_WINDOW, weigh_evidence
 from normalise.phonetic import _SEPARATORS, default_romanisation, needed_letters
-from normalise.sentence import OPENERS, sentence_tail
+from normalise.sentence import OPENERS, name_tokens, sentence_tail, token_class, token_classes
 from normalise.table import Entry, table_from_entries
 from normalise.weigh import Candidate, HitWindow
+from tests.test_apply_speed import _TEXTS
 from tests.test_core import settling_cases
 from tests.test_properties import tables_and_texts
 
@@ -312,3 +314,37 @@ def test_a_rule_fires_on_the_forms_it_is_about():
         for name in romanisation.fired(romanisation.words(form)[0])
     }
     assert len(fired) >= 20
+
+
+# ---------------------------------------------------------------------------- token spans
+
+
+#: Texts of name-like words (a capital, then letters) and what stands between and inside
+#: them: the alternation's lookarounds decide at each of these.
+_NAMEY = st.lists(
+    st.one_of(
+        st.from_regex(r"[AKQÉ][abké]{2,7}", fullmatch=True),
+        st.sampled_from([" ", "-", "'", "s", "’", "\u0301", "_", "9", "é", ".", "\n", "Ж"]),
+    ),
+    max_size=16,
+).map("".join)
+
+
+@needs_compiled
+@given(st.one_of(_TEXTS, _NAMEY), st.data())
+def test_the_compiled_alternation_finds_what_the_expression_finds(text, data):
+    """``_core.wanted_spans`` against the alternation ``Weighing._token_spans`` searches with
+    for a few tokens (some present, some a part of a longer token, one absent), longest
+    first, on random Unicode text."""
+    from normalise import _core
+
+    present = sorted(name_tokens(text, []))
+    parts = [t[:k] for t in present for k in range(4, len(t))]
+    pool = [*present, *parts, "Qzzzq"]
+    wanted = data.draw(st.lists(st.sampled_from(pool), unique=True, max_size=6))
+    longest_first = sorted(wanted, key=len, reverse=True)
+    alternatives = "|".join(map(regex.escape, longest_first))
+    pattern = rf"(?<![\w\p{{M}}])(?:{alternatives})(?![\w\p{{M}}])"
+    expected = [m.span() for m in regex.finditer(pattern, text)] if wanted else []
+    found = _core.wanted_spans(text, longest_first, token_classes(), token_class)
+    assert found == expected
