@@ -79,6 +79,15 @@ class Candidate:
     entry: str
     #: why it is held back (a key of :data:`~normalise.evidence.HELD_REASONS`), or None
     held: str | None = None
+    #: its evidence window in its text (:meth:`window_in`), once asked
+    window: tuple[int, int] | None = None
+
+    def window_in(self, text: str) -> tuple[int, int]:
+        """:func:`~normalise.evidence.paragraph_window` of the candidate in ``text`` (the
+        text it was found in; computed once: the evidence and the entry's tests read it)."""
+        if self.window is None:
+            self.window = paragraph_window(text, self.start, self.end)
+        return self.window
 
 
 #: the start and the end of a span or hit (bisection keys, called in C)
@@ -132,6 +141,12 @@ class HitWindow:
         """The hit that starts at ``start``, or None."""
         i = bisect.bisect_left(self.hits, start, key=_start)
         return self.hits[i] if i < len(self.hits) and self.hits[i][0] == start else None
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _given_name(word: str) -> regex.Pattern[str]:
+    """The expression of a given name as a whole word (compiled once per name)."""
+    return regex.compile(rf"(?<![\w\p{{M}}]){regex.escape(word)}(?![\w\p{{M}}])")
 
 
 def wanted_spans_finder() -> Callable[[str, list[str]], list[tuple[int, int]]] | None:
@@ -470,7 +485,7 @@ class Weighing:
     def own_entry_near(text: str, cand: Candidate, hits: HitWindow) -> bool:
         """Whether a table hit of the candidate's own entry stands within its evidence
         window (this text only)."""
-        low, high = paragraph_window(text, cand.start, cand.end)
+        low, high = cand.window_in(text)
         return any(entry.canonical == cand.entry for _s, _e, entry in hits.within(low, high))
 
     def person_named_near(self, text: str, cand: Candidate, hits: HitWindow) -> bool:
@@ -480,7 +495,7 @@ class Weighing:
         the entry (Muammar Gaddafi for Gaddafi), or that full name's given name (its first
         word) as a word."""
         full = self.full_name_of(cand.entry)
-        low, high = paragraph_window(text, cand.start, cand.end)
+        low, high = cand.window_in(text)
         if any(
             entry.canonical in (cand.entry, full)
             or (entry.kind == "person" and self._surname(entry.canonical) == cand.entry)
@@ -490,8 +505,7 @@ class Weighing:
         words = full.split()
         if len(words) < 2:
             return False
-        given = regex.compile(rf"(?<![\w\p{{M}}]){regex.escape(words[0])}(?![\w\p{{M}}])")
-        return given.search(text, low, high) is not None
+        return _given_name(words[0]).search(text, low, high) is not None
 
     def _surname(self, canonical: str) -> str | None:
         """:func:`~normalise.surnames.surname` of a person's canonical form (cached: the
@@ -544,6 +558,8 @@ class Weighing:
             whole = before + text + after
         windows = [
             paragraph_window(whole, c.start + shift, c.end + shift, EVIDENCE_WINDOW)
+            if shift or after
+            else c.window_in(text)
             for c in pending
         ]
         spans = []
