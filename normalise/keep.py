@@ -56,9 +56,10 @@ def is_mentioned(text: str, start: int) -> bool:
     so asking this of each table hit and candidate costs next to nothing."""
     low = max(0, start - _CUE_REACH)
     window = text[low:start].lower()
-    if not any(key in window for key in _CUE_KEYS):
-        return False  # the common case, decided by a few substring tests in C
-    return _CUE_BEFORE.search(text, low, start) is not None
+    for key in _CUE_KEYS:  # a loop, not any() of a generator: asked of every candidate
+        if key in window:
+            return _CUE_BEFORE.search(text, low, start) is not None
+    return False  # the common case, decided by a few substring tests in C
 
 
 #: A piece of every cue: a window holding none of them holds no cue.
