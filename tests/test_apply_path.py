@@ -209,13 +209,13 @@ def test_a_sentence_end_written_by_a_rewrite_is_seen_by_the_check():
     table = table_from_entries(
         [Entry("Kabul.", ("Kabool",), "place"), Entry("Kunduz", ("Qunduz",), "place")]
     )
-    normaliser = Normaliser(table=table, phonetic="apply")
+    with core.using("compiled"):
+        normaliser = Normaliser(table=table, phonetic="apply")
     settling = normaliser._settling
-    for text in ("Kabool Qunduzz went", "in Kabool; Kundoozi. Then"):
+    for text, expected in (("Kabool Qunduzz went", [0]), ("in Kabool; Kundoozi. Then", [])):
         result, taken, _ = normaliser._pass(text)
-        assert settling.apply_unsettled(result, taken) == settling.reference_unsettled(
-            result, taken
-        )
+        assert settling.apply_unsettled(result, taken) == expected
+        assert settling.reference_unsettled(result, taken) == expected
 
 
 # ---------------------------------------------------------------------------- spelling keys
