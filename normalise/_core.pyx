@@ -1856,3 +1856,521 @@ def table_distance(DistanceTable table, str a, str b, fallback):
         previous = current
         current = swap
     return previous[lb]
+
+
+# ---------------------------------------------------------------------------- phonetic ranking
+# The ranking of one token (``PhoneticMatcher._ranked`` with ``prune=True``, issues 15 and 17):
+# the index look-up, the scoring loop with its exact cut and the best form of each (entry,
+# part), in C. The reference is the Python ``_ranked`` (the python core, and ``prune=False``);
+# tests/test_ranking_compiled.py compares whole decisions. Jaro-Winkler stays jellyfish's own
+# function, called only for the forms the cut lets through; the metaphone key is jellyfish's.
+
+from cpython.dict cimport PyDict_GetItem
+from cpython.float cimport PyFloat_AsDouble
+from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
+from libc.string cimport memcmp
+
+
+cdef extern from "Python.h":
+    object PyUnicode_FromStringAndSize(const char *u, Py_ssize_t size)
+    int PyUnicode_Compare(object left, object right) except? -1
+
+
+cdef extern from "<stdlib.h>":
+    # qsort with a comparator that holds the GIL (it compares canonical forms on a tie)
+    void sort_held "qsort" (void *base, size_t count, size_t size,
+                            int (*compare)(const void *, const void *) noexcept)
+
+
+cdef enum:
+    FORM_UNREAD = 0  # what a form is, read the first time a token's look-up finds it
+    FORM_LETTERS = 1  # a key of the letters a-z: scored in C
+    FORM_OTHER = 2  # any other key: the reference's plain key, weight and distance
+    RANK_LETTERS = 64  # MAX_TOKEN_CHARS: no longer key is indexed or looked up
+    CODE_DROP = 255
+
+
+cdef struct Slot:
+    double score  # the best score of a form of this (entry, part) so far
+    int32_t number  # that form (the lowest number among equal scores)
+    int32_t entry
+    uint8_t part
+
+
+cdef list _slot_entries = None  # the canonical forms, for compare_slots (the GIL is held)
+
+
+cdef int compare_slots(const void *x, const void *y) noexcept:
+    """The reference's order: score falling, whole forms before words, then the entry's
+    canonical form."""
+    cdef const Slot *a = <const Slot *>x
+    cdef const Slot *b = <const Slot *>y
+    if a.score > b.score:
+        return -1
+    if a.score < b.score:
+        return 1
+    if a.part != b.part:
+        return <int>a.part - <int>b.part
+    if a.entry == b.entry:
+        return 0
+    return PyUnicode_Compare(<object>PyList_GET_ITEM(_slot_entries, a.entry),
+                             <object>PyList_GET_ITEM(_slot_entries, b.entry))
+
+
+cdef double codes_distance(DistanceTable table, const uint8_t *xa, Py_ssize_t la,
+                           const uint8_t *xb, Py_ssize_t lb) noexcept:
+    """``table_distance`` above on two keys already read as letter numbers 0-25 (at most
+    RANK_LETTERS long): the same additions and minima in the same order, the same float."""
+    cdef double drop_a[RANK_LETTERS]
+    cdef double drop_b[RANK_LETTERS]
+    cdef double rows[3][RANK_LETTERS + 1]
+    cdef double *before = rows[0]
+    cdef double *previous = rows[1]
+    cdef double *current = rows[2]
+    cdef double *swap
+    cdef double best, x, drop
+    cdef Py_ssize_t i, j
+    for i in range(la):
+        drop_a[i] = table.drop[xa[i]]
+    for j in range(lb):
+        drop_b[j] = table.drop[xb[j]]
+    if la and table.vowel[xa[la - 1]]:
+        drop_a[la - 1] = table.final
+    if lb and table.vowel[xb[lb - 1]]:
+        drop_b[lb - 1] = table.final
+    previous[0] = 0.0
+    for j in range(lb):
+        previous[j + 1] = previous[j] + drop_b[j]
+    for i in range(la):
+        drop = drop_a[i]
+        current[0] = previous[0] + drop
+        for j in range(lb):
+            if xa[i] == xb[j]:
+                best = previous[j] + 0.0
+            else:
+                best = previous[j] + table.sub[xa[i]][xb[j]]
+            x = previous[j + 1] + drop
+            if x < best:
+                best = x
+            x = current[j] + drop_b[j]
+            if x < best:
+                best = x
+            if i and j and xa[i] == xb[j - 1] and xa[i - 1] == xb[j] and xa[i] != xb[j]:
+                x = before[j - 1] + table.transpose
+                if x < best:
+                    best = x
+            current[j + 1] = best
+        swap = before
+        before = previous
+        previous = current
+        current = swap
+    return previous[lb]
+
+
+cdef inline bint letter_codes(str text, uint8_t *codes) noexcept:
+    """``text`` as letter numbers 0-25 in ``codes``; False when it holds any other character
+    or is longer than RANK_LETTERS."""
+    cdef Py_ssize_t n = len(text), i
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c
+    if n > RANK_LETTERS:
+        return False
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if c < 97 or c > 122:
+            return False
+        codes[i] = <uint8_t>(<int>c - 97)
+    return True
+
+
+cdef inline object letters_text(const uint8_t *codes, Py_ssize_t n):
+    cdef char buffer[RANK_LETTERS + 2]
+    cdef Py_ssize_t i
+    for i in range(n):
+        buffer[i] = <char>(codes[i] + 97)
+    return PyUnicode_FromStringAndSize(buffer, n)
+
+
+cdef class Ranker:
+    """A matcher's indexed forms read for the ranking in C (what ``PhoneticMatcher._ranked``
+    reads from ``_forms``, ``_index`` and the costs), each form read the first time a token's
+    look-up finds it. Made when the compiled core first ranks, never pickled."""
+
+    cdef list forms, entries
+    cdef dict index
+    cdef object costs, candidate, jaro, metaphone, fallback
+    cdef DistanceTable table
+    cdef Py_ssize_t n_forms, n_entries
+    cdef double w_jaro, w_edit, jaro_most, most, vowel_weight
+    cdef int cut_every, limit
+    cdef uint8_t same[26]
+    cdef uint8_t vowel[26]
+    cdef uint8_t coarse[26]
+    # per form
+    cdef uint8_t *state
+    cdef uint8_t *length
+    cdef int32_t *offset  # into pool: the key's letters, then the plain key's
+    cdef double *weight
+    cdef uint32_t *seen
+    cdef uint8_t *pool
+    cdef Py_ssize_t pool_used, pool_size
+    cdef dict other_plain  # form number -> plain key, for FORM_OTHER forms
+    # per token
+    cdef uint32_t epoch
+    cdef int32_t *found
+    cdef uint32_t *slot_stamp  # per (entry, part): the epoch its slot belongs to
+    cdef int32_t *slot_at
+    cdef uint32_t *entry_stamp
+    cdef double *entry_best
+    cdef int32_t *touched_entries
+    cdef Slot *slots
+    cdef Py_ssize_t n_slots, n_touched
+
+    def __cinit__(self):
+        self.state = NULL
+
+    def __init__(self, list forms, list entries, dict index, romanisation, DistanceTable table,
+                 fallback, candidate, constants):
+        """``constants``: W_JARO_WINKLER, W_EDIT, _JARO_WINKLER_MOST, _CUT_EVERY and
+        MAX_CANDIDATES of :mod:`normalise.phonetic`. ValueError when the rules' letter maps
+        do not keep the letters a-z to one letter each (the reference ranks then)."""
+        import jellyfish
+
+        cdef int i
+        cdef Py_ssize_t n = len(forms)
+        costs = romanisation.costs
+        self.forms, self.entries, self.index = forms, entries, index
+        self.costs, self.table, self.fallback, self.candidate = costs, table, fallback, candidate
+        self.jaro, self.metaphone = jellyfish.jaro_winkler_similarity, jellyfish.metaphone
+        self.w_jaro, self.w_edit, self.jaro_most, cut_every, limit = constants
+        self.cut_every, self.limit = cut_every, limit
+        if not 0 < limit <= 8:
+            raise ValueError("MAX_CANDIDATES must be 1 to 8")
+        self.most = self.w_edit + self.jaro_most
+        self.vowel_weight = costs.vowel_weight
+        self.n_forms, self.n_entries = n, len(entries)
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        vowels = costs.vowels
+        for i in range(26):
+            c = letters[i]
+            plain = costs.plain(c)
+            coarse = romanisation.coarse(c)
+            if len(plain) != 1 or plain not in letters or len(coarse) > 1 or (
+                    coarse and coarse not in letters):
+                raise ValueError(f"letter {c!r}: not one letter a-z in the plain or coarse key")
+            self.same[i] = ord(plain) - 97
+            self.vowel[i] = c in vowels
+            self.coarse[i] = ord(coarse) - 97 if coarse else CODE_DROP
+        self.other_plain = {}
+        self.pool_size = 16 * n + 64
+        self.state = <uint8_t *>calloc(n + 1, 1)
+        self.length = <uint8_t *>calloc(n + 1, 1)
+        self.offset = <int32_t *>calloc(n + 1, sizeof(int32_t))
+        self.weight = <double *>calloc(n + 1, sizeof(double))
+        self.seen = <uint32_t *>calloc(n + 1, sizeof(uint32_t))
+        self.found = <int32_t *>calloc(n + 1, sizeof(int32_t))
+        self.pool = <uint8_t *>malloc(self.pool_size)
+        self.slot_stamp = <uint32_t *>calloc(2 * self.n_entries + 1, sizeof(uint32_t))
+        self.slot_at = <int32_t *>calloc(2 * self.n_entries + 1, sizeof(int32_t))
+        self.entry_stamp = <uint32_t *>calloc(self.n_entries + 1, sizeof(uint32_t))
+        self.entry_best = <double *>calloc(self.n_entries + 1, sizeof(double))
+        self.touched_entries = <int32_t *>calloc(self.n_entries + 1, sizeof(int32_t))
+        self.slots = <Slot *>calloc(2 * self.n_entries + 1, sizeof(Slot))
+        if (self.state == NULL or self.length == NULL or self.offset == NULL
+                or self.weight == NULL or self.seen == NULL or self.found == NULL
+                or self.pool == NULL or self.slot_stamp == NULL or self.slot_at == NULL
+                or self.entry_stamp == NULL or self.entry_best == NULL
+                or self.touched_entries == NULL or self.slots == NULL):
+            raise MemoryError()
+        self.epoch = 0
+
+    def __dealloc__(self):
+        free(self.state)
+        free(self.length)
+        free(self.offset)
+        free(self.weight)
+        free(self.seen)
+        free(self.found)
+        free(self.pool)
+        free(self.slot_stamp)
+        free(self.slot_at)
+        free(self.entry_stamp)
+        free(self.entry_best)
+        free(self.touched_entries)
+        free(self.slots)
+
+    @property
+    def size(self):
+        """How many forms it was made for (a matcher with more makes a new one)."""
+        return self.n_forms
+
+    cdef int read_form(self, Py_ssize_t number) except -1:
+        """Fill a form's letters, plain letters and weight (``Costs.weight``: a vowel weighs
+        ``vowel_weight``, any other letter 1, added left to right as ``sum`` does)."""
+        cdef uint8_t codes[RANK_LETTERS]
+        cdef Py_ssize_t n, i
+        cdef double weight = 0.0
+        cdef uint8_t *grown
+        form = <object>PyList_GET_ITEM(self.forms, number)
+        key = <str>form[2]
+        n = len(key)
+        if not letter_codes(key, codes):
+            self.state[number] = FORM_OTHER
+            self.weight[number] = self.costs.weight(key)
+            self.other_plain[number] = self.costs.plain(key)
+            return 0
+        if self.pool_used + 2 * n > self.pool_size:
+            grown = <uint8_t *>realloc(self.pool, 2 * self.pool_size + 2 * n)
+            if grown == NULL:
+                raise MemoryError()
+            self.pool, self.pool_size = grown, 2 * self.pool_size + 2 * n
+        self.offset[number] = <int32_t>self.pool_used
+        self.length[number] = <uint8_t>n
+        for i in range(n):
+            self.pool[self.pool_used + i] = codes[i]
+            self.pool[self.pool_used + n + i] = self.same[codes[i]]
+            weight += self.vowel_weight if self.vowel[codes[i]] else 1.0
+        self.pool_used += 2 * n
+        self.weight[number] = weight
+        self.state[number] = FORM_LETTERS
+        return 0
+
+    cdef Py_ssize_t look_up(self, str key, Py_ssize_t found) except -1:
+        """Add the forms indexed under ``key`` that are not found yet."""
+        cdef PyObject *bucket = PyDict_GetItem(self.index, key)
+        cdef Py_ssize_t i, size, number
+        if bucket == NULL:
+            return found
+        size = PyList_GET_SIZE(<list>bucket)
+        for i in range(size):
+            number = <Py_ssize_t><object>PyList_GET_ITEM(<list>bucket, i)
+            if self.seen[number] != self.epoch:
+                self.seen[number] = self.epoch
+                self.found[found] = <int32_t>number
+                found += 1
+        return found
+
+    cdef Py_ssize_t deletions(self, const uint8_t *word, Py_ssize_t n, bint coarse,
+                              Py_ssize_t found) except -1:
+        """Look up ``word`` and each of its one-letter deletions (``c:``-prefixed when
+        coarse); deleting either of two equal neighbours gives one key, looked up once."""
+        cdef char buffer[RANK_LETTERS + 8]
+        cdef Py_ssize_t start = 2 if coarse else 0, i, j, k
+        if coarse:
+            buffer[0], buffer[1] = b'c', b':'
+        for i in range(n):
+            buffer[start + i] = <char>(word[i] + 97)
+        found = self.look_up(PyUnicode_FromStringAndSize(buffer, start + n), found)
+        for i in range(n):
+            if i and word[i] == word[i - 1]:
+                continue
+            k = start
+            for j in range(n):
+                if j != i:
+                    buffer[k] = <char>(word[j] + 97)
+                    k += 1
+            found = self.look_up(PyUnicode_FromStringAndSize(buffer, k), found)
+        return found
+
+    cdef Py_ssize_t matches(self, const uint8_t *plain, Py_ssize_t n, str plain_key) except -1:
+        """``PhoneticMatcher._matches``: the forms under the skeleton and its deletions, the
+        coarse skeleton (and its deletions from four letters), and the metaphone, in
+        ``self.found``; returns how many."""
+        cdef uint8_t skeleton[RANK_LETTERS + 2]
+        cdef uint8_t coarse[RANK_LETTERS + 2]
+        cdef Py_ssize_t s = 0, c = 0, i, found = 0
+        cdef uint8_t code
+        if n and self.vowel[plain[0]]:
+            skeleton[s] = 0  # 'a': a leading vowel
+            s += 1
+        for i in range(n):
+            if not self.vowel[plain[i]]:
+                skeleton[s] = plain[i]
+                s += 1
+        if n and self.vowel[plain[n - 1]]:
+            skeleton[s] = plain[n - 1]
+            s += 1
+        found = self.deletions(skeleton, s, False, found)
+        for i in range(s):
+            code = self.coarse[skeleton[i]]
+            if code != CODE_DROP and (c == 0 or coarse[c - 1] != code):
+                coarse[c] = code
+                c += 1
+        if c >= 4:
+            found = self.deletions(coarse, c, True, found)
+        elif c == 3:  # no deletions under four letters, nothing under three
+            found = self.look_up("c:" + letters_text(coarse, c), found)
+        metaphone = self.metaphone(plain_key)
+        if metaphone:
+            found = self.look_up("m:" + metaphone, found)
+        return found
+
+    cdef double cut(self):
+        """``normalise.phonetic._cut`` over the slots so far."""
+        cdef double top[8]
+        cdef double wholes[2]
+        cdef Py_ssize_t i, j, k, kept = 0, n_wholes = 0
+        cdef double score
+        cdef int limit = self.limit
+        if self.n_touched < limit:
+            return -1.0
+        for i in range(self.n_slots):
+            if not self.slots[i].part:
+                score = self.slots[i].score
+                if n_wholes < 2:
+                    wholes[n_wholes] = score
+                    n_wholes += 1
+                    if n_wholes == 2 and wholes[1] > wholes[0]:
+                        wholes[0], wholes[1] = wholes[1], wholes[0]
+                elif score > wholes[1]:
+                    if score > wholes[0]:
+                        wholes[1] = wholes[0]
+                        wholes[0] = score
+                    else:
+                        wholes[1] = score
+        if n_wholes < 2:
+            return -1.0
+        for i in range(self.n_touched):  # the limit-th largest entry best, by insertion
+            score = self.entry_best[self.touched_entries[i]]
+            if kept == limit and score <= top[limit - 1]:
+                continue
+            k = kept if kept < limit else limit - 1
+            while k > 0 and top[k - 1] < score:
+                top[k] = top[k - 1]
+                k -= 1
+            top[k] = score
+            if kept < limit:
+                kept += 1
+        return top[limit - 1] if top[limit - 1] < wholes[1] else wholes[1]
+
+    cdef void keep(self, int32_t entry, uint8_t part, double score, int32_t number) noexcept:
+        """The best form of (entry, part): a higher score, or the lower number on a tie."""
+        cdef Py_ssize_t at = 2 * entry + part
+        cdef Slot *slot
+        if self.slot_stamp[at] != self.epoch:
+            self.slot_stamp[at] = self.epoch
+            self.slot_at[at] = <int32_t>self.n_slots
+            slot = &self.slots[self.n_slots]
+            self.n_slots += 1
+            slot.score, slot.number, slot.entry, slot.part = score, number, entry, part
+        else:
+            slot = &self.slots[self.slot_at[at]]
+            if score > slot.score or (score == slot.score and number < slot.number):
+                slot.score, slot.number = score, number
+            else:
+                return
+        if self.entry_stamp[entry] != self.epoch:
+            self.entry_stamp[entry] = self.epoch
+            self.entry_best[entry] = score
+            self.touched_entries[self.n_touched] = entry
+            self.n_touched += 1
+        elif score > self.entry_best[entry]:
+            self.entry_best[entry] = score
+
+    def rank(self, str key):
+        """``PhoneticMatcher._ranked(token, prune=True)`` for a token's spelling key: the
+        candidates best first, down to the ``MAX_CANDIDATES``-th entry and the best whole
+        form of an entry other than the first (all ``_decide`` reads); None when the key holds
+        a character other than a-z (the reference ranks it)."""
+        global _slot_entries
+        cdef uint8_t codes[RANK_LETTERS]
+        cdef uint8_t plain[RANK_LETTERS]
+        cdef Py_ssize_t n = len(key), i, found, number, scored = 0, m
+        cdef double weight_key = 0.0, cut = -1.0, score, longest, edit, distance, similarity
+        cdef double w_jaro = self.w_jaro, w_edit = self.w_edit, jaro_most = self.jaro_most
+        cdef double most = self.most
+        cdef uint8_t *form_codes
+        cdef int32_t entry
+        cdef uint8_t part
+        cdef bint equal
+        if n == 0 or not letter_codes(key, codes):
+            return None
+        for i in range(n):
+            plain[i] = self.same[codes[i]]
+            weight_key += self.vowel_weight if self.vowel[codes[i]] else 1.0
+        plain_key = letters_text(plain, n)
+        self.epoch += 1
+        if self.epoch == 0:  # wrapped: no stamp may look current
+            memset(self.seen, 0, (self.n_forms + 1) * sizeof(uint32_t))
+            memset(self.slot_stamp, 0, (2 * self.n_entries + 1) * sizeof(uint32_t))
+            memset(self.entry_stamp, 0, (self.n_entries + 1) * sizeof(uint32_t))
+            self.epoch = 1
+        self.n_slots = self.n_touched = 0
+        found = self.matches(plain, n, plain_key)
+        for i in range(found):
+            number = self.found[i]
+            if self.state[number] == FORM_UNREAD:
+                self.read_form(number)
+            form = <object>PyList_GET_ITEM(self.forms, number)
+            if self.state[number] == FORM_LETTERS:
+                m = self.length[number]
+                form_codes = self.pool + self.offset[number]
+                equal = m == n and memcmp(form_codes + m, plain, n) == 0
+            else:
+                equal = self.other_plain[number] == plain_key
+            if equal:
+                score = 1.0
+            elif most < cut:
+                continue  # nothing but an equal key reaches the cut
+            else:
+                longest = weight_key
+                if self.weight[number] > longest:
+                    longest = self.weight[number]
+                if 1.0 > longest:
+                    longest = 1.0
+                if self.state[number] == FORM_LETTERS:
+                    distance = codes_distance(self.table, codes, n, form_codes, m)
+                else:
+                    distance = PyFloat_AsDouble(
+                        self.fallback(key, <object>PyTuple_GET_ITEM(form, 2)))
+                similarity = 1.0 - distance / longest
+                edit = w_edit * (similarity if similarity > 0.0 else 0.0)
+                if edit + jaro_most < cut:
+                    continue  # even a Jaro-Winkler of 1 leaves it below the cut
+                if self.state[number] == FORM_LETTERS:
+                    plain_form = letters_text(form_codes + m, m)
+                else:
+                    plain_form = self.other_plain[number]
+                score = w_jaro * PyFloat_AsDouble(self.jaro(plain_key, plain_form)) + edit
+            entry = <int32_t><object>PyTuple_GET_ITEM(form, 0)
+            part = 1 if <object>PyTuple_GET_ITEM(form, 3) else 0
+            self.keep(entry, part, score, <int32_t>number)
+            scored += 1
+            if scored % self.cut_every == 0:
+                cut = self.cut()
+        _slot_entries = self.entries
+        sort_held(self.slots, self.n_slots, sizeof(Slot), compare_slots)
+        _slot_entries = None
+        return self.candidates()
+
+    cdef list candidates(self):
+        """The sorted slots as ``Candidate`` objects, down to the ``limit``-th entry and the
+        runner-up whole form."""
+        cdef list ranked = []
+        cdef int32_t kept[8]
+        cdef Py_ssize_t i, j, n_kept = 0
+        cdef bint runner = False, known
+        cdef Slot *slot
+        for i in range(self.n_slots):
+            slot = &self.slots[i]
+            known = False
+            for j in range(n_kept):
+                if kept[j] == slot.entry:
+                    known = True
+                    break
+            if not known and n_kept < self.limit:
+                kept[n_kept] = slot.entry
+                n_kept += 1
+            if i and not slot.part and slot.entry != self.slots[0].entry:
+                runner = True
+            form = <object>PyList_GET_ITEM(self.forms, slot.number)
+            ranked.append(self.candidate(
+                <object>PyList_GET_ITEM(self.entries, slot.entry),
+                <object>PyTuple_GET_ITEM(form, 1),
+                slot.score,
+                slot.part != 0,
+            ))
+            if n_kept == self.limit and runner:
+                break
+        return ranked
