@@ -1890,6 +1890,29 @@ cdef enum:
     CODE_DROP = 255
 
 
+cdef enum:
+    INLINE_CODES = 9  # a key this long is held in its form's record, a longer one in the pool
+
+
+cdef struct Form:
+    # one indexed form as the ranking reads it: 32 bytes, one cache line at most, since the
+    # forms a token's look-up finds lie anywhere in the list
+    double weight  # Costs.weight of its key
+    int32_t entry
+    uint32_t seen  # the token (epoch) whose look-up found it last
+    int32_t offset  # where a key longer than INLINE_CODES starts in the pool
+    uint8_t state  # FORM_UNREAD, FORM_LETTERS or FORM_OTHER
+    uint8_t length
+    uint8_t part
+    uint8_t codes[INLINE_CODES]  # the key's letters 0-25
+
+
+cdef inline const uint8_t *form_codes(const Form *form, const uint8_t *pool) noexcept:
+    if form.length <= INLINE_CODES:
+        return &form.codes[0]
+    return pool + form.offset
+
+
 cdef struct Slot:
     double score  # the best score of a form of this (entry, part) so far
     int32_t number  # that form (the lowest number among equal scores)
@@ -1918,9 +1941,16 @@ cdef int compare_slots(const void *x, const void *y) noexcept:
 
 
 cdef double codes_distance(DistanceTable table, const uint8_t *xa, Py_ssize_t la,
-                           const uint8_t *xb, Py_ssize_t lb) noexcept:
+                           const uint8_t *xb, Py_ssize_t lb, double longest, double w_edit,
+                           double jaro_most, double cut) noexcept:
     """``table_distance`` above on two keys already read as letter numbers 0-25 (at most
-    RANK_LETTERS long): the same additions and minima in the same order, the same float."""
+    RANK_LETTERS long): the same additions and minima in the same order, the same float.
+
+    Or less, once the ranking need not know it: every path of the table crosses row i or
+    row i - 1 (a transposition steps over one row), so the lower of those two rows' minima
+    bounds the distance from below; when the score even that bound allows
+    (``w_edit * (1 - bound / longest) + jaro_most``) is under ``cut``, the bound is returned,
+    and the caller, computing the same bound on the score, drops the form as it would have."""
     cdef double drop_a[RANK_LETTERS]
     cdef double drop_b[RANK_LETTERS]
     cdef double rows[3][RANK_LETTERS + 1]
@@ -1928,7 +1958,7 @@ cdef double codes_distance(DistanceTable table, const uint8_t *xa, Py_ssize_t la
     cdef double *previous = rows[1]
     cdef double *current = rows[2]
     cdef double *swap
-    cdef double best, x, drop
+    cdef double best, x, drop, low, least, last_least = 0.0, similarity
     cdef Py_ssize_t i, j
     for i in range(la):
         drop_a[i] = table.drop[xa[i]]
@@ -1944,6 +1974,7 @@ cdef double codes_distance(DistanceTable table, const uint8_t *xa, Py_ssize_t la
     for i in range(la):
         drop = drop_a[i]
         current[0] = previous[0] + drop
+        least = current[0]
         for j in range(lb):
             if xa[i] == xb[j]:
                 best = previous[j] + 0.0
@@ -1960,6 +1991,14 @@ cdef double codes_distance(DistanceTable table, const uint8_t *xa, Py_ssize_t la
                 if x < best:
                     best = x
             current[j + 1] = best
+            if best < least:
+                least = best
+        if cut > 0.0 and i:
+            low = least if least < last_least else last_least
+            similarity = 1.0 - low / longest
+            if w_edit * (similarity if similarity > 0.0 else 0.0) + jaro_most < cut:
+                return low
+        last_least = least
         swap = before
         before = previous
         previous = current
@@ -1992,6 +2031,27 @@ cdef inline object letters_text(const uint8_t *codes, Py_ssize_t n):
     return PyUnicode_FromStringAndSize(buffer, n)
 
 
+cdef inline Py_ssize_t rise(int32_t *entries, double *scores, Py_ssize_t held, Py_ssize_t size,
+                            int32_t entry, double score) noexcept:
+    """Keep ``entries``/``scores`` the ``size`` highest scores of distinct entries, highest
+    first, after ``entry``'s score rose to ``score`` (scores only rise, so an entry outside
+    can enter only above the last); returns how many are held."""
+    cdef Py_ssize_t i = 0
+    while i < held and entries[i] != entry:
+        i += 1
+    if i == held:  # not held: enter at the end, if there is room or it beats the last
+        if held < size:
+            held += 1
+        elif score <= scores[size - 1]:
+            return held
+        i = held - 1
+    while i > 0 and scores[i - 1] < score:
+        entries[i], scores[i] = entries[i - 1], scores[i - 1]
+        i -= 1
+    entries[i], scores[i] = entry, score
+    return held
+
+
 cdef class Ranker:
     """A matcher's indexed forms read for the ranking in C (what ``PhoneticMatcher._ranked``
     reads from ``_forms``, ``_index`` and the costs), each form read the first time a token's
@@ -2003,17 +2063,13 @@ cdef class Ranker:
     cdef DistanceTable table
     cdef Py_ssize_t n_forms, n_entries
     cdef double w_jaro, w_edit, jaro_most, most, vowel_weight
-    cdef int cut_every, limit
+    cdef int limit
     cdef uint8_t same[26]
     cdef uint8_t vowel[26]
     cdef uint8_t coarse[26]
     # per form
-    cdef uint8_t *state
-    cdef uint8_t *length
-    cdef int32_t *offset  # into pool: the key's letters, then the plain key's
-    cdef double *weight
-    cdef uint32_t *seen
-    cdef uint8_t *pool
+    cdef Form *info
+    cdef uint8_t *pool  # the letters of keys longer than INLINE_CODES
     cdef Py_ssize_t pool_used, pool_size
     cdef dict other_plain  # form number -> plain key, for FORM_OTHER forms
     # per token
@@ -2023,17 +2079,20 @@ cdef class Ranker:
     cdef int32_t *slot_at
     cdef uint32_t *entry_stamp
     cdef double *entry_best
-    cdef int32_t *touched_entries
     cdef Slot *slots
-    cdef Py_ssize_t n_slots, n_touched
+    cdef Py_ssize_t n_slots, n_touched, n_top, n_wholes
+    cdef int32_t top_entry[8]  # the limit best entries, best first
+    cdef double top_score[8]
+    cdef int32_t whole_entry[2]  # the two best whole forms (of two entries)
+    cdef double whole_score[2]
 
     def __cinit__(self):
-        self.state = NULL
+        self.info = NULL
+        self.pool = NULL
 
     def __init__(self, list forms, list entries, dict index, romanisation, DistanceTable table,
                  fallback, candidate, constants):
-        """``constants``: W_JARO_WINKLER, W_EDIT, _JARO_WINKLER_MOST, _CUT_EVERY and
-        MAX_CANDIDATES of :mod:`normalise.phonetic`. ValueError when the rules' letter maps
+        """``constants``: W_JARO_WINKLER, W_EDIT, _JARO_WINKLER_MOST and MAX_CANDIDATES of :mod:`normalise.phonetic`. ValueError when the rules' letter maps
         do not keep the letters a-z to one letter each (the reference ranks then)."""
         import jellyfish
 
@@ -2043,8 +2102,8 @@ cdef class Ranker:
         self.forms, self.entries, self.index = forms, entries, index
         self.costs, self.table, self.fallback, self.candidate = costs, table, fallback, candidate
         self.jaro, self.metaphone = jellyfish.jaro_winkler_similarity, jellyfish.metaphone
-        self.w_jaro, self.w_edit, self.jaro_most, cut_every, limit = constants
-        self.cut_every, self.limit = cut_every, limit
+        self.w_jaro, self.w_edit, self.jaro_most, limit = constants
+        self.limit = limit
         if not 0 < limit <= 8:
             raise ValueError("MAX_CANDIDATES must be 1 to 8")
         self.most = self.w_edit + self.jaro_most
@@ -2063,41 +2122,30 @@ cdef class Ranker:
             self.vowel[i] = c in vowels
             self.coarse[i] = ord(coarse) - 97 if coarse else CODE_DROP
         self.other_plain = {}
-        self.pool_size = 16 * n + 64
-        self.state = <uint8_t *>calloc(n + 1, 1)
-        self.length = <uint8_t *>calloc(n + 1, 1)
-        self.offset = <int32_t *>calloc(n + 1, sizeof(int32_t))
-        self.weight = <double *>calloc(n + 1, sizeof(double))
-        self.seen = <uint32_t *>calloc(n + 1, sizeof(uint32_t))
+        self.pool_size = 4 * n + 64
+        self.info = <Form *>calloc(n + 1, sizeof(Form))
         self.found = <int32_t *>calloc(n + 1, sizeof(int32_t))
         self.pool = <uint8_t *>malloc(self.pool_size)
         self.slot_stamp = <uint32_t *>calloc(2 * self.n_entries + 1, sizeof(uint32_t))
         self.slot_at = <int32_t *>calloc(2 * self.n_entries + 1, sizeof(int32_t))
         self.entry_stamp = <uint32_t *>calloc(self.n_entries + 1, sizeof(uint32_t))
         self.entry_best = <double *>calloc(self.n_entries + 1, sizeof(double))
-        self.touched_entries = <int32_t *>calloc(self.n_entries + 1, sizeof(int32_t))
         self.slots = <Slot *>calloc(2 * self.n_entries + 1, sizeof(Slot))
-        if (self.state == NULL or self.length == NULL or self.offset == NULL
-                or self.weight == NULL or self.seen == NULL or self.found == NULL
+        if (self.info == NULL or self.found == NULL
                 or self.pool == NULL or self.slot_stamp == NULL or self.slot_at == NULL
                 or self.entry_stamp == NULL or self.entry_best == NULL
-                or self.touched_entries == NULL or self.slots == NULL):
+                or self.slots == NULL):
             raise MemoryError()
         self.epoch = 0
 
     def __dealloc__(self):
-        free(self.state)
-        free(self.length)
-        free(self.offset)
-        free(self.weight)
-        free(self.seen)
+        free(self.info)
         free(self.found)
         free(self.pool)
         free(self.slot_stamp)
         free(self.slot_at)
         free(self.entry_stamp)
         free(self.entry_best)
-        free(self.touched_entries)
         free(self.slots)
 
     @property
@@ -2106,34 +2154,39 @@ cdef class Ranker:
         return self.n_forms
 
     cdef int read_form(self, Py_ssize_t number) except -1:
-        """Fill a form's letters, plain letters and weight (``Costs.weight``: a vowel weighs
-        ``vowel_weight``, any other letter 1, added left to right as ``sum`` does)."""
+        """Fill a form's record: entry, part, letters and weight (``Costs.weight``: a vowel
+        weighs ``vowel_weight``, any other letter 1, added left to right as ``sum`` does)."""
         cdef uint8_t codes[RANK_LETTERS]
         cdef Py_ssize_t n, i
         cdef double weight = 0.0
         cdef uint8_t *grown
+        cdef Form *info = &self.info[number]
         form = <object>PyList_GET_ITEM(self.forms, number)
         key = <str>form[2]
+        info.entry = form[0]
+        info.part = 1 if form[3] else 0
         n = len(key)
         if not letter_codes(key, codes):
-            self.state[number] = FORM_OTHER
-            self.weight[number] = self.costs.weight(key)
+            info.state = FORM_OTHER
+            info.weight = self.costs.weight(key)
             self.other_plain[number] = self.costs.plain(key)
             return 0
-        if self.pool_used + 2 * n > self.pool_size:
-            grown = <uint8_t *>realloc(self.pool, 2 * self.pool_size + 2 * n)
-            if grown == NULL:
-                raise MemoryError()
-            self.pool, self.pool_size = grown, 2 * self.pool_size + 2 * n
-        self.offset[number] = <int32_t>self.pool_used
-        self.length[number] = <uint8_t>n
+        if n > INLINE_CODES:
+            if self.pool_used + n > self.pool_size:
+                grown = <uint8_t *>realloc(self.pool, 2 * self.pool_size + n)
+                if grown == NULL:
+                    raise MemoryError()
+                self.pool, self.pool_size = grown, 2 * self.pool_size + n
+            info.offset = <int32_t>self.pool_used
+            memcpy(self.pool + self.pool_used, codes, n)
+            self.pool_used += n
+        else:
+            memcpy(info.codes, codes, n)
+        info.length = <uint8_t>n
         for i in range(n):
-            self.pool[self.pool_used + i] = codes[i]
-            self.pool[self.pool_used + n + i] = self.same[codes[i]]
             weight += self.vowel_weight if self.vowel[codes[i]] else 1.0
-        self.pool_used += 2 * n
-        self.weight[number] = weight
-        self.state[number] = FORM_LETTERS
+        info.weight = weight
+        info.state = FORM_LETTERS
         return 0
 
     cdef Py_ssize_t look_up(self, str key, Py_ssize_t found) except -1:
@@ -2145,8 +2198,8 @@ cdef class Ranker:
         size = PyList_GET_SIZE(<list>bucket)
         for i in range(size):
             number = <Py_ssize_t><object>PyList_GET_ITEM(<list>bucket, i)
-            if self.seen[number] != self.epoch:
-                self.seen[number] = self.epoch
+            if self.info[number].seen != self.epoch:
+                self.info[number].seen = self.epoch
                 self.found[found] = <int32_t>number
                 found += 1
         return found
@@ -2206,43 +2259,13 @@ cdef class Ranker:
             found = self.look_up("m:" + metaphone, found)
         return found
 
-    cdef double cut(self):
-        """``normalise.phonetic._cut`` over the slots so far."""
-        cdef double top[8]
-        cdef double wholes[2]
-        cdef Py_ssize_t i, j, k, kept = 0, n_wholes = 0
-        cdef double score
-        cdef int limit = self.limit
-        if self.n_touched < limit:
+    cdef double cut(self) noexcept:
+        """``normalise.phonetic._cut`` of the slots so far: the lower of the ``limit``-th
+        entry's best and the second best whole form, -1 while either is unknown."""
+        if self.n_top < self.limit or self.n_wholes < 2:
             return -1.0
-        for i in range(self.n_slots):
-            if not self.slots[i].part:
-                score = self.slots[i].score
-                if n_wholes < 2:
-                    wholes[n_wholes] = score
-                    n_wholes += 1
-                    if n_wholes == 2 and wholes[1] > wholes[0]:
-                        wholes[0], wholes[1] = wholes[1], wholes[0]
-                elif score > wholes[1]:
-                    if score > wholes[0]:
-                        wholes[1] = wholes[0]
-                        wholes[0] = score
-                    else:
-                        wholes[1] = score
-        if n_wholes < 2:
-            return -1.0
-        for i in range(self.n_touched):  # the limit-th largest entry best, by insertion
-            score = self.entry_best[self.touched_entries[i]]
-            if kept == limit and score <= top[limit - 1]:
-                continue
-            k = kept if kept < limit else limit - 1
-            while k > 0 and top[k - 1] < score:
-                top[k] = top[k - 1]
-                k -= 1
-            top[k] = score
-            if kept < limit:
-                kept += 1
-        return top[limit - 1] if top[limit - 1] < wholes[1] else wholes[1]
+        cdef double fifth = self.top_score[self.limit - 1]
+        return fifth if fifth < self.whole_score[1] else self.whole_score[1]
 
     cdef void keep(self, int32_t entry, uint8_t part, double score, int32_t number) noexcept:
         """The best form of (entry, part): a higher score, or the lower number on a tie."""
@@ -2260,13 +2283,18 @@ cdef class Ranker:
                 slot.score, slot.number = score, number
             else:
                 return
+        if not part:
+            self.n_wholes = rise(self.whole_entry, self.whole_score, self.n_wholes, 2,
+                                 entry, score)
         if self.entry_stamp[entry] != self.epoch:
             self.entry_stamp[entry] = self.epoch
             self.entry_best[entry] = score
-            self.touched_entries[self.n_touched] = entry
             self.n_touched += 1
         elif score > self.entry_best[entry]:
             self.entry_best[entry] = score
+        else:
+            return
+        self.n_top = rise(self.top_entry, self.top_score, self.n_top, self.limit, entry, score)
 
     def rank(self, str key):
         """``PhoneticMatcher._ranked(token, prune=True)`` for a token's spelling key: the
@@ -2276,14 +2304,15 @@ cdef class Ranker:
         global _slot_entries
         cdef uint8_t codes[RANK_LETTERS]
         cdef uint8_t plain[RANK_LETTERS]
-        cdef Py_ssize_t n = len(key), i, found, number, scored = 0, m
+        cdef Py_ssize_t n = len(key), i, found, number, m
         cdef double weight_key = 0.0, cut = -1.0, score, longest, edit, distance, similarity
         cdef double w_jaro = self.w_jaro, w_edit = self.w_edit, jaro_most = self.jaro_most
         cdef double most = self.most
-        cdef uint8_t *form_codes
-        cdef int32_t entry
-        cdef uint8_t part
-        cdef bint equal
+        cdef uint8_t plain_of[RANK_LETTERS]
+        cdef const uint8_t *codes_of
+        cdef Form *info
+        cdef Py_ssize_t j
+        cdef bint equal, letters
         if n == 0 or not letter_codes(key, codes):
             return None
         for i in range(n):
@@ -2292,21 +2321,27 @@ cdef class Ranker:
         plain_key = letters_text(plain, n)
         self.epoch += 1
         if self.epoch == 0:  # wrapped: no stamp may look current
-            memset(self.seen, 0, (self.n_forms + 1) * sizeof(uint32_t))
+            for i in range(self.n_forms + 1):
+                self.info[i].seen = 0
             memset(self.slot_stamp, 0, (2 * self.n_entries + 1) * sizeof(uint32_t))
             memset(self.entry_stamp, 0, (self.n_entries + 1) * sizeof(uint32_t))
             self.epoch = 1
-        self.n_slots = self.n_touched = 0
+        self.n_slots = self.n_touched = self.n_top = self.n_wholes = 0
         found = self.matches(plain, n, plain_key)
         for i in range(found):
             number = self.found[i]
-            if self.state[number] == FORM_UNREAD:
+            info = &self.info[number]
+            if info.state == FORM_UNREAD:
                 self.read_form(number)
-            form = <object>PyList_GET_ITEM(self.forms, number)
-            if self.state[number] == FORM_LETTERS:
-                m = self.length[number]
-                form_codes = self.pool + self.offset[number]
-                equal = m == n and memcmp(form_codes + m, plain, n) == 0
+            letters = info.state == FORM_LETTERS
+            if letters:
+                m = info.length
+                codes_of = form_codes(info, self.pool)
+                equal = m == n
+                j = 0
+                while equal and j < n:
+                    equal = self.same[codes_of[j]] == plain[j]
+                    j += 1
             else:
                 equal = self.other_plain[number] == plain_key
             if equal:
@@ -2315,30 +2350,30 @@ cdef class Ranker:
                 continue  # nothing but an equal key reaches the cut
             else:
                 longest = weight_key
-                if self.weight[number] > longest:
-                    longest = self.weight[number]
+                if info.weight > longest:
+                    longest = info.weight
                 if 1.0 > longest:
                     longest = 1.0
-                if self.state[number] == FORM_LETTERS:
-                    distance = codes_distance(self.table, codes, n, form_codes, m)
+                if letters:
+                    distance = codes_distance(self.table, codes, n, codes_of, m, longest,
+                                              w_edit, jaro_most, cut)
                 else:
+                    form = <object>PyList_GET_ITEM(self.forms, number)
                     distance = PyFloat_AsDouble(
                         self.fallback(key, <object>PyTuple_GET_ITEM(form, 2)))
                 similarity = 1.0 - distance / longest
                 edit = w_edit * (similarity if similarity > 0.0 else 0.0)
                 if edit + jaro_most < cut:
                     continue  # even a Jaro-Winkler of 1 leaves it below the cut
-                if self.state[number] == FORM_LETTERS:
-                    plain_form = letters_text(form_codes + m, m)
+                if letters:
+                    for j in range(m):
+                        plain_of[j] = self.same[codes_of[j]]
+                    plain_form = letters_text(plain_of, m)
                 else:
                     plain_form = self.other_plain[number]
                 score = w_jaro * PyFloat_AsDouble(self.jaro(plain_key, plain_form)) + edit
-            entry = <int32_t><object>PyTuple_GET_ITEM(form, 0)
-            part = 1 if <object>PyTuple_GET_ITEM(form, 3) else 0
-            self.keep(entry, part, score, <int32_t>number)
-            scored += 1
-            if scored % self.cut_every == 0:
-                cut = self.cut()
+            self.keep(info.entry, info.part, score, <int32_t>number)
+            cut = self.cut()  # kept up to date as scores rise: a cut every form
         _slot_entries = self.entries
         sort_held(self.slots, self.n_slots, sizeof(Slot), compare_slots)
         _slot_entries = None

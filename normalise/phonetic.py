@@ -822,7 +822,7 @@ class PhoneticMatcher:
             module = compiled_module()
             if self._distance_table is None:
                 self._distance_table = module.DistanceTable(self.romanisation.costs)
-            constants = (W_JARO_WINKLER, W_EDIT, _JARO_WINKLER_MOST, _CUT_EVERY, MAX_CANDIDATES)
+            constants = (W_JARO_WINKLER, W_EDIT, _JARO_WINKLER_MOST, MAX_CANDIDATES)
             ranker = self._compiled_ranker = module.Ranker(
                 self._forms,
                 self._entries,
