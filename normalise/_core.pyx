@@ -2006,6 +2006,79 @@ cdef double codes_distance(DistanceTable table, const uint8_t *xa, Py_ssize_t la
     return previous[lb]
 
 
+cdef double jaro_winkler(const uint8_t *s1, Py_ssize_t len1, const uint8_t *s2,
+                         Py_ssize_t len2) noexcept:
+    """``jellyfish.jaro_winkler_similarity`` (jellyfish 1.x, ``src/jaro.rs``: Winkler, no long
+    tolerance) on two keys of letter numbers, each letter one grapheme: the same matching
+    window, the same floor of half the transpositions, the same float operations in the same
+    order, so the same float (tests/test_ranking_compiled.py checks it against jellyfish on
+    random strings and on every pair of KJV names and default-table keys)."""
+    cdef uint8_t flags1[RANK_LETTERS]
+    cdef uint8_t flags2[RANK_LETTERS]
+    cdef Py_ssize_t search, low, high, i, j, k = 0, common = 0, transpositions = 0, prefix
+    cdef double weight, c, t
+    if len1 == 0 or len2 == 0:
+        return 0.0
+    search = (len1 if len1 > len2 else len2) // 2
+    search = search - 1 if search > 0 else 0
+    memset(flags1, 0, len1)
+    memset(flags2, 0, len2)
+    for i in range(len1):
+        low = i - search if i > search else 0
+        high = i + search if i + search < len2 - 1 else len2 - 1
+        for j in range(low, high + 1):
+            if not flags2[j] and s2[j] == s1[i]:
+                flags1[i] = flags2[j] = 1
+                common += 1
+                break
+    if common == 0:
+        return 0.0
+    for i in range(len1):
+        if flags1[i]:
+            j = k
+            while j < len2:
+                if flags2[j]:
+                    k = j + 1
+                    break
+                j += 1
+            if s1[i] != s2[j]:
+                transpositions += 1
+    t = <double>(transpositions // 2)
+    c = <double>common
+    weight = (c / <double>len1 + c / <double>len2 + (c - t) / c) / 3.0
+    if weight > 0.7:
+        prefix = 0
+        high = len1 if len1 < len2 else len2
+        if high > 4:
+            high = 4
+        while prefix < high and s1[prefix] == s2[prefix]:
+            prefix += 1
+        if prefix > 0:
+            weight += <double>prefix * 0.1 * (1.0 - weight)
+    return weight
+
+
+def jaro_winkler_mismatches(list left, list right, reference):
+    """The pairs of keys (letters a-z, each at most 64) whose Jaro-Winkler here differs from
+    ``reference(a, b)`` (jellyfish's), as (a, b, ours, theirs): the check of the ranking's own
+    Jaro-Winkler, one C loop over every pair."""
+    cdef uint8_t xa[RANK_LETTERS]
+    cdef uint8_t xb[RANK_LETTERS]
+    cdef double ours, theirs
+    found = []
+    for a in left:
+        if not letter_codes(a, xa):
+            raise ValueError(f"not a key of the letters a-z: {a!r}")
+        for b in right:
+            if not letter_codes(b, xb):
+                raise ValueError(f"not a key of the letters a-z: {b!r}")
+            ours = jaro_winkler(xa, len(a), xb, len(b))
+            theirs = reference(a, b)
+            if ours != theirs:
+                found.append((a, b, ours, theirs))
+    return found
+
+
 cdef inline bint letter_codes(str text, uint8_t *codes) noexcept:
     """``text`` as letter numbers 0-25 in ``codes``; False when it holds any other character
     or is longer than RANK_LETTERS."""
@@ -2368,10 +2441,10 @@ cdef class Ranker:
                 if letters:
                     for j in range(m):
                         plain_of[j] = self.same[codes_of[j]]
-                    plain_form = letters_text(plain_of, m)
+                    score = w_jaro * jaro_winkler(plain, n, plain_of, m) + edit
                 else:
-                    plain_form = self.other_plain[number]
-                score = w_jaro * PyFloat_AsDouble(self.jaro(plain_key, plain_form)) + edit
+                    score = w_jaro * PyFloat_AsDouble(
+                        self.jaro(plain_key, self.other_plain[number])) + edit
             self.keep(info.entry, info.part, score, <int32_t>number)
             cut = self.cut()  # kept up to date as scores rise: a cut every form
         _slot_entries = self.entries
