@@ -2154,6 +2154,7 @@ cdef class Ranker:
     cdef double *entry_best
     cdef Slot *slots
     cdef Py_ssize_t n_slots, n_touched, n_top, n_wholes
+    cdef bint busy  # a token is being ranked: the scratch above is in use
     cdef int32_t top_entry[8]  # the limit best entries, best first
     cdef double top_score[8]
     cdef int32_t whole_entry[2]  # the two best whole forms (of two entries)
@@ -2373,11 +2374,23 @@ cdef class Ranker:
         """``PhoneticMatcher._ranked(token, prune=True)`` for a token's spelling key: the
         candidates best first, down to the ``MAX_CANDIDATES``-th entry and the best whole
         form of an entry other than the first (all ``_decide`` reads); None when the key holds
-        a character other than a-z (the reference ranks it)."""
-        global _slot_entries
+        a character other than a-z, or when this ranker is ranking already (the reference
+        ranks it then)."""
         cdef uint8_t codes[RANK_LETTERS]
+        cdef Py_ssize_t n = len(key)
+        if n == 0 or not letter_codes(key, codes) or self.busy:
+            return None  # a call from another thread, mid-ranking, ranks in Python
+        self.busy = True
+        try:
+            return self.ranked(key, codes, n)
+        finally:
+            self.busy = False
+
+    cdef list ranked(self, str key, const uint8_t *codes, Py_ssize_t n):
+        """``rank`` of a key read as letter numbers, while ``busy``."""
+        global _slot_entries
         cdef uint8_t plain[RANK_LETTERS]
-        cdef Py_ssize_t n = len(key), i, found, number, m
+        cdef Py_ssize_t i, found, number, m
         cdef double weight_key = 0.0, cut = -1.0, score, longest, edit, distance, similarity
         cdef double w_jaro = self.w_jaro, w_edit = self.w_edit, jaro_most = self.jaro_most
         cdef double most = self.most
@@ -2386,8 +2399,6 @@ cdef class Ranker:
         cdef Form *info
         cdef Py_ssize_t j
         cdef bint equal, letters
-        if n == 0 or not letter_codes(key, codes):
-            return None
         for i in range(n):
             plain[i] = self.same[codes[i]]
             weight_key += self.vowel_weight if self.vowel[codes[i]] else 1.0

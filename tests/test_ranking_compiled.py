@@ -184,3 +184,41 @@ def test_own_jaro_winkler_on_every_kjv_name_and_default_table_key():
     forms = sorted(k for k in forms if k.isascii() and k.isalpha() and k.islower())
     assert len(names) > 2000 and len(forms) > 1000
     assert _core.jaro_winkler_mismatches(names, forms, jellyfish.jaro_winkler_similarity) == []
+
+
+def test_a_ranker_asked_again_mid_ranking_hands_the_token_back():
+    """A ranker is asked while it ranks (another thread, between two of its Python calls):
+    it answers None, and the matcher ranks that token in Python, instead of sharing its
+    scratch arrays; the first ranking is unharmed."""
+    from normalise import _core
+    from normalise.phonetic import (
+        _JARO_WINKLER_MOST,
+        MAX_CANDIDATES,
+        W_EDIT,
+        W_JARO_WINKLER,
+        Candidate,
+    )
+
+    matcher = PhoneticMatcher([("Taloqan", ["Taleqan"]), ("Kunduz", ["Kondoz"])])
+    key = matcher.romanisation.form_key("Taluqan")
+    asked_again = []
+
+    def candidate(*fields):
+        asked_again.append(ranker.rank(key))
+        return Candidate(*fields)
+
+    with core.using("compiled"):
+        ranker = _core.Ranker(
+            matcher._forms,
+            matcher._entries,
+            matcher._index,
+            matcher.romanisation,
+            _core.DistanceTable(matcher.romanisation.costs),
+            None,
+            candidate,
+            (W_JARO_WINKLER, W_EDIT, _JARO_WINKLER_MOST, MAX_CANDIDATES),
+        )
+        ranked = ranker.rank(key)
+    assert asked_again and all(answer is None for answer in asked_again)
+    assert ranked == _ranked(matcher, "Taluqan", "python", False)[: len(ranked)]
+    assert ranker.rank(key) is not None  # free again afterwards
