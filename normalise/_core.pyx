@@ -2006,6 +2006,17 @@ cdef double codes_distance(DistanceTable table, const uint8_t *xa, Py_ssize_t la
     return previous[lb]
 
 
+def bounded_distance(DistanceTable table, str a, str b, double longest, double w_edit,
+                     double jaro_most, double cut):
+    """``codes_distance`` on two keys of the letters a-z, for the tests: the exact distance,
+    or a bound under it once the form is below ``cut``."""
+    cdef uint8_t xa[RANK_LETTERS]
+    cdef uint8_t xb[RANK_LETTERS]
+    if not letter_codes(a, xa) or not letter_codes(b, xb):
+        raise ValueError("keys of the letters a-z, at most 64")
+    return codes_distance(table, xa, len(a), xb, len(b), longest, w_edit, jaro_most, cut)
+
+
 cdef double jaro_winkler(const uint8_t *s1, Py_ssize_t len1, const uint8_t *s2,
                          Py_ssize_t len2) noexcept:
     """``jellyfish.jaro_winkler_similarity`` (jellyfish 1.x, ``src/jaro.rs``: Winkler, no long

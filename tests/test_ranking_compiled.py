@@ -222,3 +222,45 @@ def test_a_ranker_asked_again_mid_ranking_hands_the_token_back():
     assert asked_again and all(answer is None for answer in asked_again)
     assert ranked == _ranked(matcher, "Taluqan", "python", False)[: len(ranked)]
     assert ranker.rank(key) is not None  # free again afterwards
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="abhk", min_size=1, max_size=10),
+    st.text(alphabet="abhk", min_size=1, max_size=10),
+    st.floats(min_value=0.0, max_value=1.0),
+)
+def test_the_early_stop_of_the_distance_is_a_bound_below_the_cut(a, b, cut):
+    """The ranking's edit distance stops early only with a lower bound of the distance
+    whose score is already below the cut (so the form is dropped as the full distance would
+    drop it), and is otherwise the table distance's float; keys of few letters, so that
+    transpositions (which step over a row of the table) are common."""
+    from normalise import _core
+    from normalise.phonetic import _JARO_WINKLER_MOST, W_EDIT
+
+    costs = PhoneticMatcher([]).romanisation.costs
+    table = _core.DistanceTable(costs)
+    full = _core.table_distance(table, a, b, None)
+    longest = max(costs.weight(a), costs.weight(b), 1.0)
+    found = _core.bounded_distance(table, a, b, longest, W_EDIT, _JARO_WINKLER_MOST, cut)
+
+    def below(distance):
+        return W_EDIT * max(0.0, 1.0 - distance / longest) + _JARO_WINKLER_MOST < cut
+
+    if found != full:
+        assert found < full and below(found) and below(full)
+
+
+def test_the_distance_stops_early_on_a_far_form():
+    """A far form under a high cut: the distance stops with a bound under the full one."""
+    from normalise import _core
+    from normalise.phonetic import _JARO_WINKLER_MOST, W_EDIT
+
+    costs = PhoneticMatcher([]).romanisation.costs
+    table = _core.DistanceTable(costs)
+    a, b = "bakbakbak", "hkhkhkhkh"
+    longest = max(costs.weight(a), costs.weight(b), 1.0)
+    full = _core.table_distance(table, a, b, None)
+    found = _core.bounded_distance(table, a, b, longest, W_EDIT, _JARO_WINKLER_MOST, 0.9)
+    assert found < full
+    assert _core.bounded_distance(table, a, b, longest, W_EDIT, _JARO_WINKLER_MOST, -1.0) == full
