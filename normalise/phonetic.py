@@ -742,7 +742,8 @@ class PhoneticMatcher:
 
         ``prune``: skip the Jaro-Winkler score of a form that cannot matter to ``_decide``
         (see :func:`_cut`); the list is then exact down to the ``MAX_CANDIDATES``-th entry
-        and the runner-up whole form, and may be wrong or short below them."""
+        and the runner-up whole form, and may be wrong or short below them. On the compiled
+        core a pruned ranking runs in C (:meth:`_ranker`); this code is its reference."""
         if len(token) > MAX_TOKEN_CHARS:
             return []
         key = self.romanisation.form_key(token)
@@ -816,6 +817,8 @@ class PhoneticMatcher:
         if compiled is None:
             return None
         ranker = self._compiled_ranker
+        if ranker is False:
+            return None  # rules whose letter maps C cannot hold: the reference ranks
         if ranker is None or ranker.size != len(self._forms):
             from .core import compiled_module
 
@@ -823,16 +826,21 @@ class PhoneticMatcher:
             if self._distance_table is None:
                 self._distance_table = module.DistanceTable(self.romanisation.costs)
             constants = (W_JARO_WINKLER, W_EDIT, _JARO_WINKLER_MOST, MAX_CANDIDATES)
-            ranker = self._compiled_ranker = module.Ranker(
-                self._forms,
-                self._entries,
-                self._index,
-                self.romanisation,
-                self._distance_table,
-                functools.partial(compiled, self.romanisation.costs),
-                Candidate,
-                constants,
-            )
+            try:
+                ranker = module.Ranker(
+                    self._forms,
+                    self._entries,
+                    self._index,
+                    self.romanisation,
+                    self._distance_table,
+                    functools.partial(compiled, self.romanisation.costs),
+                    Candidate,
+                    constants,
+                )
+            except ValueError:  # a plain or coarse letter that is not one letter a-z
+                self._compiled_ranker = False
+                return None
+            self._compiled_ranker = ranker
         return ranker
 
     def _matches(self, key: str) -> set[int]:

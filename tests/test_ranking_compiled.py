@@ -264,3 +264,19 @@ def test_the_distance_stops_early_on_a_far_form():
     found = _core.bounded_distance(table, a, b, longest, W_EDIT, _JARO_WINKLER_MOST, 0.9)
     assert found < full
     assert _core.bounded_distance(table, a, b, longest, W_EDIT, _JARO_WINKLER_MOST, -1.0) == full
+
+
+def test_rules_c_cannot_hold_leave_the_ranking_to_python():
+    """Romanisation rules whose coarse key maps a letter to two letters cannot be held in
+    C's letter maps: the matcher ranks in Python, with the same decisions."""
+    import copy
+
+    matcher = PhoneticMatcher([("Taloqan", ["Taleqan"]), ("Kunduz", ["Kondoz"])])
+    expected = _decisions(matcher, ["Taluqan", "Kondooz"], "python", False)
+    romanisation = matcher.romanisation = copy.copy(matcher.romanisation)
+    coarse = romanisation.coarse
+    romanisation.coarse = lambda skeleton: "ks" if skeleton == "x" else coarse(skeleton)
+    with core.using("compiled"):
+        assert matcher._ranker() is None
+    assert matcher._compiled_ranker is False
+    assert _decisions(matcher, ["Taluqan", "Kondooz"], "compiled", True) == expected
