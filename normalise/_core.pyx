@@ -1969,3 +1969,650 @@ def wanted_spans(str text, list wanted, uint8_t[::1] classes, classify):
         if not found:
             i += 1
     return spans
+
+# ---------------------------------------------------------------------------- phonetic ranking
+# The ranking of one token (``PhoneticMatcher._ranked`` with ``prune=True``, issues 15 and 17):
+# the index look-up, the scoring loop with its exact cut and the best form of each (entry,
+# part), in C. The reference is the Python ``_ranked`` (the python core, and ``prune=False``);
+# tests/test_ranking_compiled.py compares whole decisions. Jaro-Winkler stays jellyfish's own
+# function, called only for the forms the cut lets through; the metaphone key is jellyfish's.
+
+from cpython.dict cimport PyDict_GetItem
+from cpython.float cimport PyFloat_AsDouble
+from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
+from libc.string cimport memcmp
+
+
+cdef extern from "Python.h":
+    object PyUnicode_FromStringAndSize(const char *u, Py_ssize_t size)
+    int PyUnicode_Compare(object left, object right) except? -1
+
+
+cdef extern from "<stdlib.h>":
+    # qsort with a comparator that holds the GIL (it compares canonical forms on a tie)
+    void sort_held "qsort" (void *base, size_t count, size_t size,
+                            int (*compare)(const void *, const void *) noexcept)
+
+
+cdef enum:
+    FORM_UNREAD = 0  # what a form is, read the first time a token's look-up finds it
+    FORM_LETTERS = 1  # a key of the letters a-z: scored in C
+    FORM_OTHER = 2  # any other key: the reference's plain key, weight and distance
+    RANK_LETTERS = 64  # MAX_TOKEN_CHARS: no longer key is indexed or looked up
+    CODE_DROP = 255
+
+
+cdef enum:
+    INLINE_CODES = 9  # a key this long is held in its form's record, a longer one in the pool
+
+
+cdef struct Form:
+    # one indexed form as the ranking reads it: 32 bytes, one cache line at most, since the
+    # forms a token's look-up finds lie anywhere in the list
+    double weight  # Costs.weight of its key
+    int32_t entry
+    uint32_t seen  # the token (epoch) whose look-up found it last
+    int32_t offset  # where a key longer than INLINE_CODES starts in the pool
+    uint8_t state  # FORM_UNREAD, FORM_LETTERS or FORM_OTHER
+    uint8_t length
+    uint8_t part
+    uint8_t codes[INLINE_CODES]  # the key's letters 0-25
+
+
+cdef inline const uint8_t *form_codes(const Form *form, const uint8_t *pool) noexcept:
+    if form.length <= INLINE_CODES:
+        return &form.codes[0]
+    return pool + form.offset
+
+
+cdef struct Slot:
+    double score  # the best score of a form of this (entry, part) so far
+    int32_t number  # that form (the lowest number among equal scores)
+    int32_t entry
+    uint8_t part
+
+
+cdef list _slot_entries = None  # the canonical forms, for compare_slots (the GIL is held)
+
+
+cdef int compare_slots(const void *x, const void *y) noexcept:
+    """The reference's order: score falling, whole forms before words, then the entry's
+    canonical form."""
+    cdef const Slot *a = <const Slot *>x
+    cdef const Slot *b = <const Slot *>y
+    if a.score > b.score:
+        return -1
+    if a.score < b.score:
+        return 1
+    if a.part != b.part:
+        return <int>a.part - <int>b.part
+    if a.entry == b.entry:
+        return 0
+    return PyUnicode_Compare(<object>PyList_GET_ITEM(_slot_entries, a.entry),
+                             <object>PyList_GET_ITEM(_slot_entries, b.entry))
+
+
+cdef double codes_distance(DistanceTable table, const uint8_t *xa, Py_ssize_t la,
+                           const uint8_t *xb, Py_ssize_t lb, double longest, double w_edit,
+                           double jaro_most, double cut) noexcept:
+    """``table_distance`` above on two keys already read as letter numbers 0-25 (at most
+    RANK_LETTERS long): the same additions and minima in the same order, the same float.
+
+    Or less, once the ranking need not know it: every path of the table crosses row i or
+    row i - 1 (a transposition steps over one row), so the lower of those two rows' minima
+    bounds the distance from below; when the score even that bound allows
+    (``w_edit * (1 - bound / longest) + jaro_most``) is under ``cut``, the bound is returned,
+    and the caller, computing the same bound on the score, drops the form as it would have."""
+    cdef double drop_a[RANK_LETTERS]
+    cdef double drop_b[RANK_LETTERS]
+    cdef double rows[3][RANK_LETTERS + 1]
+    cdef double *before = rows[0]
+    cdef double *previous = rows[1]
+    cdef double *current = rows[2]
+    cdef double *swap
+    cdef double best, x, drop, low, least, last_least = 0.0, similarity
+    cdef Py_ssize_t i, j
+    for i in range(la):
+        drop_a[i] = table.drop[xa[i]]
+    for j in range(lb):
+        drop_b[j] = table.drop[xb[j]]
+    if la and table.vowel[xa[la - 1]]:
+        drop_a[la - 1] = table.final
+    if lb and table.vowel[xb[lb - 1]]:
+        drop_b[lb - 1] = table.final
+    previous[0] = 0.0
+    for j in range(lb):
+        previous[j + 1] = previous[j] + drop_b[j]
+    for i in range(la):
+        drop = drop_a[i]
+        current[0] = previous[0] + drop
+        least = current[0]
+        for j in range(lb):
+            if xa[i] == xb[j]:
+                best = previous[j] + 0.0
+            else:
+                best = previous[j] + table.sub[xa[i]][xb[j]]
+            x = previous[j + 1] + drop
+            if x < best:
+                best = x
+            x = current[j] + drop_b[j]
+            if x < best:
+                best = x
+            if i and j and xa[i] == xb[j - 1] and xa[i - 1] == xb[j] and xa[i] != xb[j]:
+                x = before[j - 1] + table.transpose
+                if x < best:
+                    best = x
+            current[j + 1] = best
+            if best < least:
+                least = best
+        if cut > 0.0 and i:
+            low = least if least < last_least else last_least
+            similarity = 1.0 - low / longest
+            if w_edit * (similarity if similarity > 0.0 else 0.0) + jaro_most < cut:
+                return low
+        last_least = least
+        swap = before
+        before = previous
+        previous = current
+        current = swap
+    return previous[lb]
+
+
+def bounded_distance(DistanceTable table, str a, str b, double longest, double w_edit,
+                     double jaro_most, double cut):
+    """``codes_distance`` on two keys of the letters a-z, for the tests: the exact distance,
+    or a bound under it once the form is below ``cut``."""
+    cdef uint8_t xa[RANK_LETTERS]
+    cdef uint8_t xb[RANK_LETTERS]
+    if not letter_codes(a, xa) or not letter_codes(b, xb):
+        raise ValueError("keys of the letters a-z, at most 64")
+    return codes_distance(table, xa, len(a), xb, len(b), longest, w_edit, jaro_most, cut)
+
+
+cdef double jaro_winkler(const uint8_t *s1, Py_ssize_t len1, const uint8_t *s2,
+                         Py_ssize_t len2) noexcept:
+    """``jellyfish.jaro_winkler_similarity`` (jellyfish 1.x, ``src/jaro.rs``: Winkler, no long
+    tolerance) on two keys of letter numbers, each letter one grapheme: the same matching
+    window, the same floor of half the transpositions, the same float operations in the same
+    order, so the same float (tests/test_ranking_compiled.py checks it against jellyfish on
+    random strings and on every pair of KJV names and default-table keys)."""
+    cdef uint8_t flags1[RANK_LETTERS]
+    cdef uint8_t flags2[RANK_LETTERS]
+    cdef Py_ssize_t search, low, high, i, j, k = 0, common = 0, transpositions = 0, prefix
+    cdef double weight, c, t
+    if len1 == 0 or len2 == 0:
+        return 0.0
+    search = (len1 if len1 > len2 else len2) // 2
+    search = search - 1 if search > 0 else 0
+    memset(flags1, 0, len1)
+    memset(flags2, 0, len2)
+    for i in range(len1):
+        low = i - search if i > search else 0
+        high = i + search if i + search < len2 - 1 else len2 - 1
+        for j in range(low, high + 1):
+            if not flags2[j] and s2[j] == s1[i]:
+                flags1[i] = flags2[j] = 1
+                common += 1
+                break
+    if common == 0:
+        return 0.0
+    for i in range(len1):
+        if flags1[i]:
+            j = k
+            while j < len2:
+                if flags2[j]:
+                    k = j + 1
+                    break
+                j += 1
+            if s1[i] != s2[j]:
+                transpositions += 1
+    t = <double>(transpositions // 2)
+    c = <double>common
+    weight = (c / <double>len1 + c / <double>len2 + (c - t) / c) / 3.0
+    if weight > 0.7:
+        prefix = 0
+        high = len1 if len1 < len2 else len2
+        if high > 4:
+            high = 4
+        while prefix < high and s1[prefix] == s2[prefix]:
+            prefix += 1
+        if prefix > 0:
+            weight += <double>prefix * 0.1 * (1.0 - weight)
+    return weight
+
+
+def jaro_winkler_mismatches(list left, list right, reference):
+    """The pairs of keys (letters a-z, each at most 64) whose Jaro-Winkler here differs from
+    ``reference(a, b)`` (jellyfish's), as (a, b, ours, theirs): the check of the ranking's own
+    Jaro-Winkler, one C loop over every pair."""
+    cdef uint8_t xa[RANK_LETTERS]
+    cdef uint8_t xb[RANK_LETTERS]
+    cdef double ours, theirs
+    found = []
+    for a in left:
+        if not letter_codes(a, xa):
+            raise ValueError(f"not a key of the letters a-z: {a!r}")
+        for b in right:
+            if not letter_codes(b, xb):
+                raise ValueError(f"not a key of the letters a-z: {b!r}")
+            ours = jaro_winkler(xa, len(a), xb, len(b))
+            theirs = reference(a, b)
+            if ours != theirs:
+                found.append((a, b, ours, theirs))
+    return found
+
+
+cdef inline bint letter_codes(str text, uint8_t *codes) noexcept:
+    """``text`` as letter numbers 0-25 in ``codes``; False when it holds any other character
+    or is longer than RANK_LETTERS."""
+    cdef Py_ssize_t n = len(text), i
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c
+    if n > RANK_LETTERS:
+        return False
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if c < 97 or c > 122:
+            return False
+        codes[i] = <uint8_t>(<int>c - 97)
+    return True
+
+
+cdef inline object letters_text(const uint8_t *codes, Py_ssize_t n):
+    cdef char buffer[RANK_LETTERS + 2]
+    cdef Py_ssize_t i
+    for i in range(n):
+        buffer[i] = <char>(codes[i] + 97)
+    return PyUnicode_FromStringAndSize(buffer, n)
+
+
+cdef inline Py_ssize_t rise(int32_t *entries, double *scores, Py_ssize_t held, Py_ssize_t size,
+                            int32_t entry, double score) noexcept:
+    """Keep ``entries``/``scores`` the ``size`` highest scores of distinct entries, highest
+    first, after ``entry``'s score rose to ``score`` (scores only rise, so an entry outside
+    can enter only above the last); returns how many are held."""
+    cdef Py_ssize_t i = 0
+    while i < held and entries[i] != entry:
+        i += 1
+    if i == held:  # not held: enter at the end, if there is room or it beats the last
+        if held < size:
+            held += 1
+        elif score <= scores[size - 1]:
+            return held
+        i = held - 1
+    while i > 0 and scores[i - 1] < score:
+        entries[i], scores[i] = entries[i - 1], scores[i - 1]
+        i -= 1
+    entries[i], scores[i] = entry, score
+    return held
+
+
+cdef class Ranker:
+    """A matcher's indexed forms read for the ranking in C (what ``PhoneticMatcher._ranked``
+    reads from ``_forms``, ``_index`` and the costs), each form read the first time a token's
+    look-up finds it. Made when the compiled core first ranks, never pickled."""
+
+    cdef list forms, entries
+    cdef dict index
+    cdef object costs, candidate, jaro, metaphone, fallback
+    cdef DistanceTable table
+    cdef Py_ssize_t n_forms, n_entries
+    cdef double w_jaro, w_edit, jaro_most, most, vowel_weight
+    cdef int limit
+    cdef uint8_t same[26]
+    cdef uint8_t vowel[26]
+    cdef uint8_t coarse[26]
+    # per form
+    cdef Form *info
+    cdef uint8_t *pool  # the letters of keys longer than INLINE_CODES
+    cdef Py_ssize_t pool_used, pool_size
+    cdef dict other_plain  # form number -> plain key, for FORM_OTHER forms
+    # per token
+    cdef uint32_t epoch
+    cdef int32_t *found
+    cdef uint32_t *slot_stamp  # per (entry, part): the epoch its slot belongs to
+    cdef int32_t *slot_at
+    cdef uint32_t *entry_stamp
+    cdef double *entry_best
+    cdef Slot *slots
+    cdef Py_ssize_t n_slots, n_touched, n_top, n_wholes
+    cdef bint busy  # a token is being ranked: the scratch above is in use
+    cdef int32_t top_entry[8]  # the limit best entries, best first
+    cdef double top_score[8]
+    cdef int32_t whole_entry[2]  # the two best whole forms (of two entries)
+    cdef double whole_score[2]
+
+    def __cinit__(self):
+        self.info = NULL
+        self.pool = NULL
+
+    def __init__(self, list forms, list entries, dict index, romanisation, DistanceTable table,
+                 fallback, candidate, constants):
+        """``constants``: W_JARO_WINKLER, W_EDIT, _JARO_WINKLER_MOST and MAX_CANDIDATES of :mod:`normalise.phonetic`. ValueError when the rules' letter maps
+        do not keep the letters a-z to one letter each (the reference ranks then)."""
+        import jellyfish
+
+        cdef int i
+        cdef Py_ssize_t n = len(forms)
+        costs = romanisation.costs
+        self.forms, self.entries, self.index = forms, entries, index
+        self.costs, self.table, self.fallback, self.candidate = costs, table, fallback, candidate
+        self.jaro, self.metaphone = jellyfish.jaro_winkler_similarity, jellyfish.metaphone
+        self.w_jaro, self.w_edit, self.jaro_most, limit = constants
+        self.limit = limit
+        if not 0 < limit <= 8:
+            raise ValueError("MAX_CANDIDATES must be 1 to 8")
+        self.most = self.w_edit + self.jaro_most
+        self.vowel_weight = costs.vowel_weight
+        self.n_forms, self.n_entries = n, len(entries)
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        vowels = costs.vowels
+        for i in range(26):
+            c = letters[i]
+            plain = costs.plain(c)
+            coarse = romanisation.coarse(c)
+            if len(plain) != 1 or plain not in letters or len(coarse) > 1 or (
+                    coarse and coarse not in letters):
+                raise ValueError(f"letter {c!r}: not one letter a-z in the plain or coarse key")
+            self.same[i] = ord(plain) - 97
+            self.vowel[i] = c in vowels
+            self.coarse[i] = ord(coarse) - 97 if coarse else CODE_DROP
+        self.other_plain = {}
+        self.pool_size = 4 * n + 64
+        self.info = <Form *>calloc(n + 1, sizeof(Form))
+        self.found = <int32_t *>calloc(n + 1, sizeof(int32_t))
+        self.pool = <uint8_t *>malloc(self.pool_size)
+        self.slot_stamp = <uint32_t *>calloc(2 * self.n_entries + 1, sizeof(uint32_t))
+        self.slot_at = <int32_t *>calloc(2 * self.n_entries + 1, sizeof(int32_t))
+        self.entry_stamp = <uint32_t *>calloc(self.n_entries + 1, sizeof(uint32_t))
+        self.entry_best = <double *>calloc(self.n_entries + 1, sizeof(double))
+        self.slots = <Slot *>calloc(2 * self.n_entries + 1, sizeof(Slot))
+        if (self.info == NULL or self.found == NULL
+                or self.pool == NULL or self.slot_stamp == NULL or self.slot_at == NULL
+                or self.entry_stamp == NULL or self.entry_best == NULL
+                or self.slots == NULL):
+            raise MemoryError()
+        self.epoch = 0
+
+    def __dealloc__(self):
+        free(self.info)
+        free(self.found)
+        free(self.pool)
+        free(self.slot_stamp)
+        free(self.slot_at)
+        free(self.entry_stamp)
+        free(self.entry_best)
+        free(self.slots)
+
+    @property
+    def size(self):
+        """How many forms it was made for (a matcher with more makes a new one)."""
+        return self.n_forms
+
+    cdef int read_form(self, Py_ssize_t number) except -1:
+        """Fill a form's record: entry, part, letters and weight (``Costs.weight``: a vowel
+        weighs ``vowel_weight``, any other letter 1, added left to right as ``sum`` does)."""
+        cdef uint8_t codes[RANK_LETTERS]
+        cdef Py_ssize_t n, i
+        cdef double weight = 0.0
+        cdef uint8_t *grown
+        cdef Form *info = &self.info[number]
+        form = <object>PyList_GET_ITEM(self.forms, number)
+        key = <str>form[2]
+        info.entry = form[0]
+        info.part = 1 if form[3] else 0
+        n = len(key)
+        if not letter_codes(key, codes):
+            info.state = FORM_OTHER
+            info.weight = self.costs.weight(key)
+            self.other_plain[number] = self.costs.plain(key)
+            return 0
+        if n > INLINE_CODES:
+            if self.pool_used + n > self.pool_size:
+                grown = <uint8_t *>realloc(self.pool, 2 * self.pool_size + n)
+                if grown == NULL:
+                    raise MemoryError()
+                self.pool, self.pool_size = grown, 2 * self.pool_size + n
+            info.offset = <int32_t>self.pool_used
+            memcpy(self.pool + self.pool_used, codes, n)
+            self.pool_used += n
+        else:
+            memcpy(info.codes, codes, n)
+        info.length = <uint8_t>n
+        for i in range(n):
+            weight += self.vowel_weight if self.vowel[codes[i]] else 1.0
+        info.weight = weight
+        info.state = FORM_LETTERS
+        return 0
+
+    cdef Py_ssize_t look_up(self, str key, Py_ssize_t found) except -1:
+        """Add the forms indexed under ``key`` that are not found yet."""
+        cdef PyObject *bucket = PyDict_GetItem(self.index, key)
+        cdef Py_ssize_t i, size, number
+        if bucket == NULL:
+            return found
+        size = PyList_GET_SIZE(<list>bucket)
+        for i in range(size):
+            number = <Py_ssize_t><object>PyList_GET_ITEM(<list>bucket, i)
+            if self.info[number].seen != self.epoch:
+                self.info[number].seen = self.epoch
+                self.found[found] = <int32_t>number
+                found += 1
+        return found
+
+    cdef Py_ssize_t deletions(self, const uint8_t *word, Py_ssize_t n, bint coarse,
+                              Py_ssize_t found) except -1:
+        """Look up ``word`` and each of its one-letter deletions (``c:``-prefixed when
+        coarse); deleting either of two equal neighbours gives one key, looked up once."""
+        cdef char buffer[RANK_LETTERS + 8]
+        cdef Py_ssize_t start = 2 if coarse else 0, i, j, k
+        if coarse:
+            buffer[0], buffer[1] = b'c', b':'
+        for i in range(n):
+            buffer[start + i] = <char>(word[i] + 97)
+        found = self.look_up(PyUnicode_FromStringAndSize(buffer, start + n), found)
+        for i in range(n):
+            if i and word[i] == word[i - 1]:
+                continue
+            k = start
+            for j in range(n):
+                if j != i:
+                    buffer[k] = <char>(word[j] + 97)
+                    k += 1
+            found = self.look_up(PyUnicode_FromStringAndSize(buffer, k), found)
+        return found
+
+    cdef Py_ssize_t matches(self, const uint8_t *plain, Py_ssize_t n, str plain_key) except -1:
+        """``PhoneticMatcher._matches``: the forms under the skeleton and its deletions, the
+        coarse skeleton (and its deletions from four letters), and the metaphone, in
+        ``self.found``; returns how many."""
+        cdef uint8_t skeleton[RANK_LETTERS + 2]
+        cdef uint8_t coarse[RANK_LETTERS + 2]
+        cdef Py_ssize_t s = 0, c = 0, i, found = 0
+        cdef uint8_t code
+        if n and self.vowel[plain[0]]:
+            skeleton[s] = 0  # 'a': a leading vowel
+            s += 1
+        for i in range(n):
+            if not self.vowel[plain[i]]:
+                skeleton[s] = plain[i]
+                s += 1
+        if n and self.vowel[plain[n - 1]]:
+            skeleton[s] = plain[n - 1]
+            s += 1
+        found = self.deletions(skeleton, s, False, found)
+        for i in range(s):
+            code = self.coarse[skeleton[i]]
+            if code != CODE_DROP and (c == 0 or coarse[c - 1] != code):
+                coarse[c] = code
+                c += 1
+        if c >= 4:
+            found = self.deletions(coarse, c, True, found)
+        elif c == 3:  # no deletions under four letters, nothing under three
+            found = self.look_up("c:" + letters_text(coarse, c), found)
+        metaphone = self.metaphone(plain_key)
+        if metaphone:
+            found = self.look_up("m:" + metaphone, found)
+        return found
+
+    cdef double cut(self) noexcept:
+        """``normalise.phonetic._cut`` of the slots so far: the lower of the ``limit``-th
+        entry's best and the second best whole form, -1 while either is unknown."""
+        if self.n_top < self.limit or self.n_wholes < 2:
+            return -1.0
+        cdef double fifth = self.top_score[self.limit - 1]
+        return fifth if fifth < self.whole_score[1] else self.whole_score[1]
+
+    cdef void keep(self, int32_t entry, uint8_t part, double score, int32_t number) noexcept:
+        """The best form of (entry, part): a higher score, or the lower number on a tie."""
+        cdef Py_ssize_t at = 2 * entry + part
+        cdef Slot *slot
+        if self.slot_stamp[at] != self.epoch:
+            self.slot_stamp[at] = self.epoch
+            self.slot_at[at] = <int32_t>self.n_slots
+            slot = &self.slots[self.n_slots]
+            self.n_slots += 1
+            slot.score, slot.number, slot.entry, slot.part = score, number, entry, part
+        else:
+            slot = &self.slots[self.slot_at[at]]
+            if score > slot.score or (score == slot.score and number < slot.number):
+                slot.score, slot.number = score, number
+            else:
+                return
+        if not part:
+            self.n_wholes = rise(self.whole_entry, self.whole_score, self.n_wholes, 2,
+                                 entry, score)
+        if self.entry_stamp[entry] != self.epoch:
+            self.entry_stamp[entry] = self.epoch
+            self.entry_best[entry] = score
+            self.n_touched += 1
+        elif score > self.entry_best[entry]:
+            self.entry_best[entry] = score
+        else:
+            return
+        self.n_top = rise(self.top_entry, self.top_score, self.n_top, self.limit, entry, score)
+
+    def rank(self, str key):
+        """``PhoneticMatcher._ranked(token, prune=True)`` for a token's spelling key: the
+        candidates best first, down to the ``MAX_CANDIDATES``-th entry and the best whole
+        form of an entry other than the first (all ``_decide`` reads); None when the key holds
+        a character other than a-z, or when this ranker is ranking already (the reference
+        ranks it then)."""
+        cdef uint8_t codes[RANK_LETTERS]
+        cdef Py_ssize_t n = len(key)
+        if n == 0 or not letter_codes(key, codes) or self.busy:
+            return None  # a call from another thread, mid-ranking, ranks in Python
+        self.busy = True
+        try:
+            return self.ranked(key, codes, n)
+        finally:
+            self.busy = False
+
+    cdef list ranked(self, str key, const uint8_t *codes, Py_ssize_t n):
+        """``rank`` of a key read as letter numbers, while ``busy``."""
+        global _slot_entries
+        cdef uint8_t plain[RANK_LETTERS]
+        cdef Py_ssize_t i, found, number, m
+        cdef double weight_key = 0.0, cut = -1.0, score, longest, edit, distance, similarity
+        cdef double w_jaro = self.w_jaro, w_edit = self.w_edit, jaro_most = self.jaro_most
+        cdef double most = self.most
+        cdef uint8_t plain_of[RANK_LETTERS]
+        cdef const uint8_t *codes_of
+        cdef Form *info
+        cdef Py_ssize_t j
+        cdef bint equal, letters
+        for i in range(n):
+            plain[i] = self.same[codes[i]]
+            weight_key += self.vowel_weight if self.vowel[codes[i]] else 1.0
+        plain_key = letters_text(plain, n)
+        self.epoch += 1
+        if self.epoch == 0:  # wrapped: no stamp may look current
+            for i in range(self.n_forms + 1):
+                self.info[i].seen = 0
+            memset(self.slot_stamp, 0, (2 * self.n_entries + 1) * sizeof(uint32_t))
+            memset(self.entry_stamp, 0, (self.n_entries + 1) * sizeof(uint32_t))
+            self.epoch = 1
+        self.n_slots = self.n_touched = self.n_top = self.n_wholes = 0
+        found = self.matches(plain, n, plain_key)
+        for i in range(found):
+            number = self.found[i]
+            info = &self.info[number]
+            if info.state == FORM_UNREAD:
+                self.read_form(number)
+            letters = info.state == FORM_LETTERS
+            if letters:
+                m = info.length
+                codes_of = form_codes(info, self.pool)
+                equal = m == n
+                j = 0
+                while equal and j < n:
+                    equal = self.same[codes_of[j]] == plain[j]
+                    j += 1
+            else:
+                equal = self.other_plain[number] == plain_key
+            if equal:
+                score = 1.0
+            elif most < cut:
+                continue  # nothing but an equal key reaches the cut
+            else:
+                longest = weight_key
+                if info.weight > longest:
+                    longest = info.weight
+                if 1.0 > longest:
+                    longest = 1.0
+                if letters:
+                    distance = codes_distance(self.table, codes, n, codes_of, m, longest,
+                                              w_edit, jaro_most, cut)
+                else:
+                    form = <object>PyList_GET_ITEM(self.forms, number)
+                    distance = PyFloat_AsDouble(
+                        self.fallback(key, <object>PyTuple_GET_ITEM(form, 2)))
+                similarity = 1.0 - distance / longest
+                edit = w_edit * (similarity if similarity > 0.0 else 0.0)
+                if edit + jaro_most < cut:
+                    continue  # even a Jaro-Winkler of 1 leaves it below the cut
+                if letters:
+                    for j in range(m):
+                        plain_of[j] = self.same[codes_of[j]]
+                    score = w_jaro * jaro_winkler(plain, n, plain_of, m) + edit
+                else:
+                    score = w_jaro * PyFloat_AsDouble(
+                        self.jaro(plain_key, self.other_plain[number])) + edit
+            self.keep(info.entry, info.part, score, <int32_t>number)
+            cut = self.cut()  # kept up to date as scores rise: a cut every form
+        _slot_entries = self.entries
+        sort_held(self.slots, self.n_slots, sizeof(Slot), compare_slots)
+        _slot_entries = None
+        return self.candidates()
+
+    cdef list candidates(self):
+        """The sorted slots as ``Candidate`` objects, down to the ``limit``-th entry and the
+        runner-up whole form."""
+        cdef list ranked = []
+        cdef int32_t kept[8]
+        cdef Py_ssize_t i, j, n_kept = 0
+        cdef bint runner = False, known
+        cdef Slot *slot
+        for i in range(self.n_slots):
+            slot = &self.slots[i]
+            known = False
+            for j in range(n_kept):
+                if kept[j] == slot.entry:
+                    known = True
+                    break
+            if not known and n_kept < self.limit:
+                kept[n_kept] = slot.entry
+                n_kept += 1
+            if i and not slot.part and slot.entry != self.slots[0].entry:
+                runner = True
+            form = <object>PyList_GET_ITEM(self.forms, slot.number)
+            ranked.append(self.candidate(
+                <object>PyList_GET_ITEM(self.entries, slot.entry),
+                <object>PyTuple_GET_ITEM(form, 1),
+                slot.score,
+                slot.part != 0,
+            ))
+            if n_kept == self.limit and runner:
+                break
+        return ranked

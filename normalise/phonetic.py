@@ -718,6 +718,7 @@ class PhoneticMatcher:
         #: weight (filled as met)
         self._plain_forms: dict[int, tuple[str, float]] = {}
         self._distance_table: Any = None  # _core.DistanceTable of the costs, made when asked
+        self._compiled_ranker: Any = None  # _core.Ranker of the forms, made when asked
         self._build(entries)
 
     @classmethod
@@ -745,12 +746,19 @@ class PhoneticMatcher:
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_cache": {}, "_plain_forms": {}, "_distance_table": None}
+        return {
+            **self.__dict__,
+            "_cache": {},
+            "_plain_forms": {},
+            "_distance_table": None,
+            "_compiled_ranker": None,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self.__dict__.setdefault("_plain_forms", {})  # a matcher pickled before it had one
         self.__dict__.setdefault("_distance_table", None)
+        self.__dict__.setdefault("_compiled_ranker", None)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -830,10 +838,16 @@ class PhoneticMatcher:
 
         ``prune``: skip the Jaro-Winkler score of a form that cannot matter to ``_decide``
         (see :func:`_cut`); the list is then exact down to the ``MAX_CANDIDATES``-th entry
-        and the runner-up whole form, and may be wrong or short below them."""
+        and the runner-up whole form, and may be wrong or short below them. On the compiled
+        core a pruned ranking runs in C (:meth:`_ranker`); this code is its reference."""
         if len(token) > MAX_TOKEN_CHARS:
             return []
         key = self.romanisation.form_key(token)
+        if prune:
+            ranker = self._ranker()
+            ranked = None if ranker is None else ranker.rank(key)
+            if ranked is not None:
+                return ranked  # type: ignore[no-any-return]
         best: dict[tuple[int, bool], tuple[float, int]] = {}  # -> score, number of the form
         costs = self.romanisation.costs
         # score_keys(key, form.key, costs) with the token's parts computed once (the same
@@ -860,8 +874,8 @@ class PhoneticMatcher:
                     continue  # even a Jaro-Winkler of 1 leaves it below the cut
                 score = W_JARO_WINKLER * jaro(plain_key, plain_form) + edit
             held = best.get((form.entry, form.part))
-            if held is None or score > held[0]:
-                best[form.entry, form.part] = (score, number)
+            if held is None or score > held[0] or (score == held[0] and number < held[1]):
+                best[form.entry, form.part] = (score, number)  # a tie: the first form indexed
             if prune:
                 scored += 1
                 if scored % _CUT_EVERY == 0:
@@ -890,6 +904,40 @@ class PhoneticMatcher:
             self._distance_table,
             fallback=functools.partial(compiled, costs),
         )
+
+    def _ranker(self) -> Any:
+        """The ranking of ``_ranked(prune=True)`` in C (``_core.Ranker``, the same candidates
+        as far as ``_decide`` reads them) when the compiled core runs, else None; made the
+        first time it is asked, never pickled."""
+        compiled = edit_distance()
+        if compiled is None:
+            return None
+        ranker = self._compiled_ranker
+        if ranker is False:
+            return None  # rules whose letter maps C cannot hold: the reference ranks
+        if ranker is None or ranker.size != len(self._forms):
+            from .core import compiled_module
+
+            module = compiled_module()
+            if self._distance_table is None:
+                self._distance_table = module.DistanceTable(self.romanisation.costs)
+            constants = (W_JARO_WINKLER, W_EDIT, _JARO_WINKLER_MOST, MAX_CANDIDATES)
+            try:
+                ranker = module.Ranker(
+                    self._forms,
+                    self._entries,
+                    self._index,
+                    self.romanisation,
+                    self._distance_table,
+                    functools.partial(compiled, self.romanisation.costs),
+                    Candidate,
+                    constants,
+                )
+            except ValueError:  # a plain or coarse letter that is not one letter a-z
+                self._compiled_ranker = False
+                return None
+            self._compiled_ranker = ranker
+        return ranker
 
     def _matches(self, key: str) -> set[int]:
         found: set[int] = set()

@@ -146,10 +146,10 @@ def test_common_english_words_are_at_or_above_the_bound():
 
 def _reference_ranked(matcher, token):
     """``PhoneticMatcher._ranked`` as it was written before its loop was hoisted: one
-    ``score_keys`` per indexed form."""
+    ``score_keys`` per indexed form (of equal scores, the form indexed first)."""
     key = matcher.romanisation.form_key(token)
     best = {}
-    for number in matcher._matches(key):
+    for number in sorted(matcher._matches(key)):
         form = matcher._forms[number]
         score = score_keys(key, form.key, matcher.romanisation.costs)
         held = best.get((form.entry, form.part))
