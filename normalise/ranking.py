@@ -527,7 +527,7 @@ class NameContext:
 def _third_spelling(neighbour: str, a: str, b: str) -> bool:
     """Whether a neighbour of two spellings is a third spelling of them: a letter from one and
     at most two from the other (WordNet's Pahlavi beside Pahlevi, the Shah, and Pehlevi, the
-    language; Strong's English Hiram beside Chiram and Churam). Company kept only through such
+    language; Strong's English Huram beside Chiram and Churam). Company kept only through such
     a neighbour is a gloss each spelling has of its own, not evidence that they are one name."""
     size = len(_fold(neighbour))
     if min(abs(size - len(_fold(a))), abs(size - len(_fold(b)))) > 1:

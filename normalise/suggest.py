@@ -215,7 +215,7 @@ class _Counts:
     def __init__(self) -> None:
         self.count = 0
         self.mid = 0  # occurrences not at the start of a sentence
-        self.headed = 0  # occurrences at the very start of a line (a dictionary's headword)
+        self.headed = 0  # at the head of a sentence that starts a line (a dictionary's headword)
         self.cited = 0  # occurrences as a citation's signature ("--Brande.")
         self.docs = 0
         self.last_doc = -1
