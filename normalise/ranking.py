@@ -345,18 +345,7 @@ def pair_score(canonical: str, variant: str, evidence: PairEvidence) -> float:
     low, high = sorted(evidence.counts)
     rare = high >= RARE_BASE and low <= RARE_SHARE * high
     misprint = rare and _misprint(canonical, variant, evidence)
-    if evidence.glossed:
-        score += GLOSS
-    else:
-        # a misprint seen once or twice, at the head of a sentence, is no headword (Augstine
-        # signing a quotation), unless it heads a line as a dictionary's headwords do
-        headword = misprint and evidence.headed[evidence.counts.index(low)] > 0
-        never_mid = evidence.never_mid and (not misprint or headword)
-        score += NEARBY * evidence.nearby + NEVER_MID * never_mid
-        if evidence.context is None:
-            score += NO_CONTEXT
-        elif evidence.context >= CONTEXT_SHARED:
-            score += CONTEXT
+    score += GLOSS if evidence.glossed else _unglossed(evidence, misprint)
     shared, expected = evidence.shared_docs, evidence.expected_docs
     if shared is not None and expected is not None:
         if shared == 0 and expected >= COMPLEMENTARY_EXPECTED:
@@ -367,6 +356,20 @@ def pair_score(canonical: str, variant: str, evidence: PairEvidence) -> float:
     if not evidence.glossed and letter_edits(canonical, variant) >= DISTANT_EDITS:
         score += DISTANT
     return score
+
+
+def _unglossed(evidence: PairEvidence, misprint: bool) -> float:
+    """The weights that count only without a gloss: where the spellings stand and the company
+    they keep."""
+    # a misprint seen once or twice, at the head of a sentence, is no headword (Augstine
+    # signing a quotation), unless it heads a line as a dictionary's headwords do
+    rare = evidence.counts.index(min(evidence.counts))
+    headword = misprint and evidence.headed[rare] > 0
+    never_mid = evidence.never_mid and (not misprint or headword)
+    score = NEARBY * evidence.nearby + NEVER_MID * never_mid
+    if evidence.context is None:
+        return score + NO_CONTEXT
+    return score + CONTEXT * (evidence.context >= CONTEXT_SHARED)
 
 
 def letter_edits(a: str, b: str) -> int:
