@@ -3,7 +3,8 @@
     apt-get install bible-kjv sword-comm-mhcc sword-comm-scofield sword-comm-tdavid \
         sword-text-web diatheke sword-dict-naves sword-dict-strongs-hebrew \
         sword-dict-strongs-greek libsword-utils dict-gcide fortunes dict-foldoc dict-jargon \
-        dict-devil fortune-anarchism dict-wn sword-text-sparv
+        dict-devil fortune-anarchism dict-wn sword-text-sparv fortunes-de fortunes-it \
+        fortunes-es fortunes-mario
     python benchmarks/suggest_corpora.py DIR [NAME ...]   # installs the packages that are missing
 
 DIR/kjv (King James Bible, one file per book), DIR/mhcc (Matthew Henry's Concise Commentary),
@@ -23,7 +24,11 @@ and run with its first rules and at its end: DIR/devil (Ambrose Bierce's *The De
 Dictionary*, dict-devil, in 10 files), DIR/anarchism (the quotations of fortune-anarchism, in
 10 files of consecutive cookies) and DIR/wordnet (WordNet 3.0, dict-wn, in 60 files); after the
 ranking change that WordNet's list led to, DIR/sparv (the Spanish Reina-Valera Bible of 1909,
-sword-text-sparv, one file per book), written then and run once, at the end. Bible and
+sword-text-sparv, one file per book), written then and run once, at the end. Held out in the
+ninth session, written before any change of it and run once, at its end: the fortune cookies
+of four other languages, DIR/fortunes-de (German, mostly quotations with their authors),
+DIR/fortunes-it (Italian), DIR/fortunes-es (Spanish) and DIR/fortunes-mario (Brazilian
+Portuguese), one document per fortune file, a large file cut into parts. Bible and
 commentary modules are read with ``diatheke``, dictionaries with ``mod2imp``; markup and
 scripture references are removed and a commentary's text, repeated for each verse it covers,
 is kept once. NAMEs: only those corpora.
@@ -189,6 +194,52 @@ def fortunes(folder: Path) -> None:
             (folder / f"{path.name}.txt").write_text(text, encoding="utf-8")
 
 
+#: Fortune packages of other languages (held out in the ninth session): the package of each.
+FORTUNE_PACKAGES = {
+    "fortunes-de": "fortunes-de",
+    "fortunes-it": "fortunes-it",
+    "fortunes-es": "fortunes-es",
+    "fortunes-mario": "fortunes-mario",
+}
+#: A fortune file larger than this is cut into parts of about this size, at cookie boundaries
+#: (one file holds most of fortunes-de's quotations: one document would say nothing of their
+#: distribution).
+FORTUNE_PART = 100_000
+
+
+def _cookies(path: Path) -> list[str]:
+    """A fortune file's cookies, decoded as UTF-8 (Latin-1 where a file is not)."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return [c.strip("\n") for c in re.split(r"^%$", text, flags=re.MULTILINE) if c.strip()]
+
+
+def fortune_package(folder: Path, package: str) -> None:
+    """The fortune files of one package, one document each (a large one in parts of about
+    :data:`FORTUNE_PART` characters of consecutive cookies), the % lines between cookies removed."""
+    owned = _package_files(package)
+    for path in sorted(owned):
+        if not path.is_relative_to(FORTUNES) or path.suffix in (".dat", ".u8"):
+            continue
+        if path.is_symlink() or not path.is_file():
+            continue
+        label = "_".join(path.relative_to(FORTUNES).parts)
+        parts: list[list[str]] = [[]]
+        size = 0
+        for cookie in _cookies(path):
+            if size >= FORTUNE_PART:
+                parts.append([])
+                size = 0
+            parts[-1].append(cookie)
+            size += len(cookie)
+        for number, cookies in enumerate(parts):
+            name = f"{label}.txt" if len(parts) == 1 else f"{label}_{number:02d}.txt"
+            (folder / name).write_text("\n\n".join(cookies) + "\n", encoding="utf-8")
+
+
 def anarchism(folder: Path, parts: int = 10) -> None:
     """The quotations of fortune-anarchism in ``parts`` files of consecutive cookies."""
     text = (FORTUNES / "anarchism").read_bytes().decode("utf-8", "replace")
@@ -224,6 +275,10 @@ NEEDS: dict[str, tuple[tuple[str, ...], str]] = {
     "devil": (("dict-devil",), "/usr/share/dictd/devil.index"),
     "wordnet": (("dict-wn",), "/usr/share/dictd/wn.index"),
     "anarchism": (("fortune-anarchism",), str(FORTUNES / "anarchism")),
+    "fortunes-de": (("fortunes-de",), str(FORTUNES / "de")),
+    "fortunes-it": (("fortunes-it",), str(FORTUNES / "it")),
+    "fortunes-es": (("fortunes-es",), str(FORTUNES / "es")),
+    "fortunes-mario": (("fortunes-mario",), str(FORTUNES / "mario.geral")),
 }
 
 
@@ -254,6 +309,7 @@ def main() -> int:
         "fortunes",
         "anarchism",
         *DICTD,
+        *FORTUNE_PACKAGES,
     ):
         folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
@@ -266,6 +322,8 @@ def main() -> int:
             fortunes(folder)
         elif name == "anarchism":
             anarchism(folder)
+        elif name in FORTUNE_PACKAGES:
+            fortune_package(folder, FORTUNE_PACKAGES[name])
         elif name in DICTD:
             dictd(folder, name, DICTD[name])
         elif name in DICTIONARIES:

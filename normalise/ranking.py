@@ -16,14 +16,18 @@ recall):
   share documents beyond the glosses: then the gloss records a doubt between two names
   ("a son of Dishan or Dishon");
 * **the company they keep**: the other names in their sentences overlap (cosine of the
-  neighbour counts), or one spelling has no neighbours and the texts cannot tell;
+  neighbour counts), or one spelling has no neighbours and the texts cannot tell; a neighbour
+  that is a third spelling of both (Pahlavi beside Pahlevi and Pehlevi) is a gloss each has
+  of its own, not company;
 * **their distribution**: spellings of one name fall in different documents (a writer keeps
   to one), while two names both occur in the same documents; two spellings a line to
   :data:`NEAR_LINES` lines apart in one document, never in one sentence, are neighbouring
   entries of a dictionary or items of a list (Jiphtah, Jiphthah; Tahapanes, Tahpenes);
 * **where they stand**: a capital at the head of a sentence or an entry is no evidence of a
   name; a spelling never seen in mid-sentence may be a headword or any capitalised word
-  (Chiram, Churam in Strong's dictionary; Peter, Pitier in Webster's);
+  (Chiram, Churam in Strong's dictionary; Peter, Pitier in Webster's), but a misprint seen once
+  or twice may head a sentence by chance (Augstine signing a quotation), and is a headword
+  only where it starts a line;
 * **their counts**: a misprint or an old spelling is rare beside a common canonical form; a
   misprint (once or twice, in one document, a common spelling with a letter added, dropped or
   two swapped, its first letter kept) is too rare to keep company, so it makes up for having
@@ -43,9 +47,10 @@ the weights below; a group's score is that of its weakest pair. Groups scoring b
 only groups with evidence of one name. The weights were set on corpora judged by hand (Treasury
 of David and the World English Bible; the neighbouring lines, mid-sentence, citation and
 no-company weights on the Bibles' dictionaries and Webster's; the misprint, distance,
-same-letters and rank weights on all of those, fortunes, FOLDOC and the Jargon File), and
-measured on corpora held out from that (WordNet, The Devil's Dictionary, and last, blind, the
-Reina-Valera Bible of 1909; ``benchmarks/results/suggest_precision.md``).
+same-letters and rank weights on all of those, fortunes, FOLDOC and the Jargon File; the
+misprint at the head of a sentence and the third spelling on all of those, WordNet and the
+Reina-Valera Bible of 1909), and measured on corpora held out from that (last, blind, the
+fortune cookies of four other languages; ``benchmarks/results/suggest_precision.md``).
 """
 
 from __future__ import annotations
@@ -174,6 +179,9 @@ DISTANT_EDITS = 3
 #: Kerninghan). It offsets NO_CONTEXT: a misprint is too rare to have company of its own.
 MISPRINT = 1.5
 MISPRINT_COUNT = 2
+#: A neighbour a letter from one spelling and at most this many from the other is a third
+#: spelling of them, and no company (:func:`_third_spelling`).
+THIRD_SPELLING_EDITS = 2
 #: The least score of a proposed group.
 MIN_EVIDENCE = 1.0
 
@@ -198,6 +206,8 @@ class PairEvidence:
     cited: bool = False
     #: In how many documents each occurs (as ``counts``); None when not known.
     docs: tuple[int, int] | None = None
+    #: How often each stands at the very start of a line (as ``counts``): a headword.
+    headed: tuple[int, int] = (0, 0)
 
 
 def _fold(form: str) -> str:
@@ -332,17 +342,10 @@ def pair_score(canonical: str, variant: str, evidence: PairEvidence) -> float:
         score += CITED
     if _fold(canonical) == _fold(variant):
         score += SAME_LETTERS
-    if evidence.glossed:
-        score += GLOSS
-    else:
-        score += NEARBY * evidence.nearby + NEVER_MID * evidence.never_mid
-        if evidence.context is None:
-            score += NO_CONTEXT
-        elif evidence.context >= CONTEXT_SHARED:
-            score += CONTEXT
     low, high = sorted(evidence.counts)
     rare = high >= RARE_BASE and low <= RARE_SHARE * high
     misprint = rare and _misprint(canonical, variant, evidence)
+    score += GLOSS if evidence.glossed else _unglossed(evidence, misprint)
     shared, expected = evidence.shared_docs, evidence.expected_docs
     if shared is not None and expected is not None:
         if shared == 0 and expected >= COMPLEMENTARY_EXPECTED:
@@ -353,6 +356,20 @@ def pair_score(canonical: str, variant: str, evidence: PairEvidence) -> float:
     if not evidence.glossed and letter_edits(canonical, variant) >= DISTANT_EDITS:
         score += DISTANT
     return score
+
+
+def _unglossed(evidence: PairEvidence, misprint: bool) -> float:
+    """The weights that count only without a gloss: where the spellings stand and the company
+    they keep."""
+    # a misprint seen once or twice, at the head of a sentence, is no headword (Augstine
+    # signing a quotation), unless it heads a line as a dictionary's headwords do
+    rare = evidence.counts.index(min(evidence.counts))
+    headword = misprint and evidence.headed[rare] > 0
+    never_mid = evidence.never_mid and (not misprint or headword)
+    score = NEARBY * evidence.nearby + NEVER_MID * never_mid
+    if evidence.context is None:
+        return score + NO_CONTEXT
+    return score + CONTEXT * (evidence.context >= CONTEXT_SHARED)
 
 
 def letter_edits(a: str, b: str) -> int:
@@ -459,6 +476,7 @@ def corpus_evidence(
             never_mid=fa.mid == 0 or fb.mid == 0,
             cited=min(fa.cited / fa.count, fb.cited / fb.count) >= CITED_SHARE,
             docs=(fa.docs, fb.docs),
+            headed=(fa.headed, fb.headed),
         )
 
     return evidence
@@ -493,7 +511,7 @@ class NameContext:
         return {
             k: n * weight[k]
             for k, n in self._neighbours.get(key, {}).items()
-            if k != other and k in weight and weight[k] > 0
+            if k != other and k in weight and weight[k] > 0 and not _third_spelling(k, key, other)
         }
 
     def similarity(self, a: str, b: str) -> float | None:
@@ -507,3 +525,15 @@ class NameContext:
             sum(v * v for v in vb.values())
         )
         return dot / norm
+
+
+def _third_spelling(neighbour: str, a: str, b: str) -> bool:
+    """Whether a neighbour of two spellings is a third spelling of them: a letter from one and
+    at most two from the other (WordNet's Pahlavi beside Pahlevi, the Shah, and Pehlevi, the
+    language; Strong's English Huram beside Chiram and Churam). Company kept only through such
+    a neighbour is a gloss each spelling has of its own, not evidence that they are one name."""
+    size = len(_fold(neighbour))
+    if min(abs(size - len(_fold(a))), abs(size - len(_fold(b)))) > 1:
+        return False  # a letter from neither
+    near = sorted((letter_edits(neighbour, a), letter_edits(neighbour, b)))
+    return near[0] <= 1 and near[1] <= THIRD_SPELLING_EDITS

@@ -210,11 +210,12 @@ class Standing(enum.Enum):
 
 
 class _Counts:
-    __slots__ = ("cited", "count", "doc_ids", "docs", "examples", "last_doc", "mid")
+    __slots__ = ("cited", "count", "doc_ids", "docs", "examples", "headed", "last_doc", "mid")
 
     def __init__(self) -> None:
         self.count = 0
         self.mid = 0  # occurrences not at the start of a sentence
+        self.headed = 0  # at the head of a sentence that starts a line (a dictionary's headword)
         self.cited = 0  # occurrences as a citation's signature ("--Brande.")
         self.docs = 0
         self.last_doc = -1
@@ -388,6 +389,8 @@ class VariantDiscovery:
         counts.count += 1
         if not is_sentence_initial(text, start):
             counts.mid += 1
+        elif start == 0 or text[start - 1] == "\n":
+            counts.headed += 1
         before = text[max(0, start - 12) : start]
         if ("--" in before or "\u2014" in before) and _CITATION.search(before):
             counts.cited += 1
@@ -472,6 +475,7 @@ class VariantDiscovery:
                 total.count += counts.count
                 total.mid += counts.mid
                 total.cited += counts.cited
+                total.headed += counts.headed
                 total.docs = max(total.docs, counts.docs)
                 if ids is not None and counts.doc_ids is not None:
                     ids |= counts.doc_ids

@@ -311,3 +311,43 @@ def test_the_same_letters_written_apart_or_together_are_one_name():
     assert pair_score("Zorba Khan", "Zorbakhan", alone) == ranking.NO_CONTEXT + ranking.SAME_LETTERS
     assert pair_score("Zorba-Khan", "Zorba Khan", alone) >= ranking.MIN_EVIDENCE
     assert pair_score("Zorbakhan", "Zorbakhán", alone) >= ranking.MIN_EVIDENCE
+
+
+def test_a_misprint_at_the_head_of_a_sentence_is_no_headword():
+    # Augstine signing a quotation ("-- Augstine."): once, so never in mid-sentence, yet a
+    # misprint; Lepidopter heading a dictionary's line is a headword, and stays one.
+    misprint = _evidence(counts=(40, 1), docs=(9, 1), never_mid=True)
+    both = ranking.RARE + ranking.MISPRINT
+    assert pair_score("Zorbakhan", "Zorbakhn", misprint) == both
+    headword = replace(misprint, headed=(0, 1))
+    assert pair_score("Zorbakhan", "Zorbakhn", headword) == both + ranking.NEVER_MID
+    # not a misprint (two documents): never in mid-sentence counts as before
+    apart = replace(misprint, docs=(9, 2))
+    assert pair_score("Zorbakhan", "Zorbakhn", apart) == ranking.RARE + ranking.NEVER_MID
+
+
+def test_discovery_counts_spellings_at_the_start_of_a_line():
+    d = VariantDiscovery(default_table=False)
+    d.add_text("Zorbakhan  n. a town.\nSee the town of Zorbakhan. Zorbakhan was old.\n", "d0")
+    counts = d._merged_forms()["Zorbakhan"]
+    assert (counts.count, counts.mid, counts.headed) == (3, 1, 1)
+
+
+def test_company_kept_only_through_a_third_spelling_is_none():
+    # WordNet: [syn: {Pahlavi}, {Pahlevi}] for the Shah, [syn: {Pahlavi}, {Pehlevi}] for the
+    # language; their one shared neighbour is a third spelling of both
+    assert ranking._third_spelling("qarlavi", "qarlevi", "qerlevi")
+    assert not ranking._third_spelling("qarlavi", "zorbakhan", "zorbakhin")
+    # Balaam beside Balak and Balac: a name two letters from each is company
+    assert not ranking._third_spelling("balaam", "balak", "balac")
+
+    def similarity(shared: str) -> float | None:
+        d = VariantDiscovery(default_table=False)
+        for i in range(3):
+            d.add_text(f"Qarlevi spoke with {shared} at noon.\n", f"a{i}")
+            d.add_text(f"Qerlevi wrote to {shared} at night.\n", f"b{i}")
+        d.result(min_count=1)
+        return ranking.NameContext(d).similarity("qarlevi", "qerlevi")
+
+    assert (similarity("Tovrimund") or 0.0) > 0  # another name: company they share
+    assert similarity("Qarlavi") is None  # a third spelling: no company of their own
