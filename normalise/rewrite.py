@@ -12,6 +12,7 @@ rewrite is cased). One pass is not always enough for idempotence: the settling l
 
 from __future__ import annotations
 
+import heapq
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -275,10 +276,14 @@ class Normaliser:
             found = _without_inside_words(found, inside, trace)
         events: list[Event] = found.events
         if self._weighing is not None:
-            events.extend(
-                self._weighing.events(text, found.taken, found.hits, before, after, evidence)
+            # the table pass gives its events in order of start; the few phonetic ones are
+            # sorted and merged in (ties: table events first, as a stable sort of both)
+            phonetic = sorted(
+                self._weighing.events(text, found.taken, found.hits, before, after, evidence),
+                key=_event_start,
             )
-            events.sort(key=_event_start)
+            if phonetic:
+                events = list(heapq.merge(events, phonetic, key=_event_start))
         return core.apply(text, events), found.taken, found.held
 
     def normalise_many(
