@@ -656,6 +656,18 @@ PEERS = [
 # --------------------------------------------------------------------------- the CLI
 
 
+def byte_compile() -> None:
+    """Write the package's bytecode (``__pycache__``, ignored by git) as ``pip install``
+    does, so that the command's start is that of an installed copy: in a checkout run with
+    ``PYTHONDONTWRITEBYTECODE=1``, each run otherwise compiles the package's sources again
+    (about 40 ms of a 0.16 s start on the 2-core machine)."""
+    import compileall
+
+    import normalise
+
+    compileall.compile_dir(Path(normalise.__file__).parent, quiet=1)
+
+
 def normalise_command() -> list[str]:
     """The installed ``normalise`` script beside this Python, else ``python -m normalise``."""
     script = Path(sys.executable).with_name("normalise")
@@ -668,6 +680,7 @@ def run_cli(args: list[str], stdin: bytes | None = None) -> tuple[float, int]:
     (``benchmarks/data/cache``), not the user's."""
     cmd = normalise_command() + args
     os.environ["NORMALISE_CACHE_DIR"] = str(DATA / "cache")
+    byte_compile()
     if Path("/usr/bin/time").exists():
         t0 = time.perf_counter()
         proc = subprocess.run(

@@ -11,7 +11,9 @@ table (``--variants``), given to the CLI as YAML. Figures:
 * **CLI**: ``normalise --no-default-table --table T.yaml --phonetic off --no-progress --jobs N
   FILE -o OUT --log LOG.jsonl`` under ``/usr/bin/time -v``: wall time, user + system CPU time,
   peak RSS; the built table comes from the benchmark's cache (one priming run first), so the
-  runs differ only in the work; ``--repeat`` runs of each, ``--jobs 1`` and ``--jobs 2``
+  runs differ only in the work; the package is byte-compiled first, as ``pip install``
+  leaves it (:func:`bench.byte_compile`); each run writes new files, the previous run's
+  removed and the disk synced before it (:func:`_settle_disk`); ``--repeat`` runs of each, ``--jobs 1`` and ``--jobs 2``
   alternated, medians, every run's output and log checked byte-identical;
 * **reference**: the library pass in one process, then in two independent processes at
   once: the most any split of the work over two processes could gain on this machine at this
@@ -166,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit("cli_targets.py: needs /usr/bin/time (apt-get install time)")
     mb = path.stat().st_size / bench.MB
     table_args = ["--no-default-table", "--table", str(table.yaml_path), "--phonetic", "off"]
+    bench.byte_compile()  # the command starts as an installed copy does
     subprocess.run(
         [*bench.normalise_command(), *table_args], input=b"", check=True, capture_output=True
     )  # the table built and cached once
@@ -180,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
                 cmd += ["-o", str(out), "--log", str(log)]
                 commands[jobs] = shlex.join(["normalise", *cmd])
                 bench.log(f"CLI --jobs {jobs} ...")
+                _settle_disk(out, log)
                 runs[jobs].append(cli(cmd))
                 digests[jobs].add(_digest(out) + _digest(log))
         with open(log, "rb") as stream:
@@ -300,6 +304,17 @@ def main(argv: list[str] | None = None) -> int:
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / "cli-targets.md").write_text(report, encoding="utf-8")
     return 0 if identical else 1
+
+
+def _settle_disk(*outputs: Path) -> None:
+    """Start each run from the same state: the previous run's output and log removed and
+    everything written so far on disk. Otherwise a run pays for the one before it: for
+    freeing its 144 MB of files (which waits for their write-back to the disk, 30-70 ms
+    inside the command's final rename) and for the kernel threads writing them back while
+    it runs."""
+    for path in outputs:
+        path.unlink(missing_ok=True)
+    os.sync()
 
 
 def _digest(path: Path) -> str:

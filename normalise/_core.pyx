@@ -15,7 +15,7 @@ chunk that holds combining marks, is verified by the reference's own ``match_key
 
 from libc.stdint cimport int16_t, int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memcpy, memset
+from libc.string cimport memchr, memcpy, memset
 
 
 cdef extern from "Python.h":
@@ -605,21 +605,22 @@ cdef class Trie:
         cdef const uint8_t *prefixes = self.prefixes
         cdef uint32_t slot
         cdef Py_ssize_t *at = mark_positions(dropped, marks)
+        cdef Py_ssize_t following = 0  # the word start after ``s``
+        cdef const uint8_t *space
         try:
-            s = 0
-            while s <= n:
-                if s > 0 and hay[s - 1] != 32:
-                    s += 1
-                    continue
+            while following <= n:
+                # from word start to word start: the next is just past the next space (memchr
+                # reads a vector at a time; a loop over the bytes mispredicted each word's end)
+                s = following
+                space = <const uint8_t *>memchr(hay + s, 32, n - s) if s < n else NULL
+                following = space - hay + 1 if space != NULL else n + 1
                 while passed < marks and at[passed] <= s:  # bisect_right(at, s), moving on
                     passed += 1
                 start = s + passed
                 if start < taken:
-                    s += 1
                     continue
                 slot = prefix_slot(hay, s, n)
                 if not (prefixes[slot >> 3] >> (slot & 7)) & 1:
-                    s += 1
                     continue
                 node = 0
                 k = s
@@ -647,7 +648,6 @@ cdef class Trie:
                 if best_end >= 0:
                     hits_add(found, start, best_end, best_target)
                     taken = best_end
-                s += 1
         finally:
             free(at)
         return 0
