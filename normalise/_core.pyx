@@ -1788,75 +1788,15 @@ cdef class DistanceTable:
         self.transpose = costs.transpose
 
 
-cdef enum:
-    TABLE_LETTERS = 128  # longer keys go to the compiled distance above
-
-
 def table_distance(DistanceTable table, str a, str b, fallback):
     """``edit_distance(costs, a, b)`` (above: the same additions and minima in the same
-    order, so the same float) from ``table``, for keys of the letters a-z up to 128 long;
-    ``fallback(a, b)`` for any other."""
-    cdef Py_ssize_t la = len(a), lb = len(b), i, j
-    cdef int ka = PyUnicode_KIND(a), kb = PyUnicode_KIND(b)
-    cdef void *da = PyUnicode_DATA(a)
-    cdef void *db = PyUnicode_DATA(b)
-    cdef int xa[TABLE_LETTERS]
-    cdef int xb[TABLE_LETTERS]
-    cdef double drop_a[TABLE_LETTERS]
-    cdef double drop_b[TABLE_LETTERS]
-    cdef double rows[3][TABLE_LETTERS + 1]
-    cdef double *before = rows[0]
-    cdef double *previous = rows[1]
-    cdef double *current = rows[2]
-    cdef double *swap
-    cdef double best, x, drop
-    cdef Py_UCS4 c
-    if la > TABLE_LETTERS or lb > TABLE_LETTERS:
+    order, so the same float) from ``table`` (:func:`codes_distance`, never cut short), for
+    keys of the letters a-z up to RANK_LETTERS long; ``fallback(a, b)`` for any other."""
+    cdef uint8_t xa[RANK_LETTERS]
+    cdef uint8_t xb[RANK_LETTERS]
+    if not letter_codes(a, xa) or not letter_codes(b, xb):
         return fallback(a, b)
-    for i in range(la):
-        c = PyUnicode_READ(ka, da, i)
-        if c < 97 or c > 122:
-            return fallback(a, b)
-        xa[i] = <int>c - 97
-        drop_a[i] = table.drop[xa[i]]
-    for j in range(lb):
-        c = PyUnicode_READ(kb, db, j)
-        if c < 97 or c > 122:
-            return fallback(a, b)
-        xb[j] = <int>c - 97
-        drop_b[j] = table.drop[xb[j]]
-    if la and table.vowel[xa[la - 1]]:
-        drop_a[la - 1] = table.final
-    if lb and table.vowel[xb[lb - 1]]:
-        drop_b[lb - 1] = table.final
-    previous[0] = 0.0
-    for j in range(lb):
-        previous[j + 1] = previous[j] + drop_b[j]
-    for i in range(la):
-        drop = drop_a[i]
-        current[0] = previous[0] + drop
-        for j in range(lb):
-            if xa[i] == xb[j]:
-                best = previous[j] + 0.0
-            else:
-                best = previous[j] + table.sub[xa[i]][xb[j]]
-            x = previous[j + 1] + drop
-            if x < best:
-                best = x
-            x = current[j] + drop_b[j]
-            if x < best:
-                best = x
-            if i and j and xa[i] == xb[j - 1] and xa[i - 1] == xb[j] and xa[i] != xb[j]:
-                x = before[j - 1] + table.transpose
-                if x < best:
-                    best = x
-            current[j + 1] = best
-        swap = before
-        before = previous
-        previous = current
-        current = swap
-    return previous[lb]
-
+    return codes_distance(table, xa, len(a), xb, len(b), 1.0, 0.0, 0.0, 0.0)
 
 # --- apply path ---
 # The per-chunk work of ``phonetic="apply"`` beyond the table pass (issues 15 and 17): the
