@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from normalise import Normaliser, core
 from normalise.phonetic import PhoneticMatcher
+from tests.test_ranking_pruned import look_alike_names, look_alike_tables
 
 pytestmark = pytest.mark.skipif(
     core._compiled() is None, reason="the compiled core is not built here"
@@ -59,17 +60,8 @@ def _assert_same(matcher: PhoneticMatcher, tokens: list[str]) -> int:
 
 #: few letters, so that the index finds many forms of many entries for a token; é folds to
 #: e, ʻ is a mark the fold drops, д stays (a key C does not score: the reference's distance)
-_NAMES = st.builds(
-    lambda first, rest: first + rest,
-    st.sampled_from("BDKMSZTHД"),
-    st.text(alphabet="aeioubdkhmnrsyzéʻд", min_size=3, max_size=9),
-)
-_TABLES = st.lists(
-    st.tuples(_NAMES, st.lists(_NAMES, max_size=3), st.sampled_from(["", " Kala", " Dasht"])),
-    min_size=1,
-    max_size=40,
-    unique_by=lambda e: e[0],
-)
+_NAMES = look_alike_names("BDKMSZTHД", "aeioubdkhmnrsyzéʻд")
+_TABLES = look_alike_tables(_NAMES)
 
 
 @settings(max_examples=80, deadline=None)

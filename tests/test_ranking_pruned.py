@@ -33,18 +33,29 @@ def _assert_same(matcher: PhoneticMatcher, tokens: list[str]) -> None:
             assert _decisions(matcher, tokens, True) == _decisions(matcher, tokens, False)
 
 
-#: few letters, so that the index finds many forms of many entries for a token
-_NAMES = st.builds(
-    lambda first, rest: first + rest,
-    st.sampled_from("BDKMSZTH"),
-    st.text(alphabet="aeioubdkhmnrsyz", min_size=3, max_size=9),
-)
-_TABLES = st.lists(
-    st.tuples(_NAMES, st.lists(_NAMES, max_size=3), st.sampled_from(["", " Kala", " Dasht"])),
-    min_size=1,
-    max_size=40,
-    unique_by=lambda e: e[0],
-)
+def look_alike_names(initials: str, letters: str) -> st.SearchStrategy[str]:
+    """Names of few letters, so that the index finds many forms of many entries for a token."""
+    return st.builds(
+        lambda first, rest: first + rest,
+        st.sampled_from(initials),
+        st.text(alphabet=letters, min_size=3, max_size=9),
+    )
+
+
+def look_alike_tables(
+    names: st.SearchStrategy[str],
+) -> st.SearchStrategy[list[tuple[str, list[str], str]]]:
+    """Entries (canonical, variants, a generic word to add to each variant) of such names."""
+    return st.lists(
+        st.tuples(names, st.lists(names, max_size=3), st.sampled_from(["", " Kala", " Dasht"])),
+        min_size=1,
+        max_size=40,
+        unique_by=lambda e: e[0],
+    )
+
+
+_NAMES = look_alike_names("BDKMSZTH", "aeioubdkhmnrsyz")
+_TABLES = look_alike_tables(_NAMES)
 
 
 @settings(max_examples=60, deadline=None)
