@@ -76,6 +76,19 @@ def name_token_spans(text: str, wanted: Collection[str]) -> list[tuple[int, int]
     return [m.span() for m in PHONETIC_TOKEN.finditer(text) if m.group() in wanted]
 
 
+def is_whole_token(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a whole :data:`PHONETIC_TOKEN` token, not a part of a
+    longer one (``Talaqan`` inside ``D'Talaqan`` or ``Kabul`` inside ``Kabul'i``, which an
+    alternation bounded by ``\\w`` finds): read again within the run of characters
+    around it that are not white space."""
+    low, high = start, end
+    while low > 0 and not text[low - 1].isspace():
+        low -= 1
+    while high < len(text) and not text[high].isspace():
+        high += 1
+    return any(m.span() == (start, end) for m in PHONETIC_TOKEN.finditer(text, low, high))
+
+
 #: Bits of a character's class as :data:`PHONETIC_TOKEN` reads it (the same in
 #: ``normalise/_core.pyx``): ``\\p{Lu}``, ``[\\p{L}\\p{M}]``, ``[\\w\\p{M}]``, an apostrophe.
 UPPER, LETTER, WORD, APOSTROPHE = 1, 2, 4, 8

@@ -47,7 +47,7 @@ from .evidence import (
 )
 from .gazetteer import gazetteer
 from .keep import is_mentioned
-from .sentence import is_sentence_initial
+from .sentence import is_sentence_initial, is_whole_token
 from .surnames import surname
 
 if TYPE_CHECKING:
@@ -318,10 +318,14 @@ class Weighing:
         if len(wanted) <= _FEW_TOKENS:
             longest_first = sorted(wanted, key=len, reverse=True)
             if self._wanted_spans is not None:
-                return iter(self._wanted_spans(text, longest_first))
-            alternatives = "|".join(map(regex.escape, longest_first))
-            pattern = rf"(?<![\w\p{{M}}])(?:{alternatives})(?![\w\p{{M}}])"
-            return (match.span() for match in regex.finditer(pattern, text))
+                spans = self._wanted_spans(text, longest_first)
+            else:
+                alternatives = "|".join(map(regex.escape, longest_first))
+                pattern = rf"(?<![\w\p{{M}}])(?:{alternatives})(?![\w\p{{M}}])"
+                spans = [match.span() for match in regex.finditer(pattern, text)]
+            # the alternation also finds a wanted token inside a longer one that an
+            # apostrophe joins (D'Talaqan): the same spans as the token reading below
+            return (span for span in spans if is_whole_token(text, *span))
         return iter(self._name_token_spans(text, frozenset(wanted)))
 
     def _winner(

@@ -26,12 +26,20 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalise import Normaliser, core
+from normalise import Normaliser, core, weigh
 from normalise.compile import TableHit
 from normalise.events import APPLIED_RULES, Substitution
 from normalise.evidence import EVIDENCE_KINDS, EVIDENCE_WINDOW, weigh_evidence
 from normalise.phonetic import _SEPARATORS, default_romanisation, needed_letters
-from normalise.sentence import OPENERS, name_tokens, sentence_tail, token_class, token_classes
+from normalise.sentence import (
+    OPENERS,
+    is_whole_token,
+    name_token_spans,
+    name_tokens,
+    sentence_tail,
+    token_class,
+    token_classes,
+)
 from normalise.table import Entry, table_from_entries
 from normalise.weigh import Candidate, HitWindow
 from tests.test_apply_speed import _TEXTS
@@ -348,3 +356,32 @@ def test_the_compiled_alternation_finds_what_the_expression_finds(text, data):
     expected = [m.span() for m in regex.finditer(pattern, text)] if wanted else []
     found = _core.wanted_spans(text, longest_first, token_classes(), token_class)
     assert found == expected
+
+
+@given(st.one_of(_TEXTS, _NAMEY), st.data())
+def test_the_few_tokens_alternation_finds_whole_tokens_only(text, data):
+    """The alternation of a few wanted tokens, kept to whole tokens (``is_whole_token``),
+    finds the spans the token reading finds for many: a wanted token inside a longer one
+    that an apostrophe joins (Talaqan in D'Talaqan) is no span of either, so a chunk's
+    tokens are decided alike whatever else the chunk holds."""
+    present = sorted(name_tokens(text, []))
+    parts = [t[k:] for t in present for k in range(1, len(t) - 3) if t[k].isupper()]
+    parts += [t[:k] for t in present for k in range(4, len(t))]
+    wanted = data.draw(st.lists(st.sampled_from([*present, *parts, "Qzzzq"]), max_size=6))
+    longest_first = sorted(set(wanted), key=len, reverse=True)
+    alternatives = "|".join(map(regex.escape, longest_first))
+    pattern = rf"(?<![\w\p{{M}}])(?:{alternatives})(?![\w\p{{M}}])"
+    found = [m.span() for m in regex.finditer(pattern, text)] if wanted else []
+    kept = [span for span in found if is_whole_token(text, *span)]
+    assert kept == name_token_spans(text, set(wanted))
+
+
+@pytest.mark.parametrize("few", [True, False])
+def test_a_name_inside_a_longer_token_is_not_rewritten(monkeypatch, few):
+    """Talaqan is rewritten beside a table name, the same letters inside D'Talaqan (one token
+    of the matcher's reading) are not, with few wanted tokens in the chunk or many."""
+    if not few:
+        monkeypatch.setattr(weigh, "_FEW_TOKENS", 0)
+    text = "Fighting near Kunduz spread to Talaqan; the D'Talaqan clan fled.\n"
+    out = Normaliser(phonetic="apply").normalise(text).text
+    assert out == "Fighting near Kunduz spread to Taloqan; the D'Talaqan clan fled.\n"
