@@ -12,11 +12,14 @@ apply), ``phonetic="suggest"`` and table only (``phonetic="off"``); the command 
 (``normalise --log``) on the seed reports.
 
 Run: ``nice python benchmarks/digests.py`` (about a minute); compare with
-``benchmarks/results/digests.md``.
+``benchmarks/results/digests.md``, or let ``--compare benchmarks/results/digests.md`` do it:
+it says which library rows differ and exits 1 if any does (the CLI rows name temporary paths
+in their records, so they are printed, not compared).
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import shutil
 import subprocess
@@ -84,7 +87,25 @@ def cli_digests(files: list[Path]) -> list[tuple[str, str, str, int]]:
     return rows
 
 
-def main() -> int:
+def recorded_rows(path: Path) -> dict[tuple[str, str], str]:
+    """The library rows of a recorded digests table: (input, mode) -> the whole row."""
+    rows = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[1] in MODES:
+            rows.setdefault((cells[0], cells[1]), line.strip())
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="FILE",
+        help="a recorded table (results/digests.md): exit 1 if a library row differs",
+    )
+    args = parser.parse_args(argv)
     rows: list[tuple[str, str, str, str, int]] = []
     files = seed_files()
     for mode in MODES:
@@ -113,7 +134,19 @@ def main() -> int:
         print(f"| {name} | {mode} | {text} | {records} | {count} |")
     for name, out, log, count in cli_digests(files):
         print(f"| {name} | CLI | {out} | {log} | {count} |")
-    return 0
+    if args.compare is None:
+        return 0
+    recorded = recorded_rows(args.compare)
+    differ = 0
+    for name, mode, text, records, count in rows:
+        row = f"| {name} | {mode} | {text} | {records} | {count} |"
+        if recorded.get((name, mode)) != row:
+            differ += 1
+            print(f"digests.py: differs from {args.compare}: {row}", file=sys.stderr)
+    print(
+        f"digests.py: {len(rows) - differ} of {len(rows)} library rows as recorded", file=sys.stderr
+    )
+    return 1 if differ else 0
 
 
 if __name__ == "__main__":
