@@ -387,8 +387,7 @@ class Weighing:
     def held_in_context(self, text: str, cand: Candidate, hits: HitWindow) -> str | None:
         """Why a candidate is held whatever the evidence (see
         :data:`~normalise.evidence.HELD_REASONS`), or None."""
-        from .phonetic import english_zipf
-
+        english_zipf = self._english_zipf
         kind = self._kinds.get(cand.entry, "other")
         romanisation = self.matcher.romanisation
         if is_common_term(cand.entry, kind):
