@@ -297,8 +297,14 @@ class Weighing:
         (``_refused_zipf``) is refused by the gate wherever it stands (never a sentence-start
         question), by a check of its form or as a common word (no winner, no ambiguity), and
         the matcher for rare words refuses it again for the same reasons. The screen is what
-        makes ``apply`` cheap on running text: most distinct tokens are such words."""
-        return self.matcher.depends_on_position(token) or acts(self.decide(token)[0])
+        makes ``apply`` cheap on running text: most distinct tokens are such words.
+
+        The decision within a sentence is the only one asked: at a sentence start a token
+        is decided otherwise only when it is an English word (Zipf frequency above 0), and
+        then the gate refuses it there (``sentence-initial English word``, not an English
+        verdict, so the matcher for rare words is not asked either): a token whose decision
+        within a sentence leads to no record leads to none at a sentence start."""
+        return acts(self.decide(token)[0])
 
     def _token_spans(
         self, text: str, taken: Sequence[tuple[int, int]]
