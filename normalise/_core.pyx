@@ -1701,6 +1701,28 @@ cdef Py_ssize_t _token_end(Reading *r, Py_ssize_t start, Py_ssize_t end) except 
     return found
 
 
+cdef inline Py_ssize_t _next_capital(Reading *r, Py_ssize_t i, Py_ssize_t high) noexcept:
+    """The first position from ``i`` (or ``high``) whose character may be a capital: its class
+    has the capital bit, or is not asked yet (``NAME_UNKNOWN`` has every bit), read in the
+    string's own storage units, without a class look-up through ``PyUnicode_READ``."""
+    cdef const uint8_t *one
+    cdef const uint16_t *two
+    cdef const uint32_t *four
+    if r.kind == 1:
+        one = <const uint8_t *>r.data
+        while i < high and not (r.classes[one[i]] & NAME_UPPER):
+            i += 1
+    elif r.kind == 2:
+        two = <const uint16_t *>r.data
+        while i < high and not (r.classes[two[i]] & NAME_UPPER):
+            i += 1
+    else:
+        four = <const uint32_t *>r.data
+        while i < high and not (r.classes[four[i]] & NAME_UPPER):
+            i += 1
+    return i
+
+
 cdef int _tokens(str text, Py_ssize_t low, Py_ssize_t high, Reading *r, set found, list spans,
                  object wanted) except -1:
     """The tokens of ``text[low:high]`` read as a text of its own: added to ``found``
@@ -1708,6 +1730,9 @@ cdef int _tokens(str text, Py_ssize_t low, Py_ssize_t high, Reading *r, set foun
     to ``spans``."""
     cdef Py_ssize_t i = low, end
     while i < high:
+        i = _next_capital(r, i, high)
+        if i >= high:
+            break
         if (_class_at(r, i) & NAME_UPPER) and (
                 i == low or not (_class_at(r, i - 1) & NAME_WORD)):
             end = _token_end(r, i, high)
@@ -1761,6 +1786,7 @@ def name_token_spans(str text, wanted, uint8_t[::1] classes, classify):
     cdef list spans = []
     _tokens(text, 0, len(text), &r, None, spans, wanted)
     return spans
+
 
 
 cdef class DistanceTable:
