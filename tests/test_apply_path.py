@@ -16,6 +16,7 @@ the default table's forms:
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import re
 import shutil
@@ -28,9 +29,10 @@ from hypothesis import strategies as st
 
 from normalise import Normaliser, core, weigh
 from normalise.compile import TableHit
-from normalise.events import APPLIED_RULES, Substitution
+from normalise.events import APPLIED_RULES, Event, Rule, Substitution
 from normalise.evidence import EVIDENCE_KINDS, EVIDENCE_WINDOW, weigh_evidence
 from normalise.phonetic import _SEPARATORS, default_romanisation, needed_letters
+from normalise.rewrite import _merged
 from normalise.sentence import (
     OPENERS,
     is_whole_token,
@@ -385,3 +387,21 @@ def test_a_name_inside_a_longer_token_is_not_rewritten(monkeypatch, few):
     text = "Fighting near Kunduz spread to Talaqan; the D'Talaqan clan fled.\n"
     out = Normaliser(phonetic="apply").normalise(text).text
     assert out == "Fighting near Kunduz spread to Taloqan; the D'Talaqan clan fled.\n"
+
+
+@given(
+    st.lists(st.integers(0, 30), max_size=40).map(sorted),
+    st.lists(st.integers(0, 30), max_size=6).map(sorted),
+)
+def test_phonetic_events_are_merged_as_heapq_merges_them(table_starts, phonetic_starts):
+    """``rewrite._merged`` gives the order of ``heapq.merge`` by start: table events first
+    at a tie, each list's own order kept."""
+    table = [
+        Event(s, s + 1, f"t{i}", Rule.TABLE, 1.0, None, "e") for i, s in enumerate(table_starts)
+    ]
+    phonetic = [
+        Event(s, s + 1, f"p{i}", Rule.PHONETIC, 0.9, None, "e")
+        for i, s in enumerate(phonetic_starts)
+    ]
+    expected = list(heapq.merge(table, phonetic, key=lambda e: e.start))
+    assert _merged(table, phonetic) == expected
