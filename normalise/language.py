@@ -11,7 +11,8 @@ a common English word is (:mod:`normalise.suggest`).
 
 Guessing reads wordfreq's small lists (the words of Zipf frequency 3 or more, about 14 ms each)
 only when English does not already account for most of the corpus's words, so an English
-corpus costs one look-up per word it guesses from.
+corpus costs one cached look-up per word it guesses from. The language is the corpus's, not
+each document's: a word is a name or an ordinary word for the whole corpus.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from collections.abc import Mapping
 #: The corpus's most frequent lower-case words that tell its language.
 GUESS_WORDS = 300
 #: English is taken without looking further when at least this share of those words' occurrences
-#: are common English words (English texts: 0.8 to 0.95; others: below 0.3).
+#: are common English words (the English corpora of benchmarks/suggest_corpora.py: 0.89 to 1.0;
+#: German, Italian, Spanish and Portuguese ones: 0.03 to 0.37).
 ENGLISH_SHARE = 0.6
 #: Another language is taken only when its common words cover at least this share ...
 MIN_SHARE = 0.4
@@ -31,6 +33,8 @@ MARGIN = 0.1
 #: A word this common in the corpus's language (wordfreq Zipf frequency) is an ordinary word,
 #: as phonetic.COMMON_WORD_ZIPF is for English: about once per hundred million words.
 COMMON_ZIPF = 2.0
+#: The least Zipf frequency of a word in wordfreq's small lists.
+SMALL_LIST_ZIPF = 3.0
 ENGLISH = "en"
 
 
@@ -57,6 +61,10 @@ def share(words: Mapping[str, int], lang: str) -> float:
     total = sum(words.values())
     if not total:
         return 0.0
+    if lang == ENGLISH:  # the matcher's cached English look-ups, already loaded
+        from .phonetic import english_zipf
+
+        return sum(n for w, n in words.items() if english_zipf(w) >= SMALL_LIST_ZIPF) / total
     common = _small_list(lang)
     return sum(n for w, n in words.items() if w in common) / total
 
