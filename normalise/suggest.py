@@ -15,9 +15,11 @@ known name plus a suffix, not an English word; at the start of a sentence, unkno
 altogether), and spellings are linked by :meth:`PhoneticMatcher.similarity` with the matcher's
 own thresholds. One exception: a spelling that is a common English word (Taliban is, for
 wordfreq) may *join* a group when it is written capitalised in mid-sentence, but never starts
-one: each group needs at least one spelling that passes the gate. Groups are built by complete
-linkage: every two spellings of a group are similar, so two different names are never chained
-through a third spelling between them (Taliban - Taliqan - Taloqan).
+one: each group needs at least one spelling that passes the gate. In a corpus of another
+language (:mod:`normalise.language` tells which) the words common in that language are weighed
+the same way. Groups are built by complete linkage: every two spellings of a group are similar,
+so two different names are never chained through a third spelling between them (Taliban -
+Taliqan - Taloqan).
 
 An extension is a spelling whose :meth:`PhoneticMatcher.decide` picks a winner: exactly the
 spellings the matcher would rewrite, proposed for the table so the rewrite no longer depends on
@@ -616,7 +618,8 @@ class VariantDiscovery:
         return Standing.ANCHOR
 
     def _cluster(self, anchors: dict[str, float], forms: dict[str, _Counts]) -> list[list[str]]:
-        """Complete-linkage groups of similar spellings, each with at least one anchor."""
+        """Complete-linkage groups of similar spellings, each with at least one anchor (or
+        all of one word's letters)."""
         if len(anchors) < 2:
             return []
         names = sorted(anchors)
