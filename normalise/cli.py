@@ -678,6 +678,13 @@ def run_suggest(argv: Sequence[str]) -> int:
         help=f"most proposals of each sort (default {DEFAULT_LIMIT})",
     )
     parser.add_argument("--encoding", type=_encoding, default="utf-8")
+    parser.add_argument(
+        "--language",
+        type=_language,
+        metavar="CODE",
+        help="the corpus's language as a wordfreq code (de, fr, ...; default: guessed from its "
+        "lower-case words): its common words are no names",
+    )
     _progress_options(parser)
     _table_options(parser, phonetic=False)
     args = parser.parse_args(argv)
@@ -685,7 +692,7 @@ def run_suggest(argv: Sequence[str]) -> int:
     if inputs.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
     paths = expand_paths(inputs, args.glob)
-    discovery = VariantDiscovery(_normaliser(args, phonetic="suggest"))
+    discovery = VariantDiscovery(_normaliser(args, phonetic="suggest"), language=args.language)
     with ExitStack() as stack:
         bar = _corpus_progress(args.progress, paths, stack)
         for path in paths:
@@ -700,6 +707,17 @@ def run_suggest(argv: Sequence[str]) -> int:
     stdout.write(text.encode("utf-8", "backslashreplace"))
     stdout.flush()
     return EXIT_OK
+
+
+def _language(code: str) -> str:
+    """A ``--language`` code wordfreq has a list for."""
+    from .language import is_language, languages
+
+    if not is_language(code):
+        raise argparse.ArgumentTypeError(
+            f"unknown language {code!r} (wordfreq has: {', '.join(languages())})"
+        )
+    return code
 
 
 def _corpus_progress(wanted: bool | None, paths: Sequence[str], stack: ExitStack) -> Any:

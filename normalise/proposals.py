@@ -115,11 +115,14 @@ class Suggestions:
     extensions: tuple[Proposal, ...]
     documents: int
     tokens: int
+    #: The corpus's language (wordfreq code), given or guessed: its common words are no names.
+    language: str = "en"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
             "tokens": self.tokens,
+            "language": self.language,
             "groups": [p.to_dict() for p in self.groups],
             "extensions": [p.to_dict() for p in self.extensions],
         }
@@ -140,6 +143,7 @@ def format_text(suggestions: Suggestions) -> str:
         (
             f"{suggestions.documents} document{'s' * (suggestions.documents != 1)}, "
             f"{suggestions.tokens} name-like tokens"
+            + (f", language {suggestions.language}" if suggestions.language != "en" else "")
         )
     ]
     lines.append("")

@@ -15,9 +15,11 @@ known name plus a suffix, not an English word; at the start of a sentence, unkno
 altogether), and spellings are linked by :meth:`PhoneticMatcher.similarity` with the matcher's
 own thresholds. One exception: a spelling that is a common English word (Taliban is, for
 wordfreq) may *join* a group when it is written capitalised in mid-sentence, but never starts
-one: each group needs at least one spelling that passes the gate. Groups are built by complete
-linkage: every two spellings of a group are similar, so two different names are never chained
-through a third spelling between them (Taliban - Taliqan - Taloqan).
+one: each group needs at least one spelling that passes the gate. In a corpus of another
+language (:mod:`normalise.language` tells which) the words common in that language are weighed
+the same way. Groups are built by complete linkage: every two spellings of a group are similar,
+so two different names are never chained through a third spelling between them (Taliban -
+Taliqan - Taloqan).
 
 An extension is a spelling whose :meth:`PhoneticMatcher.decide` picks a winner: exactly the
 spellings the matcher would rewrite, proposed for the table so the rewrite no longer depends on
@@ -54,6 +56,7 @@ from .chars import (
 )
 from .check import common_words
 from .errors import InputError
+from .language import ENGLISH, LanguageWords, guess_language
 from .phonetic import PhoneticMatcher, Verdict, english_zipf
 from .proposals import (
     FORMATTERS,
@@ -65,7 +68,7 @@ from .proposals import (
     format_text,
     format_yaml,
 )
-from .ranking import corpus_evidence, rank_groups
+from .ranking import _fold, corpus_evidence, rank_groups
 from .rewrite import PHONETIC_KINDS, Normaliser, is_sentence_initial
 from .scan import match_key
 from .sentence import NAME_TOKEN as _NAME_TOKEN
@@ -159,6 +162,14 @@ ENGLISH_ENDINGS = (
 DIRECT_ENDINGS = ("ns", "n")
 #: Plural endings of Hebrew names in English texts (Baalim, Anakim, Cherubim).
 HEBREW_ENDINGS = ("im",)
+#: In a corpus of another language, two words it knows that share a stem of at least
+#: INFLECTION_STEM letters and differ in at most INFLECTION_LETTERS letters at the end are one
+#: word inflected (Schicksal, Schicksale; Filósofo, Filósofa).
+INFLECTION_STEM = 4
+INFLECTION_LETTERS = 2
+#: ... when wordfreq knows both at least this well (Zipf frequency; names misspelt at the end,
+#: Bukowsky, Astarot, are known to it more rarely).
+INFLECTION_ZIPF = 1.5
 
 _APOSTROPHE = f"[{regex.escape(APOSTROPHES)}]"
 _HYPHEN = f"[{regex.escape(HYPHENS)}]"
@@ -250,6 +261,7 @@ class VariantDiscovery:
         tables: Iterable[TableSource] = (),
         default_table: bool = True,
         min_score: float | None = None,
+        language: str | None = None,
     ) -> None:
         if normaliser is None:
             normaliser = Normaliser(
@@ -269,6 +281,11 @@ class VariantDiscovery:
         self._neighbours: dict[str, dict[str, int]] = {}  # match key -> names beside it
         self._name_keys: set[str] = set()  # keys of the candidate names (set by result())
         self.tokens = 0
+        #: The language given (wordfreq code), or None to guess it from the corpus's own
+        #: lower-case words; :attr:`language` is the one used (set by :meth:`result`).
+        self.language_given = language
+        self.language = language or ENGLISH
+        self._words: LanguageWords | None = None  # the common words of another language
 
     @property
     def documents(self) -> int:
@@ -416,6 +433,8 @@ class VariantDiscovery:
         limit: int | None = DEFAULT_LIMIT,
     ) -> Suggestions:
         """Groups of new spellings and new variants of existing entries, best evidence first."""
+        self.language = self.language_given or guess_language(self._lower)
+        self._words = LanguageWords(self.language) if self.language != ENGLISH else None
         forms = self._merged_forms()
         anchors, extensions = self._sort_out(forms)
         self._name_keys = {match_key(f) for f in anchors}
@@ -433,7 +452,11 @@ class VariantDiscovery:
         kept = rank_groups(list(filter(enough, groups)), corpus_evidence(self, forms))
         kept_ext = sorted(filter(enough, extended), key=rank)
         return Suggestions(
-            tuple(kept[:limit]), tuple(kept_ext[:limit]), self.documents, self.tokens
+            tuple(kept[:limit]),
+            tuple(kept_ext[:limit]),
+            self.documents,
+            self.tokens,
+            self.language,
         )
 
     def _sort_out(
@@ -499,10 +522,24 @@ class VariantDiscovery:
             return None
         refusal = self.matcher.gate(form, counts.mid == 0)
         if refusal is None:
-            return Standing.ANCHOR
+            return self._language_standing(form, counts)
         if refusal.verdict is Verdict.COMMON_WORD and counts.mid:
             return Standing.MEMBER
         return None
+
+    def _language_standing(self, form: str, counts: _Counts) -> Standing | None:
+        """A spelling the English gate lets through, weighed as a word of the corpus's own
+        language (when not English) as the gate weighs English words: a common one may join
+        a group but not start one, and one never seen in mid-sentence that the language knows
+        at all is no candidate (German writes every noun with a capital)."""
+        words = self._words
+        if words is None:
+            return Standing.ANCHOR
+        if counts.mid == 0 and words.known(form):
+            return None
+        if words.common(form):
+            return Standing.MEMBER if counts.mid else None
+        return Standing.ANCHOR
 
     def _ordinary(self, form: str, counts: _Counts) -> bool:
         """The corpus writes the word in lower case too: an English word (There, Make) that
@@ -581,12 +618,18 @@ class VariantDiscovery:
         return Standing.ANCHOR
 
     def _cluster(self, anchors: dict[str, float], forms: dict[str, _Counts]) -> list[list[str]]:
-        """Complete-linkage groups of similar spellings, each with at least one anchor."""
+        """Complete-linkage groups of similar spellings, each with at least one anchor (or
+        all of one word's letters)."""
         if len(anchors) < 2:
             return []
         names = sorted(anchors)
         groups = _complete_linkage(names, self._links(names, forms))
-        return [sorted(g) for g in groups if any(anchors[n] for n in g)]
+        # a group of common words is one word written in two ways (Muskatnuß, Muskatnuss)
+        return [
+            sorted(g)
+            for g in groups
+            if any(anchors[n] for n in g) or len({_fold(n) for n in g}) == 1
+        ]
 
     def _links(self, names: list[str], forms: dict[str, _Counts]) -> dict[tuple[str, str], float]:
         """Pairs of candidate spellings that may be one name, with their score: similar enough
@@ -609,10 +652,32 @@ class VariantDiscovery:
                 if (
                     score >= max(threshold(name), threshold(other))
                     and not self._inflected(name, other)
+                    and not self._two_words(name, other)
                     and self._one_name(name, other, forms)
                 ):
                     linked[pair] = score
         return linked
+
+    def _two_words(self, a: str, b: str) -> bool:
+        """Two common words of the corpus's language (not English) are two words (Kirche,
+        Kirsche), unless they differ only in diacritics or ß (Muskatnuß, Muskatnuss); and so
+        are two forms of one word the language knows both of, differing only in their last
+        letters (Schicksal, Schicksale; Sociologica, Sociologico): an inflection."""
+        words = self._words
+        if words is None or " " in a or " " in b:
+            return False
+        if words.common(a) and words.common(b):
+            return _fold(a) != _fold(b)
+        x, y = a.casefold(), b.casefold()
+        stem = next(
+            (i for i, (p, q) in enumerate(zip(x, y, strict=False)) if p != q), min(len(x), len(y))
+        )
+        return (
+            x != y
+            and stem >= INFLECTION_STEM
+            and max(len(x), len(y)) - stem <= INFLECTION_LETTERS
+            and min(words.zipf(a), words.zipf(b)) >= INFLECTION_ZIPF
+        )
 
     def _inflected(self, a: str, b: str) -> bool:
         """One spelling is the other plus a suffix that makes another word (Afghan, Afghans),
@@ -651,7 +716,12 @@ class VariantDiscovery:
         ranked = sorted(group, key=lambda f: (-forms[f].count, -forms[f].docs, central[f], f))
         # A common English word cannot be a variant ('normalise check' refuses it, and
         # rightly: prose would be rewritten), so when the group has one it is the canonical.
-        english = [f for f in ranked if match_key(f) in common]
+        words = self._words
+        english = [
+            f
+            for f in ranked
+            if match_key(f) in common or (words is not None and " " not in f and words.common(f))
+        ]
         canonical = english[0] if english else ranked[0]
         ranked.remove(canonical)
         ranked.insert(0, canonical)
@@ -797,10 +867,14 @@ def discover(
     glob: str = DEFAULT_GLOB,
     encoding: str = "utf-8",
     normaliser: Normaliser | None = None,
+    language: str | None = None,
 ) -> Suggestions:
     """Proposals from files and directories (paths) or ``(name, text)`` pairs; the tables
-    are ``normaliser``'s when given (build it once to run many times)."""
-    discovery = VariantDiscovery(normaliser, tables=tables, default_table=default_table)
+    are ``normaliser``'s when given (build it once to run many times); ``language`` (a
+    wordfreq code) is guessed from the texts when None."""
+    discovery = VariantDiscovery(
+        normaliser, tables=tables, default_table=default_table, language=language
+    )
     for item in inputs:
         if isinstance(item, tuple):
             discovery.add_text(item[1], item[0])
