@@ -3026,3 +3026,87 @@ cdef class SpellingRules:
         for i in range(m):
             present[out[i] >> 3] |= 1 << (out[i] & 7)
         return m
+
+
+def reaches(Ranker ranker, str key, double floor):
+    """Whether a whole form (not a word of one) that ``ranker.rank(key)`` finds scores at
+    least ``floor``, each score computed as ``rank`` computes it (the same floats); a form
+    that cannot reach ``floor`` is dropped by the bounds ``rank`` drops forms by. False
+    proves that a decision needing ``floor`` has no winner and no ambiguity (both need a
+    whole form at or above it) without ranking, sorting or making candidates. None when
+    ``rank`` would hand the key back (not the letters a-z, or the ranker busy)."""
+    cdef uint8_t codes[RANK_LETTERS]
+    cdef uint8_t plain[RANK_LETTERS]
+    cdef uint8_t plain_of[RANK_LETTERS]
+    cdef Py_ssize_t n = len(key), i, j, m, found, number
+    cdef double weight_key = 0.0, longest, distance, similarity, edit, score
+    cdef double w_jaro = ranker.w_jaro, w_edit = ranker.w_edit, jaro_most = ranker.jaro_most
+    cdef const uint8_t *codes_of
+    cdef Form *info
+    cdef bint equal, letters
+    if n == 0 or not letter_codes(key, codes) or ranker.busy:
+        return None
+    ranker.busy = True
+    try:
+        for i in range(n):
+            plain[i] = ranker.same[codes[i]]
+            weight_key += ranker.vowel_weight if ranker.vowel[codes[i]] else 1.0
+        plain_key = letters_text(plain, n)
+        ranker.epoch += 1
+        if ranker.epoch == 0:  # wrapped: no stamp may look current (as ``ranked``)
+            for i in range(ranker.n_forms + 1):
+                ranker.info[i].seen = 0
+            memset(ranker.slot_stamp, 0, (2 * ranker.n_entries + 1) * sizeof(uint32_t))
+            memset(ranker.entry_stamp, 0, (ranker.n_entries + 1) * sizeof(uint32_t))
+            ranker.epoch = 1
+        found = ranker.matches(plain, n, plain_key)
+        for i in range(found):
+            number = ranker.found[i]
+            info = &ranker.info[number]
+            if info.state == FORM_UNREAD:
+                ranker.read_form(number)
+            if info.part:
+                continue
+            letters = info.state == FORM_LETTERS
+            if letters:
+                m = info.length
+                codes_of = form_codes(info, ranker.pool)
+                equal = m == n
+                j = 0
+                while equal and j < n:
+                    equal = ranker.same[codes_of[j]] == plain[j]
+                    j += 1
+            else:
+                equal = ranker.other_plain[number] == plain_key
+            if equal:
+                return True  # scores 1
+            if ranker.most < floor:
+                continue
+            longest = weight_key
+            if info.weight > longest:
+                longest = info.weight
+            if 1.0 > longest:
+                longest = 1.0
+            if letters:
+                distance = codes_distance(ranker.table, codes, n, codes_of, m, longest, w_edit,
+                                          jaro_most, floor)
+            else:
+                form = <object>PyList_GET_ITEM(ranker.forms, number)
+                distance = PyFloat_AsDouble(
+                    ranker.fallback(key, <object>PyTuple_GET_ITEM(form, 2)))
+            similarity = 1.0 - distance / longest
+            edit = w_edit * (similarity if similarity > 0.0 else 0.0)
+            if edit + jaro_most < floor:
+                continue
+            if letters:
+                for j in range(m):
+                    plain_of[j] = ranker.same[codes_of[j]]
+                score = w_jaro * jaro_winkler(plain, n, plain_of, m) + edit
+            else:
+                score = w_jaro * PyFloat_AsDouble(
+                    ranker.jaro(plain_key, ranker.other_plain[number])) + edit
+            if score >= floor:
+                return True
+        return False
+    finally:
+        ranker.busy = False

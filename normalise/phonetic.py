@@ -82,7 +82,7 @@ import regex
 import yaml
 
 from .chars import APOSTROPHES, ARABIC_ARTICLES, alternation
-from .core import edit_distance
+from .core import compiled_module, edit_distance
 
 if TYPE_CHECKING:
     from .table import Entry
@@ -459,8 +459,6 @@ class Romanisation:
         """The rules in C (``_core.SpellingRules``, made once), or False when one of them
         holds a construct it does not (see ``_core.spelling_program``)."""
         if self._compiled_rules is None:
-            from .core import compiled_module
-
             try:
                 self._compiled_rules = compiled_module().SpellingRules(
                     [
@@ -1012,6 +1010,23 @@ class PhoneticMatcher:
         winner, verdict, reason = self._choose(ranked, threshold)
         candidates = tuple(_one_per_entry(ranked, MAX_CANDIDATES))
         return Decision(token, winner, candidates, reason, verdict)
+
+    def may_act(self, token: str) -> bool:
+        """False only when the decision on ``token`` within a sentence can have no winner and
+        no ambiguity, proved without making it: the gate refuses the token, no score is
+        enough, or no whole form the ranking finds reaches the score it needs (on the
+        compiled core: ``_core.reaches``, the ranking's own scores). True otherwise, and
+        always on the Python core (the decision then says)."""
+        ranker = self._ranker()
+        if ranker is None:
+            return True
+        if self.gate(token) is not None:
+            return False
+        threshold = self.required_score(token)
+        if threshold > 1.0:
+            return False
+        reached = compiled_module().reaches(ranker, self.romanisation.form_key(token), threshold)
+        return reached is None or bool(reached)
 
     def threshold(self, token: str) -> float:
         """The score a token's best candidate needs as a spelling: ``min_score``, more for

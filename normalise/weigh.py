@@ -298,7 +298,24 @@ class Weighing:
         question), by a check of its form or as a common word (no winner, no ambiguity), and
         the matcher for rare words refuses it again for the same reasons. The screen is what
         makes ``apply`` cheap on running text: most distinct tokens are such words."""
-        return self.matcher.depends_on_position(token) or acts(self.decide(token)[0])
+        if self.matcher.depends_on_position(token):
+            return True
+        # A decision that cannot act is not made when its second look (:meth:`decide`)
+        # cannot win either: that look is taken only for a token refused as English (common,
+        # or no score enough), and only when the matcher for rare words has a score that is.
+        # Most tokens of running text find no form near enough (PhoneticMatcher.may_act).
+        matcher, rare = self.matcher, self._rare
+        if not matcher.may_act(token) and (
+            rare is None
+            or not (
+                self._english_zipf(token) >= matcher.common_word_zipf
+                or matcher.required_score(token) > 1.0
+            )
+            or rare.required_score(token) > 1.0
+            or not rare.may_act(token)
+        ):
+            return False
+        return acts(self.decide(token)[0])
 
     def _token_spans(
         self, text: str, taken: Sequence[tuple[int, int]]

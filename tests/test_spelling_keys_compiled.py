@@ -13,7 +13,7 @@ import pickle
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from normalise import core
@@ -56,7 +56,7 @@ def _program_rules(pattern: str, replace: str):
     return core.compiled_module().SpellingRules([(re.compile(pattern), replace, None)])
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(WORDS)
 def test_keys_equal_re_on_hypothesis_words(word: str) -> None:
     romanisation = default_romanisation()
@@ -68,6 +68,20 @@ def test_keys_equal_re_on_hypothesis_words(word: str) -> None:
     else:
         assert found is None  # handed back to re
     assert _compiled_key(romanisation, word) == expected
+
+
+def test_keys_equal_re_on_every_short_word() -> None:
+    """Every word of up to four characters over the letters of the rules' contexts and a
+    newline (``$`` also matches before a final newline)."""
+    import itertools
+
+    romanisation = default_romanisation()
+    rules = _rules(romanisation)
+    alphabet = "aeiouyhdzjqcksw\n"
+    for size in range(5):
+        for letters in itertools.product(alphabet, repeat=size):
+            word = "".join(letters)
+            assert rules.key(word) == romanisation.reference_key(word), word
 
 
 def _table_words() -> set[str]:
@@ -221,8 +235,10 @@ def _expressions(draw) -> tuple[str, str]:
     return pattern, replace
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(_expressions(), st.text(alphabet=st.sampled_from("abcé1 \n"), max_size=10))
+@example(("(a)$", "x"), "a\n")
+@example(("(a)\\Z", "x"), "a\n")
 def test_random_expressions_match_as_re_sub(expression: tuple[str, str], word: str) -> None:
     pattern, replace = expression
     compiled = re.compile(pattern)
@@ -232,3 +248,114 @@ def test_random_expressions_match_as_re_sub(expression: tuple[str, str], word: s
         assert re._parser.parse(pattern).getwidth()[0] == 0  # only the empty-match refusal
         return
     assert rules.key(word) == compiled.sub(replace, word)
+
+
+# The proof without a decision: PhoneticMatcher.may_act (``_core.reaches``) and the screen
+# of Weighing.wanted_in_full built on it.
+
+
+def _gazetteer_tokens(every: int) -> list[str]:
+    """Capitalised words of the gazetteer's names (every ``every``-th), as a text has them."""
+    words = sorted(w for w in _gazetteer_words() if w.isalpha() and len(w) >= 4)
+    return [w.capitalize() for w in words[::every]]
+
+
+def test_reaches_says_whether_a_whole_form_scores_at_least_the_floor() -> None:
+    from normalise import Normaliser
+
+    matcher = Normaliser(phonetic="apply").compiled.matcher
+    with core.using("compiled"):
+        ranker = matcher._ranker()
+    reaches = core.compiled_module().reaches
+    seen = {True: 0, False: 0}
+    for token in _gazetteer_tokens(151):
+        key = matcher.romanisation.form_key(token)
+        with core.using("python"):
+            ranked = matcher._ranked(token, prune=False)  # the reference: every form scored
+        for floor in (0.5, 0.86, 0.93, 0.97, 1.0):
+            expected = any(c.score >= floor for c in ranked if not c.part)
+            found = reaches(ranker, key, floor)
+            if found is None:
+                assert not letters_only(key)
+                continue
+            assert found == expected, (token, floor)
+            seen[found] += 1
+    assert min(seen.values()) > 50
+
+
+def letters_only(key: str) -> bool:
+    return key.isascii() and key.isalpha() and key.islower() and len(key) <= 64
+
+
+def _matchers(table: list[tuple[str, list[str], str]]):
+    from normalise.evidence import rare_word_matcher
+    from normalise.phonetic import PhoneticMatcher
+
+    matcher = PhoneticMatcher([(c, [f + suffix for f in forms]) for c, forms, suffix in table])
+    return matcher, rare_word_matcher(matcher)
+
+
+_NAMES = st.builds(
+    lambda first, rest: first + rest,
+    st.sampled_from("BDKMSZTH"),
+    st.text(alphabet="aeioubdkhmnrsyz", min_size=3, max_size=9),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_NAMES, st.lists(_NAMES, max_size=3), st.sampled_from(["", " Kala"])),
+        min_size=1,
+        max_size=30,
+        unique_by=lambda e: e[0],
+    ),
+    st.lists(_NAMES | st.sampled_from(["Hominy", "Teheran", "Kabulis", "Host"]), max_size=25),
+)
+def test_may_act_is_false_only_when_the_decision_cannot_act(table, tokens) -> None:
+    """Random tables of look-alike names: whenever may_act says False, the decision (of
+    the matcher and of its view for rare English words) has no winner and no ambiguity."""
+    for matcher in _matchers(table):
+        with core.using("compiled"):
+            for token in tokens:
+                decision = matcher._decide(token, False)
+                if decision.winner is not None or decision.ambiguous:
+                    assert matcher.may_act(token), token
+
+
+def test_may_act_on_real_names_and_the_python_core() -> None:
+    from normalise import Normaliser
+
+    matcher = Normaliser(phonetic="apply").compiled.matcher
+    refused = acting = 0
+    with core.using("compiled"):
+        for token in _gazetteer_tokens(61):
+            decision = matcher._decide(token, False)
+            may = matcher.may_act(token)
+            if decision.winner is not None or decision.ambiguous:
+                assert may, token
+                acting += 1
+            refused += not may
+    assert acting > 5 and refused > 500
+    with core.using("python"):
+        assert Normaliser(phonetic="apply").compiled.matcher.may_act("Hominy")  # never asks C
+
+
+def test_wanted_in_full_equals_the_decisions() -> None:
+    """The screen gives what ``depends_on_position or acts(decide(...))`` gives, on the
+    gazetteer's names (the matcher's winners, the second look's winners and the refusals)."""
+    from normalise import Normaliser
+    from normalise.weigh import acts
+
+    second_look = ["Darrah", "Gotha", "Nicolai", "Fatwa"]  # won by the second look
+    tokens = [*_gazetteer_tokens(41), *second_look, "Teheran", "Kandahari", "Jehudi"]
+    with core.using("compiled"):
+        weighing = Normaliser(phonetic="apply")._weighing
+        reference = Normaliser(phonetic="apply")._weighing
+        wanted = [weighing.wanted_in_full(t) for t in tokens]
+        expected = [
+            reference.matcher.depends_on_position(t) or acts(reference.decide(t)[0]) for t in tokens
+        ]
+    assert wanted == expected
+    assert 10 < sum(wanted) < len(tokens) - 500
+    assert all(reference.decide(t)[1] and weighing.wanted_in_full(t) for t in second_look)
