@@ -1020,13 +1020,16 @@ class PhoneticMatcher:
         ranker = self._ranker()
         if ranker is None:
             return True
-        if self.gate(token) is not None:
+        # the gate's checks within a sentence (:meth:`gate`), the inflection check (keys of
+        # the token's stems) last: each is a condition of acting, so the order cannot change
+        # the answer, and most tokens fail at the ranking
+        if self._form_refusal(token) is not None or english_zipf(token) >= self.common_word_zipf:
             return False
         threshold = self.required_score(token)
         if threshold > 1.0:
             return False
         reached = compiled_module().reaches(ranker, self.romanisation.form_key(token), threshold)
-        return reached is None or bool(reached)
+        return reached is not False and self._inflection(token) is None
 
     def threshold(self, token: str) -> float:
         """The score a token's best candidate needs as a spelling: ``min_score``, more for
