@@ -12,6 +12,12 @@ Jargon File, the first 10 MB of WordNet and The Devil's Dictionary were held bac
 ninth session's speed work and measured once, at its end.
 
     python benchmarks/apply_prose.py [--repeat 3] [--corpus fortunes --corpus foldoc]
+    python benchmarks/apply_prose.py --by-verdict --corpus foldoc   # per distinct token
+
+``--by-verdict``: instead, the cost of deciding each distinct name token the common-word screen
+lets through (``Weighing.wanted_in_full``, CPU time, warm process: the English frequencies
+already read), summed by the verdict the matcher comes to on it within a sentence (``position``:
+a rare English word, decided by where it stands); what ``apply`` spends per distinct token.
 """
 
 from __future__ import annotations
@@ -69,11 +75,58 @@ def best_cpu(blob: bytes, chunks: list[str], repeat: int) -> float:
     return min(times)
 
 
+def by_verdict(name: str, text: str) -> None:
+    """The per-token cost of ``wanted_in_full`` by verdict (see the module docstring)."""
+    from normalise.phonetic import common_english_words, english_zipf
+
+    weighing = Normaliser(phonetic="apply")._weighing
+    assert weighing is not None
+    tokens: set[str] = set()
+    for i in range(0, len(text), CHUNK):
+        tokens |= weighing._name_tokens(text[i : i + CHUNK], [])
+    screen = common_english_words(weighing._refused_zipf)
+    screened = sorted(
+        t
+        for t in tokens
+        if not (t.isascii() and t.lower() in screen) and english_zipf(t) < weighing._refused_zipf
+    )
+    costs: dict[str, list[int]] = {}
+    gc.disable()
+    timed = []
+    for token in screened:
+        started = time.process_time_ns()
+        weighing.wanted_in_full(token)
+        timed.append((token, time.process_time_ns() - started))
+    gc.enable()
+    matcher = weighing.matcher
+    for token, cost in timed:
+        if matcher.depends_on_position(token):
+            verdict = "position"
+        else:
+            verdict = matcher._decide(token, False).verdict.value
+        costs.setdefault(verdict, []).append(cost)
+    total = sum(map(sum, costs.values())) / 1e9
+    print(f"{name}: {len(screened)} distinct tokens past the screen, {total:.3f} s")
+    print("| verdict | tokens | us per token |")
+    print("|---|---:|---:|")
+    for verdict, spent in sorted(costs.items(), key=lambda kv: -sum(kv[1])):
+        print(f"| {verdict} | {len(spent)} | {sum(spent) / len(spent) / 1000:.1f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--corpus", action="append", choices=sorted(CORPORA))
+    parser.add_argument(
+        "--by-verdict", action="store_true", help="the per-token cost of deciding, by verdict"
+    )
     args = parser.parse_args(argv)
+    if args.by_verdict:
+        for name in args.corpus or sorted(CORPORA):
+            text = CORPORA[name]()
+            if text is not None:
+                by_verdict(name, text)
+        return 0
     blobs = {mode: pickle.dumps(Normaliser(phonetic=mode)) for mode in ("off", "apply")}
     print(f"core: {selected()}; default table; CPU time, best of {args.repeat}")
     print("| corpus | MB | table only MB/s | apply MB/s | apply / table-only |")

@@ -2582,3 +2582,557 @@ cdef class Ranker:
             if n_kept == self.limit and runner:
                 break
         return ranked
+
+# --- spelling keys ---
+# The rules of ``Romanisation.key`` (``data/romanisation.yaml``) run in C (issues 15 and 17).
+# Each rule's expression is read from Python's own parse of it (``re._parser``, as
+# ``phonetic.needed_letters`` reads it) and compiled into a small program for a backtracking
+# matcher with ``re``'s semantics: at each position from the left the first match by the
+# expression's order of preference (alternatives in order, greedy repeats longest first,
+# lazy ones shortest first), then on from the match's end, the replacement with its group
+# references. Every character class (``[...]``, ``.``, a negated literal) is a set of bits for
+# the characters 0-255, each asked of ``re`` itself. So only words of those characters (one
+# byte a character: ASCII and Latin-1) are keyed here, and only expressions of the constructs
+# below; ``SpellingRules`` refuses (ValueError) a rule set with any other construct, and
+# ``key`` hands back None for a word it cannot hold: the caller then keys it with ``re``.
+
+cdef enum:
+    SK_MATCH = 0  # the end of a program (or of a lookaround's sub-program)
+    SK_CHAR = 1  # c
+    SK_CLASS = 2  # k: one character of class k
+    SK_SPLIT = 3  # x y: try x, then y
+    SK_JUMP = 4  # x
+    SK_SAVE = 5  # slot: a group's start (2g) or end (2g + 1) is here
+    SK_GROUPREF = 6  # g: the text group g matched, again
+    SK_AT = 7  # where: 0 start of the string, 1 end (or before a final newline), 2 the very end
+    SK_LOOK = 8  # negate behind width skip, then the sub-program ending in SK_MATCH
+    SK_WORD_CHARS = 255  # longest word keyed here (longer: None, the caller uses re)
+    SK_GROUPS = 10  # groups an expression may have (a replacement refers to \1-\9)
+
+_SK_AT = {"AT_BEGINNING": 0, "AT_BEGINNING_STRING": 0, "AT_END": 1, "AT_END_STRING": 2}
+_SK_CATEGORY = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
+
+
+def _sk_parser():
+    import importlib
+
+    try:
+        return importlib.import_module("re._parser")  # Python 3.11 and later
+    except ImportError:  # pragma: no cover - Python 3.10
+        return importlib.import_module("sre_parse")
+
+
+class _SpellingProgram:
+    """The program of one expression (see ``spelling_program``)."""
+
+    def __init__(self, pattern, parser):
+        import re
+
+        self.re = re
+        self.pattern = pattern
+        self.p = parser
+        self.code = []
+        self.classes = []  # 32 bytes each
+        self.class_numbers = {}
+
+    def emit(self, *words):
+        self.code.extend(words)
+        return len(self.code) - len(words)
+
+    def class_of(self, source):
+        """The number of the class ``source`` (an expression of one character), its bits
+        asked of ``re`` with the pattern's flags for each character 0-255."""
+        number = self.class_numbers.get(source)
+        if number is None:
+            expression = self.re.compile(source, self.pattern.flags)
+            bits = bytearray(32)
+            for c in range(256):
+                if expression.fullmatch(chr(c)):
+                    bits[c >> 3] |= 1 << (c & 7)
+            number = self.class_numbers[source] = len(self.classes)
+            self.classes.append(bytes(bits))
+        return number
+
+    def items(self, items, in_look, in_repeat):
+        for op, av in items:
+            self.item(op, av, in_look, in_repeat)
+
+    def item(self, op, av, in_look, in_repeat):
+        p = self.p
+        if op is p.LITERAL:
+            if av > 255:
+                self.emit(SK_CLASS, self.class_of("(?!)"))  # no word here holds it
+            else:
+                self.emit(SK_CHAR, av)
+        elif op is p.NOT_LITERAL:
+            self.emit(SK_CLASS, self.class_of(f"[^\\U{av:08x}]"))
+        elif op is p.ANY:
+            self.emit(SK_CLASS, self.class_of("."))
+        elif op is p.IN:
+            self.emit(SK_CLASS, self.class_of(self.class_source(av)))
+        elif op is p.BRANCH:
+            branches = av[1]
+            jumps = []
+            for i, branch in enumerate(branches):
+                if i < len(branches) - 1:
+                    split = self.emit(SK_SPLIT, 0, 0)
+                    self.code[split + 1] = len(self.code)
+                    self.items(branch, in_look, in_repeat)
+                    jumps.append(self.emit(SK_JUMP, 0))
+                    self.code[split + 2] = len(self.code)
+                else:
+                    self.items(branch, in_look, in_repeat)
+            for jump in jumps:
+                self.code[jump + 1] = len(self.code)
+        elif op is p.SUBPATTERN:
+            group, add_flags, del_flags, sub = av
+            if add_flags or del_flags:
+                raise ValueError("a group with flags")
+            if group is None:
+                self.items(sub, in_look, in_repeat)
+            else:
+                if in_look or in_repeat or group >= SK_GROUPS:
+                    raise ValueError("a group in a lookaround or a repeat")
+                self.emit(SK_SAVE, 2 * group)
+                self.items(sub, in_look, in_repeat)
+                self.emit(SK_SAVE, 2 * group + 1)
+        elif op is p.MAX_REPEAT or op is p.MIN_REPEAT:
+            low, high, sub = av
+            if p.SubPattern(self.state, list(sub)).getwidth()[0] == 0:
+                raise ValueError("a repeat of what can match nothing")
+            greedy = op is p.MAX_REPEAT
+            for _ in range(low):
+                self.items(sub, in_look, True)
+            if high == p.MAXREPEAT:
+                loop = self.emit(SK_SPLIT, 0, 0)
+                body = len(self.code)
+                self.items(sub, in_look, True)
+                self.emit(SK_JUMP, loop)
+                self.order(loop, body, len(self.code), greedy)
+            else:
+                if high - low > 16:
+                    raise ValueError("a bounded repeat too wide")
+                splits = []
+                for _ in range(high - low):
+                    split = self.emit(SK_SPLIT, 0, 0)
+                    splits.append(split)
+                    self.items(sub, in_look, True)
+                    self.order(split, split + 3, None, greedy)
+                for split in splits:
+                    self.order(split, split + 3, len(self.code), greedy)
+        elif op is p.AT:
+            where = _SK_AT.get(str(av))
+            if where is None:
+                raise ValueError(f"the position {av}")
+            self.emit(SK_AT, where)
+        elif op is p.ASSERT or op is p.ASSERT_NOT:
+            direction, sub = av
+            width = 0
+            if direction < 0:
+                low, high = p.SubPattern(self.state, list(sub)).getwidth()
+                if low != high:
+                    raise ValueError("a lookbehind of no fixed width")
+                width = low
+            look = self.emit(SK_LOOK, op is p.ASSERT_NOT, direction < 0, width, 0)
+            self.items(sub, True, in_repeat)
+            self.emit(SK_MATCH)
+            self.code[look + 4] = len(self.code) - look
+        elif op is p.GROUPREF:
+            if av >= SK_GROUPS:
+                raise ValueError("a reference to a group past 9")
+            self.emit(SK_GROUPREF, av)
+        else:
+            raise ValueError(f"the construct {op}")
+
+    def order(self, split, body, out, greedy):
+        """Fill a split: the body first when greedy, else the way out first."""
+        if out is None:
+            return
+        self.code[split + 1], self.code[split + 2] = (body, out) if greedy else (out, body)
+
+    def class_source(self, items):
+        p = self.p
+        parts = []
+        for kind, value in items:
+            if kind is p.NEGATE:
+                parts.append("^")
+            elif kind is p.LITERAL:
+                parts.append(f"\\U{value:08x}")
+            elif kind is p.RANGE:
+                parts.append(f"\\U{value[0]:08x}-\\U{value[1]:08x}")
+            elif kind is p.CATEGORY and str(value) in _SK_CATEGORY:
+                parts.append(_SK_CATEGORY[str(value)])
+            else:
+                raise ValueError(f"the class item {kind}")
+        return "[" + "".join(parts) + "]"
+
+
+def spelling_program(pattern):
+    """The program and the classes of a compiled ``re`` expression (a ``str`` pattern), or
+    ValueError: a flag other than UNICODE, an expression that can match the empty string, or a
+    construct the matcher does not hold (a category outside a class, a word boundary, a
+    conditional, an atomic group or possessive repeat, a group with flags, a group inside a
+    lookaround or a repeat, a lookbehind of no fixed width, a repeat of what can match nothing)."""
+    import re
+
+    if not isinstance(pattern.pattern, str) or pattern.flags & ~re.UNICODE:
+        raise ValueError("flags")
+    parser = _sk_parser()
+    parsed = parser.parse(pattern.pattern, pattern.flags)
+    if parsed.getwidth()[0] == 0:
+        raise ValueError("an expression that can match the empty string")
+    if pattern.groups >= SK_GROUPS:
+        raise ValueError("too many groups")
+    program = _SpellingProgram(pattern, parser)
+    program.state = parsed.state
+    program.items(list(parsed), False, False)
+    program.emit(SK_MATCH)
+    return program.code, program.classes
+
+
+def spelling_template(pattern, str replace):
+    """A replacement as ``re.sub`` reads it, as (literal, group) parts (group 0: none), when
+    it holds only characters 0-255 and references ``\\1``-``\\9`` to groups the expression has;
+    else ValueError."""
+    import re
+
+    parts = []
+    pieces = [piece for piece in re.split(r"(\\.)", replace) if piece]
+    for i, piece in enumerate(pieces):
+        if piece[0] == "\\" and len(piece) == 2:
+            following = pieces[i + 1][:1] if i + 1 < len(pieces) else ""
+            if not ("1" <= piece[1] <= "9") or int(piece[1]) > pattern.groups or (
+                following.isdigit()
+            ):
+                raise ValueError(f"the replacement escape {piece}")
+            parts.append(("", int(piece[1])))
+        elif "\\" in piece or max(map(ord, piece)) > 255:
+            raise ValueError("a replacement escape or a character past 255")
+        else:
+            parts.append((piece, 0))
+    return parts
+
+
+cdef struct SpellingRule:
+    int32_t *code
+    uint8_t *classes
+    uint8_t *template  # the literal characters of the replacement, in order
+    int32_t *parts  # per part: its literal length, then its group (0: none)
+    Py_ssize_t n_parts
+    uint8_t needed[32]  # one of these characters is in every match (all bits set: unknown)
+
+
+cdef bint sk_run(const int32_t *code, Py_ssize_t pc, const uint8_t *s, Py_ssize_t n,
+                 Py_ssize_t pos, Py_ssize_t *groups, const uint8_t *classes,
+                 Py_ssize_t *end) noexcept nogil:
+    """Whether the program from ``pc`` matches ``s`` at ``pos`` (backtracking, the first
+    match by preference: ``re``'s); ``end``: where it ends; ``groups``: the groups' spans."""
+    cdef int32_t op
+    cdef Py_ssize_t old, start, length, i, at
+    cdef uint8_t c
+    cdef bint found
+    while True:
+        op = code[pc]
+        if op == SK_MATCH:
+            end[0] = pos
+            return True
+        elif op == SK_CHAR:
+            if pos >= n or s[pos] != code[pc + 1]:
+                return False
+            pos += 1
+            pc += 2
+        elif op == SK_CLASS:
+            if pos >= n:
+                return False
+            c = s[pos]
+            if not ((classes[32 * code[pc + 1] + (c >> 3)] >> (c & 7)) & 1):
+                return False
+            pos += 1
+            pc += 2
+        elif op == SK_SPLIT:
+            if sk_run(code, code[pc + 1], s, n, pos, groups, classes, end):
+                return True
+            pc = code[pc + 2]
+        elif op == SK_JUMP:
+            pc = code[pc + 1]
+        elif op == SK_SAVE:
+            old = groups[code[pc + 1]]
+            groups[code[pc + 1]] = pos
+            if sk_run(code, pc + 2, s, n, pos, groups, classes, end):
+                return True
+            groups[code[pc + 1]] = old
+            return False
+        elif op == SK_GROUPREF:
+            start = groups[2 * code[pc + 1]]
+            at = groups[2 * code[pc + 1] + 1]
+            if start < 0 or at < 0:
+                return False  # a group that took no part: re fails the reference
+            length = at - start
+            if pos + length > n:
+                return False
+            for i in range(length):
+                if s[pos + i] != s[start + i]:
+                    return False
+            pos += length
+            pc += 2
+        elif op == SK_AT:
+            if code[pc + 1] == 0:
+                if pos != 0:
+                    return False
+            elif code[pc + 1] == 1:
+                if not (pos == n or (pos == n - 1 and s[pos] == 10)):
+                    return False
+            elif pos != n:
+                return False
+            pc += 2
+        elif op == SK_LOOK:
+            at = pos - code[pc + 3] if code[pc + 2] else pos
+            if at < 0:
+                found = False
+            else:
+                found = sk_run(code, pc + 5, s, n, at, groups, classes, &old)
+            if found == (code[pc + 1] != 0):
+                return False
+            pc += code[pc + 4]
+        else:
+            return False
+
+
+cdef class SpellingRules:
+    """The rules of a ``Romanisation`` in C (see the section's comment): ``key(word)`` is
+    ``Romanisation.key(word)`` for a word of characters 0-255 up to 255 long, else None."""
+
+    cdef SpellingRule *rules
+    cdef Py_ssize_t n_rules
+    cdef Py_ssize_t last  # the length of a word a rule left as it was
+
+    def __cinit__(self):
+        self.rules = NULL
+        self.n_rules = 0
+
+    def __init__(self, list rules):
+        """``rules``: (compiled expression, replacement, needed letters or None) of each rule,
+        in order; ValueError if one cannot run here."""
+        cdef Py_ssize_t i, j, k
+        cdef SpellingRule *rule
+        compiled = []
+        for pattern, replace, needed in rules:
+            code, classes = spelling_program(pattern)
+            compiled.append((code, classes, spelling_template(pattern, replace), needed))
+        self.rules = <SpellingRule *>calloc(max(1, len(compiled)), sizeof(SpellingRule))
+        if self.rules == NULL:
+            raise MemoryError()
+        for code, classes, parts, needed in compiled:
+            rule = &self.rules[self.n_rules]
+            self.n_rules += 1
+            rule.code = <int32_t *>malloc(len(code) * sizeof(int32_t))
+            rule.classes = <uint8_t *>malloc(max(1, 32 * len(classes)))
+            literal = "".join(text for text, _group in parts).encode("latin-1")
+            rule.template = <uint8_t *>malloc(max(1, len(literal)))
+            rule.parts = <int32_t *>malloc(max(1, 2 * len(parts)) * sizeof(int32_t))
+            if (rule.code == NULL or rule.classes == NULL or rule.template == NULL
+                    or rule.parts == NULL):
+                raise MemoryError()
+            for j in range(len(code)):
+                rule.code[j] = code[j]
+            for j in range(len(classes)):
+                for k in range(32):
+                    rule.classes[32 * j + k] = classes[j][k]
+            for j in range(len(literal)):
+                rule.template[j] = literal[j]
+            rule.n_parts = len(parts)
+            for j in range(len(parts)):
+                rule.parts[2 * j] = len(parts[j][0])
+                rule.parts[2 * j + 1] = parts[j][1]
+            if needed is None or any(ord(c) > 255 for c in needed):
+                memset(rule.needed, 0xFF, 32)
+            else:
+                memset(rule.needed, 0, 32)
+                for c in needed:
+                    rule.needed[ord(c) >> 3] |= 1 << (ord(c) & 7)
+
+    def __dealloc__(self):
+        cdef Py_ssize_t i
+        if self.rules != NULL:
+            for i in range(self.n_rules):
+                free(self.rules[i].code)
+                free(self.rules[i].classes)
+                free(self.rules[i].template)
+                free(self.rules[i].parts)
+            free(self.rules)
+
+    def __reduce__(self):
+        raise TypeError("SpellingRules is made afresh, never pickled")
+
+    def key(self, str word):
+        """The spelling key of a folded word, or None when it has a character past 255 or
+        more than 255 characters (or its key would grow past that)."""
+        cdef uint8_t buffers[2][SK_WORD_CHARS + 1]
+        cdef uint8_t present[32]
+        cdef Py_ssize_t n = len(word), i
+        cdef int which = 0
+        if PyUnicode_KIND(word) != 1 or n > SK_WORD_CHARS:
+            return None
+        cdef const uint8_t *data = <const uint8_t *>PyUnicode_DATA(word)
+        memcpy(buffers[0], data, n)
+        memset(present, 0, 32)
+        for i in range(n):
+            present[data[i] >> 3] |= 1 << (data[i] & 7)
+        for i in range(self.n_rules):
+            n = self.apply(&self.rules[i], buffers[which], n, buffers[1 - which], present)
+            if n < 0:
+                return None
+            if n != SK_WORD_CHARS + 1:  # changed: the other buffer holds it
+                which = 1 - which
+            else:
+                n = self.last
+        return PyUnicode_DecodeLatin1(<const char *>buffers[which], n, NULL)
+
+    cdef Py_ssize_t apply(self, SpellingRule *rule, const uint8_t *s, Py_ssize_t n,
+                          uint8_t *out, uint8_t *present) noexcept:
+        """One rule on ``s``: the new length with the result in ``out``; SK_WORD_CHARS + 1
+        when it does not change ``s`` (its length in ``self.last``); -1 when the result would
+        not fit."""
+        cdef Py_ssize_t groups[2 * SK_GROUPS]
+        cdef Py_ssize_t pos = 0, last = 0, m = 0, end, i, j, k, length, g, lit
+        cdef bint changed = False, needed = False
+        for i in range(32):
+            if rule.needed[i] & present[i]:
+                needed = True
+                break
+        if not needed:
+            self.last = n
+            return SK_WORD_CHARS + 1
+        while pos <= n:
+            for i in range(2 * SK_GROUPS):
+                groups[i] = -1
+            if not sk_run(rule.code, 0, s, n, pos, groups, rule.classes, &end):
+                pos += 1
+                continue
+            length = pos - last
+            lit = 0
+            for j in range(rule.n_parts):
+                length += rule.parts[2 * j]
+                g = rule.parts[2 * j + 1]
+                if g and groups[2 * g] >= 0 and groups[2 * g + 1] >= 0:
+                    length += groups[2 * g + 1] - groups[2 * g]
+            if m + length > SK_WORD_CHARS:
+                return -1
+            memcpy(out + m, s + last, pos - last)
+            m += pos - last
+            for j in range(rule.n_parts):
+                memcpy(out + m, rule.template + lit, rule.parts[2 * j])
+                m += rule.parts[2 * j]
+                lit += rule.parts[2 * j]
+                g = rule.parts[2 * j + 1]
+                if g and groups[2 * g] >= 0 and groups[2 * g + 1] >= 0:
+                    k = groups[2 * g + 1] - groups[2 * g]
+                    memcpy(out + m, s + groups[2 * g], k)
+                    m += k
+            changed = True
+            last = pos = end  # never empty (spelling_program refuses those expressions)
+        if not changed:
+            self.last = n
+            return SK_WORD_CHARS + 1
+        if m + n - last > SK_WORD_CHARS:
+            return -1
+        memcpy(out + m, s + last, n - last)
+        m += n - last
+        if m == n and memcmp(out, s, n) == 0:
+            self.last = n
+            return SK_WORD_CHARS + 1
+        memset(present, 0, 32)
+        for i in range(m):
+            present[out[i] >> 3] |= 1 << (out[i] & 7)
+        return m
+
+
+def reaches(Ranker ranker, str key, double floor):
+    """Whether a whole form (not a word of one) that ``ranker.rank(key)`` finds scores at
+    least ``floor``, each score computed as ``rank`` computes it (the same floats); a form
+    that cannot reach ``floor`` is dropped by the bounds ``rank`` drops forms by. False
+    proves that a decision needing ``floor`` has no winner and no ambiguity (both need a
+    whole form at or above it) without ranking, sorting or making candidates. None when
+    ``rank`` would hand the key back (not the letters a-z, or the ranker busy)."""
+    cdef uint8_t codes[RANK_LETTERS]
+    cdef uint8_t plain[RANK_LETTERS]
+    cdef uint8_t plain_of[RANK_LETTERS]
+    cdef Py_ssize_t n = len(key), i, j, m, found, number
+    cdef double weight_key = 0.0, longest, distance, similarity, edit, score
+    cdef double w_jaro = ranker.w_jaro, w_edit = ranker.w_edit, jaro_most = ranker.jaro_most
+    cdef const uint8_t *codes_of
+    cdef Form *info
+    cdef bint equal, letters
+    if n == 0 or not letter_codes(key, codes) or ranker.busy:
+        return None
+    ranker.busy = True
+    try:
+        for i in range(n):
+            plain[i] = ranker.same[codes[i]]
+            weight_key += ranker.vowel_weight if ranker.vowel[codes[i]] else 1.0
+        plain_key = letters_text(plain, n)
+        ranker.epoch += 1
+        if ranker.epoch == 0:  # wrapped: no stamp may look current (as ``ranked``)
+            for i in range(ranker.n_forms + 1):
+                ranker.info[i].seen = 0
+            memset(ranker.slot_stamp, 0, (2 * ranker.n_entries + 1) * sizeof(uint32_t))
+            memset(ranker.entry_stamp, 0, (ranker.n_entries + 1) * sizeof(uint32_t))
+            ranker.epoch = 1
+        found = ranker.matches(plain, n, plain_key)
+        for i in range(found):
+            number = ranker.found[i]
+            info = &ranker.info[number]
+            if info.state == FORM_UNREAD:
+                ranker.read_form(number)
+            if info.part:
+                continue
+            letters = info.state == FORM_LETTERS
+            if letters:
+                m = info.length
+                codes_of = form_codes(info, ranker.pool)
+                equal = m == n
+                j = 0
+                while equal and j < n:
+                    equal = ranker.same[codes_of[j]] == plain[j]
+                    j += 1
+            else:
+                equal = ranker.other_plain[number] == plain_key
+            if equal:
+                return True  # scores 1
+            if ranker.most < floor:
+                continue
+            longest = weight_key
+            if info.weight > longest:
+                longest = info.weight
+            if 1.0 > longest:
+                longest = 1.0
+            if letters:
+                distance = codes_distance(ranker.table, codes, n, codes_of, m, longest, w_edit,
+                                          jaro_most, floor)
+            else:
+                form = <object>PyList_GET_ITEM(ranker.forms, number)
+                distance = PyFloat_AsDouble(
+                    ranker.fallback(key, <object>PyTuple_GET_ITEM(form, 2)))
+            similarity = 1.0 - distance / longest
+            edit = w_edit * (similarity if similarity > 0.0 else 0.0)
+            if edit + jaro_most < floor:
+                continue
+            if letters:
+                for j in range(m):
+                    plain_of[j] = ranker.same[codes_of[j]]
+                score = w_jaro * jaro_winkler(plain, n, plain_of, m) + edit
+            else:
+                score = w_jaro * PyFloat_AsDouble(
+                    ranker.jaro(plain_key, ranker.other_plain[number])) + edit
+            if score >= floor:
+                return True
+        return False
+    finally:
+        ranker.busy = False

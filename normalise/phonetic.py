@@ -82,7 +82,7 @@ import regex
 import yaml
 
 from .chars import APOSTROPHES, ARABIC_ARTICLES, alternation
-from .core import edit_distance
+from .core import compiled_module, edit_distance
 
 if TYPE_CHECKING:
     from .table import Entry
@@ -431,13 +431,50 @@ class Romanisation:
         rest = " ".join(kept)
         return self.words(rest)[0], rest
 
+    #: the rules in C (``_core.SpellingRules``) once asked on the compiled core; False: the
+    #: rules hold a construct C does not (every key is then made by ``re``); never pickled
+    _compiled_rules: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_compiled_rules"}
+
     def key(self, word: str) -> str:
         """The spelling key of one folded word: every rule applied in order.
 
-        A rule whose every match reads one of a few letters (:func:`needed_letters`) is not
-        tried on a word that has none of them: it cannot change it (most words lack most of
-        the letters the rules are about: q, x, kh, dj ...). :meth:`reference_key` tries every
-        rule."""
+        On the compiled core the rules run in C (:meth:`compiled_rules`), each compiled from
+        Python's own parse of its expression, for words of the characters 0-255; a longer
+        word or one with another character, and every word when a rule holds a construct the
+        C matcher lacks, is keyed here by ``re`` (:meth:`regex_key`, the reference)."""
+        if edit_distance() is not None:
+            rules = self._compiled_rules
+            if rules is None:
+                rules = self.compiled_rules()
+            if rules:
+                found = rules.key(word)
+                if found is not None:
+                    return found  # type: ignore[no-any-return]
+        return self.regex_key(word)
+
+    def compiled_rules(self) -> Any:
+        """The rules in C (``_core.SpellingRules``, made once), or False when one of them
+        holds a construct it does not (see ``_core.spelling_program``)."""
+        if self._compiled_rules is None:
+            try:
+                self._compiled_rules = compiled_module().SpellingRules(
+                    [
+                        (r.pattern, r.replace, needed)
+                        for r, (_s, _r, needed) in zip(self.rules, self._needing, strict=True)
+                    ]
+                )
+            except ValueError:
+                self._compiled_rules = False
+        return self._compiled_rules
+
+    def regex_key(self, word: str) -> str:
+        """:meth:`key` by ``re``: a rule whose every match reads one of a few letters
+        (:func:`needed_letters`) is not tried on a word that has none of them: it cannot
+        change it (most words lack most of the letters the rules are about: q, x, kh, dj ...).
+        :meth:`reference_key` tries every rule."""
         present = set(word)
         for sub, replace, needed in self._needing:
             if needed is not None and needed.isdisjoint(present):
@@ -973,6 +1010,26 @@ class PhoneticMatcher:
         winner, verdict, reason = self._choose(ranked, threshold)
         candidates = tuple(_one_per_entry(ranked, MAX_CANDIDATES))
         return Decision(token, winner, candidates, reason, verdict)
+
+    def may_act(self, token: str) -> bool:
+        """False only when the decision on ``token`` within a sentence can have no winner and
+        no ambiguity, proved without making it: the gate refuses the token, no score is
+        enough, or no whole form the ranking finds reaches the score it needs (on the
+        compiled core: ``_core.reaches``, the ranking's own scores). True otherwise, and
+        always on the Python core (the decision then says)."""
+        ranker = self._ranker()
+        if ranker is None:
+            return True
+        # the gate's checks within a sentence (:meth:`gate`), the inflection check (keys of
+        # the token's stems) last: each is a condition of acting, so the order cannot change
+        # the answer, and most tokens fail at the ranking
+        if self._form_refusal(token) is not None or english_zipf(token) >= self.common_word_zipf:
+            return False
+        threshold = self.required_score(token)
+        if threshold > 1.0:
+            return False
+        reached = compiled_module().reaches(ranker, self.romanisation.form_key(token), threshold)
+        return reached is not False and self._inflection(token) is None
 
     def threshold(self, token: str) -> float:
         """The score a token's best candidate needs as a spelling: ``min_score``, more for

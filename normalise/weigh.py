@@ -304,6 +304,21 @@ class Weighing:
         then the gate refuses it there (``sentence-initial English word``, not an English
         verdict, so the matcher for rare words is not asked either): a token whose decision
         within a sentence leads to no record leads to none at a sentence start."""
+        # A decision that cannot act is not made when its second look (:meth:`decide`)
+        # cannot win either: that look is taken only for a token refused as English (common,
+        # or no score enough), and only when the matcher for rare words has a score that is.
+        # Most tokens of running text find no form near enough (PhoneticMatcher.may_act).
+        matcher, rare = self.matcher, self._rare
+        if not matcher.may_act(token) and (
+            rare is None
+            or not (
+                self._english_zipf(token) >= matcher.common_word_zipf
+                or matcher.required_score(token) > 1.0
+            )
+            or rare.required_score(token) > 1.0
+            or not rare.may_act(token)
+        ):
+            return False
         return acts(self.decide(token)[0])
 
     def _token_spans(
@@ -313,8 +328,7 @@ class Weighing:
 
         Each distinct name token outside the table hits is decided once; only those the
         matcher acts on are looked for in the text (in most chunks of running text there
-        are none), and those decided by where they stand (a rare English word, refused at a
-        sentence start only)."""
+        are none)."""
         tokens = self._name_tokens(text, taken)
         acting = tokens & self._acting  # set operations: most tokens were decided before
         wanted = [t for t in tokens.difference(self._wanted) if self.wanted(t)]
