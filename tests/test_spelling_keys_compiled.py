@@ -342,8 +342,8 @@ def test_may_act_on_real_names_and_the_python_core() -> None:
 
 
 def test_wanted_in_full_equals_the_decisions() -> None:
-    """The screen gives what ``depends_on_position or acts(decide(...))`` gives, on the
-    gazetteer's names (the matcher's winners, the second look's winners and the refusals)."""
+    """The screen gives what ``acts(decide(...))`` gives, on the gazetteer's names (the
+    matcher's winners, the second look's winners and the refusals)."""
     from normalise import Normaliser
     from normalise.weigh import acts
 
@@ -353,9 +353,7 @@ def test_wanted_in_full_equals_the_decisions() -> None:
         weighing = Normaliser(phonetic="apply")._weighing
         reference = Normaliser(phonetic="apply")._weighing
         wanted = [weighing.wanted_in_full(t) for t in tokens]
-        expected = [
-            reference.matcher.depends_on_position(t) or acts(reference.decide(t)[0]) for t in tokens
-        ]
+        expected = [acts(reference.decide(t)[0]) for t in tokens]
     assert wanted == expected
     assert 10 < sum(wanted) < len(tokens) - 500
     assert all(reference.decide(t)[1] and weighing.wanted_in_full(t) for t in second_look)
