@@ -792,6 +792,85 @@ cdef inline void cue_found(Cues *cues, Py_ssize_t start, Py_ssize_t end) noexcep
     cues.count += 1
 
 
+cdef enum:
+    AS_IS = 0         # the canonical form as it is
+    CAPITALS = 1      # every letter a capital
+    FIRST_CAPITAL = 2  # its first letter a capital
+
+
+cdef inline int ascii_casing(int kind, void *data, Py_ssize_t start, Py_ssize_t end,
+                             str canonical) noexcept:
+    """What :func:`normalise.casing.cased` does to an ASCII ``canonical`` for the span
+    ``[start, end)`` when that span is ASCII (-1 where it is not; the reference decides):
+    in capitals (no small letter, a capital, two letters or more: ``str.isupper`` and
+    ``_in_capitals``), with its first letter a capital (the span's first is, the form's is
+    small), else as it is. An ASCII letter's capital keeps its key, so ``_capital`` is
+    ``str.upper`` here."""
+    cdef Py_ssize_t i, letters = 0
+    cdef bint small = False, capital = False
+    cdef uint32_t c
+    for i in range(start, end):
+        c = PyUnicode_READ(kind, data, i)
+        if c >= 128:
+            return -1
+        if 97 <= c <= 122:
+            small = True
+            letters += 1
+        elif 65 <= c <= 90:
+            capital = True
+            letters += 1
+    if capital and not small and letters >= 2:
+        return CAPITALS
+    if end > start and 65 <= PyUnicode_READ(kind, data, start) <= 90 and len(canonical) > 0:
+        c = PyUnicode_READ(PyUnicode_KIND(canonical), PyUnicode_DATA(canonical), 0)
+        if 97 <= c <= 122:
+            return FIRST_CAPITAL
+    return AS_IS
+
+
+cdef inline uint32_t cased_char(uint32_t c, Py_ssize_t i, int casing) noexcept:
+    """Character ``i`` of an ASCII canonical form in ``casing`` (a code point as an integer:
+    Cython's arithmetic on a Py_UCS4 is a character's)."""
+    if 97 <= c <= 122 and (casing == CAPITALS or (casing == FIRST_CAPITAL and i == 0)):
+        return c - 32
+    return c
+
+
+cdef inline bint cased_equal(int kind, void *data, Py_ssize_t start, Py_ssize_t end,
+                             str canonical, int casing) noexcept:
+    """Whether ``text[start:end]`` is already ``canonical`` in ``casing`` (no event)."""
+    cdef Py_ssize_t i, n = len(canonical)
+    cdef int ckind = PyUnicode_KIND(canonical)
+    cdef void *cdata = PyUnicode_DATA(canonical)
+    if n != end - start:
+        return False
+    for i in range(n):
+        if PyUnicode_READ(kind, data, start + i) != cased_char(
+            PyUnicode_READ(ckind, cdata, i), i, casing
+        ):
+            return False
+    return True
+
+
+cdef object cased_ascii(str canonical, int casing):
+    """The ASCII ``canonical`` in ``casing``: the form itself where nothing changes."""
+    cdef Py_ssize_t i, n = len(canonical)
+    cdef int ckind = PyUnicode_KIND(canonical)
+    cdef void *cdata = PyUnicode_DATA(canonical)
+    for i in range(n):
+        if cased_char(PyUnicode_READ(ckind, cdata, i), i, casing) != PyUnicode_READ(
+            ckind, cdata, i
+        ):
+            break
+    else:
+        return canonical
+    result = PyUnicode_New(n, 127)
+    cdef void *rdata = PyUnicode_DATA(result)
+    for i in range(n):
+        PyUnicode_WRITE(1, rdata, i, cased_char(PyUnicode_READ(ckind, cdata, i), i, casing))
+    return result
+
+
 cdef class TablePassRunner:
     """:meth:`normalise.compile.PythonCore.table_pass` with its per-hit decisions in C: the
     same hits, kept spans, events and trace, in the same order.
@@ -978,11 +1057,19 @@ cdef class TablePassRunner:
             if self.ends_line(text, end):
                 end -= 1
                 note = self.point_kept
-        original = text[start:end]
         canonical = self.canonicals[target]
-        replacement = self.cased(original, canonical, self.exact[target])
-        if replacement == original:
-            return None
+        casing = ascii_casing(kind, data, start, end, canonical) if self.plain[target] else -1
+        if casing >= 0:  # ASCII span and form: no slice, no call, no cache key per hit
+            if self.exact[target]:
+                casing = AS_IS
+            if cased_equal(kind, data, start, end, canonical, casing):
+                return None
+            replacement = cased_ascii(canonical, casing)
+        else:
+            original = text[start:end]
+            replacement = self.cased(original, canonical, self.exact[target])
+            if replacement == original:
+                return None
         event = new_tuple(Event, 8)
         put(event, 0, start)
         put(event, 1, end)
@@ -1272,13 +1359,49 @@ cdef inline void copy_chars(int to_kind, void *to_data, Py_ssize_t to_start, int
     enough). Not ``PyUnicode_CopyCharacters``: CPython 3.11 checks a Latin-1 source copied
     into an ASCII string from its first character, not from ``from_start``."""
     cdef Py_ssize_t i
+    cdef const uint8_t *f1
+    cdef const uint16_t *f2
+    cdef const uint32_t *f4
+    cdef uint8_t *t1
+    cdef uint16_t *t2
+    cdef uint32_t *t4
     if to_kind == from_kind:
         memcpy(<char *>to_data + to_start * to_kind,
                <const char *>from_data + from_start * from_kind, count * to_kind)
         return
-    for i in range(count):
-        PyUnicode_WRITE(to_kind, to_data, to_start + i,
-                        PyUnicode_READ(from_kind, <void *>from_data, from_start + i))
+    # one typed loop per pair of kinds (the compiler widens or narrows a vector at a time):
+    # a wide text whose only wide characters were rewritten comes out narrower, and
+    # PyUnicode_READ/WRITE per character asked both kinds again for every character
+    if to_kind == 1:
+        t1 = <uint8_t *>to_data + to_start
+        if from_kind == 2:
+            f2 = <const uint16_t *>from_data + from_start
+            for i in range(count):
+                t1[i] = <uint8_t>f2[i]
+        else:
+            f4 = <const uint32_t *>from_data + from_start
+            for i in range(count):
+                t1[i] = <uint8_t>f4[i]
+    elif to_kind == 2:
+        t2 = <uint16_t *>to_data + to_start
+        if from_kind == 1:
+            f1 = <const uint8_t *>from_data + from_start
+            for i in range(count):
+                t2[i] = f1[i]
+        else:
+            f4 = <const uint32_t *>from_data + from_start
+            for i in range(count):
+                t2[i] = <uint16_t>f4[i]
+    else:
+        t4 = <uint32_t *>to_data + to_start
+        if from_kind == 1:
+            f1 = <const uint8_t *>from_data + from_start
+            for i in range(count):
+                t4[i] = f1[i]
+        else:
+            f2 = <const uint16_t *>from_data + from_start
+            for i in range(count):
+                t4[i] = f2[i]
 
 
 class Core(PythonCore):
