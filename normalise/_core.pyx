@@ -16,6 +16,7 @@ chunk that holds combining marks, is verified by the reference's own ``match_key
 from libc.stdint cimport int16_t, int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memchr, memcpy, memset
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 
 
 cdef extern from "Python.h":
@@ -454,44 +455,44 @@ cdef class Trie:
 
     cdef tuple _fold(self, str text):
         """:func:`normalise.scan.fold_haystack`, the loop over characters in C: each non-ASCII
-        character folded by the reference's own ``_fold_char`` once, then from a table."""
+        character folded by the reference's own ``_fold_char`` once, then from a table. One
+        typed loop per kind of string (:func:`fold_units`), written into the haystack itself:
+        a loop that asked the kind per character, and a bytearray copied twice, cost as much
+        as the trie walk on a chunk with one character outside Latin-1."""
         if text.isascii():
             return self.fold_haystack(text)
-        cdef Py_ssize_t n = len(text), i, m = 0
+        cdef Py_ssize_t n = len(text), i, m
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
-        cdef const uint8_t *table = self.ascii_fold
-        cdef bytearray buffer = bytearray(n)
-        cdef uint8_t *out = buffer
-        cdef Py_UCS4 c
-        cdef int f
-        cdef list dropped = None
+        cdef list dropped = []
         if self.folded == NULL:
             self.folded = <int16_t *>malloc(FOLD_CACHED * sizeof(int16_t))
             if self.folded == NULL:
                 raise MemoryError()
             for i in range(FOLD_CACHED):
                 self.folded[i] = -2
-        for i in range(n):
-            c = PyUnicode_READ(kind, data, i)
-            if c < 128:
-                out[m] = table[c]
-                m += 1
-                continue
-            f = self.folded[c] if c < FOLD_CACHED else -2
-            if f == -2:
-                char = self.fold_char(chr(c))
-                f = ord(char) if char else -1
-                if c < FOLD_CACHED:
-                    self.folded[c] = <int16_t>f
-            if f < 0:  # a combining mark: dropped; the next character stands at m
-                if dropped is None:
-                    dropped = []
-                dropped.append(m)
-            else:
-                out[m] = table[f]
-                m += 1
-        return bytes(buffer[:m]), dropped
+        haystack = PyBytes_FromStringAndSize(NULL, n)
+        cdef uint8_t *out = <uint8_t *>PyBytes_AS_STRING(haystack)
+        if kind == 1:
+            m = fold_units(self, <const uint8_t *>data, n, out, dropped)
+        elif kind == 2:
+            m = fold_units(self, <const uint16_t *>data, n, out, dropped)
+        else:
+            m = fold_units(self, <const uint32_t *>data, n, out, dropped)
+        if m < n:
+            haystack = haystack[:m]
+        return haystack, (dropped or None)
+
+    cdef int _fold_code(self, Py_UCS4 c) except -3:
+        """The haystack byte of a character >= 128 before the ASCII table (-1: a combining
+        mark, dropped), by the reference's ``_fold_char`` once per code point."""
+        cdef int f = self.folded[c] if c < FOLD_CACHED else -2
+        if f == -2:
+            char = self.fold_char(chr(c))
+            f = ord(char) if char else -1
+            if c < FOLD_CACHED:
+                self.folded[c] = <int16_t>f
+        return f
 
     cdef int _fold_span(self, int kind, void *data, Py_ssize_t low, Py_ssize_t high,
                         uint8_t *out) except -1:
@@ -727,6 +728,35 @@ from normalise import keep as _keep
 from normalise import sentence as _sentence
 from normalise.compile import Left, PythonCore, TableHit, TablePass
 from normalise.events import APPLIED_RULES, Event, Result, Rule, Span, Substitution
+
+
+ctypedef fused code_unit:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+cdef Py_ssize_t fold_units(Trie trie, const code_unit *units, Py_ssize_t n, uint8_t *out,
+                           list dropped) except -1:
+    """Fold ``n`` code units into ``out`` (:meth:`Trie._fold`); the haystack positions of the
+    dropped marks go to ``dropped``. Returns the haystack's length."""
+    cdef const uint8_t *table = trie.ascii_fold
+    cdef Py_ssize_t i, m = 0
+    cdef uint32_t c
+    cdef int f
+    for i in range(n):
+        c = units[i]
+        if c < 128:
+            out[m] = table[c]
+            m += 1
+            continue
+        f = trie._fold_code(c)
+        if f < 0:  # a combining mark: dropped; the next character stands at m
+            dropped.append(m)
+        else:
+            out[m] = table[f]
+            m += 1
+    return m
 
 
 cdef inline object new_tuple(object kind, Py_ssize_t size):
