@@ -13,10 +13,16 @@ comparing its key character by character, in place; a span with any other charac
 chunk that holds combining marks, is verified by the reference's own ``match_key`` and dicts.
 """
 
+cimport cython
 from libc.stdint cimport int16_t, int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memchr, memcpy, memset
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
+
+
+cdef extern from *:
+    int __builtin_ctz(unsigned int) nogil
+    void __builtin_prefetch(const void *) nogil
 
 
 cdef extern from "Python.h":
@@ -172,6 +178,7 @@ cdef int hits_add(Hits *hits, Py_ssize_t start, Py_ssize_t end,
     return 0
 
 
+@cython.final  # no subclass: its cdef methods called directly, inlined
 cdef class Trie:
     """The folded forms of a :class:`normalise.scan.Scanner` as a byte trie, and the keys
     under which each verifies."""
@@ -901,6 +908,7 @@ cdef object cased_ascii(str canonical, int casing):
     return result
 
 
+@cython.final  # no subclass: its cdef methods called directly, inlined
 cdef class TablePassRunner:
     """:meth:`normalise.compile.PythonCore.table_pass` with its per-hit decisions in C: the
     same hits, kept spans, events and trace, in the same order.
@@ -1044,9 +1052,9 @@ cdef class TablePassRunner:
         cdef const uint8_t *k
         cdef Py_ssize_t c, j, size_k
         cdef uint32_t d
-        for c in range(self.cue_count):
-            if not (mask >> c) & 1:
-                continue
+        while mask:  # only the keys of the mask, lowest first
+            c = __builtin_ctz(mask)
+            mask &= mask - 1
             k = (<const uint8_t *>self.cue_bytes) + self.cue_offset[c]
             size_k = self.cue_length[c]
             if p + size_k > size:
@@ -1471,6 +1479,7 @@ cdef inline bint prose_break(Py_UCS4 c) noexcept nogil:
     return c == 10 or c == 13 or c == 0x2028 or c == 0x2029
 
 
+@cython.final  # no subclass: its cdef methods called directly, inlined
 cdef class SettleCheck:
     """:meth:`normalise.settle.Settling.unsettled` of a table-only normaliser (no phonetic
     matcher) with its per-record tests in C: the same positions.
