@@ -829,6 +829,95 @@ cdef inline void cue_found(Cues *cues, Py_ssize_t start, Py_ssize_t end) noexcep
     cues.count += 1
 
 
+cdef class HitBuffer:
+    """The hits a table pass took (start, end, target each, in order), owned: the storage
+    that :class:`HitRecords` read."""
+
+    cdef Py_ssize_t *at
+    cdef Py_ssize_t count
+
+    def __cinit__(self):
+        self.at = NULL
+        self.count = 0
+
+    def __dealloc__(self):
+        free(self.at)
+
+
+@cython.final
+cdef class HitRecords:
+    """``TablePass.taken`` (``Span`` records) or ``TablePass.hits`` (``TableHit`` records) of
+    the compiled table pass: a read-only sequence equal to the reference's list, each record
+    made when it is read. Why: on dense text most hits are canonical forms that nothing asks
+    about again, and a Span, a TableHit and two ints made and freed per hit were a quarter of
+    the pass."""
+
+    cdef HitBuffer buffer
+    cdef list entries  # None: Span records; else TableHit records of these entries
+
+    def __len__(self):
+        return self.buffer.count
+
+    cdef object _record(self, Py_ssize_t i):
+        cdef const Py_ssize_t *at = self.buffer.at + 3 * i
+        cdef object start = at[0], end = at[1]
+        if self.entries is None:
+            return pair(Span, start, end)
+        return triple(TableHit, start, end, self.entries[at[2]])
+
+    def __getitem__(self, index):
+        cdef Py_ssize_t i
+        if isinstance(index, slice):
+            return [self._record(i) for i in range(*index.indices(self.buffer.count))]
+        i = index.__index__()
+        if i < 0:
+            i += self.buffer.count
+        if not 0 <= i < self.buffer.count:
+            raise IndexError("hit index out of range")
+        return self._record(i)
+
+    def __iter__(self):
+        cdef Py_ssize_t i
+        for i in range(self.buffer.count):
+            yield self._record(i)
+
+    def __reversed__(self):
+        cdef Py_ssize_t i
+        for i in range(self.buffer.count - 1, -1, -1):
+            yield self._record(i)
+
+    def __eq__(self, other):
+        if isinstance(other, (list, tuple, HitRecords)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __ne__(self, other):
+        if isinstance(other, (list, tuple, HitRecords)):
+            return list(self) != list(other)
+        return NotImplemented
+
+    __hash__ = None
+
+    def index(self, value, start=0, stop=None):
+        return list(self).index(value, start, self.buffer.count if stop is None else stop)
+
+    def count(self, value):
+        return list(self).count(value)
+
+    def __repr__(self):
+        return repr(list(self))
+
+    def __reduce__(self):
+        return (list, (list(self),))  # a plain list where it is pickled
+
+
+cdef HitRecords hit_records(HitBuffer buffer, list entries):
+    cdef HitRecords records = HitRecords.__new__(HitRecords)
+    records.buffer = buffer
+    records.entries = entries
+    return records
+
+
 cdef enum:
     AS_IS = 0         # the canonical form as it is
     CAPITALS = 1      # every letter a capital
@@ -1120,16 +1209,27 @@ cdef class TablePassRunner:
         PyObject_GC_UnTrack(event)
         return event
 
-    def inside_words(self, str text, list hits):
+    def inside_words(self, str text, hits):
         """:meth:`normalise.compile.PythonCore.inside_words`: the reference's
         :func:`normalise.evidence.inside_word` asked only of the hits right after one of its
-        apostrophes."""
+        apostrophes (the starts read from the records' buffer when it has one)."""
         cdef set inside = set()
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
-        cdef Py_ssize_t start
+        cdef Py_ssize_t start, i
         cdef object hit, ostart
+        cdef HitBuffer buffer
         apostrophes = self.apostrophes
+        if type(hits) is HitRecords:
+            buffer = (<HitRecords>hits).buffer
+            for i in range(buffer.count):
+                start = buffer.at[3 * i]
+                if (start >= 2 and PyUnicode_READ(kind, data, start - 1) >= 39
+                        and chr(PyUnicode_READ(kind, data, start - 1)) in apostrophes):
+                    ostart = start
+                    if self.inside_word(text, ostart):
+                        inside.add(ostart)
+            return inside
         for hit in hits:
             ostart = <object>PyTuple_GET_ITEM(hit, 0)
             start = ostart
@@ -1153,16 +1253,23 @@ cdef class TablePassRunner:
         kept = self.keeping.kept(text)
         if trace is not None:
             trace.extend(Left(start, end, "kept") for start, end in kept)
-        cdef list events = [], taken = [], found = [], held = []
+        cdef list events = [], held = []
         cdef Cues cues
         memset(&cues, 0, sizeof(Cues))
         try:
-            self._decide(text, hits, kept, trace, events, taken, found, held, &cues)
+            self._decide(text, hits, kept, trace, events, held, &cues)
         finally:
             free(cues.starts)
             free(cues.ends)
+        # the hits not kept, moved up in place by _decide: the buffer of the records
+        cdef HitBuffer buffer = HitBuffer.__new__(HitBuffer)
+        buffer.at = hits.at
+        buffer.count = hits.count
+        hits.at = NULL
+        found = hit_records(buffer, self.entries)
+        taken = hit_records(buffer, None)
         if kept:
-            taken = [Span(s, e) for s, e in self.merge_spans(taken + kept)]
+            taken = [Span(s, e) for s, e in self.merge_spans(list(taken) + kept)]
         t = new_tuple(TablePass, 4)
         put(t, 0, events)
         put(t, 1, taken)
@@ -1170,32 +1277,37 @@ cdef class TablePassRunner:
         put(t, 3, held)
         return t
 
-    cdef int _decide(self, str text, Hits *hits, kept, trace, list events, list taken,
-                     list found, list held, Cues *cues) except -1:
-        """The per-hit part of :meth:`run`."""
+    cdef int _decide(self, str text, Hits *hits, kept, trace, list events, list held,
+                     Cues *cues) except -1:
+        """The per-hit part of :meth:`run`. The hits not kept are moved up in ``hits``
+        (``hits.count`` becomes their number): the taken spans and the found hits."""
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
         cdef Py_ssize_t start, end, target, prev_end = -1, prev_target = -1
         cdef Py_ssize_t size = len(text)
-        cdef object hit, ostart, oend, why, event, entry
+        cdef object hit, ostart, oend, why, event
         cdef bint untraced = trace is None
-        cdef Py_ssize_t h
-        for h in range(hits.count):
+        cdef Py_ssize_t h, count = hits.count, taken = 0
+        for h in range(count):
             start = hits.at[3 * h]
             end = hits.at[3 * h + 1]
             target = hits.at[3 * h + 2]
-            ostart = start
-            oend = end
-            if kept and self.overlaps(kept, ostart, oend):
-                continue  # a kept form, or a spelling mentioned as such, wins
-            taken.append(pair(Span, ostart, oend))
-            entry = self.entries[target]
-            found.append(triple(TableHit, ostart, oend, entry))
+            if kept:
+                ostart = start
+                oend = end
+                if self.overlaps(kept, ostart, oend):
+                    continue  # a kept form, or a spelling mentioned as such, wins
+            hits.at[3 * taken] = start
+            hits.at[3 * taken + 1] = end
+            hits.at[3 * taken + 2] = target
+            taken += 1
             if untraced and self._as_canonical(kind, data, start, end, target):
                 # no event whatever the tests below say, and no trace to tell them in
                 prev_end = end
                 prev_target = target
                 continue
+            ostart = start
+            oend = end
             if (
                 prev_target == target
                 and start - prev_end < 12
@@ -1224,6 +1336,7 @@ cdef class TablePassRunner:
             event = self._event(text, kind, data, start, end, target)
             if event is not None:
                 events.append(event)
+        hits.count = taken
         return 0
 
 
@@ -1628,6 +1741,20 @@ cdef class SettleCheck:
         cdef Py_ssize_t start = <object>PyTuple_GET_ITEM(sub, 2)
         cdef Py_ssize_t end = <object>PyTuple_GET_ITEM(sub, 3)
         cdef Py_ssize_t lo = 0, hi = len(taken), mid, n = len(taken)
+        cdef const Py_ssize_t *at
+        if type(taken) is HitRecords:  # the same search over the records' buffer
+            at = (<HitRecords>taken).buffer.at
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if at[3 * mid] < start:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo > 0 and start - at[3 * (lo - 1) + 1] < reach:
+                return False
+            if lo + 1 < n and at[3 * (lo + 1)] - end < reach:
+                return False
+            return True
         while lo < hi:  # bisect_left(taken, (start,)): the first span starting at start or on
             mid = (lo + hi) >> 1
             if <Py_ssize_t>taken[mid][0] < start:
