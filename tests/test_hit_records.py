@@ -28,7 +28,8 @@ def _passes(entries, text, keep=(), given_names="alone"):
 def _same_sequence(records, reference, kind):
     """Every way the engine reads a pass's sequences gives what the reference's list gives."""
     assert len(records) == len(reference)
-    assert list(records) == reference and records == reference and not records != reference
+    assert list(records) == reference and records == reference and reference == records
+    assert (records != reference) is False
     assert all(type(r) is kind for r in records)
     assert list(reversed(records)) == reference[::-1]
     assert records[1:-1] == reference[1:-1] and records[::2] == reference[::2]
