@@ -1358,9 +1358,10 @@ def apply_events(str text, events):
     The output is written once into a string of its final size (:func:`assemble`), not
     joined from a slice per stretch between rewrites: a slice of a wide string is scanned
     for its widest character, which cost more than the rest of the records."""
-    cdef list subs = []
+    cdef list subs = [], applied = []
     cdef Py_ssize_t pos = 0, out = 0, start, end, out_end, size = len(text)
     cdef bint ordered = True  # every event in order and inside the text
+    cdef bint is_applied
     cdef object event, original, written, sub, score, rule, replacement
     for event in events:
         if not isinstance(event, tuple):
@@ -1375,7 +1376,8 @@ def apply_events(str text, events):
         original = text[start:end]
         replacement = <object>PyTuple_GET_ITEM(event, 2)
         rule = <object>PyTuple_GET_ITEM(event, 3)
-        written = replacement if rule in APPLIED_RULES else original
+        is_applied = rule in APPLIED_RULES
+        written = replacement if is_applied else original
         out_end = out + len(written)
         score = <object>PyTuple_GET_ITEM(event, 4)
         sub = new_tuple(Substitution, 11)
@@ -1396,6 +1398,8 @@ def apply_events(str text, events):
         if atomic(sub):
             PyObject_GC_UnTrack(sub)
         subs.append(sub)
+        if is_applied:
+            applied.append(sub)
         out = out_end
         pos = end
     if not subs:
@@ -1411,7 +1415,7 @@ def apply_events(str text, events):
             pos = <object>PyTuple_GET_ITEM(sub, 3)
         pieces.append(text[pos:])
         written_text = "".join(pieces)
-    return Result(written_text, subs)
+    return Result(written_text, subs, applied)  # Result.changed without a pass over subs
 
 
 cdef inline object written_of(object sub):
