@@ -25,6 +25,36 @@ cdef extern from *:
     void __builtin_prefetch(const void *) nogil
 
 
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #endif
+    /* Bit i set where p[i] is a space, for the first min(avail, 64) bytes. */
+    static inline uint64_t normalise_space_mask(const unsigned char *p, Py_ssize_t avail) {
+        uint64_t m = 0;
+        Py_ssize_t i;
+    #if defined(__SSE2__)
+        if (avail >= 64) {
+            const __m128i sp = _mm_set1_epi8(' ');
+            for (i = 0; i < 4; i++) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * i));
+                m |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp)) << (16 * i);
+            }
+            return m;
+        }
+    #endif
+        for (i = 0; i < avail && i < 64; i++)
+            m |= (uint64_t)(p[i] == ' ') << i;
+        return m;
+    }
+    static inline int normalise_count_zeros(uint64_t x) { return __builtin_ctzll(x); }
+    """
+    uint64_t space_mask "normalise_space_mask" (const uint8_t *p, Py_ssize_t avail) nogil
+    int count_zeros "normalise_count_zeros" (uint64_t x) nogil
+
+
 cdef extern from "Python.h":
     ctypedef struct PyTypeObject:
         object (*tp_alloc)(PyTypeObject *, Py_ssize_t)
@@ -614,14 +644,33 @@ cdef class Trie:
         cdef uint32_t slot
         cdef Py_ssize_t *at = mark_positions(dropped, marks)
         cdef Py_ssize_t following = 0  # the word start after ``s``
-        cdef const uint8_t *space
+        cdef Py_ssize_t block = -1, e  # the 64-byte block whose spaces are in ``spaces``
+        cdef uint64_t spaces = 0, bits
         try:
             while following <= n:
-                # from word start to word start: the next is just past the next space (memchr
-                # reads a vector at a time; a loop over the bytes mispredicted each word's end)
+                # from word start to word start: the next is just past the next space, read
+                # from a mask of the spaces of each 64 bytes, made once per 64 bytes (a
+                # memchr per word cost 6-10 % of the pass on short words; a loop over the
+                # bytes mispredicted each word's end)
                 s = following
-                space = <const uint8_t *>memchr(hay + s, 32, n - s) if s < n else NULL
-                following = space - hay + 1 if space != NULL else n + 1
+                following = n + 1  # no space after s: the end of the haystack ends the word
+                if s < n:
+                    e = s - (s & 63)  # the 64-byte block of s
+                    if e != block:
+                        block = e
+                        spaces = space_mask(hay + e, n - e)
+                    bits = spaces >> (s & 63)
+                    if bits:
+                        following = s + count_zeros(bits) + 1
+                    else:
+                        e += 64
+                        while e < n:
+                            block = e
+                            spaces = space_mask(hay + e, n - e)
+                            if spaces:
+                                following = e + count_zeros(spaces) + 1
+                                break
+                            e += 64
                 while passed < marks and at[passed] <= s:  # bisect_right(at, s), moving on
                     passed += 1
                 start = s + passed
