@@ -1078,6 +1078,7 @@ cdef class TablePassRunner:
     cdef Py_ssize_t cue_length[32]
     cdef bint cue_always   # a key no ASCII window can be tested for in C: ask Python
     cdef uint32_t cue_mask[256]  # per byte: the keys that begin with it (either case)
+    cdef uint32_t cue_second[256]  # per byte: the keys it may follow the first byte of
 
     def __cinit__(self):
         self.plain = self.given = self.pointless = NULL
@@ -1131,6 +1132,16 @@ cdef class TablePassRunner:
                 keys.append(key.encode("ascii"))
         self.cue_bytes = b"".join(keys)
         self.cue_count = len(keys)
+        cdef uint32_t single = 0
+        for i, key in enumerate(keys):
+            if len(key) == 1:
+                single |= 1 << i
+        for i in range(256):
+            self.cue_second[i] = single  # a key of one byte follows nothing
+        for i, key in enumerate(keys):
+            if len(key) > 1:
+                self.cue_second[key[1]] |= 1 << i
+                self.cue_second[ord(chr(key[1]).upper())] |= 1 << i
         cdef Py_ssize_t offset = 0
         for i, key in enumerate(keys):
             self.cue_offset[i] = offset
@@ -1151,16 +1162,22 @@ cdef class TablePassRunner:
         if self.cue_always:
             return True
         cdef Py_ssize_t low = start - self.reach, p, i
-        cdef uint32_t ch
+        cdef uint32_t ch, mask
         cdef const uint8_t *latin
         if low < 0:
             low = 0
         p = cues.scanned if cues.scanned > low else low
+        # a key is tried where the byte and the next may begin it (the next: any case; a
+        # text's last character is tried for every key that begins with it)
         if kind == 1:  # Latin-1: no letter >= 128 lowers to ASCII
             latin = <const uint8_t *>data
             while p < start:
-                if self.cue_mask[latin[p]]:
-                    self._cue_keys(cues, kind, data, size, p, self.cue_mask[latin[p]])
+                mask = self.cue_mask[latin[p]]
+                if mask:
+                    if p + 1 < size:
+                        mask &= self.cue_second[latin[p + 1]]
+                    if mask:
+                        self._cue_keys(cues, kind, data, size, p, mask)
                 p += 1
         else:
             while p < start:
@@ -1168,7 +1185,12 @@ cdef class TablePassRunner:
                 if ch >= 128:
                     cue_found(cues, p, p + 1)
                 elif self.cue_mask[ch]:
-                    self._cue_keys(cues, kind, data, size, p, self.cue_mask[ch])
+                    mask = self.cue_mask[ch]
+                    if p + 1 < size:
+                        ch = PyUnicode_READ(kind, data, p + 1)
+                        mask &= self.cue_second[ch if ch < 256 else 255]
+                    if mask:
+                        self._cue_keys(cues, kind, data, size, p, mask)
                 p += 1
         if start > cues.scanned:
             cues.scanned = start
