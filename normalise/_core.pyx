@@ -16,13 +16,12 @@ chunk that holds combining marks, is verified by the reference's own ``match_key
 cimport cython
 from libc.stdint cimport int16_t, int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memchr, memcpy, memset
+from libc.string cimport memcpy, memset
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 
 
 cdef extern from *:
     int __builtin_ctz(unsigned int) nogil
-    void __builtin_prefetch(const void *) nogil
 
 
 cdef extern from *:
