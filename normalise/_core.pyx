@@ -13,9 +13,45 @@ comparing its key character by character, in place; a span with any other charac
 chunk that holds combining marks, is verified by the reference's own ``match_key`` and dicts.
 """
 
+cimport cython
 from libc.stdint cimport int16_t, int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memchr, memcpy, memset
+from libc.string cimport memcpy, memset
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
+
+
+cdef extern from *:
+    int __builtin_ctz(unsigned int) nogil
+
+
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #endif
+    /* Bit i set where p[i] is a space, for the first min(avail, 64) bytes. */
+    static inline uint64_t normalise_space_mask(const unsigned char *p, Py_ssize_t avail) {
+        uint64_t m = 0;
+        Py_ssize_t i;
+    #if defined(__SSE2__)
+        if (avail >= 64) {
+            const __m128i sp = _mm_set1_epi8(' ');
+            for (i = 0; i < 4; i++) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * i));
+                m |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp)) << (16 * i);
+            }
+            return m;
+        }
+    #endif
+        for (i = 0; i < avail && i < 64; i++)
+            m |= (uint64_t)(p[i] == ' ') << i;
+        return m;
+    }
+    static inline int normalise_count_zeros(uint64_t x) { return __builtin_ctzll(x); }
+    """
+    uint64_t space_mask "normalise_space_mask" (const uint8_t *p, Py_ssize_t avail) nogil
+    int count_zeros "normalise_count_zeros" (uint64_t x) nogil
 
 
 cdef extern from "Python.h":
@@ -171,6 +207,7 @@ cdef int hits_add(Hits *hits, Py_ssize_t start, Py_ssize_t end,
     return 0
 
 
+@cython.final  # no subclass: its cdef methods called directly, inlined
 cdef class Trie:
     """The folded forms of a :class:`normalise.scan.Scanner` as a byte trie, and the keys
     under which each verifies."""
@@ -454,44 +491,44 @@ cdef class Trie:
 
     cdef tuple _fold(self, str text):
         """:func:`normalise.scan.fold_haystack`, the loop over characters in C: each non-ASCII
-        character folded by the reference's own ``_fold_char`` once, then from a table."""
+        character folded by the reference's own ``_fold_char`` once, then from a table. One
+        typed loop per kind of string (:func:`fold_units`), written into the haystack itself:
+        a loop that asked the kind per character, and a bytearray copied twice, cost as much
+        as the trie walk on a chunk with one character outside Latin-1."""
         if text.isascii():
             return self.fold_haystack(text)
-        cdef Py_ssize_t n = len(text), i, m = 0
+        cdef Py_ssize_t n = len(text), i, m
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
-        cdef const uint8_t *table = self.ascii_fold
-        cdef bytearray buffer = bytearray(n)
-        cdef uint8_t *out = buffer
-        cdef Py_UCS4 c
-        cdef int f
-        cdef list dropped = None
+        cdef list dropped = []
         if self.folded == NULL:
             self.folded = <int16_t *>malloc(FOLD_CACHED * sizeof(int16_t))
             if self.folded == NULL:
                 raise MemoryError()
             for i in range(FOLD_CACHED):
                 self.folded[i] = -2
-        for i in range(n):
-            c = PyUnicode_READ(kind, data, i)
-            if c < 128:
-                out[m] = table[c]
-                m += 1
-                continue
-            f = self.folded[c] if c < FOLD_CACHED else -2
-            if f == -2:
-                char = self.fold_char(chr(c))
-                f = ord(char) if char else -1
-                if c < FOLD_CACHED:
-                    self.folded[c] = <int16_t>f
-            if f < 0:  # a combining mark: dropped; the next character stands at m
-                if dropped is None:
-                    dropped = []
-                dropped.append(m)
-            else:
-                out[m] = table[f]
-                m += 1
-        return bytes(buffer[:m]), dropped
+        haystack = PyBytes_FromStringAndSize(NULL, n)
+        cdef uint8_t *out = <uint8_t *>PyBytes_AS_STRING(haystack)
+        if kind == 1:
+            m = fold_units(self, <const uint8_t *>data, n, out, dropped)
+        elif kind == 2:
+            m = fold_units(self, <const uint16_t *>data, n, out, dropped)
+        else:
+            m = fold_units(self, <const uint32_t *>data, n, out, dropped)
+        if m < n:
+            haystack = haystack[:m]
+        return haystack, (dropped or None)
+
+    cdef int _fold_code(self, Py_UCS4 c) except -3:
+        """The haystack byte of a character >= 128 before the ASCII table (-1: a combining
+        mark, dropped), by the reference's ``_fold_char`` once per code point."""
+        cdef int f = self.folded[c] if c < FOLD_CACHED else -2
+        if f == -2:
+            char = self.fold_char(chr(c))
+            f = ord(char) if char else -1
+            if c < FOLD_CACHED:
+                self.folded[c] = <int16_t>f
+        return f
 
     cdef int _fold_span(self, int kind, void *data, Py_ssize_t low, Py_ssize_t high,
                         uint8_t *out) except -1:
@@ -606,14 +643,33 @@ cdef class Trie:
         cdef uint32_t slot
         cdef Py_ssize_t *at = mark_positions(dropped, marks)
         cdef Py_ssize_t following = 0  # the word start after ``s``
-        cdef const uint8_t *space
+        cdef Py_ssize_t block = -1, e  # the 64-byte block whose spaces are in ``spaces``
+        cdef uint64_t spaces = 0, bits
         try:
             while following <= n:
-                # from word start to word start: the next is just past the next space (memchr
-                # reads a vector at a time; a loop over the bytes mispredicted each word's end)
+                # from word start to word start: the next is just past the next space, read
+                # from a mask of the spaces of each 64 bytes, made once per 64 bytes (a
+                # memchr per word cost 6-10 % of the pass on short words; a loop over the
+                # bytes mispredicted each word's end)
                 s = following
-                space = <const uint8_t *>memchr(hay + s, 32, n - s) if s < n else NULL
-                following = space - hay + 1 if space != NULL else n + 1
+                following = n + 1  # no space after s: the end of the haystack ends the word
+                if s < n:
+                    e = s - (s & 63)  # the 64-byte block of s
+                    if e != block:
+                        block = e
+                        spaces = space_mask(hay + e, n - e)
+                    bits = spaces >> (s & 63)
+                    if bits:
+                        following = s + count_zeros(bits) + 1
+                    else:
+                        e += 64
+                        while e < n:
+                            block = e
+                            spaces = space_mask(hay + e, n - e)
+                            if spaces:
+                                following = e + count_zeros(spaces) + 1
+                                break
+                            e += 64
                 while passed < marks and at[passed] <= s:  # bisect_right(at, s), moving on
                     passed += 1
                 start = s + passed
@@ -729,6 +785,35 @@ from normalise.compile import Left, PythonCore, TableHit, TablePass
 from normalise.events import APPLIED_RULES, Event, Result, Rule, Span, Substitution
 
 
+ctypedef fused code_unit:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+cdef Py_ssize_t fold_units(Trie trie, const code_unit *units, Py_ssize_t n, uint8_t *out,
+                           list dropped) except -1:
+    """Fold ``n`` code units into ``out`` (:meth:`Trie._fold`); the haystack positions of the
+    dropped marks go to ``dropped``. Returns the haystack's length."""
+    cdef const uint8_t *table = trie.ascii_fold
+    cdef Py_ssize_t i, m = 0
+    cdef uint32_t c
+    cdef int f
+    for i in range(n):
+        c = units[i]
+        if c < 128:
+            out[m] = table[c]
+            m += 1
+            continue
+        f = trie._fold_code(c)
+        if f < 0:  # a combining mark: dropped; the next character stands at m
+            dropped.append(m)
+        else:
+            out[m] = table[f]
+            m += 1
+    return m
+
+
 cdef inline object new_tuple(object kind, Py_ssize_t size):
     """An empty instance of the tuple subclass ``kind`` (a NamedTuple), as ``tuple.__new__``
     makes it; the caller sets every item."""
@@ -792,6 +877,175 @@ cdef inline void cue_found(Cues *cues, Py_ssize_t start, Py_ssize_t end) noexcep
     cues.count += 1
 
 
+cdef class HitBuffer:
+    """The hits a table pass took (start, end, target each, in order), owned: the storage
+    that :class:`HitRecords` read."""
+
+    cdef Py_ssize_t *at
+    cdef Py_ssize_t count
+
+    def __cinit__(self):
+        self.at = NULL
+        self.count = 0
+
+    def __dealloc__(self):
+        free(self.at)
+
+
+@cython.final
+cdef class HitRecords:
+    """``TablePass.taken`` (``Span`` records) or ``TablePass.hits`` (``TableHit`` records) of
+    the compiled table pass: a read-only sequence equal to the reference's list, each record
+    made when it is read. Why: on dense text most hits are canonical forms that nothing asks
+    about again, and a Span, a TableHit and two ints made and freed per hit were a quarter of
+    the pass."""
+
+    cdef HitBuffer buffer
+    cdef list entries  # None: Span records; else TableHit records of these entries
+
+    def __len__(self):
+        return self.buffer.count
+
+    cdef object _record(self, Py_ssize_t i):
+        cdef const Py_ssize_t *at = self.buffer.at + 3 * i
+        cdef object start = at[0], end = at[1]
+        if self.entries is None:
+            return pair(Span, start, end)
+        return triple(TableHit, start, end, self.entries[at[2]])
+
+    def __getitem__(self, index):
+        cdef Py_ssize_t i
+        if isinstance(index, slice):
+            return [self._record(i) for i in range(*index.indices(self.buffer.count))]
+        i = index.__index__()
+        if i < 0:
+            i += self.buffer.count
+        if not 0 <= i < self.buffer.count:
+            raise IndexError("hit index out of range")
+        return self._record(i)
+
+    def __iter__(self):
+        cdef Py_ssize_t i
+        for i in range(self.buffer.count):
+            yield self._record(i)
+
+    def __reversed__(self):
+        cdef Py_ssize_t i
+        for i in range(self.buffer.count - 1, -1, -1):
+            yield self._record(i)
+
+    def __eq__(self, other):
+        if isinstance(other, (list, tuple, HitRecords)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __ne__(self, other):
+        if isinstance(other, (list, tuple, HitRecords)):
+            return list(self) != list(other)
+        return NotImplemented
+
+    __hash__ = None
+
+    def index(self, value, start=0, stop=None):
+        return list(self).index(value, start, self.buffer.count if stop is None else stop)
+
+    def count(self, value):
+        return list(self).count(value)
+
+    def __repr__(self):
+        return repr(list(self))
+
+    def __reduce__(self):
+        return (list, (list(self),))  # a plain list where it is pickled
+
+
+cdef HitRecords hit_records(HitBuffer buffer, list entries):
+    cdef HitRecords records = HitRecords.__new__(HitRecords)
+    records.buffer = buffer
+    records.entries = entries
+    return records
+
+
+cdef enum:
+    AS_IS = 0         # the canonical form as it is
+    CAPITALS = 1      # every letter a capital
+    FIRST_CAPITAL = 2  # its first letter a capital
+
+
+cdef inline int ascii_casing(int kind, void *data, Py_ssize_t start, Py_ssize_t end,
+                             str canonical) noexcept:
+    """What :func:`normalise.casing.cased` does to an ASCII ``canonical`` for the span
+    ``[start, end)`` when that span is ASCII (-1 where it is not; the reference decides):
+    in capitals (no small letter, a capital, two letters or more: ``str.isupper`` and
+    ``_in_capitals``), with its first letter a capital (the span's first is, the form's is
+    small), else as it is. An ASCII letter's capital keeps its key, so ``_capital`` is
+    ``str.upper`` here."""
+    cdef Py_ssize_t i, letters = 0
+    cdef bint small = False, capital = False
+    cdef uint32_t c
+    for i in range(start, end):
+        c = PyUnicode_READ(kind, data, i)
+        if c >= 128:
+            return -1
+        if 97 <= c <= 122:
+            small = True
+            letters += 1
+        elif 65 <= c <= 90:
+            capital = True
+            letters += 1
+    if capital and not small and letters >= 2:
+        return CAPITALS
+    if end > start and 65 <= PyUnicode_READ(kind, data, start) <= 90 and len(canonical) > 0:
+        c = PyUnicode_READ(PyUnicode_KIND(canonical), PyUnicode_DATA(canonical), 0)
+        if 97 <= c <= 122:
+            return FIRST_CAPITAL
+    return AS_IS
+
+
+cdef inline uint32_t cased_char(uint32_t c, Py_ssize_t i, int casing) noexcept:
+    """Character ``i`` of an ASCII canonical form in ``casing`` (a code point as an integer:
+    Cython's arithmetic on a Py_UCS4 is a character's)."""
+    if 97 <= c <= 122 and (casing == CAPITALS or (casing == FIRST_CAPITAL and i == 0)):
+        return c - 32
+    return c
+
+
+cdef inline bint cased_equal(int kind, void *data, Py_ssize_t start, Py_ssize_t end,
+                             str canonical, int casing) noexcept:
+    """Whether ``text[start:end]`` is already ``canonical`` in ``casing`` (no event)."""
+    cdef Py_ssize_t i, n = len(canonical)
+    cdef int ckind = PyUnicode_KIND(canonical)
+    cdef void *cdata = PyUnicode_DATA(canonical)
+    if n != end - start:
+        return False
+    for i in range(n):
+        if PyUnicode_READ(kind, data, start + i) != cased_char(
+            PyUnicode_READ(ckind, cdata, i), i, casing
+        ):
+            return False
+    return True
+
+
+cdef object cased_ascii(str canonical, int casing):
+    """The ASCII ``canonical`` in ``casing``: the form itself where nothing changes."""
+    cdef Py_ssize_t i, n = len(canonical)
+    cdef int ckind = PyUnicode_KIND(canonical)
+    cdef void *cdata = PyUnicode_DATA(canonical)
+    for i in range(n):
+        if cased_char(PyUnicode_READ(ckind, cdata, i), i, casing) != PyUnicode_READ(
+            ckind, cdata, i
+        ):
+            break
+    else:
+        return canonical
+    result = PyUnicode_New(n, 127)
+    cdef void *rdata = PyUnicode_DATA(result)
+    for i in range(n):
+        PyUnicode_WRITE(1, rdata, i, cased_char(PyUnicode_READ(ckind, cdata, i), i, casing))
+    return result
+
+
+@cython.final  # no subclass: its cdef methods called directly, inlined
 cdef class TablePassRunner:
     """:meth:`normalise.compile.PythonCore.table_pass` with its per-hit decisions in C: the
     same hits, kept spans, events and trace, in the same order.
@@ -823,6 +1077,7 @@ cdef class TablePassRunner:
     cdef Py_ssize_t cue_length[32]
     cdef bint cue_always   # a key no ASCII window can be tested for in C: ask Python
     cdef uint32_t cue_mask[256]  # per byte: the keys that begin with it (either case)
+    cdef uint32_t cue_second[256]  # per byte: the keys it may follow the first byte of
 
     def __cinit__(self):
         self.plain = self.given = self.pointless = NULL
@@ -876,6 +1131,16 @@ cdef class TablePassRunner:
                 keys.append(key.encode("ascii"))
         self.cue_bytes = b"".join(keys)
         self.cue_count = len(keys)
+        cdef uint32_t single = 0
+        for i, key in enumerate(keys):
+            if len(key) == 1:
+                single |= 1 << i
+        for i in range(256):
+            self.cue_second[i] = single  # a key of one byte follows nothing
+        for i, key in enumerate(keys):
+            if len(key) > 1:
+                self.cue_second[key[1]] |= 1 << i
+                self.cue_second[ord(chr(key[1]).upper())] |= 1 << i
         cdef Py_ssize_t offset = 0
         for i, key in enumerate(keys):
             self.cue_offset[i] = offset
@@ -896,16 +1161,22 @@ cdef class TablePassRunner:
         if self.cue_always:
             return True
         cdef Py_ssize_t low = start - self.reach, p, i
-        cdef uint32_t ch
+        cdef uint32_t ch, mask
         cdef const uint8_t *latin
         if low < 0:
             low = 0
         p = cues.scanned if cues.scanned > low else low
+        # a key is tried where the byte and the next may begin it (the next: any case; a
+        # text's last character is tried for every key that begins with it)
         if kind == 1:  # Latin-1: no letter >= 128 lowers to ASCII
             latin = <const uint8_t *>data
             while p < start:
-                if self.cue_mask[latin[p]]:
-                    self._cue_keys(cues, kind, data, size, p, self.cue_mask[latin[p]])
+                mask = self.cue_mask[latin[p]]
+                if mask:
+                    if p + 1 < size:
+                        mask &= self.cue_second[latin[p + 1]]
+                    if mask:
+                        self._cue_keys(cues, kind, data, size, p, mask)
                 p += 1
         else:
             while p < start:
@@ -913,7 +1184,12 @@ cdef class TablePassRunner:
                 if ch >= 128:
                     cue_found(cues, p, p + 1)
                 elif self.cue_mask[ch]:
-                    self._cue_keys(cues, kind, data, size, p, self.cue_mask[ch])
+                    mask = self.cue_mask[ch]
+                    if p + 1 < size:
+                        ch = PyUnicode_READ(kind, data, p + 1)
+                        mask &= self.cue_second[ch if ch < 256 else 255]
+                    if mask:
+                        self._cue_keys(cues, kind, data, size, p, mask)
                 p += 1
         if start > cues.scanned:
             cues.scanned = start
@@ -935,9 +1211,9 @@ cdef class TablePassRunner:
         cdef const uint8_t *k
         cdef Py_ssize_t c, j, size_k
         cdef uint32_t d
-        for c in range(self.cue_count):
-            if not (mask >> c) & 1:
-                continue
+        while mask:  # only the keys of the mask, lowest first
+            c = __builtin_ctz(mask)
+            mask &= mask - 1
             k = (<const uint8_t *>self.cue_bytes) + self.cue_offset[c]
             size_k = self.cue_length[c]
             if p + size_k > size:
@@ -978,11 +1254,19 @@ cdef class TablePassRunner:
             if self.ends_line(text, end):
                 end -= 1
                 note = self.point_kept
-        original = text[start:end]
         canonical = self.canonicals[target]
-        replacement = self.cased(original, canonical, self.exact[target])
-        if replacement == original:
-            return None
+        casing = ascii_casing(kind, data, start, end, canonical) if self.plain[target] else -1
+        if casing >= 0:  # ASCII span and form: no slice, no call, no cache key per hit
+            if self.exact[target]:
+                casing = AS_IS
+            if cased_equal(kind, data, start, end, canonical, casing):
+                return None
+            replacement = cased_ascii(canonical, casing)
+        else:
+            original = text[start:end]
+            replacement = self.cased(original, canonical, self.exact[target])
+            if replacement == original:
+                return None
         event = new_tuple(Event, 8)
         put(event, 0, start)
         put(event, 1, end)
@@ -995,16 +1279,27 @@ cdef class TablePassRunner:
         PyObject_GC_UnTrack(event)
         return event
 
-    def inside_words(self, str text, list hits):
+    def inside_words(self, str text, hits):
         """:meth:`normalise.compile.PythonCore.inside_words`: the reference's
         :func:`normalise.evidence.inside_word` asked only of the hits right after one of its
-        apostrophes."""
+        apostrophes (the starts read from the records' buffer when it has one)."""
         cdef set inside = set()
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
-        cdef Py_ssize_t start
+        cdef Py_ssize_t start, i
         cdef object hit, ostart
+        cdef HitBuffer buffer
         apostrophes = self.apostrophes
+        if type(hits) is HitRecords:
+            buffer = (<HitRecords>hits).buffer
+            for i in range(buffer.count):
+                start = buffer.at[3 * i]
+                if (start >= 2 and PyUnicode_READ(kind, data, start - 1) >= 39
+                        and chr(PyUnicode_READ(kind, data, start - 1)) in apostrophes):
+                    ostart = start
+                    if self.inside_word(text, ostart):
+                        inside.add(ostart)
+            return inside
         for hit in hits:
             ostart = <object>PyTuple_GET_ITEM(hit, 0)
             start = ostart
@@ -1028,16 +1323,23 @@ cdef class TablePassRunner:
         kept = self.keeping.kept(text)
         if trace is not None:
             trace.extend(Left(start, end, "kept") for start, end in kept)
-        cdef list events = [], taken = [], found = [], held = []
+        cdef list events = [], held = []
         cdef Cues cues
         memset(&cues, 0, sizeof(Cues))
         try:
-            self._decide(text, hits, kept, trace, events, taken, found, held, &cues)
+            self._decide(text, hits, kept, trace, events, held, &cues)
         finally:
             free(cues.starts)
             free(cues.ends)
+        # the hits not kept, moved up in place by _decide: the buffer of the records
+        cdef HitBuffer buffer = HitBuffer.__new__(HitBuffer)
+        buffer.at = hits.at
+        buffer.count = hits.count
+        hits.at = NULL
+        found = hit_records(buffer, self.entries)
+        taken = hit_records(buffer, None)
         if kept:
-            taken = [Span(s, e) for s, e in self.merge_spans(taken + kept)]
+            taken = [Span(s, e) for s, e in self.merge_spans(list(taken) + kept)]
         t = new_tuple(TablePass, 4)
         put(t, 0, events)
         put(t, 1, taken)
@@ -1045,32 +1347,37 @@ cdef class TablePassRunner:
         put(t, 3, held)
         return t
 
-    cdef int _decide(self, str text, Hits *hits, kept, trace, list events, list taken,
-                     list found, list held, Cues *cues) except -1:
-        """The per-hit part of :meth:`run`."""
+    cdef int _decide(self, str text, Hits *hits, kept, trace, list events, list held,
+                     Cues *cues) except -1:
+        """The per-hit part of :meth:`run`. The hits not kept are moved up in ``hits``
+        (``hits.count`` becomes their number): the taken spans and the found hits."""
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
         cdef Py_ssize_t start, end, target, prev_end = -1, prev_target = -1
         cdef Py_ssize_t size = len(text)
-        cdef object hit, ostart, oend, why, event, entry
+        cdef object hit, ostart, oend, why, event
         cdef bint untraced = trace is None
-        cdef Py_ssize_t h
-        for h in range(hits.count):
+        cdef Py_ssize_t h, count = hits.count, taken = 0
+        for h in range(count):
             start = hits.at[3 * h]
             end = hits.at[3 * h + 1]
             target = hits.at[3 * h + 2]
-            ostart = start
-            oend = end
-            if kept and self.overlaps(kept, ostart, oend):
-                continue  # a kept form, or a spelling mentioned as such, wins
-            taken.append(pair(Span, ostart, oend))
-            entry = self.entries[target]
-            found.append(triple(TableHit, ostart, oend, entry))
+            if kept:
+                ostart = start
+                oend = end
+                if self.overlaps(kept, ostart, oend):
+                    continue  # a kept form, or a spelling mentioned as such, wins
+            hits.at[3 * taken] = start
+            hits.at[3 * taken + 1] = end
+            hits.at[3 * taken + 2] = target
+            taken += 1
             if untraced and self._as_canonical(kind, data, start, end, target):
                 # no event whatever the tests below say, and no trace to tell them in
                 prev_end = end
                 prev_target = target
                 continue
+            ostart = start
+            oend = end
             if (
                 prev_target == target
                 and start - prev_end < 12
@@ -1099,6 +1406,7 @@ cdef class TablePassRunner:
             event = self._event(text, kind, data, start, end, target)
             if event is not None:
                 events.append(event)
+        hits.count = taken
         return 0
 
 
@@ -1120,9 +1428,10 @@ def apply_events(str text, events):
     The output is written once into a string of its final size (:func:`assemble`), not
     joined from a slice per stretch between rewrites: a slice of a wide string is scanned
     for its widest character, which cost more than the rest of the records."""
-    cdef list subs = []
+    cdef list subs = [], applied = []
     cdef Py_ssize_t pos = 0, out = 0, start, end, out_end, size = len(text)
     cdef bint ordered = True  # every event in order and inside the text
+    cdef bint is_applied
     cdef object event, original, written, sub, score, rule, replacement
     for event in events:
         if not isinstance(event, tuple):
@@ -1137,7 +1446,8 @@ def apply_events(str text, events):
         original = text[start:end]
         replacement = <object>PyTuple_GET_ITEM(event, 2)
         rule = <object>PyTuple_GET_ITEM(event, 3)
-        written = replacement if rule in APPLIED_RULES else original
+        is_applied = rule in APPLIED_RULES
+        written = replacement if is_applied else original
         out_end = out + len(written)
         score = <object>PyTuple_GET_ITEM(event, 4)
         sub = new_tuple(Substitution, 11)
@@ -1158,6 +1468,8 @@ def apply_events(str text, events):
         if atomic(sub):
             PyObject_GC_UnTrack(sub)
         subs.append(sub)
+        if is_applied:
+            applied.append(sub)
         out = out_end
         pos = end
     if not subs:
@@ -1173,7 +1485,7 @@ def apply_events(str text, events):
             pos = <object>PyTuple_GET_ITEM(sub, 3)
         pieces.append(text[pos:])
         written_text = "".join(pieces)
-    return Result(written_text, subs)
+    return Result(written_text, subs, applied)  # Result.changed without a pass over subs
 
 
 cdef inline object written_of(object sub):
@@ -1272,13 +1584,49 @@ cdef inline void copy_chars(int to_kind, void *to_data, Py_ssize_t to_start, int
     enough). Not ``PyUnicode_CopyCharacters``: CPython 3.11 checks a Latin-1 source copied
     into an ASCII string from its first character, not from ``from_start``."""
     cdef Py_ssize_t i
+    cdef const uint8_t *f1
+    cdef const uint16_t *f2
+    cdef const uint32_t *f4
+    cdef uint8_t *t1
+    cdef uint16_t *t2
+    cdef uint32_t *t4
     if to_kind == from_kind:
         memcpy(<char *>to_data + to_start * to_kind,
                <const char *>from_data + from_start * from_kind, count * to_kind)
         return
-    for i in range(count):
-        PyUnicode_WRITE(to_kind, to_data, to_start + i,
-                        PyUnicode_READ(from_kind, <void *>from_data, from_start + i))
+    # one typed loop per pair of kinds (the compiler widens or narrows a vector at a time):
+    # a wide text whose only wide characters were rewritten comes out narrower, and
+    # PyUnicode_READ/WRITE per character asked both kinds again for every character
+    if to_kind == 1:
+        t1 = <uint8_t *>to_data + to_start
+        if from_kind == 2:
+            f2 = <const uint16_t *>from_data + from_start
+            for i in range(count):
+                t1[i] = <uint8_t>f2[i]
+        else:
+            f4 = <const uint32_t *>from_data + from_start
+            for i in range(count):
+                t1[i] = <uint8_t>f4[i]
+    elif to_kind == 2:
+        t2 = <uint16_t *>to_data + to_start
+        if from_kind == 1:
+            f1 = <const uint8_t *>from_data + from_start
+            for i in range(count):
+                t2[i] = f1[i]
+        else:
+            f4 = <const uint32_t *>from_data + from_start
+            for i in range(count):
+                t2[i] = <uint16_t>f4[i]
+    else:
+        t4 = <uint32_t *>to_data + to_start
+        if from_kind == 1:
+            f1 = <const uint8_t *>from_data + from_start
+            for i in range(count):
+                t4[i] = f1[i]
+        else:
+            f2 = <const uint16_t *>from_data + from_start
+            for i in range(count):
+                t4[i] = f2[i]
 
 
 class Core(PythonCore):
@@ -1318,6 +1666,7 @@ cdef inline bint prose_break(Py_UCS4 c) noexcept nogil:
     return c == 10 or c == 13 or c == 0x2028 or c == 0x2029
 
 
+@cython.final  # no subclass: its cdef methods called directly, inlined
 cdef class SettleCheck:
     """:meth:`normalise.settle.Settling.unsettled` of a table-only normaliser (no phonetic
     matcher) with its per-record tests in C: the same positions.
@@ -1466,6 +1815,20 @@ cdef class SettleCheck:
         cdef Py_ssize_t start = <object>PyTuple_GET_ITEM(sub, 2)
         cdef Py_ssize_t end = <object>PyTuple_GET_ITEM(sub, 3)
         cdef Py_ssize_t lo = 0, hi = len(taken), mid, n = len(taken)
+        cdef const Py_ssize_t *at
+        if type(taken) is HitRecords:  # the same search over the records' buffer
+            at = (<HitRecords>taken).buffer.at
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if at[3 * mid] < start:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo > 0 and start - at[3 * (lo - 1) + 1] < reach:
+                return False
+            if lo + 1 < n and at[3 * (lo + 1)] - end < reach:
+                return False
+            return True
         while lo < hi:  # bisect_left(taken, (start,)): the first span starting at start or on
             mid = (lo + hi) >> 1
             if <Py_ssize_t>taken[mid][0] < start:

@@ -426,10 +426,11 @@ class TablePass(NamedTuple):
 
     #: rewrites of table hits, sorted by start
     events: list[Event]
-    #: the spans of the hits taken and the kept spans, sorted, none overlapping
-    taken: list[Span]
-    #: every hit not kept, with its entry
-    hits: list[TableHit]
+    #: the spans of the hits taken and the kept spans, sorted, none overlapping (the compiled
+    #: core gives a read-only sequence whose records are made when read)
+    taken: Sequence[Span]
+    #: every hit not kept, with its entry (the same there)
+    hits: Sequence[TableHit]
     #: the given-name hits left alone as part of a full name, but for those spelled as the
     #: canonical form (nothing to rewrite), sorted: a rewrite beside one can change that
     #: judgement (see :meth:`normalise.settle.Settling.rejudged`)

@@ -140,7 +140,9 @@ class Result:
     _applied: list[Substitution] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._applied.extend(s for s in self.substitutions if s.applied)
+        # the compiled apply_events passes the applied records it made (no call per record)
+        if not self._applied:
+            self._applied.extend([s for s in self.substitutions if s.rule in APPLIED_RULES])
 
     @property
     def changed(self) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -264,7 +264,7 @@ class Normaliser:
         after: str = "",
         evidence: bool = False,
         trace: list[Left] | None = None,
-    ) -> tuple[Result, list[Span], list[Span]]:
+    ) -> tuple[Result, Sequence[Span], list[Span]]:
         """One pass: table hits (leftmost, longest), then name tokens outside them. Returns
         the result, the spans of the table hits taken and the given-name hits held as parts
         of full names (:attr:`~normalise.compile.TablePass.held`). ``trace``, when given, receives
