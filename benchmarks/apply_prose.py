@@ -100,10 +100,7 @@ def by_verdict(name: str, text: str) -> None:
     gc.enable()
     matcher = weighing.matcher
     for token, cost in timed:
-        if matcher.depends_on_position(token):
-            verdict = "position"
-        else:
-            verdict = matcher._decide(token, False).verdict.value
+        verdict = matcher._decide(token, False).verdict.value
         costs.setdefault(verdict, []).append(cost)
     total = sum(map(sum, costs.values())) / 1e9
     print(f"{name}: {len(screened)} distinct tokens past the screen, {total:.3f} s")

@@ -1037,12 +1037,6 @@ class PhoneticMatcher:
         letters = _letters(token)
         return self.min_score + SHORT_PENALTY * max(0, SHORT_LETTERS - letters)
 
-    def depends_on_position(self, token: str) -> bool:
-        """Whether a token may be decided otherwise at the start of a sentence than within
-        one: an English word that the common-word gate lets through (refused only at a
-        sentence start). Any other token is decided alike wherever it stands."""
-        return 0 < english_zipf(token) < self.common_word_zipf
-
     def required_score(self, token: str) -> float:
         """The score ``decide`` requires: ``threshold``, or, if more, ``min_score`` plus
         ``known_word_penalty`` per unit of the token's English Zipf frequency (above 1: never)."""
