@@ -711,8 +711,13 @@ def run_suggest(argv: Sequence[str]) -> int:
 
 def _language(code: str) -> str:
     """A ``--language`` code wordfreq has a list for."""
-    from .language import is_language, languages
+    from .language import NEEDS_TOKENIZER, is_language, languages
 
+    if code in NEEDS_TOKENIZER and not is_language(code):
+        raise argparse.ArgumentTypeError(
+            f"language {code!r} needs wordfreq's optional tokenizer "
+            f"({NEEDS_TOKENIZER[code]}: pip install 'wordfreq[cjk]')"
+        )
     if not is_language(code):
         raise argparse.ArgumentTypeError(
             f"unknown language {code!r} (wordfreq has: {', '.join(languages())})"

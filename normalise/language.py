@@ -38,12 +38,25 @@ SMALL_LIST_ZIPF = 3.0
 ENGLISH = "en"
 
 
+#: wordfreq's languages whose look-ups need a tokenizer from its optional ``cjk`` extra, and
+#: the module each needs: without it, a look-up fails, so the language is not offered.
+NEEDS_TOKENIZER = {"ja": "MeCab", "ko": "MeCab", "zh": "jieba"}
+
+
 @functools.cache
 def languages() -> tuple[str, ...]:
-    """The languages wordfreq has lists for, English first."""
+    """The languages wordfreq has lists for and can look words up in here, English first."""
+    import importlib.util
+
     import wordfreq
 
-    others = sorted(lang for lang in wordfreq.available_languages("small") if lang != ENGLISH)
+    def usable(lang: str) -> bool:
+        module = NEEDS_TOKENIZER.get(lang)
+        return module is None or importlib.util.find_spec(module) is not None
+
+    others = sorted(
+        lang for lang in wordfreq.available_languages("small") if lang != ENGLISH and usable(lang)
+    )
     return (ENGLISH, *others)
 
 

@@ -106,3 +106,30 @@ def test_cli_language_flag(tmp_path, capsys: pytest.CaptureFixture[str]) -> None
     assert main(["suggest", "--language", "xx", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert "unknown language 'xx'" in err and "\n" not in err
+
+
+def test_a_language_whose_look_ups_need_a_missing_tokenizer_is_refused(
+    tmp_path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """wordfreq looks up Japanese, Korean and Chinese words through tokenizers of its optional
+    ``cjk`` extra: without them a look-up raises, so the language is neither guessed nor taken
+    (one line, exit 2), never a traceback."""
+    import importlib.util
+
+    from normalise import language
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name in {"MeCab", "jieba"} else real(name, *a),
+    )
+    language.languages.cache_clear()
+    try:
+        assert not {"ja", "ko", "zh"} & set(language.languages())
+        (tmp_path / "a.txt").write_text("Kirche und Kirsche.\n", encoding="utf-8")
+        assert main(["suggest", "--no-default-table", "--language", "ja", str(tmp_path)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert "needs wordfreq's optional tokenizer" in err and "\n" not in err
+    finally:
+        language.languages.cache_clear()
