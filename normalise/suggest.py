@@ -56,7 +56,7 @@ from .chars import (
 )
 from .check import common_words
 from .errors import InputError
-from .language import ENGLISH, LanguageWords, guess_language
+from .language import ENGLISH, LanguageWords, guess_language, is_language
 from .phonetic import PhoneticMatcher, Verdict, english_zipf
 from .proposals import (
     FORMATTERS,
@@ -283,6 +283,8 @@ class VariantDiscovery:
         self.tokens = 0
         #: The language given (wordfreq code), or None to guess it from the corpus's own
         #: lower-case words; :attr:`language` is the one used (set by :meth:`result`).
+        if language is not None and not is_language(language):
+            raise ValueError(f"unknown language {language!r} (see normalise.language.languages)")
         self.language_given = language
         self.language = language or ENGLISH
         self._words: LanguageWords | None = None  # the common words of another language

@@ -133,3 +133,10 @@ def test_a_language_whose_look_ups_need_a_missing_tokenizer_is_refused(
         assert "needs wordfreq's optional tokenizer" in err and "\n" not in err
     finally:
         language.languages.cache_clear()
+
+
+def test_the_python_api_refuses_an_unknown_language() -> None:
+    from normalise.suggest import VariantDiscovery
+
+    with pytest.raises(ValueError, match="unknown language 'xx'"):
+        VariantDiscovery(language="xx")
