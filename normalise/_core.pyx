@@ -2607,6 +2607,10 @@ cdef class Ranker:
     cdef Slot *slots
     cdef Py_ssize_t n_slots, n_touched, n_top, n_wholes
     cdef bint busy  # a token is being ranked: the scratch above is in use
+    # the key being ranked (set by ``start``, read by ``form_score`` while ``busy``)
+    cdef uint8_t key_plain[RANK_LETTERS]
+    cdef object key_plain_text
+    cdef double key_weight
     cdef int32_t top_entry[8]  # the limit best entries, best first
     cdef double top_score[8]
     cdef int32_t whole_entry[2]  # the two best whole forms (of two entries)
@@ -2838,23 +2842,15 @@ cdef class Ranker:
         finally:
             self.busy = False
 
-    cdef list ranked(self, str key, const uint8_t *codes, Py_ssize_t n):
-        """``rank`` of a key read as letter numbers, while ``busy``."""
-        global _slot_entries
-        cdef uint8_t plain[RANK_LETTERS]
-        cdef Py_ssize_t i, found, number, m
-        cdef double weight_key = 0.0, cut = -1.0, score, longest, edit, distance, similarity
-        cdef double w_jaro = self.w_jaro, w_edit = self.w_edit, jaro_most = self.jaro_most
-        cdef double most = self.most
-        cdef uint8_t plain_of[RANK_LETTERS]
-        cdef const uint8_t *codes_of
-        cdef Form *info
-        cdef Py_ssize_t j
-        cdef bint equal, letters
+    cdef Py_ssize_t start(self, const uint8_t *codes, Py_ssize_t n) except -1:
+        """A key's plain letters and weight (``key_plain``, ``key_plain_text``, ``key_weight``),
+        a new epoch, and the forms the index finds for it in ``found``; returns how many."""
+        cdef Py_ssize_t i
+        self.key_weight = 0.0
         for i in range(n):
-            plain[i] = self.same[codes[i]]
-            weight_key += self.vowel_weight if self.vowel[codes[i]] else 1.0
-        plain_key = letters_text(plain, n)
+            self.key_plain[i] = self.same[codes[i]]
+            self.key_weight += self.vowel_weight if self.vowel[codes[i]] else 1.0
+        self.key_plain_text = letters_text(self.key_plain, n)
         self.epoch += 1
         if self.epoch == 0:  # wrapped: no stamp may look current
             for i in range(self.n_forms + 1):
@@ -2862,52 +2858,77 @@ cdef class Ranker:
             memset(self.slot_stamp, 0, (2 * self.n_entries + 1) * sizeof(uint32_t))
             memset(self.entry_stamp, 0, (self.n_entries + 1) * sizeof(uint32_t))
             self.epoch = 1
+        return self.matches(self.key_plain, n, self.key_plain_text)
+
+    cdef Form *read(self, Py_ssize_t number) except NULL:
+        """A form's record, read the first time it is asked for."""
+        cdef Form *info = &self.info[number]
+        if info.state == FORM_UNREAD:
+            self.read_form(number)
+        return info
+
+    cdef double form_score(self, Py_ssize_t number, Form *info, str key, const uint8_t *codes,
+                           Py_ssize_t n, double cut) except? -2.0:
+        """The score of a form against the key ``start`` read, computed as ``score_keys``
+        does (the same floats), or -1 when it cannot reach ``cut``: dropped by the bounds of
+        its edit distance before any Jaro-Winkler call. An equal key scores 1 whatever the
+        cut."""
+        cdef uint8_t plain_of[RANK_LETTERS]
+        cdef const uint8_t *plain = self.key_plain
+        cdef const uint8_t *codes_of = NULL
+        cdef Py_ssize_t j, m = 0
+        cdef double longest, distance, similarity, edit
+        cdef bint equal, letters = info.state == FORM_LETTERS
+        if letters:
+            m = info.length
+            codes_of = form_codes(info, self.pool)
+            equal = m == n
+            j = 0
+            while equal and j < n:
+                equal = self.same[codes_of[j]] == plain[j]
+                j += 1
+        else:
+            equal = self.other_plain[number] == self.key_plain_text
+        if equal:
+            return 1.0
+        if self.most < cut:
+            return -1.0  # nothing but an equal key reaches the cut
+        longest = self.key_weight
+        if info.weight > longest:
+            longest = info.weight
+        if 1.0 > longest:
+            longest = 1.0
+        if letters:
+            distance = codes_distance(self.table, codes, n, codes_of, m, longest, self.w_edit,
+                                      self.jaro_most, cut)
+        else:
+            form = <object>PyList_GET_ITEM(self.forms, number)
+            distance = PyFloat_AsDouble(self.fallback(key, <object>PyTuple_GET_ITEM(form, 2)))
+        similarity = 1.0 - distance / longest
+        edit = self.w_edit * (similarity if similarity > 0.0 else 0.0)
+        if edit + self.jaro_most < cut:
+            return -1.0  # even a Jaro-Winkler of 1 leaves it below the cut
+        if letters:
+            for j in range(m):
+                plain_of[j] = self.same[codes_of[j]]
+            return self.w_jaro * jaro_winkler(plain, n, plain_of, m) + edit
+        return self.w_jaro * PyFloat_AsDouble(
+            self.jaro(self.key_plain_text, self.other_plain[number])) + edit
+
+    cdef list ranked(self, str key, const uint8_t *codes, Py_ssize_t n):
+        """``rank`` of a key read as letter numbers, while ``busy``."""
+        global _slot_entries
+        cdef Py_ssize_t i, found, number
+        cdef double cut = -1.0, score
+        cdef Form *info
         self.n_slots = self.n_touched = self.n_top = self.n_wholes = 0
-        found = self.matches(plain, n, plain_key)
+        found = self.start(codes, n)
         for i in range(found):
             number = self.found[i]
-            info = &self.info[number]
-            if info.state == FORM_UNREAD:
-                self.read_form(number)
-            letters = info.state == FORM_LETTERS
-            if letters:
-                m = info.length
-                codes_of = form_codes(info, self.pool)
-                equal = m == n
-                j = 0
-                while equal and j < n:
-                    equal = self.same[codes_of[j]] == plain[j]
-                    j += 1
-            else:
-                equal = self.other_plain[number] == plain_key
-            if equal:
-                score = 1.0
-            elif most < cut:
-                continue  # nothing but an equal key reaches the cut
-            else:
-                longest = weight_key
-                if info.weight > longest:
-                    longest = info.weight
-                if 1.0 > longest:
-                    longest = 1.0
-                if letters:
-                    distance = codes_distance(self.table, codes, n, codes_of, m, longest,
-                                              w_edit, jaro_most, cut)
-                else:
-                    form = <object>PyList_GET_ITEM(self.forms, number)
-                    distance = PyFloat_AsDouble(
-                        self.fallback(key, <object>PyTuple_GET_ITEM(form, 2)))
-                similarity = 1.0 - distance / longest
-                edit = w_edit * (similarity if similarity > 0.0 else 0.0)
-                if edit + jaro_most < cut:
-                    continue  # even a Jaro-Winkler of 1 leaves it below the cut
-                if letters:
-                    for j in range(m):
-                        plain_of[j] = self.same[codes_of[j]]
-                    score = w_jaro * jaro_winkler(plain, n, plain_of, m) + edit
-                else:
-                    score = w_jaro * PyFloat_AsDouble(
-                        self.jaro(plain_key, self.other_plain[number])) + edit
+            info = self.read(number)
+            score = self.form_score(number, info, key, codes, n, cut)
+            if score < 0.0:
+                continue  # it cannot reach the cut
             self.keep(info.entry, info.part, score, <int32_t>number)
             cut = self.cut()  # kept up to date as scores rise: a cut every form
         _slot_entries = self.entries
@@ -3419,82 +3440,23 @@ cdef class SpellingRules:
 
 def reaches(Ranker ranker, str key, double floor):
     """Whether a whole form (not a word of one) that ``ranker.rank(key)`` finds scores at
-    least ``floor``, each score computed as ``rank`` computes it (the same floats); a form
-    that cannot reach ``floor`` is dropped by the bounds ``rank`` drops forms by. False
-    proves that a decision needing ``floor`` has no winner and no ambiguity (both need a
-    whole form at or above it) without ranking, sorting or making candidates. None when
-    ``rank`` would hand the key back (not the letters a-z, or the ranker busy)."""
+    least ``floor``, each score computed as ``rank`` computes it (``Ranker.form_score``, the
+    same floats); a form that cannot reach ``floor`` is dropped by the bounds ``rank`` drops
+    forms by. False proves that a decision needing ``floor`` has no winner and no ambiguity
+    (both need a whole form at or above it) without ranking, sorting or making candidates.
+    None when ``rank`` would hand the key back (not the letters a-z, or the ranker busy)."""
     cdef uint8_t codes[RANK_LETTERS]
-    cdef uint8_t plain[RANK_LETTERS]
-    cdef uint8_t plain_of[RANK_LETTERS]
-    cdef Py_ssize_t n = len(key), i, j, m, found, number
-    cdef double weight_key = 0.0, longest, distance, similarity, edit, score
-    cdef double w_jaro = ranker.w_jaro, w_edit = ranker.w_edit, jaro_most = ranker.jaro_most
-    cdef const uint8_t *codes_of
+    cdef Py_ssize_t n = len(key), i, found, number
     cdef Form *info
-    cdef bint equal, letters
     if n == 0 or not letter_codes(key, codes) or ranker.busy:
         return None
     ranker.busy = True
     try:
-        for i in range(n):
-            plain[i] = ranker.same[codes[i]]
-            weight_key += ranker.vowel_weight if ranker.vowel[codes[i]] else 1.0
-        plain_key = letters_text(plain, n)
-        ranker.epoch += 1
-        if ranker.epoch == 0:  # wrapped: no stamp may look current (as ``ranked``)
-            for i in range(ranker.n_forms + 1):
-                ranker.info[i].seen = 0
-            memset(ranker.slot_stamp, 0, (2 * ranker.n_entries + 1) * sizeof(uint32_t))
-            memset(ranker.entry_stamp, 0, (ranker.n_entries + 1) * sizeof(uint32_t))
-            ranker.epoch = 1
-        found = ranker.matches(plain, n, plain_key)
+        found = ranker.start(codes, n)
         for i in range(found):
             number = ranker.found[i]
-            info = &ranker.info[number]
-            if info.state == FORM_UNREAD:
-                ranker.read_form(number)
-            if info.part:
-                continue
-            letters = info.state == FORM_LETTERS
-            if letters:
-                m = info.length
-                codes_of = form_codes(info, ranker.pool)
-                equal = m == n
-                j = 0
-                while equal and j < n:
-                    equal = ranker.same[codes_of[j]] == plain[j]
-                    j += 1
-            else:
-                equal = ranker.other_plain[number] == plain_key
-            if equal:
-                return True  # scores 1
-            if ranker.most < floor:
-                continue
-            longest = weight_key
-            if info.weight > longest:
-                longest = info.weight
-            if 1.0 > longest:
-                longest = 1.0
-            if letters:
-                distance = codes_distance(ranker.table, codes, n, codes_of, m, longest, w_edit,
-                                          jaro_most, floor)
-            else:
-                form = <object>PyList_GET_ITEM(ranker.forms, number)
-                distance = PyFloat_AsDouble(
-                    ranker.fallback(key, <object>PyTuple_GET_ITEM(form, 2)))
-            similarity = 1.0 - distance / longest
-            edit = w_edit * (similarity if similarity > 0.0 else 0.0)
-            if edit + jaro_most < floor:
-                continue
-            if letters:
-                for j in range(m):
-                    plain_of[j] = ranker.same[codes_of[j]]
-                score = w_jaro * jaro_winkler(plain, n, plain_of, m) + edit
-            else:
-                score = w_jaro * PyFloat_AsDouble(
-                    ranker.jaro(plain_key, ranker.other_plain[number])) + edit
-            if score >= floor:
+            info = ranker.read(number)
+            if not info.part and ranker.form_score(number, info, key, codes, n, floor) >= floor:
                 return True
         return False
     finally:
