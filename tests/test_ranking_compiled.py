@@ -8,8 +8,6 @@ names of the King James Bible."""
 from __future__ import annotations
 
 import pickle
-import shutil
-import subprocess
 
 import jellyfish
 import pytest
@@ -18,7 +16,7 @@ from hypothesis import strategies as st
 
 from normalise import Normaliser, core
 from normalise.phonetic import PhoneticMatcher
-from tests.test_ranking_pruned import look_alike_names, look_alike_tables
+from tests.test_ranking_pruned import _kjv_names, look_alike_names, look_alike_tables
 
 pytestmark = pytest.mark.skipif(
     core._compiled() is None, reason="the compiled core is not built here"
@@ -92,18 +90,6 @@ def test_a_pickled_matcher_makes_its_ranker_afresh():
     assert copy._compiled_ranker is None
     assert _ranked(copy, "Taluqan", "compiled", True) == first
     assert _ranked(copy, "Taluqan", "python", True) == first
-
-
-def _kjv_names() -> list[str]:
-    bible = shutil.which("bible")
-    if bible is None:
-        pytest.skip("needs the `bible` program (Debian bible-kjv) for the KJV names")
-    text = subprocess.run(
-        [bible, "-f", "gen1:1-rev22:21"], capture_output=True, text=True, check=True
-    ).stdout
-    words = {w.strip(".,;:?!()'") for line in text.splitlines() for w in line.split()[1:]}
-    lower = {w for w in words if w.islower()}
-    return sorted(w for w in words if w.istitle() and w.isalpha() and w.lower() not in lower)
 
 
 def test_compiled_ranking_on_the_kjv_names():
