@@ -389,16 +389,20 @@ def dense_entries(verses: list[str], limit: int) -> tuple[list[Entry], int]:
     return entries, own
 
 
-def build_dense_tables(verses: list[str], sizes: tuple[int, ...]) -> dict[int, BenchTable]:
+def build_dense_tables(
+    verses: list[str], sizes: tuple[int, ...], recipe: str = f"{DENSE_RECIPE}"
+) -> dict[int, BenchTable]:
     """Dense tables of each size; the peers are given the canonical forms too (mapped to
-    themselves), since the text's own canonical names are hits the library verifies."""
+    themselves), since the text's own canonical names are hits the library verifies.
+    ``recipe`` names the YAML files written for the CLI (another text's tables, another
+    name)."""
     entries, own = dense_entries(verses, max(sizes))
     out = {}
     for size in sizes:
         table = table_from_entries(_first_variants(entries, size), f"kjv-{size}")
         pairs = {e.canonical: e.canonical for e in table.entries}
         pairs.update({v: e.canonical for e in table.entries for v in e.variants})
-        path = DATA / f"dense-table-{size}-r{DENSE_RECIPE}.yaml"
+        path = DATA / f"dense-table-{size}-r{recipe}.yaml"
         if not path.exists():
             _write_yaml(path, table)
         out[size] = BenchTable(

@@ -125,12 +125,7 @@ def web_corpus(verses: list[str], seed: int, inject: list[str]) -> Path:
 
 def web_tables(verses: list[str]) -> dict[int, BenchTable]:
     """bench.py's dense tables, built from the WEB's names (written under their own names)."""
-    saved = bench.DENSE_RECIPE
-    bench.DENSE_RECIPE = f"{saved}-web{RECIPE}"  # type: ignore[assignment]
-    try:
-        return build_dense_tables(verses, TABLE_SIZES)
-    finally:
-        bench.DENSE_RECIPE = saved
+    return build_dense_tables(verses, TABLE_SIZES, recipe=f"{bench.DENSE_RECIPE}-web{RECIPE}")
 
 
 def summary(runs: list[Run], corpus: str) -> list[str]:
