@@ -354,10 +354,14 @@ def dense_entries(verses: list[str], limit: int) -> tuple[list[Entry], int]:
     names = kjv_names(verses)
     claimed = {match_key(n) for n, _ in names}
     entries: list[Entry] = []
+    canonical: set[str] = set()
     total = 0
     for name, _ in names:
         if total >= limit:
             break
+        if match_key(name) in canonical:  # Caná after Cana: one key, one entry
+            continue
+        canonical.add(match_key(name))
         variants = []
         for form in derived_spellings(name):
             key = match_key(form)

@@ -12,11 +12,24 @@ tuning; a target met there only is not met. These two have other shapes:
   proper names' derived spellings padded with GeoNames entries, built by bench.py's dense
   recipe from this text (dense hits, modern spellings of the names).
 
+A second round, written before the eleventh session's speed work and run once at its end:
+
+* **MHCC**: Matthew Henry's *Concise Commentary* (sword-comm-mhcc), prose paragraphs full of
+  biblical names, with GeoNames variants injected as in the Treasury.
+* **MHCC names**: the same commentary wrapped into short lines, with a table of its own
+  names' derived spellings (bench.py's dense recipe): dense hits in English prose.
+* **Reina-Valera**: the Spanish Reina-Valera Bible of 1909 (sword-text-sparv), verse lines,
+  with its own names' derived spellings: dense hits in a text that is not English, where the
+  English common-word screen lets far more capitalised words through to the matcher.
+
 Every method of ``bench.py --quick`` runs on each (the library table-only and with
 ``phonetic="apply"``, flashtext line by line, flashtext2 whole and line by line ...), with
 1,000, 10,000 and 100,000 variants, CPU time; a summary prints the issues' ratios.
 
-    python benchmarks/heldback.py [--workload treasury|web|all] [--seed 11]
+    python benchmarks/heldback.py [--workload treasury|web|mhcc|mhcc-names|sparv|first|second]
+                                  [--seed 11] [--prepare]
+
+``first`` (the default) is the tenth session's pair, ``second`` the eleventh's three.
 """
 
 from __future__ import annotations
@@ -28,6 +41,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import bench
@@ -50,6 +64,10 @@ RECIPE = 1
 #: Sword modules and keys (diatheke stops the WEB after Psalms: it is read in two ranges).
 TREASURY = ("TDavid", "Psalms 1:1-150:6")
 WEB = ("engWEB2015eb", ("Genesis 1:1-Psalms 150:6", "Proverbs 1:1-Revelation 22:21"))
+MHCC = ("MHCC", "Genesis 1:1-Revelation 22:21")
+SPARV = ("spaRV1909eb", ("Genesis 1:1-Psalms 150:6", "Proverbs 1:1-Revelation 22:21"))
+FIRST = ("treasury", "web")
+SECOND = ("mhcc", "mhcc-names", "sparv")
 _VERSE = re.compile(r"^(?:\d )?[A-Za-z ]+? \d+:\d+: (.*)$")
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -68,7 +86,8 @@ def sword_lines(module: str, keys: str, paragraphs: bool) -> list[str]:
 
     if shutil.which("diatheke") is None:
         raise SystemExit(
-            "heldback.py: needs diatheke: apt-get install diatheke sword-comm-tdavid sword-text-web"
+            "heldback.py: needs diatheke: apt-get install diatheke sword-comm-tdavid "
+            "sword-text-web sword-comm-mhcc sword-text-sparv"
         )
     raw = subprocess.run(
         ["diatheke", "-b", module, "-k", keys], capture_output=True, check=False
@@ -91,9 +110,11 @@ def sword_lines(module: str, keys: str, paragraphs: bool) -> list[str]:
     return out
 
 
-def treasury_corpus(seed: int, inject: list[str]) -> Path:
-    """The Treasury's sections, one a line, with 1 % of words replaced by ``inject`` forms."""
-    path = DATA / f"heldback-treasury-s{seed}-r{RECIPE}.txt"
+def prose_corpus(
+    name: str, module: tuple[str, str], seed: int, inject: list[str], recipe: int = RECIPE
+) -> Path:
+    """A commentary's sections, one a line, with 1 % of words replaced by ``inject`` forms."""
+    path = DATA / f"heldback-{name}-s{seed}-r{recipe}.txt"
     if path.exists():
         return path
     rng = random.Random(seed)
@@ -104,7 +125,7 @@ def treasury_corpus(seed: int, inject: list[str]) -> Path:
 
     seen: set[str] = set()
     with tempfile.NamedTemporaryFile("w", dir=DATA, delete=False, encoding="utf-8") as out:
-        for section in sword_lines(*TREASURY, paragraphs=True):
+        for section in sword_lines(*module, paragraphs=True):
             if section not in seen:  # the module repeats a comment for each verse it covers
                 seen.add(section)
                 out.write(_WORD.sub(swap, section) + "\n")
@@ -112,20 +133,68 @@ def treasury_corpus(seed: int, inject: list[str]) -> Path:
     return path
 
 
-def web_verses() -> list[str]:
-    return [v for keys in WEB[1] for v in sword_lines(WEB[0], keys, paragraphs=False)]
+def bible_verses(module: tuple[str, tuple[str, ...]]) -> list[str]:
+    return [v for keys in module[1] for v in sword_lines(module[0], keys, paragraphs=False)]
 
 
-def web_corpus(verses: list[str], seed: int, inject: list[str]) -> Path:
-    path = DATA / f"heldback-web-s{seed}-r{RECIPE}.txt"
+def commentary_sections(module: tuple[str, str]) -> list[str]:
+    """A commentary's sections, each once (a module repeats a note for every verse it covers)."""
+    return list(dict.fromkeys(sword_lines(*module, paragraphs=True)))
+
+
+def dense_workload(
+    name: str, lines: list[str], seed: int, recipe: int = RECIPE
+) -> tuple[Path, dict[int, BenchTable]]:
+    """bench.py's dense recipe on another text: tables of the text's own names' derived
+    spellings (written under the text's name), and the text wrapped into short lines with 1 %
+    of words replaced by their variants."""
+    tables = build_dense_tables(lines, TABLE_SIZES, recipe=f"{bench.DENSE_RECIPE}-{name}{recipe}")
+    inject = sorted(v for e in tables[min(TABLE_SIZES)].table.entries for v in e.variants)
+    path = DATA / f"heldback-{name}-s{seed}-r{recipe}.txt"
     if not path.exists():
-        generate_dense(path, verses, seed, inject)
-    return path
+        generate_dense(path, lines, seed, inject)
+    return path, tables
 
 
-def web_tables(verses: list[str]) -> dict[int, BenchTable]:
-    """bench.py's dense tables, built from the WEB's names (written under their own names)."""
-    return build_dense_tables(verses, TABLE_SIZES, recipe=f"{bench.DENSE_RECIPE}-web{RECIPE}")
+def geonames_workload(
+    name: str, module: tuple[str, str], seed: int, recipe: int = RECIPE
+) -> tuple[Path, dict[int, BenchTable]]:
+    """A commentary with the generated workload's GeoNames tables and their variants injected."""
+    tables = build_tables(TABLE_SIZES)
+    return prose_corpus(name, module, seed, sorted(tables[min(TABLE_SIZES)].pairs), recipe), tables
+
+
+#: name -> (what the log says, its builder for a seed).
+WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable]]]]] = {
+    "treasury": (
+        "Treasury of David with GeoNames variants",
+        lambda seed: geonames_workload("treasury", TREASURY, seed),
+    ),
+    "web": (
+        "World English Bible with its own names",
+        lambda seed: dense_workload("web", bible_verses(WEB), seed),
+    ),
+    "mhcc": (
+        "Matthew Henry's Concise Commentary with GeoNames variants",
+        lambda seed: geonames_workload("mhcc", MHCC, seed, recipe=2),
+    ),
+    "mhcc-names": (
+        "Matthew Henry's Concise Commentary with its own names",
+        lambda seed: dense_workload("mhccnames", commentary_sections(MHCC), seed, recipe=2),
+    ),
+    "sparv": (
+        "Reina-Valera 1909 with its own names",
+        lambda seed: dense_workload("sparv", bible_verses(SPARV), seed, recipe=2),
+    ),
+}
+#: The short names the summary prints.
+TITLES = {
+    "treasury": "Treasury",
+    "web": "WEB",
+    "mhcc": "MHCC",
+    "mhcc-names": "MHCC names",
+    "sparv": "Reina-Valera",
+}
 
 
 def summary(runs: list[Run], corpus: str) -> list[str]:
@@ -167,7 +236,13 @@ def summary(runs: list[Run], corpus: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workload", choices=("treasury", "web", "all"), default="all")
+    parser.add_argument(
+        "--workload",
+        choices=(*WORKLOADS, "first", "second", "all"),
+        default="first",
+        help="one workload, a session's set (first: treasury and web; second: mhcc, "
+        "mhcc-names and sparv), or all five",
+    )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
         "--prepare", action="store_true", help="build the texts and tables, time nothing"
@@ -175,23 +250,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     bench.CLOCK = time.process_time
     DATA.mkdir(parents=True, exist_ok=True)
+    sets = {"first": FIRST, "second": SECOND, "all": (*FIRST, *SECOND)}
+    chosen = sets.get(args.workload, (args.workload,))
     runs: list[Run] = []
     corpora: list[str] = []
-    if args.workload in ("treasury", "all"):
-        log("held back: Treasury of David with GeoNames variants ...")
-        tables = build_tables(TABLE_SIZES)
-        path = treasury_corpus(args.seed, sorted(tables[min(TABLE_SIZES)].pairs))
-        name = f"Treasury {path.stat().st_size / MB:.1f} MB"
-        corpora.append(name)
-        if not args.prepare:
-            bench_size(name, path, tables, True, runs)
-    if args.workload in ("web", "all"):
-        log("held back: World English Bible with its own names ...")
-        verses = web_verses()
-        tables = web_tables(verses)
-        inject = sorted(v for e in tables[min(TABLE_SIZES)].table.entries for v in e.variants)
-        path = web_corpus(verses, args.seed, inject)
-        name = f"WEB {path.stat().st_size / MB:.1f} MB"
+    for workload in chosen:
+        title, build = WORKLOADS[workload]
+        log(f"held back: {title} ...")
+        path, tables = build(args.seed)
+        name = f"{TITLES[workload]} {path.stat().st_size / MB:.1f} MB"
         corpora.append(name)
         if not args.prepare:
             bench_size(name, path, tables, True, runs)
