@@ -9,7 +9,9 @@ runs, each on a fresh unpickled normaliser (its decisions made afresh, as bench.
 1 MB chunks through ``normalise_many``. Corpora whose Debian package is missing are skipped
 (``apt-get install fortunes dict-foldoc dict-gcide dict-jargon dict-wn dict-devil``). The
 Jargon File, the first 10 MB of WordNet and The Devil's Dictionary were held back from the
-ninth session's speed work and measured once, at its end.
+ninth session's speed work and measured once, at its end; Matthew Henry's Concise Commentary
+and the Reina-Valera Bible (``apt-get install diatheke sword-comm-mhcc sword-text-sparv``)
+from the eleventh's.
 
     python benchmarks/apply_prose.py [--repeat 3] [--corpus fortunes --corpus foldoc]
     python benchmarks/apply_prose.py --by-verdict --corpus foldoc   # per distinct token
@@ -52,6 +54,20 @@ def _dictd(name: str, limit: int | None = None) -> str | None:
         return f.read(limit) if limit else f.read()
 
 
+def _sword(name: str) -> str | None:
+    """heldback.py's texts without their injected variants: Matthew Henry's Concise Commentary
+    (English prose full of biblical names) or the Reina-Valera Bible of 1909 (Spanish)."""
+    import shutil
+
+    import heldback
+
+    if shutil.which("diatheke") is None:
+        return None
+    if name == "mhcc":
+        return "\n".join(heldback.commentary_sections(heldback.MHCC)) + "\n"
+    return "\n".join(heldback.bible_verses(heldback.SPARV)) + "\n"
+
+
 CORPORA: dict[str, Callable[[], str | None]] = {
     "fortunes": fortunes,
     "foldoc": lambda: _dictd("foldoc"),
@@ -60,6 +76,9 @@ CORPORA: dict[str, Callable[[], str | None]] = {
     "jargon": lambda: _dictd("jargon"),
     "wordnet": lambda: _dictd("wn", 10_000_000),
     "devil": lambda: _dictd("devil"),
+    # held back from every change of the eleventh session and measured once at its end
+    "mhcc": lambda: _sword("mhcc"),
+    "reina-valera": lambda: _sword("sparv"),
 }
 
 
