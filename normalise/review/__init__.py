@@ -100,7 +100,7 @@ def _has_content(path: str) -> bool:
 def review_parser() -> argparse.ArgumentParser:
     """The arguments of ``normalise review``."""
     from .. import cliargs as cli
-    from ..cli import _language  # suggest's check of a --language code
+    from ..language import language_argument
 
     parser = cli._Parser(
         prog="normalise review",
@@ -163,7 +163,7 @@ def review_parser() -> argparse.ArgumentParser:
     parser.add_argument("--encoding", type=cli._encoding, default="utf-8")
     parser.add_argument(
         "--language",
-        type=_language,
+        type=language_argument,
         metavar="CODE",
         help="the corpus's language as a wordfreq code, as for suggest (default: guessed)",
     )
