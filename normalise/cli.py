@@ -623,6 +623,7 @@ def run_check(argv: Sequence[str]) -> int:
 
 def run_suggest(argv: Sequence[str]) -> int:
     """Read the corpus, print the proposals (the library is imported only for this command)."""
+    from .language import language_argument
     from .proposals import FORMATTERS
     from .suggest import (
         DEFAULT_GLOB,
@@ -680,7 +681,7 @@ def run_suggest(argv: Sequence[str]) -> int:
     parser.add_argument("--encoding", type=_encoding, default="utf-8")
     parser.add_argument(
         "--language",
-        type=_language,
+        type=language_argument,
         metavar="CODE",
         help="the corpus's language as a wordfreq code (de, fr, ...; default: guessed from its "
         "lower-case words): its common words are no names",
@@ -707,22 +708,6 @@ def run_suggest(argv: Sequence[str]) -> int:
     stdout.write(text.encode("utf-8", "backslashreplace"))
     stdout.flush()
     return EXIT_OK
-
-
-def _language(code: str) -> str:
-    """A ``--language`` code wordfreq has a list for."""
-    from .language import NEEDS_TOKENIZER, is_language, languages
-
-    if code in NEEDS_TOKENIZER and not is_language(code):
-        raise argparse.ArgumentTypeError(
-            f"language {code!r} needs wordfreq's optional tokenizer "
-            f"({NEEDS_TOKENIZER[code]}: pip install 'wordfreq[cjk]')"
-        )
-    if not is_language(code):
-        raise argparse.ArgumentTypeError(
-            f"unknown language {code!r} (wordfreq has: {', '.join(languages())})"
-        )
-    return code
 
 
 def _corpus_progress(wanted: bool | None, paths: Sequence[str], stack: ExitStack) -> Any:

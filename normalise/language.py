@@ -17,6 +17,7 @@ each document's: a word is a name or an ordinary word for the whole corpus.
 
 from __future__ import annotations
 
+import argparse
 import functools
 from collections.abc import Mapping
 
@@ -100,6 +101,20 @@ def guess_language(lower_words: Mapping[str, int]) -> str:
 def is_language(code: str) -> bool:
     """Whether wordfreq has a list for a language code (``--language``)."""
     return code in languages()
+
+
+def language_argument(code: str) -> str:
+    """A ``--language`` code wordfreq has a list for (``suggest``, ``review``)."""
+    if code in NEEDS_TOKENIZER and not is_language(code):
+        raise argparse.ArgumentTypeError(
+            f"language {code!r} needs wordfreq's optional tokenizer "
+            f"({NEEDS_TOKENIZER[code]}: pip install 'wordfreq[cjk]')"
+        )
+    if not is_language(code):
+        raise argparse.ArgumentTypeError(
+            f"unknown language {code!r} (wordfreq has: {', '.join(languages())})"
+        )
+    return code
 
 
 class LanguageWords:

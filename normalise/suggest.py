@@ -55,6 +55,7 @@ from .chars import (
     count_newlines,
 )
 from .check import common_words
+from .declension import two_cases
 from .errors import InputError
 from .language import ENGLISH, LanguageWords, guess_language, is_language
 from .phonetic import PhoneticMatcher, Verdict, english_zipf
@@ -635,7 +636,8 @@ class VariantDiscovery:
 
     def _links(self, names: list[str], forms: dict[str, _Counts]) -> dict[tuple[str, str], float]:
         """Pairs of candidate spellings that may be one name, with their score: similar enough
-        for the matcher, not one word inflected, and not two names by what the texts say."""
+        for the matcher, not one word inflected, not one name in two cases of the corpus's
+        language (:mod:`normalise.declension`), and not two names by what the texts say."""
         index = PhoneticMatcher(
             [(n, ()) for n in names],
             protected=(),
@@ -655,6 +657,7 @@ class VariantDiscovery:
                     score >= max(threshold(name), threshold(other))
                     and not self._inflected(name, other)
                     and not self._two_words(name, other)
+                    and not two_cases(name, other, self.language)
                     and self._one_name(name, other, forms)
                 ):
                     linked[pair] = score

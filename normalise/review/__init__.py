@@ -47,10 +47,12 @@ def build_session(
     encoding: str = "utf-8",
     cache: bool = True,
     on_bytes: Callable[[int], None] | None = None,
+    language: str | None = None,
 ) -> Session:
     """Read the corpus and the logs and open a review writing to ``output``. The table file,
     when it exists, is loaded too: what earlier reviews accepted is known and not proposed
-    again, and what they rejected is remembered in it."""
+    again, and what they rejected is remembered in it. ``language`` names the corpus's
+    language as ``suggest --language`` does (default: guessed from the corpus)."""
     from ..rewrite import Normaliser
     from ..stream import Source
     from ..suggest import VariantDiscovery, expand_paths
@@ -63,7 +65,7 @@ def build_session(
     normaliser = build(known, default_table=default_table, phonetic="suggest")
     items: list[Item] = []
     if corpus:
-        discovery = VariantDiscovery(normaliser)
+        discovery = VariantDiscovery(normaliser, language=language)
         for path in expand_paths(corpus, glob):
             if path == "-":
                 discovery.add_source(Source("-", sys.stdin.buffer), encoding, on_bytes)
@@ -98,6 +100,7 @@ def _has_content(path: str) -> bool:
 def review_parser() -> argparse.ArgumentParser:
     """The arguments of ``normalise review``."""
     from .. import cliargs as cli
+    from ..language import language_argument
 
     parser = cli._Parser(
         prog="normalise review",
@@ -158,6 +161,12 @@ def review_parser() -> argparse.ArgumentParser:
         help=f"most proposals of each sort (default {REVIEW_LIMIT})",
     )
     parser.add_argument("--encoding", type=cli._encoding, default="utf-8")
+    parser.add_argument(
+        "--language",
+        type=language_argument,
+        metavar="CODE",
+        help="the corpus's language as a wordfreq code, as for suggest (default: guessed)",
+    )
     cli._table_options(parser, phonetic=False)
     return parser
 
@@ -186,6 +195,7 @@ def run_review(argv: Sequence[str]) -> int:
         limit=args.limit,
         encoding=args.encoding,
         cache=not args.no_cache,
+        language=args.language,
     )
     try:
         server = ReviewServer(session, args.port)
