@@ -53,6 +53,12 @@ def log_template(file: str, subs: Iterable[Substitution]) -> bytes:
     return "".join(lines).encode("utf-8", "backslashreplace")
 
 
+def file_json(file: str) -> bytes:
+    """A file's name as the log lines write it (a JSON string, encoded as :func:`dumps`
+    lines are written): what the compiled core's log lines put in their ``file`` field."""
+    return encode_basestring(file).encode("utf-8", "backslashreplace")
+
+
 #: Record templates of one file by (original, replacement, rule, entry, score, note, held); the
 #: key None holds the file's name.
 _TEMPLATES: dict[Any, str] = {}
