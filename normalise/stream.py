@@ -218,14 +218,15 @@ def normalise_chunk(
                 invalid = len(text[:invalid].encode("utf-8", "surrogateescape"))
     else:
         invalid = first_invalid(text)
-    crlf = "\r" in text
-    breaks = count_newlines(text) if crlf else text.count("\n")
-    last = max(text.rfind("\n"), text.rfind("\r"))
     log, first_line = b"", 0
     fields: list[int] | bytes = []
     if compiled is not None:
-        _, log, fields, first_line = compiled
-    elif log_name is not None and result.substitutions:
+        _, log, fields, first_line, breaks, last = compiled
+    else:
+        crlf = "\r" in text
+        breaks = count_newlines(text) if crlf else text.count("\n")
+        last = max(text.rfind("\n"), text.rfind("\r"))
+    if compiled is None and log_name is not None and result.substitutions:
         log = log_template(log_name, result.substitutions)
         fields, first_line = _fields(text, result.substitutions, crlf)
     return ChunkResult(
@@ -244,14 +245,14 @@ def normalise_chunk(
 
 def _chunk_records(
     text: str, subs: list[Substitution], log_name: str | None
-) -> tuple[dict[str, int], bytes, bytes, int] | None:
-    """The counts and log lines of a chunk's records written by the compiled core
-    (``_core.chunk_records``), or None where the Python writer writes them: the Python core,
-    or a record the compiled path does not hold."""
+) -> tuple[dict[str, int], bytes, bytes, int, int, int] | None:
+    """The counts and log lines of a chunk's records, its line ends and where the last one
+    is, from the compiled core (``_core.chunk_records``), or None where the Python writer
+    writes them: the Python core, or a record the compiled path does not hold."""
     if core.selected() != "compiled" or type(subs) is not list:
         return None
     name = None if log_name is None else file_json(log_name)
-    done: tuple[dict[str, int], bytes, bytes, int] | None
+    done: tuple[dict[str, int], bytes, bytes, int, int, int] | None
     done = core.compiled_module().chunk_records(text, subs, name)
     return done
 
