@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -170,6 +171,20 @@ def test_long_lines_and_many_records():
     result = Normaliser(phonetic="off").normalise(text)
     assert len(result.substitutions) >= 15000
     assert_same_writing(text, result.substitutions, "long.txt", (1, 5, 7, 9))
+
+
+@pytest.mark.parametrize("wide", ["", "é", "Київ", "\U0001f600"])
+def test_line_ends_of_a_long_chunk(wide):
+    """Line ends counted 16 bytes a step and summed every 255 steps (a narrow text): every
+    kind of line end, at every offset, in a chunk longer than many such blocks."""
+    rng = random.Random(17)
+    pieces = ["\n", "\r", "\r\n", "\n\r", " ", "Taleban", "x" * 15, wide]
+    text = "".join(rng.choice(pieces) for _ in range(30000))
+    result = default_normaliser("compiled").normalise(text)
+    assert result.substitutions
+    assert_same_writing(text, result.substitutions, "long.txt", (1, 5, 7, 9))
+    assert_same_writing(text, [], None)
+    assert_same_writing(text.replace("\r", ""), [], None)
 
 
 def test_records_the_compiled_path_does_not_hold_go_to_the_python_writer():
