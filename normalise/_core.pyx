@@ -3211,6 +3211,8 @@ def chunk_records(str text, list subs, bytes file_json):
         fields = <int64_t *>malloc((6 * n + 1) * sizeof(int64_t))
         if fields == NULL:
             raise MemoryError()
+        # room for lines of usual length at once: no copy of the lines as the buffer grows
+        lb_reserve(&log, n * (len(head) + 224))
     try:
         for r in range(n):
             sub = subs[r]
@@ -3307,6 +3309,15 @@ def chunk_records(str text, list subs, bytes file_json):
         free(fields)
 
 
+cdef inline Py_ssize_t digits_of(int64_t value) noexcept:
+    """Decimal digits of ``value`` (not negative)."""
+    cdef Py_ssize_t d = 1
+    while value >= 10:
+        value //= 10
+        d += 1
+    return d
+
+
 cdef inline char *put_number(char *o, int64_t value) noexcept:
     """``value`` (not negative) in decimal at ``o``; the end."""
     cdef char digits[24]
@@ -3344,32 +3355,39 @@ def place_log(bytes template, bytes fields, Py_ssize_t first_line, int64_t line,
     shift[5] = out_chars
     if line < 0 or column < 0 or chars < 0 or out_chars < 0:
         raise ValueError("a chunk's place is not negative")
-    cdef char *start = <char *>malloc(size + 20 * count + 1)
-    if start == NULL:
-        raise MemoryError()
+    if size - count < 0:
+        raise ValueError("the template has fewer fields than values")
+    # the lines' exact size first (the template's, less a byte per field, plus its digits),
+    # so that they are written once, into the bytes returned
+    cdef Py_ssize_t total = size - count
+    for k in range(count):
+        value = values[k] + shift[k % 6]
+        if k % 6 == 1 and k < 6 * first_line:
+            value += column
+        total += digits_of(value)
+    result = PyBytes_FromStringAndSize(NULL, total)
+    cdef char *start = PyBytes_AS_STRING(result)
     cdef char *o = start
-    try:
-        while t < end:
-            hole = <const char *>memchr(t, 0, end - t)
-            if hole == NULL:
-                memcpy(o, t, end - t)
-                o += end - t
-                break
-            memcpy(o, t, hole - t)
-            o += hole - t
-            t = hole + 1
-            if k >= count:
-                raise ValueError("the template has more fields than values")
-            value = values[k] + shift[k % 6]
-            if k % 6 == 1 and k < 6 * first_line:
-                value += column
-            o = put_number(o, value)
-            k += 1
-        if k != count:
-            raise ValueError("the template has fewer fields than values")
-        return PyBytes_FromStringAndSize(start, o - start)
-    finally:
-        free(start)
+    k = 0
+    while t < end:
+        hole = <const char *>memchr(t, 0, end - t)
+        if hole == NULL:
+            memcpy(o, t, end - t)
+            o += end - t
+            break
+        memcpy(o, t, hole - t)
+        o += hole - t
+        t = hole + 1
+        if k >= count:
+            raise ValueError("the template has more fields than values")
+        value = values[k] + shift[k % 6]
+        if k % 6 == 1 and k < 6 * first_line:
+            value += column
+        o = put_number(o, value)
+        k += 1
+    if k != count:
+        raise ValueError("the template has fewer fields than values")
+    return result
 
 
 # --- spelling keys ---
