@@ -2979,7 +2979,7 @@ cdef class Ranker:
 
 from libc.stdint cimport int64_t
 from libc.string cimport memchr
-from cpython.dict cimport PyDict_SetItem
+from cpython.dict cimport PyDict_Next, PyDict_SetItem
 
 import json as _ll_json
 
@@ -3307,6 +3307,23 @@ def chunk_records(str text, list subs, bytes file_json):
     finally:
         free(log.data)
         free(fields)
+
+
+def add_counts(totals, dict counts):
+    """Add a chunk's ``counts`` to ``totals`` (a dict or a Counter), new entries at the end
+    in ``counts``' order: what ``Counter.update`` does, without its Python loop per entry."""
+    if not isinstance(totals, dict):
+        raise TypeError("totals must be a dict")
+    cdef Py_ssize_t pos = 0
+    cdef PyObject *key
+    cdef PyObject *value
+    cdef PyObject *found
+    while PyDict_Next(counts, &pos, &key, &value):
+        found = PyDict_GetItem(totals, <object>key)
+        if found == NULL:
+            PyDict_SetItem(totals, <object>key, <object>value)
+        else:
+            PyDict_SetItem(totals, <object>key, <object>found + <object>value)
 
 
 cdef inline Py_ssize_t digits_of(int64_t value) noexcept:

@@ -593,7 +593,10 @@ def normalise_source(
         write(out)
         if flush is not None and source.interactive:
             flush()
-        stats.counts.update(result.counts)
+        if isinstance(result.fields, bytes):  # the compiled core's records: added in C
+            core.compiled_module().add_counts(stats.counts, result.counts)
+        else:
+            stats.counts.update(result.counts)
         if log is not None and result.log:
             log(locator.place(result))
             stats.records += result.records

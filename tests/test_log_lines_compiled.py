@@ -9,6 +9,7 @@ import functools
 import math
 import os
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -271,3 +272,16 @@ def test_the_python_writer_keys_a_score_by_how_json_writes_it():
         written = [line.split('"score": ')[1] for line in template.splitlines()]
         assert written == [f"{score!r}}}" for score in scores]
         assert_same_writing("Taleban", subs[:1], "x")
+
+
+def test_add_counts_is_counter_update():
+    """Totals per entry added in C: the values and the order ``Counter.update`` gives."""
+    add_counts = core.compiled_module().add_counts
+    chunks = [{"Kabul": 2, "Kyiv": 1}, {}, {"é": 5, "Kabul": 1}, {"Kyiv": 3, "x": 1}]
+    expected: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    for counts in chunks:
+        expected.update(counts)
+        add_counts(totals, counts)
+        assert totals == expected and list(totals) == list(expected)
+    assert totals.most_common() == expected.most_common()
