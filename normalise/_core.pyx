@@ -2967,6 +2967,446 @@ cdef class Ranker:
                 break
         return ranked
 
+# --- log lines ---
+# The log lines of a chunk's records (issue 17), written in C from the records the table pass
+# and apply_events made: what :func:`normalise.log.log_template` and ``stream._fields`` make
+# in Python (the reference, and the fallback for the Python core and for any record this path
+# cannot hold), byte for byte, without a Python object per record. A chunk's lines are a
+# template whose six integer fields per record (``log.TEMPLATE_FIELDS``) are NUL bytes (JSON
+# never holds a raw control character: the strings escape them), their values counted from
+# the chunk's start packed beside it as int64; :func:`place_log` fills them in once the
+# chunk's place in its file is known (tests/test_log_lines_compiled.py).
+
+from libc.stdint cimport int64_t
+from libc.string cimport memchr
+from cpython.dict cimport PyDict_Next, PyDict_SetItem
+
+import json as _ll_json
+
+
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #endif
+    /* LFs and CRs among n bytes (the CRs in *cr): 16 bytes a step where SSE2 is, each
+       lane counting its matches in a byte (a match is -1: subtracted), the bytes summed
+       every 255 steps, before one can overflow. */
+    static Py_ssize_t normalise_byte_ends(const unsigned char *p, Py_ssize_t n, Py_ssize_t *cr) {
+        Py_ssize_t lf = 0, r = 0, i = 0;
+    #if defined(__SSE2__)
+        const __m128i nl = _mm_set1_epi8(10), ret = _mm_set1_epi8(13), zero = _mm_setzero_si128();
+        while (i + 16 <= n) {
+            __m128i lfs = zero, crs = zero, sum;
+            int steps = 0;
+            for (; i + 16 <= n && steps < 255; i += 16, steps++) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+                lfs = _mm_sub_epi8(lfs, _mm_cmpeq_epi8(v, nl));
+                crs = _mm_sub_epi8(crs, _mm_cmpeq_epi8(v, ret));
+            }
+            sum = _mm_sad_epu8(lfs, zero);
+            lf += _mm_cvtsi128_si32(sum) + _mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+            sum = _mm_sad_epu8(crs, zero);
+            r += _mm_cvtsi128_si32(sum) + _mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+        }
+    #endif
+        for (; i < n; i++) {
+            lf += p[i] == 10;
+            r += p[i] == 13;
+        }
+        *cr = r;
+        return lf;
+    }
+    """
+    Py_ssize_t byte_ends "normalise_byte_ends" (const uint8_t *p, Py_ssize_t n,
+                                                 Py_ssize_t *cr) noexcept nogil
+
+
+cdef struct LogBuffer:
+    char *data
+    Py_ssize_t size
+    Py_ssize_t capacity
+
+
+cdef int lb_reserve(LogBuffer *b, Py_ssize_t more) except -1:
+    """Room for ``more`` bytes after what ``b`` holds."""
+    if b.size + more <= b.capacity:
+        return 0
+    cdef Py_ssize_t capacity = 2 * b.capacity
+    if capacity < b.size + more:
+        capacity = b.size + more
+    if capacity < 4096:
+        capacity = 4096
+    cdef char *grown = <char *>realloc(b.data, capacity)
+    if grown == NULL:
+        raise MemoryError()
+    b.data = grown
+    b.capacity = capacity
+    return 0
+
+
+cdef inline int lb_put(LogBuffer *b, const char *s, Py_ssize_t n) except -1:
+    lb_reserve(b, n)
+    memcpy(b.data + b.size, s, n)
+    b.size += n
+    return 0
+
+
+cdef inline int lb_bytes(LogBuffer *b, bytes value) except -1:
+    return lb_put(b, PyBytes_AS_STRING(value), len(value))
+
+
+cdef char *LL_HEX = b"0123456789abcdef"
+# the fixed parts of a record's line, in :func:`normalise.log._record_template`'s order
+cdef bytes LL_COLUMN = b', "column": \x00, "original": '
+cdef bytes LL_REPLACEMENT = b', "replacement": '
+cdef bytes LL_OFFSETS = b', "start": \x00, "end": \x00, "out_start": \x00, "out_end": \x00, "rule": '
+cdef bytes LL_ENTRY = b', "entry": '
+cdef bytes LL_SCORE = b', "score": '
+cdef bytes LL_NOTE = b', "note": '
+cdef bytes LL_HELD = b', "held": '
+cdef bytes LL_END = b"}\n"
+
+
+cdef int lb_json(LogBuffer *b, str value) except -1:
+    """``value`` as a JSON string, as ``json.encoder.encode_basestring`` writes it (quotes,
+    backslash and control characters escaped, the rest as it is) encoded as the log writes
+    it: UTF-8, a lone surrogate as a ``\\udcXX`` escape (``backslashreplace``)."""
+    cdef Py_ssize_t i, n = len(value)
+    cdef int kind = PyUnicode_KIND(value)
+    cdef void *data = PyUnicode_DATA(value)
+    cdef uint32_t c
+    cdef char *o
+    lb_reserve(b, 6 * n + 2)  # the widest a code point becomes: \u00XX or \udcXX
+    o = b.data + b.size
+    o[0] = 34
+    o += 1
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if c < 0x80:
+            if c >= 0x20 and c != 34 and c != 92:
+                o[0] = <char>c
+                o += 1
+                continue
+            o[0] = 92
+            if c == 34 or c == 92:
+                o[1] = <char>c
+            elif c == 8:
+                o[1] = 98  # b
+            elif c == 12:
+                o[1] = 102  # f
+            elif c == 10:
+                o[1] = 110  # n
+            elif c == 13:
+                o[1] = 114  # r
+            elif c == 9:
+                o[1] = 116  # t
+            else:
+                o[1] = 117  # u00XX
+                o[2] = 48
+                o[3] = 48
+                o[4] = LL_HEX[c >> 4]
+                o[5] = LL_HEX[c & 15]
+                o += 6
+                continue
+            o += 2
+        elif c < 0x800:
+            o[0] = <char>(0xC0 | (c >> 6))
+            o[1] = <char>(0x80 | (c & 0x3F))
+            o += 2
+        elif 0xD800 <= c <= 0xDFFF:  # unencodable: backslashreplace
+            o[0] = 92
+            o[1] = 117
+            o[2] = LL_HEX[(c >> 12) & 15]
+            o[3] = LL_HEX[(c >> 8) & 15]
+            o[4] = LL_HEX[(c >> 4) & 15]
+            o[5] = LL_HEX[c & 15]
+            o += 6
+        elif c < 0x10000:
+            o[0] = <char>(0xE0 | (c >> 12))
+            o[1] = <char>(0x80 | ((c >> 6) & 0x3F))
+            o[2] = <char>(0x80 | (c & 0x3F))
+            o += 3
+        else:
+            o[0] = <char>(0xF0 | (c >> 18))
+            o[1] = <char>(0x80 | ((c >> 12) & 0x3F))
+            o[2] = <char>(0x80 | ((c >> 6) & 0x3F))
+            o[3] = <char>(0x80 | (c & 0x3F))
+            o += 4
+    o[0] = 34
+    o += 1
+    b.size = o - b.data
+    return 0
+
+
+cdef int64_t line_ends(int kind, const void *data, Py_ssize_t low, Py_ssize_t high,
+                       Py_ssize_t *last, Py_ssize_t *crs) noexcept:
+    """The line ends in ``[low, high)``, a CR LF once (``chars.count_newlines``: LFs plus CRs
+    less the CR LF pairs inside the span); where there is one, ``last`` becomes the position
+    of the last LF or CR; ``crs`` gains the CRs. Counted 16 bytes a step in a narrow text, the
+    last one looked for backwards only when there is one."""
+    cdef Py_ssize_t lf = 0, cr = 0, crlf = 0
+    cdef Py_ssize_t i
+    cdef uint32_t c, prev = 0
+    if kind == 1:
+        lf = byte_ends(<const uint8_t *>data + low, high - low, &cr)
+    else:
+        for i in range(low, high):
+            c = PyUnicode_READ(kind, <void *>data, i)
+            lf += c == 10
+            cr += c == 13
+    if lf == 0 and cr == 0:
+        return 0
+    crs[0] += cr
+    if cr:
+        for i in range(low, high):
+            c = PyUnicode_READ(kind, <void *>data, i)
+            crlf += c == 10 and prev == 13
+            prev = c
+    i = high - 1
+    while True:
+        c = PyUnicode_READ(kind, <void *>data, i)
+        if c == 10 or c == 13:
+            break
+        i -= 1
+    last[0] = i
+    return lf + cr - crlf
+
+
+cdef inline bint plain_int(object value) noexcept:
+    """An int (not a bool) that a C int64 holds, not negative: what the record fields hold."""
+    if type(value) is not int:
+        return False
+    return 0 <= value <= 0x3FFFFFFFFFFFFFFF
+
+
+def chunk_records(str text, list subs, bytes file_json):
+    """``(counts, log, fields, first_line, breaks, last)`` of a chunk's records ``subs``
+    (Substitution tuples within ``text``): the applied records per entry, in order of first
+    record; with ``file_json`` (the file's name as a JSON string, encoded as the log writes
+    it) the records' log lines (a template, NUL for each open field) and their field values
+    (int64, line 0-based, columns from the chunk start on its first line) and how many are on
+    the first line, else ``b""``, ``b""``, 0; the line ends of ``text`` (a CR LF once) and
+    where the last one is (-1: none). None when a record holds what this path does not write
+    (a value of another type, records out of order): the reference then writes them."""
+    cdef Py_ssize_t n = len(subs), r, p, pos = 0, size = len(text), start, last_break = -1
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef int64_t line = 0, line_start = 0, breaks, total = 0
+    cdef Py_ssize_t crs = 0
+    cdef Py_ssize_t first = 0
+    cdef bint logging = file_json is not None, applied = False
+    cdef object sub, rule, entry, score, note, held, value, count
+    cdef object last_rule = None, last_score = None
+    cdef bytes score_text = b"", head = b""
+    cdef PyObject *found
+    cdef dict counts = {}
+    cdef LogBuffer log
+    cdef int64_t *fields = NULL
+    memset(&log, 0, sizeof(LogBuffer))
+    applied_rules = APPLIED_RULES
+    if logging:
+        head = b'{"file": ' + file_json + b', "line": \x00'
+        fields = <int64_t *>malloc((6 * n + 1) * sizeof(int64_t))
+        if fields == NULL:
+            raise MemoryError()
+        # room for lines of usual length at once: no copy of the lines as the buffer grows
+        lb_reserve(&log, n * (len(head) + 224))
+    try:
+        for r in range(n):
+            sub = subs[r]
+            if type(sub) is not Substitution or len(sub) != 11:
+                return None
+            rule = <object>PyTuple_GET_ITEM(sub, 6)
+            entry = <object>PyTuple_GET_ITEM(sub, 7)
+            if type(rule) is not str or type(entry) is not str:
+                return None
+            if rule is not last_rule:
+                applied = rule in applied_rules
+                last_rule = rule
+            if applied:
+                found = PyDict_GetItem(counts, entry)
+                count = 1 if found == NULL else <object>found + 1
+                PyDict_SetItem(counts, entry, count)
+            if not logging:
+                continue
+            score = <object>PyTuple_GET_ITEM(sub, 8)
+            note = <object>PyTuple_GET_ITEM(sub, 9)
+            held = <object>PyTuple_GET_ITEM(sub, 10)
+            original = <object>PyTuple_GET_ITEM(sub, 0)
+            replacement = <object>PyTuple_GET_ITEM(sub, 1)
+            if (type(original) is not str or type(replacement) is not str
+                    or not (note is None or type(note) is str)
+                    or not (held is None or type(held) is str)):
+                return None
+            for p in range(2, 6):
+                if not plain_int(<object>PyTuple_GET_ITEM(sub, p)):
+                    return None
+            if score is not last_score:
+                if type(score) is float and score == 1.0:
+                    score_text = b"1.0"
+                elif type(score) is float or type(score) is int:
+                    score_text = _ll_json.dumps(score).encode("ascii")
+                else:
+                    return None
+                last_score = score
+            start = <object>PyTuple_GET_ITEM(sub, 2)
+            if start < pos or start > size:
+                return None
+            # the line ends in [pos, start), a CR LF once (stream._fields' count_newlines)
+            breaks = line_ends(kind, data, pos, start, &last_break, &crs)
+            total += breaks
+            if breaks:
+                line += breaks
+                line_start = last_break + 1
+            if line == 0:
+                first += 1
+            pos = start
+            fields[6 * r] = line
+            fields[6 * r + 1] = start - line_start
+            fields[6 * r + 2] = start
+            fields[6 * r + 3] = <int64_t>(<object>PyTuple_GET_ITEM(sub, 3))
+            fields[6 * r + 4] = <int64_t>(<object>PyTuple_GET_ITEM(sub, 4))
+            fields[6 * r + 5] = <int64_t>(<object>PyTuple_GET_ITEM(sub, 5))
+            lb_bytes(&log, head)
+            lb_bytes(&log, LL_COLUMN)
+            lb_json(&log, original)
+            lb_bytes(&log, LL_REPLACEMENT)
+            lb_json(&log, replacement)
+            lb_bytes(&log, LL_OFFSETS)
+            lb_json(&log, rule)
+            lb_bytes(&log, LL_ENTRY)
+            lb_json(&log, entry)
+            lb_bytes(&log, LL_SCORE)
+            lb_bytes(&log, score_text)
+            if note is not None:
+                lb_bytes(&log, LL_NOTE)
+                lb_json(&log, note)
+            if held is not None:
+                lb_bytes(&log, LL_HELD)
+                lb_json(&log, held)
+            lb_bytes(&log, LL_END)
+        # the chunk's own line ends: the records' spans and the rest, unless a CR LF may
+        # straddle a record's start (a CR anywhere: then counted over the whole text)
+        total += line_ends(kind, data, pos, size, &last_break, &crs)
+        if crs:
+            last_break = -1
+            total = line_ends(kind, data, 0, size, &last_break, &crs)
+        breaks = total
+        if not logging:
+            return counts, b"", b"", 0, breaks, last_break
+        return (
+            counts,
+            PyBytes_FromStringAndSize(log.data, log.size) if log.size else b"",
+            PyBytes_FromStringAndSize(<char *>fields, 6 * n * sizeof(int64_t)),
+            first,
+            breaks,
+            last_break,
+        )
+    finally:
+        free(log.data)
+        free(fields)
+
+
+def add_counts(totals, dict counts):
+    """Add a chunk's ``counts`` to ``totals`` (a dict or a Counter), new entries at the end
+    in ``counts``' order: what ``Counter.update`` does, without its Python loop per entry."""
+    if not isinstance(totals, dict):
+        raise TypeError("totals must be a dict")
+    cdef Py_ssize_t pos = 0
+    cdef PyObject *key
+    cdef PyObject *value
+    cdef PyObject *found
+    while PyDict_Next(counts, &pos, &key, &value):
+        found = PyDict_GetItem(totals, <object>key)
+        if found == NULL:
+            PyDict_SetItem(totals, <object>key, <object>value)
+        else:
+            PyDict_SetItem(totals, <object>key, <object>found + <object>value)
+
+
+cdef inline Py_ssize_t digits_of(int64_t value) noexcept:
+    """Decimal digits of ``value`` (not negative)."""
+    cdef Py_ssize_t d = 1
+    while value >= 10:
+        value //= 10
+        d += 1
+    return d
+
+
+cdef inline char *put_number(char *o, int64_t value) noexcept:
+    """``value`` (not negative) in decimal at ``o``; the end."""
+    cdef char digits[24]
+    cdef int d = 0
+    while True:
+        digits[d] = <char>(48 + value % 10)
+        d += 1
+        value //= 10
+        if value == 0:
+            break
+    while d:
+        d -= 1
+        o[0] = digits[d]
+        o += 1
+    return o
+
+
+def place_log(bytes template, bytes fields, Py_ssize_t first_line, int64_t line,
+              int64_t column, int64_t chars, int64_t out_chars):
+    """The log lines of a :func:`chunk_records` template placed in its file: each record's
+    line plus ``line``, its column plus ``column`` on the chunk's first line, its offsets plus
+    ``chars`` and ``out_chars`` (``stream.Locator.place`` of the Python records)."""
+    cdef Py_ssize_t count = len(fields) // sizeof(int64_t), k = 0, size = len(template)
+    cdef const int64_t *values = <const int64_t *>PyBytes_AS_STRING(fields)
+    cdef const char *t = PyBytes_AS_STRING(template)
+    cdef const char *end = t + size
+    cdef const char *hole
+    cdef int64_t shift[6]
+    cdef int64_t value
+    shift[0] = line
+    shift[1] = 0
+    shift[2] = chars
+    shift[3] = chars
+    shift[4] = out_chars
+    shift[5] = out_chars
+    if line < 0 or column < 0 or chars < 0 or out_chars < 0:
+        raise ValueError("a chunk's place is not negative")
+    if size - count < 0:
+        raise ValueError("the template has fewer fields than values")
+    # the lines' exact size first (the template's, less a byte per field, plus its digits),
+    # so that they are written once, into the bytes returned
+    cdef Py_ssize_t total = size - count
+    for k in range(count):
+        value = values[k] + shift[k % 6]
+        if k % 6 == 1 and k < 6 * first_line:
+            value += column
+        total += digits_of(value)
+    result = PyBytes_FromStringAndSize(NULL, total)
+    cdef char *start = PyBytes_AS_STRING(result)
+    cdef char *o = start
+    k = 0
+    while t < end:
+        hole = <const char *>memchr(t, 0, end - t)
+        if hole == NULL:
+            memcpy(o, t, end - t)
+            o += end - t
+            break
+        memcpy(o, t, hole - t)
+        o += hole - t
+        t = hole + 1
+        if k >= count:
+            raise ValueError("the template has more fields than values")
+        value = values[k] + shift[k % 6]
+        if k % 6 == 1 and k < 6 * first_line:
+            value += column
+        o = put_number(o, value)
+        k += 1
+    if k != count:
+        raise ValueError("the template has fewer fields than values")
+    return result
+
+
 # --- spelling keys ---
 # The rules of ``Romanisation.key`` (``data/romanisation.yaml``) run in C (issues 15 and 17).
 # Each rule's expression is read from Python's own parse of it (``re._parser``, as

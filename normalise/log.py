@@ -44,17 +44,37 @@ def log_template(file: str, subs: Iterable[Substitution]) -> bytes:
     get = _TEMPLATES.get
     lines = []
     for sub in subs:
-        # records repeat: far fewer distinct ones than records
-        key = (sub.original, sub.replacement, sub.rule, sub.entry, sub.score, sub.note, sub.held)
+        # records repeat: far fewer distinct ones than records. A score is keyed with its
+        # type, and a zero by how it is written: 1 == 1.0 and 0.0 == -0.0, but JSON writes
+        # each its own way
+        score = sub.score
+        key = (
+            sub.original,
+            sub.replacement,
+            sub.rule,
+            sub.entry,
+            score if score else repr(score),
+            type(score),
+            sub.note,
+            sub.held,
+        )
         line = get(key)
         if line is None:
-            line = _TEMPLATES[key] = _record_template(file, *key)
+            line = _TEMPLATES[key] = _record_template(
+                file, sub.original, sub.replacement, sub.rule, sub.entry, score, sub.note, sub.held
+            )
         lines.append(line)
     return "".join(lines).encode("utf-8", "backslashreplace")
 
 
-#: Record templates of one file by (original, replacement, rule, entry, score, note, held); the
-#: key None holds the file's name.
+def file_json(file: str) -> bytes:
+    """A file's name as the log lines write it (a JSON string, encoded as :func:`dumps`
+    lines are written): what the compiled core's log lines put in their ``file`` field."""
+    return encode_basestring(file).encode("utf-8", "backslashreplace")
+
+
+#: Record templates of one file by (original, replacement, rule, entry, score, type of score,
+#: note, held); the key None holds the file's name.
 _TEMPLATES: dict[Any, str] = {}
 
 

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from operator import add
 from typing import AnyStr, BinaryIO, NamedTuple, cast
 
+from . import core
 from .chars import count_newlines
 from .evidence import EVIDENCE_WINDOW
-from .log import Substitution, log_template
+from .log import Substitution, file_json, log_template
 from .rewrite import Normaliser
 from .slots import SLOT_BYTES, Slots
 from .textcodec import ERRORS, encode_text, needs_head, read_head, with_byte_order
@@ -168,10 +169,16 @@ class ChunkResult(NamedTuple):
     tail: int  # characters after the last line end; -1 when there is none
     invalid: int | None  # first undecodable byte: byte offset (bytes) or index (str)
     counts: dict[str, int]  # applied substitutions per entry
-    log: bytes  # the records as a :func:`log_template` (empty without a log)
-    fields: list[int]  # its TEMPLATE_FIELDS values, line 0-based, columns from the
-    # chunk start on its first line
+    log: bytes  # the records as a :func:`log_template` (empty without a log), or the
+    # compiled core's template (a NUL for each field) when ``fields`` is bytes
+    fields: list[int] | bytes  # its TEMPLATE_FIELDS values, line 0-based, columns from the
+    # chunk start on its first line (bytes: packed int64, from the compiled core)
     first_line: int  # records on the chunk's first line (their column needs a base)
+
+    @property
+    def records(self) -> int:
+        """Log records of the chunk (0 without a log)."""
+        return len(self.fields) // (48 if isinstance(self.fields, bytes) else 6)
 
 
 def normalise_chunk(
@@ -191,10 +198,14 @@ def normalise_chunk(
     if isinstance(after, bytes):
         after = after.decode("utf-8", "surrogateescape")
     result = normaliser.normalise(text, before=before, after=after)
-    counts: dict[str, int] = {}
-    for sub in result.substitutions:
-        if sub.applied:
-            counts[sub.entry] = counts.get(sub.entry, 0) + 1
+    compiled = _chunk_records(text, result.substitutions, log_name)
+    if compiled is None:
+        counts: dict[str, int] = {}
+        for sub in result.substitutions:
+            if sub.applied:
+                counts[sub.entry] = counts.get(sub.entry, 0) + 1
+    else:
+        counts = compiled[0]
     out: bytes | str = result.text
     invalid = None
     if raw:
@@ -207,12 +218,15 @@ def normalise_chunk(
                 invalid = len(text[:invalid].encode("utf-8", "surrogateescape"))
     else:
         invalid = first_invalid(text)
-    crlf = "\r" in text
-    breaks = count_newlines(text) if crlf else text.count("\n")
-    last = max(text.rfind("\n"), text.rfind("\r"))
     log, first_line = b"", 0
-    fields: list[int] = []
-    if log_name is not None and result.substitutions:
+    fields: list[int] | bytes = []
+    if compiled is not None:
+        _, log, fields, first_line, breaks, last = compiled
+    else:
+        crlf = "\r" in text
+        breaks = count_newlines(text) if crlf else text.count("\n")
+        last = max(text.rfind("\n"), text.rfind("\r"))
+    if compiled is None and log_name is not None and result.substitutions:
         log = log_template(log_name, result.substitutions)
         fields, first_line = _fields(text, result.substitutions, crlf)
     return ChunkResult(
@@ -227,6 +241,20 @@ def normalise_chunk(
         fields,
         first_line,
     )
+
+
+def _chunk_records(
+    text: str, subs: list[Substitution], log_name: str | None
+) -> tuple[dict[str, int], bytes, bytes, int, int, int] | None:
+    """The counts and log lines of a chunk's records, its line ends and where the last one
+    is, from the compiled core (``_core.chunk_records``), or None where the Python writer
+    writes them: the Python core, or a record the compiled path does not hold."""
+    if core.selected() != "compiled" or type(subs) is not list:
+        return None
+    name = None if log_name is None else file_json(log_name)
+    done: tuple[dict[str, int], bytes, bytes, int, int, int] | None
+    done = core.compiled_module().chunk_records(text, subs, name)
+    return done
 
 
 def _fields(text: str, subs: Iterable[Substitution], crlf: bool) -> tuple[list[int], int]:
@@ -269,6 +297,10 @@ class Locator:
         format, whatever the number of records)."""
         if not result.log:
             return b""
+        if isinstance(result.fields, bytes):  # the compiled core's template: filled in C
+            fill = core.compiled_module().place_log
+            place = (self.line, self.column, self.chars, self.out_chars)
+            return cast(bytes, fill(result.log, result.fields, result.first_line, *place))
         shift = (self.line, 0, self.chars, self.chars, self.out_chars, self.out_chars)
         values = list(map(add, result.fields, shift * (len(result.fields) // 6)))
         if self.column:
@@ -561,10 +593,13 @@ def normalise_source(
         write(out)
         if flush is not None and source.interactive:
             flush()
-        stats.counts.update(result.counts)
+        if isinstance(result.fields, bytes):  # the compiled core's records: added in C
+            core.compiled_module().add_counts(stats.counts, result.counts)
+        else:
+            stats.counts.update(result.counts)
         if log is not None and result.log:
             log(locator.place(result))
-            stats.records += len(result.fields) // 6
+            stats.records += result.records
         locator.advance(result)
     return stats
 

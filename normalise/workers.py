@@ -13,15 +13,16 @@ never waits for the command to read.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections import deque
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .slots import SLOT_BYTES, Slots
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 
 class WorkerDied(RuntimeError):
@@ -73,6 +74,8 @@ class Workers:
         # normaliser and the slots; the command has no other thread when it forks
         if start_method is None and sys.platform.startswith("linux"):
             start_method = "fork"
+        import multiprocessing  # here: a run without workers does not import it (6 ms)
+
         # Any: typeshed's BaseContext has no Process (each concrete context defines its own)
         self._context: Any = multiprocessing.get_context(start_method)
         forked = self._context.get_start_method() == "fork"
