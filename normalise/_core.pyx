@@ -3358,13 +3358,23 @@ cdef class SpellingRules:
     def key(self, str word):
         """The spelling key of a folded word, or None when it has a character past 255 or
         more than 255 characters (or its key would grow past that)."""
-        cdef uint8_t buffers[2][SK_WORD_CHARS + 1]
-        cdef uint8_t present[32]
-        cdef Py_ssize_t n = len(word), i
-        cdef int which = 0
+        cdef uint8_t out[SK_WORD_CHARS + 1]
+        cdef Py_ssize_t n = len(word)
         if PyUnicode_KIND(word) != 1 or n > SK_WORD_CHARS:
             return None
-        cdef const uint8_t *data = <const uint8_t *>PyUnicode_DATA(word)
+        n = self.key_of(<const uint8_t *>PyUnicode_DATA(word), n, out)
+        if n < 0:
+            return None
+        return PyUnicode_DecodeLatin1(<const char *>out, n, NULL)
+
+    cdef Py_ssize_t key_of(self, const uint8_t *data, Py_ssize_t n, uint8_t *out) noexcept:
+        """``key`` of a word of ``n`` (at most SK_WORD_CHARS) characters 0-255, one byte
+        each: its length, the key in ``out`` (SK_WORD_CHARS + 1 bytes); -1 when it would grow
+        past SK_WORD_CHARS."""
+        cdef uint8_t buffers[2][SK_WORD_CHARS + 1]
+        cdef uint8_t present[32]
+        cdef Py_ssize_t i
+        cdef int which = 0
         memcpy(buffers[0], data, n)
         memset(present, 0, 32)
         for i in range(n):
@@ -3372,12 +3382,13 @@ cdef class SpellingRules:
         for i in range(self.n_rules):
             n = self.apply(&self.rules[i], buffers[which], n, buffers[1 - which], present)
             if n < 0:
-                return None
+                return -1
             if n != SK_WORD_CHARS + 1:  # changed: the other buffer holds it
                 which = 1 - which
             else:
                 n = self.last
-        return PyUnicode_DecodeLatin1(<const char *>buffers[which], n, NULL)
+        memcpy(out, buffers[which], n)
+        return n
 
     cdef Py_ssize_t apply(self, SpellingRule *rule, const uint8_t *s, Py_ssize_t n,
                           uint8_t *out, uint8_t *present) noexcept:
@@ -3446,10 +3457,22 @@ def reaches(Ranker ranker, str key, double floor):
     (both need a whole form at or above it) without ranking, sorting or making candidates.
     None when ``rank`` would hand the key back (not the letters a-z, or the ranker busy)."""
     cdef uint8_t codes[RANK_LETTERS]
-    cdef Py_ssize_t n = len(key), i, found, number
-    cdef Form *info
-    if n == 0 or not letter_codes(key, codes) or ranker.busy:
+    cdef Py_ssize_t n = len(key)
+    cdef int found
+    if n == 0 or not letter_codes(key, codes):
         return None
+    found = reaches_codes(ranker, key, codes, n, floor)
+    return None if found < 0 else found == 1
+
+
+cdef int reaches_codes(Ranker ranker, str key, const uint8_t *codes, Py_ssize_t n,
+                       double floor) except -2:
+    """``reaches`` of a key of ``n`` (1 to RANK_LETTERS) letters read as ``codes``: 1 or 0;
+    -1 (None) when the ranker is busy."""
+    cdef Py_ssize_t i, found, number
+    cdef Form *info
+    if ranker.busy:
+        return -1
     ranker.busy = True
     try:
         found = ranker.start(codes, n)
@@ -3457,7 +3480,186 @@ def reaches(Ranker ranker, str key, double floor):
             number = ranker.found[i]
             info = ranker.read(number)
             if not info.part and ranker.form_score(number, info, key, codes, n, floor) >= floor:
-                return True
-        return False
+                return 1
+        return 0
     finally:
         ranker.busy = False
+
+# --- token screen ---
+# The proof of ``Weighing.wanted_in_full`` that no decision on a name token can act (issues 15
+# and 17), in one call for both matchers of a weighing (the matcher, and the one for rare
+# English words that shares its index and forms): the gate's checks of the spelling and of the
+# table (``PhoneticMatcher._form_refusal``), the common-word test, the required score (once per
+# matcher), the fold and spelling key (``Romanisation.form_key``: ASCII tokens, the rules run by
+# ``SpellingRules.key_of``) and ``reaches``. A token whose proof fails (a form reaches the score:
+# the decision must be made, with its inflection check, in Python) or that this code cannot hold
+# (a character other than ASCII letters and apostrophes, a key outside a-z, a ranker busy) is
+# handed back to the Python path, the reference (and the only path on the Python core).
+
+from cpython.dict cimport PyDict_Contains
+from cpython.set cimport PySet_Contains
+
+
+cdef inline double required_of(double min_score, double penalty, double short_penalty,
+                               Py_ssize_t short_letters, Py_ssize_t letters,
+                               double zipf) noexcept:
+    """``PhoneticMatcher.required_score`` (the same operations: the same float)."""
+    cdef Py_ssize_t short = short_letters - letters
+    cdef double threshold = min_score + short_penalty * <double>(short if short > 0 else 0)
+    cdef double known = penalty * zipf if penalty != 0.0 else 0.0
+    known = min_score + known
+    return known if known > threshold else threshold
+
+
+cdef class TokenScreen:
+    """``PhoneticMatcher.may_act`` of a weighing's matcher and of its matcher for rare words,
+    as ``Weighing.wanted_in_full`` combines them, for one token: ``idle(token, zipf)``."""
+
+    cdef Ranker ranker, rare_ranker
+    cdef SpellingRules rules
+    cdef dict known, known_words
+    cdef object protected, bare_words
+    cdef bint has_rare
+    cdef double min_score, common_zipf, penalty
+    cdef double rare_min_score, rare_common_zipf, rare_penalty, short_penalty
+    cdef Py_ssize_t short_letters, min_letters, max_chars
+    cdef uint8_t apostrophe[128]  # ASCII apostrophes of the gate's expressions
+    cdef int16_t folded[128]  # Romanisation.fold of an ASCII character: -1 not one letter, -2 none
+
+    def __init__(self, matcher, rare, Ranker ranker, Ranker rare_ranker, SpellingRules rules,
+                 translation, str apostrophes, constants):
+        """``matcher``, ``rare``: the two matchers (rare None: none), sharing their known
+        forms; ``translation``: ``Romanisation.fold``'s table; ``constants``: SHORT_PENALTY,
+        SHORT_LETTERS, MIN_LETTERS and MAX_TOKEN_CHARS of :mod:`normalise.phonetic`."""
+        cdef int c
+        self.ranker, self.rules = ranker, rules
+        self.known, self.known_words = matcher._known, matcher._known_words
+        self.protected, self.bare_words = matcher._protected, matcher._bare_words
+        self.min_score, self.common_zipf = matcher.min_score, matcher.common_word_zipf
+        self.penalty = matcher.known_word_penalty
+        self.has_rare = rare is not None
+        if self.has_rare:
+            if rare_ranker is None:
+                raise ValueError("a matcher for rare words needs its ranker")
+            self.rare_ranker = rare_ranker
+            self.rare_min_score, self.rare_common_zipf = rare.min_score, rare.common_word_zipf
+            self.rare_penalty = rare.known_word_penalty
+        self.short_penalty, self.short_letters, self.min_letters, self.max_chars = constants
+        for c in range(128):
+            self.apostrophe[c] = chr(c) in apostrophes
+            out = chr(c).lower().translate(translation)
+            if out == "":
+                self.folded[c] = -2
+            elif len(out) == 1 and ("a" <= out <= "z" or "A" <= out <= "Z"):
+                self.folded[c] = ord(out)
+            else:
+                self.folded[c] = -1
+
+    def __reduce__(self):
+        raise TypeError("TokenScreen is made afresh, never pickled")
+
+    cdef int form_refused(self, str token, Py_ssize_t *letters) except -2:
+        """``_form_refusal(token) is not None`` for a token of ASCII letters and apostrophes:
+        1 or 0, its letters in ``letters``; -1 for any other token (not held here)."""
+        cdef Py_ssize_t n = len(token), i, count = 0
+        cdef const uint8_t *s
+        cdef uint8_t c
+        cdef bint name_like = True, after_mark = False
+        if n > self.max_chars:
+            return 1
+        if PyUnicode_KIND(token) != 1 or n == 0:
+            return -1
+        s = <const uint8_t *>PyUnicode_DATA(token)
+        for i in range(n):
+            c = s[i]
+            if c >= 128:
+                return -1
+            if 97 <= c <= 122:
+                count += 1
+                after_mark = False
+            elif 65 <= c <= 90:
+                count += 1
+                name_like = name_like and i == 0
+            elif self.apostrophe[c]:
+                # ^\p{Lu}\p{Ll}*(?:[apostrophes]\p{Ll}+)*$: a mark between lower-case letters
+                name_like = name_like and i > 0 and not after_mark
+                after_mark = True
+            else:
+                return -1  # a digit, a space, a newline (``$`` matches before a final one)
+        letters[0] = count
+        if not (65 <= s[0] <= 90) or after_mark:
+            name_like = False
+        if n >= 2 and self.apostrophe[s[n - 2]] and s[n - 1] == 115:  # possessive
+            return 1
+        if not name_like or count < self.min_letters:
+            return 1
+        if (PyDict_Contains(self.known, token) or PySet_Contains(self.protected, token)
+                or (PyDict_Contains(self.known_words, token)
+                    and not PySet_Contains(self.bare_words, token))):
+            return 1
+        return 0
+
+    cdef Py_ssize_t key_codes(self, str token, uint8_t *codes) except -2:
+        """``Romanisation.form_key(token)`` for a token ``form_refused`` held, as letter
+        numbers 0-25: its length; -1 when it is not a key of 1 to RANK_LETTERS letters a-z
+        made here (the caller hands the token back)."""
+        cdef uint8_t word[SK_WORD_CHARS + 1]
+        cdef uint8_t out[SK_WORD_CHARS + 1]
+        cdef const uint8_t *s = <const uint8_t *>PyUnicode_DATA(token)
+        cdef Py_ssize_t n = len(token), m = 0, i, k
+        cdef int16_t f
+        for i in range(n):
+            f = self.folded[s[i]]
+            if f == -1:
+                return -1
+            if f >= 0:
+                word[m] = <uint8_t>f
+                m += 1
+        if m == 0:
+            return -1  # not ``isalpha``: ``Romanisation.words`` reads it otherwise
+        k = self.rules.key_of(word, m, out)
+        if k <= 0 or k > RANK_LETTERS:
+            return -1
+        for i in range(k):
+            if out[i] < 97 or out[i] > 122:
+                return -1
+            codes[i] = out[i] - 97
+        return k
+
+    def idle(self, str token, double zipf):
+        """True when ``may_act`` proves that neither matcher can act on ``token`` as
+        ``wanted_in_full`` asks them (``zipf``: its ``english_zipf``); False when the proof
+        fails (a decision must be made); None when the token is not held here."""
+        cdef Py_ssize_t letters = 0, n = -2
+        cdef uint8_t codes[RANK_LETTERS]
+        cdef int refused = self.form_refused(token, &letters), found
+        cdef double required, rare_required
+        cdef bint blocked
+        if refused != 0:
+            return None if refused < 0 else True
+        required = required_of(self.min_score, self.penalty, self.short_penalty,
+                               self.short_letters, letters, zipf)
+        blocked = zipf >= self.common_zipf or required > 1.0
+        if not blocked:
+            n = self.key_codes(token, codes)
+            if n < 0:
+                return None
+            found = reaches_codes(self.ranker, letters_text(codes, n), codes, n, required)
+            if found != 0:
+                return None if found < 0 else False
+        # the matcher cannot act; the one for rare words is asked only for a token refused
+        # as English (a common word, or no score enough)
+        if not self.has_rare or not blocked:
+            return True
+        rare_required = required_of(self.rare_min_score, self.rare_penalty, self.short_penalty,
+                                    self.short_letters, letters, zipf)
+        if rare_required > 1.0 or zipf >= self.rare_common_zipf:
+            return True
+        if n == -2:
+            n = self.key_codes(token, codes)
+        if n < 0:
+            return None
+        found = reaches_codes(self.rare_ranker, letters_text(codes, n), codes, n, rare_required)
+        if found != 0:
+            return None if found < 0 else False
+        return True
