@@ -3496,7 +3496,7 @@ cdef int reaches_codes(Ranker ranker, str key, const uint8_t *codes, Py_ssize_t 
 # (a character other than ASCII letters and apostrophes, a key outside a-z, a ranker busy) is
 # handed back to the Python path, the reference (and the only path on the Python core).
 
-from cpython.dict cimport PyDict_Contains
+from cpython.dict cimport PyDict_Contains, PyDict_Size
 from cpython.set cimport PySet_Contains
 
 
@@ -3663,3 +3663,50 @@ cdef class TokenScreen:
         if found != 0:
             return None if found < 0 else False
         return True
+
+    def screen(self, new, dict wanted, set acting, common, double refused, zipf_of, decided,
+               in_full, Py_ssize_t most):
+        """``Weighing.wanted`` of each token of ``new`` (none of them in ``wanted`` yet), its
+        answer stored in ``wanted`` (and ``acting``) as that method stores it; returns the
+        tokens wanted. ``common``: the set of common lower-case words or None; ``zipf_of``:
+        ``english_zipf``; ``decided(token)``: ``acts`` of the decision; ``in_full``:
+        ``Weighing.wanted_in_full``, for a token ``idle`` hands back."""
+        cdef list out = []
+        cdef Py_ssize_t n, i
+        cdef const uint8_t *s
+        cdef char lower[RANK_LETTERS + 1]
+        cdef bint ascii, found
+        cdef double zipf
+        for token in new:
+            found = False
+            ascii = False
+            n = len(<str>token)
+            if common is not None and PyUnicode_KIND(<str>token) == 1 and n <= RANK_LETTERS:
+                s = <const uint8_t *>PyUnicode_DATA(<str>token)
+                ascii = True
+                for i in range(n):
+                    if s[i] >= 128:
+                        ascii = False
+                        break
+                    lower[i] = <char>(s[i] + 32 if 65 <= s[i] <= 90 else s[i])
+            if ascii and PySet_Contains(common, PyUnicode_FromStringAndSize(lower, n)):
+                found = False
+            elif common is not None and not ascii and (<str>token).isascii() and (
+                    (<str>token).lower() in common):
+                found = False  # a long ASCII token
+            else:
+                zipf = PyFloat_AsDouble(zipf_of(token))
+                if zipf < refused:
+                    idle = self.idle(token, zipf)
+                    if idle is None:
+                        found = in_full(token)
+                    elif idle is False:
+                        found = decided(token)
+            if PyDict_Size(wanted) >= most:
+                wanted.clear()
+                acting.clear()
+            wanted[token] = found
+            if found:
+                acting.add(token)
+                out.append(token)
+        return out

@@ -340,6 +340,32 @@ class Weighing:
             (SHORT_PENALTY, SHORT_LETTERS, MIN_LETTERS, MAX_TOKEN_CHARS),
         )
 
+    def _screen_in_c(self, screen: Any, new: set[str]) -> list[str]:
+        """:meth:`wanted` of each new token in one compiled loop (``TokenScreen.screen``):
+        the same answers, stored as :meth:`wanted` stores them. The set of common words is
+        read once this normaliser has met :data:`SCREEN_AFTER` tokens, as there."""
+        common = self._screen
+        if common is None:
+            self._asked += len(new)
+            if self._asked > SCREEN_AFTER:
+                from .phonetic import common_english_words
+
+                common = self._screen = common_english_words(self._refused_zipf)
+        return screen.screen(  # type: ignore[no-any-return]
+            new,
+            self._wanted,
+            self._acting,
+            common,
+            self._refused_zipf,
+            self._english_zipf,
+            self._decided,
+            self.wanted_in_full,
+            MAX_WANTED_TOKENS,
+        )
+
+    def _decided(self, token: str) -> bool:
+        return acts(self.decide(token)[0])
+
     def wanted_in_full(self, token: str) -> bool:
         """:meth:`wanted` by the matchers' decisions, without its screen of common English
         words. On the compiled core the proof that no decision can act is asked of
@@ -389,7 +415,12 @@ class Weighing:
         are none)."""
         tokens = self._name_tokens(text, taken)
         acting = tokens & self._acting  # set operations: most tokens were decided before
-        wanted = [t for t in tokens.difference(self._wanted) if self.wanted(t)]
+        new = tokens.difference(self._wanted)
+        screen = self.token_screen()
+        if screen is not None and new:
+            wanted = self._screen_in_c(screen, new)
+        else:
+            wanted = [t for t in new if self.wanted(t)]
         wanted += acting
         if not wanted:
             return iter(())

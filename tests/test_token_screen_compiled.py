@@ -175,3 +175,64 @@ def test_the_python_core_has_no_screen() -> None:
     with core.using("python"):
         weighing = Normaliser(phonetic="apply")._weighing
     assert weighing is not None and weighing.token_screen() is None
+
+
+def _wanted_reference(weighing: Weighing, token: str, common) -> bool:
+    """:meth:`Weighing.wanted`'s answer for a new token, with the set ``common`` or none."""
+    if common is not None and token.isascii() and token.lower() in common:
+        return False
+    return english_zipf(token) < weighing._refused_zipf and weighing.wanted_in_full(token)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=20), st.booleans())
+def test_the_screen_loop_answers_as_wanted(tokens, with_common) -> None:
+    from normalise.phonetic import common_english_words
+
+    weighing = _default()
+    common = common_english_words(weighing._refused_zipf) if with_common else None
+    wanted: dict[str, bool] = {}
+    acting: set[str] = set()
+    found = weighing.token_screen().screen(
+        set(tokens),
+        wanted,
+        acting,
+        common,
+        weighing._refused_zipf,
+        english_zipf,
+        weighing._decided,
+        weighing.wanted_in_full,
+        1_000,
+    )
+    expected = {t: _wanted_reference(weighing, t, common) for t in set(tokens)}
+    assert wanted == expected
+    assert acting == set(found) == {t for t, w in expected.items() if w}
+
+
+def test_the_screen_loop_on_real_tokens_and_its_bound() -> None:
+    """The pass's loop (:meth:`Weighing._screen_in_c`) stores what :meth:`Weighing.wanted`
+    stores, token by token; past the bound both start afresh."""
+    paths = [ROOT / "README.md", *sorted((ROOT / "seeds").glob("*.txt"))]
+    tokens = _name_tokens("\n".join(p.read_text(encoding="utf-8") for p in paths))
+    tokens += ["Darrah", "Gotha", "Nicolai", "Fatwa", "Teheran", "Kandahari", "Jehudi"]
+    compiled, reference = _weighing(), _weighing()
+    found = compiled._screen_in_c(compiled.token_screen(), set(tokens))
+    assert sorted(found) == [t for t in sorted(set(tokens)) if reference.wanted(t)]
+    assert compiled._wanted == reference._wanted and compiled._acting == reference._acting
+    assert 5 < len(found) < len(tokens) - 300
+    wanted: dict[str, bool] = {}
+    acting: set[str] = set()
+    screen = compiled.token_screen()
+    screen.screen(
+        set(tokens),
+        wanted,
+        acting,
+        None,
+        compiled._refused_zipf,
+        english_zipf,
+        compiled._decided,
+        compiled.wanted_in_full,
+        10,
+    )
+    assert 0 < len(wanted) <= 10 and acting <= set(wanted)
+    assert all(wanted[t] == reference._wanted[t] for t in wanted)
