@@ -3524,6 +3524,9 @@ cdef class TokenScreen:
     cdef double rare_min_score, rare_common_zipf, rare_penalty, short_penalty
     cdef Py_ssize_t short_letters, min_letters, max_chars
     cdef uint8_t apostrophe[128]  # ASCII apostrophes of the gate's expressions
+    cdef object table  # KeyTable of the rankers' index, once enough tokens were asked
+    cdef bint shared_index  # both rankers read one index: one table serves both
+    cdef Py_ssize_t asked, index_keys
     cdef int16_t folded[128]  # Romanisation.fold of an ASCII character: -1 not one letter, -2 none
 
     def __init__(self, matcher, rare, Ranker ranker, Ranker rare_ranker, SpellingRules rules,
@@ -3545,6 +3548,10 @@ cdef class TokenScreen:
             self.rare_min_score, self.rare_common_zipf = rare.min_score, rare.common_word_zipf
             self.rare_penalty = rare.known_word_penalty
         self.short_penalty, self.short_letters, self.min_letters, self.max_chars = constants
+        self.table = None
+        self.asked = 0
+        self.index_keys = len(ranker.index)
+        self.shared_index = not self.has_rare or rare_ranker.index is ranker.index
         for c in range(128):
             self.apostrophe[c] = chr(c) in apostrophes
             out = chr(c).lower().translate(translation)
@@ -3626,6 +3633,19 @@ cdef class TokenScreen:
             codes[i] = out[i] - 97
         return k
 
+    cdef int reaches(self, Ranker ranker, str key, const uint8_t *codes, Py_ssize_t n,
+                     double floor) except -2:
+        """``reaches_codes``, its look-up probed in a ``KeyTable`` once the tokens asked
+        would have made about as many look-up strings as the index has keys (a table costs
+        about what that many strings cost: a short text does not pay for it)."""
+        if self.table is None:
+            self.asked += 1
+            if self.asked * 16 >= self.index_keys:
+                self.table = KeyTable(self.ranker.index)
+        if self.table is None or (ranker is not self.ranker and not self.shared_index):
+            return reaches_codes(ranker, key, codes, n, floor)
+        return reaches_in_table(ranker, <KeyTable>self.table, key, codes, n, floor)
+
     def idle(self, str token, double zipf):
         """True when ``may_act`` proves that neither matcher can act on ``token`` as
         ``wanted_in_full`` asks them (``zipf``: its ``english_zipf``); False when the proof
@@ -3644,7 +3664,7 @@ cdef class TokenScreen:
             n = self.key_codes(token, codes)
             if n < 0:
                 return None
-            found = reaches_codes(self.ranker, letters_text(codes, n), codes, n, required)
+            found = self.reaches(self.ranker, letters_text(codes, n), codes, n, required)
             if found != 0:
                 return None if found < 0 else False
         # the matcher cannot act; the one for rare words is asked only for a token refused
@@ -3659,7 +3679,7 @@ cdef class TokenScreen:
             n = self.key_codes(token, codes)
         if n < 0:
             return None
-        found = reaches_codes(self.rare_ranker, letters_text(codes, n), codes, n, rare_required)
+        found = self.reaches(self.rare_ranker, letters_text(codes, n), codes, n, rare_required)
         if found != 0:
             return None if found < 0 else False
         return True
@@ -3710,3 +3730,215 @@ cdef class TokenScreen:
                 acting.add(token)
                 out.append(token)
         return out
+
+
+cdef class KeyTable:
+    """A matcher's index (``PhoneticMatcher._index``: look-up key -> form numbers) as a C hash
+    table of its ASCII keys, the buckets in their order: a token's 15-20 look-up keys probed
+    without making a Python string each (``start_in_table``). Keys with other characters are
+    left out: a key of the letters a-z makes none of them (its skeleton, deletions and coarse
+    keys are a-z, its metaphone ASCII)."""
+
+    cdef uint64_t *hash
+    cdef int32_t *key_at  # per slot: offset of its key in ``keys``, -1 empty
+    cdef int32_t *key_len
+    cdef int32_t *first  # per slot: its bucket's first form number in ``numbers``
+    cdef int32_t *count
+    cdef char *keys
+    cdef int32_t *numbers
+    cdef Py_ssize_t size
+
+    def __cinit__(self):
+        self.hash = NULL
+        self.key_at = self.key_len = self.first = self.count = self.numbers = NULL
+        self.keys = NULL
+
+    def __init__(self, dict index):
+        cdef Py_ssize_t size = 16, n_keys = 0, n_chars = 0, n_numbers = 0, i, j, at = 0, f = 0
+        cdef uint64_t h
+        cdef const uint8_t *s
+        cdef Py_ssize_t length
+        for key, bucket in index.items():
+            if (<str>key).isascii():
+                n_keys += 1
+                n_chars += len(<str>key)
+                n_numbers += len(<list>bucket)
+        while size < 2 * n_keys + 2:
+            size *= 2
+        self.size = size
+        self.hash = <uint64_t *>malloc(size * sizeof(uint64_t))
+        self.key_at = <int32_t *>malloc(size * sizeof(int32_t))
+        self.key_len = <int32_t *>malloc(size * sizeof(int32_t))
+        self.first = <int32_t *>malloc(size * sizeof(int32_t))
+        self.count = <int32_t *>malloc(size * sizeof(int32_t))
+        self.keys = <char *>malloc(n_chars + 1)
+        self.numbers = <int32_t *>malloc((n_numbers + 1) * sizeof(int32_t))
+        if (self.hash == NULL or self.key_at == NULL or self.key_len == NULL
+                or self.first == NULL or self.count == NULL or self.keys == NULL
+                or self.numbers == NULL):
+            raise MemoryError()
+        for i in range(size):
+            self.key_at[i] = -1
+        for key, bucket in index.items():
+            if not (<str>key).isascii():
+                continue
+            s = <const uint8_t *>PyUnicode_DATA(<str>key)
+            length = len(<str>key)
+            h = _bytes_hash(<const char *>s, length)
+            j = <Py_ssize_t>(h & <uint64_t>(size - 1))
+            while self.key_at[j] >= 0:
+                j = (j + 1) & (size - 1)
+            memcpy(self.keys + at, s, length)
+            self.hash[j], self.key_at[j], self.key_len[j] = h, <int32_t>at, <int32_t>length
+            self.first[j], self.count[j] = <int32_t>f, <int32_t>len(<list>bucket)
+            at += length
+            for number in <list>bucket:
+                self.numbers[f] = <int32_t>number
+                f += 1
+
+    def __dealloc__(self):
+        free(self.hash)
+        free(self.key_at)
+        free(self.key_len)
+        free(self.first)
+        free(self.count)
+        free(self.keys)
+        free(self.numbers)
+
+    def __reduce__(self):
+        raise TypeError("KeyTable is made afresh, never pickled")
+
+    cdef Py_ssize_t look_up(self, Ranker ranker, const char *key, Py_ssize_t length,
+                            Py_ssize_t found) noexcept:
+        """``Ranker.look_up`` of the key ``key[:length]``."""
+        cdef uint64_t h = _bytes_hash(key, length)
+        cdef Py_ssize_t j = <Py_ssize_t>(h & <uint64_t>(self.size - 1)), i, number
+        while self.key_at[j] >= 0:
+            if (self.hash[j] == h and self.key_len[j] == length
+                    and memcmp(self.keys + self.key_at[j], key, length) == 0):
+                for i in range(self.first[j], self.first[j] + self.count[j]):
+                    number = self.numbers[i]
+                    if ranker.info[number].seen != ranker.epoch:
+                        ranker.info[number].seen = ranker.epoch
+                        ranker.found[found] = <int32_t>number
+                        found += 1
+                return found
+            j = (j + 1) & (self.size - 1)
+        return found
+
+    cdef Py_ssize_t deletions(self, Ranker ranker, const uint8_t *word, Py_ssize_t n,
+                              bint coarse, Py_ssize_t found) noexcept:
+        """``Ranker.deletions``, probed here."""
+        cdef char buffer[RANK_LETTERS + 8]
+        cdef Py_ssize_t start = 2 if coarse else 0, i, j, k
+        if coarse:
+            buffer[0], buffer[1] = b'c', b':'
+        for i in range(n):
+            buffer[start + i] = <char>(word[i] + 97)
+        found = self.look_up(ranker, buffer, start + n, found)
+        for i in range(n):
+            if i and word[i] == word[i - 1]:
+                continue
+            k = start
+            for j in range(n):
+                if j != i:
+                    buffer[k] = <char>(word[j] + 97)
+                    k += 1
+            found = self.look_up(ranker, buffer, k, found)
+        return found
+
+
+cdef inline uint64_t _bytes_hash(const char *s, Py_ssize_t n) noexcept:
+    cdef uint64_t h = 14695981039346656037ULL
+    cdef Py_ssize_t i
+    for i in range(n):
+        h = (h ^ <uint8_t>s[i]) * 1099511628211ULL
+    return h
+
+
+cdef Py_ssize_t start_in_table(Ranker r, KeyTable table, const uint8_t *codes,
+                               Py_ssize_t n) except -1:
+    """``Ranker.start`` (and its ``matches``) with the index keys probed in ``table``: the
+    same forms found (in another order, which ``reaches`` does not read)."""
+    cdef uint8_t skeleton[RANK_LETTERS + 2]
+    cdef uint8_t coarse[RANK_LETTERS + 2]
+    cdef char buffer[2 * RANK_LETTERS + 8]
+    cdef Py_ssize_t s = 0, c = 0, i, found = 0, m
+    cdef uint8_t code
+    cdef const uint8_t *plain = r.key_plain
+    r.key_weight = 0.0
+    for i in range(n):
+        r.key_plain[i] = r.same[codes[i]]
+        r.key_weight += r.vowel_weight if r.vowel[codes[i]] else 1.0
+    r.key_plain_text = letters_text(r.key_plain, n)
+    r.epoch += 1
+    if r.epoch == 0:  # wrapped: no stamp may look current
+        for i in range(r.n_forms + 1):
+            r.info[i].seen = 0
+        memset(r.slot_stamp, 0, (2 * r.n_entries + 1) * sizeof(uint32_t))
+        memset(r.entry_stamp, 0, (r.n_entries + 1) * sizeof(uint32_t))
+        r.epoch = 1
+    if n and r.vowel[plain[0]]:
+        skeleton[s] = 0  # 'a': a leading vowel
+        s += 1
+    for i in range(n):
+        if not r.vowel[plain[i]]:
+            skeleton[s] = plain[i]
+            s += 1
+    if n and r.vowel[plain[n - 1]]:
+        skeleton[s] = plain[n - 1]
+        s += 1
+    found = table.deletions(r, skeleton, s, False, found)
+    for i in range(s):
+        code = r.coarse[skeleton[i]]
+        if code != CODE_DROP and (c == 0 or coarse[c - 1] != code):
+            coarse[c] = code
+            c += 1
+    if c >= 4:
+        found = table.deletions(r, coarse, c, True, found)
+    elif c == 3:  # no deletions under four letters, nothing under three
+        buffer[0], buffer[1] = b'c', b':'
+        for i in range(3):
+            buffer[2 + i] = <char>(coarse[i] + 97)
+        found = table.look_up(r, buffer, 5, found)
+    metaphone = r.metaphone(r.key_plain_text)
+    if metaphone:
+        m = len(<str>metaphone)
+        if (<str>metaphone).isascii() and m <= 2 * RANK_LETTERS:
+            buffer[0], buffer[1] = b'm', b':'
+            memcpy(buffer + 2, PyUnicode_DATA(<str>metaphone), m)
+            found = table.look_up(r, buffer, m + 2, found)
+        else:
+            found = r.look_up("m:" + metaphone, found)
+    return found
+
+
+cdef int reaches_in_table(Ranker ranker, KeyTable table, str key, const uint8_t *codes,
+                          Py_ssize_t n, double floor) except -2:
+    """``reaches_codes`` with the look-up of ``start_in_table``."""
+    cdef Py_ssize_t i, found, number
+    cdef Form *info
+    if ranker.busy:
+        return -1
+    ranker.busy = True
+    try:
+        found = start_in_table(ranker, table, codes, n)
+        for i in range(found):
+            number = ranker.found[i]
+            info = ranker.read(number)
+            if not info.part and ranker.form_score(number, info, key, codes, n, floor) >= floor:
+                return 1
+        return 0
+    finally:
+        ranker.busy = False
+
+
+def reaches_by_table(Ranker ranker, KeyTable table, str key, double floor):
+    """``reaches`` with the index keys probed in ``table`` (for the tests)."""
+    cdef uint8_t codes[RANK_LETTERS]
+    cdef Py_ssize_t n = len(key)
+    cdef int found
+    if n == 0 or not letter_codes(key, codes):
+        return None
+    found = reaches_in_table(ranker, table, key, codes, n, floor)
+    return None if found < 0 else found == 1

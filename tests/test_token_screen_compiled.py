@@ -236,3 +236,34 @@ def test_the_screen_loop_on_real_tokens_and_its_bound() -> None:
     )
     assert 0 < len(wanted) <= 10 and acting <= set(wanted)
     assert all(wanted[t] == reference._wanted[t] for t in wanted)
+
+
+def _keys_of(weighing: Weighing, tokens) -> list[str]:
+    key = weighing.matcher.romanisation.form_key
+    return sorted({k for k in map(key, tokens) if k.isascii() and k.isalpha() and k.islower()})
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.tuples(_NAMES, st.lists(_NAMES, max_size=3)), min_size=1, max_size=30),
+    st.lists(_NAMES, max_size=20),
+)
+def test_the_key_table_finds_what_the_index_finds(entries, tokens) -> None:
+    """``reaches`` with the look-up keys probed in a ``KeyTable`` equals ``reaches`` (the
+    index's dict asked with a string per key), at several floors, on the default table's
+    matcher and on random tables of look-alike names."""
+    from normalise.evidence import rare_word_matcher
+    from normalise.phonetic import PhoneticMatcher
+
+    module = core.compiled_module()
+    built = PhoneticMatcher([(c, forms) for c, forms in entries])
+    near = [_near(f) for c, forms in entries for f in (c, *forms)]
+    for matcher in (_default().matcher, built, rare_word_matcher(built)):
+        with core.using("compiled"):
+            ranker = matcher._ranker()
+        table = module.KeyTable(matcher._index)
+        for key in _keys_of(_default(), tokens + near + ["Jehudi", "Maacah", "Teheran"]):
+            for floor in (0.5, 0.86, 0.93, 1.0):
+                assert module.reaches_by_table(ranker, table, key, floor) == module.reaches(
+                    ranker, key, floor
+                ), (key, floor)
