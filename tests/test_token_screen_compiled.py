@@ -35,6 +35,14 @@ FOLDOC = Path("/usr/share/dictd/foldoc.dict.dz")
 HELD = re.compile(f"[A-Za-z{re.escape(''.join(c for c in APOSTROPHES if c.isascii()))}]+")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _compiled_core():
+    """Every test on the compiled core, the proof's Python reference included (on the
+    Python core ``may_act`` proves nothing: the decision says), whatever NORMALISE_CORE is."""
+    with core.using("compiled"):
+        yield
+
+
 def _weighing(**options) -> Weighing:
     with core.using("compiled"):
         weighing = Normaliser(phonetic="apply", **options)._weighing
