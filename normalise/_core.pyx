@@ -3798,13 +3798,23 @@ cdef class SpellingRules:
     def key(self, str word):
         """The spelling key of a folded word, or None when it has a character past 255 or
         more than 255 characters (or its key would grow past that)."""
-        cdef uint8_t buffers[2][SK_WORD_CHARS + 1]
-        cdef uint8_t present[32]
-        cdef Py_ssize_t n = len(word), i
-        cdef int which = 0
+        cdef uint8_t out[SK_WORD_CHARS + 1]
+        cdef Py_ssize_t n = len(word)
         if PyUnicode_KIND(word) != 1 or n > SK_WORD_CHARS:
             return None
-        cdef const uint8_t *data = <const uint8_t *>PyUnicode_DATA(word)
+        n = self.key_of(<const uint8_t *>PyUnicode_DATA(word), n, out)
+        if n < 0:
+            return None
+        return PyUnicode_DecodeLatin1(<const char *>out, n, NULL)
+
+    cdef Py_ssize_t key_of(self, const uint8_t *data, Py_ssize_t n, uint8_t *out) noexcept:
+        """``key`` of a word of ``n`` (at most SK_WORD_CHARS) characters 0-255, one byte
+        each: its length, the key in ``out`` (SK_WORD_CHARS + 1 bytes); -1 when it would grow
+        past SK_WORD_CHARS."""
+        cdef uint8_t buffers[2][SK_WORD_CHARS + 1]
+        cdef uint8_t present[32]
+        cdef Py_ssize_t i
+        cdef int which = 0
         memcpy(buffers[0], data, n)
         memset(present, 0, 32)
         for i in range(n):
@@ -3812,12 +3822,13 @@ cdef class SpellingRules:
         for i in range(self.n_rules):
             n = self.apply(&self.rules[i], buffers[which], n, buffers[1 - which], present)
             if n < 0:
-                return None
+                return -1
             if n != SK_WORD_CHARS + 1:  # changed: the other buffer holds it
                 which = 1 - which
             else:
                 n = self.last
-        return PyUnicode_DecodeLatin1(<const char *>buffers[which], n, NULL)
+        memcpy(out, buffers[which], n)
+        return n
 
     cdef Py_ssize_t apply(self, SpellingRule *rule, const uint8_t *s, Py_ssize_t n,
                           uint8_t *out, uint8_t *present) noexcept:
@@ -3886,10 +3897,22 @@ def reaches(Ranker ranker, str key, double floor):
     (both need a whole form at or above it) without ranking, sorting or making candidates.
     None when ``rank`` would hand the key back (not the letters a-z, or the ranker busy)."""
     cdef uint8_t codes[RANK_LETTERS]
-    cdef Py_ssize_t n = len(key), i, found, number
-    cdef Form *info
-    if n == 0 or not letter_codes(key, codes) or ranker.busy:
+    cdef Py_ssize_t n = len(key)
+    cdef int found
+    if n == 0 or not letter_codes(key, codes):
         return None
+    found = reaches_codes(ranker, key, codes, n, floor)
+    return None if found < 0 else found == 1
+
+
+cdef int reaches_codes(Ranker ranker, str key, const uint8_t *codes, Py_ssize_t n,
+                       double floor) except -2:
+    """``reaches`` of a key of ``n`` (1 to RANK_LETTERS) letters read as ``codes``: 1 or 0;
+    -1 (None) when the ranker is busy."""
+    cdef Py_ssize_t i, found, number
+    cdef Form *info
+    if ranker.busy:
+        return -1
     ranker.busy = True
     try:
         found = ranker.start(codes, n)
@@ -3897,7 +3920,465 @@ def reaches(Ranker ranker, str key, double floor):
             number = ranker.found[i]
             info = ranker.read(number)
             if not info.part and ranker.form_score(number, info, key, codes, n, floor) >= floor:
-                return True
-        return False
+                return 1
+        return 0
     finally:
         ranker.busy = False
+
+# --- token screen ---
+# The proof of ``Weighing.wanted_in_full`` that no decision on a name token can act (issues 15
+# and 17), in one call for both matchers of a weighing (the matcher, and the one for rare
+# English words that shares its index and forms): the gate's checks of the spelling and of the
+# table (``PhoneticMatcher._form_refusal``), the common-word test, the required score (once per
+# matcher), the fold and spelling key (``Romanisation.form_key``: ASCII tokens, the rules run by
+# ``SpellingRules.key_of``) and ``reaches``. A token whose proof fails (a form reaches the score:
+# the decision must be made, with its inflection check, in Python) or that this code cannot hold
+# (a character other than ASCII letters and apostrophes, a key outside a-z, a ranker busy) is
+# handed back to the Python path, the reference (and the only path on the Python core).
+
+from cpython.dict cimport PyDict_Contains, PyDict_Size
+from cpython.set cimport PySet_Contains
+
+
+cdef inline double required_of(double min_score, double penalty, double short_penalty,
+                               Py_ssize_t short_letters, Py_ssize_t letters,
+                               double zipf) noexcept:
+    """``PhoneticMatcher.required_score`` (the same operations: the same float)."""
+    cdef Py_ssize_t short = short_letters - letters
+    cdef double threshold = min_score + short_penalty * <double>(short if short > 0 else 0)
+    cdef double known = penalty * zipf if penalty != 0.0 else 0.0
+    known = min_score + known
+    return known if known > threshold else threshold
+
+
+cdef class TokenScreen:
+    """``PhoneticMatcher.may_act`` of a weighing's matcher and of its matcher for rare words,
+    as ``Weighing.wanted_in_full`` combines them, for one token: ``idle(token, zipf)``."""
+
+    cdef Ranker ranker, rare_ranker
+    cdef SpellingRules rules
+    cdef dict known, known_words
+    cdef object protected, bare_words
+    cdef bint has_rare
+    cdef double min_score, common_zipf, penalty
+    cdef double rare_min_score, rare_common_zipf, rare_penalty, short_penalty
+    cdef Py_ssize_t short_letters, min_letters, max_chars
+    cdef uint8_t apostrophe[128]  # ASCII apostrophes of the gate's expressions
+    cdef object table  # KeyTable of the rankers' index, once enough tokens were asked
+    cdef bint shared_index  # both rankers read one index: one table serves both
+    cdef Py_ssize_t asked, index_keys
+    cdef int16_t folded[128]  # Romanisation.fold of an ASCII character: -1 not one letter, -2 none
+
+    def __init__(self, matcher, rare, Ranker ranker, Ranker rare_ranker, SpellingRules rules,
+                 translation, str apostrophes, constants):
+        """``matcher``, ``rare``: the two matchers (rare None: none), sharing their known
+        forms; ``translation``: ``Romanisation.fold``'s table; ``constants``: SHORT_PENALTY,
+        SHORT_LETTERS, MIN_LETTERS and MAX_TOKEN_CHARS of :mod:`normalise.phonetic`."""
+        cdef int c
+        self.ranker, self.rules = ranker, rules
+        self.known, self.known_words = matcher._known, matcher._known_words
+        self.protected, self.bare_words = matcher._protected, matcher._bare_words
+        self.min_score, self.common_zipf = matcher.min_score, matcher.common_word_zipf
+        self.penalty = matcher.known_word_penalty
+        self.has_rare = rare is not None
+        if self.has_rare:
+            if rare_ranker is None:
+                raise ValueError("a matcher for rare words needs its ranker")
+            self.rare_ranker = rare_ranker
+            self.rare_min_score, self.rare_common_zipf = rare.min_score, rare.common_word_zipf
+            self.rare_penalty = rare.known_word_penalty
+        self.short_penalty, self.short_letters, self.min_letters, self.max_chars = constants
+        self.table = None
+        self.asked = 0
+        self.index_keys = len(ranker.index)
+        self.shared_index = not self.has_rare or rare_ranker.index is ranker.index
+        for c in range(128):
+            self.apostrophe[c] = chr(c) in apostrophes
+            out = chr(c).lower().translate(translation)
+            if out == "":
+                self.folded[c] = -2
+            elif len(out) == 1 and ("a" <= out <= "z" or "A" <= out <= "Z"):
+                self.folded[c] = ord(out)
+            else:
+                self.folded[c] = -1
+
+    def __reduce__(self):
+        raise TypeError("TokenScreen is made afresh, never pickled")
+
+    cdef int form_refused(self, str token, Py_ssize_t *letters) except -2:
+        """``_form_refusal(token) is not None`` for a token of ASCII letters and apostrophes:
+        1 or 0, its letters in ``letters``; -1 for any other token (not held here)."""
+        cdef Py_ssize_t n = len(token), i, count = 0
+        cdef const uint8_t *s
+        cdef uint8_t c
+        cdef bint name_like = True, after_mark = False
+        if n > self.max_chars:
+            return 1
+        if PyUnicode_KIND(token) != 1 or n == 0:
+            return -1
+        s = <const uint8_t *>PyUnicode_DATA(token)
+        for i in range(n):
+            c = s[i]
+            if c >= 128:
+                return -1
+            if 97 <= c <= 122:
+                count += 1
+                after_mark = False
+            elif 65 <= c <= 90:
+                count += 1
+                name_like = name_like and i == 0
+            elif self.apostrophe[c]:
+                # ^\p{Lu}\p{Ll}*(?:[apostrophes]\p{Ll}+)*$: a mark between lower-case letters
+                name_like = name_like and i > 0 and not after_mark
+                after_mark = True
+            else:
+                return -1  # a digit, a space, a newline (``$`` matches before a final one)
+        letters[0] = count
+        if not (65 <= s[0] <= 90) or after_mark:
+            name_like = False
+        if n >= 2 and self.apostrophe[s[n - 2]] and s[n - 1] == 115:  # possessive
+            return 1
+        if not name_like or count < self.min_letters:
+            return 1
+        if (PyDict_Contains(self.known, token) or PySet_Contains(self.protected, token)
+                or (PyDict_Contains(self.known_words, token)
+                    and not PySet_Contains(self.bare_words, token))):
+            return 1
+        return 0
+
+    cdef Py_ssize_t key_codes(self, str token, uint8_t *codes) except -2:
+        """``Romanisation.form_key(token)`` for a token ``form_refused`` held, as letter
+        numbers 0-25: its length; -1 when it is not a key of 1 to RANK_LETTERS letters a-z
+        made here (the caller hands the token back)."""
+        cdef uint8_t word[SK_WORD_CHARS + 1]
+        cdef uint8_t out[SK_WORD_CHARS + 1]
+        cdef const uint8_t *s = <const uint8_t *>PyUnicode_DATA(token)
+        cdef Py_ssize_t n = len(token), m = 0, i, k
+        cdef int16_t f
+        for i in range(n):
+            f = self.folded[s[i]]
+            if f == -1:
+                return -1
+            if f >= 0:
+                word[m] = <uint8_t>f
+                m += 1
+        if m == 0:
+            return -1  # not ``isalpha``: ``Romanisation.words`` reads it otherwise
+        k = self.rules.key_of(word, m, out)
+        if k <= 0 or k > RANK_LETTERS:
+            return -1
+        for i in range(k):
+            if out[i] < 97 or out[i] > 122:
+                return -1
+            codes[i] = out[i] - 97
+        return k
+
+    cdef int reaches(self, Ranker ranker, str key, const uint8_t *codes, Py_ssize_t n,
+                     double floor) except -2:
+        """``reaches_codes``, its look-up probed in a ``KeyTable`` once the tokens asked
+        would have made about as many look-up strings as the index has keys (a table costs
+        about what that many strings cost: a short text does not pay for it)."""
+        if self.table is None:
+            self.asked += 1
+            if self.asked * 16 >= self.index_keys:
+                self.table = KeyTable(self.ranker.index)
+        if self.table is None or (ranker is not self.ranker and not self.shared_index):
+            return reaches_codes(ranker, key, codes, n, floor)
+        return reaches_in_table(ranker, <KeyTable>self.table, key, codes, n, floor)
+
+    def idle(self, str token, double zipf):
+        """True when ``may_act`` proves that neither matcher can act on ``token`` as
+        ``wanted_in_full`` asks them (``zipf``: its ``english_zipf``); False when the proof
+        fails (a decision must be made); None when the token is not held here."""
+        cdef Py_ssize_t letters = 0, n = -2
+        cdef uint8_t codes[RANK_LETTERS]
+        cdef int refused = self.form_refused(token, &letters), found
+        cdef double required, rare_required
+        cdef bint blocked
+        if refused != 0:
+            return None if refused < 0 else True
+        required = required_of(self.min_score, self.penalty, self.short_penalty,
+                               self.short_letters, letters, zipf)
+        blocked = zipf >= self.common_zipf or required > 1.0
+        if not blocked:
+            n = self.key_codes(token, codes)
+            if n < 0:
+                return None
+            found = self.reaches(self.ranker, letters_text(codes, n), codes, n, required)
+            if found != 0:
+                return None if found < 0 else False
+        # the matcher cannot act; the one for rare words is asked only for a token refused
+        # as English (a common word, or no score enough)
+        if not self.has_rare or not blocked:
+            return True
+        rare_required = required_of(self.rare_min_score, self.rare_penalty, self.short_penalty,
+                                    self.short_letters, letters, zipf)
+        if rare_required > 1.0 or zipf >= self.rare_common_zipf:
+            return True
+        if n == -2:
+            n = self.key_codes(token, codes)
+        if n < 0:
+            return None
+        found = self.reaches(self.rare_ranker, letters_text(codes, n), codes, n, rare_required)
+        if found != 0:
+            return None if found < 0 else False
+        return True
+
+    def screen(self, new, dict wanted, set acting, common, double refused, zipf_of, decided,
+               in_full, Py_ssize_t most):
+        """``Weighing.wanted`` of each token of ``new`` (none of them in ``wanted`` yet), its
+        answer stored in ``wanted`` (and ``acting``) as that method stores it; returns the
+        tokens wanted. ``common``: the set of common lower-case words or None; ``zipf_of``:
+        ``english_zipf``; ``decided(token)``: ``acts`` of the decision; ``in_full``:
+        ``Weighing.wanted_in_full``, for a token ``idle`` hands back."""
+        cdef list out = []
+        cdef Py_ssize_t n, i
+        cdef const uint8_t *s
+        cdef char lower[RANK_LETTERS + 1]
+        cdef bint ascii, found
+        cdef double zipf
+        for token in new:
+            found = False
+            ascii = False
+            n = len(<str>token)
+            if common is not None and PyUnicode_KIND(<str>token) == 1 and n <= RANK_LETTERS:
+                s = <const uint8_t *>PyUnicode_DATA(<str>token)
+                ascii = True
+                for i in range(n):
+                    if s[i] >= 128:
+                        ascii = False
+                        break
+                    lower[i] = <char>(s[i] + 32 if 65 <= s[i] <= 90 else s[i])
+            if ascii and PySet_Contains(common, PyUnicode_FromStringAndSize(lower, n)):
+                found = False
+            elif common is not None and not ascii and (<str>token).isascii() and (
+                    (<str>token).lower() in common):
+                found = False  # a long ASCII token
+            else:
+                zipf = PyFloat_AsDouble(zipf_of(token))
+                if zipf < refused:
+                    idle = self.idle(token, zipf)
+                    if idle is None:
+                        found = in_full(token)
+                    elif idle is False:
+                        found = decided(token)
+            if PyDict_Size(wanted) >= most:
+                wanted.clear()
+                acting.clear()
+            wanted[token] = found
+            if found:
+                acting.add(token)
+                out.append(token)
+        return out
+
+
+cdef class KeyTable:
+    """A matcher's index (``PhoneticMatcher._index``: look-up key -> form numbers) as a C hash
+    table of its ASCII keys, the buckets in their order: a token's 15-20 look-up keys probed
+    without making a Python string each (``start_in_table``). Keys with other characters are
+    left out: a key of the letters a-z makes none of them (its skeleton, deletions and coarse
+    keys are a-z, its metaphone ASCII)."""
+
+    cdef uint64_t *hash
+    cdef int32_t *key_at  # per slot: offset of its key in ``keys``, -1 empty
+    cdef int32_t *key_len
+    cdef int32_t *first  # per slot: its bucket's first form number in ``numbers``
+    cdef int32_t *count
+    cdef char *keys
+    cdef int32_t *numbers
+    cdef Py_ssize_t size
+
+    def __cinit__(self):
+        self.hash = NULL
+        self.key_at = self.key_len = self.first = self.count = self.numbers = NULL
+        self.keys = NULL
+
+    def __init__(self, dict index):
+        cdef Py_ssize_t size = 16, n_keys = 0, n_chars = 0, n_numbers = 0, i, j, at = 0, f = 0
+        cdef uint64_t h
+        cdef const uint8_t *s
+        cdef Py_ssize_t length
+        for key, bucket in index.items():
+            if (<str>key).isascii():
+                n_keys += 1
+                n_chars += len(<str>key)
+                n_numbers += len(<list>bucket)
+        while size < 2 * n_keys + 2:
+            size *= 2
+        self.size = size
+        self.hash = <uint64_t *>malloc(size * sizeof(uint64_t))
+        self.key_at = <int32_t *>malloc(size * sizeof(int32_t))
+        self.key_len = <int32_t *>malloc(size * sizeof(int32_t))
+        self.first = <int32_t *>malloc(size * sizeof(int32_t))
+        self.count = <int32_t *>malloc(size * sizeof(int32_t))
+        self.keys = <char *>malloc(n_chars + 1)
+        self.numbers = <int32_t *>malloc((n_numbers + 1) * sizeof(int32_t))
+        if (self.hash == NULL or self.key_at == NULL or self.key_len == NULL
+                or self.first == NULL or self.count == NULL or self.keys == NULL
+                or self.numbers == NULL):
+            raise MemoryError()
+        for i in range(size):
+            self.key_at[i] = -1
+        for key, bucket in index.items():
+            if not (<str>key).isascii():
+                continue
+            s = <const uint8_t *>PyUnicode_DATA(<str>key)
+            length = len(<str>key)
+            h = _bytes_hash(<const char *>s, length)
+            j = <Py_ssize_t>(h & <uint64_t>(size - 1))
+            while self.key_at[j] >= 0:
+                j = (j + 1) & (size - 1)
+            memcpy(self.keys + at, s, length)
+            self.hash[j], self.key_at[j], self.key_len[j] = h, <int32_t>at, <int32_t>length
+            self.first[j], self.count[j] = <int32_t>f, <int32_t>len(<list>bucket)
+            at += length
+            for number in <list>bucket:
+                self.numbers[f] = <int32_t>number
+                f += 1
+
+    def __dealloc__(self):
+        free(self.hash)
+        free(self.key_at)
+        free(self.key_len)
+        free(self.first)
+        free(self.count)
+        free(self.keys)
+        free(self.numbers)
+
+    def __reduce__(self):
+        raise TypeError("KeyTable is made afresh, never pickled")
+
+    cdef Py_ssize_t look_up(self, Ranker ranker, const char *key, Py_ssize_t length,
+                            Py_ssize_t found) noexcept:
+        """``Ranker.look_up`` of the key ``key[:length]``."""
+        cdef uint64_t h = _bytes_hash(key, length)
+        cdef Py_ssize_t j = <Py_ssize_t>(h & <uint64_t>(self.size - 1)), i, number
+        while self.key_at[j] >= 0:
+            if (self.hash[j] == h and self.key_len[j] == length
+                    and memcmp(self.keys + self.key_at[j], key, length) == 0):
+                for i in range(self.first[j], self.first[j] + self.count[j]):
+                    number = self.numbers[i]
+                    if ranker.info[number].seen != ranker.epoch:
+                        ranker.info[number].seen = ranker.epoch
+                        ranker.found[found] = <int32_t>number
+                        found += 1
+                return found
+            j = (j + 1) & (self.size - 1)
+        return found
+
+    cdef Py_ssize_t deletions(self, Ranker ranker, const uint8_t *word, Py_ssize_t n,
+                              bint coarse, Py_ssize_t found) noexcept:
+        """``Ranker.deletions``, probed here."""
+        cdef char buffer[RANK_LETTERS + 8]
+        cdef Py_ssize_t start = 2 if coarse else 0, i, j, k
+        if coarse:
+            buffer[0], buffer[1] = b'c', b':'
+        for i in range(n):
+            buffer[start + i] = <char>(word[i] + 97)
+        found = self.look_up(ranker, buffer, start + n, found)
+        for i in range(n):
+            if i and word[i] == word[i - 1]:
+                continue
+            k = start
+            for j in range(n):
+                if j != i:
+                    buffer[k] = <char>(word[j] + 97)
+                    k += 1
+            found = self.look_up(ranker, buffer, k, found)
+        return found
+
+
+cdef inline uint64_t _bytes_hash(const char *s, Py_ssize_t n) noexcept:
+    cdef uint64_t h = 14695981039346656037ULL
+    cdef Py_ssize_t i
+    for i in range(n):
+        h = (h ^ <uint8_t>s[i]) * 1099511628211ULL
+    return h
+
+
+cdef Py_ssize_t start_in_table(Ranker r, KeyTable table, const uint8_t *codes,
+                               Py_ssize_t n) except -1:
+    """``Ranker.start`` (and its ``matches``) with the index keys probed in ``table``: the
+    same forms found (in another order, which ``reaches`` does not read)."""
+    cdef uint8_t skeleton[RANK_LETTERS + 2]
+    cdef uint8_t coarse[RANK_LETTERS + 2]
+    cdef char buffer[2 * RANK_LETTERS + 8]
+    cdef Py_ssize_t s = 0, c = 0, i, found = 0, m
+    cdef uint8_t code
+    cdef const uint8_t *plain = r.key_plain
+    r.key_weight = 0.0
+    for i in range(n):
+        r.key_plain[i] = r.same[codes[i]]
+        r.key_weight += r.vowel_weight if r.vowel[codes[i]] else 1.0
+    r.key_plain_text = letters_text(r.key_plain, n)
+    r.epoch += 1
+    if r.epoch == 0:  # wrapped: no stamp may look current
+        for i in range(r.n_forms + 1):
+            r.info[i].seen = 0
+        memset(r.slot_stamp, 0, (2 * r.n_entries + 1) * sizeof(uint32_t))
+        memset(r.entry_stamp, 0, (r.n_entries + 1) * sizeof(uint32_t))
+        r.epoch = 1
+    if n and r.vowel[plain[0]]:
+        skeleton[s] = 0  # 'a': a leading vowel
+        s += 1
+    for i in range(n):
+        if not r.vowel[plain[i]]:
+            skeleton[s] = plain[i]
+            s += 1
+    if n and r.vowel[plain[n - 1]]:
+        skeleton[s] = plain[n - 1]
+        s += 1
+    found = table.deletions(r, skeleton, s, False, found)
+    for i in range(s):
+        code = r.coarse[skeleton[i]]
+        if code != CODE_DROP and (c == 0 or coarse[c - 1] != code):
+            coarse[c] = code
+            c += 1
+    if c >= 4:
+        found = table.deletions(r, coarse, c, True, found)
+    elif c == 3:  # no deletions under four letters, nothing under three
+        buffer[0], buffer[1] = b'c', b':'
+        for i in range(3):
+            buffer[2 + i] = <char>(coarse[i] + 97)
+        found = table.look_up(r, buffer, 5, found)
+    metaphone = r.metaphone(r.key_plain_text)
+    if metaphone:
+        m = len(<str>metaphone)
+        if (<str>metaphone).isascii() and m <= 2 * RANK_LETTERS:
+            buffer[0], buffer[1] = b'm', b':'
+            memcpy(buffer + 2, PyUnicode_DATA(<str>metaphone), m)
+            found = table.look_up(r, buffer, m + 2, found)
+        else:
+            found = r.look_up("m:" + metaphone, found)
+    return found
+
+
+cdef int reaches_in_table(Ranker ranker, KeyTable table, str key, const uint8_t *codes,
+                          Py_ssize_t n, double floor) except -2:
+    """``reaches_codes`` with the look-up of ``start_in_table``."""
+    cdef Py_ssize_t i, found, number
+    cdef Form *info
+    if ranker.busy:
+        return -1
+    ranker.busy = True
+    try:
+        found = start_in_table(ranker, table, codes, n)
+        for i in range(found):
+            number = ranker.found[i]
+            info = ranker.read(number)
+            if not info.part and ranker.form_score(number, info, key, codes, n, floor) >= floor:
+                return 1
+        return 0
+    finally:
+        ranker.busy = False
+
+
+def reaches_by_table(Ranker ranker, KeyTable table, str key, double floor):
+    """``reaches`` with the index keys probed in ``table`` (for the tests)."""
+    cdef uint8_t codes[RANK_LETTERS]
+    cdef Py_ssize_t n = len(key)
+    cdef int found
+    if n == 0 or not letter_codes(key, codes):
+        return None
+    found = reaches_in_table(ranker, table, key, codes, n, floor)
+    return None if found < 0 else found == 1

@@ -626,9 +626,37 @@ def _zipf_frequency() -> Any:
 def english_zipf(word: str) -> float:
     """Zipf frequency of a word in English (wordfreq); 0 for a word it has never seen.
 
-    Cached (bounded): every chunk of a corpus asks again for the same capitalised words."""
-    zipf: float = _zipf_frequency()(word.lower(), "en")
+    Cached (bounded): every chunk of a corpus asks again for the same capitalised words. A
+    word of the ASCII letters only is answered by :func:`plain_zipf`."""
+    lower = word.lower()
+    if lower.isascii() and lower.isalpha():
+        return plain_zipf(lower)
+    zipf: float = _zipf_frequency()(lower, "en")
     return zipf
+
+
+def plain_zipf(lower: str) -> float:
+    """``wordfreq.zipf_frequency(lower, "en")`` of a lower-case word of the letters a-z,
+    without wordfreq's tokenizer (about 6 us a word the first time in a process): such a word
+    is its own one token, so wordfreq's answer depends only on its entry in the frequency
+    dict (one frequency per bucket of the list; absent: the minimum), and each such value is
+    asked of wordfreq once, with the first word that has it."""
+    freqs, zipfs = _english_frequencies()
+    freq = freqs.get(lower)  # None: not listed
+    zipf = zipfs.get(freq)
+    if zipf is None:
+        zipf = zipfs[freq] = _zipf_frequency()(lower, "en")
+    return zipf
+
+
+@functools.cache
+def _english_frequencies() -> tuple[dict[str, float], dict[float | None, float]]:
+    """wordfreq's English frequency dict (which ``zipf_frequency`` reads, built once by
+    wordfreq) and the Zipf frequency of each frequency met so far."""
+    import wordfreq
+
+    # the arguments as ``zipf_frequency`` passes them: the dict wordfreq caches for itself
+    return wordfreq.get_frequency_dict("en", "best"), {}
 
 
 @functools.cache

@@ -20,7 +20,7 @@ import functools
 import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import regex
 
@@ -205,6 +205,12 @@ class Weighing:
         self._wanted: dict[str, bool] = {}
         #: the tokens of ``_wanted`` it may act on
         self._acting: set[str] = set()
+        #: ``_core.TokenScreen`` of both matchers once asked (see :meth:`token_screen`; the
+        #: core is chosen here, as for ``_wanted_spans``); False: none (the Python core, or
+        #: matchers it cannot hold)
+        from .core import selected
+
+        self._token_screen: Any = None if selected() == "compiled" else False
 
     def events(
         self,
@@ -291,9 +297,89 @@ class Weighing:
             self._screen = common_english_words(self._refused_zipf)
         return self._screen
 
+    def token_screen(self) -> Any:
+        """The proof of :meth:`proved_idle` in C (``_core.TokenScreen``: one call for both
+        matchers, the required score made once, the spelling key made without Python
+        strings), or None: on the Python core, or when a matcher has no compiled ranking or
+        spelling rules, or the two matchers do not share their forms. What it cannot hold it
+        hands back: tokens with characters other than ASCII letters and apostrophes (their
+        fold and ``$``), keys outside a-z, and every token the proof does not settle (a form
+        reaches the score: the inflection check and the decision stay in Python)."""
+        screen = self._token_screen
+        if screen is None:
+            screen = self._token_screen = self._make_token_screen() or False
+        return screen or None
+
+    def _make_token_screen(self) -> Any:
+        from .chars import APOSTROPHES
+        from .core import compiled_module
+        from .phonetic import MAX_TOKEN_CHARS, MIN_LETTERS, SHORT_LETTERS, SHORT_PENALTY
+
+        matcher, rare = self.matcher, self._rare
+        romanisation = matcher.romanisation
+        ranker, rules = matcher._ranker(), romanisation.compiled_rules()
+        rare_ranker = rare._ranker() if rare is not None else None
+        if ranker is None or not rules or (rare is not None and rare_ranker is None):
+            return None
+        if rare is not None and not (
+            rare.romanisation is romanisation
+            and all(
+                getattr(rare, name) is getattr(matcher, name)
+                for name in ("_known", "_protected", "_known_words", "_bare_words")
+            )
+        ):
+            return None
+        return compiled_module().TokenScreen(
+            matcher,
+            rare,
+            ranker,
+            rare_ranker,
+            rules,
+            romanisation._table,
+            APOSTROPHES,
+            (SHORT_PENALTY, SHORT_LETTERS, MIN_LETTERS, MAX_TOKEN_CHARS),
+        )
+
+    def _screen_in_c(self, screen: Any, new: set[str]) -> list[str]:
+        """:meth:`wanted` of each new token in one compiled loop (``TokenScreen.screen``):
+        the same answers, stored as :meth:`wanted` stores them. The set of common words is
+        read once this normaliser has met :data:`SCREEN_AFTER` tokens, as there."""
+        common = self._screen
+        if common is None:
+            self._asked += len(new)
+            if self._asked > SCREEN_AFTER:
+                from .phonetic import common_english_words
+
+                common = self._screen = common_english_words(self._refused_zipf)
+        return screen.screen(  # type: ignore[no-any-return]
+            new,
+            self._wanted,
+            self._acting,
+            common,
+            self._refused_zipf,
+            self._english_zipf,
+            self._decided,
+            self.wanted_in_full,
+            MAX_WANTED_TOKENS,
+        )
+
+    def _decided(self, token: str) -> bool:
+        return acts(self.decide(token)[0])
+
     def wanted_in_full(self, token: str) -> bool:
         """:meth:`wanted` by the matchers' decisions, without its screen of common English
-        words. The screen gives the same answer: a token at or above both common-word gates
+        words. On the compiled core the proof that no decision can act is asked of
+        :meth:`token_screen` first (the same answer as :meth:`proved_idle`)."""
+        screen = self.token_screen()
+        if screen is not None:
+            idle = screen.idle(token, self._english_zipf(token))
+            if idle is not None:
+                return not idle and acts(self.decide(token)[0])
+        return not self.proved_idle(token) and acts(self.decide(token)[0])
+
+    def proved_idle(self, token: str) -> bool:
+        """Whether the matchers' gates and ``may_act`` prove, without a decision, that
+        :meth:`wanted_in_full` is False (the reference of :meth:`token_screen`). The screen gives the same answer: a token at or above both common-word gates
         (``_refused_zipf``) is refused by the gate wherever it stands (never a sentence-start
         question), by a check of its form or as a common word (no winner, no ambiguity), and
         the matcher for rare words refuses it again for the same reasons. The screen is what
@@ -309,7 +395,7 @@ class Weighing:
         # or no score enough), and only when the matcher for rare words has a score that is.
         # Most tokens of running text find no form near enough (PhoneticMatcher.may_act).
         matcher, rare = self.matcher, self._rare
-        if not matcher.may_act(token) and (
+        return not matcher.may_act(token) and (
             rare is None
             or not (
                 self._english_zipf(token) >= matcher.common_word_zipf
@@ -317,9 +403,7 @@ class Weighing:
             )
             or rare.required_score(token) > 1.0
             or not rare.may_act(token)
-        ):
-            return False
-        return acts(self.decide(token)[0])
+        )
 
     def _token_spans(
         self, text: str, taken: Sequence[tuple[int, int]]
@@ -331,7 +415,12 @@ class Weighing:
         are none)."""
         tokens = self._name_tokens(text, taken)
         acting = tokens & self._acting  # set operations: most tokens were decided before
-        wanted = [t for t in tokens.difference(self._wanted) if self.wanted(t)]
+        new = tokens.difference(self._wanted)
+        screen = self.token_screen()
+        if screen is not None and new:
+            wanted = self._screen_in_c(screen, new)
+        else:
+            wanted = [t for t in new if self.wanted(t)]
         wanted += acting
         if not wanted:
             return iter(())
