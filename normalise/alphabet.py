@@ -22,17 +22,34 @@ DATA = Path(__file__).parent / "data" / "alphabets.yaml"
 LATIN_VOWELS = frozenset("aeiouy")
 
 
+#: The alphabets in which two spellings romanised alike are one name transcribed two ways
+#: (:func:`romanised_alike`): Cyrillic writes a foreign e as е or э, a soft l as л or ль.
+#: Greek letters that modern Greek romanises alike (ο and ω, ι and η) tell words apart
+#: (Ἰουδαϊκός, the adjective, and Ἰουδαϊκῶς, the adverb, in Strong's dictionary).
+TRANSCRIBING = ("cyrillic",)
+
+
 @functools.cache
-def romanisations() -> dict[str, str]:
-    """Each non-Latin letter (lower case) and its romanisation."""
+def _alphabets() -> dict[str, dict[str, str]]:
     import yaml
 
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     return {
-        unicodedata.normalize("NFC", str(letter)): str(latin or "")
-        for alphabet in data.values()
-        for letter, latin in alphabet.items()
+        name: {unicodedata.normalize("NFC", str(c)): str(latin or "") for c, latin in rows.items()}
+        for name, rows in data.items()
     }
+
+
+@functools.cache
+def romanisations() -> dict[str, str]:
+    """Each non-Latin letter (lower case) and its romanisation."""
+    return {c: latin for rows in _alphabets().values() for c, latin in rows.items()}
+
+
+@functools.cache
+def transcribing_letters() -> frozenset[str]:
+    """The letters of the :data:`TRANSCRIBING` alphabets."""
+    return frozenset(c for name in TRANSCRIBING for c in _alphabets()[name])
 
 
 @functools.cache
@@ -78,8 +95,11 @@ def same_sound(x: str, y: str, pairs: frozenset[frozenset[str]]) -> bool:
 
 
 def romanised_alike(a: str, b: str) -> bool:
-    """Whether two different folded spellings, one with a non-Latin letter, romanise alike:
+    """Whether two different folded spellings, one with a Cyrillic letter, romanise alike:
     one name transcribed two ways where the alphabet has two letters for one sound (Сэмюель,
     Сэмюэль; Брудзинский, Брудзиньский), or a Latin letter typed for its double (Windows with
     a Cyrillic о)."""
-    return a != b and (foreign(a) or foreign(b)) and romanise(a) == romanise(b)
+    letters = transcribing_letters()
+    if a == b or not (letters.intersection(a) or letters.intersection(b)):
+        return False
+    return romanise(a) == romanise(b)

@@ -11,7 +11,9 @@ recall):
   sound (c/k, ph/f, s/z, i/j/y, u/v/w, ae/e, ch/k); a changed or added consonant outside those
   pairs usually makes another name (Abimelech, Ahimelech), a syllable added at either end
   another word (Zalmon, Zalmonah; Homiletic, Homiletical), and one stem with the endings of two
-  ranks of a classification two taxa (Ginkgophyta, Ginkgophytina);
+  ranks of a classification two taxa (Ginkgophyta, Ginkgophytina); Cyrillic and Greek letters
+  are read by their romanisation (:mod:`normalise.alphabet`), and two Cyrillic spellings that
+  romanise alike (Сэмюель, Сэмюэль) are one name transcribed two ways;
 * **a gloss**: one spelling given as the other's ("Molech, or Moloch"), unless the two also
   share documents beyond the glosses: then the gloss records a doubt between two names
   ("a son of Dishan or Dishon");
@@ -170,7 +172,7 @@ CITED_SHARE = 0.5
 #: diacritics or a ligature (Obed Edom, Obededom; Hewlett-Packard, Hewlett Packard): one name
 #: written apart or together, whatever company a multi-word name (none is counted) keeps.
 SAME_LETTERS = 3.0
-#: Spellings of a non-Latin alphabet that romanise alike (:func:`alphabet.romanised_alike`:
+#: Cyrillic spellings that romanise alike (:func:`alphabet.romanised_alike`:
 #: Сэмюель, Сэмюэль; Алфред, Альфред): one name transcribed two ways, whatever its place (a
 #: quotation's signature, which CITED and NEVER_MID read as two authors) and company.
 ROMANISED_ALIKE = 3.0

@@ -71,6 +71,8 @@ def test_spellings_romanised_alike_are_one_name_even_as_signatures() -> None:
     assert alphabet.romanised_alike(_fold("Windоws"), _fold("Windows"))  # a Cyrillic о
     cited = PairEvidence((5, 3), context=None, never_mid=True, cited=True, docs=(5, 3))
     assert pair_score("Сэмюель Джонсон", "Сэмюэль Джонсон", cited) >= MIN_EVIDENCE
+    # Greek letters romanised alike tell two words apart: an adjective and its adverb
+    assert not alphabet.romanised_alike(_fold("Ἰουδαϊκός"), _fold("Ἰουδαϊκῶς"))
     # a consonant apart, they are still two authors
     assert pair_score("Михаил Генин", "Михаил Тенин", cited) < MIN_EVIDENCE
 
