@@ -420,9 +420,10 @@ def ensure(name: str) -> None:
 
 
 def main() -> int:
-    if len(sys.argv) < 2:
+    if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
+        # -h or --help as DIR would write every corpus under ./--help
         print(__doc__, file=sys.stderr)
-        return 2
+        return 0 if sys.argv[1:2] in (["-h"], ["--help"]) else 2
     root = Path(sys.argv[1])
     for name in sys.argv[2:] or (
         "kjv",

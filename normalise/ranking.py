@@ -11,7 +11,9 @@ recall):
   sound (c/k, ph/f, s/z, i/j/y, u/v/w, ae/e, ch/k); a changed or added consonant outside those
   pairs usually makes another name (Abimelech, Ahimelech), a syllable added at either end
   another word (Zalmon, Zalmonah; Homiletic, Homiletical), and one stem with the endings of two
-  ranks of a classification two taxa (Ginkgophyta, Ginkgophytina);
+  ranks of a classification two taxa (Ginkgophyta, Ginkgophytina); Cyrillic and Greek letters
+  are read by their romanisation (:mod:`normalise.alphabet`), and two Cyrillic spellings that
+  romanise alike (Сэмюель, Сэмюэль) are one name transcribed two ways;
 * **a gloss**: one spelling given as the other's ("Molech, or Moloch"), unless the two also
   share documents beyond the glosses: then the gloss records a doubt between two names
   ("a son of Dishan or Dishon");
@@ -61,6 +63,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from . import alphabet
 from .proposals import Proposal
 
 if TYPE_CHECKING:
@@ -169,6 +172,10 @@ CITED_SHARE = 0.5
 #: diacritics or a ligature (Obed Edom, Obededom; Hewlett-Packard, Hewlett Packard): one name
 #: written apart or together, whatever company a multi-word name (none is counted) keeps.
 SAME_LETTERS = 3.0
+#: Cyrillic spellings that romanise alike (:func:`alphabet.romanised_alike`:
+#: Сэмюель, Сэмюэль; Алфред, Альфред): one name transcribed two ways, whatever its place (a
+#: quotation's signature, which CITED and NEVER_MID read as two authors) and company.
+ROMANISED_ALIKE = 3.0
 #: The spellings are at least DISTANT_EDITS letter edits apart (folded; a gloss excepted): two
 #: names that share a stem and differ in a syllable (Jeshua, Jeshaiah; Hoshea, Hoshaiah).
 DISTANT = -1.0
@@ -211,8 +218,18 @@ class PairEvidence:
 
 
 def _fold(form: str) -> str:
-    """Letters only, lower case, no diacritics (æ and œ written out)."""
-    text = unicodedata.normalize("NFKD", form.casefold()).replace("æ", "ae").replace("œ", "oe")
+    """Letters only, lower case, no diacritics (æ and œ written out); a non-Latin letter that
+    Unicode writes with a mark is a letter of its own (й, ё: :func:`alphabet.marked_letters`)."""
+    text = form.casefold()
+    marked = alphabet.marked_letters()
+    if marked.isdisjoint(unicodedata.normalize("NFC", text)):
+        text = unicodedata.normalize("NFKD", text)
+    else:
+        text = "".join(
+            c if c in marked else unicodedata.normalize("NFKD", c)
+            for c in unicodedata.normalize("NFC", text)
+        )
+    text = text.replace("æ", "ae").replace("œ", "oe")
     return "".join(c for c in text if c.isalpha())
 
 
@@ -291,11 +308,11 @@ def _kind(a: str, b: str, x: str, y: str, run: tuple[int, int, int, int]) -> str
     a0, a1, b0, b1 = run
     added = x or y
     at_edge = (a0 == 0 and b0 == 0) or (a1 == len(a) and b1 == len(b))
-    if not (x and y) and len(added) >= 2 and at_edge and not set(added) <= VOWELS:
+    if not (x and y) and len(added) >= 2 and at_edge and not _vowels(added):
         return "affix"
-    if set(x) <= VOWELS and set(y) <= VOWELS:
+    if _vowels(x) and _vowels(y):
         return "vowel"
-    if frozenset((x, y)) in ALTERNATIONS:
+    if frozenset((x, y)) in ALTERNATIONS or alphabet.same_sound(x, y, ALTERNATIONS):
         return "alternation"
     if not (x and y) and len(added) == 1:
         word, start, stop = (b, b0, b1) if y else (a, a0, a1)
@@ -303,6 +320,12 @@ def _kind(a: str, b: str, x: str, y: str, run: tuple[int, int, int, int]) -> str
         if one:
             return one
     return "h" if _h_only(x, y) else "consonant"
+
+
+def _vowels(run: str) -> bool:
+    """Whether a run of letters is vowels only: Latin ones, or those of another alphabet
+    (:mod:`normalise.alphabet`)."""
+    return set(run) <= VOWELS or alphabet.vowels(run)
 
 
 def _one_letter_added(word: str, start: int, stop: int, added: str) -> str | None:
@@ -338,14 +361,22 @@ def pair_score(canonical: str, variant: str, evidence: PairEvidence) -> float:
     score += MANY * max(0, len(kinds) - MANY_PLACES)
     if _established(canonical) and _established(variant):
         score += ESTABLISHED
-    if evidence.cited:
+    alike = alphabet.romanised_alike(_fold(canonical), _fold(variant))
+    if evidence.cited and not alike:
         score += CITED
     if _fold(canonical) == _fold(variant):
         score += SAME_LETTERS
+    elif alike:
+        score += ROMANISED_ALIKE
     low, high = sorted(evidence.counts)
     rare = high >= RARE_BASE and low <= RARE_SHARE * high
     misprint = rare and _misprint(canonical, variant, evidence)
-    score += GLOSS if evidence.glossed else _unglossed(evidence, misprint)
+    if evidence.glossed:
+        score += GLOSS
+    else:
+        # spellings romanised alike are one name whatever their place and company
+        place = _unglossed(evidence, misprint)
+        score += max(place, 0.0) if alike else place
     shared, expected = evidence.shared_docs, evidence.expected_docs
     if shared is not None and expected is not None:
         if shared == 0 and expected >= COMPLEMENTARY_EXPECTED:
