@@ -379,8 +379,10 @@ class Weighing:
 
     def proved_idle(self, token: str) -> bool:
         """Whether the matchers' gates and ``may_act`` prove, without a decision, that
-        :meth:`wanted_in_full` is False (the reference of :meth:`token_screen`). The screen gives the same answer: a token at or above both common-word gates
-        (``_refused_zipf``) is refused by the gate wherever it stands (never a sentence-start
+        :meth:`wanted_in_full` is False (the reference of :meth:`token_screen`).
+
+        The screen of common English words gives the same answer: a token at or above both
+        common-word gates (``_refused_zipf``) is refused by the gate wherever it stands (never a sentence-start
         question), by a check of its form or as a common word (no winner, no ambiguity), and
         the matcher for rare words refuses it again for the same reasons. The screen is what
         makes ``apply`` cheap on running text: most distinct tokens are such words.
