@@ -2577,6 +2577,21 @@ cdef inline Py_ssize_t rise(int32_t *entries, double *scores, Py_ssize_t held, P
     return held
 
 
+cdef inline Py_ssize_t deletion_key(const uint8_t *word, Py_ssize_t n, bint coarse,
+                                    Py_ssize_t left_out, char *buffer) noexcept:
+    """An index key of ``word`` (letter codes; ``c:``-prefixed when coarse) in ``buffer``,
+    without its letter at ``left_out`` (-1: whole); returns its length. Deleting either of
+    two equal neighbours gives one key: the callers ask the first only."""
+    cdef Py_ssize_t k = 2 if coarse else 0, j
+    if coarse:
+        buffer[0], buffer[1] = b'c', b':'
+    for j in range(n):
+        if j != left_out:
+            buffer[k] = <char>(word[j] + 97)
+            k += 1
+    return k
+
+
 cdef class Ranker:
     """A matcher's indexed forms read for the ranking in C (what ``PhoneticMatcher._ranked``
     reads from ``_forms``, ``_index`` and the costs), each form read the first time a token's
@@ -2728,10 +2743,16 @@ cdef class Ranker:
         size = PyList_GET_SIZE(<list>bucket)
         for i in range(size):
             number = <Py_ssize_t><object>PyList_GET_ITEM(<list>bucket, i)
-            if self.info[number].seen != self.epoch:
-                self.info[number].seen = self.epoch
-                self.found[found] = <int32_t>number
-                found += 1
+            found = self.add_found(number, found)
+        return found
+
+    cdef inline Py_ssize_t add_found(self, Py_ssize_t number, Py_ssize_t found) noexcept:
+        """Add form ``number`` to ``found`` (of ``found`` so far) unless this key's look-up
+        met it before; returns how many now."""
+        if self.info[number].seen != self.epoch:
+            self.info[number].seen = self.epoch
+            self.found[found] = <int32_t>number
+            found += 1
         return found
 
     cdef Py_ssize_t deletions(self, const uint8_t *word, Py_ssize_t n, bint coarse,
@@ -2739,30 +2760,21 @@ cdef class Ranker:
         """Look up ``word`` and each of its one-letter deletions (``c:``-prefixed when
         coarse); deleting either of two equal neighbours gives one key, looked up once."""
         cdef char buffer[RANK_LETTERS + 8]
-        cdef Py_ssize_t start = 2 if coarse else 0, i, j, k
-        if coarse:
-            buffer[0], buffer[1] = b'c', b':'
-        for i in range(n):
-            buffer[start + i] = <char>(word[i] + 97)
-        found = self.look_up(PyUnicode_FromStringAndSize(buffer, start + n), found)
-        for i in range(n):
-            if i and word[i] == word[i - 1]:
+        cdef Py_ssize_t i, k
+        for i in range(-1, n):
+            if i > 0 and word[i] == word[i - 1]:
                 continue
-            k = start
-            for j in range(n):
-                if j != i:
-                    buffer[k] = <char>(word[j] + 97)
-                    k += 1
+            k = deletion_key(word, n, coarse, i, buffer)
             found = self.look_up(PyUnicode_FromStringAndSize(buffer, k), found)
         return found
 
-    cdef Py_ssize_t matches(self, const uint8_t *plain, Py_ssize_t n, str plain_key) except -1:
-        """``PhoneticMatcher._matches``: the forms under the skeleton and its deletions, the
-        coarse skeleton (and its deletions from four letters), and the metaphone, in
-        ``self.found``; returns how many."""
-        cdef uint8_t skeleton[RANK_LETTERS + 2]
-        cdef uint8_t coarse[RANK_LETTERS + 2]
-        cdef Py_ssize_t s = 0, c = 0, i, found = 0
+    cdef Py_ssize_t skeletons(self, const uint8_t *plain, Py_ssize_t n, uint8_t *skeleton,
+                              uint8_t *coarse, Py_ssize_t *coarse_n) noexcept:
+        """A key's skeleton (its consonants, a leading vowel as 'a' and a final vowel kept)
+        and coarse skeleton (consonant classes, repeats and dropped classes left out), as
+        ``PhoneticMatcher._lookup_keys`` makes them; returns the skeleton's length, the
+        coarse one's in ``coarse_n``. Both buffers hold ``RANK_LETTERS + 2``."""
+        cdef Py_ssize_t s = 0, c = 0, i
         cdef uint8_t code
         if n and self.vowel[plain[0]]:
             skeleton[s] = 0  # 'a': a leading vowel
@@ -2774,12 +2786,23 @@ cdef class Ranker:
         if n and self.vowel[plain[n - 1]]:
             skeleton[s] = plain[n - 1]
             s += 1
-        found = self.deletions(skeleton, s, False, found)
         for i in range(s):
             code = self.coarse[skeleton[i]]
             if code != CODE_DROP and (c == 0 or coarse[c - 1] != code):
                 coarse[c] = code
                 c += 1
+        coarse_n[0] = c
+        return s
+
+    cdef Py_ssize_t matches(self, const uint8_t *plain, Py_ssize_t n, str plain_key) except -1:
+        """``PhoneticMatcher._matches``: the forms under the skeleton and its deletions, the
+        coarse skeleton (and its deletions from four letters), and the metaphone, in
+        ``self.found``; returns how many."""
+        cdef uint8_t skeleton[RANK_LETTERS + 2]
+        cdef uint8_t coarse[RANK_LETTERS + 2]
+        cdef Py_ssize_t s, c, found = 0
+        s = self.skeletons(plain, n, skeleton, coarse, &c)
+        found = self.deletions(skeleton, s, False, found)
         if c >= 4:
             found = self.deletions(coarse, c, True, found)
         elif c == 3:  # no deletions under four letters, nothing under three
@@ -2843,8 +2866,14 @@ cdef class Ranker:
             self.busy = False
 
     cdef Py_ssize_t start(self, const uint8_t *codes, Py_ssize_t n) except -1:
-        """A key's plain letters and weight (``key_plain``, ``key_plain_text``, ``key_weight``),
-        a new epoch, and the forms the index finds for it in ``found``; returns how many."""
+        """A key's plain letters and weight, a new epoch (:meth:`begin`), and the forms the
+        index finds for it in ``found``; returns how many."""
+        self.begin(codes, n)
+        return self.matches(self.key_plain, n, self.key_plain_text)
+
+    cdef int begin(self, const uint8_t *codes, Py_ssize_t n) except -1:
+        """A key's plain letters and weight (``key_plain``, ``key_plain_text``,
+        ``key_weight``) and a new epoch, before its look-up."""
         cdef Py_ssize_t i
         self.key_weight = 0.0
         for i in range(n):
@@ -2858,7 +2887,7 @@ cdef class Ranker:
             memset(self.slot_stamp, 0, (2 * self.n_entries + 1) * sizeof(uint32_t))
             memset(self.entry_stamp, 0, (self.n_entries + 1) * sizeof(uint32_t))
             self.epoch = 1
-        return self.matches(self.key_plain, n, self.key_plain_text)
+        return 0
 
     cdef Form *read(self, Py_ssize_t number) except NULL:
         """A form's record, read the first time it is asked for."""
@@ -4252,16 +4281,12 @@ cdef class KeyTable:
                             Py_ssize_t found) noexcept:
         """``Ranker.look_up`` of the key ``key[:length]``."""
         cdef uint64_t h = _bytes_hash(key, length)
-        cdef Py_ssize_t j = <Py_ssize_t>(h & <uint64_t>(self.size - 1)), i, number
+        cdef Py_ssize_t j = <Py_ssize_t>(h & <uint64_t>(self.size - 1)), i
         while self.key_at[j] >= 0:
             if (self.hash[j] == h and self.key_len[j] == length
                     and memcmp(self.keys + self.key_at[j], key, length) == 0):
                 for i in range(self.first[j], self.first[j] + self.count[j]):
-                    number = self.numbers[i]
-                    if ranker.info[number].seen != ranker.epoch:
-                        ranker.info[number].seen = ranker.epoch
-                        ranker.found[found] = <int32_t>number
-                        found += 1
+                    found = ranker.add_found(self.numbers[i], found)
                 return found
             j = (j + 1) & (self.size - 1)
         return found
@@ -4270,20 +4295,11 @@ cdef class KeyTable:
                               bint coarse, Py_ssize_t found) noexcept:
         """``Ranker.deletions``, probed here."""
         cdef char buffer[RANK_LETTERS + 8]
-        cdef Py_ssize_t start = 2 if coarse else 0, i, j, k
-        if coarse:
-            buffer[0], buffer[1] = b'c', b':'
-        for i in range(n):
-            buffer[start + i] = <char>(word[i] + 97)
-        found = self.look_up(ranker, buffer, start + n, found)
-        for i in range(n):
-            if i and word[i] == word[i - 1]:
+        cdef Py_ssize_t i, k
+        for i in range(-1, n):
+            if i > 0 and word[i] == word[i - 1]:
                 continue
-            k = start
-            for j in range(n):
-                if j != i:
-                    buffer[k] = <char>(word[j] + 97)
-                    k += 1
+            k = deletion_key(word, n, coarse, i, buffer)
             found = self.look_up(ranker, buffer, k, found)
         return found
 
@@ -4303,37 +4319,10 @@ cdef Py_ssize_t start_in_table(Ranker r, KeyTable table, const uint8_t *codes,
     cdef uint8_t skeleton[RANK_LETTERS + 2]
     cdef uint8_t coarse[RANK_LETTERS + 2]
     cdef char buffer[2 * RANK_LETTERS + 8]
-    cdef Py_ssize_t s = 0, c = 0, i, found = 0, m
-    cdef uint8_t code
-    cdef const uint8_t *plain = r.key_plain
-    r.key_weight = 0.0
-    for i in range(n):
-        r.key_plain[i] = r.same[codes[i]]
-        r.key_weight += r.vowel_weight if r.vowel[codes[i]] else 1.0
-    r.key_plain_text = letters_text(r.key_plain, n)
-    r.epoch += 1
-    if r.epoch == 0:  # wrapped: no stamp may look current
-        for i in range(r.n_forms + 1):
-            r.info[i].seen = 0
-        memset(r.slot_stamp, 0, (2 * r.n_entries + 1) * sizeof(uint32_t))
-        memset(r.entry_stamp, 0, (r.n_entries + 1) * sizeof(uint32_t))
-        r.epoch = 1
-    if n and r.vowel[plain[0]]:
-        skeleton[s] = 0  # 'a': a leading vowel
-        s += 1
-    for i in range(n):
-        if not r.vowel[plain[i]]:
-            skeleton[s] = plain[i]
-            s += 1
-    if n and r.vowel[plain[n - 1]]:
-        skeleton[s] = plain[n - 1]
-        s += 1
+    cdef Py_ssize_t s, c, i, found = 0, m
+    r.begin(codes, n)
+    s = r.skeletons(r.key_plain, n, skeleton, coarse, &c)
     found = table.deletions(r, skeleton, s, False, found)
-    for i in range(s):
-        code = r.coarse[skeleton[i]]
-        if code != CODE_DROP and (c == 0 or coarse[c - 1] != code):
-            coarse[c] = code
-            c += 1
     if c >= 4:
         found = table.deletions(r, coarse, c, True, found)
     elif c == 3:  # no deletions under four letters, nothing under three

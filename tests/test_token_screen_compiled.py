@@ -25,6 +25,7 @@ from normalise import Normaliser, core
 from normalise.chars import APOSTROPHES
 from normalise.phonetic import english_zipf
 from normalise.weigh import Weighing, acts
+from tests.test_spelling_keys_compiled import _NAMES
 
 BUILT = core._compiled() is not None
 pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
@@ -125,13 +126,6 @@ def test_every_token_of_a_dictionary() -> None:
     assert len(tokens) > 10_000
     seen = _check(_default(), tokens)
     assert seen[True] > 10_000 and seen[False] > 5 and seen[None] > 5, seen
-
-
-_NAMES = st.builds(
-    lambda first, rest: first + rest,
-    st.sampled_from("BDKMSZTH"),
-    st.text(alphabet="aeioubdkhmnrsyz", min_size=3, max_size=9),
-)
 
 
 @settings(max_examples=40, deadline=None)
