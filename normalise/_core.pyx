@@ -1577,56 +1577,51 @@ cdef object assemble(str text, list subs, Py_ssize_t total):
     return result
 
 
+ctypedef fused target_unit:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+cdef inline void copy_units(target_unit *to, const code_unit *units,
+                            Py_ssize_t count) noexcept:
+    """One typed loop per pair of kinds (fused: the compiler widens or narrows a vector at a
+    time; ``PyUnicode_READ``/``WRITE`` per character asked both kinds for every one)."""
+    cdef Py_ssize_t i
+    for i in range(count):
+        to[i] = <target_unit>units[i]
+
+
 cdef inline void copy_chars(int to_kind, void *to_data, Py_ssize_t to_start, int from_kind,
                             const void *from_data, Py_ssize_t from_start,
                             Py_ssize_t count) noexcept:
     """Copy ``count`` code points that fit the target's kind (the caller made it wide
     enough). Not ``PyUnicode_CopyCharacters``: CPython 3.11 checks a Latin-1 source copied
-    into an ASCII string from its first character, not from ``from_start``."""
-    cdef Py_ssize_t i
-    cdef const uint8_t *f1
-    cdef const uint16_t *f2
-    cdef const uint32_t *f4
-    cdef uint8_t *t1
-    cdef uint16_t *t2
-    cdef uint32_t *t4
+    into an ASCII string from its first character, not from ``from_start``. A wide text whose
+    only wide characters were rewritten comes out narrower."""
     if to_kind == from_kind:
         memcpy(<char *>to_data + to_start * to_kind,
                <const char *>from_data + from_start * from_kind, count * to_kind)
-        return
-    # one typed loop per pair of kinds (the compiler widens or narrows a vector at a time):
-    # a wide text whose only wide characters were rewritten comes out narrower, and
-    # PyUnicode_READ/WRITE per character asked both kinds again for every character
-    if to_kind == 1:
-        t1 = <uint8_t *>to_data + to_start
+    elif to_kind == 1:
         if from_kind == 2:
-            f2 = <const uint16_t *>from_data + from_start
-            for i in range(count):
-                t1[i] = <uint8_t>f2[i]
+            copy_units(<uint8_t *>to_data + to_start,
+                       <const uint16_t *>from_data + from_start, count)
         else:
-            f4 = <const uint32_t *>from_data + from_start
-            for i in range(count):
-                t1[i] = <uint8_t>f4[i]
+            copy_units(<uint8_t *>to_data + to_start,
+                       <const uint32_t *>from_data + from_start, count)
     elif to_kind == 2:
-        t2 = <uint16_t *>to_data + to_start
         if from_kind == 1:
-            f1 = <const uint8_t *>from_data + from_start
-            for i in range(count):
-                t2[i] = f1[i]
+            copy_units(<uint16_t *>to_data + to_start,
+                       <const uint8_t *>from_data + from_start, count)
         else:
-            f4 = <const uint32_t *>from_data + from_start
-            for i in range(count):
-                t2[i] = <uint16_t>f4[i]
+            copy_units(<uint16_t *>to_data + to_start,
+                       <const uint32_t *>from_data + from_start, count)
+    elif from_kind == 1:
+        copy_units(<uint32_t *>to_data + to_start, <const uint8_t *>from_data + from_start,
+                   count)
     else:
-        t4 = <uint32_t *>to_data + to_start
-        if from_kind == 1:
-            f1 = <const uint8_t *>from_data + from_start
-            for i in range(count):
-                t4[i] = f1[i]
-        else:
-            f2 = <const uint16_t *>from_data + from_start
-            for i in range(count):
-                t4[i] = f2[i]
+        copy_units(<uint32_t *>to_data + to_start, <const uint16_t *>from_data + from_start,
+                   count)
 
 
 class Core(PythonCore):
