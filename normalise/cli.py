@@ -374,7 +374,8 @@ def _open(path: str, stack: ExitStack) -> Source:
         raise InputError(f"cannot read: {err.strerror}", file=path) from None
     if path != "-":
         stack.callback(source.stream.close)
-    return source
+    stoppable = cast(BinaryIO, _Stoppable(source.stream))  # read1, read and fileno suffice
+    return Source(source.name, stoppable, source.size, source.interactive)
 
 
 class _Tee:
@@ -796,6 +797,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the command; returns (and, as a script, exits with) the status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     signal.signal(signal.SIGTERM, _terminate)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _terminate)
     try:
         status = COMMANDS[argv[0]](argv[1:]) if argv and argv[0] in COMMANDS else run_filter(argv)
     except UsageError as err:
@@ -827,8 +830,46 @@ class _Terminated(BaseException):
     pass
 
 
+#: The signal (SIGINT or SIGTERM) that is ending the run, once its handler has run.
+_stopping: int | None = None
+
+
 def _terminate(signum: int, frame: object) -> NoReturn:
+    """SIGINT and SIGTERM: raise, and remember the signal for :class:`_Stoppable`. CPython
+    runs a handler wherever the main thread is, also inside a finaliser (a generator closed
+    as it is collected), where the exception is reported and dropped: the run would then wait
+    for input nobody sends."""
+    global _stopping
+    _stopping = signum
+    _stop()
+
+
+def _stop() -> NoReturn:
+    if _stopping == signal.SIGINT:
+        raise KeyboardInterrupt
     raise _Terminated()
+
+
+class _Stoppable:
+    """A source stream that raises, before each read, when a signal is ending the run (its
+    handler's exception may have been dropped: :func:`_terminate`)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+
+    def read1(self, size: int = -1) -> bytes:
+        if _stopping is not None:
+            _stop()
+        read = getattr(self.stream, "read1", None) or self.stream.read
+        return read(size)
+
+    def read(self, size: int = -1) -> bytes:
+        if _stopping is not None:
+            _stop()
+        return self.stream.read(size)
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
 
 
 def _silence_stdout() -> None:

@@ -1100,6 +1100,41 @@ def test_signal_while_reading_a_pipe_leaves_no_output(tmp_path, signum, status):
     assert_no_temp_files(tmp_path, set())
 
 
+@pytest.mark.parametrize(
+    "signum,raised", [(signal.SIGINT, KeyboardInterrupt), (signal.SIGTERM, None)]
+)
+def test_a_signal_whose_exception_was_dropped_stops_the_next_read(monkeypatch, signum, raised):
+    """A handler run inside a finaliser (here a generator closed as it is collected) has its
+    exception reported and dropped by CPython; the next read of the input raises it again,
+    so the command does not wait on a pipe nobody writes to."""
+    import io
+
+    from normalise import cli
+
+    raised = raised or cli._Terminated
+    monkeypatch.setattr(cli, "_stopping", None)
+    dropped = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: dropped.append(unraisable))
+
+    def closed_by_the_collector():
+        try:
+            yield
+        finally:
+            cli._terminate(signum, None)
+
+    pending = closed_by_the_collector()
+    next(pending)
+    del pending  # the handler's exception is dropped here
+    assert [type(u.exc_value) for u in dropped] == [raised]
+    reader = cli._Stoppable(io.BytesIO(b"more text"))
+    with pytest.raises(raised):
+        reader.read1(4)
+    with pytest.raises(raised):
+        reader.read()
+    monkeypatch.setattr(cli, "_stopping", None)
+    assert reader.read1(4) == b"more"
+
+
 def _wait_until_read(proc, timeout: float = 30) -> None:
     """Until the child has read everything written to its standard input (the pipe holds
     no unread byte: FIONREAD), or fail after ``timeout`` seconds."""
