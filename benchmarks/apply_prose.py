@@ -11,7 +11,9 @@ runs, each on a fresh unpickled normaliser (its decisions made afresh, as bench.
 Jargon File, the first 10 MB of WordNet and The Devil's Dictionary were held back from the
 ninth session's speed work and measured once, at its end; Matthew Henry's Concise Commentary
 and the Reina-Valera Bible (``apt-get install diatheke sword-comm-mhcc sword-text-sparv``)
-from the eleventh's.
+from the eleventh's; the Scofield Reference Notes, Nave's Topical Bible and Strong's Hebrew
+dictionary (``apt-get install sword-comm-scofield sword-dict-naves sword-dict-strongs-hebrew
+libsword-utils``) from the twelfth's.
 
     python benchmarks/apply_prose.py [--repeat 3] [--corpus fortunes --corpus foldoc]
     python benchmarks/apply_prose.py --by-verdict --corpus foldoc   # per distinct token
@@ -56,16 +58,26 @@ def _dictd(name: str, limit: int | None = None) -> str | None:
 
 def _sword(name: str) -> str | None:
     """heldback.py's texts without their injected variants: Matthew Henry's Concise Commentary
-    (English prose full of biblical names) or the Reina-Valera Bible of 1909 (Spanish)."""
+    or the Scofield notes (English prose full of biblical names), the Reina-Valera Bible of
+    1909 (Spanish), Nave's Topical Bible (an index: one item a line) or Strong's Hebrew
+    dictionary (Hebrew words, transliterations, glosses)."""
     import shutil
 
     import heldback
 
-    if shutil.which("diatheke") is None:
+    if shutil.which("mod2imp" if name in ("naves", "strongs") else "diatheke") is None:
         return None
     if name == "mhcc":
-        return "\n".join(heldback.commentary_sections(heldback.MHCC)) + "\n"
-    return "\n".join(heldback.bible_verses(heldback.SPARV)) + "\n"
+        lines = heldback.commentary_sections(heldback.MHCC)
+    elif name == "scofield":
+        lines = heldback.commentary_sections(heldback.SCOFIELD)
+    elif name == "naves":
+        lines = heldback.lexicon_lines("Nave", True)
+    elif name == "strongs":
+        lines = heldback.lexicon_lines("StrongsHebrew", False)
+    else:
+        lines = heldback.bible_verses(heldback.SPARV)
+    return "\n".join(lines) + "\n"
 
 
 CORPORA: dict[str, Callable[[], str | None]] = {
@@ -79,6 +91,10 @@ CORPORA: dict[str, Callable[[], str | None]] = {
     # held back from every change of the eleventh session and measured once at its end
     "mhcc": lambda: _sword("mhcc"),
     "reina-valera": lambda: _sword("sparv"),
+    # held back from every change of the twelfth session and measured once at its end
+    "scofield": lambda: _sword("scofield"),
+    "naves": lambda: _sword("naves"),
+    "strongs": lambda: _sword("strongs"),
 }
 
 

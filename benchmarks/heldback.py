@@ -26,10 +26,22 @@ Every method of ``bench.py --quick`` runs on each (the library table-only and wi
 ``phonetic="apply"``, flashtext line by line, flashtext2 whole and line by line ...), with
 1,000, 10,000 and 100,000 variants, CPU time; a summary prints the issues' ratios.
 
-    python benchmarks/heldback.py [--workload treasury|web|mhcc|mhcc-names|sparv|first|second]
+    python benchmarks/heldback.py [--workload treasury|web|...|strongs|first|second|third]
                                   [--seed 11] [--prepare]
 
-``first`` (the default) is the tenth session's pair, ``second`` the eleventh's three.
+A third round, written before the twelfth session's speed work and run once at its end:
+
+* **Scofield**: the Scofield Reference Notes of 1917 (sword-comm-scofield), study notes in
+  paragraphs, with GeoNames variants injected as in the Treasury.
+* **Nave's names**: Nave's Topical Bible (sword-dict-naves, read with mod2imp), one item of a
+  topic a line ("Meets Moses in the wilderness Ex 4:14"), wrapped into short lines with a
+  table of its own names' derived spellings: an index, dense in names and references.
+* **Strong's**: Strong's Hebrew dictionary (sword-dict-strongs-hebrew), one entry a line:
+  Hebrew words, their accented transliterations and short glosses, with GeoNames variants
+  injected: text where most words are not English and many carry diacritics.
+
+``first`` (the default) is the tenth session's pair, ``second`` the eleventh's three,
+``third`` the twelfth's three.
 """
 
 from __future__ import annotations
@@ -67,7 +79,9 @@ WEB = ("engWEB2015eb", ("Genesis 1:1-Psalms 150:6", "Proverbs 1:1-Revelation 22:
 MHCC = ("MHCC", "Genesis 1:1-Revelation 22:21")
 SPARV = ("spaRV1909eb", ("Genesis 1:1-Psalms 150:6", "Proverbs 1:1-Revelation 22:21"))
 FIRST = ("treasury", "web")
+SCOFIELD = ("Scofield", "Genesis 1:1-Revelation 22:21")
 SECOND = ("mhcc", "mhcc-names", "sparv")
+THIRD = ("scofield", "naves-names", "strongs")
 _VERSE = re.compile(r"^(?:\d )?[A-Za-z ]+? \d+:\d+: (.*)$")
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -87,7 +101,7 @@ def sword_lines(module: str, keys: str, paragraphs: bool) -> list[str]:
     if shutil.which("diatheke") is None:
         raise SystemExit(
             "heldback.py: needs diatheke: apt-get install diatheke sword-comm-tdavid "
-            "sword-text-web sword-comm-mhcc sword-text-sparv"
+            "sword-text-web sword-comm-mhcc sword-text-sparv sword-comm-scofield"
         )
     raw = subprocess.run(
         ["diatheke", "-b", module, "-k", keys], capture_output=True, check=False
@@ -111,9 +125,14 @@ def sword_lines(module: str, keys: str, paragraphs: bool) -> list[str]:
 
 
 def prose_corpus(
-    name: str, module: tuple[str, str], seed: int, inject: list[str], recipe: int = RECIPE
+    name: str,
+    module: tuple[str, str] | Callable[[], list[str]],
+    seed: int,
+    inject: list[str],
+    recipe: int = RECIPE,
 ) -> Path:
-    """A commentary's sections, one a line, with 1 % of words replaced by ``inject`` forms."""
+    """A commentary's sections (or the lines ``module`` gives), one a line, with 1 % of words
+    replaced by ``inject`` forms."""
     path = DATA / f"heldback-{name}-s{seed}-r{recipe}.txt"
     if path.exists():
         return path
@@ -125,12 +144,41 @@ def prose_corpus(
 
     seen: set[str] = set()
     with tempfile.NamedTemporaryFile("w", dir=DATA, delete=False, encoding="utf-8") as out:
-        for section in sword_lines(*module, paragraphs=True):
+        lines = module() if callable(module) else sword_lines(*module, paragraphs=True)
+        for section in lines:
             if section not in seen:  # the module repeats a comment for each verse it covers
                 seen.add(section)
                 out.write(_WORD.sub(swap, section) + "\n")
     Path(out.name).replace(path)
     return path
+
+
+_ENTRY = re.compile(r"^\$\$\$(.*)$", re.MULTILINE)
+_LINE_BREAK = re.compile(r"<lb\s*/>")
+
+
+def lexicon_lines(module: str, items: bool) -> list[str]:
+    """A SWORD dictionary's entries read with ``mod2imp``, markup removed: one line an entry,
+    or with ``items`` one line per item of an entry (the parts its ``<lb/>`` tags divide)."""
+    import html
+    import subprocess
+
+    if shutil.which("mod2imp") is None:
+        raise SystemExit(
+            "heldback.py: needs mod2imp: apt-get install libsword-utils sword-dict-naves "
+            "sword-dict-strongs-hebrew"
+        )
+    raw = subprocess.run(["mod2imp", module], capture_output=True, check=False).stdout
+    out = []
+    for body in _ENTRY.split(raw.decode("utf-8", "replace"))[2::2]:
+        for part in _LINE_BREAK.split(body) if items else (body,):
+            text = re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", part))).strip(" →")
+            text = _SPACE_AFTER.sub("", _SPACE_BEFORE.sub("", text))
+            if len(text) >= 20:
+                out.append(text)
+    if not out:
+        raise SystemExit(f"heldback.py: the sword module {module} gave no text (is it installed?)")
+    return out
 
 
 def bible_verses(module: tuple[str, tuple[str, ...]]) -> list[str]:
@@ -157,7 +205,10 @@ def dense_workload(
 
 
 def geonames_workload(
-    name: str, module: tuple[str, str], seed: int, recipe: int = RECIPE
+    name: str,
+    module: tuple[str, str] | Callable[[], list[str]],
+    seed: int,
+    recipe: int = RECIPE,
 ) -> tuple[Path, dict[int, BenchTable]]:
     """A commentary with the generated workload's GeoNames tables and their variants injected."""
     tables = build_tables(TABLE_SIZES)
@@ -186,6 +237,20 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
         "Reina-Valera 1909 with its own names",
         lambda seed: dense_workload("sparv", bible_verses(SPARV), seed, recipe=2),
     ),
+    "scofield": (
+        "Scofield Reference Notes with GeoNames variants",
+        lambda seed: geonames_workload("scofield", SCOFIELD, seed, recipe=3),
+    ),
+    "naves-names": (
+        "Nave's Topical Bible with its own names",
+        lambda seed: dense_workload("navesnames", lexicon_lines("Nave", True), seed, recipe=3),
+    ),
+    "strongs": (
+        "Strong's Hebrew dictionary with GeoNames variants",
+        lambda seed: geonames_workload(
+            "strongs", lambda: lexicon_lines("StrongsHebrew", False), seed, recipe=3
+        ),
+    ),
 }
 #: The short names the summary prints.
 TITLES = {
@@ -194,6 +259,9 @@ TITLES = {
     "mhcc": "MHCC",
     "mhcc-names": "MHCC names",
     "sparv": "Reina-Valera",
+    "scofield": "Scofield",
+    "naves-names": "Nave's names",
+    "strongs": "Strong's",
 }
 
 
@@ -238,10 +306,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--workload",
-        choices=(*WORKLOADS, "first", "second", "all"),
+        choices=(*WORKLOADS, "first", "second", "third", "all"),
         default="first",
         help="one workload, a session's set (first: treasury and web; second: mhcc, "
-        "mhcc-names and sparv), or all five",
+        "mhcc-names and sparv; third: scofield, naves-names and strongs), or all eight",
     )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
@@ -250,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     bench.CLOCK = time.process_time
     DATA.mkdir(parents=True, exist_ok=True)
-    sets = {"first": FIRST, "second": SECOND, "all": (*FIRST, *SECOND)}
+    sets = {"first": FIRST, "second": SECOND, "third": THIRD, "all": (*FIRST, *SECOND, *THIRD)}
     chosen = sets.get(args.workload, (args.workload,))
     runs: list[Run] = []
     corpora: list[str] = []
