@@ -57,7 +57,7 @@ def _code_digest() -> bytes:
     them builds differently, so it must not meet an old pickle."""
     digest = hashlib.sha256(f"{FORMAT} {sys.version} {sys.implementation.cache_tag}".encode())
     for name in _LIBRARIES:
-        version = _version(name)
+        version = installed_version(name)
         digest.update(f"{name} {version}".encode() if version else name.encode())
     package = Path(__file__).resolve().parent
     # Code and the romanisation data; a bundled table in use is hashed as a table file.
@@ -67,7 +67,7 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-def _version(name: str) -> str | None:
+def installed_version(name: str) -> str | None:
     """The version of the installed distribution ``name``, from the name of its
     ``NAME-VERSION.dist-info`` directory in the first entry of ``sys.path`` that holds it (as
     :mod:`importlib.metadata` finds it); from :mod:`importlib.metadata` itself when that

@@ -83,6 +83,7 @@ import yaml
 
 from .chars import APOSTROPHES, ARABIC_ARTICLES, alternation
 from .core import compiled_module, edit_distance
+from .english import english_frequencies
 
 if TYPE_CHECKING:
     from .table import Entry
@@ -637,44 +638,18 @@ def english_zipf(word: str) -> float:
 
 def plain_zipf(lower: str) -> float:
     """``wordfreq.zipf_frequency(lower, "en")`` of a lower-case word of the letters a-z,
-    without wordfreq's tokenizer (about 6 us a word the first time in a process): such a word
-    is its own one token, so wordfreq's answer depends only on its entry in the frequency
-    dict (one frequency per bucket of the list; absent: the minimum), and each such value is
-    asked of wordfreq once, with the first word that has it."""
-    freqs, zipfs = _english_frequencies()
-    freq = freqs.get(lower)  # None: not listed
-    zipf = zipfs.get(freq)
-    if zipf is None:
-        zipf = zipfs[freq] = _zipf_frequency()(lower, "en")
-    return zipf
-
-
-@functools.cache
-def _english_frequencies() -> tuple[dict[str, float], dict[float | None, float]]:
-    """wordfreq's English frequency dict (which ``zipf_frequency`` reads, built once by
-    wordfreq) and the Zipf frequency of each frequency met so far."""
-    import wordfreq
-
-    # the arguments as ``zipf_frequency`` passes them: the dict wordfreq caches for itself
-    return wordfreq.get_frequency_dict("en", "best"), {}
+    without importing wordfreq or its tokenizer: such a word is its own one token, so
+    wordfreq's answer depends only on the bucket of its list that holds the word, read once
+    into the cache (:mod:`normalise.english`)."""
+    return english_frequencies().zipf(lower)
 
 
 @functools.cache
 def common_english_words(zipf: float) -> frozenset[str]:
     """The lower-case ASCII words whose English Zipf frequency (:func:`english_zipf`) is at
-    least ``zipf``: about 32,000 at 2.9, read from wordfreq's list once per process (about
-    10 ms). wordfreq keeps its list in buckets of one frequency each, most frequent first: a
-    bucket's frequency is asked once, of one of its words."""
-    import wordfreq
-
-    words: list[str] = []
-    for bucket in wordfreq.get_frequency_list("en"):
-        plain = [w for w in bucket if w.isascii() and w.isalpha() and w.islower()]
-        if plain:
-            if _zipf_frequency()(plain[0], "en") < zipf:
-                break
-            words += plain
-    return frozenset(words)
+    least ``zipf``: about 32,000 at 2.9, the most frequent buckets of wordfreq's list
+    (:meth:`~normalise.english.EnglishFrequencies.common`)."""
+    return english_frequencies().common(zipf)
 
 
 def score_keys(a: str, b: str, costs: Costs) -> float:

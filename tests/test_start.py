@@ -15,16 +15,16 @@ from normalise import cache
 
 @pytest.mark.parametrize("name", cache._LIBRARIES)
 def test_versions_agree_with_importlib_metadata(name):
-    assert cache._version(name) == metadata.version(name)
+    assert cache.installed_version(name) == metadata.version(name)
 
 
 def test_version_from_a_dist_info_name(tmp_path, monkeypatch):
     (tmp_path / "Some_Lib-2.5.post1.dist-info").mkdir()
     (tmp_path / "other-1.0.dist-info").mkdir()
     monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(tmp_path)])
-    assert cache._version("some-lib") == "2.5.post1"
-    assert cache._version("some.lib") == "2.5.post1"
-    assert cache._version("absent") is None
+    assert cache.installed_version("some-lib") == "2.5.post1"
+    assert cache.installed_version("some.lib") == "2.5.post1"
+    assert cache.installed_version("absent") is None
 
 
 def test_other_layouts_ask_importlib_metadata(tmp_path, monkeypatch):
@@ -35,7 +35,7 @@ def test_other_layouts_ask_importlib_metadata(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "_metadata_version", lambda name: asked.append(name) or "1.0")
     items = sorted(p.name for p in tmp_path.iterdir())
     monkeypatch.setattr(cache.os, "listdir", lambda entry: items)
-    assert cache._version("some-lib") == "1.0"
+    assert cache.installed_version("some-lib") == "1.0"
     assert asked == ["some-lib"]
 
 
