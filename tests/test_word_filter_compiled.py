@@ -148,5 +148,12 @@ def test_the_filter_passes_every_first_word_and_few_others():
     others = [f"form{i:05d}inx".encode() for i in range(2000)]
     passed = sum(trie.has_first_word(w) for w in others)
     assert passed < len(others) // 20, passed
+    # and the pairs: a first word is walked only alone or before a word its forms go on with
+    assert trie.passes(b"form00001ing place") and trie.passes(b"form00001ing place city")
+    assert trie.passes(b"form00000ing") and trie.passes(b"form00000ing other")
+    pairs = [f"form{i:05d}ing other".encode() for i in range(1, 2000, 2)]
+    passed = sum(trie.passes(p) for p in pairs)
+    assert passed < len(pairs) // 20, passed
+    assert not trie.passes(b"form00001ing")  # no form is that word alone
     text = " ".join(w.decode() for w in others[:200]) + " Form00001ing place"
     assert compiled.scan(text) == unfiltered(compiled.scan, text) != []
