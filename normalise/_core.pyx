@@ -16,7 +16,7 @@ chunk that holds combining marks, is verified by the reference's own ``match_key
 cimport cython
 from libc.stdint cimport int16_t, int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memcpy, memset
+from libc.string cimport memchr, memcpy, memset
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 
 
@@ -49,9 +49,49 @@ cdef extern from *:
         return m;
     }
     static inline int normalise_count_zeros(uint64_t x) { return __builtin_ctzll(x); }
+    /* A hash of the word p[0:len] (no space in it); ``avail`` bytes are readable from p.
+       The same value whichever way the bytes are read: 8 at a time where the buffer
+       allows it (on a little-endian machine), else one by one. */
+    static inline uint64_t normalise_word_hash(const unsigned char *p, Py_ssize_t len,
+                                               Py_ssize_t avail) {
+        uint64_t x = (uint64_t)len * 0x9E3779B97F4A7C15ULL, c;
+        Py_ssize_t i = 0, j;
+    #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (avail >= ((len + 7) & ~(Py_ssize_t)7)) {
+            for (; i + 8 <= len; i += 8) {
+                memcpy(&c, p + i, 8);
+                x = (x ^ c) * 0xFF51AFD7ED558CCDULL;
+                x ^= x >> 32;
+            }
+            if (i < len) {
+                memcpy(&c, p + i, 8);
+                c &= ~(uint64_t)0 >> (8 * (8 - (len - i)));
+                x = (x ^ c) * 0xFF51AFD7ED558CCDULL;
+                x ^= x >> 32;
+            }
+            goto mixed;
+        }
+    #endif
+        (void)avail; (void)j;
+        while (i < len) {
+            c = 0;
+            for (j = 0; j < 8 && i + j < len; j++)
+                c |= (uint64_t)p[i + j] << (8 * j);
+            x = (x ^ c) * 0xFF51AFD7ED558CCDULL;
+            x ^= x >> 32;
+            i += 8;
+        }
+    mixed:
+        x ^= x >> 33;
+        x *= 0xC4CEB9FE1A85EC53ULL;
+        x ^= x >> 33;
+        return x;
+    }
     """
     uint64_t space_mask "normalise_space_mask" (const uint8_t *p, Py_ssize_t avail) nogil
     int count_zeros "normalise_count_zeros" (uint64_t x) nogil
+    uint64_t word_hash "normalise_word_hash" (const uint8_t *p, Py_ssize_t length,
+                                              Py_ssize_t avail) nogil
 
 
 cdef extern from "Python.h":
@@ -112,23 +152,95 @@ cdef inline int32_t child(const Node *nodes, const int32_t *dense, int32_t rows,
     return 0
 
 
-#: Bits of the prefix filter: 2**20 bits, 128 kB (a level-2 cache's worth).
+#: Bits of the followers' filter: 2**20 bits, 128 kB (a level-2 cache's worth).
 cdef enum:
     PREFIX_BITS = 20
+    WORD_LINES = 12   # the first words' filter: 2**12 lines of 512 bits (a cache line), 256 kB
 
 
-cdef inline uint32_t prefix_slot(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n) noexcept nogil:
-    """The filter slot of the word start ``s``: its bytes up to and including the first
-    space (the end of the haystack counts as one), at most 6, hashed. A pattern found at
-    ``s`` is followed by a space or the end, so its own slot (of the pattern and a space) is
-    this one."""
-    return word_slot(hay, s, n, 0)
+#: Whether the scan skips the word starts whose first word begins no pattern (the first
+#: words' filter); off only for the differential test (:func:`set_word_filter`).
+cdef bint word_filter = True
+
+
+def set_word_filter(bint on):
+    """Turn the first words' filter of the compiled scan on or off; the previous setting.
+    Off, every word start is walked: the test that the filter drops no hit compares both."""
+    global word_filter
+    previous, word_filter = word_filter, on
+    return previous
+
+
+cdef inline uint64_t *word_line(uint64_t *words, uint64_t h) noexcept nogil:
+    """The line of the first words' filter for a first word of hash ``h``: its own bits and
+    those of what follows it in the patterns are all in this one cache line."""
+    return words + ((h >> (64 - WORD_LINES)) << 3)
+
+
+cdef inline bint has_bits(const uint64_t *line, uint64_t h) noexcept nogil:
+    """Whether both bits of ``h`` (two probes of a blocked Bloom filter) are set in ``line``."""
+    cdef uint32_t a = h & 511, b = (h >> 9) & 511
+    return (line[a >> 6] >> (a & 63)) & (line[b >> 6] >> (b & 63)) & 1
+
+
+cdef inline void set_bits(uint64_t *line, uint64_t h) noexcept nogil:
+    cdef uint32_t a = h & 511, b = (h >> 9) & 511
+    line[a >> 6] |= <uint64_t>1 << (a & 63)
+    line[b >> 6] |= <uint64_t>1 << (b & 63)
+
+
+cdef inline uint64_t next_word(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n) noexcept nogil:
+    """The word at ``s`` as the filters read it: its bytes up to and including the first
+    space (the end counts as one), at most 6, in one number (never 0)."""
+    cdef uint64_t x = 0, c
+    cdef Py_ssize_t i
+    for i in range(6):
+        c = hay[s + i] if s + i < n else 32
+        x |= c << (8 * i)
+        if c == 32:
+            break
+    return x
+
+
+cdef inline uint64_t pair_hash(uint64_t h, uint64_t following) noexcept nogil:
+    """The hash of a first word (hash ``h``) and what follows it in a pattern: the next word
+    (:func:`next_word`), or 0 where the pattern is that word alone."""
+    cdef uint64_t x = (h ^ (following * <uint64_t>0xC2B2AE3D27D4EB4FULL)) * <uint64_t>0x9E3779B97F4A7C15ULL
+    x ^= x >> 29
+    x *= <uint64_t>0xBF58476D1CE4E5B9ULL
+    return x ^ (x >> 32)
+
+
+cdef inline bint first_words_pass(const uint64_t *words, const uint8_t *hay, Py_ssize_t s,
+                                  Py_ssize_t e, Py_ssize_t n) noexcept nogil:
+    """Whether a pattern may be found at the word start ``s`` whose first word ends at
+    ``e`` (a space, or the end ``n``): the first word is some pattern's first word, and some
+    such pattern is that word alone or goes on with the next word of the haystack. One
+    cache line read: most word starts of a text whose words begin some form ("the", "a",
+    "in" at 100,000 variants) stop here, not after a walk and the followers' filter."""
+    cdef uint64_t h = word_hash(hay + s, e - s, n - s)
+    cdef const uint64_t *line = word_line(<uint64_t *>words, h)
+    if not has_bits(line, h):
+        return False
+    if has_bits(line, pair_hash(h, 0)):
+        return True
+    return e < n and has_bits(line, pair_hash(h, next_word(hay, e + 1, n)))
+
+
+def first_word_hash(bytes data, Py_ssize_t start, Py_ssize_t length):
+    """The first words' filter's hash of ``data[start:start + length]``, read as the scan
+    reads it (8 bytes at a time where ``data`` has them, else byte by byte): the test that
+    both reads agree asks."""
+    if start < 0 or length < 0 or start + length > len(data):
+        raise ValueError("span outside the data")
+    return word_hash(<const uint8_t *>data + start, length, len(data) - start)
 
 
 cdef inline uint32_t word_slot(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n,
                                uint64_t node) noexcept nogil:
-    """:func:`prefix_slot` of the word at ``s`` reached at trie node ``node`` (0: the root),
-    for the filter of the words after the first (:attr:`Trie.followers`)."""
+    """The followers' filter slot of the word at ``s`` reached at trie node ``node``: its
+    bytes up to and including the first space (the end of the haystack counts as one), at
+    most 6, hashed with the node (:attr:`Trie.followers`)."""
     cdef uint64_t x = 0, c
     cdef Py_ssize_t i
     for i in range(6):
@@ -185,6 +297,17 @@ cdef enum:
     FOLD_CACHED = 0x3000  # Latin, Greek, Cyrillic, Arabic, Indic: folded once, then by table
 
 
+cdef struct Candidates:
+    int32_t first    # the terminal's first candidate key
+    int32_t count    # and their number
+
+
+cdef struct Key:
+    int32_t offset   # in ``Trie.key_bytes``
+    int32_t target
+    uint32_t shape   # its length, shifted up a bit; the low bit: case-sensitive
+
+
 cdef struct Hits:
     Py_ssize_t count
     Py_ssize_t capacity
@@ -219,17 +342,15 @@ cdef class Trie:
     cdef int32_t rows         # nodes with a dense row: the root and its children
     cdef int32_t *dense       # 256 children per row
     cdef Node *packed         # per node: first child, children, label, whether final
-    cdef uint8_t *prefixes    # the prefix filter: a bit per slot some pattern has
-    cdef uint8_t *followers   # the same for the words after a space inside a walk
+    cdef uint64_t *words      # the first words' filter (lines of 8, aligned to 64 bytes)
+    cdef void *words_memory   # what was allocated for it
+    cdef uint8_t *followers   # a bit per slot of a word after a space inside a pattern
     cdef Py_ssize_t nodes, forms
-    # per terminal: its candidate keys [cand_first, cand_first + cand_count)
-    cdef int32_t *cand_first
-    cdef int32_t *cand_count
-    # per candidate: offset and length in ``key_bytes``, target, whether case-sensitive
-    cdef int32_t *key_offset
-    cdef int32_t *key_length
-    cdef int32_t *key_target
-    cdef uint8_t *key_exact
+    # per terminal: its candidate keys; per candidate: where its key is, its target, its
+    # case (records, not an array per field: at 100,000 variants each array read by a
+    # verification was a cache miss of its own)
+    cdef Candidates *cands
+    cdef Key *cand_keys
     cdef bytes key_bytes
     cdef uint8_t key_map[128]    # match_key of an ASCII character, case kept
     cdef uint8_t lower_map[128]  # the same, lower-cased
@@ -243,18 +364,16 @@ cdef class Trie:
         self.first = self.sibling = self.terminal = self.dense = NULL
         self.label = NULL
         self.packed = NULL
-        self.prefixes = NULL
+        self.words = NULL
+        self.words_memory = NULL
         self.followers = NULL
         self.folded = NULL
-        self.cand_first = self.cand_count = NULL
-        self.key_offset = self.key_length = self.key_target = NULL
-        self.key_exact = NULL
+        self.cands = NULL
+        self.cand_keys = NULL
 
     def __dealloc__(self):
         free(self.first); free(self.sibling); free(self.label); free(self.terminal)
-        free(self.dense); free(self.packed); free(self.prefixes); free(self.followers); free(self.folded); free(self.cand_first); free(self.cand_count)
-        free(self.key_offset); free(self.key_length); free(self.key_target)
-        free(self.key_exact)
+        free(self.dense); free(self.packed); free(self.words_memory); free(self.followers); free(self.folded); free(self.cands); free(self.cand_keys)
 
     def __init__(self, patterns, keys, exact_keys, *, match_key, fold_haystack, ascii_fold,
                  hit, key_map, bisect_right, is_mark):
@@ -279,29 +398,46 @@ cdef class Trie:
         self._build_prefixes(encoded)
 
     def _build_prefixes(self, list encoded):
-        """The prefix filter: a word start whose slot no pattern has starts no hit, and is
-        skipped without a walk (on sparse text most are: a walk costs a cache miss a level
-        in a large trie).
+        """The first words' filter: a word start whose whole first word (its bytes up to the
+        next space or the end) is no pattern's first word starts no hit, and is skipped
+        without a walk (on sparse text most are: a walk costs a cache miss a level in a
+        large trie). Exact: a pattern found at ``s`` is followed by a space or the end, so
+        the haystack's first word at ``s`` is the pattern's own. A filter of the first six
+        bytes let through, at 100,000 variants, 9,000 word starts a MB of the generated
+        corpus whose walk then failed (44,000 steps a MB, mostly in cold nodes): words
+        sharing six letters with some form's first word. In the same cache line as a first
+        word's bits: those of the pairs (first word, next word up to 6 bytes) of the patterns
+        that go on after it, and of the first word alone where it is a pattern: at 100,000
+        variants 38 % of the word starts of the generated corpus are some form's first word
+        ("the", "to", "a", "in": GeoNames names that begin with them), and their walks
+        mostly ended at the followers' filter below, after two or three steps and a read of
+        that filter; now 32,000 walks a MB are left of 87,000 (steps 280,000 -> 66,000).
 
         And the followers' filter: for each space inside a pattern, the slot of the word
         after it salted with the trie node the walk stands at there. A walk that has passed
         a space goes on only where some pattern goes on with that word: in a large table
         many forms begin with "the ", "a " or punctuation, and without it the walk of every
         "the" of a text went on into the forms' second words, a cache miss a level."""
-        self.prefixes = <uint8_t *>calloc((1 << PREFIX_BITS) // 8, 1)
+        self.words_memory = calloc((8 << WORD_LINES) + 8, sizeof(uint64_t))
         self.followers = <uint8_t *>calloc((1 << PREFIX_BITS) // 8, 1)
-        if self.prefixes == NULL or self.followers == NULL:
+        if self.words_memory == NULL or self.followers == NULL:
             raise MemoryError()
+        self.words = <uint64_t *>((<size_t>self.words_memory + 63) & ~(<size_t>63))
+        cdef uint64_t *line
         cdef bytes pattern
         cdef const uint8_t *pb
         cdef uint32_t slot
+        cdef uint64_t h
         cdef Py_ssize_t n, k
         cdef int32_t node
         for pattern in encoded:
             pb = pattern
             n = len(pattern)
-            slot = prefix_slot(pb, 0, n)
-            self.prefixes[slot >> 3] |= 1 << (slot & 7)
+            k = pattern.find(b" ")
+            h = word_hash(pb, n if k < 0 else k, n)
+            line = word_line(self.words, h)
+            set_bits(line, h)
+            set_bits(line, pair_hash(h, 0 if k < 0 else next_word(pb, k + 1, n)))
             node = 0
             for k in range(n):
                 node = child(self.packed, self.dense, self.rows, node, pb[k])
@@ -460,30 +596,39 @@ cdef class Trie:
         cdef Py_ssize_t terminals = len(encoded), count = 0, i
         for found in per_terminal.values():
             count += len(found)
-        self.cand_first = <int32_t *>malloc((terminals + 1) * sizeof(int32_t))
-        self.cand_count = <int32_t *>malloc((terminals + 1) * sizeof(int32_t))
-        self.key_offset = <int32_t *>malloc((count + 1) * sizeof(int32_t))
-        self.key_length = <int32_t *>malloc((count + 1) * sizeof(int32_t))
-        self.key_target = <int32_t *>malloc((count + 1) * sizeof(int32_t))
-        self.key_exact = <uint8_t *>malloc((count + 1) * sizeof(uint8_t))
-        if (self.cand_first == NULL or self.cand_count == NULL or self.key_offset == NULL
-                or self.key_length == NULL or self.key_target == NULL or self.key_exact == NULL):
+        self.cands = <Candidates *>malloc((terminals + 1) * sizeof(Candidates))
+        self.cand_keys = <Key *>malloc((count + 1) * sizeof(Key))
+        if self.cands == NULL or self.cand_keys == NULL:
             raise MemoryError()
         parts = []
         cdef Py_ssize_t c = 0, offset = 0
         for i in range(terminals):
             found = per_terminal.get(i, ())
-            self.cand_first[i] = <int32_t>c
-            self.cand_count[i] = <int32_t>len(found)
+            self.cands[i].first = <int32_t>c
+            self.cands[i].count = <int32_t>len(found)
             for key, target, exact in found:
-                self.key_offset[c] = <int32_t>offset
-                self.key_length[c] = <int32_t>len(key)
-                self.key_target[c] = <int32_t>target
-                self.key_exact[c] = exact
+                self.cand_keys[c].offset = <int32_t>offset
+                self.cand_keys[c].target = <int32_t>target
+                self.cand_keys[c].shape = (<uint32_t>len(key) << 1) | (1 if exact else 0)
                 parts.append(key)
                 offset += len(key)
                 c += 1
         self.key_bytes = b"".join(parts)
+
+    def has_first_word(self, bytes word):
+        """Whether the first words' filter lets a word start with first word ``word`` (a
+        folded word, no space) through: true for every pattern's first word, and for a few
+        others (a Bloom filter's false positives)."""
+        cdef uint64_t h = word_hash(word, len(word), len(word))
+        return has_bits(word_line(self.words, h), h)
+
+    def passes(self, bytes haystack):
+        """Whether the first words' filter lets the word start at the beginning of a folded
+        ``haystack`` through (its first word, and the pair of it and the next word)."""
+        cdef const uint8_t *hay = haystack
+        cdef Py_ssize_t n = len(haystack)
+        cdef const uint8_t *space = <const uint8_t *>memchr(hay, 32, n)
+        return first_words_pass(self.words, hay, 0, n if space == NULL else space - hay, n)
 
     def fold(self, str text):
         """What :func:`normalise.scan.fold_haystack` returns (the differential test asks)."""
@@ -577,16 +722,19 @@ cdef class Trie:
         cdef const uint8_t *keys = self.key_bytes
         cdef const uint8_t *key
         cdef const uint8_t *table
-        for k in range(self.cand_first[term], self.cand_first[term] + self.cand_count[term]):
-            if self.key_length[k] != length:
+        cdef Candidates cands = self.cands[term]
+        cdef const Key *cand
+        for k in range(cands.first, cands.first + cands.count):
+            cand = &self.cand_keys[k]
+            if cand.shape >> 1 != length:
                 continue
-            key = keys + self.key_offset[k]
-            table = &self.key_map[0] if self.key_exact[k] else &self.lower_map[0]
+            key = keys + cand.offset
+            table = &self.key_map[0] if cand.shape & 1 else &self.lower_map[0]
             for i in range(length):
                 if table[PyUnicode_READ(kind, data, start + i)] != key[i]:
                     break
             else:
-                return self.key_target[k]
+                return cand.target
         return -1
 
     cdef Py_ssize_t _verify_slow(self, str span) except -2:
@@ -639,8 +787,8 @@ cdef class Trie:
         cdef const int32_t *terminal = self.terminal
         cdef int32_t rows = self.rows
         cdef const uint8_t *followers = self.followers
-        cdef const uint8_t *prefixes = self.prefixes
-        cdef uint32_t slot
+        cdef const uint64_t *words = self.words
+        cdef bint filtering = word_filter
         cdef Py_ssize_t *at = mark_positions(dropped, marks)
         cdef Py_ssize_t following = 0  # the word start after ``s``
         cdef Py_ssize_t block = -1, e  # the 64-byte block whose spaces are in ``spaces``
@@ -675,8 +823,8 @@ cdef class Trie:
                 start = s + passed
                 if start < taken:
                     continue
-                slot = prefix_slot(hay, s, n)
-                if not (prefixes[slot >> 3] >> (slot & 7)) & 1:
+                e = (following if following <= n else n + 1) - 1  # the first word's end
+                if filtering and not first_words_pass(words, hay, s, e, n):
                     continue
                 node = 0
                 k = s
@@ -724,13 +872,14 @@ cdef class Trie:
         cdef Py_ssize_t marks = len(dropped) if dropped else 0, i
         cdef int32_t node, term
         cdef list found = []
-        cdef const uint8_t *prefixes = self.prefixes
+        cdef const uint64_t *words = self.words
+        cdef bint filtering = word_filter
+        cdef const uint8_t *space
         cdef const Node *nodes = self.packed
         cdef const int32_t *dense = self.dense
         cdef const int32_t *terminal = self.terminal
         cdef int32_t rows = self.rows
         cdef const uint8_t *followers = self.followers
-        cdef uint32_t slot
         cdef Py_ssize_t *at = mark_positions(dropped, marks)
         try:
             s = 0
@@ -738,10 +887,12 @@ cdef class Trie:
                 if s > 0 and hay[s - 1] != 32:
                     s += 1
                     continue
-                slot = prefix_slot(hay, s, n)
-                if not (prefixes[slot >> 3] >> (slot & 7)) & 1:
-                    s += 1
-                    continue
+                if filtering:
+                    space = <const uint8_t *>memchr(hay + s, 32, n - s)
+                    k = n if space == NULL else space - hay  # the first word's end
+                    if not first_words_pass(words, hay, s, k, n):
+                        s += 1
+                        continue
                 node = 0
                 k = s
                 while True:
