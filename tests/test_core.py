@@ -83,6 +83,24 @@ def test_both_scanners_agree_on_random_forms_and_unicode(forms, noise, data):
     assert compiled._trie.fold(text) == fold_haystack(text)
 
 
+@needs_compiled
+@given(
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=80),
+    st.text(alphabet="é\u0301Ωж", max_size=3),
+    st.integers(0, 80),
+)
+def test_the_compiled_fold_of_ascii_runs_is_the_reference(ascii, other, at):
+    """The compiled fold reads runs of 16 ASCII characters at once (SSE2): every ASCII
+    character, at every position of a run, before and after a character that is not ASCII,
+    folds as the reference folds it."""
+    with core.using("compiled"):
+        trie = Scanner({"kabul": 0}, {}, ["kabul"])._trie
+    everything = "".join(map(chr, range(128)))
+    for text in (ascii, everything * 3, ascii[:at] + other + ascii[at:], other + everything):
+        for start in range(0, min(len(text), 17)):
+            assert trie.fold(text[start:]) == fold_haystack(text[start:])
+
+
 #: What the per-hit decisions of a table pass read around a hit: mention cues (spelt,
 #: "(or", "A or X"), name words beside a given name, points at line ends, non-ASCII windows.
 CUES = [
