@@ -52,26 +52,69 @@ cdef extern from *:
     /* Fold p[0:n] into out by the haystack's rule for ASCII (A-Z lower-cased; a-z, 0-9 and
        _ kept; every other byte a space), 16 bytes at a time, up to the first block that
        holds a byte >= 128; returns how many bytes were folded (0 without SSE2). */
-    static inline Py_ssize_t normalise_fold_ascii(const unsigned char *p, unsigned char *out,
-                                                  Py_ssize_t n) {
-        Py_ssize_t i = 0;
     #if defined(__SSE2__)
+    static inline __m128i normalise_fold16(__m128i v) {
         const __m128i upper_low = _mm_set1_epi8('A' - 1), upper_high = _mm_set1_epi8('Z' + 1);
         const __m128i lower_low = _mm_set1_epi8('a' - 1), lower_high = _mm_set1_epi8('z' + 1);
         const __m128i digit_low = _mm_set1_epi8('0' - 1), digit_high = _mm_set1_epi8('9' + 1);
         const __m128i underscore = _mm_set1_epi8('_'), space = _mm_set1_epi8(' ');
+        __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, upper_low), _mm_cmplt_epi8(v, upper_high));
+        __m128i keep = _mm_or_si128(
+            _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(v, lower_low), _mm_cmplt_epi8(v, lower_high)),
+                         _mm_and_si128(_mm_cmpgt_epi8(v, digit_low), _mm_cmplt_epi8(v, digit_high))),
+            _mm_cmpeq_epi8(v, underscore));
+        __m128i r = _mm_or_si128(_mm_and_si128(up, _mm_or_si128(v, space)), _mm_and_si128(keep, v));
+        return _mm_or_si128(r, _mm_andnot_si128(_mm_or_si128(up, keep), space));
+    }
+    #endif
+    static inline Py_ssize_t normalise_fold_ascii(const unsigned char *p, unsigned char *out,
+                                                  Py_ssize_t n) {
+        Py_ssize_t i = 0;
+    #if defined(__SSE2__)
         for (; i + 16 <= n; i += 16) {
             __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
             if (_mm_movemask_epi8(v))
                 break;  /* a byte >= 128 (negative as a signed byte): not ASCII */
-            __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, upper_low), _mm_cmplt_epi8(v, upper_high));
-            __m128i keep = _mm_or_si128(
-                _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(v, lower_low), _mm_cmplt_epi8(v, lower_high)),
-                             _mm_and_si128(_mm_cmpgt_epi8(v, digit_low), _mm_cmplt_epi8(v, digit_high))),
-                _mm_cmpeq_epi8(v, underscore));
-            __m128i r = _mm_or_si128(_mm_and_si128(up, _mm_or_si128(v, space)), _mm_and_si128(keep, v));
-            r = _mm_or_si128(r, _mm_andnot_si128(_mm_or_si128(up, keep), space));
-            _mm_storeu_si128((__m128i *)(out + i), r);
+            _mm_storeu_si128((__m128i *)(out + i), normalise_fold16(v));
+        }
+    #endif
+        return i;
+    }
+    /* The same for 32-bit code units (a text with a character beyond the BMP). */
+    static inline Py_ssize_t normalise_fold_ascii4(const uint32_t *p, unsigned char *out,
+                                                   Py_ssize_t n) {
+        Py_ssize_t i = 0;
+    #if defined(__SSE2__)
+        for (; i + 16 <= n; i += 16) {
+            /* packed with signed saturation (code points are below 2**31, so positive: a
+               unit >= 128 leaves a 16-bit value >= 128, and then a byte >= 128) */
+            __m128i a = _mm_packs_epi32(_mm_loadu_si128((const __m128i *)(p + i)),
+                                        _mm_loadu_si128((const __m128i *)(p + i + 4)));
+            __m128i b = _mm_packs_epi32(_mm_loadu_si128((const __m128i *)(p + i + 8)),
+                                        _mm_loadu_si128((const __m128i *)(p + i + 12)));
+            __m128i v = _mm_packus_epi16(a, b);
+            if (_mm_movemask_epi8(v))
+                break;
+            _mm_storeu_si128((__m128i *)(out + i), normalise_fold16(v));
+        }
+    #endif
+        return i;
+    }
+    /* The same for 16-bit code units (a text with a character beyond Latin-1). */
+    static inline Py_ssize_t normalise_fold_ascii2(const uint16_t *p, unsigned char *out,
+                                                   Py_ssize_t n) {
+        Py_ssize_t i = 0;
+    #if defined(__SSE2__)
+        const __m128i high = _mm_set1_epi16((short)0xFF80), zero = _mm_setzero_si128();
+        for (; i + 16 <= n; i += 16) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(p + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(p + i + 8));
+            /* every unit below 128 (the pack saturates as signed: 0x8000 and up read as
+               negative, so they are tested before it) */
+            __m128i above = _mm_and_si128(_mm_or_si128(a, b), high);
+            if (_mm_movemask_epi8(_mm_cmpeq_epi16(above, zero)) != 0xFFFF)
+                break;
+            _mm_storeu_si128((__m128i *)(out + i), normalise_fold16(_mm_packus_epi16(a, b)));
         }
     #endif
         return i;
@@ -119,6 +162,10 @@ cdef extern from *:
     int count_zeros "normalise_count_zeros" (uint64_t x) nogil
     Py_ssize_t fold_ascii "normalise_fold_ascii" (const uint8_t *p, uint8_t *out,
                                                   Py_ssize_t n) nogil
+    Py_ssize_t fold_ascii2 "normalise_fold_ascii2" (const uint16_t *p, uint8_t *out,
+                                                    Py_ssize_t n) nogil
+    Py_ssize_t fold_ascii4 "normalise_fold_ascii4" (const uint32_t *p, uint8_t *out,
+                                                    Py_ssize_t n) nogil
     uint64_t word_hash "normalise_word_hash" (const uint8_t *p, Py_ssize_t length,
                                               Py_ssize_t avail) nogil
 
@@ -1000,13 +1047,17 @@ cdef Py_ssize_t fold_units(Trie trie, const code_unit *units, Py_ssize_t n, uint
     while i < n:
         c = units[i]
         if c < 128:
+            # text is mostly ASCII: its runs of 16 ASCII characters folded at once
             if code_unit is uint8_t:
-                # Latin-1 text is mostly ASCII: its runs of 16 ASCII bytes folded at once
                 k = fold_ascii(<const uint8_t *>units + i, out + m, n - i) if rule else 0
-                if k:
-                    i += k
-                    m += k
-                    continue
+            elif code_unit is uint16_t:
+                k = fold_ascii2(<const uint16_t *>units + i, out + m, n - i) if rule else 0
+            else:
+                k = fold_ascii4(<const uint32_t *>units + i, out + m, n - i) if rule else 0
+            if k:
+                i += k
+                m += k
+                continue
             out[m] = table[c]
             m += 1
             i += 1

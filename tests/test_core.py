@@ -86,18 +86,21 @@ def test_both_scanners_agree_on_random_forms_and_unicode(forms, noise, data):
 @needs_compiled
 @given(
     st.text(alphabet=st.characters(max_codepoint=127), max_size=80),
-    st.text(alphabet="é\u0301Ωж", max_size=3),
+    st.text(alphabet="é\u0301Ωж우\uff41\U0001f600", max_size=3),
     st.integers(0, 80),
 )
 def test_the_compiled_fold_of_ascii_runs_is_the_reference(ascii, other, at):
-    """The compiled fold reads runs of 16 ASCII characters at once (SSE2): every ASCII
-    character, at every position of a run, before and after a character that is not ASCII,
-    folds as the reference folds it."""
+    """The compiled fold reads runs of 16 ASCII characters at once (SSE2), in texts of one,
+    two and four bytes a character: every ASCII character, at every position of a run,
+    before and after a character that is not ASCII, folds as the reference folds it."""
     with core.using("compiled"):
         trie = Scanner({"kabul": 0}, {}, ["kabul"])._trie
     everything = "".join(map(chr, range(128)))
-    for text in (ascii, everything * 3, ascii[:at] + other + ascii[at:], other + everything):
-        for start in range(0, min(len(text), 17)):
+    texts = (ascii, everything * 3, ascii[:at] + other + ascii[at:], other + everything)
+    # one character beyond ASCII in a run of 16 of each width, below and above 0x7FFF
+    wide = [everything + char + everything for char in "éжΩ우\uff41\U0001f600"]
+    for text in (*texts, *wide):
+        for start in range(min(len(text), 17)):
             assert trie.fold(text[start:]) == fold_haystack(text[start:])
 
 
