@@ -163,6 +163,16 @@ def wanted_spans_finder() -> Callable[[str, list[str]], list[tuple[int, int]]] |
     )
 
 
+def token_memo() -> tuple[Any, Callable[..., Any]]:
+    """A new ``_core.TokenMemo`` and its ``read`` with the token finder's character classes
+    (the compiled core only)."""
+    from .core import compiled_module
+    from .sentence import token_class, token_classes
+
+    memo = compiled_module().TokenMemo()
+    return memo, functools.partial(memo.read, classes=token_classes(), classify=token_class)
+
+
 def acts(decision: Decision) -> bool:
     """Whether a decision leads to a record: a rewrite, a suggestion or an ambiguity."""
     return decision.winner is not None or decision.ambiguous
@@ -211,6 +221,10 @@ class Weighing:
         from .core import selected
 
         self._token_screen: Any = None if selected() == "compiled" else False
+        #: ``_core.TokenMemo``'s reading (:meth:`_memo_spans`) on the compiled core, else None
+        self._memo, self._memo_read = token_memo() if selected() == "compiled" else (None, None)
+        #: whether the memo may not hold what ``_wanted`` holds (rebuilt before its next read)
+        self._memo_stale = False
 
     def events(
         self,
@@ -280,6 +294,7 @@ class Weighing:
                 self._wanted.clear()
                 self._acting.clear()
             self._wanted[token] = found
+            self._memo_stale = True
             if found:
                 self._acting.add(token)
         return found
@@ -414,7 +429,10 @@ class Weighing:
 
         Each distinct name token outside the table hits is decided once; only those the
         matcher acts on are looked for in the text (in most chunks of running text there
-        are none)."""
+        are none). On the compiled core one reading with the token memo gives them
+        (:meth:`_memo_spans`); this is its reference."""
+        if self._memo_read is not None:
+            return self._memo_spans(text, taken)
         tokens = self._name_tokens(text, taken)
         acting = tokens & self._acting  # set operations: most tokens were decided before
         new = tokens.difference(self._wanted)
@@ -424,6 +442,10 @@ class Weighing:
         else:
             wanted = [t for t in new if self.wanted(t)]
         wanted += acting
+        return self._spans_of(text, wanted)
+
+    def _spans_of(self, text: str, wanted: list[str]) -> Iterator[tuple[int, int]]:
+        """``(start, end)`` of the name tokens of the whole ``text`` that are ``wanted``."""
         if not wanted:
             return iter(())
         if len(wanted) <= _FEW_TOKENS:
@@ -438,6 +460,42 @@ class Weighing:
             # apostrophe joins (D'Talaqan): the same spans as the token reading below
             return (span for span in spans if is_whole_token(text, *span))
         return iter(self._name_token_spans(text, frozenset(wanted)))
+
+    def _memo_spans(self, text: str, taken: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """:meth:`_token_spans` by one reading of the chunk (``_core.TokenMemo.read``): the
+        tokens the memo holds as acting give their spans at once; only the tokens it does not
+        hold are made strings, screened as :meth:`_token_spans` screens them (the same
+        answers stored in ``_wanted`` and ``_acting``, with their bound), then settled in the
+        memo. The memo holds what ``_wanted`` holds: when ``_wanted`` changed otherwise (a
+        :meth:`wanted` call, the bound's clearing), it is rebuilt from it. The spans are
+        those of the whole text's reading, as here (see ``TokenMemo.read``)."""
+        memo, read = self._memo, self._memo_read
+        assert read is not None
+        if self._memo_stale:
+            memo.rebuild(self._wanted)
+            self._memo_stale = False
+        acting, new, new_spans, ordered = read(text, taken)
+        wanted: list[str] = []
+        if new:
+            self._memo_stale = True  # until the pending tokens are settled
+            before = len(self._wanted)
+            fresh = set(new)
+            screen = self.token_screen()
+            if screen is not None:
+                wanted = self._screen_in_c(screen, fresh)
+            else:
+                wanted = [t for t in fresh if self.wanted(t)]
+            if len(self._wanted) == before + len(new):
+                memo.settle([self._wanted[t] for t in new])
+                self._memo_stale = False
+        if not wanted:
+            if not ordered:
+                acting.sort()
+            return iter(acting)
+        found = dict(zip(new, new_spans, strict=True))
+        spans = acting + [span for token in wanted for span in found[token]]
+        spans.sort()
+        return iter(spans)
 
     def _winner(
         self, token: str, start: int, end: int, sentence_initial: bool
