@@ -4619,14 +4619,36 @@ cdef class TokenMemo:
         cdef Reading r = _reading(text, classes, classify)
         cdef list acting = [], new = [], new_spans = []
         cdef Py_ssize_t pos = 0, start, end, n = len(text), k, count = 0, room = 0, at = 0
+        cdef Py_ssize_t spans = 0, stride = 3
         cdef Py_ssize_t *runs = NULL
+        cdef Py_ssize_t *owned = NULL
+        cdef const Py_ssize_t *edges
         cdef void *p
         self.epoch += 1
         if self.epoch == 0:  # wrapped: no entry may seem met by this reading
             memset(self.met, 0, self.room * sizeof(uint32_t))
             self.epoch = 1
         try:
-            for start, end in taken:
+            if isinstance(taken, HitRecords):
+                # the compiled pass's own buffer (start, end, target): no Span made per hit
+                edges = (<HitRecords>taken).buffer.at
+                spans = (<HitRecords>taken).buffer.count
+            else:
+                spans = len(taken)
+                stride = 2
+                owned = <Py_ssize_t *>malloc((2 * spans + 1) * sizeof(Py_ssize_t))
+                if owned == NULL:
+                    raise MemoryError()
+                k = 0
+                for start, end in taken:
+                    owned[2 * k] = start
+                    owned[2 * k + 1] = end
+                    k += 1
+                spans = k
+                edges = owned
+            for k in range(spans):
+                start = edges[stride * k]
+                end = edges[stride * k + 1]
                 if start > 0 and start < n and not _piece_end_agrees(&r, start, n):
                     if count == room:
                         room = 2 * room + 8
@@ -4643,7 +4665,9 @@ cdef class TokenMemo:
                             raise MemoryError()
                         runs = <Py_ssize_t *>p
                     count = _add_run(&r, runs, count, end, n)
-            for start, end in taken:
+            for k in range(spans):
+                start = edges[stride * k]
+                end = edges[stride * k + 1]
                 if start > pos:
                     _memo_piece(self, text, pos, start, &r, acting, new, new_spans, runs,
                                 count, &at)
@@ -4654,6 +4678,7 @@ cdef class TokenMemo:
                 _memo_run(self, runs[2 * k], runs[2 * k + 1], &r, acting, new_spans)
         finally:
             free(runs)
+            free(owned)
         return acting, new, new_spans, count == 0
 
 

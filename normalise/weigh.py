@@ -93,6 +93,9 @@ class Candidate:
 #: the start and the end of a span or hit (bisection keys, called in C)
 _start = operator.itemgetter(0)
 _end = operator.itemgetter(1)
+#: the entry of a hit, and an entry's canonical form (read in C by ``map``)
+_entry_of = operator.itemgetter(2)
+_canonical = operator.attrgetter("canonical")
 
 
 def _merged(windows: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -205,6 +208,7 @@ class Weighing:
         self._regions: dict[str, str | None] = {}
         self._places: dict[str, frozenset[int]] = {}
         self._surnames: dict[str, str | None] = {}
+        self._by_surname: dict[str, frozenset[str]] | None = None
         self._screen: frozenset[str] | None = None
         self._asked = 0
         self._name_tokens, self._name_token_spans = name_token_finders()
@@ -668,16 +672,40 @@ class Weighing:
         word) as a word."""
         full = self.full_name_of(cand.entry)
         low, high = cand.window_in(text)
-        if any(
-            entry.canonical in (cand.entry, full)
-            or (entry.kind == "person" and self._surname(entry.canonical) == cand.entry)
-            for _s, _e, entry in hits.within(low, high)
-        ):
-            return True
+        near = hits.within(low, high)
+        if near:
+            # the canonical forms near it read once in C (a window of dense text holds
+            # dozens of hits); a person whose surname is the entry is looked for only when
+            # one of the table's persons with that surname stands there
+            canonicals = set(map(_canonical, map(_entry_of, near)))
+            if cand.entry in canonicals or full in canonicals:
+                return True
+            persons = self._persons_by_surname().get(cand.entry)
+            if (
+                persons is not None
+                and not persons.isdisjoint(canonicals)
+                and any(
+                    entry.kind == "person" and self._surname(entry.canonical) == cand.entry
+                    for _s, _e, entry in near
+                )
+            ):
+                return True
         words = full.split()
         if len(words) < 2:
             return False
         return _given_name(words[0]).search(text, low, high) is not None
+
+    def _persons_by_surname(self) -> dict[str, frozenset[str]]:
+        """A surname -> the canonical forms of the table's persons with it (made once)."""
+        if self._by_surname is None:
+            found: dict[str, set[str]] = {}
+            for entry in self._entries:
+                if entry.kind == "person":
+                    name = self._surname(entry.canonical)
+                    if name is not None:
+                        found.setdefault(name, set()).add(entry.canonical)
+            self._by_surname = {name: frozenset(c) for name, c in found.items()}
+        return self._by_surname
 
     def _surname(self, canonical: str) -> str | None:
         """:func:`~normalise.surnames.surname` of a person's canonical form (cached: the
@@ -735,10 +763,19 @@ class Weighing:
             for c in pending
         ]
         spans = []
+        regions = self._regions
         for low, high in _merged(windows):
             for s, e, entry in hits.within(low - shift, high - shift):
-                if entry.kind in EVIDENCE_KINDS:
-                    spans.append((s + shift, e + shift, entry.kind, self.region_of(entry)))
+                kind = entry.kind
+                if kind in EVIDENCE_KINDS:
+                    # region_of, its cache read here (thousands of hits a dense chunk)
+                    if kind != "place":
+                        region = None
+                    elif entry.canonical in regions:
+                        region = regions[entry.canonical]
+                    else:
+                        region = self.region_of(entry)
+                    spans.append((s + shift, e + shift, kind, region))
         if before or after:
             spans += self._context_spans(before, 0)
             spans += self._context_spans(after, shift + len(text))
