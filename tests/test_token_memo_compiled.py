@@ -175,7 +175,7 @@ def test_an_edge_the_pieces_read_otherwise_is_read_again():
 
 
 def _real_texts() -> list[str]:
-    texts = [(ROOT / "README.md").read_text(encoding="utf-8")]
+    texts = [(ROOT / "README.md").read_text(encoding="utf-8")[:40_000]]
     if SEEDS.is_dir():
         texts += [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     return texts
@@ -193,3 +193,38 @@ def test_the_memo_gives_the_references_events_on_real_text():
         events = [list(w.events(text, found.taken, found.hits)) for w in pair]
         assert events[0] == events[1]
     assert spans > 0
+
+
+def _person_named_near_reference(weighing: Weighing, text, cand, hits) -> bool:
+    """``Weighing.person_named_near`` as it was: every hit in the window tested in turn."""
+    full = weighing.full_name_of(cand.entry)
+    low, high = cand.window_in(text)
+    if any(
+        entry.canonical in (cand.entry, full)
+        or (entry.kind == "person" and weighing._surname(entry.canonical) == cand.entry)
+        for _s, _e, entry in hits.within(low, high)
+    ):
+        return True
+    words = full.split()
+    return len(words) >= 2 and weigh._given_name(words[0]).search(text, low, high) is not None
+
+
+def test_a_person_named_near_is_found_as_every_hit_tested_in_turn():
+    """The canonical forms near a candidate read as a set, the surname index: the same
+    answer as testing every hit, for candidates of every entry of the default table (person
+    entries, surnames among them, and others) at positions across real text with its hits."""
+    weighing = _pair()[0]
+    text = "\n".join(_real_texts())
+    found = _normaliser()._core.table_pass(text, None)
+    hits = weigh.HitWindow(found.hits)
+    step = max(1, len(text) // 40)
+    answers = {True: 0, False: 0}
+    for entry in weighing._entries:
+        for start in range(0, len(text) - 10, step):
+            cand = weigh.Candidate(
+                start, start + 5, "Xxxxx", entry.canonical, 0.9, "", entry.canonical
+            )
+            expected = _person_named_near_reference(weighing, text, cand, hits)
+            assert weighing.person_named_near(text, cand, hits) == expected, (entry, start)
+            answers[expected] += 1
+    assert answers[True] and answers[False]
