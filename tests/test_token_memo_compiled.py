@@ -217,7 +217,7 @@ def test_a_person_named_near_is_found_as_every_hit_tested_in_turn():
     text = "\n".join(_real_texts())
     found = _normaliser()._core.table_pass(text, None)
     hits = weigh.HitWindow(found.hits)
-    step = max(1, len(text) // 40)
+    step = max(1, len(text) // 15)
     answers = {True: 0, False: 0}
     for entry in weighing._entries:
         for start in range(0, len(text) - 10, step):
