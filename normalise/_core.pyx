@@ -4402,13 +4402,14 @@ cdef class TokenMemo:
     cdef Py_ssize_t *offsets   # where each entry's code points start in ``arena``
     cdef int32_t *lengths
     cdef uint8_t *values       # MEMO_IDLE, MEMO_ACTING, or MEMO_PENDING (then see ``pending``)
-    cdef int32_t *pending      # an entry's number among the pending ones
     cdef Py_ssize_t count, room
     cdef Py_UCS4 *arena
     cdef Py_ssize_t used, arena_room
     cdef Py_ssize_t first_pending  # entries from here on are pending (``count``: none)
     cdef uint32_t *met         # the reading that last met each entry (``epoch``)
     cdef uint32_t epoch
+    cdef Py_ssize_t *seen      # the pending tokens' spans of this reading: (number, start, end)
+    cdef Py_ssize_t seen_count, seen_room
 
     def __cinit__(self):
         self.slots = NULL
@@ -4416,14 +4417,32 @@ cdef class TokenMemo:
         self.offsets = NULL
         self.lengths = NULL
         self.values = NULL
-        self.pending = NULL
         self.arena = NULL
         self.met = NULL
         self.epoch = 0
+        self.seen = NULL
+        self.seen_count = 0
+        self.seen_room = 0
         self._reset(1 << 10)
 
     def __dealloc__(self):
         self._free()
+        free(self.seen)
+
+    cdef int _see(self, Py_ssize_t number, Py_ssize_t start, Py_ssize_t end) except -1:
+        """Keep a span of the pending token ``number`` (its answer comes with :meth:`settle`)."""
+        cdef void *p
+        if self.seen_count == self.seen_room:
+            self.seen_room = 2 * self.seen_room + 64
+            p = realloc(self.seen, 3 * self.seen_room * sizeof(Py_ssize_t))
+            if p == NULL:
+                raise MemoryError()
+            self.seen = <Py_ssize_t *>p
+        self.seen[3 * self.seen_count] = number
+        self.seen[3 * self.seen_count + 1] = start
+        self.seen[3 * self.seen_count + 2] = end
+        self.seen_count += 1
+        return 0
 
     cdef void _free(self) noexcept:
         free(self.slots)
@@ -4431,7 +4450,6 @@ cdef class TokenMemo:
         free(self.offsets)
         free(self.lengths)
         free(self.values)
-        free(self.pending)
         free(self.arena)
         free(self.met)
         self.met = NULL
@@ -4440,7 +4458,6 @@ cdef class TokenMemo:
         self.offsets = NULL
         self.lengths = NULL
         self.values = NULL
-        self.pending = NULL
         self.arena = NULL
 
     cdef int _reset(self, Py_ssize_t room) except -1:
@@ -4452,18 +4469,18 @@ cdef class TokenMemo:
         self.offsets = <Py_ssize_t *>malloc(room * sizeof(Py_ssize_t))
         self.lengths = <int32_t *>malloc(room * sizeof(int32_t))
         self.values = <uint8_t *>malloc(room * sizeof(uint8_t))
-        self.pending = <int32_t *>malloc(room * sizeof(int32_t))
         self.met = <uint32_t *>calloc(room, sizeof(uint32_t))
         self.arena_room = 8 * room
         self.arena = <Py_UCS4 *>malloc(self.arena_room * sizeof(Py_UCS4))
         if (self.slots == NULL or self.hashes == NULL or self.offsets == NULL
-                or self.lengths == NULL or self.values == NULL or self.pending == NULL
-                or self.met == NULL or self.arena == NULL):
+                or self.lengths == NULL or self.values == NULL or self.met == NULL
+                or self.arena == NULL):
             self._free()
             raise MemoryError()
         self.count = 0
         self.used = 0
         self.first_pending = 0
+        self.seen_count = 0
         return 0
 
     cdef int _grow(self) except -1:
@@ -4486,10 +4503,6 @@ cdef class TokenMemo:
         if p == NULL:
             raise MemoryError()
         self.values = <uint8_t *>p
-        p = realloc(self.pending, room * sizeof(int32_t))
-        if p == NULL:
-            raise MemoryError()
-        self.pending = <int32_t *>p
         p = realloc(self.met, room * sizeof(uint32_t))
         if p == NULL:
             raise MemoryError()
@@ -4589,21 +4602,29 @@ cdef class TokenMemo:
             self.add(token, acting)
 
     def settle(self, answers):
-        """The answers of the pending tokens, in the order :meth:`read` gave them."""
-        cdef Py_ssize_t k = 0, n = self.count - self.first_pending
+        """The answers of the pending tokens, in the order :meth:`read` gave them; the spans
+        this reading found of those answered True (in the order found)."""
+        cdef Py_ssize_t k = 0, n = self.count - self.first_pending, number
+        cdef list spans = []
         if len(answers) != n:
             raise ValueError(f"{n} pending tokens, {len(answers)} answers")
         for answer in answers:
             self.values[self.first_pending + k] = MEMO_ACTING if answer else MEMO_IDLE
             k += 1
+        for k in range(self.seen_count):
+            number = self.seen[3 * k]
+            if self.values[number] == MEMO_ACTING:
+                spans.append((self.seen[3 * k + 1], self.seen[3 * k + 2]))
+        self.seen_count = 0
         self.first_pending = self.count
+        return spans
 
     def read(self, str text, taken, uint8_t[::1] classes, classify):
         """One reading of the tokens of ``text`` outside the sorted spans ``taken``, each
-        piece read on its own as :func:`name_tokens` reads it: ``(acting, new, new_spans,
-        ordered)``. ``acting``: the spans of the tokens held as acting (in order when
-        ``ordered``); ``new``: the distinct tokens not held, in the order met (entered as
-        pending: :meth:`settle` them next), with ``new_spans`` their spans.
+        piece read on its own as :func:`name_tokens` reads it: ``(acting, new, ordered)``.
+        ``acting``: the spans of the tokens held as acting (in order when ``ordered``);
+        ``new``: the distinct tokens not held, in the order met, entered as pending:
+        :meth:`settle` gives them their answers next, and the spans of those that act.
 
         The spans are those a reading of the whole text gives (:func:`name_token_spans`,
         ``wanted_spans``: the reference) of the tokens this reading met. The two readings
@@ -4617,7 +4638,7 @@ cdef class TokenMemo:
         if self.first_pending != self.count:
             raise ValueError("the memo has pending tokens: settle them first")
         cdef Reading r = _reading(text, classes, classify)
-        cdef list acting = [], new = [], new_spans = []
+        cdef list acting = [], new = []
         cdef Py_ssize_t pos = 0, start, end, n = len(text), k, count = 0, room = 0, at = 0
         cdef Py_ssize_t spans = 0, stride = 3
         cdef Py_ssize_t *runs = NULL
@@ -4669,17 +4690,16 @@ cdef class TokenMemo:
                 start = edges[stride * k]
                 end = edges[stride * k + 1]
                 if start > pos:
-                    _memo_piece(self, text, pos, start, &r, acting, new, new_spans, runs,
-                                count, &at)
+                    _memo_piece(self, text, pos, start, &r, acting, new, runs, count, &at)
                 pos = end
             if n > pos:
-                _memo_piece(self, text, pos, n, &r, acting, new, new_spans, runs, count, &at)
+                _memo_piece(self, text, pos, n, &r, acting, new, runs, count, &at)
             for k in range(count):
-                _memo_run(self, runs[2 * k], runs[2 * k + 1], &r, acting, new_spans)
+                _memo_run(self, runs[2 * k], runs[2 * k + 1], &r, acting)
         finally:
             free(runs)
             free(owned)
-        return acting, new, new_spans, count == 0
+        return acting, new, count == 0
 
 
 cdef Py_ssize_t _add_run(Reading *r, Py_ssize_t *runs, Py_ssize_t count, Py_ssize_t edge,
@@ -4701,8 +4721,8 @@ cdef Py_ssize_t _add_run(Reading *r, Py_ssize_t *runs, Py_ssize_t count, Py_ssiz
 
 
 cdef int _memo_piece(TokenMemo memo, str text, Py_ssize_t low, Py_ssize_t high, Reading *r,
-                     list acting, list new, list new_spans, const Py_ssize_t *runs,
-                     Py_ssize_t count, Py_ssize_t *at) except -1:
+                     list acting, list new, const Py_ssize_t *runs, Py_ssize_t count,
+                     Py_ssize_t *at) except -1:
     """``_tokens`` of ``text[low:high]`` with each token looked up in ``memo`` (marked met in
     this reading, entered as pending when not held); the spans of those outside ``runs``
     kept (``at``: the first run that does not end before the token)."""
@@ -4726,17 +4746,15 @@ cdef int _memo_piece(TokenMemo memo, str text, Py_ssize_t low, Py_ssize_t high, 
                 number = memo.slots[slot] - 1
                 if number < 0:
                     number = memo._insert(slot, r.kind, r.data, i, end, h, MEMO_PENDING)
-                    memo.pending[number] = <int32_t>len(new)
                     new.append(text[i:end])
-                    new_spans.append([(i, end)] if keep else [])
-                else:
+                    if keep:
+                        memo._see(number, i, end)
+                elif keep:
                     value = memo.values[number]
-                    if not keep:
-                        pass
-                    elif value == MEMO_ACTING:
+                    if value == MEMO_ACTING:
                         acting.append((i, end))
                     elif value == MEMO_PENDING:
-                        (<list>new_spans[memo.pending[number]]).append((i, end))
+                        memo._see(number, i, end)
                 memo.met[number] = memo.epoch
                 i = end
                 continue
@@ -4744,8 +4762,8 @@ cdef int _memo_piece(TokenMemo memo, str text, Py_ssize_t low, Py_ssize_t high, 
     return 0
 
 
-cdef int _memo_run(TokenMemo memo, Py_ssize_t low, Py_ssize_t high, Reading *r, list acting,
-                   list new_spans) except -1:
+cdef int _memo_run(TokenMemo memo, Py_ssize_t low, Py_ssize_t high, Reading *r,
+                   list acting) except -1:
     """The whole text's reading of the run ``[low, high)`` (white space or an end of the
     text on each side): the spans of the tokens the pieces' reading met in this reading,
     acting or pending."""
@@ -4766,7 +4784,7 @@ cdef int _memo_run(TokenMemo memo, Py_ssize_t low, Py_ssize_t high, Reading *r, 
                     if value == MEMO_ACTING:
                         acting.append((i, end))
                     elif value == MEMO_PENDING:
-                        (<list>new_spans[memo.pending[number]]).append((i, end))
+                        memo._see(number, i, end)
                 i = end
                 continue
         i += 1

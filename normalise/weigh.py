@@ -478,8 +478,7 @@ class Weighing:
         if self._memo_stale:
             memo.rebuild(self._wanted)
             self._memo_stale = False
-        acting, new, new_spans, ordered = read(text, taken)
-        wanted: list[str] = []
+        acting, new, ordered = read(text, taken)
         if new:
             self._memo_stale = True  # until the pending tokens are settled
             before = len(self._wanted)
@@ -489,17 +488,16 @@ class Weighing:
                 wanted = self._screen_in_c(screen, fresh)
             else:
                 wanted = [t for t in fresh if self.wanted(t)]
+            chosen = set(wanted)
+            found = memo.settle([t in chosen for t in new])
             if len(self._wanted) == before + len(new):
-                memo.settle([self._wanted[t] for t in new])
-                self._memo_stale = False
-        if not wanted:
-            if not ordered:
-                acting.sort()
-            return iter(acting)
-        found = dict(zip(new, new_spans, strict=True))
-        spans = acting + [span for token in wanted for span in found[token]]
-        spans.sort()
-        return iter(spans)
+                self._memo_stale = False  # else cleared while screening: rebuilt next
+            if found:
+                acting += found
+                ordered = False
+        if not ordered:
+            acting.sort()
+        return iter(acting)
 
     def _winner(
         self, token: str, start: int, end: int, sentence_initial: bool

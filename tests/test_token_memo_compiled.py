@@ -164,12 +164,12 @@ def test_an_edge_the_pieces_read_otherwise_is_read_again():
     pair[0]._memo.rebuild(pair[0]._wanted)
     pair[0]._memo_stale = False
     classes = pair[0]._memo_read.keywords
-    acting, new, _spans, whole = memo.read(text, [(0, 1)], **classes)
+    acting, new, whole = memo.read(text, [(0, 1)], **classes)
     assert acting == [(13, 20)] and not whole
-    memo.settle([False] * len(new))
+    assert new == ["Kunduz"] and memo.settle([True]) == [(27, 33)]
     pair[0]._memo_stale = True  # read by hand here: rebuilt from ``_wanted`` next
     assert _same_reading(pair, text, [(0, 1)]) == [(13, 20)]
-    acting, new, _spans, whole = memo.read(text, [(27, 33)], **classes)
+    acting, new, whole = memo.read(text, [(27, 33)], **classes)
     assert acting == [(13, 20)] and whole
     memo.settle([False] * len(new))
 
