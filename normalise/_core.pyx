@@ -4818,3 +4818,79 @@ cdef bint _piece_start_agrees(Reading *r, Py_ssize_t end, Py_ssize_t n) except -
     if (_class_at(r, end) & NAME_LETTER) and (before & (NAME_WORD | NAME_APOSTROPHE)):
         return False
     return not ((before & (NAME_LETTER | NAME_APOSTROPHE)) and _joins(r, end, n))
+
+
+# The evidence window of a candidate (``normalise.evidence.paragraph_window``, the reference:
+# ``_PARAGRAPH_BREAK`` searched by the ``regex`` module) for the weighing's candidates, read
+# here with the memo's chunk: two line breaks with spaces or tabs between them, or U+2029.
+
+cdef inline bint _line_break(Py_UCS4 c) noexcept:
+    """``\\r\\n`` aside, the line breaks of ``_PARAGRAPH_BREAK``."""
+    return (c == 10 or c == 13 or c == 11 or c == 12 or c == 0x85 or c == 0x2028
+            or c == 0x2029)
+
+
+cdef Py_ssize_t _second_break(int kind, void *data, Py_ssize_t j, Py_ssize_t stop) noexcept:
+    """``[ \\t]*(?:\\r\\n|[breaks])`` from ``j`` (the text read up to ``stop``): its end, or
+    -1 (the spaces are greedy, and a line break is none of them, so giving some back never
+    helps)."""
+    cdef uint32_t c
+    while j < stop:
+        c = PyUnicode_READ(kind, data, j)
+        if c != 32 and c != 9:
+            break
+        j += 1
+    if j >= stop:
+        return -1
+    c = PyUnicode_READ(kind, data, j)
+    if c == 13 and j + 1 < stop and <uint32_t>PyUnicode_READ(kind, data, j + 1) == 10:
+        return j + 2
+    return j + 1 if _line_break(c) else -1
+
+
+cdef Py_ssize_t _break_at(int kind, void *data, Py_ssize_t i, Py_ssize_t stop) noexcept:
+    """The end of the paragraph break the expression matches at ``i`` (read up to ``stop``),
+    or -1: the first line break ``\\r\\n`` first, then the single character (so a lone CR LF
+    is a break: ``\\r`` then ``\\n``), then U+2029 alone."""
+    cdef uint32_t c = PyUnicode_READ(kind, data, i)
+    cdef Py_ssize_t k
+    if _line_break(c):
+        if c == 13 and i + 1 < stop and <uint32_t>PyUnicode_READ(kind, data, i + 1) == 10:
+            k = _second_break(kind, data, i + 2, stop)
+            if k >= 0:
+                return k
+        k = _second_break(kind, data, i + 1, stop)
+        if k >= 0:
+            return k
+    if c == 0x2029:
+        return i + 1
+    return -1
+
+
+def paragraph_window(str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t window):
+    """:func:`normalise.evidence.paragraph_window`: ``window`` characters either side of
+    ``[start, end)``, cut at the end of the last paragraph break before it (the breaks found
+    one after another from the window's start, as ``finditer`` finds them) and at the start
+    of the first after it."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = len(text), low, high, i, k, last = -1
+    low = start - window if start - window > 0 else 0
+    high = end + window if end + window < n else n
+    i = low
+    while i < start:
+        k = _break_at(kind, data, i, start)
+        if k >= 0:
+            last = k
+            i = k
+        else:
+            i += 1
+    if last >= 0:
+        low = last
+    i = end
+    while i < high:
+        if _break_at(kind, data, i, high) >= 0:
+            high = i
+            break
+        i += 1
+    return low, high

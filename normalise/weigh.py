@@ -176,6 +176,13 @@ def token_memo() -> tuple[Any, Callable[..., Any]]:
     return memo, functools.partial(memo.read, classes=token_classes(), classify=token_class)
 
 
+def compiled_window() -> Callable[[str, int, int, int], tuple[int, int]]:
+    """``_core.paragraph_window`` (the compiled core only)."""
+    from .core import compiled_module
+
+    return compiled_module().paragraph_window  # type: ignore[no-any-return]
+
+
 def acts(decision: Decision) -> bool:
     """Whether a decision leads to a record: a rewrite, a suggestion or an ambiguity."""
     return decision.winner is not None or decision.ambiguous
@@ -227,6 +234,10 @@ class Weighing:
         self._token_screen: Any = None if selected() == "compiled" else False
         #: ``_core.TokenMemo``'s reading (:meth:`_memo_spans`) on the compiled core, else None
         self._memo, self._memo_read = token_memo() if selected() == "compiled" else (None, None)
+        #: :func:`~normalise.evidence.paragraph_window`, in C on the compiled core
+        self._window: Callable[[str, int, int, int], tuple[int, int]] = (
+            compiled_window() if selected() == "compiled" else paragraph_window
+        )
         #: whether the memo may not hold what ``_wanted`` holds (rebuilt before its next read)
         self._memo_stale = False
 
@@ -545,6 +556,8 @@ class Weighing:
         as ``phonetic-suggest`` records that say why (see :mod:`normalise.evidence`)."""
         window = HitWindow(hits)
         for cand in candidates:
+            if cand.window is None:  # what Candidate.window_in would compute, found here
+                cand.window = self._window(text, cand.start, cand.end, EVIDENCE_WINDOW)
             cand.held = self.held_in_context(text, cand, window)
         pending = [c for c in candidates if c.held is None]
         if pending and not evidence:
@@ -755,7 +768,7 @@ class Weighing:
             shift = len(before)
             whole = before + text + after
         windows = [
-            paragraph_window(whole, c.start + shift, c.end + shift, EVIDENCE_WINDOW)
+            self._window(whole, c.start + shift, c.end + shift, EVIDENCE_WINDOW)
             if shift or after
             else c.window_in(text)
             for c in pending

@@ -228,3 +228,27 @@ def test_a_person_named_near_is_found_as_every_hit_tested_in_turn():
             assert weighing.person_named_near(text, cand, hits) == expected, (entry, start)
             answers[expected] += 1
     assert answers[True] and answers[False]
+
+
+_BREAKS = st.lists(
+    st.sampled_from(
+        ["\r", "\n", "\r\n", " ", "\t", "\x0b", "\x0c", "\x85", "\u2028", "\u2029", "a", "é", "Ж"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_BREAKS, st.integers(0, 45), st.integers(0, 6), st.integers(0, 30))
+def test_the_compiled_paragraph_window_is_the_expressions(text, start, width, window):
+    """``_core.paragraph_window`` against ``evidence.paragraph_window`` (the ``regex``
+    module's search for paragraph breaks): line breaks of every kind, CR LF (a lone one is a
+    break to the expression), spaces and tabs between, U+2029, windows cut anywhere."""
+    from normalise import _core
+    from normalise.evidence import paragraph_window
+
+    start = min(start, len(text))
+    end = min(start + width, len(text))
+    assert _core.paragraph_window(text, start, end, window) == paragraph_window(
+        text, start, end, window
+    )
