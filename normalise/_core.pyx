@@ -4624,3 +4624,531 @@ def reaches_by_table(Ranker ranker, KeyTable table, str key, double floor):
         return None
     found = reaches_in_table(ranker, table, key, codes, n, floor)
     return None if found < 0 else found == 1
+
+# --- token memo ---
+# The answers of ``Weighing._wanted`` (issues 15 and 17: the per-chunk cost of ``apply``) held
+# in C, keyed by a token's code points: the one reading of a chunk (the pieces between the
+# table hits, exactly as ``name_tokens`` reads them) looks each token up without making a
+# Python string for a token decided before. The reference is ``name_tokens`` with the dict and
+# sets of ``Weighing`` (the Python core's path); tests/test_token_memo_compiled.py compares them.
+
+cdef enum:
+    MEMO_IDLE = 0     # decided: the matcher does not act on it
+    MEMO_ACTING = 1   # decided: it acts
+    MEMO_PENDING = 2  # met in this reading, not decided yet (MEMO_PENDING + its number)
+
+
+cdef inline uint64_t _memo_hash(int kind, void *data, Py_ssize_t start,
+                                Py_ssize_t end) noexcept:
+    """FNV-1a over the code points (the same for a token whatever its string's storage)."""
+    cdef uint64_t h = 14695981039346656037ULL
+    cdef Py_ssize_t i
+    for i in range(start, end):
+        h = (h ^ <uint32_t>PyUnicode_READ(kind, data, i)) * 1099511628211ULL
+    return h ^ (h >> 29)
+
+
+cdef class TokenMemo:
+    """Tokens and whether the matcher acts on each (``Weighing._wanted``), in an
+    open-addressing table of their code points. :meth:`read` enters the tokens it has not met
+    as pending; :meth:`settle` gives them their answers (or :meth:`rebuild` starts again from
+    the dict): the memo holds what the dict holds, and the dict stays the reference."""
+
+    cdef int32_t *slots        # entry number + 1; 0: empty
+    cdef Py_ssize_t mask       # slots - 1 (a power of two, less one)
+    cdef uint64_t *hashes
+    cdef Py_ssize_t *offsets   # where each entry's code points start in ``arena``
+    cdef int32_t *lengths
+    cdef uint8_t *values       # MEMO_IDLE, MEMO_ACTING, or MEMO_PENDING (then see ``pending``)
+    cdef Py_ssize_t count, room
+    cdef Py_UCS4 *arena
+    cdef Py_ssize_t used, arena_room
+    cdef Py_ssize_t first_pending  # entries from here on are pending (``count``: none)
+    cdef uint32_t *met         # the reading that last met each entry (``epoch``)
+    cdef uint32_t epoch
+    cdef Py_ssize_t *seen      # the pending tokens' spans of this reading: (number, start, end)
+    cdef Py_ssize_t seen_count, seen_room
+
+    def __cinit__(self):
+        self.slots = NULL
+        self.hashes = NULL
+        self.offsets = NULL
+        self.lengths = NULL
+        self.values = NULL
+        self.arena = NULL
+        self.met = NULL
+        self.epoch = 0
+        self.seen = NULL
+        self.seen_count = 0
+        self.seen_room = 0
+        self._reset(1 << 10)
+
+    def __dealloc__(self):
+        self._free()
+        free(self.seen)
+
+    cdef int _see(self, Py_ssize_t number, Py_ssize_t start, Py_ssize_t end) except -1:
+        """Keep a span of the pending token ``number`` (its answer comes with :meth:`settle`)."""
+        cdef void *p
+        if self.seen_count == self.seen_room:
+            self.seen_room = 2 * self.seen_room + 64
+            p = realloc(self.seen, 3 * self.seen_room * sizeof(Py_ssize_t))
+            if p == NULL:
+                raise MemoryError()
+            self.seen = <Py_ssize_t *>p
+        self.seen[3 * self.seen_count] = number
+        self.seen[3 * self.seen_count + 1] = start
+        self.seen[3 * self.seen_count + 2] = end
+        self.seen_count += 1
+        return 0
+
+    cdef void _free(self) noexcept:
+        free(self.slots)
+        free(self.hashes)
+        free(self.offsets)
+        free(self.lengths)
+        free(self.values)
+        free(self.arena)
+        free(self.met)
+        self.met = NULL
+        self.slots = NULL
+        self.hashes = NULL
+        self.offsets = NULL
+        self.lengths = NULL
+        self.values = NULL
+        self.arena = NULL
+
+    cdef int _reset(self, Py_ssize_t room) except -1:
+        self._free()
+        self.room = room
+        self.mask = 2 * room - 1
+        self.slots = <int32_t *>calloc(2 * room, sizeof(int32_t))
+        self.hashes = <uint64_t *>malloc(room * sizeof(uint64_t))
+        self.offsets = <Py_ssize_t *>malloc(room * sizeof(Py_ssize_t))
+        self.lengths = <int32_t *>malloc(room * sizeof(int32_t))
+        self.values = <uint8_t *>malloc(room * sizeof(uint8_t))
+        self.met = <uint32_t *>calloc(room, sizeof(uint32_t))
+        self.arena_room = 8 * room
+        self.arena = <Py_UCS4 *>malloc(self.arena_room * sizeof(Py_UCS4))
+        if (self.slots == NULL or self.hashes == NULL or self.offsets == NULL
+                or self.lengths == NULL or self.values == NULL or self.met == NULL
+                or self.arena == NULL):
+            self._free()
+            raise MemoryError()
+        self.count = 0
+        self.used = 0
+        self.first_pending = 0
+        self.seen_count = 0
+        return 0
+
+    cdef int _grow(self) except -1:
+        """Twice the entries and slots; every entry placed again by its hash."""
+        cdef Py_ssize_t room = 2 * self.room, k, slot
+        cdef void *p
+        p = realloc(self.hashes, room * sizeof(uint64_t))
+        if p == NULL:
+            raise MemoryError()
+        self.hashes = <uint64_t *>p
+        p = realloc(self.offsets, room * sizeof(Py_ssize_t))
+        if p == NULL:
+            raise MemoryError()
+        self.offsets = <Py_ssize_t *>p
+        p = realloc(self.lengths, room * sizeof(int32_t))
+        if p == NULL:
+            raise MemoryError()
+        self.lengths = <int32_t *>p
+        p = realloc(self.values, room * sizeof(uint8_t))
+        if p == NULL:
+            raise MemoryError()
+        self.values = <uint8_t *>p
+        p = realloc(self.met, room * sizeof(uint32_t))
+        if p == NULL:
+            raise MemoryError()
+        self.met = <uint32_t *>p
+        memset(self.met + self.room, 0, (room - self.room) * sizeof(uint32_t))
+        p = calloc(2 * room, sizeof(int32_t))
+        if p == NULL:
+            raise MemoryError()
+        free(self.slots)
+        self.slots = <int32_t *>p
+        self.room = room
+        self.mask = 2 * room - 1
+        for k in range(self.count):
+            slot = self.hashes[k] & self.mask
+            while self.slots[slot]:
+                slot = (slot + 1) & self.mask
+            self.slots[slot] = <int32_t>(k + 1)
+        return 0
+
+    cdef Py_ssize_t _slot(self, int kind, void *data, Py_ssize_t start, Py_ssize_t end,
+                          uint64_t h) noexcept:
+        """The slot of the token ``data[start:end]``: its entry's, or the empty one where it
+        would go."""
+        cdef Py_ssize_t slot = h & self.mask, number, j, n = end - start
+        cdef const Py_UCS4 *key
+        while True:
+            number = self.slots[slot] - 1
+            if number < 0:
+                return slot
+            if self.hashes[number] == h and self.lengths[number] == n:
+                key = self.arena + self.offsets[number]
+                j = 0
+                while j < n and <uint32_t>key[j] == <uint32_t>PyUnicode_READ(kind, data, start + j):
+                    j += 1
+                if j == n:
+                    return slot
+            slot = (slot + 1) & self.mask
+
+    cdef Py_ssize_t _insert(self, Py_ssize_t slot, int kind, void *data, Py_ssize_t start,
+                            Py_ssize_t end, uint64_t h, uint8_t value) except -1:
+        """Enter the token ``data[start:end]`` at the empty ``slot``; its number."""
+        cdef Py_ssize_t n = end - start, j, number = self.count, room
+        cdef void *p
+        if self.used + n > self.arena_room:
+            room = max(2 * self.arena_room, self.used + n)
+            p = realloc(self.arena, room * sizeof(Py_UCS4))
+            if p == NULL:
+                raise MemoryError()
+            self.arena = <Py_UCS4 *>p
+            self.arena_room = room
+        for j in range(n):
+            self.arena[self.used + j] = PyUnicode_READ(kind, data, start + j)
+        self.hashes[number] = h
+        self.offsets[number] = self.used
+        self.lengths[number] = <int32_t>n
+        self.values[number] = value
+        self.met[number] = 0
+        self.used += n
+        self.slots[slot] = <int32_t>(number + 1)
+        self.count += 1
+        if self.count >= self.room:
+            self._grow()
+        return number
+
+    def __len__(self):
+        """The tokens held, pending ones included."""
+        return self.count
+
+    def add(self, str token, bint acting):
+        """Hold ``token`` with its answer (a token held already keeps the first)."""
+        if self.first_pending != self.count:
+            raise ValueError("the memo has pending tokens: settle them first")
+        cdef int kind = PyUnicode_KIND(token)
+        cdef void *data = PyUnicode_DATA(token)
+        cdef Py_ssize_t n = len(token)
+        cdef uint64_t h = _memo_hash(kind, data, 0, n)
+        cdef Py_ssize_t slot = self._slot(kind, data, 0, n, h)
+        if not self.slots[slot]:
+            self._insert(slot, kind, data, 0, n, h, MEMO_ACTING if acting else MEMO_IDLE)
+        self.first_pending = self.count
+
+    def get(self, str token):
+        """True (acting), False (not), None (not held, or pending)."""
+        cdef int kind = PyUnicode_KIND(token)
+        cdef void *data = PyUnicode_DATA(token)
+        cdef Py_ssize_t n = len(token)
+        cdef Py_ssize_t number = self.slots[self._slot(kind, data, 0, n,
+                                                        _memo_hash(kind, data, 0, n))] - 1
+        if number < 0 or self.values[number] == MEMO_PENDING:
+            return None
+        return self.values[number] == MEMO_ACTING
+
+    def rebuild(self, dict wanted):
+        """Hold exactly the tokens of ``wanted`` (``Weighing._wanted``) with their answers."""
+        self._reset(1 << 10)
+        for token, acting in wanted.items():
+            self.add(token, acting)
+
+    def settle(self, answers):
+        """The answers of the pending tokens, in the order :meth:`read` gave them; the spans
+        this reading found of those answered True (in the order found)."""
+        cdef Py_ssize_t k = 0, n = self.count - self.first_pending, number
+        cdef list spans = []
+        if len(answers) != n:
+            raise ValueError(f"{n} pending tokens, {len(answers)} answers")
+        for answer in answers:
+            self.values[self.first_pending + k] = MEMO_ACTING if answer else MEMO_IDLE
+            k += 1
+        for k in range(self.seen_count):
+            number = self.seen[3 * k]
+            if self.values[number] == MEMO_ACTING:
+                spans.append((self.seen[3 * k + 1], self.seen[3 * k + 2]))
+        self.seen_count = 0
+        self.first_pending = self.count
+        return spans
+
+    def read(self, str text, taken, uint8_t[::1] classes, classify):
+        """One reading of the tokens of ``text`` outside the sorted spans ``taken``, each
+        piece read on its own as :func:`name_tokens` reads it: ``(acting, new, ordered)``.
+        ``acting``: the spans of the tokens held as acting (in order when ``ordered``);
+        ``new``: the distinct tokens not held, in the order met, entered as pending:
+        :meth:`settle` gives them their answers next, and the spans of those that act.
+
+        The spans are those a reading of the whole text gives (:func:`name_token_spans`,
+        ``wanted_spans``: the reference) of the tokens this reading met. The two readings
+        differ only next to an edge of ``taken`` where a token of the whole text may run
+        across it, or a piece may start or end a token the whole text's reading does not;
+        within the run of characters other than white space around such an edge (no token
+        holds white space, and both readings start afresh after it) the spans come from the
+        whole text's reading, as :func:`~normalise.sentence.is_whole_token` reads a run."""
+        if classes.shape[0] <= 0x10FFFF:
+            raise ValueError("classes must have a byte for every code point")
+        if self.first_pending != self.count:
+            raise ValueError("the memo has pending tokens: settle them first")
+        cdef Reading r = _reading(text, classes, classify)
+        cdef list acting = [], new = []
+        cdef Py_ssize_t pos = 0, start, end, n = len(text), k, count = 0, room = 0, at = 0
+        cdef Py_ssize_t spans = 0, stride = 3
+        cdef Py_ssize_t *runs = NULL
+        cdef Py_ssize_t *owned = NULL
+        cdef const Py_ssize_t *edges
+        cdef void *p
+        self.epoch += 1
+        if self.epoch == 0:  # wrapped: no entry may seem met by this reading
+            memset(self.met, 0, self.room * sizeof(uint32_t))
+            self.epoch = 1
+        try:
+            if isinstance(taken, HitRecords):
+                # the compiled pass's own buffer (start, end, target): no Span made per hit
+                edges = (<HitRecords>taken).buffer.at
+                spans = (<HitRecords>taken).buffer.count
+            else:
+                spans = len(taken)
+                stride = 2
+                owned = <Py_ssize_t *>malloc((2 * spans + 1) * sizeof(Py_ssize_t))
+                if owned == NULL:
+                    raise MemoryError()
+                k = 0
+                for start, end in taken:
+                    owned[2 * k] = start
+                    owned[2 * k + 1] = end
+                    k += 1
+                spans = k
+                edges = owned
+            for k in range(spans):
+                start = edges[stride * k]
+                end = edges[stride * k + 1]
+                if start > 0 and start < n and not _piece_end_agrees(&r, start, n):
+                    if count == room:
+                        room = 2 * room + 8
+                        p = realloc(runs, 2 * room * sizeof(Py_ssize_t))
+                        if p == NULL:
+                            raise MemoryError()
+                        runs = <Py_ssize_t *>p
+                    count = _add_run(&r, runs, count, start, n)
+                if end > 0 and end < n and not _piece_start_agrees(&r, end, n):
+                    if count == room:
+                        room = 2 * room + 8
+                        p = realloc(runs, 2 * room * sizeof(Py_ssize_t))
+                        if p == NULL:
+                            raise MemoryError()
+                        runs = <Py_ssize_t *>p
+                    count = _add_run(&r, runs, count, end, n)
+            for k in range(spans):
+                start = edges[stride * k]
+                end = edges[stride * k + 1]
+                if start > pos:
+                    _memo_piece(self, text, pos, start, &r, acting, new, runs, count, &at)
+                pos = end
+            if n > pos:
+                _memo_piece(self, text, pos, n, &r, acting, new, runs, count, &at)
+            for k in range(count):
+                _memo_run(self, runs[2 * k], runs[2 * k + 1], &r, acting)
+        finally:
+            free(runs)
+            free(owned)
+        return acting, new, count == 0
+
+
+cdef Py_ssize_t _add_run(Reading *r, Py_ssize_t *runs, Py_ssize_t count, Py_ssize_t edge,
+                         Py_ssize_t n) noexcept:
+    """Add the run of characters other than white space around ``edge`` to the sorted,
+    disjoint ``runs`` (pairs), joined with the last when they meet; the new count."""
+    cdef Py_ssize_t low = edge, high = edge
+    while low > 0 and not Py_UNICODE_ISSPACE(PyUnicode_READ(r.kind, r.data, low - 1)):
+        low -= 1
+    while high < n and not Py_UNICODE_ISSPACE(PyUnicode_READ(r.kind, r.data, high)):
+        high += 1
+    if count and low <= runs[2 * count - 1]:
+        if high > runs[2 * count - 1]:
+            runs[2 * count - 1] = high
+        return count
+    runs[2 * count] = low
+    runs[2 * count + 1] = high
+    return count + 1
+
+
+cdef int _memo_piece(TokenMemo memo, str text, Py_ssize_t low, Py_ssize_t high, Reading *r,
+                     list acting, list new, const Py_ssize_t *runs, Py_ssize_t count,
+                     Py_ssize_t *at) except -1:
+    """``_tokens`` of ``text[low:high]`` with each token looked up in ``memo`` (marked met in
+    this reading, entered as pending when not held); the spans of those outside ``runs``
+    kept (``at``: the first run that does not end before the token)."""
+    cdef Py_ssize_t i = low, end, slot, number
+    cdef uint64_t h
+    cdef uint8_t value
+    cdef bint keep
+    while i < high:
+        i = _next_capital(r, i, high)
+        if i >= high:
+            break
+        if (_class_at(r, i) & NAME_UPPER) and (
+                i == low or not (_class_at(r, i - 1) & NAME_WORD)):
+            end = _token_end(r, i, high)
+            if end > 0:
+                while at[0] < count and runs[2 * at[0] + 1] <= i:
+                    at[0] += 1
+                keep = at[0] == count or i < runs[2 * at[0]]
+                h = _memo_hash(r.kind, r.data, i, end)
+                slot = memo._slot(r.kind, r.data, i, end, h)
+                number = memo.slots[slot] - 1
+                if number < 0:
+                    number = memo._insert(slot, r.kind, r.data, i, end, h, MEMO_PENDING)
+                    new.append(text[i:end])
+                    if keep:
+                        memo._see(number, i, end)
+                elif keep:
+                    value = memo.values[number]
+                    if value == MEMO_ACTING:
+                        acting.append((i, end))
+                    elif value == MEMO_PENDING:
+                        memo._see(number, i, end)
+                memo.met[number] = memo.epoch
+                i = end
+                continue
+        i += 1
+    return 0
+
+
+cdef int _memo_run(TokenMemo memo, Py_ssize_t low, Py_ssize_t high, Reading *r,
+                   list acting) except -1:
+    """The whole text's reading of the run ``[low, high)`` (white space or an end of the
+    text on each side): the spans of the tokens the pieces' reading met in this reading,
+    acting or pending."""
+    cdef Py_ssize_t i = low, end, number
+    cdef uint8_t value
+    while i < high:
+        i = _next_capital(r, i, high)
+        if i >= high:
+            break
+        if (_class_at(r, i) & NAME_UPPER) and (
+                i == low or not (_class_at(r, i - 1) & NAME_WORD)):
+            end = _token_end(r, i, high)
+            if end > 0:
+                number = memo.slots[memo._slot(r.kind, r.data, i, end,
+                                               _memo_hash(r.kind, r.data, i, end))] - 1
+                if number >= 0 and memo.met[number] == memo.epoch:
+                    value = memo.values[number]
+                    if value == MEMO_ACTING:
+                        acting.append((i, end))
+                    elif value == MEMO_PENDING:
+                        memo._see(number, i, end)
+                i = end
+                continue
+        i += 1
+    return 0
+
+
+cdef inline bint _joins(Reading *r, Py_ssize_t i, Py_ssize_t n) except -1:
+    """Whether the character at ``i`` may carry a token of the whole text on: a letter, or an
+    apostrophe the token reading takes (a letter after it, no clitic)."""
+    cdef uint8_t c = _class_at(r, i)
+    if c & NAME_LETTER:
+        return True
+    return (c & NAME_APOSTROPHE) != 0 and _letter_at(r, i + 1, n) and not _clitic(r, i + 1, n)
+
+
+cdef bint _piece_end_agrees(Reading *r, Py_ssize_t start, Py_ssize_t n) except -1:
+    """Whether a piece ending where a taken span starts (``0 < start < n``) is read as the
+    whole text reads it: no token runs on across the edge (a letter or apostrophe before it,
+    a word character or an apostrophe the reading takes after it: the piece's reading ends
+    a token at the edge that the whole text's carries on, refuses or cuts at a clitic)."""
+    return not ((_class_at(r, start - 1) & (NAME_LETTER | NAME_APOSTROPHE)) and (
+        (_class_at(r, start) & NAME_WORD) or _joins(r, start, n)))
+
+
+cdef bint _piece_start_agrees(Reading *r, Py_ssize_t end, Py_ssize_t n) except -1:
+    """Whether a piece starting where a taken span ends (``0 < end < n``) is read as the
+    whole text reads it: no letter after a word character or an apostrophe (the piece may
+    start a token there that the whole text's reading does not, or a token runs across),
+    and no apostrophe the reading takes after a letter or apostrophe."""
+    cdef uint8_t before = _class_at(r, end - 1)
+    if (_class_at(r, end) & NAME_LETTER) and (before & (NAME_WORD | NAME_APOSTROPHE)):
+        return False
+    return not ((before & (NAME_LETTER | NAME_APOSTROPHE)) and _joins(r, end, n))
+
+
+# The evidence window of a candidate (``normalise.evidence.paragraph_window``, the reference:
+# ``_PARAGRAPH_BREAK`` searched by the ``regex`` module) for the weighing's candidates, read
+# here with the memo's chunk: two line breaks with spaces or tabs between them, or U+2029.
+
+cdef inline bint _line_break(Py_UCS4 c) noexcept:
+    """``\\r\\n`` aside, the line breaks of ``_PARAGRAPH_BREAK``."""
+    return (c == 10 or c == 13 or c == 11 or c == 12 or c == 0x85 or c == 0x2028
+            or c == 0x2029)
+
+
+cdef Py_ssize_t _second_break(int kind, void *data, Py_ssize_t j, Py_ssize_t stop) noexcept:
+    """``[ \\t]*(?:\\r\\n|[breaks])`` from ``j`` (the text read up to ``stop``): its end, or
+    -1 (the spaces are greedy, and a line break is none of them, so giving some back never
+    helps)."""
+    cdef uint32_t c
+    while j < stop:
+        c = PyUnicode_READ(kind, data, j)
+        if c != 32 and c != 9:
+            break
+        j += 1
+    if j >= stop:
+        return -1
+    c = PyUnicode_READ(kind, data, j)
+    if c == 13 and j + 1 < stop and <uint32_t>PyUnicode_READ(kind, data, j + 1) == 10:
+        return j + 2
+    return j + 1 if _line_break(c) else -1
+
+
+cdef Py_ssize_t _break_at(int kind, void *data, Py_ssize_t i, Py_ssize_t stop) noexcept:
+    """The end of the paragraph break the expression matches at ``i`` (read up to ``stop``),
+    or -1: the first line break ``\\r\\n`` first, then the single character (so a lone CR LF
+    is a break: ``\\r`` then ``\\n``), then U+2029 alone."""
+    cdef uint32_t c = PyUnicode_READ(kind, data, i)
+    cdef Py_ssize_t k
+    if _line_break(c):
+        if c == 13 and i + 1 < stop and <uint32_t>PyUnicode_READ(kind, data, i + 1) == 10:
+            k = _second_break(kind, data, i + 2, stop)
+            if k >= 0:
+                return k
+        k = _second_break(kind, data, i + 1, stop)
+        if k >= 0:
+            return k
+    if c == 0x2029:
+        return i + 1
+    return -1
+
+
+def paragraph_window(str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t window):
+    """:func:`normalise.evidence.paragraph_window`: ``window`` characters either side of
+    ``[start, end)``, cut at the end of the last paragraph break before it (the breaks found
+    one after another from the window's start, as ``finditer`` finds them) and at the start
+    of the first after it."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = len(text), low, high, i, k, last = -1
+    low = start - window if start - window > 0 else 0
+    high = end + window if end + window < n else n
+    i = low
+    while i < start:
+        k = _break_at(kind, data, i, start)
+        if k >= 0:
+            last = k
+            i = k
+        else:
+            i += 1
+    if last >= 0:
+        low = last
+    i = end
+    while i < high:
+        if _break_at(kind, data, i, high) >= 0:
+            high = i
+            break
+        i += 1
+    return low, high

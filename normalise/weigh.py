@@ -93,6 +93,9 @@ class Candidate:
 #: the start and the end of a span or hit (bisection keys, called in C)
 _start = operator.itemgetter(0)
 _end = operator.itemgetter(1)
+#: the entry of a hit, and an entry's canonical form (read in C by ``map``)
+_entry_of = operator.itemgetter(2)
+_canonical = operator.attrgetter("canonical")
 
 
 def _merged(windows: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -163,6 +166,23 @@ def wanted_spans_finder() -> Callable[[str, list[str]], list[tuple[int, int]]] |
     )
 
 
+def token_memo() -> tuple[Any, Callable[..., Any]]:
+    """A new ``_core.TokenMemo`` and its ``read`` with the token finder's character classes
+    (the compiled core only)."""
+    from .core import compiled_module
+    from .sentence import token_class, token_classes
+
+    memo = compiled_module().TokenMemo()
+    return memo, functools.partial(memo.read, classes=token_classes(), classify=token_class)
+
+
+def compiled_window() -> Callable[[str, int, int, int], tuple[int, int]]:
+    """``_core.paragraph_window`` (the compiled core only)."""
+    from .core import compiled_module
+
+    return compiled_module().paragraph_window  # type: ignore[no-any-return]
+
+
 def acts(decision: Decision) -> bool:
     """Whether a decision leads to a record: a rewrite, a suggestion or an ambiguity."""
     return decision.winner is not None or decision.ambiguous
@@ -195,6 +215,7 @@ class Weighing:
         self._regions: dict[str, str | None] = {}
         self._places: dict[str, frozenset[int]] = {}
         self._surnames: dict[str, str | None] = {}
+        self._by_surname: dict[str, frozenset[str]] | None = None
         self._screen: frozenset[str] | None = None
         self._asked = 0
         self._name_tokens, self._name_token_spans = name_token_finders()
@@ -211,6 +232,14 @@ class Weighing:
         from .core import selected
 
         self._token_screen: Any = None if selected() == "compiled" else False
+        #: ``_core.TokenMemo``'s reading (:meth:`_memo_spans`) on the compiled core, else None
+        self._memo, self._memo_read = token_memo() if selected() == "compiled" else (None, None)
+        #: :func:`~normalise.evidence.paragraph_window`, in C on the compiled core
+        self._window: Callable[[str, int, int, int], tuple[int, int]] = (
+            compiled_window() if selected() == "compiled" else paragraph_window
+        )
+        #: whether the memo may not hold what ``_wanted`` holds (rebuilt before its next read)
+        self._memo_stale = False
 
     def events(
         self,
@@ -280,6 +309,7 @@ class Weighing:
                 self._wanted.clear()
                 self._acting.clear()
             self._wanted[token] = found
+            self._memo_stale = True
             if found:
                 self._acting.add(token)
         return found
@@ -414,7 +444,10 @@ class Weighing:
 
         Each distinct name token outside the table hits is decided once; only those the
         matcher acts on are looked for in the text (in most chunks of running text there
-        are none)."""
+        are none). On the compiled core one reading with the token memo gives them
+        (:meth:`_memo_spans`); this is its reference."""
+        if self._memo_read is not None:
+            return self._memo_spans(text, taken)
         tokens = self._name_tokens(text, taken)
         acting = tokens & self._acting  # set operations: most tokens were decided before
         new = tokens.difference(self._wanted)
@@ -424,6 +457,10 @@ class Weighing:
         else:
             wanted = [t for t in new if self.wanted(t)]
         wanted += acting
+        return self._spans_of(text, wanted)
+
+    def _spans_of(self, text: str, wanted: list[str]) -> Iterator[tuple[int, int]]:
+        """``(start, end)`` of the name tokens of the whole ``text`` that are ``wanted``."""
         if not wanted:
             return iter(())
         if len(wanted) <= _FEW_TOKENS:
@@ -438,6 +475,40 @@ class Weighing:
             # apostrophe joins (D'Talaqan): the same spans as the token reading below
             return (span for span in spans if is_whole_token(text, *span))
         return iter(self._name_token_spans(text, frozenset(wanted)))
+
+    def _memo_spans(self, text: str, taken: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+        """:meth:`_token_spans` by one reading of the chunk (``_core.TokenMemo.read``): the
+        tokens the memo holds as acting give their spans at once; only the tokens it does not
+        hold are made strings, screened as :meth:`_token_spans` screens them (the same
+        answers stored in ``_wanted`` and ``_acting``, with their bound), then settled in the
+        memo. The memo holds what ``_wanted`` holds: when ``_wanted`` changed otherwise (a
+        :meth:`wanted` call, the bound's clearing), it is rebuilt from it. The spans are
+        those of the whole text's reading, as here (see ``TokenMemo.read``)."""
+        memo, read = self._memo, self._memo_read
+        assert read is not None
+        if self._memo_stale:
+            memo.rebuild(self._wanted)
+            self._memo_stale = False
+        acting, new, ordered = read(text, taken)
+        if new:
+            self._memo_stale = True  # until the pending tokens are settled
+            before = len(self._wanted)
+            fresh = set(new)
+            screen = self.token_screen()
+            if screen is not None:
+                wanted = self._screen_in_c(screen, fresh)
+            else:
+                wanted = [t for t in fresh if self.wanted(t)]
+            chosen = set(wanted)
+            found = memo.settle([t in chosen for t in new])
+            if len(self._wanted) == before + len(new):
+                self._memo_stale = False  # else cleared while screening: rebuilt next
+            if found:
+                acting += found
+                ordered = False
+        if not ordered:
+            acting.sort()
+        return iter(acting)
 
     def _winner(
         self, token: str, start: int, end: int, sentence_initial: bool
@@ -485,6 +556,8 @@ class Weighing:
         as ``phonetic-suggest`` records that say why (see :mod:`normalise.evidence`)."""
         window = HitWindow(hits)
         for cand in candidates:
+            if cand.window is None:  # what Candidate.window_in would compute, found here
+                cand.window = self._window(text, cand.start, cand.end, EVIDENCE_WINDOW)
             cand.held = self.held_in_context(text, cand, window)
         pending = [c for c in candidates if c.held is None]
         if pending and not evidence:
@@ -610,16 +683,40 @@ class Weighing:
         word) as a word."""
         full = self.full_name_of(cand.entry)
         low, high = cand.window_in(text)
-        if any(
-            entry.canonical in (cand.entry, full)
-            or (entry.kind == "person" and self._surname(entry.canonical) == cand.entry)
-            for _s, _e, entry in hits.within(low, high)
-        ):
-            return True
+        near = hits.within(low, high)
+        if near:
+            # the canonical forms near it read once in C (a window of dense text holds
+            # dozens of hits); a person whose surname is the entry is looked for only when
+            # one of the table's persons with that surname stands there
+            canonicals = set(map(_canonical, map(_entry_of, near)))
+            if cand.entry in canonicals or full in canonicals:
+                return True
+            persons = self._persons_by_surname().get(cand.entry)
+            if (
+                persons is not None
+                and not persons.isdisjoint(canonicals)
+                and any(
+                    entry.kind == "person" and self._surname(entry.canonical) == cand.entry
+                    for _s, _e, entry in near
+                )
+            ):
+                return True
         words = full.split()
         if len(words) < 2:
             return False
         return _given_name(words[0]).search(text, low, high) is not None
+
+    def _persons_by_surname(self) -> dict[str, frozenset[str]]:
+        """A surname -> the canonical forms of the table's persons with it (made once)."""
+        if self._by_surname is None:
+            found: dict[str, set[str]] = {}
+            for entry in self._entries:
+                if entry.kind == "person":
+                    name = self._surname(entry.canonical)
+                    if name is not None:
+                        found.setdefault(name, set()).add(entry.canonical)
+            self._by_surname = {name: frozenset(c) for name, c in found.items()}
+        return self._by_surname
 
     def _surname(self, canonical: str) -> str | None:
         """:func:`~normalise.surnames.surname` of a person's canonical form (cached: the
@@ -671,16 +768,25 @@ class Weighing:
             shift = len(before)
             whole = before + text + after
         windows = [
-            paragraph_window(whole, c.start + shift, c.end + shift, EVIDENCE_WINDOW)
+            self._window(whole, c.start + shift, c.end + shift, EVIDENCE_WINDOW)
             if shift or after
             else c.window_in(text)
             for c in pending
         ]
         spans = []
+        regions = self._regions
         for low, high in _merged(windows):
             for s, e, entry in hits.within(low - shift, high - shift):
-                if entry.kind in EVIDENCE_KINDS:
-                    spans.append((s + shift, e + shift, entry.kind, self.region_of(entry)))
+                kind = entry.kind
+                if kind in EVIDENCE_KINDS:
+                    # region_of, its cache read here (thousands of hits a dense chunk)
+                    if kind != "place":
+                        region = None
+                    elif entry.canonical in regions:
+                        region = regions[entry.canonical]
+                    else:
+                        region = self.region_of(entry)
+                    spans.append((s + shift, e + shift, kind, region))
         if before or after:
             spans += self._context_spans(before, 0)
             spans += self._context_spans(after, shift + len(text))
