@@ -255,7 +255,13 @@ class Normaliser:
         result, taken, held = self._pass(text, before, after, evidence)
         if not result.changed:
             return result
-        return self._settling.settle(text, result, taken, self._pass, held)
+        settled = self._settling.settle(text, result, taken, self._pass, held)
+        if len(settled.text) == len(text) and settled.text == text:
+            # rewrites that undo one another (forms of two entries that chain: "Aaaa Aaaa
+            # Aaaa" -> "Aaaa" beside "Aaaaa" -> "Aaaa Aaaa Aaaaa"): the text comes out as
+            # it went in, and a change that is none is not recorded
+            return Result(text, [s for s in settled.substitutions if not s.applied])
+        return settled
 
     def _pass(
         self,

@@ -233,7 +233,10 @@ class Weighing:
 
         self._token_screen: Any = None if selected() == "compiled" else False
         #: ``_core.TokenMemo``'s reading (:meth:`_memo_spans`) on the compiled core, else None
-        self._memo, self._memo_read = token_memo() if selected() == "compiled" else (None, None)
+        self._memo: Any = None
+        self._memo_read: Callable[..., Any] | None = None
+        if selected() == "compiled":
+            self._memo, self._memo_read = token_memo()
         #: :func:`~normalise.evidence.paragraph_window`, in C on the compiled core
         self._window: Callable[[str, int, int, int], tuple[int, int]] = (
             compiled_window() if selected() == "compiled" else paragraph_window
