@@ -494,6 +494,14 @@ def compose(
             if unapplied[waiting].out_end <= u0:  # before the group; else its text is gone
                 out.append(_moved(unapplied[waiting], shift_out))
             waiting += 1
+        if len(members) == 1 and id(members[0]) not in later_ids:
+            # a first-pass rewrite the second left alone (most records of a chunk where one
+            # line needed another pass): kept as it is until a second-pass rewrite before it
+            # moved the final text (what :func:`_joined` gives it, without its sums)
+            sub = members[0]
+            shift_in += (sub.end - sub.start) - (u1 - u0)
+            out.append(_moved(sub, shift_out))
+            continue
         seconds = [s for s in members if id(s) in later_ids]
         in0, out0 = u0 + shift_in, u0 + shift_out
         shift_in += sum(
