@@ -95,7 +95,6 @@ _SPACE_AFTER = re.compile(r"(?<=[(\[“‘]) +")
 def sword_lines(module: str, keys: str, paragraphs: bool) -> list[str]:
     """The text of a sword module, markup removed: one line per entry (a verse), or with
     ``paragraphs`` one line per paragraph of an entry (a commentary's sections)."""
-    import html
     import subprocess
 
     if shutil.which("diatheke") is None:
@@ -112,16 +111,29 @@ def sword_lines(module: str, keys: str, paragraphs: bool) -> list[str]:
         if not verse:
             continue
         body = _PARAGRAPH.sub("\n", verse.group(1)) if paragraphs else verse.group(1)
-        for part in body.split("\n"):
-            # tags become spaces (the WEB tags each word: <w>God</w><w>created</w>), then
-            # the spaces that puts before punctuation and after opening quotes go again
-            text = re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", part))).strip()
-            text = _SPACE_AFTER.sub("", _SPACE_BEFORE.sub("", text))
-            if len(text) >= 20:
-                out.append(text)
-    if not out:
-        raise SystemExit(f"heldback.py: the sword module {module} gave no text (is it installed?)")
+        out += _plain(body.split("\n"))
+    return _some(out, module)
+
+
+def _plain(parts: list[str], strip: str | None = None) -> list[str]:
+    """The parts of an entry as plain lines: tags become spaces (the WEB tags each word:
+    <w>God</w><w>created</w>), then the spaces that puts before punctuation and after opening
+    quotes go again; lines under 20 characters are left out."""
+    import html
+
+    out = []
+    for part in parts:
+        text = re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", part))).strip(strip)
+        text = _SPACE_AFTER.sub("", _SPACE_BEFORE.sub("", text))
+        if len(text) >= 20:
+            out.append(text)
     return out
+
+
+def _some(lines: list[str], module: str) -> list[str]:
+    if not lines:
+        raise SystemExit(f"heldback.py: the sword module {module} gave no text (is it installed?)")
+    return lines
 
 
 def prose_corpus(
@@ -160,7 +172,6 @@ _LINE_BREAK = re.compile(r"<lb\s*/>")
 def lexicon_lines(module: str, items: bool) -> list[str]:
     """A SWORD dictionary's entries read with ``mod2imp``, markup removed: one line an entry,
     or with ``items`` one line per item of an entry (the parts its ``<lb/>`` tags divide)."""
-    import html
     import subprocess
 
     if shutil.which("mod2imp") is None:
@@ -171,14 +182,8 @@ def lexicon_lines(module: str, items: bool) -> list[str]:
     raw = subprocess.run(["mod2imp", module], capture_output=True, check=False).stdout
     out = []
     for body in _ENTRY.split(raw.decode("utf-8", "replace"))[2::2]:
-        for part in _LINE_BREAK.split(body) if items else (body,):
-            text = re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", part))).strip(" →")
-            text = _SPACE_AFTER.sub("", _SPACE_BEFORE.sub("", text))
-            if len(text) >= 20:
-                out.append(text)
-    if not out:
-        raise SystemExit(f"heldback.py: the sword module {module} gave no text (is it installed?)")
-    return out
+        out += _plain(_LINE_BREAK.split(body) if items else [body], " →")
+    return _some(out, module)
 
 
 def bible_verses(module: tuple[str, tuple[str, ...]]) -> list[str]:
