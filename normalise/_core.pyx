@@ -49,10 +49,9 @@ cdef extern from *:
         return m;
     }
     static inline int normalise_count_zeros(uint64_t x) { return __builtin_ctzll(x); }
-    /* Fold p[0:n] into out by the haystack's rule for ASCII (A-Z lower-cased; a-z, 0-9 and
-       _ kept; every other byte a space), 16 bytes at a time, up to the first block that
-       holds a byte >= 128; returns how many bytes were folded (0 without SSE2). */
     #if defined(__SSE2__)
+    /* 16 ASCII bytes folded by the haystack's rule: A-Z lower-cased; a-z, 0-9 and _ kept;
+       every other byte a space. */
     static inline __m128i normalise_fold16(__m128i v) {
         const __m128i upper_low = _mm_set1_epi8('A' - 1), upper_high = _mm_set1_epi8('Z' + 1);
         const __m128i lower_low = _mm_set1_epi8('a' - 1), lower_high = _mm_set1_epi8('z' + 1);
@@ -67,6 +66,8 @@ cdef extern from *:
         return _mm_or_si128(r, _mm_andnot_si128(_mm_or_si128(up, keep), space));
     }
     #endif
+    /* Fold p[0:n] into out by that rule, 16 bytes at a time, up to the first block that
+       holds a byte >= 128; returns how many bytes were folded (0 without SSE2). */
     static inline Py_ssize_t normalise_fold_ascii(const unsigned char *p, unsigned char *out,
                                                   Py_ssize_t n) {
         Py_ssize_t i = 0;
