@@ -35,6 +35,27 @@ def both(entries):
     return compiled, python
 
 
+def scanners(keys, exact, patterns):
+    """The same scanner built on each core."""
+    with core.using("compiled"):
+        compiled = Scanner(keys, exact, patterns)
+    with core.using("python"):
+        python = Scanner(keys, exact, patterns)
+    assert compiled._trie is not None and python._trie is None
+    return compiled, python
+
+
+def drawn_keys(forms, data):
+    """The match keys of ``forms`` to their index, each drawn case-sensitive or not."""
+    keys, exact = {}, {}
+    for target, form in enumerate(forms):
+        if data.draw(st.booleans()):
+            exact[match_key(form, True)] = target
+        else:
+            keys[match_key(form)] = target
+    return keys, exact
+
+
 def records(result):
     return result.text, [tuple(s) for s in result.substitutions]
 
@@ -56,12 +77,7 @@ def test_both_cores_give_the_same_text_and_records(case):
 def test_both_scanners_agree_on_random_forms_and_unicode(forms, noise, data):
     """Scanners straight from forms (case-sensitive ones too), over text that mixes them,
     recased, with arbitrary Unicode."""
-    keys, exact = {}, {}
-    for target, form in enumerate(forms):
-        if data.draw(st.booleans()):
-            exact[match_key(form, True)] = target
-        else:
-            keys[match_key(form)] = target
+    keys, exact = drawn_keys(forms, data)
     patterns = [fold_form(f) for f in forms]
     pieces = data.draw(
         st.lists(
@@ -74,10 +90,7 @@ def test_both_scanners_agree_on_random_forms_and_unicode(forms, noise, data):
         )
     )
     text = " ".join(pieces)
-    with core.using("compiled"):
-        compiled = Scanner(keys, exact, patterns)
-    with core.using("python"):
-        python = Scanner(keys, exact, patterns)
+    compiled, python = scanners(keys, exact, patterns)
     assert compiled.scan(text) == python.scan(text)
     assert compiled.scan_overlapping(text) == python.scan_overlapping(text)
     assert compiled._trie.fold(text) == fold_haystack(text)

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from normalise import Normaliser, core
-from normalise.scan import Scanner, fold_form, match_key
+from normalise.scan import fold_form, match_key
 from normalise.table import table_from_entries
+from tests.test_core import drawn_keys, scanners
 from tests.test_properties import tables_and_texts, words
 
 BUILT = core._compiled() is not None
@@ -27,15 +28,6 @@ def unfiltered(call, *args):
         return call(*args)
     finally:
         _core.set_word_filter(previous)
-
-
-def scanners(keys, exact, patterns):
-    with core.using("compiled"):
-        compiled = Scanner(keys, exact, patterns)
-    with core.using("python"):
-        python = Scanner(keys, exact, patterns)
-    assert compiled._trie is not None and python._trie is None
-    return compiled, python
 
 
 def assert_same_hits(compiled, python, text):
@@ -84,12 +76,7 @@ def shared_prefixes(draw):
 @given(shared_prefixes(), st.data())
 def test_forms_sharing_six_letters_give_the_same_hits(case, data):
     forms, text = case
-    keys, exact = {}, {}
-    for target, form in enumerate(forms):
-        if data.draw(st.booleans()):
-            exact[match_key(form, True)] = target
-        else:
-            keys[match_key(form)] = target
+    keys, exact = drawn_keys(forms, data)
     compiled, python = scanners(keys, exact, [fold_form(f) for f in forms])
     assert_same_hits(compiled, python, text)
 
