@@ -4639,6 +4639,14 @@ cdef enum:
     MEMO_PENDING = 2  # met in this reading, not decided yet (MEMO_PENDING + its number)
 
 
+cdef inline void *resized(void *p, size_t size) except NULL:
+    """``realloc`` that raises MemoryError (``p`` stays valid then); ``size`` is never 0."""
+    cdef void *grown = realloc(p, size)
+    if grown == NULL:
+        raise MemoryError()
+    return grown
+
+
 cdef inline uint64_t _memo_hash(int kind, void *data, Py_ssize_t start,
                                 Py_ssize_t end) noexcept:
     """FNV-1a over the code points (the same for a token whatever its string's storage)."""
@@ -4690,13 +4698,9 @@ cdef class TokenMemo:
 
     cdef int _see(self, Py_ssize_t number, Py_ssize_t start, Py_ssize_t end) except -1:
         """Keep a span of the pending token ``number`` (its answer comes with :meth:`settle`)."""
-        cdef void *p
         if self.seen_count == self.seen_room:
             self.seen_room = 2 * self.seen_room + 64
-            p = realloc(self.seen, 3 * self.seen_room * sizeof(Py_ssize_t))
-            if p == NULL:
-                raise MemoryError()
-            self.seen = <Py_ssize_t *>p
+            self.seen = <Py_ssize_t *>resized(self.seen, 3 * self.seen_room * sizeof(Py_ssize_t))
         self.seen[3 * self.seen_count] = number
         self.seen[3 * self.seen_count + 1] = start
         self.seen[3 * self.seen_count + 2] = end
@@ -4746,26 +4750,11 @@ cdef class TokenMemo:
         """Twice the entries and slots; every entry placed again by its hash."""
         cdef Py_ssize_t room = 2 * self.room, k, slot
         cdef void *p
-        p = realloc(self.hashes, room * sizeof(uint64_t))
-        if p == NULL:
-            raise MemoryError()
-        self.hashes = <uint64_t *>p
-        p = realloc(self.offsets, room * sizeof(Py_ssize_t))
-        if p == NULL:
-            raise MemoryError()
-        self.offsets = <Py_ssize_t *>p
-        p = realloc(self.lengths, room * sizeof(int32_t))
-        if p == NULL:
-            raise MemoryError()
-        self.lengths = <int32_t *>p
-        p = realloc(self.values, room * sizeof(uint8_t))
-        if p == NULL:
-            raise MemoryError()
-        self.values = <uint8_t *>p
-        p = realloc(self.met, room * sizeof(uint32_t))
-        if p == NULL:
-            raise MemoryError()
-        self.met = <uint32_t *>p
+        self.hashes = <uint64_t *>resized(self.hashes, room * sizeof(uint64_t))
+        self.offsets = <Py_ssize_t *>resized(self.offsets, room * sizeof(Py_ssize_t))
+        self.lengths = <int32_t *>resized(self.lengths, room * sizeof(int32_t))
+        self.values = <uint8_t *>resized(self.values, room * sizeof(uint8_t))
+        self.met = <uint32_t *>resized(self.met, room * sizeof(uint32_t))
         memset(self.met + self.room, 0, (room - self.room) * sizeof(uint32_t))
         p = calloc(2 * room, sizeof(int32_t))
         if p == NULL:
@@ -4804,13 +4793,9 @@ cdef class TokenMemo:
                             Py_ssize_t end, uint64_t h, uint8_t value) except -1:
         """Enter the token ``data[start:end]`` at the empty ``slot``; its number."""
         cdef Py_ssize_t n = end - start, j, number = self.count, room
-        cdef void *p
         if self.used + n > self.arena_room:
             room = max(2 * self.arena_room, self.used + n)
-            p = realloc(self.arena, room * sizeof(Py_UCS4))
-            if p == NULL:
-                raise MemoryError()
-            self.arena = <Py_UCS4 *>p
+            self.arena = <Py_UCS4 *>resized(self.arena, room * sizeof(Py_UCS4))
             self.arena_room = room
         for j in range(n):
             self.arena[self.used + j] = PyUnicode_READ(kind, data, start + j)
@@ -4903,7 +4888,6 @@ cdef class TokenMemo:
         cdef Py_ssize_t *runs = NULL
         cdef Py_ssize_t *owned = NULL
         cdef const Py_ssize_t *edges
-        cdef void *p
         self.epoch += 1
         if self.epoch == 0:  # wrapped: no entry may seem met by this reading
             memset(self.met, 0, self.room * sizeof(uint32_t))
@@ -4932,18 +4916,12 @@ cdef class TokenMemo:
                 if start > 0 and start < n and not _piece_end_agrees(&r, start, n):
                     if count == room:
                         room = 2 * room + 8
-                        p = realloc(runs, 2 * room * sizeof(Py_ssize_t))
-                        if p == NULL:
-                            raise MemoryError()
-                        runs = <Py_ssize_t *>p
+                        runs = <Py_ssize_t *>resized(runs, 2 * room * sizeof(Py_ssize_t))
                     count = _add_run(&r, runs, count, start, n)
                 if end > 0 and end < n and not _piece_start_agrees(&r, end, n):
                     if count == room:
                         room = 2 * room + 8
-                        p = realloc(runs, 2 * room * sizeof(Py_ssize_t))
-                        if p == NULL:
-                            raise MemoryError()
-                        runs = <Py_ssize_t *>p
+                        runs = <Py_ssize_t *>resized(runs, 2 * room * sizeof(Py_ssize_t))
                     count = _add_run(&r, runs, count, end, n)
             for k in range(spans):
                 start = edges[stride * k]
