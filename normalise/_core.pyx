@@ -2346,6 +2346,23 @@ cdef int _tokens(str text, Py_ssize_t low, Py_ssize_t high, Reading *r, set foun
     (distinct tokens), or, when ``found`` is None, the spans of those in ``wanted`` appended
     to ``spans``."""
     cdef Py_ssize_t i = low, end
+    while True:
+        end = _next_token(r, &i, low, high)
+        if end < 0:
+            return 0
+        token = text[i:end]
+        if found is not None:
+            found.add(token)
+        elif token in wanted:
+            spans.append((i, end))
+        i = end
+
+
+cdef Py_ssize_t _next_token(Reading *r, Py_ssize_t *at, Py_ssize_t low,
+                            Py_ssize_t high) except -2:
+    """The next token of ``text[low:high]`` (read as a text of its own) from ``at[0]``: its
+    start in ``at[0]`` and its end returned, or -1 when there is none."""
+    cdef Py_ssize_t i = at[0], end
     while i < high:
         i = _next_capital(r, i, high)
         if i >= high:
@@ -2354,15 +2371,10 @@ cdef int _tokens(str text, Py_ssize_t low, Py_ssize_t high, Reading *r, set foun
                 i == low or not (_class_at(r, i - 1) & NAME_WORD)):
             end = _token_end(r, i, high)
             if end > 0:
-                token = text[i:end]
-                if found is not None:
-                    found.add(token)
-                elif token in wanted:
-                    spans.append((i, end))
-                i = end
-                continue
+                at[0] = i
+                return end
         i += 1
-    return 0
+    return -1
 
 
 cdef Reading _reading(str text, uint8_t[::1] classes, object classify):
@@ -4967,36 +4979,29 @@ cdef int _memo_piece(TokenMemo memo, str text, Py_ssize_t low, Py_ssize_t high, 
     cdef uint64_t h
     cdef uint8_t value
     cdef bint keep
-    while i < high:
-        i = _next_capital(r, i, high)
-        if i >= high:
-            break
-        if (_class_at(r, i) & NAME_UPPER) and (
-                i == low or not (_class_at(r, i - 1) & NAME_WORD)):
-            end = _token_end(r, i, high)
-            if end > 0:
-                while at[0] < count and runs[2 * at[0] + 1] <= i:
-                    at[0] += 1
-                keep = at[0] == count or i < runs[2 * at[0]]
-                h = _memo_hash(r.kind, r.data, i, end)
-                slot = memo._slot(r.kind, r.data, i, end, h)
-                number = memo.slots[slot] - 1
-                if number < 0:
-                    number = memo._insert(slot, r.kind, r.data, i, end, h, MEMO_PENDING)
-                    new.append(text[i:end])
-                    if keep:
-                        memo._see(number, i, end)
-                elif keep:
-                    value = memo.values[number]
-                    if value == MEMO_ACTING:
-                        acting.append((i, end))
-                    elif value == MEMO_PENDING:
-                        memo._see(number, i, end)
-                memo.met[number] = memo.epoch
-                i = end
-                continue
-        i += 1
-    return 0
+    while True:
+        end = _next_token(r, &i, low, high)
+        if end < 0:
+            return 0
+        while at[0] < count and runs[2 * at[0] + 1] <= i:
+            at[0] += 1
+        keep = at[0] == count or i < runs[2 * at[0]]
+        h = _memo_hash(r.kind, r.data, i, end)
+        slot = memo._slot(r.kind, r.data, i, end, h)
+        number = memo.slots[slot] - 1
+        if number < 0:
+            number = memo._insert(slot, r.kind, r.data, i, end, h, MEMO_PENDING)
+            new.append(text[i:end])
+            if keep:
+                memo._see(number, i, end)
+        elif keep:
+            value = memo.values[number]
+            if value == MEMO_ACTING:
+                acting.append((i, end))
+            elif value == MEMO_PENDING:
+                memo._see(number, i, end)
+        memo.met[number] = memo.epoch
+        i = end
 
 
 cdef int _memo_run(TokenMemo memo, Py_ssize_t low, Py_ssize_t high, Reading *r,
@@ -5006,26 +5011,19 @@ cdef int _memo_run(TokenMemo memo, Py_ssize_t low, Py_ssize_t high, Reading *r,
     acting or pending."""
     cdef Py_ssize_t i = low, end, number
     cdef uint8_t value
-    while i < high:
-        i = _next_capital(r, i, high)
-        if i >= high:
-            break
-        if (_class_at(r, i) & NAME_UPPER) and (
-                i == low or not (_class_at(r, i - 1) & NAME_WORD)):
-            end = _token_end(r, i, high)
-            if end > 0:
-                number = memo.slots[memo._slot(r.kind, r.data, i, end,
-                                               _memo_hash(r.kind, r.data, i, end))] - 1
-                if number >= 0 and memo.met[number] == memo.epoch:
-                    value = memo.values[number]
-                    if value == MEMO_ACTING:
-                        acting.append((i, end))
-                    elif value == MEMO_PENDING:
-                        memo._see(number, i, end)
-                i = end
-                continue
-        i += 1
-    return 0
+    while True:
+        end = _next_token(r, &i, low, high)
+        if end < 0:
+            return 0
+        number = memo.slots[memo._slot(r.kind, r.data, i, end,
+                                       _memo_hash(r.kind, r.data, i, end))] - 1
+        if number >= 0 and memo.met[number] == memo.epoch:
+            value = memo.values[number]
+            if value == MEMO_ACTING:
+                acting.append((i, end))
+            elif value == MEMO_PENDING:
+                memo._see(number, i, end)
+        i = end
 
 
 cdef inline bint _joins(Reading *r, Py_ssize_t i, Py_ssize_t n) except -1:
