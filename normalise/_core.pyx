@@ -317,15 +317,8 @@ cdef inline uint32_t word_slot(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n,
                                uint64_t node) noexcept nogil:
     """The followers' filter slot of the word at ``s`` reached at trie node ``node``: its
     bytes up to and including the first space (the end of the haystack counts as one), at
-    most 6, hashed with the node (:attr:`Trie.followers`)."""
-    cdef uint64_t x = 0, c
-    cdef Py_ssize_t i
-    for i in range(6):
-        c = hay[s + i] if s + i < n else 32
-        x |= c << (8 * i)
-        if c == 32:
-            break
-    x ^= node * <uint64_t>0xC2B2AE3D27D4EB4FULL
+    most 6 (:func:`next_word`), hashed with the node (:attr:`Trie.followers`)."""
+    cdef uint64_t x = next_word(hay, s, n) ^ (node * <uint64_t>0xC2B2AE3D27D4EB4FULL)
     return <uint32_t>((x * <uint64_t>0x9E3779B97F4A7C15ULL) >> (64 - PREFIX_BITS))
 
 
