@@ -40,8 +40,18 @@ A third round, written before the twelfth session's speed work and run once at i
   Hebrew words, their accented transliterations and short glosses, with GeoNames variants
   injected: text where most words are not English and many carry diacritics.
 
+A fourth round, written before the thirteenth session's speed work and run once at its end:
+
+* **Strong's Greek**: Strong's Greek dictionary (sword-dict-strongs-greek), one entry a line:
+  polytonic Greek, transliterations and glosses, with GeoNames variants injected.
+* **Russian fortunes**: the Russian fortune cookies of Debian's fortunes-ru, their own short
+  lines, with GeoNames variants at 1 % of the (Cyrillic) words: Latin names in another script.
+* **German fortunes, CRLF**: the German fortunes of fortunes-de with a table of their own
+  capitalised words' derived spellings (bench.py's dense recipe: German capitalises every
+  noun, so hits are dense and most are not names), written with CRLF line ends.
+
 ``first`` (the default) is the tenth session's pair, ``second`` the eleventh's three,
-``third`` the twelfth's three.
+``third`` the twelfth's three, ``fourth`` the thirteenth's three.
 """
 
 from __future__ import annotations
@@ -82,6 +92,10 @@ FIRST = ("treasury", "web")
 SCOFIELD = ("Scofield", "Genesis 1:1-Revelation 22:21")
 SECOND = ("mhcc", "mhcc-names", "sparv")
 THIRD = ("scofield", "naves-names", "strongs")
+FOURTH = ("strongs-greek", "fortunes-ru", "fortunes-de-crlf")
+FORTUNES = Path("/usr/share/games/fortunes")
+#: Fortune files of pictures, not sentences.
+_ART = frozenset({"art", "asciiart", "ascii-art"})
 _VERSE = re.compile(r"^(?:\d )?[A-Za-z ]+? \d+:\d+: (.*)$")
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -142,9 +156,10 @@ def prose_corpus(
     seed: int,
     inject: list[str],
     recipe: int = RECIPE,
+    word: re.Pattern[str] = _WORD,
 ) -> Path:
     """A commentary's sections (or the lines ``module`` gives), one a line, with 1 % of words
-    replaced by ``inject`` forms."""
+    (``word``: ASCII letters unless told) replaced by ``inject`` forms."""
     path = DATA / f"heldback-{name}-s{seed}-r{recipe}.txt"
     if path.exists():
         return path
@@ -160,7 +175,7 @@ def prose_corpus(
         for section in lines:
             if section not in seen:  # the module repeats a comment for each verse it covers
                 seen.add(section)
-                out.write(_WORD.sub(swap, section) + "\n")
+                out.write(word.sub(swap, section) + "\n")
     Path(out.name).replace(path)
     return path
 
@@ -186,6 +201,26 @@ def lexicon_lines(module: str, items: bool) -> list[str]:
     return _some(out, module)
 
 
+def fortune_lines(language: str) -> list[str]:
+    """The lines of a language's fortune files (fortunes-LANGUAGE), as written: short lines,
+    without the ``%`` lines between fortunes and without the files of pictures."""
+    folder = FORTUNES / language
+    files = sorted(
+        p
+        for p in folder.glob("*")
+        if not p.name.endswith((".dat", ".u8")) and not p.is_symlink() and p.name not in _ART
+    )
+    if not files:
+        raise SystemExit(f"heldback.py: needs the fortunes: apt-get install fortunes-{language}")
+    lines = []
+    for path in files:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            line = line.rstrip()
+            if line and line != "%":
+                lines.append(line)
+    return lines
+
+
 def bible_verses(module: tuple[str, tuple[str, ...]]) -> list[str]:
     return [v for keys in module[1] for v in sword_lines(module[0], keys, paragraphs=False)]
 
@@ -196,16 +231,18 @@ def commentary_sections(module: tuple[str, str]) -> list[str]:
 
 
 def dense_workload(
-    name: str, lines: list[str], seed: int, recipe: int = RECIPE
+    name: str, lines: list[str], seed: int, recipe: int = RECIPE, crlf: bool = False
 ) -> tuple[Path, dict[int, BenchTable]]:
     """bench.py's dense recipe on another text: tables of the text's own names' derived
     spellings (written under the text's name), and the text wrapped into short lines with 1 %
-    of words replaced by their variants."""
+    of words replaced by their variants (with ``crlf``, each line ended by CR LF)."""
     tables = build_dense_tables(lines, TABLE_SIZES, recipe=f"{bench.DENSE_RECIPE}-{name}{recipe}")
     inject = sorted(v for e in tables[min(TABLE_SIZES)].table.entries for v in e.variants)
     path = DATA / f"heldback-{name}-s{seed}-r{recipe}.txt"
     if not path.exists():
         generate_dense(path, lines, seed, inject)
+        if crlf:
+            path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     return path, tables
 
 
@@ -214,10 +251,12 @@ def geonames_workload(
     module: tuple[str, str] | Callable[[], list[str]],
     seed: int,
     recipe: int = RECIPE,
+    word: re.Pattern[str] = _WORD,
 ) -> tuple[Path, dict[int, BenchTable]]:
     """A commentary with the generated workload's GeoNames tables and their variants injected."""
     tables = build_tables(TABLE_SIZES)
-    return prose_corpus(name, module, seed, sorted(tables[min(TABLE_SIZES)].pairs), recipe), tables
+    inject = sorted(tables[min(TABLE_SIZES)].pairs)
+    return prose_corpus(name, module, seed, inject, recipe, word), tables
 
 
 #: name -> (what the log says, its builder for a seed).
@@ -256,6 +295,24 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
             "strongs", lambda: lexicon_lines("StrongsHebrew", False), seed, recipe=3
         ),
     ),
+    "strongs-greek": (
+        "Strong's Greek dictionary with GeoNames variants",
+        lambda seed: geonames_workload(
+            "strongsgreek", lambda: lexicon_lines("StrongsGreek", False), seed, recipe=4
+        ),
+    ),
+    "fortunes-ru": (
+        "Russian fortunes with GeoNames variants",
+        lambda seed: geonames_workload(
+            "fortunesru", lambda: fortune_lines("ru"), seed, recipe=4, word=re.compile(r"\w+")
+        ),
+    ),
+    "fortunes-de-crlf": (
+        "German fortunes with their own capitalised words, CRLF",
+        lambda seed: dense_workload(
+            "fortunesdecrlf", fortune_lines("de"), seed, recipe=4, crlf=True
+        ),
+    ),
 }
 #: The short names the summary prints.
 TITLES = {
@@ -267,6 +324,9 @@ TITLES = {
     "scofield": "Scofield",
     "naves-names": "Nave's names",
     "strongs": "Strong's",
+    "strongs-greek": "Strong's Greek",
+    "fortunes-ru": "Russian fortunes",
+    "fortunes-de-crlf": "German fortunes CRLF",
 }
 
 
@@ -311,10 +371,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--workload",
-        choices=(*WORKLOADS, "first", "second", "third", "all"),
+        choices=(*WORKLOADS, "first", "second", "third", "fourth", "all"),
         default="first",
         help="one workload, a session's set (first: treasury and web; second: mhcc, "
-        "mhcc-names and sparv; third: scofield, naves-names and strongs), or all eight",
+        "mhcc-names and sparv; third: scofield, naves-names and strongs; fourth: "
+        "strongs-greek, fortunes-ru and fortunes-de-crlf), or all eleven",
     )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
@@ -323,7 +384,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     bench.CLOCK = time.process_time
     DATA.mkdir(parents=True, exist_ok=True)
-    sets = {"first": FIRST, "second": SECOND, "third": THIRD, "all": (*FIRST, *SECOND, *THIRD)}
+    sets = {
+        "first": FIRST,
+        "second": SECOND,
+        "third": THIRD,
+        "fourth": FOURTH,
+        "all": (*FIRST, *SECOND, *THIRD, *FOURTH),
+    }
     chosen = sets.get(args.workload, (args.workload,))
     runs: list[Run] = []
     corpora: list[str] = []
