@@ -5078,15 +5078,13 @@ cdef Py_ssize_t _second_break(int kind, void *data, Py_ssize_t j, Py_ssize_t sto
 
 cdef Py_ssize_t _break_at(int kind, void *data, Py_ssize_t i, Py_ssize_t stop) noexcept:
     """The end of the paragraph break the expression matches at ``i`` (read up to ``stop``),
-    or -1: the first line break ``\\r\\n`` first, then the single character (so a lone CR LF
-    is a break: ``\\r`` then ``\\n``), then U+2029 alone."""
+    or -1: a first line end (``\\r\\n`` whole where it stands: the group is atomic, so a
+    lone CR LF is one line end, not two), a second after spaces or tabs, or U+2029 alone."""
     cdef uint32_t c = PyUnicode_READ(kind, data, i)
     cdef Py_ssize_t k
     if _line_break(c):
         if c == 13 and i + 1 < stop and <uint32_t>PyUnicode_READ(kind, data, i + 1) == 10:
-            k = _second_break(kind, data, i + 2, stop)
-            if k >= 0:
-                return k
+            return _second_break(kind, data, i + 2, stop)
         k = _second_break(kind, data, i + 1, stop)
         if k >= 0:
             return k

@@ -127,9 +127,12 @@ HELD_REASONS = {
     "inside-word": "the end of a word joined by an apostrophe (Xo'jand): not a word of its own",
 }
 
+#: A paragraph break: two line ends with only spaces or tabs between them, or U+2029. A line
+#: end is ``\r\n`` as one (the atomic group never gives back its ``\n``: a text with CR LF
+#: line ends has the paragraphs of the same text with LF ones) or one line-break character.
 _PARAGRAPH_BREAK = regex.compile(
-    r"(?:\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])[ \t]*"
-    r"(?:\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])|\u2029"
+    r"(?>\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])[ \t]*"
+    r"(?>\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])|\u2029"
 )
 #: A word right before a position (one space or hyphen between) or right after one.
 _WORD_BEFORE = regex.compile(r"([\p{L}\p{M}'’ʼʻ.]+)[ \-\u00a0]$")

@@ -73,6 +73,16 @@ def test_evidence_stops_at_a_paragraph_break_and_at_the_window(n):
     assert n.normalise(far).text.startswith("Kondooz")
 
 
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r", "\u2028"])
+def test_a_text_has_the_same_paragraphs_whatever_its_line_ends(n, line_end):
+    """One line end is no paragraph break, CR LF included (the expression once read a lone
+    CR LF as two line ends, so a Windows file had a paragraph a line); two are one."""
+    one, two = line_end, line_end * 2
+    assert n.normalise(f"Kondooz fell.{one}Kabul said so.").text.startswith("Kunduz")
+    assert n.normalise(f"Kondooz fell.{two}Kabul said so.").text.startswith("Kondooz")
+    assert n.normalise(f"Kondooz fell.{one} \t{one}Kabul said so.").text.startswith("Kondooz")
+
+
 def test_given_names_and_terms_are_no_evidence(n):
     assert n.normalise("Kondooz and Mohammed and jihad.").text.startswith("Kondooz")
 

@@ -242,8 +242,8 @@ _BREAKS = st.lists(
 @given(_BREAKS, st.integers(0, 45), st.integers(0, 6), st.integers(0, 30))
 def test_the_compiled_paragraph_window_is_the_expressions(text, start, width, window):
     """``_core.paragraph_window`` against ``evidence.paragraph_window`` (the ``regex``
-    module's search for paragraph breaks): line breaks of every kind, CR LF (a lone one is a
-    break to the expression), spaces and tabs between, U+2029, windows cut anywhere."""
+    module's search for paragraph breaks): line breaks of every kind, CR LF (one line end,
+    never given back as two), spaces and tabs between, U+2029, windows cut anywhere."""
     from normalise import _core
     from normalise.evidence import paragraph_window
 
