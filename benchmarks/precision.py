@@ -96,6 +96,7 @@ from phonetic_accuracy import COUNTRIES, SENTENCE, load_geonames, strip_diacriti
 RESULTS = ROOT / "benchmarks" / "results" / "precision.md"
 HELD_BACK_RESULTS = ROOT / "benchmarks" / "results" / "precision-held-back.md"
 LAST_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-last-held-out.md"
+SIXTH_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-sixth-held-out.md"
 PERSON_RECALL_RESULTS = ROOT / "benchmarks" / "results" / "precision-person-recall.md"
 SPLITS = ("dev", "held-out")
 EXAMPLES = 30
@@ -455,6 +456,49 @@ def last_faker_names() -> list[str]:
 
 LAST_HELD_OUT_SOURCES: dict[str, Callable[[], list[str]]] = {"faker-last": last_faker_names}
 
+# -- held out in round six (issue 15, thirteenth session) -----------------------------------
+# Built at the start of the thirteenth session, before its work changed anything, and measured
+# once, at its end (nobody looked at the names: only their counts were printed).
+
+#: Faker person providers no set above reads, of cultures the table does not cover, with
+#: Latin names: India's English provider, Indonesian and Turkish. (Locales whose given names
+#: are the table's own in other spellings, such as Pakistan's or Algeria's, would measure the
+#: given-name policy, not unrelated names.)
+SIXTH_FAKER_LOCALES = ("en_IN", "id_ID", "tr_TR")
+DHAMMAPADA = Path("/usr/share/display-dhammapada/dhammapada-english-transl.txt")
+
+
+def sixth_faker_names() -> list[str]:
+    """Given names and surnames of the Faker person providers of :data:`SIXTH_FAKER_LOCALES`."""
+    import importlib
+
+    names = set()
+    for locale in SIXTH_FAKER_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in FAKER_LISTS:
+            names.update(n for n in getattr(provider, attribute, ()) if is_latin_name(n))
+    return sorted(names)
+
+
+def dhammapada_names() -> list[str]:
+    """Proper names of an English Dhammapada (Debian's display-dhammapada): Pali names of
+    people, places and teachings, read as :func:`kjv_names` reads the King James Bible."""
+    if not DHAMMAPADA.exists():
+        raise SystemExit(
+            f"precision.py: the dhammapada source needs {DHAMMAPADA}: "
+            "apt-get install display-dhammapada"
+        )
+    lines = DHAMMAPADA.read_text(encoding="utf-8", errors="replace").splitlines()
+    return proper_names((" ".join(line.split()) for line in lines), PALI_WORD)
+
+
+PALI_WORD = re.compile(r"[^\W\d_]+")
+
+SIXTH_HELD_OUT_SOURCES: dict[str, Callable[[], list[str]]] = {
+    "faker-sixth": sixth_faker_names,
+    "dhammapada": dhammapada_names,
+}
+
 #: A second in-domain set, held out the same way: the GeoNames cities of countries of the
 #: table's world that phonetic_accuracy.py's set leaves out (Kazakhstan, Kyrgyzstan,
 #: Azerbaijan, Yemen, Saudi Arabia, Jordan, Lebanon, Libya, Oman), measured as that set is.
@@ -544,6 +588,8 @@ LABELS = {
     "web": "World English Bible",
     "tzdata": "tz database cities",
     "faker-last": "Faker (en, sw)",
+    "faker-sixth": "Faker (en_IN, id_ID, tr_TR)",
+    "dhammapada": "Dhammapada",
 }
 KIND_OF_SOURCE = {
     "geonames": "place",
@@ -556,6 +602,8 @@ KIND_OF_SOURCE = {
     "web": "any",
     "tzdata": "place",
     "faker-last": "person",
+    "faker-sixth": "person",
+    "dhammapada": "any",
 }
 
 
@@ -1019,6 +1067,13 @@ def main(argv: list[str] | None = None) -> int:
         "person names), whole; results in results/precision-last-held-out.md",
     )
     parser.add_argument(
+        "--sixth-held-out",
+        action="store_true",
+        help="measure only the sets held out in round six (faker-sixth: Faker's en_IN, id_ID "
+        "and tr_TR person names; dhammapada: the Pali names of an English Dhammapada), "
+        "whole; results in results/precision-sixth-held-out.md",
+    )
+    parser.add_argument(
         "--person-recall",
         action="store_true",
         help="measure only the person recall set (the table's person variants, surname alone, "
@@ -1039,12 +1094,18 @@ def main(argv: list[str] | None = None) -> int:
         help=f"results markdown (default: {RESULTS.relative_to(ROOT)})",
     )
     args = parser.parse_args(argv)
+    if args.last_held_out and args.sixth_held_out:
+        parser.error("--last-held-out and --sixth-held-out are separate runs")
     if args.last_held_out:
         args.held_back = list(LAST_HELD_OUT_SOURCES)
+    if args.sixth_held_out:
+        args.held_back = list(SIXTH_HELD_OUT_SOURCES)
     if args.out is None:
         args.out = (
             LAST_HELD_OUT_RESULTS
             if args.last_held_out
+            else SIXTH_HELD_OUT_RESULTS
+            if args.sixth_held_out
             else RESULTS
             if args.held_back is None
             else HELD_BACK_RESULTS
@@ -1180,9 +1241,15 @@ def measure_held_back(
 ) -> int:
     """The sets held back to the very end, whole, each without the names of every other
     source; a report of their own."""
-    last = args.last_held_out
-    registry = LAST_HELD_OUT_SOURCES if last else HELD_BACK_SOURCES
-    earlier = (SOURCES, NEW_SOURCES, HELD_BACK_SOURCES) if last else (SOURCES, NEW_SOURCES)
+    last, sixth = args.last_held_out, args.sixth_held_out
+    registry = (
+        LAST_HELD_OUT_SOURCES if last else SIXTH_HELD_OUT_SOURCES if sixth else HELD_BACK_SOURCES
+    )
+    earlier: tuple[dict[str, Callable[[], list[str]]], ...] = (SOURCES, NEW_SOURCES)
+    if last or sixth:
+        earlier += (HELD_BACK_SOURCES,)
+    if sixth:
+        earlier += (LAST_HELD_OUT_SOURCES,)
     seen = {n for source in earlier for make in source.values() for n in make()}
     sets, dropped, unrelated = {}, {}, {}
     with tempfile.TemporaryDirectory(prefix="precision-") as workdir:
@@ -1204,7 +1271,20 @@ def measure_held_back(
             print(f"{source}: {len(sets[source])} names, measured", file=sys.stderr)
     elapsed = time.perf_counter() - started
     per_10k = Tally.per_10k
-    if last:
+    if sixth:
+        title = "# Precision on the sets held out in round six (issue 15, thirteenth session)"
+        command = "--sixth-held-out"
+        about = (
+            "Built at the start of the thirteenth session, before its work changed anything, "
+            "and measured once, at its end; nobody looked at the names before (only their "
+            "counts). It leaves out every name the other sources hold (geonames, faker, kjv, "
+            "the round-three, round-four and round-five sets), forms of an entry and the 30,000 "
+            "most frequent English words. Given names and surnames of Faker's Indian English, "
+            "Indonesian and Turkish person providers; the proper names of an English "
+            "Dhammapada (Debian's display-dhammapada: Pali names of people, places and "
+            "teachings)."
+        )
+    elif last:
         title = "# Precision on the set held out to the very last (issue 15, round 5)"
         command = "--last-held-out"
         about = (
