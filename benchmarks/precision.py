@@ -457,7 +457,7 @@ def last_faker_names() -> list[str]:
 LAST_HELD_OUT_SOURCES: dict[str, Callable[[], list[str]]] = {"faker-last": last_faker_names}
 
 # -- held out in round six (issue 15, thirteenth session) -----------------------------------
-# Built at the start of the thirteenth session, before its work changed anything, and measured
+# Built at the start of the thirteenth session, before its work changed any rule, and measured
 # once, at its end (nobody looked at the names: only their counts were printed).
 
 #: Faker person providers no set above reads, of cultures the table does not cover, with
@@ -1275,7 +1275,7 @@ def measure_held_back(
         title = "# Precision on the sets held out in round six (issue 15, thirteenth session)"
         command = "--sixth-held-out"
         about = (
-            "Built at the start of the thirteenth session, before its work changed anything, "
+            "Built at the start of the thirteenth session, before its work changed any rule, "
             "and measured once, at its end; nobody looked at the names before (only their "
             "counts). It leaves out every name the other sources hold (geonames, faker, kjv, "
             "the round-three, round-four and round-five sets), forms of an entry and the 30,000 "
