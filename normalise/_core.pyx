@@ -4430,39 +4430,45 @@ cdef class TokenScreen:
         """True when ``may_act`` proves that neither matcher can act on ``token`` as
         ``wanted_in_full`` asks them (``zipf``: its ``english_zipf``); False when the proof
         fails (a decision must be made); None when the token is not held here."""
+        cdef int found = self._idle(token, zipf)
+        return None if found < 0 else found == 1
+
+    cdef int _idle(self, str token, double zipf) except -2:
+        """:meth:`idle` as 1 (True), 0 (False) or -1 (None), called from the screen's loop
+        without a Python call."""
         cdef Py_ssize_t letters = 0, n = -2
         cdef uint8_t codes[RANK_LETTERS]
         cdef int refused = self.form_refused(token, &letters), found
         cdef double required, rare_required
         cdef bint blocked
         if refused != 0:
-            return None if refused < 0 else True
+            return -1 if refused < 0 else 1
         required = required_of(self.min_score, self.penalty, self.short_penalty,
                                self.short_letters, letters, zipf)
         blocked = zipf >= self.common_zipf or required > 1.0
         if not blocked:
             n = self.key_codes(token, codes)
             if n < 0:
-                return None
+                return -1
             found = self.reaches(self.ranker, letters_text(codes, n), codes, n, required)
             if found != 0:
-                return None if found < 0 else False
+                return -1 if found < 0 else 0
         # the matcher cannot act; the one for rare words is asked only for a token refused
         # as English (a common word, or no score enough)
         if not self.has_rare or not blocked:
-            return True
+            return 1
         rare_required = required_of(self.rare_min_score, self.rare_penalty, self.short_penalty,
                                     self.short_letters, letters, zipf)
         if rare_required > 1.0 or zipf >= self.rare_common_zipf:
-            return True
+            return 1
         if n == -2:
             n = self.key_codes(token, codes)
         if n < 0:
-            return None
+            return -1
         found = self.reaches(self.rare_ranker, letters_text(codes, n), codes, n, rare_required)
         if found != 0:
-            return None if found < 0 else False
-        return True
+            return -1 if found < 0 else 0
+        return 1
 
     def screen(self, new, dict wanted, set acting, common, double refused, zipf_of, decided,
                in_full, Py_ssize_t most, frequencies=None):
@@ -4478,6 +4484,7 @@ cdef class TokenScreen:
         cdef Py_ssize_t n
         cdef char lower[RANK_LETTERS + 1]
         cdef bint ascii, letters, found
+        cdef int idle
         cdef double zipf, absent = 0.0
         plain = None  # frequencies' dict of every plain word, once it is made
         if frequencies is not None:
@@ -4498,10 +4505,10 @@ cdef class TokenScreen:
                 if plain is None and frequencies is not None:
                     plain = frequencies._zipf  # made once enough words were asked
                 if zipf < refused:
-                    idle = self.idle(token, zipf)
-                    if idle is None:
+                    idle = self._idle(<str>token, zipf)
+                    if idle < 0:
                         found = in_full(token)
-                    elif idle is False:
+                    elif idle == 0:
                         found = decided(token)
             if PyDict_Size(wanted) >= most:
                 wanted.clear()
