@@ -4239,6 +4239,58 @@ cdef inline double required_of(double min_score, double penalty, double short_pe
     return known if known > threshold else threshold
 
 
+cdef Py_ssize_t _ascii_lower(str token, char *lower, bint *letters) noexcept:
+    """A token of 1 to RANK_LETTERS ASCII characters in lower case (``str.lower``: A-Z only)
+    into ``lower``: its length, ``letters`` whether every character is a letter a-z (then
+    ``english_zipf`` asks ``plain_zipf`` of it); -1 for any other token."""
+    cdef Py_ssize_t n = len(token), i
+    cdef const uint8_t *s
+    letters[0] = False
+    if PyUnicode_KIND(token) != 1 or n == 0 or n > RANK_LETTERS:
+        return -1
+    s = <const uint8_t *>PyUnicode_DATA(token)
+    letters[0] = True
+    for i in range(n):
+        if s[i] >= 128:
+            letters[0] = False
+            return -1
+        if 65 <= s[i] <= 90:
+            lower[i] = <char>(s[i] + 32)
+        else:
+            lower[i] = <char>s[i]
+            if not 97 <= s[i] <= 122:
+                letters[0] = False
+    return n
+
+
+cdef inline double _plain_zipf(dict plain, str lowered, double absent) except? -1.0:
+    """``EnglishFrequencies.zipf(lowered)`` once its dict of every plain word is made:
+    ``plain.get(lowered, absent)``."""
+    cdef PyObject *held = PyDict_GetItem(plain, lowered)
+    return absent if held == NULL else PyFloat_AsDouble(<object>held)
+
+
+cdef double _token_zipf(str token, lowered, bint letters, plain, double absent,
+                        zipf_of) except? -1.0:
+    """The English Zipf frequency of a token as ``english_zipf`` gives it: read from ``plain``
+    (the frequencies' dict, or None while it is not made) for a token of the ASCII letters
+    (``lowered``: its lower case, ``letters``: from ``_ascii_lower``), else ``zipf_of``."""
+    if letters and plain is not None:
+        return _plain_zipf(<dict>plain, <str>lowered, absent)
+    return PyFloat_AsDouble(zipf_of(token))
+
+
+def screen_zipf(frequencies, str token, zipf_of):
+    """The English Zipf frequency ``TokenScreen.screen`` reads for ``token`` (for the tests):
+    from ``frequencies``' dict for a token of the ASCII letters once that dict is made, else
+    ``zipf_of(token)``."""
+    cdef char lower[RANK_LETTERS + 1]
+    cdef bint letters
+    cdef Py_ssize_t n = _ascii_lower(token, lower, &letters)
+    lowered = PyUnicode_FromStringAndSize(lower, n) if n >= 0 else None
+    return _token_zipf(token, lowered, letters, frequencies._zipf, frequencies.absent, zipf_of)
+
+
 cdef class TokenScreen:
     """``PhoneticMatcher.may_act`` of a weighing's matcher and of its matcher for rare words,
     as ``Weighing.wanted_in_full`` combines them, for one token: ``idle(token, zipf)``."""
@@ -4378,77 +4430,85 @@ cdef class TokenScreen:
         """True when ``may_act`` proves that neither matcher can act on ``token`` as
         ``wanted_in_full`` asks them (``zipf``: its ``english_zipf``); False when the proof
         fails (a decision must be made); None when the token is not held here."""
+        cdef int found = self._idle(token, zipf)
+        return None if found < 0 else found == 1
+
+    cdef int _idle(self, str token, double zipf) except -2:
+        """:meth:`idle` as 1 (True), 0 (False) or -1 (None), called from the screen's loop
+        without a Python call."""
         cdef Py_ssize_t letters = 0, n = -2
         cdef uint8_t codes[RANK_LETTERS]
         cdef int refused = self.form_refused(token, &letters), found
         cdef double required, rare_required
         cdef bint blocked
         if refused != 0:
-            return None if refused < 0 else True
+            return -1 if refused < 0 else 1
         required = required_of(self.min_score, self.penalty, self.short_penalty,
                                self.short_letters, letters, zipf)
         blocked = zipf >= self.common_zipf or required > 1.0
         if not blocked:
             n = self.key_codes(token, codes)
             if n < 0:
-                return None
+                return -1
             found = self.reaches(self.ranker, letters_text(codes, n), codes, n, required)
             if found != 0:
-                return None if found < 0 else False
+                return -1 if found < 0 else 0
         # the matcher cannot act; the one for rare words is asked only for a token refused
         # as English (a common word, or no score enough)
         if not self.has_rare or not blocked:
-            return True
+            return 1
         rare_required = required_of(self.rare_min_score, self.rare_penalty, self.short_penalty,
                                     self.short_letters, letters, zipf)
         if rare_required > 1.0 or zipf >= self.rare_common_zipf:
-            return True
+            return 1
         if n == -2:
             n = self.key_codes(token, codes)
         if n < 0:
-            return None
+            return -1
         found = self.reaches(self.rare_ranker, letters_text(codes, n), codes, n, rare_required)
         if found != 0:
-            return None if found < 0 else False
-        return True
+            return -1 if found < 0 else 0
+        return 1
 
     def screen(self, new, dict wanted, set acting, common, double refused, zipf_of, decided,
-               in_full, Py_ssize_t most):
+               in_full, Py_ssize_t most, frequencies=None):
         """``Weighing.wanted`` of each token of ``new`` (none of them in ``wanted`` yet), its
         answer stored in ``wanted`` (and ``acting``) as that method stores it; returns the
         tokens wanted. ``common``: the set of common lower-case words or None; ``zipf_of``:
         ``english_zipf``; ``decided(token)``: ``acts`` of the decision; ``in_full``:
-        ``Weighing.wanted_in_full``, for a token ``idle`` hands back."""
+        ``Weighing.wanted_in_full``, for a token ``idle`` hands back. ``frequencies``: the
+        ``EnglishFrequencies`` that ``english_zipf`` reads (or None): once it holds its dict
+        of every plain word, a token of the ASCII letters is looked up in that dict here, as
+        ``english_zipf`` does (its lower case), without calling it."""
         cdef list out = []
-        cdef Py_ssize_t n, i
-        cdef const uint8_t *s
+        cdef Py_ssize_t n
         cdef char lower[RANK_LETTERS + 1]
-        cdef bint ascii, found
-        cdef double zipf
+        cdef bint ascii, letters, found
+        cdef int idle
+        cdef double zipf, absent = 0.0
+        plain = None  # frequencies' dict of every plain word, once it is made
+        if frequencies is not None:
+            plain = frequencies._zipf
+            absent = frequencies.absent
         for token in new:
             found = False
-            ascii = False
-            n = len(<str>token)
-            if common is not None and PyUnicode_KIND(<str>token) == 1 and n <= RANK_LETTERS:
-                s = <const uint8_t *>PyUnicode_DATA(<str>token)
-                ascii = True
-                for i in range(n):
-                    if s[i] >= 128:
-                        ascii = False
-                        break
-                    lower[i] = <char>(s[i] + 32 if 65 <= s[i] <= 90 else s[i])
-            if ascii and PySet_Contains(common, PyUnicode_FromStringAndSize(lower, n)):
+            n = _ascii_lower(<str>token, lower, &letters)
+            ascii = n >= 0
+            lowered = PyUnicode_FromStringAndSize(lower, n) if ascii else None
+            if common is not None and ascii and PySet_Contains(common, lowered):
                 found = False
             elif common is not None and not ascii and (<str>token).isascii() and (
                     (<str>token).lower() in common):
                 found = False  # a long ASCII token
             else:
-                zipf = PyFloat_AsDouble(zipf_of(token))
+                zipf = _token_zipf(<str>token, lowered, letters, plain, absent, zipf_of)
+                if plain is None and frequencies is not None:
+                    plain = frequencies._zipf  # made once enough words were asked
                 if zipf < refused:
-                    idle = self.idle(token, zipf)
-                    if idle is None:
+                    idle = self._idle(<str>token, zipf)
+                    if idle < 0:
                         found = in_full(token)
-                    elif idle is False:
+                    elif idle == 0:
                         found = decided(token)
             if PyDict_Size(wanted) >= most:
                 wanted.clear()

@@ -376,7 +376,11 @@ class Weighing:
     def _screen_in_c(self, screen: Any, new: set[str]) -> list[str]:
         """:meth:`wanted` of each new token in one compiled loop (``TokenScreen.screen``):
         the same answers, stored as :meth:`wanted` stores them. The set of common words is
-        read once this normaliser has met :data:`SCREEN_AFTER` tokens, as there."""
+        read once this normaliser has met :data:`SCREEN_AFTER` tokens, as there. The English
+        frequency of a token of the ASCII letters is read in C from the dict ``english_zipf``
+        reads (:class:`~normalise.english.EnglishFrequencies`), once that dict is made."""
+        from .english import english_frequencies
+
         common = self._screen
         if common is None:
             self._asked += len(new)
@@ -394,6 +398,7 @@ class Weighing:
             self._decided,
             self.wanted_in_full,
             MAX_WANTED_TOKENS,
+            english_frequencies(),
         )
 
     def _decided(self, token: str) -> bool:
