@@ -28,6 +28,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from functools import cache
+from importlib import machinery
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -54,16 +55,28 @@ def cache_dir() -> Path:
 @cache
 def _code_digest() -> bytes:
     """A hash of the package's code and data and of what it runs on: a new version of any of
-    them builds differently, so it must not meet an old pickle."""
+    them builds differently, so it must not meet an old pickle.
+
+    The package's files by path, size and modification time (nanoseconds), not by their
+    bytes: an edit, an install or a new build of the compiled core changes them, and stat
+    calls cost a fraction of reading every module (a few ms of each command's start). The
+    compiled core is one of them: a built trie is pickled as its arrays, which only the
+    core that wrote them may read."""
     digest = hashlib.sha256(f"{FORMAT} {sys.version} {sys.implementation.cache_tag}".encode())
     for name in _LIBRARIES:
         version = installed_version(name)
         digest.update(f"{name} {version}".encode() if version else name.encode())
     package = Path(__file__).resolve().parent
+    compiled = tuple(machinery.EXTENSION_SUFFIXES)
     # Code and the romanisation data; a bundled table in use is hashed as a table file.
-    for path in sorted([*package.glob("*.py"), package / "data" / "romanisation.yaml"]):
-        digest.update(str(path.relative_to(package)).encode())
-        digest.update(path.read_bytes())
+    with os.scandir(package) as entries:
+        names = [e.name for e in entries if e.name.endswith((".py", *compiled))]
+    for name in sorted([*names, os.path.join("data", "romanisation.yaml")]):
+        try:
+            st = os.stat(package / name)
+        except OSError:
+            continue  # gone since: not part of what runs
+        digest.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return digest.digest()
 
 
