@@ -57,3 +57,21 @@ def test_a_table_only_run_does_not_import_importlib_metadata(tmp_path):
             [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
         )
         assert out.stdout.split() == ["0", "False"], out.stderr
+
+
+def test_versions_of_several_names_in_one_reading(tmp_path, monkeypatch):
+    """Each entry of sys.path is listed once for all the names; each name's version is
+    the one of the first entry that holds it."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    (first / "one_lib-1.0.dist-info").mkdir()
+    (second / "one_lib-2.0.dist-info").mkdir()
+    (second / "Two.Lib-3.1.dist-info").mkdir()
+    monkeypatch.setattr(sys, "path", [str(first), str(second)])
+    monkeypatch.setattr(cache, "_metadata_version", lambda name: None)
+    listed = []
+    listdir = os.listdir
+    monkeypatch.setattr(cache.os, "listdir", lambda entry: listed.append(entry) or listdir(entry))
+    versions = cache.installed_versions(["one-lib", "two_lib", "absent-lib"])
+    assert versions == {"one-lib": "1.0", "two_lib": "3.1", "absent-lib": None}
+    assert listed == [str(first), str(second)]
