@@ -512,9 +512,7 @@ def normalise_chunks(
         busy = sum(1 for _, r, _ in pending if isinstance(r, Task) and not r.done())
         handed, count = handed + len(chunk), count + 1
         entry: Entry
-        if busy >= queued or (
-            size is not None and busy and busy * handed > (size - handed) * count
-        ):  # the worker's queue would outlast the chunks left (at the average chunk's size)
+        if busy >= queued or _queue_outlasts(busy, size, handed, count):
             entry = (chunk, normalise_chunk(normaliser, chunk, log_name, before, after), None)
         elif slots is not None and isinstance(chunk, bytes):
             slot = slots.take()
@@ -538,6 +536,13 @@ def normalise_chunks(
     while pending:
         done_chunk, result, slot = pending.popleft()
         yield done_chunk, _result(result, slots, slot)
+
+
+def _queue_outlasts(busy: int, size: int | None, handed: int, count: int) -> bool:
+    """Whether the ``busy`` chunks a worker has would outlast the chunks left of an input of
+    ``size`` bytes, ``handed`` of them handed out in ``count`` chunks (at their average size):
+    then the command takes the next chunk itself rather than wait idle at the end."""
+    return size is not None and busy > 0 and busy * handed > (size - handed) * count
 
 
 def _submit(executor: Workers, work: Callable[..., object], *args: object) -> Task:
