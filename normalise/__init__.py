@@ -10,11 +10,14 @@ what changed, where and why.
     'Taleban fighters entered Taliqan.'
 """
 
+from . import _importing  # first: the collector paused while the package is imported
 from .errors import InputError, LogError, NormaliseError, TableError
 from .log import Substitution, undo
 from .options import Options
 from .rewrite import PHONETIC_MODES, Explanation, Normaliser, Result
 from .table import Entry, Problem, Table, bundled_tables, load_table, table_problems
+
+_importing.done()
 
 __version__ = "0.1.0"
 

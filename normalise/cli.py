@@ -235,6 +235,8 @@ def run_filter(argv: Sequence[str]) -> int:
             stats = _filter_file(path, args, normaliser, outputs)
             for entry, count in stats.counts.items():
                 totals[entry] = totals.get(entry, 0) + count
+        if outputs.executor is not None:
+            outputs.executor.finish()  # the workers end while the outputs are renamed
         outputs.commit()
     if args.stats:
         _print_stats(totals)

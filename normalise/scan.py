@@ -24,7 +24,7 @@ import bisect
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick_rs
 import regex
@@ -130,6 +130,11 @@ def _key_char(char: str) -> str:
 _ASCII_KEY = {ord(c): _key_char(c) for c in map(chr, range(128)) if _key_char(c) != c}
 
 
+def _is_mark(char: str) -> bool:
+    """Whether ``char`` is a combining mark (a function, not a lambda: the trie pickles it)."""
+    return unicodedata.category(char).startswith("M")
+
+
 class Scanner:
     """A compiled multi-pattern matcher over a fixed set of forms.
 
@@ -167,7 +172,7 @@ class Scanner:
             hit=Hit,
             key_map=bytes(ord(_key_char(chr(c))) for c in range(128)),
             bisect_right=bisect.bisect_right,
-            is_mark=lambda char: unicodedata.category(char).startswith("M"),
+            is_mark=_is_mark,
         )
 
     @staticmethod
@@ -183,12 +188,23 @@ class Scanner:
             implementation=ahocorasick_rs.Implementation.ContiguousNFA,
         )
 
-    def __getstate__(self) -> tuple[dict[str, int], dict[str, int], list[str]]:
-        return (self.keys, self.exact_keys, self.patterns)
+    def __getstate__(self) -> tuple[dict[str, int], dict[str, int], list[str], object]:
+        # the compiled trie goes too, as its arrays: restoring them is a copy, a build is not
+        return (self.keys, self.exact_keys, self.patterns, self._trie)
 
-    def __setstate__(self, state: tuple[dict[str, int], dict[str, int], list[str]]) -> None:
-        self.keys, self.exact_keys, self.patterns = state
-        self._build_core()
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.keys, self.exact_keys, self.patterns = state[:3]
+        from .core import compiled_module, selected
+
+        pickled = state[3] if len(state) > 3 else None
+        if (
+            pickled is not None
+            and selected() == "compiled"
+            and isinstance(pickled, compiled_module().Trie)
+        ):
+            self._trie, self._automaton = pickled, None
+        else:  # the core that runs now is not the one the scanner was pickled under
+            self._build_core()
 
     def scan(self, text: str) -> list[Hit]:
         """Verified hits in ``text``, non-overlapping, leftmost then longest."""

@@ -47,6 +47,12 @@ class Slots:
             pos += len(part)
         return True
 
+    def view(self, slot: int, size: int) -> memoryview:
+        """The first ``size`` bytes of ``slot`` where they lie (release it before the slot is
+        given back: use it in a ``with``)."""
+        pos = slot * self.size
+        return memoryview(self.memory)[pos : pos + size]
+
     def get(self, slot: int, *sizes: int) -> list[bytes]:
         """The parts of the given sizes, in order, from the start of ``slot``."""
         out, pos = [], slot * self.size

@@ -183,16 +183,17 @@ class ChunkResult(NamedTuple):
 
 def normalise_chunk(
     normaliser: Normaliser,
-    chunk: bytes | str,
+    chunk: bytes | memoryview | str,
     log_name: str | None = None,
     before: bytes | str = "",
     after: bytes | str = "",
 ) -> ChunkResult:
     """Normalise one chunk: UTF-8 bytes (decoded here, the output encoded here) or text; with
     ``log_name``, also serialise its log records. ``before`` and ``after`` are the ends of the
-    neighbouring chunks, read only as evidence for the phonetic matcher."""
-    raw = isinstance(chunk, bytes)
-    text = chunk.decode("utf-8", "surrogateescape") if isinstance(chunk, bytes) else chunk
+    neighbouring chunks, read only as evidence for the phonetic matcher. UTF-8 may also come
+    as a memoryview (a worker's slot, decoded where it lies)."""
+    raw = not isinstance(chunk, str)
+    text = chunk if isinstance(chunk, str) else str(chunk, "utf-8", "surrogateescape")
     if isinstance(before, bytes):
         before = before.decode("utf-8", "surrogateescape")
     if isinstance(after, bytes):
@@ -391,8 +392,8 @@ def _work_in_slot(
     never waits for the command to read a large one); the result itself when it does not
     fit."""
     assert _WORKER is not None and _SLOTS is not None
-    (chunk,) = _SLOTS.get(slot, size)
-    result = normalise_chunk(_WORKER, chunk, log_name, before, after)
+    with _SLOTS.view(slot, size) as chunk:  # decoded from the slot: no copy of it first
+        result = normalise_chunk(_WORKER, chunk, log_name, before, after)
     out = cast(bytes, result.out)
     rest = pickle.dumps(result._replace(out=b"", log=b""), pickle.HIGHEST_PROTOCOL)
     if _SLOTS.put(slot, out, result.log, rest):
@@ -483,6 +484,7 @@ def normalise_chunks(
     executor: Workers | None,
     window: int = WINDOW,
     log_name: str | None = None,
+    size: int | None = None,
 ) -> Iterator[tuple[bytes | str, ChunkResult]]:
     """(chunk, result) for each chunk, in order. With ``executor``, this process works as one
     more worker: it keeps ``window`` chunks queued for each worker process and normalises
@@ -490,7 +492,12 @@ def normalise_chunks(
     work and starts no process that would compete with it for a core. It waits for the
     oldest chunk only when twice that many, and one more, wait to be written, so memory stays
     bounded. ``window=1`` answers each chunk before the next is read (interactive input):
-    then only the chunk before is read for evidence, not the next."""
+    then only the chunk before is read for evidence, not the next.
+
+    ``size``, the bytes of the whole input when the chunks are bytes and it is known: near
+    its end a worker is given a chunk only while it has no more waiting than there are
+    chunks left after it, so that the command does not wait, with nothing left to do, for a
+    worker's queue at the end (on the dense 104 MB workload it waited 6-14 ms of one core)."""
     contexts = with_context(chunks, look_ahead=window > 1)  # type: ignore[type-var]
     if executor is None or window <= 1:
         for chunk, before, after in contexts:
@@ -500,10 +507,12 @@ def normalise_chunks(
     queued = window * getattr(executor, "_max_workers", 1)
     Entry = tuple[bytes | str, Task | ChunkResult, int | None]  # chunk, result, slot
     pending: deque[Entry] = deque()
+    handed = count = 0  # bytes and chunks handed out so far
     for chunk, before, after in contexts:
         busy = sum(1 for _, r, _ in pending if isinstance(r, Task) and not r.done())
+        handed, count = handed + len(chunk), count + 1
         entry: Entry
-        if busy >= queued:
+        if busy >= queued or _queue_outlasts(busy, size, handed, count):
             entry = (chunk, normalise_chunk(normaliser, chunk, log_name, before, after), None)
         elif slots is not None and isinstance(chunk, bytes):
             slot = slots.take()
@@ -527,6 +536,13 @@ def normalise_chunks(
     while pending:
         done_chunk, result, slot = pending.popleft()
         yield done_chunk, _result(result, slots, slot)
+
+
+def _queue_outlasts(busy: int, size: int | None, handed: int, count: int) -> bool:
+    """Whether the ``busy`` chunks a worker has would outlast the chunks left of an input of
+    ``size`` bytes, ``handed`` of them handed out in ``count`` chunks (at their average size):
+    then the command takes the next chunk itself rather than wait idle at the end."""
+    return size is not None and busy > 0 and busy * handed > (size - handed) * count
 
 
 def _submit(executor: Workers, work: Callable[..., object], *args: object) -> Task:
@@ -576,7 +592,8 @@ def normalise_source(
     bytes_before = 0  # counted only until the first undecodable byte is found
     window = 1 if source.interactive else WINDOW
     log_name = source.name if log is not None else None
-    for chunk, result in normalise_chunks(normaliser, chunks, executor, window, log_name):
+    size = source.size if raw else None
+    for chunk, result in normalise_chunks(normaliser, chunks, executor, window, log_name, size):
         if stats.invalid_at is None:
             if isinstance(chunk, bytes):  # raw: UTF-8 bytes in and out
                 if result.invalid is not None:

@@ -13,6 +13,7 @@ never waits for the command to read.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections import deque
@@ -86,6 +87,7 @@ class Workers:
         self._processes: dict[int, Any] = {}  # pid -> process
         self._pipes: list[Connection] = []
         self._waiting: list[deque[Task]] = []  # per worker, oldest first: answered in order
+        self._told = False  # the workers were told that no call follows (:meth:`finish`)
 
     def __enter__(self) -> Workers:
         return self
@@ -130,6 +132,17 @@ class Workers:
         except (OSError, EOFError):
             raise WorkerDied(DIED) from None
 
+    def finish(self) -> None:
+        """Tell the workers that no call follows, once every call is answered: they end
+        meanwhile (their memory released while the command renames its outputs), and
+        :meth:`shutdown` then only waits for them."""
+        if any(self._waiting) or self._told:
+            return
+        self._told = True
+        for pipe in self._pipes:
+            with contextlib.suppress(OSError):  # a worker already gone: nothing to tell
+                pipe.send(None)
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """End the workers: at once when calls are still waiting (what they would send is
         not read: an error or Ctrl-C ended the run), else once they have read the end of
@@ -138,7 +151,7 @@ class Workers:
         busy = any(self._waiting)
         for pipe in self._pipes:
             try:
-                if not busy:
+                if not busy and not self._told:
                     pipe.send(None)
             except OSError:
                 pass
@@ -153,6 +166,7 @@ class Workers:
         for pipe in self._pipes:
             pipe.close()
         self._pipes, self._waiting, self._processes = [], [], {}
+        self._told = False
 
 
 def _serve(pipe: Connection, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:

@@ -251,3 +251,49 @@ def _processes_in(folder: Path, wait: float = 5.0) -> list[int]:
         if not found or time.monotonic() > deadline:
             return found
         time.sleep(0.05)
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_near_the_end_the_command_takes_the_chunks_a_busy_worker_would_hold(
+    normaliser, submitted, known
+):
+    """Four chunks, the worker held busy: with the input's size known, the command takes the
+    third and fourth itself (the worker's queue would outlast the chunks left) rather than
+    wait for them with nothing to do; without it, only the fourth (its queue full)."""
+    data = ("Taleban " * 7 + "x" * 7 + "\n").encode() * 4  # 64-byte lines: a chunk each
+    one = run(normaliser, data, None)
+    submitted.clear()
+    with make_executor(normaliser, 2) as pool:
+        pool.submit(time.sleep, 0.3)  # every chunk sent meanwhile waits in its queue
+        out, log = io.BytesIO(), io.BytesIO()
+        source = Source("in.txt", Trickle(data, [READ]), len(data) if known else None)
+        stats = normalise_source(
+            normaliser, source, out.write, log=log.write, executor=pool, chunk_chars=CHUNK
+        )
+    same(one, (out.getvalue(), log.getvalue(), stats))
+    worker = ["_work_in_slot"] * (2 if known else 3)
+    assert submitted == worker + ["here"] * (4 - len(worker))
+
+
+def test_queue_outlasts_the_input_only_when_its_size_says_so():
+    outlasts = stream_module._queue_outlasts
+    assert not outlasts(3, None, 100, 1)  # size unknown (a pipe): the queue decides
+    assert not outlasts(0, 400, 300, 3)  # an idle worker may take the last chunk
+    assert not outlasts(2, 400, 200, 2)  # two waiting, two left: still a fair share
+    assert outlasts(2, 400, 300, 3)  # two waiting, one left
+    assert outlasts(1, 400, 400, 4)  # nothing left
+
+
+def test_finished_workers_end_before_shutdown_waits_for_them(normaliser):
+    """finish() once every call is answered: the workers end on their own (while the command
+    renames its outputs); with a call waiting it does nothing (shutdown ends them)."""
+    with make_executor(normaliser, 2) as pool:
+        task = pool.submit(time.sleep, 0.2)
+        pool.finish()  # a call waits: not told yet
+        assert task.result() is None
+        processes = list(pool._processes.values())
+        pool.finish()
+        for process in processes:
+            process.join(timeout=10)
+            assert process.exitcode == 0
+        pool.shutdown()

@@ -57,3 +57,58 @@ def test_a_table_only_run_does_not_import_importlib_metadata(tmp_path):
             [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
         )
         assert out.stdout.split() == ["0", "False"], out.stderr
+
+
+def test_versions_of_several_names_in_one_reading(tmp_path, monkeypatch):
+    """Each entry of sys.path is listed once for all the names; each name's version is
+    the one of the first entry that holds it."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    (first / "one_lib-1.0.dist-info").mkdir()
+    (second / "one_lib-2.0.dist-info").mkdir()
+    (second / "Two.Lib-3.1.dist-info").mkdir()
+    monkeypatch.setattr(sys, "path", [str(first), str(second)])
+    monkeypatch.setattr(cache, "_metadata_version", lambda name: None)
+    listed = []
+    listdir = os.listdir
+    monkeypatch.setattr(cache.os, "listdir", lambda entry: listed.append(entry) or listdir(entry))
+    versions = cache.installed_versions(["one-lib", "two_lib", "absent-lib"])
+    assert versions == {"one-lib": "1.0", "two_lib": "3.1", "absent-lib": None}
+    assert listed == [str(first), str(second)]
+
+
+@pytest.mark.parametrize("before", ["enabled", "disabled"])
+def test_importing_the_package_leaves_the_collector_as_it_found_it(before):
+    """The collector is paused while the package is imported (normalise._importing), and
+    left as it was: running, or paused by the caller."""
+    script = (
+        "import builtins, gc\n"
+        f"{'gc.disable()' if before == 'disabled' else ''}\n"
+        "seen, real = [], builtins.__import__\n"
+        "def noted(name, globals=None, *args):\n"
+        "    if (globals or {}).get('__name__') == 'normalise' and name not in ('', '_importing'):\n"
+        "        seen.append(gc.isenabled())\n"
+        "    return real(name, globals, *args)\n"
+        "builtins.__import__ = noted\n"
+        "import normalise.cli\n"
+        "print(len(seen) > 3 and not any(seen), gc.isenabled())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.stdout.split() == ["True", str(before == "enabled")], out.stderr
+
+
+@pytest.mark.parametrize("damaged", [False, True])
+def test_a_cache_load_leaves_the_collector_running(tmp_path, damaged):
+    """Loading from the cache pauses the collector (its collections free nothing there) and
+    restarts it, whether the file loads or is a miss."""
+    import gc
+
+    built = cache.load_or_build("k", lambda: {"a": [1, 2]}, tmp_path / "c")
+    assert built == {"a": [1, 2]}
+    if damaged:
+        path = tmp_path / "c" / "k.pickle"
+        path.write_bytes(path.read_bytes()[:-3])
+    assert gc.isenabled()
+    again = cache.load_or_build("k", lambda: {"built": True}, tmp_path / "c")
+    assert again == ({"built": True} if damaged else {"a": [1, 2]})
+    assert gc.isenabled()

@@ -1,0 +1,157 @@
+"""A built compiled trie pickles as its arrays and is restored by copying them, not rebuilt:
+the restored trie scans as the built one, a pickled table restores it, and a pickle of
+another layout or with indexes outside the trie is refused (issue 17: the CLI's fixed cost)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from normalise import Normaliser, cache, core
+from normalise.scan import Scanner, fold_form
+from normalise.table import table_from_entries
+from tests.test_core import drawn_keys
+from tests.test_properties import tables_and_texts, words
+
+needs_compiled = pytest.mark.skipif(
+    core._compiled() is None, reason="the compiled core is not built here"
+)
+
+
+def restored(trie):
+    return pickle.loads(pickle.dumps(trie, pickle.HIGHEST_PROTOCOL))
+
+
+def assert_same_scans(built, copy, text):
+    assert copy.scan(text) == built.scan(text)
+    assert copy.scan_overlapping(text) == built.scan_overlapping(text)
+    assert copy.fold(text) == built.fold(text)
+    # every array and value came back: the copy pickles to the very same bytes
+    assert pickle.dumps(copy, 5) == pickle.dumps(built, 5)
+
+
+@needs_compiled
+@given(st.lists(words(), min_size=1, max_size=8), st.text(max_size=60), st.data())
+def test_a_restored_trie_scans_as_the_built_one(forms, noise, data):
+    """Forms of one word and of several (the followers' filter), case-sensitive keys and
+    others, over text that mixes them with arbitrary Unicode."""
+    keys, exact = drawn_keys(forms, data)
+    joined = data.draw(st.lists(st.sampled_from(forms), min_size=2, max_size=3))
+    patterns = [fold_form(f) for f in forms] + [fold_form(" ".join(joined))]
+    keys[fold_form(" ".join(joined))] = len(forms)
+    pieces = data.draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from([*forms, " ".join(joined)]).map(str.upper),
+                st.sampled_from([*forms, " ".join(joined)]),
+                st.just(noise),
+                st.sampled_from([" ", "-", "\u0301", ". "]),
+            )
+        )
+    )
+    text = " ".join(pieces)
+    with core.using("compiled"):
+        built = Scanner(keys, exact, patterns)._trie
+    assert_same_scans(built, restored(built), text)
+
+
+@needs_compiled
+@given(tables_and_texts())
+def test_a_pickled_table_restores_its_trie_and_normalises_alike(case):
+    entries, text = case
+    with core.using("compiled"):
+        built = Normaliser(table=table_from_entries(entries), phonetic="off")
+        copy = pickle.loads(pickle.dumps(built.compiled))
+    assert copy.scanner._trie is not built.compiled.scanner._trie
+    assert_same_scans(built.compiled.scanner._trie, copy.scanner._trie, text)
+    result, again = built.normalise(text), Normaliser.from_compiled(copy).normalise(text)
+    assert (again.text, again.substitutions) == (result.text, result.substitutions)
+
+
+@needs_compiled
+def test_a_pickled_scanner_is_not_rebuilt_under_the_compiled_core(monkeypatch):
+    with core.using("compiled"):
+        state = pickle.dumps(Scanner({"kabul": 0, "mazar i sharif": 1}, {}, ["kabul"]))
+
+        def rebuilt(self):
+            raise AssertionError("the trie was rebuilt, not restored")
+
+        monkeypatch.setattr(Scanner, "_build_core", rebuilt)
+        loaded = pickle.loads(state)
+    assert loaded.scan("to Kabul.") == [(3, 8, 0)]
+
+
+@needs_compiled
+def test_an_empty_trie_pickles():
+    with core.using("compiled"):
+        built = Scanner({}, {}, [])._trie
+    assert_same_scans(built, restored(built), "nothing here")
+
+
+def reduced():
+    with core.using("compiled"):
+        forms = ["Kabul", "Mazar i Sharif", "Herat"]
+        trie = Scanner({fold_form(f): i for i, f in enumerate(forms)}, {}, map(fold_form, forms))
+    function, args = trie._trie.__reduce__()
+    return function, list(args)
+
+
+@needs_compiled
+def test_a_trie_of_another_layout_is_refused():
+    function, args = reduced()
+    args[0] = (*args[0][:-1], args[0][-1] + 1)
+    with pytest.raises(ValueError, match="layout"):
+        function(*args)
+
+
+@needs_compiled
+@pytest.mark.parametrize("array", range(7))
+def test_a_trie_whose_arrays_do_not_fit_is_refused(array):
+    function, args = reduced()
+    arrays = list(args[4])
+    arrays[array] = arrays[array][:-4] if arrays[array] else b"\0\0\0\0"
+    args[4] = tuple(arrays)
+    with pytest.raises(ValueError, match="pickled trie"):
+        function(*args)
+
+
+@needs_compiled
+@pytest.mark.parametrize("array", [0, 1, 2])
+def test_a_trie_whose_indexes_point_outside_it_is_refused(array):
+    """terminal, dense rows, packed nodes: an index past the end is never followed."""
+    function, args = reduced()
+    arrays = list(args[4])
+    arrays[array] = b"\xff\xff\xff\x7f" + arrays[array][4:]
+    args[4] = tuple(arrays)
+    with pytest.raises(ValueError, match="outside"):
+        function(*args)
+
+
+def test_the_code_digest_follows_the_files_stat_and_the_compiled_core(tmp_path, monkeypatch):
+    """By path, size and modification time, the compiled core's file included: a new build of
+    the core writes arrays of its own, so it must not meet a table pickled by the old one."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "romanisation.yaml").write_text("a: b\n")
+    (tmp_path / "rewrite.py").write_text("x = 1\n")
+    built = tmp_path / f"_core{cache.machinery.EXTENSION_SUFFIXES[0]}"
+    built.write_bytes(b"\0" * 64)
+    (tmp_path / "notes.txt").write_text("not code")
+    monkeypatch.setattr(cache, "__file__", str(tmp_path / "cache.py"))
+    digest = cache._code_digest.__wrapped__
+
+    first = digest()
+    assert digest() == first
+    (tmp_path / "notes.txt").write_text("still not code")
+    assert digest() == first
+    os.utime(built, ns=(1, os.stat(built).st_mtime_ns + 1))
+    assert digest() != first
+    second = digest()
+    (tmp_path / "rewrite.py").write_text("x = 22\n")
+    assert digest() != second
+    third = digest()
+    os.utime(tmp_path / "data" / "romanisation.yaml", ns=(1, 1))
+    assert digest() != third
