@@ -11,13 +11,15 @@ what changed, where and why.
 """
 
 from . import _importing  # first: the collector paused while the package is imported
-from .errors import InputError, LogError, NormaliseError, TableError
-from .log import Substitution, undo
-from .options import Options
-from .rewrite import PHONETIC_MODES, Explanation, Normaliser, Result
-from .table import Entry, Problem, Table, bundled_tables, load_table, table_problems
 
-_importing.done()
+try:
+    from .errors import InputError, LogError, NormaliseError, TableError
+    from .log import Substitution, undo
+    from .options import Options
+    from .rewrite import PHONETIC_MODES, Explanation, Normaliser, Result
+    from .table import Entry, Problem, Table, bundled_tables, load_table, table_problems
+finally:  # an import that fails must not leave the caller's process without a collector
+    _importing.done()
 
 __version__ = "0.1.0"
 

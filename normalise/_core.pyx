@@ -16,7 +16,7 @@ chunk that holds combining marks, is verified by the reference's own ``match_key
 cimport cython
 from libc.stdint cimport int16_t, int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memchr, memcpy, memset
+from libc.string cimport memchr, memcpy, memmove, memset
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 
 
@@ -479,8 +479,11 @@ cdef class Trie:
         """A built trie pickles as its arrays and is restored by copying them
         (:func:`_restored_trie`), not rebuilt from its forms: the build is most of what
         loading a cached table cost (17 ms of a CLI run at 10,000 variants). The layout
-        (record sizes, filter sizes) goes with them: a pickle from another build of this
-        module that differs is refused, never misread."""
+        (record sizes, filter sizes, byte order) goes with them: a pickle from another build
+        of this module that differs is refused, never misread. It is restored through
+        :func:`normalise.scan.restored_trie`, so that a pickle made here still loads where
+        the compiled core does not run (the scanner then builds its own)."""
+        from normalise.scan import restored_trie
         cdef Py_ssize_t count = 0, i
         for i in range(self.forms):
             count += self.cands[i].count
@@ -494,7 +497,7 @@ cdef class Trie:
             PyBytes_FromStringAndSize(<char *>self.cand_keys, count * sizeof(Key)),
         )
         callables = (self.match_key, self.fold_haystack, self.hit, self.bisect_right, self.is_mark)
-        return _restored_trie, (
+        return restored_trie, (
             _trie_layout(), self.nodes, self.forms, self.rows, arrays, self.key_bytes,
             PyBytes_FromStringAndSize(<char *>self.key_map, 128), self.ascii_fold,
             self.keys, self.exact_keys, callables,
@@ -1040,12 +1043,12 @@ cdef class Trie:
         return [(start, -end, target) for end, start, target in found]
 
 
-from libc.string cimport memmove
-
-
 def _trie_layout():
-    """What a pickled trie's arrays assume of this build of the module."""
-    return (1, sizeof(Node), sizeof(Candidates), sizeof(Key), WORD_LINES, PREFIX_BITS)
+    """What a pickled trie's arrays assume of this build of the module (and of the machine's
+    byte order)."""
+    import sys
+    return (1, sys.byteorder, sizeof(Node), sizeof(Candidates), sizeof(Key), WORD_LINES,
+            PREFIX_BITS)
 
 
 cdef void *_copied(bytes data, Py_ssize_t size, Py_ssize_t extra=0) except NULL:
@@ -1062,7 +1065,8 @@ cdef void *_copied(bytes data, Py_ssize_t size, Py_ssize_t extra=0) except NULL:
 def _restored_trie(layout, Py_ssize_t nodes, Py_ssize_t forms, int32_t rows, tuple arrays,
                    bytes key_bytes, bytes key_map, bytes ascii_fold, keys, exact_keys,
                    tuple callables):
-    """The :class:`Trie` that :meth:`Trie.__reduce__` pickled."""
+    """The :class:`Trie` that :meth:`Trie.__reduce__` pickled; ValueError for arrays of
+    another layout or that do not hold together."""
     if layout != _trie_layout():
         raise ValueError(f"a trie pickled with layout {layout}, not {_trie_layout()}")
     if nodes < 1 or forms < 0 or not 0 < rows <= nodes or len(key_map) != 128:

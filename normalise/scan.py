@@ -135,6 +135,21 @@ def _is_mark(char: str) -> bool:
     return unicodedata.category(char).startswith("M")
 
 
+def restored_trie(*state: Any) -> Any:
+    """A compiled trie pickled as its arrays (``_core.Trie.__reduce__``), restored where the
+    compiled core runs and wrote arrays of the same layout; None elsewhere, and the scanner
+    that held it builds its own: a normaliser pickled with the compiled core still loads
+    under the Python core or on a machine without it (a Dask worker, an old cache)."""
+    from .core import compiled_module, selected
+
+    if selected() != "compiled":
+        return None
+    try:
+        return compiled_module()._restored_trie(*state)
+    except ValueError:
+        return None
+
+
 class Scanner:
     """A compiled multi-pattern matcher over a fixed set of forms.
 

@@ -97,6 +97,25 @@ def test_importing_the_package_leaves_the_collector_as_it_found_it(before):
     assert out.stdout.split() == ["True", str(before == "enabled")], out.stderr
 
 
+def test_a_failed_import_of_the_package_leaves_the_collector_running():
+    """A module of the package that cannot be imported (a broken install) must not leave the
+    caller's process with its collector paused."""
+    script = (
+        "import gc, sys\n"
+        "class Broken:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'normalise.rewrite':\n"
+        "            raise ImportError('broken install')\n"
+        "sys.meta_path.insert(0, Broken())\n"
+        "try:\n"
+        "    import normalise\n"
+        "except ImportError:\n"
+        "    print('failed', gc.isenabled())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.stdout.split() == ["failed", "True"], out.stderr
+
+
 @pytest.mark.parametrize("damaged", [False, True])
 def test_a_cache_load_leaves_the_collector_running(tmp_path, damaged):
     """Loading from the cache pauses the collector (its collections free nothing there) and

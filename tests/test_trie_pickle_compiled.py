@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from normalise import Normaliser, cache, core
-from normalise.scan import Scanner, fold_form
+from normalise.scan import Scanner, fold_form, restored_trie
 from normalise.table import table_from_entries
 from tests.test_core import drawn_keys
 from tests.test_properties import tables_and_texts, words
@@ -93,11 +93,34 @@ def test_an_empty_trie_pickles():
 
 
 def reduced():
+    """The compiled restore (which refuses) and the arguments a trie pickles."""
     with core.using("compiled"):
         forms = ["Kabul", "Mazar i Sharif", "Herat"]
         trie = Scanner({fold_form(f): i for i, f in enumerate(forms)}, {}, map(fold_form, forms))
     function, args = trie._trie.__reduce__()
-    return function, list(args)
+    assert function is restored_trie
+    return core.compiled_module()._restored_trie, list(args)
+
+
+@needs_compiled
+def test_a_refused_or_foreign_trie_is_built_again():
+    """Where the compiled core does not run, or the arrays are refused, the pickled trie
+    comes back as None and the scanner builds its own: the same hits either way."""
+    forms = ["Kabul", "Mazar i Sharif", "Herat"]
+    text = "From Kabul to MAZAR I SHARIF and Herat."
+    with core.using("compiled"):
+        scanner = Scanner({fold_form(f): i for i, f in enumerate(forms)}, {}, map(fold_form, forms))
+        expected = scanner.scan(text)
+        data = pickle.dumps(scanner)
+    with core.using("python"):
+        assert restored_trie(*reduced()[1]) is None
+        again = pickle.loads(data)
+        assert again._trie is None and again.scan(text) == expected
+    _, args = reduced()
+    args[0] = (*args[0][:-1], args[0][-1] + 1)
+    with core.using("compiled"):
+        assert restored_trie(*args) is None
+        assert restored_trie(*reduced()[1]) is not None
 
 
 @needs_compiled
