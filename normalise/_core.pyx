@@ -1636,7 +1636,11 @@ cdef class TablePassRunner:
                 and self.or_spelling(text, prev_end, ostart)
             ):
                 why = "mention"
-            elif self._cue_before(cues, kind, data, size, start) and self.is_mentioned(text, ostart):
+            elif (
+                cue_may_end(kind, data, start)  # defined in the settling check's section
+                and self._cue_before(cues, kind, data, size, start)
+                and self.is_mentioned(text, ostart)
+            ):
                 why = "kept"
             elif self.given[target] and self.in_full_name(text, ostart, oend):
                 why = "full-name"
@@ -1906,6 +1910,7 @@ class Core(PythonCore):
 # ---------------------------------------------------------------------------- the settling check
 
 from cpython.unicode cimport PyUnicode_DecodeLatin1
+from libc.string cimport memcmp, strlen
 
 
 cdef inline bint prose_break(Py_UCS4 c) noexcept nogil:
@@ -2109,7 +2114,7 @@ cdef class SettleCheck:
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
         if self.trie._fold_span(kind, data, low, start, f):
-            return self.word_before(text, start)
+            return marked_word_before(self.trie, text, start)
         h = start - low
         while h > 0 and f[h - 1] == 32:
             h -= 1
@@ -2133,7 +2138,7 @@ cdef class SettleCheck:
         if n < 0:
             n = 0
         if self.trie._fold_span(kind, data, end, end + n, f):
-            return self.word_after(text, end)
+            return marked_word_after(self.trie, text, end)
         while t < n and f[t] == 32:
             t += 1
         if t == n:
@@ -2145,6 +2150,283 @@ cdef class SettleCheck:
         while w < n and f[w] != 32:
             w += 1
         return PyUnicode_DecodeLatin1(<const char *>f + t, w - t, NULL)
+
+
+
+cdef inline bint cue_quote(Py_UCS4 c) noexcept nogil:
+    """A character of the optional quote that ends :data:`normalise.keep._CUE_BEFORE`."""
+    return c == 34 or c == 39 or c == 0x201C or c == 0x2018 or c == 0xAB
+
+
+cdef inline bint cue_separator(Py_UCS4 c) noexcept nogil:
+    """A character of the run between a cue and its word (``(?:[\t\x20\xa0]|[:,])*``)."""
+    return c == 9 or c == 32 or c == 0xA0 or c == 58 or c == 44
+
+
+#: How each cue of :data:`normalise.keep._CUE` ends (lower case): the last word of every
+#: alternative ("spelt", "... as", "... in English", "a.k.a.", "aka", "(or").
+cdef const char *CUE_ENDS[12]
+CUE_ENDS[:] = [b"spelt", b"spelled", b"written", b"transliterated", b"romanised", b"romanized",
+               b"rendered", b"as", b"english", b"a.k.a.", b"aka", b"or"]
+cdef enum:
+    CUE_TAIL = 14  # the longest of them
+
+
+cdef bint cue_may_end(int kind, void *data, Py_ssize_t start) noexcept:
+    """False only where :data:`normalise.keep._CUE_BEFORE` cannot match before ``start``:
+    its match ends with an optional quote after a run of separators after the cue, and every
+    cue ends with one of :data:`CUE_ENDS` (no quote or separator among them); so once the
+    quote and the separators are stripped, the text must end with one of them, compared
+    lower-cased. A character >= 128 among the last 14 (ſ, K and İ match s, k and i
+    ignoring case) leaves the answer to the expression. Why: on a text with an opening
+    parenthesis or a letter outside ASCII near most hits, the cue keys' substring test
+    passes and the expression ran per hit."""
+    cdef Py_ssize_t q = start, n = 0, k, size
+    cdef uint32_t c  # a code point (a Py_UCS4 would be a str in ``c + 32``)
+    cdef uint8_t tail[CUE_TAIL]
+    if q > 0 and cue_quote(PyUnicode_READ(kind, data, q - 1)):
+        q -= 1
+    while q > 0 and cue_separator(PyUnicode_READ(kind, data, q - 1)):
+        q -= 1
+    while n < CUE_TAIL and q - n > 0:
+        c = PyUnicode_READ(kind, data, q - 1 - n)
+        if c >= 128:
+            return True
+        tail[CUE_TAIL - 1 - n] = c + 32 if 65 <= c <= 90 else c
+        n += 1
+    for k in range(12):
+        size = strlen(CUE_ENDS[k])
+        if size <= n and memcmp(tail + CUE_TAIL - size, CUE_ENDS[k], size) == 0:
+            return True
+    return False
+
+
+def cue_may_end_at(str text, Py_ssize_t start):
+    """:func:`cue_may_end` of ``text`` (for the tests)."""
+    if not 0 <= start <= len(text):
+        raise IndexError(start)
+    return cue_may_end(PyUnicode_KIND(text), PyUnicode_DATA(text), start)
+
+
+# Per code point below 0x10000: 0 not looked up yet, 1 neither, 2 a word character or a
+# combining mark (``[\w\p{M}]`` of the settling's expressions, asked of each once).
+cdef uint8_t *word_or_mark = NULL
+_WORD_OR_MARK = None
+
+
+cdef bint is_word_or_mark(uint32_t c) except -1:
+    """Whether ``c`` matches ``[\w\p{M}]`` (:data:`normalise.settle._WORD_AFTER`'s class)."""
+    global word_or_mark, _WORD_OR_MARK
+    cdef uint8_t v
+    if c < 128:
+        return (48 <= c <= 57) or (65 <= c <= 90) or (97 <= c <= 122) or c == 95
+    if c < 0x10000 and word_or_mark != NULL:
+        v = word_or_mark[c]
+        if v:
+            return v == 2
+    if _WORD_OR_MARK is None:
+        import regex
+        _WORD_OR_MARK = regex.compile(r"[\w\p{M}]")
+    v = 2 if _WORD_OR_MARK.match(chr(c)) is not None else 1
+    if c < 0x10000:
+        if word_or_mark == NULL:
+            word_or_mark = <uint8_t *>calloc(0x10000, 1)
+            if word_or_mark == NULL:
+                raise MemoryError()
+        word_or_mark[c] = v
+    return v == 2
+
+
+cdef object folded_piece(Trie trie, int kind, void *data, Py_ssize_t low, Py_ssize_t high,
+                         bint last):
+    """``fold_form(text[low:high])`` split at its spaces: its last piece (``last``) or its
+    first, folded character by character as the trie folds (marks dropped)."""
+    cdef uint8_t f[64]
+    cdef const uint8_t *table = trie.ascii_fold
+    cdef Py_ssize_t i, m = 0, a, b
+    cdef int code
+    for i in range(low, high):
+        code = trie._fold_code(PyUnicode_READ(kind, data, i))
+        if code >= 0:
+            f[m] = table[code]
+            m += 1
+    if last:
+        a = m
+        while a > 0 and f[a - 1] != 32:
+            a -= 1
+        return PyUnicode_DecodeLatin1(<const char *>f + a, m - a, NULL)
+    b = 0
+    while b < m and f[b] != 32:
+        b += 1
+    return PyUnicode_DecodeLatin1(<const char *>f, b, NULL)
+
+
+cdef object marked_word_before(Trie trie, str text, Py_ssize_t start):
+    """:func:`normalise.settle._word_before` where its piece of text holds a combining mark
+    (its expression's branch): the nearest run of word characters and marks within 64
+    before ``start``, folded."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t low = start - 64 if start > 64 else 0, e = start, s, i
+    while e > low and not is_word_or_mark(PyUnicode_READ(kind, data, e - 1)):
+        e -= 1
+    if e == low:
+        return None if low else ""
+    for i in range(e, start):
+        if prose_break(PyUnicode_READ(kind, data, i)):
+            return ""
+    s = e - 1
+    while s > low and is_word_or_mark(PyUnicode_READ(kind, data, s - 1)):
+        s -= 1
+    return folded_piece(trie, kind, data, s, e, True)
+
+
+cdef object marked_word_after(Trie trie, str text, Py_ssize_t end):
+    """:func:`normalise.settle._word_after` where its piece of text holds a combining mark:
+    see :func:`marked_word_before`."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t size = len(text), high = end + 64, top, s = end, e, i
+    top = high if high < size else size
+    while s < top and not is_word_or_mark(PyUnicode_READ(kind, data, s)):
+        s += 1
+    if s >= top:
+        return None if high < size else ""
+    for i in range(end, s):
+        if prose_break(PyUnicode_READ(kind, data, i)):
+            return ""
+    e = s + 1
+    while e < top and is_word_or_mark(PyUnicode_READ(kind, data, e)):
+        e += 1
+    return folded_piece(trie, kind, data, s, e, False)
+
+
+def word_near(Trie trie, str text, Py_ssize_t at, bint before):
+    """:func:`marked_word_before` (``before``) or :func:`marked_word_after` at ``at``, on
+    any text (for the tests: the reference is :mod:`normalise.settle`'s expression branch)."""
+    if not 0 <= at <= len(text):
+        raise IndexError(at)
+    return marked_word_before(trie, text, at) if before else marked_word_after(trie, text, at)
+
+
+cdef inline object moved_record(object sub, Py_ssize_t shift):
+    """``settle._moved``: ``sub`` with its output span ``shift`` further (itself for 0)."""
+    if shift == 0:
+        return sub
+    cdef Py_ssize_t n = len(sub), i
+    t = new_tuple(type(sub), n)
+    for i in range(n):
+        if i == 4 or i == 5:
+            put(t, i, <Py_ssize_t>(<object>PyTuple_GET_ITEM(sub, i)) + shift)
+        else:
+            put(t, i, <object>PyTuple_GET_ITEM(sub, i))
+    return t
+
+
+cdef inline Py_ssize_t field(object sub, Py_ssize_t i) except? -1:
+    return <object>PyTuple_GET_ITEM(sub, i)
+
+
+def compose_applied(str text, list first, list second, str final, joined):
+    """:func:`normalise.settle.compose` where every record of ``first`` is applied and both
+    passes' records are in order of their spans (else None: the caller composes in Python):
+    a first-pass rewrite that no second-pass rewrite overlaps is kept, moved by the second
+    pass's changes before it, without a Python step; a group with a second-pass rewrite in
+    it goes to the reference's ``joined`` (``settle._joined``). Why: where one line of a
+    chunk needed a second pass, every other record of the chunk went through the Python
+    loop."""
+    cdef list later = [], out = []
+    cdef list members = None, seconds = None
+    cdef object sub, prev = None, low_sub = None, s
+    cdef Py_ssize_t i, j, nf = len(first), nl, start = 0, end = 0
+    cdef Py_ssize_t u0 = 0, u1 = 0, shift_in = 0, shift_out = 0, in0, out0
+    cdef bint from_first = True, open_group = False, more
+    applied = APPLIED_RULES
+    for sub in second:
+        if <object>PyTuple_GET_ITEM(sub, 6) in applied:
+            later.append(sub)
+    if not later:
+        return list(first)
+    nl = len(later)
+    for i in range(nf):  # every record applied, in order of (out_start, out_end)
+        sub = first[i]
+        if <object>PyTuple_GET_ITEM(sub, 6) not in applied:
+            return None
+        if i and (field(prev, 4) > field(sub, 4)
+                  or (field(prev, 4) == field(sub, 4) and field(prev, 5) > field(sub, 5))):
+            return None
+        prev = sub
+    for j in range(1, nl):
+        if (field(later[j - 1], 2) > field(later[j], 2)
+                or (field(later[j - 1], 2) == field(later[j], 2)
+                    and field(later[j - 1], 3) > field(later[j], 3))):
+            return None
+    i = j = 0
+    while True:
+        # the next span in the order sorted() gives them (first-pass spans first on ties)
+        more = True
+        if i < nf and (j >= nl or field(first[i], 4) < field(later[j], 2) or (
+                field(first[i], 4) == field(later[j], 2)
+                and field(first[i], 5) <= field(later[j], 3))):
+            sub = first[i]
+            start = field(sub, 4)
+            end = field(sub, 5)
+            from_first = True
+            i += 1
+        elif j < nl:
+            sub = later[j]
+            start = field(sub, 2)
+            end = field(sub, 3)
+            from_first = False
+            j += 1
+        else:
+            more = False
+        if more and open_group and start < u1:  # overlaps the group: joins it
+            if members is None:
+                members = [low_sub]
+            members.append(sub)
+            if not from_first:
+                seconds.append(sub)
+            if end > u1:
+                u1 = end
+            continue
+        if open_group:  # the group before this span is complete
+            if members is None and not seconds:  # a first-pass rewrite alone: kept
+                shift_in += (field(low_sub, 3) - field(low_sub, 2)) - (u1 - u0)
+                out.append(moved_record(low_sub, shift_out))
+            else:
+                if members is None:
+                    members = [low_sub]
+                in0 = u0 + shift_in
+                out0 = u0 + shift_out
+                for s in members:
+                    if not any_is(seconds, s):
+                        shift_in += (field(s, 3) - field(s, 2)) - (field(s, 5) - field(s, 4))
+                for s in seconds:
+                    shift_out += len(<str><object>PyTuple_GET_ITEM(s, 1)) - (field(s, 3) - field(s, 2))
+                record = joined(
+                    text, final, members, seconds, pair(Span, in0, u1 + shift_in), out0,
+                    u1 + shift_out,
+                )
+                if record is not None:
+                    out.append(record)
+        if not more:
+            return out
+        open_group = True
+        low_sub = sub
+        members = None
+        seconds = [] if from_first else [sub]
+        u0 = start
+        u1 = end
+
+
+cdef inline bint any_is(list items, object value):
+    """Whether ``value`` is one of ``items`` (by identity, as compose's ``id`` sets)."""
+    cdef object x
+    for x in items:
+        if x is value:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------- phonetic

@@ -147,10 +147,13 @@ class Settling:
         #: test of :meth:`_next_name_changes` (see :meth:`apply_unsettled`)
         self._apply_check = None
         self._tail_changes: Callable[..., list[Substitution]] | None = None
+        #: the compiled :func:`compose` of applied records (None on the Python core)
+        self._compose_applied: Callable[..., list[Substitution] | None] | None = None
         if trie is not None:
             from .core import compiled_module
 
             module = compiled_module()
+            self._compose_applied = module.compose_applied
             if matcher is None:
                 self._compiled_check = module.SettleCheck(self, trie)
             else:
@@ -176,10 +179,26 @@ class Settling:
             current, again, unsettled = self.pass_lines(current, unsettled, run_pass)
             if not again:
                 break
-            records = compose(text, records, again, current)
+            records = self.compose(text, records, again, current)
             if not unsettled:
                 break
         return Result(current, records)
+
+    def compose(
+        self,
+        text: str,
+        first: Sequence[Substitution],
+        second: Sequence[Substitution],
+        final: str,
+    ) -> list[Substitution]:
+        """:func:`compose`; on the compiled core its twin where every first-pass record is
+        applied (a table-only pass: the first-pass rewrites that no later one overlaps are
+        kept without a Python step each)."""
+        if self._compose_applied is not None and type(first) is list and type(second) is list:
+            composed = self._compose_applied(text, first, second, final, _joined)
+            if composed is not None:
+                return composed
+        return compose(text, first, second, final)
 
     def _next_name_changes(self, text: str, sub: Substitution) -> bool:
         """Whether the name token after a rewrite (only openers between) would now be
