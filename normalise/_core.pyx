@@ -1909,6 +1909,7 @@ class Core(PythonCore):
 
 # ---------------------------------------------------------------------------- the settling check
 
+from cpython.list cimport PyList_GET_ITEM
 from cpython.unicode cimport PyUnicode_DecodeLatin1
 from libc.string cimport memcmp, strlen
 
@@ -1916,6 +1917,28 @@ from libc.string cimport memcmp, strlen
 cdef inline bint prose_break(Py_UCS4 c) noexcept nogil:
     """A character of :data:`normalise.chars.PROSE_BREAKS` (a line ends there)."""
     return c == 10 or c == 13 or c == 0x2028 or c == 0x2029
+
+
+cdef struct Span3:
+    Py_ssize_t start, end, target
+
+
+cdef int span3_order(const void *x, const void *y) noexcept nogil:
+    """(start, end, target) order, as the reference sorts its window hits."""
+    cdef const Span3 *a = <const Span3 *>x
+    cdef const Span3 *b = <const Span3 *>y
+    if a.start != b.start:
+        return -1 if a.start < b.start else 1
+    if a.end != b.end:
+        return -1 if a.end < b.end else 1
+    if a.target != b.target:
+        return -1 if a.target < b.target else 1
+    return 0
+
+
+cdef extern from "stdlib.h":
+    void sort_spans "qsort" (void *base, size_t count, size_t size,
+                             int (*compare)(const void *, const void *) noexcept nogil) nogil
 
 
 @cython.final  # no subclass: its cdef methods called directly, inlined
@@ -1938,7 +1961,8 @@ cdef class SettleCheck:
     cdef list before, after  # per row: the folded words a pattern has there (frozenset)
     cdef list reach          # per row: Settling._reach(form) (marks=True)
     cdef bytes flags         # per row: CROSSING | UNCOVERED | CONTAINED | EMPTY_EDGE
-    cdef object table_rule, applied, marks
+    cdef object table_rule, applied, marks, table_event
+    cdef list entries, canonicals  # per target of the trie
 
     def __init__(self, settling, Trie trie):
         from normalise import settle as _settle
@@ -1952,6 +1976,9 @@ cdef class SettleCheck:
         self.table_rule = Rule.TABLE
         self.applied = APPLIED_RULES
         self.marks = _settle._MARKS
+        self.table_event = _compile.table_event
+        self.entries = list(settling._entries)
+        self.canonicals = [e.canonical for e in self.entries]
         chaining = settling.chaining
         forms = sorted(chaining.crossing | chaining.uncovered | chaining.contained)
         self.index = {form: i for i, form in enumerate(forms)}
@@ -1982,11 +2009,100 @@ cdef class SettleCheck:
         return found
 
     cdef list _disturbed(self, str text, list near):
-        """``Settling._disturbed``, its windows made here (:meth:`windows`)."""
-        settling = self.settling
-        hits = settling._window_hits(text, self.windows(text, near))
-        longest = max([end - start for start, end, _ in hits], default=0)
-        return [settling._is_disturbed(text, sub, hits, longest) for sub in near]
+        """``Settling._disturbed``: one scan over the windows (:meth:`windows`) joined by
+        line breaks, its hits moved back and sorted in a C array, and each rewrite's look at
+        them (``Settling._is_disturbed``) here; ``table_event`` is asked of a rewrite's own
+        hit only where its text is not its ASCII canonical form as written."""
+        cdef list windows = self.windows(text, near)
+        cdef Py_ssize_t nw = len(windows), i, k, n, lo, hi, mid, base, longest = 0
+        cdef Py_ssize_t start, end, hs, he
+        cdef Span3 *hits = NULL
+        cdef Py_ssize_t *bases = <Py_ssize_t *>malloc((nw + 1) * sizeof(Py_ssize_t))
+        cdef list out = []
+        cdef bint found, bad
+        cdef list raw
+        cdef object sub
+        if bases == NULL:
+            raise MemoryError()
+        try:
+            pieces = []
+            base = 0
+            for i in range(nw):
+                bases[i] = base
+                lo = windows[i][0]
+                hi = windows[i][1]
+                pieces.append(text[lo:hi])
+                base += hi - lo + 1
+            raw = self.trie.scan_overlapping("\n".join(pieces))
+            n = len(raw)
+            hits = <Span3 *>malloc((n + 1) * sizeof(Span3))
+            if hits == NULL:
+                raise MemoryError()
+            for k in range(n):
+                hit = <object>PyList_GET_ITEM(raw, k)
+                start = <object>PyTuple_GET_ITEM(hit, 0)
+                lo = 0  # bisect_right(bases, start) - 1
+                hi = nw
+                while lo < hi:
+                    mid = (lo + hi) >> 1
+                    if start < bases[mid]:
+                        hi = mid
+                    else:
+                        lo = mid + 1
+                base = <Py_ssize_t>windows[lo - 1][0] - bases[lo - 1]
+                hits[k].start = start + base
+                hits[k].end = -<Py_ssize_t>(<object>PyTuple_GET_ITEM(hit, 1)) + base
+                hits[k].target = <object>PyTuple_GET_ITEM(hit, 2)
+                if hits[k].end - hits[k].start > longest:
+                    longest = hits[k].end - hits[k].start
+            sort_spans(hits, n, sizeof(Span3), span3_order)
+            for sub in near:
+                start = <object>PyTuple_GET_ITEM(sub, 4)
+                end = <object>PyTuple_GET_ITEM(sub, 5)
+                lo = 0  # the first hit starting at start - longest or after
+                hi = n
+                while lo < hi:
+                    mid = (lo + hi) >> 1
+                    if hits[mid].start < start - longest:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                found = bad = False
+                for k in range(lo, n):
+                    hs = hits[k].start
+                    he = hits[k].end
+                    if hs > end:
+                        break
+                    if he < start or (start <= hs and he <= end and (hs != start or he != end)):
+                        continue  # apart, or nested in the rewrite
+                    if hs != start or he != end or self._rewritten(text, start, end,
+                                                                  hits[k].target):
+                        bad = True
+                        break
+                    found = True
+                out.append(bad or not found)
+            return out
+        finally:
+            free(bases)
+            free(hits)
+
+    cdef bint _rewritten(self, str text, Py_ssize_t start, Py_ssize_t end,
+                         Py_ssize_t target) except -1:
+        """Whether ``table_event`` would rewrite the hit ``[start, end)`` of ``target``
+        again: not where the text is the target's ASCII canonical form as written (the
+        casing of a form written as the canonical form is that form)."""
+        cdef str canonical = self.canonicals[target]
+        cdef int kind = PyUnicode_KIND(text), ckind = PyUnicode_KIND(canonical)
+        cdef void *data = PyUnicode_DATA(text)
+        cdef void *cdata = PyUnicode_DATA(canonical)
+        cdef Py_ssize_t i
+        if PyUnicode_IS_ASCII(canonical) and len(canonical) == end - start:
+            for i in range(end - start):
+                if PyUnicode_READ(kind, data, start + i) != PyUnicode_READ(ckind, cdata, i):
+                    break
+            else:
+                return False
+        return self.table_event(text, start, end, self.entries[target]) is not None
 
     def windows(self, str text, list subs):
         """``Settling._windows``: the spans around the rewrites that a pattern overlapping
@@ -2177,8 +2293,8 @@ cdef bint cue_may_end(int kind, void *data, Py_ssize_t start) noexcept:
     its match ends with an optional quote after a run of separators after the cue, and every
     cue ends with one of :data:`CUE_ENDS` (no quote or separator among them); so once the
     quote and the separators are stripped, the text must end with one of them, compared
-    lower-cased. A character >= 128 among the last 14 (ſ, K and İ match s, k and i
-    ignoring case) leaves the answer to the expression. Why: on a text with an opening
+    lower-cased (ſ, K and İ as the s, k and i they match ignoring case: no other character
+    >= 128 matches a letter of them; :data:`CUE_LOOKALIKES`). Why: on a text with an opening
     parenthesis or a letter outside ASCII near most hits, the cue keys' substring test
     passes and the expression ran per hit."""
     cdef Py_ssize_t q = start, n = 0, k, size
@@ -2190,15 +2306,22 @@ cdef bint cue_may_end(int kind, void *data, Py_ssize_t start) noexcept:
         q -= 1
     while n < CUE_TAIL and q - n > 0:
         c = PyUnicode_READ(kind, data, q - 1 - n)
-        if c >= 128:
-            return True
-        tail[CUE_TAIL - 1 - n] = c + 32 if 65 <= c <= 90 else c
+        if c < 128:
+            tail[CUE_TAIL - 1 - n] = c + 32 if 65 <= c <= 90 else c
+        else:  # the letters that match ASCII ones ignoring case; no other matches any
+            tail[CUE_TAIL - 1 - n] = (
+                115 if c == 0x17F else 107 if c == 0x212A else 105 if c == 0x130 else 255
+            )
         n += 1
     for k in range(12):
         size = strlen(CUE_ENDS[k])
         if size <= n and memcmp(tail + CUE_TAIL - size, CUE_ENDS[k], size) == 0:
             return True
     return False
+
+
+#: The characters >= 128 that the expression's letters match ignoring case, and the letter.
+CUE_LOOKALIKES = {"\u017f": "s", "\u212a": "k", "\u0130": "i"}
 
 
 def cue_may_end_at(str text, Py_ssize_t start):
@@ -2320,6 +2443,8 @@ cdef inline object moved_record(object sub, Py_ssize_t shift):
             put(t, i, <Py_ssize_t>(<object>PyTuple_GET_ITEM(sub, i)) + shift)
         else:
             put(t, i, <object>PyTuple_GET_ITEM(sub, i))
+    if atomic(t):  # as the pass's records: nothing in it can be part of a cycle
+        PyObject_GC_UnTrack(t)
     return t
 
 
