@@ -2368,8 +2368,16 @@ cdef object folded_piece(Trie trie, int kind, void *data, Py_ssize_t low, Py_ssi
     cdef const uint8_t *table = trie.ascii_fold
     cdef Py_ssize_t i, m = 0, a, b
     cdef int code
-    for i in range(low, high):
-        code = trie._fold_code(PyUnicode_READ(kind, data, i))
+    cdef uint32_t c
+    if trie.folded == NULL:
+        trie.folded = <int16_t *>malloc(FOLD_CACHED * sizeof(int16_t))
+        if trie.folded == NULL:
+            raise MemoryError()
+        for i in range(FOLD_CACHED):
+            trie.folded[i] = -2
+    for i in range(low, high):  # at most 64 characters
+        c = PyUnicode_READ(kind, data, i)
+        code = c if c < 128 else trie._fold_code(c)
         if code >= 0:
             f[m] = table[code]
             m += 1
