@@ -24,7 +24,9 @@ The parts: :class:`Settling` is the loop of one normaliser (:meth:`Settling.sett
 check (:meth:`Settling.unsettled`) and the further passes over the lines concerned
 (:meth:`Settling.pass_lines`), at most :data:`MAX_PASSES`; :func:`compose` joins the records
 of two passes. The check has a compiled twin for table-only normalisers (``_core.SettleCheck``,
-the same positions: :meth:`Settling.reference_unsettled` is the reference).
+the same positions: :meth:`Settling.reference_unsettled` is the reference), and so does
+:func:`compose` where every first-pass record is applied (``_core.compose_applied``, through
+:meth:`Settling.compose`).
 """
 
 from __future__ import annotations
