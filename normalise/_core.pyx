@@ -1910,6 +1910,7 @@ class Core(PythonCore):
 # ---------------------------------------------------------------------------- the settling check
 
 from cpython.list cimport PyList_GET_ITEM
+from cpython.tuple cimport PyTuple_Check, PyTuple_GET_SIZE
 from cpython.unicode cimport PyUnicode_DecodeLatin1
 from libc.string cimport memcmp, strlen
 
@@ -1917,6 +1918,17 @@ from libc.string cimport memcmp, strlen
 cdef inline bint prose_break(Py_UCS4 c) noexcept nogil:
     """A character of :data:`normalise.chars.PROSE_BREAKS` (a line ends there)."""
     return c == 10 or c == 13 or c == 0x2028 or c == 0x2029
+
+
+cdef inline Py_ssize_t span_item(object spans, Py_ssize_t i, Py_ssize_t j) except? -1:
+    """``spans[i][j]``: read in place where ``spans`` is a list of tuples (the spans taken
+    once kept forms are merged in), else by indexing."""
+    cdef object item
+    if type(spans) is list:
+        item = <object>PyList_GET_ITEM(spans, i)
+        if PyTuple_Check(item) and j < PyTuple_GET_SIZE(item):
+            return <object>PyTuple_GET_ITEM(item, j)
+    return spans[i][j]
 
 
 cdef struct Span3:
@@ -2173,12 +2185,20 @@ cdef class SettleCheck:
         return near
 
     cdef bint _covered(self, object taken, object sub, Py_ssize_t row) except -1:
-        """``Settling._covered``."""
+        """``Settling._covered``: its tests in another order (the embedded keys' look-up, a
+        Python call, last: most rewrites have another hit within reach)."""
         if (<object>PyTuple_GET_ITEM(sub, 6) != self.table_rule
                 or <object>PyTuple_GET_ITEM(sub, 9)):
             return False
-        if self.embedded and self.match_key(<object>PyTuple_GET_ITEM(sub, 0)) in self.embedded:
+        if not self._apart(taken, sub, row):
             return False
+        return not (
+            self.embedded and self.match_key(<object>PyTuple_GET_ITEM(sub, 0)) in self.embedded
+        )
+
+    cdef bint _apart(self, object taken, object sub, Py_ssize_t row) except -1:
+        """Whether no other hit taken stands within the reach of the row's form from the
+        rewrite's span (``Settling._covered``'s last test)."""
         cdef Py_ssize_t reach = self.reach[row]
         cdef Py_ssize_t start = <object>PyTuple_GET_ITEM(sub, 2)
         cdef Py_ssize_t end = <object>PyTuple_GET_ITEM(sub, 3)
@@ -2199,15 +2219,22 @@ cdef class SettleCheck:
             return True
         while lo < hi:  # bisect_left(taken, (start,)): the first span starting at start or on
             mid = (lo + hi) >> 1
-            if <Py_ssize_t>taken[mid][0] < start:
+            if span_item(taken, mid, 0) < start:
                 lo = mid + 1
             else:
                 hi = mid
-        if lo > 0 and start - <Py_ssize_t>taken[lo - 1][1] < reach:
+        if lo > 0 and start - span_item(taken, lo - 1, 1) < reach:
             return False
-        if lo + 1 < n and <Py_ssize_t>taken[lo + 1][0] - end < reach:
+        if lo + 1 < n and span_item(taken, lo + 1, 0) - end < reach:
             return False
         return True
+
+    def words_near(self, str text, Py_ssize_t at):
+        """The folded words before and after ``at`` as the check reads them (for the tests:
+        ``settle._word_before`` and ``settle._word_after`` are the reference)."""
+        if not 0 <= at <= len(text):
+            raise IndexError(at)
+        return self._word_before(text, at), self._word_after(text, at)
 
     cdef bint _neighbours_fit(self, str text, object sub, Py_ssize_t row) except -1:
         """``Settling._neighbours_fit`` (the forms with "" among their words: flag 8)."""
@@ -2229,6 +2256,33 @@ cdef class SettleCheck:
         cdef uint8_t f[64]
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
+        cdef int b
+        if kind == 1:  # Latin-1: no combining mark; read back only as far as the word
+            h = start
+            while h > low:
+                b = self._latin_fold((<const uint8_t *>data)[h - 1])
+                if b < 0:
+                    break
+                if b != 32:
+                    break
+                h -= 1
+            else:
+                return None if low else ""
+            if b >= 0:
+                for i in range(h, start):
+                    if prose_break((<const uint8_t *>data)[i]):
+                        return ""
+                w = h
+                while w > low:
+                    b = self._latin_fold((<const uint8_t *>data)[w - 1])
+                    if b < 0:
+                        break
+                    if b == 32:
+                        break
+                    f[w - 1 - low] = <uint8_t>b
+                    w -= 1
+                if b >= 0:
+                    return PyUnicode_DecodeLatin1(<const char *>f + (w - low), h - w, NULL)
         if self.trie._fold_span(kind, data, low, start, f):
             return marked_word_before(self.trie, text, start)
         h = start - low
@@ -2244,12 +2298,54 @@ cdef class SettleCheck:
             w -= 1
         return PyUnicode_DecodeLatin1(<const char *>f + w, h - w, NULL)
 
+    cdef inline int _latin_fold(self, uint8_t c) except -3:
+        """The haystack byte of a Latin-1 character (-1: not one byte; the caller then
+        takes the general path)."""
+        cdef int code
+        if c < 128:
+            return self.trie.ascii_fold[c]
+        if self.trie.folded == NULL:
+            return -1
+        code = self.trie.folded[c]
+        if code < 0:
+            return -1
+        return self.trie.ascii_fold[code]
+
     cdef object _word_after(self, str text, Py_ssize_t end):
         """:func:`normalise.settle._word_after`."""
-        cdef Py_ssize_t size = len(text), high = end + 64, t = 0, w, i, n
+        cdef Py_ssize_t size = len(text), high = end + 64, t = 0, w, i, n, top
         cdef uint8_t f[64]
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
+        cdef int b
+        if kind == 1:  # Latin-1: no combining mark; read on only as far as the word
+            top = high if high < size else size
+            t = end
+            while t < top:
+                b = self._latin_fold((<const uint8_t *>data)[t])
+                if b < 0:
+                    break
+                if b != 32:
+                    break
+                t += 1
+            else:
+                return None if high < size else ""
+            if b >= 0:
+                for i in range(end, t):
+                    if prose_break((<const uint8_t *>data)[i]):
+                        return ""
+                w = t
+                while w < top:
+                    b = self._latin_fold((<const uint8_t *>data)[w])
+                    if b < 0:
+                        break
+                    if b == 32:
+                        break
+                    f[w - t] = <uint8_t>b
+                    w += 1
+                if b >= 0:
+                    return PyUnicode_DecodeLatin1(<const char *>f, w - t, NULL)
+            t = 0
         n = (high if high < size else size) - end
         if n < 0:
             n = 0

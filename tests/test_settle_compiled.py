@@ -143,6 +143,42 @@ def test_the_words_around_a_rewrite_on_text_with_marks_are_the_references(text):
             assert _core.word_near(trie, text, at, False) == settle._word_after(text, at)
 
 
+LATIN = ["Zürich", "café", "naïve", "ÆØÅ", "x", "ab_c", "\xa0", "«", "»", "¿", "ß", "µ"]
+
+
+@st.composite
+def latin_texts(draw) -> str:
+    """Text of Latin-1 characters only (a one-byte string: no combining mark in it)."""
+    pieces = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(LATIN) | words("latin").filter(lambda w: w.isascii()),
+                st.sampled_from(["", " ", "   ", "\n", "\r\n", ", ", "-", "\t"]),
+            ),
+            max_size=40,
+        )
+    )
+    return "".join(a + b for a, b in pieces)
+
+
+@given(st.one_of(latin_texts(), marked_texts(), st.text(max_size=80)))
+@settings(max_examples=200)
+def test_the_checks_words_around_a_position_are_the_references(text):
+    """The words the compiled check reads before and after each position (a one-byte
+    string read only as far as the word; other text folded 64 characters at a time) against
+    ``settle._word_before``/``_word_after``."""
+    with core.using("compiled"):
+        normaliser = Normaliser(
+            table=table_from_entries([Entry("Kabul", ("Kaboul",), "place")]), phonetic="off"
+        )
+    check = normaliser._settling._compiled_check
+    for at in range(len(text) + 1):
+        assert check.words_near(text, at) == (
+            settle._word_before(text, at),
+            settle._word_after(text, at),
+        ), at
+
+
 @given(st.one_of(settling_cases(), tables_and_texts()))
 @settings(max_examples=80)
 def test_compose_of_applied_records_is_the_references(case):
