@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from normalise import Normaliser, core, keep, settle
 from normalise.scan import fold_haystack
 from normalise.table import Entry, table_from_entries
-from tests.test_core import settling_cases
+from tests.test_core import reference_near, settling_cases
 from tests.test_properties import tables_and_texts, words
 
 BUILT = core._compiled() is not None
@@ -177,6 +177,22 @@ def test_the_checks_words_around_a_position_are_the_references(text):
             settle._word_before(text, at),
             settle._word_after(text, at),
         ), at
+
+
+@given(st.one_of(settling_cases(), tables_and_texts()))
+@settings(max_examples=80)
+def test_the_check_reads_taken_spans_as_a_list_as_the_records(case):
+    """The spans taken come as the records' buffer, or as a list of spans once kept forms
+    are merged in: the records the check looks at closer are the reference's for both."""
+    entries, text = case
+    with core.using("compiled"):
+        normaliser = Normaliser(table=table_from_entries(entries), phonetic="off")
+    settling = normaliser._settling
+    result, taken, _ = normaliser._pass(text)
+    spans = [settle.Span(s, e) for s, e in taken]
+    expected = reference_near(settling, result, spans)
+    assert settling._compiled_check.near(result, spans) == expected
+    assert settling._compiled_check.near(result, taken) == expected
 
 
 @given(st.one_of(settling_cases(), tables_and_texts()))
