@@ -1732,7 +1732,11 @@ cdef class TablePassRunner:
                 and self.or_spelling(text, prev_end, ostart)
             ):
                 why = "mention"
-            elif self._cue_before(cues, kind, data, size, start) and self.is_mentioned(text, ostart):
+            elif (
+                cue_may_end(kind, data, start)  # defined in the settling check's section
+                and self._cue_before(cues, kind, data, size, start)
+                and self.is_mentioned(text, ostart)
+            ):
                 why = "kept"
             elif self.given[target] and self.in_full_name(text, ostart, oend):
                 why = "full-name"
@@ -2001,12 +2005,48 @@ class Core(PythonCore):
 
 # ---------------------------------------------------------------------------- the settling check
 
+from cpython.list cimport PyList_GET_ITEM
+from cpython.tuple cimport PyTuple_Check, PyTuple_GET_SIZE
 from cpython.unicode cimport PyUnicode_DecodeLatin1
+from libc.string cimport memcmp, strlen
 
 
 cdef inline bint prose_break(Py_UCS4 c) noexcept nogil:
     """A character of :data:`normalise.chars.PROSE_BREAKS` (a line ends there)."""
     return c == 10 or c == 13 or c == 0x2028 or c == 0x2029
+
+
+cdef inline Py_ssize_t span_item(object spans, Py_ssize_t i, Py_ssize_t j) except? -1:
+    """``spans[i][j]``: read in place where ``spans`` is a list of tuples (the spans taken
+    once kept forms are merged in), else by indexing."""
+    cdef object item
+    if type(spans) is list:
+        item = <object>PyList_GET_ITEM(spans, i)
+        if PyTuple_Check(item) and j < PyTuple_GET_SIZE(item):
+            return <object>PyTuple_GET_ITEM(item, j)
+    return spans[i][j]
+
+
+cdef struct Span3:
+    Py_ssize_t start, end, target
+
+
+cdef int span3_order(const void *x, const void *y) noexcept nogil:
+    """(start, end, target) order, as the reference sorts its window hits."""
+    cdef const Span3 *a = <const Span3 *>x
+    cdef const Span3 *b = <const Span3 *>y
+    if a.start != b.start:
+        return -1 if a.start < b.start else 1
+    if a.end != b.end:
+        return -1 if a.end < b.end else 1
+    if a.target != b.target:
+        return -1 if a.target < b.target else 1
+    return 0
+
+
+cdef extern from "stdlib.h":
+    void sort_spans "qsort" (void *base, size_t count, size_t size,
+                             int (*compare)(const void *, const void *) noexcept nogil) nogil
 
 
 @cython.final  # no subclass: its cdef methods called directly, inlined
@@ -2029,7 +2069,8 @@ cdef class SettleCheck:
     cdef list before, after  # per row: the folded words a pattern has there (frozenset)
     cdef list reach          # per row: Settling._reach(form) (marks=True)
     cdef bytes flags         # per row: CROSSING | UNCOVERED | CONTAINED | EMPTY_EDGE
-    cdef object table_rule, applied, marks
+    cdef object table_rule, applied, marks, table_event
+    cdef list entries, canonicals  # per target of the trie
 
     def __init__(self, settling, Trie trie):
         from normalise import settle as _settle
@@ -2043,6 +2084,9 @@ cdef class SettleCheck:
         self.table_rule = Rule.TABLE
         self.applied = APPLIED_RULES
         self.marks = _settle._MARKS
+        self.table_event = _compile.table_event
+        self.entries = list(settling._entries)
+        self.canonicals = [e.canonical for e in self.entries]
         chaining = settling.chaining
         forms = sorted(chaining.crossing | chaining.uncovered | chaining.contained)
         self.index = {form: i for i, form in enumerate(forms)}
@@ -2073,11 +2117,100 @@ cdef class SettleCheck:
         return found
 
     cdef list _disturbed(self, str text, list near):
-        """``Settling._disturbed``, its windows made here (:meth:`windows`)."""
-        settling = self.settling
-        hits = settling._window_hits(text, self.windows(text, near))
-        longest = max([end - start for start, end, _ in hits], default=0)
-        return [settling._is_disturbed(text, sub, hits, longest) for sub in near]
+        """``Settling._disturbed``: one scan over the windows (:meth:`windows`) joined by
+        line breaks, its hits moved back and sorted in a C array, and each rewrite's look at
+        them (``Settling._is_disturbed``) here; ``table_event`` is asked of a rewrite's own
+        hit only where its text is not its ASCII canonical form as written."""
+        cdef list windows = self.windows(text, near)
+        cdef Py_ssize_t nw = len(windows), i, k, n, lo, hi, mid, base, longest = 0
+        cdef Py_ssize_t start, end, hs, he
+        cdef Span3 *hits = NULL
+        cdef Py_ssize_t *bases = <Py_ssize_t *>malloc((nw + 1) * sizeof(Py_ssize_t))
+        cdef list out = []
+        cdef bint found, bad
+        cdef list raw
+        cdef object sub
+        if bases == NULL:
+            raise MemoryError()
+        try:
+            pieces = []
+            base = 0
+            for i in range(nw):
+                bases[i] = base
+                lo = windows[i][0]
+                hi = windows[i][1]
+                pieces.append(text[lo:hi])
+                base += hi - lo + 1
+            raw = self.trie.scan_overlapping("\n".join(pieces))
+            n = len(raw)
+            hits = <Span3 *>malloc((n + 1) * sizeof(Span3))
+            if hits == NULL:
+                raise MemoryError()
+            for k in range(n):
+                hit = <object>PyList_GET_ITEM(raw, k)
+                start = <object>PyTuple_GET_ITEM(hit, 0)
+                lo = 0  # bisect_right(bases, start) - 1
+                hi = nw
+                while lo < hi:
+                    mid = (lo + hi) >> 1
+                    if start < bases[mid]:
+                        hi = mid
+                    else:
+                        lo = mid + 1
+                base = <Py_ssize_t>windows[lo - 1][0] - bases[lo - 1]
+                hits[k].start = start + base
+                hits[k].end = -<Py_ssize_t>(<object>PyTuple_GET_ITEM(hit, 1)) + base
+                hits[k].target = <object>PyTuple_GET_ITEM(hit, 2)
+                if hits[k].end - hits[k].start > longest:
+                    longest = hits[k].end - hits[k].start
+            sort_spans(hits, n, sizeof(Span3), span3_order)
+            for sub in near:
+                start = <object>PyTuple_GET_ITEM(sub, 4)
+                end = <object>PyTuple_GET_ITEM(sub, 5)
+                lo = 0  # the first hit starting at start - longest or after
+                hi = n
+                while lo < hi:
+                    mid = (lo + hi) >> 1
+                    if hits[mid].start < start - longest:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                found = bad = False
+                for k in range(lo, n):
+                    hs = hits[k].start
+                    he = hits[k].end
+                    if hs > end:
+                        break
+                    if he < start or (start <= hs and he <= end and (hs != start or he != end)):
+                        continue  # apart, or nested in the rewrite
+                    if hs != start or he != end or self._rewritten(text, start, end,
+                                                                  hits[k].target):
+                        bad = True
+                        break
+                    found = True
+                out.append(bad or not found)
+            return out
+        finally:
+            free(bases)
+            free(hits)
+
+    cdef bint _rewritten(self, str text, Py_ssize_t start, Py_ssize_t end,
+                         Py_ssize_t target) except -1:
+        """Whether ``table_event`` would rewrite the hit ``[start, end)`` of ``target``
+        again: not where the text is the target's ASCII canonical form as written (the
+        casing of a form written as the canonical form is that form)."""
+        cdef str canonical = self.canonicals[target]
+        cdef int kind = PyUnicode_KIND(text), ckind = PyUnicode_KIND(canonical)
+        cdef void *data = PyUnicode_DATA(text)
+        cdef void *cdata = PyUnicode_DATA(canonical)
+        cdef Py_ssize_t i
+        if PyUnicode_IS_ASCII(canonical) and len(canonical) == end - start:
+            for i in range(end - start):
+                if PyUnicode_READ(kind, data, start + i) != PyUnicode_READ(ckind, cdata, i):
+                    break
+            else:
+                return False
+        return self.table_event(text, start, end, self.entries[target]) is not None
 
     def windows(self, str text, list subs):
         """``Settling._windows``: the spans around the rewrites that a pattern overlapping
@@ -2148,12 +2281,20 @@ cdef class SettleCheck:
         return near
 
     cdef bint _covered(self, object taken, object sub, Py_ssize_t row) except -1:
-        """``Settling._covered``."""
+        """``Settling._covered``: its tests in another order (the embedded keys' look-up, a
+        Python call, last: most rewrites have another hit within reach)."""
         if (<object>PyTuple_GET_ITEM(sub, 6) != self.table_rule
                 or <object>PyTuple_GET_ITEM(sub, 9)):
             return False
-        if self.embedded and self.match_key(<object>PyTuple_GET_ITEM(sub, 0)) in self.embedded:
+        if not self._apart(taken, sub, row):
             return False
+        return not (
+            self.embedded and self.match_key(<object>PyTuple_GET_ITEM(sub, 0)) in self.embedded
+        )
+
+    cdef bint _apart(self, object taken, object sub, Py_ssize_t row) except -1:
+        """Whether no other hit taken stands within the reach of the row's form from the
+        rewrite's span (``Settling._covered``'s last test)."""
         cdef Py_ssize_t reach = self.reach[row]
         cdef Py_ssize_t start = <object>PyTuple_GET_ITEM(sub, 2)
         cdef Py_ssize_t end = <object>PyTuple_GET_ITEM(sub, 3)
@@ -2174,15 +2315,22 @@ cdef class SettleCheck:
             return True
         while lo < hi:  # bisect_left(taken, (start,)): the first span starting at start or on
             mid = (lo + hi) >> 1
-            if <Py_ssize_t>taken[mid][0] < start:
+            if span_item(taken, mid, 0) < start:
                 lo = mid + 1
             else:
                 hi = mid
-        if lo > 0 and start - <Py_ssize_t>taken[lo - 1][1] < reach:
+        if lo > 0 and start - span_item(taken, lo - 1, 1) < reach:
             return False
-        if lo + 1 < n and <Py_ssize_t>taken[lo + 1][0] - end < reach:
+        if lo + 1 < n and span_item(taken, lo + 1, 0) - end < reach:
             return False
         return True
+
+    def words_near(self, str text, Py_ssize_t at):
+        """The folded words before and after ``at`` as the check reads them (for the tests:
+        ``settle._word_before`` and ``settle._word_after`` are the reference)."""
+        if not 0 <= at <= len(text):
+            raise IndexError(at)
+        return self._word_before(text, at), self._word_after(text, at)
 
     cdef bint _neighbours_fit(self, str text, object sub, Py_ssize_t row) except -1:
         """``Settling._neighbours_fit`` (the forms with "" among their words: flag 8)."""
@@ -2204,8 +2352,35 @@ cdef class SettleCheck:
         cdef uint8_t f[64]
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
+        cdef int b
+        if kind == 1:  # Latin-1: no combining mark; read back only as far as the word
+            h = start
+            while h > low:
+                b = self._latin_fold((<const uint8_t *>data)[h - 1])
+                if b < 0:
+                    break
+                if b != 32:
+                    break
+                h -= 1
+            else:
+                return None if low else ""
+            if b >= 0:
+                for i in range(h, start):
+                    if prose_break((<const uint8_t *>data)[i]):
+                        return ""
+                w = h
+                while w > low:
+                    b = self._latin_fold((<const uint8_t *>data)[w - 1])
+                    if b < 0:
+                        break
+                    if b == 32:
+                        break
+                    f[w - 1 - low] = <uint8_t>b
+                    w -= 1
+                if b >= 0:
+                    return PyUnicode_DecodeLatin1(<const char *>f + (w - low), h - w, NULL)
         if self.trie._fold_span(kind, data, low, start, f):
-            return self.word_before(text, start)
+            return marked_word_before(self.trie, text, start)
         h = start - low
         while h > 0 and f[h - 1] == 32:
             h -= 1
@@ -2219,17 +2394,59 @@ cdef class SettleCheck:
             w -= 1
         return PyUnicode_DecodeLatin1(<const char *>f + w, h - w, NULL)
 
+    cdef inline int _latin_fold(self, uint8_t c) except -3:
+        """The haystack byte of a Latin-1 character (-1: not one byte; the caller then
+        takes the general path)."""
+        cdef int code
+        if c < 128:
+            return self.trie.ascii_fold[c]
+        if self.trie.folded == NULL:
+            return -1
+        code = self.trie.folded[c]
+        if code < 0:
+            return -1
+        return self.trie.ascii_fold[code]
+
     cdef object _word_after(self, str text, Py_ssize_t end):
         """:func:`normalise.settle._word_after`."""
-        cdef Py_ssize_t size = len(text), high = end + 64, t = 0, w, i, n
+        cdef Py_ssize_t size = len(text), high = end + 64, t = 0, w, i, n, top
         cdef uint8_t f[64]
         cdef int kind = PyUnicode_KIND(text)
         cdef void *data = PyUnicode_DATA(text)
+        cdef int b
+        if kind == 1:  # Latin-1: no combining mark; read on only as far as the word
+            top = high if high < size else size
+            t = end
+            while t < top:
+                b = self._latin_fold((<const uint8_t *>data)[t])
+                if b < 0:
+                    break
+                if b != 32:
+                    break
+                t += 1
+            else:
+                return None if high < size else ""
+            if b >= 0:
+                for i in range(end, t):
+                    if prose_break((<const uint8_t *>data)[i]):
+                        return ""
+                w = t
+                while w < top:
+                    b = self._latin_fold((<const uint8_t *>data)[w])
+                    if b < 0:
+                        break
+                    if b == 32:
+                        break
+                    f[w - t] = <uint8_t>b
+                    w += 1
+                if b >= 0:
+                    return PyUnicode_DecodeLatin1(<const char *>f, w - t, NULL)
+            t = 0
         n = (high if high < size else size) - end
         if n < 0:
             n = 0
         if self.trie._fold_span(kind, data, end, end + n, f):
-            return self.word_after(text, end)
+            return marked_word_after(self.trie, text, end)
         while t < n and f[t] == 32:
             t += 1
         if t == n:
@@ -2241,6 +2458,300 @@ cdef class SettleCheck:
         while w < n and f[w] != 32:
             w += 1
         return PyUnicode_DecodeLatin1(<const char *>f + t, w - t, NULL)
+
+
+
+cdef inline bint cue_quote(Py_UCS4 c) noexcept nogil:
+    """A character of the optional quote that ends :data:`normalise.keep._CUE_BEFORE`."""
+    return c == 34 or c == 39 or c == 0x201C or c == 0x2018 or c == 0xAB
+
+
+cdef inline bint cue_separator(Py_UCS4 c) noexcept nogil:
+    """A character of the run between a cue and its word (``(?:[\t\x20\xa0]|[:,])*``)."""
+    return c == 9 or c == 32 or c == 0xA0 or c == 58 or c == 44
+
+
+#: How each cue of :data:`normalise.keep._CUE` ends (lower case): the last word of every
+#: alternative ("spelt", "... as", "... in English", "a.k.a.", "aka", "(or").
+cdef const char *CUE_ENDS[12]
+CUE_ENDS[:] = [b"spelt", b"spelled", b"written", b"transliterated", b"romanised", b"romanized",
+               b"rendered", b"as", b"english", b"a.k.a.", b"aka", b"or"]
+cdef enum:
+    CUE_TAIL = 14  # the longest of them
+
+
+cdef bint cue_may_end(int kind, void *data, Py_ssize_t start) noexcept:
+    """False only where :data:`normalise.keep._CUE_BEFORE` cannot match before ``start``:
+    its match ends with an optional quote after a run of separators after the cue, and every
+    cue ends with one of :data:`CUE_ENDS` (no quote or separator among them); so once the
+    quote and the separators are stripped, the text must end with one of them, compared
+    lower-cased (ſ, K and İ as the s, k and i they match ignoring case: no other character
+    >= 128 matches a letter of them; :data:`CUE_LOOKALIKES`). Why: on a text with an opening
+    parenthesis or a letter outside ASCII near most hits, the cue keys' substring test
+    passes and the expression ran per hit."""
+    cdef Py_ssize_t q = start, n = 0, k, size
+    cdef uint32_t c  # a code point (a Py_UCS4 would be a str in ``c + 32``)
+    cdef uint8_t tail[CUE_TAIL]
+    if q > 0 and cue_quote(PyUnicode_READ(kind, data, q - 1)):
+        q -= 1
+    while q > 0 and cue_separator(PyUnicode_READ(kind, data, q - 1)):
+        q -= 1
+    while n < CUE_TAIL and q - n > 0:
+        c = PyUnicode_READ(kind, data, q - 1 - n)
+        if c < 128:
+            tail[CUE_TAIL - 1 - n] = c + 32 if 65 <= c <= 90 else c
+        else:  # the letters that match ASCII ones ignoring case; no other matches any
+            tail[CUE_TAIL - 1 - n] = (
+                115 if c == 0x17F else 107 if c == 0x212A else 105 if c == 0x130 else 255
+            )
+        n += 1
+    for k in range(12):
+        size = strlen(CUE_ENDS[k])
+        if size <= n and memcmp(tail + CUE_TAIL - size, CUE_ENDS[k], size) == 0:
+            return True
+    return False
+
+
+#: The characters >= 128 that the expression's letters match ignoring case, and the letter.
+CUE_LOOKALIKES = {"\u017f": "s", "\u212a": "k", "\u0130": "i"}
+
+
+def cue_may_end_at(str text, Py_ssize_t start):
+    """:func:`cue_may_end` of ``text`` (for the tests)."""
+    if not 0 <= start <= len(text):
+        raise IndexError(start)
+    return cue_may_end(PyUnicode_KIND(text), PyUnicode_DATA(text), start)
+
+
+# Per code point below 0x10000: 0 not looked up yet, 1 neither, 2 a word character or a
+# combining mark (``[\w\p{M}]`` of the settling's expressions, asked of each once).
+cdef uint8_t *word_or_mark = NULL
+_WORD_OR_MARK = None
+
+
+cdef bint is_word_or_mark(uint32_t c) except -1:
+    """Whether ``c`` matches ``[\w\p{M}]`` (:data:`normalise.settle._WORD_AFTER`'s class)."""
+    global word_or_mark, _WORD_OR_MARK
+    cdef uint8_t v
+    if c < 128:
+        return (48 <= c <= 57) or (65 <= c <= 90) or (97 <= c <= 122) or c == 95
+    if c < 0x10000 and word_or_mark != NULL:
+        v = word_or_mark[c]
+        if v:
+            return v == 2
+    if _WORD_OR_MARK is None:
+        import regex
+        _WORD_OR_MARK = regex.compile(r"[\w\p{M}]")
+    v = 2 if _WORD_OR_MARK.match(chr(c)) is not None else 1
+    if c < 0x10000:
+        if word_or_mark == NULL:
+            word_or_mark = <uint8_t *>calloc(0x10000, 1)
+            if word_or_mark == NULL:
+                raise MemoryError()
+        word_or_mark[c] = v
+    return v == 2
+
+
+cdef object folded_piece(Trie trie, int kind, void *data, Py_ssize_t low, Py_ssize_t high,
+                         bint last):
+    """``fold_form(text[low:high])`` split at its spaces: its last piece (``last``) or its
+    first, folded character by character as the trie folds (marks dropped)."""
+    cdef uint8_t f[64]
+    cdef const uint8_t *table = trie.ascii_fold
+    cdef Py_ssize_t i, m = 0, a, b
+    cdef int code
+    cdef uint32_t c
+    if trie.folded == NULL:
+        trie.folded = <int16_t *>malloc(FOLD_CACHED * sizeof(int16_t))
+        if trie.folded == NULL:
+            raise MemoryError()
+        for i in range(FOLD_CACHED):
+            trie.folded[i] = -2
+    for i in range(low, high):  # at most 64 characters
+        c = PyUnicode_READ(kind, data, i)
+        code = c if c < 128 else trie._fold_code(c)
+        if code >= 0:
+            f[m] = table[code]
+            m += 1
+    if last:
+        a = m
+        while a > 0 and f[a - 1] != 32:
+            a -= 1
+        return PyUnicode_DecodeLatin1(<const char *>f + a, m - a, NULL)
+    b = 0
+    while b < m and f[b] != 32:
+        b += 1
+    return PyUnicode_DecodeLatin1(<const char *>f, b, NULL)
+
+
+cdef object marked_word_before(Trie trie, str text, Py_ssize_t start):
+    """:func:`normalise.settle._word_before` where its piece of text holds a combining mark
+    (its expression's branch): the nearest run of word characters and marks within 64
+    before ``start``, folded."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t low = start - 64 if start > 64 else 0, e = start, s, i
+    while e > low and not is_word_or_mark(PyUnicode_READ(kind, data, e - 1)):
+        e -= 1
+    if e == low:
+        return None if low else ""
+    for i in range(e, start):
+        if prose_break(PyUnicode_READ(kind, data, i)):
+            return ""
+    s = e - 1
+    while s > low and is_word_or_mark(PyUnicode_READ(kind, data, s - 1)):
+        s -= 1
+    return folded_piece(trie, kind, data, s, e, True)
+
+
+cdef object marked_word_after(Trie trie, str text, Py_ssize_t end):
+    """:func:`normalise.settle._word_after` where its piece of text holds a combining mark:
+    see :func:`marked_word_before`."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t size = len(text), high = end + 64, top, s = end, e, i
+    top = high if high < size else size
+    while s < top and not is_word_or_mark(PyUnicode_READ(kind, data, s)):
+        s += 1
+    if s >= top:
+        return None if high < size else ""
+    for i in range(end, s):
+        if prose_break(PyUnicode_READ(kind, data, i)):
+            return ""
+    e = s + 1
+    while e < top and is_word_or_mark(PyUnicode_READ(kind, data, e)):
+        e += 1
+    return folded_piece(trie, kind, data, s, e, False)
+
+
+def word_near(Trie trie, str text, Py_ssize_t at, bint before):
+    """:func:`marked_word_before` (``before``) or :func:`marked_word_after` at ``at``, on
+    any text (for the tests: the reference is :mod:`normalise.settle`'s expression branch)."""
+    if not 0 <= at <= len(text):
+        raise IndexError(at)
+    return marked_word_before(trie, text, at) if before else marked_word_after(trie, text, at)
+
+
+cdef inline object moved_record(object sub, Py_ssize_t shift):
+    """``settle._moved``: ``sub`` with its output span ``shift`` further (itself for 0)."""
+    if shift == 0:
+        return sub
+    cdef Py_ssize_t n = len(sub), i
+    t = new_tuple(type(sub), n)
+    for i in range(n):
+        if i == 4 or i == 5:
+            put(t, i, <Py_ssize_t>(<object>PyTuple_GET_ITEM(sub, i)) + shift)
+        else:
+            put(t, i, <object>PyTuple_GET_ITEM(sub, i))
+    if atomic(t):  # as the pass's records: nothing in it can be part of a cycle
+        PyObject_GC_UnTrack(t)
+    return t
+
+
+cdef inline Py_ssize_t field(object sub, Py_ssize_t i) except? -1:
+    return <object>PyTuple_GET_ITEM(sub, i)
+
+
+def compose_applied(str text, list first, list second, str final, joined):
+    """:func:`normalise.settle.compose` where every record of ``first`` is applied and both
+    passes' records are in order of their spans (else None: the caller composes in Python):
+    a first-pass rewrite that no second-pass rewrite overlaps is kept, moved by the second
+    pass's changes before it, without a Python step; a group with a second-pass rewrite in
+    it goes to the reference's ``joined`` (``settle._joined``). Why: where one line of a
+    chunk needed a second pass, every other record of the chunk went through the Python
+    loop."""
+    cdef list later = [], out = []
+    cdef list members = None, seconds = None
+    cdef object sub, prev = None, low_sub = None, s
+    cdef Py_ssize_t i, j, nf = len(first), nl, start = 0, end = 0
+    cdef Py_ssize_t u0 = 0, u1 = 0, shift_in = 0, shift_out = 0, in0, out0
+    cdef bint from_first = True, open_group = False, more
+    applied = APPLIED_RULES
+    for sub in second:
+        if <object>PyTuple_GET_ITEM(sub, 6) in applied:
+            later.append(sub)
+    if not later:
+        return list(first)
+    nl = len(later)
+    for i in range(nf):  # every record applied, in order of (out_start, out_end)
+        sub = first[i]
+        if <object>PyTuple_GET_ITEM(sub, 6) not in applied:
+            return None
+        if i and (field(prev, 4) > field(sub, 4)
+                  or (field(prev, 4) == field(sub, 4) and field(prev, 5) > field(sub, 5))):
+            return None
+        prev = sub
+    for j in range(1, nl):
+        if (field(later[j - 1], 2) > field(later[j], 2)
+                or (field(later[j - 1], 2) == field(later[j], 2)
+                    and field(later[j - 1], 3) > field(later[j], 3))):
+            return None
+    i = j = 0
+    while True:
+        # the next span in the order sorted() gives them (first-pass spans first on ties)
+        more = True
+        if i < nf and (j >= nl or field(first[i], 4) < field(later[j], 2) or (
+                field(first[i], 4) == field(later[j], 2)
+                and field(first[i], 5) <= field(later[j], 3))):
+            sub = first[i]
+            start = field(sub, 4)
+            end = field(sub, 5)
+            from_first = True
+            i += 1
+        elif j < nl:
+            sub = later[j]
+            start = field(sub, 2)
+            end = field(sub, 3)
+            from_first = False
+            j += 1
+        else:
+            more = False
+        if more and open_group and start < u1:  # overlaps the group: joins it
+            if members is None:
+                members = [low_sub]
+            members.append(sub)
+            if not from_first:
+                seconds.append(sub)
+            if end > u1:
+                u1 = end
+            continue
+        if open_group:  # the group before this span is complete
+            if members is None and not seconds:  # a first-pass rewrite alone: kept
+                shift_in += (field(low_sub, 3) - field(low_sub, 2)) - (u1 - u0)
+                out.append(moved_record(low_sub, shift_out))
+            else:
+                if members is None:
+                    members = [low_sub]
+                in0 = u0 + shift_in
+                out0 = u0 + shift_out
+                for s in members:
+                    if not any_is(seconds, s):
+                        shift_in += (field(s, 3) - field(s, 2)) - (field(s, 5) - field(s, 4))
+                for s in seconds:
+                    shift_out += len(<str><object>PyTuple_GET_ITEM(s, 1)) - (field(s, 3) - field(s, 2))
+                record = joined(
+                    text, final, members, seconds, pair(Span, in0, u1 + shift_in), out0,
+                    u1 + shift_out,
+                )
+                if record is not None:
+                    out.append(record)
+        if not more:
+            return out
+        open_group = True
+        low_sub = sub
+        members = None
+        seconds = [] if from_first else [sub]
+        u0 = start
+        u1 = end
+
+
+cdef inline bint any_is(list items, object value):
+    """Whether ``value`` is one of ``items`` (by identity, as compose's ``id`` sets)."""
+    cdef object x
+    for x in items:
+        if x is value:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------- phonetic

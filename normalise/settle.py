@@ -24,7 +24,9 @@ The parts: :class:`Settling` is the loop of one normaliser (:meth:`Settling.sett
 check (:meth:`Settling.unsettled`) and the further passes over the lines concerned
 (:meth:`Settling.pass_lines`), at most :data:`MAX_PASSES`; :func:`compose` joins the records
 of two passes. The check has a compiled twin for table-only normalisers (``_core.SettleCheck``,
-the same positions: :meth:`Settling.reference_unsettled` is the reference).
+the same positions: :meth:`Settling.reference_unsettled` is the reference), and so does
+:func:`compose` where every first-pass record is applied (``_core.compose_applied``, through
+:meth:`Settling.compose`).
 """
 
 from __future__ import annotations
@@ -147,10 +149,13 @@ class Settling:
         #: test of :meth:`_next_name_changes` (see :meth:`apply_unsettled`)
         self._apply_check = None
         self._tail_changes: Callable[..., list[Substitution]] | None = None
+        #: the compiled :func:`compose` of applied records (None on the Python core)
+        self._compose_applied: Callable[..., list[Substitution] | None] | None = None
         if trie is not None:
             from .core import compiled_module
 
             module = compiled_module()
+            self._compose_applied = module.compose_applied
             if matcher is None:
                 self._compiled_check = module.SettleCheck(self, trie)
             else:
@@ -176,10 +181,26 @@ class Settling:
             current, again, unsettled = self.pass_lines(current, unsettled, run_pass)
             if not again:
                 break
-            records = compose(text, records, again, current)
+            records = self.compose(text, records, again, current)
             if not unsettled:
                 break
         return Result(current, records)
+
+    def compose(
+        self,
+        text: str,
+        first: Sequence[Substitution],
+        second: Sequence[Substitution],
+        final: str,
+    ) -> list[Substitution]:
+        """:func:`compose`; on the compiled core its twin where every first-pass record is
+        applied (a table-only pass: the first-pass rewrites that no later one overlaps are
+        kept without a Python step each)."""
+        if self._compose_applied is not None and type(first) is list and type(second) is list:
+            composed = self._compose_applied(text, first, second, final, _joined)
+            if composed is not None:
+                return composed
+        return compose(text, first, second, final)
 
     def _next_name_changes(self, text: str, sub: Substitution) -> bool:
         """Whether the name token after a rewrite (only openers between) would now be
