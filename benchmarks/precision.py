@@ -442,12 +442,17 @@ LAST_FAKER_LOCALES = ("en", "sw")
 
 
 def last_faker_names() -> list[str]:
-    """Given names and surnames of the Faker person providers of :data:`LAST_FAKER_LOCALES`
-    (read from the provider classes: neither has a ``Faker(locale)`` of its own)."""
+    """Given names and surnames of the Faker person providers of :data:`LAST_FAKER_LOCALES`."""
+    return provider_names(LAST_FAKER_LOCALES)
+
+
+def provider_names(locales: Iterable[str]) -> list[str]:
+    """The Latin given names and surnames of the Faker person providers of ``locales``, read
+    from the provider classes (some have no ``Faker(locale)`` of their own)."""
     import importlib
 
     names = set()
-    for locale in LAST_FAKER_LOCALES:
+    for locale in locales:
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         for attribute in FAKER_LISTS:
             names.update(n for n in getattr(provider, attribute, ()) if is_latin_name(n))
@@ -470,14 +475,7 @@ DHAMMAPADA = Path("/usr/share/display-dhammapada/dhammapada-english-transl.txt")
 
 def sixth_faker_names() -> list[str]:
     """Given names and surnames of the Faker person providers of :data:`SIXTH_FAKER_LOCALES`."""
-    import importlib
-
-    names = set()
-    for locale in SIXTH_FAKER_LOCALES:
-        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-        for attribute in FAKER_LISTS:
-            names.update(n for n in getattr(provider, attribute, ()) if is_latin_name(n))
-    return sorted(names)
+    return provider_names(SIXTH_FAKER_LOCALES)
 
 
 def dhammapada_names() -> list[str]:

@@ -18,6 +18,7 @@ from normalise import Normaliser, core
 from normalise.english import english_frequencies
 from normalise.phonetic import common_english_words, english_zipf
 from normalise.weigh import Weighing
+from tests.test_token_screen_compiled import _wanted_reference
 
 BUILT = core._compiled() is not None
 pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
@@ -109,12 +110,6 @@ def test_before_the_dict_is_made_the_screen_asks_english_zipf() -> None:
 
     assert module.screen_zipf(fresh, "London", zipf_of) == english_zipf("London")
     assert asked == ["London"]
-
-
-def _wanted_reference(weighing: Weighing, token: str, common) -> bool:
-    if common is not None and token.isascii() and token.lower() in common:
-        return False
-    return english_zipf(token) < weighing._refused_zipf and weighing.wanted_in_full(token)
 
 
 @settings(max_examples=100, deadline=None)
