@@ -18,7 +18,7 @@ from normalise import Normaliser, core
 from normalise.english import english_frequencies
 from normalise.phonetic import common_english_words, english_zipf
 from normalise.weigh import Weighing
-from tests.test_token_screen_compiled import _wanted_reference
+from tests.test_token_screen_compiled import assert_screen_loop_answers_as_wanted
 
 BUILT = core._compiled() is not None
 pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
@@ -117,23 +117,7 @@ def test_before_the_dict_is_made_the_screen_asks_english_zipf() -> None:
 def test_the_screen_loop_with_the_frequencies_answers_as_wanted(tokens, with_common) -> None:
     weighing = _default()
     common = common_english_words(weighing._refused_zipf) if with_common else None
-    wanted: dict[str, bool] = {}
-    acting: set[str] = set()
-    found = weighing.token_screen().screen(
-        set(tokens),
-        wanted,
-        acting,
-        common,
-        weighing._refused_zipf,
-        _plain_only,
-        weighing._decided,
-        weighing.wanted_in_full,
-        1_000,
-        _frequencies(),
-    )
-    expected = {t: _wanted_reference(weighing, t, common) for t in set(tokens)}
-    assert wanted == expected
-    assert acting == set(found) == {t for t, w in expected.items() if w}
+    assert_screen_loop_answers_as_wanted(weighing, tokens, common, _plain_only, _frequencies())
 
 
 def test_the_pass_screens_real_text_as_the_reference() -> None:

@@ -193,6 +193,12 @@ def test_the_screen_loop_answers_as_wanted(tokens, with_common) -> None:
 
     weighing = _default()
     common = common_english_words(weighing._refused_zipf) if with_common else None
+    assert_screen_loop_answers_as_wanted(weighing, tokens, common, english_zipf)
+
+
+def assert_screen_loop_answers_as_wanted(weighing, tokens, common, zipf_of, *frequencies):
+    """``TokenScreen.screen`` over ``tokens`` (``zipf_of`` as its ``english_zipf``, and the
+    optional frequencies) stores and returns what :func:`_wanted_reference` answers."""
     wanted: dict[str, bool] = {}
     acting: set[str] = set()
     found = weighing.token_screen().screen(
@@ -201,10 +207,11 @@ def test_the_screen_loop_answers_as_wanted(tokens, with_common) -> None:
         acting,
         common,
         weighing._refused_zipf,
-        english_zipf,
+        zipf_of,
         weighing._decided,
         weighing.wanted_in_full,
         1_000,
+        *frequencies,
     )
     expected = {t: _wanted_reference(weighing, t, common) for t in set(tokens)}
     assert wanted == expected
