@@ -6,6 +6,8 @@ cores."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import regex
 from hypothesis import given, settings
@@ -70,6 +72,16 @@ def test_the_cue_ending_test_never_says_no_where_the_expression_matches(text):
         low = max(0, start - keep._CUE_REACH)
         if keep._CUE_BEFORE.search(text, low, start) is not None:
             assert _core.cue_may_end_at(text, start), (text, start)
+
+
+@given(st.from_regex(re.compile(keep._CUE_BEFORE.pattern, re.IGNORECASE)))
+@settings(max_examples=300)
+def test_the_cue_ending_test_knows_every_cue_of_the_expression(text):
+    """Texts drawn from the expression itself (``re``'s reading of its pattern): a cue added to
+    :data:`normalise.keep._CUE` and not to the compiled list of endings fails here."""
+    start = len(text)
+    if keep._CUE_BEFORE.search(text, max(0, start - keep._CUE_REACH), start) is not None:
+        assert _core.cue_may_end_at(text, start), text
 
 
 def test_the_cue_ending_test_says_no_where_no_cue_ends():
