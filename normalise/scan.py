@@ -209,16 +209,11 @@ class Scanner:
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         self.keys, self.exact_keys, self.patterns = state[:3]
-        from .core import compiled_module, selected
-
+        # the trie as restored_trie gave it back: None where it cannot serve here
         pickled = state[3] if len(state) > 3 else None
-        if (
-            pickled is not None
-            and selected() == "compiled"
-            and isinstance(pickled, compiled_module().Trie)
-        ):
+        if pickled is not None:
             self._trie, self._automaton = pickled, None
-        else:  # the core that runs now is not the one the scanner was pickled under
+        else:
             self._build_core()
 
     def scan(self, text: str) -> list[Hit]:
