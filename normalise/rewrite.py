@@ -36,6 +36,7 @@ from .events import Event, Hit, Result, Rule, Span
 from .evidence import EVIDENCE_KINDS, HELD_REASONS
 from .keep import is_mentioned
 from .options import PHONETIC_MODES, Options
+from .own_spellings import OwnSpellings
 from .scan import match_key
 from .sentence import is_sentence_initial
 from .settle import Settling
@@ -155,6 +156,12 @@ class Normaliser:
         self.options = compiled.options
         self._core: Core = load_core(compiled)
         self._weighing = Weighing(compiled) if compiled.matcher is not None else None
+        #: people's own spellings held (None: ``given_names="always"`` folds them too)
+        self._own_spellings = (
+            OwnSpellings(compiled.table.entries)
+            if compiled.options.given_names != "always"
+            else None
+        )
         self._settling = Settling(
             compiled, compiled.matcher if compiled.options.phonetic == "apply" else None
         )
@@ -280,6 +287,8 @@ class Normaliser:
         inside = core.inside_words(text, found.hits)
         if inside:
             found = _without_inside_words(found, inside, trace)
+        if self._own_spellings is not None:
+            found = self._own_spellings.held(text, found)
         events: list[Event] = found.events
         if self._weighing is not None:
             # the table pass gives its events in order of start; the few phonetic ones are
