@@ -863,15 +863,24 @@ PERSON_SUBJECT_VERBS = frozenset(
 PERSON_OBJECT_VERBS = frozenset(
     {"asked", "told", "interviewed", "quoted", "questioned", "hugged", "kissed", "married"}
 )
-#: Words after which a capitalised token opens a clause: its subject.
-CLAUSE_OPENERS = frozenset({"and", "but", "when", "while", "after", "before", "until", "then"})
+#: Words after which a capitalised token opens a clause: its subject. Not a bare *and*
+#: (``from Kunduz and Qabil arrived`` joins two places of one phrase); after a comma it opens
+#: one (``, and Qabil smiled``).
+CLAUSE_OPENERS = frozenset({"but", "when", "while", "after", "before", "until", "then"})
 _VERB_AFTER = regex.compile(r" ([\p{Ll}]+)(?![\p{L}\p{M}'’])")
 _VERB_BEFORE = regex.compile(r"(?<![\p{L}\p{M}'’])(\p{Ll}+) $")
-_OPENER_BEFORE = regex.compile(r"(?:,|(?<![\p{L}\p{M}])(\p{Ll}+)) $")
+_OPENER_BEFORE = regex.compile(r"(?:,(?: and| but)?|(?<![\p{L}\p{M}])(\p{Ll}+)) $")
 _REQUEST_AFTER = regex.compile(r"(?:['’]s?(?![\p{L}\p{M}])| (?:to|for)(?![\p{L}\p{M}]))")
 
 
-def person_role(text: str, start: int, end: int, sentence_initial: SentenceInitial) -> str | None:
+def person_role(
+    text: str,
+    start: int,
+    end: int,
+    sentence_initial: SentenceInitial,
+    subject_verbs: frozenset[str] = PERSON_SUBJECT_VERBS,
+    object_verbs: frozenset[str] = PERSON_OBJECT_VERBS,
+) -> str | None:
     """The verb that makes the name at ``[start, end)`` a person (see
     :data:`PERSON_SUBJECT_VERBS` and :data:`PERSON_OBJECT_VERBS`), else None.
 
@@ -879,9 +888,10 @@ def person_role(text: str, start: int, end: int, sentence_initial: SentenceIniti
     happens to sound like a place (``Reporters asked Hanedan about the talks`` is not
     Hamadan). Its subject is read only where the name opens a clause (a sentence start, a
     comma or a conjunction before it), so ``Protesters from Herat arrived`` keeps Herat a
-    place."""
+    place. Other verb lists are for measuring what a verb would cost
+    (``benchmarks/person_role.py``)."""
     after = _VERB_AFTER.match(text, end, min(len(text), end + 24))
-    if after is not None and after.group(1) in PERSON_SUBJECT_VERBS:
+    if after is not None and after.group(1) in subject_verbs:
         opener = _OPENER_BEFORE.search(text, max(0, start - 12), start)
         if sentence_initial(text, start) or (
             opener is not None and (opener.group(1) is None or opener.group(1) in CLAUSE_OPENERS)
@@ -890,7 +900,7 @@ def person_role(text: str, start: int, end: int, sentence_initial: SentenceIniti
     before = _VERB_BEFORE.search(text, max(0, start - 24), start)
     if (
         before is not None
-        and before.group(1) in PERSON_OBJECT_VERBS
+        and before.group(1) in object_verbs
         and _REQUEST_AFTER.match(text, end) is None
     ):
         return before.group(1)
