@@ -333,11 +333,18 @@ class Normaliser:
             yield result
 
     def has_evidence(self, text: str) -> bool:
-        """Whether ``text`` holds a table hit of a name kind that counts as evidence."""
+        """Whether ``text`` holds a table hit of a name kind that counts as evidence (not a
+        person's own spelling, which a pass holds: :mod:`normalise.own_spellings`)."""
         entries = self.table.entries
+        own = self._own_spellings
         return any(
             entries[target].kind in EVIDENCE_KINDS
-            for _, _, target in self.compiled.scanner.scan(text)
+            and not (
+                own is not None
+                and entries[target].kind == "person"
+                and own.own_spelling(text[start:end], entries[target])
+            )
+            for start, end, target in self.compiled.scanner.scan(text)
         )
 
     # ------------------------------------------------------------------ explaining

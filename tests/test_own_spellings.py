@@ -78,3 +78,10 @@ def test_the_default_table_and_explain_agree():
     assert n.normalise(result.text).text == text  # idempotent
     found = n.explain("Öcalan", context=text)
     assert found.result == "Öcalan" and found.held == "own-spelling"
+
+
+def test_a_held_spelling_is_no_evidence_for_the_next_document():
+    n = normaliser("python")
+    assert not n.has_evidence("Öcalan spoke.")
+    assert n.has_evidence("Ocalan spoke.")
+    assert n.has_evidence("Öcalan spoke in Kâbul.")
