@@ -17,6 +17,7 @@ the same by everyone (Kabul, Kâbul), a person's name by its bearer.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from .compile import TableHit, TablePass
     from .table import Entry
 
+#: The entry (canonical form) of an event.
+_entry_of = operator.itemgetter(6)
 #: The note of a held hit's record.
 NOTE = f"held: {HELD_REASONS['own-spelling']}"
 
@@ -46,6 +49,8 @@ class OwnSpellings:
     def own_spelling(self, spelling: str, entry: Entry) -> bool:
         """Whether ``spelling`` has a letter outside ASCII that no form of ``entry`` has: it
         reaches the entry only through the scanner's fold of diacritics."""
+        if spelling.isascii():
+            return False
         letters = marked_letters(spelling)
         if not letters:
             return False
@@ -62,14 +67,18 @@ class OwnSpellings:
         if text.isascii() or not found.events:
             return found
         persons = self._persons
+        found_events = found.events
+        # the entries rewritten, read in C: most rewrites of dense text are of places
+        named = persons.keys() & set(map(_entry_of, found_events))
+        if not named:
+            return found
         events: list[Event] | None = None
         dropped: set[int] = set()
-        for i, event in enumerate(found.events):
-            if event.rule != Rule.TABLE or text[event.start : event.end].isascii():
-                continue
-            entry = persons.get(event.entry)
+        for i in [i for i, e in enumerate(found_events) if e[6] in named]:
+            event = found_events[i]
+            entry = persons[event.entry]
             if (
-                entry is None
+                event.rule != Rule.TABLE
                 or not self.own_spelling(text[event.start : event.end], entry)
                 or self.named_in_full(text, event.start, event.end, entry, found.hits)
             ):
