@@ -857,11 +857,46 @@ PERSON_SUBJECT_VERBS = frozenset(
         "slept",
     }
 )
-#: Verbs whose object is a person: one is asked a question, interviewed, quoted, hugged. A
-#: request to a government (``asked Tehran to``, ``thanked Qatar for``) is no person: an object
-#: followed by ``to`` or ``for`` does not count, nor a possessive (``questioned Tehran's``).
+#: Verbs whose object is a person: one is asked a question, interviewed, quoted, hugged.
 PERSON_OBJECT_VERBS = frozenset(
     {"asked", "told", "interviewed", "quoted", "questioned", "hugged", "kissed", "married"}
+)
+#: What may follow a person as the object of such a verb: the end of a clause, or a word that
+#: opens what was asked, told or said (about, whether, that, his ...). Not *to* or *for*: a
+#: request to a government (``asked Tehran to``, ``thanked Qatar for``) is no person; not a
+#: possessive (``questioned Tehran's``), a hyphen (``Kabul-based``) or a noun, of which the
+#: name is a modifier (``asked Herat officials``, ``quoted Kabul residents``): a place.
+OBJECT_FOLLOWERS = frozenset(
+    {
+        "about",
+        "whether",
+        "if",
+        "why",
+        "how",
+        "what",
+        "when",
+        "where",
+        "who",
+        "that",
+        "his",
+        "her",
+        "their",
+        "the",
+        "a",
+        "an",
+        "at",
+        "on",
+        "in",
+        "during",
+        "after",
+        "before",
+        "again",
+        "later",
+        "as",
+        "with",
+        "twice",
+        "once",
+    }
 )
 #: Words after which a capitalised token opens a clause: its subject. Not a bare *and*
 #: (``from Kunduz and Qabil arrived`` joins two places of one phrase); after a comma it opens
@@ -870,7 +905,9 @@ CLAUSE_OPENERS = frozenset({"but", "when", "while", "after", "before", "until", 
 _VERB_AFTER = regex.compile(r" ([\p{Ll}]+)(?![\p{L}\p{M}'’])")
 _VERB_BEFORE = regex.compile(r"(?<![\p{L}\p{M}'’])(\p{Ll}+) $")
 _OPENER_BEFORE = regex.compile(r"(?:,(?: and| but)?|(?<![\p{L}\p{M}])(\p{Ll}+)) $")
-_REQUEST_AFTER = regex.compile(r"(?:['’]s?(?![\p{L}\p{M}])| (?:to|for)(?![\p{L}\p{M}]))")
+_OBJECT_END = regex.compile(
+    r"[.,;:!?)\]\"”]|[ \t]*(?:[\r\n]|$)|[ \u00a0](\p{Ll}+)(?![\p{L}\p{M}'’\-])"
+)
 
 
 def person_role(
@@ -888,7 +925,8 @@ def person_role(
     happens to sound like a place (``Reporters asked Hanedan about the talks`` is not
     Hamadan). Its subject is read only where the name opens a clause (a sentence start, a
     comma or a conjunction before it), so ``Protesters from Herat arrived`` keeps Herat a
-    place. Other verb lists are for measuring what a verb would cost
+    place; its object only where the clause ends after it or a word of
+    :data:`OBJECT_FOLLOWERS` follows. Other verb lists are for measuring what a verb would cost
     (``benchmarks/person_role.py``)."""
     after = _VERB_AFTER.match(text, end, min(len(text), end + 24))
     if after is not None and after.group(1) in subject_verbs:
@@ -898,10 +936,8 @@ def person_role(
         ):
             return after.group(1)
     before = _VERB_BEFORE.search(text, max(0, start - 24), start)
-    if (
-        before is not None
-        and before.group(1) in object_verbs
-        and _REQUEST_AFTER.match(text, end) is None
-    ):
-        return before.group(1)
+    if before is not None and before.group(1) in object_verbs:
+        then = _OBJECT_END.match(text, end)
+        if then is not None and (then.group(1) is None or then.group(1) in OBJECT_FOLLOWERS):
+            return before.group(1)
     return None

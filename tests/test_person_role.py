@@ -67,3 +67,21 @@ def test_explain_in_context_gives_the_hold():
     normaliser = Normaliser()
     found = normaliser.explain("Qabil", context="Qabil smiled in Kunduz.")
     assert found.result == "Qabil" and found.held == "person-role"
+
+
+@pytest.mark.parametrize(
+    ("text", "verb"),
+    [
+        ("The clerk asked Zarif.", "asked"),
+        ("The clerk asked Zarif, then left.", "asked"),
+        ("The clerk told Zarif that the road was shut.", "told"),
+        ("The paper quoted Zarif as saying so.", "quoted"),
+        ("The clerk told Zarif his son was safe.", "told"),
+        # the name modifies a noun, or a hyphen joins it: a place
+        ("The clerk asked Zarif officials about the road.", None),
+        ("The paper quoted Zarif residents.", None),
+        ("The clerk asked Zarif-based traders.", None),
+    ],
+)
+def test_an_object_is_read_up_to_what_follows_it(text, verb):
+    assert role(text, "Zarif") == verb
