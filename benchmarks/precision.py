@@ -84,6 +84,7 @@ import wordfreq
 import yaml
 
 from normalise import Entry, NormaliseError, Normaliser, Substitution, Table, load_table
+from normalise.log import SUMMARY
 from normalise.scan import match_key
 from normalise.table import iter_spellings, table_from_entries
 
@@ -916,6 +917,8 @@ def command_runner(options: list[str], workdir: Path) -> Runner:
         records: list[list[Substitution]] = [[] for _ in texts]
         for row in log.read_text(encoding="utf-8").splitlines():
             record = json.loads(row)
+            if SUMMARY in record:
+                continue  # the log's summary line of the file, no substitution
             s = Substitution.from_dict(record)
             column = record["column"]  # within the sentence's line
             records[(record["line"] - 1) // 2].append(

@@ -33,12 +33,14 @@ class Rule:
     PHONETIC_SUGGEST: Final = "phonetic-suggest"
     #: a token two entries fit about equally well: noted, not applied
     PHONETIC_AMBIGUOUS: Final = "phonetic-ambiguous"
+    #: a table hit noted, not applied: a person's own spelling (``held: own-spelling``)
+    TABLE_SUGGEST: Final = "table-suggest"
 
 
 #: Rules whose records changed the text.
 APPLIED_RULES = frozenset({Rule.TABLE, Rule.PHONETIC})
 #: Every rule a record may carry.
-RULES = APPLIED_RULES | {Rule.PHONETIC_SUGGEST, Rule.PHONETIC_AMBIGUOUS}
+RULES = APPLIED_RULES | {Rule.PHONETIC_SUGGEST, Rule.PHONETIC_AMBIGUOUS, Rule.TABLE_SUGGEST}
 
 
 class Hit(NamedTuple):
@@ -59,7 +61,7 @@ class Span(NamedTuple):
 
 class Event(NamedTuple):
     """What one pass does at ``text[start:end]``: write ``replacement`` there by ``rule``
-    (an applied rule), or note it (the others). ``held``: why a phonetic candidate was not
+    (an applied rule), or note it (the others). ``held``: why a candidate was not
     applied (a key of :data:`normalise.evidence.HELD_REASONS`), else None."""
 
     start: int
@@ -87,8 +89,8 @@ class Substitution(NamedTuple):
     entry: str
     score: float
     note: str | None = None
-    #: why a phonetic candidate was not applied (``phonetic-suggest`` only): ``no-evidence``,
-    #: ``name-part`` or ``proper-name-to-term``; None otherwise
+    #: why a candidate was not applied (``phonetic-suggest`` and ``table-suggest`` only): a
+    #: key of :data:`normalise.evidence.HELD_REASONS`; None otherwise
     held: str | None = None
 
     @property

@@ -45,6 +45,11 @@ the text around the token:
   the table's languages writes (``other_languages.spellings`` in ``romanisation.yaml``: c for
   k or s, ck) is held unless its score reaches the rule's or the entry is spelt so too
   (``held: foreign-spelling``): Cafra is not Kufra, Macka not Mecca.
+* **Where only a person stands.** A place candidate that is the subject of a verb of a
+  person's own action (arrived, smiled) where it opens a clause, or the object of a verb whose
+  object is a person (asked, interviewed; not a request: asked Tehran *to*), is a person's name
+  (``held: person-role``; Qabil arrived, asked Hanedan about). Verbs of speech and decision as
+  subjects are left out: news writes "Kabul said" for a government (:func:`person_role`).
 * **The right kind of target.** A capitalised token inside a sentence is a proper name: it is
   never mapped to an entry whose canonical form is a lower-case common term (jihadi, mullah)
   (``held: proper-name-to-term``).
@@ -108,6 +113,12 @@ HELD_REASONS = {
     "proper-name-to-term": "a capitalised word is a proper name, not the lower-case common term",
     "given-name": "a given name is its bearer's own spelling: only the table's listed "
     "spellings are rewritten (--given-names always: every spelling)",
+    "own-spelling": "a person's name in letters no form of the entry has (the diacritic "
+    "fold alone reaches it): its bearer's own spelling, unless that person is named in full "
+    "nearby (--given-names always: every spelling)",
+    "person-role": "a place standing where only a person stands: the subject of a verb of a "
+    "person's own action (arrived, smiled) or the object of a verb whose object is a person "
+    "(asked, interviewed; not a request: asked X to)",
     "own-entry": "a term or people's name needs its own entry nearby as evidence",
     "own-person": "a person's name needs that person named nearby (a hit of its entry, of the "
     "full name, or of its given name)",
@@ -824,3 +835,109 @@ def _foreign_link(
     if zipf < HYPHEN_ENGLISH_ZIPF:
         return True
     return between_names and zipf < LINK_ENGLISH_ZIPF and other_language(word, languages)
+
+
+#: Verbs whose subject is a person, not a place: a body's own action or a journey made on
+#: foot or by road (``Qabil arrived in ...``). Verbs of speech and decision (said, warned,
+#: told, agreed, met) are left out: news gives them a capital for its government ("Kabul
+#: said", "Moscow met the demand"), so a place before them is still a place.
+PERSON_SUBJECT_VERBS = frozenset(
+    {
+        "arrived",
+        "smiled",
+        "laughed",
+        "nodded",
+        "shrugged",
+        "sighed",
+        "wept",
+        "grinned",
+        "frowned",
+        "whispered",
+        "walked",
+        "slept",
+    }
+)
+#: Verbs whose object is a person: one is asked a question, interviewed, quoted, hugged.
+PERSON_OBJECT_VERBS = frozenset(
+    {"asked", "told", "interviewed", "quoted", "questioned", "hugged", "kissed", "married"}
+)
+#: What may follow a person as the object of such a verb: the end of a clause, or a word that
+#: opens what was asked, told or said (about, whether, that, his ...). Not *to* or *for*: a
+#: request to a government (``asked Tehran to``, ``thanked Qatar for``) is no person; not a
+#: possessive (``questioned Tehran's``), a hyphen (``Kabul-based``) or a noun, of which the
+#: name is a modifier (``asked Herat officials``, ``quoted Kabul residents``): a place.
+OBJECT_FOLLOWERS = frozenset(
+    {
+        "about",
+        "whether",
+        "if",
+        "why",
+        "how",
+        "what",
+        "when",
+        "where",
+        "who",
+        "that",
+        "his",
+        "her",
+        "their",
+        "the",
+        "a",
+        "an",
+        "at",
+        "on",
+        "in",
+        "during",
+        "after",
+        "before",
+        "again",
+        "later",
+        "as",
+        "with",
+        "twice",
+        "once",
+    }
+)
+#: Words after which a capitalised token opens a clause: its subject. Not a bare *and*
+#: (``from Kunduz and Qabil arrived`` joins two places of one phrase); after a comma it opens
+#: one (``, and Qabil smiled``).
+CLAUSE_OPENERS = frozenset({"but", "when", "while", "after", "before", "until", "then"})
+_VERB_AFTER = regex.compile(r" ([\p{Ll}]+)(?![\p{L}\p{M}'’])")
+_VERB_BEFORE = regex.compile(r"(?<![\p{L}\p{M}'’])(\p{Ll}+) $")
+_OPENER_BEFORE = regex.compile(r"(?:,(?: and| but)?|(?<![\p{L}\p{M}])(\p{Ll}+)) $")
+_OBJECT_END = regex.compile(
+    r"[.,;:!?)\]\"”]|[ \t]*(?:[\r\n]|$)|[ \u00a0](\p{Ll}+)(?![\p{L}\p{M}'’\-])"
+)
+
+
+def person_role(
+    text: str,
+    start: int,
+    end: int,
+    sentence_initial: SentenceInitial,
+    subject_verbs: frozenset[str] = PERSON_SUBJECT_VERBS,
+    object_verbs: frozenset[str] = PERSON_OBJECT_VERBS,
+) -> str | None:
+    """The verb that makes the name at ``[start, end)`` a person (see
+    :data:`PERSON_SUBJECT_VERBS` and :data:`PERSON_OBJECT_VERBS`), else None.
+
+    Why: a place candidate standing where only a person stands is a person's name that
+    happens to sound like a place (``Reporters asked Hanedan about the talks`` is not
+    Hamadan). Its subject is read only where the name opens a clause (a sentence start, a
+    comma or a conjunction before it), so ``Protesters from Herat arrived`` keeps Herat a
+    place; its object only where the clause ends after it or a word of
+    :data:`OBJECT_FOLLOWERS` follows. Other verb lists are for measuring what a verb would cost
+    (``benchmarks/person_role.py``)."""
+    after = _VERB_AFTER.match(text, end, min(len(text), end + 24))
+    if after is not None and after.group(1) in subject_verbs:
+        opener = _OPENER_BEFORE.search(text, max(0, start - 12), start)
+        if sentence_initial(text, start) or (
+            opener is not None and (opener.group(1) is None or opener.group(1) in CLAUSE_OPENERS)
+        ):
+            return after.group(1)
+    before = _VERB_BEFORE.search(text, max(0, start - 24), start)
+    if before is not None and before.group(1) in object_verbs:
+        then = _OBJECT_END.match(text, end)
+        if then is not None and (then.group(1) is None or then.group(1) in OBJECT_FOLLOWERS):
+            return before.group(1)
+    return None

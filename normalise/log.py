@@ -3,7 +3,7 @@
 A record says what was replaced (``original`` at ``start:end`` of the input), with what
 (``replacement`` at ``out_start:out_end`` of the output), by which ``rule``, for which ``entry``,
 and how sure (``score``). Records whose rule is not *applied* (``phonetic-suggest``,
-``phonetic-ambiguous``) note a candidate and leave the text unchanged; their out span is where
+``phonetic-ambiguous``, ``table-suggest``) note a candidate and leave the text unchanged; their out span is where
 the original stands in the output.
 """
 

@@ -35,6 +35,7 @@ COLOURS = {
     "phonetic": "#26a269",
     "phonetic-suggest": "#e5a50a",
     "phonetic-ambiguous": "#c01c28",
+    "table-suggest": "#9141ac",
 }
 #: Distinct spellings remembered (beyond it only those already seen are counted).
 MAX_PAIRS = 200_000

@@ -36,6 +36,7 @@ from .events import Event, Hit, Result, Rule, Span
 from .evidence import EVIDENCE_KINDS, HELD_REASONS
 from .keep import is_mentioned
 from .options import PHONETIC_MODES, Options
+from .own_spellings import OwnSpellings
 from .scan import match_key
 from .sentence import is_sentence_initial
 from .settle import Settling
@@ -155,6 +156,12 @@ class Normaliser:
         self.options = compiled.options
         self._core: Core = load_core(compiled)
         self._weighing = Weighing(compiled) if compiled.matcher is not None else None
+        #: people's own spellings held (None: ``given_names="always"`` folds them too)
+        self._own_spellings = (
+            OwnSpellings(compiled.table.entries)
+            if compiled.options.given_names != "always"
+            else None
+        )
         self._settling = Settling(
             compiled, compiled.matcher if compiled.options.phonetic == "apply" else None
         )
@@ -280,6 +287,8 @@ class Normaliser:
         inside = core.inside_words(text, found.hits)
         if inside:
             found = _without_inside_words(found, inside, trace)
+        if self._own_spellings is not None:
+            found = self._own_spellings.held(text, found)
         events: list[Event] = found.events
         if self._weighing is not None:
             # the table pass gives its events in order of start; the few phonetic ones are
@@ -324,11 +333,18 @@ class Normaliser:
             yield result
 
     def has_evidence(self, text: str) -> bool:
-        """Whether ``text`` holds a table hit of a name kind that counts as evidence."""
+        """Whether ``text`` holds a table hit of a name kind that counts as evidence (not a
+        person's own spelling, which a pass holds: :mod:`normalise.own_spellings`)."""
         entries = self.table.entries
+        own = self._own_spellings
         return any(
             entries[target].kind in EVIDENCE_KINDS
-            for _, _, target in self.compiled.scanner.scan(text)
+            and not (
+                own is not None
+                and entries[target].kind == "person"
+                and own.own_spelling(text[start:end], entries[target])
+            )
+            for start, end, target in self.compiled.scanner.scan(text)
         )
 
     # ------------------------------------------------------------------ explaining

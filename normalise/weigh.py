@@ -42,6 +42,7 @@ from .evidence import (
     name_neighbour,
     other_language,
     paragraph_window,
+    person_role,
     rare_word_matcher,
     weigh_evidence,
 )
@@ -616,6 +617,8 @@ class Weighing:
             is not None
         ):
             return "name-part"
+        if kind == "place" and person_role(text, cand.start, cand.end, is_sentence_initial):
+            return "person-role"
         return None
 
     def held_by_entry(self, text: str, cand: Candidate, hits: HitWindow) -> str | None:
