@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import sys
 
@@ -26,10 +27,18 @@ MIN_BYTES = 4 << 20
 _held: list[int] = []  # descriptors of replaced files, held open
 _holding = False
 
-#: The helper: waits until its standard input (a pipe the command holds) ends, i.e. until
-#: the command has exited, then exits and so closes the files it inherited. Isolated from the
-#: environment and the site, a bare interpreter starts in a few milliseconds.
+#: The helper where ``cat`` is not found: a bare interpreter (no site, isolated from the
+#: environment) that reads its input to the end.
 _HELPER = "import os\nos.read(0, 1)"
+
+
+def _helper() -> list[str]:
+    """The helper's command line. It waits until its standard input, a pipe whose other end
+    only the command holds, ends (the command has exited), then exits and so closes the
+    files it inherited: ``cat`` does that and starts in a millisecond (an interpreter takes
+    ten, on the core the next command may need)."""
+    cat = shutil.which("cat")
+    return [cat] if cat else [sys.executable, "-I", "-S", "-c", _HELPER]
 
 
 def hold_replaced(on: bool = True) -> None:
@@ -79,16 +88,21 @@ def hand_over() -> tuple[int, int] | None:
     try:
         for fd in _held:
             os.set_inheritable(fd, True)
-        pid = os.posix_spawn(
-            sys.executable,
-            [sys.executable, "-I", "-S", "-c", _HELPER],
-            {},
-            file_actions=[
-                (os.POSIX_SPAWN_DUP2, wait_here, 0),
-                (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
-            ],
-        )
+        helper_argv = _helper()
+        actions = [
+            (os.POSIX_SPAWN_DUP2, wait_here, 0),
+            (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+        ]
+        if hasattr(os, "sched_param"):
+            # the ordinary priority, also under ``chrt`` (a real-time one is inherited): the
+            # freeing must not take a core from whatever runs next
+            normal = (os.SCHED_OTHER, os.sched_param(0))
+            pid = os.posix_spawn(
+                helper_argv[0], helper_argv, {}, file_actions=actions, scheduler=normal
+            )
+        else:
+            pid = os.posix_spawn(helper_argv[0], helper_argv, {}, file_actions=actions)
         helper = (pid, keep_open)
     except (OSError, ValueError, AttributeError, NotImplementedError):
         os.close(keep_open)  # no posix_spawn (not POSIX) or it failed: freed as we close them

@@ -53,7 +53,10 @@ def holding():
     release.hold_replaced(False)
 
 
-def test_a_large_replaced_file_is_held_then_handed_over(tmp_path, holding):
+@pytest.mark.parametrize("helper", ["cat", "interpreter"])
+def test_a_large_replaced_file_is_held_then_handed_over(tmp_path, holding, monkeypatch, helper):
+    if helper == "interpreter":
+        monkeypatch.setattr(release.shutil, "which", lambda name: None)
     target = tmp_path / "out.txt"
     target.write_bytes(b"old\n" * (release.MIN_BYTES // 4))
     _replace(target, b"new\n")
@@ -65,6 +68,8 @@ def test_a_large_replaced_file_is_held_then_handed_over(tmp_path, holding):
     try:
         assert _holders(target, ["self"]) == []
         assert _holders(target, [pid]) == [str(pid)]  # the helper holds it now
+        if hasattr(os, "sched_getscheduler"):  # not a real-time one, whatever this one's
+            assert os.sched_getscheduler(pid) == os.SCHED_OTHER
     finally:
         os.close(keep_open)  # as this process's exit does: the helper ends
     assert os.waitpid(pid, 0)[1] == 0
