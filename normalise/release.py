@@ -23,6 +23,9 @@ import sys
 
 #: Files smaller than this are freed as before: their rename costs little.
 MIN_BYTES = 4 << 20
+#: Files held at most (``--in-place`` over many large files): the rest are freed as before,
+#: so that the run's own opens never meet the limit of open files.
+MAX_HELD = 8
 
 _held: list[int] = []  # descriptors of replaced files, held open
 _holding = False
@@ -53,7 +56,7 @@ def hold_replaced(on: bool = True) -> None:
 def hold(path: str) -> None:
     """Keep ``path`` open if it is a regular file of at least :data:`MIN_BYTES` that its
     next replacement would free (a file with another link, a backup say, is not freed)."""
-    if not _holding:
+    if not _holding or len(_held) >= MAX_HELD:
         return
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))

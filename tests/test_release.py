@@ -87,6 +87,17 @@ def test_small_files_and_links_are_freed_at_once(tmp_path, holding):
     assert release.hand_over() is None
 
 
+def test_at_most_max_held_files_are_held(tmp_path, holding):
+    targets = [tmp_path / f"{i}.txt" for i in range(release.MAX_HELD + 2)]
+    for target in targets:
+        target.write_bytes(b"x" * release.MIN_BYTES)
+        _replace(target, b"new\n")
+    held = [t for t in targets if _holders(t, ["self"])]
+    assert held == targets[: release.MAX_HELD]
+    release.close_held()
+    assert not any(_holders(t, ["self"]) for t in targets)
+
+
 def test_callers_in_python_free_at_the_rename(tmp_path):
     target = tmp_path / "out.txt"
     target.write_bytes(b"x" * release.MIN_BYTES)
