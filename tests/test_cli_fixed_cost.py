@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normalise import Normaliser, options, phonetic
 from normalise._importing import lazy
-from normalise.stream import make_executor, max_jobs
+from normalise.stream import _ends, make_executor, max_jobs
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "tests" / "fixtures" / "cli_table.yaml"
@@ -142,3 +144,10 @@ def test_workers_start_before_the_first_call():
         pool.start()  # once
         assert list(pool._processes.values()) == [process]
         assert pool.submit(len, "abc").result() == 3
+
+
+@given(st.binary(max_size=40), st.binary(max_size=40), st.integers(1, 50))
+def test_context_tail_is_the_end_of_both(tail, chunk, size):
+    assert _ends(tail, chunk, size) == (tail + chunk)[-size:]
+    text_tail, text_chunk = tail.decode("latin-1"), chunk.decode("latin-1")
+    assert _ends(text_tail, text_chunk, size) == (text_tail + text_chunk)[-size:]
