@@ -18,7 +18,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, BinaryIO, NoReturn, cast
 
-from . import __version__
+from . import __version__, release
 from .atomic import AtomicFile, Claims, check_target, stream_identity
 from .cliargs import (
     EXIT_ERROR,
@@ -223,14 +223,16 @@ def run_filter(argv: Sequence[str]) -> int:
     gc.freeze()
     totals: dict[str, int] = {}
     with ExitStack() as stack:
+        executor = make_executor(normaliser, args.jobs)
+        if executor is not None:
+            stack.callback(executor.shutdown, cancel_futures=True)
+            executor.start()  # the workers start up while the outputs are opened
         outputs = _Outputs(
             LogSink(args.log, stack) if args.log else None,
             _atomic(args.output, stack) if args.output else None,
             stdout,
-            make_executor(normaliser, args.jobs),
+            executor,
         )
-        if outputs.executor is not None:
-            stack.callback(outputs.executor.shutdown, cancel_futures=True)
         for path in files:
             stats = _filter_file(path, args, normaliser, outputs)
             for entry, count in stats.counts.items():
@@ -797,10 +799,13 @@ COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the command; returns (and, as a script, exits with) the status."""
+    command = argv is None  # the command itself, not a caller in Python
     argv = list(sys.argv[1:] if argv is None else argv)
     signal.signal(signal.SIGTERM, _terminate)
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _terminate)
+    filtering = command and not (argv and argv[0] in COMMANDS)
+    release.hold_replaced(filtering)  # freed after the exit (_exit_now)
     try:
         status = COMMANDS[argv[0]](argv[1:]) if argv and argv[0] in COMMANDS else run_filter(argv)
     except UsageError as err:
@@ -825,7 +830,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = getattr(err, "filename", None)
         print(f"normalise: {name + ': ' if name else ''}{err.strerror or err}", file=sys.stderr)
         status = EXIT_ERROR
+    if filtering:
+        _exit_now(status)
+    release.hold_replaced(False)
     return status
+
+
+def _exit_now(status: int) -> None:
+    """End the filter's process with ``status`` once standard output and error are flushed,
+    without the interpreter's final pass: it frees every object of the built table one by
+    one, about 9 ms of each run's end (issue 17). Its files are closed and renamed by then
+    and its worker processes joined; nothing else of the filter's waits for the interpreter's
+    exit. A flush that fails leaves the exit to the interpreter, as before. Sub-commands
+    keep the interpreter's exit (a Dask cluster, say, closes in its exit handlers)."""
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):
+        return
+    release.hand_over()  # the files the outputs replaced: freed once this process is gone
+    os._exit(status)
 
 
 class _Terminated(BaseException):

@@ -13,7 +13,7 @@ import argparse
 import sys
 from typing import NoReturn
 
-from .phonetic import DEFAULT_MARGIN, DEFAULT_MIN_SCORE
+from .options import DEFAULT_MARGIN, DEFAULT_MIN_SCORE
 from .rewrite import PHONETIC_MODES, Normaliser
 from .textcodec import EncodingError, check_encoding
 

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 #: The phonetic matcher's modes: off, suggest (log candidates, change nothing), apply.
 PHONETIC_MODES = ("off", "suggest", "apply")
+#: The phonetic matcher's defaults (:mod:`normalise.phonetic`), here so that the command's
+#: help names them without importing the matcher (a run with ``--phonetic off`` never does).
+DEFAULT_MIN_SCORE: float = 0.86
+DEFAULT_MARGIN: float = 0.12
 
 
 @dataclass(frozen=True)

@@ -79,17 +79,16 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jellyfish
 import regex
-import yaml
 
 from .chars import APOSTROPHES, ARABIC_ARTICLES, alternation
 from .core import compiled_module, edit_distance
 from .english import english_frequencies
+from .options import DEFAULT_MARGIN as DEFAULT_MARGIN  # defined with the options (issue 17)
+from .options import DEFAULT_MIN_SCORE as DEFAULT_MIN_SCORE
 
 if TYPE_CHECKING:
     from .table import Entry
 
-DEFAULT_MIN_SCORE: float = 0.86
-DEFAULT_MARGIN: float = 0.12
 EXACT_MARGIN: float = 0.08  # the least lead over the runner-up, for a best that is exact
 MARGIN_RATIO: float = (
     3.0  # a runner-up this many times as far from the token as the best is far enough
@@ -400,6 +399,8 @@ class Romanisation:
 
     @classmethod
     def load(cls, path: Path = ROMANISATION_PATH) -> Romanisation:
+        import yaml  # here: a run without the matcher does not import it (issue 17)
+
         with open(path, encoding="utf-8") as f:
             return cls(yaml.safe_load(f))
 

@@ -446,7 +446,7 @@ def with_context(
             tail = chunk[:0]
         if not look_ahead:
             yield chunk, tail, chunk[:0]
-            tail = (tail + chunk)[-size:]
+            tail = _ends(tail, chunk, size)
             continue
         waiting.append(chunk)
         if len(waiting) > 1:
@@ -459,14 +459,20 @@ def with_context(
                 after += waiting[i][: size - len(after)]
                 i += 1
             yield first, tail, after
-            tail = (tail + first)[-size:]
+            tail = _ends(tail, first, size)
             ahead -= len(waiting[0])
     while waiting:
         first = waiting.popleft()
         size = CONTEXT * (4 if isinstance(first, bytes) else 1)
         after = first[:0].join(waiting)[:size]
         yield first, tail if tail is not None else first[:0], after
-        tail = ((tail if tail is not None else first[:0]) + first)[-size:]
+        tail = _ends(tail if tail is not None else first[:0], first, size)
+
+
+def _ends(tail: AnyStr, chunk: AnyStr, size: int) -> AnyStr:
+    """The last ``size`` characters (bytes) of ``tail + chunk``, without copying a whole
+    chunk first (a megabyte per chunk, in the command's own share of ``--jobs``)."""
+    return chunk[-size:] if len(chunk) >= size else (tail + chunk)[-size:]
 
 
 #: Chunks kept queued for each worker process: the command normalises a chunk itself only when

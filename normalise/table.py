@@ -12,17 +12,21 @@ import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import regex
-import yaml
 
+from ._importing import lazy
 from .chars import HYPHENS, LINE_BREAKS
 from .errors import TableError
 from .keep import KeptForm
 from .scan import fold_form, match_key
+
+if TYPE_CHECKING:
+    import yaml
+else:
+    yaml = lazy("yaml")  # imported where a table is read, not where it comes from the cache
 
 KINDS = (
     "place",
@@ -133,14 +137,16 @@ class Problem:
 
 
 def bundled_tables() -> dict[str, Path]:
-    """Names of the tables shipped with the package, and their files."""
-    data = resources.files("normalise") / "data"
-    found = {"default": Path(str(data / "variants.yaml"))}
+    """Names of the tables shipped with the package, and their files (beside this module,
+    as the romanisation data is: :mod:`importlib.resources` cost 3 ms of each command's
+    start)."""
+    data = Path(__file__).parent / "data"
+    found = {"default": data / "variants.yaml"}
     tables = data / "tables"
     if tables.is_dir():
         for item in sorted(tables.iterdir(), key=lambda p: p.name):
             if item.name.endswith(".yaml"):
-                found[item.name[: -len(".yaml")]] = Path(str(item))
+                found[item.name[: -len(".yaml")]] = item
     return found
 
 
@@ -166,10 +172,6 @@ def as_sources(tables: TableSource | Iterable[TableSource]) -> list[TableSource]
 
 
 # --------------------------------------------------------------------------- parsing
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Only composes nodes: values and their lines are read from the node tree."""
 
 
 def _line(node: yaml.Node) -> int:
@@ -252,9 +254,10 @@ def _parse_text(
 
 
 def _compose(text: str, name: str) -> tuple[yaml.Node | None, Problem | None]:
-    """The YAML node tree of a table, or None and the syntax error (or emptiness)."""
+    """The YAML node tree of a table, or None and the syntax error (or emptiness): only
+    composed, values and their lines are read from the node tree."""
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None

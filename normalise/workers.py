@@ -59,8 +59,8 @@ class Task:
 
 class Workers:
     """``workers`` processes that each hold a copy of the normaliser (inherited by fork on
-    Linux; pickled elsewhere) and, when forked, the shared :class:`Slots`. Started at the
-    first call; :meth:`shutdown` ends them."""
+    Linux; pickled elsewhere) and, when forked, the shared :class:`Slots`. Started by
+    :meth:`start` or at the first call; :meth:`shutdown` ends them."""
 
     def __init__(
         self,
@@ -106,6 +106,12 @@ class Workers:
             self._processes[process.pid] = process
             self._pipes.append(here)
             self._waiting.append(deque())
+
+    def start(self) -> None:
+        """Start the processes now, not at the first call: the command forks them before it
+        opens its outputs and reads the first chunk, which they meanwhile get ready for."""
+        if not self._pipes:
+            self._start()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Task:
         """Send ``fn(*args)`` to the worker with the fewest calls waiting."""
