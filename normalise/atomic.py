@@ -15,7 +15,6 @@ import stat
 import tempfile
 from typing import IO, Any, BinaryIO
 
-from . import release
 from .errors import InputError
 
 #: Writes of at least this many bytes get their disk blocks before they are written
@@ -173,7 +172,6 @@ class AtomicFile:
                 if os.path.lexists(real_backup):
                     os.unlink(real_backup)
                 os.link(self.real, real_backup)
-            release.hold(self.real)  # the old file freed after the command, not here
             os.replace(self.temp, self.real)
         except OSError as err:
             raise InputError(f"cannot write: {err.strerror}", file=self.path) from None

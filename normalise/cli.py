@@ -18,7 +18,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, BinaryIO, NoReturn, cast
 
-from . import __version__, release
+from . import __version__
 from .atomic import AtomicFile, Claims, check_target, stream_identity
 from .cliargs import (
     EXIT_ERROR,
@@ -805,7 +805,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _terminate)
     filtering = command and not (argv and argv[0] in COMMANDS)
-    release.hold_replaced(filtering)  # freed after the exit (_exit_now)
     try:
         status = COMMANDS[argv[0]](argv[1:]) if argv and argv[0] in COMMANDS else run_filter(argv)
     except UsageError as err:
@@ -832,7 +831,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = EXIT_ERROR
     if filtering:
         _exit_now(status)
-    release.hold_replaced(False)
     return status
 
 
@@ -849,7 +847,6 @@ def _exit_now(status: int) -> None:
                 stream.flush()
     except (OSError, ValueError):
         return
-    release.hand_over()  # the files the outputs replaced: freed once this process is gone
     os._exit(status)
 
 
