@@ -4915,6 +4915,11 @@ cdef class TokenScreen:
     cdef bint shared_index  # both rankers read one index: one table serves both
     cdef Py_ssize_t asked, index_keys
     cdef int16_t folded[128]  # Romanisation.fold of an ASCII character: -1 not one letter, -2 none
+    # tokens with characters outside ASCII (``foreign_idle``, the section at the end)
+    cdef bint foreign  # held: both matchers' penalties >= 0 and one index
+    cdef object form_key, foreign_keys, romanisation  # form_key, its ForeignKeys
+    cdef dict index  # PhoneticMatcher._index
+    cdef object same, drop_vowels, coarse, vowels, metaphone  # of ``_lookup_keys``
 
     def __init__(self, matcher, rare, Ranker ranker, Ranker rare_ranker, SpellingRules rules,
                  translation, str apostrophes, constants):
@@ -4939,6 +4944,20 @@ cdef class TokenScreen:
         self.asked = 0
         self.index_keys = len(ranker.index)
         self.shared_index = not self.has_rare or rare_ranker.index is ranker.index
+        self.form_key = matcher.romanisation.form_key
+        self.romanisation = matcher.romanisation
+        self.foreign_keys = None  # made when the first such token is asked
+        self.index = matcher._index
+        self.same = matcher.romanisation.costs._same
+        self.vowels = matcher.romanisation.costs.vowels
+        self.drop_vowels = matcher.romanisation._drop_vowels
+        self.coarse = matcher.romanisation._coarse
+        import jellyfish
+
+        self.metaphone = jellyfish.metaphone
+        self.foreign = self.penalty >= 0.0 and (
+            not self.has_rare or (rare._index is matcher._index and self.rare_penalty >= 0.0
+                                  and rare.romanisation is matcher.romanisation))
         for c in range(128):
             self.apostrophe[c] = chr(c) in apostrophes
             out = chr(c).lower().translate(translation)
@@ -5107,6 +5126,9 @@ cdef class TokenScreen:
             elif common is not None and not ascii and (<str>token).isascii() and (
                     (<str>token).lower() in common):
                 found = False  # a long ASCII token
+            elif not ascii and self.foreign and not (<str>token).isascii() and (
+                    foreign_idle(self, <str>token) == 1):
+                found = False  # no decision can act, whatever its English frequency
             else:
                 zipf = _token_zipf(<str>token, lowered, letters, plain, absent, zipf_of)
                 if plain is None and frequencies is not None:
@@ -5787,3 +5809,355 @@ def paragraph_window(str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t wind
             break
         i += 1
     return low, high
+
+
+# --- foreign tokens ---
+# ``TokenScreen``'s proof for a token with a character outside ASCII (issues 15 and 17: Cyrillic,
+# Greek and accented Latin text, where every capitalised word went to the Python decision and to
+# wordfreq): that neither matcher can act on it whatever its English frequency. A key of the
+# letters a-z is ranked as an ASCII token's is (``reaches``) at the score each matcher needs of
+# a word English never uses (its English frequency only raises that score: both penalties are at
+# least 0); any other key is idle when none of its look-up keys (``PhoneticMatcher._lookup_keys``,
+# mirrored by ``probe_lookup_keys``) is in the index: the ranking then finds no form, so the
+# decision has no candidate (no winner, no ambiguity), and the matcher for rare words, reading
+# the same index, finds none either. A token the proof does not settle goes on to the Python
+# path, as before.
+#
+# The key (``ForeignKeys.key``) is ``Romanisation.form_key``: the fold by the same calls
+# (``str.lower``, ``str.translate``, ``unicodedata.normalize`` and ``combining``), then the
+# rules in C (``SpellingRules``, which reads the characters 0-255) with each character past 255
+# stood in for by a character 128-255 that every character class of every rule holds or not
+# exactly as it holds the character itself (asked of ``re``), that no rule names (a literal, a
+# needed letter, a replacement's text) and that the word does not hold: the rules read a
+# character only through a literal, a class or a group's text again, so they do to the stand-in
+# what they do to the character. A word they cannot hold so is keyed by the reference.
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISALPHA(Py_UCS4)
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+
+cdef enum:
+    FK_KNOWN = 0x30000  # code points below this have their ``combining`` kept in a table
+
+# 0 not asked, 1 ``unicodedata.combining`` is not 0 (dropped by the fold), 2 it is 0
+cdef uint8_t _combining_known[FK_KNOWN]
+
+#: the rules' text (pattern, flags, replacement of each) -> their ``_ForeignRules`` or None,
+#: made once per process
+_FOREIGN_RULES = {}
+
+
+class _ForeignRules:
+    """What the stand-ins of a rule set are: the character classes of its rules (compiled
+    ``re`` expressions of one character each, as ``_SpellingProgram`` makes them), the
+    characters 0-255 no rule names, grouped by how the classes read them (``pools``, per
+    ``signatures`` number), and a memo code point -> its signature's number."""
+
+    def __init__(self, exprs, named):
+        self.exprs = exprs
+        self.signatures = {}
+        self.pools = []
+        self.signature_of = {}
+        for c in range(128, 256):
+            if c not in named:
+                signature = self.signature(c)
+                number = self.signatures.setdefault(signature, len(self.pools))
+                if number == len(self.pools):
+                    self.pools.append([])
+                self.pools[number].append(c)
+
+    def signature(self, letter):
+        """Whether each class holds ``letter`` (a character, or its code point)."""
+        if not isinstance(letter, str):
+            letter = chr(letter)
+        return tuple([expr.fullmatch(letter) is not None for expr in self.exprs])
+
+    def number(self, str letter):
+        """The signature number of ``letter`` (-1: no stand-in reads as it does), kept."""
+        number = self.signature_of[letter] = self.signatures.get(self.signature(letter), -1)
+        return number
+
+
+def _foreign_rules(romanisation):
+    """The ``_ForeignRules`` of ``romanisation``'s rules; None when a rule names a character
+    past 255 (then no word is keyed here)."""
+    import re
+
+    text = tuple((r.pattern.pattern, r.pattern.flags, r.replace) for r in romanisation.rules)
+    if text in _FOREIGN_RULES:
+        return _FOREIGN_RULES[text]
+    parser = _sk_parser()
+    sources = {}
+    named = set()
+    for rule, (_sub, _replace, needed) in zip(romanisation.rules, romanisation._needing):
+        program = _SpellingProgram(rule.pattern, parser)
+        parsed = parser.parse(rule.pattern.pattern, rule.pattern.flags)
+        program.state = parsed.state
+        program.items(list(parsed), False, False)
+        for source in program.class_numbers:
+            sources[source, rule.pattern.flags] = True
+        named.update(map(ord, rule.pattern.pattern + rule.replace))
+        named.update(_literals(list(parsed), parser))
+        if needed is not None:
+            named.update(map(ord, needed))
+    found = None
+    if max(named, default=0) <= 255:
+        found = _ForeignRules([re.compile(source, flags) for source, flags in sources], named)
+    _FOREIGN_RULES[text] = found
+    return found
+
+
+def _literals(items, parser):
+    """Every character a parsed expression names (literals, in classes too, and both ends of
+    each range, with what lies between)."""
+    found = set()
+    for item in items:
+        if isinstance(item, tuple) and len(item) == 2 and item[0] is parser.LITERAL:
+            found.add(item[1])
+        elif isinstance(item, tuple) and len(item) == 2 and item[0] is parser.RANGE:
+            found.update(range(item[1][0], item[1][1] + 1))
+        elif isinstance(item, (tuple, list)) or type(item).__name__ == "SubPattern":
+            found.update(_literals(list(item), parser))
+    return found
+
+
+cdef class ForeignKeys:
+    """``Romanisation.form_key`` of tokens outside ASCII in C (see the section's comment):
+    ``key(token)``, None when not held here."""
+
+    cdef object table, normalize, combining, rules_of
+    cdef SpellingRules rules
+    cdef dict signature_of  # character -> its signature's number (the process's memo)
+    cdef list pools  # per signature number: the stand-ins (ints 128-255) of that signature
+
+    def __init__(self, romanisation, SpellingRules rules):
+        import unicodedata
+
+        self.table = romanisation._table
+        self.normalize, self.combining = unicodedata.normalize, unicodedata.combining
+        self.rules = rules
+        self.rules_of = _foreign_rules(romanisation)
+        if self.rules_of is not None:
+            self.signature_of, self.pools = self.rules_of.signature_of, self.rules_of.pools
+
+    def __reduce__(self):
+        raise TypeError("ForeignKeys is made afresh, never pickled")
+
+    cdef bint is_combining(self, Py_UCS4 c) except -1:
+        if c < FK_KNOWN:
+            if _combining_known[c] == 0:
+                _combining_known[c] = 1 if self.combining(chr(c)) else 2
+            return _combining_known[c] == 1
+        return self.combining(chr(c)) != 0
+
+    cdef object fold(self, str token):
+        """``Romanisation.fold``."""
+        cdef Py_ssize_t n, i, m = 0
+        cdef int kind
+        cdef void *data
+        cdef Py_UCS4 c
+        cdef Py_UCS4 *out
+        text = token.lower().translate(self.table)
+        if (<str>text).isascii():
+            return text
+        text = self.normalize("NFKD", text)
+        n = len(<str>text)
+        kind, data = PyUnicode_KIND(text), PyUnicode_DATA(text)
+        out = <Py_UCS4 *>malloc(max(1, n) * sizeof(Py_UCS4))
+        if out == NULL:
+            raise MemoryError()
+        try:
+            for i in range(n):
+                c = PyUnicode_READ(kind, data, i)
+                if c < 128 or not self.is_combining(c):
+                    out[m] = c
+                    m += 1
+            return PyUnicode_FromKindAndData(4, out, m)
+        finally:
+            free(out)
+
+    def key(self, str token):
+        """``Romanisation.form_key(token)``, or None when not held here (a fold that is not
+        one word of letters, a word longer than the rules read, more distinct characters
+        past 255 of one kind than there are stand-ins)."""
+        cdef uint8_t word[SK_WORD_CHARS + 1]
+        cdef uint8_t out[SK_WORD_CHARS + 1]
+        cdef Py_UCS4 stood[256]  # stand-in -> the character it stands for (0: none)
+        cdef Py_UCS4 result[SK_WORD_CHARS + 1]
+        cdef uint8_t present[256]
+        cdef Py_ssize_t n, i, k, j
+        cdef int kind
+        cdef void *data
+        cdef Py_UCS4 c
+        cdef int b
+        if self.rules_of is None:
+            return None
+        folded = self.fold(token)
+        n = len(<str>folded)
+        if n > SK_WORD_CHARS or not (<str>folded).isalpha():
+            return None  # ``Romanisation.words`` reads it otherwise
+        kind, data = PyUnicode_KIND(folded), PyUnicode_DATA(folded)
+        memset(present, 0, sizeof(present))
+        memset(stood, 0, sizeof(stood))
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c <= 255:
+                present[c] = 1
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c <= 255:
+                word[i] = <uint8_t>c
+                continue
+            b = -1
+            for j in range(128, 256):
+                if stood[j] == c:
+                    b = <int>j
+                    break
+            if b < 0:
+                number = self.signature_of.get(c)
+                if number is None:
+                    number = self.rules_of.number(c)
+                if <Py_ssize_t>number < 0:
+                    return None  # no character 128-255 is read as this one is
+                for candidate in <list>self.pools[<Py_ssize_t>number]:
+                    j = <Py_ssize_t>candidate
+                    if not present[j] and stood[j] == 0:
+                        b = <int>j
+                        break
+                if b < 0:
+                    return None
+                stood[b] = c
+            word[i] = <uint8_t>b
+        k = self.rules.key_of(word, n, out)
+        if k < 0:
+            return None
+        for i in range(k):
+            c = stood[out[i]] if out[i] >= 128 else 0
+            result[i] = c if c != 0 else out[i]
+        return PyUnicode_FromKindAndData(4, result, k)
+
+
+cdef inline bint _probed(dict index, key, list made) except -1:
+    """Whether ``key`` is in ``index``; with ``made`` (the tests), every key is kept there and
+    none is found, so that all are made."""
+    if made is not None:
+        made.append(key)
+        return False
+    return PyDict_Contains(index, key) == 1
+
+
+cdef int probe_lookup_keys(TokenScreen screen, str key, list made=None) except -1:
+    """Whether any of ``PhoneticMatcher._lookup_keys(key)`` is in the index: the same keys,
+    made by the same steps (``Costs.plain``, ``Romanisation.skeleton`` and ``coarse``,
+    ``_deletions``, ``_coarse_keys``, ``jellyfish.metaphone``)."""
+    cdef dict index = screen.index
+    cdef Py_ssize_t n, i, m
+    cdef int kind
+    cdef void *data
+    cdef Py_UCS4 c, last = 0
+    cdef Py_UCS4 *out
+    plain = key.translate(screen.same)
+    if plain:
+        head = "a" if plain[:1] in screen.vowels else ""  # slices: one-character strings
+        tail = plain[-1:] if plain[-1:] in screen.vowels else ""
+        skeleton = head + (<str>plain).translate(screen.drop_vowels) + tail
+    else:
+        skeleton = ""
+    if _probed(index, skeleton, made):
+        return 1
+    n = len(<str>skeleton)
+    for i in range(n):
+        if _probed(index, skeleton[:i] + skeleton[i + 1:], made):
+            return 1
+    coarse = (<str>skeleton).translate(screen.coarse)
+    n = len(<str>coarse)
+    kind, data = PyUnicode_KIND(coarse), PyUnicode_DATA(coarse)
+    out = <Py_UCS4 *>malloc(max(1, n) * sizeof(Py_UCS4))
+    if out == NULL:
+        raise MemoryError()
+    m = 0
+    try:
+        for i in range(n):  # ``(.)\1+`` -> ``\1``: ``.`` is any character but a newline
+            c = PyUnicode_READ(kind, data, i)
+            if m and c == last and c != 10:
+                continue
+            out[m] = c
+            last = c
+            m += 1
+        coarse = PyUnicode_FromKindAndData(4, out, m)
+    finally:
+        free(out)
+    if m >= 3:
+        if _probed(index, "c:" + coarse, made):
+            return 1
+        if m >= 4:
+            for i in range(m):
+                if _probed(index, "c:" + coarse[:i] + coarse[i + 1:], made):
+                    return 1
+    metaphone = screen.metaphone(plain)
+    if metaphone and _probed(index, "m:" + metaphone, made):
+        return 1
+    return 0
+
+
+cdef int foreign_idle(TokenScreen screen, str token) except -2:
+    """1 when no decision of either matcher on ``token`` can act (``wanted_in_full`` is False
+    whatever the token's English frequency); -1 when not proved here (the caller asks the
+    reference)."""
+    cdef Py_ssize_t n = len(token), letters = 0, i, k
+    cdef int kind = PyUnicode_KIND(token)
+    cdef void *data = PyUnicode_DATA(token)
+    cdef uint8_t codes[RANK_LETTERS]
+    cdef int found
+    if n > screen.max_chars:
+        return 1  # refused by the gate, and never ranked
+    for i in range(n):
+        if Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, i)):
+            letters += 1  # ``_letters``: str.isalpha of each character
+    if screen.foreign_keys is None:
+        screen.foreign_keys = ForeignKeys(screen.romanisation, screen.rules)
+    key = (<ForeignKeys>screen.foreign_keys).key(token)
+    if key is None:
+        key = screen.form_key(token)
+    k = len(<str>key)
+    if 0 < k and letter_codes(<str>key, codes):
+        found = screen.reaches(screen.ranker, <str>key, codes, k, required_of(
+            screen.min_score, screen.penalty, screen.short_penalty, screen.short_letters,
+            letters, 0.0))
+        if found != 0:
+            return -1
+        if screen.has_rare:
+            found = screen.reaches(screen.rare_ranker, <str>key, codes, k, required_of(
+                screen.rare_min_score, screen.rare_penalty, screen.short_penalty,
+                screen.short_letters, letters, 0.0))
+            if found != 0:
+                return -1
+        return 1
+    return -1 if probe_lookup_keys(screen, <str>key) else 1
+
+
+def foreign_screen_idle(TokenScreen screen, str token):
+    """``foreign_idle`` (for the tests): True when proved idle, None when not proved; a
+    ValueError for a token of ASCII only (never asked of it)."""
+    if token.isascii() or not screen.foreign:
+        raise ValueError("an ASCII token, or a screen that does not hold other tokens")
+    return True if foreign_idle(screen, token) == 1 else None
+
+
+def foreign_key(TokenScreen screen, str token):
+    """``ForeignKeys.key`` of the screen (for the tests)."""
+    if screen.foreign_keys is None:
+        screen.foreign_keys = ForeignKeys(screen.romanisation, screen.rules)
+    return (<ForeignKeys>screen.foreign_keys).key(token)
+
+
+def lookup_keys_found(TokenScreen screen, str key):
+    """``probe_lookup_keys`` (for the tests)."""
+    return probe_lookup_keys(screen, key) == 1
+
+
+def lookup_keys_made(TokenScreen screen, str key):
+    """Every key ``probe_lookup_keys`` would look up, as a set (for the tests)."""
+    cdef list made = []
+    probe_lookup_keys(screen, key, made)
+    return set(made)
