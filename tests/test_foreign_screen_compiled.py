@@ -247,7 +247,6 @@ def test_real_text_of_other_scripts() -> None:
     if SHARED.exists():
         text += "\n".join(p.read_text(encoding="utf-8") for p in sorted(SHARED.glob("*.txt")))
     tokens = _tokens(text)
-    module = core.compiled_module()
     for weighing in (_default(), _scripts()):
         assert _check_keys(weighing, tokens) >= len(tokens) - 2
         proved = _check_proof(weighing, tokens)
