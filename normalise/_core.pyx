@@ -4920,6 +4920,14 @@ cdef class TokenScreen:
     cdef object form_key, foreign_keys, romanisation  # form_key, its ForeignKeys
     cdef dict index  # PhoneticMatcher._index
     cdef object same, drop_vowels, coarse, vowels, metaphone  # of ``_lookup_keys``
+    cdef uint64_t *key_bits  # ``KeyBits`` of the index's keys outside ASCII (NULL: not made)
+    cdef uint64_t key_mask
+
+    def __cinit__(self):
+        self.key_bits = NULL
+
+    def __dealloc__(self):
+        free(self.key_bits)
 
     def __init__(self, matcher, rare, Ranker ranker, Ranker rare_ranker, SpellingRules rules,
                  translation, str apostrophes, constants):
@@ -5929,6 +5937,13 @@ cdef class ForeignKeys:
     cdef SpellingRules rules
     cdef dict signature_of  # character -> its signature's number (the process's memo)
     cdef list pools  # per signature number: the stand-ins (ints 128-255) of that signature
+    cdef int16_t *numbers  # code point below FK_KNOWN -> its signature number + 1 (0: not asked)
+
+    def __cinit__(self):
+        self.numbers = NULL
+
+    def __dealloc__(self):
+        free(self.numbers)
 
     def __init__(self, romanisation, SpellingRules rules):
         import unicodedata
@@ -5985,13 +6000,18 @@ cdef class ForeignKeys:
         cdef Py_UCS4 stood[256]  # stand-in -> the character it stands for (0: none)
         cdef Py_UCS4 result[SK_WORD_CHARS + 1]
         cdef uint8_t present[256]
-        cdef Py_ssize_t n, i, k, j
+        cdef uint8_t used[128]  # the stand-ins taken, in order
+        cdef Py_ssize_t n, i, k, j, n_used = 0, number
         cdef int kind
         cdef void *data
         cdef Py_UCS4 c
         cdef int b
         if self.rules_of is None:
             return None
+        if self.numbers == NULL:
+            self.numbers = <int16_t *>calloc(FK_KNOWN, sizeof(int16_t))
+            if self.numbers == NULL:
+                raise MemoryError()
         folded = self.fold(token)
         n = len(<str>folded)
         if n > SK_WORD_CHARS or not (<str>folded).isalpha():
@@ -6009,17 +6029,21 @@ cdef class ForeignKeys:
                 word[i] = <uint8_t>c
                 continue
             b = -1
-            for j in range(128, 256):
-                if stood[j] == c:
-                    b = <int>j
+            for j in range(n_used):
+                if stood[used[j]] == c:
+                    b = used[j]
                     break
             if b < 0:
-                number = self.signature_of.get(c)
-                if number is None:
-                    number = self.rules_of.number(c)
-                if <Py_ssize_t>number < 0:
+                if c < FK_KNOWN and self.numbers[c] != 0:
+                    number = self.numbers[c] - 1
+                else:
+                    held = self.signature_of.get(c)
+                    number = self.rules_of.number(c) if held is None else held
+                    if c < FK_KNOWN:
+                        self.numbers[c] = <int16_t>(number + 1)
+                if number < 0:
                     return None  # no character 128-255 is read as this one is
-                for candidate in <list>self.pools[<Py_ssize_t>number]:
+                for candidate in <list>self.pools[number]:
                     j = <Py_ssize_t>candidate
                     if not present[j] and stood[j] == 0:
                         b = <int>j
@@ -6027,6 +6051,8 @@ cdef class ForeignKeys:
                 if b < 0:
                     return None
                 stood[b] = c
+                used[n_used] = <uint8_t>b
+                n_used += 1
             word[i] = <uint8_t>b
         k = self.rules.key_of(word, n, out)
         if k < 0:
@@ -6046,16 +6072,79 @@ cdef inline bint _probed(dict index, key, list made) except -1:
     return PyDict_Contains(index, key) == 1
 
 
+cdef inline uint64_t _fk_hash(uint64_t h, Py_UCS4 c) noexcept:
+    return (h ^ <uint64_t>c) * 1099511628211ULL
+
+
+cdef uint64_t FK_OFFSET = 14695981039346656037ULL
+
+
+cdef int _make_key_bits(TokenScreen screen) except -1:
+    """A bit per hash (FNV-1a over the code points) of each key of the index with a character
+    outside ASCII, about 16 bits a key: a look-up key whose bit is clear is not in the index
+    (the look-up keys of a key outside ASCII are mostly outside ASCII too: no string is made
+    for them, and the dict, far larger than a cache, is not read)."""
+    cdef Py_ssize_t count = 0, bits = 1024, n, i
+    cdef uint64_t h
+    cdef int kind
+    cdef void *data
+    for key in screen.index:
+        if not (<str>key).isascii():
+            count += 1
+    while bits < 16 * count:
+        bits *= 2
+    screen.key_bits = <uint64_t *>calloc(bits // 64, sizeof(uint64_t))
+    if screen.key_bits == NULL:
+        raise MemoryError()
+    screen.key_mask = <uint64_t>(bits - 1)
+    for key in screen.index:
+        if (<str>key).isascii():
+            continue
+        kind, data, n = PyUnicode_KIND(key), PyUnicode_DATA(key), len(<str>key)
+        h = FK_OFFSET
+        for i in range(n):
+            h = _fk_hash(h, PyUnicode_READ(kind, data, i))
+        h &= screen.key_mask
+        screen.key_bits[h >> 6] |= (<uint64_t>1) << (h & 63)
+    return 0
+
+
+cdef bint _probed_without(TokenScreen screen, str prefix, str text, Py_ssize_t skip,
+                          list made) except -1:
+    """Whether ``prefix + text`` without its character ``skip`` (-1: none) is in the index:
+    a key outside ASCII is looked up only when its bit is set."""
+    cdef Py_ssize_t n = len(text), i
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef uint64_t h = FK_OFFSET
+    cdef Py_UCS4 c, most = 0
+    if made is None:
+        for c in prefix:
+            h = _fk_hash(h, c)
+        for i in range(n):
+            if i != skip:
+                c = PyUnicode_READ(kind, data, i)
+                if c > most:
+                    most = c
+                h = _fk_hash(h, c)
+        h &= screen.key_mask
+        if most >= 128 and not (screen.key_bits[h >> 6] >> (h & 63)) & 1:
+            return False
+    key = prefix + (text if skip < 0 else text[:skip] + text[skip + 1:])
+    return _probed(screen.index, key, made)
+
+
 cdef int probe_lookup_keys(TokenScreen screen, str key, list made=None) except -1:
     """Whether any of ``PhoneticMatcher._lookup_keys(key)`` is in the index: the same keys,
     made by the same steps (``Costs.plain``, ``Romanisation.skeleton`` and ``coarse``,
     ``_deletions``, ``_coarse_keys``, ``jellyfish.metaphone``)."""
-    cdef dict index = screen.index
     cdef Py_ssize_t n, i, m
     cdef int kind
     cdef void *data
     cdef Py_UCS4 c, last = 0
     cdef Py_UCS4 *out
+    if screen.key_bits == NULL:
+        _make_key_bits(screen)
     plain = key.translate(screen.same)
     if plain:
         head = "a" if plain[:1] in screen.vowels else ""  # slices: one-character strings
@@ -6063,11 +6152,11 @@ cdef int probe_lookup_keys(TokenScreen screen, str key, list made=None) except -
         skeleton = head + (<str>plain).translate(screen.drop_vowels) + tail
     else:
         skeleton = ""
-    if _probed(index, skeleton, made):
+    if _probed_without(screen, "", skeleton, -1, made):
         return 1
     n = len(<str>skeleton)
     for i in range(n):
-        if _probed(index, skeleton[:i] + skeleton[i + 1:], made):
+        if _probed_without(screen, "", skeleton, i, made):
             return 1
     coarse = (<str>skeleton).translate(screen.coarse)
     n = len(<str>coarse)
@@ -6088,14 +6177,14 @@ cdef int probe_lookup_keys(TokenScreen screen, str key, list made=None) except -
     finally:
         free(out)
     if m >= 3:
-        if _probed(index, "c:" + coarse, made):
+        if _probed_without(screen, "c:", coarse, -1, made):
             return 1
         if m >= 4:
             for i in range(m):
-                if _probed(index, "c:" + coarse[:i] + coarse[i + 1:], made):
+                if _probed_without(screen, "c:", coarse, i, made):
                     return 1
     metaphone = screen.metaphone(plain)
-    if metaphone and _probed(index, "m:" + metaphone, made):
+    if metaphone and _probed(screen.index, "m:" + metaphone, made):
         return 1
     return 0
 
