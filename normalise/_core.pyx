@@ -4922,6 +4922,13 @@ cdef class TokenScreen:
     cdef object same, drop_vowels, coarse, vowels, metaphone  # of ``_lookup_keys``
     cdef uint64_t *key_bits  # ``KeyBits`` of the index's keys outside ASCII (NULL: not made)
     cdef uint64_t key_mask
+    # ``same``, ``drop_vowels`` and ``coarse`` of the ASCII characters (-1: deleted), and the
+    # vowels; ``tables_held``: every table maps only ASCII characters, to one or none
+    cdef int32_t same_of[128]
+    cdef int32_t drop_of[128]
+    cdef int32_t coarse_of[128]
+    cdef uint8_t vowel[128]
+    cdef bint tables_held
 
     def __cinit__(self):
         self.key_bits = NULL
@@ -4963,6 +4970,12 @@ cdef class TokenScreen:
         import jellyfish
 
         self.metaphone = jellyfish.metaphone
+        held = all(isinstance(v, str) and len(v) == 1 and v.isascii() for v in self.vowels)
+        held = _ascii_map(self.same, self.same_of) and held
+        held = _ascii_map(self.drop_vowels, self.drop_of) and held
+        self.tables_held = _ascii_map(self.coarse, self.coarse_of) and held
+        for c in range(128):
+            self.vowel[c] = chr(c) in self.vowels
         self.foreign = self.penalty >= 0.0 and (
             not self.has_rare or (rare._index is matcher._index and self.rare_penalty >= 0.0
                                   and rare.romanisation is matcher.romanisation))
@@ -5938,12 +5951,16 @@ cdef class ForeignKeys:
     cdef dict signature_of  # character -> its signature's number (the process's memo)
     cdef list pools  # per signature number: the stand-ins (ints 128-255) of that signature
     cdef int16_t *numbers  # code point below FK_KNOWN -> its signature number + 1 (0: not asked)
+    cdef uint8_t *mapped  # code point below FK_KNOWN -> 1 when the fold's table maps it
+    cdef Py_ssize_t longest  # the longest text the table maps a character to
 
     def __cinit__(self):
         self.numbers = NULL
+        self.mapped = NULL
 
     def __dealloc__(self):
         free(self.numbers)
+        free(self.mapped)
 
     def __init__(self, romanisation, SpellingRules rules):
         import unicodedata
@@ -5954,6 +5971,17 @@ cdef class ForeignKeys:
         self.rules_of = _foreign_rules(romanisation)
         if self.rules_of is not None:
             self.signature_of, self.pools = self.rules_of.signature_of, self.rules_of.pools
+        self.mapped = <uint8_t *>calloc(FK_KNOWN, 1)
+        if self.mapped == NULL:
+            raise MemoryError()
+        self.longest = 1
+        for number, value in (<dict>self.table).items():
+            if not isinstance(value, (str, int)) and value is not None:
+                self.rules_of = None  # a table ``str.translate`` reads otherwise: not held
+            elif isinstance(value, str) and len(value) > self.longest:
+                self.longest = len(value)
+            if 0 <= number < FK_KNOWN:
+                self.mapped[number] = 1
 
     def __reduce__(self):
         raise TypeError("ForeignKeys is made afresh, never pickled")
@@ -5972,7 +6000,7 @@ cdef class ForeignKeys:
         cdef void *data
         cdef Py_UCS4 c
         cdef Py_UCS4 *out
-        text = token.lower().translate(self.table)
+        text = self.translated(token.lower())
         if (<str>text).isascii():
             return text
         text = self.normalize("NFKD", text)
@@ -5987,6 +6015,50 @@ cdef class ForeignKeys:
                 if c < 128 or not self.is_combining(c):
                     out[m] = c
                     m += 1
+            return PyUnicode_FromKindAndData(4, out, m)
+        finally:
+            free(out)
+
+    cdef object translated(self, str text):
+        """``text.translate(self.table)``: a character the table does not map is copied
+        (``str.translate`` looks each up in the dict, a raised KeyError each)."""
+        cdef Py_ssize_t n = len(text), i, m = 0, j, k
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        cdef Py_UCS4 c
+        cdef Py_UCS4 *out
+        cdef bint changed = False
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c >= FK_KNOWN or self.mapped[c]:
+                changed = True
+                break
+        if not changed:
+            return text
+        out = <Py_UCS4 *>malloc(max(1, n * self.longest) * sizeof(Py_UCS4))
+        if out == NULL:
+            raise MemoryError()
+        try:
+            for i in range(n):
+                c = PyUnicode_READ(kind, data, i)
+                if c < FK_KNOWN and not self.mapped[c]:
+                    out[m] = c
+                    m += 1
+                    continue
+                value = (<dict>self.table).get(<long>c, self)  # self: not in the table
+                if value is self:
+                    out[m] = c
+                    m += 1
+                elif value is None:
+                    pass
+                elif isinstance(value, int):
+                    out[m] = <Py_UCS4>value
+                    m += 1
+                else:
+                    k = len(<str>value)
+                    for j in range(k):
+                        out[m] = PyUnicode_READ(PyUnicode_KIND(value), PyUnicode_DATA(value), j)
+                        m += 1
             return PyUnicode_FromKindAndData(4, out, m)
         finally:
             free(out)
@@ -6134,7 +6206,123 @@ cdef bint _probed_without(TokenScreen screen, str prefix, str text, Py_ssize_t s
     return _probed(screen.index, key, made)
 
 
+cdef bint _ascii_map(dict table, int32_t *into) except -1:
+    """``into[c]``: what ``str.translate(table)`` makes of each ASCII character (its code
+    point, -1 deleted); False when the table maps a character outside ASCII or to more than
+    one character (then ``str.translate`` is called)."""
+    cdef int c
+    for c in range(128):
+        into[c] = c
+    for number, value in table.items():
+        if not isinstance(number, int) or not 0 <= number < 128:
+            return False
+        if value is None or value == "":
+            into[<int>number] = -1
+        elif isinstance(value, str) and len(value) == 1:
+            into[<int>number] = ord(value)
+        elif isinstance(value, int) and 0 <= value < 0x110000:
+            into[<int>number] = <int32_t>value
+        else:
+            return False
+    return True
+
+
+cdef inline Py_ssize_t _mapped(const int32_t *of, const Py_UCS4 *src, Py_ssize_t n,
+                               Py_UCS4 *dst) noexcept:
+    """``str.translate`` by a table of ASCII characters (``_ascii_map``)."""
+    cdef Py_ssize_t i, m = 0
+    cdef int32_t v
+    for i in range(n):
+        if src[i] < 128:
+            v = of[src[i]]
+            if v >= 0:
+                dst[m] = <Py_UCS4>v
+                m += 1
+        else:
+            dst[m] = src[i]
+            m += 1
+    return m
+
+
+cdef bint _probed_codes(TokenScreen screen, uint64_t h, const Py_UCS4 *codes, Py_ssize_t n,
+                        Py_ssize_t skip, str prefix, list made) except -1:
+    """Whether ``prefix`` + ``codes[:n]`` without the character ``skip`` (-1: none) is in the
+    index, ``h`` the hash of ``prefix``: a key outside ASCII is looked up only when its bit
+    is set; a string is made only to look it up."""
+    cdef Py_ssize_t i, m = 0
+    cdef Py_UCS4 most = 0
+    cdef Py_UCS4 buffer[2 * RANK_LETTERS + 8]
+    if made is None:
+        for i in range(n):
+            if i != skip:
+                if codes[i] > most:
+                    most = codes[i]
+                h = _fk_hash(h, codes[i])
+        h &= screen.key_mask
+        if most >= 128 and not (screen.key_bits[h >> 6] >> (h & 63)) & 1:
+            return False
+    for i in range(n):
+        if i != skip:
+            buffer[m] = codes[i]
+            m += 1
+    return _probed(screen.index, prefix + PyUnicode_FromKindAndData(4, buffer, m), made)
+
+
 cdef int probe_lookup_keys(TokenScreen screen, str key, list made=None) except -1:
+    """Whether any of ``PhoneticMatcher._lookup_keys(key)`` is in the index: the same keys,
+    made by the same steps (``Costs.plain``, ``Romanisation.skeleton`` and ``coarse``,
+    ``_deletions``, ``_coarse_keys``, ``jellyfish.metaphone``), in C on code points when the
+    tables map only ASCII characters (else by ``_probe_lookup_strings``)."""
+    cdef Py_ssize_t n = len(key), i, p, k, m
+    cdef int kind = PyUnicode_KIND(key)
+    cdef void *data = PyUnicode_DATA(key)
+    cdef Py_UCS4 source[RANK_LETTERS * 2 + 8]
+    cdef Py_UCS4 plain[RANK_LETTERS * 2 + 8]
+    cdef Py_UCS4 skeleton[RANK_LETTERS * 2 + 8]
+    cdef Py_UCS4 coarse[RANK_LETTERS * 2 + 8]
+    cdef uint64_t with_c = _fk_hash(_fk_hash(FK_OFFSET, 99), 58)  # "c:"
+    if screen.key_bits == NULL:
+        _make_key_bits(screen)
+    if not screen.tables_held or n > RANK_LETTERS * 2:
+        return _probe_lookup_strings(screen, key, made)
+    for i in range(n):
+        source[i] = PyUnicode_READ(kind, data, i)
+    p = _mapped(screen.same_of, source, n, plain)
+    k = 0
+    if p:
+        if plain[0] < 128 and screen.vowel[plain[0]]:
+            skeleton[0] = 97  # "a"
+            k = 1
+        k += _mapped(screen.drop_of, plain, p, skeleton + k)
+        if plain[p - 1] < 128 and screen.vowel[plain[p - 1]]:
+            skeleton[k] = plain[p - 1]
+            k += 1
+    if _probed_codes(screen, FK_OFFSET, skeleton, k, -1, "", made):
+        return 1
+    for i in range(k):
+        if _probed_codes(screen, FK_OFFSET, skeleton, k, i, "", made):
+            return 1
+    m = _mapped(screen.coarse_of, skeleton, k, coarse)
+    k = 0
+    for i in range(m):  # ``(.)\1+`` -> ``\1``: ``.`` is any character but a newline
+        if k and coarse[i] == coarse[k - 1] and coarse[i] != 10:
+            continue
+        coarse[k] = coarse[i]
+        k += 1
+    if k >= 3:
+        if _probed_codes(screen, with_c, coarse, k, -1, "c:", made):
+            return 1
+        if k >= 4:
+            for i in range(k):
+                if _probed_codes(screen, with_c, coarse, k, i, "c:", made):
+                    return 1
+    metaphone = screen.metaphone(PyUnicode_FromKindAndData(4, plain, p))
+    if metaphone and _probed(screen.index, "m:" + metaphone, made):
+        return 1
+    return 0
+
+
+cdef int _probe_lookup_strings(TokenScreen screen, str key, list made=None) except -1:
     """Whether any of ``PhoneticMatcher._lookup_keys(key)`` is in the index: the same keys,
     made by the same steps (``Costs.plain``, ``Romanisation.skeleton`` and ``coarse``,
     ``_deletions``, ``_coarse_keys``, ``jellyfish.metaphone``)."""
@@ -6245,8 +6433,12 @@ def lookup_keys_found(TokenScreen screen, str key):
     return probe_lookup_keys(screen, key) == 1
 
 
-def lookup_keys_made(TokenScreen screen, str key):
-    """Every key ``probe_lookup_keys`` would look up, as a set (for the tests)."""
+def lookup_keys_made(TokenScreen screen, str key, bint strings=False):
+    """Every key ``probe_lookup_keys`` (``strings``: ``_probe_lookup_strings``, its way for
+    tables it cannot read as code points) would look up, as a set (for the tests)."""
     cdef list made = []
-    probe_lookup_keys(screen, key, made)
+    if strings:
+        _probe_lookup_strings(screen, key, made)
+    else:
+        probe_lookup_keys(screen, key, made)
     return set(made)

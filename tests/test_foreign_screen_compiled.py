@@ -214,6 +214,7 @@ def test_the_look_up_keys_are_the_matchers(key) -> None:
     matcher, module = weighing.matcher, core.compiled_module()
     made = module.lookup_keys_made(weighing.token_screen(), key)
     assert made == matcher._lookup_keys(key)
+    assert module.lookup_keys_made(weighing.token_screen(), key, True) == made
     found = any(k in matcher._index for k in made)
     assert module.lookup_keys_found(weighing.token_screen(), key) == found
 
