@@ -4922,6 +4922,7 @@ cdef class TokenScreen:
     cdef object same, drop_vowels, coarse, vowels, metaphone  # of ``_lookup_keys``
     cdef uint64_t *key_bits  # ``KeyBits`` of the index's keys outside ASCII (NULL: not made)
     cdef uint64_t key_mask
+    cdef Py_ssize_t foreign_asked  # keys probed while ``key_bits`` is not made
     # ``same``, ``drop_vowels`` and ``coarse`` of the ASCII characters (-1: deleted), and the
     # vowels; ``tables_held``: every table maps only ASCII characters, to one or none
     cdef int32_t same_of[128]
@@ -4932,6 +4933,7 @@ cdef class TokenScreen:
 
     def __cinit__(self):
         self.key_bits = NULL
+        self.foreign_asked = 0
 
     def __dealloc__(self):
         free(self.key_bits)
@@ -6252,7 +6254,7 @@ cdef bint _probed_codes(TokenScreen screen, uint64_t h, const Py_UCS4 *codes, Py
     cdef Py_ssize_t i, m = 0
     cdef Py_UCS4 most = 0
     cdef Py_UCS4 buffer[2 * RANK_LETTERS + 8]
-    if made is None:
+    if made is None and screen.key_bits != NULL:
         for i in range(n):
             if i != skip:
                 if codes[i] > most:
@@ -6282,7 +6284,11 @@ cdef int probe_lookup_keys(TokenScreen screen, str key, list made=None) except -
     cdef Py_UCS4 coarse[RANK_LETTERS * 2 + 8]
     cdef uint64_t with_c = _fk_hash(_fk_hash(FK_OFFSET, 99), 58)  # "c:"
     if screen.key_bits == NULL:
-        _make_key_bits(screen)
+        # made once the keys probed would have cost about what reading the index costs
+        # (a short text, or one with few such tokens, does not pay for it)
+        screen.foreign_asked += 1
+        if screen.foreign_asked * 64 >= len(screen.index):
+            _make_key_bits(screen)
     if not screen.tables_held or n > RANK_LETTERS * 2:
         return _probe_lookup_strings(screen, key, made)
     for i in range(n):
@@ -6332,7 +6338,7 @@ cdef int _probe_lookup_strings(TokenScreen screen, str key, list made=None) exce
     cdef Py_UCS4 c, last = 0
     cdef Py_UCS4 *out
     if screen.key_bits == NULL:
-        _make_key_bits(screen)
+        _make_key_bits(screen)  # (only tables of another shape come here)
     plain = key.translate(screen.same)
     if plain:
         head = "a" if plain[:1] in screen.vowels else ""  # slices: one-character strings
