@@ -4915,6 +4915,28 @@ cdef class TokenScreen:
     cdef bint shared_index  # both rankers read one index: one table serves both
     cdef Py_ssize_t asked, index_keys
     cdef int16_t folded[128]  # Romanisation.fold of an ASCII character: -1 not one letter, -2 none
+    # tokens with characters outside ASCII (``foreign_idle``, the section at the end)
+    cdef bint foreign  # held: both matchers' penalties >= 0 and one index
+    cdef object form_key, foreign_keys, romanisation  # form_key, its ForeignKeys
+    cdef dict index  # PhoneticMatcher._index
+    cdef object same, drop_vowels, coarse, vowels, metaphone  # of ``_lookup_keys``
+    cdef uint64_t *key_bits  # ``KeyBits`` of the index's keys outside ASCII (NULL: not made)
+    cdef uint64_t key_mask
+    cdef Py_ssize_t foreign_asked  # keys probed while ``key_bits`` is not made
+    # ``same``, ``drop_vowels`` and ``coarse`` of the ASCII characters (-1: deleted), and the
+    # vowels; ``tables_held``: every table maps only ASCII characters, to one or none
+    cdef int32_t same_of[128]
+    cdef int32_t drop_of[128]
+    cdef int32_t coarse_of[128]
+    cdef uint8_t vowel[128]
+    cdef bint tables_held
+
+    def __cinit__(self):
+        self.key_bits = NULL
+        self.foreign_asked = 0
+
+    def __dealloc__(self):
+        free(self.key_bits)
 
     def __init__(self, matcher, rare, Ranker ranker, Ranker rare_ranker, SpellingRules rules,
                  translation, str apostrophes, constants):
@@ -4939,6 +4961,26 @@ cdef class TokenScreen:
         self.asked = 0
         self.index_keys = len(ranker.index)
         self.shared_index = not self.has_rare or rare_ranker.index is ranker.index
+        self.form_key = matcher.romanisation.form_key
+        self.romanisation = matcher.romanisation
+        self.foreign_keys = None  # made when the first such token is asked
+        self.index = matcher._index
+        self.same = matcher.romanisation.costs._same
+        self.vowels = matcher.romanisation.costs.vowels
+        self.drop_vowels = matcher.romanisation._drop_vowels
+        self.coarse = matcher.romanisation._coarse
+        import jellyfish
+
+        self.metaphone = jellyfish.metaphone
+        held = all(isinstance(v, str) and len(v) == 1 and v.isascii() for v in self.vowels)
+        held = _ascii_map(self.same, self.same_of) and held
+        held = _ascii_map(self.drop_vowels, self.drop_of) and held
+        self.tables_held = _ascii_map(self.coarse, self.coarse_of) and held
+        for c in range(128):
+            self.vowel[c] = chr(c) in self.vowels
+        self.foreign = self.penalty >= 0.0 and (
+            not self.has_rare or (rare._index is matcher._index and self.rare_penalty >= 0.0
+                                  and rare.romanisation is matcher.romanisation))
         for c in range(128):
             self.apostrophe[c] = chr(c) in apostrophes
             out = chr(c).lower().translate(translation)
@@ -5107,6 +5149,9 @@ cdef class TokenScreen:
             elif common is not None and not ascii and (<str>token).isascii() and (
                     (<str>token).lower() in common):
                 found = False  # a long ASCII token
+            elif not ascii and self.foreign and not (<str>token).isascii() and (
+                    foreign_idle(self, <str>token) == 1):
+                found = False  # no decision can act, whatever its English frequency
             else:
                 zipf = _token_zipf(<str>token, lowered, letters, plain, absent, zipf_of)
                 if plain is None and frequencies is not None:
@@ -5787,3 +5832,619 @@ def paragraph_window(str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t wind
             break
         i += 1
     return low, high
+
+
+# --- foreign tokens ---
+# ``TokenScreen``'s proof for a token with a character outside ASCII (issues 15 and 17: Cyrillic,
+# Greek and accented Latin text, where every capitalised word went to the Python decision and to
+# wordfreq): that neither matcher can act on it whatever its English frequency. A key of the
+# letters a-z is ranked as an ASCII token's is (``reaches``) at the score each matcher needs of
+# a word English never uses (its English frequency only raises that score: both penalties are at
+# least 0); any other key is idle when none of its look-up keys (``PhoneticMatcher._lookup_keys``,
+# mirrored by ``probe_lookup_keys``) is in the index: the ranking then finds no form, so the
+# decision has no candidate (no winner, no ambiguity), and the matcher for rare words, reading
+# the same index, finds none either. A token the proof does not settle goes on to the Python
+# path, as before.
+#
+# The key (``ForeignKeys.key``) is ``Romanisation.form_key``: the fold by the same calls
+# (``str.lower``, ``str.translate``, ``unicodedata.normalize`` and ``combining``), then the
+# rules in C (``SpellingRules``, which reads the characters 0-255) with each character past 255
+# stood in for by a character 128-255 that every character class of every rule holds or not
+# exactly as it holds the character itself (asked of ``re``), that no rule names (a literal, a
+# needed letter, a replacement's text) and that the word does not hold: the rules read a
+# character only through a literal, a class or a group's text again, so they do to the stand-in
+# what they do to the character. A word they cannot hold so is keyed by the reference.
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISALPHA(Py_UCS4)
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+
+cdef enum:
+    FK_KNOWN = 0x30000  # code points below this have their ``combining`` kept in a table
+
+# 0 not asked, 1 ``unicodedata.combining`` is not 0 (dropped by the fold), 2 it is 0
+cdef uint8_t _combining_known[FK_KNOWN]
+
+#: the rules' text (pattern, flags, replacement of each) -> their ``_ForeignRules`` or None,
+#: made once per process
+_FOREIGN_RULES = {}
+
+
+class _ForeignRules:
+    """What the stand-ins of a rule set are: the character classes of its rules (compiled
+    ``re`` expressions of one character each, as ``_SpellingProgram`` makes them), the
+    characters 0-255 no rule names, grouped by how the classes read them (``pools``, per
+    ``signatures`` number), and a memo code point -> its signature's number."""
+
+    def __init__(self, exprs, named):
+        self.exprs = exprs
+        self.signatures = {}
+        self.pools = []
+        self.signature_of = {}
+        for c in range(128, 256):
+            if c not in named:
+                signature = self.signature(c)
+                number = self.signatures.setdefault(signature, len(self.pools))
+                if number == len(self.pools):
+                    self.pools.append([])
+                self.pools[number].append(c)
+
+    def signature(self, letter):
+        """Whether each class holds ``letter`` (a character, or its code point)."""
+        if not isinstance(letter, str):
+            letter = chr(letter)
+        return tuple([expr.fullmatch(letter) is not None for expr in self.exprs])
+
+    def number(self, str letter):
+        """The signature number of ``letter`` (-1: no stand-in reads as it does), kept."""
+        number = self.signature_of[letter] = self.signatures.get(self.signature(letter), -1)
+        return number
+
+
+def _foreign_rules(romanisation):
+    """The ``_ForeignRules`` of ``romanisation``'s rules; None when a rule names a character
+    past 255 (then no word is keyed here)."""
+    import re
+
+    text = tuple((r.pattern.pattern, r.pattern.flags, r.replace) for r in romanisation.rules)
+    if text in _FOREIGN_RULES:
+        return _FOREIGN_RULES[text]
+    parser = _sk_parser()
+    sources = {}
+    named = set()
+    for rule, (_sub, _replace, needed) in zip(romanisation.rules, romanisation._needing):
+        program = _SpellingProgram(rule.pattern, parser)
+        parsed = parser.parse(rule.pattern.pattern, rule.pattern.flags)
+        program.state = parsed.state
+        program.items(list(parsed), False, False)
+        for source in program.class_numbers:
+            sources[source, rule.pattern.flags] = True
+        named.update(map(ord, rule.pattern.pattern + rule.replace))
+        named.update(_literals(list(parsed), parser))
+        if needed is not None:
+            named.update(map(ord, needed))
+    found = None
+    if max(named, default=0) <= 255:
+        found = _ForeignRules([re.compile(source, flags) for source, flags in sources], named)
+    _FOREIGN_RULES[text] = found
+    return found
+
+
+def _literals(items, parser):
+    """Every character a parsed expression names (literals, in classes too, and both ends of
+    each range, with what lies between)."""
+    found = set()
+    for item in items:
+        if isinstance(item, tuple) and len(item) == 2 and item[0] is parser.LITERAL:
+            found.add(item[1])
+        elif isinstance(item, tuple) and len(item) == 2 and item[0] is parser.RANGE:
+            found.update(range(item[1][0], item[1][1] + 1))
+        elif isinstance(item, (tuple, list)) or type(item).__name__ == "SubPattern":
+            found.update(_literals(list(item), parser))
+    return found
+
+
+cdef class ForeignKeys:
+    """``Romanisation.form_key`` of tokens outside ASCII in C (see the section's comment):
+    ``key(token)``, None when not held here."""
+
+    cdef object table, normalize, combining, rules_of
+    cdef SpellingRules rules
+    cdef dict signature_of  # character -> its signature's number (the process's memo)
+    cdef list pools  # per signature number: the stand-ins (ints 128-255) of that signature
+    cdef int16_t *numbers  # code point below FK_KNOWN -> its signature number + 1 (0: not asked)
+    cdef uint8_t *mapped  # code point below FK_KNOWN -> 1 when the fold's table maps it
+    cdef Py_ssize_t longest  # the longest text the table maps a character to
+
+    def __cinit__(self):
+        self.numbers = NULL
+        self.mapped = NULL
+
+    def __dealloc__(self):
+        free(self.numbers)
+        free(self.mapped)
+
+    def __init__(self, romanisation, SpellingRules rules):
+        import unicodedata
+
+        self.table = romanisation._table
+        self.normalize, self.combining = unicodedata.normalize, unicodedata.combining
+        self.rules = rules
+        self.rules_of = _foreign_rules(romanisation)
+        if self.rules_of is not None:
+            self.signature_of, self.pools = self.rules_of.signature_of, self.rules_of.pools
+        self.mapped = <uint8_t *>calloc(FK_KNOWN, 1)
+        if self.mapped == NULL:
+            raise MemoryError()
+        self.longest = 1
+        for number, value in (<dict>self.table).items():
+            if not isinstance(value, (str, int)) and value is not None:
+                self.rules_of = None  # a table ``str.translate`` reads otherwise: not held
+            elif isinstance(value, str) and len(value) > self.longest:
+                self.longest = len(value)
+            if 0 <= number < FK_KNOWN:
+                self.mapped[number] = 1
+
+    def __reduce__(self):
+        raise TypeError("ForeignKeys is made afresh, never pickled")
+
+    cdef bint is_combining(self, Py_UCS4 c) except -1:
+        if c < FK_KNOWN:
+            if _combining_known[c] == 0:
+                _combining_known[c] = 1 if self.combining(chr(c)) else 2
+            return _combining_known[c] == 1
+        return self.combining(chr(c)) != 0
+
+    cdef object fold(self, str token):
+        """``Romanisation.fold``."""
+        cdef Py_ssize_t n, i, m = 0
+        cdef int kind
+        cdef void *data
+        cdef Py_UCS4 c
+        cdef Py_UCS4 *out
+        text = self.translated(token.lower())
+        if (<str>text).isascii():
+            return text
+        text = self.normalize("NFKD", text)
+        n = len(<str>text)
+        kind, data = PyUnicode_KIND(text), PyUnicode_DATA(text)
+        out = <Py_UCS4 *>malloc(max(1, n) * sizeof(Py_UCS4))
+        if out == NULL:
+            raise MemoryError()
+        try:
+            for i in range(n):
+                c = PyUnicode_READ(kind, data, i)
+                if c < 128 or not self.is_combining(c):
+                    out[m] = c
+                    m += 1
+            return PyUnicode_FromKindAndData(4, out, m)
+        finally:
+            free(out)
+
+    cdef object translated(self, str text):
+        """``text.translate(self.table)``: a character the table does not map is copied
+        (``str.translate`` looks each up in the dict, a raised KeyError each)."""
+        cdef Py_ssize_t n = len(text), i, m = 0, j, k
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void *data = PyUnicode_DATA(text)
+        cdef Py_UCS4 c
+        cdef Py_UCS4 *out
+        cdef bint changed = False
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c >= FK_KNOWN or self.mapped[c]:
+                changed = True
+                break
+        if not changed:
+            return text
+        out = <Py_UCS4 *>malloc(max(1, n * self.longest) * sizeof(Py_UCS4))
+        if out == NULL:
+            raise MemoryError()
+        try:
+            for i in range(n):
+                c = PyUnicode_READ(kind, data, i)
+                if c < FK_KNOWN and not self.mapped[c]:
+                    out[m] = c
+                    m += 1
+                    continue
+                value = (<dict>self.table).get(<long>c, self)  # self: not in the table
+                if value is self:
+                    out[m] = c
+                    m += 1
+                elif value is None:
+                    pass
+                elif isinstance(value, int):
+                    out[m] = <Py_UCS4>value
+                    m += 1
+                else:
+                    k = len(<str>value)
+                    for j in range(k):
+                        out[m] = PyUnicode_READ(PyUnicode_KIND(value), PyUnicode_DATA(value), j)
+                        m += 1
+            return PyUnicode_FromKindAndData(4, out, m)
+        finally:
+            free(out)
+
+    def key(self, str token):
+        """``Romanisation.form_key(token)``, or None when not held here (a fold that is not
+        one word of letters, a word longer than the rules read, more distinct characters
+        past 255 of one kind than there are stand-ins)."""
+        cdef uint8_t word[SK_WORD_CHARS + 1]
+        cdef uint8_t out[SK_WORD_CHARS + 1]
+        cdef Py_UCS4 stood[256]  # stand-in -> the character it stands for (0: none)
+        cdef Py_UCS4 result[SK_WORD_CHARS + 1]
+        cdef uint8_t present[256]
+        cdef uint8_t used[128]  # the stand-ins taken, in order
+        cdef Py_ssize_t n, i, k, j, n_used = 0, number
+        cdef int kind
+        cdef void *data
+        cdef Py_UCS4 c
+        cdef int b
+        if self.rules_of is None:
+            return None
+        if self.numbers == NULL:
+            self.numbers = <int16_t *>calloc(FK_KNOWN, sizeof(int16_t))
+            if self.numbers == NULL:
+                raise MemoryError()
+        folded = self.fold(token)
+        n = len(<str>folded)
+        if n > SK_WORD_CHARS or not (<str>folded).isalpha():
+            return None  # ``Romanisation.words`` reads it otherwise
+        kind, data = PyUnicode_KIND(folded), PyUnicode_DATA(folded)
+        memset(present, 0, sizeof(present))
+        memset(stood, 0, sizeof(stood))
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c <= 255:
+                present[c] = 1
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c <= 255:
+                word[i] = <uint8_t>c
+                continue
+            b = -1
+            for j in range(n_used):
+                if stood[used[j]] == c:
+                    b = used[j]
+                    break
+            if b < 0:
+                if c < FK_KNOWN and self.numbers[c] != 0:
+                    number = self.numbers[c] - 1
+                else:
+                    held = self.signature_of.get(c)
+                    number = self.rules_of.number(c) if held is None else held
+                    if c < FK_KNOWN:
+                        self.numbers[c] = <int16_t>(number + 1)
+                if number < 0:
+                    return None  # no character 128-255 is read as this one is
+                for candidate in <list>self.pools[number]:
+                    j = <Py_ssize_t>candidate
+                    if not present[j] and stood[j] == 0:
+                        b = <int>j
+                        break
+                if b < 0:
+                    return None
+                stood[b] = c
+                used[n_used] = <uint8_t>b
+                n_used += 1
+            word[i] = <uint8_t>b
+        k = self.rules.key_of(word, n, out)
+        if k < 0:
+            return None
+        for i in range(k):
+            c = stood[out[i]] if out[i] >= 128 else 0
+            result[i] = c if c != 0 else out[i]
+        return PyUnicode_FromKindAndData(4, result, k)
+
+
+cdef inline bint _probed(dict index, key, list made) except -1:
+    """Whether ``key`` is in ``index``; with ``made`` (the tests), every key is kept there and
+    none is found, so that all are made."""
+    if made is not None:
+        made.append(key)
+        return False
+    return PyDict_Contains(index, key) == 1
+
+
+cdef inline uint64_t _fk_hash(uint64_t h, Py_UCS4 c) noexcept:
+    return (h ^ <uint64_t>c) * 1099511628211ULL
+
+
+cdef uint64_t FK_OFFSET = 14695981039346656037ULL
+
+
+cdef int _make_key_bits(TokenScreen screen) except -1:
+    """A bit per hash (FNV-1a over the code points) of each key of the index with a character
+    outside ASCII, about 16 bits a key: a look-up key whose bit is clear is not in the index
+    (the look-up keys of a key outside ASCII are mostly outside ASCII too: no string is made
+    for them, and the dict, far larger than a cache, is not read)."""
+    cdef Py_ssize_t count = 0, bits = 1024, n, i
+    cdef uint64_t h
+    cdef int kind
+    cdef void *data
+    for key in screen.index:
+        if not (<str>key).isascii():
+            count += 1
+    while bits < 16 * count:
+        bits *= 2
+    screen.key_bits = <uint64_t *>calloc(bits // 64, sizeof(uint64_t))
+    if screen.key_bits == NULL:
+        raise MemoryError()
+    screen.key_mask = <uint64_t>(bits - 1)
+    for key in screen.index:
+        if (<str>key).isascii():
+            continue
+        kind, data, n = PyUnicode_KIND(key), PyUnicode_DATA(key), len(<str>key)
+        h = FK_OFFSET
+        for i in range(n):
+            h = _fk_hash(h, PyUnicode_READ(kind, data, i))
+        h &= screen.key_mask
+        screen.key_bits[h >> 6] |= (<uint64_t>1) << (h & 63)
+    return 0
+
+
+cdef bint _probed_without(TokenScreen screen, str prefix, str text, Py_ssize_t skip,
+                          list made) except -1:
+    """Whether ``prefix + text`` without its character ``skip`` (-1: none) is in the index:
+    a key outside ASCII is looked up only when its bit is set."""
+    cdef Py_ssize_t n = len(text), i
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef uint64_t h = FK_OFFSET
+    cdef Py_UCS4 c, most = 0
+    if made is None:
+        for c in prefix:
+            h = _fk_hash(h, c)
+        for i in range(n):
+            if i != skip:
+                c = PyUnicode_READ(kind, data, i)
+                if c > most:
+                    most = c
+                h = _fk_hash(h, c)
+        h &= screen.key_mask
+        if most >= 128 and not (screen.key_bits[h >> 6] >> (h & 63)) & 1:
+            return False
+    key = prefix + (text if skip < 0 else text[:skip] + text[skip + 1:])
+    return _probed(screen.index, key, made)
+
+
+cdef bint _ascii_map(dict table, int32_t *into) except -1:
+    """``into[c]``: what ``str.translate(table)`` makes of each ASCII character (its code
+    point, -1 deleted); False when the table maps a character outside ASCII or to more than
+    one character (then ``str.translate`` is called)."""
+    cdef int c
+    for c in range(128):
+        into[c] = c
+    for number, value in table.items():
+        if not isinstance(number, int) or not 0 <= number < 128:
+            return False
+        if value is None or value == "":
+            into[<int>number] = -1
+        elif isinstance(value, str) and len(value) == 1:
+            into[<int>number] = ord(value)
+        elif isinstance(value, int) and 0 <= value < 0x110000:
+            into[<int>number] = <int32_t>value
+        else:
+            return False
+    return True
+
+
+cdef inline Py_ssize_t _mapped(const int32_t *of, const Py_UCS4 *src, Py_ssize_t n,
+                               Py_UCS4 *dst) noexcept:
+    """``str.translate`` by a table of ASCII characters (``_ascii_map``)."""
+    cdef Py_ssize_t i, m = 0
+    cdef int32_t v
+    for i in range(n):
+        if src[i] < 128:
+            v = of[src[i]]
+            if v >= 0:
+                dst[m] = <Py_UCS4>v
+                m += 1
+        else:
+            dst[m] = src[i]
+            m += 1
+    return m
+
+
+cdef bint _probed_codes(TokenScreen screen, uint64_t h, const Py_UCS4 *codes, Py_ssize_t n,
+                        Py_ssize_t skip, str prefix, list made) except -1:
+    """Whether ``prefix`` + ``codes[:n]`` without the character ``skip`` (-1: none) is in the
+    index, ``h`` the hash of ``prefix``: a key outside ASCII is looked up only when its bit
+    is set; a string is made only to look it up."""
+    cdef Py_ssize_t i, m = 0
+    cdef Py_UCS4 most = 0
+    cdef Py_UCS4 buffer[2 * RANK_LETTERS + 8]
+    if made is None and screen.key_bits != NULL:
+        for i in range(n):
+            if i != skip:
+                if codes[i] > most:
+                    most = codes[i]
+                h = _fk_hash(h, codes[i])
+        h &= screen.key_mask
+        if most >= 128 and not (screen.key_bits[h >> 6] >> (h & 63)) & 1:
+            return False
+    for i in range(n):
+        if i != skip:
+            buffer[m] = codes[i]
+            m += 1
+    return _probed(screen.index, prefix + PyUnicode_FromKindAndData(4, buffer, m), made)
+
+
+cdef int probe_lookup_keys(TokenScreen screen, str key, list made=None) except -1:
+    """Whether any of ``PhoneticMatcher._lookup_keys(key)`` is in the index: the same keys,
+    made by the same steps (``Costs.plain``, ``Romanisation.skeleton`` and ``coarse``,
+    ``_deletions``, ``_coarse_keys``, ``jellyfish.metaphone``), in C on code points when the
+    tables map only ASCII characters (else by ``_probe_lookup_strings``)."""
+    cdef Py_ssize_t n = len(key), i, p, k, m
+    cdef int kind = PyUnicode_KIND(key)
+    cdef void *data = PyUnicode_DATA(key)
+    cdef Py_UCS4 source[RANK_LETTERS * 2 + 8]
+    cdef Py_UCS4 plain[RANK_LETTERS * 2 + 8]
+    cdef Py_UCS4 skeleton[RANK_LETTERS * 2 + 8]
+    cdef Py_UCS4 coarse[RANK_LETTERS * 2 + 8]
+    cdef uint64_t with_c = _fk_hash(_fk_hash(FK_OFFSET, 99), 58)  # "c:"
+    if screen.key_bits == NULL:
+        # made once the keys probed would have cost about what reading the index costs
+        # (a short text, or one with few such tokens, does not pay for it)
+        screen.foreign_asked += 1
+        if screen.foreign_asked * 64 >= len(screen.index):
+            _make_key_bits(screen)
+    if not screen.tables_held or n > RANK_LETTERS * 2:
+        return _probe_lookup_strings(screen, key, made)
+    for i in range(n):
+        source[i] = PyUnicode_READ(kind, data, i)
+    p = _mapped(screen.same_of, source, n, plain)
+    k = 0
+    if p:
+        if plain[0] < 128 and screen.vowel[plain[0]]:
+            skeleton[0] = 97  # "a"
+            k = 1
+        k += _mapped(screen.drop_of, plain, p, skeleton + k)
+        if plain[p - 1] < 128 and screen.vowel[plain[p - 1]]:
+            skeleton[k] = plain[p - 1]
+            k += 1
+    if _probed_codes(screen, FK_OFFSET, skeleton, k, -1, "", made):
+        return 1
+    for i in range(k):
+        if _probed_codes(screen, FK_OFFSET, skeleton, k, i, "", made):
+            return 1
+    m = _mapped(screen.coarse_of, skeleton, k, coarse)
+    k = 0
+    for i in range(m):  # ``(.)\1+`` -> ``\1``: ``.`` is any character but a newline
+        if k and coarse[i] == coarse[k - 1] and coarse[i] != 10:
+            continue
+        coarse[k] = coarse[i]
+        k += 1
+    if k >= 3:
+        if _probed_codes(screen, with_c, coarse, k, -1, "c:", made):
+            return 1
+        if k >= 4:
+            for i in range(k):
+                if _probed_codes(screen, with_c, coarse, k, i, "c:", made):
+                    return 1
+    metaphone = screen.metaphone(PyUnicode_FromKindAndData(4, plain, p))
+    if metaphone and _probed(screen.index, "m:" + metaphone, made):
+        return 1
+    return 0
+
+
+cdef int _probe_lookup_strings(TokenScreen screen, str key, list made=None) except -1:
+    """Whether any of ``PhoneticMatcher._lookup_keys(key)`` is in the index: the same keys,
+    made by the same steps (``Costs.plain``, ``Romanisation.skeleton`` and ``coarse``,
+    ``_deletions``, ``_coarse_keys``, ``jellyfish.metaphone``)."""
+    cdef Py_ssize_t n, i, m
+    cdef int kind
+    cdef void *data
+    cdef Py_UCS4 c, last = 0
+    cdef Py_UCS4 *out
+    if screen.key_bits == NULL:
+        _make_key_bits(screen)  # (only tables of another shape come here)
+    plain = key.translate(screen.same)
+    if plain:
+        head = "a" if plain[:1] in screen.vowels else ""  # slices: one-character strings
+        tail = plain[-1:] if plain[-1:] in screen.vowels else ""
+        skeleton = head + (<str>plain).translate(screen.drop_vowels) + tail
+    else:
+        skeleton = ""
+    if _probed_without(screen, "", skeleton, -1, made):
+        return 1
+    n = len(<str>skeleton)
+    for i in range(n):
+        if _probed_without(screen, "", skeleton, i, made):
+            return 1
+    coarse = (<str>skeleton).translate(screen.coarse)
+    n = len(<str>coarse)
+    kind, data = PyUnicode_KIND(coarse), PyUnicode_DATA(coarse)
+    out = <Py_UCS4 *>malloc(max(1, n) * sizeof(Py_UCS4))
+    if out == NULL:
+        raise MemoryError()
+    m = 0
+    try:
+        for i in range(n):  # ``(.)\1+`` -> ``\1``: ``.`` is any character but a newline
+            c = PyUnicode_READ(kind, data, i)
+            if m and c == last and c != 10:
+                continue
+            out[m] = c
+            last = c
+            m += 1
+        coarse = PyUnicode_FromKindAndData(4, out, m)
+    finally:
+        free(out)
+    if m >= 3:
+        if _probed_without(screen, "c:", coarse, -1, made):
+            return 1
+        if m >= 4:
+            for i in range(m):
+                if _probed_without(screen, "c:", coarse, i, made):
+                    return 1
+    metaphone = screen.metaphone(plain)
+    if metaphone and _probed(screen.index, "m:" + metaphone, made):
+        return 1
+    return 0
+
+
+cdef int foreign_idle(TokenScreen screen, str token) except -2:
+    """1 when no decision of either matcher on ``token`` can act (``wanted_in_full`` is False
+    whatever the token's English frequency); -1 when not proved here (the caller asks the
+    reference)."""
+    cdef Py_ssize_t n = len(token), letters = 0, i, k
+    cdef int kind = PyUnicode_KIND(token)
+    cdef void *data = PyUnicode_DATA(token)
+    cdef uint8_t codes[RANK_LETTERS]
+    cdef int found
+    if n > screen.max_chars:
+        return 1  # refused by the gate, and never ranked
+    for i in range(n):
+        if Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, i)):
+            letters += 1  # ``_letters``: str.isalpha of each character
+    if screen.foreign_keys is None:
+        screen.foreign_keys = ForeignKeys(screen.romanisation, screen.rules)
+    key = (<ForeignKeys>screen.foreign_keys).key(token)
+    if key is None:
+        key = screen.form_key(token)
+    k = len(<str>key)
+    if 0 < k and letter_codes(<str>key, codes):
+        found = screen.reaches(screen.ranker, <str>key, codes, k, required_of(
+            screen.min_score, screen.penalty, screen.short_penalty, screen.short_letters,
+            letters, 0.0))
+        if found != 0:
+            return -1
+        if screen.has_rare:
+            found = screen.reaches(screen.rare_ranker, <str>key, codes, k, required_of(
+                screen.rare_min_score, screen.rare_penalty, screen.short_penalty,
+                screen.short_letters, letters, 0.0))
+            if found != 0:
+                return -1
+        return 1
+    return -1 if probe_lookup_keys(screen, <str>key) else 1
+
+
+def foreign_screen_idle(TokenScreen screen, str token):
+    """``foreign_idle`` (for the tests): True when proved idle, None when not proved; a
+    ValueError for a token of ASCII only (never asked of it)."""
+    if token.isascii() or not screen.foreign:
+        raise ValueError("an ASCII token, or a screen that does not hold other tokens")
+    return True if foreign_idle(screen, token) == 1 else None
+
+
+def foreign_key(TokenScreen screen, str token):
+    """``ForeignKeys.key`` of the screen (for the tests)."""
+    if screen.foreign_keys is None:
+        screen.foreign_keys = ForeignKeys(screen.romanisation, screen.rules)
+    return (<ForeignKeys>screen.foreign_keys).key(token)
+
+
+def lookup_keys_found(TokenScreen screen, str key):
+    """``probe_lookup_keys`` (for the tests)."""
+    return probe_lookup_keys(screen, key) == 1
+
+
+def lookup_keys_made(TokenScreen screen, str key, bint strings=False):
+    """Every key ``probe_lookup_keys`` (``strings``: ``_probe_lookup_strings``, its way for
+    tables it cannot read as code points) would look up, as a set (for the tests)."""
+    cdef list made = []
+    if strings:
+        _probe_lookup_strings(screen, key, made)
+    else:
+        probe_lookup_keys(screen, key, made)
+    return set(made)
