@@ -6342,7 +6342,8 @@ cdef int _probe_lookup_strings(TokenScreen screen, str key, list made=None) exce
     plain = key.translate(screen.same)
     if plain:
         head = "a" if plain[:1] in screen.vowels else ""  # slices: one-character strings
-        tail = plain[-1:] if plain[-1:] in screen.vowels else ""
+        last_one = plain[len(plain) - 1:]  # (no negative index: wraparound is off here)
+        tail = last_one if last_one in screen.vowels else ""
         skeleton = head + (<str>plain).translate(screen.drop_vowels) + tail
     else:
         skeleton = ""
