@@ -188,6 +188,64 @@ cdef extern from *:
         x ^= x >> 33;
         return x;
     }
+    /* The first words' filter (Trie._build_prefixes), in C so that its test is inlined in the
+       scan's loop whole (written in Cython, with the spread pairs' branch, gcc made it a call
+       per word start: 20 million instructions more on the 4 MB dense text). */
+    #define NORMALISE_WORD_LINES 12
+    static inline uint64_t *normalise_word_line(const uint64_t *words, uint64_t h) {
+        return (uint64_t *)words + ((h >> (64 - NORMALISE_WORD_LINES)) << 3);
+    }
+    static inline int normalise_has_bits(const uint64_t *line, uint64_t h) {
+        uint32_t a = h & 511, b = (h >> 9) & 511;
+        return (int)((line[a >> 6] >> (a & 63)) & (line[b >> 6] >> (b & 63)) & 1);
+    }
+    static inline uint64_t normalise_pair_hash(uint64_t h, uint64_t following) {
+        uint64_t x = (h ^ (following * 0xC2B2AE3D27D4EB4FULL)) * 0x9E3779B97F4A7C15ULL;
+        x ^= x >> 29;
+        x *= 0xBF58476D1CE4E5B9ULL;
+        return x ^ (x >> 32);
+    }
+    static inline uint64_t normalise_spread_mark(uint64_t h) {
+        return (h ^ 0x94D049BB133111EBULL) * 0xD6E8FEB86659FD93ULL;
+    }
+    static inline uint64_t normalise_next_word(const unsigned char *hay, Py_ssize_t s,
+                                               Py_ssize_t n) {
+        uint64_t x = normalise_word_bytes8(hay + s, n - s), c;
+        int i;
+        if (x)
+            return x;
+        for (i = 0; i < 6; i++) {
+            c = s + i < n ? hay[s + i] : 32;
+            x |= c << (8 * i);
+            if (c == 32)
+                break;
+        }
+        return x;
+    }
+    /* A first word whose pairs are spread over the filter (SPREAD_PAIRS): its line holds
+       the mark, its pairs are each in their own hash's line. Out of line: rare. */
+    static __attribute__((noinline)) int normalise_spread_pass(
+            const uint64_t *words, uint64_t alone, uint64_t pair) {
+        return normalise_has_bits(normalise_word_line(words, alone), alone)
+               | normalise_has_bits(normalise_word_line(words, pair), pair);
+    }
+    static inline __attribute__((always_inline)) int normalise_first_words_pass(
+            const uint64_t *words, const unsigned char *hay, Py_ssize_t s, Py_ssize_t e,
+            Py_ssize_t n) {
+        uint64_t h = normalise_word_hash(hay + s, e - s, n - s), following, alone, pair;
+        const uint64_t *line = normalise_word_line(words, h);
+        if (!normalise_has_bits(line, h))
+            return 0;
+        /* both pairs asked without a branch between them (the end: no next word) */
+        following = e < n ? normalise_next_word(hay, e + 1, n) : 0;
+        alone = normalise_pair_hash(h, 0);
+        pair = normalise_pair_hash(h, following);
+        if (normalise_has_bits(line, alone) | normalise_has_bits(line, pair))
+            return 1;
+        if (!normalise_has_bits(line, normalise_spread_mark(h)))
+            return 0;
+        return normalise_spread_pass(words, alone, pair);
+    }
     """
     uint64_t space_mask "normalise_space_mask" (const uint8_t *p, Py_ssize_t avail) nogil
     int count_zeros "normalise_count_zeros" (uint64_t x) nogil
@@ -200,6 +258,15 @@ cdef extern from *:
                                                     Py_ssize_t n) nogil
     uint64_t word_hash "normalise_word_hash" (const uint8_t *p, Py_ssize_t length,
                                               Py_ssize_t avail) nogil
+    uint64_t *c_word_line "normalise_word_line" (const uint64_t *words, uint64_t h) nogil
+    bint c_has_bits "normalise_has_bits" (const uint64_t *line, uint64_t h) nogil
+    uint64_t c_pair_hash "normalise_pair_hash" (uint64_t h, uint64_t following) nogil
+    uint64_t c_spread_mark "normalise_spread_mark" (uint64_t h) nogil
+    uint64_t c_next_word "normalise_next_word" (const uint8_t *hay, Py_ssize_t s,
+                                                Py_ssize_t n) nogil
+    bint c_first_words_pass "normalise_first_words_pass" (
+        const uint64_t *words, const uint8_t *hay, Py_ssize_t s, Py_ssize_t e, Py_ssize_t n
+    ) nogil
 
 
 cdef extern from "Python.h":
@@ -264,6 +331,16 @@ cdef inline int32_t child(const Node *nodes, const int32_t *dense, int32_t rows,
 cdef enum:
     PREFIX_BITS = 20
     WORD_LINES = 12   # the first words' filter: 2**12 lines of 512 bits (a cache line), 256 kB
+    # (NORMALISE_WORD_LINES in the C above: the same)
+
+
+#: A first word that goes on in more patterns than this (distinct pairs with the next word)
+#: has its pairs' bits spread over the filter's lines, not in its own line: at 100,000
+#: variants the empty first word (forms that begin with punctuation) had 178 pairs, and
+#: "ciudad" 372, and 2 bits each saturated their line (512 bits), so that every word after
+#: a double space passed the filter, and every first word that shares the line.
+cdef enum:
+    SPREAD_PAIRS = 24
 
 
 #: Whether the scan skips the word starts whose first word begins no pattern (the first
@@ -282,13 +359,12 @@ def set_word_filter(bint on):
 cdef inline uint64_t *word_line(uint64_t *words, uint64_t h) noexcept nogil:
     """The line of the first words' filter for a first word of hash ``h``: its own bits and
     those of what follows it in the patterns are all in this one cache line."""
-    return words + ((h >> (64 - WORD_LINES)) << 3)
+    return c_word_line(words, h)
 
 
 cdef inline bint has_bits(const uint64_t *line, uint64_t h) noexcept nogil:
     """Whether both bits of ``h`` (two probes of a blocked Bloom filter) are set in ``line``."""
-    cdef uint32_t a = h & 511, b = (h >> 9) & 511
-    return (line[a >> 6] >> (a & 63)) & (line[b >> 6] >> (b & 63)) & 1
+    return c_has_bits(line, h)
 
 
 cdef inline void set_bits(uint64_t *line, uint64_t h) noexcept nogil:
@@ -299,26 +375,14 @@ cdef inline void set_bits(uint64_t *line, uint64_t h) noexcept nogil:
 
 cdef inline uint64_t next_word(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n) noexcept nogil:
     """The word at ``s`` as the filters read it: its bytes up to and including the first
-    space (the end counts as one), at most 6, in one number (never 0)."""
-    cdef uint64_t x = word_bytes8(hay + s, n - s), c
-    if x:
-        return x
-    cdef Py_ssize_t i
-    for i in range(6):
-        c = hay[s + i] if s + i < n else 32
-        x |= c << (8 * i)
-        if c == 32:
-            break
-    return x
+    space (the end counts as one), at most 6, in one number."""
+    return c_next_word(hay, s, n)
 
 
 cdef inline uint64_t pair_hash(uint64_t h, uint64_t following) noexcept nogil:
     """The hash of a first word (hash ``h``) and what follows it in a pattern: the next word
     (:func:`next_word`), or 0 where the pattern is that word alone."""
-    cdef uint64_t x = (h ^ (following * <uint64_t>0xC2B2AE3D27D4EB4FULL)) * <uint64_t>0x9E3779B97F4A7C15ULL
-    x ^= x >> 29
-    x *= <uint64_t>0xBF58476D1CE4E5B9ULL
-    return x ^ (x >> 32)
+    return c_pair_hash(h, following)
 
 
 cdef inline bint first_words_pass(const uint64_t *words, const uint8_t *hay, Py_ssize_t s,
@@ -328,15 +392,14 @@ cdef inline bint first_words_pass(const uint64_t *words, const uint8_t *hay, Py_
     such pattern is that word alone or goes on with the next word of the haystack. One
     cache line read: most word starts of a text whose words begin some form ("the", "a",
     "in" at 100,000 variants) stop here, not after a walk and the followers' filter."""
-    cdef uint64_t h = word_hash(hay + s, e - s, n - s)
-    cdef const uint64_t *line = word_line(<uint64_t *>words, h)
-    if not has_bits(line, h):
-        return False
-    # both pairs asked, without a branch between them: whether a first word that passed
-    # stands alone in some pattern is as unpredictable as the next word's length
-    # (the end of the haystack: no next word, the pair is the word alone)
-    cdef uint64_t following = next_word(hay, e + 1, n) if e < n else 0
-    return has_bits(line, pair_hash(h, 0)) | has_bits(line, pair_hash(h, following))
+    return c_first_words_pass(words, hay, s, e, n)
+
+
+cdef inline uint64_t spread_mark(uint64_t h) noexcept nogil:
+    """The bits in a first word's line that say its pairs are spread (:data:`SPREAD_PAIRS`).
+    Where a first word's own line has them (or a Bloom filter's false positive says so), its
+    pairs are asked in their own lines too: never fewer hits, only a walk more."""
+    return c_spread_mark(h)
 
 
 def first_word_hash(bytes data, Py_ssize_t start, Py_ssize_t length):
@@ -577,17 +640,26 @@ cdef class Trie:
         cdef bytes pattern
         cdef const uint8_t *pb
         cdef uint32_t slot
-        cdef uint64_t h
+        cdef uint64_t h, ph
         cdef Py_ssize_t n, k
         cdef int32_t node
+        pairs = {}  # first word's hash -> the hashes of its pairs
         for pattern in encoded:
             pb = pattern
             n = len(pattern)
             k = pattern.find(b" ")
             h = word_hash(pb, n if k < 0 else k, n)
+            pairs.setdefault(h, set()).add(pair_hash(h, 0 if k < 0 else next_word(pb, k + 1, n)))
+        for h, found in pairs.items():
             line = word_line(self.words, h)
             set_bits(line, h)
-            set_bits(line, pair_hash(h, 0 if k < 0 else next_word(pb, k + 1, n)))
+            if len(found) > SPREAD_PAIRS:
+                set_bits(line, spread_mark(h))
+            for ph in found:
+                set_bits(word_line(self.words, ph) if len(found) > SPREAD_PAIRS else line, ph)
+        for pattern in encoded:
+            pb = pattern
+            n = len(pattern)
             node = 0
             for k in range(n):
                 node = child(self.packed, self.dense, self.rows, node, pb[k])

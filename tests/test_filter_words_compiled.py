@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from normalise import core
 from normalise.scan import fold_form, match_key
 from tests.test_core import scanners
+from tests.test_word_filter_compiled import unfiltered
 
 BUILT = core._compiled() is not None
 pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
@@ -72,3 +73,25 @@ def test_a_double_space_passes_only_before_a_word_a_form_goes_on_with():
     assert sum(trie.passes(b"  " + w) for w in others) < len(others) // 10
     text = ", ".join(n.title() for n in names[:400]) + ", '" + names[0].upper()
     assert compiled.scan(text) == python.scan(text) != []
+
+
+def test_a_first_word_of_many_forms_has_its_pairs_spread_and_all_found():
+    """A first word that begins more forms than its filter line holds (200 pairs, 2 bits each,
+    in a line of 512 bits) has its pairs spread over the filter: each of them passes and the
+    scan finds every form, a pair of it with another word seldom passes."""
+    rng = random.Random(11)
+    names = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(6)) for _ in range(400)
+    ]
+    forms = [f"ciudad {n}" for n in names[:200]] + names[200:]
+    keys = {match_key(f): i for i, f in enumerate(forms)}
+    compiled, python = scanners(keys, {}, [fold_form(f) for f in forms])
+    trie = compiled._trie
+    assert all(trie.passes(f"ciudad {n} x".encode()) for n in names[:200])
+    passed = sum(trie.passes(f"ciudad {n}".encode()) for n in names[200:])
+    assert passed < 20, passed
+    text = ", ".join(f"Ciudad {n.title()}" for n in names[::3]) + " ciudad ciudad"
+    hits = compiled.scan(text)
+    assert len(hits) == len(names[::3])
+    assert hits == unfiltered(compiled.scan, text) == python.scan(text)
+    assert compiled.scan_overlapping(text) == python.scan_overlapping(text)
