@@ -334,7 +334,7 @@ cdef enum:
     # (NORMALISE_WORD_LINES in the C above: the same)
 
 
-#: A first word that goes on in more patterns than this (distinct pairs with the next word)
+#: A first word that begins more patterns than this (pairs with the next word)
 #: has its pairs' bits spread over the filter's lines, not in its own line: at 100,000
 #: variants the empty first word (forms that begin with punctuation) had 178 pairs, and
 #: "ciudad" 372, and 2 bits each saturated their line (512 bits), so that every word after
@@ -641,22 +641,39 @@ cdef class Trie:
         cdef const uint8_t *pb
         cdef uint32_t slot
         cdef uint64_t h, ph
-        cdef Py_ssize_t n, k
+        cdef Py_ssize_t n, k, i, run, forms = len(encoded)
         cdef int32_t node
-        pairs = {}  # first word's hash -> the hashes of its pairs
-        for pattern in encoded:
-            pb = pattern
-            n = len(pattern)
-            k = pattern.find(b" ")
-            h = word_hash(pb, n if k < 0 else k, n)
-            pairs.setdefault(h, set()).add(pair_hash(h, 0 if k < 0 else next_word(pb, k + 1, n)))
-        for h, found in pairs.items():
-            line = word_line(self.words, h)
-            set_bits(line, h)
-            if len(found) > SPREAD_PAIRS:
-                set_bits(line, spread_mark(h))
-            for ph in found:
-                set_bits(word_line(self.words, ph) if len(found) > SPREAD_PAIRS else line, ph)
+        # per pattern: its first word's hash and its pair's; the patterns are sorted, so
+        # those of one first word come in a run (its own, then it and a space, then more:
+        # bytes below the space do not occur in a folded form; where they did, a word's
+        # runs are counted apart, and each pair is still where the scan asks)
+        cdef uint64_t *hashes = <uint64_t *>malloc((2 * forms + 1) * sizeof(uint64_t))
+        if hashes == NULL:
+            raise MemoryError()
+        try:
+            for i, pattern in enumerate(encoded):
+                pb = pattern
+                n = len(pattern)
+                k = pattern.find(b" ")
+                h = word_hash(pb, n if k < 0 else k, n)
+                hashes[2 * i] = h
+                hashes[2 * i + 1] = pair_hash(h, 0 if k < 0 else next_word(pb, k + 1, n))
+            i = 0
+            while i < forms:
+                h = hashes[2 * i]
+                run = 1
+                while i + run < forms and hashes[2 * (i + run)] == h:
+                    run += 1
+                line = word_line(self.words, h)
+                set_bits(line, h)
+                if run > SPREAD_PAIRS:
+                    set_bits(line, spread_mark(h))
+                for k in range(i, i + run):
+                    ph = hashes[2 * k + 1]
+                    set_bits(word_line(self.words, ph) if run > SPREAD_PAIRS else line, ph)
+                i += run
+        finally:
+            free(hashes)
         for pattern in encoded:
             pb = pattern
             n = len(pattern)
