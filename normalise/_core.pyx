@@ -264,7 +264,13 @@ cdef extern from *:
     uint64_t c_spread_mark "normalise_spread_mark" (uint64_t h) nogil
     uint64_t c_next_word "normalise_next_word" (const uint8_t *hay, Py_ssize_t s,
                                                 Py_ssize_t n) nogil
-    bint c_first_words_pass "normalise_first_words_pass" (
+    # Whether a pattern may be found at the word start ``s`` whose first word ends at ``e``
+    # (a space, or the end ``n``): the first word is some pattern's first word, and some such
+    # pattern is that word alone or goes on with the next word of the haystack. One cache
+    # line read: most word starts of a text whose words begin some form ("the", "a", "in" at
+    # 100,000 variants) stop here, not after a walk and the followers' filter. Called in C
+    # (always inlined): a Cython wrapper of it was not always inlined in the scan's loop.
+    bint first_words_pass "normalise_first_words_pass" (
         const uint64_t *words, const uint8_t *hay, Py_ssize_t s, Py_ssize_t e, Py_ssize_t n
     ) nogil
 
@@ -385,14 +391,6 @@ cdef inline uint64_t pair_hash(uint64_t h, uint64_t following) noexcept nogil:
     return c_pair_hash(h, following)
 
 
-cdef inline bint first_words_pass(const uint64_t *words, const uint8_t *hay, Py_ssize_t s,
-                                  Py_ssize_t e, Py_ssize_t n) noexcept nogil:
-    """Whether a pattern may be found at the word start ``s`` whose first word ends at
-    ``e`` (a space, or the end ``n``): the first word is some pattern's first word, and some
-    such pattern is that word alone or goes on with the next word of the haystack. One
-    cache line read: most word starts of a text whose words begin some form ("the", "a",
-    "in" at 100,000 variants) stop here, not after a walk and the followers' filter."""
-    return c_first_words_pass(words, hay, s, e, n)
 
 
 cdef inline uint64_t spread_mark(uint64_t h) noexcept nogil:
