@@ -49,6 +49,32 @@ cdef extern from *:
         return m;
     }
     static inline int normalise_count_zeros(uint64_t x) { return __builtin_ctzll(x); }
+    /* The word at p as the filters read it (its bytes up to and including the first space,
+       at most 6, little-endian in one number) from 8 bytes read at once, where 8 are
+       readable: the first space found as the first zero byte of the bytes xor spaces (a
+       borrow only runs into the bytes above a zero byte, so the lowest flagged byte is
+       exact). Without a branch on the word's length: at 100,000 variants 45 % of the word
+       starts of the dense text get this far (their first word begins some form), and the
+       loop's exit, a byte later or earlier each word, mispredicted. Returns 0 where the
+       bytes cannot be read so (the caller reads them one by one). */
+    static inline uint64_t normalise_word_bytes8(const unsigned char *p, Py_ssize_t avail) {
+    #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        uint64_t x, t, z;
+        int first, keep;
+        if (avail < 8)
+            return 0;
+        memcpy(&x, p, 8);
+        t = x ^ 0x2020202020202020ULL;
+        z = (t - 0x0101010101010101ULL) & ~t & 0x8080808080808080ULL;
+        /* the first space's byte; 7 where none of the first 7 is one (6 bytes kept alike) */
+        first = __builtin_ctzll(z | 0x8000000000000000ULL) >> 3;
+        keep = first < 5 ? first + 1 : 6;  /* bytes kept: through the space, at most 6 */
+        return x & (~(uint64_t)0 >> (64 - 8 * keep));
+    #else
+        (void)p; (void)avail;
+        return 0;
+    #endif
+    }
     #if defined(__SSE2__)
     /* 16 ASCII bytes folded by the haystack's rule: A-Z lower-cased; a-z, 0-9 and _ kept;
        every other byte a space. */
@@ -122,10 +148,14 @@ cdef extern from *:
     }
     /* A hash of the word p[0:len] (no space in it); ``avail`` bytes are readable from p.
        The same value whichever way the bytes are read: 8 at a time where the buffer
-       allows it (on a little-endian machine), else one by one. */
+       allows it (on a little-endian machine), else one by one. Never 0 for the empty word
+       (the word start of a double space: forms that begin with punctuation): its hash was
+       0, and so was the hash of its pair with nothing after it, so its own bit was also
+       its "alone" bit, and every double space of a text passed the first words' filter
+       (at 100,000 variants, 124,000 of the dense text's 142,000 needless walks). */
     static inline uint64_t normalise_word_hash(const unsigned char *p, Py_ssize_t len,
                                                Py_ssize_t avail) {
-        uint64_t x = (uint64_t)len * 0x9E3779B97F4A7C15ULL, c;
+        uint64_t x = ((uint64_t)len + 1) * 0x9E3779B97F4A7C15ULL, c;
         Py_ssize_t i = 0, j;
     #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
         if (avail >= ((len + 7) & ~(Py_ssize_t)7)) {
@@ -158,9 +188,68 @@ cdef extern from *:
         x ^= x >> 33;
         return x;
     }
+    /* The first words' filter (Trie._build_prefixes), in C so that its test is inlined in the
+       scan's loop whole (written in Cython, with the spread pairs' branch, gcc made it a call
+       per word start: 20 million instructions more on the 4 MB dense text). */
+    #define NORMALISE_WORD_LINES 12
+    static inline uint64_t *normalise_word_line(const uint64_t *words, uint64_t h) {
+        return (uint64_t *)words + ((h >> (64 - NORMALISE_WORD_LINES)) << 3);
+    }
+    static inline int normalise_has_bits(const uint64_t *line, uint64_t h) {
+        uint32_t a = h & 511, b = (h >> 9) & 511;
+        return (int)((line[a >> 6] >> (a & 63)) & (line[b >> 6] >> (b & 63)) & 1);
+    }
+    static inline uint64_t normalise_pair_hash(uint64_t h, uint64_t following) {
+        uint64_t x = (h ^ (following * 0xC2B2AE3D27D4EB4FULL)) * 0x9E3779B97F4A7C15ULL;
+        x ^= x >> 29;
+        x *= 0xBF58476D1CE4E5B9ULL;
+        return x ^ (x >> 32);
+    }
+    static inline uint64_t normalise_spread_mark(uint64_t h) {
+        return (h ^ 0x94D049BB133111EBULL) * 0xD6E8FEB86659FD93ULL;
+    }
+    static inline uint64_t normalise_next_word(const unsigned char *hay, Py_ssize_t s,
+                                               Py_ssize_t n) {
+        uint64_t x = normalise_word_bytes8(hay + s, n - s), c;
+        int i;
+        if (x)
+            return x;
+        for (i = 0; i < 6; i++) {
+            c = s + i < n ? hay[s + i] : 32;
+            x |= c << (8 * i);
+            if (c == 32)
+                break;
+        }
+        return x;
+    }
+    /* A first word whose pairs are spread over the filter (SPREAD_PAIRS): its line holds
+       the mark, its pairs are each in their own hash's line. Out of line: rare. */
+    static __attribute__((noinline)) int normalise_spread_pass(
+            const uint64_t *words, uint64_t alone, uint64_t pair) {
+        return normalise_has_bits(normalise_word_line(words, alone), alone)
+               | normalise_has_bits(normalise_word_line(words, pair), pair);
+    }
+    static inline __attribute__((always_inline)) int normalise_first_words_pass(
+            const uint64_t *words, const unsigned char *hay, Py_ssize_t s, Py_ssize_t e,
+            Py_ssize_t n) {
+        uint64_t h = normalise_word_hash(hay + s, e - s, n - s), following, alone, pair;
+        const uint64_t *line = normalise_word_line(words, h);
+        if (!normalise_has_bits(line, h))
+            return 0;
+        /* both pairs asked without a branch between them (the end: no next word) */
+        following = e < n ? normalise_next_word(hay, e + 1, n) : 0;
+        alone = normalise_pair_hash(h, 0);
+        pair = normalise_pair_hash(h, following);
+        if (normalise_has_bits(line, alone) | normalise_has_bits(line, pair))
+            return 1;
+        if (!normalise_has_bits(line, normalise_spread_mark(h)))
+            return 0;
+        return normalise_spread_pass(words, alone, pair);
+    }
     """
     uint64_t space_mask "normalise_space_mask" (const uint8_t *p, Py_ssize_t avail) nogil
     int count_zeros "normalise_count_zeros" (uint64_t x) nogil
+    uint64_t word_bytes8 "normalise_word_bytes8" (const uint8_t *p, Py_ssize_t avail) nogil
     Py_ssize_t fold_ascii "normalise_fold_ascii" (const uint8_t *p, uint8_t *out,
                                                   Py_ssize_t n) nogil
     Py_ssize_t fold_ascii2 "normalise_fold_ascii2" (const uint16_t *p, uint8_t *out,
@@ -169,6 +258,21 @@ cdef extern from *:
                                                     Py_ssize_t n) nogil
     uint64_t word_hash "normalise_word_hash" (const uint8_t *p, Py_ssize_t length,
                                               Py_ssize_t avail) nogil
+    uint64_t *c_word_line "normalise_word_line" (const uint64_t *words, uint64_t h) nogil
+    bint c_has_bits "normalise_has_bits" (const uint64_t *line, uint64_t h) nogil
+    uint64_t c_pair_hash "normalise_pair_hash" (uint64_t h, uint64_t following) nogil
+    uint64_t c_spread_mark "normalise_spread_mark" (uint64_t h) nogil
+    uint64_t c_next_word "normalise_next_word" (const uint8_t *hay, Py_ssize_t s,
+                                                Py_ssize_t n) nogil
+    # Whether a pattern may be found at the word start ``s`` whose first word ends at ``e``
+    # (a space, or the end ``n``): the first word is some pattern's first word, and some such
+    # pattern is that word alone or goes on with the next word of the haystack. One cache
+    # line read: most word starts of a text whose words begin some form ("the", "a", "in" at
+    # 100,000 variants) stop here, not after a walk and the followers' filter. Called in C
+    # (always inlined): a Cython wrapper of it was not always inlined in the scan's loop.
+    bint first_words_pass "normalise_first_words_pass" (
+        const uint64_t *words, const uint8_t *hay, Py_ssize_t s, Py_ssize_t e, Py_ssize_t n
+    ) nogil
 
 
 cdef extern from "Python.h":
@@ -233,6 +337,16 @@ cdef inline int32_t child(const Node *nodes, const int32_t *dense, int32_t rows,
 cdef enum:
     PREFIX_BITS = 20
     WORD_LINES = 12   # the first words' filter: 2**12 lines of 512 bits (a cache line), 256 kB
+    # (NORMALISE_WORD_LINES in the C above: the same)
+
+
+#: A first word that begins more patterns than this (pairs with the next word)
+#: has its pairs' bits spread over the filter's lines, not in its own line: at 100,000
+#: variants the empty first word (forms that begin with punctuation) had 178 pairs, and
+#: "ciudad" 372, and 2 bits each saturated their line (512 bits), so that every word after
+#: a double space passed the filter, and every first word that shares the line.
+cdef enum:
+    SPREAD_PAIRS = 24
 
 
 #: Whether the scan skips the word starts whose first word begins no pattern (the first
@@ -251,13 +365,12 @@ def set_word_filter(bint on):
 cdef inline uint64_t *word_line(uint64_t *words, uint64_t h) noexcept nogil:
     """The line of the first words' filter for a first word of hash ``h``: its own bits and
     those of what follows it in the patterns are all in this one cache line."""
-    return words + ((h >> (64 - WORD_LINES)) << 3)
+    return c_word_line(words, h)
 
 
 cdef inline bint has_bits(const uint64_t *line, uint64_t h) noexcept nogil:
     """Whether both bits of ``h`` (two probes of a blocked Bloom filter) are set in ``line``."""
-    cdef uint32_t a = h & 511, b = (h >> 9) & 511
-    return (line[a >> 6] >> (a & 63)) & (line[b >> 6] >> (b & 63)) & 1
+    return c_has_bits(line, h)
 
 
 cdef inline void set_bits(uint64_t *line, uint64_t h) noexcept nogil:
@@ -268,40 +381,23 @@ cdef inline void set_bits(uint64_t *line, uint64_t h) noexcept nogil:
 
 cdef inline uint64_t next_word(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n) noexcept nogil:
     """The word at ``s`` as the filters read it: its bytes up to and including the first
-    space (the end counts as one), at most 6, in one number (never 0)."""
-    cdef uint64_t x = 0, c
-    cdef Py_ssize_t i
-    for i in range(6):
-        c = hay[s + i] if s + i < n else 32
-        x |= c << (8 * i)
-        if c == 32:
-            break
-    return x
+    space (the end counts as one), at most 6, in one number."""
+    return c_next_word(hay, s, n)
 
 
 cdef inline uint64_t pair_hash(uint64_t h, uint64_t following) noexcept nogil:
     """The hash of a first word (hash ``h``) and what follows it in a pattern: the next word
     (:func:`next_word`), or 0 where the pattern is that word alone."""
-    cdef uint64_t x = (h ^ (following * <uint64_t>0xC2B2AE3D27D4EB4FULL)) * <uint64_t>0x9E3779B97F4A7C15ULL
-    x ^= x >> 29
-    x *= <uint64_t>0xBF58476D1CE4E5B9ULL
-    return x ^ (x >> 32)
+    return c_pair_hash(h, following)
 
 
-cdef inline bint first_words_pass(const uint64_t *words, const uint8_t *hay, Py_ssize_t s,
-                                  Py_ssize_t e, Py_ssize_t n) noexcept nogil:
-    """Whether a pattern may be found at the word start ``s`` whose first word ends at
-    ``e`` (a space, or the end ``n``): the first word is some pattern's first word, and some
-    such pattern is that word alone or goes on with the next word of the haystack. One
-    cache line read: most word starts of a text whose words begin some form ("the", "a",
-    "in" at 100,000 variants) stop here, not after a walk and the followers' filter."""
-    cdef uint64_t h = word_hash(hay + s, e - s, n - s)
-    cdef const uint64_t *line = word_line(<uint64_t *>words, h)
-    if not has_bits(line, h):
-        return False
-    if has_bits(line, pair_hash(h, 0)):
-        return True
-    return e < n and has_bits(line, pair_hash(h, next_word(hay, e + 1, n)))
+
+
+cdef inline uint64_t spread_mark(uint64_t h) noexcept nogil:
+    """The bits in a first word's line that say its pairs are spread (:data:`SPREAD_PAIRS`).
+    Where a first word's own line has them (or a Bloom filter's false positive says so), its
+    pairs are asked in their own lines too: never fewer hits, only a walk more."""
+    return c_spread_mark(h)
 
 
 def first_word_hash(bytes data, Py_ssize_t start, Py_ssize_t length):
@@ -311,6 +407,15 @@ def first_word_hash(bytes data, Py_ssize_t start, Py_ssize_t length):
     if start < 0 or length < 0 or start + length > len(data):
         raise ValueError("span outside the data")
     return word_hash(<const uint8_t *>data + start, length, len(data) - start)
+
+
+def filter_word(bytes data, Py_ssize_t start):
+    """The word at ``data[start]`` as the filters read it (:func:`next_word`): 8 bytes at
+    once where ``data`` holds them, else byte by byte; the test that both agree with the
+    definition asks."""
+    if not 0 <= start <= len(data):
+        raise ValueError("start outside the data")
+    return next_word(<const uint8_t *>data, start, len(data))
 
 
 cdef inline uint32_t word_slot(const uint8_t *hay, Py_ssize_t s, Py_ssize_t n,
@@ -533,17 +638,43 @@ cdef class Trie:
         cdef bytes pattern
         cdef const uint8_t *pb
         cdef uint32_t slot
-        cdef uint64_t h
-        cdef Py_ssize_t n, k
+        cdef uint64_t h, ph
+        cdef Py_ssize_t n, k, i, run, forms = len(encoded)
         cdef int32_t node
+        # per pattern: its first word's hash and its pair's; the patterns are sorted, so
+        # those of one first word come in a run (its own, then it and a space, then more:
+        # bytes below the space do not occur in a folded form; where they did, a word's
+        # runs are counted apart, and each pair is still where the scan asks)
+        cdef uint64_t *hashes = <uint64_t *>malloc((2 * forms + 1) * sizeof(uint64_t))
+        if hashes == NULL:
+            raise MemoryError()
+        try:
+            for i, pattern in enumerate(encoded):
+                pb = pattern
+                n = len(pattern)
+                k = pattern.find(b" ")
+                h = word_hash(pb, n if k < 0 else k, n)
+                hashes[2 * i] = h
+                hashes[2 * i + 1] = pair_hash(h, 0 if k < 0 else next_word(pb, k + 1, n))
+            i = 0
+            while i < forms:
+                h = hashes[2 * i]
+                run = 1
+                while i + run < forms and hashes[2 * (i + run)] == h:
+                    run += 1
+                line = word_line(self.words, h)
+                set_bits(line, h)
+                if run > SPREAD_PAIRS:
+                    set_bits(line, spread_mark(h))
+                for k in range(i, i + run):
+                    ph = hashes[2 * k + 1]
+                    set_bits(word_line(self.words, ph) if run > SPREAD_PAIRS else line, ph)
+                i += run
+        finally:
+            free(hashes)
         for pattern in encoded:
             pb = pattern
             n = len(pattern)
-            k = pattern.find(b" ")
-            h = word_hash(pb, n if k < 0 else k, n)
-            line = word_line(self.words, h)
-            set_bits(line, h)
-            set_bits(line, pair_hash(h, 0 if k < 0 else next_word(pb, k + 1, n)))
             node = 0
             for k in range(n):
                 node = child(self.packed, self.dense, self.rows, node, pb[k])
@@ -1047,7 +1178,7 @@ def _trie_layout():
     """What a pickled trie's arrays assume of this build of the module (and of the machine's
     byte order)."""
     import sys
-    return (1, sys.byteorder, sizeof(Node), sizeof(Candidates), sizeof(Key), WORD_LINES,
+    return (2, sys.byteorder, sizeof(Node), sizeof(Candidates), sizeof(Key), WORD_LINES,
             PREFIX_BITS)
 
 
