@@ -391,8 +391,6 @@ cdef inline uint64_t pair_hash(uint64_t h, uint64_t following) noexcept nogil:
     return c_pair_hash(h, following)
 
 
-
-
 cdef inline uint64_t spread_mark(uint64_t h) noexcept nogil:
     """The bits in a first word's line that say its pairs are spread (:data:`SPREAD_PAIRS`).
     Where a first word's own line has them (or a Bloom filter's false positive says so), its
