@@ -1299,6 +1299,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.last_held_out + args.sixth_held_out + args.seventh_held_out > 1:
         parser.error("--last-held-out, --sixth-held-out and --seventh-held-out are separate runs")
+    if (
+        args.count_only
+        and args.held_back is None
+        and not (args.last_held_out or args.sixth_held_out or args.seventh_held_out)
+    ):
+        parser.error("--count-only counts the sets of a held-out round: give one")
     if args.last_held_out:
         args.held_back = list(LAST_HELD_OUT_SOURCES)
     if args.sixth_held_out:
