@@ -60,8 +60,20 @@ A fifth round, written before the fourteenth session's speed work and run once a
   dict-gcide: Webster's 1913 and its additions), one paragraph of an entry a line, with
   GeoNames variants injected: English definitions full of etymologies and abbreviations.
 
+A sixth round, written before the fifteenth session's speed work and run once at its end:
+
+* **Czech fortunes, names**: the Czech fortunes of fortunes-cs with a table of their own
+  capitalised words' derived spellings (bench.py's dense recipe): dense hits on forms with
+  háčeks and acute accents.
+* **Italian fortunes**: the Italian fortunes of fortunes-it, their own short lines, with
+  GeoNames variants at 1 % of the words.
+* **FOLDOC**: the Free On-line Dictionary of Computing (Debian's dict-foldoc), one paragraph
+  of an entry a line, with GeoNames variants injected: English technical prose full of
+  identifiers, acronyms, URLs and cross-references in braces.
+
 ``first`` (the default) is the tenth session's pair, ``second`` the eleventh's three,
-``third`` the twelfth's three, ``fourth`` the thirteenth's three, ``fifth`` the fourteenth's.
+``third`` the twelfth's three, ``fourth`` the thirteenth's three, ``fifth`` the fourteenth's,
+``sixth`` the fifteenth's.
 """
 
 from __future__ import annotations
@@ -104,8 +116,10 @@ SECOND = ("mhcc", "mhcc-names", "sparv")
 THIRD = ("scofield", "naves-names", "strongs")
 FOURTH = ("strongs-greek", "fortunes-ru", "fortunes-de-crlf")
 FIFTH = ("fortunes-pl", "fortunes-es-names", "gcide")
+SIXTH = ("fortunes-cs-names", "fortunes-it", "foldoc")
 GCIDE = Path("/usr/share/dictd/gcide.dict.dz")
 GCIDE_BYTES = 6_000_000
+FOLDOC = Path("/usr/share/dictd/foldoc.dict.dz")
 FORTUNES = Path("/usr/share/games/fortunes")
 #: Fortune files of pictures, not sentences.
 _ART = frozenset({"art", "asciiart", "ascii-art"})
@@ -237,17 +251,22 @@ def fortune_lines(language: str) -> list[str]:
     return lines
 
 
-def gcide_paragraphs() -> list[str]:
-    """The first :data:`GCIDE_BYTES` of GCIDE's text, one paragraph a line (its wrapping and
-    indentation undone)."""
+def dictd_paragraphs(path: Path, package: str, limit: int | None = None) -> list[str]:
+    """The text of a dictd dictionary (its first ``limit`` characters), one paragraph a line
+    (its wrapping and indentation undone)."""
     import gzip
 
-    if not GCIDE.exists():
-        raise SystemExit(f"heldback.py: needs {GCIDE}: apt-get install dict-gcide")
-    with gzip.open(GCIDE, "rt", encoding="utf-8", errors="replace") as source:
-        text = source.read(GCIDE_BYTES)
+    if not path.exists():
+        raise SystemExit(f"heldback.py: needs {path}: apt-get install {package}")
+    with gzip.open(path, "rt", encoding="utf-8", errors="replace") as source:
+        text = source.read(limit if limit is not None else -1)
     paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n", text))
     return [p for p in paragraphs if len(p) >= 20]
+
+
+def gcide_paragraphs() -> list[str]:
+    """The first :data:`GCIDE_BYTES` of GCIDE's text, one paragraph a line."""
+    return dictd_paragraphs(GCIDE, "dict-gcide", GCIDE_BYTES)
 
 
 def bible_verses(module: tuple[str, tuple[str, ...]]) -> list[str]:
@@ -356,6 +375,22 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
         "GCIDE with GeoNames variants",
         lambda seed: geonames_workload("gcide", gcide_paragraphs, seed, recipe=5),
     ),
+    "fortunes-cs-names": (
+        "Czech fortunes with their own capitalised words",
+        lambda seed: dense_workload("fortunescs", fortune_lines("cs"), seed, recipe=6),
+    ),
+    "fortunes-it": (
+        "Italian fortunes with GeoNames variants",
+        lambda seed: geonames_workload(
+            "fortunesit", lambda: fortune_lines("it"), seed, recipe=6, word=re.compile(r"\w+")
+        ),
+    ),
+    "foldoc": (
+        "FOLDOC with GeoNames variants",
+        lambda seed: geonames_workload(
+            "foldoc", lambda: dictd_paragraphs(FOLDOC, "dict-foldoc"), seed, recipe=6
+        ),
+    ),
 }
 #: The short names the summary prints.
 TITLES = {
@@ -373,6 +408,9 @@ TITLES = {
     "fortunes-pl": "Polish fortunes",
     "fortunes-es-names": "Spanish fortunes names",
     "gcide": "GCIDE",
+    "fortunes-cs-names": "Czech fortunes names",
+    "fortunes-it": "Italian fortunes",
+    "foldoc": "FOLDOC",
 }
 
 
@@ -417,12 +455,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--workload",
-        choices=(*WORKLOADS, "first", "second", "third", "fourth", "fifth", "all"),
+        choices=(*WORKLOADS, "first", "second", "third", "fourth", "fifth", "sixth", "all"),
         default="first",
         help="one workload, a session's set (first: treasury and web; second: mhcc, "
         "mhcc-names and sparv; third: scofield, naves-names and strongs; fourth: "
         "strongs-greek, fortunes-ru and fortunes-de-crlf; fifth: fortunes-pl, "
-        "fortunes-es-names and gcide), or all fourteen",
+        "fortunes-es-names and gcide; sixth: fortunes-cs-names, fortunes-it and foldoc), "
+        "or all seventeen",
     )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
@@ -437,7 +476,8 @@ def main(argv: list[str] | None = None) -> int:
         "third": THIRD,
         "fourth": FOURTH,
         "fifth": FIFTH,
-        "all": (*FIRST, *SECOND, *THIRD, *FOURTH, *FIFTH),
+        "sixth": SIXTH,
+        "all": (*FIRST, *SECOND, *THIRD, *FOURTH, *FIFTH, *SIXTH),
     }
     chosen = sets.get(args.workload, (args.workload,))
     runs: list[Run] = []

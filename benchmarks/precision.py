@@ -47,6 +47,7 @@ worktree first on the path when a ``normalise`` is importable):
     python benchmarks/precision.py --no-default-table --tables big.yaml
     python benchmarks/precision.py --held-back faker-places web tzdata  # once, at the very end
     python benchmarks/precision.py --last-held-out  # once, after round five's last full run
+    python benchmarks/precision.py --eighth-held-out --count-only  # the sizes, nothing measured
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "precision.md"
 HELD_BACK_RESULTS = ROOT / "benchmarks" / "results" / "precision-held-back.md"
 LAST_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-last-held-out.md"
 SIXTH_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-sixth-held-out.md"
+EIGHTH_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-eighth-held-out.md"
 SEVENTH_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-seventh-held-out.md"
 PERSON_RECALL_RESULTS = ROOT / "benchmarks" / "results" / "precision-person-recall.md"
 SPLITS = ("dev", "held-out")
@@ -644,6 +646,79 @@ SEVENTH_HELD_OUT_SOURCES: dict[str, Callable[[], list[str]]] = {
     "fortune-authors": fortune_authors,
 }
 
+# -- held out in round eight (issue 15, fifteenth session) -----------------------------------
+# Built at the start of the fifteenth session, before its work changed anything, and measured
+# once, at its end (only the counts were printed before). The names stand in sentences of
+# their own (EIGHTH_TEMPLATES), written then too.
+
+DEVIL = Path("/usr/share/dictd/devil.dict.dz")
+JARGON = Path("/usr/share/dictd/jargon.dict.dz")
+#: The fortune languages other than English whose files Debian installs in a folder of their
+#: own (fortunes-it, -cs, -pl, -es, -de, -eo; Slovak beside Czech).
+FOREIGN_FORTUNES = ("it", "cs", "sk", "pl", "es", "de", "eo")
+
+
+def dictd_text(path: Path, package: str) -> str:
+    import gzip
+
+    if not path.exists():
+        raise SystemExit(f"precision.py: this source needs {path}: apt-get install {package}")
+    return gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+
+
+def names_of(paragraphs: Iterable[str]) -> list[str]:
+    """The capitalised words (not all capitals) of ``paragraphs`` that are seen in no
+    lower-case use in them, leaving out every paragraph that names the table's world."""
+    lower, named = set(), set()
+    for paragraph in paragraphs:
+        words = PALI_WORD.findall(paragraph)
+        lower.update(w for w in words if w.islower())
+        if not TABLE_WORLD.search(paragraph):
+            named.update(w for w in words if w[0].isupper() and not w.isupper())
+    return sorted(n for n in named if n.lower() not in lower and is_latin_name(n))
+
+
+def devil_names() -> list[str]:
+    """Proper names of Ambrose Bierce's Devil's Dictionary (Debian's dict-devil): the
+    invented poets of its verses' attributions, and the people and places of its jokes."""
+    return names_of(re.split(r"\n\s*\n", dictd_text(DEVIL, "dict-devil")))
+
+
+def jargon_names() -> list[str]:
+    """Proper names of the Jargon File (Debian's dict-jargon): hackers, machines, companies,
+    places and the coinages of a programmers' culture."""
+    return names_of(re.split(r"\n\s*\n", dictd_text(JARGON, "dict-jargon")))
+
+
+def foreign_fortune_authors() -> list[str]:
+    """The names in the attribution lines (``-- Name``) of Debian's fortunes in Italian,
+    Czech, Slovak, Polish, Spanish, German and Esperanto: each capitalised word of Latin
+    letters before the first comma, seen in no lower-case use in its language's fortunes."""
+    named: set[str] = set()
+    for language in FOREIGN_FORTUNES:
+        folder = FORTUNES / language
+        if not folder.is_dir():
+            raise SystemExit(f"precision.py: this source needs apt-get install fortunes-{language}")
+        lower, found_here = set(), set()
+        for path in sorted(folder.iterdir()):
+            if not path.is_file() or path.suffix in (".dat", ".u8") or path.is_symlink():
+                continue
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                found = FORTUNE_ATTRIBUTION.match(line)
+                words = PALI_WORD.findall(found.group(1).split(",")[0] if found else line)
+                lower.update(w for w in words if w.islower())
+                if found and not TABLE_WORLD.search(line):
+                    found_here.update(w for w in words if w[0].isupper() and not w.isupper())
+        named.update(n for n in found_here if n.lower() not in lower)
+    return sorted(n for n in named if is_latin_name(n))
+
+
+EIGHTH_HELD_OUT_SOURCES: dict[str, Callable[[], list[str]]] = {
+    "devil-names": devil_names,
+    "jargon-names": jargon_names,
+    "foreign-fortune-authors": foreign_fortune_authors,
+}
+
 #: A second in-domain set, held out the same way: the GeoNames cities of countries of the
 #: table's world that phonetic_accuracy.py's set leaves out (Kazakhstan, Kyrgyzstan,
 #: Azerbaijan, Yemen, Saudi Arabia, Jordan, Lebanon, Libya, Oman), measured as that set is.
@@ -742,6 +817,38 @@ SEVENTH_TEMPLATES = {
         ],
     },
 }
+#: The sentences of the round-eight sets: written with them, before any work of that round,
+#: in words no other set's templates use.
+EIGHTH_TEMPLATES = {
+    "any": {
+        "bare": [
+            "Little is known of {name} beyond a single line.",
+            "The footnote on {name} was added in a later edition.",
+            "Nobody in the valley had heard of {name} before.",
+            "An old map marks {name} in faded ink.",
+        ],
+        "beside": [
+            "The footnote links {name} with {place}.",
+            "Travellers from {place} brought news of {name}.",
+            "A copy of the poem about {name} turned up in {place}.",
+            "{person} once wrote a short essay on {name}.",
+        ],
+    },
+    "person": {
+        "bare": [
+            "The novel by {name} was translated into English.",
+            "Critics praised {name} for the clarity of the argument.",
+            "A portrait of {name} hangs in the library.",
+            "Letters from {name} were sold at auction.",
+        ],
+        "beside": [
+            "{name} lectured in {place} for two winters.",
+            "The interview with {name} was broadcast from {place}.",
+            "{person} and {name} shared the stage at the festival.",
+            "A translation of {name} appeared in {place} that year.",
+        ],
+    },
+}
 # The issue's own examples, with the spellings its targets say must come out as written.
 ISSUE_EXAMPLES = (
     (
@@ -770,6 +877,9 @@ LABELS = {
     "wordnet-places": "WordNet places",
     "wordnet-people": "WordNet people",
     "fortune-authors": "Fortune authors",
+    "devil-names": "Devil's Dictionary",
+    "jargon-names": "Jargon File",
+    "foreign-fortune-authors": "Fortune authors (it, cs, sk, pl, es, de, eo)",
 }
 KIND_OF_SOURCE = {
     "geonames": "place",
@@ -787,6 +897,88 @@ KIND_OF_SOURCE = {
     "wordnet-places": "place",
     "wordnet-people": "person",
     "fortune-authors": "person",
+    "devil-names": "any",
+    "jargon-names": "any",
+    "foreign-fortune-authors": "person",
+}
+
+
+@dataclass(frozen=True)
+class HeldOutRound:
+    """A round of sets held out to the end of a session: measured once, whole, in a report of
+    its own, without the names of every source and round before it."""
+
+    flag: str
+    sources: dict[str, Callable[[], list[str]]]
+    results: Path
+    title: str
+    about: str
+    templates: dict = field(default_factory=lambda: TEMPLATES)
+
+
+_LEAVES_OUT = (
+    "It leaves out every name the other sources hold ({before}), forms of an entry and the "
+    "30,000 most frequent English words"
+)
+#: The rounds of held-out sets after round four's (``--held-back``), oldest first; each
+#: leaves out the names of every round before it. Keyed by the argument's name.
+HELD_OUT_ROUNDS = {
+    "last_held_out": HeldOutRound(
+        "--last-held-out",
+        LAST_HELD_OUT_SOURCES,
+        LAST_HELD_OUT_RESULTS,
+        "# Precision on the set held out to the very last (issue 15, round 5)",
+        "Built before round five changed any rule and measured once, after its last full "
+        "run. "
+        + _LEAVES_OUT.format(before="geonames, faker, kjv, the round-three and round-four sets")
+        + ". Given names and surnames of Faker's generic English and Swahili person providers.",
+    ),
+    "sixth_held_out": HeldOutRound(
+        "--sixth-held-out",
+        SIXTH_HELD_OUT_SOURCES,
+        SIXTH_HELD_OUT_RESULTS,
+        "# Precision on the sets held out in round six (issue 15, thirteenth session)",
+        "Built at the start of the thirteenth session, before its work changed any rule, "
+        "and measured once, at its end; nobody looked at the names before (only their "
+        "counts). "
+        + _LEAVES_OUT.format(
+            before="geonames, faker, kjv, the round-three, round-four and round-five sets"
+        )
+        + ". Given names and surnames of Faker's Indian English, Indonesian and Turkish person "
+        "providers; the proper names of an English Dhammapada (Debian's display-dhammapada: "
+        "Pali names of people, places and teachings).",
+    ),
+    "seventh_held_out": HeldOutRound(
+        "--seventh-held-out",
+        SEVENTH_HELD_OUT_SOURCES,
+        SEVENTH_HELD_OUT_RESULTS,
+        "# Precision on the sets held out in round seven (issue 15, fourteenth session)",
+        "Built at the start of the fourteenth session, before its work changed any rule, "
+        "and measured once, at its end; nobody looked at the names before (only their "
+        "counts). "
+        + _LEAVES_OUT.format(before="geonames, faker, kjv, the sets of rounds three to six")
+        + ", and puts each name in sentences of its own (SEVENTH_TEMPLATES), worded unlike "
+        "the other sets'. WordNet's places (cities, towns, rivers, regions) and people "
+        "(surnames) whose first gloss names a country or nationality outside the table's world "
+        "and nothing of it (Debian's dict-wn); the names in the attribution lines of Debian's "
+        "English fortunes.",
+        SEVENTH_TEMPLATES,
+    ),
+    "eighth_held_out": HeldOutRound(
+        "--eighth-held-out",
+        EIGHTH_HELD_OUT_SOURCES,
+        EIGHTH_HELD_OUT_RESULTS,
+        "# Precision on the sets held out in round eight (issue 15, fifteenth session)",
+        "Built at the start of the fifteenth session, before its work changed anything, and "
+        "measured once, at its end; nobody looked at the names before (only their counts). "
+        + _LEAVES_OUT.format(before="geonames, faker, kjv, the sets of rounds three to seven")
+        + ", and puts each name in sentences of its own (EIGHTH_TEMPLATES). The proper names "
+        "of Ambrose Bierce's Devil's Dictionary (dict-devil) and of the Jargon File "
+        "(dict-jargon), capitalised words never seen in lower case there, from paragraphs that "
+        "name nothing of the table's world; the names in the attribution lines of Debian's "
+        "fortunes in Italian, Czech, Slovak, Polish, Spanish, German and Esperanto.",
+        EIGHTH_TEMPLATES,
+    ),
 }
 
 
@@ -1271,6 +1463,14 @@ def main(argv: list[str] | None = None) -> int:
         "in results/precision-seventh-held-out.md",
     )
     parser.add_argument(
+        "--eighth-held-out",
+        action="store_true",
+        help="measure only the sets held out in round eight (devil-names, jargon-names: the "
+        "proper names of the Devil's Dictionary and the Jargon File; foreign-fortune-authors: "
+        "the names of the attributions of the fortunes in seven other languages), in sentences "
+        "of their own, whole; results in results/precision-eighth-held-out.md",
+    )
+    parser.add_argument(
         "--person-recall",
         action="store_true",
         help="measure only the person recall set (the table's person variants, surname alone, "
@@ -1297,28 +1497,18 @@ def main(argv: list[str] | None = None) -> int:
         help=f"results markdown (default: {RESULTS.relative_to(ROOT)})",
     )
     args = parser.parse_args(argv)
-    if args.last_held_out + args.sixth_held_out + args.seventh_held_out > 1:
-        parser.error("--last-held-out, --sixth-held-out and --seventh-held-out are separate runs")
-    if (
-        args.count_only
-        and args.held_back is None
-        and not (args.last_held_out or args.sixth_held_out or args.seventh_held_out)
-    ):
+    rounds = [r for name, r in HELD_OUT_ROUNDS.items() if getattr(args, name)]
+    if len(rounds) > 1:
+        parser.error(f"{', '.join(r.flag for r in HELD_OUT_ROUNDS.values())} are separate runs")
+    held_out = rounds[0] if rounds else None
+    if args.count_only and args.held_back is None and held_out is None:
         parser.error("--count-only counts the sets of a held-out round: give one")
-    if args.last_held_out:
-        args.held_back = list(LAST_HELD_OUT_SOURCES)
-    if args.sixth_held_out:
-        args.held_back = list(SIXTH_HELD_OUT_SOURCES)
-    if args.seventh_held_out:
-        args.held_back = list(SEVENTH_HELD_OUT_SOURCES)
+    if held_out is not None:
+        args.held_back = list(held_out.sources)
     if args.out is None:
         args.out = (
-            LAST_HELD_OUT_RESULTS
-            if args.last_held_out
-            else SIXTH_HELD_OUT_RESULTS
-            if args.sixth_held_out
-            else SEVENTH_HELD_OUT_RESULTS
-            if args.seventh_held_out
+            held_out.results
+            if held_out is not None
             else RESULTS
             if args.held_back is None
             else HELD_BACK_RESULTS
@@ -1342,7 +1532,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.person_recall:
         return report_person_recall(args, sources, table, started)
     if args.held_back is not None:
-        return measure_held_back(args, sources, normaliser, neighbours, keys, common, started)
+        return measure_held_back(
+            args, held_out, sources, normaliser, neighbours, keys, common, started
+        )
     sets: dict[str, list[str]] = {}
     dropped: dict[str, int] = {}
     for source in args.sources:
@@ -1445,6 +1637,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def measure_held_back(
     args: argparse.Namespace,
+    held_out: HeldOutRound | None,
     sources: list[str],
     normaliser: Normaliser,
     neighbours: Neighbours,
@@ -1452,26 +1645,17 @@ def measure_held_back(
     common: set[str],
     started: float,
 ) -> int:
-    """The sets held back to the very end, whole, each without the names of every other
-    source; a report of their own."""
-    last, sixth, seventh = args.last_held_out, args.sixth_held_out, args.seventh_held_out
-    registry = (
-        LAST_HELD_OUT_SOURCES
-        if last
-        else SIXTH_HELD_OUT_SOURCES
-        if sixth
-        else SEVENTH_HELD_OUT_SOURCES
-        if seventh
-        else HELD_BACK_SOURCES
-    )
-    earlier: tuple[dict[str, Callable[[], list[str]]], ...] = (SOURCES, NEW_SOURCES)
-    if last or sixth or seventh:
-        earlier += (HELD_BACK_SOURCES,)
-    if sixth or seventh:
-        earlier += (LAST_HELD_OUT_SOURCES,)
-    if seventh:
-        earlier += (SIXTH_HELD_OUT_SOURCES,)
-    templates = SEVENTH_TEMPLATES if seventh else TEMPLATES
+    """The sets held back to the very end (round four's, or a later round's), whole, each
+    without the names of every other source and earlier round; a report of their own."""
+    earlier: list[dict[str, Callable[[], list[str]]]] = [SOURCES, NEW_SOURCES]
+    if held_out is not None:
+        earlier.append(HELD_BACK_SOURCES)
+        for round_ in HELD_OUT_ROUNDS.values():
+            if round_ is held_out:
+                break
+            earlier.append(round_.sources)
+    registry = held_out.sources if held_out is not None else HELD_BACK_SOURCES
+    templates = held_out.templates if held_out is not None else TEMPLATES
     seen = {n for source in earlier for make in source.values() for n in make()}
     sets, dropped, unrelated = {}, {}, {}
     with tempfile.TemporaryDirectory(prefix="precision-") as workdir:
@@ -1502,43 +1686,8 @@ def measure_held_back(
         return 0
     elapsed = time.perf_counter() - started
     per_10k = Tally.per_10k
-    if seventh:
-        title = "# Precision on the sets held out in round seven (issue 15, fourteenth session)"
-        command = "--seventh-held-out"
-        about = (
-            "Built at the start of the fourteenth session, before its work changed any rule, "
-            "and measured once, at its end; nobody looked at the names before (only their "
-            "counts). It leaves out every name the other sources hold (geonames, faker, kjv, "
-            "the sets of rounds three to six), forms of an entry and the 30,000 most frequent "
-            "English words, and puts each name in sentences of its own (SEVENTH_TEMPLATES), "
-            "worded unlike the other sets'. WordNet's places (cities, towns, rivers, regions) "
-            "and people (surnames) whose first gloss names a country or nationality outside "
-            "the table's world and nothing of it (Debian's dict-wn); the names in the "
-            "attribution lines of Debian's English fortunes."
-        )
-    elif sixth:
-        title = "# Precision on the sets held out in round six (issue 15, thirteenth session)"
-        command = "--sixth-held-out"
-        about = (
-            "Built at the start of the thirteenth session, before its work changed any rule, "
-            "and measured once, at its end; nobody looked at the names before (only their "
-            "counts). It leaves out every name the other sources hold (geonames, faker, kjv, "
-            "the round-three, round-four and round-five sets), forms of an entry and the 30,000 "
-            "most frequent English words. Given names and surnames of Faker's Indian English, "
-            "Indonesian and Turkish person providers; the proper names of an English "
-            "Dhammapada (Debian's display-dhammapada: Pali names of people, places and "
-            "teachings)."
-        )
-    elif last:
-        title = "# Precision on the set held out to the very last (issue 15, round 5)"
-        command = "--last-held-out"
-        about = (
-            "Built before round five changed any rule and measured once, after its last full "
-            "run. It leaves out every name the other sources hold (geonames, faker, kjv, the "
-            "round-three and round-four sets), forms of an entry and the 30,000 most frequent "
-            "English words. Given names and surnames of Faker's generic English and Swahili "
-            "person providers."
-        )
+    if held_out is not None:
+        title, command, about = held_out.title, held_out.flag, held_out.about
     else:
         title = "# Precision on the sets held back to the very end (issue 15, round 4)"
         command = f"--held-back {' '.join(args.held_back)}"
