@@ -1,0 +1,358 @@
+"""How ``--jobs`` starts and ends its workers: forked with :func:`os.fork` (no
+:mod:`multiprocessing`), at the table's cache hit, each unpickling the same checked payload
+(:class:`normalise.stream.EarlyWorkers`); a worker's output written from its slot; finished
+workers left to end on their own. Whatever the start, the bytes are those of one process.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run_main
+from test_stream import Trickle
+
+from normalise import Normaliser, cache, cli
+from normalise.compile import CompiledTable
+from normalise.stream import (
+    EarlyWorkers,
+    Source,
+    WorkerDied,
+    _work,
+    make_executor,
+    max_jobs,
+    normalise_chunk,
+    normalise_chunks,
+    normalise_source,
+)
+from normalise.workers import _ENDING, Channel, Forked
+
+pytestmark = pytest.mark.skipif(max_jobs() < 2, reason="one processor: no worker processes")
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLE = ROOT / "tests" / "fixtures" / "cli_table.yaml"
+BASE = ["--no-default-table", "--phonetic", "off", "--table", str(TABLE)]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+TEXT = "Taleban in Kiev and Mazar-e-Sharif; the US neighbourhood.\n"
+
+
+def _payload(tmp_path: Path) -> bytes:
+    """The checked payload of a cache hit of the test table (what the command forks at)."""
+    Normaliser.cached([str(TABLE)], default_table=False, phonetic="off", cache_dir=tmp_path)
+    heard: list[bytes] = []
+    with cache.listening(lambda payload: (heard.append(payload), lambda used: None)[1]):
+        Normaliser.cached([str(TABLE)], default_table=False, phonetic="off", cache_dir=tmp_path)
+    (payload,) = heard
+    return payload
+
+
+# ---------------------------------------------------------------- the cache's listeners
+
+
+def test_a_listener_hears_each_hit_before_the_load_and_whether_it_was_used(tmp_path):
+    said: list[object] = []
+
+    def listener(payload: bytes):
+        said.append(type(pickle.loads(payload)))
+        return said.append
+
+    with cache.listening(listener):
+        # a miss (built, then stored): nothing heard
+        Normaliser.cached([str(TABLE)], default_table=False, phonetic="off", cache_dir=tmp_path)
+        assert said == []
+        Normaliser.cached([str(TABLE)], default_table=False, phonetic="off", cache_dir=tmp_path)
+    assert said == [CompiledTable, True]
+    # outside the block, nobody listens
+    Normaliser.cached([str(TABLE)], default_table=False, phonetic="off", cache_dir=tmp_path)
+    assert said == [CompiledTable, True]
+
+
+def test_a_hit_of_another_kind_is_reported_unused(tmp_path):
+    said: list[bool] = []
+    key = "k" * 64
+    cache.load_or_build(key, lambda: ["a list"], tmp_path)
+    with cache.listening(lambda payload: said.append):
+        assert cache.load_or_build(key, lambda: {"built": 1}, tmp_path, kind=dict) == {"built": 1}
+    assert said == [False]
+
+
+# ---------------------------------------------------------------- workers from the payload
+
+
+def test_early_workers_normalise_as_this_process_does(tmp_path):
+    payload = _payload(tmp_path)
+    early = EarlyWorkers(2)
+    loaded = early(payload)
+    assert early.executor is not None
+    try:
+        loaded(True)
+        here = Normaliser.from_compiled(pickle.loads(payload))
+        chunk = (TEXT * 50).encode()
+        theirs = early.executor.submit(_work, chunk, "in.txt").result()
+        assert theirs == normalise_chunk(here, chunk, "in.txt")
+        assert b"Taliban" in theirs.out
+    finally:
+        early.executor.shutdown()
+
+
+def test_early_workers_are_ended_when_the_hit_is_not_used(tmp_path):
+    early = EarlyWorkers(2)
+    loaded = early(_payload(tmp_path))
+    executor = early.executor
+    assert executor is not None
+    processes = list(executor._processes.values())
+    loaded(False)
+    assert early.executor is None
+    assert all(process.exitcode is not None for process in processes)
+
+
+def test_a_second_payload_ends_the_early_workers(tmp_path):
+    """Workers forked at one hit hold that table: a second load may be another one."""
+    payload = _payload(tmp_path)
+    early = EarlyWorkers(2)
+    early(payload)(True)
+    assert early.executor is not None
+    early(payload)(True)
+    assert early.executor is None
+
+
+def test_a_worker_given_a_payload_that_is_no_table_dies(tmp_path):
+    early = EarlyWorkers(2)
+    early(pickle.dumps(["not a table"]))
+    assert early.executor is not None
+    try:
+        with pytest.raises(WorkerDied):
+            early.executor.submit(len, "abc").result()
+    finally:
+        early.executor.shutdown()
+
+
+def test_one_job_forks_nothing(tmp_path):
+    early = EarlyWorkers(1)
+    early(_payload(tmp_path))(True)
+    assert early.executor is None
+
+
+def test_the_command_forks_at_the_hit_not_after_the_load(tmp_path, monkeypatch, capsys):
+    """With the table in the cache, --jobs 2 never forks a worker from the loaded table
+    (make_executor), and its bytes are those of --jobs 1."""
+    monkeypatch.setenv("NORMALISE_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "in.txt").write_text(TEXT * 3000, encoding="utf-8")
+    args = [*BASE, str(tmp_path / "in.txt"), "--log", str(tmp_path / "log1.jsonl")]
+    assert run_main([*args, "-o", tmp_path / "out1.txt", "-j", "1"]).returncode == 0  # cached
+
+    def refused(*args, **kwargs):
+        raise AssertionError("forked after the load")
+
+    monkeypatch.setattr(cli, "make_executor", refused)
+    started: list[EarlyWorkers] = []
+    real_call = EarlyWorkers.__call__
+
+    def call(self, payload):
+        loaded = real_call(self, payload)
+        started.append(self)
+        return loaded
+
+    monkeypatch.setattr(EarlyWorkers, "__call__", call)
+    args[-1] = str(tmp_path / "log2.jsonl")
+    assert run_main([*args, "-o", tmp_path / "out2.txt", "-j", "2"]).returncode == 0
+    assert len(started) == 1 and started[0].jobs == 2
+    for name in ("out", "log"):
+        suffix = ".txt" if name == "out" else ".jsonl"
+        one = (tmp_path / f"{name}1{suffix}").read_bytes()
+        assert (tmp_path / f"{name}2{suffix}").read_bytes() == one.replace(b"log1", b"log2")
+
+
+def test_the_command_with_two_jobs_from_the_cache_gives_the_same_bytes(tmp_path):
+    env = {**ENV, "NORMALISE_CACHE_DIR": str(tmp_path / "cache")}
+    (tmp_path / "in.txt").write_bytes((TEXT * 40_000).encode())  # 2.4 MB: three chunks
+    outputs = []
+    for jobs in ("1", "2", "2"):  # the first builds the cache, the others load it
+        done = subprocess.run(
+            [sys.executable, "-m", "normalise", *BASE, "-j", jobs, "in.txt", "--log", "-"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            check=True,
+        )
+        outputs.append((done.stdout, done.stderr))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0][0].count(b"Taliban") == 40_000
+
+
+# ---------------------------------------------------------------- forked processes
+
+
+def _echo(channel: Channel, initializer: object, initargs: object) -> None:
+    """A worker's life (the shape of ``workers._serve``): send back what comes."""
+    while True:
+        try:
+            message = channel.recv()
+        except EOFError:
+            break
+        channel.send(message)
+
+
+def _sleeper(channel: Channel, initializer: object, initargs: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as a worker's set-up does
+    time.sleep(60)
+
+
+def test_a_channel_carries_objects_larger_than_a_pipe(monkeypatch):
+    """A message larger than a pipe's buffer (64 KB) goes whole, both ways."""
+    monkeypatch.setattr("normalise.workers._serve", _echo)
+    worker = Forked([], print, (), None)
+    try:
+        big = os.urandom(3 << 20)
+        worker.channel.send(("big", big))
+        assert worker.channel.recv() == ("big", big)
+        worker.channel.send(None)
+        assert worker.channel.recv() is None
+        assert worker.is_alive()
+    finally:
+        worker.channel.close()  # an end of file: the worker ends
+        worker.join(timeout=10)
+    assert worker.exitcode == 0
+
+
+def test_a_forked_worker_can_be_terminated_and_reaped(monkeypatch):
+    monkeypatch.setattr("normalise.workers._serve", _sleeper)
+    worker = Forked([], print, (), None)
+    assert worker.is_alive() and worker.exitcode is None
+    worker.terminate()
+    worker.join(timeout=10)
+    assert worker.exitcode == -signal.SIGTERM
+    worker.channel.close()
+
+
+def test_a_dead_worker_is_an_end_of_file(monkeypatch):
+    monkeypatch.setattr("normalise.workers._serve", _sleeper)
+    worker = Forked([], print, (), None)
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.join()
+    assert worker.exitcode == -signal.SIGKILL
+    assert worker.channel.poll()  # the end can be read without waiting
+    with pytest.raises(EOFError):
+        worker.channel.recv()
+    with pytest.raises(OSError):
+        worker.channel.send("to nobody")
+    worker.channel.close()
+
+
+def test_a_worker_closes_the_ends_of_the_workers_forked_before_it(monkeypatch):
+    """Else a dead worker's calls would not end (a later worker still holding them)."""
+    monkeypatch.setattr("normalise.workers._serve", _sleeper)
+    first = Forked([], print, (), None)
+    second = Forked([first.channel], print, (), None)
+    try:
+        fds = {int(fd) for fd in os.listdir(f"/proc/{second.pid}/fd")}
+        mine = {first.channel._in.fileno(), first.channel._out.fileno()}
+        deadline = time.monotonic() + 10
+        while mine & fds and time.monotonic() < deadline:  # closed as it starts
+            time.sleep(0.01)
+            fds = {int(fd) for fd in os.listdir(f"/proc/{second.pid}/fd")}
+        assert not mine & fds
+    finally:
+        for worker in (first, second):
+            worker.kill()
+            worker.join()
+            worker.channel.close()
+
+
+def test_finished_workers_left_to_end_are_reaped_at_the_next_start(tmp_path):
+    normaliser = Normaliser(str(TABLE), default_table=False, phonetic="off")
+    pool = make_executor(normaliser, 2)
+    assert pool is not None
+    assert pool.submit(len, "abc").result() == 3
+    pool.finish()
+    (process,) = pool._processes.values()
+    pool.shutdown(wait=False)
+    assert process in _ENDING
+    deadline = time.monotonic() + 10
+    while process.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with make_executor(normaliser, 2) as other:
+        other.start()
+        assert process not in _ENDING  # reaped: no zombie kept
+    assert process.exitcode == 0
+
+
+def test_a_pool_of_forked_workers_imports_no_multiprocessing():
+    code = (
+        "import sys\n"
+        "from normalise import Normaliser\n"
+        "from normalise.stream import make_executor\n"
+        f"n = Normaliser({str(TABLE)!r}, default_table=False, phonetic='off')\n"
+        "with make_executor(n, 2) as pool:\n"
+        "    assert pool.submit(len, 'abc').result() == 3\n"
+        "print('multiprocessing' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=ENV, capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "False\n"
+
+
+# ---------------------------------------------------------------- output from the slot
+
+
+def test_a_workers_output_is_a_view_given_back_at_the_next_chunk(tmp_path):
+    """With in_place, a worker's output comes as a view of its slot, released once the next
+    chunk is asked for (a caller that kept it fails, rather than read other bytes), and
+    every slot is given back at the end."""
+    normaliser = Normaliser(str(TABLE), default_table=False, phonetic="off")
+    data = (TEXT * 40).encode()
+    chunks = [data[i : i + 590] for i in range(0, len(data), 590)]
+    expected = [normalise_chunk(normaliser, chunk).out for chunk in chunks]
+    with make_executor(normaliser, 2) as pool:
+        assert pool is not None and pool.slots is not None
+        views = []
+        outs = []
+        for _, result in normalise_chunks(normaliser, iter(chunks), pool, 2, in_place=True):
+            outs.append(bytes(result.out))
+            if isinstance(result.out, memoryview):
+                views.append(result.out)
+        assert outs == expected
+        assert views, "no chunk went to the worker"
+        with pytest.raises(ValueError):
+            bytes(views[0])
+        assert len(pool.slots.free) == pool.slots.count
+
+
+def test_without_views_a_workers_output_is_bytes(tmp_path):
+    normaliser = Normaliser(str(TABLE), default_table=False, phonetic="off")
+    data = (TEXT * 400).encode()
+    kept: list[object] = []
+    with make_executor(normaliser, 2) as pool:
+        normalise_source(
+            normaliser,
+            Source("in.txt", Trickle(data, [500]), len(data)),
+            kept.append,
+            executor=pool,
+            chunk_chars=600,
+        )
+    assert all(type(out) is bytes for out in kept)
+    assert b"".join(kept) == normalise_chunk(normaliser, data).out  # type: ignore[arg-type]
+
+
+def test_the_command_writes_views_whole(tmp_path):
+    out = io.BytesIO()
+    normaliser = Normaliser(str(TABLE), default_table=False, phonetic="off")
+    data = (TEXT * 400).encode()
+    with make_executor(normaliser, 2) as pool:
+        normalise_source(
+            normaliser,
+            Source("in.txt", Trickle(data, [500]), len(data)),
+            out.write,
+            executor=pool,
+            chunk_chars=600,
+            views=True,
+        )
+    assert out.getvalue() == normalise_chunk(normaliser, data).out
