@@ -253,7 +253,7 @@ def test_a_worker_closes_the_ends_of_the_workers_forked_before_it(monkeypatch):
     second = Forked([first.channel], print, (), None)
     try:
         fds = {int(fd) for fd in os.listdir(f"/proc/{second.pid}/fd")}
-        mine = {first.channel._in.fileno(), first.channel._out.fileno()}
+        mine = {first.channel._in_fd, first.channel._out_fd}
         deadline = time.monotonic() + 10
         while mine & fds and time.monotonic() < deadline:  # closed as it starts
             time.sleep(0.01)
@@ -356,3 +356,25 @@ def test_the_command_writes_views_whole(tmp_path):
             views=True,
         )
     assert out.getvalue() == normalise_chunk(normaliser, data).out
+
+
+def test_chunks_larger_than_a_pipe_go_both_ways_at_once(tmp_path):
+    """Text of another encoding goes through the pipes: a chunk (a megabyte) sent while the
+    worker sends a result back must not leave both waiting for the other to read (with
+    blocking writes both ways, ``--encoding latin-1 -j 2`` on a 24 MB file hung)."""
+    line = "Taleban in Kiev, café résumé naïve; the US neighbourhood.\n"
+    (tmp_path / "in.txt").write_bytes((line * 60_000).encode("latin-1"))  # 3.5 MB: 4 chunks
+    outputs = []
+    for jobs in ("1", "2"):
+        args = [*BASE, "--encoding", "latin-1", "-j", jobs, "in.txt", "-o", f"out{jobs}.txt"]
+        done = subprocess.run(
+            [sys.executable, "-m", "normalise", *args],
+            cwd=tmp_path,
+            env=ENV,
+            capture_output=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append((tmp_path / f"out{jobs}.txt").read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count(b"Taliban") == 60_000
