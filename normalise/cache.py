@@ -27,7 +27,7 @@ import secrets
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import machinery
 from pathlib import Path
@@ -164,14 +164,8 @@ def load_or_build(
     path = directory / f"{key}{_SUFFIX}"
     trusted = _trusted_dir(directory)
     if trusted:
-        told: list[
-            Callable[[bool], None]
-        ] = []  # what each listener says once the payload is loaded: whether it was used
-        found = _load(directory, path, told)
-        used = found is not None and (kind is None or isinstance(found, kind))
-        for loaded in told:
-            loaded(used)
-        if used:
+        found = _load(directory, path)
+        if found is not None and (kind is None or isinstance(found, kind)):
             hit: T = found
             return _used(path, hit)
     built = build()
@@ -256,10 +250,8 @@ def _secret(directory: Path, create: bool = False) -> bytes | None:
     return _secret(directory)
 
 
-def _load(directory: Path, path: Path, told: list[Callable[[bool], None]] | None = None) -> Any:
-    """The object in a cache file that passes every check, else None. Each listener
-    (:func:`listening`) hears of the checked payload before it is unpickled; what it gives
-    back is added to ``told``."""
+def _load(directory: Path, path: Path) -> Any:
+    """The object in a cache file that passes every check, else None."""
     secret = _secret(directory)
     data = _read_own(path)
     if secret is None or data is None or not data.startswith(_MAGIC):
@@ -267,15 +259,6 @@ def _load(directory: Path, path: Path, told: list[Callable[[bool], None]] | None
     tag, payload = data[len(_MAGIC) : len(_MAGIC) + _TAG], data[len(_MAGIC) + _TAG :]
     if not hmac.compare_digest(tag, hmac.new(secret, payload, hashlib.sha256).digest()):
         return None
-    for listener in _listeners:
-        loaded = listener(payload)
-        if told is not None:
-            told.append(loaded)
-    return unpickle(payload)
-
-
-def unpickle(payload: bytes) -> Any:
-    """The object of a checked cache payload, or None when it does not load."""
     # the collector paused: everything the load makes is reachable from the unpickler, so
     # a collection meanwhile frees nothing (it took 2.4 ms of the 9.7 ms that loading the
     # 10,000-variant table takes)
@@ -288,26 +271,6 @@ def unpickle(payload: bytes) -> Any:
     finally:
         if collecting:
             gc.enable()
-
-
-#: Called with each checked payload before it is unpickled (:func:`listening`).
-_listeners: list[Callable[[bytes], Callable[[bool], None]]] = []
-
-
-@contextlib.contextmanager
-def listening(listener: Callable[[bytes], Callable[[bool], None]]) -> Iterator[None]:
-    """Within the block, ``listener(payload)`` is called with the payload of each cache hit,
-    checked, just before it is unpickled; what it returns is then called with whether the
-    object was used (False: it did not load, or was of another kind, and is built anew).
-
-    Why: the command forks its ``--jobs`` workers there, each to unpickle its own copy at
-    the same time as the command (:class:`normalise.stream.EarlyWorkers`), rather than
-    after the load, with the whole table to copy page by page as it is touched."""
-    _listeners.append(listener)
-    try:
-        yield
-    finally:
-        _listeners.remove(listener)
 
 
 def _used(path: Path, built: T) -> T:

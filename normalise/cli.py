@@ -18,7 +18,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, BinaryIO, NoReturn, cast
 
-from . import __version__, cache
+from . import __version__
 from .atomic import AtomicFile, Claims, check_target, stream_identity
 from .cliargs import (
     EXIT_ERROR,
@@ -44,7 +44,6 @@ from .log import read_log_files, summary_line
 from .restore import undo_files
 from .rewrite import Explanation, Normaliser
 from .stream import (
-    EarlyWorkers,
     FileStats,
     Source,
     WorkerDied,
@@ -218,20 +217,13 @@ def run_filter(argv: Sequence[str]) -> int:
     to_stdout = not (args.in_place or args.output)
     stdout = _Stdout() if to_stdout else None
     _claim_files(args, files, stdout)
-    early = EarlyWorkers(args.jobs)  # forked at the table's cache hit, if there is one
-    try:
-        with cache.listening(early):
-            normaliser = _normaliser(args)
-    except BaseException:
-        if early.executor is not None:
-            early.executor.shutdown(cancel_futures=True)
-        raise
+    normaliser = _normaliser(args)
     # the built table lives as long as the run: the collector need not walk it again (on
     # dense text its full collections cost as much as the pass: issue 17)
     gc.freeze()
     totals: dict[str, int] = {}
     with ExitStack() as stack:
-        executor = early.executor or make_executor(normaliser, args.jobs)
+        executor = make_executor(normaliser, args.jobs)
         if executor is not None:
             stack.callback(executor.shutdown, cancel_futures=True)
             executor.start()  # the workers start up while the outputs are opened

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from operator import add
 from typing import AnyStr, BinaryIO, NamedTuple, cast
 
-from . import cache, core
+from . import core
 from .chars import count_newlines
 from .evidence import EVIDENCE_WINDOW
 from .log import Substitution, file_json, log_template
@@ -340,14 +340,11 @@ def max_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(
-    normaliser: Normaliser, parent: int, slots: Slots | None = None, settled: bool = False
-) -> None:
+def _init_worker(normaliser: Normaliser, parent: int, slots: Slots | None = None) -> None:
     global _WORKER, _SLOTS
-    if not settled:  # else done by _init_worker_from_payload
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler
-        _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler
+    _die_with_parent(parent)
     _WORKER, _SLOTS = normaliser, slots
     gc.freeze()  # the worker's table lives as long as it: not walked by each collection
 
@@ -367,51 +364,6 @@ def _die_with_parent(parent: int) -> None:
     _keep_freed_memory(libc)
     if os.getppid() != parent:
         os._exit(1)
-
-
-def _init_worker_from_payload(payload: bytes, parent: int, slots: Slots | None = None) -> None:
-    """Set up a worker forked at the cache hit (:class:`EarlyWorkers`): its normaliser from
-    the same checked payload the command loads."""
-    from .compile import CompiledTable
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with_parent(parent)
-    compiled = cache.unpickle(payload)
-    if not isinstance(compiled, CompiledTable):  # the command builds it anew and restarts us
-        raise TypeError("the cached payload is not a compiled table")
-    _init_worker(Normaliser.from_compiled(compiled), parent, slots, settled=True)
-
-
-class EarlyWorkers:
-    """The ``--jobs`` workers forked at the table's cache hit, before the table is
-    unpickled (a :func:`normalise.cache.listening` listener): each worker unpickles the
-    same checked payload while the command does, in parallel.
-
-    Why: forked after the load, a worker shares the command's table page by page, and each
-    page either touches (a reference count) is copied then, in both processes, during the
-    run (about 5,000 page faults on the dense 100 MB workload); the fork itself copies the
-    page tables of the whole table (6 ms with :mod:`multiprocessing`, 1.3 ms early)."""
-
-    def __init__(self, jobs: int) -> None:
-        self.jobs = min(jobs, max_jobs())
-        self.executor: Workers | None = None
-        self.heard = 0  # payloads heard of
-
-    def __call__(self, payload: bytes) -> Callable[[bool], None]:
-        if self.heard:  # a second table loaded: the workers may hold the wrong one
-            self._loaded(False)
-        elif self.jobs > 1:
-            init = (payload, os.getpid())
-            self.executor = Workers(_init_worker_from_payload, init, self.jobs - 1, WINDOW)
-            self.executor.start()
-        self.heard += 1
-        return self._loaded if self.heard == 1 else lambda used: None
-
-    def _loaded(self, used: bool) -> None:
-        if not used and self.executor is not None:  # the command builds another table
-            self.executor.shutdown(cancel_futures=True)
-            self.executor = None
 
 
 def _keep_freed_memory(libc: object) -> None:

@@ -1,14 +1,13 @@
 """How ``--jobs`` starts and ends its workers: forked with :func:`os.fork` (no
-:mod:`multiprocessing`), at the table's cache hit, each unpickling the same checked payload
-(:class:`normalise.stream.EarlyWorkers`); a worker's output written from its slot; finished
-workers left to end on their own. Whatever the start, the bytes are those of one process.
+:mod:`multiprocessing`), talking through two pipes that never leave both sides waiting; a
+worker's output written from its slot; finished workers left to end on their own. Whatever
+the start, the bytes are those of one process.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import pickle
 import signal
 import subprocess
 import sys
@@ -16,16 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run_main
 from test_stream import Trickle
 
-from normalise import Normaliser, cache, cli
-from normalise.compile import CompiledTable
+from normalise import Normaliser
 from normalise.stream import (
-    EarlyWorkers,
     Source,
-    WorkerDied,
-    _work,
     make_executor,
     max_jobs,
     normalise_chunk,
@@ -41,133 +35,6 @@ TABLE = ROOT / "tests" / "fixtures" / "cli_table.yaml"
 BASE = ["--no-default-table", "--phonetic", "off", "--table", str(TABLE)]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 TEXT = "Taleban in Kiev and Mazar-e-Sharif; the US neighbourhood.\n"
-
-
-def _payload(tmp_path: Path) -> bytes:
-    """The checked payload of a cache hit of the test table (what the command forks at)."""
-    Normaliser.cached([str(TABLE)], default_table=False, phonetic="off", cache_dir=tmp_path)
-    heard: list[bytes] = []
-    with cache.listening(lambda payload: (heard.append(payload), lambda used: None)[1]):
-        Normaliser.cached([str(TABLE)], default_table=False, phonetic="off", cache_dir=tmp_path)
-    (payload,) = heard
-    return payload
-
-
-# ---------------------------------------------------------------- the cache's listeners
-
-
-def test_a_listener_hears_each_hit_before_the_load_and_whether_it_was_used(tmp_path):
-    said: list[object] = []
-
-    def listener(payload: bytes):
-        said.append(type(pickle.loads(payload)))
-        return said.append
-
-    with cache.listening(listener):
-        # a miss (built, then stored): nothing heard
-        Normaliser.cached([str(TABLE)], default_table=False, phonetic="off", cache_dir=tmp_path)
-        assert said == []
-        Normaliser.cached([str(TABLE)], default_table=False, phonetic="off", cache_dir=tmp_path)
-    assert said == [CompiledTable, True]
-    # outside the block, nobody listens
-    Normaliser.cached([str(TABLE)], default_table=False, phonetic="off", cache_dir=tmp_path)
-    assert said == [CompiledTable, True]
-
-
-def test_a_hit_of_another_kind_is_reported_unused(tmp_path):
-    said: list[bool] = []
-    key = "k" * 64
-    cache.load_or_build(key, lambda: ["a list"], tmp_path)
-    with cache.listening(lambda payload: said.append):
-        assert cache.load_or_build(key, lambda: {"built": 1}, tmp_path, kind=dict) == {"built": 1}
-    assert said == [False]
-
-
-# ---------------------------------------------------------------- workers from the payload
-
-
-def test_early_workers_normalise_as_this_process_does(tmp_path):
-    payload = _payload(tmp_path)
-    early = EarlyWorkers(2)
-    loaded = early(payload)
-    assert early.executor is not None
-    try:
-        loaded(True)
-        here = Normaliser.from_compiled(pickle.loads(payload))
-        chunk = (TEXT * 50).encode()
-        theirs = early.executor.submit(_work, chunk, "in.txt").result()
-        assert theirs == normalise_chunk(here, chunk, "in.txt")
-        assert b"Taliban" in theirs.out
-    finally:
-        early.executor.shutdown()
-
-
-def test_early_workers_are_ended_when_the_hit_is_not_used(tmp_path):
-    early = EarlyWorkers(2)
-    loaded = early(_payload(tmp_path))
-    executor = early.executor
-    assert executor is not None
-    processes = list(executor._processes.values())
-    loaded(False)
-    assert early.executor is None
-    assert all(process.exitcode is not None for process in processes)
-
-
-def test_a_second_payload_ends_the_early_workers(tmp_path):
-    """Workers forked at one hit hold that table: a second load may be another one."""
-    payload = _payload(tmp_path)
-    early = EarlyWorkers(2)
-    early(payload)(True)
-    assert early.executor is not None
-    early(payload)(True)
-    assert early.executor is None
-
-
-def test_a_worker_given_a_payload_that_is_no_table_dies(tmp_path):
-    early = EarlyWorkers(2)
-    early(pickle.dumps(["not a table"]))
-    assert early.executor is not None
-    try:
-        with pytest.raises(WorkerDied):
-            early.executor.submit(len, "abc").result()
-    finally:
-        early.executor.shutdown()
-
-
-def test_one_job_forks_nothing(tmp_path):
-    early = EarlyWorkers(1)
-    early(_payload(tmp_path))(True)
-    assert early.executor is None
-
-
-def test_the_command_forks_at_the_hit_not_after_the_load(tmp_path, monkeypatch, capsys):
-    """With the table in the cache, --jobs 2 never forks a worker from the loaded table
-    (make_executor), and its bytes are those of --jobs 1."""
-    monkeypatch.setenv("NORMALISE_CACHE_DIR", str(tmp_path / "cache"))
-    (tmp_path / "in.txt").write_text(TEXT * 3000, encoding="utf-8")
-    args = [*BASE, str(tmp_path / "in.txt"), "--log", str(tmp_path / "log1.jsonl")]
-    assert run_main([*args, "-o", tmp_path / "out1.txt", "-j", "1"]).returncode == 0  # cached
-
-    def refused(*args, **kwargs):
-        raise AssertionError("forked after the load")
-
-    monkeypatch.setattr(cli, "make_executor", refused)
-    started: list[EarlyWorkers] = []
-    real_call = EarlyWorkers.__call__
-
-    def call(self, payload):
-        loaded = real_call(self, payload)
-        started.append(self)
-        return loaded
-
-    monkeypatch.setattr(EarlyWorkers, "__call__", call)
-    args[-1] = str(tmp_path / "log2.jsonl")
-    assert run_main([*args, "-o", tmp_path / "out2.txt", "-j", "2"]).returncode == 0
-    assert len(started) == 1 and started[0].jobs == 2
-    for name in ("out", "log"):
-        suffix = ".txt" if name == "out" else ".jsonl"
-        one = (tmp_path / f"{name}1{suffix}").read_bytes()
-        assert (tmp_path / f"{name}2{suffix}").read_bytes() == one.replace(b"log1", b"log2")
 
 
 def test_the_command_with_two_jobs_from_the_cache_gives_the_same_bytes(tmp_path):
