@@ -53,9 +53,9 @@ class Slots:
         pos = slot * self.size
         return memoryview(self.memory)[pos : pos + size]
 
-    def get(self, slot: int, *sizes: int) -> list[bytes]:
-        """The parts of the given sizes, in order, from the start of ``slot``."""
-        out, pos = [], slot * self.size
+    def get(self, slot: int, *sizes: int, skip: int = 0) -> list[bytes]:
+        """The parts of the given sizes, in order, from ``skip`` bytes into ``slot``."""
+        out, pos = [], slot * self.size + skip
         for size in sizes:
             out.append(self.memory[pos : pos + size])
             pos += size

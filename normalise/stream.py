@@ -162,7 +162,8 @@ class ChunkResult(NamedTuple):
     """What normalising one chunk gives, all counted from the start of the chunk: cheap to
     send back from a worker, and cheap for the parent to place in the file."""
 
-    out: bytes | str  # bytes when the chunk came as bytes
+    out: bytes | memoryview | str  # bytes when the chunk came as bytes (a view of a worker's
+    # slot, from :func:`normalise_chunks` with ``in_place``)
     chars: int  # characters of the input chunk
     out_chars: int  # characters of the output chunk
     breaks: int  # line ends in the chunk
@@ -413,16 +414,24 @@ def make_executor(
 
 
 def _result(
-    task: Task | ChunkResult, slots: Slots | None = None, slot: int | None = None
+    task: Task | ChunkResult,
+    slots: Slots | None = None,
+    slot: int | None = None,
+    in_place: bool = False,
 ) -> ChunkResult:
     """The result normalised here, or by a worker (read out of its slot, which is free
-    again)."""
+    again). ``in_place``: the output is left in the slot, the result's ``out`` a view of it,
+    and the caller gives the slot back (:func:`_yielded`)."""
     if not isinstance(task, Task):
         return task
     done = task.result()
     if slot is None or slots is None:
         return cast(ChunkResult, done)
     if not isinstance(done, ChunkResult):  # its sizes: the result is in the slot
+        if in_place:  # the output written from where it lies: a megabyte not copied
+            log, rest = slots.get(slot, *done[1:], skip=done[0])
+            view = slots.view(slot, done[0])
+            return cast(ChunkResult, pickle.loads(rest))._replace(out=view, log=log)
         out, log, rest = slots.get(slot, *done)
         done = cast(ChunkResult, pickle.loads(rest))._replace(out=out, log=log)
     slots.give(slot)
@@ -491,6 +500,7 @@ def normalise_chunks(
     window: int = WINDOW,
     log_name: str | None = None,
     size: int | None = None,
+    in_place: bool = False,
 ) -> Iterator[tuple[bytes | str, ChunkResult]]:
     """(chunk, result) for each chunk, in order. With ``executor``, this process works as one
     more worker: it keeps ``window`` chunks queued for each worker process and normalises
@@ -503,7 +513,11 @@ def normalise_chunks(
     ``size``, the bytes of the whole input when the chunks are bytes and it is known: near
     its end a worker is given a chunk only while it has no more waiting than there are
     chunks left after it, so that the command does not wait, with nothing left to do, for a
-    worker's queue at the end (on the dense 104 MB workload it waited 6-14 ms of one core)."""
+    worker's queue at the end (on the dense 104 MB workload it waited 6-14 ms of one core).
+
+    ``in_place``: a worker's output is yielded as a view of its slot, valid until the next
+    chunk is asked for (the caller writes it at once): not copied out first (a megabyte a
+    chunk in the command's share of the work)."""
     contexts = with_context(chunks, look_ahead=window > 1)  # type: ignore[type-var]
     if executor is None or window <= 1:
         for chunk, before, after in contexts:
@@ -538,10 +552,27 @@ def normalise_chunks(
             or pending[0][1].done()
         ):
             done_chunk, result, slot = pending.popleft()
-            yield done_chunk, _result(result, slots, slot)
+            yield from _yielded(done_chunk, result, slots, slot, in_place)
     while pending:
         done_chunk, result, slot = pending.popleft()
-        yield done_chunk, _result(result, slots, slot)
+        yield from _yielded(done_chunk, result, slots, slot, in_place)
+
+
+def _yielded(
+    chunk: bytes | str,
+    task: Task | ChunkResult,
+    slots: Slots | None,
+    slot: int | None,
+    in_place: bool,
+) -> Iterator[tuple[bytes | str, ChunkResult]]:
+    """Yield a chunk and its result; with ``in_place``, give its slot back once the caller
+    asks for the next (it has written the output by then: the view is released first, so a
+    caller that kept it fails rather than read the next chunk's bytes)."""
+    result = _result(task, slots, slot, in_place and slot is not None)
+    yield chunk, result
+    if isinstance(result.out, memoryview) and slots is not None and slot is not None:
+        result.out.release()
+        slots.give(slot)
 
 
 def _queue_outlasts(busy: int, size: int | None, handed: int, count: int) -> bool:
@@ -566,9 +597,11 @@ def normalise_source(
     on_bytes: Callable[[int], None] | None = None,
     flush: Callable[[], None] | None = None,
     chunk_chars: int = CHUNK_CHARS,
+    views: bool = False,
 ) -> FileStats:
     """Normalise one input to ``write``; send its log records, as JSON Lines bytes, to
-    ``log``; return the counts.
+    ``log``; return the counts. ``views``: ``write`` takes any buffer and keeps none (a file's
+    ``write``), so a worker's output is written from its slot, not copied out first.
 
     UTF-8 input is cut into chunks as bytes and each chunk decoded, normalised, encoded and
     logged in one call (in a worker, with ``executor``), so that the parent only reads,
@@ -599,7 +632,9 @@ def normalise_source(
     window = 1 if source.interactive else WINDOW
     log_name = source.name if log is not None else None
     size = source.size if raw else None
-    for chunk, result in normalise_chunks(normaliser, chunks, executor, window, log_name, size):
+    for chunk, result in normalise_chunks(
+        normaliser, chunks, executor, window, log_name, size, in_place=views
+    ):
         if stats.invalid_at is None:
             if isinstance(chunk, bytes):  # raw: UTF-8 bytes in and out
                 if result.invalid is not None:
@@ -611,9 +646,9 @@ def normalise_source(
                 stats.invalid_at = bytes_before + len(
                     encode_text(chunk[: result.invalid], encoding)
                 )
-        out = result.out if isinstance(result.out, bytes) else encode_text(result.out, encoding)
+        out = result.out if not isinstance(result.out, str) else encode_text(result.out, encoding)
         stats.bytes_out += len(out)
-        write(out)
+        write(cast(bytes, out))  # a view only when the caller said its write takes one
         if flush is not None and source.interactive:
             flush()
         if isinstance(result.fields, bytes):  # the compiled core's records: added in C

@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
+import select
+import signal
+import struct
 import sys
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -75,17 +80,20 @@ class Workers:
         # normaliser and the slots; the command has no other thread when it forks
         if start_method is None and sys.platform.startswith("linux"):
             start_method = "fork"
-        import multiprocessing  # here: a run without workers does not import it (6 ms)
-
+        forked = start_method == "fork"
         # Any: typeshed's BaseContext has no Process (each concrete context defines its own)
-        self._context: Any = multiprocessing.get_context(start_method)
-        forked = self._context.get_start_method() == "fork"
+        self._context: Any = None
+        if not forked:  # a forked worker is started with os.fork: no multiprocessing (6 ms)
+            import multiprocessing
+
+            self._context = multiprocessing.get_context(start_method)
+            forked = self._context.get_start_method() == "fork"
         # a slot per chunk in flight, and one per worker for results waiting their turn
         self.slots = Slots(workers * (window + 1), slot_bytes) if forked else None
         self._max_workers = workers
         self._initializer, self._initargs = initializer, initargs
         self._processes: dict[int, Any] = {}  # pid -> process
-        self._pipes: list[Connection] = []
+        self._pipes: list[Connection | Channel] = []
         self._waiting: list[deque[Task]] = []  # per worker, oldest first: answered in order
         self._told = False  # the workers were told that no call follows (:meth:`finish`)
 
@@ -96,7 +104,14 @@ class Workers:
         self.shutdown(cancel_futures=exc[0] is not None)
 
     def _start(self) -> None:
+        _ENDING[:] = [process for process in _ENDING if process.is_alive()]
         for _ in range(self._max_workers):
+            if self._context is None:
+                process = Forked(self._pipes, self._initializer, self._initargs, self.slots)
+                self._processes[process.pid] = process
+                self._pipes.append(process.channel)
+                self._waiting.append(deque())
+                continue
             here, there = self._context.Pipe()
             args = (there, self._initializer, (*self._initargs, self.slots))
             process = self._context.Process(target=_serve, args=args, daemon=True)
@@ -164,7 +179,9 @@ class Workers:
         for process in self._processes.values():
             if busy:
                 process.terminate()
-            if wait:
+            if not wait and isinstance(process, Forked):
+                _ENDING.append(process)  # reaped at the next start (or by init)
+            elif wait:
                 process.join(timeout=5)
                 if process.is_alive():
                     process.kill()
@@ -175,7 +192,9 @@ class Workers:
         self._told = False
 
 
-def _serve(pipe: Connection, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+def _serve(
+    pipe: Connection | Channel, initializer: Callable[..., None], initargs: tuple[Any, ...]
+) -> None:
     """A worker's life: set up, then answer each call in order until told to stop."""
     initializer(*initargs)
     while True:
@@ -198,3 +217,145 @@ def _serve(pipe: Connection, initializer: Callable[..., None], initargs: tuple[A
             pipe.send((False, RuntimeError(f"worker: {type(err).__name__}: {err}")))
     pipe.close()
     os._exit(0)
+
+
+#: Forked workers left to end on their own (:meth:`Workers.shutdown` without ``wait``): not
+#: waited for, but reaped, so that a long-lived caller keeps no zombie processes.
+_ENDING: list[Forked] = []
+
+
+class Channel:
+    """One end of a worker's two pipes (calls one way, answers the other): pickled objects,
+    each after its length, as :class:`multiprocessing.connection.Connection` sends them, without
+    importing :mod:`multiprocessing` (6 ms of a forked run's start).
+
+    A send never waits on a full pipe while the other side waits for it to read: what the
+    other side sends meanwhile is read into an inbox (a chunk of another encoding, a
+    megabyte, goes through the pipes; blocking writes both ways hung ``--encoding latin-1
+    --jobs 2`` on a 24 MB file)."""
+
+    def __init__(self, read_fd: int, write_fd: int) -> None:
+        self._in_fd, self._out_fd = read_fd, write_fd
+        os.set_blocking(write_fd, False)
+        self._inbox = bytearray()
+        self._ended = False  # the other end closed its side (or died)
+
+    def fileno(self) -> int:
+        return self._in_fd
+
+    def send(self, obj: object) -> None:
+        """Raises OSError (BrokenPipeError) when the other end is gone."""
+        data = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+        for part in (_HEADER.pack(len(data)), data):
+            view = memoryview(part)
+            while view:
+                try:
+                    view = view[os.write(self._out_fd, view) :]
+                except BlockingIOError:  # full: read what comes meanwhile, then write on
+                    watched = [] if self._ended else [self._in_fd]
+                    if select.select(watched, [self._out_fd], [])[0]:
+                        self._read(1 << 20)
+
+    def recv(self) -> Any:
+        """Raises EOFError when the other end is gone."""
+        (size,) = _HEADER.unpack(self._take(_HEADER.size))
+        return pickle.loads(self._take(size))
+
+    def _take(self, size: int) -> bytes:
+        while len(self._inbox) < size:
+            if self._ended or not self._read(max(size - len(self._inbox), 1 << 16)):
+                raise EOFError("the other end of the channel closed it")
+        with memoryview(self._inbox) as view:
+            taken = bytes(view[:size])
+        del self._inbox[:size]
+        return taken
+
+    def _read(self, size: int) -> int:
+        data = os.read(self._in_fd, size)
+        if not data:
+            self._ended = True
+        self._inbox += data
+        return len(data)
+
+    def poll(self) -> bool:
+        """Whether a message (or the end) can be read without waiting for one to start."""
+        return bool(self._inbox) or bool(select.select([self._in_fd], [], [], 0)[0])
+
+    def close(self) -> None:
+        for fd in (self._in_fd, self._out_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._in_fd = self._out_fd = -1
+
+
+_HEADER = struct.Struct("!Q")
+
+
+class Forked:
+    """A worker process started with :func:`os.fork`, with the part of
+    :class:`multiprocessing.Process`'s interface the pool uses (``pid``, ``exitcode``,
+    ``is_alive``, ``join``, ``terminate``, ``kill``)."""
+
+    def __init__(
+        self,
+        others: list[Connection | Channel],
+        initializer: Callable[..., None],
+        initargs: tuple[Any, ...],
+        slots: Slots | None,
+    ) -> None:
+        calls_r, calls_w = os.pipe()
+        answers_r, answers_w = os.pipe()
+        for stream in (sys.stdout, sys.stderr):  # what a child would otherwise write twice
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                stream.flush()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns into the command's code
+            status = 1
+            try:
+                os.close(calls_w)
+                os.close(answers_r)
+                for other in others:  # the other workers' ends: their deaths stay EOFs
+                    other.close()
+                _serve(Channel(calls_r, answers_w), initializer, (*initargs, slots))
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(calls_r)
+        os.close(answers_w)
+        self.pid = pid
+        self.channel = Channel(answers_r, calls_w)
+        self.exitcode: int | None = None
+
+    def _reap(self, flags: int) -> None:
+        if self.exitcode is not None:
+            return
+        try:
+            pid, status = os.waitpid(self.pid, flags)
+        except ChildProcessError:  # reaped elsewhere
+            self.exitcode = -1
+            return
+        if pid:
+            self.exitcode = os.waitstatus_to_exitcode(status)
+
+    def is_alive(self) -> bool:
+        self._reap(os.WNOHANG)
+        return self.exitcode is None
+
+    def join(self, timeout: float | None = None) -> None:
+        if timeout is None:
+            self._reap(0)
+            return
+        deadline = time.monotonic() + timeout
+        while self.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+    def _signal(self, signum: int) -> None:
+        if self.is_alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self._signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self._signal(signal.SIGKILL)
