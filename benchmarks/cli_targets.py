@@ -9,9 +9,8 @@ table (``--variants``), given to the CLI as YAML. Figures:
   text in 1 MB chunks (as the CLI cuts it), every ``Result`` built, in this process, CPU time
   and wall time, the garbage collector on (as in the CLI);
 * **CLI**: ``normalise --no-default-table --table T.yaml --phonetic off --no-progress --jobs N
-  FILE -o OUT --log LOG.jsonl`` under ``/usr/bin/time -v``: wall time (until the command
-  exits, as a shell sees it), user + system CPU time, peak RSS, the worker processes'
-  included (the command leaves them to end on their own: adopted and counted here); the built table comes from the benchmark's cache (one priming run first), so the
+  FILE -o OUT --log LOG.jsonl`` under ``/usr/bin/time -v``: wall time, user + system CPU time,
+  peak RSS; the built table comes from the benchmark's cache (one priming run first), so the
   runs differ only in the work; the package is byte-compiled first, as ``pip install``
   leaves it (:func:`bench.byte_compile`); each run writes new files, the previous run's
   removed and the disk synced before it (:func:`_settle_disk`); ``--repeat`` runs of each, ``--jobs 1`` and ``--jobs 2``
@@ -104,36 +103,12 @@ def cli(args: list[str]) -> dict[str, float]:
         match = re.search(rf"{name}: ([\d.]+)".encode(), proc.stderr)
         return float(match.group(1)) if match else 0.0
 
-    cpu, rss = _orphans()
     return {
         "wall": wall,
-        "cpu": field(r"User time \(seconds\)") + field(r"System time \(seconds\)") + cpu,
-        "rss": max(field(r"Maximum resident set size \(kbytes\)") / 1024, rss),
+        "cpu": field(r"User time \(seconds\)") + field(r"System time \(seconds\)"),
+        "rss": field(r"Maximum resident set size \(kbytes\)") / 1024,
         "load": load,
     }
-
-
-def _adopt_orphans() -> None:
-    """Make this process the reaper of the commands' orphans (PR_SET_CHILD_SUBREAPER): the
-    command does not wait for its finished ``--jobs`` workers to exit, so neither
-    ``/usr/bin/time`` nor the command's own usage counts them; adopted here, their CPU time
-    and peak RSS are added to the run's (:func:`_orphans`)."""
-    import ctypes
-
-    if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
-        sys.exit("cli_targets.py: cannot adopt the commands' workers (PR_SET_CHILD_SUBREAPER)")
-
-
-def _orphans() -> tuple[float, float]:
-    """CPU seconds and the largest peak RSS (MB) of the adopted processes, once they end."""
-    cpu = rss = 0.0
-    while True:
-        try:
-            _, _, usage = os.wait4(-1, 0)
-        except ChildProcessError:
-            return cpu, rss
-        cpu += usage.ru_utime + usage.ru_stime
-        rss = max(rss, usage.ru_maxrss / 1024)
 
 
 def library_processes(args: argparse.Namespace, count: int) -> list[dict[str, float]]:
@@ -191,7 +166,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not Path("/usr/bin/time").exists():
         sys.exit("cli_targets.py: needs /usr/bin/time (apt-get install time)")
-    _adopt_orphans()
     mb = path.stat().st_size / bench.MB
     table_args = ["--no-default-table", "--table", str(table.yaml_path), "--phonetic", "off"]
     bench.byte_compile()  # the command starts as an installed copy does

@@ -240,10 +240,6 @@ def run_filter(argv: Sequence[str]) -> int:
         if outputs.executor is not None:
             outputs.executor.finish()  # the workers end while the outputs are renamed
         outputs.commit()
-        if outputs.executor is not None:
-            # every chunk answered and the workers told: they end on their own, while
-            # this process ends (waiting for them cost 4-5 ms of each run's end)
-            outputs.executor.shutdown(wait=False)
     if args.stats:
         _print_stats(totals)
     return EXIT_OK
