@@ -155,12 +155,14 @@ class Normaliser:
         self.compiled = compiled
         self.options = compiled.options
         self._core: Core = load_core(compiled)
-        self._weighing = Weighing(compiled) if compiled.matcher is not None else None
         #: people's own spellings held (None: ``given_names="always"`` folds them too)
         self._own_spellings = (
             OwnSpellings(compiled.table.entries)
             if compiled.options.given_names != "always"
             else None
+        )
+        self._weighing = (
+            Weighing(compiled, self._own_spellings) if compiled.matcher is not None else None
         )
         self._settling = Settling(
             compiled, compiled.matcher if compiled.options.phonetic == "apply" else None

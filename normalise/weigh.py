@@ -53,6 +53,7 @@ from .surnames import surname
 
 if TYPE_CHECKING:
     from .compile import CompiledTable, TableHit
+    from .own_spellings import OwnSpellings
     from .phonetic import Decision, PhoneticMatcher
     from .table import Entry
 
@@ -192,7 +193,7 @@ def acts(decision: Decision) -> bool:
 class Weighing:
     """The phonetic events of a pass, for one compiled table with a matcher."""
 
-    def __init__(self, compiled: CompiledTable) -> None:
+    def __init__(self, compiled: CompiledTable, own_spellings: OwnSpellings | None = None) -> None:
         if compiled.matcher is None:
             raise ValueError("the phonetic weighing needs a matcher (phonetic is off)")
         self.matcher: PhoneticMatcher = compiled.matcher
@@ -209,6 +210,8 @@ class Weighing:
         self._kinds = compiled.kinds
         self._scanner = compiled.scanner
         self._entries = compiled.table.entries
+        #: people's own spellings, no evidence in a neighbouring chunk either (None: folded)
+        self._own_spellings = own_spellings
         self._apply = compiled.options.phonetic == "apply"
         self._always = compiled.options.given_names == "always"
         self._consonant_counts: dict[str, int] = {}
@@ -818,12 +821,19 @@ class Weighing:
     def _context_spans(self, context: str, offset: int) -> list[tuple[int, int, str, str | None]]:
         """The evidence hits in a context text, with their kinds and regions, in the
         coordinates of the text with its context (``offset``: where the context starts
-        there)."""
+        there). A person's own spelling is none, as in the text itself
+        (:meth:`~normalise.rewrite.Normaliser.has_evidence`)."""
         entries = self._entries
+        own = self._own_spellings
         return [
             (s + offset, e + offset, entries[target].kind, self.region_of(entries[target]))
             for s, e, target in self._scanner.scan(context)
             if entries[target].kind in EVIDENCE_KINDS
+            and not (
+                own is not None
+                and entries[target].kind == "person"
+                and own.own_spelling(context[s:e], entries[target])
+            )
         ]
 
     def _entry(self, canonical: str) -> Entry | None:

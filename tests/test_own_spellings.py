@@ -22,6 +22,8 @@ TABLE = table_from_entries(
         Entry("Kabul", ("Kabol",), "place"),
     ]
 )
+#: with a second person, whose phonetic candidate needs evidence
+TABLE_WITH_PEER = table_from_entries([*TABLE.entries, Entry("Gulbuddin Hekmatyar", (), "person")])
 
 
 def normaliser(name: str, **options) -> Normaliser:
@@ -85,3 +87,16 @@ def test_a_held_spelling_is_no_evidence_for_the_next_document():
     assert not n.has_evidence("Öcalan spoke.")
     assert n.has_evidence("Ocalan spoke.")
     assert n.has_evidence("Öcalan spoke in Kâbul.")
+
+
+@pytest.mark.parametrize("name", CORE_NAMES)
+def test_a_held_spelling_is_no_evidence_in_a_neighbouring_chunk(name):
+    with core.using(name):
+        n = Normaliser(table=TABLE_WITH_PEER, default_table=False, phonetic="apply")
+    text = "Later Hekmatiar spoke."
+    for before in ("Öcalan spoke. ", "Ocalan spoke. "):
+        # the stream's neighbouring chunk gives the answer the same words give in the text
+        beside = n.normalise(text, before=before).substitutions
+        inside = [s for s in n.normalise(before + text).substitutions if s.rule != "table"]
+        assert [s.held for s in beside] == [s.held for s in inside if s.original == "Hekmatiar"]
+    assert n.normalise(text, before="Öcalan spoke. ").substitutions[0].held == "no-evidence"
