@@ -224,3 +224,13 @@ def test_normalisers_read_back_give_the_same_text_and_records() -> None:
     screen = pickle.loads(blob)
     _compiled(lambda: _results(screen, texts))
     assert screen._weighing.token_screen().key_table.keeps_wholes  # the kept one, restored
+
+
+def test_kept_records_of_long_keys_rank_as_the_reference() -> None:
+    """Keys longer than a record holds inline are kept in the pool: read back, they rank
+    as the reference ranks them."""
+    names = ["Mazarisharifabad", "Kohnehshahrestan", "Dasht-e Margoabad", "Shahrisabzkent"]
+    matcher = _compiled(lambda: PhoneticMatcher([(n, [n + "a", n[:-1] + "e"]) for n in names]))
+    copy = pickle.loads(pickle.dumps(matcher))
+    tokens = [t for n in names for t in (*_near(n.replace(" ", "").replace("-", "")), n)]
+    assert _assert_same(copy, tokens) > 8
