@@ -3651,6 +3651,7 @@ cdef class Ranker:
     cdef Slot *slots
     cdef Py_ssize_t n_slots, n_touched, n_top, n_wholes
     cdef bint busy  # a token is being ranked: the scratch above is in use
+    cdef object key_table  # the token screen's KeyTable of this index, once made (else None)
     # the key being ranked (set by ``start``, read by ``form_score`` while ``busy``)
     cdef uint8_t key_plain[RANK_LETTERS]
     cdef object key_plain_text
@@ -3961,7 +3962,11 @@ cdef class Ranker:
 
     cdef Py_ssize_t start(self, const uint8_t *codes, Py_ssize_t n) except -1:
         """A key's plain letters and weight, a new epoch (:meth:`begin`), and the forms the
-        index finds for it in ``found``; returns how many."""
+        index finds for it in ``found`` (probed in ``key_table`` once the token screen made
+        one: the same forms, in another order, which the ranking does not read); returns
+        how many."""
+        if self.key_table is not None:  # the same forms, without a string per key
+            return start_in_table(self, <KeyTable>self.key_table, codes, n)
         self.begin(codes, n)
         return self.matches(self.key_plain, n, self.key_plain_text)
 
@@ -5336,6 +5341,10 @@ cdef class TokenScreen:
                         self.stored = None
             elif self.asked * 16 >= self.index_keys:
                 self.table = KeyTable(self.ranker.index)
+            if self.table is not None:  # the decisions' rankings probe it too
+                self.ranker.key_table = self.table
+                if self.has_rare and self.shared_index:
+                    self.rare_ranker.key_table = self.table
         if self.table is None or (ranker is not self.ranker and not self.shared_index):
             return reaches_codes(ranker, key, codes, n, floor)
         return reaches_in_table(ranker, <KeyTable>self.table, key, codes, n, floor)
