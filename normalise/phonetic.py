@@ -717,6 +717,13 @@ def is_phonetic_name(entry: Entry, kinds: Collection[str]) -> bool:
     return entry.kind in kinds and not entry.case_sensitive and entry.phonetic
 
 
+#: From this many index keys on, a matcher built on the compiled core keeps its index as a
+#: ``_core.KeyTable``'s buffers and its forms' records in its pickle (:meth:`PhoneticMatcher.
+#: _key_table`): at 100,000 variants (1.1 M keys) reading them back saves 5-10 us a new token;
+#: the default table (about 8,000 keys) would only grow its pickle by 0.23 MB (69 %).
+KEEP_INDEX_KEYS = 65_536
+
+
 class _Form(NamedTuple):
     entry: int
     form: str
@@ -763,11 +770,14 @@ class PhoneticMatcher:
         self._build(entries)
         #: the index as ``_core.KeyTable``'s buffers, whole forms first (:meth:`_key_table`),
         #: kept with the matcher: one read back makes only the hash, not the index's reading
-        self._key_table_state: Any = self._key_table()
+        self._key_table_state: Any = None
         #: the compiled ranking's record of each form (``_core.Ranker.records``), kept with the
         #: matcher: a ranker of a matcher read back reads no form's tuple on first use
-        ranker = self._ranker()
-        self._form_records: Any = ranker.records() if ranker is not None else None
+        self._form_records: Any = None
+        if len(self._index) >= KEEP_INDEX_KEYS:  # a smaller index reads itself quickly
+            self._key_table_state = self._key_table()
+            ranker = self._ranker()
+            self._form_records = ranker.records() if ranker is not None else None
         self._compiled_ranker = None  # made when first asked (as in a matcher read back)
 
     @classmethod

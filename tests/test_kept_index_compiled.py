@@ -29,6 +29,19 @@ from tests.test_spelling_keys_compiled import _NAMES, _matchers, letters_only
 BUILT = core._compiled() is not None
 pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _every_matcher_keeps():
+    """Every matcher built here keeps its table and records (by default only those of
+    ``KEEP_INDEX_KEYS`` index keys or more: 100,000 variants, not these small tables)."""
+    from normalise import phonetic
+
+    kept = phonetic.KEEP_INDEX_KEYS
+    phonetic.KEEP_INDEX_KEYS = 0
+    yield
+    phonetic.KEEP_INDEX_KEYS = kept
+
+
 #: a paragraph of our own: names of the default table spelt as the table does not, beside
 #: its own forms, and English words the gates refuse
 TEXT = (
@@ -108,6 +121,18 @@ def test_the_kept_table_reaches_as_the_index_on_the_default_table() -> None:
     forms = [f.form for f in matcher._forms if not f.part][:600]
     tokens = [n for f in forms for n in (f, *_near(f))]
     assert _check_reaches(matcher, tokens) > 500
+
+
+def test_a_small_index_keeps_nothing_by_default() -> None:
+    from normalise import phonetic
+
+    phonetic.KEEP_INDEX_KEYS = 65_536
+    try:
+        matcher = _compiled(lambda: PhoneticMatcher([("Taloqan", ["Taluqan"])]))
+    finally:
+        phonetic.KEEP_INDEX_KEYS = 0
+    assert matcher._key_table_state is None and matcher._form_records is None
+    assert _compiled(lambda: pickle.loads(pickle.dumps(matcher))._ranker()).rank("taluqan")
 
 
 def test_a_state_that_does_not_hold_is_refused() -> None:
