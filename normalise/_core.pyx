@@ -3587,6 +3587,39 @@ cdef inline Py_ssize_t deletion_key(const uint8_t *word, Py_ssize_t n, bint coar
     return k
 
 
+cdef double weight_ratio(DistanceTable table, const uint8_t *vowel, double vowel_weight):
+    """The least cost per unit of weight (a vowel weighs ``vowel_weight``, any other letter
+    1) that an edit of ``table``'s distance adds or takes away: dropping or adding a letter
+    (a final vowel at its own cost), or a substitution between letters of two weights; a
+    transposition and a letter kept change no weight. So a distance is at least this times
+    the difference of the two keys' weights. 0 (no bound) for a cost or weight under 0."""
+    cdef double ratio = -1.0, w, v, cost
+    cdef int i, j
+    if vowel_weight <= 0.0 or table.transpose < 0.0:
+        return 0.0
+    for i in range(26):
+        w = vowel_weight if vowel[i] else 1.0
+        cost = table.drop[i]
+        if table.vowel[i] and table.final < cost:
+            cost = table.final
+        if cost < 0.0:
+            return 0.0
+        if ratio < 0.0 or cost / w < ratio:
+            ratio = cost / w
+        for j in range(26):
+            if table.sub[i][j] < 0.0:
+                return 0.0
+            v = vowel_weight if vowel[j] else 1.0
+            if v != w and (table.sub[i][j] / (w - v if w > v else v - w)) < ratio:
+                ratio = table.sub[i][j] / (w - v if w > v else v - w)
+    return ratio if ratio > 0.0 else 0.0
+
+
+def ranker_weight_ratio(Ranker ranker):
+    """``Ranker``'s ``weight_ratio`` (for the tests)."""
+    return ranker.weight_ratio
+
+
 cdef class Ranker:
     """A matcher's indexed forms read for the ranking in C (what ``PhoneticMatcher._ranked``
     reads from ``_forms``, ``_index`` and the costs), each form read the first time a token's
@@ -3598,6 +3631,7 @@ cdef class Ranker:
     cdef DistanceTable table
     cdef Py_ssize_t n_forms, n_entries
     cdef double w_jaro, w_edit, jaro_most, most, vowel_weight
+    cdef double weight_ratio  # the least an edit costs per unit of weight it changes (0: none)
     cdef int limit
     cdef uint8_t same[26]
     cdef uint8_t vowel[26]
@@ -3617,6 +3651,7 @@ cdef class Ranker:
     cdef Slot *slots
     cdef Py_ssize_t n_slots, n_touched, n_top, n_wholes
     cdef bint busy  # a token is being ranked: the scratch above is in use
+    cdef object key_table  # the token screen's KeyTable of this index, once made (else None)
     # the key being ranked (set by ``start``, read by ``form_score`` while ``busy``)
     cdef uint8_t key_plain[RANK_LETTERS]
     cdef object key_plain_text
@@ -3661,6 +3696,7 @@ cdef class Ranker:
             self.same[i] = ord(plain) - 97
             self.vowel[i] = c in vowels
             self.coarse[i] = ord(coarse) - 97 if coarse else CODE_DROP
+        self.weight_ratio = weight_ratio(table, self.vowel, self.vowel_weight)
         self.other_plain = {}
         self.pool_size = 4 * n + 64
         self.info = <Form *>calloc(n + 1, sizeof(Form))
@@ -3728,6 +3764,70 @@ cdef class Ranker:
         info.weight = weight
         info.state = FORM_LETTERS
         return 0
+
+    def records(self):
+        """Every form's record read (:meth:`read_form`) as ``(records, pool)`` bytes, which
+        :meth:`restore` takes back: the matcher keeps them, so that a ranker of a matcher
+        read from the cache reads no form's Python tuple on first use. A form whose key is
+        not the letters a-z is left unread (it is read as before, when met)."""
+        cdef Py_ssize_t i
+        cdef Form *info
+        cdef Form *kept
+        for i in range(self.n_forms):
+            self.read(i)
+        out = PyBytes_FromStringAndSize(<char *>self.info, self.n_forms * sizeof(Form))
+        kept = <Form *>PyBytes_AS_STRING(out)
+        for i in range(self.n_forms):
+            info = &kept[i]
+            info.seen = 0
+            if info.state != FORM_LETTERS:
+                memset(info, 0, sizeof(Form))  # FORM_UNREAD
+        return out, PyBytes_FromStringAndSize(<char *>self.pool, self.pool_used)
+
+    def restore(self, state):
+        """Take the records of :meth:`records` (of a ranker of the same forms), checked, each
+        weight made again by this ranker's costs; ValueError (nothing taken) for records that
+        do not hold."""
+        cdef bytes records, pool
+        cdef const Form *kept
+        cdef const Form *info
+        cdef const uint8_t *codes
+        cdef Py_ssize_t i, j, size
+        cdef uint8_t *grown
+        records, pool = state
+        if len(records) != self.n_forms * sizeof(Form):
+            raise ValueError("form records of another number of forms")
+        kept = <const Form *>PyBytes_AS_STRING(records)
+        size = len(pool)
+        for i in range(self.n_forms):
+            info = &kept[i]
+            if info.state == FORM_UNREAD:
+                continue
+            if (info.state != FORM_LETTERS or info.seen != 0 or info.entry < 0
+                    or info.entry >= self.n_entries or info.part > 1 or info.length == 0
+                    or info.length > RANK_LETTERS or (info.length > INLINE_CODES and (
+                        info.offset < 0 or info.offset + info.length > size))):
+                raise ValueError("a form record that does not hold")
+            for j in range(info.length):
+                if form_codes(info, <const uint8_t *>PyBytes_AS_STRING(pool))[j] >= 26:
+                    raise ValueError("a form record that does not hold")
+        if size > self.pool_size:
+            grown = <uint8_t *>realloc(self.pool, size)
+            if grown == NULL:
+                raise MemoryError()
+            self.pool, self.pool_size = grown, size
+        memcpy(self.pool, PyBytes_AS_STRING(pool), size)
+        self.pool_used = size
+        memcpy(self.info, kept, self.n_forms * sizeof(Form))
+        for i in range(self.n_forms):  # the weight by this ranker's costs, as read_form
+            info = &self.info[i]
+            if info.state == FORM_LETTERS:
+                self.info[i].weight = 0.0
+                codes = form_codes(info, self.pool)
+                for j in range(info.length):
+                    self.info[i].weight += self.vowel_weight if self.vowel[codes[j]] else 1.0
+        self.epoch = 0
+        self.other_plain = {}
 
     cdef Py_ssize_t look_up(self, str key, Py_ssize_t found) except -1:
         """Add the forms indexed under ``key`` that are not found yet."""
@@ -3862,7 +3962,11 @@ cdef class Ranker:
 
     cdef Py_ssize_t start(self, const uint8_t *codes, Py_ssize_t n) except -1:
         """A key's plain letters and weight, a new epoch (:meth:`begin`), and the forms the
-        index finds for it in ``found``; returns how many."""
+        index finds for it in ``found`` (probed in ``key_table`` once the token screen made
+        one: the same forms, in another order, which the ranking does not read); returns
+        how many."""
+        if self.key_table is not None:  # the same forms, without a string per key
+            return start_in_table(self, <KeyTable>self.key_table, codes, n)
         self.begin(codes, n)
         return self.matches(self.key_plain, n, self.key_plain_text)
 
@@ -3922,6 +4026,18 @@ cdef class Ranker:
             longest = info.weight
         if 1.0 > longest:
             longest = 1.0
+        if letters and cut > 0.0 and self.weight_ratio > 0.0:
+            # the distance is at least weight_ratio times the keys' weights' difference
+            # (each edit costs at least that much per unit of weight it adds or takes
+            # away), less a margin far above the sums' rounding: a form even that bound
+            # leaves under the cut is dropped, as the table's bounds below would drop it
+            distance = self.key_weight - info.weight
+            if distance < 0.0:
+                distance = -distance
+            distance = self.weight_ratio * distance * (1.0 - 1e-9)
+            similarity = 1.0 - distance / longest
+            if self.w_edit * (similarity if similarity > 0.0 else 0.0) + self.jaro_most < cut:
+                return -1.0
         if letters:
             distance = codes_distance(self.table, codes, n, codes_of, m, longest, self.w_edit,
                                       self.jaro_most, cut)
@@ -5027,6 +5143,10 @@ def screen_zipf(frequencies, str token, zipf_of):
     return _token_zipf(token, lowered, letters, frequencies._zipf, frequencies.absent, zipf_of)
 
 
+cdef enum:
+    KEY_TABLE_RESTORE = 1024  # see TokenScreen.reaches
+
+
 cdef class TokenScreen:
     """``PhoneticMatcher.may_act`` of a weighing's matcher and of its matcher for rare words,
     as ``Weighing.wanted_in_full`` combines them, for one token: ``idle(token, zipf)``."""
@@ -5041,6 +5161,8 @@ cdef class TokenScreen:
     cdef Py_ssize_t short_letters, min_letters, max_chars
     cdef uint8_t apostrophe[128]  # ASCII apostrophes of the gate's expressions
     cdef object table  # KeyTable of the rankers' index, once enough tokens were asked
+    cdef object stored  # the matcher's ``KeyTable.state()`` (None: none, or it does not hold)
+    cdef Py_ssize_t n_forms
     cdef bint shared_index  # both rankers read one index: one table serves both
     cdef Py_ssize_t asked, index_keys
     cdef int16_t folded[128]  # Romanisation.fold of an ASCII character: -1 not one letter, -2 none
@@ -5089,6 +5211,12 @@ cdef class TokenScreen:
         self.table = None
         self.asked = 0
         self.index_keys = len(ranker.index)
+        self.n_forms = len(ranker.forms)
+        kept = getattr(matcher, "_key_table_state", None)
+        self.stored = None
+        if (kept is not None and kept[1] == self.n_forms and kept[2] == self.index_keys
+                and matcher._index is ranker.index):
+            self.stored = kept[0]
         self.shared_index = not self.has_rare or rare_ranker.index is ranker.index
         self.form_key = matcher.romanisation.form_key
         self.romanisation = matcher.romanisation
@@ -5122,6 +5250,11 @@ cdef class TokenScreen:
 
     def __reduce__(self):
         raise TypeError("TokenScreen is made afresh, never pickled")
+
+    @property
+    def key_table(self):
+        """The ``KeyTable`` its look-ups probe (None: not made yet), for the tests."""
+        return self.table
 
     cdef int form_refused(self, str token, Py_ssize_t *letters) except -2:
         """``_form_refusal(token) is not None`` for a token of ASCII letters and apostrophes:
@@ -5195,11 +5328,23 @@ cdef class TokenScreen:
                      double floor) except -2:
         """``reaches_codes``, its look-up probed in a ``KeyTable`` once the tokens asked
         would have made about as many look-up strings as the index has keys (a table costs
-        about what that many strings cost: a short text does not pay for it)."""
+        about what that many strings cost: a short text does not pay for it); restored from
+        the matcher's kept state (which costs far less: only its hash is made) once
+        1/KEY_TABLE_RESTORE as many were asked."""
         if self.table is None:
             self.asked += 1
-            if self.asked * 16 >= self.index_keys:
+            if self.stored is not None:
+                if self.asked * KEY_TABLE_RESTORE >= self.index_keys:
+                    try:
+                        self.table = KeyTable.restored(self.stored, self.n_forms)
+                    except ValueError:  # not made by this code: read the index instead
+                        self.stored = None
+            elif self.asked * 16 >= self.index_keys:
                 self.table = KeyTable(self.ranker.index)
+            if self.table is not None:  # the decisions' rankings probe it too
+                self.ranker.key_table = self.table
+                if self.has_rare and self.shared_index:
+                    self.rare_ranker.key_table = self.table
         if self.table is None or (ranker is not self.ranker and not self.shared_index):
             return reaches_codes(ranker, key, codes, n, floor)
         return reaches_in_table(ranker, <KeyTable>self.table, key, codes, n, floor)
@@ -5303,96 +5448,191 @@ cdef class TokenScreen:
 
 cdef class KeyTable:
     """A matcher's index (``PhoneticMatcher._index``: look-up key -> form numbers) as a C hash
-    table of its ASCII keys, the buckets in their order: a token's 15-20 look-up keys probed
-    without making a Python string each (``start_in_table``). Keys with other characters are
-    left out: a key of the letters a-z makes none of them (its skeleton, deletions and coarse
-    keys are a-z, its metaphone ASCII)."""
+    table of its ASCII keys: a token's 15-20 look-up keys probed without making a Python
+    string each (``start_in_table``). Keys with other characters are left out: a key of the
+    letters a-z makes none of them (its skeleton, deletions and coarse keys are a-z, its
+    metaphone ASCII). Made with ``parts`` (a byte per form, 1 for a word of a multi-word
+    form), each bucket lists its whole forms first and says how many: ``reaches`` reads only
+    those, the only forms it scores. Its keys and buckets are four flat buffers
+    (:meth:`state`), which the matcher keeps with the compiled table, so that a normaliser
+    read from the cache makes only the hash (:meth:`restored`), without reading the index."""
 
-    cdef uint64_t *hash
-    cdef int32_t *key_at  # per slot: offset of its key in ``keys``, -1 empty
-    cdef int32_t *key_len
-    cdef int32_t *first  # per slot: its bucket's first form number in ``numbers``
-    cdef int32_t *count
-    cdef char *keys
-    cdef int32_t *numbers
-    cdef Py_ssize_t size
+    cdef uint64_t *slots  # per slot: the key's hash's high 32 bits, and its number + 1 (0: empty)
+    cdef Py_ssize_t size, n_keys
+    cdef const char *keys  # every key's characters, one after another
+    cdef const int32_t *key_end  # per key: where its characters end in ``keys``
+    cdef const int32_t *number_end  # per key: where its form numbers end in ``numbers``
+    cdef const int32_t *wholes  # per key: how many of its numbers, first, are whole forms
+    cdef const int32_t *numbers
+    cdef tuple held  # the bytes the pointers above read
+    cdef bint has_wholes  # made with ``parts``: ``wholes`` holds
 
     def __cinit__(self):
-        self.hash = NULL
-        self.key_at = self.key_len = self.first = self.count = self.numbers = NULL
-        self.keys = NULL
+        self.slots = NULL
 
-    def __init__(self, dict index):
-        cdef Py_ssize_t size = 16, n_keys = 0, n_chars = 0, n_numbers = 0, i, j, at = 0, f = 0
-        cdef uint64_t h
-        cdef const uint8_t *s
-        cdef Py_ssize_t length
+    def __init__(self, dict index, parts=None):
+        cdef Py_ssize_t n_keys = 0, n_chars = 0, n_numbers = 0, k = 0, at = 0, f = 0, w
+        cdef Py_ssize_t length, i, n_parts = -1
+        cdef const uint8_t *part = NULL
+        cdef char *keys
+        cdef int32_t *key_end
+        cdef int32_t *number_end
+        cdef int32_t *wholes
+        cdef int32_t *numbers
+        cdef int32_t number
+        if parts is not None:
+            part = <const uint8_t *>PyBytes_AS_STRING(<bytes>parts)
+            n_parts = len(<bytes>parts)
         for key, bucket in index.items():
             if (<str>key).isascii():
                 n_keys += 1
                 n_chars += len(<str>key)
                 n_numbers += len(<list>bucket)
-        while size < 2 * n_keys + 2:
-            size *= 2
-        self.size = size
-        self.hash = <uint64_t *>malloc(size * sizeof(uint64_t))
-        self.key_at = <int32_t *>malloc(size * sizeof(int32_t))
-        self.key_len = <int32_t *>malloc(size * sizeof(int32_t))
-        self.first = <int32_t *>malloc(size * sizeof(int32_t))
-        self.count = <int32_t *>malloc(size * sizeof(int32_t))
-        self.keys = <char *>malloc(n_chars + 1)
-        self.numbers = <int32_t *>malloc((n_numbers + 1) * sizeof(int32_t))
-        if (self.hash == NULL or self.key_at == NULL or self.key_len == NULL
-                or self.first == NULL or self.count == NULL or self.keys == NULL
-                or self.numbers == NULL):
-            raise MemoryError()
-        for i in range(size):
-            self.key_at[i] = -1
+        held = (
+            PyBytes_FromStringAndSize(NULL, n_chars),
+            PyBytes_FromStringAndSize(NULL, n_keys * sizeof(int32_t)),
+            PyBytes_FromStringAndSize(NULL, n_keys * sizeof(int32_t)),
+            PyBytes_FromStringAndSize(NULL, n_keys * sizeof(int32_t)),
+            PyBytes_FromStringAndSize(NULL, n_numbers * sizeof(int32_t)),
+        )
+        keys = PyBytes_AS_STRING(held[0])
+        key_end = <int32_t *>PyBytes_AS_STRING(held[1])
+        number_end = <int32_t *>PyBytes_AS_STRING(held[2])
+        wholes = <int32_t *>PyBytes_AS_STRING(held[3])
+        numbers = <int32_t *>PyBytes_AS_STRING(held[4])
         for key, bucket in index.items():
             if not (<str>key).isascii():
                 continue
-            s = <const uint8_t *>PyUnicode_DATA(<str>key)
             length = len(<str>key)
-            h = _bytes_hash(<const char *>s, length)
-            j = <Py_ssize_t>(h & <uint64_t>(size - 1))
-            while self.key_at[j] >= 0:
-                j = (j + 1) & (size - 1)
-            memcpy(self.keys + at, s, length)
-            self.hash[j], self.key_at[j], self.key_len[j] = h, <int32_t>at, <int32_t>length
-            self.first[j], self.count[j] = <int32_t>f, <int32_t>len(<list>bucket)
+            memcpy(keys + at, PyUnicode_DATA(<str>key), length)
             at += length
-            for number in <list>bucket:
-                self.numbers[f] = <int32_t>number
-                f += 1
+            key_end[k] = <int32_t>at
+            w = 0
+            if part != NULL:  # the whole forms first, each group in the bucket's order
+                for item in <list>bucket:
+                    i = <Py_ssize_t>item
+                    if i < 0 or i >= n_parts:
+                        raise ValueError("a form number past the forms' parts")
+                    if not part[i]:
+                        numbers[f + w] = <int32_t>i
+                        w += 1
+                i = f + w
+                for item in <list>bucket:
+                    number = <int32_t>item
+                    if part[number]:
+                        numbers[i] = number
+                        i += 1
+            else:
+                for item in <list>bucket:
+                    numbers[f + w] = <int32_t>item
+                    w += 1
+            f += len(<list>bucket)
+            number_end[k] = <int32_t>f
+            wholes[k] = <int32_t>w
+            k += 1
+        self._hold(held, part != NULL)
+
+    cdef int _hold(self, tuple held, bint has_wholes) except -1:
+        """Point at ``held``'s buffers (checked against each other) and make the hash."""
+        cdef Py_ssize_t n_keys, i, j, start = 0, size = 16
+        cdef uint64_t h
+        if len(held) != 5 or not all(type(b) is bytes for b in held):
+            raise ValueError("a key table's state is five bytes objects")
+        n_keys = len(<bytes>held[1]) // sizeof(int32_t)
+        if (len(<bytes>held[2]) != n_keys * sizeof(int32_t)
+                or len(<bytes>held[3]) != n_keys * sizeof(int32_t)
+                or len(<bytes>held[1]) != n_keys * sizeof(int32_t)
+                or len(<bytes>held[4]) % sizeof(int32_t) or n_keys >= 0x7FFFFFFF):
+            raise ValueError("a key table's buffers disagree")
+        self.held = held
+        self.keys = PyBytes_AS_STRING(<bytes>held[0])
+        self.key_end = <const int32_t *>PyBytes_AS_STRING(<bytes>held[1])
+        self.number_end = <const int32_t *>PyBytes_AS_STRING(<bytes>held[2])
+        self.wholes = <const int32_t *>PyBytes_AS_STRING(<bytes>held[3])
+        self.numbers = <const int32_t *>PyBytes_AS_STRING(<bytes>held[4])
+        for i in range(n_keys):  # every range within its buffer: a state read back is checked
+            if (self.key_end[i] < start or self.key_end[i] > len(<bytes>held[0])
+                    or self.number_end[i] < (self.number_end[i - 1] if i else 0)
+                    or self.number_end[i] > len(<bytes>held[4]) // <Py_ssize_t>sizeof(int32_t)
+                    or self.wholes[i] < 0
+                    or self.wholes[i] > self.number_end[i] - (self.number_end[i - 1] if i else 0)):
+                raise ValueError("a key table's buffers disagree")
+            start = self.key_end[i]
+        self.has_wholes = has_wholes
+        self.n_keys = n_keys
+        while size < 2 * n_keys + 2:
+            size *= 2
+        self.size = size
+        free(self.slots)
+        self.slots = <uint64_t *>calloc(size, sizeof(uint64_t))
+        if self.slots == NULL:
+            raise MemoryError()
+        start = 0
+        for i in range(n_keys):
+            h = _bytes_hash(self.keys + start, self.key_end[i] - start)
+            start = self.key_end[i]
+            j = <Py_ssize_t>(h & <uint64_t>(size - 1))
+            while self.slots[j]:
+                j = (j + 1) & (size - 1)
+            self.slots[j] = (h & <uint64_t>0xFFFFFFFF00000000ULL) | <uint64_t>(i + 1)
+        return 0
+
+    def state(self):
+        """The buffers (bytes) :meth:`restored` makes the same table from, and whether the
+        buckets list their whole forms first."""
+        return self.held, self.has_wholes
+
+    @staticmethod
+    def restored(state, Py_ssize_t forms):
+        """The table of :meth:`state`, checked: every form number under ``forms``.
+        ValueError for a state that does not hold."""
+        cdef KeyTable table = KeyTable.__new__(KeyTable)
+        cdef Py_ssize_t i, n
+        held, has_wholes = state
+        table._hold(held, bool(has_wholes))
+        n = len(<bytes>held[4]) // sizeof(int32_t)
+        for i in range(n):
+            if table.numbers[i] < 0 or table.numbers[i] >= forms:
+                raise ValueError("a key table's form number past the forms")
+        return table
 
     def __dealloc__(self):
-        free(self.hash)
-        free(self.key_at)
-        free(self.key_len)
-        free(self.first)
-        free(self.count)
-        free(self.keys)
-        free(self.numbers)
+        free(self.slots)
 
     def __reduce__(self):
-        raise TypeError("KeyTable is made afresh, never pickled")
+        raise TypeError("KeyTable is made afresh or restored from its state, never pickled")
+
+    @property
+    def keeps_wholes(self):
+        """Whether the buckets list their whole forms first (made with ``parts``)."""
+        return self.has_wholes
 
     cdef Py_ssize_t look_up(self, Ranker ranker, const char *key, Py_ssize_t length,
-                            Py_ssize_t found) noexcept:
-        """``Ranker.look_up`` of the key ``key[:length]``."""
-        cdef uint64_t h = _bytes_hash(key, length)
-        cdef Py_ssize_t j = <Py_ssize_t>(h & <uint64_t>(self.size - 1)), i
-        while self.key_at[j] >= 0:
-            if (self.hash[j] == h and self.key_len[j] == length
-                    and memcmp(self.keys + self.key_at[j], key, length) == 0):
-                for i in range(self.first[j], self.first[j] + self.count[j]):
-                    found = ranker.add_found(self.numbers[i], found)
+                            Py_ssize_t found, bint wholes) noexcept:
+        """``Ranker.look_up`` of the key ``key[:length]``; with ``wholes`` (and a table made
+        with ``parts``), its whole forms only."""
+        cdef uint64_t h = _bytes_hash(key, length), slot
+        cdef uint64_t tag = h & <uint64_t>0xFFFFFFFF00000000ULL
+        cdef Py_ssize_t j = <Py_ssize_t>(h & <uint64_t>(self.size - 1)), i, k, start, first, last
+        while True:
+            slot = self.slots[j]
+            if not slot:
                 return found
+            if (slot & <uint64_t>0xFFFFFFFF00000000ULL) == tag:
+                k = <Py_ssize_t>(slot & <uint64_t>0xFFFFFFFF) - 1
+                start = self.key_end[k - 1] if k else 0
+                if self.key_end[k] - start == length and memcmp(self.keys + start, key,
+                                                                  length) == 0:
+                    first = self.number_end[k - 1] if k else 0
+                    last = first + self.wholes[k] if wholes and self.has_wholes else (
+                        self.number_end[k])
+                    for i in range(first, last):
+                        found = ranker.add_found(self.numbers[i], found)
+                    return found
             j = (j + 1) & (self.size - 1)
-        return found
 
     cdef Py_ssize_t deletions(self, Ranker ranker, const uint8_t *word, Py_ssize_t n,
-                              bint coarse, Py_ssize_t found) noexcept:
+                              bint coarse, Py_ssize_t found, bint wholes) noexcept:
         """``Ranker.deletions``, probed here."""
         cdef char buffer[RANK_LETTERS + 8]
         cdef Py_ssize_t i, k
@@ -5400,7 +5640,7 @@ cdef class KeyTable:
             if i > 0 and word[i] == word[i - 1]:
                 continue
             k = deletion_key(word, n, coarse, i, buffer)
-            found = self.look_up(ranker, buffer, k, found)
+            found = self.look_up(ranker, buffer, k, found, wholes)
         return found
 
 
@@ -5413,30 +5653,31 @@ cdef inline uint64_t _bytes_hash(const char *s, Py_ssize_t n) noexcept:
 
 
 cdef Py_ssize_t start_in_table(Ranker r, KeyTable table, const uint8_t *codes,
-                               Py_ssize_t n) except -1:
+                               Py_ssize_t n, bint wholes=False) except -1:
     """``Ranker.start`` (and its ``matches``) with the index keys probed in ``table``: the
-    same forms found (in another order, which ``reaches`` does not read)."""
+    same forms found (in another order, which ``reaches`` does not read); with ``wholes``,
+    from a table that knows them, its whole forms (and maybe some words of forms) only."""
     cdef uint8_t skeleton[RANK_LETTERS + 2]
     cdef uint8_t coarse[RANK_LETTERS + 2]
     cdef char buffer[2 * RANK_LETTERS + 8]
     cdef Py_ssize_t s, c, i, found = 0, m
     r.begin(codes, n)
     s = r.skeletons(r.key_plain, n, skeleton, coarse, &c)
-    found = table.deletions(r, skeleton, s, False, found)
+    found = table.deletions(r, skeleton, s, False, found, wholes)
     if c >= 4:
-        found = table.deletions(r, coarse, c, True, found)
+        found = table.deletions(r, coarse, c, True, found, wholes)
     elif c == 3:  # no deletions under four letters, nothing under three
         buffer[0], buffer[1] = b'c', b':'
         for i in range(3):
             buffer[2 + i] = <char>(coarse[i] + 97)
-        found = table.look_up(r, buffer, 5, found)
+        found = table.look_up(r, buffer, 5, found, wholes)
     metaphone = r.metaphone(r.key_plain_text)
     if metaphone:
         m = len(<str>metaphone)
         if (<str>metaphone).isascii() and m <= 2 * RANK_LETTERS:
             buffer[0], buffer[1] = b'm', b':'
             memcpy(buffer + 2, PyUnicode_DATA(<str>metaphone), m)
-            found = table.look_up(r, buffer, m + 2, found)
+            found = table.look_up(r, buffer, m + 2, found, wholes)
         else:
             found = r.look_up("m:" + metaphone, found)
     return found
@@ -5444,14 +5685,15 @@ cdef Py_ssize_t start_in_table(Ranker r, KeyTable table, const uint8_t *codes,
 
 cdef int reaches_in_table(Ranker ranker, KeyTable table, str key, const uint8_t *codes,
                           Py_ssize_t n, double floor) except -2:
-    """``reaches_codes`` with the look-up of ``start_in_table``."""
+    """``reaches_codes`` with the look-up of ``start_in_table``, of the whole forms only
+    where the table knows them (``reaches`` scores no other)."""
     cdef Py_ssize_t i, found, number
     cdef Form *info
     if ranker.busy:
         return -1
     ranker.busy = True
     try:
-        found = start_in_table(ranker, table, codes, n)
+        found = start_in_table(ranker, table, codes, n, True)
         for i in range(found):
             number = ranker.found[i]
             info = ranker.read(number)

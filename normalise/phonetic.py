@@ -717,6 +717,13 @@ def is_phonetic_name(entry: Entry, kinds: Collection[str]) -> bool:
     return entry.kind in kinds and not entry.case_sensitive and entry.phonetic
 
 
+#: From this many index keys on, a matcher built on the compiled core keeps its index as a
+#: ``_core.KeyTable``'s buffers and its forms' records in its pickle (:meth:`PhoneticMatcher.
+#: _key_table`): at 100,000 variants (1.1 M keys) reading them back saves 5-10 us a new token;
+#: the default table (about 8,000 keys) would only grow its pickle by 0.23 MB (69 %).
+KEEP_INDEX_KEYS = 65_536
+
+
 class _Form(NamedTuple):
     entry: int
     form: str
@@ -761,6 +768,17 @@ class PhoneticMatcher:
         self._distance_table: Any = None  # _core.DistanceTable of the costs, made when asked
         self._compiled_ranker: Any = None  # _core.Ranker of the forms, made when asked
         self._build(entries)
+        #: the index as ``_core.KeyTable``'s buffers, whole forms first (:meth:`_key_table`),
+        #: kept with the matcher: one read back makes only the hash, not the index's reading
+        self._key_table_state: Any = None
+        #: the compiled ranking's record of each form (``_core.Ranker.records``), kept with the
+        #: matcher: a ranker of a matcher read back reads no form's tuple on first use
+        self._form_records: Any = None
+        if len(self._index) >= KEEP_INDEX_KEYS:  # a smaller index reads itself quickly
+            self._key_table_state = self._key_table()
+            ranker = self._ranker()
+            self._form_records = ranker.records() if ranker is not None else None
+        self._compiled_ranker = None  # made when first asked (as in a matcher read back)
 
     @classmethod
     def for_entries(
@@ -800,6 +818,8 @@ class PhoneticMatcher:
         self.__dict__.setdefault("_plain_forms", {})  # a matcher pickled before it had one
         self.__dict__.setdefault("_distance_table", None)
         self.__dict__.setdefault("_compiled_ranker", None)
+        self.__dict__.setdefault("_key_table_state", None)
+        self.__dict__.setdefault("_form_records", None)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -850,6 +870,16 @@ class PhoneticMatcher:
                 index[key] = [number]
             else:
                 bucket.append(number)
+
+    def _key_table(self) -> Any:
+        """``(state, forms, index keys)`` of the index's ``_core.KeyTable`` made with the
+        forms' parts (each bucket's whole forms first) when the compiled core runs, else None.
+        The token screen restores it (``KeyTable.restored``) when the forms and keys agree."""
+        if edit_distance() is None:
+            return None
+        parts = bytes(1 if form.part else 0 for form in self._forms)
+        table = compiled_module().KeyTable(self._index, parts)
+        return table.state(), len(self._forms), len(self._index)
 
     def _lookup_keys(self, key: str) -> set[str]:
         key = self.romanisation.costs.plain(key)
@@ -977,6 +1007,12 @@ class PhoneticMatcher:
             except ValueError:  # a plain or coarse letter that is not one letter a-z
                 self._compiled_ranker = False
                 return None
+            records = self.__dict__.get("_form_records")
+            if records is not None:
+                try:
+                    ranker.restore(records)
+                except ValueError:  # not made for these forms: each is read when met
+                    self._form_records = None
             self._compiled_ranker = ranker
         return ranker
 
