@@ -188,6 +188,30 @@ cdef extern from *:
         x ^= x >> 33;
         return x;
     }
+    /* The first min(length, 8) bytes of the word at p (length >= 1, no space in it),
+       little-endian in one number, the rest zero: 8 bytes read at once where 8 are
+       readable, else one by one (Trie.jumps). */
+    static inline uint64_t normalise_jump_word(const unsigned char *p, Py_ssize_t length,
+                                               Py_ssize_t avail) {
+        uint64_t x = 0;
+        Py_ssize_t i, w = length < 8 ? length : 8;
+    #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (avail >= 8) {
+            memcpy(&x, p, 8);
+            return w == 8 ? x : x & ((~(uint64_t)0) >> (64 - 8 * w));
+        }
+    #endif
+        (void)avail;
+        for (i = 0; i < w; i++)
+            x |= (uint64_t)p[i] << (8 * i);
+        return x;
+    }
+    /* The hash of a jump's key (its word as normalise_jump_word reads it, and how many
+       bytes of it: 1 to 8), before the table's mask. */
+    static inline uint64_t normalise_jump_slot(uint64_t word, Py_ssize_t length) {
+        uint64_t x = (word ^ ((uint64_t)length * 0xD6E8FEB86659FD93ULL)) * 0x9E3779B97F4A7C15ULL;
+        return x ^ (x >> 31);
+    }
     /* The first words' filter (Trie._build_prefixes), in C so that its test is inlined in the
        scan's loop whole (written in Cython, with the spread pairs' branch, gcc made it a call
        per word start: 20 million instructions more on the 4 MB dense text). */
@@ -250,6 +274,9 @@ cdef extern from *:
     uint64_t space_mask "normalise_space_mask" (const uint8_t *p, Py_ssize_t avail) nogil
     int count_zeros "normalise_count_zeros" (uint64_t x) nogil
     uint64_t word_bytes8 "normalise_word_bytes8" (const uint8_t *p, Py_ssize_t avail) nogil
+    uint64_t jump_word "normalise_jump_word" (const uint8_t *p, Py_ssize_t length,
+                                              Py_ssize_t avail) nogil
+    uint64_t jump_slot "normalise_jump_slot" (uint64_t word, Py_ssize_t length) nogil
     Py_ssize_t fold_ascii "normalise_fold_ascii" (const uint8_t *p, uint8_t *out,
                                                   Py_ssize_t n) nogil
     Py_ssize_t fold_ascii2 "normalise_fold_ascii2" (const uint16_t *p, uint8_t *out,
@@ -354,6 +381,33 @@ cdef enum:
 cdef bint word_filter = True
 
 
+#: Whether a walk that passed the first words' filter starts at its first word's jump
+#: (:meth:`Trie._build_jumps`); off only for the differential test (:func:`set_first_word_jumps`).
+cdef bint word_jumps = True
+
+
+def set_first_word_jumps(bint on):
+    """Turn the first words' jumps of the compiled scan on or off; the previous setting.
+    Off, every walk starts at the root: the test that the jumps change no hit compares both."""
+    global word_jumps
+    previous, word_jumps = word_jumps, on
+    return previous
+
+
+cdef inline int32_t jump_node(const Jump *jumps, Py_ssize_t mask, const uint8_t *p,
+                              Py_ssize_t length, Py_ssize_t avail) noexcept nogil:
+    """The trie node that the first min(``length``, 8) bytes of the word at ``p`` lead to
+    from the root, or 0 where no pattern's first word begins so (:meth:`Trie._build_jumps`)."""
+    cdef Py_ssize_t w = length if length < 8 else 8
+    cdef uint64_t word = jump_word(p, w, avail)
+    cdef Py_ssize_t slot = jump_slot(word, w) & mask
+    while jumps[slot].node:
+        if jumps[slot].word == word and jumps[slot].length == w:
+            return jumps[slot].node
+        slot = (slot + 1) & mask
+    return 0
+
+
 def set_word_filter(bint on):
     """Turn the first words' filter of the compiled scan on or off; the previous setting.
     Off, every word start is walked: the test that the filter drops no hit compares both."""
@@ -405,6 +459,15 @@ def first_word_hash(bytes data, Py_ssize_t start, Py_ssize_t length):
     if start < 0 or length < 0 or start + length > len(data):
         raise ValueError("span outside the data")
     return word_hash(<const uint8_t *>data + start, length, len(data) - start)
+
+
+def jump_key(bytes data, Py_ssize_t start, Py_ssize_t length):
+    """The first words' jumps' key of the word ``data[start:start + length]`` (no space in
+    it): its first 8 bytes at most, read as the scan reads them (8 at once where ``data``
+    holds them, else byte by byte); the test that both reads agree asks."""
+    if start < 0 or length < 1 or start + length > len(data):
+        raise ValueError("span outside the data")
+    return jump_word(<const uint8_t *>data + start, length, len(data) - start)
 
 
 def filter_word(bytes data, Py_ssize_t start):
@@ -470,6 +533,12 @@ cdef enum:
     FOLD_CACHED = 0x3000  # Latin, Greek, Cyrillic, Arabic, Indic: folded once, then by table
 
 
+cdef struct Jump:
+    uint64_t word    # the first min(length, 8) bytes of a pattern's first word
+    int32_t node     # the trie node those bytes lead to from the root (0: an empty slot)
+    int32_t length   # how many bytes: 1 to 8
+
+
 cdef struct Candidates:
     int32_t first    # the terminal's first candidate key
     int32_t count    # and their number
@@ -518,6 +587,8 @@ cdef class Trie:
     cdef uint64_t *words      # the first words' filter (lines of 8, aligned to 64 bytes)
     cdef void *words_memory   # what was allocated for it
     cdef uint8_t *followers   # a bit per slot of a word after a space inside a pattern
+    cdef Jump *jumps          # the node at the end of each first word's first 8 bytes
+    cdef Py_ssize_t jump_mask # the jumps' slots, less one (a power of two)
     cdef Py_ssize_t nodes, forms
     # per terminal: its candidate keys; per candidate: where its key is, its target, its
     # case (records, not an array per field: at 100,000 variants each array read by a
@@ -541,13 +612,15 @@ cdef class Trie:
         self.words = NULL
         self.words_memory = NULL
         self.followers = NULL
+        self.jumps = NULL
+        self.jump_mask = 0
         self.folded = NULL
         self.cands = NULL
         self.cand_keys = NULL
 
     def __dealloc__(self):
         free(self.first); free(self.sibling); free(self.label); free(self.terminal)
-        free(self.dense); free(self.packed); free(self.words_memory); free(self.followers); free(self.folded); free(self.cands); free(self.cand_keys)
+        free(self.dense); free(self.packed); free(self.words_memory); free(self.followers); free(self.jumps); free(self.folded); free(self.cands); free(self.cand_keys)
 
     def __init__(self, patterns, keys, exact_keys, *, match_key, fold_haystack, ascii_fold,
                  hit, key_map, bisect_right, is_mark):
@@ -564,6 +637,7 @@ cdef class Trie:
         self._build_trie(encoded)
         self._build_keys(encoded, ascii_fold)
         self._build_prefixes(encoded)
+        self._build_jumps(encoded)
 
     cdef void _set_folds(self, bytes ascii_fold, key_map) except *:
         self.ascii_fold = ascii_fold
@@ -598,6 +672,7 @@ cdef class Trie:
             PyBytes_FromStringAndSize(<char *>self.followers, (1 << PREFIX_BITS) // 8),
             PyBytes_FromStringAndSize(<char *>self.cands, self.forms * sizeof(Candidates)),
             PyBytes_FromStringAndSize(<char *>self.cand_keys, count * sizeof(Key)),
+            PyBytes_FromStringAndSize(<char *>self.jumps, (self.jump_mask + 1) * sizeof(Jump)),
         )
         callables = (self.match_key, self.fold_haystack, self.hit, self.bisect_right, self.is_mark)
         return restored_trie, (
@@ -679,6 +754,57 @@ cdef class Trie:
                 if pb[k] == 32:
                     slot = word_slot(pb, k + 1, n, <uint64_t>node)
                     self.followers[slot >> 3] |= 1 << (slot & 7)
+
+    def _build_jumps(self, list encoded):
+        """The first words' jumps: for each pattern's first word, its first 8 bytes at most
+        (the word itself where it is shorter) and the trie node they lead to, in an open
+        addressing table at most two thirds full (2 MB at 100,000 variants: 83,000 keys). A walk that passed the first words' filter
+        starts there, after one probe, not after a step per byte: at 100,000 variants the
+        nodes under the dense rows are wide (the children of "th", "ka" ...) and out of the
+        caches, a child search and a cache miss or two a level. Exact: a pattern found at a
+        word start begins with that whole first word (the walk ends at a space or the end),
+        so the text's first 8 bytes of it lead to the same node; where no key matches, no
+        pattern begins there."""
+        cdef Py_ssize_t count = 0, size = 8, n, k, w, i, slot, last_w = -1
+        cdef bytes pattern
+        cdef const uint8_t *pb
+        cdef int32_t node
+        cdef uint64_t word, last_word = 0
+        for pattern in encoded:  # sorted: a key's patterns come in a run (else counted twice)
+            pb = pattern
+            k = pattern.find(b" ")
+            w = min(len(pattern) if k < 0 else k, 8)
+            word = jump_word(pb, w, w)
+            if w and (w != last_w or word != last_word):
+                count += 1
+            last_w, last_word = w, word
+        while 2 * size < 3 * count:
+            size <<= 1
+        self.jumps = <Jump *>calloc(size, sizeof(Jump))
+        if self.jumps == NULL:
+            raise MemoryError()
+        self.jump_mask = size - 1
+        for pattern in encoded:
+            pb = pattern
+            n = len(pattern)
+            k = pattern.find(b" ")
+            w = n if k < 0 else k
+            if w > 8:
+                w = 8
+            if w == 0:
+                continue  # the empty first word: the walk starts at the root
+            node = 0
+            for i in range(w):
+                node = child(self.packed, self.dense, self.rows, node, pb[i])
+            word = jump_word(pb, w, w)
+            slot = jump_slot(word, w) & self.jump_mask
+            while self.jumps[slot].node and not (
+                self.jumps[slot].word == word and self.jumps[slot].length == w
+            ):
+                slot = (slot + 1) & self.jump_mask
+            self.jumps[slot].word = word
+            self.jumps[slot].node = node
+            self.jumps[slot].length = <int32_t>w
 
     cdef void _grow(self, Py_ssize_t size) except *:
         cdef void *p
@@ -1035,7 +1161,9 @@ cdef class Trie:
         cdef int32_t rows = self.rows
         cdef const uint8_t *followers = self.followers
         cdef const uint64_t *words = self.words
-        cdef bint filtering = word_filter
+        cdef bint filtering = word_filter, jumping = word_jumps
+        cdef const Jump *jumps = self.jumps
+        cdef Py_ssize_t jump_mask = self.jump_mask
         cdef Py_ssize_t *at = mark_positions(dropped, marks)
         cdef Py_ssize_t following = 0  # the word start after ``s``
         cdef Py_ssize_t block = -1, e  # the 64-byte block whose spaces are in ``spaces``
@@ -1075,6 +1203,11 @@ cdef class Trie:
                     continue
                 node = 0
                 k = s
+                if jumping and e > s:  # the first word's first 8 bytes in one probe
+                    node = jump_node(jumps, jump_mask, hay + s, e - s, n - s)
+                    if not node:
+                        continue  # no pattern begins with this word
+                    k = s + (e - s if e - s < 8 else 8)
                 best_end = -1
                 best_target = -1
                 while True:
@@ -1176,8 +1309,8 @@ def _trie_layout():
     """What a pickled trie's arrays assume of this build of the module (and of the machine's
     byte order)."""
     import sys
-    return (2, sys.byteorder, sizeof(Node), sizeof(Candidates), sizeof(Key), WORD_LINES,
-            PREFIX_BITS)
+    return (3, sys.byteorder, sizeof(Node), sizeof(Candidates), sizeof(Key), sizeof(Jump),
+            WORD_LINES, PREFIX_BITS)
 
 
 cdef void *_copied(bytes data, Py_ssize_t size, Py_ssize_t extra=0) except NULL:
@@ -1200,7 +1333,10 @@ def _restored_trie(layout, Py_ssize_t nodes, Py_ssize_t forms, int32_t rows, tup
         raise ValueError(f"a trie pickled with layout {layout}, not {_trie_layout()}")
     if nodes < 1 or forms < 0 or not 0 < rows <= nodes or len(key_map) != 128:
         raise ValueError("a pickled trie's sizes are out of range")
-    terminal, dense, packed, words, followers, cands, cand_keys = arrays
+    terminal, dense, packed, words, followers, cands, cand_keys, jumps = arrays
+    cdef Py_ssize_t slots = len(jumps) // sizeof(Jump)
+    if slots < 1 or slots & (slots - 1) or slots * <Py_ssize_t>sizeof(Jump) != len(jumps):
+        raise ValueError("a pickled trie's arrays do not fit its sizes")
     cdef Trie trie = Trie.__new__(Trie)
     trie.nodes, trie.forms, trie.rows = nodes, forms, rows
     trie.terminal = <int32_t *>_copied(terminal, nodes * sizeof(int32_t))
@@ -1212,7 +1348,16 @@ def _restored_trie(layout, Py_ssize_t nodes, Py_ssize_t forms, int32_t rows, tup
     trie.followers = <uint8_t *>_copied(followers, (1 << PREFIX_BITS) // 8)
     trie.cands = <Candidates *>_copied(cands, forms * sizeof(Candidates), sizeof(Candidates))
     trie.cand_keys = <Key *>_copied(cand_keys, len(cand_keys), sizeof(Key))
-    cdef Py_ssize_t i, count = 0
+    trie.jumps = <Jump *>_copied(jumps, len(jumps))
+    trie.jump_mask = slots - 1
+    cdef Py_ssize_t i, count = 0, empty = 0
+    for i in range(slots):  # a probe ends at an empty slot; every jump lands inside the trie
+        if trie.jumps[i].node == 0:
+            empty += 1
+        elif not (0 < trie.jumps[i].node < nodes and 1 <= trie.jumps[i].length <= 8):
+            raise ValueError("a pickled trie's jumps point outside it")
+    if not empty:
+        raise ValueError("a pickled trie's jumps have no empty slot")
     for i in range(nodes):  # every index the walk follows stays inside the arrays
         if (trie.packed[i].first + <Py_ssize_t>trie.packed[i].count > nodes
                 or trie.packed[i].first < 0 or trie.terminal[i] >= forms):
