@@ -3940,7 +3940,7 @@ cdef class Ranker:
         cdef Py_ssize_t i, j, size
         cdef uint8_t *grown
         records, pool = state
-        if len(records) != self.n_forms * sizeof(Form):
+        if len(records) != self.n_forms * <Py_ssize_t>sizeof(Form):
             raise ValueError("form records of another number of forms")
         kept = <const Form *>PyBytes_AS_STRING(records)
         size = len(pool)
@@ -5684,9 +5684,9 @@ cdef class KeyTable:
         if len(held) != 5 or not all(type(b) is bytes for b in held):
             raise ValueError("a key table's state is five bytes objects")
         n_keys = len(<bytes>held[1]) // sizeof(int32_t)
-        if (len(<bytes>held[2]) != n_keys * sizeof(int32_t)
-                or len(<bytes>held[3]) != n_keys * sizeof(int32_t)
-                or len(<bytes>held[1]) != n_keys * sizeof(int32_t)
+        if (len(<bytes>held[2]) != n_keys * <Py_ssize_t>sizeof(int32_t)
+                or len(<bytes>held[3]) != n_keys * <Py_ssize_t>sizeof(int32_t)
+                or len(<bytes>held[1]) != n_keys * <Py_ssize_t>sizeof(int32_t)
                 or len(<bytes>held[4]) % sizeof(int32_t) or n_keys >= 0x7FFFFFFF):
             raise ValueError("a key table's buffers disagree")
         self.held = held
