@@ -828,15 +828,10 @@ def normalise_source(
     window = 1 if source.interactive else WINDOW
     log_name = source.name if log is not None else None
     size = source.size if raw else None
-    where = None
-    if raw and window > 1 and isinstance(executor, Workers) and executor.slots is not None:
-        where = shared_file(source)  # then the workers read their chunks from the file
-    results: Iterable[tuple[bytes | str | int, ChunkResult]]
-    if where is not None:
-        read = getattr(source.stream, "read1", None) or source.stream.read
-        spans = file_spans(where.fd, lambda: read(0), counted, chunk_chars)
-        results = normalise_file(normaliser, where, spans, executor, log_name, size, views)
-    else:
+    results = _results(
+        normaliser, source, executor, window, log_name, raw, counted, views, chunk_chars
+    )
+    if results is None:
         results = normalise_chunks(
             normaliser, chunks, executor, window, log_name, size, in_place=views
         )
@@ -866,6 +861,29 @@ def normalise_source(
             stats.records += result.records
         locator.advance(result)
     return stats
+
+
+def _results(
+    normaliser: Normaliser,
+    source: Source,
+    executor: Workers | None,
+    window: int,
+    log_name: str | None,
+    raw: bool,
+    counted: Callable[[int], None],
+    views: bool,
+    chunk_chars: int = CHUNK_CHARS,
+) -> Iterable[tuple[bytes | str | int, ChunkResult]] | None:
+    """:func:`normalise_file`'s results where the workers can read the chunks of ``source``
+    from the file themselves (UTF-8, forked workers, a named regular file), else None."""
+    if not (raw and window > 1 and isinstance(executor, Workers) and executor.slots is not None):
+        return None
+    where = shared_file(source)
+    if where is None:
+        return None
+    read = getattr(source.stream, "read1", None) or source.stream.read
+    spans = file_spans(where.fd, lambda: read(0), counted, chunk_chars)
+    return normalise_file(normaliser, where, spans, executor, log_name, source.size, views)
 
 
 class _Prefixed:
