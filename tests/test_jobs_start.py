@@ -69,6 +69,7 @@ def _echo(channel: Channel, initializer: object, initargs: object) -> None:
 
 def _sleeper(channel: Channel, initializer: object, initargs: object) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as a worker's set-up does
+    channel.send("ready")  # a SIGTERM before this would meet the handler inherited by fork
     time.sleep(60)
 
 
@@ -92,6 +93,7 @@ def test_a_channel_carries_objects_larger_than_a_pipe(monkeypatch):
 def test_a_forked_worker_can_be_terminated_and_reaped(monkeypatch):
     monkeypatch.setattr("normalise.workers._serve", _sleeper)
     worker = Forked([], print, (), None)
+    assert worker.channel.recv() == "ready"
     assert worker.is_alive() and worker.exitcode is None
     worker.terminate()
     worker.join(timeout=10)
@@ -102,6 +104,7 @@ def test_a_forked_worker_can_be_terminated_and_reaped(monkeypatch):
 def test_a_dead_worker_is_an_end_of_file(monkeypatch):
     monkeypatch.setattr("normalise.workers._serve", _sleeper)
     worker = Forked([], print, (), None)
+    assert worker.channel.recv() == "ready"
     os.kill(worker.pid, signal.SIGKILL)
     worker.join()
     assert worker.exitcode == -signal.SIGKILL
