@@ -69,7 +69,7 @@ def _echo(channel: Channel, initializer: object, initargs: object) -> None:
 
 def _sleeper(channel: Channel, initializer: object, initargs: object) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as a worker's set-up does
-    channel.send("ready")  # a signal before this would meet the test runner's handler
+    channel.send("ready")  # a SIGTERM before this would meet the handler inherited by fork
     time.sleep(60)
 
 

@@ -1,0 +1,214 @@
+"""``--jobs`` on a named regular file: a worker reads its chunk from the file itself, and the
+command reads only the end of each chunk to cut it (``normalise.stream.file_spans``). The
+cuts are those of :func:`read_byte_chunks`, so the output, the log and the counts are byte
+for byte those of one process reading the file.
+
+Blocks, chunks and the cut window are made tiny (50, 64 and 16 bytes) so that a few
+kilobytes make many chunks, and lines longer than the window are read whole.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+import tempfile
+import time
+from unittest import mock
+
+import pytest
+from hypothesis import example, given, settings
+from test_jobs import INPUTS
+from test_stream import DATA, Trickle
+
+from normalise import Normaliser
+from normalise import stream as stream_module
+from normalise.stream import (
+    FileStats,
+    SharedFile,
+    Source,
+    file_spans,
+    make_executor,
+    max_jobs,
+    normalise_source,
+    open_source,
+    read_byte_chunks,
+    shared_file,
+)
+from normalise.workers import Workers
+
+pytestmark = pytest.mark.skipif(max_jobs() < 2, reason="one processor: no worker processes")
+
+TABLE = os.path.join(os.path.dirname(__file__), "fixtures", "cli_table.yaml")
+CHUNK, READ, WINDOW = 64, 50, 16
+
+
+@pytest.fixture(scope="module")
+def normaliser() -> Normaliser:
+    return Normaliser(TABLE, default_table=False, phonetic="off")
+
+
+@pytest.fixture(scope="module")
+def workers(normaliser):
+    with make_executor(normaliser, 2) as pool:
+        yield pool
+
+
+@pytest.fixture
+def tiny(monkeypatch):
+    monkeypatch.setattr(stream_module, "READ_SIZE", READ)
+    monkeypatch.setattr(stream_module, "CUT_WINDOW", WINDOW)
+
+
+@pytest.fixture
+def submitted(monkeypatch):
+    """The worker function each chunk went to, or ``"here"``."""
+    calls: list[str] = []
+    real_submit, real_chunk = stream_module._submit, stream_module.normalise_chunk
+
+    def submit(executor, work, *args):
+        calls.append(work.__name__)
+        return real_submit(executor, work, *args)
+
+    def here(*args, **kwargs):
+        calls.append("here")
+        return real_chunk(*args, **kwargs)
+
+    monkeypatch.setattr(stream_module, "_submit", submit)
+    monkeypatch.setattr(stream_module, "normalise_chunk", here)
+    return calls
+
+
+def one_process(normaliser, data: bytes) -> tuple[bytes, bytes, FileStats]:
+    out, log = io.BytesIO(), io.BytesIO()
+    source = Source("in.txt", Trickle(data, [READ]), len(data))
+    stats = normalise_source(normaliser, source, out.write, log=log.write, chunk_chars=CHUNK)
+    return out.getvalue(), log.getvalue(), stats
+
+
+def from_file(normaliser, path, executor: Workers) -> tuple[bytes, bytes, FileStats]:
+    out, log = io.BytesIO(), io.BytesIO()
+    source = open_source(str(path), io.BytesIO())
+    with source.stream:
+        stats = normalise_source(
+            normaliser,
+            Source("in.txt", source.stream, source.size),
+            out.write,
+            log=log.write,
+            executor=executor,
+            chunk_chars=CHUNK,
+        )
+    return out.getvalue(), log.getvalue(), stats
+
+
+def summary(result: tuple[bytes, bytes, FileStats]) -> tuple[object, ...]:
+    out, log, stats = result
+    return (out, log, stats.counts, stats.invalid_at, stats.records, stats.bytes_in)
+
+
+@pytest.mark.parametrize("name", list(INPUTS))
+def test_workers_reading_the_file_give_the_bytes_of_one_process(
+    normaliser, workers, tiny, submitted, tmp_path, name
+):
+    data = INPUTS[name]
+    (tmp_path / "in.txt").write_bytes(data)
+    one = one_process(normaliser, data)
+    submitted.clear()
+    workers.submit(time.sleep, 0.1)  # busy first: this process normalises some chunks too
+    assert summary(from_file(normaliser, tmp_path / "in.txt", workers)) == summary(one)
+    if len(data) > 10 * CHUNK:
+        assert {"_work_in_file", "here"} <= set(submitted), submitted
+        assert "_work_in_slot" not in submitted  # no chunk was copied into a slot
+    assert workers.slots is not None and len(workers.slots.free) == workers.slots.count
+
+
+def test_a_worker_that_cannot_open_the_file_leaves_its_chunks_to_the_command(
+    normaliser, workers, tiny, submitted, tmp_path, monkeypatch
+):
+    """The worker finds another file behind the descriptor (as when the file's permissions
+    changed and it cannot be opened): it answers None, and the command does the chunk."""
+    data = INPUTS["invalid utf-8"]
+    (tmp_path / "in.txt").write_bytes(data)
+
+    def elsewhere(source):
+        where = shared_file(source)
+        assert where is not None
+        return where._replace(ino=where.ino + 1)
+
+    monkeypatch.setattr(stream_module, "shared_file", elsewhere)
+    one = one_process(normaliser, data)
+    submitted.clear()
+    assert summary(from_file(normaliser, tmp_path / "in.txt", workers)) == summary(one)
+    assert "_work_in_file" in submitted
+    assert workers.slots is not None and len(workers.slots.free) == workers.slots.count
+
+
+@settings(max_examples=60, deadline=None)
+@given(DATA)
+@example(b"y" * 99 + b"\r\n" + b"z\r\n" * 30)  # a block ends between CR and LF: the CR waits
+@example(b"y" * 80 + b"\n" + b"y" * 18 + b"\r\n" + b"z\r\n" * 30)  # the same, a line end before
+@example(("Київ" * 60).encode() + b" Taleban\n")  # no line end in the window
+def test_file_spans_cut_where_the_reads_cut(data):
+    with (
+        mock.patch.object(stream_module, "READ_SIZE", READ),
+        mock.patch.object(stream_module, "CUT_WINDOW", WINDOW),
+    ):
+        chunks = list(read_byte_chunks(Source("x", Trickle(data, [READ])), None, CHUNK))
+        with tempfile.TemporaryFile() as stream:
+            stream.write(data)
+            stream.flush()
+            seen: list[int] = []
+            spans = list(file_spans(stream.fileno(), on_bytes=seen.append, chunk_bytes=CHUNK))
+    assert [data[start:end] for start, end in spans] == chunks
+    assert sum(seen) == len(data)
+
+
+def test_a_file_that_grows_while_it_is_cut_is_read_to_its_new_end(tmp_path):
+    path = tmp_path / "in.txt"
+    path.write_bytes(b"line\n" * 100)
+    calls = []
+
+    def grow():
+        calls.append(1)
+        if len(calls) == 3:
+            with open(path, "ab") as stream:
+                stream.write(b"more\n" * 100)
+
+    with open(path, "rb") as stream, mock.patch.object(stream_module, "READ_SIZE", 64):
+        spans = list(file_spans(stream.fileno(), grow, chunk_bytes=CHUNK))
+    assert spans[-1][1] == 1000
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_a_file_cut_short_while_it_is_cut_ends_the_spans_without_an_error(tmp_path):
+    path = tmp_path / "in.txt"
+    path.write_bytes(b"x" * 300 + b"\n" + b"y" * 300)
+    calls = []
+
+    def shrink():
+        calls.append(1)
+        if len(calls) == 2:
+            os.truncate(path, 100)
+
+    with open(path, "rb") as stream, mock.patch.object(stream_module, "READ_SIZE", 64):
+        spans = list(file_spans(stream.fileno(), shrink, chunk_bytes=CHUNK))
+    assert spans and spans[0][0] == 0
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_only_named_regular_files_not_yet_read_are_read_where_they_lie(tmp_path):
+    path = tmp_path / "in.txt"
+    path.write_bytes(b"Taleban\n" * 10)
+    with open(path, "rb") as stream:
+        where = shared_file(Source(str(path), stream, 80))
+        assert isinstance(where, SharedFile)
+        assert (where.pid, where.fd) == (os.getpid(), stream.fileno())
+        assert where.ino == os.stat(path).st_ino
+        assert shared_file(Source("-", stream, 80)) is None  # standard input: as before
+        assert shared_file(Source(str(path), stream, 80, interactive=True)) is None
+        stream.read(3)
+        assert shared_file(Source(str(path), stream, 80)) is None  # not from its start
+    read, write = os.pipe()
+    with os.fdopen(read, "rb") as pipe:
+        os.close(write)
+        assert shared_file(Source("p", pipe, None)) is None
