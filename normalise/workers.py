@@ -252,9 +252,18 @@ class Channel:
                 try:
                     view = view[os.write(self._out_fd, view) :]
                 except BlockingIOError:  # full: read what comes meanwhile, then write on
-                    watched = [] if self._ended else [self._in_fd]
-                    if select.select(watched, [self._out_fd], [])[0]:
+                    if self._wait_to_write():
                         self._read(1 << 20)
+
+    def _wait_to_write(self) -> bool:
+        """Wait until the pipe out takes more or the pipe in has something (or its end) to
+        read; whether it has. ``poll``, not ``select``: a caller may hold descriptors past
+        ``select``'s 1,024."""
+        poller = select.poll()
+        poller.register(self._out_fd, select.POLLOUT)
+        if not self._ended:
+            poller.register(self._in_fd, select.POLLIN)
+        return any(fd == self._in_fd for fd, _ in poller.poll())
 
     def recv(self) -> Any:
         """Raises EOFError when the other end is gone."""
@@ -279,7 +288,11 @@ class Channel:
 
     def poll(self) -> bool:
         """Whether a message (or the end) can be read without waiting for one to start."""
-        return bool(self._inbox) or bool(select.select([self._in_fd], [], [], 0)[0])
+        if self._inbox:
+            return True
+        poller = select.poll()
+        poller.register(self._in_fd, select.POLLIN)
+        return bool(poller.poll(0))
 
     def close(self) -> None:
         for fd in (self._in_fd, self._out_fd):

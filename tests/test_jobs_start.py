@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 import os
+import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -248,3 +250,32 @@ def test_chunks_larger_than_a_pipe_go_both_ways_at_once(tmp_path):
         outputs.append((tmp_path / f"out{jobs}.txt").read_bytes())
     assert outputs[0] == outputs[1]
     assert outputs[0].count(b"Taliban") == 60_000
+
+
+def test_a_channel_works_with_descriptors_past_selects_limit():
+    """A long-lived caller may hold more than 1,024 descriptors: the channel waits with
+    ``poll``, which ``select`` could not (a ValueError at the first full pipe)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 2100:
+        pytest.skip(f"descriptors limited to {hard}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2100), hard))
+    ends = []
+    try:
+        for number, fd in zip(range(2000, 2004), (*os.pipe(), *os.pipe()), strict=True):
+            ends.append(os.dup2(fd, number))
+            os.close(fd)
+        left = Channel(ends[0], ends[3])  # reads the first pipe, writes the second
+        right = Channel(ends[2], ends[1])
+        assert not left.poll()
+        big = b"x" * (1 << 20)  # both ways at once, each larger than a pipe
+        got = []
+        other = threading.Thread(target=lambda: (right.send(big), got.append(right.recv())))
+        other.start()
+        left.send(big)
+        assert left.recv() == big
+        other.join(timeout=10)
+        assert got == [big]
+    finally:
+        for fd in ends:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
