@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -128,3 +129,24 @@ def run_main(args, cwd=None, input: bytes = b"") -> subprocess.CompletedProcess:
         sys.stdin, sys.stdout, sys.stderr = saved[:3]
         signal.signal(signal.SIGTERM, saved[3])
         os.chdir(saved[4])
+
+
+@pytest.fixture
+def submitted(monkeypatch):
+    """What each chunk went to: the worker function a worker process ran, or ``"here"``."""
+    from normalise import stream as stream_module  # here: the module sets up before any import
+
+    calls: list[str] = []
+    real_submit, real_chunk = stream_module._submit, stream_module.normalise_chunk
+
+    def submit(executor, work, *args):
+        calls.append(work.__name__)
+        return real_submit(executor, work, *args)
+
+    def here(*args, **kwargs):
+        calls.append("here")
+        return real_chunk(*args, **kwargs)
+
+    monkeypatch.setattr(stream_module, "_submit", submit)
+    monkeypatch.setattr(stream_module, "normalise_chunk", here)
+    return calls

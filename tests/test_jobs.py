@@ -97,25 +97,6 @@ def same(one, two) -> None:
     assert (two[2].bytes_in, two[2].bytes_out) == (one[2].bytes_in, one[2].bytes_out)
 
 
-@pytest.fixture
-def submitted(monkeypatch):
-    """What each chunk went to: the worker function a worker process ran, or ``"here"``."""
-    calls: list[str] = []
-    real_submit, real_chunk = stream_module._submit, stream_module.normalise_chunk
-
-    def submit(executor, work, *args):
-        calls.append(work.__name__)
-        return real_submit(executor, work, *args)
-
-    def here(*args, **kwargs):
-        calls.append("here")
-        return real_chunk(*args, **kwargs)
-
-    monkeypatch.setattr(stream_module, "_submit", submit)
-    monkeypatch.setattr(stream_module, "normalise_chunk", here)
-    return calls
-
-
 @pytest.mark.parametrize("name", list(INPUTS))
 def test_workers_give_the_bytes_of_one_process(normaliser, workers, submitted, name):
     data = INPUTS[name]

@@ -60,25 +60,6 @@ def tiny(monkeypatch):
     monkeypatch.setattr(stream_module, "CUT_WINDOW", WINDOW)
 
 
-@pytest.fixture
-def submitted(monkeypatch):
-    """The worker function each chunk went to, or ``"here"``."""
-    calls: list[str] = []
-    real_submit, real_chunk = stream_module._submit, stream_module.normalise_chunk
-
-    def submit(executor, work, *args):
-        calls.append(work.__name__)
-        return real_submit(executor, work, *args)
-
-    def here(*args, **kwargs):
-        calls.append("here")
-        return real_chunk(*args, **kwargs)
-
-    monkeypatch.setattr(stream_module, "_submit", submit)
-    monkeypatch.setattr(stream_module, "normalise_chunk", here)
-    return calls
-
-
 def one_process(normaliser, data: bytes) -> tuple[bytes, bytes, FileStats]:
     out, log = io.BytesIO(), io.BytesIO()
     source = Source("in.txt", Trickle(data, [READ]), len(data))

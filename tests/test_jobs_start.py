@@ -14,9 +14,9 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
+from test_jobs import BASE, ENV, TABLE
 from test_stream import Trickle
 
 from normalise import Normaliser
@@ -32,10 +32,6 @@ from normalise.workers import _ENDING, Channel, Forked
 
 pytestmark = pytest.mark.skipif(max_jobs() < 2, reason="one processor: no worker processes")
 
-ROOT = Path(__file__).resolve().parents[1]
-TABLE = ROOT / "tests" / "fixtures" / "cli_table.yaml"
-BASE = ["--no-default-table", "--phonetic", "off", "--table", str(TABLE)]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 TEXT = "Taleban in Kiev and Mazar-e-Sharif; the US neighbourhood.\n"
 
 
