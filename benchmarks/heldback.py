@@ -71,9 +71,22 @@ A sixth round, written before the fifteenth session's speed work and run once at
   of an entry a line, with GeoNames variants injected: English technical prose full of
   identifiers, acronyms, URLs and cross-references in braces.
 
+A seventh round, written before the sixteenth session's speed work and run once at its end:
+
+* **V.E.R.A.**: the Virtual Entity of Relevant Acronyms (Debian's dict-vera), one entry a
+  line (an acronym and its expansion: about 40 characters), with GeoNames variants injected:
+  very short lines, mostly capitals.
+* **Hungarian-English**: the first 6 MB of FreeDict's Hungarian-English dictionary (Debian's
+  dict-freedict-hun-eng), its own lines (a headword with its IPA transcription, then its
+  glosses), with GeoNames variants at 1 % of the words: Latin letters with double acutes
+  beside IPA letters.
+* **WordNet, names**: the first 6 MB of WordNet's entries (Debian's dict-wn), one paragraph
+  of an entry a line, with a table of their own capitalised words' derived spellings
+  (bench.py's dense recipe): glosses full of the names of people and places.
+
 ``first`` (the default) is the tenth session's pair, ``second`` the eleventh's three,
 ``third`` the twelfth's three, ``fourth`` the thirteenth's three, ``fifth`` the fourteenth's,
-``sixth`` the fifteenth's.
+``sixth`` the fifteenth's, ``seventh`` the sixteenth's.
 """
 
 from __future__ import annotations
@@ -117,6 +130,12 @@ THIRD = ("scofield", "naves-names", "strongs")
 FOURTH = ("strongs-greek", "fortunes-ru", "fortunes-de-crlf")
 FIFTH = ("fortunes-pl", "fortunes-es-names", "gcide")
 SIXTH = ("fortunes-cs-names", "fortunes-it", "foldoc")
+SEVENTH = ("vera", "freedict-hun", "wordnet-names")
+VERA = Path("/usr/share/dictd/vera.dict.dz")
+FREEDICT_HUN = Path("/usr/share/dictd/freedict-hun-eng.dict.dz")
+WORDNET = Path("/usr/share/dictd/wn.dict.dz")
+#: How much of the two big dictionaries of round seven is read (characters).
+SEVENTH_BYTES = 6_000_000
 GCIDE = Path("/usr/share/dictd/gcide.dict.dz")
 GCIDE_BYTES = 6_000_000
 FOLDOC = Path("/usr/share/dictd/foldoc.dict.dz")
@@ -264,6 +283,18 @@ def dictd_paragraphs(path: Path, package: str, limit: int | None = None) -> list
     return [p for p in paragraphs if len(p) >= 20]
 
 
+def dictd_lines(path: Path, package: str, limit: int) -> list[str]:
+    """The lines of a dictd dictionary (its first ``limit`` characters), as written, less
+    blank ones and the trailing spaces."""
+    import gzip
+
+    if not path.exists():
+        raise SystemExit(f"heldback.py: needs {path}: apt-get install {package}")
+    with gzip.open(path, "rt", encoding="utf-8", errors="replace") as source:
+        text = source.read(limit)
+    return [line.rstrip() for line in text.splitlines() if line.strip()]
+
+
 def gcide_paragraphs() -> list[str]:
     """The first :data:`GCIDE_BYTES` of GCIDE's text, one paragraph a line."""
     return dictd_paragraphs(GCIDE, "dict-gcide", GCIDE_BYTES)
@@ -391,6 +422,28 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
             "foldoc", lambda: dictd_paragraphs(FOLDOC, "dict-foldoc"), seed, recipe=6
         ),
     ),
+    "vera": (
+        "V.E.R.A. acronyms with GeoNames variants",
+        lambda seed: geonames_workload(
+            "vera", lambda: dictd_paragraphs(VERA, "dict-vera"), seed, recipe=7
+        ),
+    ),
+    "freedict-hun": (
+        "FreeDict Hungarian-English with GeoNames variants",
+        lambda seed: geonames_workload(
+            "freedicthun",
+            lambda: dictd_lines(FREEDICT_HUN, "dict-freedict-hun-eng", SEVENTH_BYTES),
+            seed,
+            recipe=7,
+            word=re.compile(r"\w+"),
+        ),
+    ),
+    "wordnet-names": (
+        "WordNet with its own capitalised words",
+        lambda seed: dense_workload(
+            "wordnetnames", dictd_paragraphs(WORDNET, "dict-wn", SEVENTH_BYTES), seed, recipe=7
+        ),
+    ),
 }
 #: The short names the summary prints.
 TITLES = {
@@ -411,6 +464,9 @@ TITLES = {
     "fortunes-cs-names": "Czech fortunes names",
     "fortunes-it": "Italian fortunes",
     "foldoc": "FOLDOC",
+    "vera": "V.E.R.A.",
+    "freedict-hun": "Hungarian-English",
+    "wordnet-names": "WordNet names",
 }
 
 
@@ -455,13 +511,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--workload",
-        choices=(*WORKLOADS, "first", "second", "third", "fourth", "fifth", "sixth", "all"),
+        choices=(
+            *WORKLOADS,
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "all",
+        ),
         default="first",
         help="one workload, a session's set (first: treasury and web; second: mhcc, "
         "mhcc-names and sparv; third: scofield, naves-names and strongs; fourth: "
         "strongs-greek, fortunes-ru and fortunes-de-crlf; fifth: fortunes-pl, "
-        "fortunes-es-names and gcide; sixth: fortunes-cs-names, fortunes-it and foldoc), "
-        "or all seventeen",
+        "fortunes-es-names and gcide; sixth: fortunes-cs-names, fortunes-it and foldoc; "
+        "seventh: vera, freedict-hun and wordnet-names), or all twenty",
     )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
@@ -477,7 +543,8 @@ def main(argv: list[str] | None = None) -> int:
         "fourth": FOURTH,
         "fifth": FIFTH,
         "sixth": SIXTH,
-        "all": (*FIRST, *SECOND, *THIRD, *FOURTH, *FIFTH, *SIXTH),
+        "seventh": SEVENTH,
+        "all": (*FIRST, *SECOND, *THIRD, *FOURTH, *FIFTH, *SIXTH, *SEVENTH),
     }
     chosen = sets.get(args.workload, (args.workload,))
     runs: list[Run] = []
