@@ -2,7 +2,8 @@
 filter starts at the node its first word's first 8 bytes lead to, found in one probe of a
 table, not a step per byte. It must change no hit: the scan with the jumps and without
 them (and without the filter), and the pure-Python core, give the same hits and records;
-a pickled trie keeps its jumps, and refuses jumps that point outside it."""
+a pickled trie keeps its jumps, and refuses jumps that point outside it. (Random tables
+and Unicode texts in every mode of the scan: test_word_filter_compiled.py.)"""
 
 from __future__ import annotations
 
@@ -12,35 +13,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalise import Normaliser, core
+from normalise import core
 from normalise.scan import Scanner, fold_form, match_key
-from normalise.table import table_from_entries
 from tests.test_core import drawn_keys, scanners
-from tests.test_properties import tables_and_texts
+from tests.test_word_filter_compiled import assert_same_hits, in_mode
 
 BUILT = core._compiled() is not None
 pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
 
 if BUILT:
     from normalise import _core
-
-
-def walked(call, *args, word_filter=True):
-    """``call(*args)`` with every walk started at the root (and the filter as asked)."""
-    jumps = _core.set_first_word_jumps(False)
-    words = _core.set_word_filter(word_filter)
-    try:
-        return call(*args)
-    finally:
-        _core.set_first_word_jumps(jumps)
-        _core.set_word_filter(words)
-
-
-def assert_same_hits(compiled, python, text):
-    hits = compiled.scan(text)
-    assert hits == walked(compiled.scan, text) == python.scan(text)
-    assert hits == walked(compiled.scan, text, word_filter=False)
-    assert compiled.scan_overlapping(text) == python.scan_overlapping(text)
 
 
 #: First words of 7, 8, 9 and 16 bytes that share their first 7 or 8 (the jump's key is
@@ -88,41 +70,6 @@ def test_first_words_about_eight_bytes_give_the_same_hits(case, data):
     assert_same_hits(compiled, python, text + " " + forms[-1])
 
 
-@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=8), st.data())
-def test_random_unicode_forms_give_the_same_hits(forms, data):
-    forms = [f for f in forms if fold_form(f).strip()] or ["x"]
-    keys = {match_key(form): target for target, form in enumerate(forms)}
-    pieces = data.draw(
-        st.lists(
-            st.one_of(
-                st.sampled_from(forms),
-                st.sampled_from(forms).map(lambda f: f + f[-3:]),
-                st.sampled_from(forms).map(lambda f: f[:-1]),
-                st.text(max_size=10),
-            ),
-            max_size=12,
-        )
-    )
-    compiled, python = scanners(keys, {}, [fold_form(f) for f in forms])
-    assert_same_hits(compiled, python, " ".join(pieces))
-
-
-@given(tables_and_texts())
-def test_the_table_pass_gives_the_same_text_and_records(case):
-    entries, text = case
-    table = table_from_entries(entries)
-    with core.using("compiled"):
-        compiled = Normaliser(table=table, phonetic="off")
-    with core.using("python"):
-        python = Normaliser(table=table, phonetic="off")
-
-    def records(normaliser):
-        result = normaliser.normalise(text)
-        return result.text, [tuple(s) for s in result.substitutions]
-
-    assert records(compiled) == walked(records, compiled) == records(python)
-
-
 @given(st.binary(max_size=24), st.integers(0, 24), st.integers(1, 24))
 def test_a_jump_key_is_the_same_however_it_is_read(data, start, length):
     """8 bytes read at once where the buffer has them, else byte by byte: the key is the
@@ -150,7 +97,7 @@ def test_a_long_table_of_shared_first_words_finds_every_form():
     text = " ".join(f.upper() if i % 3 else f for i, f in enumerate(forms[::-7]))
     hits = compiled.scan(text)
     assert len(hits) == len(forms[::-7])
-    assert hits == python.scan(text) == walked(compiled.scan, text)
+    assert hits == python.scan(text) == in_mode(compiled.scan, text, jumps=False)
 
 
 def reduced(forms):
