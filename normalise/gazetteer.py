@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from itertools import accumulate, islice
 from pathlib import Path
 
-import regex
+from .lazyregex import lazy_compile
 
 #: Regions of the world as the evidence rule sees them: GeoNames continents, with Asia and
 #: Africa as one (the Arab world, the Middle East, Central and South Asia and North Africa,
@@ -47,8 +47,8 @@ GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.tsv.gz"
 _CHUNK = 1 << 16
 _GEONAMES_SOURCE = re.compile(r"GeoNames (\d+)")
 #: A letter of a script other than Latin.
-_OTHER_SCRIPT = regex.compile(r"(?=\p{L})\P{Latin}")
-_MARK = regex.compile(r"\p{M}+")
+_OTHER_SCRIPT = lazy_compile(r"(?=\p{L})\P{Latin}")
+_MARK = lazy_compile(r"\p{M}+")
 
 
 class Gazetteer:
