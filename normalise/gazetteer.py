@@ -18,7 +18,6 @@ a city as alternate names; they are compared without diacritics and case (:func:
 from __future__ import annotations
 
 import functools
-import gzip
 import re
 import unicodedata
 from array import array
@@ -83,6 +82,8 @@ class Gazetteer:
     @classmethod
     def bundled(cls) -> Gazetteer:
         """The gazetteer shipped with the package (:data:`GAZETTEER_PATH`)."""
+        import gzip  # here: gzip (1 ms) is imported only where the gazetteer is read
+
         return cls(gzip.decompress(GAZETTEER_PATH.read_bytes()))
 
     def _numbers(self, key: bytes) -> list[int]:
