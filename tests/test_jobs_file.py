@@ -104,6 +104,35 @@ def test_workers_reading_the_file_give_the_bytes_of_one_process(
     assert workers.slots is not None and len(workers.slots.free) == workers.slots.count
 
 
+def six_chunks(normaliser, submitted, path, read_where_it_lies, pool, on_input_end) -> None:
+    """Six chunks through :func:`normalise_source` with ``pool`` (read where they lie, or from
+    a stream), each write recorded in ``submitted``: the bytes of one process."""
+    data = (LINE * 6).encode()
+    path.write_bytes(data)
+    one = one_process(normaliser, data)
+    submitted.clear()
+    out, log = io.BytesIO(), io.BytesIO()
+
+    def write(chunk: bytes) -> None:
+        submitted.append("write")
+        out.write(chunk)
+
+    with open(path, "rb") as stream:
+        source = Source(
+            "in.txt", stream if read_where_it_lies else Trickle(data, [READ]), len(data)
+        )
+        stats = normalise_source(
+            normaliser,
+            source,
+            write,
+            log=log.write,
+            executor=pool,
+            chunk_chars=CHUNK,
+            on_input_end=on_input_end,
+        )
+    assert summary((out.getvalue(), log.getvalue(), stats)) == summary(one)
+
+
 @pytest.mark.parametrize("read_where_it_lies", [True, False])
 def test_the_workers_are_told_to_end_once_the_last_chunk_is_handed_out(
     normaliser, tiny, submitted, tmp_path, read_where_it_lies
@@ -112,21 +141,10 @@ def test_the_workers_are_told_to_end_once_the_last_chunk_is_handed_out(
     after the last chunk went to a worker or was normalised here and before the results the
     worker still owes are written: the worker ends on its own while the command writes them
     (not waited for at the end), and every chunk it was sent is still answered, the bytes
-    those of one process. The worker is held on a pipe until then, so that its results wait."""
-    data = (LINE * 6).encode()  # six chunks: the command never waits for the held worker
-    (tmp_path / "in.txt").write_bytes(data)
-    one = one_process(normaliser, data)
-    submitted.clear()
-    out, log = io.BytesIO(), io.BytesIO()
-
-    def write(data: bytes) -> None:
-        submitted.append("write")
-        out.write(data)
-
+    those of one process. The worker is held on a pipe until then, so that its results wait
+    (six chunks: the command never waits for the held worker)."""
     held, release = os.pipe()
-    with make_executor(normaliser, 2) as pool, open(tmp_path / "in.txt", "rb") as stream:
-        source = Source("in.txt", stream if read_where_it_lies else Trickle(data, [READ]))
-        source.size = len(data)
+    with make_executor(normaliser, 2) as pool:
         pool.submit(os.read, held, 1)  # the worker waits until end() writes to the pipe
         # else released after 10 s, so that a run that never calls end() fails, not hangs
         fallback = threading.Timer(10, os.write, (release, b"x"))
@@ -138,21 +156,12 @@ def test_the_workers_are_told_to_end_once_the_last_chunk_is_handed_out(
             fallback.cancel()
             os.write(release, b"x")
 
-        stats = normalise_source(
-            normaliser,
-            source,
-            write,
-            log=log.write,
-            executor=pool,
-            chunk_chars=CHUNK,
-            on_input_end=end,
-        )
+        six_chunks(normaliser, submitted, tmp_path / "in.txt", read_where_it_lies, pool, end)
         for process in list(pool._processes.values()):
             process.join(timeout=10)
             assert process.exitcode == 0  # it ended on its own, told by finish()
     os.close(held)
     os.close(release)
-    assert summary((out.getvalue(), log.getvalue(), stats)) == summary(one)
     work = "_work_in_file" if read_where_it_lies else "_work_in_slot"
     assert submitted.count("end") == 1
     handed = [i for i, call in enumerate(submitted) if call in (work, "here")]
@@ -178,34 +187,14 @@ def test_the_workers_are_told_before_the_last_chunk_is_written(
     soon as it is done: the workers are told right after the last one is handed out (the
     input is read one chunk ahead to know it is the last), before it is written, not once
     the loop over the chunks ends."""
-    data = (LINE * 6).encode()
-    (tmp_path / "in.txt").write_bytes(data)
-    one = one_process(normaliser, data)
-    submitted.clear()
-    out, log = io.BytesIO(), io.BytesIO()
-
-    def write(data: bytes) -> None:
-        submitted.append("write")
-        out.write(data)
-
-    with make_executor(normaliser, 2) as pool, open(tmp_path / "in.txt", "rb") as stream:
+    with make_executor(normaliser, 2) as pool:
         pool.start()
         assert pool.slots is not None
         taken = list(iter(pool.slots.take, None))
-        source = Source("in.txt", stream if read_where_it_lies else Trickle(data, [READ]))
-        source.size = len(data)
-        stats = normalise_source(
-            normaliser,
-            source,
-            write,
-            log=log.write,
-            executor=pool,
-            chunk_chars=CHUNK,
-            on_input_end=lambda: submitted.append("end"),
-        )
+        end = lambda: submitted.append("end")  # noqa: E731
+        six_chunks(normaliser, submitted, tmp_path / "in.txt", read_where_it_lies, pool, end)
         for slot in taken:
             pool.slots.give(slot)
-    assert summary((out.getvalue(), log.getvalue(), stats)) == summary(one)
     assert submitted == ["here", "write"] * 5 + ["here", "end", "write"]
 
 
