@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from typing import IO, Any, BinaryIO
 
 from .errors import InputError
@@ -117,6 +116,8 @@ class AtomicFile:
         self.path = path
         self.real = check_target(path)
         directory = os.path.dirname(self.real) or "."
+        import tempfile  # here, not at import: 2 ms of every start, with shutil and random
+
         try:
             fd, self.temp = tempfile.mkstemp(
                 dir=directory, prefix=f".{os.path.basename(self.real)}.", suffix=".tmp"

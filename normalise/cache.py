@@ -23,10 +23,8 @@ import hmac
 import os
 import pickle
 import re
-import secrets
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import machinery
@@ -238,6 +236,9 @@ def _secret(directory: Path, create: bool = False) -> bytes | None:
         return secret
     if secret is not None or not create:
         return None
+    import secrets
+    import tempfile  # only a store writes: a cache hit never imports them (3 ms of a start)
+
     fd, temp = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")  # 0600
     try:
         with os.fdopen(fd, "wb") as f:
@@ -288,6 +289,8 @@ def _store(directory: Path, path: Path, built: object) -> None:
             return
         payload = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
         tag = hmac.new(secret, payload, hashlib.sha256).digest()
+        import tempfile
+
         fd, temp = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")  # 0600
         try:
             with os.fdopen(fd, "wb") as f:

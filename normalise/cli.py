@@ -233,12 +233,10 @@ def run_filter(argv: Sequence[str]) -> int:
             stdout,
             executor,
         )
-        for path in files:
-            stats = _filter_file(path, args, normaliser, outputs)
+        for number, path in enumerate(files, 1):
+            stats = _filter_file(path, args, normaliser, outputs, last=number == len(files))
             for entry, count in stats.counts.items():
                 totals[entry] = totals.get(entry, 0) + count
-        if outputs.executor is not None:
-            outputs.executor.finish()  # the workers end while the outputs are renamed
         outputs.commit()
     if args.stats:
         _print_stats(totals)
@@ -284,10 +282,12 @@ class _Outputs:
 
 
 def _filter_file(
-    path: str, args: argparse.Namespace, normaliser: Normaliser, outputs: _Outputs
+    path: str, args: argparse.Namespace, normaliser: Normaliser, outputs: _Outputs, last: bool
 ) -> FileStats:
     """Normalise one input to its target (the file itself with --in-place, a diff with
-    --diff, else the output), its records to the log, with its summary line."""
+    --diff, else the output), its records to the log, with its summary line. With the
+    ``last`` input, the workers are told that no call follows once its last chunk is handed
+    out: they end while the command writes the last results and renames its outputs."""
     with ExitStack() as per_file:
         source = _open(path, per_file)
         target = None
@@ -314,6 +314,7 @@ def _filter_file(
             on_bytes=progress.update if progress else None,
             flush=outputs.stdout.flush if outputs.stdout else None,
             views=True,  # every target is a file's write (AtomicFile, stdout, a spool)
+            on_input_end=outputs.executor.finish if last and outputs.executor else None,
         )
         if stats.invalid_at is not None:
             _warn(

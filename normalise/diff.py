@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -36,6 +35,8 @@ class StreamDiff:
     temporary files, then compared by :meth:`write`."""
 
     def __init__(self, stack: ExitStack) -> None:
+        import tempfile  # here, not at import: 2 ms of every start of the command
+
         self.old = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
         self.new = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
 
@@ -66,6 +67,8 @@ class _Hunk:
     def __init__(self, old_start: int, new_start: int, context: list[str]) -> None:
         self.old_start, self.new_start = old_start, new_start
         self.old_count = self.new_count = 0
+        import tempfile  # imported by StreamDiff already: a look-up
+
         self.body = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by write_to
             max_size=_SPOOL, mode="w+", encoding="utf-8", errors="surrogatepass", newline=""
         )

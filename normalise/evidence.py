@@ -70,6 +70,8 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from .lazyregex import lazy_compile
+
 if TYPE_CHECKING:
     from .phonetic import PhoneticMatcher
 
@@ -141,13 +143,13 @@ HELD_REASONS = {
 #: A paragraph break: two line ends with only spaces or tabs between them, or U+2029. A line
 #: end is ``\r\n`` as one (the atomic group never gives back its ``\n``: a text with CR LF
 #: line ends has the paragraphs of the same text with LF ones) or one line-break character.
-_PARAGRAPH_BREAK = regex.compile(
+_PARAGRAPH_BREAK = lazy_compile(
     r"(?>\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])[ \t]*"
     r"(?>\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])|\u2029"
 )
 #: A word right before a position (one space or hyphen between) or right after one.
-_WORD_BEFORE = regex.compile(r"([\p{L}\p{M}'’ʼʻ.]+)[ \-\u00a0]$")
-_WORD_AFTER = regex.compile(r"[ \-\u00a0]([\p{L}\p{M}'’ʼʻ]+)")
+_WORD_BEFORE = lazy_compile(r"([\p{L}\p{M}'’ʼʻ.]+)[ \-\u00a0]$")
+_WORD_AFTER = lazy_compile(r"[ \-\u00a0]([\p{L}\p{M}'’ʼʻ]+)")
 #: Particles that continue a personal name (Mohammed bin Salman, Ali al-Sistani).
 NAME_PARTICLES = frozenset(
     {
@@ -415,7 +417,7 @@ NOT_NAME_WORDS = frozenset(
     ]
 )
 
-_CAPITAL = regex.compile(r"\p{Lu}")
+_CAPITAL = lazy_compile(r"\p{Lu}")
 #: A word opening a sentence at least this frequent in English (Yesterday, Meanwhile) is read
 #: as a word, not as part of a name (Foster, Reyes, Nova are names there).
 OPENING_WORD_ZIPF = 4.4
@@ -792,8 +794,8 @@ LINK_ENGLISH_ZIPF = 4.5
 #: izafe, Arabic articles, wa): not Russian *na*, always hyphenated there (Rostov-na-Donu),
 #: while Slovene, Czech and Polish names write it with spaces (Ravne na Koroškem).
 SPACED_PARTICLES = HYPHEN_PARTICLES - {"na"}
-_SPACED_WORD_AFTER = regex.compile(r" ([\p{L}\p{M}'’ʼʻ]+)(?: (\p{Lu}))?")
-_SPACED_WORDS_BEFORE = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’ʼʻ]*) ([\p{L}\p{M}'’ʼʻ]+) $")
+_SPACED_WORD_AFTER = lazy_compile(r" ([\p{L}\p{M}'’ʼʻ]+)(?: (\p{Lu}))?")
+_SPACED_WORDS_BEFORE = lazy_compile(r"(\p{Lu}[\p{L}\p{M}'’ʼʻ]*) ([\p{L}\p{M}'’ʼʻ]+) $")
 
 
 def foreign_word_beside(
@@ -902,10 +904,10 @@ OBJECT_FOLLOWERS = frozenset(
 #: (``from Kunduz and Qabil arrived`` joins two places of one phrase); after a comma it opens
 #: one (``, and Qabil smiled``).
 CLAUSE_OPENERS = frozenset({"but", "when", "while", "after", "before", "until", "then"})
-_VERB_AFTER = regex.compile(r" ([\p{Ll}]+)(?![\p{L}\p{M}'’])")
-_VERB_BEFORE = regex.compile(r"(?<![\p{L}\p{M}'’])(\p{Ll}+) $")
-_OPENER_BEFORE = regex.compile(r"(?:,(?: and| but)?|(?<![\p{L}\p{M}])(\p{Ll}+)) $")
-_OBJECT_END = regex.compile(
+_VERB_AFTER = lazy_compile(r" ([\p{Ll}]+)(?![\p{L}\p{M}'’])")
+_VERB_BEFORE = lazy_compile(r"(?<![\p{L}\p{M}'’])(\p{Ll}+) $")
+_OPENER_BEFORE = lazy_compile(r"(?:,(?: and| but)?|(?<![\p{L}\p{M}])(\p{Ll}+)) $")
+_OBJECT_END = lazy_compile(
     r"[.,;:!?)\]\"”]|[ \t]*(?:[\r\n]|$)|[ \u00a0](\p{Ll}+)(?![\p{L}\p{M}'’\-])"
 )
 

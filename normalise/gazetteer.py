@@ -18,7 +18,6 @@ a city as alternate names; they are compared without diacritics and case (:func:
 from __future__ import annotations
 
 import functools
-import gzip
 import re
 import unicodedata
 from array import array
@@ -27,7 +26,7 @@ from collections.abc import Iterable
 from itertools import accumulate, islice
 from pathlib import Path
 
-import regex
+from .lazyregex import lazy_compile
 
 #: Regions of the world as the evidence rule sees them: GeoNames continents, with Asia and
 #: Africa as one (the Arab world, the Middle East, Central and South Asia and North Africa,
@@ -47,8 +46,8 @@ GAZETTEER_PATH = Path(__file__).parent / "data" / "gazetteer.tsv.gz"
 _CHUNK = 1 << 16
 _GEONAMES_SOURCE = re.compile(r"GeoNames (\d+)")
 #: A letter of a script other than Latin.
-_OTHER_SCRIPT = regex.compile(r"(?=\p{L})\P{Latin}")
-_MARK = regex.compile(r"\p{M}+")
+_OTHER_SCRIPT = lazy_compile(r"(?=\p{L})\P{Latin}")
+_MARK = lazy_compile(r"\p{M}+")
 
 
 class Gazetteer:
@@ -83,6 +82,8 @@ class Gazetteer:
     @classmethod
     def bundled(cls) -> Gazetteer:
         """The gazetteer shipped with the package (:data:`GAZETTEER_PATH`)."""
+        import gzip  # here: gzip (1 ms) is imported only where the gazetteer is read
+
         return cls(gzip.decompress(GAZETTEER_PATH.read_bytes()))
 
     def _numbers(self, key: bytes) -> list[int]:

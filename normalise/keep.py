@@ -28,24 +28,25 @@ import regex
 
 from .chars import LINE_BREAKS
 from .errors import InputError
+from .lazyregex import lazy_compile
 from .scan import Scanner, fold_form, match_key
 
-_WORD = regex.compile(r"[\p{L}\p{N}]")
+_WORD = lazy_compile(r"[\p{L}\p{N}]")
 
-#: Words after which the next word (or quoted phrase) is a spelling, not a use of the name.
+#: Words after which the next word (or quoted phrase) is a spelling, not a use of the name
+#: (the source of :data:`_CUE_BEFORE`, which is what is searched: never compiled itself).
 _SP = r"[\t\x20\xa0]"  # a space within a line (a cue never reaches across lines)
-_CUE = regex.compile(
+_CUE = (
     rf"(?:\b(?:(?:also|sometimes|often|variously|formerly|once|wrongly){_SP}+)?"
     rf"(?:spelt|spelled|written|transliterated|romani[sz]ed|rendered)"
     rf"(?:{_SP}+as)?(?:{_SP}+in{_SP}+English)?"
     rf"|\b(?:(?:also|better|locally){_SP}+)?known{_SP}+as"
     rf"|\ba\.k\.a\.|\baka\b"
     rf"|\({_SP}*or(?={_SP}))"
-    rf"(?:{_SP}|[:,])*(?=\S)",
-    regex.IGNORECASE,
+    rf"(?:{_SP}|[:,])*(?=\S)"
 )
 #: A cue that ends right before a position (an opening quote may stand between).
-_CUE_BEFORE = regex.compile(_CUE.pattern.removesuffix(r"(?=\S)") + r"[\"“‘'«]?\Z", regex.IGNORECASE)
+_CUE_BEFORE = regex.compile(_CUE.removesuffix(r"(?=\S)") + r"[\"“‘'«]?\Z", regex.IGNORECASE)
 #: How far before a word its cue is looked for.
 _CUE_REACH = 48
 

@@ -12,13 +12,14 @@ from collections.abc import Collection, Sequence
 import regex
 
 from .chars import APOSTROPHES, LINE_BREAKS, PROSE_BREAKS
+from .lazyregex import lazy_compile
 
 # A capitalised word of at least four letters, not inside a longer word.
-NAME_TOKEN = regex.compile(r"(?<![\w\p{M}])\p{Lu}[\p{L}\p{M}]{3,}(?![\w\p{M}])")
+NAME_TOKEN = lazy_compile(r"(?<![\w\p{M}])\p{Lu}[\p{L}\p{M}]{3,}(?![\w\p{M}])")
 # The same, for the phonetic matcher: apostrophes inside the word belong to it (Farg'ona,
 # Ba'qubah, Syrdar’ya, Andkho'y: romanisations write ayn, hamza and the Uzbek o' so), except
 # before an English clitic (Kabul's, Herat'll), which ends the name.
-PHONETIC_TOKEN = regex.compile(
+PHONETIC_TOKEN = lazy_compile(
     rf"(?<![\w\p{{M}}])\p{{Lu}}(?:[\p{{L}}\p{{M}}]|[{APOSTROPHES}](?!(?:s|d|ll|re|ve|t|m)(?![\p{{L}}\p{{M}}]))"
     r"(?=[\p{L}\p{M}])){3,}(?![\w\p{M}])"
 )

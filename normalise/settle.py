@@ -41,6 +41,7 @@ import regex
 from .chars import PROSE_BREAKS
 from .compile import Chaining, CompiledTable, in_full_name, in_full_name_after, table_event
 from .events import APPLIED_RULES, Result, Rule, Span, Substitution
+from .lazyregex import lazy_compile
 from .scan import fold_form, fold_haystack, match_key
 from .sentence import NAME_TOKEN, OPENERS, SENTENCE_END, is_sentence_initial, sentence_tail
 from .weigh import acts
@@ -58,23 +59,23 @@ _by_span = itemgetter(0, 1)
 #: The ``note`` of a record composed from rewrites of several passes begins with this.
 COMPOSED = "composed of: "
 
-_MARKS = regex.compile(r"\p{M}")
+_MARKS = lazy_compile(r"\p{M}")
 # The nearest word before or after a position, looked for this far away at most (beyond,
 # the rewrite gets a full look).
-_WORD_BEFORE = regex.compile(r"(?r)[\w\p{M}]+")
-_WORD_AFTER = regex.compile(r"[\w\p{M}]+")
+_WORD_BEFORE = lazy_compile(r"(?r)[\w\p{M}]+")
+_WORD_AFTER = lazy_compile(r"[\w\p{M}]+")
 _NEAR = 64
 #: :data:`~normalise.sentence.OPENERS` as one string, for the compiled ``tail_changes``
 _OPENERS = "".join(sorted(OPENERS))
 _ENDS = "".join(sorted(SENTENCE_END))
-_LINE_START = regex.compile(f"(?r)[{PROSE_BREAKS}]")
-_LINE_END = regex.compile(f"[{PROSE_BREAKS}]")
+_LINE_START = lazy_compile(f"(?r)[{PROSE_BREAKS}]")
+_LINE_END = lazy_compile(f"[{PROSE_BREAKS}]")
 # What lies between a held given name and a rewrite after it that may be (or be in) the word
 # :func:`~normalise.evidence.name_neighbour` reads after the name; and between a rewrite and
 # a held name after it, where the rewrite may be (or be in) the word it reads before the name
 # or the character before that word's openers, which says whether it starts a sentence.
-_TO_WORD_AFTER = regex.compile(r"[ \-\u00a0]?[\p{L}\p{M}'’ʼʻ]*")
-_FROM_WORD_BEFORE = regex.compile(
+_TO_WORD_AFTER = lazy_compile(r"[ \-\u00a0]?[\p{L}\p{M}'’ʼʻ]*")
+_FROM_WORD_BEFORE = lazy_compile(
     "[" + regex.escape("".join(sorted(OPENERS))) + r"]*[\p{L}\p{M}'’ʼʻ.]*[ \-\u00a0]?"
 )
 

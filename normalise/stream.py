@@ -25,7 +25,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import add
-from typing import AnyStr, BinaryIO, NamedTuple, cast
+from typing import AnyStr, BinaryIO, NamedTuple, TypeVar, cast
 
 from . import core
 from .chars import count_newlines
@@ -44,6 +44,7 @@ READ_SIZE = 1 << 20
 #: matched. The same with and without worker processes, so that both give the same log.
 CHUNK_CHARS = 1 << 20
 _UNDECODABLE = re.compile("[\udc00-\udcff]")
+T = TypeVar("T")
 
 
 @dataclass
@@ -507,6 +508,7 @@ def normalise_chunks(
     log_name: str | None = None,
     size: int | None = None,
     in_place: bool = False,
+    on_input_end: Callable[[], object] | None = None,
 ) -> Iterator[tuple[bytes | str, ChunkResult]]:
     """(chunk, result) for each chunk, in order. With ``executor``, this process works as one
     more worker: it keeps ``window`` chunks queued for each worker process and normalises
@@ -523,7 +525,11 @@ def normalise_chunks(
 
     ``in_place``: a worker's output is yielded as a view of its slot, valid until the next
     chunk is asked for (the caller writes it at once): not copied out first (a megabyte a
-    chunk in the command's share of the work)."""
+    chunk in the command's share of the work).
+
+    ``on_input_end``: with ``executor`` (and ``window`` above 1), called once the last chunk
+    is handed out, before the results still waiting are yielded: the command tells its
+    workers then that no call follows, and they end while it writes those results."""
     contexts = with_context(chunks, look_ahead=window > 1)  # type: ignore[type-var]
     if executor is None or window <= 1:
         for chunk, before, after in contexts:
@@ -534,7 +540,7 @@ def normalise_chunks(
     Entry = tuple[bytes | str, Task | ChunkResult, int | None]  # chunk, result, slot
     pending: deque[Entry] = deque()
     handed = count = 0  # bytes and chunks handed out so far
-    for chunk, before, after in contexts:
+    for (chunk, before, after), handed_out in _handing_out(contexts, on_input_end):
         busy = sum(1 for _, r, _ in pending if isinstance(r, Task) and not r.done())
         handed, count = handed + len(chunk), count + 1
         entry: Entry
@@ -552,6 +558,7 @@ def normalise_chunks(
         else:
             entry = (chunk, _submit(executor, _work, chunk, log_name, before, after), None)
         pending.append(entry)
+        handed_out()  # after the last chunk: the workers are told that no call follows
         while pending and (
             len(pending) > 2 * queued + 1
             or not isinstance(pending[0][1], Task)
@@ -586,6 +593,31 @@ def _queue_outlasts(busy: int, size: int | None, handed: int, count: int) -> boo
     ``size`` bytes, ``handed`` of them handed out in ``count`` chunks (at their average size):
     then the command takes the next chunk itself rather than wait idle at the end."""
     return size is not None and busy > 0 and busy * handed > (size - handed) * count
+
+
+def _handing_out(
+    items: Iterable[T], done: Callable[[], object] | None
+) -> Iterator[tuple[T, Callable[[], object]]]:
+    """Each item with what to call once it is handed out: ``done`` with the last (the next
+    item is read first, to know), nothing with the others; ``done`` at once when there is
+    none. So the workers are told that no call follows before the command writes the
+    results still waiting, not after."""
+    iterator = iter(items)
+    item = next(iterator, _NO_ITEM)
+    for following in iterator:
+        yield cast(T, item), _nothing
+        item = following
+    if item is not _NO_ITEM:
+        yield cast(T, item), done or _nothing
+    elif done is not None:
+        done()
+
+
+_NO_ITEM = object()
+
+
+def _nothing() -> None:
+    """What :func:`_handing_out` gives to call after all but the last item."""
 
 
 def _submit(executor: Workers, work: Callable[..., object], *args: object) -> Task:
@@ -731,12 +763,14 @@ def normalise_file(
     log_name: str | None = None,
     size: int | None = None,
     in_place: bool = False,
+    on_input_end: Callable[[], object] | None = None,
 ) -> Iterator[tuple[int, ChunkResult]]:
     """(bytes, result) for each chunk of a regular file, in order, as
     :func:`normalise_chunks` gives them for its chunks, but a worker reads its chunk from the
     file itself: the command reads only the chunks it normalises and each chunk's last bytes
     (to cut it), and copies nothing into the slots (on the dense 104 MB workload it read,
-    joined, cut and copied about 50 MB for the worker)."""
+    joined, cut and copied about 50 MB for the worker). ``on_input_end`` as for
+    :func:`normalise_chunks`."""
     slots = executor.slots
     assert slots is not None
     queued = WINDOW * executor._max_workers
@@ -759,7 +793,7 @@ def normalise_file(
             (end - start, result) for _, result in _yielded(b"", task, slots, slot, in_place)
         )
 
-    for start, end in spans:
+    for (start, end), handed_out in _handing_out(spans, on_input_end):
         busy = sum(1 for *_, r, _slot in pending if isinstance(r, Task) and not r.done())
         handed, count = handed + end - start, count + 1
         slot = None
@@ -772,6 +806,7 @@ def normalise_file(
             task = _submit(executor, _work_in_file, slot, where, start, end, log_name)
             entry = (start, end, task, slot)
         pending.append(entry)
+        handed_out()  # after the last chunk: the workers are told that no call follows
         while pending and (
             len(pending) > 2 * queued + 1
             or not isinstance(pending[0][2], Task)
@@ -794,10 +829,14 @@ def normalise_source(
     flush: Callable[[], None] | None = None,
     chunk_chars: int = CHUNK_CHARS,
     views: bool = False,
+    on_input_end: Callable[[], object] | None = None,
 ) -> FileStats:
     """Normalise one input to ``write``; send its log records, as JSON Lines bytes, to
     ``log``; return the counts. ``views``: ``write`` takes any buffer and keeps none (a file's
     ``write``), so a worker's output is written from its slot, not copied out first.
+    ``on_input_end``: called once the last chunk is handed out to a worker process or to
+    this one (as :func:`normalise_chunks` says); the command passes its workers'
+    :meth:`~normalise.workers.Workers.finish` with its last input.
 
     UTF-8 input is cut into chunks as bytes and each chunk decoded, normalised, encoded and
     logged in one call (in a worker, with ``executor``), so that the parent only reads,
@@ -829,11 +868,20 @@ def normalise_source(
     log_name = source.name if log is not None else None
     size = source.size if raw else None
     results = _results(
-        normaliser, source, executor, window, log_name, raw, counted, views, chunk_chars
+        normaliser,
+        source,
+        executor,
+        window,
+        log_name,
+        raw,
+        counted,
+        views,
+        chunk_chars,
+        on_input_end,
     )
     if results is None:
         results = normalise_chunks(
-            normaliser, chunks, executor, window, log_name, size, in_place=views
+            normaliser, chunks, executor, window, log_name, size, views, on_input_end
         )
     for chunk, result in results:
         if stats.invalid_at is None:
@@ -873,6 +921,7 @@ def _results(
     counted: Callable[[int], None],
     views: bool,
     chunk_chars: int = CHUNK_CHARS,
+    on_input_end: Callable[[], object] | None = None,
 ) -> Iterable[tuple[bytes | str | int, ChunkResult]] | None:
     """:func:`normalise_file`'s results where the workers can read the chunks of ``source``
     from the file themselves (UTF-8, forked workers, a named regular file), else None."""
@@ -883,7 +932,9 @@ def _results(
         return None
     read = getattr(source.stream, "read1", None) or source.stream.read
     spans = file_spans(where.fd, lambda: read(0), counted, chunk_chars)
-    return normalise_file(normaliser, where, spans, executor, log_name, source.size, views)
+    return normalise_file(
+        normaliser, where, spans, executor, log_name, source.size, views, on_input_end
+    )
 
 
 class _Prefixed:

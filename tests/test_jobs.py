@@ -265,16 +265,18 @@ def test_queue_outlasts_the_input_only_when_its_size_says_so():
     assert outlasts(1, 400, 400, 4)  # nothing left
 
 
-def test_finished_workers_end_before_shutdown_waits_for_them(normaliser):
-    """finish() once every call is answered: the workers end on their own (while the command
-    renames its outputs); with a call waiting it does nothing (shutdown ends them)."""
+def test_finished_workers_answer_their_calls_then_end_before_shutdown(normaliser):
+    """finish() with a call waiting: the worker answers it, then ends on its own (while the
+    command writes the last results and renames its outputs); no call may follow."""
     with make_executor(normaliser, 2) as pool:
         task = pool.submit(time.sleep, 0.2)
-        pool.finish()  # a call waits: not told yet
-        assert task.result() is None
         processes = list(pool._processes.values())
         pool.finish()
+        pool.finish()  # told once
+        assert task.result() is None
         for process in processes:
             process.join(timeout=10)
             assert process.exitcode == 0
+        with pytest.raises(RuntimeError, match="after finish"):
+            pool.submit(len, "abc")
         pool.shutdown()

@@ -13,12 +13,13 @@ import io
 import itertools
 import os
 import tempfile
+import threading
 import time
 from unittest import mock
 
 import pytest
 from hypothesis import example, given, settings
-from test_jobs import INPUTS
+from test_jobs import INPUTS, LINE
 from test_stream import DATA, Trickle
 
 from normalise import Normaliser
@@ -101,6 +102,100 @@ def test_workers_reading_the_file_give_the_bytes_of_one_process(
         assert {"_work_in_file", "here"} <= set(submitted), submitted
         assert "_work_in_slot" not in submitted  # no chunk was copied into a slot
     assert workers.slots is not None and len(workers.slots.free) == workers.slots.count
+
+
+def six_chunks(normaliser, submitted, path, read_where_it_lies, pool, on_input_end) -> None:
+    """Six chunks through :func:`normalise_source` with ``pool`` (read where they lie, or from
+    a stream), each write recorded in ``submitted``: the bytes of one process."""
+    data = (LINE * 6).encode()
+    path.write_bytes(data)
+    one = one_process(normaliser, data)
+    submitted.clear()
+    out, log = io.BytesIO(), io.BytesIO()
+
+    def write(chunk: bytes) -> None:
+        submitted.append("write")
+        out.write(chunk)
+
+    with open(path, "rb") as stream:
+        source = Source(
+            "in.txt", stream if read_where_it_lies else Trickle(data, [READ]), len(data)
+        )
+        stats = normalise_source(
+            normaliser,
+            source,
+            write,
+            log=log.write,
+            executor=pool,
+            chunk_chars=CHUNK,
+            on_input_end=on_input_end,
+        )
+    assert summary((out.getvalue(), log.getvalue(), stats)) == summary(one)
+
+
+@pytest.mark.parametrize("read_where_it_lies", [True, False])
+def test_the_workers_are_told_to_end_once_the_last_chunk_is_handed_out(
+    normaliser, tiny, submitted, tmp_path, read_where_it_lies
+):
+    """``on_input_end`` (the command's ``Workers.finish`` with its last input) is called once,
+    after the last chunk went to a worker or was normalised here and before the results the
+    worker still owes are written: the worker ends on its own while the command writes them
+    (not waited for at the end), and every chunk it was sent is still answered, the bytes
+    those of one process. The worker is held on a pipe until then, so that its results wait
+    (six chunks: the command never waits for the held worker)."""
+    held, release = os.pipe()
+    with make_executor(normaliser, 2) as pool:
+        pool.submit(os.read, held, 1)  # the worker waits until end() writes to the pipe
+        # else released after 10 s, so that a run that never calls end() fails, not hangs
+        fallback = threading.Timer(10, os.write, (release, b"x"))
+        fallback.start()
+
+        def end() -> None:
+            submitted.append("end")
+            pool.finish()
+            fallback.cancel()
+            os.write(release, b"x")
+
+        six_chunks(normaliser, submitted, tmp_path / "in.txt", read_where_it_lies, pool, end)
+        for process in list(pool._processes.values()):
+            process.join(timeout=10)
+            assert process.exitcode == 0  # it ended on its own, told by finish()
+    os.close(held)
+    os.close(release)
+    work = "_work_in_file" if read_where_it_lies else "_work_in_slot"
+    assert submitted.count("end") == 1
+    handed = [i for i, call in enumerate(submitted) if call in (work, "here")]
+    written = [i for i, call in enumerate(submitted) if call == "write"]
+    assert submitted[0] == work and len(handed) == 6
+    assert handed[-1] < submitted.index("end") < written[0], submitted
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_handing_out_gives_the_end_with_the_last_item_only(count):
+    calls: list[object] = []
+    for item, handed_out in stream_module._handing_out(range(count), lambda: calls.append("end")):
+        calls.append(item)
+        handed_out()
+    assert calls == [*range(count), "end"]
+
+
+@pytest.mark.parametrize("read_where_it_lies", [True, False])
+def test_the_workers_are_told_before_the_last_chunk_is_written(
+    normaliser, tiny, submitted, tmp_path, read_where_it_lies
+):
+    """Every slot taken, so the command normalises every chunk itself and each is written as
+    soon as it is done: the workers are told right after the last one is handed out (the
+    input is read one chunk ahead to know it is the last), before it is written, not once
+    the loop over the chunks ends."""
+    with make_executor(normaliser, 2) as pool:
+        pool.start()
+        assert pool.slots is not None
+        taken = list(iter(pool.slots.take, None))
+        end = lambda: submitted.append("end")  # noqa: E731
+        six_chunks(normaliser, submitted, tmp_path / "in.txt", read_where_it_lies, pool, end)
+        for slot in taken:
+            pool.slots.give(slot)
+    assert submitted == ["here", "write"] * 5 + ["here", "end", "write"]
 
 
 def test_a_worker_that_cannot_open_the_file_leaves_its_chunks_to_the_command(

@@ -99,6 +99,28 @@ def test_a_forked_worker_can_be_terminated_and_reaped(monkeypatch):
     worker.channel.close()
 
 
+@pytest.mark.parametrize("pidfd", [True, False])
+def test_join_with_a_timeout_waits_for_the_exit_or_the_timeout(monkeypatch, pidfd):
+    """With a pidfd (woken at the exit) and without (steps of sleep): a worker still running
+    is not reaped when the timeout passes; one that ends is reaped, its status kept."""
+    monkeypatch.setattr("normalise.workers._serve", _sleeper)
+    if not pidfd:
+        monkeypatch.delattr(os, "pidfd_open")
+    worker = Forked([], print, (), None)
+    try:
+        assert worker.channel.recv() == "ready"
+        worker.join(timeout=0.05)
+        assert worker.exitcode is None
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.join(timeout=10)
+        assert worker.exitcode == -signal.SIGKILL
+        with pytest.raises(ChildProcessError):
+            os.waitpid(worker.pid, os.WNOHANG)  # reaped: no zombie left
+    finally:
+        worker.kill()
+        worker.channel.close()
+
+
 def test_a_dead_worker_is_an_end_of_file(monkeypatch):
     monkeypatch.setattr("normalise.workers._serve", _sleeper)
     worker = Forked([], print, (), None)
