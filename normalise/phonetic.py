@@ -890,8 +890,9 @@ class PhoneticMatcher:
 
     def _key_table(self) -> Any:
         """``(state, forms, index keys)`` of the index's ``_core.KeyTable`` made with the
-        forms' parts (each bucket's whole forms first) when the compiled core runs, else None.
-        The token screen restores it (``KeyTable.restored``) when the forms and keys agree."""
+        forms' parts (each bucket's whole forms first), its hash's slots included, when the
+        compiled core runs, else None. The token screen restores it (``KeyTable.restored``:
+        checked, the keys not hashed again) when the forms and keys agree."""
         if edit_distance() is None:
             return None
         parts = bytes(1 if form.part else 0 for form in self._forms)
