@@ -5290,6 +5290,7 @@ def screen_zipf(frequencies, str token, zipf_of):
 
 cdef enum:
     KEY_TABLE_RESTORE = 1024  # see TokenScreen.reaches
+    KEY_TABLE_HASHED = 65536  # the same for a state that holds its hash
 
 
 cdef class TokenScreen:
@@ -5475,11 +5476,14 @@ cdef class TokenScreen:
         would have made about as many look-up strings as the index has keys (a table costs
         about what that many strings cost: a short text does not pay for it); restored from
         the matcher's kept state (which costs far less: only its hash is made) once
-        1/KEY_TABLE_RESTORE as many were asked."""
+        1/KEY_TABLE_RESTORE as many were asked, or 1/KEY_TABLE_HASHED when the state holds
+        the hash (only its checks are left to do: 3.3 ms at 100,000 variants, where a token's
+        look-up by the index's dict costs about 10 us more than by the table)."""
         if self.table is None:
             self.asked += 1
             if self.stored is not None:
-                if self.asked * KEY_TABLE_RESTORE >= self.index_keys:
+                if self.asked * (KEY_TABLE_HASHED if len(self.stored[0]) == 6
+                                 else KEY_TABLE_RESTORE) >= self.index_keys:
                     try:
                         self.table = KeyTable.restored(self.stored, self.n_forms)
                     except ValueError:  # not made by this code: read the index instead
@@ -5602,7 +5606,9 @@ cdef class KeyTable:
     (:meth:`state`), which the matcher keeps with the compiled table, so that a normaliser
     read from the cache makes only the hash (:meth:`restored`), without reading the index."""
 
-    cdef uint64_t *slots  # per slot: the key's hash's high 32 bits, and its number + 1 (0: empty)
+    cdef const uint64_t *slots  # per slot: the key's hash's high 32 bits, and its number + 1
+    cdef uint64_t *made  # ``slots`` when made here (freed with the table), else NULL
+    cdef bytes kept_slots  # ``slots`` when read from a state (made at the table's build)
     cdef Py_ssize_t size, n_keys
     cdef const char *keys  # every key's characters, one after another
     cdef const int32_t *key_end  # per key: where its characters end in ``keys``
@@ -5614,6 +5620,7 @@ cdef class KeyTable:
 
     def __cinit__(self):
         self.slots = NULL
+        self.made = NULL
 
     def __init__(self, dict index, parts=None):
         cdef Py_ssize_t n_keys = 0, n_chars = 0, n_numbers = 0, k = 0, at = 0, f = 0, w
@@ -5678,11 +5685,13 @@ cdef class KeyTable:
         self._hold(held, part != NULL)
 
     cdef int _hold(self, tuple held, bint has_wholes) except -1:
-        """Point at ``held``'s buffers (checked against each other) and make the hash."""
+        """Point at ``held``'s buffers (checked against each other) and make the hash, or
+        take it from a sixth buffer (:meth:`state`'s, checked: every slot empty or a key's,
+        as many keys as the table has)."""
         cdef Py_ssize_t n_keys, i, j, start = 0, size = 16
         cdef uint64_t h
-        if len(held) != 5 or not all(type(b) is bytes for b in held):
-            raise ValueError("a key table's state is five bytes objects")
+        if len(held) not in (5, 6) or not all(type(b) is bytes for b in held):
+            raise ValueError("a key table's state is five or six bytes objects")
         n_keys = len(<bytes>held[1]) // sizeof(int32_t)
         if (len(<bytes>held[2]) != n_keys * <Py_ssize_t>sizeof(int32_t)
                 or len(<bytes>held[3]) != n_keys * <Py_ssize_t>sizeof(int32_t)
@@ -5708,24 +5717,57 @@ cdef class KeyTable:
         while size < 2 * n_keys + 2:
             size *= 2
         self.size = size
-        free(self.slots)
-        self.slots = <uint64_t *>calloc(size, sizeof(uint64_t))
-        if self.slots == NULL:
+        free(self.made)
+        self.made = NULL
+        self.slots = NULL
+        if len(held) == 6:
+            self._take_slots(<bytes>held[5])
+            self.held = held[:5]
+            return 0
+        self.made = <uint64_t *>calloc(size, sizeof(uint64_t))
+        if self.made == NULL:
             raise MemoryError()
         start = 0
         for i in range(n_keys):
             h = _bytes_hash(self.keys + start, self.key_end[i] - start)
             start = self.key_end[i]
             j = <Py_ssize_t>(h & <uint64_t>(size - 1))
-            while self.slots[j]:
+            while self.made[j]:
                 j = (j + 1) & (size - 1)
-            self.slots[j] = (h & <uint64_t>0xFFFFFFFF00000000ULL) | <uint64_t>(i + 1)
+            self.made[j] = (h & <uint64_t>0xFFFFFFFF00000000ULL) | <uint64_t>(i + 1)
+        self.slots = self.made
+        return 0
+
+    cdef int _take_slots(self, bytes kept) except -1:
+        """Read the hash from ``kept`` (``slots`` points into it), checked: its size, every
+        slot empty or a key's number + 1, and as many keys as the table has (so that a probe
+        always meets an empty slot)."""
+        cdef const uint64_t *slots = <const uint64_t *>PyBytes_AS_STRING(kept)
+        cdef Py_ssize_t i, used = 0
+        cdef uint64_t number
+        if len(kept) != self.size * <Py_ssize_t>sizeof(uint64_t):
+            raise ValueError("a key table's hash of another size")
+        for i in range(self.size):
+            number = slots[i] & <uint64_t>0xFFFFFFFF
+            if number:
+                if number > <uint64_t>self.n_keys:
+                    raise ValueError("a key table's hash names a key past its keys")
+                used += 1
+            elif slots[i]:
+                raise ValueError("a key table's empty slot that is not empty")
+        if used != self.n_keys:
+            raise ValueError("a key table's hash holds another number of keys")
+        self.kept_slots = kept
+        self.slots = slots
         return 0
 
     def state(self):
-        """The buffers (bytes) :meth:`restored` makes the same table from, and whether the
-        buckets list their whole forms first."""
-        return self.held, self.has_wholes
+        """The buffers (bytes) :meth:`restored` makes the same table from, the hash's slots
+        last (a table read back does not hash its keys again), and whether the buckets list
+        their whole forms first."""
+        cdef bytes slots = PyBytes_FromStringAndSize(
+            <const char *>self.slots, self.size * sizeof(uint64_t))
+        return self.held + (slots,), self.has_wholes
 
     @staticmethod
     def restored(state, Py_ssize_t forms):
@@ -5742,7 +5784,7 @@ cdef class KeyTable:
         return table
 
     def __dealloc__(self):
-        free(self.slots)
+        free(self.made)
 
     def __reduce__(self):
         raise TypeError("KeyTable is made afresh or restored from its state, never pickled")
@@ -6965,3 +7007,80 @@ def lookup_keys_made(TokenScreen screen, str key, bint strings=False):
     else:
         probe_lookup_keys(screen, key, made)
     return set(made)
+
+
+# ---------------------------------------------------------------------------------------------
+# The gazetteer's name lines (``normalise.gazetteer``): the regions of the place entries a
+# candidate's evidence reads bisect them, thousands of times a text at 100,000 variants.
+
+
+cdef class NameLines:
+    """``Gazetteer._numbers`` in C: the sorted name lines (``folded name<TAB>numbers\\n``)
+    bisected by ``memcmp``, without a bytes slice per step. Holds the gazetteer's block and
+    its array of line starts (an ``array('I')``, the block's end last)."""
+
+    cdef bytes names
+    cdef const uint32_t[::1] starts
+    cdef Py_ssize_t lines
+
+    def __init__(self, bytes names, starts):
+        self.names = names
+        self.starts = starts
+        self.lines = self.starts.shape[0] - 1
+        if self.lines < 0 or self.starts[self.lines] > len(names):
+            raise ValueError("line starts that do not fit the name lines")
+
+    cdef Py_ssize_t tab_after(self, Py_ssize_t start) except -1:
+        """Where the first tab at or after ``start`` is (``bytes.index``: ValueError when
+        none)."""
+        cdef const char *data = PyBytes_AS_STRING(self.names)
+        cdef const char *tab = <const char *>memchr(data + start, 9, len(self.names) - start)
+        if tab == NULL:
+            raise ValueError("subsection not found")
+        return tab - data
+
+    def numbers(self, bytes key):
+        """The numbers of the cities the folded name ``key`` names (``Gazetteer._numbers``)."""
+        cdef const char *data = PyBytes_AS_STRING(self.names)
+        cdef const char *wanted = PyBytes_AS_STRING(key)
+        cdef Py_ssize_t size = len(key), lo = 0, hi = self.lines, mid, start, tab, length
+        cdef int order
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = self.starts[mid]
+            length = self.tab_after(start) - start
+            order = memcmp(data + start, wanted, length if length < size else size)
+            if order < 0 or (order == 0 and length < size):
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == self.lines:
+            return []
+        start = self.starts[lo]
+        tab = self.tab_after(start)
+        if tab - start != size or memcmp(data + start, wanted, size) != 0:
+            return []
+        return _line_numbers(self.names, tab + 1, <Py_ssize_t>self.starts[lo + 1] - 1)
+
+
+cdef list _line_numbers(bytes names, Py_ssize_t start, Py_ssize_t end):
+    """``[int(n) for n in names[start:end].split(b",")]``, read in C when every number is
+    1 to 18 digits; any other field is read by that expression."""
+    cdef const char *data = PyBytes_AS_STRING(names)
+    cdef list out = []
+    cdef Py_ssize_t i, digits = 0
+    cdef long long value = 0
+    cdef char c
+    if start >= end:
+        return [int(n) for n in names[start:end].split(b",")]
+    for i in range(start, end + 1):
+        c = data[i] if i < end else 44
+        if 48 <= c <= 57 and digits < 18:
+            value = value * 10 + (c - 48)
+            digits += 1
+        elif c == 44 and digits > 0:
+            out.append(value)
+            value, digits = 0, 0
+        else:
+            return [int(n) for n in names[start:end].split(b",")]
+    return out

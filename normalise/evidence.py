@@ -445,13 +445,7 @@ def rare_word_matcher(matcher: PhoneticMatcher | None) -> PhoneticMatcher | None
     names the table knows; beside other names of the table they are those names."""
     if matcher is None:
         return None
-    import copy
-
-    rare = copy.copy(matcher)
-    rare._cache = {}
-    rare.common_word_zipf = RARE_WORD_ZIPF
-    rare.known_word_penalty = RARE_WORD_PENALTY
-    return rare
+    return matcher.view(common_word_zipf=RARE_WORD_ZIPF, known_word_penalty=RARE_WORD_PENALTY)
 
 
 def foreign_letter(token: str) -> str | None:

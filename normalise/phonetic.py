@@ -767,6 +767,8 @@ class PhoneticMatcher:
         self._plain_forms: dict[int, tuple[str, float]] = {}
         self._distance_table: Any = None  # _core.DistanceTable of the costs, made when asked
         self._compiled_ranker: Any = None  # _core.Ranker of the forms, made when asked
+        #: the matcher a :meth:`view` is of (its ranker serves both), else None
+        self._ranker_of: PhoneticMatcher | None = None
         self._build(entries)
         #: the index as ``_core.KeyTable``'s buffers, whole forms first (:meth:`_key_table`),
         #: kept with the matcher: one read back makes only the hash, not the index's reading
@@ -804,6 +806,20 @@ class PhoneticMatcher:
             margin=DEFAULT_MARGIN if margin is None else margin,
         )
 
+    def view(self, *, common_word_zipf: float, known_word_penalty: float) -> PhoneticMatcher:
+        """A copy with other English gates that shares this matcher's index, forms and
+        compiled ranking (:meth:`_ranker`: the ranking reads no gate, and a ranker read back
+        from the cache costs a few milliseconds at 100,000 variants to make), not its
+        decisions."""
+        import copy
+
+        view = copy.copy(self)
+        view._cache = {}
+        view.common_word_zipf = common_word_zipf
+        view.known_word_penalty = known_word_penalty
+        view._ranker_of = self
+        return view
+
     def __getstate__(self) -> dict[str, Any]:
         return {
             **self.__dict__,
@@ -818,6 +834,7 @@ class PhoneticMatcher:
         self.__dict__.setdefault("_plain_forms", {})  # a matcher pickled before it had one
         self.__dict__.setdefault("_distance_table", None)
         self.__dict__.setdefault("_compiled_ranker", None)
+        self.__dict__.setdefault("_ranker_of", None)
         self.__dict__.setdefault("_key_table_state", None)
         self.__dict__.setdefault("_form_records", None)
 
@@ -873,8 +890,9 @@ class PhoneticMatcher:
 
     def _key_table(self) -> Any:
         """``(state, forms, index keys)`` of the index's ``_core.KeyTable`` made with the
-        forms' parts (each bucket's whole forms first) when the compiled core runs, else None.
-        The token screen restores it (``KeyTable.restored``) when the forms and keys agree."""
+        forms' parts (each bucket's whole forms first), its hash's slots included, when the
+        compiled core runs, else None. The token screen restores it (``KeyTable.restored``:
+        checked, the keys not hashed again) when the forms and keys agree."""
         if edit_distance() is None:
             return None
         parts = bytes(1 if form.part else 0 for form in self._forms)
@@ -983,6 +1001,15 @@ class PhoneticMatcher:
         compiled = edit_distance()
         if compiled is None:
             return None
+        owner = self._ranker_of
+        if (
+            owner is not None
+            and owner._forms is self._forms
+            and owner._entries is self._entries
+            and owner._index is self._index
+            and owner.romanisation is self.romanisation
+        ):
+            return owner._ranker()  # a view's forms: its matcher's ranking
         ranker = self._compiled_ranker
         if ranker is False:
             return None  # rules whose letter maps C cannot hold: the reference ranks

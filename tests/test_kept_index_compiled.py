@@ -83,11 +83,14 @@ def _check_reaches(matcher: PhoneticMatcher, tokens) -> int:
     assert (forms, keys) == (len(matcher._forms), len(matcher._index))
     restored = module.KeyTable.restored(state, forms)
     assert restored.keeps_wholes
+    assert len(state[0]) == 6  # the hash kept: read back, not made again
+    hashed = module.KeyTable.restored((state[0][:5], state[1]), forms)  # the hash made
     reached = 0
     for key in _keys(matcher, tokens):
         for floor in (0.5, 0.86, 0.93, 1.0):
             expected = module.reaches(ranker, key, floor)
             assert module.reaches_by_table(ranker, restored, key, floor) == expected, (key, floor)
+            assert module.reaches_by_table(ranker, hashed, key, floor) == expected, (key, floor)
             reached += expected is True
     return reached
 
@@ -140,9 +143,25 @@ def test_a_state_that_does_not_hold_is_refused() -> None:
     module = core.compiled_module()
     (held, wholes), forms, _ = matcher._key_table_state
     module.KeyTable.restored((held, wholes), forms)
-    keys, key_end, number_end, whole, numbers = held
+    keys, key_end, number_end, whole, numbers, slots = held
     bad_number = numbers[:-4] + struct.pack("=i", forms)
     backwards = struct.pack("=i", 99) + key_end[4:]
+    used = [i for i in range(0, len(slots), 8) if slots[i : i + 8] != bytes(8)]
+    empty = next(i for i in range(0, len(slots), 8) if slots[i : i + 8] == bytes(8))
+    n_keys = len(key_end) // 4
+
+    def slot(at: int, value: int) -> bytes:
+        return slots[:at] + struct.pack("=Q", value) + slots[at + 8 :]
+
+    for bad_slots in (
+        slots[:-8],  # another size
+        slot(used[0], n_keys + 1),  # a key past the keys
+        slot(used[0], 1 << 40),  # a tag without a key
+        slot(used[0], 0),  # a key missing
+        slot(empty, 1),  # a key twice: one more than the keys
+    ):
+        with pytest.raises(ValueError):
+            module.KeyTable.restored(((*held[:5], bad_slots), wholes), forms)
     for state in (
         (held[:4], wholes),
         ((keys, key_end[:-4], number_end, whole, numbers), wholes),
@@ -259,3 +278,29 @@ def test_kept_records_of_long_keys_rank_as_the_reference() -> None:
     copy = pickle.loads(pickle.dumps(matcher))
     tokens = [t for n in names for t in (*_near(n.replace(" ", "").replace("-", "")), n)]
     assert _assert_same(copy, tokens) > 8
+
+
+@settings(max_examples=30, deadline=None)
+@given(_TABLES, st.lists(_LOOK_ALIKE, min_size=1, max_size=25))
+def test_a_view_ranks_with_its_matchers_ranker(table, tokens) -> None:
+    """A view of a matcher (the matcher for rare words, ``PhoneticMatcher.view``) ranks with
+    its matcher's compiled ranker, read back or not: one ranker made, the view's decisions
+    those of the Python reference (pruned and full)."""
+    from normalise.evidence import rare_word_matcher
+
+    matcher = _compiled(lambda: PhoneticMatcher([(c, list(forms)) for c, forms, _ in table]))
+    for owner in (matcher, pickle.loads(pickle.dumps(matcher))):
+        rare = rare_word_matcher(owner)
+        assert rare is not None and rare.common_word_zipf != owner.common_word_zipf
+        with core.using("compiled"):
+            assert rare._ranker() is owner._ranker() is not None
+        _assert_same(rare, tokens)
+        _assert_same(owner, tokens)
+
+
+def test_a_view_of_other_forms_makes_its_own_ranker() -> None:
+    matcher = _compiled(lambda: PhoneticMatcher([("Taloqan", ["Taluqan"]), ("Kunduz", [])]))
+    view = matcher.view(common_word_zipf=9.0, known_word_penalty=0.0)
+    view._forms = list(view._forms)  # no longer the matcher's forms
+    with core.using("compiled"):
+        assert view._ranker() is not matcher._ranker()
