@@ -317,6 +317,7 @@ cdef extern from "Python.h":
     bint Py_UNICODE_ISLOWER(Py_UCS4)
     bint Py_UNICODE_ISUPPER(Py_UCS4)
     bint Py_UNICODE_ISTITLE(Py_UCS4)
+    int _PyUnicode_ToUpperFull(Py_UCS4 ch, Py_UCS4 *res)
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
     void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value) nogil
 
@@ -1719,16 +1720,17 @@ cdef enum:
     FIRST_CAPITAL = 2  # its first letter a capital
 
 
-cdef inline int span_casing(int kind, void *data, Py_ssize_t start, Py_ssize_t end,
-                            str canonical) noexcept:
+cdef int span_casing(Trie trie, int kind, void *data, Py_ssize_t start, Py_ssize_t end,
+                     str canonical) except -2:
     """What :func:`normalise.casing.cased` does to an ASCII ``canonical`` for the span
-    ``[start, end)``: in capitals (``str.isupper`` of the span and two letters or more, as
-    ``_in_capitals`` says), with its first letter a capital (the span's first character is
-    one, the form's first is small), else as it is; -1 where the reference decides (a span
-    outside ASCII in mixed case, where ``_in_capitals`` asks each letter's capital). An
-    ASCII letter's capital keeps its key, so ``_capital`` is ``str.upper`` here. Outside
-    ASCII, the tests are CPython's own ``str.isupper`` and ``str.islower`` (Москва,
-    ŁÓDŹ and più take no call and no slice per hit)."""
+    ``[start, end)``: in capitals (``_in_capitals``), with its first letter a capital (the
+    span's first character is one, the form's first is small), else as it is; -1 where the
+    reference decides. An ASCII letter's capital keeps its key, so ``_capital`` is
+    ``str.upper`` for the form. The span is in capitals where ``str.isupper`` holds and it
+    has two letters; not where it is ASCII or ``str.islower`` holds, nor where a character's
+    capital differs from it and keeps its key (:func:`capital_differs`: the reference's
+    ``all(_capital(c) == c ...)`` fails), which settles Москва, Łódź and più with no call
+    and no slice per hit; else (STRAßE, ǅA) the reference decides."""
     cdef Py_ssize_t i, letters = 0
     cdef bint small = False, capital = False, title = False, ascii = True
     cdef uint32_t c
@@ -1750,7 +1752,11 @@ cdef inline int span_casing(int kind, void *data, Py_ssize_t start, Py_ssize_t e
         if letters >= 2:
             return CAPITALS
     elif not ascii and not (small and not capital and not title):  # nor str.islower
-        return -1
+        for i in range(start, end):
+            if capital_differs(trie, PyUnicode_READ(kind, data, i)):
+                break
+        else:
+            return -1
     if end == start or len(canonical) == 0:
         return AS_IS
     c = PyUnicode_READ(kind, data, start)  # str.isupper of the first character
@@ -1759,6 +1765,33 @@ cdef inline int span_casing(int kind, void *data, Py_ssize_t start, Py_ssize_t e
         if 97 <= c <= 122:
             return FIRST_CAPITAL
     return AS_IS
+
+
+cdef int capital_differs(Trie trie, Py_UCS4 c) except -2:
+    """Whether ``casing._capital(c) != c`` is sure: ``str.upper`` of ``c`` is one other
+    character with the same match key (both keys made a character at a time: an ASCII
+    small letter, ó, ж); False where it is not or the keys are not simple."""
+    cdef Py_UCS4 upper[3]
+    cdef int32_t own, other
+    if c < 128:
+        return 97 <= c <= 122
+    if _PyUnicode_ToUpperFull(c, upper) != 1 or upper[0] == c:
+        return False
+    own = trie._key_code(c)
+    other = trie._key_code(upper[0]) if upper[0] >= 128 else (
+        trie.key_map[upper[0]] | (trie.lower_map[upper[0]] << 15))
+    if own < 0 or other < 0:
+        return False
+    return (own >> 15) & 0x7FFF == (other >> 15) & 0x7FFF
+
+
+def span_cased(Trie trie, str span, str canonical):
+    """What the table pass writes for ``span`` and an ASCII ``canonical`` form (not
+    case-sensitive) by :func:`span_casing` (with ``trie``'s keys), None where it asks
+    :func:`normalise.casing.cased` (the differential test asks)."""
+    cdef int casing = span_casing(trie, PyUnicode_KIND(span), PyUnicode_DATA(span), 0,
+                                  len(span), canonical)
+    return None if casing < 0 else cased_ascii(canonical, casing)
 
 
 cdef inline uint32_t cased_char(uint32_t c, Py_ssize_t i, int casing) noexcept:
@@ -2014,7 +2047,8 @@ cdef class TablePassRunner:
                 end -= 1
                 note = self.point_kept
         canonical = self.canonicals[target]
-        casing = span_casing(kind, data, start, end, canonical) if self.plain[target] else -1
+        casing = (span_casing(self.trie, kind, data, start, end, canonical)
+                  if self.plain[target] else -1)
         if casing >= 0:  # an ASCII form: no slice, no call, no cache key per hit
             if self.exact[target]:
                 casing = AS_IS

@@ -13,6 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from normalise import core
+from normalise.casing import cased
 from normalise.scan import KEY_CODES_BELOW, Scanner, fold_form, key_codes, match_key
 from normalise.table import Entry
 from tests.test_core import both, drawn_keys, records, scanners
@@ -94,7 +95,7 @@ def test_every_character_the_c_path_reads_keeps_its_place_under_nfc():
 forms = st.text(alphabet=st.sampled_from(TRICKY), min_size=1, max_size=8).filter(
     lambda f: fold_form(f).strip() and "\u2028" not in f and "\x85" not in f
 )
-SPELLINGS = (str.upper, str.lower, str.title, str.casefold)
+SPELLINGS = (str, str.upper, str.lower, str.title, str.swapcase, str.casefold)
 
 
 @given(st.lists(forms, min_size=1, max_size=6), st.data())
@@ -139,3 +140,33 @@ def test_both_cores_give_the_same_records_outside_ascii(variants, data):
         assert records(compiled.normalise(spelling(text))) == records(
             python.normalise(spelling(text))
         )
+
+
+@given(spans, st.sampled_from(["kabul", "Kabul", "KABUL", "k", "K", "al-Qaeda", "", "1a"]))
+@example("ǅA", "kabul")  # a title-case letter: not in capitals
+@example("STRAßE", "kabul")  # mixed case whose capitals keep their keys: the reference's
+@example("Łódź", "lodz")
+@example("ŁÓDŹ", "lodz")
+@example("Ωa", "kabul")
+@example("Ǆa", "kabul")
+@example("Aı", "kabul")  # ı: its capital I has another key
+@example("Aſ", "kabul")
+@example("Mосква", "kabul")  # a Latin M before Cyrillic
+def test_the_casing_made_in_c_is_the_references(span, canonical):
+    """Where the table pass cases an ASCII form for a span itself (every span but one
+    outside ASCII in mixed case), it writes what :func:`normalise.casing.cased` writes."""
+    from normalise import _core
+
+    written = _core.span_cased(trie(), span, canonical)
+    if written is not None:
+        assert written == cased(span, canonical)
+
+
+def test_the_casing_is_made_in_c_outside_ascii():
+    """Spans in capitals, small letters or capitalised outside ASCII take the C path."""
+    from normalise import _core
+
+    made = trie()
+    for span, written in (("ŁÓDŹ", "LODZ"), ("łódź", "lodz"), ("Łódź", "Lodz"), ("МОСКВА", "LODZ")):
+        assert _core.span_cased(made, span, "lodz") == written
+    assert _core.span_cased(made, "STRAßE", "lodz") is None
