@@ -314,6 +314,10 @@ cdef extern from "Python.h":
     Py_UCS4 PyUnicode_MAX_CHAR_VALUE(object)
     bint PyUnicode_IS_ASCII(object)
     bint Py_UNICODE_ISSPACE(Py_UCS4)
+    bint Py_UNICODE_ISLOWER(Py_UCS4)
+    bint Py_UNICODE_ISUPPER(Py_UCS4)
+    bint Py_UNICODE_ISTITLE(Py_UCS4)
+    int _PyUnicode_ToUpperFull(Py_UCS4 ch, Py_UCS4 *res)
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
     void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value) nogil
 
@@ -533,6 +537,14 @@ cdef enum:
     FOLD_CACHED = 0x3000  # Latin, Greek, Cyrillic, Arabic, Indic: folded once, then by table
 
 
+cdef enum:
+    KEY_DROPPED = -1     # scan.KEY_DROPPED: a character that adds nothing to a match key
+    KEY_UNKNOWN = -2     # not asked yet
+    KEY_NOT_SIMPLE = -3  # scan.KEY_NOT_SIMPLE: its part of a key is not one code point
+    KEY_CODES_BELOW = 0x3000  # scan.KEY_CODES_BELOW
+    SHORT_KEY = 256      # a longer span is verified by the reference
+
+
 cdef struct Jump:
     uint64_t word    # the first min(length, 8) bytes of a pattern's first word
     int32_t node     # the trie node those bytes lead to from the root (0: an empty slot)
@@ -604,6 +616,8 @@ cdef class Trie:
     cdef bint ascii_rule          # ascii_fold is the rule :func:`fold_ascii` applies
     cdef object fold_char
     cdef int16_t *folded      # per code point < FOLD_CACHED: its haystack byte, -1 dropped, -2 unknown
+    cdef object key_codes
+    cdef int32_t *keyed       # per code point < KEY_CODES_BELOW: scan.key_codes packed, -2 unknown
 
     def __cinit__(self):
         self.first = self.sibling = self.terminal = self.dense = NULL
@@ -615,12 +629,13 @@ cdef class Trie:
         self.jumps = NULL
         self.jump_mask = 0
         self.folded = NULL
+        self.keyed = NULL
         self.cands = NULL
         self.cand_keys = NULL
 
     def __dealloc__(self):
         free(self.first); free(self.sibling); free(self.label); free(self.terminal)
-        free(self.dense); free(self.packed); free(self.words_memory); free(self.followers); free(self.jumps); free(self.folded); free(self.cands); free(self.cand_keys)
+        free(self.dense); free(self.packed); free(self.words_memory); free(self.followers); free(self.jumps); free(self.folded); free(self.keyed); free(self.cands); free(self.cand_keys)
 
     def __init__(self, patterns, keys, exact_keys, *, match_key, fold_haystack, ascii_fold,
                  hit, key_map, bisect_right, is_mark):
@@ -645,8 +660,11 @@ cdef class Trie:
             c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <= 57 or c == 95 else 32
             for c in range(128)
         )
-        from normalise.scan import _fold_char
+        from normalise.scan import KEY_CODES_BELOW as below, _fold_char, key_codes
+        if below != KEY_CODES_BELOW:
+            raise ValueError("normalise.scan.KEY_CODES_BELOW is not this module's")
         self.fold_char = _fold_char
+        self.key_codes = key_codes
         cdef int i
         for i in range(128):
             self.key_map[i] = key_map[i]
@@ -1083,20 +1101,128 @@ cdef class Trie:
     cdef Py_ssize_t _verify(self, str text, int kind, void *data, Py_ssize_t start,
                             Py_ssize_t end, int32_t term) except -2:
         """The target of ``text[start:end]`` (a raw match of form ``term``), or -1."""
-        cdef Py_ssize_t i, k, length = end - start
-        cdef Py_UCS4 ch
-        cdef bint ascii = True
+        cdef Py_ssize_t target = self._verify_in_c(kind, data, start, end, term)
+        return self._verify_slow(text[start:end]) if target == KEY_NOT_SIMPLE else target
+
+    cdef int32_t _key_code(self, Py_UCS4 c) except KEY_UNKNOWN:
+        """:func:`normalise.scan.key_codes` of a character >= 128, packed (case kept, lower
+        case, folds alike), asked once per code point below KEY_CODES_BELOW (those above:
+        KEY_NOT_SIMPLE, the reference decides)."""
+        cdef int32_t f
+        if c >= KEY_CODES_BELOW:
+            return KEY_NOT_SIMPLE
+        if self.keyed == NULL:
+            self.keyed = <int32_t *>malloc(KEY_CODES_BELOW * sizeof(int32_t))
+            if self.keyed == NULL:
+                raise MemoryError()
+            for f in range(KEY_CODES_BELOW):
+                self.keyed[f] = KEY_UNKNOWN
+        f = self.keyed[c]
+        if f == KEY_UNKNOWN:
+            codes = self.key_codes(chr(c))
+            if isinstance(codes, int):
+                f = codes
+            else:
+                f = codes[0] | (codes[1] << 15) | ((1 << 30) if codes[2] else 0)
+            self.keyed[c] = f
+        return f
+
+    cdef Py_ssize_t _verify_in_c(self, int kind, void *data, Py_ssize_t start,
+                                 Py_ssize_t end, int32_t term) except -2:
+        """The target of ``text[start:end]`` (a raw match of form ``term``) or -1, by its
+        match key made here (:meth:`_make_key`); KEY_NOT_SIMPLE where the reference decides.
+
+        A key of ASCII characters that fold as their own (every ASCII span, più, İzmir, a
+        decomposed é) is compared with the matched form's ASCII keys, with no object made;
+        any other (Łódź, Москва) is looked up in the scanner's dicts as one string. Why:
+        outside ASCII a slice, two cached ``match_key`` calls and two dict look-ups per hit
+        made a hit in Italian or Polish text cost several times an ASCII one."""
+        cdef uint8_t narrow[SHORT_KEY]
+        cdef Py_UCS4 kept[SHORT_KEY]
+        cdef Py_UCS4 lowered[SHORT_KEY]
+        cdef bint candidates = True
+        cdef Py_ssize_t m = self._make_key(kind, data, start, end, narrow, kept, lowered,
+                                           &candidates)
+        if m == KEY_NOT_SIMPLE:
+            return KEY_NOT_SIMPLE
+        if candidates:
+            return self._candidate(term, narrow, m)
+        return self._looked_up(kept, lowered, m)
+
+    cdef Py_ssize_t _make_key(self, int kind, void *data, Py_ssize_t start, Py_ssize_t end,
+                              uint8_t *narrow, Py_UCS4 *kept, Py_UCS4 *lowered,
+                              bint *candidates) except -2:
+        """The match key of ``text[start:end]`` a character at a time (an ASCII one by
+        ``key_map``, any other by :meth:`_key_code`) into ``kept`` (case kept) and
+        ``lowered``, and into ``narrow`` as the text has it while ``candidates`` (the key
+        ASCII and folded as the span: the matched form's own keys hold it); its length, or
+        KEY_NOT_SIMPLE where a character's part is not one code point (ﬁ, Σ, Hangul) or
+        the span is longer than SHORT_KEY."""
+        cdef Py_ssize_t i, m = 0
+        cdef Py_UCS4 c
+        cdef int32_t code
+        if end - start > SHORT_KEY:
+            return KEY_NOT_SIMPLE
         for i in range(start, end):
-            if PyUnicode_READ(kind, data, i) >= 128:
-                ascii = False
-                break
-        if not ascii:
-            return self._verify_slow(text[start:end])
+            c = PyUnicode_READ(kind, data, i)
+            if c < 128:
+                narrow[m] = <uint8_t>c
+                kept[m] = self.key_map[c]
+                lowered[m] = self.lower_map[c]
+                m += 1
+                continue
+            code = self._key_code(c)
+            if code == KEY_NOT_SIMPLE:
+                return KEY_NOT_SIMPLE
+            if code == KEY_DROPPED:
+                continue
+            kept[m] = code & 0x7FFF
+            lowered[m] = (code >> 15) & 0x7FFF
+            if kept[m] >= 128 or not code & (1 << 30):
+                candidates[0] = False
+            else:
+                narrow[m] = <uint8_t>kept[m]
+            m += 1
+        return m
+
+    def key(self, str span):
+        """``(match_key(span, True), match_key(span), whether the matched form's ASCII keys
+        are asked)`` as the verification makes them, None where it leaves them to the
+        reference (the differential test asks)."""
+        cdef uint8_t narrow[SHORT_KEY]
+        cdef Py_UCS4 kept[SHORT_KEY]
+        cdef Py_UCS4 lowered[SHORT_KEY]
+        cdef bint candidates = True
+        cdef Py_ssize_t m = self._make_key(PyUnicode_KIND(span), PyUnicode_DATA(span), 0,
+                                           len(span), narrow, kept, lowered, &candidates)
+        if m == KEY_NOT_SIMPLE:
+            return None
+        return (PyUnicode_FromKindAndData(4, kept, m), PyUnicode_FromKindAndData(4, lowered, m),
+                bool(candidates))
+
+    cdef Py_ssize_t _looked_up(self, const Py_UCS4 *kept, const Py_UCS4 *lowered,
+                               Py_ssize_t length) except -2:
+        """The reference's look-up of a span's key given as code points (case kept and
+        lower-cased): :meth:`_verify_slow` without its slice and ``match_key`` calls."""
+        cdef object target = None
+        if self.exact_keys:
+            target = self.exact_keys.get(
+                PyUnicode_FromKindAndData(4, kept, length))
+        if target is None:
+            target = self.keys.get(
+                PyUnicode_FromKindAndData(4, lowered, length))
+        return -1 if target is None else target
+
+    cdef inline Py_ssize_t _candidate(self, int32_t term, const uint8_t *span,
+                                      Py_ssize_t length) noexcept:
+        """The target of the first of form ``term``'s ASCII keys that ``span`` (ASCII, as
+        the text has it) matches, case-sensitive keys first, or -1."""
         cdef const uint8_t *keys = self.key_bytes
         cdef const uint8_t *key
         cdef const uint8_t *table
         cdef Candidates cands = self.cands[term]
         cdef const Key *cand
+        cdef Py_ssize_t i, k
         for k in range(cands.first, cands.first + cands.count):
             cand = &self.cand_keys[k]
             if cand.shape >> 1 != length:
@@ -1104,7 +1230,7 @@ cdef class Trie:
             key = keys + cand.offset
             table = &self.key_map[0] if cand.shape & 1 else &self.lower_map[0]
             for i in range(length):
-                if table[PyUnicode_READ(kind, data, start + i)] != key[i]:
+                if table[span[i]] != key[i]:
                     break
             else:
                 return cand.target
@@ -1594,34 +1720,78 @@ cdef enum:
     FIRST_CAPITAL = 2  # its first letter a capital
 
 
-cdef inline int ascii_casing(int kind, void *data, Py_ssize_t start, Py_ssize_t end,
-                             str canonical) noexcept:
+cdef int span_casing(Trie trie, int kind, void *data, Py_ssize_t start, Py_ssize_t end,
+                     str canonical) except -2:
     """What :func:`normalise.casing.cased` does to an ASCII ``canonical`` for the span
-    ``[start, end)`` when that span is ASCII (-1 where it is not; the reference decides):
-    in capitals (no small letter, a capital, two letters or more: ``str.isupper`` and
-    ``_in_capitals``), with its first letter a capital (the span's first is, the form's is
-    small), else as it is. An ASCII letter's capital keeps its key, so ``_capital`` is
-    ``str.upper`` here."""
+    ``[start, end)``: in capitals (``_in_capitals``), with its first letter a capital (the
+    span's first character is one, the form's first is small), else as it is; -1 where the
+    reference decides. An ASCII letter's capital keeps its key, so ``_capital`` is
+    ``str.upper`` for the form. The span is in capitals where ``str.isupper`` holds and it
+    has two letters; not where it is ASCII or ``str.islower`` holds, nor where a character's
+    capital differs from it and keeps its key (:func:`capital_differs`: the reference's
+    ``all(_capital(c) == c ...)`` fails), which settles Москва, Łódź and più with no call
+    and no slice per hit; else (STRAßE, ǅA) the reference decides."""
     cdef Py_ssize_t i, letters = 0
-    cdef bint small = False, capital = False
+    cdef bint small = False, capital = False, title = False, ascii = True
     cdef uint32_t c
     for i in range(start, end):
         c = PyUnicode_READ(kind, data, i)
-        if c >= 128:
-            return -1
         if 97 <= c <= 122:
             small = True
             letters += 1
         elif 65 <= c <= 90:
             capital = True
             letters += 1
-    if capital and not small and letters >= 2:
-        return CAPITALS
-    if end > start and 65 <= PyUnicode_READ(kind, data, start) <= 90 and len(canonical) > 0:
+        elif c >= 128:
+            ascii = False
+            small |= Py_UNICODE_ISLOWER(c)
+            capital |= Py_UNICODE_ISUPPER(c)
+            title |= Py_UNICODE_ISTITLE(c)
+            letters += Py_UNICODE_ISALPHA(c)
+    if capital and not small and not title:  # str.isupper
+        if letters >= 2:
+            return CAPITALS
+    elif not ascii and not (small and not capital and not title):  # nor str.islower
+        for i in range(start, end):
+            if capital_differs(trie, PyUnicode_READ(kind, data, i)):
+                break
+        else:
+            return -1
+    if end == start or len(canonical) == 0:
+        return AS_IS
+    c = PyUnicode_READ(kind, data, start)  # str.isupper of the first character
+    if Py_UNICODE_ISUPPER(c) and not Py_UNICODE_ISLOWER(c) and not Py_UNICODE_ISTITLE(c):
         c = PyUnicode_READ(PyUnicode_KIND(canonical), PyUnicode_DATA(canonical), 0)
         if 97 <= c <= 122:
             return FIRST_CAPITAL
     return AS_IS
+
+
+cdef int capital_differs(Trie trie, Py_UCS4 c) except -2:
+    """Whether ``casing._capital(c) != c`` is sure: ``str.upper`` of ``c`` is one other
+    character with the same match key (both keys made a character at a time: an ASCII
+    small letter, ó, ж); False where it is not or the keys are not simple."""
+    cdef Py_UCS4 upper[3]
+    cdef int32_t own, other
+    if c < 128:
+        return 97 <= c <= 122
+    if _PyUnicode_ToUpperFull(c, upper) != 1 or upper[0] == c:
+        return False
+    own = trie._key_code(c)
+    other = trie._key_code(upper[0]) if upper[0] >= 128 else (
+        trie.key_map[upper[0]] | (trie.lower_map[upper[0]] << 15))
+    if own < 0 or other < 0:
+        return False
+    return (own >> 15) & 0x7FFF == (other >> 15) & 0x7FFF
+
+
+def span_cased(Trie trie, str span, str canonical):
+    """What the table pass writes for ``span`` and an ASCII ``canonical`` form (not
+    case-sensitive) by :func:`span_casing` (with ``trie``'s keys), None where it asks
+    :func:`normalise.casing.cased` (the differential test asks)."""
+    cdef int casing = span_casing(trie, PyUnicode_KIND(span), PyUnicode_DATA(span), 0,
+                                  len(span), canonical)
+    return None if casing < 0 else cased_ascii(canonical, casing)
 
 
 cdef inline uint32_t cased_char(uint32_t c, Py_ssize_t i, int casing) noexcept:
@@ -1877,8 +2047,9 @@ cdef class TablePassRunner:
                 end -= 1
                 note = self.point_kept
         canonical = self.canonicals[target]
-        casing = ascii_casing(kind, data, start, end, canonical) if self.plain[target] else -1
-        if casing >= 0:  # ASCII span and form: no slice, no call, no cache key per hit
+        casing = (span_casing(self.trie, kind, data, start, end, canonical)
+                  if self.plain[target] else -1)
+        if casing >= 0:  # an ASCII form: no slice, no call, no cache key per hit
             if self.exact[target]:
                 casing = AS_IS
             if cased_equal(kind, data, start, end, canonical, casing):

@@ -129,6 +129,49 @@ def _key_char(char: str) -> str:
 
 _ASCII_KEY = {ord(c): _key_char(c) for c in map(chr, range(128)) if _key_char(c) != c}
 
+#: What :func:`key_codes` returns for a character that adds nothing to a key (a mark).
+KEY_DROPPED = -1
+#: ... and for one whose part of a key is not one character that keeps its place (ﬁ, Σ).
+KEY_NOT_SIMPLE = -3
+#: Code points below this are the ones the compiled core keeps :func:`key_codes` of.
+KEY_CODES_BELOW = 0x3000
+_FINAL_SIGMA = "\u03a3"  # lower-cased by its place in the word
+
+
+@cache
+def key_codes(char: str) -> tuple[int, int, bool] | int:
+    """What a character adds to a :func:`match_key`, one code point or nothing, as the
+    compiled core reads it: ``(case kept, lower-cased, folds alike)``, :data:`KEY_DROPPED`
+    where it adds nothing, else :data:`KEY_NOT_SIMPLE` (``match_key`` itself decides).
+
+    Why: most spans outside ASCII (più, Łódź, Москва, İzmir, a decomposed é) have keys made a
+    character at a time, so the compiled core can make them without a string per hit. That
+    holds only where the character decomposes into one base character of combining class 0
+    and marks (NFD never reorders it), the base is no Hangul jamo (the only characters NFC
+    composes without a mark), and its lower case is one character whatever its place (not
+    Σ, not İ). ``folds alike``: the haystack folds it as it folds its key character, so an
+    ASCII key made of such characters is among the matched form's own keys."""
+    decomposed = unicodedata.normalize("NFD", char)
+    key = "".join(map(_key_char, decomposed))
+    folded = _fold_char(char)
+    if not key:
+        return KEY_DROPPED if not folded else KEY_NOT_SIMPLE
+    base, rest = decomposed[0], decomposed[1:]
+    lowered = key.lower()
+    if (
+        len(key) != 1
+        or len(lowered) != 1
+        or key == _FINAL_SIGMA
+        or max(key, lowered) >= chr(KEY_CODES_BELOW)
+        or "\u1100" <= key <= "\u11ff"
+        or unicodedata.combining(base)
+        or unicodedata.category(base).startswith("M")
+        or not all(unicodedata.category(c).startswith("M") for c in rest)
+    ):
+        return KEY_NOT_SIMPLE
+    alike = fold_form(key) == fold_form(char)
+    return ord(key), ord(lowered), alike
+
 
 def _is_mark(char: str) -> bool:
     """Whether ``char`` is a combining mark (a function, not a lambda: the trie pickles it)."""
