@@ -151,3 +151,35 @@ def test_context_tail_is_the_end_of_both(tail, chunk, size):
     assert _ends(tail, chunk, size) == (tail + chunk)[-size:]
     text_tail, text_chunk = tail.decode("latin-1"), chunk.decode("latin-1")
     assert _ends(text_tail, text_chunk, size) == (text_tail + text_chunk)[-size:]
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_normaliser_is_made_with_the_collector_paused_then_frozen(monkeypatch, fails):
+    """No collection while the table is read or built (the first allocation after a read
+    set off a full walk of it), the table frozen, the collector running again afterwards,
+    also when the build raises."""
+    import gc
+
+    from normalise import cli
+
+    seen: list[bool] = []
+
+    def made(args):
+        seen.append(gc.isenabled())
+        if fails:
+            raise ValueError("no table")
+        return "normaliser"
+
+    monkeypatch.setattr(cli, "_normaliser", made)
+    frozen = gc.get_freeze_count()
+    try:
+        if fails:
+            with pytest.raises(ValueError):
+                cli._frozen_normaliser(None)
+        else:
+            assert cli._frozen_normaliser(None) == "normaliser"
+            assert gc.get_freeze_count() > frozen
+        assert seen == [False]
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
