@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from normalise import core
 from normalise.scan import Scanner, fold_form, match_key
 from tests.test_core import drawn_keys, scanners
-from tests.test_word_filter_compiled import assert_same_hits, in_mode
+from tests.test_word_filter_compiled import assert_same_hits, in_mode, stems_and_text
 
 BUILT = core._compiled() is not None
 pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
@@ -33,31 +33,9 @@ STEMS = ["abcdefg", "abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefgx", "ab
 JOINS = ["", " ", " city", " abcdefgh ij", "s", "\u0301", "e\u0301s", "-"]
 
 
-@st.composite
-def eight_byte_words(draw):
-    forms = draw(
-        st.lists(
-            st.tuples(
-                st.sampled_from(["", "-", ". "]), st.sampled_from(STEMS), st.sampled_from(JOINS)
-            ).map("".join),
-            min_size=1,
-            max_size=8,
-            unique=True,
-        )
-    )
-    forms = [f for f in forms if fold_form(f).strip()] or ["abcdefgh"]
-    pieces = draw(
-        st.lists(
-            st.one_of(
-                st.sampled_from(forms),
-                st.tuples(st.sampled_from(STEMS), st.sampled_from(JOINS)).map("".join),
-                st.sampled_from([" ", "  ", "-", ", ", "\u0301", "ABCDEFGHIJ", "abcdefgh\u00e9"]),
-            ),
-            max_size=16,
-        )
-    )
-    text = " ".join(draw(st.sampled_from([p, p.upper(), p.title()])) for p in pieces)
-    return forms, text
+def eight_byte_words():
+    noise = [" ", "  ", "-", ", ", "\u0301", "ABCDEFGHIJ", "abcdefgh\u00e9"]
+    return stems_and_text(STEMS, JOINS, noise, leads=["", "-", ". "])
 
 
 @given(eight_byte_words(), st.data())

@@ -58,32 +58,40 @@ JOINS = ["", " ", " city", " new york", "ton", "s", "\u0301", "e\u0301s"]
 
 
 @st.composite
-def shared_prefixes(draw):
-    """Forms made of stems that share six letters and more, and a text of those stems
-    joined otherwise (longer, shorter, with combining marks, multi-word), recased."""
+def stems_and_text(draw, stems, joins, noise, leads=("",)):
+    """Forms made of ``stems`` (after one of ``leads``, before one of ``joins``), and a
+    text of those forms, of the stems joined otherwise and of ``noise``, each piece
+    recased."""
     forms = draw(
         st.lists(
-            st.tuples(st.sampled_from(STEMS), st.sampled_from(JOINS)).map("".join),
+            st.tuples(st.sampled_from(leads), st.sampled_from(stems), st.sampled_from(joins)).map(
+                "".join
+            ),
             min_size=1,
             max_size=8,
             unique=True,
         )
     )
-    forms = [f for f in forms if f.strip()]
-    if not forms:
-        forms = ["washington"]
+    forms = [f for f in forms if fold_form(f).strip()] or [stems[0]]
     pieces = draw(
         st.lists(
             st.one_of(
                 st.sampled_from(forms),
-                st.tuples(st.sampled_from(STEMS), st.sampled_from(JOINS)).map("".join),
-                st.sampled_from([" ", "  ", "-", ", ", "\u0301", "Washingtonian", "WASHINGT"]),
+                st.tuples(st.sampled_from(stems), st.sampled_from(joins)).map("".join),
+                st.sampled_from(noise),
             ),
             max_size=16,
         )
     )
     text = " ".join(draw(st.sampled_from([p, p.upper(), p.title()])) for p in pieces)
     return forms, text
+
+
+def shared_prefixes():
+    """Forms made of stems that share six letters and more, and a text of those stems
+    joined otherwise (longer, shorter, with combining marks, multi-word), recased."""
+    noise = [" ", "  ", "-", ", ", "\u0301", "Washingtonian", "WASHINGT"]
+    return stems_and_text(STEMS, JOINS, noise)
 
 
 @given(shared_prefixes(), st.data())
