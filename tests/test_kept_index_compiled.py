@@ -24,7 +24,12 @@ from normalise import Normaliser, core
 from normalise.phonetic import PhoneticMatcher
 from tests.test_ranking_compiled import _NAMES as _LOOK_ALIKE
 from tests.test_ranking_compiled import _TABLES, _assert_same
-from tests.test_spelling_keys_compiled import _NAMES, _matchers, letters_only
+from tests.test_spelling_keys_compiled import (
+    _LOOK_ALIKE_TABLES,
+    _NEAR_TOKENS,
+    _matchers,
+    letters_only,
+)
 
 BUILT = core._compiled() is not None
 pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
@@ -97,13 +102,8 @@ def _check_reaches(matcher: PhoneticMatcher, tokens) -> int:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(
-        st.tuples(_NAMES, st.lists(_NAMES, max_size=3), st.sampled_from(["", " Kala"])),
-        min_size=1,
-        max_size=30,
-        unique_by=lambda e: e[0],
-    ),
-    st.lists(_NAMES | st.sampled_from(["Hominy", "Teheran", "Kabulis", "Host"]), max_size=25),
+    _LOOK_ALIKE_TABLES,
+    _NEAR_TOKENS,
 )
 def test_the_kept_table_reaches_as_the_index_on_random_tables(table, tokens) -> None:
     """Random tables of look-alike names, multi-word forms among them (their words are

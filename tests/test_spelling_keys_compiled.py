@@ -300,17 +300,23 @@ _NAMES = st.builds(
     st.sampled_from("BDKMSZTH"),
     st.text(alphabet="aeioubdkhmnrsyz", min_size=3, max_size=9),
 )
+#: Tables of look-alike names (canonical, variants, a multi-word form or not) ...
+_LOOK_ALIKE_TABLES = st.lists(
+    st.tuples(_NAMES, st.lists(_NAMES, max_size=3), st.sampled_from(["", " Kala"])),
+    min_size=1,
+    max_size=30,
+    unique_by=lambda e: e[0],
+)
+#: ... and tokens near their forms, with English words among them.
+_NEAR_TOKENS = st.lists(
+    _NAMES | st.sampled_from(["Hominy", "Teheran", "Kabulis", "Host"]), max_size=25
+)
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(
-        st.tuples(_NAMES, st.lists(_NAMES, max_size=3), st.sampled_from(["", " Kala"])),
-        min_size=1,
-        max_size=30,
-        unique_by=lambda e: e[0],
-    ),
-    st.lists(_NAMES | st.sampled_from(["Hominy", "Teheran", "Kabulis", "Host"]), max_size=25),
+    _LOOK_ALIKE_TABLES,
+    _NEAR_TOKENS,
 )
 def test_may_act_is_false_only_when_the_decision_cannot_act(table, tokens) -> None:
     """Random tables of look-alike names: whenever may_act says False, the decision (of
