@@ -661,11 +661,16 @@ FOREIGN_FORTUNES = ("it", "cs", "sk", "pl", "es", "de", "eo")
 
 
 def dictd_text(path: Path, package: str) -> str:
+    """The text of a file a Debian package installs, gzip-compressed (``.gz``, a dictd
+    ``.dz``) or not."""
     import gzip
 
     if not path.exists():
         raise SystemExit(f"precision.py: this source needs {path}: apt-get install {package}")
-    return gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+    data = path.read_bytes()
+    if path.suffix in (".gz", ".dz"):
+        data = gzip.decompress(data)
+    return data.decode("utf-8", "replace")
 
 
 def names_of(paragraphs: Iterable[str]) -> list[str]:
@@ -735,14 +740,7 @@ WORD_LIST_SHARE = 6
 
 
 def _word_list(path: Path, package: str) -> list[str]:
-    import gzip
-
-    if not path.exists():
-        raise SystemExit(f"precision.py: this source needs {path}: apt-get install {package}")
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        data = gzip.decompress(data)
-    return data.decode("utf-8", "replace").split()
+    return dictd_text(path, package).split()
 
 
 def _table_world_cities() -> set[str]:
@@ -753,7 +751,7 @@ def _table_world_cities() -> set[str]:
     return {
         name
         for city in cities
-        if not outside(city["countrycode"])
+        if not outside(city["countrycode"], city.get("admin1code"))
         for name in (city["name"], city.get("asciiname", city["name"]))
     }
 
