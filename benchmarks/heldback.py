@@ -270,29 +270,29 @@ def fortune_lines(language: str) -> list[str]:
     return lines
 
 
-def dictd_paragraphs(path: Path, package: str, limit: int | None = None) -> list[str]:
-    """The text of a dictd dictionary (its first ``limit`` characters), one paragraph a line
-    (its wrapping and indentation undone)."""
+def dictd_read(path: Path, package: str, limit: int | None = None) -> str:
+    """The text of a dictd dictionary (its first ``limit`` characters)."""
     import gzip
 
     if not path.exists():
         raise SystemExit(f"heldback.py: needs {path}: apt-get install {package}")
     with gzip.open(path, "rt", encoding="utf-8", errors="replace") as source:
-        text = source.read(limit if limit is not None else -1)
-    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n", text))
+        return source.read(limit if limit is not None else -1)
+
+
+def dictd_paragraphs(path: Path, package: str, limit: int | None = None) -> list[str]:
+    """The text of a dictd dictionary (its first ``limit`` characters), one paragraph a line
+    (its wrapping and indentation undone)."""
+    paragraphs = (
+        " ".join(p.split()) for p in re.split(r"\n\s*\n", dictd_read(path, package, limit))
+    )
     return [p for p in paragraphs if len(p) >= 20]
 
 
 def dictd_lines(path: Path, package: str, limit: int) -> list[str]:
     """The lines of a dictd dictionary (its first ``limit`` characters), as written, less
     blank ones and the trailing spaces."""
-    import gzip
-
-    if not path.exists():
-        raise SystemExit(f"heldback.py: needs {path}: apt-get install {package}")
-    with gzip.open(path, "rt", encoding="utf-8", errors="replace") as source:
-        text = source.read(limit)
-    return [line.rstrip() for line in text.splitlines() if line.strip()]
+    return [line.rstrip() for line in dictd_read(path, package, limit).splitlines() if line.strip()]
 
 
 def gcide_paragraphs() -> list[str]:
