@@ -80,9 +80,10 @@ A seventh round, written before the sixteenth session's speed work and run once 
   dict-freedict-hun-eng), its own lines (a headword with its IPA transcription, then its
   glosses), with GeoNames variants at 1 % of the words: Latin letters with double acutes
   beside IPA letters.
-* **WordNet, names**: the first 6 MB of WordNet's entries (Debian's dict-wn), one paragraph
-  of an entry a line, with a table of their own capitalised words' derived spellings
-  (bench.py's dense recipe): glosses full of the names of people and places.
+* **WordNet, names**: the first 6 MB of WordNet's entries (Debian's dict-wn: no blank line
+  between them, so they run together), wrapped into short lines with a table of their own
+  capitalised words' derived spellings (bench.py's dense recipe): glosses full of the names
+  of people and places. Not a new text: apply_prose.py times `apply` on WordNet too.
 
 ``first`` (the default) is the tenth session's pair, ``second`` the eleventh's three,
 ``third`` the twelfth's three, ``fourth`` the thirteenth's three, ``fifth`` the fourteenth's,
