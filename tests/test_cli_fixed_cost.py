@@ -54,16 +54,18 @@ def test_a_run_from_the_cache_imports_neither_yaml_nor_the_matcher(tmp_path):
 
 
 def test_lazy_module_loads_at_first_use():
-    name = "xml.dom.minidom"  # stdlib, and imported by nothing the tests import first
-    if name in sys.modules:
-        pytest.skip(f"{name} is already imported")
-    module = lazy(name)
+    name = "xml.dom.minidom"  # stdlib, and imported by nothing the package imports
+    # another test in this process may have imported it: set it aside, not skip
+    earlier = sys.modules.pop(name, None)
     try:
+        module = lazy(name)
         assert sys.modules[name] is module
         assert module.parseString("<a>b</a>").documentElement.tagName == "a"
         assert lazy(name) is module  # already there: the module itself
     finally:
         sys.modules.pop(name, None)
+        if earlier is not None:
+            sys.modules[name] = earlier
     with pytest.raises(ImportError):
         lazy("normalise_no_such_module")
 
