@@ -38,10 +38,8 @@ from .cliargs import (
     _warn,
 )
 from .core import selected
-from .diff import StreamDiff, diff_label
 from .errors import InputError, LogError, NormaliseError, TableError
 from .log import read_log_files, summary_line
-from .restore import undo_files
 from .rewrite import Explanation, Normaliser
 from .stream import (
     FileStats,
@@ -311,6 +309,8 @@ def _filter_file(
             target = _atomic(path, per_file)
             write = target.write
         elif args.diff:
+            from .diff import StreamDiff, diff_label  # only --diff: 1 ms of every other start
+
             diff = StreamDiff(per_file)
             write = diff.new.write
             source = _tee(source, diff.old)
@@ -494,6 +494,8 @@ def run_undo(argv: Sequence[str]) -> int:
             files = read_log_files(stream, args.log)
     except UnicodeDecodeError:
         raise LogError("not UTF-8", file=args.log) from None
+    from .restore import undo_files  # only undo: 0.7 ms of every filter's start
+
     with ExitStack() as stack:
         source = _open(args.file, stack)
         data = source.stream.read()
