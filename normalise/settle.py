@@ -44,7 +44,6 @@ from .events import APPLIED_RULES, Result, Rule, Span, Substitution
 from .lazyregex import lazy_compile
 from .scan import fold_form, fold_haystack, match_key
 from .sentence import NAME_TOKEN, OPENERS, SENTENCE_END, is_sentence_initial, sentence_tail
-from .weigh import acts
 
 if TYPE_CHECKING:
     from .phonetic import PhoneticMatcher
@@ -221,6 +220,8 @@ class Settling:
         if token is None:
             return False
         decision = matcher.decide(token.group(), sentence_initial=is_sentence_initial(text, pos))
+        from .weigh import acts  # imported with the matcher's weighing (rewrite): a look-up
+
         return acts(decision)
 
     def unsettled(

@@ -24,7 +24,14 @@ ARGS = ["--no-default-table", "--table", str(TABLE), "--phonetic", "off", "--no-
 
 #: Modules a run of the filter that writes a file and a log from the cache does not import:
 #: each is a few ms of every start (issue 17).
-UNUSED_BY_THE_FILTER = ("tempfile", "shutil", "normalise.diff", "normalise.restore")
+UNUSED_BY_THE_FILTER = (
+    "tempfile",
+    "shutil",
+    "normalise.diff",
+    "normalise.restore",
+    "normalise.weigh",  # --phonetic off: no candidates to weigh
+    "normalise.gazetteer",
+)
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -208,3 +215,20 @@ def test_the_help_is_laid_out_as_argparses_own_formatter_would(monkeypatch, colu
     helps = [cli.filter_parser().format_help(), cli.filter_parser().format_usage()]
     monkeypatch.setattr(cliargs._Parser, "_get_formatter", argparse.ArgumentParser._get_formatter)
     assert [cli.filter_parser().format_help(), cli.filter_parser().format_usage()] == helps
+
+
+@pytest.mark.parametrize(("phonetic", "weighs"), [("off", "False"), ("apply", "True")])
+def test_the_weighing_is_imported_when_a_normaliser_with_a_matcher_is_made(phonetic, weighs):
+    """weigh (and the gazetteer) are imported by the normaliser that has a phonetic matcher,
+    as it is made (before a --jobs command forks), and by no other."""
+    script = (
+        "import sys\n"
+        "from normalise import Normaliser\n"
+        "before = 'normalise.weigh' in sys.modules\n"
+        f"Normaliser([{str(TABLE)!r}], default_table=False, phonetic={phonetic!r})\n"
+        "print(before, 'normalise.weigh' in sys.modules, 'normalise.gazetteer' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=_env(Path())
+    )
+    assert out.stdout.split() == ["False", weighs, weighs], out.stderr
