@@ -97,6 +97,35 @@ def test_importing_the_package_leaves_the_collector_as_it_found_it(before):
     assert out.stdout.split() == ["True", str(before == "enabled")], out.stderr
 
 
+@pytest.mark.parametrize("frozen", [False, True])
+def test_the_collector_restarts_without_walking_what_the_import_made(frozen):
+    """``_importing.done``: no collection starts at the first allocation after the pause;
+    what was made meanwhile is in the oldest generation. Objects the caller froze stay
+    frozen, and the collection then runs as it would."""
+    script = (
+        "import gc\n"
+        "from normalise import _importing\n"
+        "gc.disable()\n"
+        "made = [[] for _ in range(3000)]\n"
+        f"{'gc.freeze()' if frozen else ''}\n"
+        "young = [[] for _ in range(3000)]\n"
+        "frozen = gc.get_freeze_count()\n"
+        "starts = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and starts.append(1))\n"
+        "_importing._collecting = True\n"
+        "_importing.done()\n"
+        "later = [[] for _ in range(10)]\n"
+        "oldest = {id(o) for o in gc.get_objects(2)}\n"
+        "print(gc.isenabled(), gc.get_freeze_count() == frozen, len(starts),"
+        " id(made) in oldest, id(young) in oldest)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    expected = (
+        ["True", "True", "1", "False", "False"] if frozen else ["True", "True", "0", "True", "True"]
+    )
+    assert out.stdout.split() == expected, out.stderr
+
+
 def test_a_failed_import_of_the_package_leaves_the_collector_running():
     """A module of the package that cannot be imported (a broken install) must not leave the
     caller's process with its collector paused."""
