@@ -200,14 +200,22 @@ def test_the_normaliser_is_made_with_the_collector_paused_then_frozen(monkeypatc
         gc.unfreeze()
 
 
+@pytest.mark.parametrize("terminal", [None, 97, 0])
 @pytest.mark.parametrize("columns", [None, "50", "131", "wide", "-3"])
-def test_the_help_is_laid_out_as_argparses_own_formatter_would(monkeypatch, columns):
+def test_the_help_is_laid_out_as_argparses_own_formatter_would(monkeypatch, columns, terminal):
     """The parsers tell their formatter the width (not to import shutil at each start):
-    the help is the same as with argparse's own ``_get_formatter``, whatever ``$COLUMNS``."""
+    the help is the same as with argparse's own ``_get_formatter``, whatever ``$COLUMNS``
+    and the terminal's width (none: standard output is not a terminal)."""
     import argparse
 
     from normalise import cli, cliargs
 
+    def terminal_size(fd: int = 1) -> os.terminal_size:
+        if terminal is None:
+            raise OSError("not a terminal")
+        return os.terminal_size((terminal, 24))
+
+    monkeypatch.setattr(os, "get_terminal_size", terminal_size)  # shutil's as well as ours
     if columns is None:
         monkeypatch.delenv("COLUMNS", raising=False)
     else:
