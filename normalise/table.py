@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -427,7 +428,8 @@ def _read_kind(node: yaml.Node, canonical: str, problem: _Report) -> dict[str, A
     if kind not in KINDS:
         problem(node, f"kind of '{canonical}' must be one of: {', '.join(KINDS)}", canonical)
         return None
-    return {"kind": kind}
+    # one string for all the entries of a kind: the cached table loads one, not one an entry
+    return {"kind": sys.intern(kind)}
 
 
 def _read_variants(node: yaml.Node, canonical: str, problem: _Report) -> dict[str, Any] | None:

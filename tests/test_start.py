@@ -160,3 +160,23 @@ def test_a_cache_load_leaves_the_collector_running(tmp_path, damaged):
     again = cache.load_or_build("k", lambda: {"built": True}, tmp_path / "c")
     assert again == ({"built": True} if damaged else {"a": [1, 2]})
     assert gc.isenabled()
+
+
+def test_a_built_table_holds_one_string_for_a_key_and_pattern_alike_and_for_a_kind(tmp_path):
+    """What the cache stores of a built table, and loads at each start, is smaller where two
+    of its strings are the same text: a spelling's key and its pattern, every entry's kind."""
+    from normalise import Normaliser
+
+    table = tmp_path / "t.yaml"
+    table.write_text(
+        "entries:\n"
+        "  - canonical: Taloqan\n    kind: place\n    variants: [Taliqan, taluqan]\n"
+        "  - canonical: Kabul\n    kind: place\n    variants: [Kabol]\n"
+    )
+    compiled = Normaliser([str(table)], default_table=False, phonetic="off").compiled
+    patterns = {pattern: pattern for pattern in compiled.scanner.patterns}
+    alike = [key for key in compiled.scanner.keys if key in patterns]
+    assert len(alike) == len(compiled.scanner.keys) == 5
+    assert all(patterns[key] is key for key in alike)
+    first, second = (entry.kind for entry in compiled.table.entries)
+    assert first == second == "place" and first is second
