@@ -106,29 +106,6 @@ def check_target(path: str) -> str:
     return real
 
 
-#: Tries of :func:`new_private_file` before it gives up (as ``tempfile.TMP_MAX``).
-_NAME_TRIES = 10000
-
-
-def new_private_file(directory: str, prefix: str, suffix: str = ".tmp") -> tuple[int, str]:
-    """A new file in ``directory`` that only the user may read or write (0600), opened for
-    writing, and its path: ``tempfile.mkstemp``'s guarantees (created, never opened through a
-    link, not inherited by a child) without importing :mod:`tempfile`, which brings
-    :mod:`shutil`, :mod:`random`, :mod:`bz2` and :mod:`lzma` with it: 2.3 ms of every run
-    that writes a file, before its workers get their first chunk (issue 17)."""
-    # os.open's descriptors are not inherited (PEP 446); no link is followed where the
-    # system can say so, and Windows writes bytes as they are
-    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL
-    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    for _ in range(_NAME_TRIES):
-        path = os.path.join(directory, f"{prefix}{os.urandom(6).hex()}{suffix}")
-        try:
-            return os.open(path, flags, 0o600), path
-        except FileExistsError:
-            continue  # another file took the name: draw again
-    raise FileExistsError(errno.EEXIST, "no unused name for a new file", directory)
-
-
 class AtomicFile:
     """A file written beside its target and renamed over it only on :meth:`commit`.
 
@@ -139,8 +116,12 @@ class AtomicFile:
         self.path = path
         self.real = check_target(path)
         directory = os.path.dirname(self.real) or "."
+        import tempfile  # here, not at import: 2 ms of every start, with shutil and random
+
         try:
-            fd, self.temp = new_private_file(directory, f".{os.path.basename(self.real)}.")
+            fd, self.temp = tempfile.mkstemp(
+                dir=directory, prefix=f".{os.path.basename(self.real)}.", suffix=".tmp"
+            )
         except OSError as err:
             raise InputError(f"cannot write: {err.strerror}", file=path) from None
         self.stream: BinaryIO = os.fdopen(fd, "wb")

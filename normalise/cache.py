@@ -31,8 +31,6 @@ from importlib import machinery
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .atomic import new_private_file
-
 #: Bump when the pickled layout changes in a way the code hash would not show.
 FORMAT = 1
 #: Built tables kept; older ones are removed when a new one is written.
@@ -238,9 +236,10 @@ def _secret(directory: Path, create: bool = False) -> bytes | None:
         return secret
     if secret is not None or not create:
         return None
-    import secrets  # only a store writes: a cache hit never imports it
+    import secrets
+    import tempfile  # only a store writes: a cache hit never imports them (3 ms of a start)
 
-    fd, temp = new_private_file(str(directory), ".")  # 0600
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")  # 0600
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(secrets.token_bytes(_TAG))
@@ -293,7 +292,9 @@ def _store(directory: Path, path: Path, built: object) -> None:
             return
         payload = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
         tag = hmac.new(secret, payload, hashlib.sha256).digest()
-        fd, temp = new_private_file(str(directory), ".")  # 0600
+        import tempfile
+
+        fd, temp = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")  # 0600
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(_MAGIC + tag + payload)

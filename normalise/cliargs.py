@@ -10,9 +10,8 @@ those modules, would make an import cycle.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from typing import Any, NoReturn, cast
+from typing import NoReturn
 
 from .options import DEFAULT_MARGIN, DEFAULT_MIN_SCORE
 from .rewrite import PHONETIC_MODES, Normaliser
@@ -35,30 +34,6 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2, through main's handler
         raise UsageError(message)
-
-    def _get_formatter(self) -> argparse.HelpFormatter:
-        """argparse's formatter, told the width: left to itself it asks
-        ``shutil.get_terminal_size``, and argparse makes one each time a parser adds an
-        argument, so importing :mod:`shutil` (with bz2 and lzma) was 1.4 ms of every start,
-        before any help was asked for (issue 17)."""
-        formatter: Any = self.formatter_class  # argparse's formatters all take a width
-        return cast(argparse.HelpFormatter, formatter(prog=self.prog, width=_help_width()))
-
-
-def _help_width() -> int:
-    """The width argparse's help takes by default, ``shutil.get_terminal_size``'s columns
-    (``$COLUMNS``, else standard output's terminal, else 80) less 2."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        stdout = sys.__stdout__
-        try:
-            columns = os.get_terminal_size(stdout.fileno()).columns if stdout else 0
-        except (ValueError, OSError):
-            columns = 0
-    return (columns or 80) - 2
 
 
 def _table_options(parser: argparse.ArgumentParser, phonetic: bool = True) -> None:

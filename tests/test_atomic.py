@@ -73,39 +73,3 @@ def test_full_disk_is_one_error_and_no_file(tmp_path, monkeypatch):
         sink.write(PIECES[0])
     sink.discard()
     assert list(tmp_path.iterdir()) == []
-
-
-def test_a_new_private_file_is_the_users_alone_and_never_taken_twice(tmp_path):
-    """``new_private_file`` (tempfile.mkstemp's guarantees without importing tempfile): mode
-    0600 whatever the umask, a name nobody had, never through a link."""
-    mask = os.umask(0)
-    try:
-        fd, path = atomic.new_private_file(str(tmp_path), ".out.")
-    finally:
-        os.umask(mask)
-    os.close(fd)
-    assert os.path.dirname(path) == str(tmp_path)
-    assert os.path.basename(path).startswith(".out.") and path.endswith(".tmp")
-    assert os.stat(path).st_mode & 0o777 == 0o600
-    others = {atomic.new_private_file(str(tmp_path), ".out.") for _ in range(20)}
-    for fd, _ in others:
-        os.close(fd)
-    assert len({p for _, p in others} | {path}) == 21
-
-
-def test_a_new_private_file_draws_another_name_when_one_is_taken(tmp_path, monkeypatch):
-    """A name already there (a file, or a link that would lead elsewhere) is never opened:
-    the next name is drawn; with every name taken, FileExistsError."""
-    draws = iter([b"\x00" * 6, b"\x00" * 6, b"\x01" * 6])
-    monkeypatch.setattr(os, "urandom", lambda n: next(draws))
-    victim = tmp_path / "victim"
-    victim.write_text("kept")
-    (tmp_path / ".x.000000000000.tmp").symlink_to(victim)
-    fd, path = atomic.new_private_file(str(tmp_path), ".x.")
-    os.close(fd)
-    assert os.path.basename(path) == ".x.010101010101.tmp"
-    assert victim.read_text() == "kept"
-    monkeypatch.setattr(os, "urandom", lambda n: b"\x00" * 6)
-    monkeypatch.setattr(atomic, "_NAME_TRIES", 3)
-    with pytest.raises(FileExistsError):
-        atomic.new_private_file(str(tmp_path), ".x.")

@@ -25,8 +25,6 @@ ARGS = ["--no-default-table", "--table", str(TABLE), "--phonetic", "off", "--no-
 #: Modules a run of the filter that writes a file and a log from the cache does not import:
 #: each is a few ms of every start (issue 17).
 UNUSED_BY_THE_FILTER = (
-    "tempfile",
-    "shutil",
     "normalise.diff",
     "normalise.restore",
     "normalise.weigh",  # --phonetic off: no candidates to weigh
@@ -198,31 +196,6 @@ def test_the_normaliser_is_made_with_the_collector_paused_then_frozen(monkeypatc
         assert gc.isenabled()
     finally:
         gc.unfreeze()
-
-
-@pytest.mark.parametrize("terminal", [None, 97, 0])
-@pytest.mark.parametrize("columns", [None, "50", "131", "wide", "-3"])
-def test_the_help_is_laid_out_as_argparses_own_formatter_would(monkeypatch, columns, terminal):
-    """The parsers tell their formatter the width (not to import shutil at each start):
-    the help is the same as with argparse's own ``_get_formatter``, whatever ``$COLUMNS``
-    and the terminal's width (none: standard output is not a terminal)."""
-    import argparse
-
-    from normalise import cli, cliargs
-
-    def terminal_size(fd: int = 1) -> os.terminal_size:
-        if terminal is None:
-            raise OSError("not a terminal")
-        return os.terminal_size((terminal, 24))
-
-    monkeypatch.setattr(os, "get_terminal_size", terminal_size)  # shutil's as well as ours
-    if columns is None:
-        monkeypatch.delenv("COLUMNS", raising=False)
-    else:
-        monkeypatch.setenv("COLUMNS", columns)
-    helps = [cli.filter_parser().format_help(), cli.filter_parser().format_usage()]
-    monkeypatch.setattr(cliargs._Parser, "_get_formatter", argparse.ArgumentParser._get_formatter)
-    assert [cli.filter_parser().format_help(), cli.filter_parser().format_usage()] == helps
 
 
 @pytest.mark.parametrize(("phonetic", "weighs"), [("off", "False"), ("apply", "True")])
