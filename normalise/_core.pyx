@@ -6187,6 +6187,24 @@ cdef int reaches_in_table(Ranker ranker, KeyTable table, str key, const uint8_t 
         ranker.busy = False
 
 
+def matches_by_strings(Ranker ranker, str key):
+    """The form numbers ``Ranker.matches`` finds for ``key`` (letters a-z), sorted: each
+    look-up key made as a string and looked up by ``Ranker.look_up`` (in the index's dict, or
+    in the table of every key), whatever table the ranking probes; None when not held (for
+    the tests)."""
+    cdef uint8_t codes[RANK_LETTERS]
+    cdef Py_ssize_t n = len(key), found, i
+    if n == 0 or not letter_codes(key, codes) or ranker.busy:
+        return None
+    ranker.busy = True
+    try:
+        ranker.begin(codes, n)
+        found = ranker.matches(ranker.key_plain, n, ranker.key_plain_text)
+        return sorted([ranker.found[i] for i in range(found)])
+    finally:
+        ranker.busy = False
+
+
 def reaches_by_table(Ranker ranker, KeyTable table, str key, double floor):
     """``reaches`` with the index keys probed in ``table`` (for the tests)."""
     cdef uint8_t codes[RANK_LETTERS]

@@ -17,13 +17,15 @@ from hypothesis import strategies as st
 from normalise import Normaliser, core
 from normalise.flat_index import index_of_state, keeps_every_key
 from normalise.phonetic import PhoneticMatcher
+from tests.test_ranking_compiled import _NAMES, _TABLES
 
 BUILT = core._compiled() is not None
 pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
 
 #: characters of one to four UTF-8 bytes: ASCII, ß, dotted I, dotless i, combining marks, CJK,
-#: astral (an emoji, a CJK extension B ideograph), a lone surrogate
-_CHARS = "abcz:" + "ßİı" + "\u0301\u0308" + "波哥大" + "\U0001f600\U00020000" + "\ud800"
+#: astral (an emoji, a CJK extension B ideograph, a private use one of the last plane), a lone
+#: surrogate
+_CHARS = "abcz:" + "ßİı" + "\u0301\u0308" + "波哥大" + "\U0001f600\U00020000\U0010fffd" + "\ud800"
 _KEYS = st.text(alphabet=_CHARS, max_size=6)
 _FORMS = 40
 
@@ -164,3 +166,32 @@ def test_a_matcher_read_back_has_no_dict_until_asked() -> None:
             assert pickle.loads(blob).normalise(text) == normaliser.normalise(text)
     finally:
         phonetic.KEEP_INDEX_KEYS = kept
+
+
+@settings(max_examples=60, deadline=None)
+@given(_TABLES, st.lists(_NAMES, min_size=1, max_size=25))
+def test_a_ranker_of_the_flat_table_finds_and_ranks_as_the_index(table, tokens) -> None:
+    """A matcher read back with its index held flat ranks through the table: every look-up
+    key made as a string (``Ranker.look_up``) finds the forms the index's dict finds (the
+    Python ``_matches``), and the rankings equal those of a ranker of the dict."""
+    from normalise import phonetic
+
+    entries = [(c, list(forms)) for c, forms, _ in table]
+    module = core.compiled_module()
+    kept = phonetic.KEEP_INDEX_KEYS
+    try:
+        with core.using("compiled"):
+            by_dict = PhoneticMatcher(entries)  # too small to keep a table: its dict
+            phonetic.KEEP_INDEX_KEYS = 0
+            flat = pickle.loads(pickle.dumps(PhoneticMatcher(entries)))
+            rankers = (by_dict._ranker(), flat._ranker())
+    finally:
+        phonetic.KEEP_INDEX_KEYS = kept
+    assert by_dict._key_table_state is None and "_index" not in flat.__dict__
+    for token in tokens:
+        key = by_dict.romanisation.form_key(token)
+        found = [module.matches_by_strings(r, key) for r in rankers]
+        assert found[0] == found[1], token
+        assert found[1] is None or found[1] == sorted(by_dict._matches(key)), token
+        assert rankers[0].rank(key) == rankers[1].rank(key), token
+    assert "_index" not in flat.__dict__  # the ranking never made the dict

@@ -290,3 +290,24 @@ def test_doubled_letters_and_marks() -> None:
             weighing.matcher.romanisation.form_key(token)
         )
     assert weighing.matcher.romanisation.form_key("Аммон") == "амон"
+
+
+#: each consonant to another of its coarse class (d t, b f p, g k, c s z)
+_SAME_CLASS = str.maketrans("dtpfbgkzsc", "tdfbpkgscz")
+
+
+def test_a_key_found_only_by_its_coarse_keys() -> None:
+    """Each form's key with every consonant moved within its coarse class: the skeleton and
+    its deletions miss, the coarse keys (``c:``) find many; found as the dict finds them,
+    with the index's dict and through the flat table (the probe's prefix and its skip)."""
+    module, index = core.compiled_module(), _scripts().matcher._index
+    only_coarse = 0
+    for read_back in (False, True):
+        weighing = _scripts(read_back)
+        screen = weighing.token_screen()
+        for form in weighing.matcher._forms:
+            key = form.key.translate(_SAME_CLASS)
+            hits = {k for k in module.lookup_keys_made(screen, key) if k in index}
+            assert module.lookup_keys_found(screen, key) == bool(hits), key
+            only_coarse += bool(hits) and all(k.startswith("c:") for k in hits)
+    assert only_coarse >= 4
