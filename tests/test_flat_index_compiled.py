@@ -92,6 +92,8 @@ def test_the_index_is_made_again_from_the_state(made) -> None:
             index_of_state((state, _FORMS, len(index) + 1))
     ascii_only = module.KeyTable(index, parts).state()
     assert not keeps_every_key((ascii_only, _FORMS, len(index)))
+    assert not module.KeyTable.restored(ascii_only, _FORMS).keeps_every_key
+    assert module.KeyTable.restored(state, _FORMS).keeps_every_key
     with pytest.raises(ValueError):
         index_of_state((ascii_only, _FORMS, len(index)))
     if index and any(index.values()):
