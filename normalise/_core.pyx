@@ -4155,6 +4155,11 @@ cdef class Ranker:
         self.epoch = 0
         self.other_plain = {}
 
+    @property
+    def flat_table(self):
+        """The ``KeyTable`` of every key it reads instead of the index's dict, else None."""
+        return self.flat
+
     cdef object index_source(self):
         """What its look-ups read: the index's dict, or the table of every key: one object
         for two rankers that read one index."""

@@ -160,6 +160,9 @@ def test_a_matcher_read_back_has_no_dict_until_asked() -> None:
             assert "_index" not in matcher.__dict__
             rare = read._weighing._rare
             assert rare is None or "_index" not in rare.__dict__
+            for token in ("Kandahaar", "Tehraan", "Moskva", "Taluqan"):  # ``check`` asks these
+                assert matcher.candidates(token) == normaliser.compiled.matcher.candidates(token)
+            assert "_index" not in matcher.__dict__  # looked up in the table
         expected = list(normaliser.compiled.matcher._index.items())
         assert list(matcher._index.items()) == expected  # made on first use
         if rare is not None:
