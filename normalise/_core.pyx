@@ -3942,7 +3942,8 @@ cdef class Ranker:
     look-up finds it. Made when the compiled core first ranks, never pickled."""
 
     cdef list forms, entries
-    cdef dict index
+    cdef dict index  # PhoneticMatcher._index (None: ``flat`` holds every key instead)
+    cdef object flat  # a KeyTable of every key of the index, when made with one, else None
     cdef object costs, candidate, jaro, metaphone, fallback
     cdef DistanceTable table
     cdef Py_ssize_t n_forms, n_entries
@@ -3981,16 +3982,25 @@ cdef class Ranker:
         self.info = NULL
         self.pool = NULL
 
-    def __init__(self, list forms, list entries, dict index, romanisation, DistanceTable table,
+    def __init__(self, list forms, list entries, index, romanisation, DistanceTable table,
                  fallback, candidate, constants):
-        """``constants``: W_JARO_WINKLER, W_EDIT, _JARO_WINKLER_MOST and MAX_CANDIDATES of :mod:`normalise.phonetic`. ValueError when the rules' letter maps
-        do not keep the letters a-z to one letter each (the reference ranks then)."""
+        """``index``: the matcher's index, or a ``KeyTable`` of every key of it (a matcher
+        read back without its dict: every look-up probes the table). ``constants``:
+        W_JARO_WINKLER, W_EDIT, _JARO_WINKLER_MOST and MAX_CANDIDATES of
+        :mod:`normalise.phonetic`. ValueError when the rules' letter maps do not keep the
+        letters a-z to one letter each (the reference ranks then)."""
         import jellyfish
 
         cdef int i
         cdef Py_ssize_t n = len(forms)
         costs = romanisation.costs
-        self.forms, self.entries, self.index = forms, entries, index
+        self.forms, self.entries = forms, entries
+        if isinstance(index, KeyTable):
+            if not (<KeyTable>index).every_key:
+                raise TypeError("a ranker's key table must hold every key of the index")
+            self.index, self.flat, self.key_table = None, index, index
+        else:
+            self.index, self.flat = <dict?>index, None
         self.costs, self.table, self.fallback, self.candidate = costs, table, fallback, candidate
         self.jaro, self.metaphone = jellyfish.jaro_winkler_similarity, jellyfish.metaphone
         self.w_jaro, self.w_edit, self.jaro_most, limit = constants
@@ -4145,10 +4155,25 @@ cdef class Ranker:
         self.epoch = 0
         self.other_plain = {}
 
+    @property
+    def flat_table(self):
+        """The ``KeyTable`` of every key it reads instead of the index's dict, else None."""
+        return self.flat
+
+    cdef object index_source(self):
+        """What its look-ups read: the index's dict, or the table of every key: one object
+        for two rankers that read one index."""
+        return self.flat if self.index is None else self.index
+
     cdef Py_ssize_t look_up(self, str key, Py_ssize_t found) except -1:
         """Add the forms indexed under ``key`` that are not found yet."""
-        cdef PyObject *bucket = PyDict_GetItem(self.index, key)
+        cdef PyObject *bucket
         cdef Py_ssize_t i, size, number
+        if self.index is None:
+            i = (<KeyTable>self.flat).find_chars(NULL, 0, PyUnicode_KIND(key),
+                                                  PyUnicode_DATA(key), len(key), -1)
+            return found if i < 0 else (<KeyTable>self.flat).add_bucket(self, i, found, False)
+        bucket = PyDict_GetItem(self.index, key)
         if bucket == NULL:
             return found
         size = PyList_GET_SIZE(<list>bucket)
@@ -5486,7 +5511,8 @@ cdef class TokenScreen:
     # tokens with characters outside ASCII (``foreign_idle``, the section at the end)
     cdef bint foreign  # held: both matchers' penalties >= 0 and one index
     cdef object form_key, foreign_keys, romanisation  # form_key, its ForeignKeys
-    cdef dict index  # PhoneticMatcher._index
+    cdef dict index  # PhoneticMatcher._index (None: ``flat`` holds every key instead)
+    cdef KeyTable flat  # the rankers' KeyTable of every key, when they read one, else None
     cdef object same, drop_vowels, coarse, vowels, metaphone  # of ``_lookup_keys``
     cdef uint64_t *key_bits  # ``KeyBits`` of the index's keys outside ASCII (NULL: not made)
     cdef uint64_t key_mask
@@ -5525,20 +5551,25 @@ cdef class TokenScreen:
             self.rare_min_score, self.rare_common_zipf = rare.min_score, rare.common_word_zipf
             self.rare_penalty = rare.known_word_penalty
         self.short_penalty, self.short_letters, self.min_letters, self.max_chars = constants
-        self.table = None
         self.asked = 0
-        self.index_keys = len(ranker.index)
         self.n_forms = len(ranker.forms)
-        kept = getattr(matcher, "_key_table_state", None)
         self.stored = None
-        if (kept is not None and kept[1] == self.n_forms and kept[2] == self.index_keys
-                and matcher._index is ranker.index):
-            self.stored = kept[0]
-        self.shared_index = not self.has_rare or rare_ranker.index is ranker.index
+        self.flat = ranker.flat  # the index's every key: probed from the first token on
+        self.table = self.flat
+        self.index = ranker.index
+        if self.flat is None:
+            self.index_keys = len(ranker.index)
+            kept = getattr(matcher, "_key_table_state", None)
+            if (kept is not None and kept[1] == self.n_forms and kept[2] == self.index_keys
+                    and matcher.__dict__.get("_index") is ranker.index):
+                self.stored = kept[0]
+        else:
+            self.index_keys = len(self.flat)
+        self.shared_index = (not self.has_rare
+                             or rare_ranker.index_source() is ranker.index_source())
         self.form_key = matcher.romanisation.form_key
         self.romanisation = matcher.romanisation
         self.foreign_keys = None  # made when the first such token is asked
-        self.index = matcher._index
         self.same = matcher.romanisation.costs._same
         self.vowels = matcher.romanisation.costs.vowels
         self.drop_vowels = matcher.romanisation._drop_vowels
@@ -5553,7 +5584,7 @@ cdef class TokenScreen:
         for c in range(128):
             self.vowel[c] = chr(c) in self.vowels
         self.foreign = self.penalty >= 0.0 and (
-            not self.has_rare or (rare._index is matcher._index and self.rare_penalty >= 0.0
+            not self.has_rare or (self.shared_index and self.rare_penalty >= 0.0
                                   and rare.romanisation is matcher.romanisation))
         for c in range(128):
             self.apostrophe[c] = chr(c) in apostrophes
@@ -5768,14 +5799,16 @@ cdef class TokenScreen:
 
 cdef class KeyTable:
     """A matcher's index (``PhoneticMatcher._index``: look-up key -> form numbers) as a C hash
-    table of its ASCII keys: a token's 15-20 look-up keys probed without making a Python
-    string each (``start_in_table``). Keys with other characters are left out: a key of the
-    letters a-z makes none of them (its skeleton, deletions and coarse keys are a-z, its
-    metaphone ASCII). Made with ``parts`` (a byte per form, 1 for a word of a multi-word
-    form), each bucket lists its whole forms first and says how many: ``reaches`` reads only
-    those, the only forms it scores. Its keys and buckets are four flat buffers
-    (:meth:`state`), which the matcher keeps with the compiled table, so that a normaliser
-    read from the cache makes only the hash (:meth:`restored`), without reading the index."""
+    table: a token's 15-20 look-up keys probed without making a Python string each
+    (``start_in_table``). Made with ``every_key`` it holds every key, each as its UTF-8 bytes
+    (a surrogate as ``surrogatepass`` writes it), in the index's order, so that a matcher
+    read back needs no dict of its 1.1 million keys at 100,000 variants (issue 17: 0.7 s and
+    290 MB to unpickle); without it, only the ASCII keys (what a key of the letters a-z
+    makes: its skeleton, deletions and coarse keys are a-z, its metaphone ASCII). Made with
+    ``parts`` (a byte per form, 1 for a word of a multi-word form), each bucket lists its
+    whole forms first and says how many: ``reaches`` reads only those, the only forms it
+    scores. Its keys and buckets are flat buffers (:meth:`state`), which the matcher keeps
+    with the compiled table, so that a normaliser read from the cache makes no index."""
 
     cdef const uint64_t *slots  # per slot: the key's hash's high 32 bits, and its number + 1
     cdef uint64_t *made  # ``slots`` when made here (freed with the table), else NULL
@@ -5788,29 +5821,42 @@ cdef class KeyTable:
     cdef const int32_t *numbers
     cdef tuple held  # the bytes the pointers above read
     cdef bint has_wholes  # made with ``parts``: ``wholes`` holds
+    cdef bint every_key  # every key of the index is here (else its ASCII keys only)
 
     def __cinit__(self):
         self.slots = NULL
         self.made = NULL
 
-    def __init__(self, dict index, parts=None):
-        cdef Py_ssize_t n_keys = 0, n_chars = 0, n_numbers = 0, k = 0, at = 0, f = 0, w
-        cdef Py_ssize_t length, i, n_parts = -1
+    def __init__(self, dict index, parts=None, bint every_key=False):
+        """``every_key``: hold every key, each bucket's forms in ascending order (as
+        ``PhoneticMatcher._add`` makes them; ValueError otherwise), so that the index can
+        be made again from the table (:func:`normalise.flat_index.index_of_state`)."""
+        cdef Py_ssize_t n_keys = 0, n_chars = 0, n_numbers = 0, k = 0, at = 0, f = 0
+        cdef Py_ssize_t n_parts = -1
         cdef const uint8_t *part = NULL
         cdef char *keys
         cdef int32_t *key_end
         cdef int32_t *number_end
         cdef int32_t *wholes
         cdef int32_t *numbers
-        cdef int32_t number
+        cdef list held_keys = []
+        cdef bytes encoded
         if parts is not None:
             part = <const uint8_t *>PyBytes_AS_STRING(<bytes>parts)
             n_parts = len(<bytes>parts)
         for key, bucket in index.items():
-            if (<str>key).isascii():
-                n_keys += 1
-                n_chars += len(<str>key)
-                n_numbers += len(<list>bucket)
+            if every_key:
+                encoded = (<str>key).encode("utf-8", "surrogatepass")
+            elif (<str>key).isascii():
+                encoded = (<str>key).encode("ascii")
+            else:
+                continue
+            held_keys.append((encoded, bucket))
+            n_keys += 1
+            n_chars += len(encoded)
+            n_numbers += len(<list>bucket)
+        if n_chars >= 0x7FFFFFFF or n_numbers >= 0x7FFFFFFF:
+            raise ValueError("an index too large for a key table")
         held = (
             PyBytes_FromStringAndSize(NULL, n_chars),
             PyBytes_FromStringAndSize(NULL, n_keys * sizeof(int32_t)),
@@ -5823,42 +5869,22 @@ cdef class KeyTable:
         number_end = <int32_t *>PyBytes_AS_STRING(held[2])
         wholes = <int32_t *>PyBytes_AS_STRING(held[3])
         numbers = <int32_t *>PyBytes_AS_STRING(held[4])
-        for key, bucket in index.items():
-            if not (<str>key).isascii():
-                continue
-            length = len(<str>key)
-            memcpy(keys + at, PyUnicode_DATA(<str>key), length)
-            at += length
+        for encoded, bucket in held_keys:
+            memcpy(keys + at, PyBytes_AS_STRING(encoded), len(encoded))
+            at += len(encoded)
             key_end[k] = <int32_t>at
-            w = 0
-            if part != NULL:  # the whole forms first, each group in the bucket's order
-                for item in <list>bucket:
-                    i = <Py_ssize_t>item
-                    if i < 0 or i >= n_parts:
-                        raise ValueError("a form number past the forms' parts")
-                    if not part[i]:
-                        numbers[f + w] = <int32_t>i
-                        w += 1
-                i = f + w
-                for item in <list>bucket:
-                    number = <int32_t>item
-                    if part[number]:
-                        numbers[i] = number
-                        i += 1
-            else:
-                for item in <list>bucket:
-                    numbers[f + w] = <int32_t>item
-                    w += 1
+            wholes[k] = _fill_bucket(<list>bucket, part, n_parts, numbers + f, every_key)
             f += len(<list>bucket)
             number_end[k] = <int32_t>f
-            wholes[k] = <int32_t>w
             k += 1
-        self._hold(held, part != NULL)
+        self._hold(held, part != NULL, every_key)
 
-    cdef int _hold(self, tuple held, bint has_wholes) except -1:
+    cdef int _hold(self, tuple held, bint has_wholes, bint every_key) except -1:
         """Point at ``held``'s buffers (checked against each other) and make the hash, or
         take it from a sixth buffer (:meth:`state`'s, checked: every slot empty or a key's,
-        as many keys as the table has)."""
+        as many keys as the table has). A table of every key has at least 1.5 slots a key
+        (its hash is kept in the matcher's pickle: 17 MB at 100,000 variants, not 34 MB at
+        the two a key of the ASCII ones)."""
         cdef Py_ssize_t n_keys, i, j, start = 0, size = 16
         cdef uint64_t h
         if len(held) not in (5, 6) or not all(type(b) is bytes for b in held):
@@ -5875,17 +5901,12 @@ cdef class KeyTable:
         self.number_end = <const int32_t *>PyBytes_AS_STRING(<bytes>held[2])
         self.wholes = <const int32_t *>PyBytes_AS_STRING(<bytes>held[3])
         self.numbers = <const int32_t *>PyBytes_AS_STRING(<bytes>held[4])
-        for i in range(n_keys):  # every range within its buffer: a state read back is checked
-            if (self.key_end[i] < start or self.key_end[i] > len(<bytes>held[0])
-                    or self.number_end[i] < (self.number_end[i - 1] if i else 0)
-                    or self.number_end[i] > len(<bytes>held[4]) // <Py_ssize_t>sizeof(int32_t)
-                    or self.wholes[i] < 0
-                    or self.wholes[i] > self.number_end[i] - (self.number_end[i - 1] if i else 0)):
-                raise ValueError("a key table's buffers disagree")
-            start = self.key_end[i]
-        self.has_wholes = has_wholes
+        if not _ranges_hold(self.key_end, self.number_end, self.wholes, n_keys,
+                            len(<bytes>held[0]), len(<bytes>held[4]) // sizeof(int32_t)):
+            raise ValueError("a key table's buffers disagree")
+        self.has_wholes, self.every_key = has_wholes, every_key
         self.n_keys = n_keys
-        while size < 2 * n_keys + 2:
+        while size < (n_keys + n_keys // 2 + 2 if every_key else 2 * n_keys + 2):
             size *= 2
         self.size = size
         free(self.made)
@@ -5918,14 +5939,13 @@ cdef class KeyTable:
         cdef uint64_t number
         if len(kept) != self.size * <Py_ssize_t>sizeof(uint64_t):
             raise ValueError("a key table's hash of another size")
-        for i in range(self.size):
+        cdef bint bad = False
+        for i in range(self.size):  # no branch per slot: 2 million at 100,000 variants
             number = slots[i] & <uint64_t>0xFFFFFFFF
-            if number:
-                if number > <uint64_t>self.n_keys:
-                    raise ValueError("a key table's hash names a key past its keys")
-                used += 1
-            elif slots[i]:
-                raise ValueError("a key table's empty slot that is not empty")
+            used += number != 0
+            bad |= (number > <uint64_t>self.n_keys) | ((number == 0) & (slots[i] != 0))
+        if bad:
+            raise ValueError("a key table's hash names a key past its keys, or none in full")
         if used != self.n_keys:
             raise ValueError("a key table's hash holds another number of keys")
         self.kept_slots = kept
@@ -5938,7 +5958,7 @@ cdef class KeyTable:
         their whole forms first."""
         cdef bytes slots = PyBytes_FromStringAndSize(
             <const char *>self.slots, self.size * sizeof(uint64_t))
-        return self.held + (slots,), self.has_wholes
+        return self.held + (slots,), self.has_wholes, self.every_key
 
     @staticmethod
     def restored(state, Py_ssize_t forms):
@@ -5946,12 +5966,16 @@ cdef class KeyTable:
         ValueError for a state that does not hold."""
         cdef KeyTable table = KeyTable.__new__(KeyTable)
         cdef Py_ssize_t i, n
-        held, has_wholes = state
-        table._hold(held, bool(has_wholes))
+        if not isinstance(state, tuple) or len(state) not in (2, 3):
+            raise ValueError("a key table's state is its buffers and one or two flags")
+        held, has_wholes = state[:2]  # two: a state of older code, of the ASCII keys only
+        table._hold(held, bool(has_wholes), len(state) == 3 and bool(state[2]))
         n = len(<bytes>held[4]) // sizeof(int32_t)
-        for i in range(n):
-            if table.numbers[i] < 0 or table.numbers[i] >= forms:
-                raise ValueError("a key table's form number past the forms")
+        cdef bint bad = forms < 0 or forms > 0x7FFFFFFF
+        for i in range(n):  # no branch per number (unsigned: a negative one is past too)
+            bad |= <uint32_t>table.numbers[i] >= <uint32_t>forms
+        if bad:
+            raise ValueError("a key table's form number past the forms")
         return table
 
     def __dealloc__(self):
@@ -5965,29 +5989,81 @@ cdef class KeyTable:
         """Whether the buckets list their whole forms first (made with ``parts``)."""
         return self.has_wholes
 
-    cdef Py_ssize_t look_up(self, Ranker ranker, const char *key, Py_ssize_t length,
-                            Py_ssize_t found, bint wholes) noexcept:
-        """``Ranker.look_up`` of the key ``key[:length]``; with ``wholes`` (and a table made
-        with ``parts``), its whole forms only."""
+    @property
+    def keeps_every_key(self):
+        """Whether every key of the index is here (else only its ASCII keys)."""
+        return self.every_key
+
+    def __len__(self):
+        return self.n_keys
+
+    def bucket(self, str key):
+        """The form numbers under ``key`` as the table lists them (whole forms first when
+        made with ``parts``), None when it does not hold the key (for the tests)."""
+        cdef Py_ssize_t k = self.find_chars(NULL, 0, PyUnicode_KIND(key), PyUnicode_DATA(key),
+                                            len(key), -1)
+        if k < 0:
+            return None
+        return [self.numbers[i] for i in range(self.number_end[k - 1] if k else 0,
+                                               self.number_end[k])]
+
+    cdef Py_ssize_t find(self, const char *key, Py_ssize_t length) noexcept:
+        """The number of the key ``key[:length]`` (its bytes), -1 when the table has none."""
         cdef uint64_t h = _bytes_hash(key, length), slot
         cdef uint64_t tag = h & <uint64_t>0xFFFFFFFF00000000ULL
-        cdef Py_ssize_t j = <Py_ssize_t>(h & <uint64_t>(self.size - 1)), i, k, start, first, last
+        cdef Py_ssize_t j = <Py_ssize_t>(h & <uint64_t>(self.size - 1)), k, start
         while True:
             slot = self.slots[j]
             if not slot:
-                return found
+                return -1
             if (slot & <uint64_t>0xFFFFFFFF00000000ULL) == tag:
                 k = <Py_ssize_t>(slot & <uint64_t>0xFFFFFFFF) - 1
                 start = self.key_end[k - 1] if k else 0
                 if self.key_end[k] - start == length and memcmp(self.keys + start, key,
                                                                   length) == 0:
-                    first = self.number_end[k - 1] if k else 0
-                    last = first + self.wholes[k] if wholes and self.has_wholes else (
-                        self.number_end[k])
-                    for i in range(first, last):
-                        found = ranker.add_found(self.numbers[i], found)
-                    return found
+                    return k
             j = (j + 1) & (self.size - 1)
+
+    cdef Py_ssize_t find_chars(self, const char *prefix, Py_ssize_t p, int kind,
+                               const void *data, Py_ssize_t n, Py_ssize_t skip) except -2:
+        """The number of the key ``prefix[:p]`` (ASCII) + the ``n`` characters of ``data``
+        (of ``kind``) without the one at ``skip`` (-1: none), -1 when the table has none:
+        encoded as the table's keys are, without making a string."""
+        cdef char small[256]
+        cdef char *buffer = small
+        cdef Py_ssize_t m = p, i
+        if p + 4 * n > 256:
+            buffer = <char *>malloc(p + 4 * n)
+            if buffer == NULL:
+                raise MemoryError()
+        try:
+            if p:
+                memcpy(buffer, prefix, p)
+            for i in range(n):
+                if i != skip:
+                    m += _utf8_put(<uint32_t>PyUnicode_READ(kind, <void *>data, i), buffer + m)
+            return self.find(buffer, m)
+        finally:
+            if buffer != small:
+                free(buffer)
+
+    cdef inline Py_ssize_t add_bucket(self, Ranker ranker, Py_ssize_t k, Py_ssize_t found,
+                                      bint wholes) noexcept:
+        """Add the forms of key ``k`` to the ranker's ``found``; with ``wholes`` (and a table
+        made with ``parts``), its whole forms only."""
+        cdef Py_ssize_t i, first = self.number_end[k - 1] if k else 0
+        cdef Py_ssize_t last = first + self.wholes[k] if wholes and self.has_wholes else (
+            self.number_end[k])
+        for i in range(first, last):
+            found = ranker.add_found(self.numbers[i], found)
+        return found
+
+    cdef Py_ssize_t look_up(self, Ranker ranker, const char *key, Py_ssize_t length,
+                            Py_ssize_t found, bint wholes) noexcept:
+        """``Ranker.look_up`` of the key ``key[:length]``; with ``wholes`` (and a table made
+        with ``parts``), its whole forms only."""
+        cdef Py_ssize_t k = self.find(key, length)
+        return found if k < 0 else self.add_bucket(ranker, k, found, wholes)
 
     cdef Py_ssize_t deletions(self, Ranker ranker, const uint8_t *word, Py_ssize_t n,
                               bint coarse, Py_ssize_t found, bint wholes) noexcept:
@@ -6000,6 +6076,74 @@ cdef class KeyTable:
             k = deletion_key(word, n, coarse, i, buffer)
             found = self.look_up(ranker, buffer, k, found, wholes)
         return found
+
+
+cdef bint _ranges_hold(const int32_t *key_end, const int32_t *number_end,
+                       const int32_t *wholes, Py_ssize_t n_keys, Py_ssize_t n_chars,
+                       Py_ssize_t n_numbers) noexcept nogil:
+    """Whether every key's characters and numbers lie within their buffers, in order, and
+    its whole forms are at most its numbers (a state read back is checked: 1.1 million keys
+    at 100,000 variants, read at each start, so a loop without a branch per key)."""
+    cdef Py_ssize_t i
+    cdef int64_t chars_before = 0, numbers_before = 0, end, count
+    cdef bint bad = False
+    for i in range(n_keys):
+        end = number_end[i]
+        count = end - numbers_before
+        bad |= (key_end[i] < chars_before) | (key_end[i] > n_chars) | (count < 0)
+        bad |= (end > n_numbers) | (wholes[i] < 0) | (wholes[i] > count)
+        chars_before, numbers_before = key_end[i], end
+    return not bad
+
+
+cdef int32_t _fill_bucket(list bucket, const uint8_t *part, Py_ssize_t n_parts, int32_t *into,
+                          bint ascending) except -1:
+    """Write ``bucket``'s form numbers to ``into``, the whole forms first when ``part`` (a
+    byte per form) is given, each group in the bucket's order; returns how many are whole
+    (all without ``part``). ``ascending``: ValueError unless the bucket ascends (the index
+    is made again from the table by merging the two groups)."""
+    cdef Py_ssize_t i, w = 0, last = -1
+    cdef int32_t number
+    for item in bucket:
+        i = <Py_ssize_t>item
+        if i < 0 or i > 0x7FFFFFFF or (part != NULL and i >= n_parts):
+            raise ValueError("a form number past the forms' parts")
+        if ascending and i <= last:
+            raise ValueError("a bucket out of order: the index could not be made again")
+        last = i
+        if part == NULL or not part[i]:
+            into[w] = <int32_t>i
+            w += 1
+    if part != NULL:
+        i = w
+        for item in bucket:
+            number = <int32_t>item
+            if part[number]:
+                into[i] = number
+                i += 1
+    return <int32_t>w
+
+
+cdef inline Py_ssize_t _utf8_put(uint32_t c, char *out) noexcept:
+    """``c`` in UTF-8 at ``out`` (a surrogate as its three bytes, as ``surrogatepass``
+    writes it); returns how many bytes."""
+    if c < 0x80:
+        out[0] = <char>c
+        return 1
+    if c < 0x800:
+        out[0] = <char>(0xC0 | (c >> 6))
+        out[1] = <char>(0x80 | (c & 0x3F))
+        return 2
+    if c < 0x10000:
+        out[0] = <char>(0xE0 | (c >> 12))
+        out[1] = <char>(0x80 | ((c >> 6) & 0x3F))
+        out[2] = <char>(0x80 | (c & 0x3F))
+        return 3
+    out[0] = <char>(0xF0 | (c >> 18))
+    out[1] = <char>(0x80 | ((c >> 12) & 0x3F))
+    out[2] = <char>(0x80 | ((c >> 6) & 0x3F))
+    out[3] = <char>(0x80 | (c & 0x3F))
+    return 4
 
 
 cdef inline uint64_t _bytes_hash(const char *s, Py_ssize_t n) noexcept:
@@ -6058,6 +6202,24 @@ cdef int reaches_in_table(Ranker ranker, KeyTable table, str key, const uint8_t 
             if not info.part and ranker.form_score(number, info, key, codes, n, floor) >= floor:
                 return 1
         return 0
+    finally:
+        ranker.busy = False
+
+
+def matches_by_strings(Ranker ranker, str key):
+    """The form numbers ``Ranker.matches`` finds for ``key`` (letters a-z), sorted: each
+    look-up key made as a string and looked up by ``Ranker.look_up`` (in the index's dict, or
+    in the table of every key), whatever table the ranking probes; None when not held (for
+    the tests)."""
+    cdef uint8_t codes[RANK_LETTERS]
+    cdef Py_ssize_t n = len(key), found, i
+    if n == 0 or not letter_codes(key, codes) or ranker.busy:
+        return None
+    ranker.busy = True
+    try:
+        ranker.begin(codes, n)
+        found = ranker.matches(ranker.key_plain, n, ranker.key_plain_text)
+        return sorted([ranker.found[i] for i in range(found)])
     finally:
         ranker.busy = False
 
@@ -6866,13 +7028,16 @@ cdef class ForeignKeys:
         return PyUnicode_FromKindAndData(4, result, k)
 
 
-cdef inline bint _probed(dict index, key, list made) except -1:
-    """Whether ``key`` is in ``index``; with ``made`` (the tests), every key is kept there and
-    none is found, so that all are made."""
+cdef inline bint _probed(TokenScreen screen, str key, list made) except -1:
+    """Whether ``key`` is in the screen's index (its dict, or its table of every key); with
+    ``made`` (the tests), every key is kept there and none is found, so that all are made."""
     if made is not None:
         made.append(key)
         return False
-    return PyDict_Contains(index, key) == 1
+    if screen.index is None:
+        return screen.flat.find_chars(NULL, 0, PyUnicode_KIND(key), PyUnicode_DATA(key),
+                                      len(key), -1) >= 0
+    return PyDict_Contains(screen.index, key) == 1
 
 
 cdef inline uint64_t _fk_hash(uint64_t h, Py_UCS4 c) noexcept:
@@ -6921,6 +7086,9 @@ cdef bint _probed_without(TokenScreen screen, str prefix, str text, Py_ssize_t s
     cdef void *data = PyUnicode_DATA(text)
     cdef uint64_t h = FK_OFFSET
     cdef Py_UCS4 c, most = 0
+    if made is None and screen.index is None:  # the table of every key: no string made
+        return screen.flat.find_chars(<const char *>PyUnicode_DATA(prefix), len(prefix), kind,
+                                      data, n, skip) >= 0
     if made is None:
         for c in prefix:
             h = _fk_hash(h, c)
@@ -6934,7 +7102,7 @@ cdef bint _probed_without(TokenScreen screen, str prefix, str text, Py_ssize_t s
         if most >= 128 and not (screen.key_bits[h >> 6] >> (h & 63)) & 1:
             return False
     key = prefix + (text if skip < 0 else text[:skip] + text[skip + 1:])
-    return _probed(screen.index, key, made)
+    return _probed(screen, key, made)
 
 
 cdef bint _ascii_map(dict table, int32_t *into) except -1:
@@ -6983,6 +7151,9 @@ cdef bint _probed_codes(TokenScreen screen, uint64_t h, const Py_UCS4 *codes, Py
     cdef Py_ssize_t i, m = 0
     cdef Py_UCS4 most = 0
     cdef Py_UCS4 buffer[2 * RANK_LETTERS + 8]
+    if made is None and screen.index is None:  # the table of every key: no string made
+        return screen.flat.find_chars(<const char *>PyUnicode_DATA(prefix), len(prefix), 4,
+                                      codes, n, skip) >= 0
     if made is None and screen.key_bits != NULL:
         for i in range(n):
             if i != skip:
@@ -6996,7 +7167,7 @@ cdef bint _probed_codes(TokenScreen screen, uint64_t h, const Py_UCS4 *codes, Py
         if i != skip:
             buffer[m] = codes[i]
             m += 1
-    return _probed(screen.index, prefix + PyUnicode_FromKindAndData(4, buffer, m), made)
+    return _probed(screen, prefix + PyUnicode_FromKindAndData(4, buffer, m), made)
 
 
 cdef int probe_lookup_keys(TokenScreen screen, str key, list made=None) except -1:
@@ -7012,9 +7183,10 @@ cdef int probe_lookup_keys(TokenScreen screen, str key, list made=None) except -
     cdef Py_UCS4 skeleton[RANK_LETTERS * 2 + 8]
     cdef Py_UCS4 coarse[RANK_LETTERS * 2 + 8]
     cdef uint64_t with_c = _fk_hash(_fk_hash(FK_OFFSET, 99), 58)  # "c:"
-    if screen.key_bits == NULL:
+    if screen.key_bits == NULL and screen.index is not None:
         # made once the keys probed would have cost about what reading the index costs
-        # (a short text, or one with few such tokens, does not pay for it)
+        # (a short text, or one with few such tokens, does not pay for it; the table of
+        # every key needs none: its probe makes no string and reads no dict)
         screen.foreign_asked += 1
         if screen.foreign_asked * 64 >= len(screen.index):
             _make_key_bits(screen)
@@ -7052,7 +7224,7 @@ cdef int probe_lookup_keys(TokenScreen screen, str key, list made=None) except -
                 if _probed_codes(screen, with_c, coarse, k, i, "c:", made):
                     return 1
     metaphone = screen.metaphone(PyUnicode_FromKindAndData(4, plain, p))
-    if metaphone and _probed(screen.index, "m:" + metaphone, made):
+    if metaphone and _probed(screen, "m:" + metaphone, made):
         return 1
     return 0
 
@@ -7066,7 +7238,7 @@ cdef int _probe_lookup_strings(TokenScreen screen, str key, list made=None) exce
     cdef void *data
     cdef Py_UCS4 c, last = 0
     cdef Py_UCS4 *out
-    if screen.key_bits == NULL:
+    if screen.key_bits == NULL and screen.index is not None:
         _make_key_bits(screen)  # (only tables of another shape come here)
     plain = key.translate(screen.same)
     if plain:
@@ -7108,7 +7280,7 @@ cdef int _probe_lookup_strings(TokenScreen screen, str key, list made=None) exce
                 if _probed_without(screen, "c:", coarse, i, made):
                     return 1
     metaphone = screen.metaphone(plain)
-    if metaphone and _probed(screen.index, "m:" + metaphone, made):
+    if metaphone and _probed(screen, "m:" + metaphone, made):
         return 1
     return 0
 

@@ -83,6 +83,7 @@ import regex
 from .chars import APOSTROPHES, ARABIC_ARTICLES, alternation
 from .core import compiled_module, edit_distance
 from .english import english_frequencies
+from .flat_index import index_of_state, keeps_every_key
 from .options import DEFAULT_MARGIN as DEFAULT_MARGIN  # defined with the options (issue 17)
 from .options import DEFAULT_MIN_SCORE as DEFAULT_MIN_SCORE
 
@@ -814,6 +815,8 @@ class PhoneticMatcher:
         import copy
 
         view = copy.copy(self)
+        if "_index" in self.__dict__:  # left out of the copy's state when the table holds it
+            view._index = self._index
         view._cache = {}
         view.common_word_zipf = common_word_zipf
         view.known_word_penalty = known_word_penalty
@@ -821,13 +824,33 @@ class PhoneticMatcher:
         return view
 
     def __getstate__(self) -> dict[str, Any]:
-        return {
+        state = {
             **self.__dict__,
             "_cache": {},
             "_plain_forms": {},
             "_distance_table": None,
             "_compiled_ranker": None,
         }
+        if keeps_every_key(self._key_table_state):  # the kept table holds the index
+            state.pop("_index", None)
+        return state
+
+    if not TYPE_CHECKING:  # (mypy would read every unknown attribute as Any)
+
+        def __getattr__(self, name: str) -> Any:
+            """``_index`` of a matcher read back without it, made on first use from the
+            kept table (the compiled ranking and the token screen probe the table instead:
+            :mod:`normalise.flat_index`); a view's is its matcher's."""
+            kept = self.__dict__.get("_key_table_state")
+            if name != "_index" or kept is None:
+                raise AttributeError(name)
+            owner = self.__dict__.get("_ranker_of")
+            if owner is not None and owner.__dict__.get("_key_table_state") is kept:
+                index = owner._index
+            else:
+                index = index_of_state(kept)
+            self.__dict__["_index"] = index
+            return index
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -896,7 +919,11 @@ class PhoneticMatcher:
         if edit_distance() is None:
             return None
         parts = bytes(1 if form.part else 0 for form in self._forms)
-        table = compiled_module().KeyTable(self._index, parts)
+        module = compiled_module()
+        try:  # every key: the pickle leaves the index out (:mod:`normalise.flat_index`)
+            table = module.KeyTable(self._index, parts, True)
+        except ValueError:  # a bucket that does not ascend: the ASCII keys, the index kept
+            table = module.KeyTable(self._index, parts)
         return table.state(), len(self._forms), len(self._index)
 
     def _lookup_keys(self, key: str) -> set[str]:
@@ -1006,7 +1033,7 @@ class PhoneticMatcher:
             owner is not None
             and owner._forms is self._forms
             and owner._entries is self._entries
-            and owner._index is self._index
+            and owner._index_held() is self._index_held()
             and owner.romanisation is self.romanisation
         ):
             return owner._ranker()  # a view's forms: its matcher's ranking
@@ -1024,7 +1051,7 @@ class PhoneticMatcher:
                 ranker = module.Ranker(
                     self._forms,
                     self._entries,
-                    self._index,
+                    self._index_for_ranking(module),
                     self.romanisation,
                     self._distance_table,
                     functools.partial(compiled, self.romanisation.costs),
@@ -1043,10 +1070,38 @@ class PhoneticMatcher:
             self._compiled_ranker = ranker
         return ranker
 
+    def _index_held(self) -> Any:
+        """What holds the index the compiled ranking reads, without making it: the kept
+        table's state when it holds every key, else the dict (either shared by a view and
+        its matcher)."""
+        kept = self._key_table_state
+        return kept if keeps_every_key(kept) else self._index
+
+    def _index_for_ranking(self, module: Any) -> Any:
+        """The index as the compiled ranking reads it: the kept ``KeyTable`` of every key,
+        restored (checked), whether the dict was made or not (one path for a matcher built
+        here and one read back); else the dict."""
+        kept = self._key_table_state
+        if keeps_every_key(kept):
+            state, forms, keys = kept
+            try:
+                table = module.KeyTable.restored(state, forms)
+            except ValueError:  # not made by this code: the dict, made from it if need be
+                return self._index
+            if forms == len(self._forms) and len(table) == keys and table.keeps_every_key:
+                return table
+        return self._index
+
     def _matches(self, key: str) -> set[int]:
+        """The forms the index holds under any of the key's look-up keys: in the dict when
+        there is one, else in the compiled ranking's table of every key (a matcher read back
+        does not make the dict for ``check``: 1-2 s at 100,000 variants)."""
         found: set[int] = set()
+        ranker = self._ranker() if "_index" not in self.__dict__ else None
+        table = None if ranker is None else ranker.flat_table
+        look_up = self._index.get if table is None else table.bucket
         for lookup in self._lookup_keys(key):
-            found.update(self._index.get(lookup, ()))
+            found.update(look_up(lookup) or ())
         return found
 
     def decide(self, token: str, *, sentence_initial: bool = False) -> Decision:

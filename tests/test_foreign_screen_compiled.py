@@ -8,6 +8,7 @@ text."""
 from __future__ import annotations
 
 import functools
+import pickle
 import re
 from pathlib import Path
 
@@ -67,25 +68,36 @@ def _compiled_core():
         yield
 
 
-def _weighing(table: Table | None = None) -> Weighing:
+def _weighing(table: Table | None = None, read_back: bool = False) -> Weighing:
+    """``read_back``: the normaliser pickled with its index held flat (a ``KeyTable`` of every
+    key, which large tables keep) and read back: its matcher has no dict, the screen probes
+    the table (issue 17)."""
     with core.using("compiled"):
         normaliser = (
             Normaliser(phonetic="apply")
             if table is None
             else Normaliser(table=table, phonetic="apply")
         )
+        if read_back:
+            matcher = normaliser.compiled.matcher
+            matcher._key_table_state = matcher._key_table()
+            normaliser.__dict__.pop("_canonical_state", None)
+            normaliser = pickle.loads(pickle.dumps(normaliser))
     weighing = normaliser._weighing
     assert weighing is not None and weighing.token_screen() is not None
+    if read_back:
+        assert weighing.token_screen().key_table.keeps_every_key
+        assert "_index" not in weighing.matcher.__dict__
     return weighing
 
 
 @functools.cache
-def _default() -> Weighing:
-    return _weighing()
+def _default(read_back: bool = False) -> Weighing:
+    return _weighing(read_back=read_back)
 
 
 @functools.cache
-def _scripts() -> Weighing:
+def _scripts(read_back: bool = False) -> Weighing:
     """A table whose entries have forms in Cyrillic, Greek and accented Latin (as GeoNames'
     alternate names do), so that such tokens find forms and some reach the score."""
     entries = [
@@ -160,7 +172,12 @@ def _scripts() -> Weighing:
             kind="person",
         ),
     ]
-    return _weighing(Table(tuple(entries)))
+    return _weighing(Table(tuple(entries)), read_back)
+
+
+def _all() -> list[Weighing]:
+    """Both tables, each with its index's dict and read back with its index held flat."""
+    return [_default(), _scripts(), _default(True), _scripts(True)]
 
 
 def _tokens(text: str) -> list[str]:
@@ -210,19 +227,22 @@ def test_the_key_is_form_key(tokens) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=_LETTERS.replace("'", ""), min_size=0, max_size=20))
 def test_the_look_up_keys_are_the_matchers(key) -> None:
-    weighing = _scripts()
-    matcher, module = weighing.matcher, core.compiled_module()
-    made = module.lookup_keys_made(weighing.token_screen(), key)
-    assert made == matcher._lookup_keys(key)
-    assert module.lookup_keys_made(weighing.token_screen(), key, True) == made
-    found = any(k in matcher._index for k in made)
-    assert module.lookup_keys_found(weighing.token_screen(), key) == found
+    """The keys made, and whether the index holds one (its dict, or its flat table probed
+    without a string per key; the dict of the flat one is made from it to compare)."""
+    for weighing in (_scripts(), _scripts(True)):
+        matcher, module = weighing.matcher, core.compiled_module()
+        screen = weighing.token_screen()
+        made = module.lookup_keys_made(screen, key)
+        assert made == matcher._lookup_keys(key)
+        assert module.lookup_keys_made(screen, key, True) == made
+        found = any(k in _scripts().matcher._index for k in made)
+        assert module.lookup_keys_found(screen, key) == found
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_WORDS, min_size=1, max_size=12))
 def test_a_token_proved_idle_has_no_decision_that_acts(tokens) -> None:
-    for weighing in (_default(), _scripts()):
+    for weighing in _all():
         _check_proof(weighing, tokens)
 
 
@@ -232,7 +252,7 @@ def test_the_screen_loop_answers_as_wanted(tokens, with_common) -> None:
     from normalise.english import english_frequencies
     from normalise.phonetic import common_english_words
 
-    for weighing in (_default(), _scripts()):
+    for weighing in _all():
         common = common_english_words(weighing._refused_zipf) if with_common else None
         assert_screen_loop_answers_as_wanted(
             weighing, tokens, common, english_zipf, english_frequencies()
@@ -248,7 +268,7 @@ def test_real_text_of_other_scripts() -> None:
     if SHARED.exists():
         text += "\n".join(p.read_text(encoding="utf-8") for p in sorted(SHARED.glob("*.txt")))
     tokens = _tokens(text)
-    for weighing in (_default(), _scripts()):
+    for weighing in _all():
         assert _check_keys(weighing, tokens) >= len(tokens) - 2
         proved = _check_proof(weighing, tokens)
         assert proved >= len(tokens) // 2
@@ -270,3 +290,24 @@ def test_doubled_letters_and_marks() -> None:
             weighing.matcher.romanisation.form_key(token)
         )
     assert weighing.matcher.romanisation.form_key("Аммон") == "амон"
+
+
+#: each consonant to another of its coarse class (d t, b f p, g k, c s z)
+_SAME_CLASS = str.maketrans("dtpfbgkzsc", "tdfbpkgscz")
+
+
+def test_a_key_found_only_by_its_coarse_keys() -> None:
+    """Each form's key with every consonant moved within its coarse class: the skeleton and
+    its deletions miss, the coarse keys (``c:``) find many; found as the dict finds them,
+    with the index's dict and through the flat table (the probe's prefix and its skip)."""
+    module, index = core.compiled_module(), _scripts().matcher._index
+    only_coarse = 0
+    for read_back in (False, True):
+        weighing = _scripts(read_back)
+        screen = weighing.token_screen()
+        for form in weighing.matcher._forms:
+            key = form.key.translate(_SAME_CLASS)
+            hits = {k for k in module.lookup_keys_made(screen, key) if k in index}
+            assert module.lookup_keys_found(screen, key) == bool(hits), key
+            only_coarse += bool(hits) and all(k.startswith("c:") for k in hits)
+    assert only_coarse >= 4

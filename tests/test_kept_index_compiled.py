@@ -141,8 +141,12 @@ def test_a_small_index_keeps_nothing_by_default() -> None:
 def test_a_state_that_does_not_hold_is_refused() -> None:
     matcher = _compiled(lambda: PhoneticMatcher([("Taloqan", ["Taluqan"]), ("Kunduz", [])]))
     module = core.compiled_module()
-    (held, wholes), forms, _ = matcher._key_table_state
-    module.KeyTable.restored((held, wholes), forms)
+    (held, wholes, every_key), forms, _ = matcher._key_table_state
+    assert every_key is True
+    module.KeyTable.restored((held, wholes), forms)  # as older code kept it: ASCII keys
+    for flags in ((), (wholes, every_key, every_key)):
+        with pytest.raises(ValueError):
+            module.KeyTable.restored((held, *flags), forms)
     keys, key_end, number_end, whole, numbers, slots = held
     bad_number = numbers[:-4] + struct.pack("=i", forms)
     backwards = struct.pack("=i", 99) + key_end[4:]
@@ -260,6 +264,8 @@ def test_normalisers_read_back_give_the_same_text_and_records() -> None:
     blob = pickle.dumps(built)
     kept = _compiled(lambda: _results(pickle.loads(blob), texts))
     bare = _compiled(lambda: pickle.loads(blob))
+    assert "_index" not in bare.compiled.matcher.__dict__  # the kept table holds it
+    bare.compiled.matcher._index = bare.compiled.matcher._index  # made from the table
     bare.compiled.matcher._key_table_state = None
     bare.compiled.matcher._form_records = None
     assert _compiled(lambda: _results(bare, texts)) == kept
