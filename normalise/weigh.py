@@ -32,6 +32,7 @@ from .evidence import (
     EVIDENCE_WINDOW,
     HELD_REASONS,
     OPEN_KINDS,
+    PLACE_EVIDENCE_KINDS,
     RARE_WORD_NOTE,
     SHORT_NAME_CONSONANTS,
     SHORT_NAME_SCORE,
@@ -119,8 +120,11 @@ class HitWindow:
     Nothing is copied or sorted: the cost of a chunk's weighing follows its candidates, not
     its hits."""
 
-    def __init__(self, hits: Sequence[TableHit]) -> None:
+    def __init__(self, hits: Sequence[TableHit], compiled: Any = None) -> None:
         self.hits = hits
+        if compiled is not None and isinstance(hits, (list, compiled.HitRecords)):
+            # the same hits, bisected in C: only those returned are made records
+            self.within = functools.partial(compiled.hits_within, hits)  # type: ignore[method-assign]
 
     def within(self, low: int, high: int) -> Sequence[TableHit]:
         """The hits with ``low <= start`` and ``end <= high``, in order."""
@@ -247,6 +251,14 @@ class Weighing:
         )
         #: whether the memo may not hold what ``_wanted`` holds (rebuilt before its next read)
         self._memo_stale = False
+        #: the compiled core, whose ``evidence_spans`` and ``weigh_evidence`` do what
+        #: :meth:`evidence_spans` and :func:`~normalise.evidence.weigh_evidence` do (None: the
+        #: Python core, which runs those references)
+        self._evidence_core: Any = None
+        if selected() == "compiled":
+            from .core import compiled_module
+
+            self._evidence_core = compiled_module()
 
     def events(
         self,
@@ -566,7 +578,7 @@ class Weighing:
     ) -> Iterator[Event]:
         """Apply a candidate only with evidence and in the right context; hold the others
         as ``phonetic-suggest`` records that say why (see :mod:`normalise.evidence`)."""
-        window = HitWindow(hits)
+        window = HitWindow(hits, self._evidence_core)
         for cand in candidates:
             if cand.window is None:  # what Candidate.window_in would compute, found here
                 cand.window = self._window(text, cand.start, cand.end, EVIDENCE_WINDOW)
@@ -787,9 +799,41 @@ class Weighing:
             else c.window_in(text)
             for c in pending
         ]
+        merged = _merged(windows)
+        compiled = self._evidence_core
+        if compiled is not None and isinstance(hits.hits, (list, compiled.HitRecords)):
+            spans = compiled.evidence_spans(
+                hits.hits, merged, shift, EVIDENCE_KINDS, self._regions, self.region_of
+            )
+        else:
+            spans = self.evidence_spans(hits, merged, shift)
+        if before or after:
+            spans += self._context_spans(before, 0)
+            spans += self._context_spans(after, shift + len(text))
+        kinds = self._kinds
+        weighed = [
+            (c.start + shift, c.end + shift, kinds.get(c.entry), self.region_of(c.entry))
+            for c in pending
+        ]
+        if compiled is not None:
+            held = compiled.weigh_evidence(
+                spans, weighed, windows, PLACE_EVIDENCE_KINDS, EVIDENCE_KINDS
+            )
+        else:
+            held = weigh_evidence(whole, spans, weighed, EVIDENCE_WINDOW, windows)
+        for cand, code in zip(pending, held, strict=True):
+            cand.held = code
+
+    def evidence_spans(
+        self, hits: HitWindow, merged: Sequence[tuple[int, int]], shift: int
+    ) -> list[tuple[int, int, str, str | None]]:
+        """The evidence hits within the ``merged`` windows (disjoint, in order, in the
+        coordinates of the text with its context: ``shift`` past the text's), as
+        ``(start, end, kind, region)`` spans in those coordinates (the reference of
+        ``_core.evidence_spans``)."""
         spans = []
         regions = self._regions
-        for low, high in _merged(windows):
+        for low, high in merged:
             for s, e, entry in hits.within(low - shift, high - shift):
                 kind = entry.kind
                 if kind in EVIDENCE_KINDS:
@@ -801,22 +845,7 @@ class Weighing:
                     else:
                         region = self.region_of(entry)
                     spans.append((s + shift, e + shift, kind, region))
-        if before or after:
-            spans += self._context_spans(before, 0)
-            spans += self._context_spans(after, shift + len(text))
-        kinds = self._kinds
-        held = weigh_evidence(
-            whole,
-            spans,
-            [
-                (c.start + shift, c.end + shift, kinds.get(c.entry), self.region_of(c.entry))
-                for c in pending
-            ],
-            EVIDENCE_WINDOW,
-            windows,
-        )
-        for cand, code in zip(pending, held, strict=True):
-            cand.held = code
+        return spans
 
     def _context_spans(self, context: str, offset: int) -> list[tuple[int, int, str, str | None]]:
         """The evidence hits in a context text, with their kinds and regions, in the
