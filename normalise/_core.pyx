@@ -7311,6 +7311,26 @@ def hits_within(hits, Py_ssize_t low, Py_ssize_t high):
     return (<list>hits)[first:last]
 
 
+def canonicals_within(hits, Py_ssize_t low, Py_ssize_t high):
+    """The set of the canonical forms of the entries of ``hits_within(hits, low, high)``,
+    read without making the records."""
+    cdef Py_ssize_t first, last, i
+    cdef set found = set()
+    cdef list entries = None
+    if type(hits) is HitRecords:
+        entries = (<HitRecords>hits).entries
+        if entries is None:
+            raise TypeError("canonicals_within reads TableHit records, not Span records")
+    last = _hits_within(hits, low, high, &first)
+    for i in range(first, last):
+        if entries is not None:
+            entry = entries[(<HitRecords>hits).buffer.at[3 * i + 2]]
+        else:
+            entry = <object>PyTuple_GET_ITEM(<tuple>(<list>hits)[i], 2)
+        found.add(entry.canonical)
+    return found
+
+
 def evidence_spans(hits, list windows, Py_ssize_t shift, kinds, dict regions, region_of):
     """``(start + shift, end + shift, kind, region)`` of each hit of ``hits`` (as
     ``hits_within`` reads them) within one of ``windows`` (disjoint ``(low, high)`` in order,

@@ -125,6 +125,9 @@ class HitWindow:
         if compiled is not None and isinstance(hits, (list, compiled.HitRecords)):
             # the same hits, bisected in C: only those returned are made records
             self.within = functools.partial(compiled.hits_within, hits)  # type: ignore[method-assign]
+            self.canonicals_within = functools.partial(  # type: ignore[method-assign]
+                compiled.canonicals_within, hits
+            )
 
     def within(self, low: int, high: int) -> Sequence[TableHit]:
         """The hits with ``low <= start`` and ``end <= high``, in order."""
@@ -134,6 +137,11 @@ class HitWindow:
         while last > first and hits[last - 1][1] > high:
             last -= 1  # ends are sorted: only the last can end past ``high``
         return hits[first:last]
+
+    def canonicals_within(self, low: int, high: int) -> set[str]:
+        """The canonical forms of the entries of :meth:`within` (``_core.canonicals_within``
+        on the compiled core: no record made)."""
+        return set(map(_canonical, map(_entry_of, self.within(low, high))))
 
     def covers(self, start: int, end: int) -> bool:
         """Whether a hit holds ``[start, end)``: only the last hit starting at or before
@@ -709,28 +717,30 @@ class Weighing:
         word) as a word."""
         full = self.full_name_of(cand.entry)
         low, high = cand.window_in(text)
-        near = hits.within(low, high)
-        if near:
-            # the canonical forms near it read once in C (a window of dense text holds
-            # dozens of hits); a person whose surname is the entry is looked for only when
-            # one of the table's persons with that surname stands there
-            canonicals = set(map(_canonical, map(_entry_of, near)))
-            if cand.entry in canonicals or full in canonicals:
-                return True
-            persons = self._persons_by_surname().get(cand.entry)
-            if (
-                persons is not None
-                and not persons.isdisjoint(canonicals)
-                and any(
-                    entry.kind == "person" and self._surname(entry.canonical) == cand.entry
-                    for _s, _e, entry in near
-                )
-            ):
-                return True
+        # the canonical forms near it read once in C (a window of dense text holds dozens
+        # of hits); a person whose surname is the entry is looked for only when one of the
+        # table's persons with that surname stands there
+        canonicals = hits.canonicals_within(low, high)
+        if cand.entry in canonicals or full in canonicals:
+            return True
+        persons = self._persons_by_surname().get(cand.entry)
+        if (
+            persons is not None
+            and not persons.isdisjoint(canonicals)
+            and any(
+                entry.kind == "person" and self._surname(entry.canonical) == cand.entry
+                for _s, _e, entry in hits.within(low, high)
+            )
+        ):
+            return True
         words = full.split()
         if len(words) < 2:
             return False
-        return _given_name(words[0]).search(text, low, high) is not None
+        # the expression matches the given name itself: not searched for where it is not
+        given = words[0]
+        return text.find(given, low, high) >= 0 and (
+            _given_name(given).search(text, low, high) is not None
+        )
 
     def _persons_by_surname(self) -> dict[str, frozenset[str]]:
         """A surname -> the canonical forms of the table's persons with it (made once)."""

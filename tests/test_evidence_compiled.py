@@ -1,5 +1,6 @@
 """The weighing's evidence in C (issues 15 and 17) gives what its Python references give:
-``_core.hits_within`` is ``HitWindow.within``, ``_core.evidence_spans`` is
+``_core.hits_within`` and ``_core.canonicals_within`` are ``HitWindow.within`` and
+``HitWindow.canonicals_within``, ``_core.evidence_spans`` is
 ``Weighing.evidence_spans`` and ``_core.weigh_evidence`` is
 :func:`~normalise.evidence.weigh_evidence`, on the compiled table pass's ``HitRecords`` and on
 lists of hits, on random input (hypothesis)."""
@@ -59,6 +60,9 @@ def _windows(bounds):
 def test_hits_within_a_list_are_the_hit_windows(compiled, hits, a, b):
     low, high = min(a, b), max(a, b)
     assert compiled.hits_within(hits, low, high) == list(HitWindow(hits).within(low, high))
+    assert compiled.canonicals_within(hits, low, high) == HitWindow(hits).canonicals_within(
+        low, high
+    )
 
 
 @given(_TEXTS, st.integers(-5, 3000), st.integers(0, 3000))
@@ -67,11 +71,15 @@ def test_hits_within_the_records_are_the_hit_windows(compiled, weighing, text, l
     found = compiled.hits_within(records, low, low + width)
     assert found == list(HitWindow(hits).within(low, low + width))
     assert all(type(hit) is type(hits[0]) for hit in found)
+    expected = HitWindow(hits).canonicals_within(low, low + width)
+    assert compiled.canonicals_within(records, low, low + width) == expected
 
 
 def test_hits_within_refuses_what_it_cannot_read(compiled):
     with pytest.raises(TypeError):
         compiled.hits_within((), 0, 10)
+    with pytest.raises(TypeError):
+        compiled.canonicals_within((), 0, 10)
 
 
 @given(_TEXTS, _BOUNDS, st.integers(0, 40))
