@@ -7263,6 +7263,53 @@ cdef list _line_numbers(bytes names, Py_ssize_t start, Py_ssize_t end):
 # (``evidence_spans``) and ``evidence.weigh_evidence``'s fixed point (``weigh_evidence``). The
 # Python functions stay the reference (and the Python core's); the same spans, the same codes.
 
+cdef inline bint _before_separator(Py_UCS4 c) noexcept nogil:
+    """``[ \\-\\u00a0]`` of ``evidence._WORD_BEFORE``."""
+    return c == 0x20 or c == 0x2D or c == 0xA0
+
+
+cdef inline bint _before_word_char(Reading *r, Py_ssize_t i) except -1:
+    """``[\\p{L}\\p{M}'’ʼʻ.]`` of ``evidence._WORD_BEFORE`` (the letters and marks as the
+    token finder's classes read them, from the expression engine)."""
+    cdef Py_UCS4 c = PyUnicode_READ(r.kind, r.data, i)
+    if c == 0x27 or c == 0x2019 or c == 0x2BC or c == 0x2BB or c == 0x2E:
+        return True
+    return (_class_at(r, i) & NAME_LETTER) != 0
+
+
+def word_before(str text, Py_ssize_t pos, Py_ssize_t endpos, uint8_t[::1] classes, classify):
+    """``_WORD_BEFORE.search(text, pos, endpos).span(1)`` of :mod:`normalise.evidence`
+    (``([\\p{L}\\p{M}'’ʼʻ.]+)[ \\-\\u00a0]$``), or None: the word before a space, hyphen or
+    no-break space that ends the searched part (``$``: at ``endpos``, or before a newline
+    there). The separators are none of the word's characters, so only the run of word
+    characters right before the last separator can match, and the leftmost match is its
+    first character (not before ``pos``)."""
+    cdef Reading r = _reading(text, classes, classify)
+    cdef Py_ssize_t n = len(text), last, first
+    # the bounds read as the expression engine reads them: as a slice's
+    if pos < 0:
+        pos = pos + n if pos + n > 0 else 0
+    if endpos < 0:
+        endpos = endpos + n if endpos + n > 0 else 0
+    if endpos > n:
+        endpos = n
+    if endpos - pos < 2:
+        return None
+    if _before_separator(PyUnicode_READ(r.kind, r.data, endpos - 1)):
+        last = endpos - 1
+    elif (PyUnicode_READ(r.kind, r.data, endpos - 1) == 0x0A and endpos - pos >= 3
+          and _before_separator(PyUnicode_READ(r.kind, r.data, endpos - 2))):
+        last = endpos - 2
+    else:
+        return None
+    first = last
+    while first > pos and _before_word_char(&r, first - 1):
+        first -= 1
+    if first == last:
+        return None
+    return first, last
+
+
 cdef inline Py_ssize_t _hit_field(object hits, Py_ssize_t i, int field) except? -1:
     """The start (``field`` 0) or end (1) of hit ``i`` of ``hits``: ``HitRecords`` (read from
     its buffer, no record made) or a list of ``(start, end, entry)`` tuples."""

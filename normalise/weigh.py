@@ -190,6 +190,17 @@ def token_memo() -> tuple[Any, Callable[..., Any]]:
     return memo, functools.partial(memo.read, classes=token_classes(), classify=token_class)
 
 
+def compiled_word_before() -> Callable[[str, int, int], tuple[int, int] | None]:
+    """``_core.word_before`` with the token finder's character classes (the compiled core
+    only)."""
+    from .core import compiled_module
+    from .sentence import token_class, token_classes
+
+    return functools.partial(
+        compiled_module().word_before, classes=token_classes(), classify=token_class
+    )
+
+
 def compiled_window() -> Callable[[str, int, int, int], tuple[int, int]]:
     """``_core.paragraph_window`` (the compiled core only)."""
     from .core import compiled_module
@@ -267,6 +278,10 @@ class Weighing:
             from .core import compiled_module
 
             self._evidence_core = compiled_module()
+        #: :func:`~normalise.evidence.word_before_span`, in C on the compiled core
+        self._word_before: Callable[[str, int, int], tuple[int, int] | None] | None = (
+            compiled_word_before() if selected() == "compiled" else None
+        )
 
     def events(
         self,
@@ -623,7 +638,9 @@ class Weighing:
             return "given-name"
         if (
             not (kind == "given-name" and self._always)
-            and name_neighbour(text, cand.start, cand.end, english_zipf, is_sentence_initial)
+            and name_neighbour(
+                text, cand.start, cand.end, english_zipf, is_sentence_initial, self._word_before
+            )
             is not None
             and not self.known_name_beside(text, cand, hits, kind)
         ):

@@ -11,8 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalise import Normaliser, core
-from normalise.evidence import EVIDENCE_KINDS, PLACE_EVIDENCE_KINDS, weigh_evidence
+from normalise import Normaliser, core, sentence
+from normalise.evidence import (
+    EVIDENCE_KINDS,
+    PLACE_EVIDENCE_KINDS,
+    weigh_evidence,
+    word_before_span,
+)
 from normalise.weigh import HitWindow, _merged
 from tests.test_apply_path import _PIECES, sorted_hits
 
@@ -153,3 +158,38 @@ def test_a_chain_of_candidates_reaches_the_fixed_point(compiled):
         spans, candidates, windows, PLACE_EVIDENCE_KINDS, EVIDENCE_KINDS
     )
     assert found == expected
+
+
+_NEAR_NAMES = st.text(
+    alphabet=st.sampled_from(
+        [*"Ab z.'’ʼʻ-_9\n\r", "\u00a0", "\u2028", "\u0301", "Ж", "𝒜", "\u02b9", "\u3000", "中"]
+    ),
+    max_size=8,
+)
+_WORD_CHARS = st.text(alphabet=st.sampled_from([*"Ab.'’ʼʻ", "\u0301", "Ж", "𝒜"]), max_size=5)
+
+
+@st.composite
+def words_before(draw):
+    """A text with a word, a separator and perhaps a newline, searched up to right after
+    them (mostly) or anywhere, from anywhere (negative bounds read from the end)."""
+    head, word = draw(_NEAR_NAMES), draw(_WORD_CHARS)
+    tail = draw(st.sampled_from([" ", "-", "\u00a0", " \n", "-\n", "\n", "\r", " \r"]))
+    text = head + word + tail + draw(_NEAR_NAMES)
+    end = len(head) + len(word) + len(tail)
+    endpos = draw(st.one_of(st.just(end), st.integers(-len(text) - 2, len(text) + 2)))
+    pos = draw(st.one_of(st.integers(0, len(head) + len(word)), st.integers(-len(text) - 2, end)))
+    return text, pos, endpos
+
+
+@given(words_before())
+def test_the_compiled_word_before_is_the_expressions(compiled, case):
+    """``_core.word_before`` finds the span ``evidence._WORD_BEFORE`` finds, wherever the
+    searched part starts and ends (past the text, before its start, from its end as a
+    slice's, around a final newline), on letters, marks, apostrophes, dots, separators and
+    characters past the BMP."""
+    text, pos, endpos = case
+    found = compiled.word_before(
+        text, pos, endpos, classes=sentence.token_classes(), classify=sentence.token_class
+    )
+    assert found == word_before_span(text, pos, endpos)
