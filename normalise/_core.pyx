@@ -7427,3 +7427,311 @@ cdef list _line_numbers(bytes names, Py_ssize_t start, Py_ssize_t end):
         else:
             return [int(n) for n in names[start:end].split(b",")]
     return out
+
+
+# --- evidence ---
+# ``Weighing.mark_evidence`` in C (issues 15 and 17: dense text, thousands of table hits a chunk
+# and a few hundred candidates a run): the evidence hits read from the candidates' windows
+# (``evidence_spans``) and ``evidence.weigh_evidence``'s fixed point (``weigh_evidence``). The
+# Python functions stay the reference (and the Python core's); the same spans, the same codes.
+
+cdef inline bint _before_separator(Py_UCS4 c) noexcept nogil:
+    """``[ \\-\\u00a0]`` of ``evidence._WORD_BEFORE``."""
+    return c == 0x20 or c == 0x2D or c == 0xA0
+
+
+cdef inline bint _before_word_char(Reading *r, Py_ssize_t i) except -1:
+    """``[\\p{L}\\p{M}'’ʼʻ.]`` of ``evidence._WORD_BEFORE`` (the letters and marks as the
+    token finder's classes read them, from the expression engine)."""
+    cdef Py_UCS4 c = PyUnicode_READ(r.kind, r.data, i)
+    if c == 0x27 or c == 0x2019 or c == 0x2BC or c == 0x2BB or c == 0x2E:
+        return True
+    return (_class_at(r, i) & NAME_LETTER) != 0
+
+
+def word_before(str text, Py_ssize_t pos, Py_ssize_t endpos, uint8_t[::1] classes, classify):
+    """``_WORD_BEFORE.search(text, pos, endpos).span(1)`` of :mod:`normalise.evidence`
+    (``([\\p{L}\\p{M}'’ʼʻ.]+)[ \\-\\u00a0]$``), or None: the word before a space, hyphen or
+    no-break space that ends the searched part (``$``: at ``endpos``, or before a newline
+    there). The separators are none of the word's characters, so only the run of word
+    characters right before the last separator can match, and the leftmost match is its
+    first character (not before ``pos``)."""
+    cdef Reading r = _reading(text, classes, classify)
+    cdef Py_ssize_t n = len(text), last, first
+    # the bounds read as the expression engine reads them: as a slice's
+    if pos < 0:
+        pos = pos + n if pos + n > 0 else 0
+    if endpos < 0:
+        endpos = endpos + n if endpos + n > 0 else 0
+    if endpos > n:
+        endpos = n
+    if endpos - pos < 2:
+        return None
+    if _before_separator(PyUnicode_READ(r.kind, r.data, endpos - 1)):
+        last = endpos - 1
+    elif (PyUnicode_READ(r.kind, r.data, endpos - 1) == 0x0A and endpos - pos >= 3
+          and _before_separator(PyUnicode_READ(r.kind, r.data, endpos - 2))):
+        last = endpos - 2
+    else:
+        return None
+    first = last
+    while first > pos and _before_word_char(&r, first - 1):
+        first -= 1
+    if first == last:
+        return None
+    return first, last
+
+
+cdef inline Py_ssize_t _hit_field(object hits, Py_ssize_t i, int field) except? -1:
+    """The start (``field`` 0) or end (1) of hit ``i`` of ``hits``: ``HitRecords`` (read from
+    its buffer, no record made) or a list of ``(start, end, entry)`` tuples."""
+    if type(hits) is HitRecords:
+        return (<HitRecords>hits).buffer.at[3 * i + field]
+    return <Py_ssize_t><object>PyTuple_GET_ITEM(<tuple>(<list>hits)[i], field)
+
+
+cdef Py_ssize_t _first_start_at(object hits, Py_ssize_t low, Py_ssize_t lo,
+                                Py_ssize_t hi) except -1:
+    """``bisect_left(hits, low, lo, hi, key=start)``."""
+    cdef Py_ssize_t mid
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _hit_field(hits, mid, 0) < low:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+cdef Py_ssize_t _hits_within(object hits, Py_ssize_t low, Py_ssize_t high,
+                             Py_ssize_t *first) except -1:
+    """``HitWindow.within(low, high)`` of ``hits`` (sorted by start, none overlapping) as the
+    range ``[first, returned)`` of their numbers."""
+    cdef Py_ssize_t n = len(hits), last
+    if type(hits) is not HitRecords and type(hits) is not list:
+        raise TypeError("hits must be HitRecords or a list of (start, end, entry) tuples")
+    first[0] = _first_start_at(hits, low, 0, n)
+    last = _first_start_at(hits, high + 1, first[0], n)
+    while last > first[0] and _hit_field(hits, last - 1, 1) > high:
+        last -= 1  # ends are sorted: only the last can end past ``high``
+    return last
+
+
+def hits_within(hits, Py_ssize_t low, Py_ssize_t high):
+    """``HitWindow.within``: the hits of ``hits`` (``HitRecords`` of ``TableHit`` records, or
+    a list of ``(start, end, entry)`` tuples; sorted by start, none overlapping) with
+    ``low <= start`` and ``end <= high``, in order; only those are made records."""
+    cdef Py_ssize_t first, last
+    if type(hits) is HitRecords and (<HitRecords>hits).entries is None:
+        raise TypeError("hits_within reads TableHit records, not Span records")
+    last = _hits_within(hits, low, high, &first)
+    if type(hits) is HitRecords:
+        return [(<HitRecords>hits)._record(i) for i in range(first, last)]
+    return (<list>hits)[first:last]
+
+
+def canonicals_within(hits, Py_ssize_t low, Py_ssize_t high):
+    """The set of the canonical forms of the entries of ``hits_within(hits, low, high)``,
+    read without making the records."""
+    cdef Py_ssize_t first, last, i
+    cdef set found = set()
+    cdef list entries = None
+    if type(hits) is HitRecords:
+        entries = (<HitRecords>hits).entries
+        if entries is None:
+            raise TypeError("canonicals_within reads TableHit records, not Span records")
+    last = _hits_within(hits, low, high, &first)
+    for i in range(first, last):
+        if entries is not None:
+            entry = entries[(<HitRecords>hits).buffer.at[3 * i + 2]]
+        else:
+            entry = <object>PyTuple_GET_ITEM(<tuple>(<list>hits)[i], 2)
+        found.add(entry.canonical)
+    return found
+
+
+def evidence_spans(hits, list windows, Py_ssize_t shift, kinds, dict regions, region_of):
+    """``(start + shift, end + shift, kind, region)`` of each hit of ``hits`` (as
+    ``hits_within`` reads them) within one of ``windows`` (disjoint ``(low, high)`` in order,
+    ``shift`` added) whose entry's kind is in ``kinds``, in order; the region of a place from
+    ``regions`` (by canonical form), else ``region_of(entry)``, None for any other kind: what
+    ``Weighing.evidence_spans`` collects."""
+    cdef list spans = []
+    cdef list entries = None
+    cdef Py_ssize_t first, last, i
+    if type(hits) is HitRecords:
+        entries = (<HitRecords>hits).entries
+        if entries is None:
+            raise TypeError("evidence_spans reads TableHit records, not Span records")
+    for window in windows:
+        last = _hits_within(hits, <Py_ssize_t>window[0] - shift, <Py_ssize_t>window[1] - shift,
+                            &first)
+        for i in range(first, last):
+            if entries is not None:
+                entry = entries[(<HitRecords>hits).buffer.at[3 * i + 2]]
+            else:
+                entry = <object>PyTuple_GET_ITEM(<tuple>(<list>hits)[i], 2)
+            kind = entry.kind
+            if kind not in kinds:
+                continue
+            if kind != "place":
+                region = None
+            else:
+                region = regions.get(entry.canonical, regions)  # ``regions``: not cached
+                if region is regions:
+                    region = region_of(entry)
+            spans.append((_hit_field(hits, i, 0) + shift, _hit_field(hits, i, 1) + shift, kind,
+                          region))
+    return spans
+
+
+cdef struct EvidenceSpan:
+    Py_ssize_t start, end
+    PyObject *region  # borrowed from the caller's spans or candidates (alive for the call)
+
+
+cdef int _span_order(const void *a, const void *b) noexcept nogil:
+    cdef const EvidenceSpan *x = <const EvidenceSpan *>a
+    cdef const EvidenceSpan *y = <const EvidenceSpan *>b
+    if x.start != y.start:
+        return -1 if x.start < y.start else 1
+    if x.end != y.end:
+        return -1 if x.end < y.end else 1
+    return 0
+
+
+cdef Py_ssize_t _first_from(EvidenceSpan *spans, Py_ssize_t n, Py_ssize_t low) noexcept nogil:
+    """The first of ``spans`` (sorted by start) starting at or after ``low``."""
+    cdef Py_ssize_t lo = 0, hi = n, mid
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if spans[mid].start < low:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+cdef object _held_code_of(EvidenceSpan *places, Py_ssize_t n_places, EvidenceSpan *others,
+                          Py_ssize_t n_others, Py_ssize_t low, Py_ssize_t high, bint place,
+                          object region):
+    """``evidence._held_code`` of a candidate with the window ``[low, high]`` (``place``: its
+    entry's kind is a place; ``region``: its entry's region)."""
+    cdef Py_ssize_t j = _first_from(places, n_places, low)
+    cdef bint near = False, counts = not place or region is None
+    while j < n_places and places[j].start < high:
+        if places[j].end <= high:
+            near = True
+            if not counts:
+                counts = places[j].region == NULL or <object>places[j].region is None or (
+                    <object>places[j].region == region)
+        j += 1
+    if near:
+        return None if counts else "other-region"
+    j = _first_from(others, n_others, low)
+    while j < n_others and others[j].start < high:
+        if others[j].end <= high:
+            return "person-only" if place else None
+        j += 1
+    return "no-evidence"
+
+
+def weigh_evidence(list spans, list candidates, list windows, place_kinds, evidence_kinds):
+    """``evidence.weigh_evidence(whole, spans, candidates, window, windows)`` with the
+    candidates' ``windows`` given: each candidate's ``held`` code, to the same fixed point (a
+    candidate applied on evidence is evidence in turn). ``place_kinds``, ``evidence_kinds``:
+    ``PLACE_EVIDENCE_KINDS``, ``EVIDENCE_KINDS``. A span is near a window ``[low, high]`` when
+    ``low <= start < high`` and ``end <= high``, whatever the order of equal starts."""
+    cdef Py_ssize_t n = len(candidates), n_places = 0, n_others = 0, size = len(spans) + n
+    cdef Py_ssize_t i, k, n_waiting = n, n_found
+    cdef EvidenceSpan *places = <EvidenceSpan *>malloc((size + 1) * sizeof(EvidenceSpan))
+    cdef EvidenceSpan *others = <EvidenceSpan *>malloc((size + 1) * sizeof(EvidenceSpan))
+    cdef Py_ssize_t *waiting = <Py_ssize_t *>malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *found = <Py_ssize_t *>malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef list held = ["no-evidence"] * n
+    cdef tuple span, cand, window
+    cdef bint changed = True
+    if places == NULL or others == NULL or waiting == NULL or found == NULL:
+        _free_all(places, others, waiting, found)
+        raise MemoryError()
+    try:
+        for span in spans:
+            if <object>PyTuple_GET_ITEM(span, 2) in place_kinds:
+                places[n_places].start = <Py_ssize_t><object>PyTuple_GET_ITEM(span, 0)
+                places[n_places].end = <Py_ssize_t><object>PyTuple_GET_ITEM(span, 1)
+                places[n_places].region = PyTuple_GET_ITEM(span, 3)
+                n_places += 1
+            else:
+                others[n_others].start = <Py_ssize_t><object>PyTuple_GET_ITEM(span, 0)
+                others[n_others].end = <Py_ssize_t><object>PyTuple_GET_ITEM(span, 1)
+                others[n_others].region = NULL
+                n_others += 1
+        sort_spans(places, n_places, sizeof(EvidenceSpan), _span_order)
+        sort_spans(others, n_others, sizeof(EvidenceSpan), _span_order)
+        for i in range(n):
+            waiting[i] = i
+        while n_waiting and changed:
+            n_found = 0
+            for k in range(n_waiting):
+                i = waiting[k]
+                cand = <tuple>candidates[i]
+                window = <tuple>windows[i]
+                code = _held_code_of(
+                    places, n_places, others, n_others, <Py_ssize_t>window[0],
+                    <Py_ssize_t>window[1], <object>PyTuple_GET_ITEM(cand, 2) == "place",
+                    <object>PyTuple_GET_ITEM(cand, 3))
+                held[i] = code
+                if code is None:
+                    found[n_found] = i
+                    n_found += 1
+            changed = False
+            k = 0
+            for i in range(n_waiting):  # the found ones leave, the others keep their order
+                if _holds(found, n_found, waiting[i]):
+                    continue
+                waiting[k] = waiting[i]
+                k += 1
+            n_waiting = k
+            for k in range(n_found):
+                cand = <tuple>candidates[found[k]]
+                kind = <object>PyTuple_GET_ITEM(cand, 2)
+                if kind not in evidence_kinds:
+                    continue
+                changed = True
+                if kind in place_kinds:
+                    places[n_places].start = <Py_ssize_t><object>PyTuple_GET_ITEM(cand, 0)
+                    places[n_places].end = <Py_ssize_t><object>PyTuple_GET_ITEM(cand, 1)
+                    places[n_places].region = (PyTuple_GET_ITEM(cand, 3) if kind == "place"
+                                               else NULL)
+                    n_places += 1
+                else:
+                    others[n_others].start = <Py_ssize_t><object>PyTuple_GET_ITEM(cand, 0)
+                    others[n_others].end = <Py_ssize_t><object>PyTuple_GET_ITEM(cand, 1)
+                    others[n_others].region = NULL
+                    n_others += 1
+            if changed:
+                sort_spans(places, n_places, sizeof(EvidenceSpan), _span_order)
+                sort_spans(others, n_others, sizeof(EvidenceSpan), _span_order)
+    finally:
+        _free_all(places, others, waiting, found)
+    return held
+
+
+cdef inline void _free_all(EvidenceSpan *places, EvidenceSpan *others, Py_ssize_t *waiting,
+                           Py_ssize_t *found) noexcept nogil:
+    free(places)
+    free(others)
+    free(waiting)
+    free(found)
+
+
+cdef inline bint _holds(Py_ssize_t *found, Py_ssize_t n, Py_ssize_t i) noexcept nogil:
+    """Whether ``i`` is among the ``n`` of ``found`` (in increasing order: a bisection)."""
+    cdef Py_ssize_t lo = 0, hi = n, mid
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if found[mid] < i:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < n and found[lo] == i

@@ -79,6 +79,8 @@ if TYPE_CHECKING:
 #: opens a sentence: what the name-word rules ask of the caller.
 ZipfOf = Callable[[str], float]
 SentenceInitial = Callable[[str, int], bool]
+#: ``(text, pos, endpos)`` -> the span of the word :func:`word_before_span` finds, or None
+WordBefore = Callable[[str, int, int], "tuple[int, int] | None"]
 
 #: Kinds of entry whose table hits are evidence that a text is about the table's world.
 EVIDENCE_KINDS = frozenset({"place", "person", "people", "organisation"})
@@ -683,18 +685,27 @@ def name_neighbour(
     end: int,
     english_zipf: ZipfOf,
     sentence_initial: SentenceInitial,
+    word_before: WordBefore | None = None,
 ) -> str | None:
     """The name word right beside ``text[start:end]`` that makes it part of a longer name
-    (one space or hyphen between, same line), or None."""
+    (one space or hyphen between, same line), or None. ``word_before``: the span of
+    :func:`word_before_span` found otherwise (``_core.word_before`` on the compiled core)."""
     caps = text[start:end].isupper()
-    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
-    if before is not None and not before.group(1).endswith("."):
-        word = before.group(1)
+    span = (word_before or word_before_span)(text, max(0, start - 40), start)
+    if span is not None and text[span[1] - 1] != ".":
+        word = text[span[0] : span[1]]
         if word.lower() in NAME_PARTICLES or _is_name_word(
-            word, sentence_initial(text, before.start(1)), english_zipf, caps
+            word, sentence_initial(text, span[0]), english_zipf, caps
         ):
             return word
     return name_neighbour_after(text, start, end, english_zipf)
+
+
+def word_before_span(text: str, pos: int, endpos: int) -> tuple[int, int] | None:
+    """The span of the word before a space or hyphen that ends ``text[pos:endpos]``
+    (:data:`_WORD_BEFORE`), or None (the reference of ``_core.word_before``)."""
+    before = _WORD_BEFORE.search(text, pos, endpos)
+    return None if before is None else before.span(1)
 
 
 def name_neighbour_after(text: str, start: int, end: int, english_zipf: ZipfOf) -> str | None:

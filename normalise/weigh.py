@@ -32,6 +32,7 @@ from .evidence import (
     EVIDENCE_WINDOW,
     HELD_REASONS,
     OPEN_KINDS,
+    PLACE_EVIDENCE_KINDS,
     RARE_WORD_NOTE,
     SHORT_NAME_CONSONANTS,
     SHORT_NAME_SCORE,
@@ -119,8 +120,14 @@ class HitWindow:
     Nothing is copied or sorted: the cost of a chunk's weighing follows its candidates, not
     its hits."""
 
-    def __init__(self, hits: Sequence[TableHit]) -> None:
+    def __init__(self, hits: Sequence[TableHit], compiled: Any = None) -> None:
         self.hits = hits
+        if compiled is not None and isinstance(hits, (list, compiled.HitRecords)):
+            # the same hits, bisected in C: only those returned are made records
+            self.within = functools.partial(compiled.hits_within, hits)  # type: ignore[method-assign]
+            self.canonicals_within = functools.partial(  # type: ignore[method-assign]
+                compiled.canonicals_within, hits
+            )
 
     def within(self, low: int, high: int) -> Sequence[TableHit]:
         """The hits with ``low <= start`` and ``end <= high``, in order."""
@@ -130,6 +137,11 @@ class HitWindow:
         while last > first and hits[last - 1][1] > high:
             last -= 1  # ends are sorted: only the last can end past ``high``
         return hits[first:last]
+
+    def canonicals_within(self, low: int, high: int) -> set[str]:
+        """The canonical forms of the entries of :meth:`within` (``_core.canonicals_within``
+        on the compiled core: no record made)."""
+        return set(map(_canonical, map(_entry_of, self.within(low, high))))
 
     def covers(self, start: int, end: int) -> bool:
         """Whether a hit holds ``[start, end)``: only the last hit starting at or before
@@ -176,6 +188,17 @@ def token_memo() -> tuple[Any, Callable[..., Any]]:
 
     memo = compiled_module().TokenMemo()
     return memo, functools.partial(memo.read, classes=token_classes(), classify=token_class)
+
+
+def compiled_word_before() -> Callable[[str, int, int], tuple[int, int] | None]:
+    """``_core.word_before`` with the token finder's character classes (the compiled core
+    only)."""
+    from .core import compiled_module
+    from .sentence import token_class, token_classes
+
+    return functools.partial(
+        compiled_module().word_before, classes=token_classes(), classify=token_class
+    )
 
 
 def compiled_window() -> Callable[[str, int, int, int], tuple[int, int]]:
@@ -247,6 +270,18 @@ class Weighing:
         )
         #: whether the memo may not hold what ``_wanted`` holds (rebuilt before its next read)
         self._memo_stale = False
+        #: the compiled core, whose ``evidence_spans`` and ``weigh_evidence`` do what
+        #: :meth:`evidence_spans` and :func:`~normalise.evidence.weigh_evidence` do (None: the
+        #: Python core, which runs those references)
+        self._evidence_core: Any = None
+        if selected() == "compiled":
+            from .core import compiled_module
+
+            self._evidence_core = compiled_module()
+        #: :func:`~normalise.evidence.word_before_span`, in C on the compiled core
+        self._word_before: Callable[[str, int, int], tuple[int, int] | None] | None = (
+            compiled_word_before() if selected() == "compiled" else None
+        )
 
     def events(
         self,
@@ -566,7 +601,7 @@ class Weighing:
     ) -> Iterator[Event]:
         """Apply a candidate only with evidence and in the right context; hold the others
         as ``phonetic-suggest`` records that say why (see :mod:`normalise.evidence`)."""
-        window = HitWindow(hits)
+        window = HitWindow(hits, self._evidence_core)
         for cand in candidates:
             if cand.window is None:  # what Candidate.window_in would compute, found here
                 cand.window = self._window(text, cand.start, cand.end, EVIDENCE_WINDOW)
@@ -603,7 +638,9 @@ class Weighing:
             return "given-name"
         if (
             not (kind == "given-name" and self._always)
-            and name_neighbour(text, cand.start, cand.end, english_zipf, is_sentence_initial)
+            and name_neighbour(
+                text, cand.start, cand.end, english_zipf, is_sentence_initial, self._word_before
+            )
             is not None
             and not self.known_name_beside(text, cand, hits, kind)
         ):
@@ -697,28 +734,30 @@ class Weighing:
         word) as a word."""
         full = self.full_name_of(cand.entry)
         low, high = cand.window_in(text)
-        near = hits.within(low, high)
-        if near:
-            # the canonical forms near it read once in C (a window of dense text holds
-            # dozens of hits); a person whose surname is the entry is looked for only when
-            # one of the table's persons with that surname stands there
-            canonicals = set(map(_canonical, map(_entry_of, near)))
-            if cand.entry in canonicals or full in canonicals:
-                return True
-            persons = self._persons_by_surname().get(cand.entry)
-            if (
-                persons is not None
-                and not persons.isdisjoint(canonicals)
-                and any(
-                    entry.kind == "person" and self._surname(entry.canonical) == cand.entry
-                    for _s, _e, entry in near
-                )
-            ):
-                return True
+        # the canonical forms near it read once in C (a window of dense text holds dozens
+        # of hits); a person whose surname is the entry is looked for only when one of the
+        # table's persons with that surname stands there
+        canonicals = hits.canonicals_within(low, high)
+        if cand.entry in canonicals or full in canonicals:
+            return True
+        persons = self._persons_by_surname().get(cand.entry)
+        if (
+            persons is not None
+            and not persons.isdisjoint(canonicals)
+            and any(
+                entry.kind == "person" and self._surname(entry.canonical) == cand.entry
+                for _s, _e, entry in hits.within(low, high)
+            )
+        ):
+            return True
         words = full.split()
         if len(words) < 2:
             return False
-        return _given_name(words[0]).search(text, low, high) is not None
+        # the expression matches the given name itself: not searched for where it is not
+        given = words[0]
+        return text.find(given, low, high) >= 0 and (
+            _given_name(given).search(text, low, high) is not None
+        )
 
     def _persons_by_surname(self) -> dict[str, frozenset[str]]:
         """A surname -> the canonical forms of the table's persons with it (made once)."""
@@ -787,9 +826,41 @@ class Weighing:
             else c.window_in(text)
             for c in pending
         ]
+        merged = _merged(windows)
+        compiled = self._evidence_core
+        if compiled is not None and isinstance(hits.hits, (list, compiled.HitRecords)):
+            spans = compiled.evidence_spans(
+                hits.hits, merged, shift, EVIDENCE_KINDS, self._regions, self.region_of
+            )
+        else:
+            spans = self.evidence_spans(hits, merged, shift)
+        if before or after:
+            spans += self._context_spans(before, 0)
+            spans += self._context_spans(after, shift + len(text))
+        kinds = self._kinds
+        weighed = [
+            (c.start + shift, c.end + shift, kinds.get(c.entry), self.region_of(c.entry))
+            for c in pending
+        ]
+        if compiled is not None:
+            held = compiled.weigh_evidence(
+                spans, weighed, windows, PLACE_EVIDENCE_KINDS, EVIDENCE_KINDS
+            )
+        else:
+            held = weigh_evidence(whole, spans, weighed, EVIDENCE_WINDOW, windows)
+        for cand, code in zip(pending, held, strict=True):
+            cand.held = code
+
+    def evidence_spans(
+        self, hits: HitWindow, merged: Sequence[tuple[int, int]], shift: int
+    ) -> list[tuple[int, int, str, str | None]]:
+        """The evidence hits within the ``merged`` windows (disjoint, in order, in the
+        coordinates of the text with its context: ``shift`` past the text's), as
+        ``(start, end, kind, region)`` spans in those coordinates (the reference of
+        ``_core.evidence_spans``)."""
         spans = []
         regions = self._regions
-        for low, high in _merged(windows):
+        for low, high in merged:
             for s, e, entry in hits.within(low - shift, high - shift):
                 kind = entry.kind
                 if kind in EVIDENCE_KINDS:
@@ -801,22 +872,7 @@ class Weighing:
                     else:
                         region = self.region_of(entry)
                     spans.append((s + shift, e + shift, kind, region))
-        if before or after:
-            spans += self._context_spans(before, 0)
-            spans += self._context_spans(after, shift + len(text))
-        kinds = self._kinds
-        held = weigh_evidence(
-            whole,
-            spans,
-            [
-                (c.start + shift, c.end + shift, kinds.get(c.entry), self.region_of(c.entry))
-                for c in pending
-            ],
-            EVIDENCE_WINDOW,
-            windows,
-        )
-        for cand, code in zip(pending, held, strict=True):
-            cand.held = code
+        return spans
 
     def _context_spans(self, context: str, offset: int) -> list[tuple[int, int, str, str | None]]:
         """The evidence hits in a context text, with their kinds and regions, in the

@@ -405,3 +405,16 @@ def test_phonetic_events_are_merged_as_heapq_merges_them(table_starts, phonetic_
     ]
     expected = list(heapq.merge(table, phonetic, key=lambda e: e.start))
     assert _merged(table, phonetic) == expected
+
+
+@given(
+    st.text(alphabet="Jon a\u0301-'\n", max_size=40),
+    st.sampled_from(["Jo", "Jon", "on", "a\u0301"]),
+    st.integers(0, 45),
+    st.integers(0, 45),
+)
+def test_a_given_name_not_found_as_text_is_not_found_by_its_expression(text, word, a, b):
+    """``person_named_near`` searches for the given name only where ``str.find`` finds it."""
+    low, high = min(a, b), max(a, b)
+    if text.find(word, low, high) < 0:
+        assert weigh._given_name(word).search(text, low, high) is None
