@@ -85,9 +85,22 @@ A seventh round, written before the sixteenth session's speed work and run once 
   capitalised words' derived spellings (bench.py's dense recipe): glosses full of the names
   of people and places. Not a new text: apply_prose.py times `apply` on WordNet too.
 
+An eighth round, written before the seventeenth session's speed work and run once at its end:
+
+* **Arabic-English**: FreeDict's Arabic-English dictionary (Debian's dict-freedict-ara-eng),
+  its own lines (a headword in Arabic script, then its English glosses), with GeoNames
+  variants at 1 % of the words: right-to-left Arabic letters beside short English glosses.
+* **German-English, names**: the first 6 MB of FreeDict's German-English dictionary (Debian's
+  dict-freedict-deu-eng), one paragraph of an entry a line, wrapped into short lines with a
+  table of its own capitalised words' derived spellings (bench.py's dense recipe): German
+  capitalises every noun, so the hits are dense, on forms with umlauts and ß.
+* **Brazilian fortunes**: the Portuguese fortunes of fortunes-br, their own short lines, with
+  GeoNames variants at 1 % of the words: Latin letters with tildes and cedillas, a small text
+  (0.3 MB) where what a run pays once shows.
+
 ``first`` (the default) is the tenth session's pair, ``second`` the eleventh's three,
 ``third`` the twelfth's three, ``fourth`` the thirteenth's three, ``fifth`` the fourteenth's,
-``sixth`` the fifteenth's, ``seventh`` the sixteenth's.
+``sixth`` the fifteenth's, ``seventh`` the sixteenth's, ``eighth`` the seventeenth's.
 """
 
 from __future__ import annotations
@@ -137,6 +150,11 @@ FREEDICT_HUN = Path("/usr/share/dictd/freedict-hun-eng.dict.dz")
 WORDNET = Path("/usr/share/dictd/wn.dict.dz")
 #: How much of the two big dictionaries of round seven is read (characters).
 SEVENTH_BYTES = 6_000_000
+EIGHTH = ("freedict-ara", "freedict-deu-names", "fortunes-br")
+FREEDICT_ARA = Path("/usr/share/dictd/freedict-ara-eng.dict.dz")
+FREEDICT_DEU = Path("/usr/share/dictd/freedict-deu-eng.dict.dz")
+#: fortunes-br's one file of Brazilian fortunes (not a folder of a language's files).
+BRASIL = Path("/usr/share/games/fortunes/brasil")
 GCIDE = Path("/usr/share/dictd/gcide.dict.dz")
 GCIDE_BYTES = 6_000_000
 FOLDOC = Path("/usr/share/dictd/foldoc.dict.dz")
@@ -248,18 +266,21 @@ def lexicon_lines(module: str, items: bool) -> list[str]:
     return _some(out, module)
 
 
-def fortune_lines(language: str) -> list[str]:
-    """The lines of a language's fortune files (fortunes-LANGUAGE), as written: short lines,
-    without the ``%`` lines between fortunes and without the files of pictures."""
-    folder = FORTUNES / language
-    files = sorted(
-        p
-        for p in folder.glob("*")
-        if p.is_file()
-        and not p.name.endswith((".dat", ".u8"))
-        and not p.is_symlink()
-        and p.name not in _ART
-    )
+def fortune_lines(language: str, files: list[Path] | None = None) -> list[str]:
+    """The lines of a language's fortune files (fortunes-LANGUAGE, or the given ``files`` of
+    that package), as written: short lines, without the ``%`` lines between fortunes and
+    without the files of pictures."""
+    if files is None:
+        folder = FORTUNES / language
+        files = sorted(
+            p
+            for p in folder.glob("*")
+            if p.is_file()
+            and not p.name.endswith((".dat", ".u8"))
+            and not p.is_symlink()
+            and p.name not in _ART
+        )
+    files = [p for p in files if p.is_file()]
     if not files:
         raise SystemExit(f"heldback.py: needs the fortunes: apt-get install fortunes-{language}")
     lines = []
@@ -445,6 +466,35 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
             "wordnetnames", dictd_paragraphs(WORDNET, "dict-wn", SEVENTH_BYTES), seed, recipe=7
         ),
     ),
+    "freedict-ara": (
+        "FreeDict Arabic-English with GeoNames variants",
+        lambda seed: geonames_workload(
+            "freedictara",
+            lambda: dictd_lines(FREEDICT_ARA, "dict-freedict-ara-eng", SEVENTH_BYTES),
+            seed,
+            recipe=8,
+            word=re.compile(r"\w+"),
+        ),
+    ),
+    "freedict-deu-names": (
+        "FreeDict German-English with its own capitalised words",
+        lambda seed: dense_workload(
+            "freedictdeunames",
+            dictd_paragraphs(FREEDICT_DEU, "dict-freedict-deu-eng", SEVENTH_BYTES),
+            seed,
+            recipe=8,
+        ),
+    ),
+    "fortunes-br": (
+        "Brazilian fortunes with GeoNames variants",
+        lambda seed: geonames_workload(
+            "fortunesbr",
+            lambda: fortune_lines("br", [BRASIL]),
+            seed,
+            recipe=8,
+            word=re.compile(r"\w+"),
+        ),
+    ),
 }
 #: The short names the summary prints.
 TITLES = {
@@ -468,6 +518,9 @@ TITLES = {
     "vera": "V.E.R.A.",
     "freedict-hun": "Hungarian-English",
     "wordnet-names": "WordNet names",
+    "freedict-ara": "Arabic-English",
+    "freedict-deu-names": "German-English names",
+    "fortunes-br": "Brazilian fortunes",
 }
 
 
@@ -521,6 +574,7 @@ def main(argv: list[str] | None = None) -> int:
             "fifth",
             "sixth",
             "seventh",
+            "eighth",
             "all",
         ),
         default="first",
@@ -528,7 +582,8 @@ def main(argv: list[str] | None = None) -> int:
         "mhcc-names and sparv; third: scofield, naves-names and strongs; fourth: "
         "strongs-greek, fortunes-ru and fortunes-de-crlf; fifth: fortunes-pl, "
         "fortunes-es-names and gcide; sixth: fortunes-cs-names, fortunes-it and foldoc; "
-        "seventh: vera, freedict-hun and wordnet-names), or all twenty",
+        "seventh: vera, freedict-hun and wordnet-names; eighth: freedict-ara, "
+        "freedict-deu-names and fortunes-br), or all twenty-three",
     )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
@@ -545,7 +600,8 @@ def main(argv: list[str] | None = None) -> int:
         "fifth": FIFTH,
         "sixth": SIXTH,
         "seventh": SEVENTH,
-        "all": (*FIRST, *SECOND, *THIRD, *FOURTH, *FIFTH, *SIXTH, *SEVENTH),
+        "eighth": EIGHTH,
+        "all": (*FIRST, *SECOND, *THIRD, *FOURTH, *FIFTH, *SIXTH, *SEVENTH, *EIGHTH),
     }
     chosen = sets.get(args.workload, (args.workload,))
     runs: list[Run] = []
