@@ -96,7 +96,7 @@ An eighth round, written before the seventeenth session's speed work and run onc
   capitalises every noun, so the hits are dense, on forms with umlauts and ß.
 * **Brazilian fortunes**: the Portuguese fortunes of fortunes-br, their own short lines, with
   GeoNames variants at 1 % of the words: Latin letters with tildes and cedillas, a small text
-  (0.3 MB) where what a run pays once shows.
+  (0.2 MB) where what a run pays once shows.
 
 ``first`` (the default) is the tenth session's pair, ``second`` the eleventh's three,
 ``third`` the twelfth's three, ``fourth`` the thirteenth's three, ``fifth`` the fourteenth's,
@@ -148,7 +148,7 @@ SEVENTH = ("vera", "freedict-hun", "wordnet-names")
 VERA = Path("/usr/share/dictd/vera.dict.dz")
 FREEDICT_HUN = Path("/usr/share/dictd/freedict-hun-eng.dict.dz")
 WORDNET = Path("/usr/share/dictd/wn.dict.dz")
-#: How much of the two big dictionaries of round seven is read (characters).
+#: How much of the big dictionaries of rounds seven and eight is read (characters).
 SEVENTH_BYTES = 6_000_000
 EIGHTH = ("freedict-ara", "freedict-deu-names", "fortunes-br")
 FREEDICT_ARA = Path("/usr/share/dictd/freedict-ara-eng.dict.dz")
