@@ -163,6 +163,8 @@ FORTUNES = Path("/usr/share/games/fortunes")
 _ART = frozenset({"art", "asciiart", "ascii-art"})
 _VERSE = re.compile(r"^(?:\d )?[A-Za-z ]+? \d+:\d+: (.*)$")
 _WORD = re.compile(r"[A-Za-z]+")
+#: The words of a text in another alphabet than English's (where 1 % are replaced by variants).
+_ANY_WORD = re.compile(r"\w+")
 
 
 _PARAGRAPH = re.compile(r'<div\b[^>]*type="x-p"[^>]*/>|</?title\b[^>]*>')
@@ -360,6 +362,20 @@ def geonames_workload(
     return prose_corpus(name, module, seed, inject, recipe, word), tables
 
 
+def freedict_workload(
+    language: str, path: Path, seed: int, recipe: int
+) -> tuple[Path, dict[int, BenchTable]]:
+    """A FreeDict dictionary from ``language`` to English (its first :data:`SEVENTH_BYTES`,
+    its own lines) with the generated workload's GeoNames variants at 1 % of its words."""
+    return geonames_workload(
+        f"freedict{language}",
+        lambda: dictd_lines(path, f"dict-freedict-{language}-eng", SEVENTH_BYTES),
+        seed,
+        recipe=recipe,
+        word=_ANY_WORD,
+    )
+
+
 #: name -> (what the log says, its builder for a seed).
 WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable]]]]] = {
     "treasury": (
@@ -405,7 +421,7 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
     "fortunes-ru": (
         "Russian fortunes with GeoNames variants",
         lambda seed: geonames_workload(
-            "fortunesru", lambda: fortune_lines("ru"), seed, recipe=4, word=re.compile(r"\w+")
+            "fortunesru", lambda: fortune_lines("ru"), seed, recipe=4, word=_ANY_WORD
         ),
     ),
     "fortunes-de-crlf": (
@@ -417,7 +433,7 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
     "fortunes-pl": (
         "Polish fortunes with GeoNames variants",
         lambda seed: geonames_workload(
-            "fortunespl", lambda: fortune_lines("pl"), seed, recipe=5, word=re.compile(r"\w+")
+            "fortunespl", lambda: fortune_lines("pl"), seed, recipe=5, word=_ANY_WORD
         ),
     ),
     "fortunes-es-names": (
@@ -435,7 +451,7 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
     "fortunes-it": (
         "Italian fortunes with GeoNames variants",
         lambda seed: geonames_workload(
-            "fortunesit", lambda: fortune_lines("it"), seed, recipe=6, word=re.compile(r"\w+")
+            "fortunesit", lambda: fortune_lines("it"), seed, recipe=6, word=_ANY_WORD
         ),
     ),
     "foldoc": (
@@ -452,13 +468,7 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
     ),
     "freedict-hun": (
         "FreeDict Hungarian-English with GeoNames variants",
-        lambda seed: geonames_workload(
-            "freedicthun",
-            lambda: dictd_lines(FREEDICT_HUN, "dict-freedict-hun-eng", SEVENTH_BYTES),
-            seed,
-            recipe=7,
-            word=re.compile(r"\w+"),
-        ),
+        lambda seed: freedict_workload("hun", FREEDICT_HUN, seed, recipe=7),
     ),
     "wordnet-names": (
         "WordNet with its own capitalised words",
@@ -468,13 +478,7 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
     ),
     "freedict-ara": (
         "FreeDict Arabic-English with GeoNames variants",
-        lambda seed: geonames_workload(
-            "freedictara",
-            lambda: dictd_lines(FREEDICT_ARA, "dict-freedict-ara-eng", SEVENTH_BYTES),
-            seed,
-            recipe=8,
-            word=re.compile(r"\w+"),
-        ),
+        lambda seed: freedict_workload("ara", FREEDICT_ARA, seed, recipe=8),
     ),
     "freedict-deu-names": (
         "FreeDict German-English with its own capitalised words",
@@ -492,7 +496,7 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
             lambda: fortune_lines("br", [BRASIL]),
             seed,
             recipe=8,
-            word=re.compile(r"\w+"),
+            word=_ANY_WORD,
         ),
     ),
 }
