@@ -98,9 +98,23 @@ An eighth round, written before the seventeenth session's speed work and run onc
   GeoNames variants at 1 % of the words: Latin letters with tildes and cedillas, a small text
   (0.2 MB) where what a run pays once shows.
 
+A ninth round, written before the eighteenth session's speed work and run once at its end:
+
+* **Chinese fortunes**: the Chinese fortunes of fortunes-zh (2 MB), their own lines, with
+  GeoNames variants at 1 % of the words (a word there is a run of Han characters between
+  punctuation): Latin names in text without spaces.
+* **Japanese-English, names**: the first 6 MB of FreeDict's Japanese-English dictionary
+  (Debian's dict-freedict-jpn-eng), one paragraph of an entry a line, wrapped into short
+  lines with a table of its own capitalised words' derived spellings (bench.py's dense
+  recipe): kana and kanji headwords beside English glosses and their names.
+* **Welsh-English**: FreeDict's Welsh-English dictionary (Debian's dict-freedict-cym-eng,
+  0.5 MB), its own lines, with GeoNames variants at 1 % of the words: a small dictionary
+  of a Celtic language's Latin letters with circumflexes.
+
 ``first`` (the default) is the tenth session's pair, ``second`` the eleventh's three,
 ``third`` the twelfth's three, ``fourth`` the thirteenth's three, ``fifth`` the fourteenth's,
-``sixth`` the fifteenth's, ``seventh`` the sixteenth's, ``eighth`` the seventeenth's.
+``sixth`` the fifteenth's, ``seventh`` the sixteenth's, ``eighth`` the seventeenth's,
+``ninth`` the eighteenth's.
 """
 
 from __future__ import annotations
@@ -148,13 +162,18 @@ SEVENTH = ("vera", "freedict-hun", "wordnet-names")
 VERA = Path("/usr/share/dictd/vera.dict.dz")
 FREEDICT_HUN = Path("/usr/share/dictd/freedict-hun-eng.dict.dz")
 WORDNET = Path("/usr/share/dictd/wn.dict.dz")
-#: How much of the big dictionaries of rounds seven and eight is read (characters).
+#: How much of the big dictionaries of rounds seven to nine is read (characters).
 SEVENTH_BYTES = 6_000_000
 EIGHTH = ("freedict-ara", "freedict-deu-names", "fortunes-br")
 FREEDICT_ARA = Path("/usr/share/dictd/freedict-ara-eng.dict.dz")
 FREEDICT_DEU = Path("/usr/share/dictd/freedict-deu-eng.dict.dz")
 #: fortunes-br's one file of Brazilian fortunes (not a folder of a language's files).
 BRASIL = Path("/usr/share/games/fortunes/brasil")
+NINTH = ("fortunes-zh", "freedict-jpn-names", "freedict-cym")
+#: fortunes-zh's one file of Chinese fortunes.
+CHINESE = Path("/usr/share/games/fortunes/chinese")
+FREEDICT_JPN = Path("/usr/share/dictd/freedict-jpn-eng.dict.dz")
+FREEDICT_CYM = Path("/usr/share/dictd/freedict-cym-eng.dict.dz")
 GCIDE = Path("/usr/share/dictd/gcide.dict.dz")
 GCIDE_BYTES = 6_000_000
 FOLDOC = Path("/usr/share/dictd/foldoc.dict.dz")
@@ -499,6 +518,25 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
             word=_ANY_WORD,
         ),
     ),
+    "fortunes-zh": (
+        "Chinese fortunes with GeoNames variants",
+        lambda seed: geonames_workload(
+            "fortuneszh", lambda: fortune_lines("zh", [CHINESE]), seed, recipe=9, word=_ANY_WORD
+        ),
+    ),
+    "freedict-jpn-names": (
+        "FreeDict Japanese-English with its own capitalised words",
+        lambda seed: dense_workload(
+            "freedictjpnnames",
+            dictd_paragraphs(FREEDICT_JPN, "dict-freedict-jpn-eng", SEVENTH_BYTES),
+            seed,
+            recipe=9,
+        ),
+    ),
+    "freedict-cym": (
+        "FreeDict Welsh-English with GeoNames variants",
+        lambda seed: freedict_workload("cym", FREEDICT_CYM, seed, recipe=9),
+    ),
 }
 #: The short names the summary prints.
 TITLES = {
@@ -525,6 +563,9 @@ TITLES = {
     "freedict-ara": "Arabic-English",
     "freedict-deu-names": "German-English names",
     "fortunes-br": "Brazilian fortunes",
+    "fortunes-zh": "Chinese fortunes",
+    "freedict-jpn-names": "Japanese-English names",
+    "freedict-cym": "Welsh-English",
 }
 
 
@@ -579,6 +620,7 @@ def main(argv: list[str] | None = None) -> int:
             "sixth",
             "seventh",
             "eighth",
+            "ninth",
             "all",
         ),
         default="first",
@@ -587,7 +629,8 @@ def main(argv: list[str] | None = None) -> int:
         "strongs-greek, fortunes-ru and fortunes-de-crlf; fifth: fortunes-pl, "
         "fortunes-es-names and gcide; sixth: fortunes-cs-names, fortunes-it and foldoc; "
         "seventh: vera, freedict-hun and wordnet-names; eighth: freedict-ara, "
-        "freedict-deu-names and fortunes-br), or all twenty-three",
+        "freedict-deu-names and fortunes-br; ninth: fortunes-zh, freedict-jpn-names and "
+        "freedict-cym), or all twenty-six",
     )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
@@ -605,7 +648,8 @@ def main(argv: list[str] | None = None) -> int:
         "sixth": SIXTH,
         "seventh": SEVENTH,
         "eighth": EIGHTH,
-        "all": (*FIRST, *SECOND, *THIRD, *FOURTH, *FIFTH, *SIXTH, *SEVENTH, *EIGHTH),
+        "ninth": NINTH,
+        "all": (*FIRST, *SECOND, *THIRD, *FOURTH, *FIFTH, *SIXTH, *SEVENTH, *EIGHTH, *NINTH),
     }
     chosen = sets.get(args.workload, (args.workload,))
     runs: list[Run] = []
