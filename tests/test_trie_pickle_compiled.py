@@ -24,11 +24,11 @@ needs_compiled = pytest.mark.skipif(
 )
 
 
-def restored(trie):
+def restored(trie, protocol=pickle.HIGHEST_PROTOCOL):
     """A compiled trie through pickle, loaded where the compiled core runs (elsewhere it
     comes back as None: test_a_refused_or_foreign_trie_is_built_again)."""
     with core.using("compiled"):
-        return pickle.loads(pickle.dumps(trie, pickle.HIGHEST_PROTOCOL))
+        return pickle.loads(pickle.dumps(trie, protocol))
 
 
 def restored_out_of_band(trie, misalign=0):
@@ -51,7 +51,7 @@ def restored_out_of_band(trie, misalign=0):
 
 RESTORES = {
     "copied": (restored, False),
-    "protocol 4": (lambda t: pickle.loads(pickle.dumps(t, 4)), False),
+    "protocol 4": (lambda t: restored(t, 4), False),
     "in place": (restored_out_of_band, True),
     "misaligned: copied": (lambda t: restored_out_of_band(t, misalign=8), False),
 }
