@@ -618,6 +618,11 @@ cdef class Trie:
     cdef int16_t *folded      # per code point < FOLD_CACHED: its haystack byte, -1 dropped, -2 unknown
     cdef object key_codes
     cdef int32_t *keyed       # per code point < KEY_CODES_BELOW: scan.key_codes packed, -2 unknown
+    # restored from a pickle's out-of-band buffers: the eight restored arrays lie in them
+    # (``held``), not allocated here, so they are never freed here (a C flag: the collector
+    # may clear ``held`` before the trie is freed)
+    cdef readonly bint borrowed
+    cdef object held
 
     def __cinit__(self):
         self.first = self.sibling = self.terminal = self.dense = NULL
@@ -634,8 +639,10 @@ cdef class Trie:
         self.cand_keys = NULL
 
     def __dealloc__(self):
-        free(self.first); free(self.sibling); free(self.label); free(self.terminal)
-        free(self.dense); free(self.packed); free(self.words_memory); free(self.followers); free(self.jumps); free(self.folded); free(self.keyed); free(self.cands); free(self.cand_keys)
+        free(self.first); free(self.sibling); free(self.label); free(self.folded); free(self.keyed)
+        if not self.borrowed:
+            free(self.terminal); free(self.dense); free(self.packed); free(self.words_memory)
+            free(self.followers); free(self.jumps); free(self.cands); free(self.cand_keys)
 
     def __init__(self, patterns, keys, exact_keys, *, match_key, fold_haystack, ascii_fold,
                  hit, key_map, bisect_right, is_mark):
@@ -671,13 +678,20 @@ cdef class Trie:
             self.lower_map[i] = key_map[i] + 32 if 65 <= key_map[i] <= 90 else key_map[i]
 
     def __reduce__(self):
-        """A built trie pickles as its arrays and is restored by copying them
+        return self.__reduce_ex__(4)
+
+    def __reduce_ex__(self, protocol):
+        """A built trie pickles as its arrays and is restored from them
         (:func:`_restored_trie`), not rebuilt from its forms: the build is most of what
         loading a cached table cost (17 ms of a CLI run at 10,000 variants). The layout
         (record sizes, filter sizes, byte order) goes with them: a pickle from another build
         of this module that differs is refused, never misread. It is restored through
         :func:`normalise.scan.restored_trie`, so that a pickle made here still loads where
-        the compiled core does not run (the scanner then builds its own)."""
+        the compiled core does not run (the scanner then builds its own).
+
+        From protocol 5 on, the arrays are :class:`pickle.PickleBuffer` objects: a pickler
+        with a ``buffer_callback`` (the cache) writes them out of band, and they are restored
+        where they lie instead of copied (2.3 MB of the 10,000-variant table)."""
         from normalise.scan import restored_trie
         cdef Py_ssize_t count = 0, i
         for i in range(self.forms):
@@ -692,6 +706,9 @@ cdef class Trie:
             PyBytes_FromStringAndSize(<char *>self.cand_keys, count * sizeof(Key)),
             PyBytes_FromStringAndSize(<char *>self.jumps, (self.jump_mask + 1) * sizeof(Jump)),
         )
+        if protocol >= 5:
+            from pickle import PickleBuffer
+            arrays = tuple(PickleBuffer(a) for a in arrays)
         callables = (self.match_key, self.fold_haystack, self.hit, self.bisect_right, self.is_mark)
         return restored_trie, (
             _trie_layout(), self.nodes, self.forms, self.rows, arrays, self.key_bytes,
@@ -1439,32 +1456,57 @@ def _trie_layout():
             WORD_LINES, PREFIX_BITS)
 
 
-cdef void *_copied(bytes data, Py_ssize_t size, Py_ssize_t extra=0) except NULL:
+cdef void *_copied(const uint8_t[::1] data, Py_ssize_t size, Py_ssize_t extra=0) except NULL:
     """A malloc'd copy of ``data``, which must be ``size`` bytes (``extra`` more allocated)."""
-    if len(data) != size:
+    if data.shape[0] != size:
         raise ValueError("a pickled trie's arrays do not fit its sizes")
     cdef void *p = malloc(size + extra if size + extra > 0 else 1)
     if p == NULL:
         raise MemoryError()
-    memcpy(p, <const char *>data, size)
+    if size:
+        memcpy(p, &data[0], size)
     return p
 
 
-def _restored_trie(layout, Py_ssize_t nodes, Py_ssize_t forms, int32_t rows, tuple arrays,
-                   bytes key_bytes, bytes key_map, bytes ascii_fold, keys, exact_keys,
-                   tuple callables):
-    """The :class:`Trie` that :meth:`Trie.__reduce__` pickled; ValueError for arrays of
-    another layout or that do not hold together."""
-    if layout != _trie_layout():
-        raise ValueError(f"a trie pickled with layout {layout}, not {_trie_layout()}")
-    if nodes < 1 or forms < 0 or not 0 < rows <= nodes or len(key_map) != 128:
-        raise ValueError("a pickled trie's sizes are out of range")
-    terminal, dense, packed, words, followers, cands, cand_keys, jumps = arrays
-    cdef Py_ssize_t slots = len(jumps) // sizeof(Jump)
-    if slots < 1 or slots & (slots - 1) or slots * <Py_ssize_t>sizeof(Jump) != len(jumps):
+cdef void *_in_place(const uint8_t[::1] data, Py_ssize_t size) except NULL:
+    """The address of ``data``'s bytes, which must be ``size`` bytes (not none) at a 64-byte
+    boundary; used where they lie."""
+    if data.shape[0] != size or size == 0:
         raise ValueError("a pickled trie's arrays do not fit its sizes")
-    cdef Trie trie = Trie.__new__(Trie)
-    trie.nodes, trie.forms, trie.rows = nodes, forms, rows
+    return <void *>&data[0]
+
+
+cdef bint _all_in_place(tuple arrays):
+    """Whether a pickle's arrays can be used where they lie: out-of-band buffers (not bytes,
+    which the unpickler made for this trie alone), none empty, each at a 64-byte boundary
+    (the first words' filter is read by cache lines; every record type is aligned there)."""
+    cdef const uint8_t[::1] view
+    for array in arrays:
+        if isinstance(array, bytes):
+            return False
+        view = array
+        if view.shape[0] == 0 or <size_t>&view[0] & 63:
+            return False
+    return True
+
+
+cdef void _restore_arrays(Trie trie, tuple arrays) except *:
+    """The trie's eight arrays from a pickle's: used where they lie when they can be (the
+    trie then holds their buffers), else copied."""
+    terminal, dense, packed, words, followers, cands, cand_keys, jumps = arrays
+    cdef Py_ssize_t nodes = trie.nodes, forms = trie.forms, rows = trie.rows
+    if _all_in_place(arrays):
+        trie.held = tuple(memoryview(a) for a in arrays)  # views of its own: kept alive
+        trie.borrowed = True
+        trie.terminal = <int32_t *>_in_place(trie.held[0], nodes * sizeof(int32_t))
+        trie.dense = <int32_t *>_in_place(trie.held[1], rows * 256 * sizeof(int32_t))
+        trie.packed = <Node *>_in_place(trie.held[2], nodes * sizeof(Node))
+        trie.words = <uint64_t *>_in_place(trie.held[3], (8 << WORD_LINES) * sizeof(uint64_t))
+        trie.followers = <uint8_t *>_in_place(trie.held[4], (1 << PREFIX_BITS) // 8)
+        trie.cands = <Candidates *>_in_place(trie.held[5], forms * sizeof(Candidates))
+        trie.cand_keys = <Key *>_in_place(trie.held[6], len(trie.held[6]))
+        trie.jumps = <Jump *>_in_place(trie.held[7], len(trie.held[7]))
+        return
     trie.terminal = <int32_t *>_copied(terminal, nodes * sizeof(int32_t))
     trie.dense = <int32_t *>_copied(dense, rows * 256 * sizeof(int32_t))
     trie.packed = <Node *>_copied(packed, nodes * sizeof(Node))
@@ -1475,6 +1517,26 @@ def _restored_trie(layout, Py_ssize_t nodes, Py_ssize_t forms, int32_t rows, tup
     trie.cands = <Candidates *>_copied(cands, forms * sizeof(Candidates), sizeof(Candidates))
     trie.cand_keys = <Key *>_copied(cand_keys, len(cand_keys), sizeof(Key))
     trie.jumps = <Jump *>_copied(jumps, len(jumps))
+
+
+def _restored_trie(layout, Py_ssize_t nodes, Py_ssize_t forms, int32_t rows, tuple arrays,
+                   bytes key_bytes, bytes key_map, bytes ascii_fold, keys, exact_keys,
+                   tuple callables):
+    """The :class:`Trie` that :meth:`Trie.__reduce_ex__` pickled; ValueError for arrays of
+    another layout or that do not hold together. Its arrays are bytes (copied) or a pickle's
+    out-of-band buffers (used where they lie: read-only memory will do, nothing writes them)."""
+    if layout != _trie_layout():
+        raise ValueError(f"a trie pickled with layout {layout}, not {_trie_layout()}")
+    if nodes < 1 or forms < 0 or not 0 < rows <= nodes or len(key_map) != 128:
+        raise ValueError("a pickled trie's sizes are out of range")
+    if len(arrays) != 8:
+        raise ValueError("a pickled trie's arrays do not fit its sizes")
+    cdef Py_ssize_t slots = len(arrays[7]) // sizeof(Jump)
+    if slots < 1 or slots & (slots - 1) or slots * <Py_ssize_t>sizeof(Jump) != len(arrays[7]):
+        raise ValueError("a pickled trie's arrays do not fit its sizes")
+    cdef Trie trie = Trie.__new__(Trie)
+    trie.nodes, trie.forms, trie.rows = nodes, forms, rows
+    _restore_arrays(trie, arrays)
     trie.jump_mask = slots - 1
     cdef Py_ssize_t i, count = 0, empty = 0
     for i in range(slots):  # a probe ends at an empty slot; every jump lands inside the trie
@@ -1495,7 +1557,7 @@ def _restored_trie(layout, Py_ssize_t nodes, Py_ssize_t forms, int32_t rows, tup
         if trie.cands[i].count < 0 or trie.cands[i].first != count:
             raise ValueError("a pickled trie's candidates are out of order")
         count += trie.cands[i].count
-    if count * <Py_ssize_t>sizeof(Key) != len(cand_keys):
+    if count * <Py_ssize_t>sizeof(Key) != len(arrays[6]):
         raise ValueError("a pickled trie's arrays do not fit its sizes")
     for i in range(count):
         if (trie.cand_keys[i].offset < 0

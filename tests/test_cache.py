@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
-from normalise import Normaliser, TableError, cache, rewrite
+from normalise import Normaliser, TableError, cache, core, rewrite
+from normalise.table import table_from_entries
+from tests.test_properties import tables_and_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = """\
@@ -240,3 +244,40 @@ def test_a_hit_does_not_copy_the_payload(tmp_path):
         tracemalloc.stop()
     assert loaded == big
     assert peak < 2.5 * len(big)
+
+
+@pytest.mark.skipif(core._compiled() is None, reason="the compiled core is not built here")
+def test_a_cached_trie_is_used_where_it_lies_in_the_file(tmp_path):
+    """The compiled trie's arrays come out of band, mapped from the file and used there: the
+    loaded table does not depend on the file after the load (it is replaced by another file
+    or removed, as the cache itself does), and the bytes mapped are the verified ones."""
+    path, directory = _table(tmp_path), tmp_path / "c"
+    with core.using("compiled"):
+        _cached(path, directory)
+        (stored,) = directory.glob("*.pickle")
+        loaded = cache._load(directory, stored)
+    assert loaded.scanner._trie.borrowed
+    replaced = stored.with_name("other")
+    replaced.write_bytes(b"\0" * stored.stat().st_size)
+    os.replace(replaced, stored)
+    stored.unlink()
+    assert Normaliser.from_compiled(loaded).normalise("From Taliqan.").text == "From Taloqan."
+
+
+@settings(max_examples=30, deadline=None)
+@given(tables_and_texts())
+def test_a_cached_table_normalises_as_the_built_one(case):
+    """Differential: a table stored and loaded through the cache (its trie's arrays mapped
+    from the file under the compiled core) gives the text and records of the table built."""
+    entries, text = case
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = Path(scratch) / "c"
+        built = Normaliser(table=table_from_entries(entries), phonetic="off")
+        cache.load_or_build("k", lambda: built.compiled, directory)
+        loaded = cache.load_or_build("k", lambda: None, directory)
+    assert loaded is not built.compiled and loaded is not None
+    trie = loaded.scanner._trie
+    if core.selected() == "compiled":
+        assert trie.borrowed is all(trie.__reduce__()[1][4])  # none empty: mapped
+    expected, result = built.normalise(text), Normaliser.from_compiled(loaded).normalise(text)
+    assert (result.text, result.substitutions) == (expected.text, expected.substitutions)

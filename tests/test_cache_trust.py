@@ -9,6 +9,8 @@ a cache made by root.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import pickle
 import random
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from normalise import Normaliser, cache
+from normalise import Normaliser, cache, table_file
 
 ROOT = Path(__file__).resolve().parent.parent
 OTHER = 65534  # nobody
@@ -209,10 +211,32 @@ def test_made_directories_and_files_are_private_whatever_the_umask(tmp_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
 
-@pytest.mark.parametrize("damage", ["garbage", "pickled dict", "bit flips"])
+def _older_format(directory: Path, good: bytes) -> bytes:
+    """The same table as the cache's first format wrote it (the pickle after the tag, its
+    arrays in band), with the right tag: a file of older code, to be rebuilt."""
+    (stored,) = directory.glob("*.pickle")
+    payload = pickle.dumps(cache._load(directory, stored), protocol=5)
+    secret = (directory / "secret").read_bytes()
+    return b"normalise-cache\0" + hmac.new(secret, payload, hashlib.sha256).digest() + payload
+
+
+def _truncated(good: bytes) -> list[bytes]:
+    """The file cut in its header, in its pickle, before and inside its last buffer (a
+    table pickled by the Python core has no buffer: the pickle ends the file)."""
+    start = len(cache._MAGIC) + cache._TAG
+    end = table_file.head_end(memoryview(good), start)
+    assert end is not None
+    cuts = {start + 4, start + 20, end - 1, end + 1, len(good) - 1}
+    return [good[:cut] for cut in sorted(cuts) if cut < len(good)]
+
+
+@pytest.mark.parametrize(
+    "damage", ["garbage", "pickled dict", "bit flips", "truncated", "older format"]
+)
 def test_damaged_cache_files_are_rebuilt_never_loaded(tmp_path, damage):
-    """Item 7: nine bytes of garbage, a pickled dict, 300 single-bit flips: each is a miss
-    (rebuilt), never a traceback, never a damaged normaliser."""
+    """Item 7: nine bytes of garbage, a pickled dict, 300 single-bit flips, a file cut
+    short, a file of the first format: each is a miss (rebuilt), never a traceback, never a
+    damaged normaliser."""
     table = _table(tmp_path)
     directory = tmp_path / "c"
     Normaliser.cached([table], default_table=False, cache_dir=directory)
@@ -222,6 +246,10 @@ def test_damaged_cache_files_are_rebuilt_never_loaded(tmp_path, damage):
         variants = [b"\x80\x05garbage"]
     elif damage == "pickled dict":
         variants = [pickle.dumps({"table": None})]
+    elif damage == "truncated":
+        variants = _truncated(good)
+    elif damage == "older format":
+        variants = [_older_format(directory, good)]
     else:
         rng = random.Random(20)
         variants = []

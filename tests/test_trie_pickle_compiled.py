@@ -1,9 +1,11 @@
-"""A built compiled trie pickles as its arrays and is restored by copying them, not rebuilt:
-the restored trie scans as the built one, a pickled table restores it, and a pickle of
+"""A built compiled trie pickles as its arrays and is restored from them, not rebuilt: copied,
+or used where they lie when they come out of band (pickle protocol 5, as the cache writes
+them); the restored trie scans as the built one, a pickled table restores it, and a pickle of
 another layout or with indexes outside the trie is refused (issue 17: the CLI's fixed cost)."""
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
 
@@ -22,11 +24,37 @@ needs_compiled = pytest.mark.skipif(
 )
 
 
-def restored(trie):
+def restored(trie, protocol=pickle.HIGHEST_PROTOCOL):
     """A compiled trie through pickle, loaded where the compiled core runs (elsewhere it
     comes back as None: test_a_refused_or_foreign_trie_is_built_again)."""
     with core.using("compiled"):
-        return pickle.loads(pickle.dumps(trie, pickle.HIGHEST_PROTOCOL))
+        return pickle.loads(pickle.dumps(trie, protocol))
+
+
+def restored_out_of_band(trie, misalign=0):
+    """A compiled trie through pickle with its arrays out of band, each put in read-only
+    memory that starts at a page, at a 64-byte boundary (as the cache's mapping has them),
+    ``misalign`` bytes past it."""
+    buffers = []
+    with core.using("compiled"):
+        data = pickle.dumps(trie, 5, buffer_callback=buffers.append)
+    raws = [buffer.raw() for buffer in buffers]
+    stride = 64 * (max(raw.nbytes for raw in raws) // 64 + 2)
+    memory = mmap.mmap(-1, stride * len(raws))
+    for i, raw in enumerate(raws):
+        memory[i * stride + misalign : i * stride + misalign + raw.nbytes] = raw
+    view = memoryview(memory).toreadonly()
+    lying = [view[i * stride + misalign :][: raw.nbytes] for i, raw in enumerate(raws)]
+    with core.using("compiled"):
+        return pickle.loads(data, buffers=lying)  # the trie keeps the memory it uses
+
+
+RESTORES = {
+    "copied": (restored, False),
+    "protocol 4": (lambda t: restored(t, 4), False),
+    "in place": (restored_out_of_band, True),
+    "misaligned: copied": (lambda t: restored_out_of_band(t, misalign=8), False),
+}
 
 
 def assert_same_scans(built, copy, text):
@@ -38,10 +66,12 @@ def assert_same_scans(built, copy, text):
 
 
 @needs_compiled
+@pytest.mark.parametrize("how", RESTORES)
 @given(st.lists(words(), min_size=1, max_size=8), st.text(max_size=60), st.data())
-def test_a_restored_trie_scans_as_the_built_one(forms, noise, data):
+def test_a_restored_trie_scans_as_the_built_one(how, forms, noise, data):
     """Forms of one word and of several (the followers' filter), case-sensitive keys and
-    others, over text that mixes them with arbitrary Unicode."""
+    others, over text that mixes them with arbitrary Unicode; the arrays copied, or used
+    where they lie (out of band, at a 64-byte boundary; copied when they are not)."""
     keys, exact = drawn_keys(forms, data)
     joined = data.draw(st.lists(st.sampled_from(forms), min_size=2, max_size=3))
     patterns = [fold_form(f) for f in forms] + [fold_form(" ".join(joined))]
@@ -59,7 +89,11 @@ def test_a_restored_trie_scans_as_the_built_one(forms, noise, data):
     text = " ".join(pieces)
     with core.using("compiled"):
         built = Scanner(keys, exact, patterns)._trie
-    assert_same_scans(built, restored(built), text)
+    restore, in_place = RESTORES[how]
+    copy = restore(built)
+    empty = not all(built.__reduce__()[1][4])  # no candidate keys: copied (none lies anywhere)
+    assert copy.borrowed is (in_place and not empty) and not built.borrowed
+    assert_same_scans(built, copy, text)
 
 
 @needs_compiled
