@@ -655,6 +655,8 @@ cdef class Trie:
         self.match_key, self.fold_haystack, self.hit = match_key, fold_haystack, hit
         self.bisect_right, self.is_mark = bisect_right, is_mark
         self._set_folds(ascii_fold, key_map)
+        folded, keyed = _unknown_code_points()  # filled as code points come
+        self._set_code_points(folded, keyed)
         encoded = sorted({p.encode("latin-1") for p in patterns})
         self._build_trie(encoded)
         self._build_keys(encoded, ascii_fold)
@@ -676,6 +678,33 @@ cdef class Trie:
         for i in range(128):
             self.key_map[i] = key_map[i]
             self.lower_map[i] = key_map[i] + 32 if 65 <= key_map[i] <= 90 else key_map[i]
+
+    cdef void _set_code_points(self, bytes folded, bytes keyed) except *:
+        """The trie's own copies of the per-code-point tables (:func:`_code_point_tables`,
+        or a pickle's): ``folded``, then ``keyed``. ValueError for tables of another size
+        or with a byte outside the fold table."""
+        if (len(folded) != FOLD_CACHED * sizeof(int16_t)
+                or len(keyed) != KEY_CODES_BELOW * sizeof(int32_t)):
+            raise ValueError("a trie's code point tables do not fit their sizes")
+        cdef const int16_t *fold = <const int16_t *>PyBytes_AS_STRING(folded)
+        cdef const int32_t *key = <const int32_t *>PyBytes_AS_STRING(keyed)
+        cdef Py_ssize_t i
+        for i in range(FOLD_CACHED):  # a byte indexes the 256 of ascii_fold
+            if not -2 <= fold[i] <= 255:
+                raise ValueError("a trie's folds point outside its fold table")
+        for i in range(KEY_CODES_BELOW):
+            if key[i] < KEY_NOT_SIMPLE:
+                raise ValueError("a trie's key codes are out of range")
+        free(self.folded)
+        free(self.keyed)
+        self.folded = <int16_t *>_copied(folded, FOLD_CACHED * sizeof(int16_t))
+        self.keyed = <int32_t *>_copied(keyed, KEY_CODES_BELOW * sizeof(int32_t))
+
+    def code_point_tables(self):
+        """The trie's ``folded`` and ``keyed`` tables as bytes (what it pickles; the
+        tests compare them with the reference's own functions)."""
+        return (PyBytes_FromStringAndSize(<char *>self.folded, FOLD_CACHED * sizeof(int16_t)),
+                PyBytes_FromStringAndSize(<char *>self.keyed, KEY_CODES_BELOW * sizeof(int32_t)))
 
     def __reduce__(self):
         return self.__reduce_ex__(4)
@@ -713,7 +742,7 @@ cdef class Trie:
         return restored_trie, (
             _trie_layout(), self.nodes, self.forms, self.rows, arrays, self.key_bytes,
             PyBytes_FromStringAndSize(<char *>self.key_map, 128), self.ascii_fold,
-            self.keys, self.exact_keys, callables,
+            self.keys, self.exact_keys, callables, _code_point_tables(),
         )
 
     def _build_prefixes(self, list encoded):
@@ -1054,12 +1083,6 @@ cdef class Trie:
                 out[i] = table[(<const uint8_t *>data)[i]]
             return haystack, None
         dropped = []
-        if self.folded == NULL:
-            self.folded = <int16_t *>malloc(FOLD_CACHED * sizeof(int16_t))
-            if self.folded == NULL:
-                raise MemoryError()
-            for i in range(FOLD_CACHED):
-                self.folded[i] = -2
         haystack = PyBytes_FromStringAndSize(NULL, n)
         out = <uint8_t *>PyBytes_AS_STRING(haystack)
         if kind == 1:
@@ -1077,8 +1100,7 @@ cdef class Trie:
         mark, dropped), by the reference's ``_fold_char`` once per code point."""
         cdef int f = self.folded[c] if c < FOLD_CACHED else -2
         if f == -2:
-            char = self.fold_char(chr(c))
-            f = ord(char) if char else -1
+            f = fold_byte(self.fold_char, c)
             if c < FOLD_CACHED:
                 self.folded[c] = <int16_t>f
         return f
@@ -1098,18 +1120,7 @@ cdef class Trie:
             if c < 128:
                 out[i - low] = table[c]
                 continue
-            if self.folded == NULL:
-                self.folded = <int16_t *>malloc(FOLD_CACHED * sizeof(int16_t))
-                if self.folded == NULL:
-                    raise MemoryError()
-                for f in range(FOLD_CACHED):
-                    self.folded[f] = -2
-            f = self.folded[c] if c < FOLD_CACHED else -2
-            if f == -2:
-                char = self.fold_char(chr(c))
-                f = ord(char) if char else -1
-                if c < FOLD_CACHED:
-                    self.folded[c] = <int16_t>f
+            f = self._fold_code(c)
             if f < 0:
                 return 1
             out[i - low] = table[f]
@@ -1128,19 +1139,9 @@ cdef class Trie:
         cdef int32_t f
         if c >= KEY_CODES_BELOW:
             return KEY_NOT_SIMPLE
-        if self.keyed == NULL:
-            self.keyed = <int32_t *>malloc(KEY_CODES_BELOW * sizeof(int32_t))
-            if self.keyed == NULL:
-                raise MemoryError()
-            for f in range(KEY_CODES_BELOW):
-                self.keyed[f] = KEY_UNKNOWN
         f = self.keyed[c]
         if f == KEY_UNKNOWN:
-            codes = self.key_codes(chr(c))
-            if isinstance(codes, int):
-                f = codes
-            else:
-                f = codes[0] | (codes[1] << 15) | ((1 << 30) if codes[2] else 0)
+            f = packed_key_codes(self.key_codes, c)
             self.keyed[c] = f
         return f
 
@@ -1452,8 +1453,10 @@ def _trie_layout():
     """What a pickled trie's arrays assume of this build of the module (and of the machine's
     byte order)."""
     import sys
-    return (3, sys.byteorder, sizeof(Node), sizeof(Candidates), sizeof(Key), sizeof(Jump),
-            WORD_LINES, PREFIX_BITS)
+    import unicodedata
+    # the Unicode data the pickled code point tables were made from (_code_point_tables)
+    return (4, sys.byteorder, unicodedata.unidata_version, sizeof(Node), sizeof(Candidates),
+            sizeof(Key), sizeof(Jump), WORD_LINES, PREFIX_BITS)
 
 
 cdef void *_copied(const uint8_t[::1] data, Py_ssize_t size, Py_ssize_t extra=0) except NULL:
@@ -1521,7 +1524,7 @@ cdef void _restore_arrays(Trie trie, tuple arrays) except *:
 
 def _restored_trie(layout, Py_ssize_t nodes, Py_ssize_t forms, int32_t rows, tuple arrays,
                    bytes key_bytes, bytes key_map, bytes ascii_fold, keys, exact_keys,
-                   tuple callables):
+                   tuple callables, tuple code_points):
     """The :class:`Trie` that :meth:`Trie.__reduce_ex__` pickled; ValueError for arrays of
     another layout or that do not hold together. Its arrays are bytes (copied) or a pickle's
     out-of-band buffers (used where they lie: read-only memory will do, nothing writes them)."""
@@ -1567,7 +1570,73 @@ def _restored_trie(layout, Py_ssize_t nodes, Py_ssize_t forms, int32_t rows, tup
     trie.keys, trie.exact_keys = keys, exact_keys
     trie.match_key, trie.fold_haystack, trie.hit, trie.bisect_right, trie.is_mark = callables
     trie._set_folds(ascii_fold, key_map)
+    folded, keyed = code_points
+    trie._set_code_points(folded, keyed)
     return trie
+
+
+cdef int fold_byte(fold_char, Py_UCS4 c) except -3:
+    """The haystack byte of ``c`` >= 128 before the ASCII table by the reference's
+    ``_fold_char`` (-1: a combining mark, dropped)."""
+    char = fold_char(chr(c))
+    return ord(char) if char else -1
+
+
+cdef int32_t packed_key_codes(key_codes, Py_UCS4 c) except? KEY_UNKNOWN:
+    """:func:`normalise.scan.key_codes` of ``c`` packed in one int: case kept, lower case
+    (15 bits each), folds alike (bit 30); or KEY_DROPPED, KEY_NOT_SIMPLE."""
+    codes = key_codes(chr(c))
+    if isinstance(codes, int):
+        return codes
+    return codes[0] | (codes[1] << 15) | ((1 << 30) if codes[2] else 0)
+
+
+_code_points = None
+
+
+def _unknown_code_points():
+    """The per-code-point tables of a trie just built: every entry unknown (-2), each filled
+    by the reference's own functions when its code point first comes (a build in a process
+    that never pickles does not pay for the whole of :func:`_code_point_tables`)."""
+    import sys
+    return ((-2).to_bytes(2, sys.byteorder, signed=True) * FOLD_CACHED,
+            int(KEY_UNKNOWN).to_bytes(4, sys.byteorder, signed=True) * KEY_CODES_BELOW)
+
+
+def _code_point_tables():
+    """``folded`` (int16: the haystack byte, -1 a dropped mark) and ``keyed`` (int32: the
+    packed :func:`normalise.scan.key_codes`) of every code point from 128 below FOLD_CACHED
+    and KEY_CODES_BELOW, by the reference's own functions, as the bytes every trie pickles
+    (whatever it filled itself: a pickle is the same before and after use); ASCII entries
+    are unknown (-2: ASCII reads ``ascii_fold`` and ``key_map``). Made once per process
+    (about 45 ms), at the first pickling of a trie (the cache's store, Dask, bench.py's
+    fresh copies), never at a build or a scan: a build used where it was made fills only
+    the code points its texts hold.
+
+    Why: filled as code points came, a fresh trie (each unpickled normaliser: every table
+    loaded from the cache) called the reference back once per distinct code point of its
+    first text: on 0.24 MB of English fortunes with GeoNames variants 420 ``_fold_char``
+    and 330 ``key_codes`` calls, a million instructions, a third of what a first run did
+    more than a second at 100,000 variants."""
+    global _code_points
+    if _code_points is None:
+        from normalise.scan import _fold_char, key_codes
+        folded = bytearray(FOLD_CACHED * sizeof(int16_t))
+        keyed = bytearray(KEY_CODES_BELOW * sizeof(int32_t))
+        fill_code_points(folded, keyed, _fold_char, key_codes)
+        _code_points = (bytes(folded), bytes(keyed))
+    return _code_points
+
+
+cdef void fill_code_points(bytearray folded, bytearray keyed, fold_char, key_codes) except *:
+    """The tables of :func:`_code_point_tables`, written into ``folded`` and ``keyed``."""
+    cdef int16_t *fold = <int16_t *><char *>folded
+    cdef int32_t *key = <int32_t *><char *>keyed
+    cdef int c
+    for c in range(FOLD_CACHED):
+        fold[c] = -2 if c < 128 else <int16_t>fold_byte(fold_char, <Py_UCS4>c)
+    for c in range(KEY_CODES_BELOW):
+        key[c] = KEY_UNKNOWN if c < 128 else packed_key_codes(key_codes, <Py_UCS4>c)
 
 
 # ---------------------------------------------------------------------------- the table pass
@@ -3068,12 +3137,6 @@ cdef object folded_piece(Trie trie, int kind, void *data, Py_ssize_t low, Py_ssi
     cdef Py_ssize_t i, m = 0, a, b
     cdef int code
     cdef uint32_t c
-    if trie.folded == NULL:
-        trie.folded = <int16_t *>malloc(FOLD_CACHED * sizeof(int16_t))
-        if trie.folded == NULL:
-            raise MemoryError()
-        for i in range(FOLD_CACHED):
-            trie.folded[i] = -2
     for i in range(low, high):  # at most 64 characters
         c = PyUnicode_READ(kind, data, i)
         code = c if c < 128 else trie._fold_code(c)
