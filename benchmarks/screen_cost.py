@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                     screen.idle(token, zipf)
 
         per = 1e6 / (len(kept) * args.loops)
-        line = f"{name}: {len(kept)} idle of {len(tokens)}, idle {best_time(whole, args.repeat) * per:.2f} us"
+        line = f"{name}: {len(kept)} idle of {len(tokens)}, idle {best_time(whole, args.repeat) * per:.2f}"
         if parts is not None:
             before = 0.0
             for number, part in enumerate(parts(screen, [], [], -1)):

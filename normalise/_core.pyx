@@ -4341,7 +4341,8 @@ cdef class Ranker:
         """The score of a form against the key ``start`` read, computed as ``score_keys``
         does (the same floats), or -1 when it cannot reach ``cut``: dropped by the bounds of
         its edit distance before any Jaro-Winkler call. An equal key scores 1 whatever the
-        cut."""
+        cut. ``key``: the key as a string, or None (made from ``codes`` when a form of other
+        letters needs it)."""
         cdef uint8_t plain_of[RANK_LETTERS]
         cdef const uint8_t *plain = self.key_plain
         cdef const uint8_t *codes_of = NULL
@@ -4384,6 +4385,8 @@ cdef class Ranker:
                                       self.jaro_most, cut)
         else:
             form = <object>PyList_GET_ITEM(self.forms, number)
+            if key is None:  # the token screen makes no string of a key unless asked here
+                key = letters_text(codes, n)
             distance = PyFloat_AsDouble(self.fallback(key, <object>PyTuple_GET_ITEM(form, 2)))
         similarity = 1.0 - distance / longest
         edit = self.w_edit * (similarity if similarity > 0.0 else 0.0)
@@ -5775,7 +5778,7 @@ cdef class TokenScreen:
             n = self.key_codes(token, codes)
             if n < 0:
                 return -1
-            found = self.reaches(self.ranker, letters_text(codes, n), codes, n, required)
+            found = self.reaches(self.ranker, None, codes, n, required)  # its key made if asked
             if found != 0:
                 return -1 if found < 0 else 0
         # the matcher cannot act; the one for rare words is asked only for a token refused
@@ -5790,7 +5793,7 @@ cdef class TokenScreen:
             n = self.key_codes(token, codes)
         if n < 0:
             return -1
-        found = self.reaches(self.rare_ranker, letters_text(codes, n), codes, n, rare_required)
+        found = self.reaches(self.rare_ranker, None, codes, n, rare_required)
         if found != 0:
             return -1 if found < 0 else 0
         return 1
