@@ -4341,8 +4341,7 @@ cdef class Ranker:
         """The score of a form against the key ``start`` read, computed as ``score_keys``
         does (the same floats), or -1 when it cannot reach ``cut``: dropped by the bounds of
         its edit distance before any Jaro-Winkler call. An equal key scores 1 whatever the
-        cut. ``key``: the key as a string, or None (made from ``codes`` when a form of other
-        letters needs it)."""
+        cut."""
         cdef uint8_t plain_of[RANK_LETTERS]
         cdef const uint8_t *plain = self.key_plain
         cdef const uint8_t *codes_of = NULL
@@ -4385,8 +4384,6 @@ cdef class Ranker:
                                       self.jaro_most, cut)
         else:
             form = <object>PyList_GET_ITEM(self.forms, number)
-            if key is None:  # the token screen makes no string of a key unless asked here
-                key = letters_text(codes, n)
             distance = PyFloat_AsDouble(self.fallback(key, <object>PyTuple_GET_ITEM(form, 2)))
         similarity = 1.0 - distance / longest
         edit = self.w_edit * (similarity if similarity > 0.0 else 0.0)
@@ -5764,13 +5761,20 @@ cdef class TokenScreen:
     cdef int _idle(self, str token, double zipf) except -2:
         """:meth:`idle` as 1 (True), 0 (False) or -1 (None), called from the screen's loop
         without a Python call."""
-        cdef Py_ssize_t letters = 0, n = -2
-        cdef uint8_t codes[RANK_LETTERS]
-        cdef int refused = self.form_refused(token, &letters), found
-        cdef double required, rare_required
-        cdef bint blocked
+        cdef Py_ssize_t letters = 0
+        cdef int refused = self.form_refused(token, &letters)
         if refused != 0:
             return -1 if refused < 0 else 1
+        return self._idle_held(token, letters, zipf)
+
+    cdef int _idle_held(self, str token, Py_ssize_t letters, double zipf) except -2:
+        """:meth:`_idle` of a token ``form_refused`` held and did not refuse (0), of
+        ``letters`` letters."""
+        cdef Py_ssize_t n = -2
+        cdef uint8_t codes[RANK_LETTERS]
+        cdef int found
+        cdef double required, rare_required
+        cdef bint blocked
         required = required_of(self.min_score, self.penalty, self.short_penalty,
                                self.short_letters, letters, zipf)
         blocked = zipf >= self.common_zipf or required > 1.0
@@ -5778,7 +5782,7 @@ cdef class TokenScreen:
             n = self.key_codes(token, codes)
             if n < 0:
                 return -1
-            found = self.reaches(self.ranker, None, codes, n, required)  # its key made if asked
+            found = self.reaches(self.ranker, letters_text(codes, n), codes, n, required)
             if found != 0:
                 return -1 if found < 0 else 0
         # the matcher cannot act; the one for rare words is asked only for a token refused
@@ -5793,7 +5797,7 @@ cdef class TokenScreen:
             n = self.key_codes(token, codes)
         if n < 0:
             return -1
-        found = self.reaches(self.rare_ranker, None, codes, n, rare_required)
+        found = self.reaches(self.rare_ranker, letters_text(codes, n), codes, n, rare_required)
         if found != 0:
             return -1 if found < 0 else 0
         return 1
@@ -5807,12 +5811,15 @@ cdef class TokenScreen:
         ``Weighing.wanted_in_full``, for a token ``idle`` hands back. ``frequencies``: the
         ``EnglishFrequencies`` that ``english_zipf`` reads (or None): once it holds its dict
         of every plain word, a token of the ASCII letters is looked up in that dict here, as
-        ``english_zipf`` does (its lower case), without calling it."""
+        ``english_zipf`` does (its lower case), without calling it. A token its form refuses
+        (``form_refused``: idle whatever its frequency) is not looked up at all: the
+        frequencies' dict is large: a look-up in it misses the caches (a fifth of a cold
+        screen's own time on dense KJV)."""
         cdef list out = []
-        cdef Py_ssize_t n
+        cdef Py_ssize_t n, count = 0
         cdef char lower[RANK_LETTERS + 1]
         cdef bint ascii, letters, found
-        cdef int idle
+        cdef int idle, refused_form
         cdef double zipf, absent = 0.0
         plain = None  # frequencies' dict of every plain word, once it is made
         if frequencies is not None:
@@ -5831,12 +5838,14 @@ cdef class TokenScreen:
             elif not ascii and self.foreign and not (<str>token).isascii() and (
                     foreign_idle(self, <str>token) == 1):
                 found = False  # no decision can act, whatever its English frequency
+            elif (refused_form := self.form_refused(<str>token, &count)) == 1:
+                found = False  # refused by its form whatever its frequency: none is read
             else:
                 zipf = _token_zipf(<str>token, lowered, letters, plain, absent, zipf_of)
                 if plain is None and frequencies is not None:
                     plain = frequencies._zipf  # made once enough words were asked
                 if zipf < refused:
-                    idle = self._idle(<str>token, zipf)
+                    idle = -1 if refused_form < 0 else self._idle_held(<str>token, count, zipf)
                     if idle < 0:
                         found = in_full(token)
                     elif idle == 0:
