@@ -5250,6 +5250,44 @@ def spelling_template(pattern, str replace):
     return parts
 
 
+def spelling_first_set(code, classes):
+    """The characters a match can begin with, read from a program of ``spelling_program``
+    (32 bytes of bits, a character c at bit c & 7 of byte c >> 3), or None when not proved.
+
+    Why: ``SpellingRules`` tries each rule at every position of a word; a position whose
+    character is not in the set cannot start a match and is passed over. Exact: every path
+    of the program from its start is followed through the operations that read nothing
+    (splits, jumps, group marks, anchors, and lookarounds, passed over whole: they only
+    refuse) to the first that reads a character, whose character or class is added; a
+    match at ``pos`` takes one such path, so ``s[pos]`` (``pos`` < n) is in the set. A path
+    that reaches the program's end or a group's reference before reading (an empty match,
+    or a reference to what may be empty) proves nothing: None, every position is tried."""
+    bits = bytearray(32)
+    todo, seen = [0], set()
+    while todo:
+        pc = todo.pop()
+        if pc in seen:
+            continue
+        seen.add(pc)
+        op = code[pc]
+        if op == SK_CHAR:
+            bits[code[pc + 1] >> 3] |= 1 << (code[pc + 1] & 7)
+        elif op == SK_CLASS:
+            for i, byte in enumerate(classes[code[pc + 1]]):
+                bits[i] |= byte
+        elif op == SK_SPLIT:
+            todo += (code[pc + 1], code[pc + 2])
+        elif op == SK_JUMP:
+            todo.append(code[pc + 1])
+        elif op == SK_SAVE or op == SK_AT:
+            todo.append(pc + 2)
+        elif op == SK_LOOK:
+            todo.append(pc + code[pc + 4])
+        else:  # SK_MATCH or SK_GROUPREF before any character is read
+            return None
+    return bytes(bits)
+
+
 cdef struct SpellingRule:
     int32_t *code
     uint8_t *classes
@@ -5257,6 +5295,16 @@ cdef struct SpellingRule:
     int32_t *parts  # per part: its literal length, then its group (0: none)
     Py_ssize_t n_parts
     uint8_t needed[32]  # one of these characters is in every match (all bits set: unknown)
+    uint8_t first[32]  # every match begins with one of these (all bits set: unknown)
+
+
+cdef inline bint bits_meet(const uint8_t *a, const uint8_t *b) noexcept nogil:
+    """Whether two sets of 256 bits (32 bytes each) share a bit: four words, not 32 bytes."""
+    cdef uint64_t x[4]
+    cdef uint64_t y[4]
+    memcpy(x, a, 32)
+    memcpy(y, b, 32)
+    return ((x[0] & y[0]) | (x[1] & y[1]) | (x[2] & y[2]) | (x[3] & y[3])) != 0
 
 
 cdef bint sk_run(const int32_t *code, Py_ssize_t pc, const uint8_t *s, Py_ssize_t n,
@@ -5377,6 +5425,9 @@ cdef class SpellingRules:
                     rule.classes[32 * j + k] = classes[j][k]
             for j in range(len(literal)):
                 rule.template[j] = literal[j]
+            first = spelling_first_set(code, classes)
+            for j in range(32):
+                rule.first[j] = first[j] if first is not None else 0xFF
             rule.n_parts = len(parts)
             for j in range(len(parts)):
                 rule.parts[2 * j] = len(parts[j][0])
@@ -5426,6 +5477,9 @@ cdef class SpellingRules:
         for i in range(n):
             present[data[i] >> 3] |= 1 << (data[i] & 7)
         for i in range(self.n_rules):
+            if not (bits_meet(self.rules[i].needed, present)
+                    and bits_meet(self.rules[i].first, present)):
+                continue  # no match: the word lacks the letters every match reads or begins with
             n = self.apply(&self.rules[i], buffers[which], n, buffers[1 - which], present)
             if n < 0:
                 return -1
@@ -5438,20 +5492,17 @@ cdef class SpellingRules:
 
     cdef Py_ssize_t apply(self, SpellingRule *rule, const uint8_t *s, Py_ssize_t n,
                           uint8_t *out, uint8_t *present) noexcept:
-        """One rule on ``s``: the new length with the result in ``out``; SK_WORD_CHARS + 1
-        when it does not change ``s`` (its length in ``self.last``); -1 when the result would
-        not fit."""
+        """One rule on ``s`` (``key_of`` asks it only of a word that holds a character of its
+        ``needed`` and ``first`` sets): the new length with the result in ``out``;
+        SK_WORD_CHARS + 1 when it does not change ``s`` (its length in ``self.last``); -1 when
+        the result would not fit."""
         cdef Py_ssize_t groups[2 * SK_GROUPS]
         cdef Py_ssize_t pos = 0, last = 0, m = 0, end, i, j, k, length, g, lit
-        cdef bint changed = False, needed = False
-        for i in range(32):
-            if rule.needed[i] & present[i]:
-                needed = True
-                break
-        if not needed:
-            self.last = n
-            return SK_WORD_CHARS + 1
-        while pos <= n:
+        cdef bint changed = False
+        while pos < n:  # every match reads a character (spelling_program refuses others)
+            if not (rule.first[s[pos] >> 3] >> (s[pos] & 7)) & 1:
+                pos += 1  # no match begins with this character
+                continue
             for i in range(2 * SK_GROUPS):
                 groups[i] = -1
             if not sk_run(rule.code, 0, s, n, pos, groups, rule.classes, &end):
@@ -5835,13 +5886,20 @@ cdef class TokenScreen:
     cdef int _idle(self, str token, double zipf) except -2:
         """:meth:`idle` as 1 (True), 0 (False) or -1 (None), called from the screen's loop
         without a Python call."""
-        cdef Py_ssize_t letters = 0, n = -2
-        cdef uint8_t codes[RANK_LETTERS]
-        cdef int refused = self.form_refused(token, &letters), found
-        cdef double required, rare_required
-        cdef bint blocked
+        cdef Py_ssize_t letters = 0
+        cdef int refused = self.form_refused(token, &letters)
         if refused != 0:
             return -1 if refused < 0 else 1
+        return self._idle_held(token, letters, zipf)
+
+    cdef int _idle_held(self, str token, Py_ssize_t letters, double zipf) except -2:
+        """:meth:`_idle` of a token ``form_refused`` held and did not refuse (0), of
+        ``letters`` letters."""
+        cdef Py_ssize_t n = -2
+        cdef uint8_t codes[RANK_LETTERS]
+        cdef int found
+        cdef double required, rare_required
+        cdef bint blocked
         required = required_of(self.min_score, self.penalty, self.short_penalty,
                                self.short_letters, letters, zipf)
         blocked = zipf >= self.common_zipf or required > 1.0
@@ -5878,12 +5936,15 @@ cdef class TokenScreen:
         ``Weighing.wanted_in_full``, for a token ``idle`` hands back. ``frequencies``: the
         ``EnglishFrequencies`` that ``english_zipf`` reads (or None): once it holds its dict
         of every plain word, a token of the ASCII letters is looked up in that dict here, as
-        ``english_zipf`` does (its lower case), without calling it."""
+        ``english_zipf`` does (its lower case), without calling it. A token its form refuses
+        (``form_refused``: idle whatever its frequency) is not looked up at all: the
+        frequencies' dict is large: a look-up in it misses the caches (a fifth of a cold
+        screen's own time on dense KJV)."""
         cdef list out = []
-        cdef Py_ssize_t n
+        cdef Py_ssize_t n, count = 0
         cdef char lower[RANK_LETTERS + 1]
         cdef bint ascii, letters, found
-        cdef int idle
+        cdef int idle, refused_form
         cdef double zipf, absent = 0.0
         plain = None  # frequencies' dict of every plain word, once it is made
         if frequencies is not None:
@@ -5902,12 +5963,14 @@ cdef class TokenScreen:
             elif not ascii and self.foreign and not (<str>token).isascii() and (
                     foreign_idle(self, <str>token) == 1):
                 found = False  # no decision can act, whatever its English frequency
+            elif (refused_form := self.form_refused(<str>token, &count)) == 1:
+                found = False  # refused by its form whatever its frequency: none is read
             else:
                 zipf = _token_zipf(<str>token, lowered, letters, plain, absent, zipf_of)
                 if plain is None and frequencies is not None:
                     plain = frequencies._zipf  # made once enough words were asked
                 if zipf < refused:
-                    idle = self._idle(<str>token, zipf)
+                    idle = -1 if refused_form < 0 else self._idle_held(<str>token, count, zipf)
                     if idle < 0:
                         found = in_full(token)
                     elif idle == 0:
@@ -5920,6 +5983,54 @@ cdef class TokenScreen:
                 acting.add(token)
                 out.append(token)
         return out
+
+
+SCREEN_PARTS = ("form", "key", "look-up", "scores")
+
+
+def screen_parts(TokenScreen screen, list tokens, list zipfs, int upto, Py_ssize_t loops=1):
+    """The screen's work on each token (``loops`` times) up to a part of ``SCREEN_PARTS``
+    (for ``benchmarks/screen_cost.py``: a part's cost is the difference of two): 0 the
+    gate's checks of the form, 1 and the spelling key, 2 and the look-up of the index keys,
+    3 and the forms' scores (``idle`` in full, without its Python call). The key and the
+    look-up are asked of the ranker ``_idle`` asks (none for a token it settles before).
+    -1: the names."""
+    cdef Py_ssize_t i, loop, letters, n
+    cdef uint8_t codes[RANK_LETTERS]
+    cdef Ranker ranker
+    cdef double zipf
+    if upto < 0:
+        return SCREEN_PARTS
+    for loop in range(loops):
+        for i in range(len(tokens)):
+            token = <str>tokens[i]
+            zipf = zipfs[i]
+            if upto == 3:
+                screen._idle(token, zipf)
+                continue
+            if screen.form_refused(token, &letters) != 0 or upto == 0:
+                continue
+            if not (zipf >= screen.common_zipf or required_of(
+                    screen.min_score, screen.penalty, screen.short_penalty,
+                    screen.short_letters, letters, zipf) > 1.0):
+                ranker = screen.ranker
+            elif screen.has_rare and zipf < screen.rare_common_zipf and required_of(
+                    screen.rare_min_score, screen.rare_penalty, screen.short_penalty,
+                    screen.short_letters, letters, zipf) <= 1.0:
+                ranker = screen.rare_ranker
+            else:
+                continue
+            n = screen.key_codes(token, codes)
+            if n <= 0 or upto == 1:
+                continue
+            ranker.busy = True
+            try:
+                if screen.table is not None and (ranker is screen.ranker or screen.shared_index):
+                    start_in_table(ranker, <KeyTable>screen.table, codes, n, True)
+                else:
+                    ranker.start(codes, n)
+            finally:
+                ranker.busy = False
 
 
 cdef class KeyTable:
