@@ -50,6 +50,19 @@ os.environ["NORMALISE_CACHE_DIR"] = _CACHE
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes several seconds (deselect with -m 'not slow')")
+    config.addinivalue_line(
+        "markers",
+        "compares_cores: compares the compiled core with the Python reference, each forced "
+        "(core.using), whatever NORMALISE_CORE selects: run once, not again under "
+        "NORMALISE_CORE=python",
+    )
+
+
+#: Why the ``compares_cores`` files are not run again under ``NORMALISE_CORE=python``: each of
+#: their tests forces both cores itself, so a second run repeats the same comparisons (28 s of
+#: the Python core's run on two cores); they still run under any other selection, and where
+#: the compiled core is not built they skip as before.
+_COMPARED = "compares both cores itself: run in the suite's run on the compiled core"
 
 
 #: The test files that take longest (CPU seconds of a run, measured with ``--durations``),
@@ -77,6 +90,10 @@ LONGEST_FIRST = (
 def pytest_collection_modifyitems(config, items):
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+    if os.environ.get("NORMALISE_CORE") == "python":
+        for item in items:
+            if item.get_closest_marker("compares_cores"):
+                item.add_marker(pytest.mark.skip(reason=_COMPARED))
 
 
 def assert_quiet_broken_pipe(proc: subprocess.Popen, timeout: float) -> None:

@@ -24,7 +24,10 @@ from tests.test_trie_pickle_compiled import reduced, restored
 from tests.test_word_filter_compiled import assert_same_hits
 
 BUILT = core._compiled() is not None
-pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
+pytestmark = [
+    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
+    pytest.mark.compares_cores,
+]
 
 #: the tables' range and a little beyond it (folded and keyed by the reference per span)
 CHARS = st.characters(min_codepoint=32, max_codepoint=0x3100)

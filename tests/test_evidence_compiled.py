@@ -22,7 +22,10 @@ from normalise.weigh import HitWindow, _merged
 from tests.test_apply_path import _PIECES, sorted_hits
 
 BUILT = core._compiled() is not None
-pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
+pytestmark = [
+    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
+    pytest.mark.compares_cores,
+]
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,10 @@ from tests.test_core import scanners
 from tests.test_word_filter_compiled import in_mode
 
 BUILT = core._compiled() is not None
-pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
+pytestmark = [
+    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
+    pytest.mark.compares_cores,
+]
 
 if BUILT:
     from normalise import _core

@@ -19,7 +19,10 @@ from tests.test_core import drawn_keys, scanners
 from tests.test_word_filter_compiled import assert_same_hits, in_mode, stems_and_text
 
 BUILT = core._compiled() is not None
-pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
+pytestmark = [
+    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
+    pytest.mark.compares_cores,
+]
 
 if BUILT:
     from normalise import _core

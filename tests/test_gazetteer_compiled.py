@@ -16,7 +16,10 @@ from normalise import core
 from normalise.gazetteer import Gazetteer, gazetteer
 
 BUILT = core._compiled() is not None
-pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
+pytestmark = [
+    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
+    pytest.mark.compares_cores,
+]
 
 
 def _names_of(atlas: Gazetteer) -> list[bytes]:

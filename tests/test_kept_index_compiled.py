@@ -32,7 +32,10 @@ from tests.test_spelling_keys_compiled import (
 )
 
 BUILT = core._compiled() is not None
-pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
+pytestmark = [
+    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
+    pytest.mark.compares_cores,
+]
 
 
 @pytest.fixture(autouse=True, scope="module")

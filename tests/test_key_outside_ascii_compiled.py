@@ -19,7 +19,10 @@ from normalise.table import Entry
 from tests.test_core import both, drawn_keys, records, scanners
 
 BUILT = core._compiled() is not None
-pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
+pytestmark = [
+    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
+    pytest.mark.compares_cores,
+]
 
 #: Letters whose key or fold is not the obvious one: lower or upper case of another length
 #: (İ, ß, ẞ, ǰ, ŉ, ΐ), final sigma, ligatures (ﬁ, ĳ, æ), letters without a decomposition

@@ -25,7 +25,10 @@ from tests.conftest import run_main
 from tests.test_properties import tables_and_texts
 
 BUILT = core._compiled() is not None
-pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
+pytestmark = [
+    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
+    pytest.mark.compares_cores,
+]
 SEEDS = Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds"
 
 

@@ -18,9 +18,10 @@ from normalise import Normaliser, core
 from normalise.phonetic import PhoneticMatcher
 from tests.test_ranking_pruned import _kjv_names, look_alike_names, look_alike_tables
 
-pytestmark = pytest.mark.skipif(
-    core._compiled() is None, reason="the compiled core is not built here"
-)
+pytestmark = [
+    pytest.mark.skipif(core._compiled() is None, reason="the compiled core is not built here"),
+    pytest.mark.compares_cores,
+]
 
 
 def _decisions(matcher: PhoneticMatcher, tokens: list[str], name: str, prune: bool) -> list:

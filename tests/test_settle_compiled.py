@@ -20,7 +20,10 @@ from tests.test_core import reference_near, settling_cases
 from tests.test_properties import tables_and_texts, words
 
 BUILT = core._compiled() is not None
-pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
+pytestmark = [
+    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
+    pytest.mark.compares_cores,
+]
 
 if BUILT:
     from normalise import _core

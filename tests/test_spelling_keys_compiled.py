@@ -21,9 +21,10 @@ from normalise.gazetteer import GAZETTEER_PATH
 from normalise.phonetic import ROMANISATION_PATH, Romanisation, default_romanisation
 from normalise.table import load_table
 
-pytestmark = pytest.mark.skipif(
-    core._compiled() is None, reason="the compiled core is not built here"
-)
+pytestmark = [
+    pytest.mark.skipif(core._compiled() is None, reason="the compiled core is not built here"),
+    pytest.mark.compares_cores,
+]
 
 #: the letters the rules are about, the vowels, and a few characters around them
 RULE_LETTERS = "abcdeghijklmnopqstuvwxyz"

@@ -26,7 +26,10 @@ from normalise.sentence import name_tokens
 from normalise.weigh import Weighing
 
 BUILT = core._compiled() is not None
-pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
+pytestmark = [
+    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
+    pytest.mark.compares_cores,
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
