@@ -117,6 +117,28 @@ def test_the_compiled_fold_of_ascii_runs_is_the_reference(ascii, other, at):
             assert trie.fold(text[start:]) == fold_haystack(text[start:])
 
 
+@needs_compiled
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(min_codepoint=0x2FF0, max_codepoint=0xFFFF, exclude_categories=["Cs"]),
+            st.sampled_from("a \u0301\u3000\u3099\uff9e\U00020000\U0001f600"),
+        ),
+        max_size=60,
+    )
+)
+def test_the_compiled_fold_above_u3000_is_the_reference(text):
+    """Characters of the BMP above U+3000 (CJK, kana, Hangul, fullwidth forms, marks among
+    them) are folded from a table made at need: on a trie's first text and on its next ones
+    (from the table), and beyond the BMP (by the reference each time), as the reference folds
+    them."""
+    with core.using("compiled"):
+        trie = Scanner({"kabul": 0}, {}, ["kabul"])._trie
+    assert trie.fold(text) == fold_haystack(text)
+    assert trie.fold(text[::-1]) == fold_haystack(text[::-1])
+    assert trie.fold(text) == fold_haystack(text)
+
+
 #: What the per-hit decisions of a table pass read around a hit: mention cues (spelt,
 #: "(or", "A or X"), name words beside a given name, points at line ends, non-ASCII windows.
 CUES = [
