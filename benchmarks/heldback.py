@@ -395,6 +395,20 @@ def freedict_workload(
     )
 
 
+def freedict_names_workload(
+    language: str, path: Path, seed: int, recipe: int
+) -> tuple[Path, dict[int, BenchTable]]:
+    """A FreeDict dictionary from ``language`` to English (its first :data:`SEVENTH_BYTES`,
+    one paragraph of an entry a line) with a table of its own capitalised words' derived
+    spellings (bench.py's dense recipe)."""
+    return dense_workload(
+        f"freedict{language}names",
+        dictd_paragraphs(path, f"dict-freedict-{language}-eng", SEVENTH_BYTES),
+        seed,
+        recipe=recipe,
+    )
+
+
 #: name -> (what the log says, its builder for a seed).
 WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable]]]]] = {
     "treasury": (
@@ -501,12 +515,7 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
     ),
     "freedict-deu-names": (
         "FreeDict German-English with its own capitalised words",
-        lambda seed: dense_workload(
-            "freedictdeunames",
-            dictd_paragraphs(FREEDICT_DEU, "dict-freedict-deu-eng", SEVENTH_BYTES),
-            seed,
-            recipe=8,
-        ),
+        lambda seed: freedict_names_workload("deu", FREEDICT_DEU, seed, recipe=8),
     ),
     "fortunes-br": (
         "Brazilian fortunes with GeoNames variants",
@@ -526,12 +535,7 @@ WORKLOADS: dict[str, tuple[str, Callable[[int], tuple[Path, dict[int, BenchTable
     ),
     "freedict-jpn-names": (
         "FreeDict Japanese-English with its own capitalised words",
-        lambda seed: dense_workload(
-            "freedictjpnnames",
-            dictd_paragraphs(FREEDICT_JPN, "dict-freedict-jpn-eng", SEVENTH_BYTES),
-            seed,
-            recipe=9,
-        ),
+        lambda seed: freedict_names_workload("jpn", FREEDICT_JPN, seed, recipe=9),
     ),
     "freedict-cym": (
         "FreeDict Welsh-English with GeoNames variants",
