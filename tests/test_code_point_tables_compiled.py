@@ -19,15 +19,11 @@ from hypothesis import strategies as st
 
 from normalise import core
 from normalise.scan import KEY_CODES_BELOW, Scanner, _fold_char, fold_form, key_codes
-from tests.test_core import drawn_keys, scanners
+from tests.test_core import compares_cores, drawn_keys, scanners
 from tests.test_trie_pickle_compiled import reduced, restored
 from tests.test_word_filter_compiled import assert_same_hits
 
-BUILT = core._compiled() is not None
-pytestmark = [
-    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 #: the tables' range and a little beyond it (folded and keyed by the reference per span)
 CHARS = st.characters(min_codepoint=32, max_codepoint=0x3100)

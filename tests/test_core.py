@@ -22,6 +22,10 @@ from tests.test_properties import entry_lists, recased, spellings, tables_and_te
 
 BUILT = core._compiled() is not None
 needs_compiled = pytest.mark.skipif(not BUILT, reason="the compiled core is not built here")
+#: The marks of a test file whose every test compares the compiled core with the reference,
+#: each forced (``core.using``): skipped where the compiled core is not built, and not run
+#: again under NORMALISE_CORE=python (tests/conftest.py).
+compares_cores = [needs_compiled, pytest.mark.compares_cores]
 
 
 def both(entries):

@@ -18,13 +18,10 @@ from normalise import Normaliser, core
 from normalise.english import english_frequencies
 from normalise.phonetic import common_english_words, english_zipf
 from normalise.weigh import Weighing
+from tests.test_core import compares_cores
 from tests.test_token_screen_compiled import assert_screen_loop_answers_as_wanted
 
-BUILT = core._compiled() is not None
-pytestmark = [
-    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 ROOT = Path(__file__).resolve().parent.parent
 

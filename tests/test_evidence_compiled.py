@@ -20,12 +20,9 @@ from normalise.evidence import (
 )
 from normalise.weigh import HitWindow, _merged
 from tests.test_apply_path import _PIECES, sorted_hits
+from tests.test_core import compares_cores
 
-BUILT = core._compiled() is not None
-pytestmark = [
-    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 
 @pytest.fixture(scope="module")

@@ -7,20 +7,16 @@ from __future__ import annotations
 
 import random
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from normalise import core
 from normalise.scan import fold_form, match_key
-from tests.test_core import scanners
+from tests.test_core import compares_cores, scanners
 from tests.test_word_filter_compiled import in_mode
 
 BUILT = core._compiled() is not None
-pytestmark = [
-    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 if BUILT:
     from normalise import _core

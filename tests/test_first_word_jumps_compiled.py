@@ -15,14 +15,11 @@ from hypothesis import strategies as st
 
 from normalise import core
 from normalise.scan import Scanner, fold_form, match_key
-from tests.test_core import drawn_keys, scanners
+from tests.test_core import compares_cores, drawn_keys, scanners
 from tests.test_word_filter_compiled import assert_same_hits, in_mode, stems_and_text
 
 BUILT = core._compiled() is not None
-pytestmark = [
-    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 if BUILT:
     from normalise import _core

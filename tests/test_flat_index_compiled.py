@@ -17,13 +17,10 @@ from hypothesis import strategies as st
 from normalise import Normaliser, core
 from normalise.flat_index import index_of_state, keeps_every_key
 from normalise.phonetic import PhoneticMatcher
+from tests.test_core import compares_cores
 from tests.test_ranking_compiled import _NAMES, _TABLES
 
-BUILT = core._compiled() is not None
-pytestmark = [
-    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 #: characters of one to four UTF-8 bytes: ASCII, ß, dotted I, dotless i, combining marks, CJK,
 #: astral (an emoji, a CJK extension B ideograph, a private use one of the last plane), a lone

@@ -14,12 +14,9 @@ from hypothesis import strategies as st
 
 from normalise import core
 from normalise.gazetteer import Gazetteer, gazetteer
+from tests.test_core import compares_cores
 
-BUILT = core._compiled() is not None
-pytestmark = [
-    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 
 def _names_of(atlas: Gazetteer) -> list[bytes]:

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from normalise import Normaliser, core
 from normalise.phonetic import PhoneticMatcher
+from tests.test_core import compares_cores
 from tests.test_ranking_compiled import _NAMES as _LOOK_ALIKE
 from tests.test_ranking_compiled import _TABLES, _assert_same
 from tests.test_spelling_keys_compiled import (
@@ -31,11 +32,7 @@ from tests.test_spelling_keys_compiled import (
     letters_only,
 )
 
-BUILT = core._compiled() is not None
-pytestmark = [
-    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import unicodedata
 
-import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -16,13 +15,9 @@ from normalise import core
 from normalise.casing import cased
 from normalise.scan import KEY_CODES_BELOW, Scanner, fold_form, key_codes, match_key
 from normalise.table import Entry
-from tests.test_core import both, drawn_keys, records, scanners
+from tests.test_core import both, compares_cores, drawn_keys, records, scanners
 
-BUILT = core._compiled() is not None
-pytestmark = [
-    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 #: Letters whose key or fold is not the obvious one: lower or upper case of another length
 #: (İ, ß, ẞ, ǰ, ŉ, ΐ), final sigma, ligatures (ﬁ, ĳ, æ), letters without a decomposition

@@ -22,13 +22,10 @@ from normalise.events import RULES, Substitution
 from normalise.log import file_json, log_template, read_log
 from normalise.table import table_from_entries
 from tests.conftest import run_main
+from tests.test_core import compares_cores
 from tests.test_properties import tables_and_texts
 
-BUILT = core._compiled() is not None
-pytestmark = [
-    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 SEEDS = Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds"
 
 

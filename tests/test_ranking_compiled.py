@@ -10,18 +10,15 @@ from __future__ import annotations
 import pickle
 
 import jellyfish
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from normalise import Normaliser, core
 from normalise.phonetic import PhoneticMatcher
+from tests.test_core import compares_cores
 from tests.test_ranking_pruned import _kjv_names, look_alike_names, look_alike_tables
 
-pytestmark = [
-    pytest.mark.skipif(core._compiled() is None, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 
 def _decisions(matcher: PhoneticMatcher, tokens: list[str], name: str, prune: bool) -> list:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,14 +15,11 @@ from hypothesis import strategies as st
 from normalise import Normaliser, core, keep, settle
 from normalise.scan import fold_haystack
 from normalise.table import Entry, table_from_entries
-from tests.test_core import reference_near, settling_cases
+from tests.test_core import compares_cores, reference_near, settling_cases
 from tests.test_properties import tables_and_texts, words
 
 BUILT = core._compiled() is not None
-pytestmark = [
-    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 if BUILT:
     from normalise import _core

@@ -18,12 +18,10 @@ from hypothesis import strategies as st
 
 from normalise import core
 from normalise.phonetic import default_romanisation
+from tests.test_core import compares_cores
 from tests.test_spelling_keys_compiled import _expressions
 
-pytestmark = [
-    pytest.mark.skipif(core._compiled() is None, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 #: what an expression may begin with: nothing read, or maybe nothing
 _PREFIXES = st.sampled_from(

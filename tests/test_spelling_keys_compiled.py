@@ -20,11 +20,9 @@ from normalise import core
 from normalise.gazetteer import GAZETTEER_PATH
 from normalise.phonetic import ROMANISATION_PATH, Romanisation, default_romanisation
 from normalise.table import load_table
+from tests.test_core import compares_cores
 
-pytestmark = [
-    pytest.mark.skipif(core._compiled() is None, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 #: the letters the rules are about, the vowels, and a few characters around them
 RULE_LETTERS = "abcdeghijklmnopqstuvwxyz"

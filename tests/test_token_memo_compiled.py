@@ -17,19 +17,15 @@ import contextlib
 import functools
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from normalise import Normaliser, core, weigh
 from normalise.sentence import name_tokens
 from normalise.weigh import Weighing
+from tests.test_core import compares_cores
 
-BUILT = core._compiled() is not None
-pytestmark = [
-    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"

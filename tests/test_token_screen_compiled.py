@@ -25,13 +25,10 @@ from normalise import Normaliser, core
 from normalise.chars import APOSTROPHES
 from normalise.phonetic import english_zipf
 from normalise.weigh import Weighing, acts
+from tests.test_core import compares_cores
 from tests.test_spelling_keys_compiled import _NAMES
 
-BUILT = core._compiled() is not None
-pytestmark = [
-    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "seeds"

@@ -5,21 +5,17 @@ test_first_word_jumps_compiled.py), and the pure-Python core, give the same hits
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from normalise import Normaliser, core
 from normalise.scan import fold_form, match_key
 from normalise.table import table_from_entries
-from tests.test_core import drawn_keys, scanners
+from tests.test_core import compares_cores, drawn_keys, scanners
 from tests.test_properties import tables_and_texts, words
 
 BUILT = core._compiled() is not None
-pytestmark = [
-    pytest.mark.skipif(not BUILT, reason="the compiled core is not built here"),
-    pytest.mark.compares_cores,
-]
+pytestmark = compares_cores
 
 if BUILT:
     from normalise import _core
